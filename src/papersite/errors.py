@@ -1,0 +1,62 @@
+"""The exceptions papersite raises, and the located messages they carry.
+
+- ``PapersiteError``: base class; the CLI turns any of these into a message and exit status 1.
+- ``ContentError``: one or more digests or the site configuration break the digest contract.
+  Carries every ``Problem`` found, so a build reports all of them at once.
+- ``OutputError``: the output folder cannot be used (it is the source, contains it, is ``/``
+  or the home folder, or is a folder papersite did not make).
+- ``StrictModeError``: warnings were raised and ``--strict`` turns them into errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located message about the content: an error or a warning."""
+
+    path: str
+    """The file, relative to the site root, with forward slashes."""
+    line: int
+    """1-based line of the offending node (0 when the problem is about the whole file)."""
+    column: int
+    """1-based column of the offending node (0 when unknown)."""
+    field: str
+    """Dotted field path such as ``papers[3].links[0].url``; empty for the whole file."""
+    message: str
+    """What is wrong and, where possible, what to do about it."""
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class PapersiteError(Exception):
+    """Base class of every error papersite reports to a user."""
+
+
+class ContentError(PapersiteError):
+    """The content breaks the digest contract; ``problems`` lists every error found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class OutputError(PapersiteError):
+    """The output folder is unsafe or unusable."""
+
+
+class StrictModeError(PapersiteError):
+    """``--strict`` was given and the build raised warnings."""
+
+    def __init__(self, warnings: Iterable[Problem]) -> None:
+        self.problems = sorted(warnings)
+        lines = [str(problem) for problem in self.problems]
+        lines.append(f"{len(self.problems)} warning(s), which --strict treats as errors")
+        super().__init__("\n".join(lines))

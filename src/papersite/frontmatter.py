@@ -1,0 +1,308 @@
+"""The Markdown form of a digest: YAML front matter, then papers as Markdown sections.
+
+The layout, documented in README.md ("The Markdown form"):
+
+- front matter between ``---`` lines: the digest's fields, as in the YAML form;
+- ``# …``: a title for readers, ignored;
+- ``## Overview``: the digest's overview, with ``### <lang>`` headings;
+- any other ``## …``: a paper. A ```` ```yaml ```` block right under it holds its fields; the
+  heading is its title when the block gives none;
+- under a paper, ``### Summary``, ``### Abstract`` and ``### Section[: title]``, each with
+  ``#### <lang>`` headings (``#### <lang>: title`` for a section). Text under a field heading
+  with no language heading is the same in every language.
+
+The result is the same plain data the YAML form gives, with positions in the ``.md`` file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from papersite.errors import Problem
+from papersite.load import Location, SourceDocument, YamlReader, format_location
+
+_FENCE_LINE = re.compile(r"^(---|\.\.\.)\s*$")
+_STRUCTURE_LEVELS = 4  # headings h1-h4 are structure; h5 and h6 may be used inside texts
+_TEXT_FIELDS = {"summary": "summary", "abstract": "abstract"}
+_SECTION = re.compile(r"^section\s*(?::\s*(?P<title>.*))?$", re.IGNORECASE)
+_LANGUAGE = re.compile(r"^(?P<lang>[A-Za-z][A-Za-z0-9-]*)\s*(?::\s*(?P<title>.*))?$")
+
+_parser = MarkdownIt("commonmark")
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    line: int  # 1-based, in the whole file
+    body_start: int  # 0-based index into the body's lines, after the heading
+    body_end: int = 0  # 0-based index of the next structural heading
+
+
+@dataclass
+class _Builder:
+    document: SourceDocument
+    body_lines: list[str]
+    first_line: int  # 1-based line of body_lines[0] in the file
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int, location: Location, message: str) -> None:
+        self.problems.append(Problem(self.document.path, line, 1, format_location(location), message))
+
+    def text(self, start: int, end: int) -> str:
+        return "\n".join(self.body_lines[start:end]).strip("\n")
+
+    def mark(self, location: Location, line: int) -> None:
+        self.document.value_positions[location] = (line, 1)
+        self.document.key_positions[location] = (line, 1)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """``(front matter, body, 1-based line of the body)``, or None when there is none."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if _FENCE_LINE.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+def parse_markdown_digest(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
+    """Parse a Markdown digest into the same data and positions as the YAML form."""
+    document = SourceDocument(path, None)
+    parts = split_front_matter(text)
+    if parts is None:
+        message = "a Markdown digest starts with YAML front matter between '---' lines"
+        return document, [Problem(path, 1, 1, "", message)]
+    front, body, body_line = parts
+    reader = YamlReader(document, line_offset=1)
+    data = reader.read(front)
+    if reader.problems:
+        return document, reader.problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return document, [Problem(path, 2, 1, "", "the front matter must be a mapping of fields")]
+    builder = _Builder(document, body.split("\n"), body_line)
+    _read_body(builder, data)
+    document.data = data
+    return document, builder.problems
+
+
+def _headings(builder: _Builder) -> list[_Heading]:
+    tokens = _parser.parse("\n".join(builder.body_lines))
+    headings: list[_Heading] = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.level != 0 or token.map is None:
+            continue
+        level = int(token.tag[1])
+        if level > _STRUCTURE_LEVELS:
+            continue
+        inline = tokens[index + 1]
+        headings.append(
+            _Heading(level, inline.content.strip(), builder.first_line + token.map[0], token.map[1])
+        )
+    for current, following in zip(headings, headings[1:], strict=False):
+        current.body_end = following.line - builder.first_line
+    if headings:
+        headings[-1].body_end = len(builder.body_lines)
+    return headings
+
+
+def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
+    headings = _headings(builder)
+    preamble_end = headings[0].line - builder.first_line if headings else len(builder.body_lines)
+    if builder.text(0, preamble_end).strip():
+        builder.error(
+            builder.first_line,
+            (),
+            "text before the first heading belongs nowhere; put it under '## Overview'",
+        )
+    papers: list[dict[str, Any]] = []
+    index = 0
+    while index < len(headings):
+        heading = headings[index]
+        group_end = _next_at_or_above(headings, index, heading.level)
+        children = headings[index + 1 : group_end]
+        if heading.level == 1:
+            # The title line for readers; what stands under it before the next heading is not
+            # part of any field.
+            if builder.text(heading.body_start, heading.body_end).strip():
+                builder.error(
+                    heading.line,
+                    (),
+                    "text under the '#' title belongs nowhere; put it under '## Overview'",
+                )
+            index += 1
+            continue
+        if heading.level != 2:
+            builder.error(heading.line, (), f"'{'#' * heading.level} {heading.text}' must stand under a '##' paper or '## Overview'")
+            index = group_end
+            continue
+        if heading.text.casefold() == "overview":
+            _read_overview(builder, data, heading, children)
+        else:
+            papers.append(_read_paper(builder, heading, children, len(papers)))
+        index = group_end
+    if papers:
+        if "papers" in data:
+            line, _ = builder.document.key_positions[("papers",)]
+            builder.error(
+                line,
+                ("papers",),
+                "papers are given both in the front matter and as '##' sections; keep one",
+            )
+        else:
+            data["papers"] = papers
+            builder.mark(("papers",), headings[0].line)
+
+
+def _next_at_or_above(headings: list[_Heading], index: int, level: int) -> int:
+    for following in range(index + 1, len(headings)):
+        if headings[following].level <= level:
+            return following
+    return len(headings)
+
+
+def _read_overview(
+    builder: _Builder, data: dict[str, Any], heading: _Heading, children: list[_Heading]
+) -> None:
+    if "overview" in data:
+        builder.error(heading.line, ("overview",), "the overview is given both in the front matter and as '## Overview'; keep one")
+        return
+    builder.mark(("overview",), heading.line)
+    data["overview"] = _read_text(builder, ("overview",), heading, children, section=False)
+
+
+def _read_text(
+    builder: _Builder,
+    location: Location,
+    heading: _Heading,
+    children: list[_Heading],
+    *,
+    section: bool,
+) -> Any:
+    """A text: one language heading per language, or one text for every language.
+
+    For a section, returns ``(title, body)`` texts built from ``#### <lang>: title`` headings.
+    """
+    direct = builder.text(heading.body_start, heading.body_end)
+    if not children:
+        return direct
+    if direct.strip():
+        builder.error(heading.line, location, "text stands both directly under this heading and under language headings; move it under one language heading")
+    bodies: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for child in children:
+        match = _LANGUAGE.match(child.text)
+        if child.level != heading.level + 1 or match is None:
+            builder.error(child.line, location, f"expected a language heading such as '{'#' * (heading.level + 1)} ko' here, got '{child.text}'")
+            continue
+        lang = match["lang"]
+        if lang in bodies:
+            builder.error(child.line, (*location, lang), f"language '{lang}' is given twice")
+            continue
+        if match["title"] is not None:
+            if not section:
+                builder.error(child.line, (*location, lang), f"only a section's language headings take a title; write '{'#' * child.level} {lang}'")
+            titles[lang] = match["title"].strip()
+            builder.mark((*location[:-1], "title", lang) if section else (*location, lang), child.line)
+        bodies[lang] = builder.text(child.body_start, child.body_end)
+        builder.mark((*location, lang), child.line)
+    return (titles, bodies) if section else bodies
+
+
+def _read_paper(
+    builder: _Builder, heading: _Heading, children: list[_Heading], number: int
+) -> dict[str, Any]:
+    location: Location = ("papers", number)
+    builder.mark(location, heading.line)
+    paper = _read_fields_block(builder, heading, location)
+    if "title" not in paper:
+        paper["title"] = heading.text
+        builder.mark((*location, "title"), heading.line)
+    sections: list[dict[str, Any]] = []
+    index = 0
+    while index < len(children):
+        child = children[index]
+        end = _next_at_or_above(children, index, child.level)
+        grandchildren = children[index + 1 : end]
+        index = end
+        if child.level != 3:
+            builder.error(child.line, location, f"expected '### Summary', '### Abstract' or '### Section' here, got '{child.text}'")
+            continue
+        field_name = _TEXT_FIELDS.get(child.text.casefold())
+        section_match = _SECTION.match(child.text)
+        if field_name is not None:
+            if field_name in paper:
+                builder.error(child.line, (*location, field_name), f"'{field_name}' is given twice")
+                continue
+            builder.mark((*location, field_name), child.line)
+            paper[field_name] = _read_text(builder, (*location, field_name), child, grandchildren, section=False)
+        elif section_match is not None:
+            sections.append(_read_section(builder, location, child, grandchildren, section_match, len(sections)))
+        else:
+            builder.error(child.line, location, f"unknown paper heading '{child.text}'; use '### Summary', '### Abstract' or '### Section: <title>'")
+    if sections:
+        if "sections" in paper:
+            builder.error(heading.line, (*location, "sections"), "sections are given both in the yaml block and as '### Section' headings; keep one")
+        else:
+            paper["sections"] = sections
+    return paper
+
+
+def _read_section(
+    builder: _Builder,
+    paper_location: Location,
+    heading: _Heading,
+    children: list[_Heading],
+    match: re.Match[str],
+    number: int,
+) -> dict[str, Any]:
+    location: Location = (*paper_location, "sections", number)
+    builder.mark(location, heading.line)
+    builder.mark((*location, "title"), heading.line)
+    result = _read_text(builder, (*location, "body"), heading, children, section=True)
+    shared_title = (match["title"] or "").strip()
+    if isinstance(result, str):
+        titles: dict[str, str] | str = shared_title
+        body: Any = result
+    else:
+        language_titles, body = result
+        titles = language_titles or shared_title
+    if not titles:
+        builder.error(heading.line, (*location, "title"), "a section needs a title: '### Section: <title>' or '#### <lang>: <title>'")
+    return {"title": titles, "body": body}
+
+
+def _read_fields_block(builder: _Builder, heading: _Heading, location: Location) -> dict[str, Any]:
+    """The ```yaml block right under a paper heading, if any."""
+    first_child_line = heading.body_end
+    lines = builder.body_lines[heading.body_start : first_child_line]
+    tokens = _parser.parse("\n".join(lines))
+    fences = [t for t in tokens if t.type == "fence" and t.level == 0]
+    others = [t for t in tokens if t.level == 0 and t.type not in ("fence",) and t.nesting != -1]
+    if others:
+        builder.error(heading.line, location, "under a paper heading, only a ```yaml block of its fields may stand before '### Summary'")
+    if not fences:
+        return {}
+    fence = fences[0]
+    if fence.info.strip().lower() not in ("yaml", "yml") or len(fences) > 1:
+        builder.error(heading.line, location, "a paper takes one ```yaml block of its fields")
+        return {}
+    assert fence.map is not None  # block tokens always carry their line range
+    fence_line = builder.first_line + heading.body_start + fence.map[0]
+    reader = YamlReader(builder.document, line_offset=fence_line)
+    fields = reader.read(fence.content, prefix=location)
+    builder.problems.extend(reader.problems)
+    if fields is None:
+        return {}
+    if not isinstance(fields, dict):
+        builder.error(fence_line, location, "the ```yaml block must be a mapping of the paper's fields")
+        return {}
+    return fields

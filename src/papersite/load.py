@@ -1,0 +1,262 @@
+"""Reading content: ``papersite.yaml`` and the digest files, into plain data with source positions.
+
+This is the only module that reads the site's content from disk. It knows the two digest forms
+(YAML, and Markdown with YAML front matter, see ``frontmatter.py``) and turns each file into a
+``SourceDocument``: the data exactly as ``yaml.safe_load`` would give it, plus the line and column
+of every node, so that later stages can point at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from papersite.errors import Problem
+
+CONFIG_FILE = "papersite.yaml"
+DIGESTS_DIR = "digests"
+DIGEST_SUFFIXES = (".yaml", ".yml", ".md")
+
+# Plain YAML scalars under these keys are kept as written: an unquoted arXiv ID such as
+# 2503.10610 would otherwise become the float 2503.1061 and lose its last digit.
+VERBATIM_KEYS = frozenset({"arxiv"})
+
+# PyYAML's C parser is several times faster and reports the same marks.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+Location = tuple[str | int, ...]
+"""A path into the data: ``("papers", 3, "links", 0, "url")``."""
+
+
+@dataclass
+class SourceDocument:
+    """One content file, parsed: its data and where each part of it stands in the file."""
+
+    path: str
+    """Path relative to the site root, with forward slashes."""
+    data: Any
+    """The parsed data, as ``yaml.safe_load`` semantics give it."""
+    value_positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    """1-based (line, column) of each value node."""
+    key_positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    """1-based (line, column) of each mapping key, for errors about the key itself."""
+
+    def position(self, location: Location, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``location``, or of its nearest ancestor that has one."""
+        table = self.key_positions if key else self.value_positions
+        if key and location not in table:
+            table = self.value_positions
+        loc = tuple(location)
+        while loc:
+            if loc in table:
+                return table[loc]
+            loc = loc[:-1]
+        return self.value_positions.get((), (1, 1))
+
+    def problem(self, location: Location, message: str, *, key: bool = False) -> Problem:
+        """A ``Problem`` about ``location`` in this document."""
+        line, column = self.position(location, key=key)
+        return Problem(self.path, line, column, format_location(location), message)
+
+
+def format_location(location: Location) -> str:
+    """``("papers", 3, "url")`` → ``papers[3].url``."""
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+class YamlReader:
+    """Turns YAML text into plain data while recording where every node stands."""
+
+    def __init__(self, document: SourceDocument, line_offset: int = 0) -> None:
+        self.document = document
+        self.line_offset = line_offset
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def read(self, text: str, prefix: Location = ()) -> Any:
+        """Parse one YAML document; syntax errors become problems and give ``None``."""
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            message = f"YAML syntax error: {error.problem or error}"
+            if error.context:
+                message += f" ({error.context})"
+            self.problems.append(
+                Problem(self.document.path, line + self.line_offset, column, "", message)
+            )
+            return None
+        if node is None:
+            return None
+        return self._convert(node, prefix, verbatim=False)
+
+    def _position(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+
+    def _convert(self, node: yaml.Node, location: Location, *, verbatim: bool) -> Any:
+        self.document.value_positions[location] = self._position(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._convert_mapping(node, location)
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self._convert(item, (*location, index), verbatim=False)
+                for index, item in enumerate(node.value)
+            ]
+        if verbatim and node.tag == "tag:yaml.org,2002:float" and node.style is None:
+            return node.value
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError) as error:
+            # An impossible date such as 2025-02-30 matches YAML's timestamp pattern; keep the
+            # text so that validation reports it as an invalid date, at its position.
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value
+            line, column = self._position(node)
+            self.problems.append(
+                Problem(self.document.path, line, column, format_location(location), str(error))
+            )
+            return None
+
+    def _convert_mapping(self, node: yaml.MappingNode, location: Location) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._merge(result, value_node, location)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = self._position(key_node)
+                self.problems.append(
+                    Problem(
+                        self.document.path,
+                        line,
+                        column,
+                        format_location(location),
+                        "a key must be a plain name, not a list or mapping",
+                    )
+                )
+                continue
+            # Keys are names in this format, so they stay text: `no:` is not the boolean false.
+            key = key_node.value
+            child = (*location, key)
+            if key in result:
+                first_line, _ = self.document.key_positions[child]
+                line, column = self._position(key_node)
+                self.problems.append(
+                    Problem(
+                        self.document.path,
+                        line,
+                        column,
+                        format_location(child),
+                        f"duplicate key '{key}' (first given on line {first_line}); "
+                        "remove one of them",
+                    )
+                )
+                continue
+            self.document.key_positions[child] = self._position(key_node)
+            result[key] = self._convert(value_node, child, verbatim=key in VERBATIM_KEYS)
+        return result
+
+    def _merge(self, result: dict[str, Any], node: yaml.Node, location: Location) -> None:
+        """YAML merge keys (``<<: *defaults``), as ``yaml.safe_load`` supports them."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            merged = self._convert(source, location, verbatim=False)
+            if isinstance(merged, dict):
+                for key, value in merged.items():
+                    result.setdefault(key, value)
+
+
+def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem pointing at the first byte that is not UTF-8."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        message = (
+            f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded); "
+            "save it as UTF-8"
+        )
+        return None, [Problem(path, line, column, "", message)]
+    return text.replace("\r\n", "\n"), []
+
+
+def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
+    """Parse a content file's text in the form its name says."""
+    if path.endswith(".md"):
+        from papersite.frontmatter import parse_markdown_digest
+
+        return parse_markdown_digest(text, path)
+    document = SourceDocument(path, None)
+    reader = YamlReader(document)
+    document.data = reader.read(text)
+    return document, reader.problems
+
+
+def read_source(root: Path, relative: str) -> tuple[SourceDocument | None, list[Problem]]:
+    """Read and parse one content file under ``root``."""
+    try:
+        raw = (root / relative).read_bytes()
+    except OSError as error:
+        return None, [Problem(relative, 0, 0, "", f"cannot read the file: {error.strerror}")]
+    text, problems = decode_utf8(raw, relative)
+    if text is None:
+        return None, problems
+    return parse_source(text, relative)
+
+
+def digest_files(root: Path) -> Iterator[str]:
+    """Relative paths of the digest files under ``digests/``, in a stable order.
+
+    Files and folders whose names start with ``_`` or ``.``, and ``README.md`` files, are
+    not digests: they leave room for notes and drafts beside the digests.
+    """
+    folder = root / DIGESTS_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(("_", ".")) for part in relative.parts):
+            continue
+        if path.is_file() and path.suffix in DIGEST_SUFFIXES and path.name != "README.md":
+            yield relative.as_posix()
+
+
+@dataclass
+class LoadedSite:
+    """Every content file of a site, parsed, and the problems met while parsing."""
+
+    config: SourceDocument | None
+    digests: list[SourceDocument]
+    problems: list[Problem]
+
+
+def load_site(root: Path) -> LoadedSite:
+    """Read ``papersite.yaml`` and every digest under ``root``; collect all problems."""
+    problems: list[Problem] = []
+    if not (root / CONFIG_FILE).is_file():
+        message = f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
+        problems.append(Problem(CONFIG_FILE, 0, 0, "", message))
+        config = None
+    else:
+        config, config_problems = read_source(root, CONFIG_FILE)
+        problems += config_problems
+    digests = []
+    for relative in digest_files(root):
+        document, file_problems = read_source(root, relative)
+        problems += file_problems
+        if document is not None and not file_problems:
+            digests.append(document)
+    return LoadedSite(config, digests, problems)

@@ -1,0 +1,201 @@
+"""Validation: parsed documents → the typed ``Site``, or every problem at once.
+
+Field-level rules are the pydantic models in ``model.py``; this module runs them with the site's
+languages as context, turns pydantic's errors into located ``Problem``s, and adds the rules that
+need the whole site: one paper once per digest, one page per URL.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from papersite.errors import ContentError, Problem
+from papersite.load import LoadedSite, Location, SourceDocument
+from papersite.model import Appearance, Digest, SiteConfig, SitePaper, Site, SourcedDigest
+from papersite.urls import digest_url, paper_url
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate_site(loaded: LoadedSite) -> Site:
+    """The typed site, or ``ContentError`` listing every problem in every file."""
+    problems = list(loaded.problems)
+    config = _validate_config(loaded.config, problems)
+    languages = config.languages if config else None
+    digests: list[SourcedDigest] = []
+    for document in loaded.digests:
+        digest = _validate_model(Digest, document, problems, {"languages": languages})
+        if digest is not None:
+            sourced = SourcedDigest(
+                digest, document.path, digest_url(digest), dict(document.value_positions)
+            )
+            digests.append(sourced)
+            problems += _repeated_papers(sourced, document)
+    problems += _digest_url_collisions(digests)
+    papers, paper_problems = _collect_papers(digests)
+    problems += paper_problems
+    if problems or config is None:
+        raise ContentError(problems)
+    digests.sort(key=lambda d: (d.digest.published, d.url), reverse=True)
+    return Site(config, digests, papers)
+
+
+def _validate_config(document: SourceDocument | None, problems: list[Problem]) -> SiteConfig | None:
+    if document is None:
+        return None
+    return _validate_model(SiteConfig, document, problems, {})
+
+
+def _validate_model(
+    model: type[ModelT], document: SourceDocument, problems: list[Problem], context: dict[str, Any]
+) -> ModelT | None:
+    if not isinstance(document.data, dict):
+        problems.append(
+            Problem(document.path, 1, 1, "", "expected a mapping of fields at the top of the file")
+        )
+        return None
+    try:
+        return model.model_validate(document.data, context=context)
+    except ValidationError as error:
+        problems += [_problem_from_pydantic(model, document, item) for item in error.errors()]
+        return None
+
+
+def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, error: Any) -> Problem:
+    location: Location = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return document.problem(location, _unknown_field_message(model, location), key=True)
+    if kind == "missing":
+        return document.problem(location, f"the required field '{location[-1]}' is missing")
+    if kind == "language":
+        return document.problem((*location, error["ctx"]["language"]), error["msg"], key=True)
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    if kind in {"string_type", "int_type", "int_parsing", "list_type", "dict_type", "date_from_datetime_parsing", "date_parsing", "date_type", "literal_error", "bool_type", "model_type", "int_from_float"}:
+        message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"
+    return document.problem(location, message)
+
+
+def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
+    name = str(location[-1])
+    known = _fields_at(model, location[:-1])
+    message = f"unknown field '{name}'"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; did you mean '{close[0]}'?"
+    return f"{message}; the fields here are: {', '.join(known)}" if known else message
+
+
+def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
+    """The field names the model accepts at ``location``."""
+    current: Any = model
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """``list[Paper] | None`` → ``Paper``."""
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        inner = _inner_model(candidate) if getattr(candidate, "__args__", None) else None
+        if inner is not None:
+            return inner
+    return None
+
+
+def _repeated_papers(sourced: SourcedDigest, document: SourceDocument) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, paper in enumerate(sourced.digest.papers):
+        identity = paper.identity
+        if not identity:
+            problems.append(
+                document.problem(
+                    ("papers", index, "title"),
+                    "this title gives no URL (no letters or digits); add an 'arxiv' ID or "
+                    "letters to the title",
+                )
+            )
+            continue
+        if identity in seen:
+            problems.append(
+                document.problem(
+                    ("papers", index),
+                    f"the same paper as papers[{seen[identity]}] ({identity}); "
+                    "a paper appears once per digest",
+                )
+            )
+        else:
+            seen[identity] = index
+    return problems
+
+
+def _digest_url_collisions(digests: list[SourcedDigest]) -> list[Problem]:
+    by_url: dict[str, list[SourcedDigest]] = defaultdict(list)
+    for sourced in digests:
+        by_url[sourced.url.casefold()].append(sourced)
+    problems = []
+    for same in by_url.values():
+        for later in same[1:]:
+            first = same[0]
+            problems.append(
+                Problem(
+                    later.path,
+                    1,
+                    1,
+                    "",
+                    f"this digest and {first.path} would both be written to /{later.url}; "
+                    "each week or conference edition has one digest",
+                )
+            )
+    return problems
+
+
+def _collect_papers(digests: list[SourcedDigest]) -> tuple[dict[str, SitePaper], list[Problem]]:
+    """Group every entry by paper identity, oldest digest first."""
+    papers: dict[str, SitePaper] = {}
+    for sourced in sorted(digests, key=lambda d: (d.digest.published, d.url)):
+        for index, paper in enumerate(sourced.digest.papers):
+            identity = paper.identity
+            if not identity:
+                continue
+            if identity not in papers:
+                papers[identity] = SitePaper(identity, paper_url(identity), [])
+            papers[identity].appearances.append(Appearance(sourced, paper, index))
+    problems = []
+    by_folded: dict[str, list[str]] = defaultdict(list)
+    for identity in sorted(papers):
+        by_folded[identity.casefold()].append(identity)
+    for identities in by_folded.values():
+        if len(identities) > 1:
+            first = papers[identities[0]].appearances[0]
+            for other in identities[1:]:
+                entry = papers[other].appearances[0]
+                line, column = entry.digest.positions.get(("papers", entry.index), (1, 1))
+                problems.append(
+                    Problem(
+                        entry.digest.path,
+                        line,
+                        column,
+                        f"papers[{entry.index}]",
+                        f"'{other}' and '{identities[0]}' ({first.digest.path}) differ only in "
+                        "letter case and would share one page; use one spelling",
+                    )
+                )
+    return dict(sorted(papers.items())), problems
