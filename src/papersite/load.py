@@ -113,7 +113,7 @@ class YamlReader:
                 self._convert(item, (*location, index), verbatim=False)
                 for index, item in enumerate(node.value)
             ]
-        if verbatim and node.tag == "tag:yaml.org,2002:float" and node.style is None:
+        if verbatim and not node.style:  # a plain (unquoted) scalar
             return node.value
         try:
             return self._constructor.construct_object(node, deep=True)

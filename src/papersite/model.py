@@ -52,6 +52,12 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def normalise_base_url(value: str) -> str:
+    """An http(s) base URL that ends with '/'; raises ``ValueError`` otherwise."""
+    value = _check_http_url(value)
+    return value if value.endswith("/") else value + "/"
+
+
 def _check_arxiv_id(value: str) -> str:
     value = value.strip()
     new = _NEW_STYLE_ARXIV.match(value)
@@ -101,7 +107,7 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
                 declared = ", ".join(languages or [])
                 raise PydanticCustomError(
                     "language",
-                    "language {language!r} is not one of this site's languages ({declared}); "
+                    "language '{language}' is not one of this site's languages ({declared}); "
                     "fix the code or add it to 'languages' in papersite.yaml",
                     {"language": str(code), "declared": declared},
                 )
@@ -282,8 +288,7 @@ class SiteConfig(_Strict):
     def _normalise(self) -> SiteConfig:
         if len(set(self.languages)) != len(self.languages):
             raise ValueError("'languages' lists a language twice")
-        if not self.base_url.endswith("/"):
-            object.__setattr__(self, "base_url", self.base_url + "/")
+        object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         return self
 
 

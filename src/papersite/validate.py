@@ -110,10 +110,10 @@ def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
 
 def _inner_model(annotation: Any) -> Any:
     """``list[Paper] | None`` → ``Paper``."""
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        inner = _inner_model(candidate) if getattr(candidate, "__args__", None) else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        inner = _inner_model(argument)
         if inner is not None:
             return inner
     return None

@@ -1,0 +1,7 @@
+"""``python -m papersite``."""
+
+import sys
+
+from papersite.cli import main
+
+sys.exit(main())

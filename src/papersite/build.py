@@ -1,0 +1,70 @@
+"""The build: load → validate → enrich → render → write, in that order.
+
+``build()`` is the library entry point; the CLI is a thin wrapper around it. Nothing is written
+until every stage before ``write`` has succeeded, so a build that fails leaves the output as it
+was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papersite.context import build_view
+from papersite.errors import Problem, StrictModeError
+from papersite.load import load_site
+from papersite.model import normalise_base_url
+from papersite.render import render_site
+from papersite.validate import validate_site
+from papersite.write import check_output_folder, write_site
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts for the summary line, and its warnings."""
+
+    digests: int
+    papers: int
+    pages: int
+    seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"Built {self.digests} digests, {self.papers} papers, {self.pages} pages written, "
+            f"{len(self.warnings)} warnings in {self.seconds:.2f} s"
+        )
+
+
+def build(
+    source: Path | str = ".",
+    out: Path | str = "build",
+    *,
+    base_url: str | None = None,
+    strict: bool = False,
+) -> BuildReport:
+    """Build the site in ``source`` into ``out``.
+
+    ``out`` is relative to the current folder, like any path given on the command line.
+    Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder) or
+    ``StrictModeError`` (warnings with ``strict``).
+    """
+    started = time.perf_counter()
+    source, out = Path(source), Path(out)
+    check_output_folder(out, source)
+    site = validate_site(load_site(source))
+    if base_url is not None:
+        site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
+    view = build_view(site)
+    if strict and view.warnings:
+        raise StrictModeError(view.warnings)
+    pages = render_site(view, source)
+    written = write_site(pages, out)
+    return BuildReport(
+        digests=len(site.digests),
+        papers=len(site.papers),
+        pages=written,
+        seconds=time.perf_counter() - started,
+        warnings=view.warnings,
+    )

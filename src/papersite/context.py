@@ -1,0 +1,362 @@
+"""What templates see: the site turned into view objects with every text already rendered.
+
+Templates never receive raw YAML or model objects with Markdown in them: each text is rendered
+here once per language (``markup.py``), missing translations are marked, and every page's data is
+a declared dataclass. Warnings (TeX that could not be converted) are collected with their
+``file:line``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from papersite.errors import Problem
+from papersite.i18n import award_label, link_label
+from papersite.load import format_location
+from papersite.markup import MarkdownRenderer
+from papersite.model import (
+    EVERY_LANGUAGE,
+    KNOWN_AWARDS,
+    Appearance,
+    Site,
+    SitePaper,
+    SourcedDigest,
+    text_in,
+)
+from papersite.urls import paper_url, tag_url
+
+
+@dataclass(frozen=True)
+class Part:
+    """A text in one language; ``html`` is None when the translation is missing."""
+
+    lang: str
+    html: Markup | None
+
+
+@dataclass(frozen=True)
+class BiText:
+    """A text in every site language, or one text shared by all (``shared``)."""
+
+    parts: tuple[Part, ...]
+    shared: Markup | None = None
+    plain: dict[str, str] = field(default_factory=dict)
+    """The source text per language (for <title> and meta tags); falls back across languages."""
+
+
+@dataclass
+class LinkView:
+    kind: str
+    url: str
+    label: BiText
+
+
+@dataclass
+class SectionView:
+    title: BiText
+    body: BiText
+
+
+@dataclass
+class EntryView:
+    """A paper as one digest presents it."""
+
+    identity: str
+    anchor: str
+    url: str
+    title: BiText
+    authors: list[str]
+    affiliations: list[str]
+    award: str | None
+    award_label: BiText | None
+    summary: BiText | None
+    abstract: BiText | None
+    sections: list[SectionView]
+    links: list[LinkView]
+    tags: list[str]
+    arxiv: str | None
+
+
+@dataclass
+class AwardGroup:
+    award: str | None
+    label: BiText | None
+    entries: list[EntryView]
+
+
+@dataclass
+class DigestView:
+    url: str
+    path: str
+    kind: str
+    title: BiText
+    date: dt.date
+    period: tuple[dt.date, dt.date] | None
+    conference_name: str | None
+    conference_url: str | None
+    source: str | None
+    overview: BiText | None
+    tags: list[str]
+    entries: list[EntryView]
+    groups: list[AwardGroup]
+
+
+@dataclass
+class PaperView:
+    """A paper's own page: the paper, then each digest that features it."""
+
+    identity: str
+    url: str
+    title: BiText
+    authors: list[str]
+    affiliations: list[str]
+    arxiv: str | None
+    abstract: BiText | None
+    links: list[LinkView]
+    tags: list[str]
+    appearances: list[tuple[DigestView, EntryView]]
+
+
+@dataclass
+class TagView:
+    tag: str
+    url: str
+    papers: list[PaperView]
+    digests: list[DigestView]
+
+
+@dataclass
+class SiteView:
+    """Everything the templates of one build see."""
+
+    languages: list[str]
+    title: BiText
+    description: BiText | None
+    base_url: str
+    digests: list[DigestView]
+    """Newest first."""
+    papers: list[PaperView]
+    tags: list[TagView]
+    archive: list[tuple[int, list[tuple[int, list[DigestView]]]]]
+    """(year, [(month, digests)]) newest first."""
+    warnings: list[Problem]
+
+
+class _Texts:
+    """Renders model texts to ``BiText``, remembering warnings with their source position."""
+
+    def __init__(self, languages: list[str]) -> None:
+        self.languages = languages
+        self.renderer = MarkdownRenderer()
+        self.warnings: list[Problem] = []
+
+    def text(
+        self,
+        value: dict[str, str] | None,
+        where: tuple[SourcedDigest, tuple[str | int, ...]] | None = None,
+        *,
+        inline: bool = False,
+    ) -> BiText | None:
+        if not value or not any(v.strip() for v in value.values()):
+            return None
+        plain = {lang: text_in(value, lang) or "" for lang in self.languages}
+        fallback = next((v for v in plain.values() if v), "")
+        plain = {lang: v or fallback for lang, v in plain.items()}
+        if EVERY_LANGUAGE in value:
+            return BiText((), self._render(value[EVERY_LANGUAGE], where, (), inline), plain)
+        parts = []
+        for lang in self.languages:
+            source = text_in(value, lang)
+            html = None if source is None else self._render(source, where, (lang,), inline)
+            parts.append(Part(lang, html))
+        return BiText(tuple(parts), None, plain)
+
+    def _render(
+        self,
+        source: str,
+        where: tuple[SourcedDigest, tuple[str | int, ...]] | None,
+        suffix: tuple[str, ...],
+        inline: bool,
+    ) -> Markup:
+        rendering = self.renderer.render(source.strip(), inline=inline)
+        if rendering.warnings and where is not None:
+            digest, location = where
+            location = (*location, *suffix)
+            line, column = _position(digest, location)
+            for message in rendering.warnings:
+                self.warnings.append(
+                    Problem(digest.path, line, column, format_location(location), message)
+                )
+        return Markup(rendering.html)  # noqa: S704 - markup.py escapes all raw HTML
+
+    def labels(self, labels: dict[str, str]) -> BiText:
+        """A UI label given per language (not Markdown)."""
+        parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
+        return BiText(parts, None, dict(labels))
+
+
+def _position(digest: SourcedDigest, location: tuple[str | int, ...]) -> tuple[int, int]:
+    while location:
+        if location in digest.positions:
+            return digest.positions[location]
+        location = location[:-1]
+    return (1, 1)
+
+
+def build_view(site: Site) -> SiteView:
+    """The whole site as templates see it."""
+    languages = site.config.languages
+    texts = _Texts(languages)
+    digests = [_digest_view(texts, sourced) for sourced in site.digests]
+    by_url = {view.url: view for view in digests}
+    papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]
+    tags = _tag_views(papers, digests)
+    return SiteView(
+        languages=languages,
+        title=_required(texts.text(site.config.title, inline=True)),
+        description=texts.text(site.config.description),
+        base_url=site.config.base_url,
+        digests=digests,
+        papers=papers,
+        tags=tags,
+        archive=_archive(digests),
+        warnings=texts.warnings,
+    )
+
+
+def _required(text: BiText | None) -> BiText:
+    if text is None:
+        raise ValueError("a required text is empty")
+    return text
+
+
+def _digest_view(texts: _Texts, sourced: SourcedDigest) -> DigestView:
+    digest = sourced.digest
+    entries = [
+        _entry_view(texts, Appearance(sourced, paper, index))
+        for index, paper in enumerate(digest.papers)
+    ]
+    return DigestView(
+        url=sourced.url,
+        path=sourced.path,
+        kind=digest.kind,
+        title=_required(texts.text(digest.title, (sourced, ("title",)), inline=True)),
+        date=digest.published,
+        period=(digest.period.start, digest.period.end) if digest.period else None,
+        conference_name=digest.conference.name if digest.conference else None,
+        conference_url=digest.conference.url if digest.conference else None,
+        source=digest.source,
+        overview=texts.text(digest.overview, (sourced, ("overview",))),
+        tags=list(digest.tags),
+        entries=entries,
+        groups=_award_groups(entries),
+    )
+
+
+def _entry_view(texts: _Texts, appearance: Appearance) -> EntryView:
+    paper, sourced = appearance.paper, appearance.digest
+    base = ("papers", appearance.index)
+
+    def where(*location: str | int) -> tuple[SourcedDigest, tuple[str | int, ...]]:
+        return (sourced, (*base, *location))
+
+    return EntryView(
+        identity=paper.identity,
+        anchor="paper-" + paper.identity.replace("/", "-"),
+        url=paper_url(paper.identity),
+        title=_required(texts.text(paper.title, where("title"), inline=True)),
+        authors=list(paper.authors),
+        affiliations=list(paper.affiliations),
+        award=paper.award,
+        award_label=texts.labels(award_label(paper.award, texts.languages)) if paper.award else None,
+        summary=texts.text(paper.summary, where("summary")),
+        abstract=texts.text(paper.abstract, where("abstract")),
+        sections=[
+            SectionView(
+                _required(texts.text(section.title, where("sections", i, "title"), inline=True)),
+                _required(texts.text(section.body, where("sections", i, "body"))),
+            )
+            for i, section in enumerate(paper.sections)
+        ],
+        links=[_link_view(texts, link.kind, link.url, link.label) for link in paper.links],
+        tags=list(paper.tags),
+        arxiv=paper.arxiv,
+    )
+
+
+def _link_view(texts: _Texts, kind: str, url: str, label: str | None) -> LinkView:
+    labels = {lang: label for lang in texts.languages} if label else link_label(kind, texts.languages)
+    return LinkView(kind, url, texts.labels(labels))
+
+
+def _award_groups(entries: list[EntryView]) -> list[AwardGroup]:
+    """Known awards in their order of rank, then free-text awards as they come, then the rest."""
+    order: dict[str | None, int] = {award: rank for rank, award in enumerate(KNOWN_AWARDS)}
+    groups: dict[str | None, AwardGroup] = {}
+    for entry in entries:
+        if entry.award not in groups:
+            groups[entry.award] = AwardGroup(entry.award, entry.award_label, [])
+        groups[entry.award].entries.append(entry)
+    first_seen = {award: index for index, award in enumerate(groups)}
+
+    def rank(award: str | None) -> tuple[int, int]:
+        if award is None:
+            return (2, 0)
+        return (0, order[award]) if award in order else (1, first_seen[award])
+
+    return [groups[award] for award in sorted(groups, key=rank)]
+
+
+def _paper_view(texts: _Texts, paper: SitePaper, digests: dict[str, DigestView]) -> PaperView:
+    appearances = []
+    for appearance in paper.appearances:
+        digest_view = digests[appearance.digest.url]
+        appearances.append((digest_view, digest_view.entries[appearance.index]))
+    entries = [entry for _, entry in appearances]
+    latest = entries[-1]
+    links: list[LinkView] = []
+    seen_urls: set[str] = set()
+    for entry in entries:
+        for link in entry.links:
+            if link.url not in seen_urls:
+                seen_urls.add(link.url)
+                links.append(link)
+    return PaperView(
+        identity=paper.identity,
+        url=paper.url,
+        title=latest.title,
+        authors=next((e.authors for e in reversed(entries) if e.authors), []),
+        affiliations=next((e.affiliations for e in reversed(entries) if e.affiliations), []),
+        arxiv=next((e.arxiv for e in reversed(entries) if e.arxiv), None),
+        abstract=next((e.abstract for e in reversed(entries) if e.abstract), None),
+        links=links,
+        tags=sorted({tag for entry in entries for tag in entry.tags}),
+        appearances=list(reversed(appearances)),
+    )
+
+
+def _tag_views(papers: list[PaperView], digests: list[DigestView]) -> list[TagView]:
+    papers_by_tag: dict[str, list[PaperView]] = defaultdict(list)
+    digests_by_tag: dict[str, list[DigestView]] = defaultdict(list)
+    for paper in papers:
+        for tag in paper.tags:
+            papers_by_tag[tag].append(paper)
+    for digest in digests:
+        for tag in digest.tags:
+            digests_by_tag[tag].append(digest)
+    tags = sorted(papers_by_tag.keys() | digests_by_tag.keys())
+    return [TagView(tag, tag_url(tag), papers_by_tag[tag], digests_by_tag[tag]) for tag in tags]
+
+
+def _archive(digests: list[DigestView]) -> list[tuple[int, list[tuple[int, list[DigestView]]]]]:
+    years: dict[int, dict[int, list[DigestView]]] = defaultdict(lambda: defaultdict(list))
+    for digest in digests:  # already newest first
+        years[digest.date.year][digest.date.month].append(digest)
+    return [
+        (year, [(month, years[year][month]) for month in sorted(years[year], reverse=True)])
+        for year in sorted(years, reverse=True)
+    ]

@@ -1,0 +1,133 @@
+"""The words of the interface in each language: labels, award names, link kinds, dates.
+
+A site may declare languages this table does not know; they get the English words, so a page
+is never left with a blank label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+FALLBACK = "en"
+
+UI: dict[str, dict[str, str]] = {
+    "ko": {
+        "language_name": "한국어",
+        "both": "모두",
+        "language_switch": "표시 언어",
+        "home": "홈",
+        "latest": "최신 다이제스트",
+        "all_digests": "전체 다이제스트",
+        "weekly": "주간 논문",
+        "conferences": "학회",
+        "papers": "논문",
+        "tags": "태그",
+        "archive": "아카이브",
+        "contents": "목차",
+        "overview": "이번 호의 흐름",
+        "summary": "논문 소개",
+        "abstract": "논문 초록",
+        "links": "링크",
+        "authors": "저자",
+        "affiliations": "소속",
+        "appears_in": "소개된 다이제스트",
+        "translation_missing": "번역이 아직 없습니다",
+        "source": "원문",
+        "not_found": "페이지를 찾을 수 없습니다",
+        "not_found_body": "주소가 바뀌었거나 없는 페이지입니다.",
+        "paper_count": "논문 {count}편",
+        "other_papers": "그 밖의 논문",
+        "skip": "본문으로 건너뛰기",
+        "arxiv": "arXiv",
+    },
+    "en": {
+        "language_name": "English",
+        "both": "Both",
+        "language_switch": "Language",
+        "home": "Home",
+        "latest": "Latest digest",
+        "all_digests": "All digests",
+        "weekly": "Weekly",
+        "conferences": "Conferences",
+        "papers": "Papers",
+        "tags": "Tags",
+        "archive": "Archive",
+        "contents": "Contents",
+        "overview": "Trends this issue",
+        "summary": "Introduction",
+        "abstract": "Abstract",
+        "links": "Links",
+        "authors": "Authors",
+        "affiliations": "Affiliations",
+        "appears_in": "Featured in",
+        "translation_missing": "Translation missing",
+        "source": "Originally published",
+        "not_found": "Page not found",
+        "not_found_body": "The address has changed or the page does not exist.",
+        "paper_count": "{count} papers",
+        "other_papers": "Other papers",
+        "skip": "Skip to content",
+        "arxiv": "arXiv",
+    },
+}
+
+AWARDS: dict[str, dict[str, str]] = {
+    "best-paper": {"ko": "최우수 논문상", "en": "Best Paper"},
+    "runner-up": {"ko": "차상위 논문상", "en": "Runner-up"},
+    "oral": {"ko": "구두 발표", "en": "Oral"},
+    "spotlight": {"ko": "스포트라이트", "en": "Spotlight"},
+}
+
+LINK_KINDS: dict[str, dict[str, str]] = {
+    "paper": {"ko": "논문", "en": "Paper"},
+    "pdf": {"ko": "PDF", "en": "PDF"},
+    "code": {"ko": "코드", "en": "Code"},
+    "project": {"ko": "프로젝트", "en": "Project"},
+    "dataset": {"ko": "데이터셋", "en": "Dataset"},
+    "model": {"ko": "모델", "en": "Model"},
+    "demo": {"ko": "데모", "en": "Demo"},
+    "video": {"ko": "영상", "en": "Video"},
+    "blog": {"ko": "블로그", "en": "Blog"},
+    "discussion": {"ko": "토론", "en": "Discussion"},
+    "other": {"ko": "기타", "en": "Other"},
+}
+
+
+def _pick(table: dict[str, str], lang: str) -> str:
+    return table.get(lang, table[FALLBACK])
+
+
+def ui(lang: str) -> dict[str, str]:
+    """Every interface word in ``lang``."""
+    return UI.get(lang, UI[FALLBACK])
+
+
+def award_label(award: str, languages: list[str]) -> dict[str, str]:
+    """A known award's name per language; free-text awards are shown as written."""
+    table = AWARDS.get(award)
+    return {lang: _pick(table, lang) if table else award for lang in languages}
+
+
+def link_label(kind: str, languages: list[str]) -> dict[str, str]:
+    return {lang: _pick(LINK_KINDS[kind], lang) for lang in languages}
+
+
+# Spelled out rather than taken from the locale, so that output never depends on the machine.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    """``2025년 3월 17일`` or ``17 March 2025``."""
+    if lang == "ko":
+        return f"{date.year}년 {date.month}월 {date.day}일"
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def format_month(year: int, month: int, lang: str) -> str:
+    """``2025년 3월`` or ``March 2025``."""
+    if lang == "ko":
+        return f"{year}년 {month}월"
+    return f"{MONTHS[month - 1]} {year}"

@@ -1,0 +1,105 @@
+"""Markdown and math: the text of a digest → safe HTML.
+
+markdown-it-py (CommonMark, with tables, strikethrough and footnotes) renders every text, with
+these safety rules: raw HTML is escaped, not passed through, and links and images may only point
+at http(s), mailto or relative URLs. ``$…$`` and ``$$…$$`` are converted to MathML at build time
+(latex2mathml), so formulas need no JavaScript; TeX that cannot be converted is shown as its
+escaped source and reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from latex2mathml.converter import convert as tex_to_mathml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# latex2mathml passes commands it does not know through as text (<mi>\eg</mi>): a backslash left
+# in its output means the formula was not understood.
+_UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# Defence in depth: latex2mathml copies \text{...} verbatim, so its output may only hold
+# MathML elements; anything else is treated as TeX it could not convert.
+_MATHML_ELEMENTS = frozenset(
+    "math mrow mi mn mo mtext mspace ms mfrac msqrt mroot mstyle merror mpadded mphantom "
+    "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none "
+    "mtable mtr mtd mlabeledtr semantics annotation".split()
+)
+
+
+def is_safe_link(url: str) -> bool:
+    """Only http(s), mailto and relative links may appear in rendered text."""
+    match = _SCHEME.match(url)
+    return match is None or match.group(1).lower() in _SAFE_SCHEMES
+
+
+@dataclass
+class Rendering:
+    """HTML made from one text, and what went wrong along the way."""
+
+    html: str
+    warnings: list[str] = field(default_factory=list)
+
+
+class MarkdownRenderer:
+    """Renders digest texts; each distinct text is rendered once and remembered."""
+
+    def __init__(self) -> None:
+        self._warnings: list[str] = []
+        self._md = self._make_parser()
+        self._cache: dict[tuple[str, bool], Rendering] = {}
+
+    def _make_parser(self) -> MarkdownIt:
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.validateLink = is_safe_link  # type: ignore[method-assign]
+        md.use(footnote_plugin)
+        # Pandoc's rule: `$` opens math only before a non-space and closes only after one,
+        # and not before a digit, so "$5 and $10" stays text.
+        md.use(
+            dollarmath_plugin,
+            allow_labels=False,
+            allow_space=False,
+            allow_digits=False,
+            double_inline=True,
+            renderer=self._math,
+        )
+        return md
+
+    def _math(self, tex: str, options: dict[str, Any]) -> str:
+        display = "block" if options.get("display_mode") else "inline"
+        # `<` and `>` are relations in TeX; as commands they can never reach the output as markup.
+        safe_tex = tex.replace("<", r"\lt ").replace(">", r"\gt ")
+        try:
+            mathml = tex_to_mathml(safe_tex, display=display)
+        except Exception as error:  # latex2mathml raises many kinds for malformed TeX
+            return self._unconverted(tex, display, type(error).__name__)
+        if _UNCONVERTED.search(mathml):
+            return self._unconverted(tex, display, "unknown command")
+        if any(name not in _MATHML_ELEMENTS for name in _TAG_NAME.findall(mathml)):
+            return self._unconverted(tex, display, "unexpected markup")
+        return mathml
+
+    def _unconverted(self, tex: str, display: str, reason: str) -> str:
+        self._warnings.append(f"could not convert TeX to MathML ({reason}), shown as source: {tex!r}")
+        delimiter = "$$" if display == "block" else "$"
+        tag = "pre" if display == "block" else "code"
+        return f'<{tag} class="tex">{escape(delimiter + tex + delimiter)}</{tag}>'
+
+    def render(self, source: str, *, inline: bool = False) -> Rendering:
+        """HTML for ``source``; ``inline`` renders a single line without a paragraph."""
+        key = (source, inline)
+        cached = self._cache.get(key)
+        if cached is None:
+            self._warnings = []
+            html = self._md.renderInline(source) if inline else self._md.render(source)
+            cached = Rendering(html, self._warnings)
+            self._cache[key] = cached
+        return cached
