@@ -7,6 +7,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-from papersite.build import BuildReport, build  # noqa: E402 - after __version__, which cli uses
+from papersite.build import BuildReport, build
 
 __all__ = ["BuildReport", "__version__", "build"]

@@ -48,9 +48,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--base-url", type=_base_url, metavar="URL",
         help="where the site is served, overriding base_url in papersite.yaml",
     )  # fmt: skip
-    build_parser.add_argument(
-        "--strict", action="store_true", help="treat warnings as errors"
-    )
+    build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
 
 

@@ -191,7 +191,7 @@ class _Texts:
                 self.warnings.append(
                     Problem(digest.path, line, column, format_location(location), message)
                 )
-        return Markup(rendering.html)  # noqa: S704 - markup.py escapes all raw HTML
+        return Markup(rendering.html)
 
     def labels(self, labels: dict[str, str]) -> BiText:
         """A UI label given per language (not Markdown)."""
@@ -272,7 +272,9 @@ def _entry_view(texts: _Texts, appearance: Appearance) -> EntryView:
         authors=list(paper.authors),
         affiliations=list(paper.affiliations),
         award=paper.award,
-        award_label=texts.labels(award_label(paper.award, texts.languages)) if paper.award else None,
+        award_label=texts.labels(award_label(paper.award, texts.languages))
+        if paper.award
+        else None,
         summary=texts.text(paper.summary, where("summary")),
         abstract=texts.text(paper.abstract, where("abstract")),
         sections=[
@@ -289,7 +291,9 @@ def _entry_view(texts: _Texts, appearance: Appearance) -> EntryView:
 
 
 def _link_view(texts: _Texts, kind: str, url: str, label: str | None) -> LinkView:
-    labels = {lang: label for lang in texts.languages} if label else link_label(kind, texts.languages)
+    labels = (
+        {lang: label for lang in texts.languages} if label else link_label(kind, texts.languages)
+    )
     return LinkView(kind, url, texts.labels(labels))
 
 

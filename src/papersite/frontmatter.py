@@ -16,6 +16,7 @@ The result is the same plain data the YAML form gives, with positions in the ``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +52,9 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, line: int, location: Location, message: str) -> None:
-        self.problems.append(Problem(self.document.path, line, 1, format_location(location), message))
+        self.problems.append(
+            Problem(self.document.path, line, 1, format_location(location), message)
+        )
 
     def text(self, start: int, end: int) -> str:
         return "\n".join(self.body_lines[start:end]).strip("\n")
@@ -107,7 +110,7 @@ def _headings(builder: _Builder) -> list[_Heading]:
         headings.append(
             _Heading(level, inline.content.strip(), builder.first_line + token.map[0], token.map[1])
         )
-    for current, following in zip(headings, headings[1:], strict=False):
+    for current, following in itertools.pairwise(headings):
         current.body_end = following.line - builder.first_line
     if headings:
         headings[-1].body_end = len(builder.body_lines)
@@ -141,7 +144,11 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
             index += 1
             continue
         if heading.level != 2:
-            builder.error(heading.line, (), f"'{'#' * heading.level} {heading.text}' must stand under a '##' paper or '## Overview'")
+            builder.error(
+                heading.line,
+                (),
+                f"'{'#' * heading.level} {heading.text}' must stand under a '##' paper or '## Overview'",
+            )
             index = group_end
             continue
         if heading.text.casefold() == "overview":
@@ -173,7 +180,11 @@ def _read_overview(
     builder: _Builder, data: dict[str, Any], heading: _Heading, children: list[_Heading]
 ) -> None:
     if "overview" in data:
-        builder.error(heading.line, ("overview",), "the overview is given both in the front matter and as '## Overview'; keep one")
+        builder.error(
+            heading.line,
+            ("overview",),
+            "the overview is given both in the front matter and as '## Overview'; keep one",
+        )
         return
     builder.mark(("overview",), heading.line)
     data["overview"] = _read_text(builder, ("overview",), heading, children, section=False)
@@ -195,13 +206,21 @@ def _read_text(
     if not children:
         return direct
     if direct.strip():
-        builder.error(heading.line, location, "text stands both directly under this heading and under language headings; move it under one language heading")
+        builder.error(
+            heading.line,
+            location,
+            "text stands both directly under this heading and under language headings; move it under one language heading",
+        )
     bodies: dict[str, str] = {}
     titles: dict[str, str] = {}
     for child in children:
         match = _LANGUAGE.match(child.text)
         if child.level != heading.level + 1 or match is None:
-            builder.error(child.line, location, f"expected a language heading such as '{'#' * (heading.level + 1)} ko' here, got '{child.text}'")
+            builder.error(
+                child.line,
+                location,
+                f"expected a language heading such as '{'#' * (heading.level + 1)} ko' here, got '{child.text}'",
+            )
             continue
         lang = match["lang"]
         if lang in bodies:
@@ -209,9 +228,15 @@ def _read_text(
             continue
         if match["title"] is not None:
             if not section:
-                builder.error(child.line, (*location, lang), f"only a section's language headings take a title; write '{'#' * child.level} {lang}'")
+                builder.error(
+                    child.line,
+                    (*location, lang),
+                    f"only a section's language headings take a title; write '{'#' * child.level} {lang}'",
+                )
             titles[lang] = match["title"].strip()
-            builder.mark((*location[:-1], "title", lang) if section else (*location, lang), child.line)
+            builder.mark(
+                (*location[:-1], "title", lang) if section else (*location, lang), child.line
+            )
         bodies[lang] = builder.text(child.body_start, child.body_end)
         builder.mark((*location, lang), child.line)
     return (titles, bodies) if section else bodies
@@ -234,7 +259,11 @@ def _read_paper(
         grandchildren = children[index + 1 : end]
         index = end
         if child.level != 3:
-            builder.error(child.line, location, f"expected '### Summary', '### Abstract' or '### Section' here, got '{child.text}'")
+            builder.error(
+                child.line,
+                location,
+                f"expected '### Summary', '### Abstract' or '### Section' here, got '{child.text}'",
+            )
             continue
         field_name = _TEXT_FIELDS.get(child.text.casefold())
         section_match = _SECTION.match(child.text)
@@ -243,14 +272,26 @@ def _read_paper(
                 builder.error(child.line, (*location, field_name), f"'{field_name}' is given twice")
                 continue
             builder.mark((*location, field_name), child.line)
-            paper[field_name] = _read_text(builder, (*location, field_name), child, grandchildren, section=False)
+            paper[field_name] = _read_text(
+                builder, (*location, field_name), child, grandchildren, section=False
+            )
         elif section_match is not None:
-            sections.append(_read_section(builder, location, child, grandchildren, section_match, len(sections)))
+            sections.append(
+                _read_section(builder, location, child, grandchildren, section_match, len(sections))
+            )
         else:
-            builder.error(child.line, location, f"unknown paper heading '{child.text}'; use '### Summary', '### Abstract' or '### Section: <title>'")
+            builder.error(
+                child.line,
+                location,
+                f"unknown paper heading '{child.text}'; use '### Summary', '### Abstract' or '### Section: <title>'",
+            )
     if sections:
         if "sections" in paper:
-            builder.error(heading.line, (*location, "sections"), "sections are given both in the yaml block and as '### Section' headings; keep one")
+            builder.error(
+                heading.line,
+                (*location, "sections"),
+                "sections are given both in the yaml block and as '### Section' headings; keep one",
+            )
         else:
             paper["sections"] = sections
     return paper
@@ -276,7 +317,11 @@ def _read_section(
         language_titles, body = result
         titles = language_titles or shared_title
     if not titles:
-        builder.error(heading.line, (*location, "title"), "a section needs a title: '### Section: <title>' or '#### <lang>: <title>'")
+        builder.error(
+            heading.line,
+            (*location, "title"),
+            "a section needs a title: '### Section: <title>' or '#### <lang>: <title>'",
+        )
     return {"title": titles, "body": body}
 
 
@@ -288,7 +333,11 @@ def _read_fields_block(builder: _Builder, heading: _Heading, location: Location)
     fences = [t for t in tokens if t.type == "fence" and t.level == 0]
     others = [t for t in tokens if t.level == 0 and t.type not in ("fence",) and t.nesting != -1]
     if others:
-        builder.error(heading.line, location, "under a paper heading, only a ```yaml block of its fields may stand before '### Summary'")
+        builder.error(
+            heading.line,
+            location,
+            "under a paper heading, only a ```yaml block of its fields may stand before '### Summary'",
+        )
     if not fences:
         return {}
     fence = fences[0]
@@ -303,6 +352,8 @@ def _read_fields_block(builder: _Builder, heading: _Heading, location: Location)
     if fields is None:
         return {}
     if not isinstance(fields, dict):
-        builder.error(fence_line, location, "the ```yaml block must be a mapping of the paper's fields")
+        builder.error(
+            fence_line, location, "the ```yaml block must be a mapping of the paper's fields"
+        )
         return {}
     return fields

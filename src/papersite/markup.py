@@ -28,9 +28,11 @@ _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # Defence in depth: latex2mathml copies \text{...} verbatim, so its output may only hold
 # MathML elements; anything else is treated as TeX it could not convert.
 _MATHML_ELEMENTS = frozenset(
-    "math mrow mi mn mo mtext mspace ms mfrac msqrt mroot mstyle merror mpadded mphantom "
-    "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none "
-    "mtable mtr mtd mlabeledtr semantics annotation".split()
+    (
+        "math mrow mi mn mo mtext mspace ms mfrac msqrt mroot mstyle merror mpadded mphantom "
+        "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none "
+        "mtable mtr mtd mlabeledtr semantics annotation"
+    ).split()
 )
 
 
@@ -88,7 +90,9 @@ class MarkdownRenderer:
         return mathml
 
     def _unconverted(self, tex: str, display: str, reason: str) -> str:
-        self._warnings.append(f"could not convert TeX to MathML ({reason}), shown as source: {tex!r}")
+        self._warnings.append(
+            f"could not convert TeX to MathML ({reason}), shown as source: {tex!r}"
+        )
         delimiter = "$$" if display == "block" else "$"
         tag = "pre" if display == "block" else "code"
         return f'<{tag} class="tex">{escape(delimiter + tex + delimiter)}</{tag}>'

@@ -78,7 +78,10 @@ def render_site(view: SiteView, source: Path) -> list[Page]:
 
     def page(path: str, template: str, root: str | None = None, **values: Any) -> Page:
         html = env.get_template(template).render(
-            **common, **values, root=root if root is not None else relative_root(path), page_path=path
+            **common,
+            **values,
+            root=root if root is not None else relative_root(path),
+            page_path=path,
         )
         return Page(path, html.encode("utf-8"))
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
 from papersite.load import LoadedSite, Location, SourceDocument
-from papersite.model import Appearance, Digest, SiteConfig, SitePaper, Site, SourcedDigest
+from papersite.model import Appearance, Digest, Site, SiteConfig, SitePaper, SourcedDigest
 from papersite.urls import digest_url, paper_url
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -76,7 +76,20 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem((*location, error["ctx"]["language"]), error["msg"], key=True)
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
-    if kind in {"string_type", "int_type", "int_parsing", "list_type", "dict_type", "date_from_datetime_parsing", "date_parsing", "date_type", "literal_error", "bool_type", "model_type", "int_from_float"}:
+    if kind in {
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "list_type",
+        "dict_type",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "literal_error",
+        "bool_type",
+        "model_type",
+        "int_from_float",
+    }:
         message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"
     return document.problem(location, message)
 

@@ -63,7 +63,10 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(page.content)
             count += 1
-        (staging / MARKER).write_text("This folder is written by papersite build; it is replaced on every build.\n", encoding="utf-8")
+        (staging / MARKER).write_text(
+            "This folder is written by papersite build; it is replaced on every build.\n",
+            encoding="utf-8",
+        )
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         _swap(staging, out)
     except BaseException:

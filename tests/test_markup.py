@@ -1,0 +1,174 @@
+"""Markdown and math in digest texts: safe HTML, MathML without JavaScript, inert hostile input."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from papersite.markup import MarkdownRenderer, Rendering
+
+
+def render(text: str, *, inline: bool = False) -> Rendering:
+    return MarkdownRenderer().render(text, inline=inline)
+
+
+def parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html5lib")
+
+
+def test_raw_html_is_escaped_not_passed_through() -> None:
+    rendering = render('<script>alert(1)</script> and <img src="x" onerror="alert(1)">')
+
+    soup = parse(rendering.html)
+    assert soup.find("script") is None
+    assert soup.find("img") is None
+    assert "<script>alert(1)</script>" in soup.get_text()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/a", "http://example.org/", "mailto:editor@example.org", "../papers/x/"],
+)
+def test_safe_links_are_rendered(url: str) -> None:
+    soup = parse(render(f"[read]({url})").html)
+
+    assert soup.find("a", href=url) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](javascript&colon;alert(1))",
+        "<javascript:alert(1)>",
+        "[x][ref]\n\n[ref]: javascript:alert(1)",
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
+        "![x](javascript:alert(1))",
+        "[x](file:///etc/passwd)",
+    ],
+)
+def test_unsafe_links_produce_no_link_or_image(text: str) -> None:
+    soup = parse(render(text).html)
+
+    urls = [tag.get("href") for tag in soup.find_all("a")]
+    urls += [tag.get("src") for tag in soup.find_all("img")]
+    assert urls == []
+
+
+def test_tables_render() -> None:
+    soup = parse(render("| model | score |\n|---|---|\n| DAPO | 50 |").html)
+
+    table = soup.find("table")
+    assert table is not None
+    assert [th.get_text() for th in table.find_all("th")] == ["model", "score"]
+    assert [td.get_text() for td in table.find_all("td")] == ["DAPO", "50"]
+
+
+def test_footnotes_render_with_working_anchors() -> None:
+    soup = parse(render("A claim.[^1]\n\n[^1]: The source.").html)
+
+    reference = soup.select_one("sup a[href^='#']")
+    assert reference is not None
+    target = soup.find(id=reference["href"][1:])
+    assert target is not None
+    assert "The source." in target.get_text()
+
+
+def test_inline_math_becomes_mathml() -> None:
+    rendering = render(r"The bound is $\Omega(\sqrt{d})$ here.")
+
+    soup = parse(rendering.html)
+    math = soup.find("math")
+    assert math is not None
+    assert math.find("msqrt") is not None
+    assert math.get("display") != "block"
+    assert soup.find("script") is None
+    assert rendering.warnings == []
+
+
+def test_display_math_becomes_block_mathml() -> None:
+    rendering = render("Before.\n\n$$\nO = \\sigma(w) \\odot A\n$$\n\nAfter.")
+
+    soup = parse(rendering.html)
+    math = soup.find("math")
+    assert math is not None
+    assert math["display"] == "block"
+    assert math.find_parent("p") is None
+    assert soup.find("script") is None
+    assert rendering.warnings == []
+
+
+def test_display_math_inside_a_sentence_keeps_the_paragraph_whole() -> None:
+    soup = parse(render("Before $$x^2$$ after.").html)
+
+    paragraph = soup.find("p")
+    assert paragraph is not None
+    assert paragraph.find("math") is not None
+    assert "Before" in paragraph.get_text()
+    assert "after." in paragraph.get_text()
+
+
+def test_dollar_amounts_stay_text() -> None:
+    rendering = render("It costs $5 and $10.")
+
+    soup = parse(rendering.html)
+    assert soup.find("math") is None
+    assert soup.get_text().strip() == "It costs $5 and $10."
+    assert rendering.warnings == []
+
+
+def test_inline_rendering_has_no_paragraph() -> None:
+    soup = parse(render("A *title*", inline=True).html)
+
+    assert soup.find("p") is None
+    assert soup.find("em").get_text() == "title"
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (r"See $\notacommand{x}$.", r"$\notacommand{x}$"),
+        ("$$\\frac{1}{$$", "$$\\frac{1}{$$"),
+        ("$$\n\\frac{1}{\n$$", "\\frac{1}{"),
+    ],
+)
+def test_unconvertible_tex_is_shown_as_source_with_a_warning(text: str, source: str) -> None:
+    rendering = render(text)
+
+    soup = parse(rendering.html)
+    assert soup.find("math") is None
+    assert source in soup.get_text()
+    assert len(rendering.warnings) == 1
+    assert "could not convert TeX" in rendering.warnings[0]
+
+
+def test_html_inside_tex_text_is_inert() -> None:
+    rendering = render(r"$\text{<script>alert(1)</script>}$")
+
+    soup = parse(rendering.html)
+    assert soup.find("script") is None
+    assert "<script>" not in rendering.html
+
+
+def test_comparison_signs_in_tex_are_not_markup() -> None:
+    rendering = render("$a<b>c$")
+
+    soup = parse(rendering.html)
+    math = soup.find("math")
+    assert math is not None
+    assert soup.find("b") is None
+    assert [mo.get_text() for mo in math.find_all("mo")] == ["<", ">"]
+
+
+def test_every_text_is_rendered_the_same_way_each_time() -> None:
+    renderer = MarkdownRenderer()
+
+    first = renderer.render(r"$\notacommand{x}$")
+    second = renderer.render(r"$\notacommand{x}$")
+
+    assert first.html == second.html
+    assert first.warnings == second.warnings
