@@ -1,0 +1,245 @@
+"""Loading: files on disk → plain data with source positions, and the problems met on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
+
+from papersite.errors import ContentError, Problem
+from papersite.load import format_location, load_site
+from papersite.validate import validate_site
+
+WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
+
+
+def load_problems(root: Path) -> list[Problem]:
+    """The problems ``load_site`` met, which validation must report unchanged."""
+    loaded = load_site(root)
+    with pytest.raises(ContentError) as caught:
+        validate_site(loaded)
+    assert caught.value.problems == sorted(loaded.problems)
+    return loaded.problems
+
+
+def weekly_site(write_tree: WriteTree, digest: str) -> Path:
+    return write_tree({"papersite.yaml": SITE_CONFIG, WEEKLY_PATH: digest})
+
+
+# --- YAML syntax --------------------------------------------------------------------------------
+
+
+def test_yaml_syntax_error_is_reported_at_the_parsers_position(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('title: {ko: "이번 주의 논문"', 'title: Bad: {ko: "x"'))
+
+    [problem] = load_problems(root)
+
+    # PyYAML stops at the second ':' of line 3 (column 11).
+    assert (problem.path, problem.line, problem.column, problem.field) == (WEEKLY_PATH, 3, 11, "")
+    assert problem.message.startswith("YAML syntax error: ")
+    assert "mapping values are not allowed" in problem.message
+
+
+def test_unclosed_flow_sequence_is_reported_where_the_parser_gives_up(
+    write_tree: WriteTree,
+) -> None:
+    root = weekly_site(write_tree, "kind: weekly\ntitle: [unclosed\npapers:\n")
+
+    [problem] = load_problems(root)
+
+    assert (problem.line, problem.column) == (3, 7)
+    assert "YAML syntax error" in problem.message
+    assert "while parsing a flow sequence" in problem.message
+
+
+def test_a_file_with_a_syntax_error_is_not_passed_on_as_a_digest(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, "kind: weekly\ntitle: [unclosed\n")
+
+    assert load_site(root).digests == []
+
+
+# --- duplicate keys ------------------------------------------------------------------------------
+
+
+def test_duplicate_key_points_at_the_second_key_and_names_the_first_line(
+    write_tree: WriteTree,
+) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\nkind: conference\n"))
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (WEEKLY_PATH, 2, 1, "kind")
+    assert "duplicate key 'kind'" in problem.message
+    assert "first given on line 1" in problem.message
+
+
+def test_duplicate_key_inside_a_paper_gets_its_dotted_field(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace('    arxiv: "2503.14476"\n', '    arxiv: "2503.14476"\n    arxiv: "2503.11486"\n')
+    root = weekly_site(write_tree, digest)
+
+    [problem] = load_problems(root)
+
+    assert (problem.line, problem.column, problem.field) == (7, 5, "papers[0].arxiv")
+    assert "first given on line 6" in problem.message
+
+
+def test_duplicate_key_in_a_flow_mapping_is_reported(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('en: "Papers of the week"', 'ko: "again"'))
+
+    [problem] = load_problems(root)
+
+    assert (problem.line, problem.field) == (3, "title.ko")
+    assert "duplicate key 'ko'" in problem.message
+    assert "first given on line 3" in problem.message
+
+
+# --- encoding ------------------------------------------------------------------------------------
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_its_first_bad_byte(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG})
+    target = root / WEEKLY_PATH
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"kind: weekly\ntitle: \xff\xfe broken\n")
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (WEEKLY_PATH, 2, 8, "")
+    assert "not UTF-8" in problem.message
+    assert "0xff" in problem.message
+
+
+def test_a_utf16_file_is_not_utf8(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG})
+    target = root / WEEKLY_PATH
+    target.parent.mkdir(parents=True)
+    target.write_bytes(WEEKLY.encode("utf-16"))  # starts with the byte order mark ff fe
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.column) == (WEEKLY_PATH, 1, 1)
+    assert "not UTF-8" in problem.message
+
+
+def test_a_utf8_byte_order_mark_and_windows_line_ends_are_accepted(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG})
+    target = root / WEEKLY_PATH
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"\xef\xbb\xbf" + WEEKLY.replace("\n", "\r\n").encode("utf-8"))
+
+    loaded = load_site(root)
+
+    assert loaded.problems == []
+    assert loaded.digests[0].data["title"] == {"ko": "이번 주의 논문", "en": "Papers of the week"}
+
+
+# --- data as written ----------------------------------------------------------------------------
+
+
+def test_unquoted_arxiv_id_keeps_its_trailing_zero(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('arxiv: "2503.14476"', "arxiv: 2503.10610"))
+
+    [document] = load_site(root).digests
+
+    assert document.data["papers"][0]["arxiv"] == "2503.10610"
+
+
+def test_other_plain_scalars_keep_their_yaml_types(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY)
+
+    [document] = load_site(root).digests
+
+    assert str(document.data["period"]["start"]) == "2025-03-17"
+    assert type(document.data["period"]["start"]).__name__ == "date"
+
+
+def test_keys_stay_text_even_when_yaml_would_read_a_boolean(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\nno: 1\n"))
+
+    [document] = load_site(root).digests
+
+    assert "no" in document.data
+    assert False not in document.data
+
+
+def test_positions_of_values_and_keys_are_recorded_one_based(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY)
+
+    [document] = load_site(root).digests
+
+    url = ("papers", 0, "links", 0, "url")
+    assert document.value_positions[url] == (10, 27)
+    assert document.key_positions[url] == (10, 22)
+    assert document.value_positions[("papers", 0)] == (5, 5)
+    assert document.key_positions[("papers",)] == (4, 1)
+
+
+def test_problem_for_a_missing_location_falls_back_to_its_nearest_ancestor(
+    write_tree: WriteTree,
+) -> None:
+    root = weekly_site(write_tree, WEEKLY)
+    [document] = load_site(root).digests
+
+    problem = document.problem(("papers", 0, "authors"), "msg")
+
+    assert (problem.line, problem.column, problem.field) == (5, 5, "papers[0].authors")
+
+
+def test_format_location_writes_dotted_fields_with_indexes() -> None:
+    assert format_location(("papers", 3, "links", 0, "url")) == "papers[3].links[0].url"
+    assert format_location(()) == ""
+
+
+def test_problem_prints_as_path_line_column_field_message() -> None:
+    problem = Problem("digests/a.yaml", 42, 5, "papers[3].links[0].url", "bad")
+
+    assert str(problem) == "digests/a.yaml:42:5: papers[3].links[0].url: bad"
+    assert str(Problem("papersite.yaml", 0, 0, "", "missing")) == "papersite.yaml: missing"
+
+
+# --- which files are read -----------------------------------------------------------------------
+
+
+def test_missing_site_configuration_is_a_problem(write_tree: WriteTree) -> None:
+    root = write_tree({WEEKLY_PATH: WEEKLY})
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.column) == ("papersite.yaml", 0, 0)
+    assert "no papersite.yaml here" in problem.message
+
+
+def test_digest_files_are_found_by_suffix_and_drafts_and_readmes_are_skipped(
+    write_tree: WriteTree,
+) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yml": WEEKLY,
+            "digests/conferences/neurips-2025.md": "---\nkind: conference\n---\n",
+            "digests/README.md": "# Notes, not a digest\n",
+            "digests/_drafts/2025-03-31.yaml": "not: [valid",
+            "digests/weekly/.hidden.yaml": "not: [valid",
+            "digests/weekly/notes.txt": "not a digest",
+        }
+    )
+
+    loaded = load_site(root)
+
+    assert loaded.problems == []
+    assert [document.path for document in loaded.digests] == [
+        "digests/conferences/neurips-2025.md",
+        "digests/weekly/2025-03-17.yaml",
+        "digests/weekly/2025-03-24.yml",
+    ]
+
+
+def test_a_site_without_digests_folder_loads_no_digests(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG})
+
+    loaded = load_site(root)
+
+    assert (loaded.digests, loaded.problems) == ([], [])
+    assert loaded.config is not None

@@ -1,0 +1,324 @@
+"""The Markdown form of a digest: same model as the YAML form, errors at lines of the .md file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SITE_CONFIG, WriteTree
+
+from papersite.errors import ContentError, Problem
+from papersite.load import load_site
+from papersite.model import EVERY_LANGUAGE, Site
+from papersite.validate import validate_site
+
+MD_PATH = "digests/weekly/2025-03-17.md"
+
+AS_YAML = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+overview: {ko: "한국어 개요", en: "English overview"}
+papers:
+  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
+    arxiv: "2503.14476"
+    links:
+      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}
+    summary: {ko: "한국어 소개", en: "English introduction"}
+    abstract: {ko: "한국어 초록", en: "English abstract"}
+    sections:
+      - title: {ko: "제목", en: "Title"}
+        body: {ko: "한국어 본문", en: "English body"}
+"""
+
+AS_MARKDOWN = """\
+---
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+---
+
+# 이번 주의 논문
+
+## Overview
+
+### ko
+
+한국어 개요
+
+### en
+
+English overview
+
+## DAPO: An Open-Source LLM Reinforcement Learning System at Scale
+
+```yaml
+title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
+arxiv: "2503.14476"
+links:
+  - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}
+```
+
+### Summary
+
+#### ko
+
+한국어 소개
+
+#### en
+
+English introduction
+
+### Abstract
+
+#### ko
+
+한국어 초록
+
+#### en
+
+English abstract
+
+### Section
+
+#### ko: 제목
+
+한국어 본문
+
+#### en: Title
+
+English body
+"""
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first line of ``text`` that contains ``needle``."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in text")
+
+
+def markdown_site(write_tree: WriteTree, text: str) -> Path:
+    return write_tree({"papersite.yaml": SITE_CONFIG, MD_PATH: text})
+
+
+def validate(root: Path) -> Site:
+    return validate_site(load_site(root))
+
+
+def only_problem(root: Path) -> Problem:
+    with pytest.raises(ContentError) as caught:
+        validate(root)
+    problems = caught.value.problems
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def where(problem: Problem) -> tuple[str, int, int, str]:
+    return problem.path, problem.line, problem.column, problem.field
+
+
+# --- same model ----------------------------------------------------------------------------------
+
+
+def test_markdown_and_yaml_forms_give_the_same_digest(tmp_path: Path) -> None:
+    sites = {}
+    for name, relative, text in [
+        ("yaml", "digests/weekly/2025-03-17.yaml", AS_YAML),
+        ("markdown", MD_PATH, AS_MARKDOWN),
+    ]:
+        root = tmp_path / name
+        (root / relative).parent.mkdir(parents=True)
+        (root / "papersite.yaml").write_text(SITE_CONFIG, encoding="utf-8")
+        (root / relative).write_text(text, encoding="utf-8")
+        sites[name] = validate(root)
+
+    from_yaml, from_markdown = sites["yaml"].digests[0], sites["markdown"].digests[0]
+    assert from_markdown.digest == from_yaml.digest
+    assert from_markdown.url == from_yaml.url == "weekly/2025-03-17/"
+    assert from_markdown.digest.papers[0].sections[0].title == {"ko": "제목", "en": "Title"}
+
+
+def test_paper_heading_is_the_title_when_the_block_gives_none(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace(
+        'title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}\n'
+        'arxiv: "2503.14476"\n',
+        "",
+    )
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    title = "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"
+    assert paper.title == {EVERY_LANGUAGE: title}
+    assert paper.identity == "dapo-an-open-source-llm-reinforcement-learning-system-at-scale"
+
+
+def test_text_without_language_headings_is_the_same_in_every_language(
+    write_tree: WriteTree,
+) -> None:
+    front, _ = AS_MARKDOWN.split("## DAPO", 1)
+    text = front + "## A paper without a block\n\n### Summary\n\nOne text for all.\n"
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    assert paper.title == {EVERY_LANGUAGE: "A paper without a block"}
+    assert paper.summary == {EVERY_LANGUAGE: "One text for all."}
+    assert paper.abstract is None
+
+
+def test_section_with_a_shared_title(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.split("### Section", 1)[0] + "### Section: Notes\n\nSame notes.\n"
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    assert [(section.title, section.body) for section in paper.sections] == [
+        ({EVERY_LANGUAGE: "Notes"}, {EVERY_LANGUAGE: "Same notes."})
+    ]
+
+
+def test_unquoted_arxiv_id_in_a_paper_block_keeps_its_trailing_zero(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace('arxiv: "2503.14476"', "arxiv: 2503.10610")
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    assert paper.arxiv == "2503.10610"
+
+
+def test_example_markdown_digest_reads_its_sections(example_site: Path) -> None:
+    site = validate(example_site)
+
+    [conference] = [d for d in site.digests if d.path == "digests/conferences/neurips-2025.md"]
+    first = conference.digest.papers[0]
+    assert first.arxiv == "2510.22954"
+    assert first.award == "best-paper"
+    assert first.sections[0].title == {
+        "ko": "선정 위원회 평가",
+        "en": "Reflections from the Selection Committee",
+    }
+    assert conference.digest.overview is not None
+    assert conference.digest.overview["ko"].startswith("NeurIPS(Neural Information")
+
+
+# --- errors point at lines of the .md file --------------------------------------------------------
+
+
+def test_bad_url_in_a_paper_block_points_at_its_line_in_the_file(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert line_of(text, "javascript:") == 25
+    assert where(problem) == (MD_PATH, 25, 23, "papers[0].links[0].url")
+    assert "only http(s) URLs are allowed, got 'javascript:alert(1)'" in problem.message
+
+
+def test_yaml_syntax_error_in_a_paper_block_points_into_the_file(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace('arxiv: "2503.14476"', "arxiv: [2503.14476")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    # The parser notices the unclosed '[' at the ':' of the next line, 'links:'.
+    assert (problem.path, problem.line, problem.column) == (MD_PATH, line_of(text, "links:"), 6)
+    assert "YAML syntax error" in problem.message
+
+
+def test_unknown_paper_field_in_a_block_suggests_the_closest(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace('arxiv: "2503.14476"', 'arxiv: "2503.14476"\nauthor: ["A. B."]')
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "author:"), 1, "papers[0].author")
+    assert "did you mean 'authors'?" in problem.message
+
+
+def test_unknown_front_matter_field_points_at_its_line(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("kind: weekly\n", 'kind: weekly\nsorce: "https://x.org/"\n')
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, 3, 1, "sorce")
+    assert "did you mean 'source'?" in problem.message
+
+
+def test_yaml_syntax_error_in_front_matter_points_into_the_file(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("title: {ko:", "title: Bad: {ko:", 1)
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert (problem.path, problem.line, problem.column) == (MD_PATH, 4, 11)
+    assert "YAML syntax error" in problem.message
+
+
+def test_unknown_paper_heading(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("### Abstract", "### Foo")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "### Foo"), 1, "papers[0]")
+    assert "unknown paper heading 'Foo'" in problem.message
+    assert "'### Summary', '### Abstract' or '### Section: <title>'" in problem.message
+
+
+def test_language_heading_with_an_undeclared_code(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("#### en\n\nEnglish abstract", "#### fr\n\nEnglish abstract")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "#### fr"), 1, "papers[0].abstract.fr")
+    assert "language 'fr' is not one of this site's languages (ko, en)" in problem.message
+
+
+def test_section_language_heading_with_an_undeclared_code(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("#### en: Title", "#### fr: Title")
+
+    with pytest.raises(ContentError) as caught:
+        validate(markdown_site(write_tree, text))
+
+    line = line_of(text, "#### fr: Title")
+    assert [where(problem) for problem in caught.value.problems] == [
+        (MD_PATH, line, 1, "papers[0].sections[0].body.fr"),
+        (MD_PATH, line, 1, "papers[0].sections[0].title.fr"),
+    ]
+
+
+def test_overview_language_heading_with_an_undeclared_code(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("### en\n\nEnglish overview", "### fr\n\nEnglish overview")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "### fr"), 1, "overview.fr")
+
+
+def test_language_given_twice(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("#### en\n\nEnglish introduction", "#### ko\n\nEnglish introduction")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, 34, 1, "papers[0].summary.ko")
+    assert "language 'ko' is given twice" in problem.message
+
+
+def test_markdown_digest_without_front_matter(write_tree: WriteTree) -> None:
+    problem = only_problem(markdown_site(write_tree, "# Just a title\n"))
+
+    assert where(problem) == (MD_PATH, 1, 1, "")
+    assert "starts with YAML front matter" in problem.message
+
+
+def test_text_before_the_first_heading_belongs_nowhere(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("---\n\n# 이번 주의 논문", "---\n\nStray text.\n\n# 이번 주의 논문")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert (problem.path, problem.line) == (MD_PATH, 6)
+    assert "'## Overview'" in problem.message
+
+
+def test_papers_in_front_matter_and_as_headings(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("kind: weekly\n", 'kind: weekly\npapers: [{title: "x"}]\n')
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, 3, 1, "papers")
+    assert "keep one" in problem.message

@@ -1,0 +1,301 @@
+"""The pages of a built site: what a reader sees on each page, in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
+
+from papersite import build
+
+SITE = "http://site.test/"
+HANGUL = re.compile("[\uac00-\ud7a3]")
+WEEKLY_PAGE = "weekly/2025-03-17/index.html"
+CONFERENCE_PAGE = "conferences/neurips-2025/index.html"
+
+
+def soup_of(out: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((out / page).read_text(encoding="utf-8"), "html5lib")
+
+
+def target(page: str, href: str) -> str:
+    """Where ``href`` on ``page`` leads, as a path from the site root (fragment kept)."""
+    return urljoin(SITE + page, href).removeprefix(SITE)
+
+
+def text(element: Tag | None) -> str:
+    assert element is not None
+    return " ".join(element.get_text(" ", strip=True).split())
+
+
+def html_pages(out: Path) -> list[str]:
+    return sorted(path.relative_to(out).as_posix() for path in out.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def weekly_papers(example_site: Path) -> list[dict]:
+    """The papers of the example weekly digest, as its YAML file lists them."""
+    source = example_site / "digests" / "weekly" / "2025-03-17.yaml"
+    return yaml.safe_load(source.read_text(encoding="utf-8"))["papers"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "404.html",
+        WEEKLY_PAGE,
+        CONFERENCE_PAGE,
+        "weekly/index.html",
+        "conferences/index.html",
+        "papers/index.html",
+        "papers/2503.14476/index.html",
+        "papers/2510.22954/index.html",
+        "tags/index.html",
+        "tags/reinforcement-learning/index.html",
+        "archive/index.html",
+        "assets/style.css",
+        "assets/site.js",
+    ],
+)
+def test_expected_page_exists(built_site: Path, page: str) -> None:
+    assert (built_site / page).is_file()
+
+
+def test_every_page_is_korean_first(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        assert soup_of(built_site, page).html["lang"] == "ko", page
+
+
+def test_weekly_page_shows_both_titles_of_every_paper(
+    built_site: Path, weekly_papers: list[dict]
+) -> None:
+    soup = soup_of(built_site, WEEKLY_PAGE)
+
+    assert len(weekly_papers) == 10
+    assert len(soup.select("article.paper")) == 10
+    for paper in weekly_papers:
+        heading = soup.select_one(f"article[id='paper-{paper['arxiv']}'] .paper-title")
+        assert text(heading.select_one("[lang=ko]")) == paper["title"]["ko"]
+        assert text(heading.select_one("[lang=en]")) == paper["title"]["en"]
+
+
+def test_weekly_page_shows_dapo_in_english_and_korean(built_site: Path) -> None:
+    heading = soup_of(built_site, WEEKLY_PAGE).select_one("#paper-2503\\.14476-title")
+
+    english = heading.select_one("[lang=en]")
+    korean = heading.select_one("[lang=ko]")
+    assert text(english) == "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"
+    assert text(korean) == "DAPO: 규모에 맞는 오픈소스 LLM 강화 학습 시스템"
+
+
+def test_weekly_table_of_contents_links_to_each_paper(
+    built_site: Path, weekly_papers: list[dict]
+) -> None:
+    soup = soup_of(built_site, WEEKLY_PAGE)
+
+    hrefs = [a["href"] for a in soup.select("nav.toc a")]
+    assert hrefs == [f"#paper-{paper['arxiv']}" for paper in weekly_papers]
+    for href in hrefs:
+        assert soup.find(id=href[1:]) is not None, href
+
+
+def test_conference_page_groups_papers_by_award_best_first(built_site: Path) -> None:
+    groups = soup_of(built_site, CONFERENCE_PAGE).select("section.award-group")
+
+    assert len(groups) == 2
+    best, runner_up = groups
+    assert "최우수" in text(best.select_one("h2 [lang=ko]"))
+    assert text(best.select_one("h2 [lang=en]")) == "Best Paper"
+    assert text(runner_up.select_one("h2 [lang=en]")) == "Runner-up"
+    assert len(best.select("article.paper")) == 4
+    assert len(runner_up.select("article.paper")) == 3
+
+
+def test_conference_entries_show_their_award_badge(built_site: Path) -> None:
+    groups = soup_of(built_site, CONFERENCE_PAGE).select("section.award-group")
+
+    for group, english in zip(groups, ["Best Paper", "Runner-up"], strict=True):
+        for article in group.select("article.paper"):
+            assert text(article.select_one(".award [lang=en]")) == english
+
+
+def test_conference_entries_show_their_authors(built_site: Path) -> None:
+    soup = soup_of(built_site, CONFERENCE_PAGE)
+
+    for article in soup.select("article.paper"):
+        assert article.select_one(".authors") is not None, article["id"]
+    hivemind = soup.select_one("#paper-2510\\.22954 .authors")
+    assert "Liwei Jiang" in text(hivemind)
+    assert "Yejin Choi" in text(hivemind)
+
+
+def test_missing_translation_is_marked_not_replaced(built_site: Path) -> None:
+    summary = soup_of(built_site, CONFERENCE_PAGE).select_one(
+        "#paper-2510\\.22954 .field-summary"
+    )
+
+    korean = summary.find("div", attrs={"lang": "ko"})
+    english = summary.find("div", attrs={"lang": "en"})
+    assert "Artificial Hivemind" in text(korean)
+    assert "Translation missing" in text(english)
+    assert not HANGUL.search(text(english))
+
+
+def test_home_page_shows_the_latest_digest_first(built_site: Path) -> None:
+    latest = soup_of(built_site, "index.html").select_one(".latest")
+
+    link = latest.select_one("h2 a")
+    assert target("index.html", link["href"]) == "conferences/neurips-2025/"
+    assert text(link.select_one("[lang=en]")) == "NeurIPS 2025 Best Paper Awards"
+    assert latest.find("time", datetime="2025-11-27") is not None
+
+
+def test_home_page_lists_every_digest_newest_first(built_site: Path) -> None:
+    cards = soup_of(built_site, "index.html").select("[aria-labelledby=all-heading] .digest-card")
+
+    hrefs = [target("index.html", card.select_one("a")["href"]) for card in cards]
+    assert hrefs == ["conferences/neurips-2025/", "weekly/2025-03-17/"]
+
+
+def test_home_page_links_to_tags(built_site: Path) -> None:
+    links = soup_of(built_site, "index.html").select("[aria-labelledby=tags-heading] a")
+
+    hrefs = {target("index.html", a["href"]) for a in links}
+    assert {"tags/llm/", "tags/reinforcement-learning/"} <= hrefs
+    for href in hrefs:
+        assert (built_site / href / "index.html").is_file(), href
+
+
+def test_archive_lists_months_newest_first(built_site: Path) -> None:
+    soup = soup_of(built_site, "archive/index.html")
+
+    years = [text(h2) for h2 in soup.select(".archive-year h2")]
+    months = [text(h3.select_one("[lang=en]")) for h3 in soup.select(".archive-year h3")]
+    assert years == ["2025"]
+    assert months == ["November 2025", "March 2025"]
+
+
+def test_archive_months_hold_their_digests(built_site: Path) -> None:
+    soup = soup_of(built_site, "archive/index.html")
+
+    for month_id, digest in [
+        ("month-2025-11", "conferences/neurips-2025/"),
+        ("month-2025-03", "weekly/2025-03-17/"),
+    ]:
+        listing = soup.find(id=month_id).find_next_sibling("ul")
+        hrefs = [target("archive/index.html", a["href"]) for a in listing.select("a")]
+        assert hrefs == [digest]
+
+
+def test_paper_page_of_a_conference_paper_links_to_its_digest(built_site: Path) -> None:
+    page = "papers/2510.22954/index.html"
+    links = soup_of(built_site, page).select(".appearance-list a")
+
+    assert [target(page, a["href"]) for a in links] == [
+        "conferences/neurips-2025/#paper-2510.22954"
+    ]
+
+
+CONFERENCE = """\
+kind: conference
+conference: {name: ICLR, year: 2026}
+date: 2026-04-25
+title: {ko: "ICLR 2026 수상 논문", en: "ICLR 2026 awards"}
+papers:
+  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
+    arxiv: "2503.14476v2"
+    award: oral
+    summary: {ko: "학회에서의 소개", en: "Introduced at the conference"}
+"""
+
+
+@pytest.fixture
+def paper_in_two_digests(write_tree: WriteTree, tmp_path: Path) -> Path:
+    """A site where one arXiv paper is in a weekly and a conference digest, built."""
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/conferences/iclr-2026.yaml": CONFERENCE,
+        }
+    )
+    out = tmp_path / "out"
+    build(source, out)
+    return out
+
+
+def test_paper_page_links_to_every_digest_it_appears_in(paper_in_two_digests: Path) -> None:
+    page = "papers/2503.14476/index.html"
+    links = soup_of(paper_in_two_digests, page).select(".appearance-list a")
+
+    assert [target(page, a["href"]) for a in links] == [
+        "conferences/iclr-2026/#paper-2503.14476",
+        "weekly/2025-03-17/#paper-2503.14476",
+    ]
+
+
+def test_paper_page_shows_each_digests_introduction(paper_in_two_digests: Path) -> None:
+    soup = soup_of(paper_in_two_digests, "papers/2503.14476/index.html")
+
+    introductions = [text(s.select_one("div[lang=en]")) for s in soup.select("section.appearance")]
+    assert introductions == ["Introduced at the conference", "English introduction"]
+
+
+def test_paper_in_two_digests_has_one_page(paper_in_two_digests: Path) -> None:
+    folders = [p.name for p in (paper_in_two_digests / "papers").iterdir() if p.is_dir()]
+
+    assert folders == ["2503.14476"]
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return bool(parts.scheme or parts.netloc)
+
+
+def test_pages_load_no_external_resources(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        soup = soup_of(built_site, page)
+        resources = [tag.get("src") for tag in soup.find_all(["script", "img", "iframe"])]
+        resources += [tag.get("href") for tag in soup.find_all("link")]
+        for url in resources:
+            assert url is not None and not _is_external(url), (page, url)
+
+
+def test_only_script_is_the_themes_own(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        scripts = soup_of(built_site, page).find_all("script")
+        assert [s.get("src", "").rsplit("/", 1)[-1] for s in scripts] == ["site.js"], page
+
+
+def test_texts_carry_their_language(built_site: Path) -> None:
+    soup = soup_of(built_site, WEEKLY_PAGE)
+
+    languages = {element["lang"] for element in soup.select(".bi[lang]")}
+    assert languages == {"ko", "en"}
+
+
+def test_language_switch_is_hidden_until_javascript_shows_it(built_site: Path) -> None:
+    switch = soup_of(built_site, "index.html").select_one(".lang-switch")
+    script = (built_site / "assets" / "site.js").read_text(encoding="utf-8")
+
+    assert switch is not None
+    assert switch.has_attr("hidden")
+    assert {b["data-show"] for b in switch.find_all("button")} == {"ko", "en", "all"}
+    assert ".lang-switch" in script
+    assert "hidden = false" in script
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["word-break: keep-all", "@media (prefers-color-scheme: dark)", "@media print"],
+)
+def test_stylesheet_has_rule(built_site: Path, rule: str) -> None:
+    css = (built_site / "assets" / "style.css").read_text(encoding="utf-8")
+
+    assert rule in " ".join(css.split())

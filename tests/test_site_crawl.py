@@ -1,0 +1,210 @@
+"""The built site served over real HTTP on loopback: every internal link and anchor resolves.
+
+The site is crawled from its home page (and from a missing page, which the server answers with
+``404.html`` as GitHub Pages does), once at a domain root and once under the sub-path
+``/papers/``, following every ``href`` and ``src`` on the same origin.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from papersite import build
+
+MAX_FETCHES = 2000
+MISSING = "no/such/page/"
+# Never through a proxy from the environment: the crawl stays on loopback.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves ``directory`` at ``prefix`` only, and ``404.html`` for anything missing."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        request_path = urlsplit(path).path
+        if not request_path.startswith(self.prefix):
+            return str(Path(self.directory) / ".not-under-the-prefix")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output quiet
+
+
+@dataclass
+class Crawl:
+    """What a crawl found: each page's status and ids, and every link with a fragment."""
+
+    status: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    fragments: list[tuple[str, str, str]] = field(default_factory=list)
+    """(page the link is on, page it points at, fragment)."""
+    links: dict[str, set[str]] = field(default_factory=dict)
+    """Each page's same-origin links, as the files they point at."""
+
+    def referrers(self, url: str) -> list[str]:
+        return sorted(page for page, targets in self.links.items() if url in targets)
+
+
+def normalise(url: str) -> str:
+    """The file a server answers for ``url``: no fragment, ``…/`` read as ``…/index.html``."""
+    url = urldefrag(url).url
+    return url + "index.html" if urlsplit(url).path.endswith("/") else url
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with OPENER.open(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers.get_content_type(), error.read()
+
+
+def crawl(origin: str, seeds: list[str]) -> Crawl:
+    found = Crawl()
+    queue = deque(seeds)
+    queued = set(seeds)
+    while queue:
+        assert len(found.status) < MAX_FETCHES, "the crawl does not end"
+        url = queue.popleft()
+        status, content_type, body = fetch(url)
+        found.status[url] = status
+        if content_type != "text/html":
+            continue
+        soup = BeautifulSoup(body.decode("utf-8"), "html5lib")
+        found.ids[url] = {element["id"] for element in soup.find_all(id=True)}
+        found.links[url] = set()
+        for element in soup.find_all(href=True) + soup.find_all(src=True):
+            reference = element.get("href") or element.get("src")
+            absolute = urljoin(url, reference)
+            if not absolute.startswith(origin):
+                continue
+            page = normalise(absolute)
+            fragment = urldefrag(absolute).fragment
+            found.links[url].add(page)
+            if fragment:
+                found.fragments.append((url, page, fragment))
+            if page not in queued:
+                queued.add(page)
+                queue.append(page)
+    return found
+
+
+@dataclass
+class Served:
+    """A build folder being served: the server's origin and the site's base URL."""
+
+    origin: str
+    base: str
+    out: Path
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[partial[Served]]:
+    """Serves a fresh build of the example site under a given prefix on 127.0.0.1."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(example_site: Path, prefix: str) -> Served:
+        out = tmp_path / f"build{len(servers)}"
+        handler = type("Handler", (SiteHandler,), {"prefix": prefix})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(out)))
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        build(example_site, out, base_url=origin + prefix)
+        return Served(origin + "/", origin + prefix, out)
+
+    yield partial(start)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(params=["/", "/papers/"], ids=["domain-root", "sub-path"])
+def crawled(request: pytest.FixtureRequest, serve, example_site: Path) -> tuple[Served, Crawl]:
+    """The example site, served at a prefix and crawled from its home and a missing page."""
+    served = serve(example_site, request.param)
+    return served, crawl(served.origin, [served.base + "index.html", served.base + MISSING])
+
+
+def test_no_internal_link_is_broken(crawled: tuple[Served, Crawl]) -> None:
+    served, found = crawled
+
+    broken = {
+        url: (status, found.referrers(url))
+        for url, status in found.status.items()
+        if status != 200 and url != served.base + MISSING
+    }
+    assert broken == {}
+
+
+def test_missing_page_is_answered_with_the_404_page(crawled: tuple[Served, Crawl]) -> None:
+    served, found = crawled
+
+    assert found.status[served.base + MISSING] == 404
+    assert "main" in found.ids[served.base + MISSING]
+
+
+def test_404_page_links_work_at_any_depth(crawled: tuple[Served, Crawl]) -> None:
+    served, found = crawled
+
+    targets = found.links[served.base + MISSING]
+    assert served.base + "assets/style.css" in targets
+    assert served.base + "index.html" in targets
+    assert {url for url in targets if found.status[url] != 200} == set()
+
+
+def test_every_fragment_points_at_an_existing_id(crawled: tuple[Served, Crawl]) -> None:
+    _, found = crawled
+
+    dangling = [
+        (source, page, fragment)
+        for source, page, fragment in found.fragments
+        if fragment not in found.ids.get(page, set())
+    ]
+    assert found.fragments
+    assert dangling == []
+
+
+def test_every_built_page_is_reachable(crawled: tuple[Served, Crawl]) -> None:
+    served, found = crawled
+
+    built = {
+        served.base + path.relative_to(served.out).as_posix()
+        for path in served.out.rglob("*")
+        if path.is_file() and path.name != ".papersite-output" and path.name != "404.html"
+    }
+    assert built - set(found.status) == set()
+
+
+def test_crawl_stays_on_loopback(crawled: tuple[Served, Crawl]) -> None:
+    _, found = crawled
+
+    assert {urlsplit(url).hostname for url in found.status} == {"127.0.0.1"}

@@ -1,0 +1,548 @@
+"""Validation: loaded documents → the typed site, or every located problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
+
+from papersite.errors import ContentError, Problem
+from papersite.load import load_site
+from papersite.model import EVERY_LANGUAGE, Site
+from papersite.validate import validate_site
+
+WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
+
+CONFERENCE = """\
+kind: conference
+conference: {name: NeurIPS, year: 2025, url: "https://neurips.cc/"}
+date: 2025-11-27
+title: {ko: "NeurIPS 2025 우수 논문", en: "NeurIPS 2025 awards"}
+papers:
+  - title: {ko: "인공 집단 지성", en: "Artificial Hivemind"}
+    authors: ["Liwei Jiang"]
+    award: best-paper
+"""
+
+PAPER_ENTRY = WEEKLY.split("papers:\n", 1)[1]
+"""The paper entry of ``WEEKLY``, ready to be appended to its ``papers`` list."""
+
+
+def validate(root: Path) -> Site:
+    return validate_site(load_site(root))
+
+
+def problems_of(root: Path) -> list[Problem]:
+    with pytest.raises(ContentError) as caught:
+        validate(root)
+    return caught.value.problems
+
+
+def only_problem(root: Path) -> Problem:
+    problems = problems_of(root)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def weekly_site(write_tree: WriteTree, digest: str) -> Path:
+    return write_tree({"papersite.yaml": SITE_CONFIG, WEEKLY_PATH: digest})
+
+
+def where(problem: Problem) -> tuple[str, int, int, str]:
+    return problem.path, problem.line, problem.column, problem.field
+
+
+# --- fields --------------------------------------------------------------------------------------
+
+
+def test_unknown_key_suggests_the_closest_field(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("    abstract:", "    abstact:"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 8, 5, "papers[0].abstact")
+    assert problem.message == "unknown field 'abstact'; did you mean 'abstract'?"
+
+
+def test_unknown_top_level_key_suggests_the_closest_field(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\ntilte: x\n"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 2, 1, "tilte")
+    assert "did you mean 'title'?" in problem.message
+
+
+def test_unknown_key_with_no_close_match_lists_the_fields(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace("{kind: code, url:", "{kind: code, zzz: 1, url:")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 22, "papers[0].links[0].zzz")
+    assert problem.message == "unknown field 'zzz'; the fields here are: kind, url, label"
+
+
+def test_authors_given_as_a_string_is_not_a_list(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace("    tags: [reinforcement-learning]", '    authors: "x"')
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 11, 14, "papers[0].authors")
+    assert "valid list" in problem.message
+    assert "got 'x'" in problem.message
+
+
+def test_title_given_as_a_number_is_not_a_text(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace('title: {ko: "이번 주의 논문", en: "Papers of the week"}', "title: 42")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 3, 8, "title")
+    assert "expected a text" in problem.message
+    assert "got 42" in problem.message
+
+
+def test_missing_title_is_reported_for_the_file(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace('title: {ko: "이번 주의 논문", en: "Papers of the week"}\n', "")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 1, "title")
+    assert problem.message == "the required field 'title' is missing"
+
+
+def test_missing_paper_title_points_at_the_paper(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace(
+        '  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at '
+        'Scale"}\n    arxiv',
+        "  - arxiv",
+    )
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 5, 5, "papers[0].title")
+    assert "'title' is missing" in problem.message
+
+
+def test_unknown_link_kind_lists_the_kinds(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("{kind: code,", "{kind: source,"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
+    assert "'code'" in problem.message
+    assert "got 'source'" in problem.message
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def test_impossible_date_is_reported_at_the_date(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("end: 2025-03-23", "end: 2025-02-30"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 2, 34, "period.end")
+    assert "valid date" in problem.message
+    assert "'2025-02-30'" in problem.message
+
+
+def test_period_that_ends_before_it_starts(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("end: 2025-03-23", "end: 2025-03-10"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 2, 9, "period")
+    assert problem.message == "the period ends (2025-03-10) before it starts (2025-03-17)"
+
+
+def test_weekly_digest_without_period(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace("period: {start: 2025-03-17, end: 2025-03-23}\n", "")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 1, "period")
+    assert "a weekly digest needs 'period" in problem.message
+
+
+def test_conference_digest_without_date(write_tree: WriteTree) -> None:
+    path = "digests/conferences/neurips-2025.yaml"
+    digest = CONFERENCE.replace("date: 2025-11-27\n", "")
+    root = write_tree({"papersite.yaml": SITE_CONFIG, path: digest})
+
+    problem = only_problem(root)
+
+    assert where(problem) == (path, 1, 1, "date")
+    assert "a conference digest needs its publication 'date" in problem.message
+
+
+def test_weekly_digest_date_defaults_to_the_end_of_its_period(minimal_site: Path) -> None:
+    site = validate(minimal_site)
+
+    assert site.digests[0].digest.date == dt.date(2025, 3, 23)
+
+
+def test_weekly_digest_keeps_an_explicit_date(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\ndate: 2025-03-25\n"))
+
+    site = validate(root)
+
+    assert site.digests[0].digest.date == dt.date(2025, 3, 25)
+
+
+# --- languages ------------------------------------------------------------------------------------
+
+
+def test_language_the_site_does_not_declare_in_a_paper_text(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('en: "English introduction"', 'fr: "Présentation"'))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 7, 29, "papers[0].summary.fr")
+    assert "language 'fr' is not one of this site's languages (ko, en)" in problem.message
+
+
+def test_language_the_site_does_not_declare_in_the_digest_title(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('en: "Papers of the week"', 'fr: "Articles"'))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 3, 25, "title.fr")
+    assert "'fr'" in problem.message
+
+
+def test_plain_string_text_is_the_same_in_every_language(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('{ko: "한국어 초록", en: "English abstract"}', '"Same"'))
+
+    paper = validate(root).digests[0].digest.papers[0]
+
+    assert paper.abstract == {EVERY_LANGUAGE: "Same"}
+
+
+# --- URLs ----------------------------------------------------------------------------------------
+
+
+def test_javascript_url_in_links_is_refused(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert str(problem) == (
+        "digests/weekly/2025-03-17.yaml:10:27: papers[0].links[0].url: "
+        "only http(s) URLs are allowed, got 'javascript:alert(1)'"
+    )
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/a", "javascript:alert(1)", "example.org/a"])
+def test_non_http_source_url_is_refused(write_tree: WriteTree, url: str) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", f'kind: weekly\nsource: "{url}"\n'))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 2, 9, "source")
+    assert problem.message == f"only http(s) URLs are allowed, got {url!r}"
+
+
+def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
+    config = SITE_CONFIG.replace("https://example.org/papers/", "ftp://example.org/")
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
+
+    problem = only_problem(root)
+
+    assert where(problem) == ("papersite.yaml", 2, 11, "base_url")
+    assert "only http(s) URLs are allowed" in problem.message
+
+
+# --- arXiv IDs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("arxiv", ["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"])
+def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 6, 12, "papers[0].arxiv")
+    assert problem.message.startswith(f"'{arxiv}' is not an arXiv ID")
+    assert "write just the ID" not in problem.message
+
+
+@pytest.mark.parametrize(
+    "arxiv", ["arXiv:2503.14476", "https://arxiv.org/abs/2503.14476", "arxiv:2503.14476"]
+)
+def test_arxiv_id_with_a_prefix_gets_a_hint(write_tree: WriteTree, arxiv: str) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 6, 12, "papers[0].arxiv")
+    assert problem.message.endswith("; write just the ID: '2503.14476'")
+
+
+@pytest.mark.parametrize(
+    ("arxiv", "identity"),
+    [
+        ("2503.14476", "2503.14476"),
+        ("2503.14476v2", "2503.14476"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("math.GT/0309136", "math.GT/0309136"),
+        ("0704.0001", "0704.0001"),
+        ("1412.1234", "1412.1234"),
+    ],
+)
+def test_valid_arxiv_ids_are_accepted(write_tree: WriteTree, arxiv: str, identity: str) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
+
+    paper = validate(root).digests[0].digest.papers[0]
+
+    assert paper.arxiv == arxiv
+    assert paper.identity == identity
+
+
+def test_unquoted_arxiv_id_keeps_its_trailing_zero(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('arxiv: "2503.14476"', "arxiv: 2503.10610"))
+
+    site = validate(root)
+
+    assert site.digests[0].digest.papers[0].arxiv == "2503.10610"
+    assert list(site.papers) == ["2503.10610"]
+    assert site.papers["2503.10610"].url == "papers/2503.10610/"
+
+
+# --- paper identity ------------------------------------------------------------------------------
+
+
+def test_paper_identity_is_the_arxiv_id_without_version(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', '"2503.14476v3"'))
+
+    site = validate(root)
+
+    assert list(site.papers) == ["2503.14476"]
+    assert site.papers["2503.14476"].url == "papers/2503.14476/"
+
+
+def test_paper_identity_without_arxiv_is_a_slug_of_the_english_title(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace('    arxiv: "2503.14476"\n', ""))
+
+    site = validate(root)
+
+    identity = "dapo-an-open-source-llm-reinforcement-learning-system-at-scale"
+    assert list(site.papers) == [identity]
+    assert site.papers[identity].url == f"papers/{identity}/"
+
+
+def test_the_same_paper_twice_in_one_digest(write_tree: WriteTree) -> None:
+    digest = WEEKLY + PAPER_ENTRY.replace('"2503.14476"', '"2503.14476v2"')
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 12, 5, "papers[1]")
+    assert "the same paper as papers[0] (2503.14476)" in problem.message
+
+
+def test_the_same_untitled_paper_twice_by_english_title(write_tree: WriteTree) -> None:
+    without_arxiv = WEEKLY.replace('    arxiv: "2503.14476"\n', "")
+    digest = without_arxiv + without_arxiv.split("papers:\n", 1)[1]
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 11, 5, "papers[1]")
+    assert "the same paper as papers[0]" in problem.message
+
+
+def test_the_same_paper_in_two_digests_gets_one_page_listing_both(write_tree: WriteTree) -> None:
+    later = WEEKLY.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-24.yaml": later,
+            WEEKLY_PATH: WEEKLY,
+        }
+    )
+
+    site = validate(root)
+
+    [paper] = site.papers.values()
+    assert [appearance.digest.path for appearance in paper.appearances] == [
+        WEEKLY_PATH,
+        "digests/weekly/2025-03-24.yaml",
+    ]
+
+
+# --- digest URLs ---------------------------------------------------------------------------------
+
+
+def test_digest_urls_come_from_the_content(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/any-name.yaml": WEEKLY,
+            "digests/conferences/whatever.yaml": CONFERENCE,
+        }
+    )
+
+    site = validate(root)
+
+    # Newest first: the conference (2025-11-27) before the week ending 2025-03-23.
+    assert [digest.url for digest in site.digests] == ["conferences/neurips-2025/", "weekly/2025-03-17/"]
+
+
+def test_two_weekly_digests_with_the_same_start_collide(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: WEEKLY,
+            "digests/weekly/2025-03-18.yaml": WEEKLY,
+        }
+    )
+
+    problem = only_problem(root)
+
+    assert problem.path == "digests/weekly/2025-03-18.yaml"
+    assert problem.line == 1
+    assert WEEKLY_PATH in problem.message
+    assert "/weekly/2025-03-17/" in problem.message
+
+
+def test_conference_names_differing_only_in_case_collide(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/a.yaml": CONFERENCE,
+            "digests/conferences/b.yaml": CONFERENCE.replace("name: NeurIPS", "name: neurips"),
+        }
+    )
+
+    problem = only_problem(root)
+
+    assert (problem.path, problem.line) == ("digests/conferences/b.yaml", 1)
+    assert "digests/conferences/a.yaml" in problem.message
+    assert "/conferences/neurips-2025/" in problem.message
+
+
+# --- papers --------------------------------------------------------------------------------------
+
+
+def test_empty_papers_list_is_reported_at_papers(write_tree: WriteTree) -> None:
+    digest = WEEKLY.split("papers:\n")[0] + "papers: []\n"
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 4, 9, "papers")
+    assert "at least one paper" in problem.message
+
+
+def test_missing_papers_is_reported(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.split("papers:\n")[0])
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 1, "papers")
+    assert problem.message == "the required field 'papers' is missing"
+
+
+def test_a_file_that_is_not_a_mapping(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, "- just\n- a list\n")
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 1, "")
+    assert "expected a mapping" in problem.message
+
+
+# --- all problems at once ------------------------------------------------------------------------
+
+
+def test_errors_in_two_files_are_reported_together(write_tree: WriteTree) -> None:
+    conference_path = "digests/conferences/neurips-2025.yaml"
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: WEEKLY.replace("    abstract:", "    abstact:"),
+            conference_path: CONFERENCE.replace("url: \"https://neurips.cc/\"", 'url: "neurips.cc"'),
+        }
+    )
+
+    problems = problems_of(root)
+
+    assert [where(problem) for problem in problems] == [
+        (conference_path, 2, 46, "conference.url"),
+        (WEEKLY_PATH, 8, 5, "papers[0].abstact"),
+    ]
+
+
+def test_load_and_validation_errors_are_reported_together(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: WEEKLY.replace("kind: weekly\n", "kind: weekly\nkind: weekly\n"),
+            "digests/conferences/neurips-2025.yaml": CONFERENCE.replace("year: 2025", "year: soon"),
+        }
+    )
+
+    problems = problems_of(root)
+
+    assert [problem.field for problem in problems] == ["conference.year", "kind"]
+
+
+def test_several_errors_in_one_file_are_all_reported(write_tree: WriteTree) -> None:
+    digest = WEEKLY.replace('"2503.14476"', '"2503.1"').replace(
+        "https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)"
+    )
+    root = weekly_site(write_tree, digest)
+
+    problems = problems_of(root)
+
+    assert [(problem.line, problem.field) for problem in problems] == [
+        (6, "papers[0].arxiv"),
+        (10, "papers[0].links[0].url"),
+    ]
+
+
+# --- the example site ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example(example_site: Path) -> Site:
+    """The repository's example site, validated."""
+    return validate(example_site)
+
+
+def test_example_site_has_one_weekly_and_one_conference_digest(example: Site) -> None:
+    assert [(digest.path, digest.url) for digest in example.digests] == [
+        ("digests/conferences/neurips-2025.md", "conferences/neurips-2025/"),
+        ("digests/weekly/2025-03-17.yaml", "weekly/2025-03-17/"),
+    ]
+    assert len(example.papers) == 17
+
+
+def test_example_weekly_papers_are_bilingual(example: Site) -> None:
+    weekly = example.digests[1].digest
+    assert weekly.kind == "weekly"
+    assert len(weekly.papers) == 10
+    for paper in weekly.papers:
+        for text in (paper.title, paper.summary, paper.abstract):
+            assert text is not None, paper.identity
+            assert sorted(text) == ["en", "ko"], paper.identity
+            assert all(value.strip() for value in text.values()), paper.identity
+
+
+def test_example_conference_papers_have_awards_and_authors(example: Site) -> None:
+    conference = example.digests[0].digest
+    assert conference.kind == "conference"
+    assert len(conference.papers) == 7
+    assert [paper.award for paper in conference.papers].count("best-paper") == 4
+    assert [paper.award for paper in conference.papers].count("runner-up") == 3
+    assert all(paper.authors for paper in conference.papers)
