@@ -39,19 +39,20 @@ class BuildReport:
 
 def build(
     source: Path | str = ".",
-    out: Path | str = "build",
+    out: Path | str | None = None,
     *,
     base_url: str | None = None,
     strict: bool = False,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
-    ``out`` is relative to the current folder, like any path given on the command line.
+    ``out`` defaults to ``build/`` inside ``source``.
     Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder) or
     ``StrictModeError`` (warnings with ``strict``).
     """
     started = time.perf_counter()
-    source, out = Path(source), Path(out)
+    source = Path(source)
+    out = source / "build" if out is None else Path(out)
     check_output_folder(out, source)
     site = validate_site(load_site(source))
     if base_url is not None:

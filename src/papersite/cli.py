@@ -41,8 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
         help="the site folder, holding papersite.yaml and digests/ (default: the current folder)",
     )  # fmt: skip
     build_parser.add_argument(
-        "--out", type=Path, default=Path("build"), metavar="DIR",
-        help="the output folder, replaced as a whole (default: build)",
+        "--out", type=Path, default=None, metavar="DIR",
+        help="the output folder, replaced as a whole (default: build/ in the site folder)",
     )  # fmt: skip
     build_parser.add_argument(
         "--base-url", type=_base_url, metavar="URL",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,35 +128,26 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
             "text before the first heading belongs nowhere; put it under '## Overview'",
         )
     papers: list[dict[str, Any]] = []
-    index = 0
-    while index < len(headings):
-        heading = headings[index]
-        group_end = _next_at_or_above(headings, index, heading.level)
-        children = headings[index + 1 : group_end]
-        if heading.level == 1:
-            # The title line for readers; what stands under it before the next heading is not
-            # part of any field.
-            if builder.text(heading.body_start, heading.body_end).strip():
-                builder.error(
-                    heading.line,
-                    (),
-                    "text under the '#' title belongs nowhere; put it under '## Overview'",
-                )
-            index += 1
-            continue
+    for title in (heading for heading in headings if heading.level == 1):
+        # The title line for readers; what stands under it before the next heading is not
+        # part of any field.
+        if builder.text(title.body_start, title.body_end).strip():
+            builder.error(
+                title.line,
+                (),
+                "text under the '#' title belongs nowhere; put it under '## Overview'",
+            )
+    for heading, children in _groups([h for h in headings if h.level > 1]):
         if heading.level != 2:
             builder.error(
                 heading.line,
                 (),
                 f"'{'#' * heading.level} {heading.text}' must stand under a '##' paper or '## Overview'",
             )
-            index = group_end
-            continue
-        if heading.text.casefold() == "overview":
+        elif heading.text.casefold() == "overview":
             _read_overview(builder, data, heading, children)
         else:
             papers.append(_read_paper(builder, heading, children, len(papers)))
-        index = group_end
     if papers:
         if "papers" in data:
             line, _ = builder.document.key_positions[("papers",)]
@@ -167,6 +159,15 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
         else:
             data["papers"] = papers
             builder.mark(("papers",), headings[0].line)
+
+
+def _groups(headings: list[_Heading]) -> Iterator[tuple[_Heading, list[_Heading]]]:
+    """Each heading with the headings nested under it, skipping over those."""
+    index = 0
+    while index < len(headings):
+        end = _next_at_or_above(headings, index, headings[index].level)
+        yield headings[index], headings[index + 1 : end]
+        index = end
 
 
 def _next_at_or_above(headings: list[_Heading], index: int, level: int) -> int:
@@ -252,12 +253,7 @@ def _read_paper(
         paper["title"] = heading.text
         builder.mark((*location, "title"), heading.line)
     sections: list[dict[str, Any]] = []
-    index = 0
-    while index < len(children):
-        child = children[index]
-        end = _next_at_or_above(children, index, child.level)
-        grandchildren = children[index + 1 : end]
-        index = end
+    for child, grandchildren in _groups(children):
         if child.level != 3:
             builder.error(
                 child.line,

@@ -104,6 +104,12 @@ class YamlReader:
     def _position(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
+    def _report(self, node: yaml.Node, location: Location, message: str) -> None:
+        line, column = self._position(node)
+        self.problems.append(
+            Problem(self.document.path, line, column, format_location(location), message)
+        )
+
     def _convert(self, node: yaml.Node, location: Location, *, verbatim: bool) -> Any:
         self.document.value_positions[location] = self._position(node)
         if isinstance(node, yaml.MappingNode):
@@ -122,10 +128,7 @@ class YamlReader:
             # text so that validation reports it as an invalid date, at its position.
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value
-            line, column = self._position(node)
-            self.problems.append(
-                Problem(self.document.path, line, column, format_location(location), str(error))
-            )
+            self._report(node, location, str(error))
             return None
 
     def _convert_mapping(self, node: yaml.MappingNode, location: Location) -> dict[str, Any]:
@@ -135,15 +138,8 @@ class YamlReader:
                 self._merge(result, value_node, location)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                line, column = self._position(key_node)
-                self.problems.append(
-                    Problem(
-                        self.document.path,
-                        line,
-                        column,
-                        format_location(location),
-                        "a key must be a plain name, not a list or mapping",
-                    )
+                self._report(
+                    key_node, location, "a key must be a plain name, not a list or mapping"
                 )
                 continue
             # Keys are names in this format, so they stay text: `no:` is not the boolean false.
@@ -151,17 +147,8 @@ class YamlReader:
             child = (*location, key)
             if key in result:
                 first_line, _ = self.document.key_positions[child]
-                line, column = self._position(key_node)
-                self.problems.append(
-                    Problem(
-                        self.document.path,
-                        line,
-                        column,
-                        format_location(child),
-                        f"duplicate key '{key}' (first given on line {first_line}); "
-                        "remove one of them",
-                    )
-                )
+                message = f"duplicate key '{key}' (first given on line {first_line}); remove one"
+                self._report(key_node, child, message)
                 continue
             self.document.key_positions[child] = self._position(key_node)
             result[key] = self._convert(value_node, child, verbatim=key in VERBATIM_KEYS)
