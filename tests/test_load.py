@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SITE_CONFIG, WEEKLY, WriteTree
+import yaml
 
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
 from papersite.errors import ContentError, Problem
 from papersite.load import format_location, load_site
 from papersite.validate import validate_site
@@ -31,7 +32,9 @@ def weekly_site(write_tree: WriteTree, digest: str) -> Path:
 
 
 def test_yaml_syntax_error_is_reported_at_the_parsers_position(write_tree: WriteTree) -> None:
-    root = weekly_site(write_tree, WEEKLY.replace('title: {ko: "이번 주의 논문"', 'title: Bad: {ko: "x"'))
+    root = weekly_site(
+        write_tree, WEEKLY.replace('title: {ko: "이번 주의 논문"', 'title: Bad: {ko: "x"')
+    )
 
     [problem] = load_problems(root)
 
@@ -65,17 +68,26 @@ def test_a_file_with_a_syntax_error_is_not_passed_on_as_a_digest(write_tree: Wri
 def test_duplicate_key_points_at_the_second_key_and_names_the_first_line(
     write_tree: WriteTree,
 ) -> None:
-    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\nkind: conference\n"))
+    root = weekly_site(
+        write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\nkind: conference\n")
+    )
 
     [problem] = load_problems(root)
 
-    assert (problem.path, problem.line, problem.column, problem.field) == (WEEKLY_PATH, 2, 1, "kind")
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        WEEKLY_PATH,
+        2,
+        1,
+        "kind",
+    )
     assert "duplicate key 'kind'" in problem.message
     assert "first given on line 1" in problem.message
 
 
 def test_duplicate_key_inside_a_paper_gets_its_dotted_field(write_tree: WriteTree) -> None:
-    digest = WEEKLY.replace('    arxiv: "2503.14476"\n', '    arxiv: "2503.14476"\n    arxiv: "2503.11486"\n')
+    digest = WEEKLY.replace(
+        '    arxiv: "2503.14476"\n', '    arxiv: "2503.14476"\n    arxiv: "2503.11486"\n'
+    )
     root = weekly_site(write_tree, digest)
 
     [problem] = load_problems(root)
@@ -161,6 +173,20 @@ def test_keys_stay_text_even_when_yaml_would_read_a_boolean(write_tree: WriteTre
 
     assert "no" in document.data
     assert False not in document.data
+
+
+def test_merge_keys_give_what_yaml_safe_load_gives(write_tree: WriteTree) -> None:
+    # The later explicit key overrides the merged one, as in YAML's merge-key spec.
+    digest = WEEKLY.replace("papers:\n  - title:", "papers:\n  - &dapo\n    title:") + (
+        '  - <<: *dapo\n    arxiv: "2503.11486"\n'
+    )
+    root = weekly_site(write_tree, digest)
+
+    loaded = load_site(root)
+
+    assert loaded.problems == []
+    assert loaded.digests[0].data == yaml.safe_load(digest)
+    assert loaded.digests[0].data["papers"][1]["arxiv"] == "2503.11486"
 
 
 def test_positions_of_values_and_keys_are_recorded_one_based(write_tree: WriteTree) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SITE_CONFIG, WriteTree
 
+from conftest import SITE_CONFIG, WriteTree
 from papersite.errors import ContentError, Problem
 from papersite.load import load_site
 from papersite.model import EVERY_LANGUAGE, Site

@@ -9,8 +9,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import SITE_CONFIG, WEEKLY, WriteTree
 
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
 from papersite import build
 
 SITE = "http://site.test/"
@@ -136,9 +136,7 @@ def test_conference_entries_show_their_authors(built_site: Path) -> None:
 
 
 def test_missing_translation_is_marked_not_replaced(built_site: Path) -> None:
-    summary = soup_of(built_site, CONFERENCE_PAGE).select_one(
-        "#paper-2510\\.22954 .field-summary"
-    )
+    summary = soup_of(built_site, CONFERENCE_PAGE).select_one("#paper-2510\\.22954 .field-summary")
 
     korean = summary.find("div", attrs={"lang": "ko"})
     english = summary.find("div", attrs={"lang": "en"})

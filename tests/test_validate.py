@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SITE_CONFIG, WEEKLY, WriteTree
 
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
 from papersite.errors import ContentError, Problem
 from papersite.load import load_site
 from papersite.model import EVERY_LANGUAGE, Site
@@ -184,6 +184,17 @@ def test_conference_digest_without_date(write_tree: WriteTree) -> None:
     assert "a conference digest needs its publication 'date" in problem.message
 
 
+def test_period_in_a_conference_digest_points_at_the_period(write_tree: WriteTree) -> None:
+    path = "digests/conferences/neurips-2025.yaml"
+    digest = CONFERENCE.replace("date:", "period: {start: 2025-12-01, end: 2025-12-07}\ndate:")
+    root = write_tree({"papersite.yaml": SITE_CONFIG, path: digest})
+
+    problem = only_problem(root)
+
+    assert where(problem) == (path, 3, 9, "period")
+    assert "'period' is for weekly digests" in problem.message
+
+
 def test_weekly_digest_date_defaults_to_the_end_of_its_period(minimal_site: Path) -> None:
     site = validate(minimal_site)
 
@@ -191,7 +202,9 @@ def test_weekly_digest_date_defaults_to_the_end_of_its_period(minimal_site: Path
 
 
 def test_weekly_digest_keeps_an_explicit_date(write_tree: WriteTree) -> None:
-    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\ndate: 2025-03-25\n"))
+    root = weekly_site(
+        write_tree, WEEKLY.replace("kind: weekly\n", "kind: weekly\ndate: 2025-03-25\n")
+    )
 
     site = validate(root)
 
@@ -202,7 +215,9 @@ def test_weekly_digest_keeps_an_explicit_date(write_tree: WriteTree) -> None:
 
 
 def test_language_the_site_does_not_declare_in_a_paper_text(write_tree: WriteTree) -> None:
-    root = weekly_site(write_tree, WEEKLY.replace('en: "English introduction"', 'fr: "Présentation"'))
+    root = weekly_site(
+        write_tree, WEEKLY.replace('en: "English introduction"', 'fr: "Présentation"')
+    )
 
     problem = only_problem(root)
 
@@ -220,7 +235,9 @@ def test_language_the_site_does_not_declare_in_the_digest_title(write_tree: Writ
 
 
 def test_plain_string_text_is_the_same_in_every_language(write_tree: WriteTree) -> None:
-    root = weekly_site(write_tree, WEEKLY.replace('{ko: "한국어 초록", en: "English abstract"}', '"Same"'))
+    root = weekly_site(
+        write_tree, WEEKLY.replace('{ko: "한국어 초록", en: "English abstract"}', '"Same"')
+    )
 
     paper = validate(root).digests[0].digest.papers[0]
 
@@ -244,7 +261,9 @@ def test_javascript_url_in_links_is_refused(write_tree: WriteTree) -> None:
 
 @pytest.mark.parametrize("url", ["ftp://example.org/a", "javascript:alert(1)", "example.org/a"])
 def test_non_http_source_url_is_refused(write_tree: WriteTree, url: str) -> None:
-    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly\n", f'kind: weekly\nsource: "{url}"\n'))
+    root = weekly_site(
+        write_tree, WEEKLY.replace("kind: weekly\n", f'kind: weekly\nsource: "{url}"\n')
+    )
 
     problem = only_problem(root)
 
@@ -265,7 +284,9 @@ def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
 # --- arXiv IDs -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("arxiv", ["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"])
+@pytest.mark.parametrize(
+    "arxiv", ["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"]
+)
 def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
 
@@ -395,7 +416,10 @@ def test_digest_urls_come_from_the_content(write_tree: WriteTree) -> None:
     site = validate(root)
 
     # Newest first: the conference (2025-11-27) before the week ending 2025-03-23.
-    assert [digest.url for digest in site.digests] == ["conferences/neurips-2025/", "weekly/2025-03-17/"]
+    assert [digest.url for digest in site.digests] == [
+        "conferences/neurips-2025/",
+        "weekly/2025-03-17/",
+    ]
 
 
 def test_two_weekly_digests_with_the_same_start_collide(write_tree: WriteTree) -> None:
@@ -471,7 +495,7 @@ def test_errors_in_two_files_are_reported_together(write_tree: WriteTree) -> Non
         {
             "papersite.yaml": SITE_CONFIG,
             WEEKLY_PATH: WEEKLY.replace("    abstract:", "    abstact:"),
-            conference_path: CONFERENCE.replace("url: \"https://neurips.cc/\"", 'url: "neurips.cc"'),
+            conference_path: CONFERENCE.replace('url: "https://neurips.cc/"', 'url: "neurips.cc"'),
         }
     )
 

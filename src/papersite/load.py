@@ -132,10 +132,13 @@ class YamlReader:
             return None
 
     def _convert_mapping(self, node: yaml.MappingNode, location: Location) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+        # Merged keys (`<<: *defaults`) come first so that the mapping's own keys override them,
+        # wherever the `<<` line stands, as in yaml.safe_load.
+        merges = [value for key, value in node.value if key.tag == "tag:yaml.org,2002:merge"]
+        result = self._merged(merges, location) if merges else {}
+        own: set[str] = set()
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._merge(result, value_node, location)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._report(
@@ -145,23 +148,29 @@ class YamlReader:
             # Keys are names in this format, so they stay text: `no:` is not the boolean false.
             key = key_node.value
             child = (*location, key)
-            if key in result:
+            if key in own:
                 first_line, _ = self.document.key_positions[child]
                 message = f"duplicate key '{key}' (first given on line {first_line}); remove one"
                 self._report(key_node, child, message)
                 continue
+            own.add(key)
             self.document.key_positions[child] = self._position(key_node)
             result[key] = self._convert(value_node, child, verbatim=key in VERBATIM_KEYS)
         return result
 
-    def _merge(self, result: dict[str, Any], node: yaml.Node, location: Location) -> None:
-        """YAML merge keys (``<<: *defaults``), as ``yaml.safe_load`` supports them."""
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        for source in sources:
-            merged = self._convert(source, location, verbatim=False)
-            if isinstance(merged, dict):
-                for key, value in merged.items():
-                    result.setdefault(key, value)
+    def _merged(self, merges: list[yaml.Node], location: Location) -> dict[str, Any]:
+        """The mappings named by merge keys; earlier ones win, as in yaml.safe_load."""
+        own_position = self.document.value_positions[location]
+        result: dict[str, Any] = {}
+        for node in merges:
+            sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+            for source in sources:
+                merged = self._convert(source, location, verbatim=False)
+                if isinstance(merged, dict):
+                    for key, value in merged.items():
+                        result.setdefault(key, value)
+        self.document.value_positions[location] = own_position
+        return result
 
 
 def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:

@@ -10,12 +10,14 @@ escaped source and reported as a warning.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from latex2mathml.converter import convert as tex_to_mathml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -73,6 +75,16 @@ class MarkdownRenderer:
             double_inline=True,
             renderer=self._math,
         )
+
+        # The plugin wraps `$$…$$` inside a sentence in a <div>, which cannot stand in a <p>:
+        # browsers would split the paragraph around it.
+        def display_math_in_text(
+            renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+        ) -> str:
+            mathml = self._math(tokens[idx].content, {"display_mode": True})
+            return f'<span class="math block">{mathml}</span>'
+
+        md.add_render_rule("math_inline_double", display_math_in_text)
         return md
 
     def _math(self, tex: str, options: dict[str, Any]) -> str:

@@ -52,6 +52,11 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def field_error(field: str, message: str) -> PydanticCustomError:
+    """An error of a model-level rule that belongs to one field; ``validate.py`` locates it."""
+    return PydanticCustomError("field", message, {"field": field})
+
+
 def normalise_base_url(value: str) -> str:
     """An http(s) base URL that ends with '/'; raises ``ValueError`` otherwise."""
     value = _check_http_url(value)
@@ -239,29 +244,30 @@ class Digest(_Strict):
     tags: list[Tag] = Field(default_factory=list)
     papers: list[Paper] = Field(min_length=1)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _papers_present(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("papers") == []:
-            raise ValueError("a digest needs at least one paper under 'papers'")
-        return data
-
     @model_validator(mode="after")
     def _kind_fields(self) -> Digest:
         if self.kind == "weekly":
             if self.period is None:
-                raise ValueError("a weekly digest needs 'period: {start: YYYY-MM-DD, end: ...}'")
+                raise field_error(
+                    "period", "a weekly digest needs 'period: {start: YYYY-MM-DD, end: ...}'"
+                )
             if self.conference is not None:
-                raise ValueError("'conference' is for conference digests; remove it or set kind")
+                raise field_error(
+                    "conference", "'conference' is for conference digests; remove it or set kind"
+                )
             if self.date is None:
                 object.__setattr__(self, "date", self.period.end)
         else:
             if self.conference is None:
-                raise ValueError("a conference digest needs 'conference: {name: ..., year: ...}'")
+                raise field_error(
+                    "conference", "a conference digest needs 'conference: {name: ..., year: ...}'"
+                )
             if self.period is not None:
-                raise ValueError("'period' is for weekly digests; remove it or set kind")
+                raise field_error("period", "'period' is for weekly digests; remove it or set kind")
             if self.date is None:
-                raise ValueError("a conference digest needs its publication 'date: YYYY-MM-DD'")
+                raise field_error(
+                    "date", "a conference digest needs its publication 'date: YYYY-MM-DD'"
+                )
         return self
 
     @property

@@ -74,6 +74,10 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(location, f"the required field '{location[-1]}' is missing")
     if kind == "language":
         return document.problem((*location, error["ctx"]["language"]), error["msg"], key=True)
+    if kind == "field":
+        return document.problem((*location, error["ctx"]["field"]), error["msg"])
+    if kind == "too_short" and location and location[-1] == "papers":
+        return document.problem(location, "a digest needs at least one paper under 'papers'")
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
     if kind in {

@@ -1,0 +1,399 @@
+"""The ``papersite`` command: exit statuses, what it prints, and what it refuses to touch."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+import papersite
+from conftest import WEEKLY
+from papersite.cli import main
+
+WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
+SUMMARY = re.compile(
+    r"^Built 1 digests, 1 papers, (?P<pages>\d+) pages written, 0 warnings in \d+\.\d+ s$"
+)
+BAD_URL = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)")
+UNCONVERTIBLE_TEX = WEEKLY.replace('en: "English abstract"', r'en: "Uses $\\notacommand{x}$."')
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by relative path, with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def run_build(*args: str) -> int:
+    return main(["build", *args])
+
+
+@pytest.fixture
+def guard_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fails the test instead of writing, for tests whose --out must never be written."""
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise AssertionError("papersite tried to write the output")
+
+    # ``papersite.build`` is also the name of the function, so look the module up by name.
+    monkeypatch.setattr(importlib.import_module("papersite.build"), "write_site", refuse)
+
+
+# --- a good build --------------------------------------------------------------------------------
+
+
+def test_build_prints_one_summary_line_and_exits_0(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+
+    status = run_build("--source", str(minimal_site), "--out", str(out))
+
+    captured = capsys.readouterr()
+    assert status == 0
+    assert captured.err == ""
+    lines = captured.out.splitlines()
+    assert len(lines) == 1
+    match = SUMMARY.match(lines[0])
+    assert match, lines[0]
+    pages = [path for path in out.rglob("*") if path.is_file() and path.name != ".papersite-output"]
+    assert int(match["pages"]) == len(pages)
+    assert (out / "weekly" / "2025-03-17" / "index.html").is_file()
+
+
+def test_build_defaults_to_the_current_folder_and_build(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(minimal_site)
+
+    assert run_build() == 0
+
+    assert (minimal_site / "build" / "index.html").is_file()
+    assert SUMMARY.match(capsys.readouterr().out.strip())
+
+
+def test_build_output_defaults_to_build_in_the_source_folder(
+    minimal_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+
+    assert run_build("--source", str(minimal_site)) == 0
+
+    assert (minimal_site / "build" / "index.html").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_build_replaces_its_own_previous_output(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+    (out / "stale.html").write_text("old", encoding="utf-8")
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+
+    assert not (out / "stale.html").exists()
+    assert (out / "index.html").is_file()
+
+
+def test_build_accepts_an_existing_empty_folder(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+    assert (out / "index.html").is_file()
+
+
+def test_base_url_option_is_accepted(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+
+    status = run_build(
+        "--source", str(minimal_site), "--out", str(out), "--base-url", "https://x.org/sub"
+    )
+
+    assert status == 0
+    assert SUMMARY.match(capsys.readouterr().out.strip())
+
+
+def test_library_build_returns_the_report(minimal_site: Path, tmp_path: Path) -> None:
+    report = papersite.build(minimal_site, tmp_path / "out")
+
+    assert (report.digests, report.papers, report.warnings) == (1, 1, [])
+    assert SUMMARY.match(report.summary())
+
+
+# --- bad content ---------------------------------------------------------------------------------
+
+
+def test_bad_content_prints_located_problems_exits_1_and_writes_nothing(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (minimal_site / WEEKLY_PATH).write_text(BAD_URL, encoding="utf-8")
+    out = tmp_path / "out"
+
+    status = run_build("--source", str(minimal_site), "--out", str(out))
+
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "digests/weekly/2025-03-17.yaml:10:27: papers[0].links[0].url: "
+        "only http(s) URLs are allowed, got 'javascript:alert(1)'",
+        "error: 1 problem(s); nothing was written",
+    ]
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left behind
+
+
+def test_bad_content_reports_every_file(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (minimal_site / WEEKLY_PATH).write_text(BAD_URL, encoding="utf-8")
+    later = WEEKLY.replace(
+        "start: 2025-03-17, end: 2025-03-23", "start: 2025-03-24, end: 2025-03-30"
+    )
+    later = later.replace('"2503.14476"', '"2503.1"')
+    (minimal_site / "digests/weekly/2025-03-24.yaml").write_text(later, encoding="utf-8")
+
+    status = run_build("--source", str(minimal_site), "--out", str(tmp_path / "out"))
+
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 1
+    assert [line.split(": ")[0] for line in lines[:2]] == [
+        "digests/weekly/2025-03-17.yaml:10:27",
+        "digests/weekly/2025-03-24.yaml:6:12",
+    ]
+    assert lines[2] == "error: 2 problem(s); nothing was written"
+
+
+def test_bad_content_leaves_the_previous_build_byte_for_byte(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+    before = snapshot(out)
+    (minimal_site / WEEKLY_PATH).write_text(BAD_URL, encoding="utf-8")
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_missing_site_configuration_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run_build("--source", str(tmp_path), "--out", str(tmp_path / "out"))
+
+    assert status == 1
+    assert capsys.readouterr().err.startswith("papersite.yaml: no papersite.yaml here")
+
+
+# --- warnings and --strict -----------------------------------------------------------------------
+
+
+def test_warning_is_printed_and_counted(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (minimal_site / WEEKLY_PATH).write_text(UNCONVERTIBLE_TEX, encoding="utf-8")
+
+    status = run_build("--source", str(minimal_site), "--out", str(tmp_path / "out"))
+
+    captured = capsys.readouterr()
+    assert status == 0
+    assert re.match(
+        r"^digests/weekly/2025-03-17\.yaml:8:\d+: papers\[0\]\.abstract\.en: "
+        r"could not convert TeX .*\\\\notacommand.* \(warning\)$",
+        captured.err.strip(),
+    ), captured.err
+    assert re.match(r"^Built 1 digests, 1 papers, \d+ pages written, 1 warnings in ", captured.out)
+
+
+def test_strict_turns_a_warning_into_exit_1_and_writes_nothing(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (minimal_site / WEEKLY_PATH).write_text(UNCONVERTIBLE_TEX, encoding="utf-8")
+    out = tmp_path / "out"
+
+    status = run_build("--source", str(minimal_site), "--out", str(out), "--strict")
+
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 1
+    assert lines[0].startswith("digests/weekly/2025-03-17.yaml:8:")
+    assert "papers[0].abstract.en: could not convert TeX" in lines[0]
+    assert "--strict" in lines[-1]
+    assert not out.exists()
+
+
+def test_strict_without_warnings_builds(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_build("--source", str(minimal_site), "--out", str(tmp_path / "out"), "--strict") == 0
+
+
+# --- usage ---------------------------------------------------------------------------------------
+
+
+def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run_build("--no-such-option")
+
+    assert caught.value.code == 2
+    assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
+
+
+def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([])
+
+    assert caught.value.code == 2
+    assert "usage: papersite" in capsys.readouterr().err
+
+
+def test_bad_base_url_is_a_usage_error(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+
+    with pytest.raises(SystemExit) as caught:
+        run_build("--source", str(minimal_site), "--out", str(out), "--base-url", "ftp://x")
+
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "--base-url" in err
+    assert "only http(s) URLs are allowed, got 'ftp://x'" in err
+    assert not out.exists()
+
+
+def test_version_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"papersite {papersite.__version__}\n"
+
+
+def test_help_lists_the_build_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: papersite")
+    assert "build" in out
+    assert "--version" in out
+
+
+def test_build_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["build", "--help"])
+
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: papersite build")
+    for option in ("--source", "--out", "--base-url", "--strict"):
+        assert option in out
+
+
+# --- output folders it refuses -------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("guard_writes")
+def test_refuses_the_source_folder_as_output(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(minimal_site)
+
+    status = run_build("--source", str(minimal_site), "--out", str(minimal_site))
+
+    assert status == 1
+    assert "refusing to write the site to" in capsys.readouterr().err
+    assert snapshot(minimal_site) == before
+
+
+@pytest.mark.usefixtures("guard_writes")
+def test_refuses_a_parent_of_the_source_folder(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run_build("--source", str(minimal_site), "--out", str(minimal_site.parent))
+
+    assert status == 1
+    assert "it holds the source folder" in capsys.readouterr().err
+    assert (minimal_site / WEEKLY_PATH).is_file()
+
+
+@pytest.mark.usefixtures("guard_writes")
+def test_refuses_a_relative_path_that_resolves_to_the_source(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(minimal_site / "digests")
+
+    assert run_build("--source", "..", "--out", "../digests/..") == 1
+    assert "refusing" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("guard_writes")
+def test_refuses_the_root_folder(minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = run_build("--source", str(minimal_site), "--out", "/")
+
+    assert status == 1
+    assert "refusing to write the site to the root folder" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("guard_writes")
+def test_refuses_the_home_folder(
+    minimal_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("# mine\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+
+    status = run_build("--source", str(minimal_site), "--out", str(home))
+
+    assert status == 1
+    assert "refusing to write the site to the home folder" in capsys.readouterr().err
+    assert snapshot(home) == {".bashrc": b"# mine\n"}
+
+
+def test_refuses_a_non_empty_folder_papersite_did_not_make(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious", encoding="utf-8")
+
+    status = run_build("--source", str(minimal_site), "--out", str(out))
+
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "is not empty and was not made by papersite" in err
+    assert snapshot(out) == {"thesis.tex": b"precious"}
+
+
+def test_refuses_an_output_path_that_is_a_file(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.html"
+    out.write_text("mine", encoding="utf-8")
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+    assert "is not a folder" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "mine"

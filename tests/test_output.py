@@ -1,0 +1,193 @@
+"""The output folder: replaced atomically, reproducible, free of stale pages, never foreign."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import WEEKLY
+from papersite import build
+from papersite.errors import ContentError, OutputError
+from papersite.render import Page
+from papersite.write import MARKER
+
+# ``papersite.build`` is also the name of the function the package exports.
+build_stage = importlib.import_module("papersite.build")
+
+SECOND_WEEK = WEEKLY.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+SECOND_WEEK = SECOND_WEEK.replace('"2503.14476"', '"2503.16419"')
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``: relative path → content."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def leftovers(out: Path) -> list[str]:
+    """Temporary folders a build left beside ``out``."""
+    return sorted(
+        path.name for path in out.parent.iterdir() if path.name.startswith(f".{out.name}-")
+    )
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """Where the site is built: a folder named build/ that does not exist yet."""
+    return tmp_path / "build"
+
+
+@pytest.fixture
+def built(minimal_site: Path, out: Path) -> dict[str, bytes]:
+    """The minimal site built once into ``out``; returns the files written."""
+    build(minimal_site, out)
+    return tree(out)
+
+
+def test_output_holds_the_marker(built: dict[str, bytes], out: Path) -> None:
+    assert MARKER in built
+    assert (out / MARKER).is_file()
+
+
+def test_output_holds_every_page(built: dict[str, bytes]) -> None:
+    for page in [
+        "index.html",
+        "404.html",
+        "weekly/2025-03-17/index.html",
+        "papers/2503.14476/index.html",
+        "tags/reinforcement-learning/index.html",
+        "assets/style.css",
+    ]:
+        assert page in built
+
+
+def test_invalid_content_leaves_the_previous_output_untouched(
+    built: dict[str, bytes], minimal_site: Path, out: Path
+) -> None:
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(WEEKLY.replace('"2503.14476"', '"not-an-id"'), encoding="utf-8")
+
+    with pytest.raises(ContentError):
+        build(minimal_site, out)
+
+    assert tree(out) == built
+    assert leftovers(out) == []
+
+
+def test_failure_while_writing_leaves_the_previous_output_untouched(
+    built: dict[str, bytes], minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render_site = build_stage.render_site
+
+    def render_then_fail(*args: object, **kwargs: object) -> Iterator[Page]:
+        pages = render_site(*args, **kwargs)
+        yield from pages[:3]
+        raise RuntimeError("rendering failed half-way")
+
+    monkeypatch.setattr(build_stage, "render_site", render_then_fail)
+    (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        build(minimal_site, out)
+
+    assert tree(out) == built
+    assert leftovers(out) == []
+
+
+def test_failure_while_swapping_restores_the_previous_output(
+    built: dict[str, bytes], minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rename = Path.rename
+
+    def refuse_to_move_the_new_site(self: Path, target: Path) -> Path:
+        if self.name.startswith(f".{out.name}-new-"):
+            raise OSError("disk unplugged")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_to_move_the_new_site)
+    (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
+
+    with pytest.raises(OSError, match="disk unplugged"):
+        build(minimal_site, out)
+
+    assert tree(out) == built
+    assert leftovers(out) == []
+
+
+def test_same_input_gives_byte_identical_output(example_site: Path, tmp_path: Path) -> None:
+    build(example_site, tmp_path / "first")
+    build(example_site, tmp_path / "second")
+
+    first, second = tree(tmp_path / "first"), tree(tmp_path / "second")
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+
+
+def test_rebuild_removes_pages_of_a_removed_digest(minimal_site: Path, out: Path) -> None:
+    second = minimal_site / "digests" / "weekly" / "2025-03-24.yaml"
+    second.write_text(SECOND_WEEK, encoding="utf-8")
+    build(minimal_site, out)
+    assert (out / "weekly" / "2025-03-24" / "index.html").is_file()
+    assert (out / "papers" / "2503.16419" / "index.html").is_file()
+
+    second.unlink()
+    build(minimal_site, out)
+
+    assert not (out / "weekly" / "2025-03-24").exists()
+    assert not (out / "papers" / "2503.16419").exists()
+    assert (out / "weekly" / "2025-03-17" / "index.html").is_file()
+    assert leftovers(out) == []
+
+
+def test_rebuild_drops_files_papersite_did_not_write(
+    built: dict[str, bytes], minimal_site: Path, out: Path
+) -> None:
+    (out / "stale.html").write_text("old", encoding="utf-8")
+
+    build(minimal_site, out)
+
+    assert tree(out) == built
+
+
+def test_refuses_a_non_empty_folder_it_did_not_make(minimal_site: Path, out: Path) -> None:
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work", encoding="utf-8")
+
+    with pytest.raises(OutputError, match=MARKER):
+        build(minimal_site, out)
+
+    assert tree(out) == {"thesis.tex": b"years of work"}
+    assert leftovers(out) == []
+
+
+def test_builds_into_an_existing_empty_folder(minimal_site: Path, out: Path) -> None:
+    out.mkdir()
+
+    build(minimal_site, out)
+
+    assert (out / MARKER).is_file()
+
+
+@pytest.mark.parametrize("where", [".", ".."], ids=["the-source", "its-parent"])
+def test_refuses_to_replace_the_source(minimal_site: Path, where: str) -> None:
+    before = tree(minimal_site.parent)
+
+    with pytest.raises(OutputError):
+        build(minimal_site, minimal_site / where)
+
+    assert tree(minimal_site.parent) == before
+
+
+def test_refuses_a_file_as_output(minimal_site: Path, out: Path) -> None:
+    out.write_text("not a folder", encoding="utf-8")
+
+    with pytest.raises(OutputError):
+        build(minimal_site, out)
+
+    assert out.read_text(encoding="utf-8") == "not a folder"
