@@ -119,7 +119,7 @@ class YamlReader:
                 self._convert(item, (*location, index), verbatim=False)
                 for index, item in enumerate(node.value)
             ]
-        if verbatim and not node.style:  # a plain (unquoted) scalar
+        if verbatim and isinstance(node, yaml.ScalarNode) and not node.style:  # plain, unquoted
             return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
