@@ -322,3 +322,25 @@ def test_papers_in_front_matter_and_as_headings(write_tree: WriteTree) -> None:
 
     assert where(problem) == (MD_PATH, 3, 1, "papers")
     assert "keep one" in problem.message
+
+
+def test_misspelt_paper_heading_suggests_the_closest(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("### Abstract", "### Abstrct")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert "did you mean '### Abstract'?" in problem.message
+
+
+def test_heading_errors_and_field_errors_of_one_file_are_reported_together(
+    write_tree: WriteTree,
+) -> None:
+    text = AS_MARKDOWN.replace("### Abstract", "### Foo").replace("https://", "javascript://", 1)
+    assert "javascript://" in text
+
+    with pytest.raises(ContentError) as caught:
+        validate(markdown_site(write_tree, text))
+
+    messages = [problem.message for problem in caught.value.problems]
+    assert any("unknown paper heading 'Foo'" in message for message in messages)
+    assert any("only http(s) URLs are allowed" in message for message in messages)

@@ -16,6 +16,7 @@ The result is the same plain data the YAML form gives, with positions in the ``.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from papersite.load import Location, SourceDocument, YamlReader, format_location
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)\s*$")
 _STRUCTURE_LEVELS = 4  # headings h1-h4 are structure; h5 and h6 may be used inside texts
 _TEXT_FIELDS = {"summary": "summary", "abstract": "abstract"}
+_PAPER_HEADINGS = ["summary", "abstract", "section"]
 _SECTION = re.compile(r"^section\s*(?::\s*(?P<title>.*))?$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^(?P<lang>[A-Za-z][A-Za-z0-9-]*)\s*(?::\s*(?P<title>.*))?$")
 
@@ -276,10 +278,13 @@ def _read_paper(
                 _read_section(builder, location, child, grandchildren, section_match, len(sections))
             )
         else:
+            close = difflib.get_close_matches(child.text.casefold(), _PAPER_HEADINGS, n=1)
+            hint = f"did you mean '### {close[0].title()}'? " if close else ""
             builder.error(
                 child.line,
                 location,
-                f"unknown paper heading '{child.text}'; use '### Summary', '### Abstract' or '### Section: <title>'",
+                f"unknown paper heading '{child.text}'; {hint}"
+                "use '### Summary', '### Abstract' or '### Section: <title>'",
             )
     if sections:
         if "sections" in paper:

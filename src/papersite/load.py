@@ -253,6 +253,8 @@ def load_site(root: Path) -> LoadedSite:
     for relative in digest_files(root):
         document, file_problems = read_source(root, relative)
         problems += file_problems
-        if document is not None and not file_problems:
+        # A file with problems is still validated when it parsed, so that one build reports
+        # every error (a Markdown heading out of place and a bad URL in the same file).
+        if document is not None and document.data is not None:
             digests.append(document)
     return LoadedSite(config, digests, problems)
