@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label
-from papersite.load import format_location
+from papersite.load import format_location, nearest_position
 from papersite.markup import MarkdownRenderer
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -186,7 +186,7 @@ class _Texts:
         if rendering.warnings and where is not None:
             digest, location = where
             location = (*location, *suffix)
-            line, column = _position(digest, location)
+            line, column = nearest_position(digest.positions, location)
             for message in rendering.warnings:
                 self.warnings.append(
                     Problem(digest.path, line, column, format_location(location), message)
@@ -197,14 +197,6 @@ class _Texts:
         """A UI label given per language (not Markdown)."""
         parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
         return BiText(parts, None, dict(labels))
-
-
-def _position(digest: SourcedDigest, location: tuple[str | int, ...]) -> tuple[int, int]:
-    while location:
-        if location in digest.positions:
-            return digest.positions[location]
-        location = location[:-1]
-    return (1, 1)
 
 
 def build_view(site: Site) -> SiteView:

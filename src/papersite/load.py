@@ -46,21 +46,25 @@ class SourceDocument:
     """1-based (line, column) of each mapping key, for errors about the key itself."""
 
     def position(self, location: Location, *, key: bool = False) -> tuple[int, int]:
-        """The position of ``location``, or of its nearest ancestor that has one."""
-        table = self.key_positions if key else self.value_positions
-        if key and location not in table:
-            table = self.value_positions
-        loc = tuple(location)
-        while loc:
-            if loc in table:
-                return table[loc]
-            loc = loc[:-1]
-        return self.value_positions.get((), (1, 1))
+        """The position of ``location`` (its key's, with ``key``), or of its nearest ancestor."""
+        if key and tuple(location) in self.key_positions:
+            return self.key_positions[tuple(location)]
+        return nearest_position(self.value_positions, location)
 
     def problem(self, location: Location, message: str, *, key: bool = False) -> Problem:
         """A ``Problem`` about ``location`` in this document."""
         line, column = self.position(location, key=key)
         return Problem(self.path, line, column, format_location(location), message)
+
+
+def nearest_position(
+    positions: dict[Location, tuple[int, int]], location: Location
+) -> tuple[int, int]:
+    """The position of ``location``, or of its nearest ancestor that has one, else 1:1."""
+    loc = tuple(location)
+    while loc not in positions and loc:
+        loc = loc[:-1]
+    return positions.get(loc, (1, 1))
 
 
 def format_location(location: Location) -> str:

@@ -52,9 +52,13 @@ def _check_http_url(value: str) -> str:
     return value
 
 
-def field_error(field: str, message: str) -> PydanticCustomError:
-    """An error of a model-level rule that belongs to one field; ``validate.py`` locates it."""
-    return PydanticCustomError("field", message, {"field": field})
+def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCustomError:
+    """An error that belongs to the named field (or mapping key, with ``at_key``) below the
+    one being validated; ``validate.py`` points at that field's position."""
+    # The message is passed as context, not as the template, so braces in it stay as written.
+    return PydanticCustomError(
+        "field", "{message}", {"field": field, "at_key": at_key, "message": message}
+    )
 
 
 def normalise_base_url(value: str) -> str:
@@ -110,11 +114,11 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
         for code in value:
             if code == EVERY_LANGUAGE or (languages is not None and code not in languages):
                 declared = ", ".join(languages or [])
-                raise PydanticCustomError(
-                    "language",
-                    "language '{language}' is not one of this site's languages ({declared}); "
+                raise field_error(
+                    str(code),
+                    f"language '{code}' is not one of this site's languages ({declared}); "
                     "fix the code or add it to 'languages' in papersite.yaml",
-                    {"language": str(code), "declared": declared},
+                    at_key=True,
                 )
         return value
     raise ValueError(

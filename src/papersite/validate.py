@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
-from papersite.load import LoadedSite, Location, SourceDocument
+from papersite.load import LoadedSite, Location, SourceDocument, nearest_position
 from papersite.model import Appearance, Digest, Site, SiteConfig, SitePaper, SourcedDigest
 from papersite.urls import digest_url, paper_url
 
@@ -72,10 +72,9 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(location, _unknown_field_message(model, location), key=True)
     if kind == "missing":
         return document.problem(location, f"the required field '{location[-1]}' is missing")
-    if kind == "language":
-        return document.problem((*location, error["ctx"]["language"]), error["msg"], key=True)
     if kind == "field":
-        return document.problem((*location, error["ctx"]["field"]), error["msg"])
+        field_location = (*location, error["ctx"]["field"])
+        return document.problem(field_location, error["msg"], key=error["ctx"]["at_key"])
     if kind == "too_short" and location and location[-1] == "papers":
         return document.problem(location, "a digest needs at least one paper under 'papers'")
     message = str(error["msg"])
@@ -204,7 +203,7 @@ def _collect_papers(digests: list[SourcedDigest]) -> tuple[dict[str, SitePaper],
             first = papers[identities[0]].appearances[0]
             for other in identities[1:]:
                 entry = papers[other].appearances[0]
-                line, column = entry.digest.positions.get(("papers", entry.index), (1, 1))
+                line, column = nearest_position(entry.digest.positions, ("papers", entry.index))
                 problems.append(
                     Problem(
                         entry.digest.path,
