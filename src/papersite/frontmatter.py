@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from papersite.errors import Problem
 from papersite.load import Location, SourceDocument, YamlReader, format_location
@@ -53,6 +54,8 @@ class _Builder:
     body_lines: list[str]
     first_line: int  # 1-based line of body_lines[0] in the file
     problems: list[Problem] = field(default_factory=list)
+    blocks: list[Token] = field(default_factory=list)
+    """The body's top-level blocks other than headings, from its one Markdown parse."""
 
     def error(self, line: int, location: Location, message: str) -> None:
         self.problems.append(
@@ -102,6 +105,11 @@ def parse_markdown_digest(text: str, path: str) -> tuple[SourceDocument, list[Pr
 
 def _headings(builder: _Builder) -> list[_Heading]:
     tokens = _parser.parse("\n".join(builder.body_lines))
+    builder.blocks = [
+        token
+        for token in tokens
+        if token.level == 0 and token.nesting != -1 and token.map and token.type != "heading_open"
+    ]
     headings: list[_Heading] = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.level != 0 or token.map is None:
@@ -328,12 +336,13 @@ def _read_section(
 
 def _read_fields_block(builder: _Builder, heading: _Heading, location: Location) -> dict[str, Any]:
     """The ```yaml block right under a paper heading, if any."""
-    first_child_line = heading.body_end
-    lines = builder.body_lines[heading.body_start : first_child_line]
-    tokens = _parser.parse("\n".join(lines))
-    fences = [t for t in tokens if t.type == "fence" and t.level == 0]
-    others = [t for t in tokens if t.level == 0 and t.type not in ("fence",) and t.nesting != -1]
-    if others:
+    blocks = [
+        block
+        for block in builder.blocks
+        if block.map and heading.body_start <= block.map[0] < heading.body_end
+    ]
+    fences = [block for block in blocks if block.type == "fence"]
+    if len(fences) != len(blocks):
         builder.error(
             heading.line,
             location,
@@ -345,8 +354,8 @@ def _read_fields_block(builder: _Builder, heading: _Heading, location: Location)
     if fence.info.strip().lower() not in ("yaml", "yml") or len(fences) > 1:
         builder.error(heading.line, location, "a paper takes one ```yaml block of its fields")
         return {}
-    assert fence.map is not None  # block tokens always carry their line range
-    fence_line = builder.first_line + heading.body_start + fence.map[0]
+    assert fence.map is not None  # builder.blocks holds only blocks with a line range
+    fence_line = builder.first_line + fence.map[0]
     reader = YamlReader(builder.document, line_offset=fence_line)
     fields = reader.read(fence.content, prefix=location)
     builder.problems.extend(reader.problems)
