@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +33,47 @@ papers:
     tags: [reinforcement-learning]
 """
 
+
+def arxiv_record(arxiv_id: str, title: str, **fields: Any) -> dict[str, Any]:
+    """One arXiv record as the lockfile stores it; ``fields`` override the plain defaults."""
+    record: dict[str, Any] = {
+        "id": arxiv_id,
+        "version": 1,
+        "title": title,
+        "authors": ["Ada Lovelace"],
+        "abstract": "",
+        "primary_category": "cs.LG",
+        "categories": ["cs.LG"],
+        "published": "2025-03-18",
+        "updated": "2025-03-18",
+        "doi": None,
+        "journal_ref": None,
+        "comment": None,
+        "withdrawn": False,
+        "resolved_from_title": None,
+        "fetched": "2026-01-01T00:00:00Z",
+    }
+    record.update(fields)
+    return record
+
+
+def lockfile_text(*records: dict[str, Any]) -> str:
+    """A lockfile holding these arXiv records, written as ``papersite enrich`` writes it."""
+    papers = {record["id"]: {"arxiv": record, "semantic_scholar": None} for record in records}
+    return json.dumps({"format": 1, "papers": papers}, indent=2, sort_keys=True) + "\n"
+
+
+DAPO_RECORD = arxiv_record(
+    "2503.14476",
+    "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+    version=2,
+    authors=["Qiying Yu", "Zheng Zhang", "Ruofei Zhu"],
+    abstract="Inference scaling empowers LLMs with unprecedented reasoning ability.",
+    categories=["cs.LG", "cs.CL"],
+    published="2025-03-18",
+    updated="2025-05-20",
+)
+
 WriteTree = Callable[[dict[str, str]], Path]
 
 
@@ -51,8 +94,14 @@ def write_tree(tmp_path: Path) -> WriteTree:
 
 @pytest.fixture
 def minimal_site(write_tree: WriteTree) -> Path:
-    """A valid site: papersite.yaml and one weekly digest with one paper."""
-    return write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    """A valid site: papersite.yaml, one weekly digest with one paper, and its lockfile."""
+    return write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +112,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(REPO / "papersite.yaml", root / "papersite.yaml")
     shutil.copytree(REPO / "digests", root / "digests")
     shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "arxiv.lock.json", root / "arxiv.lock.json")
     return root
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papersite.context import build_view
+from papersite.enrich import enrich_site
 from papersite.errors import Problem, StrictModeError
 from papersite.load import load_site
+from papersite.lockfile import read_lockfile
 from papersite.model import normalise_base_url
 from papersite.render import render_site
 from papersite.validate import validate_site
@@ -57,9 +59,11 @@ def build(
     site = validate_site(load_site(source))
     if base_url is not None:
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
+    warnings = enrich_site(site, read_lockfile(source))
     view = build_view(site)
-    if strict and view.warnings:
-        raise StrictModeError(view.warnings)
+    warnings += view.warnings
+    if strict and warnings:
+        raise StrictModeError(warnings)
     pages = render_site(view, source)
     written = write_site(pages, out)
     return BuildReport(
@@ -67,5 +71,5 @@ def build(
         papers=len(site.papers),
         pages=written,
         seconds=time.perf_counter() - started,
-        warnings=view.warnings,
+        warnings=sorted(warnings),
     )

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from papersite import __version__
 from papersite.build import build
-from papersite.errors import ContentError, PapersiteError, StrictModeError
-from papersite.model import normalise_base_url
+from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError
+from papersite.fetch import EXTRA_SOURCES, enrich
+from papersite.lockfile import LOCKFILE
+from papersite.model import check_arxiv_id, normalise_base_url
+from papersite.progress import reporter_for
 
 
 def _base_url(value: str) -> str:
@@ -49,16 +52,57 @@ def make_parser() -> argparse.ArgumentParser:
         help="where the site is served, overriding base_url in papersite.yaml",
     )  # fmt: skip
     build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _add_enrich_parser(commands)
     return parser
+
+
+def _add_enrich_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "enrich",
+        help=f"fetch arXiv metadata of the digests' papers into {LOCKFILE}",
+        description=(
+            f"Fetch what arXiv knows about every paper the digests name into {LOCKFILE}, which "
+            "builds read instead of the network. Only papers missing from the lockfile are "
+            "fetched, unless --refresh says otherwise."
+        ),
+    )
+    parser.add_argument(
+        "--source", type=Path, default=Path("."), metavar="DIR",
+        help="the site folder (default: the current folder)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--refresh", nargs="*", type=_arxiv_id, metavar="ID",
+        help="fetch again: every paper, or only the IDs given",
+    )  # fmt: skip
+    parser.add_argument(
+        "--offline", action="store_true",
+        help="use no network: only report the papers the lockfile lacks (exit 1 if any)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--resolve-titles", action="store_true",
+        help="search arXiv by title for papers without an ID, and print the IDs found",
+    )  # fmt: skip
+    parser.add_argument(
+        "--with", dest="extra_sources", action="append", default=[], choices=EXTRA_SOURCES,
+        help="also fetch from this source (citation counts, venue, open-access PDF)",
+    )  # fmt: skip
+
+
+def _arxiv_id(value: str) -> str:
+    try:
+        return check_arxiv_id(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
-        report = build(args.source, args.out, base_url=args.base_url, strict=args.strict)
+        if args.command == "enrich":
+            return _enrich(args)
+        return _build(args)
     except (ContentError, StrictModeError) as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(error.problems)
         if isinstance(error, StrictModeError):
             print(f"error: {len(error.problems)} warning(s), and --strict is on", file=sys.stderr)
         else:
@@ -67,10 +111,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PapersiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    for warning in report.warnings:
-        print(f"{warning} (warning)", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    report = build(args.source, args.out, base_url=args.base_url, strict=args.strict)
+    _print_problems(report.warnings, " (warning)")
     print(report.summary())
     return 0
+
+
+def _enrich(args: argparse.Namespace) -> int:
+    reporter = reporter_for(sys.stdout)
+    try:
+        report = enrich(
+            args.source,
+            refresh=args.refresh,
+            offline=args.offline,
+            resolve_titles=args.resolve_titles,
+            extra_sources=args.extra_sources,
+            reporter=reporter,
+        )
+    except KeyboardInterrupt:
+        reporter.finish()
+        print(
+            f"interrupted: {LOCKFILE} keeps every record fetched before the interruption",
+            file=sys.stderr,
+        )
+        return 130
+    _print_problems(report.errors)
+    _print_problems(report.warnings, " (warning)")
+    _print_problems(report.missing)
+    for line in report.resolved:
+        print(line)
+    for failure in report.failures:
+        print(f"error: {failure}; {LOCKFILE} keeps everything fetched before", file=sys.stderr)
+    if report.missing:
+        print(
+            f"error: {len(report.missing)} entries lack metadata in {LOCKFILE}; "
+            "run papersite enrich where arXiv can be reached",
+            file=sys.stderr,
+        )
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _print_problems(problems: Iterable[Problem], suffix: str = "") -> None:
+    for problem in problems:
+        print(f"{problem}{suffix}", file=sys.stderr)
 
 
 if __name__ == "__main__":

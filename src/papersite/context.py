@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label
 from papersite.load import format_location, nearest_position
@@ -22,12 +23,17 @@ from papersite.model import (
     EVERY_LANGUAGE,
     KNOWN_AWARDS,
     Appearance,
+    ArxivRecord,
     Site,
     SitePaper,
     SourcedDigest,
+    arxiv_version,
     text_in,
 )
 from papersite.urls import paper_url, tag_url
+
+ARXIV_LANGUAGE = "en"
+"""The language of arXiv's titles and abstracts."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,33 @@ class SectionView:
 
 
 @dataclass
+class MetaView:
+    """What arXiv (and Semantic Scholar) say about a paper, as its pages show it."""
+
+    arxiv_id: str
+    """The ID as shown: with the version the digest pins, else without one."""
+    abs_url: str
+    pdf_url: str
+    version: int | None
+    """The version shown: the pinned one, else the latest."""
+    latest_version: int | None
+    updated: dt.date | None
+    """When the latest version was submitted."""
+    published: dt.date
+    """When version 1 was submitted."""
+    primary_category: str
+    other_categories: list[str]
+    doi: str | None
+    journal_ref: str | None
+    withdrawn: bool
+    bibtex: str
+    citation_count: int | None = None
+    venue: str | None = None
+    open_access_pdf: str | None = None
+    semantic_scholar_url: str | None = None
+
+
+@dataclass
 class EntryView:
     """A paper as one digest presents it."""
 
@@ -79,6 +112,7 @@ class EntryView:
     links: list[LinkView]
     tags: list[str]
     arxiv: str | None
+    meta: MetaView | None
 
 
 @dataclass
@@ -119,6 +153,7 @@ class PaperView:
     links: list[LinkView]
     tags: list[str]
     appearances: list[tuple[DigestView, EntryView]]
+    meta: MetaView | None
 
 
 @dataclass
@@ -203,7 +238,7 @@ def build_view(site: Site) -> SiteView:
     """The whole site as templates see it."""
     languages = site.config.languages
     texts = _Texts(languages)
-    digests = [_digest_view(texts, sourced) for sourced in site.digests]
+    digests = [_digest_view(texts, sourced, site.papers) for sourced in site.digests]
     by_url = {view.url: view for view in digests}
     papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]
     tags = _tag_views(papers, digests)
@@ -226,10 +261,10 @@ def _required(text: BiText | None) -> BiText:
     return text
 
 
-def _digest_view(texts: _Texts, sourced: SourcedDigest) -> DigestView:
+def _digest_view(texts: _Texts, sourced: SourcedDigest, papers: dict[str, SitePaper]) -> DigestView:
     digest = sourced.digest
     entries = [
-        _entry_view(texts, Appearance(sourced, paper, index))
+        _entry_view(texts, Appearance(sourced, paper, index), papers.get(paper.identity))
         for index, paper in enumerate(digest.papers)
     ]
     return DigestView(
@@ -249,26 +284,36 @@ def _digest_view(texts: _Texts, sourced: SourcedDigest) -> DigestView:
     )
 
 
-def _entry_view(texts: _Texts, appearance: Appearance) -> EntryView:
+def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | None) -> EntryView:
+    """One digest entry; arXiv's record fills what the entry leaves out, field by field."""
     paper, sourced = appearance.paper, appearance.digest
     base = ("papers", appearance.index)
+    record = site_paper.arxiv if site_paper else None
+    languages = texts.languages
 
     def where(*location: str | int) -> tuple[SourcedDigest, tuple[str | int, ...]]:
         return (sourced, (*base, *location))
 
+    title = _filled(paper.title, record.title if record else None, languages) or paper.title
+    authors = list(paper.authors) or (list(record.authors) if record else [])
+    abstract = _filled(paper.abstract, record.abstract if record else None, languages)
+    meta = None
+    if record is not None and site_paper is not None:
+        english = text_in(title, ARXIV_LANGUAGE) or record.title
+        meta = _meta_view(site_paper, record, paper.arxiv, cite_authors=authors, title=english)
     return EntryView(
         identity=paper.identity,
         anchor="paper-" + paper.identity.replace("/", "-"),
         url=paper_url(paper.identity),
-        title=_required(texts.text(paper.title, where("title"), inline=True)),
-        authors=list(paper.authors),
+        title=_required(texts.text(title, where("title"), inline=True)),
+        authors=authors,
         affiliations=list(paper.affiliations),
         award=paper.award,
         award_label=texts.labels(award_label(paper.award, texts.languages))
         if paper.award
         else None,
         summary=texts.text(paper.summary, where("summary")),
-        abstract=texts.text(paper.abstract, where("abstract")),
+        abstract=texts.text(abstract, where("abstract")),
         sections=[
             SectionView(
                 _required(texts.text(section.title, where("sections", i, "title"), inline=True)),
@@ -279,6 +324,48 @@ def _entry_view(texts: _Texts, appearance: Appearance) -> EntryView:
         links=[_link_view(texts, link.kind, link.url, link.label) for link in paper.links],
         tags=list(paper.tags),
         arxiv=paper.arxiv,
+        meta=meta,
+    )
+
+
+def _filled(
+    text: dict[str, str] | None, arxiv_text: str | None, languages: list[str]
+) -> dict[str, str] | None:
+    """The digest's text, with arXiv's English text where the digest has no English one."""
+    if not arxiv_text or ARXIV_LANGUAGE not in languages or text_in(text, ARXIV_LANGUAGE):
+        return text
+    return {**(text or {}), ARXIV_LANGUAGE: arxiv_text}
+
+
+def _meta_view(
+    paper: SitePaper,
+    record: ArxivRecord,
+    given_id: str | None,
+    *,
+    cite_authors: list[str],
+    title: str,
+) -> MetaView:
+    pinned = arxiv_version(given_id) if given_id else None
+    shown_id = f"{record.id}v{pinned}" if pinned else record.id
+    scholar = paper.semantic_scholar
+    return MetaView(
+        arxiv_id=shown_id,
+        abs_url=f"https://arxiv.org/abs/{shown_id}",
+        pdf_url=f"https://arxiv.org/pdf/{shown_id}",
+        version=pinned or record.version,
+        latest_version=record.version,
+        updated=record.updated,
+        published=record.published,
+        primary_category=record.primary_category,
+        other_categories=[c for c in record.categories if c != record.primary_category],
+        doi=record.doi,
+        journal_ref=record.journal_ref,
+        withdrawn=record.withdrawn,
+        bibtex=bibtex(record, cite_authors, title),
+        citation_count=scholar.citation_count if scholar else None,
+        venue=scholar.venue if scholar else None,
+        open_access_pdf=scholar.open_access_pdf if scholar else None,
+        semantic_scholar_url=scholar.url if scholar else None,
     )
 
 
@@ -332,6 +419,7 @@ def _paper_view(texts: _Texts, paper: SitePaper, digests: dict[str, DigestView])
         links=links,
         tags=sorted({tag for entry in entries for tag in entry.tags}),
         appearances=list(reversed(appearances)),
+        meta=latest.meta,
     )
 
 

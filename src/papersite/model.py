@@ -25,6 +25,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from papersite.errors import Problem
+from papersite.load import format_location, nearest_position
+
 EVERY_LANGUAGE = "*"
 """The key under which a plain-string text is stored: the same text in every language."""
 
@@ -67,7 +70,7 @@ def normalise_base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _check_arxiv_id(value: str) -> str:
+def check_arxiv_id(value: str) -> str:
     value = value.strip()
     new = _NEW_STYLE_ARXIV.match(value)
     if new and 1 <= int(new["yymm"][2:]) <= 12 and (len(new["number"]) == 5) == (value >= "1501"):
@@ -127,7 +130,7 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
 
 
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
-ArxivId = Annotated[str, AfterValidator(_check_arxiv_id)]
+ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 Tag = Annotated[str, AfterValidator(_check_tag)]
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 Text = Annotated[dict[str, str], BeforeValidator(_text_input)]
@@ -148,20 +151,34 @@ def arxiv_base_id(arxiv_id: str) -> str:
     return re.sub(r"v\d+$", "", arxiv_id)
 
 
+def canonical_arxiv_id(arxiv_id: str) -> str:
+    """The ID arXiv answers with: no version, and no subject class in old-style IDs
+    (``math.GT/0309136v2`` → ``math/0309136``)."""
+    return re.sub(r"^([a-z-]+)\.[A-Z]{2}/", r"\1/", arxiv_base_id(arxiv_id))
+
+
+def arxiv_version(arxiv_id: str) -> int | None:
+    """``2503.14476v2`` → 2; None without a version."""
+    match = re.search(r"v(\d+)$", arxiv_id)
+    return int(match[1]) if match else None
+
+
 def slugify(value: str) -> str:
     """A URL-safe slug: Unicode letters and digits kept, everything else folded to hyphens."""
     normal = unicodedata.normalize("NFKC", value).casefold()
     return re.sub(r"[^\w]+|_+", "-", normal).strip("-")
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """A model that rejects unknown fields (so typos are reported) and cannot be changed."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- content -----------------------------------------------------------------------------------
 
 
-class Link(_Strict):
+class Link(StrictModel):
     """A link from a paper to something about it."""
 
     kind: Literal[
@@ -175,14 +192,14 @@ class Link(_Strict):
     """Shown instead of the kind's name, e.g. 'X thread'."""
 
 
-class Section(_Strict):
+class Section(StrictModel):
     """An extra bilingual section of a paper, such as a committee's reflections."""
 
     title: Text
     body: Text
 
 
-class Paper(_Strict):
+class Paper(StrictModel):
     """One paper entry of a digest, as the editor wrote it."""
 
     title: Text
@@ -210,7 +227,7 @@ class Paper(_Strict):
         return slugify(title)
 
 
-class Period(_Strict):
+class Period(StrictModel):
     """The week a weekly digest covers."""
 
     start: dt.date
@@ -223,7 +240,7 @@ class Period(_Strict):
         return self
 
 
-class Conference(_Strict):
+class Conference(StrictModel):
     """The conference edition a conference digest covers."""
 
     name: str = Field(min_length=1)
@@ -231,7 +248,7 @@ class Conference(_Strict):
     url: HttpUrl | None = None
 
 
-class Digest(_Strict):
+class Digest(StrictModel):
     """One digest file: a week's picks or a conference's awards."""
 
     kind: Literal["weekly", "conference"]
@@ -282,7 +299,103 @@ class Digest(_Strict):
         return self.date
 
 
-class SiteConfig(_Strict):
+# --- metadata from outside sources (the lockfile; filled in by the enrichment stage) ------------
+
+
+class ArxivRecord(StrictModel):
+    """What arXiv says about a paper, as ``papersite enrich`` stored it in the lockfile.
+
+    One record per paper, for its latest version; a version pinned in a digest is shown as that
+    version, with this record's dates and metadata.
+    """
+
+    id: ArxivId
+    """The ID without version, in arXiv's canonical form (``math/0309136``, not
+    ``math.GT/0309136``)."""
+    version: int | None = Field(default=None, ge=1)
+    """The latest version; None only in a record written by hand without it."""
+    title: str = Field(min_length=1)
+    authors: list[str] = Field(default_factory=list)
+    abstract: str = ""
+    primary_category: str = ""
+    categories: list[str] = Field(default_factory=list)
+    """Every category, the primary one included."""
+    published: dt.date
+    """When version 1 was submitted."""
+    updated: dt.date | None = None
+    """When the latest version was submitted; None only in a record written by hand."""
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    withdrawn: bool = False
+    """arXiv marks the paper as withdrawn (in its comment or abstract)."""
+    resolved_from_title: str | None = None
+    """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
+    digest gives the ID itself."""
+    fetched: dt.datetime
+    """When the record was fetched (UTC)."""
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+
+class SemanticScholarRecord(StrictModel):
+    """What Semantic Scholar's Graph API says about a paper (``enrich --with semantic-scholar``)."""
+
+    paper_id: str
+    """Semantic Scholar's own ID of the paper."""
+    url: HttpUrl | None = None
+    """The paper's page on Semantic Scholar."""
+    citation_count: int | None = Field(default=None, ge=0)
+    venue: str | None = None
+    year: int | None = None
+    open_access_pdf: HttpUrl | None = None
+    """The publication's open-access PDF, where Semantic Scholar knows one."""
+    fetched: dt.datetime
+
+
+class ArxivSettings(StrictModel):
+    """``arxiv:`` in ``papersite.yaml``: how ``papersite enrich`` talks to arXiv's API."""
+
+    api_url: HttpUrl = "https://export.arxiv.org/api/query"
+    """The query endpoint; ``PAPERSITE_ARXIV_API_URL`` overrides it (mirrors, tests)."""
+    delay_seconds: float = Field(default=3.0, ge=0)
+    """The least time between two requests; arXiv's terms ask for 3 seconds."""
+    page_size: int = Field(default=100, ge=1, le=100)
+    """IDs per request (arXiv's etiquette: at most 100)."""
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=4, ge=0, le=10)
+    """Retries of a failed request, with doubling back-off starting at ``delay_seconds``."""
+
+    @model_validator(mode="after")
+    def _polite_to_arxiv(self) -> ArxivSettings:
+        if urlsplit(self.api_url).hostname in _ARXIV_API_HOSTS and self.delay_seconds < 3:
+            raise field_error(
+                "delay_seconds",
+                "arXiv's API terms ask for at least 3 seconds between requests; "
+                "use a smaller delay only with a mirror or a test server",
+            )
+        return self
+
+
+class SemanticScholarSettings(StrictModel):
+    """``semantic_scholar:`` in ``papersite.yaml`` (used by ``enrich --with semantic-scholar``)."""
+
+    api_url: HttpUrl = "https://api.semanticscholar.org/graph/v1"
+    """The Graph API root; ``PAPERSITE_SEMANTIC_SCHOLAR_API_URL`` overrides it."""
+    delay_seconds: float = Field(default=1.0, ge=0)
+    """The least time between two requests (1 request a second is the keyed rate limit)."""
+    batch_size: int = Field(default=500, ge=1, le=500)
+    """IDs per batch request (the API accepts at most 500)."""
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=4, ge=0, le=10)
+
+
+_ARXIV_API_HOSTS = frozenset({"export.arxiv.org", "arxiv.org", "www.arxiv.org"})
+
+
+class SiteConfig(StrictModel):
     """``papersite.yaml``."""
 
     title: Text
@@ -293,6 +406,8 @@ class SiteConfig(_Strict):
     """The site's languages; the first is the default."""
     tags: list[Tag] = Field(default_factory=list)
     """The site's tag vocabulary (optional)."""
+    arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
+    semantic_scholar: SemanticScholarSettings = Field(default_factory=SemanticScholarSettings)
 
     @model_validator(mode="after")
     def _normalise(self) -> SiteConfig:
@@ -300,27 +415,6 @@ class SiteConfig(_Strict):
             raise ValueError("'languages' lists a language twice")
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         return self
-
-
-# --- arXiv metadata (filled by the enrichment stage) ---------------------------------------------
-
-
-class ArxivRecord(_Strict):
-    """What arXiv says about a paper; stored in the lockfile and merged under the digest's data."""
-
-    id: ArxivId
-    title: str
-    authors: list[str] = Field(default_factory=list)
-    abstract: str | None = None
-    categories: list[str] = Field(default_factory=list)
-    primary_category: str | None = None
-    published: dt.date | None = None
-    updated: dt.date | None = None
-    version: int | None = None
-    pdf_url: HttpUrl | None = None
-    doi: str | None = None
-    journal_ref: str | None = None
-    comment: str | None = None
 
 
 # --- the whole site, as the later stages see it -------------------------------------------------
@@ -348,6 +442,12 @@ class Appearance:
     index: int
     """The entry's position in ``digest.papers``."""
 
+    def problem(self, message: str, *fields: str | int) -> Problem:
+        """A ``Problem`` about this entry, or one of its fields, at its place in the digest."""
+        location = ("papers", self.index, *fields)
+        line, column = nearest_position(self.digest.positions, location)
+        return Problem(self.digest.path, line, column, format_location(location), message)
+
 
 @dataclass
 class SitePaper:
@@ -359,6 +459,8 @@ class SitePaper:
     """Oldest digest first."""
     arxiv: ArxivRecord | None = None
     """Filled by the enrichment stage from the lockfile."""
+    semantic_scholar: SemanticScholarRecord | None = None
+    """Filled by the enrichment stage from the lockfile, when it holds Semantic Scholar's data."""
 
 
 @dataclass

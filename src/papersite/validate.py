@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
-from papersite.load import LoadedSite, Location, SourceDocument, nearest_position
+from papersite.load import LoadedSite, Location, SourceDocument
 from papersite.model import Appearance, Digest, Site, SiteConfig, SitePaper, SourcedDigest
 from papersite.urls import digest_url, paper_url
 
@@ -28,7 +28,7 @@ def validate_site(loaded: LoadedSite) -> Site:
     languages = config.languages if config else None
     digests: list[SourcedDigest] = []
     for document in loaded.digests:
-        digest = _validate_model(Digest, document, problems, {"languages": languages})
+        digest = validate_document(Digest, document, problems, {"languages": languages})
         if digest is not None:
             sourced = SourcedDigest(
                 digest, document.path, digest_url(digest), dict(document.value_positions)
@@ -47,12 +47,13 @@ def validate_site(loaded: LoadedSite) -> Site:
 def _validate_config(document: SourceDocument | None, problems: list[Problem]) -> SiteConfig | None:
     if document is None:
         return None
-    return _validate_model(SiteConfig, document, problems, {})
+    return validate_document(SiteConfig, document, problems, {})
 
 
-def _validate_model(
+def validate_document(
     model: type[ModelT], document: SourceDocument, problems: list[Problem], context: dict[str, Any]
 ) -> ModelT | None:
+    """``document.data`` as ``model``, or None with every error appended to ``problems``."""
     if not isinstance(document.data, dict):
         problems.append(
             Problem(document.path, 1, 1, "", "expected a mapping of fields at the top of the file")
@@ -202,16 +203,12 @@ def _collect_papers(digests: list[SourcedDigest]) -> tuple[dict[str, SitePaper],
         if len(identities) > 1:
             first = papers[identities[0]].appearances[0]
             for other in identities[1:]:
-                entry = papers[other].appearances[0]
-                line, column = nearest_position(entry.digest.positions, ("papers", entry.index))
                 problems.append(
-                    Problem(
-                        entry.digest.path,
-                        line,
-                        column,
-                        f"papers[{entry.index}]",
+                    papers[other]
+                    .appearances[0]
+                    .problem(
                         f"'{other}' and '{identities[0]}' ({first.digest.path}) differ only in "
-                        "letter case and would share one page; use one spelling",
+                        "letter case and would share one page; use one spelling"
                     )
                 )
     return dict(sorted(papers.items())), problems

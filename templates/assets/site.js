@@ -22,6 +22,32 @@
     }
   }
 
+  function copy(event) {
+    var button = event.currentTarget;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent;
+    var done = function () { setLabels(button, "data-done"); setTimeout(function () { setLabels(button, "data-default"); }, 2000); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(source); });
+    } else {
+      // Pages opened from disk or over plain http: select the text so Ctrl+C copies it.
+      selectText(source);
+      if (document.execCommand && document.execCommand("copy")) done();
+    }
+  }
+  function setLabels(button, attribute) {
+    var spans = button.querySelectorAll("span[" + attribute + "]");
+    for (var i = 0; i < spans.length; i++) spans[i].textContent = spans[i].getAttribute(attribute);
+  }
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   // Applied before the first paint where possible, so the page does not flash both languages.
   apply(stored() || "all");
 
@@ -37,6 +63,12 @@
         store(choice);
         apply(choice);
       });
+    }
+    // "Copy" buttons beside BibTeX blocks: shown only when JavaScript can copy.
+    var copyButtons = document.querySelectorAll("button[data-copy]");
+    for (var k = 0; k < copyButtons.length; k++) {
+      copyButtons[k].hidden = false;
+      copyButtons[k].addEventListener("click", copy);
     }
     // Pretty URLs end in "/"; a browser reading files from disk shows a folder listing for
     // those, so point them at the folder's index.html instead.

@@ -1,0 +1,67 @@
+"""Citations of a paper in arXiv's own BibTeX convention.
+
+arXiv's "Export BibTeX citation" gives ``@misc`` with ``eprint``, ``archivePrefix={arXiv}``,
+``primaryClass`` and ``url``, keyed by the first author's family name, the year of the latest
+version and the first four significant words of the title (``yu2025dapoopensourcellmreinforcement``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from papersite.model import ArxivRecord
+
+# Words arXiv leaves out of citation keys ("Attention Is All You Need" → vaswani2023attentionneed).
+_STOP_WORDS = frozenset(
+    "a an the and or but nor of for in on at to by with from as into onto via over under "
+    "is are was were be been being do does did not no so all you your we our us it its this "
+    "that these those what which who why how when where can than then".split()
+)
+
+
+def bibtex(record: ArxivRecord, authors: list[str], title: str) -> str:
+    """The BibTeX entry for a paper; ``authors`` and ``title`` as the page shows them."""
+    year = (record.updated or record.published).year
+    fields = [
+        ("title", title),
+        ("author", " and ".join(authors)),
+        ("year", str(year)),
+        ("eprint", record.id),
+        ("archivePrefix", "arXiv"),
+        ("primaryClass", record.primary_category),
+        ("url", record.abs_url),
+    ]
+    if record.doi:
+        fields.append(("doi", record.doi))
+    lines = [f"@misc{{{citation_key(record, authors, title)},"]
+    lines += [f"  {name}={{{_braced(value)}}}," for name, value in fields if value]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def citation_key(record: ArxivRecord, authors: list[str], title: str) -> str:
+    """``yu2025dapoopensourcellmreinforcement``: family name, year, four title words."""
+    family = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
+    words = [_ascii_word(word) for word in re.split(r"\s+", title)]
+    significant = [w for w in words if w and w not in _STOP_WORDS][:4]
+    year = (record.updated or record.published).year
+    return f"{family or 'anonymous'}{year}{''.join(significant)}"
+
+
+def _ascii_word(text: str) -> str:
+    """Lower-case ASCII letters and digits, accents dropped: ``Müller-Lyer`` → ``mullerlyer``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
+
+
+def _braced(value: str) -> str:
+    """A value that cannot close its own braces: unbalanced braces are escaped."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth == 0:
+        return value
+    return value.replace("{", r"\{").replace("}", r"\}")

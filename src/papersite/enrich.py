@@ -1,0 +1,108 @@
+"""The build's enrich stage: every paper gets its records from the lockfile, never the network.
+
+A paper is found in the lockfile by its arXiv ID, or, without one, by the title an earlier
+``enrich --resolve-titles`` resolved. What the digest says always wins over the records; that merge
+happens where pages are prepared (``context.py``). This stage only attaches the records and warns
+where the editor should act: a record missing from the lockfile, a withdrawn paper, a pinned version
+newer than the lockfile knows, or an arXiv title that shows the ID is probably mistyped.
+"""
+
+from __future__ import annotations
+
+from papersite.errors import Problem
+from papersite.lockfile import LOCKFILE, LockEntry, Lockfile
+from papersite.model import Appearance, Site, SitePaper, arxiv_version, canonical_arxiv_id, text_in
+from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
+
+
+def enrich_site(site: Site, lockfile: Lockfile) -> list[Problem]:
+    """Attach each paper's lockfile records; the warnings an editor should act on."""
+    warnings: list[Problem] = []
+    for paper in site.papers.values():
+        entry = lockfile_entry(paper, lockfile)
+        if entry is not None:
+            paper.arxiv = entry.arxiv
+            paper.semantic_scholar = entry.semantic_scholar
+        warnings += record_warnings(paper)
+    return warnings
+
+
+def given_arxiv_id(paper: SitePaper) -> str | None:
+    """The arXiv ID the digests give for a paper (the latest digest's), if any."""
+    return next((a.paper.arxiv for a in reversed(paper.appearances) if a.paper.arxiv), None)
+
+
+def english_title(paper: SitePaper) -> str | None:
+    """The paper's English title as the latest digest writes it; the name arXiv knows it by."""
+    return next(
+        (title for a in reversed(paper.appearances) if (title := text_in(a.paper.title, "en"))),
+        None,
+    )
+
+
+def lockfile_entry(paper: SitePaper, lockfile: Lockfile) -> LockEntry | None:
+    """The paper's lockfile entry: by its arXiv ID, else by its resolved English title."""
+    arxiv_id = given_arxiv_id(paper)
+    if arxiv_id is not None:
+        return lockfile.entry(arxiv_id)
+    title = english_title(paper)
+    return lockfile.resolved(normalise_title(title)) if title else None
+
+
+def record_warnings(paper: SitePaper) -> list[Problem]:
+    """What is wrong between each digest entry's ``arxiv:`` and the paper's arXiv record."""
+    warnings = []
+    for appearance in paper.appearances:
+        if appearance.paper.arxiv is None:
+            continue
+        if paper.arxiv is None:
+            warnings.append(missing_record(appearance))
+        else:
+            warnings += record_mismatches(appearance, paper)
+    return warnings
+
+
+def missing_record(appearance: Appearance) -> Problem:
+    arxiv_id = canonical_arxiv_id(appearance.paper.arxiv or "")
+    return appearance.problem(
+        f"arXiv's data for {arxiv_id} is not in {LOCKFILE}, so the page shows only what the "
+        "digest says; run `papersite enrich` and commit the lockfile",
+        "arxiv",
+    )
+
+
+def record_mismatches(appearance: Appearance, paper: SitePaper) -> list[Problem]:
+    """Warnings about an entry whose ID has a record: withdrawn, a pinned version the record does
+    not know, or a title that is not this paper's."""
+    record = paper.arxiv
+    given = appearance.paper.arxiv
+    if record is None or given is None:
+        return []
+    warnings = []
+    if record.withdrawn:
+        why = f" ({record.comment})" if record.comment else ""
+        warnings.append(
+            appearance.problem(
+                f"arXiv marks {record.id} as withdrawn{why}; check the ID, or say so in the digest",
+                "arxiv",
+            )
+        )
+    pinned = arxiv_version(given)
+    if pinned is not None and record.version is not None and pinned > record.version:
+        warnings.append(
+            appearance.problem(
+                f"v{pinned} is newer than the latest version {LOCKFILE} knows (v{record.version}); "
+                f"run `papersite enrich --refresh {record.id}`",
+                "arxiv",
+            )
+        )
+    title = text_in(appearance.paper.title, "en")
+    if title and title_overlap(title, record.title) < RELATED_TITLE:
+        warnings.append(
+            appearance.problem(
+                f"arXiv's title for {record.id} is {record.title!r}, not this paper's; "
+                "is the ID mistyped?",
+                "arxiv",
+            )
+        )
+    return warnings

@@ -1,0 +1,334 @@
+"""``papersite enrich``: fetch what arXiv (and, on request, other sources) know into the lockfile.
+
+The only command that uses the network. It validates the site, collects the arXiv IDs of every
+digest, fetches the ones the lockfile lacks in batches, and writes the lockfile after every batch,
+so an interruption keeps everything fetched before it. With ``resolve_titles`` it also searches
+arXiv by the English title of each paper without an ID and stores unique, near-exact matches,
+marked as resolved from the title, for the editor to paste into the digest.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from papersite.enrich import english_title, lockfile_entry, missing_record, record_mismatches
+from papersite.errors import PapersiteError, Problem
+from papersite.load import load_site
+from papersite.lockfile import LOCKFILE, Lockfile, read_lockfile, write_lockfile
+from papersite.model import (
+    ArxivRecord,
+    ArxivSettings,
+    SemanticScholarSettings,
+    Site,
+    SitePaper,
+    canonical_arxiv_id,
+)
+from papersite.progress import QuietReporter, Reporter
+from papersite.sources import FetchError, Source, with_retries
+from papersite.sources.arxiv import ArxivSource
+from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
+from papersite.titles import SAME_TITLE, title_similarity
+from papersite.validate import validate_site
+
+ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
+SEMANTIC_SCHOLAR_URL_VARIABLE = "PAPERSITE_SEMANTIC_SCHOLAR_API_URL"
+EXTRA_SOURCES = ("semantic-scholar",)
+"""Sources besides arXiv that ``enrich --with`` can add."""
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+
+@dataclass
+class EnrichReport:
+    """What ``enrich`` did and found."""
+
+    fetched: dict[str, int] = field(default_factory=dict)
+    """Records fetched, by source name."""
+    already: int = 0
+    """Papers whose arXiv record was in the lockfile already."""
+    removed: int = 0
+    """Records dropped because no digest uses them any more."""
+    resolved: list[str] = field(default_factory=list)
+    """One line per ID found from a title, ready to paste: ``file:line: papers[i]: arxiv: "…"``."""
+    errors: list[Problem] = field(default_factory=list)
+    """IDs arXiv does not know."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Withdrawn papers, mistyped-looking IDs, titles that found no unique match."""
+    missing: list[Problem] = field(default_factory=list)
+    """With ``offline``: entries whose records the lockfile lacks."""
+    failures: list[FetchError] = field(default_factory=list)
+    """Batches that could not be fetched, naming their IDs."""
+
+    @property
+    def ok(self) -> bool:
+        return not (self.errors or self.missing or self.failures)
+
+    def summary(self) -> str:
+        fetched = ", ".join(f"{n} from {name}" for name, n in self.fetched.items()) or "nothing"
+        parts = [f"fetched {fetched}", f"{self.already} already in {LOCKFILE}"]
+        if self.resolved:
+            parts.append(f"{len(self.resolved)} IDs resolved from titles")
+        if self.removed:
+            parts.append(f"{self.removed} unused records removed")
+        return "Enrich: " + "; ".join(parts)
+
+
+def enrich(
+    source: Path | str = ".",
+    *,
+    refresh: Sequence[str] | None = None,
+    offline: bool = False,
+    resolve_titles: bool = False,
+    extra_sources: Iterable[str] = (),
+    reporter: Reporter | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> EnrichReport:
+    """Fetch the site's missing metadata into its lockfile.
+
+    ``refresh``: None fetches only what is missing; an empty list refetches everything; IDs
+    refetch those. ``offline`` only reports what is missing. Raises ``ContentError`` when the
+    site or the lockfile is broken; fetch failures are in the report, after everything that
+    could be fetched has been saved.
+    """
+    root = Path(source)
+    site = validate_site(load_site(root))
+    run = _Enrichment(root, site, read_lockfile(root), reporter or QuietReporter())
+    environ = os.environ if environ is None else environ
+    arxiv_settings, s2_settings = source_settings(site, environ)
+    refresh_ids = None if refresh is None else {canonical_arxiv_id(i) for i in refresh}
+    try:
+        run.arxiv(lambda: ArxivSource(arxiv_settings), refresh_ids, offline, resolve_titles)
+        if "semantic-scholar" in extra_sources:
+            key = environ.get(API_KEY_VARIABLE)
+            run.extra(lambda: SemanticScholarSource(s2_settings, api_key=key), refresh_ids, offline)
+        if not offline:
+            run.prune()
+    finally:
+        run.reporter.finish()
+    run.report.warnings += run.mismatches()
+    return run.report
+
+
+def source_settings(
+    site: Site, environ: Mapping[str, str]
+) -> tuple[ArxivSettings, SemanticScholarSettings]:
+    """The sources' settings from ``papersite.yaml``, with the environment's endpoint overrides."""
+    arxiv_settings = _override(site.config.arxiv, ARXIV_URL_VARIABLE, environ)
+    s2_settings = _override(site.config.semantic_scholar, SEMANTIC_SCHOLAR_URL_VARIABLE, environ)
+    return arxiv_settings, s2_settings
+
+
+def _override(settings: SettingsT, variable: str, environ: Mapping[str, str]) -> SettingsT:
+    url = environ.get(variable)
+    if not url:
+        return settings
+    try:
+        return type(settings).model_validate({**settings.model_dump(), "api_url": url})
+    except ValidationError as error:
+        raise PapersiteError(
+            f"{variable}={url!r} is not usable: {error.errors()[0]['msg']}"
+        ) from None
+
+
+class _Enrichment:
+    """One run of ``enrich``: the site, the lockfile as it grows, and the report."""
+
+    def __init__(self, root: Path, site: Site, lockfile: Lockfile, reporter: Reporter) -> None:
+        self.root = root
+        self.site = site
+        self.lockfile = lockfile
+        self.reporter = reporter
+        self.report = EnrichReport()
+        self.by_id: dict[str, SitePaper] = {}
+        """Papers whose digests give an arXiv ID, by canonical ID."""
+        for paper in site.papers.values():
+            given = next((a.paper.arxiv for a in paper.appearances if a.paper.arxiv), None)
+            if given is not None:
+                self.by_id.setdefault(canonical_arxiv_id(given), paper)
+
+    def arxiv(
+        self,
+        make_source: Callable[[], ArxivSource],
+        refresh: set[str] | None,
+        offline: bool,
+        resolve_titles: bool,
+    ) -> None:
+        """Fetch the arXiv records the lockfile lacks (or ``refresh`` names), then resolve titles."""
+        todo = self._todo("arxiv", self.by_id, refresh)
+        self.report.already = len(self.by_id) - len(set(todo) & self.by_id.keys())
+        if offline:
+            self.report.missing += [
+                missing_record(a)
+                for arxiv_id in todo
+                for a in self.by_id[arxiv_id].appearances
+                if a.paper.arxiv
+            ]
+            return
+        if not todo and not resolve_titles:
+            return
+        source = make_source()
+        try:
+            unknown = self._fetch(source, todo)
+            self.report.errors += [
+                a.problem(f"arXiv has no paper {arxiv_id}; check the ID for a typo", "arxiv")
+                for arxiv_id in unknown
+                if arxiv_id in self.by_id
+                for a in self.by_id[arxiv_id].appearances
+                if a.paper.arxiv
+            ]
+            if resolve_titles:
+                self._resolve_titles(source, refresh)
+        finally:
+            source.close()
+
+    def extra(
+        self, make_source: Callable[[], Source], refresh: set[str] | None, offline: bool
+    ) -> None:
+        """Fetch another source's records for every paper that has an arXiv record."""
+        papers = {key: key for key, entry in self._used().items() if entry}
+        source_key = "semantic_scholar"
+        todo = self._todo(source_key, papers, refresh)
+        if offline or not todo:
+            return
+        source = make_source()
+        try:
+            self._fetch(source, todo)
+        finally:
+            source.close()
+
+    def _todo(self, key: str, wanted: Mapping[str, object], refresh: set[str] | None) -> list[str]:
+        def has(arxiv_id: str) -> bool:
+            entry = self.lockfile.papers.get(arxiv_id)
+            return entry is not None and getattr(entry, key) is not None
+
+        if refresh is not None and not refresh:
+            return sorted(wanted)
+        return sorted(i for i in wanted if not has(i) or (refresh and i in refresh))
+
+    def _fetch(self, source: Source, ids: Sequence[str]) -> list[str]:
+        """Fetch ``ids`` batch by batch, saving after each; the IDs the source does not know."""
+        unknown: list[str] = []
+        if not ids:
+            return unknown
+        self.reporter.start(source.label, len(ids))
+        for start in range(0, len(ids), source.batch_size):
+            batch = ids[start : start + source.batch_size]
+            try:
+                records = with_retries(
+                    source, batch, partial(source.fetch, batch), on_retry=self._tell_retry
+                )
+            except FetchError as error:
+                self.report.failures.append(FetchError(error.source, ids[start:], error.reason))
+                return unknown
+            for arxiv_id, record in records.items():
+                self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+            unknown += [arxiv_id for arxiv_id in batch if arxiv_id not in records]
+            self.report.fetched[source.label] = self.report.fetched.get(source.label, 0) + len(
+                records
+            )
+            write_lockfile(self.root, self.lockfile)
+            self.reporter.advance(len(batch))
+        return unknown
+
+    def _tell_retry(self, reason: str, wait: float) -> None:
+        self.reporter.log(f"{reason}; retrying in {wait:.1f} s")
+
+    def _resolve_titles(self, source: ArxivSource, refresh: set[str] | None) -> None:
+        unresolved = [
+            paper
+            for paper in self.site.papers.values()
+            if paper.identity not in self.by_id
+            and not any(a.paper.arxiv for a in paper.appearances)
+            and (refresh == set() or lockfile_entry(paper, self.lockfile) is None)
+        ]
+        if not unresolved:
+            return
+        self.reporter.start("arXiv title search", len(unresolved))
+        for paper in unresolved:
+            self._resolve(source, paper)
+            self.reporter.advance(1)
+
+    def _resolve(self, source: ArxivSource, paper: SitePaper) -> None:
+        appearance = paper.appearances[-1]
+        title = english_title(paper)
+        if title is None:
+            self.report.warnings.append(
+                appearance.problem(
+                    "no English title to search arXiv with; add one, or the ID", "title"
+                )
+            )
+            return
+        try:
+            candidates = with_retries(
+                source, [title], lambda: source.search_titles(title), on_retry=self._tell_retry
+            )
+        except FetchError as error:
+            self.report.failures.append(error)
+            return
+        scored = sorted(
+            ((title_similarity(title, c.title), c) for c in candidates),
+            key=lambda pair: -pair[0],
+        )
+        accepted = [c for score, c in scored if score >= SAME_TITLE]
+        if len(accepted) == 1:
+            record = accepted[0].model_copy(update={"resolved_from_title": title})
+            self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
+            write_lockfile(self.root, self.lockfile)
+            place = appearance.problem("", "arxiv")
+            self.report.resolved.append(
+                f'{place.path}:{place.line}: papers[{appearance.index}]: arxiv: "{record.id}"'
+                f"  # {_shorten(record.title)}"
+            )
+            return
+        listed = "; ".join(f"{c.title!r} ({c.id}, {score:.0f}%)" for score, c in scored[:3])
+        if accepted:
+            message = f"several arXiv papers have this title, not guessing: {listed}"
+        elif scored:
+            message = f"no arXiv title matches closely enough (≥ {SAME_TITLE:.0f}%); best: {listed}"
+        else:
+            message = "arXiv's title search found nothing; add the ID by hand"
+        self.report.warnings.append(appearance.problem(message, "title"))
+
+    def _used(self) -> dict[str, ArxivRecord | None]:
+        """Every lockfile key some digest uses (by ID or resolved title), with its arXiv record."""
+        used: dict[str, ArxivRecord | None] = {}
+        for paper in self.site.papers.values():
+            entry = lockfile_entry(paper, self.lockfile)
+            if entry is not None and entry.arxiv is not None:
+                used[entry.arxiv.id] = entry.arxiv
+        return used
+
+    def prune(self) -> None:
+        """Drop records no digest uses any more, so the lockfile stays one record per paper."""
+        used = self._used()
+        keep = {
+            key: entry
+            for key, entry in self.lockfile.papers.items()
+            if key in used or key in self.by_id
+        }
+        self.report.removed = len(self.lockfile.papers) - len(keep)
+        if self.report.removed:
+            self.lockfile = self.lockfile.model_copy(update={"papers": keep})
+            write_lockfile(self.root, self.lockfile)
+
+    def mismatches(self) -> list[Problem]:
+        """Withdrawn papers, unknown pinned versions and mistyped-looking IDs, now that the
+        lockfile is complete."""
+        warnings = []
+        for paper in self.by_id.values():
+            entry = lockfile_entry(paper, self.lockfile)
+            paper.arxiv = entry.arxiv if entry else None
+            for appearance in paper.appearances:
+                warnings += record_mismatches(appearance, paper)
+        return warnings
+
+
+def _shorten(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"

@@ -1,0 +1,132 @@
+"""The metadata lockfile, ``arxiv.lock.json``: the only place builds read arXiv's data from.
+
+``papersite enrich`` fetches records into it; ``papersite build`` reads it and never the network,
+so a build is reproducible and works offline. The file is committed: it is JSON with sorted keys,
+two-space indentation and one record per paper under its canonical arXiv ID, so a pull request's
+diff shows exactly which records changed. It is always replaced atomically (a temporary file
+beside it, then a rename), so an interrupted ``enrich`` leaves the previous complete file or the
+new complete file, never half of one. A file that does not parse or does not match the record
+models is an error with its line and column: it is never silently ignored or overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import Field
+
+from papersite.errors import ContentError, Problem
+from papersite.load import SourceDocument, YamlReader, decode_utf8
+from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, canonical_arxiv_id
+from papersite.titles import normalise_title
+from papersite.validate import validate_document
+
+LOCKFILE = "arxiv.lock.json"
+FORMAT = 1
+
+
+class LockEntry(StrictModel):
+    """Everything the lockfile knows about one paper, one record per source."""
+
+    arxiv: ArxivRecord | None = None
+    semantic_scholar: SemanticScholarRecord | None = None
+
+
+class Lockfile(StrictModel):
+    """The whole file. ``papers`` is keyed by canonical arXiv ID (``canonical_arxiv_id``)."""
+
+    format: int = Field(default=FORMAT, ge=FORMAT, le=FORMAT)
+    papers: dict[str, LockEntry] = Field(default_factory=dict)
+
+    def entry(self, arxiv_id: str) -> LockEntry | None:
+        """The entry for an ID as a digest writes it (with a version, or a subject class)."""
+        return self.papers.get(canonical_arxiv_id(arxiv_id))
+
+    def resolved(self, normalised_title: str) -> LockEntry | None:
+        """The entry found for a paper without an ID by ``enrich --resolve-titles``."""
+        for entry in self.papers.values():
+            title = entry.arxiv.resolved_from_title if entry.arxiv else None
+            if title and normalise_title(title) == normalised_title:
+                return entry
+        return None
+
+    def with_record(self, arxiv_id: str, **records: object) -> Lockfile:
+        """A copy with the given source records (``arxiv=...``) stored for ``arxiv_id``."""
+        key = canonical_arxiv_id(arxiv_id)
+        entry = self.papers.get(key, LockEntry())
+        papers = dict(self.papers)
+        papers[key] = entry.model_copy(update=records)
+        return self.model_copy(update={"papers": papers})
+
+
+def read_lockfile(root: Path) -> Lockfile:
+    """The site's lockfile, or an empty one when there is none; ``ContentError`` when broken."""
+    path = root / LOCKFILE
+    if not path.exists():
+        return Lockfile()
+    text, problems = decode_utf8(path.read_bytes(), LOCKFILE)
+    if text is None:
+        raise ContentError(problems)
+    return parse_lockfile(text)
+
+
+def parse_lockfile(text: str) -> Lockfile:
+    """Parse the lockfile's text; every problem is located at its line and column."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ContentError(
+            [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
+        ) from None
+    document = SourceDocument(LOCKFILE, None)
+    # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
+    # from the JSON parser, the authority on what the file means.
+    reader = YamlReader(document)
+    reader.read(text)
+    duplicates = [p for p in reader.problems if "duplicate key" in p.message]
+    document.data = data
+    problems: list[Problem] = []
+    lockfile = validate_document(Lockfile, document, problems, {})
+    problems = [_with_advice(p) for p in duplicates + problems]
+    if problems or lockfile is None:
+        raise ContentError(problems)
+    return lockfile
+
+
+def _broken(line: int, column: int, message: str) -> Problem:
+    return _with_advice(Problem(LOCKFILE, line, column, "", message))
+
+
+def _with_advice(problem: Problem) -> Problem:
+    advice = (
+        "; fix the file by hand, or take it back from git (git checkout -- arxiv.lock.json) "
+        "and run papersite enrich"
+    )
+    return Problem(
+        problem.path, problem.line, problem.column, problem.field, problem.message + advice
+    )
+
+
+def dump_lockfile(lockfile: Lockfile) -> str:
+    """The file's text: sorted keys, two-space indent, non-ASCII as is, a final newline."""
+    data = lockfile.model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_lockfile(root: Path, lockfile: Lockfile) -> None:
+    """Replace the lockfile atomically: a reader sees the old file or the new, never a mix."""
+    target = root / LOCKFILE
+    fd, temporary = tempfile.mkstemp(prefix=f".{LOCKFILE}.", suffix=".tmp", dir=root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(dump_lockfile(lockfile))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the file is committed and shared
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

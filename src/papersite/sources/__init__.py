@@ -1,0 +1,127 @@
+"""Where metadata comes from: the only code that opens network connections.
+
+Each source is a module with a class that follows ``Source``: it fetches one batch of papers
+and classifies every failure as worth retrying or not. The retry discipline (exponential back-off,
+``Retry-After``, a final error naming the IDs) is here, once, for every source. A new source
+(OpenAlex, Hugging Face papers) is a new module in this package and one line in ``SOURCES``.
+
+Exceptions:
+
+- ``TransientError``: a failure that may pass (HTTP 429 or 5xx, a timeout, a dropped connection,
+  an empty or malformed response); retried with back-off.
+- ``PermanentError``: a failure that will not pass by retrying (HTTP 400, 401, 403, 404).
+- ``FetchError``: a batch failed for good (a ``PermanentError``, or a ``TransientError`` after the
+  last retry); carries the IDs that could not be fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from papersite.errors import PapersiteError
+
+MAX_BACKOFF_SECONDS = 120.0
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+"""HTTP statuses that mean "not now": timeouts, rate limits and server trouble."""
+
+T = TypeVar("T")
+
+
+class TransientError(Exception):
+    """A failure worth retrying; ``retry_after`` is the server's own wish, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(Exception):
+    """A failure that retrying will not fix."""
+
+
+class FetchError(PapersiteError):
+    """A batch could not be fetched; ``ids`` lists the IDs left without a record."""
+
+    def __init__(self, source: str, ids: Sequence[str], reason: str) -> None:
+        self.source = source
+        self.ids = list(ids)
+        self.reason = reason
+        super().__init__(f"{source}: could not fetch {', '.join(self.ids)}: {reason}")
+
+
+class Source(Protocol):
+    """One metadata source, as ``papersite enrich`` drives it."""
+
+    key: str
+    """The source's key in the lockfile and the value of ``enrich --with``."""
+    label: str
+    """Its name for people, e.g. 'arXiv'."""
+    batch_size: int
+    """Most IDs one ``fetch`` is given."""
+    retries: int
+    backoff_seconds: float
+    """The first retry's wait; each further retry waits twice as long."""
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, BaseModel]:
+        """Records of the papers the source knows among ``ids`` (canonical arXiv IDs); an ID it
+        does not know is left out. Raises ``TransientError`` or ``PermanentError``."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+def with_retries(
+    source: Source,
+    ids: Sequence[str],
+    call: Callable[[], T],
+    *,
+    on_retry: Callable[[str, float], None] = lambda reason, wait: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """``call()``, retried on ``TransientError`` with exponential back-off; ``FetchError`` naming
+    ``ids`` when it fails for good."""
+    for attempt in range(source.retries + 1):
+        try:
+            return call()
+        except PermanentError as error:
+            raise FetchError(source.label, ids, str(error)) from error
+        except TransientError as error:
+            if attempt == source.retries:
+                tries = source.retries + 1
+                reason = f"{error} (gave up after {tries} tries)"
+                raise FetchError(source.label, ids, reason) from error
+            wait = min(source.backoff_seconds * 2**attempt, MAX_BACKOFF_SECONDS)
+            wait = max(wait, min(error.retry_after or 0.0, MAX_BACKOFF_SECONDS))
+            on_retry(str(error), wait)
+            sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+class Spacer:
+    """Keeps at least ``seconds`` between the ends and starts of consecutive requests."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        if self._last is not None:
+            remaining = self.seconds - (self.clock() - self._last)
+            if remaining > 0:
+                time.sleep(remaining)
+
+    def done(self) -> None:
+        self._last = self.clock()
+
+
+def fetched_at(now: dt.datetime | None = None) -> dt.datetime:
+    """The time to stamp on a record: ``now`` (tests fix it) or the current UTC second."""
+    return (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)

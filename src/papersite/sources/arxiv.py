@@ -1,0 +1,146 @@
+"""arXiv's API through the ``arxiv`` package: papers by ID, in batches, and search by title.
+
+``arxiv.Client`` gives the request spacing (``delay_seconds`` between requests, over one kept-alive
+connection), the query URLs and the Atom parsing. papersite adds what the client leaves out: a
+timeout on every request, retries with back-off instead of immediate ones, and a malformed
+response treated as a failure rather than as "no results".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import arxiv
+import requests
+
+from papersite.model import ArxivRecord, ArxivSettings, canonical_arxiv_id
+from papersite.sources import RETRYABLE_STATUS, PermanentError, TransientError, fetched_at
+
+# arXiv marks a withdrawn paper in its comment ("This paper has been withdrawn by the author")
+# or replaces the abstract with such a sentence.
+_WITHDRAWN = re.compile(
+    r"^\s*withdrawn\b|\b(?:paper|article|submission|manuscript) (?:has been|is|was) withdrawn",
+    re.IGNORECASE,
+)
+
+
+class _TimeoutSession(requests.Session):
+    """A session whose requests time out; ``arxiv.Client`` sets no timeout of its own."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
+class _Client(arxiv.Client):  # type: ignore[misc]  # the arxiv package has no type hints
+    """``arxiv.Client`` that reports a response it cannot parse instead of yielding nothing."""
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
+        feed = super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
+        if feed.malformed:
+            raise TransientError(f"arXiv sent a response that is not an Atom feed ({feed.error})")
+        return feed
+
+
+class ArxivSource:
+    """Fetches ``ArxivRecord``s from arXiv's query API (see ``sources.Source``)."""
+
+    key = "arxiv"
+    label = "arXiv"
+
+    def __init__(self, settings: ArxivSettings, *, now: dt.datetime | None = None) -> None:
+        self.batch_size = settings.page_size
+        self.retries = settings.retries
+        # A retry waits at least the polite delay, doubling each time.
+        self.backoff_seconds = max(settings.delay_seconds, 0.1)
+        self.now = now
+        # The client's own retries are immediate; papersite's back off (sources.with_retries).
+        self._client = _Client(
+            page_size=settings.page_size, delay_seconds=settings.delay_seconds, num_retries=0
+        )
+        self._client.query_url_format = settings.api_url + "?{}"
+        self._client._session = _TimeoutSession(settings.timeout_seconds)
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, ArxivRecord]:
+        """The records arXiv has for ``ids`` (canonical IDs, latest versions)."""
+        search = arxiv.Search(id_list=list(ids), max_results=len(ids))
+        results = self._run(search, complete_on_short_page=True)
+        if not results:
+            # arXiv sometimes answers with an empty page; an ID it does not know is left out of
+            # a non-empty answer, so an empty answer to a whole batch is worth one more try.
+            raise TransientError("arXiv answered with an empty page")
+        fetched = fetched_at(self.now)
+        records = (to_record(result, fetched) for result in results)
+        return {record.id: record for record in records if record.id in ids}
+
+    def search_titles(self, title: str, limit: int = 5) -> list[ArxivRecord]:
+        """The best ``limit`` matches of a title search (``ti:"..."``), arXiv's order."""
+        words = " ".join(re.sub(r"[^\w]+", " ", title).split())
+        search = arxiv.Search(query=f'ti:"{words}"', max_results=limit)
+        fetched = fetched_at(self.now)
+        return [to_record(result, fetched) for result in self._run(search)]
+
+    def close(self) -> None:
+        self._client._session.close()
+
+    def _run(self, search: arxiv.Search, *, complete_on_short_page: bool = False) -> list[Any]:
+        results: list[Any] = []
+        try:
+            for result in self._client.results(search):
+                results.append(result)
+        except arxiv.UnexpectedEmptyPageError:
+            # An ID list fits one page; arXiv has been seen to count unknown IDs in
+            # totalResults, which makes the client ask for a second page that is empty.
+            if not (complete_on_short_page and results):
+                raise TransientError("arXiv answered with an empty page") from None
+        except arxiv.HTTPError as error:
+            if error.status in RETRYABLE_STATUS:
+                raise TransientError(f"arXiv answered HTTP {error.status}") from None
+            raise PermanentError(f"arXiv answered HTTP {error.status}") from None
+        except requests.Timeout:
+            raise TransientError("arXiv did not answer in time") from None
+        except requests.ConnectionError as error:
+            raise TransientError(f"cannot connect to arXiv ({_reason(error)})") from None
+        return results
+
+
+def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
+    """An ``arxiv.Result`` as the lockfile stores it."""
+    short_id = result.get_short_id()  # 2503.14476v2, or math/0309136v1
+    match = re.fullmatch(r"(?P<id>.+?)v(?P<version>\d+)", short_id)
+    base, version = (match["id"], int(match["version"])) if match else (short_id, 1)
+    abstract = " ".join(result.summary.split())
+    comment = " ".join(result.comment.split()) if result.comment else None
+    return ArxivRecord(
+        id=canonical_arxiv_id(base),
+        version=version,
+        title=" ".join(result.title.split()),
+        authors=[author.name for author in result.authors],
+        abstract=abstract,
+        primary_category=result.primary_category,
+        categories=list(dict.fromkeys(result.categories)),
+        published=result.published.date(),
+        updated=result.updated.date(),
+        doi=result.doi or None,
+        journal_ref=result.journal_ref or None,
+        comment=comment,
+        withdrawn=any(_WITHDRAWN.search(text) for text in (comment or "", abstract[:200])),
+        fetched=fetched,
+    )
+
+
+def _reason(error: Exception) -> str:
+    """The innermost cause of a requests error, which names what actually went wrong."""
+    while error.__cause__ is not None or (error.args and isinstance(error.args[0], Exception)):
+        inner = error.__cause__ or error.args[0]
+        if not isinstance(inner, Exception):
+            break
+        error = inner
+    return str(error) or type(error).__name__

@@ -1,0 +1,119 @@
+"""Semantic Scholar's Graph API through httpx: citation counts, venues and open-access PDFs.
+
+One batch request (``POST /paper/batch`` with ``ARXIV:<id>`` lookups) answers up to 500 papers.
+An API key, when the environment gives one (``SEMANTIC_SCHOLAR_API_KEY``), raises the rate limit;
+without one, requests share a public pool that answers HTTP 429 when busy, which is retried with
+the server's ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from papersite import __version__
+from papersite.model import SemanticScholarRecord, SemanticScholarSettings, canonical_arxiv_id
+from papersite.sources import (
+    RETRYABLE_STATUS,
+    PermanentError,
+    Spacer,
+    TransientError,
+    fetched_at,
+)
+
+API_KEY_VARIABLE = "SEMANTIC_SCHOLAR_API_KEY"
+FIELDS = "externalIds,url,citationCount,venue,year,openAccessPdf"
+
+
+class SemanticScholarSource:
+    """Fetches ``SemanticScholarRecord``s from the Graph API (see ``sources.Source``)."""
+
+    key = "semantic_scholar"
+    label = "Semantic Scholar"
+
+    def __init__(
+        self,
+        settings: SemanticScholarSettings,
+        *,
+        api_key: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        self.batch_size = settings.batch_size
+        self.retries = settings.retries
+        self.backoff_seconds = max(settings.delay_seconds, 0.1)
+        self.now = now
+        self._spacer = Spacer(settings.delay_seconds)
+        headers = {"user-agent": f"papersite/{__version__}"}
+        if api_key:
+            headers["x-api-key"] = api_key
+        self._client = httpx.Client(
+            base_url=settings.api_url.rstrip("/"),
+            headers=headers,
+            timeout=settings.timeout_seconds,
+            limits=httpx.Limits(max_connections=1),
+        )
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, SemanticScholarRecord]:
+        """The records Semantic Scholar has for ``ids``; it answers null for a paper it lacks."""
+        body = {"ids": [f"ARXIV:{arxiv_id}" for arxiv_id in ids]}
+        answer = self._post("/paper/batch", params={"fields": FIELDS}, json=body)
+        if not isinstance(answer, list) or len(answer) != len(ids):
+            raise TransientError("Semantic Scholar's answer does not list one result per ID")
+        fetched = fetched_at(self.now)
+        records = {}
+        for arxiv_id, paper in zip(ids, answer, strict=True):
+            if isinstance(paper, dict) and paper.get("paperId"):
+                records[canonical_arxiv_id(arxiv_id)] = to_record(paper, fetched)
+        return records
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _post(self, path: str, **kwargs: Any) -> Any:
+        self._spacer.wait()
+        try:
+            response = self._client.post(path, **kwargs)
+        except httpx.TimeoutException:
+            raise TransientError("Semantic Scholar did not answer in time") from None
+        except httpx.TransportError as error:
+            raise TransientError(f"cannot connect to Semantic Scholar ({error})") from None
+        finally:
+            self._spacer.done()
+        if response.status_code in RETRYABLE_STATUS:
+            raise TransientError(
+                f"Semantic Scholar answered HTTP {response.status_code}",
+                retry_after=_retry_after(response),
+            )
+        if response.status_code != 200:
+            raise PermanentError(
+                f"Semantic Scholar answered HTTP {response.status_code}: {response.text[:200]}"
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise TransientError("Semantic Scholar sent a response that is not JSON") from None
+
+
+def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRecord:
+    """One paper of the batch answer as the lockfile stores it."""
+    pdf = paper.get("openAccessPdf") or {}
+    return SemanticScholarRecord(
+        paper_id=paper["paperId"],
+        url=paper.get("url") or None,
+        citation_count=paper.get("citationCount"),
+        venue=paper.get("venue") or None,
+        year=paper.get("year"),
+        open_access_pdf=pdf.get("url") or None,
+        fetched=fetched,
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds (the API sends seconds, not an HTTP date)."""
+    try:
+        return float(response.headers["retry-after"])
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,46 @@
+"""Comparing paper titles the way an editor would: ignoring case, punctuation, TeX and Unicode forms.
+
+Two uses, two thresholds. Finding an arXiv ID from a title (``enrich --resolve-titles``) accepts a
+candidate only when the titles are equal or nearly so (``SAME_TITLE``). Checking an ID the digest
+gives warns only when arXiv's title shares little with the digest's (``RELATED_TITLE``), so that a
+digest may shorten a title (drop its subtitle) without a warning, but a mistyped ID is caught.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+SAME_TITLE = 95.0
+"""Least ``title_similarity`` for a title search match to be accepted (rapidfuzz ratio, 0–100)."""
+RELATED_TITLE = 60.0
+"""Below this ``title_overlap``, arXiv's title is too different from the digest's: the ID is
+probably mistyped."""
+
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case words without accents, punctuation or TeX markup, separated by single spaces.
+
+    ``"DAPO: An Open-Source $\\mathcal{LLM}$ RL System"`` → ``"dapo an open source llm rl system"``.
+    """
+    text = _TEX_COMMAND.sub(" ", title)
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def title_similarity(a: str, b: str) -> float:
+    """How equal two titles are, 0–100, after normalisation (rapidfuzz's ratio)."""
+    return float(fuzz.ratio(normalise_title(a), normalise_title(b)))
+
+
+def title_overlap(a: str, b: str) -> float:
+    """How much two titles share, 0–100; 100 when one's words are all in the other (a title
+    without its subtitle), so only really different titles score low."""
+    return float(fuzz.token_set_ratio(normalise_title(a), normalise_title(b)))
