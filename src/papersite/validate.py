@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -109,31 +110,30 @@ def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
 
 
 def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
-    """The field names the model accepts at ``location``."""
+    """The field names the model accepts at ``location`` (through lists, mappings, optionals)."""
     current: Any = model
     for part in location:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        current = _without_none(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            if info is None:
+                return []
+            current = info.annotation
+        elif get_origin(current) in (list, dict):
+            current = get_args(current)[-1]  # the item, or the mapping's value
+        else:
             return []
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
+    current = _without_none(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
 
 
-def _inner_model(annotation: Any) -> Any:
-    """``list[Paper] | None`` → ``Paper``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        inner = _inner_model(argument)
-        if inner is not None:
-            return inner
-    return None
+def _without_none(annotation: Any) -> Any:
+    """``Paper | None`` → ``Paper``."""
+    if get_origin(annotation) in (Union, UnionType):
+        return next(arg for arg in get_args(annotation) if arg is not type(None))
+    return annotation
 
 
 def _repeated_papers(sourced: SourcedDigest, document: SourceDocument) -> list[Problem]:

@@ -1,0 +1,620 @@
+"""``papersite enrich`` against a fake arXiv on loopback, spoken to by the real ``arxiv`` client.
+
+Covers arXiv's etiquette (batches of at most ``page_size`` IDs, spacing between requests, retries
+with back-off), every failure the API is known for (503s, empty pages, malformed XML, timeouts),
+IDs arXiv does not know, versioned and old-style IDs, title search, and the lockfile's promises:
+stable text, atomic writes, nothing lost on interruption.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import SITE_CONFIG, WriteTree
+from fake_arxiv import Behaviour, FakeArxiv, FakePaper
+from papersite import build
+from papersite.cli import main
+from papersite.errors import ContentError
+from papersite.fetch import enrich
+
+REPO = Path(__file__).resolve().parents[1]
+
+DAPO = FakePaper(
+    "2503.14476",
+    "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+    ["Qiying Yu", "Zheng Zhang", "Ruofei Zhu"],
+    "Inference scaling empowers LLMs with unprecedented reasoning ability,\n  with RL.",
+    ["2025-03-18", "2025-05-20"],
+    "cs.LG",
+    ["cs.LG", "cs.CL"],
+    doi="10.48550/arXiv.2503.14476",
+    comment="Project page: https://dapo-sia.github.io/",
+)
+GATED = FakePaper(
+    "2505.06708",
+    "Gated Attention for Large Language Models: Non-linearity, Sparsity, and Attention-Sink-Free",
+    ["Zihan Qiu", "Zekun Wang"],
+    "Gating mechanisms have been widely utilized.",
+    ["2025-05-10"],
+    "cs.CL",
+    ["cs.CL"],
+)
+KNOT = FakePaper(
+    "math.GT/0309136",
+    "Knot Floer homology and the four-ball genus",
+    ["Peter Ozsváth", "Zoltán Szabó"],
+    "We use the knot filtration on the Heegaard Floer complex.",
+    ["2003-09-08"],
+    "math.GT",
+    ["math.GT"],
+)
+STRINGS = FakePaper(
+    "hep-th/9901001",
+    "A note on strings",
+    ["Some Author"],
+    "Strings.",
+    ["1999-01-01", "1999-02-01"],
+    "hep-th",
+    ["hep-th"],
+)
+
+
+def digest(*papers: tuple[str, str | None]) -> str:
+    """A weekly digest of (English title, arXiv ID or None) papers."""
+    lines = [
+        "kind: weekly",
+        "period: {start: 2025-03-17, end: 2025-03-23}",
+        "title: {ko: 이번 주, en: This week}",
+        "papers:",
+    ]
+    for title, arxiv_id in papers:
+        lines.append(f"  - title: {json.dumps(title)}")
+        if arxiv_id:
+            lines.append(f'    arxiv: "{arxiv_id}"')
+    return "\n".join(lines) + "\n"
+
+
+def site_config(fake: FakeArxiv, **settings: object) -> str:
+    """papersite.yaml pointing arXiv at the fake, with fast but spaced requests."""
+    arxiv = {"api_url": fake.url, "delay_seconds": 0.05, "retries": 2, "timeout_seconds": 1.0}
+    arxiv.update(settings)
+    return SITE_CONFIG + f"arxiv: {json.dumps(arxiv)}\n"
+
+
+@pytest.fixture
+def fake_arxiv() -> Iterator[FakeArxiv]:
+    """A fake arXiv API on loopback that knows DAPO, Gated Attention and two old-style papers."""
+    with FakeArxiv(DAPO, GATED, KNOT, STRINGS) as fake:
+        yield fake
+
+
+def make_site(write_tree: WriteTree, fake: FakeArxiv, text: str, **settings: object) -> Path:
+    return write_tree(
+        {"papersite.yaml": site_config(fake, **settings), "digests/weekly/2025-03-17.yaml": text}
+    )
+
+
+def lock(site: Path) -> dict[str, object]:
+    return json.loads((site / "arxiv.lock.json").read_text(encoding="utf-8"))
+
+
+def arxiv_records(site: Path) -> dict[str, dict[str, object]]:
+    """The arXiv records in the site's lockfile, by key; none when there is no lockfile."""
+    if not (site / "arxiv.lock.json").exists():
+        return {}
+    return {key: entry["arxiv"] for key, entry in lock(site)["papers"].items()}  # type: ignore[attr-defined]
+
+
+def arrival_gaps(fake: FakeArxiv) -> list[float]:
+    times = [request.at for request in fake.requests]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+# --- a normal run ---------------------------------------------------------------------------------
+
+
+def test_a_batch_of_ids_becomes_one_record_per_paper(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+
+    report = enrich(site, environ={})
+
+    assert report.ok
+    assert len(fake_arxiv.requests) == 1
+    assert sorted(fake_arxiv.requests[0].id_list) == ["2503.14476", "2505.06708"]
+    record = arxiv_records(site)["2503.14476"]
+    assert record["title"] == DAPO.title
+    assert record["authors"] == DAPO.authors
+    assert record["abstract"] == (
+        "Inference scaling empowers LLMs with unprecedented reasoning ability, with RL."
+    )
+    assert record["primary_category"] == "cs.LG"
+    assert record["categories"] == ["cs.LG", "cs.CL"]
+    assert (record["published"], record["updated"], record["version"]) == (
+        "2025-03-18",
+        "2025-05-20",
+        2,
+    )
+    assert record["doi"] == "10.48550/arXiv.2503.14476"
+    assert record["comment"] == DAPO.comment
+    assert record["withdrawn"] is False
+    assert record["resolved_from_title"] is None
+    assert str(record["fetched"]).endswith("Z")
+
+
+def test_more_than_page_size_ids_are_split_into_requests_of_at_most_page_size(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    papers = [
+        FakePaper(
+            f"2501.{n:05d}", f"Paper number {n}", ["A"], "S.", ["2025-01-02"], "cs.LG", ["cs.LG"]
+        )
+        for n in range(1, 206)
+    ]
+    fake_arxiv.add(*papers)
+    site = make_site(write_tree, fake_arxiv, digest(*((p.title, p.id) for p in papers)))
+
+    report = enrich(site, environ={})
+
+    assert report.ok
+    sizes = [len(request.id_list) for request in fake_arxiv.requests]
+    assert sizes == [100, 100, 5]
+    assert len(arxiv_records(site)) == 205
+
+
+def test_requests_are_spaced_by_delay_seconds_at_the_server(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    ids = [(DAPO.title, DAPO.id), (GATED.title, GATED.id), (KNOT.title, KNOT.id)]
+    site = make_site(write_tree, fake_arxiv, digest(*ids), delay_seconds=0.4, page_size=1)
+
+    enrich(site, environ={})
+
+    assert len(fake_arxiv.requests) == 3
+    assert min(arrival_gaps(fake_arxiv)) >= 0.4
+
+
+def test_a_second_run_fetches_nothing_and_leaves_the_file_byte_identical(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    enrich(site, environ={})
+    before = (site / "arxiv.lock.json").read_bytes()
+
+    report = enrich(site, environ={})
+
+    assert len(fake_arxiv.requests) == 1
+    assert report.already == 1
+    assert (site / "arxiv.lock.json").read_bytes() == before
+
+
+def test_the_lockfile_is_sorted_indented_json_with_a_final_newline(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((GATED.title, GATED.id), (DAPO.title, DAPO.id)))
+
+    enrich(site, environ={})
+
+    text = (site / "arxiv.lock.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert list(data["papers"]) == ["2503.14476", "2505.06708"]
+
+
+def test_refresh_refetches_everything_or_only_the_ids_given(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+    enrich(site, environ={})
+
+    enrich(site, refresh=[], environ={})
+    enrich(site, refresh=["2505.06708v1"], environ={})
+
+    assert [sorted(request.id_list) for request in fake_arxiv.requests] == [
+        ["2503.14476", "2505.06708"],
+        ["2503.14476", "2505.06708"],
+        ["2505.06708"],
+    ]
+
+
+def test_records_no_digest_uses_any_more_are_removed(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+    enrich(site, environ={})
+    (site / "digests/weekly/2025-03-17.yaml").write_text(digest((DAPO.title, DAPO.id)))
+
+    report = enrich(site, environ={})
+
+    assert report.removed == 1
+    assert list(arxiv_records(site)) == ["2503.14476"]
+
+
+# --- IDs: versions, old style, unknown --------------------------------------------------------------
+
+
+def test_versioned_and_old_style_ids_are_fetched_under_their_canonical_id(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    text = digest(
+        (DAPO.title, "2503.14476v1"),
+        (KNOT.title, "math.GT/0309136"),
+        (STRINGS.title, "hep-th/9901001v1"),
+    )
+    site = make_site(write_tree, fake_arxiv, text)
+
+    report = enrich(site, environ={})
+
+    assert report.ok
+    assert sorted(fake_arxiv.requests[0].id_list) == [
+        "2503.14476",
+        "hep-th/9901001",
+        "math/0309136",
+    ]
+    records = arxiv_records(site)
+    assert sorted(records) == ["2503.14476", "hep-th/9901001", "math/0309136"]
+    assert records["math/0309136"]["title"] == KNOT.title
+    assert records["hep-th/9901001"]["version"] == 2
+
+
+def test_an_id_arxiv_does_not_know_is_an_error_at_its_arxiv_field(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), ("Lost", "2503.99999")))
+
+    status = main(["enrich", "--source", str(site)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert (
+        "digests/weekly/2025-03-17.yaml:8:12: papers[1].arxiv: arXiv has no paper 2503.99999" in err
+    )
+    assert list(arxiv_records(site)) == ["2503.14476"]
+
+
+def test_a_pinned_version_newer_than_arxiv_knows_is_a_warning(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((GATED.title, "2505.06708v3")))
+
+    report = enrich(site, environ={})
+
+    assert [p.field for p in report.warnings] == ["papers[0].arxiv"]
+    assert "v3 is newer than the latest version" in report.warnings[0].message
+
+
+def test_an_id_whose_arxiv_title_is_another_paper_is_reported_as_a_likely_typo(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest(("Attention Is All You Need", DAPO.id)))
+
+    report = enrich(site, environ={})
+
+    assert len(report.warnings) == 1
+    warning = report.warnings[0]
+    assert (warning.path, warning.line, warning.field) == (
+        "digests/weekly/2025-03-17.yaml",
+        6,
+        "papers[0].arxiv",
+    )
+    assert "is the ID mistyped?" in warning.message
+
+
+def test_a_withdrawn_paper_is_reported_at_its_arxiv_field(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    fake_arxiv.add(
+        FakePaper(
+            "2401.00001", "A withdrawn result", ["A"], "This paper has been withdrawn.",
+            ["2024-01-01", "2024-02-01"], "cs.LG", ["cs.LG"],
+            comment="This paper has been withdrawn by the author due to an error in Lemma 2",
+        )
+    )  # fmt: skip
+    site = make_site(write_tree, fake_arxiv, digest(("A withdrawn result", "2401.00001")))
+
+    report = enrich(site, environ={})
+
+    assert [(p.line, p.field) for p in report.warnings] == [(6, "papers[0].arxiv")]
+    assert "withdrawn" in report.warnings[0].message
+    assert arxiv_records(site)["2401.00001"]["withdrawn"] is True
+
+
+# --- failures and retries ---------------------------------------------------------------------------
+
+
+def test_a_503_is_retried_after_a_back_off_and_then_succeeds(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    fake_arxiv.script = [Behaviour.status(503)]
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)), delay_seconds=0.2)
+
+    report = enrich(site, environ={})
+
+    assert report.ok
+    assert len(fake_arxiv.requests) == 2
+    assert arrival_gaps(fake_arxiv)[0] >= 0.2
+    assert "2503.14476" in arxiv_records(site)
+
+
+def test_503_forever_is_a_clear_error_the_lockfile_is_unchanged_and_build_still_works(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    enrich(site, environ={})
+    before = (site / "arxiv.lock.json").read_bytes()
+    (site / "digests/weekly/2025-03-17.yaml").write_text(
+        digest((DAPO.title, DAPO.id), (GATED.title, GATED.id), (KNOT.title, KNOT.id))
+    )
+    fake_arxiv.default = Behaviour.status(503)
+    capsys.readouterr()
+
+    status = main(["enrich", "--source", str(site)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "error: arXiv: could not fetch 2505.06708, math/0309136" in err
+    assert "HTTP 503 (gave up after 3 tries)" in err
+    assert len(fake_arxiv.requests) == 1 + 3
+    assert (site / "arxiv.lock.json").read_bytes() == before
+    report = build(site)
+    assert report.pages > 0
+    missing = sorted(w.field for w in report.warnings if "papersite enrich" in w.message)
+    assert missing == ["papers[1].arxiv", "papers[2].arxiv"]
+
+
+def test_a_client_error_is_not_retried(write_tree: WriteTree, fake_arxiv: FakeArxiv) -> None:
+    fake_arxiv.default = Behaviour.status(403)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    report = enrich(site, environ={})
+
+    assert len(fake_arxiv.requests) == 1
+    assert [f.ids for f in report.failures] == [["2503.14476"]]
+    assert "HTTP 403" in report.failures[0].reason
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "reason"),
+    [
+        (Behaviour.empty(), "empty page"),
+        (Behaviour.malformed(), "not an Atom feed"),
+        (Behaviour.delay(3.0), "did not answer in time"),
+    ],
+    ids=["empty-page", "malformed-xml", "slow-server"],
+)
+def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, behaviour: Behaviour, reason: str
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)), timeout_seconds=0.5)
+    fake_arxiv.script = [behaviour]
+
+    report = enrich(site, environ={})
+
+    assert report.ok
+    assert len(fake_arxiv.requests) == 2
+    assert "2503.14476" in arxiv_records(site)
+
+    fake_arxiv.default = behaviour
+    report = enrich(site, refresh=[], environ={})
+
+    assert [f.ids for f in report.failures] == [["2503.14476"]]
+    assert reason in report.failures[0].reason
+
+
+def test_a_failure_half_way_keeps_the_batches_fetched_before(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    ids = [(DAPO.title, DAPO.id), (GATED.title, GATED.id), (KNOT.title, KNOT.id)]
+    site = make_site(write_tree, fake_arxiv, digest(*ids), page_size=1, retries=0)
+    fake_arxiv.script = [Behaviour.ok()]
+    fake_arxiv.default = Behaviour.status(502)
+
+    report = enrich(site, environ={})
+
+    assert list(arxiv_records(site)) == ["2503.14476"]
+    assert [f.ids for f in report.failures] == [["2505.06708", "math/0309136"]]
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_an_interrupted_run_leaves_a_valid_lockfile_with_everything_fetched_before(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, how: signal.Signals
+) -> None:
+    ids = [(DAPO.title, DAPO.id), (GATED.title, GATED.id), (KNOT.title, KNOT.id)]
+    site = make_site(write_tree, fake_arxiv, digest(*ids), page_size=1, timeout_seconds=30)
+    fake_arxiv.script = [Behaviour.ok()]
+    fake_arxiv.default = Behaviour.hang()
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while len(fake_arxiv.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(fake_arxiv.requests) == 2, "the second request never arrived"
+
+    process.send_signal(how)
+    _, err = process.communicate(timeout=20)
+
+    assert list(arxiv_records(site)) == ["2503.14476"]
+    assert not list(site.glob(".arxiv.lock.json.*"))
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert "interrupted: arxiv.lock.json keeps every record fetched before" in err
+
+
+# --- title search -----------------------------------------------------------------------------------
+
+
+def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pasting(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = (
+        "Gated attention for large language models: non-linearity, sparsity and attention-sink-free"
+    )
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (title, None)))
+
+    status = main(["enrich", "--source", str(site), "--resolve-titles"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert (
+        'digests/weekly/2025-03-17.yaml:7: papers[1]: arxiv: "2505.06708"'
+        "  # Gated Attention for Large Language Models: Non-linearity, S…"
+    ) in out.splitlines()
+    record = arxiv_records(site)["2505.06708"]
+    assert record["resolved_from_title"] == title
+    assert fake_arxiv.requests[-1].params["search_query"].startswith('ti:"Gated attention')
+    page = build(site)
+    assert not page.warnings
+
+
+def test_no_close_title_match_is_reported_with_the_best_candidates_and_not_stored(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest(("Gated Attention for Language Models", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert [(w.line, w.field) for w in report.warnings] == [(5, "papers[0].title")]
+    assert "no arXiv title matches closely enough" in report.warnings[0].message
+    assert "2505.06708" in report.warnings[0].message
+    assert not report.resolved
+    assert arxiv_records(site) == {}
+
+
+def test_several_equal_titles_are_reported_and_never_guessed(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    twins = [
+        FakePaper(
+            f"2402.0000{n}", "On the Twin Problem", ["A"], "S.", ["2024-02-01"], "cs.LG", ["cs.LG"]
+        )
+        for n in (1, 2)
+    ]
+    fake_arxiv.add(*twins)
+    site = make_site(write_tree, fake_arxiv, digest(("On the twin problem", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert "several arXiv papers have this title" in report.warnings[0].message
+    assert "2402.00001" in report.warnings[0].message
+    assert "2402.00002" in report.warnings[0].message
+    assert arxiv_records(site) == {}
+
+
+def test_a_title_search_that_finds_nothing_says_so(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest(("Completely unheard of", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert "arXiv's title search found nothing" in report.warnings[0].message
+
+
+# --- offline, configuration, broken lockfiles -------------------------------------------------------
+
+
+def test_offline_only_reports_what_is_missing_and_makes_no_request(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    status = main(["enrich", "--source", str(site), "--offline"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert fake_arxiv.requests == []
+    assert (
+        "digests/weekly/2025-03-17.yaml:6:12: papers[0].arxiv: arXiv's data for 2503.14476" in err
+    )
+    assert not (site / "arxiv.lock.json").exists()
+
+
+def test_the_environment_overrides_the_configured_endpoint(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    config = (
+        SITE_CONFIG
+        + 'arxiv: {api_url: "http://127.0.0.1:9/nowhere", delay_seconds: 0, retries: 0}\n'
+    )
+    site = write_tree(
+        {"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest((DAPO.title, DAPO.id))}
+    )
+
+    report = enrich(site, environ={"PAPERSITE_ARXIV_API_URL": fake_arxiv.url})
+
+    assert report.ok
+    assert len(fake_arxiv.requests) == 1
+
+
+def test_a_delay_below_arxivs_three_seconds_is_refused_for_arxiv_itself(
+    write_tree: WriteTree,
+) -> None:
+    config = SITE_CONFIG + "arxiv: {delay_seconds: 1}\n"
+    site = write_tree(
+        {"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest(("T", None))}
+    )
+
+    with pytest.raises(ContentError) as caught:
+        enrich(site, environ={})
+
+    assert "papersite.yaml:4:" in str(caught.value)
+    assert "arxiv.delay_seconds: arXiv's API terms ask for at least 3 seconds" in str(caught.value)
+
+
+def test_invalid_json_in_the_lockfile_is_an_error_with_its_line_and_nothing_is_overwritten(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    broken = '{\n  "format": 1,\n  "papers": {\n    "2503.14476": {,\n  }\n}\n'
+    (site / "arxiv.lock.json").write_text(broken)
+
+    status = main(["enrich", "--source", str(site)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "arxiv.lock.json:4:20: invalid JSON: Expecting property name" in err
+    assert (site / "arxiv.lock.json").read_text() == broken
+    assert fake_arxiv.requests == []
+    with pytest.raises(ContentError, match=r"arxiv\.lock\.json:4:20"):
+        build(site)
+
+
+def test_a_hand_broken_record_is_an_error_at_its_field(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    enrich(site, environ={})
+    text = (site / "arxiv.lock.json").read_text()
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if '"version": 2' in line)
+    lines[at] = lines[at].replace('"version": 2', '"version": "two"')
+    lines.insert(at, '        "verison": 2,')
+    (site / "arxiv.lock.json").write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(ContentError) as caught:
+        build(site)
+
+    problems = caught.value.problems
+    assert [(p.line, p.field) for p in problems] == [
+        (at + 1, "papers.2503.14476.arxiv.verison"),
+        (at + 2, "papers.2503.14476.arxiv.version"),
+    ]
+    assert "did you mean 'version'?" in problems[0].message
+    assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)
