@@ -22,11 +22,11 @@ _STOP_WORDS = frozenset(
 
 def bibtex(record: ArxivRecord, authors: list[str], title: str) -> str:
     """The BibTeX entry for a paper; ``authors`` and ``title`` as the page shows them."""
-    year = (record.updated or record.published).year
+    year = _year(record)
     fields = [
         ("title", title),
         ("author", " and ".join(authors)),
-        ("year", str(year)),
+        ("year", year),
         ("eprint", record.id),
         ("archivePrefix", "arXiv"),
         ("primaryClass", record.primary_category),
@@ -45,8 +45,14 @@ def citation_key(record: ArxivRecord, authors: list[str], title: str) -> str:
     family = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
     words = [_ascii_word(word) for word in re.split(r"\s+", title)]
     significant = [w for w in words if w and w not in _STOP_WORDS][:4]
-    year = (record.updated or record.published).year
-    return f"{family or 'anonymous'}{year}{''.join(significant)}"
+    return f"{family or 'anonymous'}{_year(record)}{''.join(significant)}"
+
+
+def _year(record: ArxivRecord) -> str:
+    """The year of the latest version, as arXiv's keys use; empty when a hand-written record
+    knows no date."""
+    date = record.updated or record.published
+    return str(date.year) if date else ""
 
 
 def _ascii_word(text: str) -> str:

@@ -80,7 +80,7 @@ class MetaView:
     latest_version: int | None
     updated: dt.date | None
     """When the latest version was submitted."""
-    published: dt.date
+    published: dt.date | None
     """When version 1 was submitted."""
     primary_category: str
     other_categories: list[str]

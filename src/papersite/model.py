@@ -320,8 +320,8 @@ class ArxivRecord(StrictModel):
     primary_category: str = ""
     categories: list[str] = Field(default_factory=list)
     """Every category, the primary one included."""
-    published: dt.date
-    """When version 1 was submitted."""
+    published: dt.date | None = None
+    """When version 1 was submitted; None only in a record written by hand without it."""
     updated: dt.date | None = None
     """When the latest version was submitted; None only in a record written by hand."""
     doi: str | None = None
