@@ -5,27 +5,37 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from papersite.cli import make_parser
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def _build_options() -> set[str]:
+def _options(command: str) -> set[str]:
     parser = make_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
-    build = subparsers.choices["build"]  # type: ignore[attr-defined]
-    return {option for action in build._actions for option in action.option_strings} - {
+    subcommand = subparsers.choices[command]  # type: ignore[attr-defined]
+    return {option for action in subcommand._actions for option in action.option_strings} - {
         "-h",
         "--help",
     }
 
 
-def test_every_build_option_is_documented_in_the_readme() -> None:
-    options = _build_options()
-    assert options == {"--source", "--out", "--base-url", "--strict"}
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("build", {"--source", "--out", "--base-url", "--strict"}),
+        ("enrich", {"--source", "--refresh", "--offline", "--resolve-titles", "--with"}),
+    ],
+)
+def test_every_option_is_documented_in_the_readme(command: str, expected: set[str]) -> None:
+    options = _options(command)
+    assert options == expected
+    section = README.split(f"### papersite {command}\n", 1)[1].split("\n### ", 1)[0]
     for option in options:
-        assert f"`{option}" in README, f"{option} is not documented"
+        assert f"`{option}" in section, f"{command} {option} is not documented"
 
 
 def test_ci_runs_the_readme_test_command() -> None:
