@@ -618,3 +618,52 @@ def test_a_hand_broken_record_is_an_error_at_its_field(
     ]
     assert "did you mean 'version'?" in problems[0].message
     assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+def test_progress_is_plain_lines_when_stdout_is_not_a_terminal(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+
+    main(["enrich", "--source", str(site)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["arXiv: 2 to fetch", "arXiv: 2/2"]
+    assert lines[-1] == "Enrich: fetched 2 from arXiv; 0 already in arxiv.lock.json"
+
+
+def test_progress_is_a_bar_with_count_and_time_left_on_a_terminal(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+    leader, follower = os.openpty()
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "TERM": "xterm", "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site)],
+        env=environment,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal is closed once the process has exited
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=20)
+    os.close(leader)
+    process.stderr.close()  # type: ignore[union-attr]
+
+    text = output.decode("utf-8", "replace")
+    assert process.returncode == 0
+    assert "\x1b[" in text  # drawn with terminal control sequences, not printed as lines
+    assert "2/2" in text
+    assert "0:00:00" in text  # the time-left column
+    assert "arXiv: 2 to fetch" not in text
