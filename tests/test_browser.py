@@ -15,6 +15,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.wait import WebDriverWait
+
+from conftest import DAPO_RECORD, SITE_CONFIG, lockfile_text
+from papersite import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -140,3 +145,131 @@ def test_without_javascript_the_switch_is_hidden_and_both_languages_show(
     assert not switch.is_displayed()
     assert _visible_texts(browser_without_js, "ko")
     assert _visible_texts(browser_without_js, "en")
+
+
+# --- the BibTeX block and long author lists ------------------------------------------------------
+
+ARXIV_DIGEST = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+papers:
+  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
+    arxiv: "2503.14476"
+"""
+ARXIV_PAPER_PAGE = "papers/2503.14476/"
+ARXIV_AUTHORS = [
+    "Qiying Yu",
+    "Zheng Zhang",
+    "Ruofei Zhu",
+    "Yufeng Yuan",
+    "Xiaochen Zuo",
+    "Yu Yue",
+    "Tiantian Fan",
+    "Gaohong Liu",
+]
+
+
+@pytest.fixture(scope="module")
+def served_arxiv_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A small site whose one paper has an arXiv record with 8 authors, built and served over
+    HTTP on 127.0.0.1 (a secure context, so the Clipboard API is available); yields its root."""
+    source = tmp_path_factory.mktemp("arxiv") / "site"
+    (source / "digests" / "weekly").mkdir(parents=True)
+    (source / "papersite.yaml").write_text(SITE_CONFIG, encoding="utf-8")
+    (source / "digests" / "weekly" / "2025-03-17.yaml").write_text(ARXIV_DIGEST, encoding="utf-8")
+    record = dict(DAPO_RECORD, authors=ARXIV_AUTHORS)
+    (source / "arxiv.lock.json").write_text(lockfile_text(record), encoding="utf-8")
+    out = source / "build"
+    build(source, out)
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _grant_clipboard(driver: webdriver.Chrome, site: str) -> None:
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {
+            "origin": site.rstrip("/"),
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+        },
+    )
+
+
+def _read_clipboard(driver: webdriver.Chrome) -> str:
+    return driver.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[arguments.length - 1])"
+    )
+
+
+def _text_content(element: WebElement) -> str:
+    return element.get_property("textContent")
+
+
+def _rendered_text(element: WebElement) -> str:
+    return element.get_property("innerText")
+
+
+def test_copy_button_shows_with_javascript_and_copies_the_bibtex(
+    browser: webdriver.Chrome, served_arxiv_site: str
+) -> None:
+    _grant_clipboard(browser, served_arxiv_site)
+    browser.get(served_arxiv_site + ARXIV_PAPER_PAGE)
+    cite = browser.find_element(By.CSS_SELECTOR, ".arxiv-meta details.cite")
+    button = cite.find_element(By.CSS_SELECTOR, "button.copy-button")
+    bibtex = cite.find_element(By.CSS_SELECTOR, "pre.bibtex")
+    assert not button.is_displayed(), "closed details hide the button"
+
+    cite.find_element(By.CSS_SELECTOR, "summary").click()
+    assert button.is_displayed()
+    expected = _text_content(bibtex)
+    assert expected.startswith("@misc{yu2025dapoopensourcellmreinforcement,\n")
+    assert _read_clipboard(browser) != expected
+    button.click()
+
+    # The label changes once the clipboard write has succeeded.
+    WebDriverWait(browser, 2).until(
+        lambda _: _text_content(button.find_element(By.CSS_SELECTOR, "[lang='en']")) == "Copied"
+    )
+    assert _text_content(button.find_element(By.CSS_SELECTOR, "[lang='ko']")) == "복사했습니다"
+    assert _read_clipboard(browser) == expected
+
+
+def test_without_javascript_the_copy_button_is_hidden_but_details_still_open(
+    browser_without_js: webdriver.Chrome, served_arxiv_site: str
+) -> None:
+    driver = browser_without_js
+    driver.get(served_arxiv_site + ARXIV_PAPER_PAGE)
+    cite = driver.find_element(By.CSS_SELECTOR, ".arxiv-meta details.cite")
+    bibtex = cite.find_element(By.CSS_SELECTOR, "pre.bibtex")
+    assert not bibtex.is_displayed()
+
+    cite.find_element(By.CSS_SELECTOR, "summary").click()
+
+    assert bibtex.is_displayed()
+    assert bibtex.text.startswith("@misc{yu2025dapoopensourcellmreinforcement,")
+    assert "eprint={2503.14476}" in bibtex.text
+    assert not cite.find_element(By.CSS_SELECTOR, "button.copy-button").is_displayed()
+
+
+def test_without_javascript_the_more_authors_summary_reveals_the_rest(
+    browser_without_js: webdriver.Chrome, served_arxiv_site: str
+) -> None:
+    driver = browser_without_js
+    driver.get(served_arxiv_site + ARXIV_PAPER_PAGE)
+    authors = driver.find_element(By.CSS_SELECTOR, ".paper-page header .authors")
+    # innerText leaves out what is not rendered (WebElement.text keeps a closed details' text).
+    shown = _rendered_text(authors)
+    assert "Xiaochen Zuo" in shown
+    assert "Yu Yue" not in shown
+
+    summary = authors.find_element(By.CSS_SELECTOR, "details.more-authors summary")
+    assert "3 more" in summary.text
+    summary.click()
+
+    assert "Yu Yue, Tiantian Fan, Gaohong Liu" in _rendered_text(authors)

@@ -18,7 +18,7 @@ from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label
 from papersite.load import format_location, nearest_position
-from papersite.markup import MarkdownRenderer
+from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import (
     EVERY_LANGUAGE,
     KNOWN_AWARDS,
@@ -296,7 +296,9 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
 
     title = _filled(paper.title, record.title if record else None, languages) or paper.title
     authors = list(paper.authors) or (list(record.authors) if record else [])
-    abstract = _filled(paper.abstract, record.abstract if record else None, languages)
+    abstract = _filled(
+        paper.abstract, plain_paragraph(record.abstract) if record else None, languages
+    )
     meta = None
     if record is not None and site_paper is not None:
         english = text_in(title, ARXIV_LANGUAGE) or record.title
@@ -323,7 +325,7 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
         ],
         links=[_link_view(texts, link.kind, link.url, link.label) for link in paper.links],
         tags=list(paper.tags),
-        arxiv=paper.arxiv,
+        arxiv=paper.arxiv or (record.id if record else None),
         meta=meta,
     )
 

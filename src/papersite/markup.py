@@ -21,6 +21,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+# What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
+# paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
+_BLOCK_START = re.compile(r"^(\s*)([#>+*|=`~-]|\d+[.)])")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # latex2mathml passes commands it does not know through as text (<mi>\eg</mi>): a backslash left
@@ -119,3 +122,16 @@ class MarkdownRenderer:
             cached = Rendering(html, self._warnings)
             self._cache[key] = cached
         return cached
+
+
+def plain_paragraph(text: str) -> str:
+    """Plain text (arXiv's abstracts, one line each) as Markdown that renders as one paragraph:
+    a leading ``#``, ``>``, ``-``, ``1.`` … is escaped; TeX math is left as it is."""
+    return _BLOCK_START.sub(_escape_marker, text, count=1)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    indent, marker = match[1], match[2]
+    if marker[0].isdigit():  # an ordered list item: "12." → "12\."
+        return f"{indent}{marker[:-1]}\\{marker[-1]}"
+    return f"{indent}\\{marker}"
