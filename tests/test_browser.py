@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -18,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
-from conftest import DAPO_RECORD, SITE_CONFIG, lockfile_text
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, lockfile_text
 from papersite import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,16 +35,25 @@ if _browser_missing() and not os.environ.get("CI"):
     pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def served_site(built_site: Path) -> Iterator[str]:
-    """The built example site over HTTP on 127.0.0.1; yields its root URL."""
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1 while the block runs; gives its root URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served_site(built_site: Path) -> Iterator[str]:
+    """The built example site over HTTP on 127.0.0.1; yields its root URL."""
+    with serving(built_site) as root:
+        yield root
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -149,14 +159,6 @@ def test_without_javascript_the_switch_is_hidden_and_both_languages_show(
 
 # --- the BibTeX block and long author lists ------------------------------------------------------
 
-ARXIV_DIGEST = """\
-kind: weekly
-period: {start: 2025-03-17, end: 2025-03-23}
-title: {ko: "이번 주의 논문", en: "Papers of the week"}
-papers:
-  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
-    arxiv: "2503.14476"
-"""
 ARXIV_PAPER_PAGE = "papers/2503.14476/"
 ARXIV_AUTHORS = [
     "Qiying Yu",
@@ -177,18 +179,13 @@ def served_arxiv_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     source = tmp_path_factory.mktemp("arxiv") / "site"
     (source / "digests" / "weekly").mkdir(parents=True)
     (source / "papersite.yaml").write_text(SITE_CONFIG, encoding="utf-8")
-    (source / "digests" / "weekly" / "2025-03-17.yaml").write_text(ARXIV_DIGEST, encoding="utf-8")
+    (source / "digests" / "weekly" / "2025-03-17.yaml").write_text(WEEKLY, encoding="utf-8")
     record = dict(DAPO_RECORD, authors=ARXIV_AUTHORS)
     (source / "arxiv.lock.json").write_text(lockfile_text(record), encoding="utf-8")
     out = source / "build"
     build(source, out)
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(out) as root:
+        yield root
 
 
 def _grant_clipboard(driver: webdriver.Chrome, site: str) -> None:

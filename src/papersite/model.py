@@ -355,7 +355,15 @@ class SemanticScholarRecord(StrictModel):
     fetched: dt.datetime
 
 
-class ArxivSettings(StrictModel):
+class _SourceSettings(StrictModel):
+    """What every metadata source's settings have: patience with a slow or failing server."""
+
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=4, ge=0, le=10)
+    """Retries of a failed request, with doubling back-off starting at ``delay_seconds``."""
+
+
+class ArxivSettings(_SourceSettings):
     """``arxiv:`` in ``papersite.yaml``: how ``papersite enrich`` talks to arXiv's API."""
 
     api_url: HttpUrl = "https://export.arxiv.org/api/query"
@@ -364,9 +372,6 @@ class ArxivSettings(StrictModel):
     """The least time between two requests; arXiv's terms ask for 3 seconds."""
     page_size: int = Field(default=100, ge=1, le=100)
     """IDs per request (arXiv's etiquette: at most 100)."""
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    retries: int = Field(default=4, ge=0, le=10)
-    """Retries of a failed request, with doubling back-off starting at ``delay_seconds``."""
 
     @model_validator(mode="after")
     def _polite_to_arxiv(self) -> ArxivSettings:
@@ -379,7 +384,7 @@ class ArxivSettings(StrictModel):
         return self
 
 
-class SemanticScholarSettings(StrictModel):
+class SemanticScholarSettings(_SourceSettings):
     """``semantic_scholar:`` in ``papersite.yaml`` (used by ``enrich --with semantic-scholar``)."""
 
     api_url: HttpUrl = "https://api.semanticscholar.org/graph/v1"
@@ -388,8 +393,6 @@ class SemanticScholarSettings(StrictModel):
     """The least time between two requests (1 request a second is the keyed rate limit)."""
     batch_size: int = Field(default=500, ge=1, le=500)
     """IDs per batch request (the API accepts at most 500)."""
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    retries: int = Field(default=4, ge=0, le=10)
 
 
 _ARXIV_API_HOSTS = frozenset({"export.arxiv.org", "arxiv.org", "www.arxiv.org"})
