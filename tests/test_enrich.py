@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -410,6 +411,26 @@ def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
 
     assert [f.ids for f in report.failures] == [["2503.14476"]]
     assert reason in report.failures[0].reason
+
+
+def test_a_refused_connection_is_retried_and_then_named(write_tree: WriteTree) -> None:
+    with socket.socket() as probe:  # a loopback port that nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = SITE_CONFIG + (
+        f'arxiv: {{api_url: "http://127.0.0.1:{port}/api/query", delay_seconds: 0.05, '
+        "retries: 2}\n"
+    )
+    site = write_tree(
+        {"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest((DAPO.title, DAPO.id))}
+    )
+
+    report = enrich(site, environ={})
+
+    assert [f.ids for f in report.failures] == [["2503.14476"]]
+    assert "cannot connect to arXiv" in report.failures[0].reason
+    assert "gave up after 3 tries" in report.failures[0].reason
+    assert not (site / "arxiv.lock.json").exists()
 
 
 def test_a_failure_half_way_keeps_the_batches_fetched_before(
