@@ -40,7 +40,7 @@ from papersite.validate import validate_site
 ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
 SEMANTIC_SCHOLAR_URL_VARIABLE = "PAPERSITE_SEMANTIC_SCHOLAR_API_URL"
 EXTRA_SOURCES = ("semantic-scholar",)
-"""Sources besides arXiv that ``enrich --with`` can add."""
+"""Sources besides arXiv that ``enrich --with`` can add (each one is a module of ``sources``)."""
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
@@ -103,11 +103,16 @@ def enrich(
     environ = os.environ if environ is None else environ
     arxiv_settings, s2_settings = source_settings(site, environ)
     refresh_ids = None if refresh is None else {canonical_arxiv_id(i) for i in refresh}
+    extras: dict[str, Callable[[], Source]] = {
+        "semantic-scholar": lambda: SemanticScholarSource(
+            s2_settings, api_key=environ.get(API_KEY_VARIABLE)
+        ),
+    }
     try:
         run.arxiv(lambda: ArxivSource(arxiv_settings), refresh_ids, offline, resolve_titles)
-        if "semantic-scholar" in extra_sources:
-            key = environ.get(API_KEY_VARIABLE)
-            run.extra(lambda: SemanticScholarSource(s2_settings, api_key=key), refresh_ids, offline)
+        for name in extra_sources:
+            if not offline:
+                run.extra(extras[name], refresh_ids)
         if not offline:
             run.prune()
     finally:
@@ -188,18 +193,11 @@ class _Enrichment:
         finally:
             source.close()
 
-    def extra(
-        self, make_source: Callable[[], Source], refresh: set[str] | None, offline: bool
-    ) -> None:
+    def extra(self, make_source: Callable[[], Source], refresh: set[str] | None) -> None:
         """Fetch another source's records for every paper that has an arXiv record."""
-        papers = {key: key for key, entry in self._used().items() if entry}
-        source_key = "semantic_scholar"
-        todo = self._todo(source_key, papers, refresh)
-        if offline or not todo:
-            return
         source = make_source()
         try:
-            self._fetch(source, todo)
+            self._fetch(source, self._todo(source.key, self._used(), refresh))
         finally:
             source.close()
 
@@ -296,9 +294,9 @@ class _Enrichment:
             message = "arXiv's title search found nothing; add the ID by hand"
         self.report.warnings.append(appearance.problem(message, "title"))
 
-    def _used(self) -> dict[str, ArxivRecord | None]:
+    def _used(self) -> dict[str, ArxivRecord]:
         """Every lockfile key some digest uses (by ID or resolved title), with its arXiv record."""
-        used: dict[str, ArxivRecord | None] = {}
+        used: dict[str, ArxivRecord] = {}
         for paper in self.site.papers.values():
             entry = lockfile_entry(paper, self.lockfile)
             if entry is not None and entry.arxiv is not None:
