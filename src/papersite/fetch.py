@@ -202,6 +202,9 @@ class _Enrichment:
             source.close()
 
     def _todo(self, key: str, wanted: Mapping[str, object], refresh: set[str] | None) -> list[str]:
+        """The IDs of ``wanted`` to fetch from the source stored under ``key``: those without a
+        record, and those ``refresh`` names (an empty ``refresh``: all of them)."""
+
         def has(arxiv_id: str) -> bool:
             entry = self.lockfile.papers.get(arxiv_id)
             return entry is not None and getattr(entry, key) is not None
