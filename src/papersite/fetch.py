@@ -316,7 +316,7 @@ class _Enrichment:
         }
         self.report.removed = len(self.lockfile.papers) - len(keep)
         if self.report.removed:
-            self.lockfile = self.lockfile.model_copy(update={"papers": keep})
+            self.lockfile = self.lockfile.with_papers(keep)
             write_lockfile(self.root, self.lockfile)
 
     def mismatches(self) -> list[Problem]:

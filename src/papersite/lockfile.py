@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
@@ -47,11 +48,16 @@ class Lockfile(StrictModel):
 
     def resolved(self, normalised_title: str) -> LockEntry | None:
         """The entry found for a paper without an ID by ``enrich --resolve-titles``."""
-        for entry in self.papers.values():
-            title = entry.arxiv.resolved_from_title if entry.arxiv else None
-            if title and normalise_title(title) == normalised_title:
-                return entry
-        return None
+        return self._by_resolved_title.get(normalised_title)
+
+    @cached_property
+    def _by_resolved_title(self) -> dict[str, LockEntry]:
+        # Built once per lockfile (the model is frozen), so a build looks titles up in O(1).
+        return {
+            normalise_title(entry.arxiv.resolved_from_title): entry
+            for entry in self.papers.values()
+            if entry.arxiv and entry.arxiv.resolved_from_title
+        }
 
     def with_record(self, arxiv_id: str, **records: object) -> Lockfile:
         """A copy with the given source records (``arxiv=...``) stored for ``arxiv_id``."""
@@ -59,7 +65,12 @@ class Lockfile(StrictModel):
         entry = self.papers.get(key, LockEntry())
         papers = dict(self.papers)
         papers[key] = entry.model_copy(update=records)
-        return self.model_copy(update={"papers": papers})
+        return self.with_papers(papers)
+
+    def with_papers(self, papers: dict[str, LockEntry]) -> Lockfile:
+        """A lockfile of these entries. (Not ``model_copy``, which would carry over the cached
+        title index of the old entries.)"""
+        return Lockfile.model_construct(format=self.format, papers=papers)
 
 
 def read_lockfile(root: Path) -> Lockfile:
