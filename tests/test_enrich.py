@@ -229,6 +229,20 @@ def test_refresh_refetches_everything_or_only_the_ids_given(
     ]
 
 
+def test_refreshing_an_id_no_digest_names_warns_and_fetches_nothing(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    enrich(site, environ={})
+
+    report = enrich(site, refresh=["2505.06708"], environ={})
+
+    assert [str(w) for w in report.warnings] == [
+        "arxiv.lock.json: --refresh 2505.06708: no digest names this paper"
+    ]
+    assert len(fake_arxiv.requests) == 1
+
+
 def test_records_no_digest_uses_any_more_are_removed(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:

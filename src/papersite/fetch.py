@@ -117,7 +117,7 @@ def enrich(
             run.prune()
     finally:
         run.reporter.finish()
-    run.report.warnings += run.mismatches()
+    run.report.warnings += run.mismatches() + run.stray(refresh_ids or set())
     return run.report
 
 
@@ -318,6 +318,14 @@ class _Enrichment:
         if self.report.removed:
             self.lockfile = self.lockfile.with_papers(keep)
             write_lockfile(self.root, self.lockfile)
+
+    def stray(self, refresh: set[str]) -> list[Problem]:
+        """A warning for each ID ``--refresh`` names that no digest uses (a typo, probably)."""
+        used = self.by_id.keys() | self._used().keys()
+        return [
+            Problem(LOCKFILE, 0, 0, "", f"--refresh {arxiv_id}: no digest names this paper")
+            for arxiv_id in sorted(refresh - used)
+        ]
 
     def mismatches(self) -> list[Problem]:
         """Withdrawn papers, unknown pinned versions and mistyped-looking IDs, now that the
