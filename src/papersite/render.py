@@ -21,6 +21,7 @@ import jinja2
 import papersite
 from papersite import i18n
 from papersite.context import SiteView
+from papersite.feeds import site_feeds
 
 ASSETS_DIR = "assets"
 
@@ -99,6 +100,7 @@ def render_site(view: SiteView, source: Path) -> list[Page]:
     pages += [page(d.url + "index.html", "digest.html", digest=d) for d in view.digests]
     pages += [page(p.url + "index.html", "paper.html", paper=p) for p in view.papers]
     pages += [page(t.url + "index.html", "tag.html", tag=t) for t in view.tags]
+    pages += [page(feed.path, "feed.xml", feed=feed) for feed in site_feeds(view)]
     pages += list(_assets(folders))
     return pages
 

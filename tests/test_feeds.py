@@ -1,0 +1,140 @@
+"""Atom feeds, read the way feed readers read them: parsed by feedparser, which must not complain
+(``bozo`` false), with absolute links, stable IDs and both languages in every summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
+from papersite import build
+
+CONFERENCE = """\
+kind: conference
+conference: {name: NeurIPS, year: 2025}
+date: 2025-11-26
+title: {ko: "학회 수상 논문", en: "Award papers"}
+tags: [awards]
+papers:
+  - title: {ko: "게이트 어텐션 & <script>alert(1)</script>", en: "Gated Attention"}
+    arxiv: "2505.06708"
+    tags: [llm]
+"""
+
+
+@pytest.fixture
+def feed_site(write_tree: WriteTree) -> Path:
+    """A site with one weekly and one conference digest, built into its build/ folder."""
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/conferences/neurips-2025.yaml": CONFERENCE,
+        }
+    )
+    build(site)
+    return site / "build"
+
+
+def parse(out: Path, path: str) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse((out / path).read_bytes())
+    assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+    return parsed
+
+
+def test_every_feed_parses_without_complaint(built_site: Path) -> None:
+    feeds = sorted(path.relative_to(built_site).as_posix() for path in built_site.rglob("feed.xml"))
+
+    assert {"feed.xml", "weekly/feed.xml", "conferences/feed.xml"} <= set(feeds)
+    assert any(feed.startswith("tags/") for feed in feeds)
+    for feed in feeds:
+        assert parse(built_site, feed).entries, f"{feed} has no entries"
+
+
+def test_the_main_feed_lists_every_digest_newest_first_with_absolute_links(
+    feed_site: Path,
+) -> None:
+    feed = parse(feed_site, "feed.xml")
+
+    assert [entry.link for entry in feed.entries] == [
+        "https://example.org/papers/conferences/neurips-2025/",
+        "https://example.org/papers/weekly/2025-03-17/",
+    ]
+    assert feed.entries[1].title == "이번 주의 논문 / Papers of the week (2025-03-17 – 2025-03-23)"
+    assert feed.entries[1].published == "2025-03-23T00:00:00Z"
+    assert feed.feed.link == "https://example.org/papers/"
+    self_link = next(link.href for link in feed.feed.links if link.rel == "self")
+    assert self_link == "https://example.org/papers/feed.xml"
+    assert feed.feed.updated == "2025-11-26T00:00:00Z"
+
+
+def test_kind_feeds_hold_only_their_kind(feed_site: Path) -> None:
+    weekly = parse(feed_site, "weekly/feed.xml")
+    conferences = parse(feed_site, "conferences/feed.xml")
+
+    assert [entry.link for entry in weekly.entries] == [
+        "https://example.org/papers/weekly/2025-03-17/"
+    ]
+    assert [entry.link for entry in conferences.entries] == [
+        "https://example.org/papers/conferences/neurips-2025/"
+    ]
+    assert weekly.feed.title.endswith("· 주간 논문 / Weekly")
+
+
+def test_a_tag_feed_holds_the_digests_that_or_whose_papers_carry_the_tag(
+    feed_site: Path,
+) -> None:
+    awards = parse(feed_site, "tags/awards/feed.xml")
+    learning = parse(feed_site, "tags/reinforcement-learning/feed.xml")
+
+    assert [entry.link for entry in awards.entries] == [
+        "https://example.org/papers/conferences/neurips-2025/"
+    ]
+    assert [entry.link for entry in learning.entries] == [
+        "https://example.org/papers/weekly/2025-03-17/"
+    ]
+    assert awards.feed.title.endswith("· #awards")
+
+
+def test_a_summary_lists_the_papers_in_both_languages_as_text(feed_site: Path) -> None:
+    entry = parse(feed_site, "conferences/feed.xml").entries[0]
+
+    summary = BeautifulSoup(entry.summary, "html5lib")
+    assert summary.find("script") is None
+    items = [li.get_text() for li in summary.find_all("li")]
+    assert items == ["게이트 어텐션 & <script>alert(1)</script> / Gated Attention"]
+
+
+def test_entry_ids_stay_the_same_when_the_site_moves(write_tree: WriteTree, tmp_path: Path) -> None:
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    build(site, tmp_path / "a")
+    build(site, tmp_path / "b", base_url="https://mirror.example.net/")
+
+    first, moved = parse(tmp_path / "a", "feed.xml"), parse(tmp_path / "b", "feed.xml")
+
+    assert moved.entries[0].link == "https://mirror.example.net/weekly/2025-03-17/"
+    assert moved.entries[0].id == first.entries[0].id
+    assert first.entries[0].id.startswith("urn:uuid:")
+    assert moved.feed.id == first.feed.id
+
+
+def test_every_page_links_to_the_site_feed_and_list_pages_to_their_own(
+    built_site: Path,
+) -> None:
+    for page in built_site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
+        feeds = [
+            link["href"]
+            for link in soup.select('head link[rel=alternate][type="application/atom+xml"]')
+        ]
+        assert feeds, f"{page} links to no feed"
+        for href in feeds:
+            if page.name == "404.html":
+                continue  # links from the site's base path, which a server maps to the root
+            assert (page.parent / href).resolve().is_file(), f"{page}: {href}"
+    weekly = BeautifulSoup((built_site / "weekly/index.html").read_text(), "html5lib")
+    hrefs = [link["href"] for link in weekly.select('head link[type="application/atom+xml"]')]
+    assert hrefs == ["../feed.xml", "feed.xml"]
