@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 import papersite
-from papersite import i18n
+from papersite import i18n, seo
 from papersite.context import SiteView
 from papersite.feeds import site_feeds
 
@@ -61,7 +61,14 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(ui=i18n.ui, format_date=i18n.format_date, format_month=i18n.format_month)
+    env.globals.update(
+        ui=i18n.ui,
+        format_date=i18n.format_date,
+        format_month=i18n.format_month,
+        og_locale=seo.og_locale,
+        paper_data=seo.paper_data,
+        digest_data=seo.digest_data,
+    )
     return env
 
 
@@ -83,6 +90,7 @@ def render_site(view: SiteView, source: Path) -> list[Page]:
             **values,
             root=root if root is not None else relative_root(path),
             page_path=path,
+            canonical=None if path in seo.NOT_INDEXED else seo.canonical_url(view.base_url, path),
         )
         return Page(path, html.encode("utf-8"))
 
@@ -101,6 +109,8 @@ def render_site(view: SiteView, source: Path) -> list[Page]:
     pages += [page(p.url + "index.html", "paper.html", paper=p) for p in view.papers]
     pages += [page(t.url + "index.html", "tag.html", tag=t) for t in view.tags]
     pages += [page(feed.path, "feed.xml", feed=feed) for feed in site_feeds(view)]
+    urls = seo.sitemap_urls(view.base_url, [p.path for p in pages])
+    pages += [page("sitemap.xml", "sitemap.xml", urls=urls), page("robots.txt", "robots.txt")]
     pages += list(_assets(folders))
     return pages
 

@@ -1,0 +1,133 @@
+"""What search engines and link previews read: canonical URLs, Open Graph and Twitter tags,
+JSON-LD, the sitemap and robots.txt, all absolute from ``base_url``."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
+from papersite import build
+
+BASE = "https://example.github.io/papers/"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def html_pages(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+
+
+def canonical_of(page: str) -> str:
+    return BASE + page.removesuffix("index.html")
+
+
+def soup(out: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((out / page).read_text(encoding="utf-8"), "html5lib")
+
+
+def meta(document: BeautifulSoup, key: str) -> list[str]:
+    tags = document.select(f'head meta[property="{key}"]') or document.select(
+        f'head meta[name="{key}"]'
+    )
+    return [str(tag["content"]) for tag in tags]
+
+
+def json_ld(document: BeautifulSoup) -> dict[str, object]:
+    scripts = document.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    data: dict[str, object] = json.loads(scripts[0].string or "")
+    return data
+
+
+def test_every_page_but_404_has_its_canonical_url_and_sharing_tags(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        document = soup(built_site, page)
+        canonicals = [link["href"] for link in document.select('head link[rel="canonical"]')]
+        if page == "404.html":
+            assert canonicals == []
+            continue
+        assert canonicals == [canonical_of(page)], page
+        assert meta(document, "og:url") == [canonical_of(page)]
+        assert meta(document, "og:locale") == ["ko_KR"]
+        assert meta(document, "og:locale:alternate") == ["en_US"]
+        assert meta(document, "og:site_name") == ["이번 주의 ML 논문"]
+        assert meta(document, "twitter:card") == ["summary"]
+        title = document.title.string if document.title else ""
+        assert meta(document, "og:title") == [title] == meta(document, "twitter:title")
+        description = meta(document, "og:description")
+        assert description and description[0].strip(), page
+        assert meta(document, "description") == description == meta(document, "twitter:description")
+
+
+def test_a_paper_page_is_an_article_described_by_its_abstract(built_site: Path) -> None:
+    document = soup(built_site, "papers/2503.14476/index.html")
+
+    assert meta(document, "og:type") == ["article"]
+    assert meta(document, "description")[0].startswith("Inference scaling empowers LLMs")
+
+
+def test_the_sitemap_lists_every_page_but_404_and_robots_points_at_it(built_site: Path) -> None:
+    root = ElementTree.parse(built_site / "sitemap.xml").getroot()
+    locations = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+
+    expected = sorted(canonical_of(page) for page in html_pages(built_site) if page != "404.html")
+    assert locations == expected
+    robots = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in robots
+    assert f"Sitemap: {BASE}sitemap.xml" in robots
+
+
+def test_a_paper_page_carries_a_scholarly_article(built_site: Path) -> None:
+    data = json_ld(soup(built_site, "papers/2503.14476/index.html"))
+
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "ScholarlyArticle"
+    assert data["name"] == "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"
+    assert data["url"] == BASE + "papers/2503.14476/"
+    assert data["datePublished"] == "2025-03-18"
+    assert data["identifier"] == {
+        "@type": "PropertyValue",
+        "propertyID": "arXiv",
+        "value": "2503.14476",
+    }
+    assert data["sameAs"] == "https://arxiv.org/abs/2503.14476"
+    authors = data["author"]
+    assert isinstance(authors, list) and authors[0] == {"@type": "Person", "name": "Qiying Yu"}
+
+
+def test_a_digest_page_is_a_collection_of_its_papers(built_site: Path) -> None:
+    data = json_ld(soup(built_site, "weekly/2025-03-17/index.html"))
+
+    assert data["@type"] == "CollectionPage"
+    assert data["url"] == BASE + "weekly/2025-03-17/"
+    assert data["datePublished"] == "2025-03-23"
+    parts = data["hasPart"]
+    assert isinstance(parts, list) and len(parts) == 10
+    assert {"@type": "ScholarlyArticle", "name": "DAPO: An Open-Source LLM Reinforcement "
+            "Learning System at Scale", "url": BASE + "papers/2503.14476/"} in parts  # fmt: skip
+    for part in parts:
+        assert (built_site / part["url"].removeprefix(BASE) / "index.html").is_file()
+
+
+def test_markup_in_a_title_cannot_leave_the_json_ld_script(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    hostile = WEEKLY.replace(
+        'en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"',
+        'en: "</script><script>alert(1)</script>"',
+    )
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": hostile,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    build(site, tmp_path / "out")
+
+    document = soup(tmp_path / "out", "papers/2503.14476/index.html")
+    assert len(document.find_all("script")) == 2  # the JSON-LD and site.js, nothing injected
+    assert json_ld(document)["name"] == "</script><script>alert(1)</script>"
