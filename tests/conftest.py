@@ -77,6 +77,18 @@ DAPO_RECORD = arxiv_record(
 WriteTree = Callable[[dict[str, str]], Path]
 
 
+def code_scripts(soup: Any) -> list[Any]:
+    """The scripts of a parsed page that a browser runs: every ``<script>`` but JSON-LD blocks,
+    each of which must hold nothing but JSON (so a title cannot turn one into code)."""
+    code = []
+    for script in soup.find_all("script"):
+        if script.get("type") == "application/ld+json":
+            json.loads(script.string or "")
+        else:
+            code.append(script)
+    return code
+
+
 @pytest.fixture
 def write_tree(tmp_path: Path) -> WriteTree:
     """Writes ``{relative path: text}`` under a fresh site folder (dedented) and returns it."""

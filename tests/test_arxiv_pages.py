@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
+from conftest import (
+    DAPO_RECORD,
+    SITE_CONFIG,
+    WEEKLY,
+    WriteTree,
+    arxiv_record,
+    code_scripts,
+    lockfile_text,
+)
 from papersite import BuildReport, build
 from papersite.cite import citation_key
 from papersite.errors import Problem, StrictModeError
@@ -732,7 +740,7 @@ def evil(build_site: BuildSite) -> Built:
 def test_record_markup_creates_no_elements(evil: Built, page: str) -> None:
     soup = evil.soup(page)
 
-    assert [s.get("src", "").rsplit("/", 1)[-1] for s in soup.find_all("script")] == ["site.js"]
+    assert [s.get("src", "").rsplit("/", 1)[-1] for s in code_scripts(soup)] == ["site.js"]
     assert soup.find("img") is None
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from conftest import SITE_CONFIG, WEEKLY, WriteTree
+from conftest import SITE_CONFIG, WEEKLY, WriteTree, code_scripts
 from papersite import build
 
 SITE = "http://site.test/"
@@ -259,15 +259,21 @@ def _is_external(url: str) -> bool:
 def test_pages_load_no_external_resources(built_site: Path) -> None:
     for page in html_pages(built_site):
         soup = soup_of(built_site, page)
-        resources = [tag.get("src") for tag in soup.find_all(["script", "img", "iframe"])]
-        resources += [tag.get("href") for tag in soup.find_all("link")]
+        resources = [tag.get("src") for tag in code_scripts(soup)]
+        resources += [tag.get("src") for tag in soup.find_all(["img", "iframe"])]
+        # Links that make the browser fetch something; canonical and alternate links only name
+        # an address (they are absolute by design).
+        loads = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest"}
+        resources += [
+            tag.get("href") for tag in soup.find_all("link") if loads & set(tag.get("rel", []))
+        ]
         for url in resources:
             assert url is not None and not _is_external(url), (page, url)
 
 
 def test_only_script_is_the_themes_own(built_site: Path) -> None:
     for page in html_pages(built_site):
-        scripts = soup_of(built_site, page).find_all("script")
+        scripts = code_scripts(soup_of(built_site, page))
         assert [s.get("src", "").rsplit("/", 1)[-1] for s in scripts] == ["site.js"], page
 
 

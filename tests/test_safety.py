@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SITE_CONFIG, WEEKLY, WriteTree
+from conftest import SITE_CONFIG, WEEKLY, WriteTree, code_scripts
 from papersite import build
 from papersite.errors import ContentError, OutputError
 from papersite.write import safe_relative
@@ -49,7 +49,7 @@ def html_pages(out: Path) -> list[Path]:
 
 def assert_inert(page: Path) -> None:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
-    scripts = soup.find_all("script")
+    scripts = code_scripts(soup)
     assert [s.get("src", "").endswith("assets/site.js") for s in scripts] == [True], page
     assert soup.body.find_all(["style", "iframe", "svg", "object", "embed"]) == [], page
     for element in soup.find_all(True):
