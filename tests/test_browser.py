@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,6 +16,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, lockfile_text
+from loopback import serving
 from papersite import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,30 +32,11 @@ if _browser_missing() and not os.environ.get("CI"):
     pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
 
 
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """``folder`` over HTTP on 127.0.0.1 while the block runs; gives its root URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def served_site(built_site: Path) -> Iterator[str]:
     """The built example site over HTTP on 127.0.0.1; yields its root URL."""
     with serving(built_site) as root:
         yield root
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def _options(tmp_path: Path, *, javascript: bool = True) -> Options:

@@ -7,55 +7,24 @@ The site is crawled from its home page (and from a missing page, which the serve
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.request
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
+from loopback import serving
 from papersite import build
 
 MAX_FETCHES = 2000
 MISSING = "no/such/page/index.html"
 # Never through a proxy from the environment: the crawl stays on loopback.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves ``directory`` at ``prefix`` only, and ``404.html`` for anything missing."""
-
-    prefix = "/"
-
-    def translate_path(self, path: str) -> str:
-        request_path = urlsplit(path).path
-        if not request_path.startswith(self.prefix):
-            return str(Path(self.directory) / ".not-under-the-prefix")
-        return super().translate_path("/" + path[len(self.prefix) :])
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # keep test output quiet
 
 
 @dataclass
@@ -127,21 +96,6 @@ class Served:
     origin: str
     base: str
     out: Path
-
-
-@contextmanager
-def serving(out: Path, prefix: str) -> Iterator[str]:
-    """Serves ``out`` under ``prefix`` on 127.0.0.1; yields the origin (``http://host:port/``)."""
-    handler = type("Handler", (SiteHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module", params=["/", "/papers/"], ids=["domain-root", "sub-path"])
