@@ -180,6 +180,10 @@ class SiteView:
     """(year, [(month, digests)]) newest first."""
     warnings: list[Problem]
 
+    def digests_of_kind(self, kind: str) -> list[DigestView]:
+        """The ``weekly`` or ``conference`` digests, newest first."""
+        return [digest for digest in self.digests if digest.kind == kind]
+
 
 class _Texts:
     """Renders model texts to ``BiText``, remembering warnings with their source position."""

@@ -64,9 +64,9 @@ def site_feeds(view: SiteView) -> list[Feed]:
     """Every feed of the site: all digests, each kind, each tag."""
     feeds = [
         _feed(view, FEED_FILE, "", None, view.digests),
-        _feed(view, f"weekly/{FEED_FILE}", "weekly/", "weekly", _of_kind(view, "weekly")),
+        _feed(view, f"weekly/{FEED_FILE}", "weekly/", "weekly", view.digests_of_kind("weekly")),
         _feed(view, f"conferences/{FEED_FILE}", "conferences/", "conferences",
-              _of_kind(view, "conference")),
+              view.digests_of_kind("conference")),
     ]  # fmt: skip
     for tag in view.tags:
         digests = [d for d in view.digests if _mentions(d, tag.tag)]
@@ -127,10 +127,6 @@ def in_every_language(text: BiText, languages: list[str]) -> str:
 
 def _joined(parts: Iterable[str]) -> str:
     return " / ".join(dict.fromkeys(part for part in parts if part))
-
-
-def _of_kind(view: SiteView, kind: str) -> list[DigestView]:
-    return [digest for digest in view.digests if digest.kind == kind]
 
 
 def _mentions(digest: DigestView, tag: str) -> bool:

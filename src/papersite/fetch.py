@@ -18,7 +18,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from papersite.enrich import english_title, lockfile_entry, missing_record, record_mismatches
+from papersite.enrich import (
+    english_title,
+    given_arxiv_id,
+    lockfile_entry,
+    missing_record,
+    record_mismatches,
+)
 from papersite.errors import PapersiteError, Problem
 from papersite.load import load_site
 from papersite.lockfile import LOCKFILE, Lockfile, read_lockfile, write_lockfile
@@ -154,7 +160,7 @@ class _Enrichment:
         self.by_id: dict[str, SitePaper] = {}
         """Papers whose digests give an arXiv ID, by canonical ID."""
         for paper in site.papers.values():
-            given = next((a.paper.arxiv for a in paper.appearances if a.paper.arxiv), None)
+            given = given_arxiv_id(paper)
             if given is not None:
                 self.by_id.setdefault(canonical_arxiv_id(given), paper)
 
@@ -245,8 +251,7 @@ class _Enrichment:
         unresolved = [
             paper
             for paper in self.site.papers.values()
-            if paper.identity not in self.by_id
-            and not any(a.paper.arxiv for a in paper.appearances)
+            if given_arxiv_id(paper) is None
             and (refresh == set() or lockfile_entry(paper, self.lockfile) is None)
         ]
         if not unresolved:

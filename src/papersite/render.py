@@ -97,9 +97,9 @@ def render_site(view: SiteView, source: Path) -> list[Page]:
     pages = [
         page("index.html", "index.html"),
         page("weekly/index.html", "digest_list.html", kind="weekly",
-             digests=[d for d in view.digests if d.kind == "weekly"]),
+             digests=view.digests_of_kind("weekly")),
         page("conferences/index.html", "digest_list.html", kind="conferences",
-             digests=[d for d in view.digests if d.kind == "conference"]),
+             digests=view.digests_of_kind("conference")),
         page("papers/index.html", "paper_list.html"),
         page("tags/index.html", "tags.html"),
         page("archive/index.html", "archive.html"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from papersite.context import DigestView, PaperView
+from papersite.context import BiText, DigestView, PaperView
 
 # Open Graph wants a territory with the language; these are the usual ones for each language.
 _TERRITORIES = {"ko": "KR", "en": "US", "ja": "JP", "zh": "CN", "de": "DE", "fr": "FR", "es": "ES"}
@@ -40,7 +40,7 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": paper.title.plain.get("en") or paper.title.plain[default_language],
+        "name": _english_or(paper.title, default_language),
         "url": base_url + paper.url,
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
     }
@@ -54,7 +54,7 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv_id}
         data["sameAs"] = f"https://arxiv.org/abs/{arxiv_id}"
     if paper.abstract:
-        data["abstract"] = paper.abstract.plain.get("en") or paper.abstract.plain[default_language]
+        data["abstract"] = _english_or(paper.abstract, default_language)
     return data
 
 
@@ -70,9 +70,15 @@ def digest_data(digest: DigestView, base_url: str, default_language: str) -> dic
         "hasPart": [
             {
                 "@type": "ScholarlyArticle",
-                "name": entry.title.plain.get("en") or entry.title.plain[default_language],
+                "name": _english_or(entry.title, default_language),
                 "url": base_url + entry.url,
             }
             for entry in digest.entries
         ],
     }
+
+
+def _english_or(text: BiText, default_language: str) -> str:
+    """The English text (the name a paper is known by in the literature), else the default
+    language's."""
+    return text.plain.get("en") or text.plain[default_language]
