@@ -1,84 +1,38 @@
-"""The language switch in a real browser: Debian's Chromium, driven by chromedriver over loopback."""
+"""The site in a real browser (Debian's Chromium, driven by chromedriver, served over loopback
+under a sub-path as on GitHub Pages): pages load cleanly, the language switch, phone widths, dark
+mode, screenshots, and the BibTeX and author-list widgets.
+
+Without Chromium these tests are skipped, unless CI or PAPERSITE_REQUIRE_BROWSER=1 is set: then
+they fail (see ``require`` in conftest.py)."""
 
 from __future__ import annotations
 
+import base64
 import os
-import shutil
+import re
+import struct
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, lockfile_text
+from conftest import (
+    DAPO_RECORD,
+    PAGE_TYPES,
+    PAGES,
+    REPO,
+    SITE_CONFIG,
+    SUB_PATH,
+    WEEKLY,
+    lockfile_text,
+)
 from loopback import serving
 from papersite import build
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def _browser_missing() -> bool:
-    return not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER))
-
-
-if _browser_missing() and not os.environ.get("CI"):
-    # On a developer machine without Chromium these tests are skipped; in CI they must run.
-    pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def served_site(built_site: Path) -> Iterator[str]:
-    """The built example site over HTTP on 127.0.0.1; yields its root URL."""
-    with serving(built_site) as root:
-        yield root
-
-
-def _options(tmp_path: Path, *, javascript: bool = True) -> Options:
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1200,900",
-    ):
-        options.add_argument(flag)
-    if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
-    return options
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    """A headless Chromium with JavaScript on and a fresh profile."""
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=_options(tmp_path))
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def browser_without_js(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    """A headless Chromium with JavaScript off."""
-    options = _options(tmp_path, javascript=False)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
-
 
 # One round trip for the whole page: asking WebDriver element by element costs two round trips
 # per text, and a digest page has hundreds of them.
@@ -90,7 +44,10 @@ return Array.from(document.querySelectorAll(arguments[0]))
 
 
 def _visible_texts(driver: webdriver.Chrome, lang: str) -> list[str]:
-    texts: list[str] = driver.execute_script(VISIBLE_TEXTS, f"main .bi[lang='{lang}']")
+    """Texts of the page in ``lang``, leaving out a text an English page shows in Korean (as a
+    marked fallback) because it has no English translation."""
+    selector = f"main .bi[lang='{lang}']:not(.fallback)"
+    texts: list[str] = driver.execute_script(VISIBLE_TEXTS, selector)
     return texts
 
 
@@ -99,14 +56,15 @@ def test_choosing_english_hides_korean_and_is_remembered_on_the_next_page(
 ) -> None:
     browser.get(served_site + "weekly/2025-03-17/")
     assert _visible_texts(browser, "ko"), "both languages show before a choice"
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch button[data-show='en']").click()
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
 
+    assert browser.current_url == served_site + "weekly/2025-03-17/", "switched in place"
     assert _visible_texts(browser, "ko") == []
     assert "DAPO: An Open-Source LLM Reinforcement Learning System at Scale" in _visible_texts(
         browser, "en"
     )
-    pressed = browser.find_element(By.CSS_SELECTOR, ".lang-switch button[aria-pressed='true']")
-    assert pressed.get_attribute("data-show") == "en"
+    current = browser.find_element(By.CSS_SELECTOR, ".lang-switch a[aria-current='true']")
+    assert current.get_attribute("data-show") == "en"
 
     browser.find_element(By.CSS_SELECTOR, "a[href$='papers/2503.14476/']").click()
     assert "/papers/2503.14476/" in browser.current_url
@@ -118,9 +76,9 @@ def test_choosing_both_shows_every_language_again(
     browser: webdriver.Chrome, served_site: str
 ) -> None:
     browser.get(served_site)
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch button[data-show='ko']").click()
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
     assert _visible_texts(browser, "en") == []
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch button[data-show='all']").click()
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
     browser.get(served_site + "conferences/neurips-2025/")
     assert _visible_texts(browser, "ko") and _visible_texts(browser, "en")
 
@@ -129,19 +87,195 @@ def test_a_missing_translation_stays_visible_as_a_note_in_that_language(
     browser: webdriver.Chrome, served_site: str
 ) -> None:
     browser.get(served_site + "conferences/neurips-2025/")
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch button[data-show='en']").click()
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
     notes = [n for n in browser.find_elements(By.CSS_SELECTOR, ".missing-note") if n.is_displayed()]
     assert notes and all(note.text == "Translation missing" for note in notes)
 
 
-def test_without_javascript_the_switch_is_hidden_and_both_languages_show(
+def test_without_javascript_the_switch_links_to_the_page_in_one_language(
     browser_without_js: webdriver.Chrome, served_site: str
 ) -> None:
-    browser_without_js.get(served_site + "weekly/2025-03-17/")
-    switch = browser_without_js.find_element(By.CSS_SELECTOR, ".lang-switch")
-    assert not switch.is_displayed()
-    assert _visible_texts(browser_without_js, "ko")
-    assert _visible_texts(browser_without_js, "en")
+    driver = browser_without_js
+    driver.get(served_site + "weekly/2025-03-17/")
+    assert _visible_texts(driver, "ko") and _visible_texts(driver, "en")
+
+    driver.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert driver.current_url == served_site + "en/weekly/2025-03-17/"
+    assert _visible_texts(driver, "ko") == []
+    assert "DAPO: An Open-Source LLM Reinforcement Learning System at Scale" in _visible_texts(
+        driver, "en"
+    )
+
+    # Links on an English page stay in the English edition.
+    driver.find_element(By.CSS_SELECTOR, "main a[href$='papers/2503.14476/']").click()
+    assert driver.current_url == served_site + "en/papers/2503.14476/"
+    assert _visible_texts(driver, "ko") == []
+
+    driver.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert driver.current_url == served_site + "papers/2503.14476/"
+    assert _visible_texts(driver, "ko") and _visible_texts(driver, "en")
+
+
+# --- every kind of page: loads cleanly, fits a phone, follows the colour scheme ------------------
+
+PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True}
+DESKTOP = {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+
+# The page itself and everything it loaded, each with the HTTP status Chromium received.
+LOADED = """
+return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+  .map((entry) => [entry.name, entry.responseStatus]);
+"""
+
+
+# The site has no icon, so Chromium asks for one at the host's root, outside the site's sub-path
+# (on GitHub Pages, the owner's site): the browser's own request, not one the page makes.
+FAVICON = "/favicon.ico"
+
+
+def _loaded(driver: webdriver.Chrome) -> list[tuple[str, int]]:
+    """The page and what it loaded, as (URL, status), leaving out the browser's favicon."""
+    loaded: list[list[str | int]] = driver.execute_script(LOADED)
+    return [(str(url), int(status)) for url, status in loaded if urlsplit(str(url)).path != FAVICON]
+
+
+def test_every_kind_of_page_loads_with_no_console_error_and_no_failed_request(
+    browser: webdriver.Chrome, served_site: str, served_requests: list[tuple[str, int]]
+) -> None:
+    favicon = urljoin(served_site, FAVICON)
+    already_served = len(served_requests)
+    problems: dict[str, list[str]] = {}
+    for page in PAGES:
+        browser.get(served_site + page)
+        found = [
+            f"console: {entry['message']}"
+            for entry in browser.get_log("browser")
+            if entry["level"] == "SEVERE" and not entry["message"].startswith(favicon + " ")
+        ]
+        for url, status in _loaded(browser):
+            if urlsplit(url).hostname != "127.0.0.1":
+                found.append(f"loaded from another host: {url}")
+            elif status != 200:
+                found.append(f"{status}: {url}")
+        if found:
+            problems[page] = found
+    assert problems == {}
+
+    # The server's side, which also sees requests the page does not list.
+    served = served_requests[already_served:]
+    assert {SUB_PATH + page for page in PAGES} <= {path for path, _ in served}
+    failed = [(path, status) for path, status in served if status not in (200, 304)]
+    assert [(path, status) for path, status in failed if path != FAVICON] == []
+
+
+def test_the_404_page_at_any_missing_address_loads_its_styles_and_leads_home(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """Its links are absolute (from base_url's path), so they work at any depth."""
+    browser.get(served_site + "no/such/page/")
+    page, *resources = [(urlsplit(url).path, status) for url, status in _loaded(browser)]
+    assert page == (SUB_PATH + "no/such/page/", 404)
+    assert sorted(resources) == [
+        (SUB_PATH + "assets/site.js", 200),
+        (SUB_PATH + "assets/style.css", 200),
+    ]
+    browser.find_element(By.CSS_SELECTOR, f"main a[href='{SUB_PATH}']").click()
+    assert browser.current_url == served_site
+
+
+# Chromium on a phone widens the viewport to show a page that is too wide, and then innerWidth
+# grows with it; a page that fits keeps both at the phone's width.
+WIDTHS = "return [document.documentElement.scrollWidth, window.innerWidth];"
+
+
+def test_every_kind_of_page_fits_a_375_pixel_phone_without_scrolling_sideways(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    widths = {}
+    for page in PAGES:
+        browser.get(served_site + page)
+        widths[page] = browser.execute_script(WIDTHS)
+    assert {page: found for page, found in widths.items() if found != [375, 375]} == {}
+
+    # The measure does see a page that is too wide.
+    browser.execute_script(
+        "const wide = document.createElement('div'); wide.style.cssText = 'width: 600px; height: 1px';"
+        "document.querySelector('main').append(wide);"
+    )
+    assert browser.execute_script(WIDTHS)[0] > 375
+
+
+def _emulate_colour_scheme(driver: webdriver.Chrome, scheme: str) -> None:
+    feature = {"name": "prefers-color-scheme", "value": scheme}
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
+
+
+def _luminance(css_colour: str) -> float:
+    """WCAG's relative luminance of an ``rgb(r, g, b)`` colour, from 0 (black) to 1 (white)."""
+    channels = [int(value) / 255 for value in re.findall(r"\d+", css_colour)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+BODY_COLOURS = (
+    "const style = getComputedStyle(document.body); return [style.backgroundColor, style.color];"
+)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_colours_follow_the_systems_light_or_dark_mode(
+    browser: webdriver.Chrome, served_site: str, scheme: str
+) -> None:
+    _emulate_colour_scheme(browser, scheme)
+    for page in (PAGE_TYPES["home"], PAGE_TYPES["paper"]):
+        browser.get(served_site + page)
+        background, text = map(_luminance, browser.execute_script(BODY_COLOURS))
+        if scheme == "dark":
+            assert background < 0.05 and text > 0.6, page
+        else:
+            assert background > 0.85 and text < 0.05, page
+        lighter, darker = max(background, text), min(background, text)
+        assert (lighter + 0.05) / (darker + 0.05) >= 7, f"{page}: body text contrast"
+
+
+# --- screenshots, for people to look at -----------------------------------------------------------
+
+SCREENSHOTS = Path(os.environ.get("PAPERSITE_SCREENSHOTS") or REPO / "screenshots")
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from a PNG's header (its first chunk, IHDR)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_home_and_a_paper_at_phone_and_desktop_widths(
+    browser: webdriver.Chrome, served_site: str, scheme: str
+) -> None:
+    """Whole pages, saved as ``<page>-<width>-<scheme>.png`` in PAPERSITE_SCREENSHOTS (default:
+    screenshots/ in the repository)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    _emulate_colour_scheme(browser, scheme)
+    for metrics in (PHONE, DESKTOP):
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        for name in ("home", "paper"):
+            browser.get(served_site + PAGE_TYPES[name])
+            height = browser.execute_script("return document.documentElement.scrollHeight")
+            whole_page = {"x": 0, "y": 0, "width": metrics["width"], "height": height, "scale": 1}
+            shot = browser.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {"format": "png", "captureBeyondViewport": True, "clip": whole_page},
+            )
+            path = SCREENSHOTS / f"{name}-{metrics['width']}-{scheme}.png"
+            path.write_bytes(base64.b64decode(shot["data"]))
+
+            data = path.read_bytes()
+            scale = metrics["deviceScaleFactor"]
+            assert _png_size(data) == (metrics["width"] * scale, height * scale), path
+            assert len(data) > 20_000, f"{path} is nearly empty"
 
 
 # --- the BibTeX block and long author lists ------------------------------------------------------

@@ -26,7 +26,7 @@ def _options(command: str) -> set[str]:
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("build", {"--source", "--out", "--base-url", "--strict"}),
+        ("build", {"--source", "--out", "--base-url", "--strict", "--no-search"}),
         ("enrich", {"--source", "--refresh", "--offline", "--resolve-titles", "--with"}),
     ],
 )

@@ -67,9 +67,11 @@ def test_expected_page_exists(built_site: Path, page: str) -> None:
     assert (built_site / page).is_file()
 
 
-def test_every_page_is_korean_first(built_site: Path) -> None:
+def test_every_page_is_in_its_editions_language_korean_first(built_site: Path) -> None:
     for page in html_pages(built_site):
-        assert soup_of(built_site, page).html["lang"] == "ko", page
+        edition = page.split("/", 1)[0]
+        expected = edition if edition in {"ko", "en"} else "ko"
+        assert soup_of(built_site, page).html["lang"] == expected, page
 
 
 def test_weekly_page_shows_both_titles_of_every_paper(
@@ -271,10 +273,16 @@ def test_pages_load_no_external_resources(built_site: Path) -> None:
             assert url is not None and not _is_external(url), (page, url)
 
 
-def test_only_script_is_the_themes_own(built_site: Path) -> None:
+def test_only_scripts_are_the_themes_own(built_site: Path) -> None:
+    """Every page runs site.js and nothing else; search pages also run Pagefind's interface and
+    the theme's search.js, all served from the site itself."""
     for page in html_pages(built_site):
         scripts = code_scripts(soup_of(built_site, page))
-        assert [s.get("src", "").rsplit("/", 1)[-1] for s in scripts] == ["site.js"], page
+        names = [s.get("src", "").rsplit("/", 1)[-1] for s in scripts]
+        is_search = page.removeprefix("ko/").removeprefix("en/") == "search/index.html"
+        expected = ["site.js", "pagefind-ui.js", "search.js"] if is_search else ["site.js"]
+        assert names == expected, page
+        assert all(not s.get("src", "").startswith(("http:", "https:", "//")) for s in scripts)
 
 
 def test_texts_carry_their_language(built_site: Path) -> None:
@@ -284,15 +292,20 @@ def test_texts_carry_their_language(built_site: Path) -> None:
     assert languages == {"ko", "en"}
 
 
-def test_language_switch_is_hidden_until_javascript_shows_it(built_site: Path) -> None:
-    switch = soup_of(built_site, "index.html").select_one(".lang-switch")
-    script = (built_site / "assets" / "site.js").read_text(encoding="utf-8")
+def test_language_switch_links_to_this_page_in_each_edition(built_site: Path) -> None:
+    switch = soup_of(built_site, WEEKLY_PAGE).select_one("nav.lang-switch")
 
-    assert switch is not None
-    assert switch.has_attr("hidden")
-    assert {b["data-show"] for b in switch.find_all("button")} == {"ko", "en", "all"}
-    assert ".lang-switch" in script
-    assert "hidden = false" in script
+    assert switch is not None and not switch.has_attr("hidden"), "usable without JavaScript"
+    links = {a["data-show"]: target(WEEKLY_PAGE, a["href"]) for a in switch.find_all("a")}
+    assert links == {
+        "all": "weekly/2025-03-17/",
+        "ko": "ko/weekly/2025-03-17/",
+        "en": "en/weekly/2025-03-17/",
+    }
+    for path in links.values():
+        assert (built_site / path / "index.html").is_file()
+    current = switch.select("a[aria-current]")
+    assert [a["data-show"] for a in current] == ["all"]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 The site is crawled from its home page (and from a missing page, which the server answers with
 ``404.html`` as GitHub Pages does), once at a domain root and once under the sub-path
-``/papers/``, following every ``href`` and ``src`` on the same origin.
+``/papers/``, following every ``href``, ``src`` and form ``action`` on the same origin.
 """
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ def crawl(origin: str, seeds: list[str]) -> Crawl:
         soup = BeautifulSoup(body.decode("utf-8"), "html5lib")
         found.ids[url] = {element["id"] for element in soup.find_all(id=True)}
         found.links[url] = set()
-        for element in soup.find_all(href=True) + soup.find_all(src=True):
-            reference = element.get("href") or element.get("src")
+        references = soup.find_all(href=True) + soup.find_all(src=True)
+        references += soup.find_all("form", action=True)  # the search box leads to /search/
+        for element in references:
+            reference = element.get("href") or element.get("src") or element.get("action")
             absolute = urljoin(url, reference)
             if not absolute.startswith(origin):
                 continue
@@ -160,10 +162,11 @@ def test_every_built_page_is_reachable(crawled: tuple[Served, Crawl]) -> None:
         served.base + path.relative_to(served.out).as_posix()
         for path in served.out.rglob("*")
         # 404.html is shown for missing pages; robots.txt and the sitemap it names are found by
-        # crawlers at known places, not through links.
+        # crawlers at known places, not through links; Pagefind's script loads its index files.
         if path.is_file()
-        and path.name not in {".papersite-output", "404.html", "robots.txt"}
+        and path.name not in {".papersite-output", ".nojekyll", "404.html", "robots.txt"}
         and path.name != "sitemap.xml"
+        and "pagefind" not in path.relative_to(served.out).parts
     }
     assert built - set(found.status) == set()
 

@@ -1,14 +1,15 @@
-"""The build: load → validate → enrich → render → write, in that order.
+"""The build: load → validate → enrich → render → write (→ search), in that order.
 
 ``build()`` is the library entry point; the CLI is a thin wrapper around it. Nothing is written
-until every stage before ``write`` has succeeded, so a build that fails leaves the output as it
-was.
+until every stage before ``write`` has succeeded, and the search index is built inside the new
+output before it replaces the old one, so a build that fails leaves the output as it was.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from papersite.context import build_view
@@ -17,9 +18,14 @@ from papersite.errors import Problem, StrictModeError
 from papersite.load import load_site
 from papersite.lockfile import read_lockfile
 from papersite.model import normalise_base_url
-from papersite.render import render_site
+from papersite.render import Page, render_site
+from papersite.search import index_site
 from papersite.validate import validate_site
 from papersite.write import check_output_folder, write_site
+
+NOJEKYLL = Page(".nojekyll", b"")
+"""Tells GitHub Pages to serve the files as they are, rather than through Jekyll, which would
+leave out every file and folder whose name starts with ``_``."""
 
 
 @dataclass
@@ -29,6 +35,7 @@ class BuildReport:
     digests: int
     papers: int
     pages: int
+    """Every file written, the search index's included."""
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
 
@@ -45,12 +52,13 @@ def build(
     *,
     base_url: str | None = None,
     strict: bool = False,
+    search: bool = True,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
-    ``out`` defaults to ``build/`` inside ``source``.
-    Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder) or
-    ``StrictModeError`` (warnings with ``strict``).
+    ``out`` defaults to ``build/`` inside ``source``; ``search=False`` leaves out the search index.
+    Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder),
+    ``StrictModeError`` (warnings with ``strict``) or ``SearchError`` (Pagefind failed).
     """
     started = time.perf_counter()
     source = Path(source)
@@ -64,8 +72,10 @@ def build(
     warnings += view.warnings
     if strict and warnings:
         raise StrictModeError(warnings)
-    pages = render_site(view, source)
-    written = write_site(pages, out)
+    pages = [*render_site(view, source), NOJEKYLL]
+    # The search index is built from the pages as written, in the staging folder, before the swap.
+    index = partial(index_site, languages=view.languages) if search else None
+    written = write_site(pages, out, finish=index)
     return BuildReport(
         digests=len(site.digests),
         papers=len(site.papers),

@@ -52,6 +52,10 @@ def make_parser() -> argparse.ArgumentParser:
         help="where the site is served, overriding base_url in papersite.yaml",
     )  # fmt: skip
     build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_parser.add_argument(
+        "--no-search", dest="search", action="store_false",
+        help="leave out the search index (Pagefind): a quicker build, with no search",
+    )  # fmt: skip
     _add_enrich_parser(commands)
     return parser
 
@@ -114,7 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    report = build(args.source, args.out, base_url=args.base_url, strict=args.strict)
+    report = build(
+        args.source, args.out, base_url=args.base_url, strict=args.strict, search=args.search
+    )
     _print_problems(report.warnings, " (warning)")
     print(report.summary())
     return 0

@@ -30,7 +30,7 @@ from papersite.model import (
     arxiv_version,
     text_in,
 )
-from papersite.urls import paper_url, tag_url
+from papersite.urls import alias_page, paper_url, tag_url
 
 ARXIV_LANGUAGE = "en"
 """The language of arXiv's titles and abstracts."""
@@ -137,6 +137,8 @@ class DigestView:
     tags: list[str]
     entries: list[EntryView]
     groups: list[AwardGroup]
+    aliases: list[str] = field(default_factory=list)
+    """Page paths of the digest's old URLs (``posts/old/index.html``), each a redirect here."""
 
 
 @dataclass
@@ -285,6 +287,7 @@ def _digest_view(texts: _Texts, sourced: SourcedDigest, papers: dict[str, SitePa
         tags=list(digest.tags),
         entries=entries,
         groups=_award_groups(entries),
+        aliases=[alias_page(alias) for alias in digest.aliases],
     )
 
 

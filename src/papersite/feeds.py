@@ -1,4 +1,5 @@
-"""Atom feeds: one of every digest, one per kind (weekly, conferences) and one per tag.
+"""Atom feeds: one of every digest, one per kind (weekly, conferences) and one per tag, in each
+edition (both languages at the root, one language under ``en/``, ``ko/``).
 
 Feed readers need absolute URLs, so feeds use the site's ``base_url``. Entry and feed IDs are
 ``urn:uuid`` names derived from the digest's (or feed's) path, so they stay the same when the
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from papersite.context import BiText, DigestView, SiteView
+from papersite.editions import Edition
 from papersite.i18n import ui
 
 FEED_FILE = "feed.xml"
@@ -40,7 +42,9 @@ class Feed:
     """One Atom feed."""
 
     path: str
-    """Under the output folder, e.g. ``weekly/feed.xml``."""
+    """Within its edition, e.g. ``weekly/feed.xml`` (written at ``en/weekly/feed.xml`` in the
+    English edition)."""
+    edition: Edition
     id: str
     title: str
     subtitle: str | None
@@ -60,60 +64,69 @@ def stable_id(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'papersite:' + name)}"
 
 
-def site_feeds(view: SiteView) -> list[Feed]:
-    """Every feed of the site: all digests, each kind, each tag."""
+def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
+    """Every feed of every edition: all digests, each kind, each tag. An edition's feeds sit
+    in its folder (``en/feed.xml``) and speak only its languages."""
+    return [feed for edition in editions for feed in _edition_feeds(view, edition)]
+
+
+def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:
     feeds = [
-        _feed(view, FEED_FILE, "", None, view.digests),
-        _feed(view, f"weekly/{FEED_FILE}", "weekly/", "weekly", view.digests_of_kind("weekly")),
-        _feed(view, f"conferences/{FEED_FILE}", "conferences/", "conferences",
-              view.digests_of_kind("conference")),
-    ]  # fmt: skip
+        _feed(view, edition, "", None, view.digests),
+        _feed(view, edition, "weekly/", "weekly", view.digests_of_kind("weekly")),
+        _feed(view, edition, "conferences/", "conferences", view.digests_of_kind("conference")),
+    ]
     for tag in view.tags:
         digests = [d for d in view.digests if _mentions(d, tag.tag)]
-        feeds.append(_feed(view, tag.url + FEED_FILE, tag.url, None, digests, tag=tag.tag))
+        feeds.append(_feed(view, edition, tag.url, None, digests, tag=tag.tag))
     return feeds
 
 
 def _feed(
     view: SiteView,
-    path: str,
-    page_url: str,
+    edition: Edition,
+    folder: str,
     label: str | None,
     digests: list[DigestView],
     *,
     tag: str | None = None,
 ) -> Feed:
-    title = in_every_language(view.title, view.languages)
+    """The feed of the page at ``folder`` (``weekly/``) in ``edition``."""
+    languages = edition.languages
+    title = in_every_language(view.title, languages)
     if label:
-        title += " · " + _joined(ui(lang)[label] for lang in view.languages)
+        title += " · " + _joined(ui(lang)[label] for lang in languages)
     if tag:
         title += f" · #{tag}"
-    subtitle = in_every_language(view.description, view.languages) if view.description else None
+    subtitle = in_every_language(view.description, languages) if view.description else None
+    path = folder + FEED_FILE
     return Feed(
         path=path,
-        id=stable_id(path),
+        edition=edition,
+        id=stable_id(edition.prefix + path),
         title=title,
         subtitle=subtitle,
-        self_url=view.base_url + path,
-        page_url=view.base_url + page_url,
-        entries=[_entry(view, digest) for digest in digests],
+        self_url=view.base_url + edition.prefix + path,
+        page_url=view.base_url + edition.prefix + folder,
+        entries=[_entry(view, edition, digest) for digest in digests],
     )
 
 
-def _entry(view: SiteView, digest: DigestView) -> FeedEntry:
+def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
     when = (
         f"{digest.period[0].isoformat()} – {digest.period[1].isoformat()}"
         if digest.period
         else digest.date.isoformat()
     )
     items = "".join(
-        f"<li>{escape(in_every_language(entry.title, view.languages))}</li>"
+        f"<li>{escape(in_every_language(entry.title, edition.languages))}</li>"
         for entry in digest.entries
     )
+    url = edition.prefix + digest.url
     return FeedEntry(
-        id=stable_id(digest.url),
-        title=f"{in_every_language(digest.title, view.languages)} ({when})",
-        url=view.base_url + digest.url,
+        id=stable_id(url),
+        title=f"{in_every_language(digest.title, edition.languages)} ({when})",
+        url=view.base_url + url,
         date=digest.date,
         summary_html=f"<ul>{items}</ul>",
         tags=list(digest.tags),

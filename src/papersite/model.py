@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -43,6 +43,8 @@ _OLD_STYLE_ARXIV = re.compile(
 )
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 # --- field types -------------------------------------------------------------------------------
@@ -129,10 +131,62 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
     )
 
 
+def _check_alias(value: str) -> str:
+    """An old URL of a digest, as a path from the site root: ``posts/old-title/`` (a folder) or
+    ``posts/old.html`` (a file). A leading ``/`` is dropped; the result is NFC-normalised, so
+    that a Hangul path typed on any system names one file."""
+    example = "such as 'posts/top-ml-papers-11/'"
+    if _URL_SCHEME.match(value) or value.startswith("//"):
+        raise ValueError(
+            f"{value!r} is a full URL; an alias is a path on this site, {example}: "
+            "write only the part after the site's address"
+        )
+    if "?" in value or "#" in value:
+        raise ValueError(
+            f"{value!r} has a query ('?') or a fragment ('#'); a static site has one page per "
+            "path, so write the path alone"
+        )
+    if "\\" in value:
+        raise ValueError(f"{value!r} has a backslash; separate folders with '/'")
+    if "%" in value:
+        decoded = unquote(value)
+        hint = f": {decoded!r}" if _PERCENT_ESCAPE.search(value) and decoded != value else ""
+        raise ValueError(f"{value!r} is percent-encoded; write the path as it reads{hint}")
+    path = unicodedata.normalize("NFC", value.removeprefix("/"))
+    if not path:
+        raise ValueError(f"{value!r} is the site's home page; an alias is an old path, {example}")
+    for segment in path.removesuffix("/").split("/"):
+        if not segment:
+            raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")
+        if segment in (".", ".."):
+            raise ValueError(
+                f"{value!r} has a '{segment}' segment; write the whole path from the site root, "
+                f"{example}"
+            )
+        if segment.startswith("."):
+            raise ValueError(
+                f"{value!r} has a name starting with '.', which many hosts hide; rename it"
+            )
+        bad = next((c for c in segment if not _alias_character(c)), None)
+        if bad is not None:
+            raise ValueError(
+                f"{value!r} has {bad!r}; an alias may have letters, digits, '-', '_', '.' and '/'"
+            )
+    return path
+
+
+def _alias_character(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum() or char in "-_."
+    return unicodedata.category(char)[0] in "LMN"  # letters (with their marks) and digits
+
+
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 Tag = Annotated[str, AfterValidator(_check_tag)]
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+AliasPath = Annotated[str, AfterValidator(_check_alias)]
+"""An old path of a digest, relative to the site root (see ``urls.alias_page``)."""
 Text = Annotated[dict[str, str], BeforeValidator(_text_input)]
 """One string per language; ``{"*": s}`` for a plain string that is the same in every language.
 Use ``text_in`` to read it."""
@@ -263,6 +317,9 @@ class Digest(StrictModel):
     """Where the digest was first published."""
     overview: Text | None = None
     tags: list[Tag] = Field(default_factory=list)
+    aliases: list[AliasPath] = Field(default_factory=list)
+    """Old paths of this digest (it was renamed or moved); each gets a page that redirects here.
+    ``validate.py`` checks that no page of the site and no other alias uses them."""
     papers: list[Paper] = Field(min_length=1)
 
     @model_validator(mode="after")

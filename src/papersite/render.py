@@ -5,7 +5,9 @@ theme shipped with papersite, so a site overrides only what it changes. Jinja ru
 autoescape on for every template and ``StrictUndefined``, so a typo in a template fails the build
 instead of printing nothing. Every link in a page is relative to that page (``../../papers/…``),
 so one output works at a domain root, under a sub-path and from disk; only ``404.html``, which a
-server shows at any path, links from the site's base path.
+server shows at any path, links from the site's base path. Templates get two prefixes: ``root``
+leads to the root of the page's edition (``en/`` for the English pages), for links to pages;
+``site_root`` leads to the output folder's root, for what all editions share (assets, search).
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ import jinja2
 import papersite
 from papersite import i18n, seo
 from papersite.context import SiteView
+from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.feeds import site_feeds
+from papersite.redirects import redirects
+from papersite.urls import relative_root
 
 ASSETS_DIR = "assets"
+NOT_FOUND = "404.html"
 
 
 @dataclass(frozen=True)
@@ -72,47 +78,79 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
     return env
 
 
-def relative_root(page_path: str) -> str:
-    """The prefix that leads from ``page_path`` back to the site root."""
-    depth = page_path.count("/")
-    return "../" * depth if depth else "./"
-
-
 def render_site(view: SiteView, source: Path) -> list[Page]:
-    """Every page and asset of the site."""
+    """Every page and asset of the site, in every edition (see ``editions.py``)."""
     folders = theme_dirs(source)
     env = make_environment(folders)
-    common = {"site": view, "languages": view.languages, "default_language": view.languages[0]}
+    editions = site_editions(view.languages)
+    html_pages: list[tuple[str, str, dict[str, Any]]] = [
+        ("index.html", "index.html", {}),
+        ("weekly/index.html", "digest_list.html",
+         {"kind": "weekly", "digests": view.digests_of_kind("weekly")}),
+        ("conferences/index.html", "digest_list.html",
+         {"kind": "conferences", "digests": view.digests_of_kind("conference")}),
+        ("papers/index.html", "paper_list.html", {}),
+        ("tags/index.html", "tags.html", {}),
+        ("archive/index.html", "archive.html", {}),
+        ("search/index.html", "search.html", {}),
+    ]  # fmt: skip
+    html_pages += [(d.url + "index.html", "digest.html", {"digest": d}) for d in view.digests]
+    html_pages += [(p.url + "index.html", "paper.html", {"paper": p}) for p in view.papers]
+    html_pages += [(t.url + "index.html", "tag.html", {"tag": t}) for t in view.tags]
 
-    def page(path: str, template: str, root: str | None = None, **values: Any) -> Page:
+    def page(path: str, template: str, edition: Edition, **values: Any) -> Page:
+        """``path`` within the edition; the page is written at the edition's prefix + path."""
+        out_path = edition.prefix + path
         html = env.get_template(template).render(
-            **common,
-            **values,
-            root=root if root is not None else relative_root(path),
+            site=view,
+            languages=edition.languages,
+            default_language=edition.languages[0],
+            edition=edition,
+            page_base=view.base_url + edition.prefix,
             page_path=path,
-            canonical=None if path in seo.NOT_INDEXED else seo.canonical_url(view.base_url, path),
-        )
-        return Page(path, html.encode("utf-8"))
+            **(_served_anywhere(view) if path == NOT_FOUND else {
+                "root": relative_root(path),
+                "site_root": relative_root(out_path),
+                "canonical": seo.canonical_url(view.base_url, out_path),
+                "alternates": alternates(view.base_url, path, editions),
+                "language_links": _language_links(out_path, path, editions),
+            }),
+            **values,
+        )  # fmt: skip
+        return Page(out_path, html.encode("utf-8"))
 
     pages = [
-        page("index.html", "index.html"),
-        page("weekly/index.html", "digest_list.html", kind="weekly",
-             digests=view.digests_of_kind("weekly")),
-        page("conferences/index.html", "digest_list.html", kind="conferences",
-             digests=view.digests_of_kind("conference")),
-        page("papers/index.html", "paper_list.html"),
-        page("tags/index.html", "tags.html"),
-        page("archive/index.html", "archive.html"),
-        page("404.html", "404.html", root=urlsplit(view.base_url).path or "/"),
-    ]  # fmt: skip
-    pages += [page(d.url + "index.html", "digest.html", digest=d) for d in view.digests]
-    pages += [page(p.url + "index.html", "paper.html", paper=p) for p in view.papers]
-    pages += [page(t.url + "index.html", "tag.html", tag=t) for t in view.tags]
-    pages += [page(feed.path, "feed.xml", feed=feed) for feed in site_feeds(view)]
-    urls = seo.sitemap_urls(view.base_url, [p.path for p in pages])
-    pages += [page("sitemap.xml", "sitemap.xml", urls=urls), page("robots.txt", "robots.txt")]
+        page(path, template, edition, **values)
+        for edition in editions
+        for path, template, values in html_pages
+    ]
+    pages.append(page(NOT_FOUND, "404.html", editions[0]))
+    # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
+    pages += [page(r.path, "redirect.html", editions[0], redirect=r) for r in redirects(view)]
+    pages += [page(feed.path, "feed.xml", feed.edition, feed=feed)
+              for feed in site_feeds(view, editions)]  # fmt: skip
+    entries = seo.sitemap_entries(view.base_url, [path for path, _, _ in html_pages], editions)
+    pages.append(page("sitemap.xml", "sitemap.xml", editions[0], entries=entries))
+    pages.append(page("robots.txt", "robots.txt", editions[0]))
     pages += list(_assets(folders))
     return pages
+
+
+def _served_anywhere(view: SiteView) -> dict[str, Any]:
+    """Where ``404.html`` stands: a server shows it at any missing URL, so its links start from
+    the site's base path; it has no canonical URL and no other editions."""
+    base_path = urlsplit(view.base_url).path or "/"
+    return {"root": base_path, "site_root": base_path, "canonical": None, "alternates": [],
+            "language_links": []}  # fmt: skip
+
+
+def _language_links(out_path: str, path: str, editions: list[Edition]) -> list[tuple[str, str]]:
+    """``(edition's hreflang, relative href)`` for the language switch: the same page in each
+    edition, so the switch works as plain links without JavaScript."""
+    back = relative_root(out_path)
+    return [
+        (e.hreflang, back + e.prefix + pretty_path(path)) for e in editions if len(editions) > 1
+    ]
 
 
 def _assets(folders: list[Path]) -> Iterator[Page]:

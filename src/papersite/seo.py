@@ -3,14 +3,22 @@ and the sitemap. Everything here is absolute, built from the site's ``base_url``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from papersite.context import BiText, DigestView, PaperView
+from papersite.editions import Edition, alternates, pretty_path
 
 # Open Graph wants a territory with the language; these are the usual ones for each language.
 _TERRITORIES = {"ko": "KR", "en": "US", "ja": "JP", "zh": "CN", "de": "DE", "fr": "FR", "es": "ES"}
-NOT_INDEXED = frozenset({"404.html"})
-"""Pages that have no canonical URL and are not in the sitemap."""
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One ``<url>`` of sitemap.xml: a page and every edition of it (``hreflang``, URL)."""
+
+    loc: str
+    alternates: list[tuple[str, str]]
 
 
 def og_locale(lang: str) -> str:
@@ -21,18 +29,19 @@ def og_locale(lang: str) -> str:
 
 def canonical_url(base_url: str, page_path: str) -> str:
     """The page's address as it should be shared: ``…/weekly/2025-03-17/``, not ``…/index.html``."""
-    if page_path == "index.html" or page_path.endswith("/index.html"):
-        page_path = page_path[: -len("index.html")]
-    return base_url + page_path
+    return base_url + pretty_path(page_path)
 
 
-def sitemap_urls(base_url: str, page_paths: list[str]) -> list[str]:
-    """The canonical URL of every HTML page worth indexing, sorted."""
-    return sorted(
-        canonical_url(base_url, path)
-        for path in page_paths
-        if path.endswith(".html") and path not in NOT_INDEXED
-    )
+def sitemap_entries(
+    base_url: str, page_paths: list[str], editions: list[Edition]
+) -> list[SitemapEntry]:
+    """Every edition of every page worth indexing, each listing all editions as alternates, as
+    Google asks of sitemaps with ``hreflang``; sorted by URL."""
+    entries = []
+    for path in page_paths:
+        links = alternates(base_url, path, editions)
+        entries += [SitemapEntry(canonical_url(base_url, e.prefix + path), links) for e in editions]
+    return sorted(entries, key=lambda entry: entry.loc)
 
 
 def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[str, Any]:
@@ -58,15 +67,17 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
     return data
 
 
-def digest_data(digest: DigestView, base_url: str, default_language: str) -> dict[str, Any]:
-    """schema.org ``CollectionPage`` for a digest page: the papers it presents."""
+def digest_data(digest: DigestView, base_url: str, languages: list[str]) -> dict[str, Any]:
+    """schema.org ``CollectionPage`` for a digest page (in ``languages``): the papers it
+    presents."""
+    default_language = languages[0]
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": digest.title.plain[default_language],
         "url": base_url + digest.url,
         "datePublished": digest.date.isoformat(),
-        "inLanguage": list(dict.fromkeys(digest.title.plain)),
+        "inLanguage": languages,
         "hasPart": [
             {
                 "@type": "ScholarlyArticle",

@@ -2,7 +2,7 @@
 
 Field-level rules are the pydantic models in ``model.py``; this module runs them with the site's
 languages as context, turns pydantic's errors into located ``Problem``s, and adds the rules that
-need the whole site: one paper once per digest, one page per URL.
+need the whole site: one paper once per digest, one page per URL, aliases that take no page.
 """
 
 from __future__ import annotations
@@ -15,9 +15,18 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
-from papersite.load import LoadedSite, Location, SourceDocument
+from papersite.load import LoadedSite, Location, SourceDocument, format_location, nearest_position
 from papersite.model import Appearance, Digest, Site, SiteConfig, SitePaper, SourcedDigest
-from papersite.urls import digest_url, paper_url
+from papersite.urls import (
+    FIXED_PAGES,
+    alias_page,
+    digest_url,
+    page_path,
+    paper_url,
+    reserved_folders,
+    tag_feed_url,
+    tag_url,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -39,6 +48,7 @@ def validate_site(loaded: LoadedSite) -> Site:
     problems += _digest_url_collisions(digests)
     papers, paper_problems = _collect_papers(digests)
     problems += paper_problems
+    problems += _alias_problems(digests, papers, languages or [])
     if problems or config is None:
         raise ContentError(problems)
     digests.sort(key=lambda d: (d.digest.published, d.url), reverse=True)
@@ -212,3 +222,102 @@ def _collect_papers(digests: list[SourcedDigest]) -> tuple[dict[str, SitePaper],
                     )
                 )
     return dict(sorted(papers.items())), problems
+
+
+def _alias_problems(
+    digests: list[SourcedDigest], papers: dict[str, SitePaper], languages: list[str]
+) -> list[Problem]:
+    """Each alias must name a page of its own: not one the site generates, not under a folder
+    papersite fills, not another alias's, and not a file where another alias needs a folder (or
+    the reverse). The first declaration, in file order, keeps the path; later ones are errors
+    that name it. Paths are compared casefolded, as a case-insensitive disk sees them."""
+    generated = _generated_files(digests, papers)
+    reserved = reserved_folders(languages)
+    pages: dict[str, str] = {}  # alias page → where it is declared
+    folders: dict[str, str] = {}  # folder that an alias page needs → where that alias is
+    problems = []
+    for sourced in digests:
+        own = page_path(sourced.url).casefold()
+        for index, alias in enumerate(sourced.digest.aliases):
+            location = ("aliases", index)
+            line, column = nearest_position(sourced.positions, location)
+            page = alias_page(alias).casefold()
+            ancestors = [page[:i] for i, char in enumerate(page) if char == "/"]
+            message = _alias_message(alias, page, ancestors, own, reserved, generated)
+            message = message or _clash_message(alias, page, ancestors, pages, folders)
+            if message is not None:
+                problems.append(
+                    Problem(sourced.path, line, column, format_location(location), message)
+                )
+                continue
+            pages[page] = f"{sourced.path}:{line}:{column}"
+            for ancestor in ancestors:
+                folders.setdefault(ancestor, pages[page])
+    return problems
+
+
+def _alias_message(
+    alias: str,
+    page: str,
+    ancestors: list[str],
+    own: str,
+    reserved: tuple[str, ...],
+    generated: dict[str, str],
+) -> str | None:
+    """What is wrong with an alias whatever the other aliases are, or None."""
+    if page == own:
+        return f"'{alias}' is this digest's own URL; remove it from 'aliases'"
+    folder = next((f for f in reserved if page.startswith(f.casefold())), None)
+    if folder is not None:
+        return (
+            f"'{alias}' is under /{folder}, where papersite writes its own pages; an alias is "
+            "an old URL that no page of the site uses, so choose another path or remove it"
+        )
+    taken = next((generated[p] for p in [page, *ancestors] if p in generated), None)
+    if taken is not None:
+        return (
+            f"'{alias}' is {taken}, which the site generates; an alias is an old URL that no "
+            "page of the site uses, so remove it"
+        )
+    return None
+
+
+def _clash_message(
+    alias: str, page: str, ancestors: list[str], pages: dict[str, str], folders: dict[str, str]
+) -> str | None:
+    """What is wrong with an alias given the aliases before it, or None."""
+    if page in pages:
+        return (
+            f"'{alias}' is already an alias at {pages[page]}; an old URL redirects to one "
+            "digest only, so keep one of the two"
+        )
+    if page in folders:
+        return (
+            f"'{alias}' would be a file where the alias at {folders[page]} needs a folder; "
+            "choose another path"
+        )
+    clash = next((ancestor for ancestor in ancestors if ancestor in pages), None)
+    if clash is not None:
+        return (
+            f"'{alias}' would need a folder where the alias at {pages[clash]} is a file; "
+            "choose another path"
+        )
+    return None
+
+
+def _generated_files(digests: list[SourcedDigest], papers: dict[str, SitePaper]) -> dict[str, str]:
+    """Every file the site's pages take, casefolded (as a case-insensitive disk sees them), with
+    what it is, for messages."""
+    files = {page.casefold(): f"the site's page /{page}" for page in FIXED_PAGES}
+    for sourced in digests:
+        files[page_path(sourced.url).casefold()] = (
+            f"the URL of the digest {sourced.path} (/{sourced.url})"
+        )
+    for paper in papers.values():
+        files[page_path(paper.url).casefold()] = f"the paper page /{paper.url}"
+    tags = {tag for sourced in digests for tag in sourced.digest.tags}
+    tags |= {tag for paper in papers.values() for a in paper.appearances for tag in a.paper.tags}
+    for tag in tags:
+        files[page_path(tag_url(tag)).casefold()] = f"the tag page /{tag_url(tag)}"
+        files[tag_feed_url(tag).casefold()] = f"the tag feed /{tag_feed_url(tag)}"
+    return files

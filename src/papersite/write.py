@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from papersite.errors import OutputError
@@ -51,8 +51,15 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def write_site(pages: Iterable[Page], out: Path) -> int:
-    """Write every page into ``out``, replacing it atomically; returns the number of files."""
+def write_site(
+    pages: Iterable[Page], out: Path, *, finish: Callable[[Path], int] | None = None
+) -> int:
+    """Write every page into ``out``, replacing it atomically; returns the number of files.
+
+    ``finish`` is called with the complete staging folder before it is swapped in, and returns
+    how many files it added there (the search index is built this way). If it raises, the
+    previous output is left exactly as it was, like any other failure.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
@@ -63,6 +70,8 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(page.content)
             count += 1
+        if finish is not None:
+            count += finish(staging)
         (staging / MARKER).write_text(
             "This folder is written by papersite build; it is replaced on every build.\n",
             encoding="utf-8",

@@ -1,5 +1,5 @@
 // papersite: the language switch, and pretty links when the site is opened from disk.
-// Without JavaScript every page simply shows every language.
+// Without JavaScript the switch's links lead to the page in one language (/en/…, /ko/…).
 (function () {
   "use strict";
   var KEY = "papersite.lang";
@@ -13,12 +13,14 @@
   }
   function apply(choice) {
     var languages = (root.getAttribute("data-languages") || "").split(" ");
+    if (languages.length < 2) return;  // a page in one language has nothing to hide
     if (languages.indexOf(choice) === -1) choice = "all";
     if (choice === "all") root.removeAttribute("data-show");
     else root.setAttribute("data-show", choice);
-    var buttons = document.querySelectorAll(".lang-switch button");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-show") === choice));
+    var links = document.querySelectorAll(".lang-switch a[data-show]");
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].getAttribute("data-show") === choice) links[i].setAttribute("aria-current", "true");
+      else links[i].removeAttribute("aria-current");
     }
   }
 
@@ -53,15 +55,19 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     apply(stored() || "all");
+    // The switch's links lead to this page in each edition (/en/…, /ko/…). On the bilingual
+    // page they switch in place instead; either way the choice is remembered for the next page.
     var group = document.querySelector(".lang-switch");
     if (group) {
-      group.hidden = false;
       group.addEventListener("click", function (event) {
-        var button = event.target.closest("button[data-show]");
-        if (!button) return;
-        var choice = button.getAttribute("data-show");
+        var link = event.target.closest("a[data-show]");
+        if (!link) return;
+        var choice = link.getAttribute("data-show");
         store(choice);
-        apply(choice);
+        if ((root.getAttribute("data-languages") || "").split(" ").length > 1) {
+          event.preventDefault();
+          apply(choice);
+        }
       });
     }
     // "Copy" buttons beside BibTeX blocks: shown only when JavaScript can copy.

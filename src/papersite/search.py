@@ -1,0 +1,265 @@
+"""The search stage: a Pagefind index of the built site, written into the output before it is swapped in.
+
+What is indexed: the bilingual digest and paper pages, and only the parts their templates mark with
+``data-pagefind-body``. The copies of those pages under a language folder (``/ko/…``, ``/en/…``) say
+the same things, so they are left out; one index of every language serves the search page of every
+language (Pagefind picks an index by ``<html lang>``, and with a single index it takes that one).
+
+Korean attaches particles to words (``어텐션은``, ``모델의``). Pagefind matches a query word as a
+prefix, but only within the part of its index that it loads for the query, and never a query word
+that carries another particle (``모델의`` does not reach ``모델이``), nor a quoted one. So each
+indexed page also lists its words without their particles (a ``stems`` metadata field, which
+Pagefind searches but the search page does not show), and the search page strips particles from
+the query's words the same way (``templates/assets/search.js``, ``SUFFIXES``: the same list as
+``PARTICLES`` here, which a test checks).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import cbor2
+from pagefind.service import get_executable
+
+from papersite.errors import PapersiteError
+
+BUNDLE = "pagefind"
+"""The folder of the search bundle (script, UI, index) inside the output."""
+
+BODY = "data-pagefind-body"
+IGNORE = "data-pagefind-ignore"
+
+# Particles (josa), the copula and a few endings of 하다/되다 verbs, longest first so that
+# ``에서는`` is removed whole rather than as ``는``. Stripping goes at most three layers deep
+# (``모델들에서는`` → ``모델들`` → ``모델``).
+PARTICLES: tuple[str, ...] = tuple(
+    sorted(
+        set(
+            "은 는 이 가 을 를 의 에 로 와 과 도 만 들 "
+            "에서 으로 에게 께서 한테 까지 부터 보다 처럼 마다 조차 밖에 "
+            "에는 에도 에의 에서는 에서도 에서의 에게는 에게서 으로는 으로도 으로서 으로써 "
+            "으로의 로는 로도 로서 로써 로의 와는 과는 와의 과의 와도 과도 까지는 까지도 "
+            "부터는 이다 입니다 이며 이고 이라는 라는 이라고 라고 이란 "
+            "한다 하는 하고 하여 해서 했다 하며 하기 하면 합니다 하지 할 한 "
+            "된다 되는 되어 됩니다 된 적인 적으로".split()
+        ),
+        key=lambda suffix: (-len(suffix), suffix),
+    )
+)
+
+MIN_STEM = 2
+"""A stem keeps at least two characters: ``정의`` is a word, not ``정`` with ``의``."""
+
+WORD = re.compile(r"\w+")
+MAX_LAYERS = 3
+
+
+class SearchError(PapersiteError):
+    """Pagefind is missing, or could not index the site."""
+
+
+def stems(word: str) -> list[str]:
+    """``word`` without its particles, one layer at a time: ``모델들이`` → ``모델들``, ``모델``."""
+    found: list[str] = []
+    current = word
+    for _ in range(MAX_LAYERS):
+        # Only the longest ending counts: ``것으로`` is ``것`` with ``으로``, not ``것으`` with ``로``.
+        suffix = next((s for s in PARTICLES if current.endswith(s)), None)
+        if suffix is None or len(current) - len(suffix) < MIN_STEM:
+            break
+        current = current[: -len(suffix)]
+        found.append(current)
+    return found
+
+
+def korean_stems(text: str) -> set[str]:
+    """Every stem of the words of ``text`` that differs from the word as written."""
+    return {stem.lower() for word in WORD.findall(text) for stem in stems(word)}
+
+
+class _IndexedText(HTMLParser):
+    """Collects the text Pagefind indexes: inside ``data-pagefind-body``, outside ``-ignore``."""
+
+    VOID = frozenset(
+        "area base br col embed hr img input link meta source track wbr".split()
+    )  # elements without an end tag
+    SKIPPED = frozenset({"script", "style", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, inside body, ignored)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        names = {name for name, _ in attrs}
+        inside, ignored = self.stack[-1][1:] if self.stack else (False, False)
+        self.stack.append(
+            (tag, inside or BODY in names, ignored or IGNORE in names or tag in self.SKIPPED)
+        )
+
+    def handle_endtag(self, tag: str) -> None:
+        # Close up to the matching element, so that an end tag left out does not leak state.
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
+            self.parts.append(data)
+
+
+def indexed_text(page: str) -> str:
+    """The text of ``page`` that Pagefind will index."""
+    parser = _IndexedText()
+    parser.feed(page)
+    parser.close()
+    return " ".join(parser.parts)
+
+
+def prepare_page(page: str) -> str:
+    """``page`` as it is given to Pagefind: with the stems of its Korean words as metadata.
+
+    Metadata rather than text, so that result excerpts quote the page as it is written.
+    """
+    found = korean_stems(indexed_text(page))
+    if not found:
+        return page
+    field = html.escape("stems:" + " ".join(sorted(found)))
+    marker = f'<div hidden data-pagefind-meta="{field}"></div>\n'
+    head, body_end, tail = page.rpartition("</body>")
+    return head + marker + body_end + tail if body_end else page + marker
+
+
+def pages_to_index(site: Path, languages: Sequence[str]) -> Iterator[Path]:
+    """The HTML pages whose content is marked for search, leaving out the per-language copies."""
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site)
+        if relative.parts[0] in {*languages, BUNDLE}:
+            continue
+        if BODY in path.read_text(encoding="utf-8"):
+            yield path
+
+
+def index_language(languages: Sequence[str]) -> str:
+    """The language of the one index: English where the site has it, as Pagefind stems English
+    words (``sinks`` finds ``sink``) and has no stemmer for Korean; else the default language."""
+    return "en" if "en" in languages else languages[0]
+
+
+def index_site(site: Path, languages: Sequence[str]) -> int:
+    """Index the built site in ``site`` into ``site/pagefind/``; returns the number of files written.
+
+    Pagefind reads prepared copies of the pages (in a temporary folder), so the pages served stay
+    exactly as rendered.
+    """
+    with tempfile.TemporaryDirectory(prefix="papersite-search-") as temporary:
+        copies = Path(temporary)
+        count = 0
+        for path in pages_to_index(site, languages):
+            target = copies / path.relative_to(site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(prepare_page(path.read_text(encoding="utf-8")), encoding="utf-8")
+            count += 1
+        if not count:
+            raise SearchError(
+                f"no page is marked with {BODY}, so there is nothing to search; mark the main "
+                "content of the digest and paper templates, or build with --no-search"
+            )
+        bundle = site / BUNDLE
+        run_pagefind(copies, bundle, index_language(languages))
+    sort_filters(bundle)
+    return sum(1 for path in bundle.rglob("*") if path.is_file())
+
+
+def run_pagefind(pages: Path, bundle: Path, language: str) -> None:
+    """Run Pagefind's binary on the folder ``pages``, writing its bundle to ``bundle``."""
+    binary = get_executable()
+    if binary is None or not shutil.which(str(binary)):
+        raise SearchError(
+            "Pagefind's binary is missing: install papersite with its dependencies "
+            "(pip install 'pagefind[bin]'), or build with --no-search"
+        )
+    command = [
+        str(binary), "--site", str(pages), "--output-path", str(bundle),
+        "--force-language", language, "--silent",
+    ]  # fmt: skip
+    # Run from the copies' folder, so that a pagefind.yml in the current folder is not read.
+    result = subprocess.run(command, cwd=pages, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        message = (result.stderr or result.stdout).strip().splitlines()
+        raise SearchError(
+            f"Pagefind failed (exit status {result.returncode}): "
+            + (message[0] if message else "no message")
+        )
+
+
+# --- two builds of the same site give the same bundle ---------------------------------------------
+#
+# Pagefind writes each filter's values, and the list of filters, in the order of a Rust hash map,
+# which changes from run to run, and names the files after their content. The rest of its bundle
+# is stable. So the filter files and the index's metadata that lists them are rewritten with
+# their values sorted. They are gzipped CBOR (read and written with cbor2) after a signature; a
+# file that cbor2 does not write back byte for byte is left as Pagefind wrote it (the search
+# works; only the byte-for-byte repeatability is lost).
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def sort_filters(bundle: Path) -> None:
+    """Rewrite the filter indexes of ``bundle`` in a stable order, renaming them to match."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, index in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{index['hash']}.pf_meta"
+        meta = _read_packed(meta_path)
+        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+            return
+        filters = []
+        for name, old in meta[3]:
+            old_path = bundle / "filter" / f"{old}.pf_filter"
+            content = _read_packed(old_path)
+            if not (isinstance(content, list) and len(content) == 2):
+                return
+            packed = _packed([content[0], sorted(content[1])])
+            new = f"{language}_{hashlib.sha256(packed).hexdigest()[:7]}"
+            old_path.unlink()
+            (bundle / "filter" / f"{new}.pf_filter").write_bytes(packed)
+            filters.append([name, new])
+        meta[3] = sorted(filters)
+        packed = _packed(meta)
+        index["hash"] = f"{language}_{hashlib.sha256(packed).hexdigest()[:10]}"
+        meta_path.unlink()
+        (bundle / f"pagefind.{index['hash']}.pf_meta").write_bytes(packed)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+def _read_packed(path: Path) -> Any:
+    """A Pagefind file's content, or None if it is not what this module can write back exactly."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        return None
+    try:
+        value = cbor2.loads(data[len(SIGNATURE) :])
+    except cbor2.CBORDecodeError:
+        return None
+    return value if SIGNATURE + cbor2.dumps(value) == data else None
+
+
+def _packed(value: Any) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
