@@ -1,15 +1,22 @@
-"""Shared fixtures: small sites written to disk from a dict, and the example site's build."""
+"""Shared fixtures: small sites written to disk from a dict, the example site's build, and the
+example site served over loopback to a headless Chromium."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+from loopback import serving
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -136,3 +143,115 @@ def built_site(example_site: Path) -> Path:
     out = example_site / "build"
     build(example_site, out)
     return out
+
+
+# --- tools outside Python: Debian's Chromium and chromedriver, Java -------------------------------
+
+# PAPERSITE_CHROMIUM and PAPERSITE_CHROMEDRIVER name other binaries (a missing path shows what CI
+# does without them).
+CHROMIUM = os.environ.get("PAPERSITE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = (
+    os.environ.get("PAPERSITE_CHROMEDRIVER")
+    or shutil.which("chromedriver")
+    or "/usr/bin/chromedriver"
+)
+
+
+def tools_required() -> bool:
+    """Whether a missing browser or validator fails its tests rather than skipping them: in CI
+    (``CI`` set) and wherever ``PAPERSITE_REQUIRE_BROWSER=1``."""
+    return bool(os.environ.get("CI")) or os.environ.get("PAPERSITE_REQUIRE_BROWSER") == "1"
+
+
+def require(missing: str | None) -> None:
+    """Skips the test when ``missing`` names a missing tool, or fails it where tools are
+    required (see ``tools_required``)."""
+    if missing is None:
+        return
+    if tools_required():
+        pytest.fail(f"{missing} (required: CI or PAPERSITE_REQUIRE_BROWSER=1 is set)")
+    pytest.skip(missing)
+
+
+def chromium_missing() -> str | None:
+    """What is missing to drive Chromium, or None."""
+    absent = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(path)]
+    return f"Chromium or chromedriver is not installed: {', '.join(absent)}" if absent else None
+
+
+def chromium_options(profile: Path, *, javascript: bool = True) -> Options:
+    """Headless Chromium with a fresh profile, no traffic of its own, and the console kept
+    (``driver.get_log("browser")``)."""
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,900",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
+    return options
+
+
+def _chromium(profile: Path, *, javascript: bool = True) -> webdriver.Chrome:
+    require(chromium_missing())
+    return webdriver.Chrome(
+        service=Service(CHROMEDRIVER), options=chromium_options(profile, javascript=javascript)
+    )
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium with JavaScript on and a fresh profile."""
+    driver = _chromium(tmp_path / "profile")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser_without_js(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium with JavaScript off."""
+    driver = _chromium(tmp_path / "profile", javascript=False)
+    yield driver
+    driver.quit()
+
+
+# The example site's four kinds of page, and the same pages with their English copies.
+PAGE_TYPES = {
+    "home": "",
+    "weekly": "weekly/2025-03-17/",
+    "conference": "conferences/neurips-2025/",
+    "paper": "papers/2503.14476/",
+}
+PAGES = [*PAGE_TYPES.values(), *("en/" + page for page in PAGE_TYPES.values())]
+
+# The example site's base_url is https://example.github.io/papers/: served under the same path,
+# the 404 page's links (absolute, from base_url) lead to the served pages.
+SUB_PATH = "/papers/"
+
+
+@pytest.fixture(scope="module")
+def served_requests() -> list[tuple[str, int]]:
+    """Every request ``served_site`` answered, as (path, status), in order."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def served_site(built_site: Path, served_requests: list[tuple[str, int]]) -> Iterator[str]:
+    """The built example site over HTTP on 127.0.0.1 under /papers/; yields its URL."""
+    with serving(built_site, prefix=SUB_PATH, served=served_requests) as origin:
+        yield origin + SUB_PATH.lstrip("/")

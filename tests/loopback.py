@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves ``directory`` at ``prefix`` only, and ``404.html`` for anything missing."""
+    """Serves ``directory`` at ``prefix`` only, and ``404.html`` for anything missing; appends
+    each request's ``(path, status)`` to ``served`` when that is a list."""
 
     prefix = "/"
+    served: list[tuple[str, int]] | None = None
 
     def translate_path(self, path: str) -> str:
         request_path = urlsplit(path).path
@@ -36,14 +38,22 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # send_response calls this once per response, 404 pages and errors included.
+        if self.served is not None:
+            self.served.append((self.path, int(code)))
+
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output quiet
 
 
 @contextmanager
-def serving(out: Path, prefix: str = "/") -> Iterator[str]:
-    """Serves ``out`` under ``prefix`` on 127.0.0.1; yields the origin (``http://host:port/``)."""
-    handler = type("Handler", (SiteHandler,), {"prefix": prefix})
+def serving(
+    out: Path, prefix: str = "/", served: list[tuple[str, int]] | None = None
+) -> Iterator[str]:
+    """Serves ``out`` under ``prefix`` on 127.0.0.1; yields the origin (``http://host:port/``).
+    Every request's path and status is appended to ``served``, if given."""
+    handler = type("Handler", (SiteHandler,), {"prefix": prefix, "served": served})
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
