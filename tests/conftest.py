@@ -17,6 +17,10 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
 from loopback import serving
+from papersite.errors import ContentError, Problem
+from papersite.load import load_site
+from papersite.model import Site
+from papersite.validate import validate_site
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -255,3 +259,24 @@ def served_site(built_site: Path, served_requests: list[tuple[str, int]]) -> Ite
     """The built example site over HTTP on 127.0.0.1 under /papers/; yields its URL."""
     with serving(built_site, prefix=SUB_PATH, served=served_requests) as origin:
         yield origin + SUB_PATH.lstrip("/")
+
+
+# --- validating a site on disk ------------------------------------------------------------------
+
+
+def validate(root: Path) -> Site:
+    """The site in ``root``, loaded and validated."""
+    return validate_site(load_site(root))
+
+
+def problems_of(root: Path) -> list[Problem]:
+    """Every problem validating the site in ``root`` reports (it must report some)."""
+    with pytest.raises(ContentError) as caught:
+        validate(root)
+    return caught.value.problems
+
+
+def only_problem(root: Path) -> Problem:
+    problems = problems_of(root)
+    assert len(problems) == 1, problems
+    return problems[0]

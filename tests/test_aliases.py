@@ -9,17 +9,23 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
+from conftest import (
+    DAPO_RECORD,
+    SITE_CONFIG,
+    WEEKLY,
+    WriteTree,
+    lockfile_text,
+    only_problem,
+    problems_of,
+    validate,
+)
 from loopback import serving
 from papersite import build
 from papersite.context import build_view
-from papersite.errors import ContentError, Problem
-from papersite.load import load_site
-from papersite.model import Site
+from papersite.errors import Problem
 from papersite.redirects import redirects
 from papersite.render import make_environment, theme_dirs
 from papersite.urls import FIXED_PAGES, alias_page
-from papersite.validate import validate_site
 
 WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
 LATER_PATH = "digests/weekly/2025-03-24.yaml"
@@ -35,22 +41,6 @@ def with_aliases(digest: str, *aliases: str) -> str:
 
 def site_of(write_tree: WriteTree, digests: dict[str, str], config: str = SITE_CONFIG) -> Path:
     return write_tree({"papersite.yaml": config, **digests})
-
-
-def validate(root: Path) -> Site:
-    return validate_site(load_site(root))
-
-
-def problems_of(root: Path) -> list[Problem]:
-    with pytest.raises(ContentError) as caught:
-        validate(root)
-    return caught.value.problems
-
-
-def only_problem(root: Path) -> Problem:
-    problems = problems_of(root)
-    assert len(problems) == 1, problems
-    return problems[0]
 
 
 def where(problem: Problem) -> tuple[str, int, int, str]:
@@ -316,7 +306,11 @@ def test_the_redirect_template_is_a_small_valid_page(write_tree: WriteTree) -> N
     env = make_environment(theme_dirs(root))
 
     html = env.get_template("redirect.html").render(
-        site=view, languages=view.languages, default_language="ko", redirect=redirect
+        site=view,
+        languages=view.languages,
+        default_language="ko",
+        redirect=redirect,
+        site_root="../../",
     )
     soup = BeautifulSoup(html, "html5lib")
 

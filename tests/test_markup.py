@@ -97,6 +97,7 @@ def test_display_math_becomes_block_mathml() -> None:
     math = soup.find("math")
     assert math is not None
     assert math["display"] == "block"
+    assert math.parent is not None and math.parent.get("tabindex") == "0", "scrolls by keyboard"
     assert math.find_parent("p") is None
     assert soup.find("script") is None
     assert rendering.warnings == []

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITE_CONFIG, WEEKLY, WriteTree
-from papersite.errors import ContentError, Problem
-from papersite.load import load_site
+from conftest import SITE_CONFIG, WEEKLY, WriteTree, only_problem, problems_of, validate
+from papersite.errors import Problem
 from papersite.model import EVERY_LANGUAGE, Site
-from papersite.validate import validate_site
 
 WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
 
@@ -28,22 +26,6 @@ papers:
 
 PAPER_ENTRY = WEEKLY.split("papers:\n", 1)[1]
 """The paper entry of ``WEEKLY``, ready to be appended to its ``papers`` list."""
-
-
-def validate(root: Path) -> Site:
-    return validate_site(load_site(root))
-
-
-def problems_of(root: Path) -> list[Problem]:
-    with pytest.raises(ContentError) as caught:
-        validate(root)
-    return caught.value.problems
-
-
-def only_problem(root: Path) -> Problem:
-    problems = problems_of(root)
-    assert len(problems) == 1, problems
-    return problems[0]
 
 
 def weekly_site(write_tree: WriteTree, digest: str) -> Path:

@@ -79,15 +79,23 @@ class MarkdownRenderer:
             renderer=self._math,
         )
 
-        # The plugin wraps `$$…$$` inside a sentence in a <div>, which cannot stand in a <p>:
-        # browsers would split the paragraph around it.
-        def display_math_in_text(
-            renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-        ) -> str:
-            mathml = self._math(tokens[idx].content, {"display_mode": True})
-            return f'<span class="math block">{mathml}</span>'
+        # A formula wider than a phone scrolls inside its wrapper; tabindex lets keyboard users
+        # reach and scroll it. `$$…$$` inside a sentence gets a <span>, not the plugin's <div>,
+        # which cannot stand in a <p>: browsers would split the paragraph around it.
+        def wrapped(tag: str, display: str) -> Any:
+            def rule(
+                renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+            ) -> str:
+                mathml = self._math(
+                    tokens[idx].content.strip(), {"display_mode": display == "block"}
+                )
+                return f'<{tag} class="math {display}" tabindex="0">{mathml}</{tag}>'
 
-        md.add_render_rule("math_inline_double", display_math_in_text)
+            return rule
+
+        md.add_render_rule("math_inline", wrapped("span", "inline"))
+        md.add_render_rule("math_inline_double", wrapped("span", "block"))
+        md.add_render_rule("math_block", wrapped("div", "block"))
         return md
 
     def _math(self, tex: str, options: dict[str, Any]) -> str:

@@ -64,6 +64,9 @@
         return result;
       }
     });
+    // Pagefind's input is named only by its title; give it a label screen readers announce.
+    var input = element.querySelector("input");
+    if (input) input.setAttribute("aria-label", element.getAttribute("data-input-label"));
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
   });
