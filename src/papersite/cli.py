@@ -7,6 +7,7 @@ Exit status: 0 success, 1 the content or the output folder is wrong (every probl
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from papersite.errors import ContentError, PapersiteError, Problem, StrictModeEr
 from papersite.fetch import EXTRA_SOURCES, enrich
 from papersite.lockfile import LOCKFILE
 from papersite.model import check_arxiv_id, normalise_base_url
+from papersite.new import FORMATS, new_conference, new_weekly
 from papersite.progress import reporter_for
 
 
@@ -57,7 +59,35 @@ def make_parser() -> argparse.ArgumentParser:
         help="leave out the search index (Pagefind): a quicker build, with no search",
     )  # fmt: skip
     _add_enrich_parser(commands)
+    _add_new_parser(commands)
     return parser
+
+
+def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "new",
+        help="start a new digest from a template",
+        description="Write a new digest file with every field present and commented, and print "
+        "its path. An existing digest is never overwritten.",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    weekly = kinds.add_parser("weekly", help="a weekly digest")
+    weekly.add_argument(
+        "--start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+        help="the week's first day (default: the coming Monday, today if it is one)",
+    )  # fmt: skip
+    conference = kinds.add_parser("conference", help="a conference digest")
+    conference.add_argument("name", help="the conference's name, e.g. NeurIPS")
+    conference.add_argument("year", type=int, help="its year, e.g. 2025")
+    for kind in (weekly, conference):
+        kind.add_argument(
+            "--source", type=Path, default=Path("."), metavar="DIR",
+            help="the site folder (default: the current folder)",
+        )  # fmt: skip
+        kind.add_argument(
+            "--format", dest="fmt", choices=FORMATS, default="yaml",
+            help="yaml (default) or md, the Markdown form",
+        )  # fmt: skip
 
 
 def _add_enrich_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "enrich":
             return _enrich(args)
+        if args.command == "new":
+            return _new(args)
         return _build(args)
     except (ContentError, StrictModeError) as error:
         _print_problems(error.problems)
@@ -123,6 +155,15 @@ def _build(args: argparse.Namespace) -> int:
     )
     _print_problems(report.warnings, " (warning)")
     print(report.summary())
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    if args.kind == "weekly":
+        path = new_weekly(args.source, args.start, args.fmt)
+    else:
+        path = new_conference(args.source, args.name, args.year, args.fmt)
+    print(path)
     return 0
 
 

@@ -1,0 +1,98 @@
+"""``papersite new``: a new digest from a template, valid as written, never over another."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import SITE_CONFIG, WriteTree, validate
+from papersite.cli import main
+from papersite.new import coming_monday
+
+
+@pytest.fixture
+def site(write_tree: WriteTree) -> Path:
+    return write_tree({"papersite.yaml": SITE_CONFIG})
+
+
+@pytest.mark.parametrize(
+    ("today", "monday"),
+    [
+        (dt.date(2026, 11, 23), dt.date(2026, 11, 23)),  # a Monday: this week
+        (dt.date(2026, 11, 24), dt.date(2026, 11, 30)),
+        (dt.date(2026, 11, 29), dt.date(2026, 11, 30)),  # a Sunday: tomorrow
+    ],
+)
+def test_the_coming_monday(today: dt.date, monday: dt.date) -> None:
+    assert coming_monday(today) == monday
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out.strip(), captured.err
+
+
+def test_new_weekly_writes_a_valid_digest_with_every_field_and_prints_its_path(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "new", "weekly", "--start", "2026-11-23", "--source", str(site))
+
+    path = site / "digests" / "weekly" / "2026-11-23.yaml"
+    assert status == 0 and out == str(path)
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["period"] == {"start": dt.date(2026, 11, 23), "end": dt.date(2026, 11, 29)}
+    assert set(data) == {"kind", "period", "title", "overview", "papers"}
+    assert set(data["papers"][0]) == {"title", "summary", "abstract", "links", "tags"}
+    # The optional fields are there too, commented, so the editor sees each one.
+    for field in ("# date:", "# source:", "# tags:", "# aliases:", "# arxiv:", "# authors:",
+                  "# affiliations:", "# award:", "# sections:"):  # fmt: skip
+        assert field in text, field
+    (digest,) = validate(site).digests
+    assert digest.digest.period is not None and digest.digest.period.end == dt.date(2026, 11, 29)
+
+
+def test_new_conference_in_markdown_is_valid_and_named_after_the_conference(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(
+        capsys, "new", "conference", 'CVPR "Main"', "2026", "--format", "md", "--source", str(site)
+    )
+
+    path = site / "digests" / "conferences" / "cvpr-main-2026.md"
+    assert status == 0 and out == str(path)
+    assert path.read_text(encoding="utf-8").startswith("---\nkind: conference\n")
+    (digest,) = validate(site).digests
+    assert digest.digest.conference is not None
+    assert digest.digest.conference.name == 'CVPR "Main"'
+    assert digest.digest.title["en"] == 'CVPR "Main" 2026 Best Paper Awards'
+
+
+def test_new_weekly_defaults_to_the_coming_monday(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "new", "weekly", "--format", "md", "--source", str(site))
+
+    assert status == 0
+    assert out == str(site / "digests" / "weekly" / f"{coming_monday(dt.date.today())}.md")
+    validate(site)
+
+
+@pytest.mark.parametrize("existing", ["2026-11-23.yaml", "2026-11-23.md"])
+def test_new_never_overwrites_a_digest_in_either_form(
+    site: Path, capsys: pytest.CaptureFixture[str], existing: str
+) -> None:
+    path = site / "digests" / "weekly" / existing
+    path.parent.mkdir(parents=True)
+    path.write_text("the editor's work\n", encoding="utf-8")
+
+    status, out, err = run(capsys, "new", "weekly", "--start", "2026-11-23", "--source", str(site))
+
+    assert status == 1 and out == ""
+    assert f"{path} already exists" in err
+    assert path.read_text(encoding="utf-8") == "the editor's work\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == [existing]
