@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,13 +14,12 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
-from conftest import REPO
+from conftest import CHROMEDRIVER, REPO, chromium_missing, chromium_options, require
 from loopback import serving
 from papersite import build, search
 from papersite.cli import main
@@ -198,29 +195,14 @@ def test_search_pages_load_nothing_from_another_host(built_site: Path) -> None:
 
 # --- in a real browser ---------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-BROWSER_MISSING = not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER))
-# On a developer machine without Chromium these tests are skipped; in CI they must run.
-needs_browser = pytest.mark.skipif(
-    BROWSER_MISSING and not os.environ.get("CI"), reason="Chromium and chromedriver are missing"
-)
-
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    """A headless Chromium with JavaScript on and a fresh profile."""
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1200,900",
-        # Only loopback resolves: a request to any other host fails and is logged.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ):  # fmt: skip
-        options.add_argument(flag)
+    """The suite's headless Chromium (see conftest.py), in which only loopback resolves: a
+    request to any other host fails and is logged."""
+    require(chromium_missing())
+    options = chromium_options(tmp_path / "profile")
+    options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(30)
     yield driver
@@ -306,7 +288,6 @@ def hit_rate(driver: webdriver.Chrome, site: Path, root: str, *, prepared: bool)
     return rate
 
 
-@needs_browser
 def test_korean_queries_find_words_with_their_particles(
     browser: webdriver.Chrome, served: str, built_site: Path, unprepared_site: Path
 ) -> None:
@@ -337,7 +318,6 @@ def results(driver: webdriver.Chrome) -> list[dict[str, Any]]:
     return found
 
 
-@needs_browser
 def test_the_header_box_leads_to_results_with_title_and_digest_filtered_by_kind(
     browser: webdriver.Chrome, served: str
 ) -> None:
@@ -368,7 +348,6 @@ def test_the_header_box_leads_to_results_with_title_and_digest_filtered_by_kind(
     assert 0 < len(filtered) < len(shown)
 
 
-@needs_browser
 def test_the_search_page_loads_nothing_from_another_host(
     browser: webdriver.Chrome, served: str
 ) -> None:
@@ -387,7 +366,6 @@ def test_the_search_page_loads_nothing_from_another_host(
     assert errors == []
 
 
-@needs_browser
 def test_a_language_folder_search_page_finds_pages_in_its_own_folder(
     browser: webdriver.Chrome, served: str, built_site: Path
 ) -> None:
@@ -401,7 +379,6 @@ def test_a_language_folder_search_page_finds_pages_in_its_own_folder(
     assert field.get_attribute("placeholder") == "Search", "in the page's language"
 
 
-@needs_browser
 def test_the_404_page_searches(browser: webdriver.Chrome, built_site: Path) -> None:
     # Served at any address, the 404 page links from base_url's path, so serve the site there.
     with serving(built_site, prefix="/papers/") as origin:
@@ -415,7 +392,6 @@ def test_the_404_page_searches(browser: webdriver.Chrome, built_site: Path) -> N
         assert results(browser)[0]["href"] == origin + "papers/papers/2505.06708/"
 
 
-@needs_browser
 def test_without_the_index_the_search_page_says_search_is_unavailable(
     browser: webdriver.Chrome, minimal_site: Path, tmp_path: Path
 ) -> None:
