@@ -144,14 +144,16 @@ def prepare_page(page: str) -> str:
     return head + marker + body_end + tail if body_end else page + marker
 
 
-def pages_to_index(site: Path, languages: Sequence[str]) -> Iterator[Path]:
-    """The HTML pages whose content is marked for search, leaving out the per-language copies."""
+def pages_to_index(site: Path, languages: Sequence[str]) -> Iterator[tuple[Path, str]]:
+    """The HTML pages whose content is marked for search, with their text, leaving out the
+    per-language copies."""
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site)
         if relative.parts[0] in {*languages, BUNDLE}:
             continue
-        if BODY in path.read_text(encoding="utf-8"):
-            yield path
+        page = path.read_text(encoding="utf-8")
+        if BODY in page:
+            yield path, page
 
 
 def index_language(languages: Sequence[str]) -> str:
@@ -169,10 +171,10 @@ def index_site(site: Path, languages: Sequence[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="papersite-search-") as temporary:
         copies = Path(temporary)
         count = 0
-        for path in pages_to_index(site, languages):
+        for path, page in pages_to_index(site, languages):
             target = copies / path.relative_to(site)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(prepare_page(path.read_text(encoding="utf-8")), encoding="utf-8")
+            target.write_text(prepare_page(page), encoding="utf-8")
             count += 1
         if not count:
             raise SearchError(
