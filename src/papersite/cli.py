@@ -41,10 +41,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="build the site into the output folder",
         description="Validate every digest and write the site, atomically, into the output folder.",
     )
-    build_parser.add_argument(
-        "--source", type=Path, default=Path("."), metavar="DIR",
-        help="the site folder, holding papersite.yaml and digests/ (default: the current folder)",
-    )  # fmt: skip
+    _add_source(build_parser)
     build_parser.add_argument(
         "--out", type=Path, default=None, metavar="DIR",
         help="the output folder, replaced as a whole (default: build/ in the site folder)",
@@ -61,6 +58,14 @@ def make_parser() -> argparse.ArgumentParser:
     _add_enrich_parser(commands)
     _add_new_parser(commands)
     return parser
+
+
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    """``--source DIR``, which every command takes."""
+    parser.add_argument(
+        "--source", type=Path, default=Path("."), metavar="DIR",
+        help="the site folder, holding papersite.yaml and digests/ (default: the current folder)",
+    )  # fmt: skip
 
 
 def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,10 +85,7 @@ def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     conference.add_argument("name", help="the conference's name, e.g. NeurIPS")
     conference.add_argument("year", type=int, help="its year, e.g. 2025")
     for kind in (weekly, conference):
-        kind.add_argument(
-            "--source", type=Path, default=Path("."), metavar="DIR",
-            help="the site folder (default: the current folder)",
-        )  # fmt: skip
+        _add_source(kind)
         kind.add_argument(
             "--format", dest="fmt", choices=FORMATS, default="yaml",
             help="yaml (default) or md, the Markdown form",
@@ -100,10 +102,7 @@ def _add_enrich_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
             "fetched, unless --refresh says otherwise."
         ),
     )
-    parser.add_argument(
-        "--source", type=Path, default=Path("."), metavar="DIR",
-        help="the site folder (default: the current folder)",
-    )  # fmt: skip
+    _add_source(parser)
     parser.add_argument(
         "--refresh", nargs="*", type=_arxiv_id, metavar="ID",
         help="fetch again: every paper, or only the IDs given",
