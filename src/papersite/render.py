@@ -147,10 +147,10 @@ def _served_anywhere(view: SiteView) -> dict[str, Any]:
 def _language_links(out_path: str, path: str, editions: list[Edition]) -> list[tuple[str, str]]:
     """``(edition's hreflang, relative href)`` for the language switch: the same page in each
     edition, so the switch works as plain links without JavaScript."""
+    if len(editions) < 2:
+        return []
     back = relative_root(out_path)
-    return [
-        (e.hreflang, back + e.prefix + pretty_path(path)) for e in editions if len(editions) > 1
-    ]
+    return [(e.hreflang, back + e.prefix + pretty_path(path)) for e in editions]
 
 
 def _assets(folders: list[Path]) -> Iterator[Page]:
