@@ -57,6 +57,10 @@ def make_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     _add_enrich_parser(commands)
     _add_new_parser(commands)
+    _add_check_parser(commands)
+    _add_serve_parser(commands)
+    _add_import_parser(commands)
+    _add_export_parser(commands)
     return parser
 
 
@@ -135,6 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _enrich(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "import":
+            return _import(args)
+        if args.command == "export":
+            return _export(args)
         return _build(args)
     except (ContentError, StrictModeError) as error:
         _print_problems(error.problems)
@@ -204,6 +216,54 @@ def _enrich(args: argparse.Namespace) -> int:
 def _print_problems(problems: Iterable[Problem], suffix: str = "") -> None:
     for problem in problems:
         print(f"{problem}{suffix}", file=sys.stderr)
+
+
+# --- papersite check ------------------------------------------------------------------------
+
+
+def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("check", help="validate the digests without building")
+    _add_source(parser)
+
+
+def _check(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+# --- papersite serve ------------------------------------------------------------------------
+
+
+def _add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    _add_source(parser)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+# --- papersite import -----------------------------------------------------------------------
+
+
+def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("import", help="turn an existing post into a digest file")
+    _add_source(parser)
+
+
+def _import(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+# --- papersite export -----------------------------------------------------------------------
+
+
+def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("export", help="a digest as a forum post or a newsletter")
+    _add_source(parser)
+
+
+def _export(args: argparse.Namespace) -> int:
+    raise NotImplementedError
 
 
 if __name__ == "__main__":
