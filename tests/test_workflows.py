@@ -265,13 +265,30 @@ def test_pull_request_workflow_cancels_checks_of_an_older_push() -> None:
     assert concurrency["cancel-in-progress"] is True
 
 
+def runs_check_with_annotations(script: str) -> bool:
+    """``papersite check --format github`` without ``--links``: the blocking content check."""
+    return any(
+        words[:2] == ["papersite", "check"] and "--format github" in line and "--links" not in words
+        for line in script.splitlines()
+        if (words := line.split())
+    )
+
+
+def test_pull_request_workflow_checks_links_without_blocking() -> None:
+    workflow = load("pull-request.yml")
+    _, _, step = find_run(workflow, lambda s: "papersite check --links --format github" in s)
+    assert step.get("continue-on-error") is True
+
+
 def test_pull_request_workflow_tests_builds_and_uploads_the_site() -> None:
     workflow = load("pull-request.yml")
     test_job, test_at, _ = find_run(workflow, runs_the_tests)
+    check_job, check_at, check = find_run(workflow, runs_check_with_annotations)
     build_job, build_at, _ = find_run(workflow, runs_strict_build)
     upload_job, upload_at, upload = find_action(workflow, "actions/upload-artifact")
-    assert test_job == build_job == upload_job
-    assert test_at < build_at < upload_at
+    assert test_job == check_job == build_job == upload_job
+    assert test_at < check_at < build_at < upload_at
+    assert not check.get("continue-on-error"), "content errors must fail the pull request"
     assert same_path(upload["with"]["path"], "build/")
     assert upload["with"]["name"]
     assert upload["with"]["retention-days"] >= 1

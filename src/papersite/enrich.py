@@ -51,15 +51,19 @@ def lockfile_entry(paper: SitePaper, lockfile: Lockfile) -> LockEntry | None:
 
 def record_warnings(paper: SitePaper) -> list[Problem]:
     """What is wrong between each digest entry's ``arxiv:`` and the paper's arXiv record."""
-    warnings = []
-    for appearance in paper.appearances:
-        if appearance.paper.arxiv is None:
-            continue
-        if paper.arxiv is None:
-            warnings.append(missing_record(appearance))
-        else:
-            warnings += record_mismatches(appearance, paper)
-    return warnings
+    return missing_records(paper) + paper_mismatches(paper)
+
+
+def missing_records(paper: SitePaper) -> list[Problem]:
+    """One warning per entry that gives an arXiv ID, when the lockfile has no record for it."""
+    if paper.arxiv is not None:
+        return []
+    return [missing_record(a) for a in paper.appearances if a.paper.arxiv is not None]
+
+
+def paper_mismatches(paper: SitePaper) -> list[Problem]:
+    """``record_mismatches`` of every entry of the paper."""
+    return [problem for a in paper.appearances for problem in record_mismatches(a, paper)]
 
 
 def missing_record(appearance: Appearance) -> Problem:

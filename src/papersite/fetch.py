@@ -23,7 +23,7 @@ from papersite.enrich import (
     given_arxiv_id,
     lockfile_entry,
     missing_record,
-    record_mismatches,
+    paper_mismatches,
 )
 from papersite.errors import PapersiteError, Problem
 from papersite.load import load_site
@@ -339,8 +339,7 @@ class _Enrichment:
         for paper in self.by_id.values():
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
-            for appearance in paper.appearances:
-                warnings += record_mismatches(appearance, paper)
+            warnings += paper_mismatches(paper)
         return warnings
 
 

@@ -1,0 +1,436 @@
+"""``papersite check``: every validation of the build, plus the lints an editor wants before review.
+
+The build's stages run as they do for ``papersite build`` (load → validate → enrich → the view the
+templates see), without writing anything, and then the editorial lints look at the whole site:
+
+- ``missing-translation``: a text written in some of the site's languages but not all;
+- ``no-arxiv-id``: a paper with no arXiv ID and none resolved from its title;
+- ``not-in-lockfile``: an ID whose arXiv record is missing from ``arxiv.lock.json``;
+- ``arxiv-record``: the record disagrees with the entry (withdrawn, version, title);
+- ``conflicting-paper``: one paper written differently in two digests (titles or IDs), or two
+  entries that are the same paper under different identities (which would give two pages);
+- ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
+- ``duplicate-link``: a paper linking to the same URL twice;
+- ``markup``: a text the build could not fully render (TeX that is not MathML);
+- ``dead-link``, ``redirect``: with ``links=True``, the external URLs checked over HTTP.
+
+Whole-site lints need every digest, so the site is always checked as a whole; ``paths`` only
+chooses which files' findings are reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from papersite.context import build_view
+from papersite.enrich import enrich_site, missing_records, paper_mismatches
+from papersite.errors import ContentError, PapersiteError, Problem
+from papersite.load import format_location, load_site, nearest_position
+from papersite.lockfile import read_lockfile
+from papersite.model import (
+    EVERY_LANGUAGE,
+    Appearance,
+    Paper,
+    Site,
+    SitePaper,
+    SourcedDigest,
+    text_in,
+)
+from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
+from papersite.validate import validate_site
+
+Severity = Literal["error", "warning"]
+FORMATS = ("text", "github", "json")
+JSON_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing ``check`` found: where and what (``problem``), how bad, and which lint."""
+
+    problem: Problem
+    severity: Severity
+    rule: str
+
+
+@dataclass
+class CheckReport:
+    """Every finding, sorted by file and line; ``ok`` when none is an error."""
+
+    findings: list[Finding] = field(default_factory=list)
+    digests: int = 0
+    links_checked: int = 0
+    links_cached: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        links = ""
+        if self.links_checked or self.links_cached:
+            links = f", {self.links_checked} links checked ({self.links_cached} from the cache)"
+        return (
+            f"Checked {self.digests} digests{links}: "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+
+
+def check_site(
+    source: Path | str = ".",
+    paths: Sequence[Path | str] = (),
+    *,
+    strict: bool = False,
+    links: bool = False,
+    link_cache: bool = True,
+) -> CheckReport:
+    """Check the site in ``source``; report only the findings in ``paths`` (files or folders,
+    relative to the current folder) when any are given. ``strict`` makes warnings errors;
+    ``links`` checks every external URL (network); ``link_cache=False`` ignores cached results.
+    Raises ``PapersiteError`` for a path outside the site or missing."""
+    source = Path(source)
+    chosen = [_site_relative(Path(p), source) for p in paths]
+    report = CheckReport()
+    try:
+        site = validate_site(load_site(source))
+    except ContentError as error:
+        report.findings = _tagged(error.problems, "error", "invalid")
+    else:
+        report.digests = len(site.digests)
+        report.findings = list(_lints(site, source))
+        if links:
+            report.findings += _link_findings(site, source, report, use_cache=link_cache)
+    if strict:
+        report.findings = [Finding(f.problem, "error", f.rule) for f in report.findings]
+    report.findings = sorted(f for f in report.findings if _chosen(f.problem.path, chosen))
+    return report
+
+
+def _lints(site: Site, source: Path) -> Iterator[Finding]:
+    enrich_site(site, read_lockfile(source))
+    yield from _tagged(build_view(site).warnings, "warning", "markup")
+    for paper in site.papers.values():
+        yield from _tagged(missing_records(paper), "warning", "not-in-lockfile")
+        yield from _tagged(paper_mismatches(paper), "warning", "arxiv-record")
+        yield from _no_arxiv_id(paper)
+        yield from _conflicting_entries(paper)
+    yield from _same_paper_twice(site)
+    for sourced in site.digests:
+        yield from _missing_translations(sourced, site.config.languages)
+        yield from _unknown_tags(sourced, site.config.tags)
+        for index, paper in enumerate(sourced.digest.papers):
+            yield from _duplicate_links(sourced, index, paper)
+
+
+def _tagged(problems: Iterable[Problem], severity: Severity, rule: str) -> list[Finding]:
+    return [Finding(problem, severity, rule) for problem in problems]
+
+
+def _at(sourced: SourcedDigest, location: tuple[str | int, ...], message: str) -> Problem:
+    line, column = nearest_position(sourced.positions, location)
+    return Problem(sourced.path, line, column, format_location(location), message)
+
+
+# --- the lints ----------------------------------------------------------------------------------
+
+
+def _missing_translations(sourced: SourcedDigest, languages: list[str]) -> Iterator[Finding]:
+    """A text given in some languages only. A plain string is every language's text, and an
+    English abstract may be left to arXiv, so neither is reported."""
+    digest = sourced.digest
+    texts: list[tuple[tuple[str | int, ...], dict[str, str] | None]] = [
+        (("title",), digest.title),
+        (("overview",), digest.overview),
+    ]
+    for index, paper in enumerate(digest.papers):
+        at = ("papers", index)
+        texts += [((*at, "title"), paper.title), ((*at, "summary"), paper.summary)]
+        texts.append(((*at, "abstract"), paper.abstract))
+        for number, section in enumerate(paper.sections):
+            texts.append(((*at, "sections", number, "title"), section.title))
+            texts.append(((*at, "sections", number, "body"), section.body))
+    for location, text in texts:
+        if not text or EVERY_LANGUAGE in text or not any(v.strip() for v in text.values()):
+            continue
+        for lang in languages:
+            if text_in(text, lang) is None and not _left_to_arxiv(location, lang):
+                present = ", ".join(code for code in languages if text_in(text, code))
+                yield Finding(
+                    _at(
+                        sourced,
+                        (*location, lang) if lang in text else location,
+                        f"no '{lang}' text (there is {present}): translate it, or write one "
+                        "plain string if the text is the same in every language",
+                    ),
+                    "warning",
+                    "missing-translation",
+                )
+
+
+def _left_to_arxiv(location: tuple[str | int, ...], lang: str) -> bool:
+    """The English abstract falls back to arXiv's (see the digest format)."""
+    return location[-1] == "abstract" and lang == "en"
+
+
+def _no_arxiv_id(paper: SitePaper) -> Iterator[Finding]:
+    if paper.arxiv is not None or any(a.paper.arxiv for a in paper.appearances):
+        return
+    for appearance in paper.appearances:
+        yield Finding(
+            appearance.problem(
+                "no arXiv ID, and none resolved from the title: add `arxiv:` "
+                "(`papersite enrich --resolve-titles` searches arXiv by title), or leave it if "
+                "the paper is not on arXiv",
+                "title",
+            ),
+            "warning",
+            "no-arxiv-id",
+        )
+
+
+def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
+    """Entries of one paper (one identity) that disagree: another English title, or another
+    version of the ID. Each later entry is compared with the first."""
+    first, *later = paper.appearances
+    first_title = text_in(first.paper.title, "en") or ""
+    where = f"{first.digest.path}:{':'.join(map(str, _position(first, 'title')))}"
+    for appearance in later:
+        title = text_in(appearance.paper.title, "en") or ""
+        if title and first_title and normalise_title(title) != normalise_title(first_title):
+            unrelated = title_overlap(title, first_title) < RELATED_TITLE
+            yield Finding(
+                appearance.problem(
+                    f"{paper.identity} is titled {first_title!r} in {where}; "
+                    + (
+                        "these look like two papers: is one ID mistyped?"
+                        if unrelated
+                        else "use one title in every digest"
+                    ),
+                    "title",
+                ),
+                "error" if unrelated else "warning",
+                "conflicting-paper",
+            )
+        if first.paper.arxiv and appearance.paper.arxiv != first.paper.arxiv:
+            yield Finding(
+                appearance.problem(
+                    f"{appearance.paper.arxiv or 'no ID'} here, but {first.paper.arxiv} in "
+                    f"{first.digest.path}: use one ID (with the same version, or none) in every "
+                    "digest",
+                    "arxiv",
+                ),
+                "warning",
+                "conflicting-paper",
+            )
+
+
+def _position(appearance: Appearance, *fields: str) -> tuple[int, int]:
+    return nearest_position(appearance.digest.positions, ("papers", appearance.index, *fields))
+
+
+def _same_paper_twice(site: Site) -> Iterator[Finding]:
+    """Two identities for one paper: the same English title, or the same arXiv record (an ID in
+    one digest, resolved from the title in another). They would get two paper pages."""
+    by_key: dict[str, list[SitePaper]] = defaultdict(list)
+    for paper in site.papers.values():
+        keys = {f"arxiv:{paper.arxiv.id}"} if paper.arxiv else set()
+        keys |= {
+            f"title:{normalise_title(title)}"
+            for a in paper.appearances
+            if (title := text_in(a.paper.title, "en"))
+        }
+        for key in keys:
+            by_key[key].append(paper)
+    reported: set[tuple[str, str]] = set()
+    for same in by_key.values():
+        first, *others = same
+        for other in others:
+            if (first.identity, other.identity) in reported:
+                continue
+            reported.add((first.identity, other.identity))
+            there = first.appearances[0]
+            yield Finding(
+                other.appearances[0].problem(
+                    f"the same paper as {first.identity} in {there.digest.path}, under another "
+                    f"identity ({other.identity}), so it would get two pages: give both entries "
+                    "the same arXiv ID",
+                    "title",
+                ),
+                "error",
+                "conflicting-paper",
+            )
+
+
+def _unknown_tags(sourced: SourcedDigest, vocabulary: list[str]) -> Iterator[Finding]:
+    if not vocabulary:
+        return
+    places: list[tuple[tuple[str | int, ...], list[str]]] = [(("tags",), sourced.digest.tags)]
+    places += [(("papers", i, "tags"), p.tags) for i, p in enumerate(sourced.digest.papers)]
+    for location, tags in places:
+        for number, tag in enumerate(tags):
+            if tag in vocabulary:
+                continue
+            close = difflib.get_close_matches(tag, vocabulary, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            yield Finding(
+                _at(
+                    sourced,
+                    (*location, number),
+                    f"'{tag}' is not in the site's tags (tags: in papersite.yaml); {hint}"
+                    "use one of them, or add it there",
+                ),
+                "error",
+                "unknown-tag",
+            )
+
+
+def _duplicate_links(sourced: SourcedDigest, index: int, paper: Paper) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for number, link in enumerate(paper.links):
+        key = _comparable_url(link.url)
+        if key in seen:
+            yield Finding(
+                _at(
+                    sourced,
+                    ("papers", index, "links", number, "url"),
+                    f"the same URL as links[{seen[key]}]: keep one of them",
+                ),
+                "warning",
+                "duplicate-link",
+            )
+        else:
+            seen[key] = number
+
+
+def _comparable_url(url: str) -> str:
+    """Scheme and host are case-insensitive, and a trailing slash names the same page."""
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}".rstrip("/")
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def _link_findings(
+    site: Site, source: Path, report: CheckReport, *, use_cache: bool
+) -> list[Finding]:
+    from papersite.linkcheck import CACHE_FILE, check_links, collect_links
+
+    cache = source / CACHE_FILE if use_cache else None
+    links = check_links(collect_links(site), site.config.links, cache_file=cache)
+    report.links_checked, report.links_cached = links.checked, links.cached
+    return _tagged(links.errors, "error", "dead-link") + _tagged(
+        links.warnings, "warning", "redirect"
+    )
+
+
+# --- which files ---------------------------------------------------------------------------------
+
+
+def _site_relative(path: Path, source: Path) -> str:
+    if not path.exists():
+        raise PapersiteError(f"{path} does not exist")
+    try:
+        relative = path.resolve().relative_to(source.resolve())
+    except ValueError:
+        raise PapersiteError(
+            f"{path} is not inside the site folder {source}; check files of the site, "
+            "or give --source"
+        ) from None
+    return relative.as_posix()
+
+
+def _chosen(path: str, chosen: list[str]) -> bool:
+    """Whether a finding in ``path`` is reported; problems of the configuration always are."""
+    if not chosen or path == "papersite.yaml":
+        return True
+    return any(c == "." or path == c or path.startswith(c.rstrip("/") + "/") for c in chosen)
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def format_text(report: CheckReport) -> str:
+    """``path:line:col: error: field: message``, one a line, as compilers print them."""
+    lines = []
+    for finding in report.findings:
+        problem = finding.problem
+        where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path
+        what = f"{problem.field}: {problem.message}" if problem.field else problem.message
+        lines.append(f"{where}: {finding.severity}: {what} [{finding.rule}]")
+    return "\n".join([*lines, report.summary()]) + "\n"
+
+
+def format_github(report: CheckReport, source: Path, cwd: Path | None = None) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on its file and line
+    in the pull request's diff. Paths are relative to the working folder, the repository's root
+    in a workflow."""
+    lines = []
+    for finding in report.findings:
+        problem = finding.problem
+        path = _from_cwd(source / problem.path, cwd or Path.cwd())
+        properties = [f"file={_escape_property(path)}"]
+        if problem.line:
+            properties.append(f"line={problem.line}")
+            properties.append(f"col={problem.column}")
+        title = f"{finding.rule}: {problem.field}" if problem.field else finding.rule
+        properties.append(f"title={_escape_property(title)}")
+        lines.append(
+            f"::{finding.severity} {','.join(properties)}::{_escape_data(problem.message)}"
+        )
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"
+
+
+def _from_cwd(path: Path, cwd: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), cwd.resolve())).as_posix()
+
+
+def _escape_data(value: str) -> str:
+    # The escapes of GitHub's toolkit (@actions/core, command.ts).
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_json(report: CheckReport) -> str:
+    """A stable document for tools; see the README for its fields."""
+    document = {
+        "version": JSON_FORMAT_VERSION,
+        "ok": report.ok,
+        "digests": report.digests,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "links": {"checked": report.links_checked, "cached": report.links_cached},
+        "findings": [
+            {
+                "severity": finding.severity,
+                "rule": finding.rule,
+                "path": finding.problem.path,
+                "line": finding.problem.line,
+                "column": finding.problem.column,
+                "field": finding.problem.field,
+                "message": finding.problem.message,
+            }
+            for finding in report.findings
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

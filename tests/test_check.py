@@ -1,0 +1,407 @@
+"""``papersite check``: the build's validation without a site written, the editorial lints at their
+``file:line:col``, the three output formats, and the exit status; through the CLI and the
+library. (``--links`` against a loopback server is in test_linkcheck.py.)"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
+
+from papersite.check import CheckReport, check_site, format_github
+from papersite.cli import main
+
+TAGGED_CONFIG = SITE_CONFIG + "tags: [reinforcement-learning, reasoning, llm]\n"
+
+SECOND_WEEK = """\
+kind: weekly
+period: {start: 2025-03-24, end: 2025-03-30}
+title: {ko: "다음 주의 논문", en: "Papers of the next week"}
+papers:
+  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
+    arxiv: "2503.14476"
+    summary: {ko: "한국어 소개", en: "English introduction"}
+"""
+
+
+def findings(report: CheckReport) -> list[tuple[str, str, int, str]]:
+    """(rule, path, line, field) of every finding."""
+    return [(f.rule, f.problem.path, f.problem.line, f.problem.field) for f in report.findings]
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """The 1-based line of the ``occurrence``-th line containing ``needle``."""
+    lines = [n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line]
+    return lines[occurrence - 1]
+
+
+@pytest.fixture
+def clean_site(write_tree: WriteTree) -> Path:
+    return write_tree(
+        {
+            "papersite.yaml": TAGGED_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+
+
+def test_a_clean_site_has_nothing_to_report_and_nothing_is_written(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--source", str(clean_site)]) == 0
+    out = capsys.readouterr().out
+    assert out == "Checked 1 digests: 0 errors, 0 warnings\n"
+    assert not (clean_site / "build").exists()
+    assert sorted(p.name for p in clean_site.iterdir()) == [
+        "arxiv.lock.json", "digests", "papersite.yaml",
+    ]  # fmt: skip
+
+
+def test_an_invalid_digest_is_an_error_at_its_place(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = clean_site / "digests/weekly/2025-03-17.yaml"
+    digest.write_text(WEEKLY.replace("https://github.com", "javascript:alert(1)//github.com"))
+    assert main(["check", "--source", str(clean_site)]) == 1
+    out = capsys.readouterr().out
+    line = line_of(digest, "javascript:")
+    assert re.search(
+        rf"^digests/weekly/2025-03-17\.yaml:{line}:\d+: error: papers\[0\]\.links\[0\]\.url: "
+        r"only http\(s\) URLs .*\[invalid\]$",
+        out,
+        re.M,
+    )
+    assert out.rstrip().endswith("1 errors, 0 warnings")
+
+
+def test_a_missing_translation_is_a_warning_where_the_text_is(write_tree: WriteTree) -> None:
+    digest_text = WEEKLY.replace(
+        'summary: {ko: "한국어 소개", en: "English introduction"}',
+        'summary:\n      ko: "한국어 소개"\n      en: ""',
+    ).replace('abstract: {ko: "한국어 초록", en: "English abstract"}', 'abstract: {en: "Only"}')
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": digest_text,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    report = check_site(site)
+    digest = site / "digests/weekly/2025-03-17.yaml"
+    assert findings(report) == [
+        ("missing-translation", "digests/weekly/2025-03-17.yaml",
+         line_of(digest, 'en: ""'), "papers[0].summary.en"),
+        ("missing-translation", "digests/weekly/2025-03-17.yaml",
+         line_of(digest, "abstract:"), "papers[0].abstract"),
+    ]  # fmt: skip
+    assert "no 'ko' text (there is en)" in report.findings[1].problem.message
+    assert report.ok, "a missing translation is a warning: the build shows it as missing"
+
+
+def test_an_english_abstract_left_to_arxiv_and_a_plain_string_are_not_missing(
+    write_tree: WriteTree,
+) -> None:
+    digest_text = WEEKLY.replace(
+        'abstract: {ko: "한국어 초록", en: "English abstract"}', 'abstract: {ko: "한국어 초록"}'
+    ).replace('title: {ko: "이번 주의 논문", en: "Papers of the week"}', 'title: "Week 12"')
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": digest_text,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    assert findings(check_site(site)) == []
+
+
+def test_papers_without_an_id_or_a_record_are_named(write_tree: WriteTree) -> None:
+    digest_text = WEEKLY + (
+        '  - title: {ko: "아이디 없음", en: "A Paper Nobody Resolved"}\n'
+        '    summary: {ko: "소개", en: "Introduction"}\n'
+        '  - title: {ko: "해결됨", en: "A Paper Resolved From Its Title"}\n'
+        '    summary: {ko: "소개", en: "Introduction"}\n'
+        '  - title: {ko: "기록 없음", en: "Attention Is All You Need"}\n'
+        '    arxiv: "1706.03762"\n'
+        '    summary: {ko: "소개", en: "Introduction"}\n'
+    )
+    resolved = arxiv_record(
+        "2501.00001", "A Paper Resolved From Its Title",
+        resolved_from_title="A Paper Resolved From Its Title",
+    )  # fmt: skip
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": digest_text,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD, resolved),
+        }
+    )
+    digest = site / "digests/weekly/2025-03-17.yaml"
+    report = check_site(site)
+    assert findings(report) == [
+        ("no-arxiv-id", "digests/weekly/2025-03-17.yaml",
+         line_of(digest, "A Paper Nobody Resolved"), "papers[1].title"),
+        ("not-in-lockfile", "digests/weekly/2025-03-17.yaml",
+         line_of(digest, "1706.03762"), "papers[3].arxiv"),
+    ]  # fmt: skip
+    assert "papersite enrich" in report.findings[1].problem.message
+
+
+def test_one_paper_with_two_titles_or_versions_across_digests(write_tree: WriteTree) -> None:
+    later = SECOND_WEEK.replace('arxiv: "2503.14476"', 'arxiv: "2503.14476v2"').replace(
+        "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+        "DAPO: An Open Source LLM RL System at Scale",
+    )
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": later,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    report = check_site(site)
+    conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
+    assert [(f.severity, f.problem.path, f.problem.field) for f in conflicts] == [
+        ("warning", "digests/weekly/2025-03-24.yaml", "papers[0].title"),
+        ("warning", "digests/weekly/2025-03-24.yaml", "papers[0].arxiv"),
+    ]
+    first_line = line_of(site / "digests/weekly/2025-03-17.yaml", "DAPO")
+    assert f"digests/weekly/2025-03-17.yaml:{first_line}:" in conflicts[0].problem.message
+    assert conflicts[1].problem.message.startswith(
+        "2503.14476v2 here, but 2503.14476 in digests/weekly/2025-03-17.yaml"
+    )
+
+
+def test_an_id_given_to_an_unrelated_title_is_an_error(write_tree: WriteTree) -> None:
+    later = SECOND_WEEK.replace(
+        "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+        "Gated Attention for Large Language Models",
+    )
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": later,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    report = check_site(site)
+    conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
+    assert [(f.severity, f.problem.path) for f in conflicts] == [
+        ("error", "digests/weekly/2025-03-24.yaml")
+    ]
+    assert "mistyped" in conflicts[0].problem.message
+    assert not report.ok
+
+
+def test_the_same_title_under_two_identities_is_an_error(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = SECOND_WEEK.replace('    arxiv: "2503.14476"\n', "")
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": later,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    assert main(["check", "--source", str(site)]) == 1
+    out = capsys.readouterr().out
+    line = line_of(site / "digests/weekly/2025-03-24.yaml", "DAPO")
+    assert re.search(
+        rf"^digests/weekly/2025-03-24\.yaml:{line}:\d+: error: papers\[0\]\.title: the same "
+        r"paper as 2503\.14476 in digests/weekly/2025-03-17\.yaml.*two pages",
+        out,
+        re.M,
+    )
+
+
+def test_a_tag_outside_the_vocabulary_is_an_error_with_a_suggestion(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = clean_site / "digests/weekly/2025-03-17.yaml"
+    digest.write_text(
+        WEEKLY.replace("tags: [reinforcement-learning]", "tags: [reinforcment-learning, quantum]")
+    )
+    assert main(["check", "--source", str(clean_site), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    tags = [f for f in document["findings"] if f["rule"] == "unknown-tag"]
+    assert [(f["field"], f["line"], f["severity"]) for f in tags] == [
+        ("papers[0].tags[0]", line_of(digest, "reinforcment"), "error"),
+        ("papers[0].tags[1]", line_of(digest, "reinforcment"), "error"),
+    ]
+    assert "did you mean 'reinforcement-learning'?" in tags[0]["message"]
+    assert "did you mean" not in tags[1]["message"]
+
+
+def test_tags_are_free_when_the_site_has_no_vocabulary(write_tree: WriteTree) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace("[reinforcement-learning]", "[new]"),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    assert findings(check_site(site)) == []
+
+
+def test_the_same_url_twice_in_a_paper(clean_site: Path) -> None:
+    digest = clean_site / "digests/weekly/2025-03-17.yaml"
+    digest.write_text(
+        WEEKLY.replace(
+            '      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n',
+            '      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n'
+            '      - {kind: paper, url: "https://arxiv.org/abs/2503.14476"}\n'
+            '      - {kind: project, url: "HTTPS://GitHub.com/BytedTsinghua-SIA/DAPO/"}\n',
+        )
+    )
+    report = check_site(clean_site)
+    assert findings(report) == [
+        ("duplicate-link", "digests/weekly/2025-03-17.yaml",
+         line_of(digest, "HTTPS://"), "papers[0].links[2].url"),
+    ]  # fmt: skip
+    assert "links[0]" in report.findings[0].problem.message
+
+
+def test_tex_the_build_cannot_render_is_reported(clean_site: Path) -> None:
+    digest = clean_site / "digests/weekly/2025-03-17.yaml"
+    digest.write_text(WEEKLY.replace('en: "English abstract"', 'en: "Bad $\\\\frac{1}{$ math"'))
+    assert [f.rule for f in check_site(clean_site).findings] == ["markup"]
+
+
+def test_strict_makes_warnings_errors(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (clean_site / "arxiv.lock.json").write_text(lockfile_text())
+    assert main(["check", "--source", str(clean_site)]) == 0
+    assert "warning: papers[0].arxiv" in capsys.readouterr().out
+    assert main(["check", "--source", str(clean_site), "--strict"]) == 1
+    assert "error: papers[0].arxiv" in capsys.readouterr().out
+
+
+def test_paths_choose_which_files_are_reported(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    untranslated = 'summary: {ko: "한국어 소개"}'
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace(
+                'summary: {ko: "한국어 소개", en: "English introduction"}', untranslated
+            ),
+            "digests/weekly/2025-03-24.yaml": SECOND_WEEK.replace(
+                'summary: {ko: "한국어 소개", en: "English introduction"}', untranslated
+            ),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+    assert {f.problem.path for f in check_site(site).findings} == {
+        "digests/weekly/2025-03-17.yaml",
+        "digests/weekly/2025-03-24.yaml",
+    }
+    only = check_site(site, ["digests/weekly/2025-03-24.yaml"])
+    assert {f.problem.path for f in only.findings} == {"digests/weekly/2025-03-24.yaml"}
+    assert {f.problem.path for f in check_site(site, ["digests"]).findings} == {
+        "digests/weekly/2025-03-17.yaml",
+        "digests/weekly/2025-03-24.yaml",
+    }
+    outside = site.parent / "elsewhere.yaml"
+    outside.write_text(WEEKLY)
+    assert main(["check", str(outside)]) == 1
+    assert "is not inside the site folder" in capsys.readouterr().err
+    assert main(["check", "digests/weekly/2099-01-01.yaml"]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+GITHUB_COMMAND = re.compile(r"^::(error|warning) ([^:]*)::(.*)$")
+
+
+def test_github_annotations_name_the_file_from_the_repository_root(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_tree(
+        {
+            "site/papersite.yaml": TAGGED_CONFIG,
+            "site/digests/weekly/2025-03-17.yaml": WEEKLY.replace(
+                "[reinforcement-learning]", "[reasonin]"
+            ),
+            "site/arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)  # the repository's root; the site is its site/ folder
+    assert main(["check", "--source", "site", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    commands = [GITHUB_COMMAND.match(line) for line in lines[:-1]]
+    assert all(commands), lines
+    (command,) = [c for c in commands if c]
+    severity, properties, message = command.groups()
+    fields = dict(item.split("=", 1) for item in properties.split(","))
+    digest = site / "site/digests/weekly/2025-03-17.yaml"
+    assert severity == "error"
+    assert fields["file"] == "site/digests/weekly/2025-03-17.yaml"
+    assert fields["line"] == str(line_of(digest, "reasonin"))
+    assert int(fields["col"]) > 1
+    assert fields["title"] == "unknown-tag%3A papers[0].tags[0]"
+    assert message.startswith("'reasonin' is not in the site's tags")
+    assert "did you mean 'reasoning'?" in message
+    assert lines[-1] == "Checked 1 digests: 1 errors, 0 warnings"
+
+
+def test_github_annotations_escape_what_would_end_a_command(minimal_site: Path) -> None:
+    from papersite.check import Finding
+    from papersite.errors import Problem
+
+    report = CheckReport(
+        [Finding(Problem("digests/a,b:c.yaml", 3, 4, "x", "50% done\nnext::line"), "error", "r")]
+    )
+    first = format_github(report, minimal_site, cwd=minimal_site).splitlines()[0]
+    assert first == (
+        "::error file=digests/a%2Cb%3Ac.yaml,line=3,col=4,title=r%3A x::50%25 done%0Anext::line"
+    )
+
+
+def test_json_lists_every_finding_for_tools(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace(
+                'en: "English introduction"', 'en: ""'
+            ),
+            "arxiv.lock.json": lockfile_text(),
+        }
+    )
+    assert main(["check", "--source", str(site), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["version"] == 1
+    assert document["ok"] is True
+    assert (document["digests"], document["errors"], document["warnings"]) == (1, 0, 2)
+    assert {f["rule"] for f in document["findings"]} == {"missing-translation", "not-in-lockfile"}
+    assert set(document["findings"][0]) == {
+        "severity", "rule", "path", "line", "column", "field", "message",
+    }  # fmt: skip
+
+
+def test_check_of_the_example_site_passes(example_site: Path) -> None:
+    report = check_site(example_site)
+    assert report.ok, [str(f.problem) for f in report.errors]
+    assert report.digests == 2
+    assert {f.rule for f in report.findings} <= {"missing-translation"}
+
+
+def test_a_broken_config_is_reported_whatever_the_paths(write_tree: WriteTree) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG.replace("languages: [ko, en]", "languages: []"),
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+        }
+    )
+    report = check_site(site, [site / "digests/weekly/2025-03-17.yaml"])
+    assert "papersite.yaml" in {f.problem.path for f in report.errors}
