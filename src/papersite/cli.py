@@ -14,6 +14,8 @@ from pathlib import Path
 
 from papersite import __version__
 from papersite.build import build
+from papersite.check import FORMATS as CHECK_FORMATS
+from papersite.check import check_site, format_github, format_json, format_text
 from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError
 from papersite.fetch import EXTRA_SOURCES, enrich
 from papersite.lockfile import LOCKFILE
@@ -222,12 +224,45 @@ def _print_problems(problems: Iterable[Problem], suffix: str = "") -> None:
 
 
 def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("check", help="validate the digests without building")
+    parser = commands.add_parser(
+        "check",
+        help="validate the digests and lint them, without building",
+        description="Run every validation of the build, without writing a site, and the "
+        "editorial lints: missing translations, papers without an arXiv ID or lockfile record, "
+        "one paper written differently in two digests, unknown tags, links given twice; with "
+        "--links, every external URL is fetched. Exit status 1 when anything is an error.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="report only on these digest files or folders (default: the whole site)",
+    )  # fmt: skip
     _add_source(parser)
+    parser.add_argument(
+        "--links", action="store_true",
+        help="also check every external URL over HTTP (uses the network)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-link-cache", dest="link_cache", action="store_false",
+        help="with --links, check every URL again instead of reusing recent results",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", dest="fmt", choices=CHECK_FORMATS, default="text",
+        help="text (default), github (annotations for GitHub Actions) or json",
+    )  # fmt: skip
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def _check(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    report = check_site(
+        args.source, args.paths, strict=args.strict, links=args.links, link_cache=args.link_cache
+    )
+    if args.fmt == "json":
+        sys.stdout.write(format_json(report))
+    elif args.fmt == "github":
+        sys.stdout.write(format_github(report, args.source))
+    else:
+        sys.stdout.write(format_text(report))
+    return 0 if report.ok else 1
 
 
 # --- papersite serve ------------------------------------------------------------------------
