@@ -96,3 +96,27 @@ def test_new_never_overwrites_a_digest_in_either_form(
     assert f"{path} already exists" in err
     assert path.read_text(encoding="utf-8") == "the editor's work\n"
     assert sorted(p.name for p in path.parent.iterdir()) == [existing]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "md"])
+@pytest.mark.parametrize("languages", [["ja", "en"], ["ko"], ["en", "ko", "ja"]])
+def test_the_template_has_a_place_for_each_language_of_the_site(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], languages: list[str], fmt: str
+) -> None:
+    config = SITE_CONFIG.replace("languages: [ko, en]", f"languages: [{', '.join(languages)}]")
+    config = config.replace('{ko: "테스트 사이트", en: "Test site"}', '"Test site"')
+    site = write_tree({"papersite.yaml": config})
+    status, out, _ = run(
+        capsys, "new", "weekly", "--start", "2026-11-23", "--format", fmt, "--source", str(site)
+    )
+    assert status == 0
+    (digest,) = validate(site).digests
+    paper = digest.digest.papers[0]
+    assert list(digest.digest.title) == languages
+    assert list(paper.summary or {}) == languages
+    assert list(paper.title) == languages
+    if fmt == "md":
+        text = Path(out).read_text(encoding="utf-8")
+        assert [line for line in text.splitlines() if line.startswith("#### ")] == [
+            f"#### {lang}" for lang in languages * 2
+        ]

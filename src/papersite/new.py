@@ -11,8 +11,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import yaml
+
 from papersite.errors import PapersiteError
 from papersite.model import slugify
+
+DEFAULT_LANGUAGES = ["ko", "en"]
 
 FORMATS = ("yaml", "md")
 SUFFIXES = {"yaml": ".yaml", "md": ".md"}
@@ -33,20 +37,37 @@ def new_weekly(source: Path, start: dt.date | None = None, fmt: str = "yaml") ->
     start = start or coming_monday(dt.date.today())
     end = start + dt.timedelta(days=6)
     header = WEEKLY_HEADER.format(start=start, end=end)
-    title = _title_line("이번 주의 주요 ML 논문", "Top ML Papers of the Week")
-    return _write(source / "digests" / "weekly", start.isoformat(), fmt, header, title)
+    title = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
+    return _write(source, "weekly", start.isoformat(), fmt, header, title)
 
 
 def new_conference(source: Path, name: str, year: int, fmt: str = "yaml") -> Path:
     """Write ``digests/conferences/<name>-<year>.<fmt>``; returns its path."""
     header = CONFERENCE_HEADER.format(name=_quoted(name), year=year)
-    title = _title_line(f"{name} {year} 우수 논문 소개", f"{name} {year} Best Paper Awards")
-    return _write(source / "digests" / "conferences", f"{slugify(name)}-{year}", fmt, header, title)
+    title = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
+    return _write(source, "conferences", f"{slugify(name)}-{year}", fmt, header, title)
 
 
-def _write(folder: Path, stem: str, fmt: str, header: str, title_line: str) -> Path:
+def site_languages(source: Path) -> list[str]:
+    """The languages of ``papersite.yaml``, so the template has a place for each; Korean and
+    English when the file is missing or unreadable (``build`` reports that, not ``new``)."""
+    try:
+        config = yaml.safe_load((source / "papersite.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return DEFAULT_LANGUAGES
+    languages = config.get("languages") if isinstance(config, dict) else None
+    if isinstance(languages, list) and languages and all(isinstance(x, str) for x in languages):
+        return languages
+    return DEFAULT_LANGUAGES
+
+
+def _write(
+    source: Path, kind_folder: str, stem: str, fmt: str, header: str, title: dict[str, str]
+) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    languages = site_languages(source)
+    folder = source / "digests" / kind_folder
     # The other form of the same digest would give the same URL: refuse it too.
     existing = [folder / (stem + suffix) for suffix in SUFFIXES.values()]
     for path in existing:
@@ -55,17 +76,36 @@ def _write(folder: Path, stem: str, fmt: str, header: str, title_line: str) -> P
                 f"{path} already exists; edit it, or remove it first to start again"
             )
     target = folder / (stem + SUFFIXES[fmt])
-    text = header + title_line + (YAML_BODY if fmt == "yaml" else COMMON_FIELDS)
+    title_line = f"title: {_text_map(languages, title)}\n"
+    body = YAML_BODY if fmt == "yaml" else COMMON_FIELDS
+    text = header + title_line + _for_languages(body, languages)
     if fmt == "md":
-        text = f"---\n{text}---\n\n{MARKDOWN_BODY}"
+        text = f"---\n{text}---\n\n{_for_languages(MARKDOWN_BODY, languages)}"
     folder.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
         file.write(text)
     return target
 
 
-def _title_line(korean: str, english: str) -> str:
-    return f"title: {{ko: {_quoted(korean)}, en: {_quoted(english)}}}\n"
+def _text_map(languages: list[str], values: dict[str, str] | None = None) -> str:
+    """A text as a YAML flow mapping, one entry per site language (English where a language
+    has no default of its own; empty without ``values``)."""
+    values = values or {}
+    entries = (f"{lang}: {_quoted(values.get(lang, values.get('en', '')))}" for lang in languages)
+    return "{" + ", ".join(entries) + "}"
+
+
+def _for_languages(template: str, languages: list[str]) -> str:
+    """Fill the body's language placeholders: ``{EMPTY}`` (an empty text), ``{TITLE}`` (the
+    paper title skeleton), ``{BLOCKS:###}`` (one empty heading per language at that depth)."""
+    text = template.replace("{EMPTY}", _text_map(languages))
+    named = "en" if "en" in languages else languages[0]  # the paper needs a title for its URL
+    skeleton = {lang: "Paper title" if lang == named else "" for lang in languages}
+    text = text.replace("{TITLE}", _text_map(languages, skeleton))
+    for depth in ("###", "####"):
+        blocks = "".join(f"{depth} {lang}\n\n" for lang in languages)
+        text = text.replace(f"{{BLOCKS:{depth}}}\n", blocks)
+    return text.replace("\n\n\n", "\n\n")
 
 
 def _quoted(text: str) -> str:
@@ -95,20 +135,18 @@ COMMON_FIELDS = """\
 YAML_BODY = (
     COMMON_FIELDS
     + """\
-overview:                                       # optional: the editor's trend notes
-  ko: ""
-  en: ""
+overview: {EMPTY}  # optional: the editor's trend notes
 papers:                                         # at least one; copy the block for each paper
-  - title: {ko: "", en: "Paper title"}          # the English title as on arXiv
+  - title: {TITLE}  # the English title as on arXiv
     # arxiv: "2503.14476"                       # its arXiv ID, quoted (then: papersite enrich)
     # authors: ["…"]                            # optional: arXiv's authors are used otherwise
     # affiliations: ["…"]                       # optional
     # award: best-paper                         # conference digests: best-paper | runner-up | oral | spotlight | other text
-    summary: {ko: "", en: ""}                   # the digest's introduction (논문 소개)
-    abstract: {ko: "", en: ""}                  # the abstract (논문 초록); arXiv's English is used if empty
+    summary: {EMPTY}  # the digest's introduction (논문 소개)
+    abstract: {EMPTY}  # the abstract (논문 초록); arXiv's English is used if empty
     # sections:                                 # optional extra sections, in order
     #   - title: {ko: "선정 위원회 평가", en: "Reflections from the Selection Committee"}
-    #     body: {ko: "", en: ""}
+    #     body: {EMPTY}
     links: []                                   # e.g. - {kind: code, url: "https://github.com/…"}
     tags: []                                    # e.g. [reinforcement-learning]
 """
@@ -117,14 +155,12 @@ papers:                                         # at least one; copy the block f
 MARKDOWN_BODY = """\
 ## Overview
 
-### ko
-
-### en
+{BLOCKS:###}
 
 ## Paper title
 
 ```yaml
-title: {ko: "", en: "Paper title"}    # the English title as on arXiv
+title: {TITLE}  # the English title as on arXiv
 # arxiv: "2503.14476"                 # its arXiv ID, quoted (then: papersite enrich)
 # authors: ["…"]
 # award: best-paper
@@ -134,13 +170,9 @@ tags: []
 
 ### Summary
 
-#### ko
-
-#### en
+{BLOCKS:####}
 
 ### Abstract
 
-#### ko
-
-#### en
+{BLOCKS:####}
 """
