@@ -274,9 +274,7 @@ def test_tex_the_build_cannot_render_is_reported(clean_site: Path) -> None:
     assert [f.rule for f in check_site(clean_site).findings] == ["markup"]
 
 
-def test_strict_makes_warnings_errors(
-    clean_site: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_strict_makes_warnings_errors(clean_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (clean_site / "arxiv.lock.json").write_text(lockfile_text())
     assert main(["check", "--source", str(clean_site)]) == 0
     assert "warning: papers[0].arxiv" in capsys.readouterr().out
@@ -405,3 +403,55 @@ def test_a_broken_config_is_reported_whatever_the_paths(write_tree: WriteTree) -
     )
     report = check_site(site, [site / "digests/weekly/2025-03-17.yaml"])
     assert "papersite.yaml" in {f.problem.path for f in report.errors}
+
+
+# --- check --links, through the command line, against a loopback web server ---
+
+
+def test_check_links_reports_dead_slow_and_moved_links_at_their_lines(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fake_links import LinkServer
+
+    with LinkServer() as server:
+        links = "".join(
+            f'      - {{kind: other, url: "{server.url(path)}"}}\n'
+            for path in ("/live", "/dead", "/slow", "/moved", "/found")
+        )
+        digest_text = WEEKLY.replace(
+            '      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n', links
+        )
+        site = write_tree(
+            {
+                "papersite.yaml": SITE_CONFIG
+                + "links: {timeout_seconds: 0.5, retries: 1, backoff_seconds: 0}\n",
+                "digests/weekly/2025-03-17.yaml": digest_text,
+                "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+            }
+        )
+        digest = site / "digests/weekly/2025-03-17.yaml"
+        assert main(["check", "--source", str(site), "--links"]) == 1
+        out = capsys.readouterr().out
+        found = re.findall(r"^digests/weekly/2025-03-17\.yaml:(\d+):\d+: (\w+): (.*)$", out, re.M)
+        by_line = {int(line): (severity, text) for line, severity, text in found}
+        dead, slow, moved = (line_of(digest, p) for p in ('/dead"', '/slow"', '/moved"'))
+        assert set(by_line) == {dead, slow, moved}, out
+        assert by_line[dead][0] == "error" and "dead link: HTTP 404" in by_line[dead][1]
+        assert by_line[slow][0] == "error" and "[dead-link]" in by_line[slow][1]
+        assert by_line[moved][0] == "warning"
+        assert f"redirects to {server.url('/live')}" in by_line[moved][1]
+        assert "5 links checked (0 from the cache)" in out
+
+        # A second run answers the links that worked from the cache: no request for them.
+        before = server.count("/live")
+        assert main(["check", "--source", str(site), "--links", "--format", "json"]) == 1
+        document = json.loads(capsys.readouterr().out)
+        assert server.count("/live") == before
+        assert document["links"]["cached"] >= 2
+        assert {f["rule"] for f in document["findings"]} == {"dead-link", "redirect"}
+        assert (site / ".papersite-cache" / "links.json").is_file()
+
+        # --no-link-cache asks every URL again.
+        assert main(["check", "--source", str(site), "--links", "--no-link-cache"]) == 1
+        capsys.readouterr()
+        assert server.count("/live") == 2 * before  # /live itself, and through /moved and /found

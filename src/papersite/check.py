@@ -25,7 +25,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -98,10 +98,12 @@ def check_site(
     strict: bool = False,
     links: bool = False,
     link_cache: bool = True,
+    link_cache_hours: float | None = None,
 ) -> CheckReport:
     """Check the site in ``source``; report only the findings in ``paths`` (files or folders,
     relative to the current folder) when any are given. ``strict`` makes warnings errors;
-    ``links`` checks every external URL (network); ``link_cache=False`` ignores cached results.
+    ``links`` checks every external URL (network); ``link_cache=False`` neither reads nor writes
+    the cache of results, ``link_cache_hours`` overrides how long a working link's result is kept.
     Raises ``PapersiteError`` for a path outside the site or missing."""
     source = Path(source)
     chosen = [_site_relative(Path(p), source) for p in paths]
@@ -114,7 +116,9 @@ def check_site(
         report.digests = len(site.digests)
         report.findings = list(_lints(site, source))
         if links:
-            report.findings += _link_findings(site, source, report, use_cache=link_cache)
+            report.findings += _link_findings(
+                site, source, report, use_cache=link_cache, cache_hours=link_cache_hours
+            )
     if strict:
         report.findings = [Finding(f.problem, "error", f.rule) for f in report.findings]
     report.findings = sorted(f for f in report.findings if _chosen(f.problem.path, chosen))
@@ -124,11 +128,11 @@ def check_site(
 def _lints(site: Site, source: Path) -> Iterator[Finding]:
     enrich_site(site, read_lockfile(source))
     yield from _tagged(build_view(site).warnings, "warning", "markup")
-    for paper in site.papers.values():
-        yield from _tagged(missing_records(paper), "warning", "not-in-lockfile")
-        yield from _tagged(paper_mismatches(paper), "warning", "arxiv-record")
-        yield from _no_arxiv_id(paper)
-        yield from _conflicting_entries(paper)
+    for site_paper in site.papers.values():
+        yield from _tagged(missing_records(site_paper), "warning", "not-in-lockfile")
+        yield from _tagged(paper_mismatches(site_paper), "warning", "arxiv-record")
+        yield from _no_arxiv_id(site_paper)
+        yield from _conflicting_entries(site_paper)
     yield from _same_paper_twice(site)
     for sourced in site.digests:
         yield from _missing_translations(sourced, site.config.languages)
@@ -328,16 +332,24 @@ def _comparable_url(url: str) -> str:
 
 
 def _link_findings(
-    site: Site, source: Path, report: CheckReport, *, use_cache: bool
+    site: Site, source: Path, report: CheckReport, *, use_cache: bool, cache_hours: float | None
 ) -> list[Finding]:
+    # Imported here: only --links needs httpx's async client and the cache.
     from papersite.linkcheck import CACHE_FILE, check_links, collect_links
 
+    settings = site.config.links
+    if cache_hours is not None:
+        settings = settings.model_copy(update={"cache_hours": cache_hours})
     cache = source / CACHE_FILE if use_cache else None
-    links = check_links(collect_links(site), site.config.links, cache_file=cache)
+    links = check_links(collect_links(site), settings, cache_file=cache)
     report.links_checked, report.links_cached = links.checked, links.cached
-    return _tagged(links.errors, "error", "dead-link") + _tagged(
-        links.warnings, "warning", "redirect"
-    )
+    cache_warnings = [replace(p, path=CACHE_FILE.as_posix()) for p in links.cache_warnings]
+    return [
+        *_tagged(links.errors, "error", "dead-link"),
+        *_tagged(links.warnings, "warning", "redirect"),
+        *_tagged(links.limited, "warning", "rate-limited"),
+        *_tagged(cache_warnings, "warning", "link-cache"),
+    ]
 
 
 # --- which files ---------------------------------------------------------------------------------
@@ -357,8 +369,9 @@ def _site_relative(path: Path, source: Path) -> str:
 
 
 def _chosen(path: str, chosen: list[str]) -> bool:
-    """Whether a finding in ``path`` is reported; problems of the configuration always are."""
-    if not chosen or path == "papersite.yaml":
+    """Whether a finding in ``path`` is reported; findings outside the digests (the
+    configuration, the link cache) always are."""
+    if not chosen or not path.startswith("digests/"):
         return True
     return any(c == "." or path == c or path.startswith(c.rstrip("/") + "/") for c in chosen)
 

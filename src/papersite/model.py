@@ -455,6 +455,31 @@ class SemanticScholarSettings(_SourceSettings):
 _ARXIV_API_HOSTS = frozenset({"export.arxiv.org", "arxiv.org", "www.arxiv.org"})
 
 
+class LinkSettings(StrictModel):
+    """``links:`` in ``papersite.yaml``: how ``papersite check --links`` checks external links."""
+
+    concurrency: int = Field(default=8, ge=1, le=64)
+    """Requests in flight at once, over every host."""
+    per_host: int = Field(default=2, ge=1, le=16)
+    """Requests in flight at once to one host (and port), so no server sees a burst."""
+    timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    """The longest one request may take, from connecting to the response's headers."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """Retries after a timeout, a failed connection, HTTP 408, 429 or 5xx."""
+    backoff_seconds: float = Field(default=1.0, ge=0, le=60)
+    """The first retry's wait; each further retry waits twice as long."""
+    max_retry_after_seconds: float = Field(default=30.0, ge=0, le=600)
+    """The longest a server's ``Retry-After`` is honoured."""
+    max_redirects: int = Field(default=10, ge=0, le=30)
+    cache_hours: float = Field(default=24.0, ge=0)
+    """How long a working link's result is reused; 0 rechecks every link."""
+    failure_cache_hours: float = Field(default=0.0, ge=0)
+    """How long a dead link's result (HTTP 4xx, a redirect loop) is reused; 0, the default,
+    rechecks dead links on every run. Timeouts, failed connections and 5xx are never reused."""
+    skip: list[HttpUrl] = Field(default_factory=list)
+    """URL prefixes not checked, e.g. hosts that turn away every program."""
+
+
 class SiteConfig(StrictModel):
     """``papersite.yaml``."""
 
@@ -468,6 +493,7 @@ class SiteConfig(StrictModel):
     """The site's tag vocabulary (optional)."""
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     semantic_scholar: SemanticScholarSettings = Field(default_factory=SemanticScholarSettings)
+    links: LinkSettings = Field(default_factory=LinkSettings)
 
     @model_validator(mode="after")
     def _normalise(self) -> SiteConfig:
