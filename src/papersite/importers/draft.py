@@ -1,0 +1,114 @@
+"""What an importer builds before it is written out: a draft digest, plain mutable data.
+
+The importers fill these dataclasses from a post; ``emit.py`` turns one into the text of a digest
+file. Texts are kept as Markdown per language (``{"ko": …, "en": …}``); a language the post did
+not give is an empty string, so that the file shows translators where their text goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from papersite.errors import Problem
+
+LANGUAGES = ("ko", "en")
+UNCLASSIFIED_TITLE = {"ko": "가져오기: 분류하지 못한 텍스트", "en": "Import: unclassified text"}
+"""The title of the section that holds a paper's text the importer could not place."""
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass
+class DraftLink:
+    kind: str
+    url: str
+    label: str | None = None
+
+
+@dataclass
+class DraftSection:
+    title: dict[str, str]
+    body: dict[str, str]
+
+
+@dataclass
+class DraftPaper:
+    title: dict[str, str]
+    arxiv: str | None = None
+    authors: list[str] = field(default_factory=list)
+    award: str | None = None
+    summary: dict[str, str] | None = None
+    abstract: dict[str, str] | None = None
+    sections: list[DraftSection] = field(default_factory=list)
+    links: list[DraftLink] = field(default_factory=list)
+    for_translators: bool = False
+    """The Korean texts are left empty on purpose (an English-only source): say so in the file."""
+
+
+@dataclass
+class DraftDigest:
+    kind: str
+    title: dict[str, str]
+    papers: list[DraftPaper]
+    period: tuple[dt.date, dt.date] | None = None
+    conference: tuple[str, int] | None = None
+    source: str | None = None
+    overview: dict[str, str] | None = None
+    notes: list[str] = field(default_factory=list)
+    """Comment lines for the top of the file: where it came from, lines set aside."""
+
+
+@dataclass
+class ImportReport:
+    """What an importer gives back: the draft, and a warning for each thing the editor must
+    look at (text it could not place, a date it had to guess), each at its line of the input."""
+
+    digest: DraftDigest
+    warnings: list[Problem]
+
+
+def hangul_ratio(text: str) -> float:
+    """The share of Hangul among the letters of ``text`` (0 when it has no letters)."""
+    hangul = len(_HANGUL.findall(text))
+    letters = hangul + len(_LATIN.findall(text))
+    return hangul / letters if letters else 0.0
+
+
+def language_of(text: str) -> str:
+    """``ko`` for a line written in Korean, ``en`` otherwise.
+
+    Korean lines name many English terms (models, methods) but always carry a good share of
+    Hangul; English lines carry almost none. A fifth of the letters tells them apart.
+    """
+    return "ko" if hangul_ratio(text) >= 0.2 else "en"
+
+
+@dataclass
+class Block:
+    """One paragraph or list item of a text, as it will be written in Markdown."""
+
+    text: str
+    bullet: bool = False
+
+
+def blocks_to_markdown(blocks: list[Block]) -> str:
+    """Paragraphs separated by a blank line; consecutive list items as one tight list."""
+    out: list[str] = []
+    for index, block in enumerate(blocks):
+        if index:
+            previous = blocks[index - 1]
+            out.append("\n" if block.bullet and previous.bullet else "\n\n")
+        out.append(f"- {block.text}" if block.bullet else block.text)
+    return "".join(out)
+
+
+def split_by_language(blocks: list[Block]) -> dict[str, str]:
+    """A bilingual text from blocks in either language: each block goes to its own language,
+    in order (posts give the Korean paragraphs, then the English ones)."""
+    by_language: dict[str, list[Block]] = {lang: [] for lang in LANGUAGES}
+    for block in blocks:
+        by_language[language_of(block.text)].append(block)
+    return {lang: blocks_to_markdown(by_language[lang]) for lang in LANGUAGES}

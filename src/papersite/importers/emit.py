@@ -1,0 +1,151 @@
+"""A draft digest as the text of a digest file, in the YAML or the Markdown form.
+
+The file reads like one ``papersite new`` writes (the same header lines and comments, from
+``new.py``), with the imported content in place of the template's empty texts. Multi-line
+texts are YAML literal blocks, so the file diffs and reviews line by line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from papersite.importers.draft import LANGUAGES, DraftDigest, DraftLink, DraftPaper
+from papersite.model import KNOWN_AWARDS
+from papersite.new import COMMON_FIELDS, CONFERENCE_HEADER, WEEKLY_HEADER, _quoted
+
+TRANSLATE = "번역할 곳 (to translate)"
+"""The comment beside a Korean text left empty for translators."""
+
+# A line of text that Markdown would read as a heading or a rule would break the Markdown
+# form's structure; a backslash keeps it text (CommonMark escapes any ASCII punctuation).
+_STRUCTURAL_LINE = re.compile(r"^(\s{0,3})([#=]|-{3,}\s*$|\*{3,}\s*$|_{3,}\s*$|```|~~~)")
+
+
+def to_yaml(draft: DraftDigest) -> str:
+    """The YAML form."""
+    lines = _header(draft)
+    lines += _text_field("overview", draft.overview, 0, translate=False)
+    lines.append("papers:")
+    for paper in draft.papers:
+        paper_lines = _paper_fields(paper, with_texts=True)
+        lines.append("  - " + paper_lines[0])
+        lines += ["    " + line if line else line for line in paper_lines[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(draft: DraftDigest) -> str:
+    """The Markdown form: front matter, the overview and each paper as sections."""
+    front = "\n".join(_header(draft))
+    title = draft.title.get("ko") or draft.title.get("en") or ""
+    parts = [f"---\n{front}\n---\n\n# {title}\n"]
+    if draft.overview is not None:
+        parts.append("## Overview\n" + _language_sections("###", draft.overview))
+    for paper in draft.papers:
+        heading = paper.title.get("en") or paper.title.get("ko") or ""
+        fields = "\n".join(_paper_fields(paper, with_texts=False))
+        parts.append(f"## {heading}\n\n```yaml\n{fields}\n```\n")
+        for name, text in (("Summary", paper.summary), ("Abstract", paper.abstract)):
+            if text is not None:
+                parts.append(f"### {name}\n" + _language_sections("####", text))
+        for section in paper.sections:
+            parts.append("### Section\n" + _language_sections("####", section.body, section.title))
+    return "\n".join(parts)
+
+
+def _header(draft: DraftDigest) -> list[str]:
+    lines = [f"# {note}" if note else "#" for note in draft.notes]
+    if draft.period is not None:
+        start, end = draft.period
+        lines += WEEKLY_HEADER.format(start=start, end=end).splitlines()
+    elif draft.conference is not None:
+        name, year = draft.conference
+        lines += CONFERENCE_HEADER.format(name=_quoted(name), year=year).splitlines()
+    lines.append(f"title: {_inline(draft.title)}")
+    common = COMMON_FIELDS.splitlines()
+    if draft.source is not None:
+        lines.append(f"source: {_quoted(draft.source)}")
+        common = [line for line in common if not line.startswith("# source:")]
+    return lines + common
+
+
+def _paper_fields(paper: DraftPaper, *, with_texts: bool) -> list[str]:
+    """The paper's fields, unindented; the texts only for the YAML form (the Markdown form
+    writes them as sections)."""
+    note = f"  # ko: {TRANSLATE}" if paper.for_translators else ""
+    lines = [f"title: {_inline(paper.title)}{note}"]
+    if paper.arxiv:
+        lines.append(f"arxiv: {_quoted(paper.arxiv)}")
+    if paper.authors:
+        lines.append(f"authors: [{', '.join(_quoted(name) for name in paper.authors)}]")
+    if paper.award:
+        known = paper.award in KNOWN_AWARDS
+        lines.append(f"award: {paper.award if known else _quoted(paper.award)}")
+    if with_texts:
+        translate = paper.for_translators
+        lines += _text_field("summary", paper.summary, 0, translate=translate)
+        lines += _text_field("abstract", paper.abstract, 0, translate=translate)
+        if paper.sections:
+            lines.append("sections:")
+            for section in paper.sections:
+                lines.append(f"  - title: {_inline(section.title)}")
+                lines += _text_field("body", section.body, 4, translate=translate)
+    lines += _links(paper.links)
+    lines.append("tags: []")
+    return lines
+
+
+def _links(links: list[DraftLink]) -> list[str]:
+    if not links:
+        return ["links: []"]
+    lines = ["links:"]
+    for link in links:
+        label = f", label: {_quoted(link.label)}" if link.label else ""
+        lines.append(f"  - {{kind: {link.kind}, url: {_quoted(link.url)}{label}}}")
+    return lines
+
+
+def _inline(text: dict[str, str]) -> str:
+    """``{ko: "…", en: "…"}`` for a text of single lines (titles)."""
+    return "{" + ", ".join(f"{lang}: {_quoted(text.get(lang, ''))}" for lang in LANGUAGES) + "}"
+
+
+def _text_field(
+    name: str, text: dict[str, str] | None, indent: int, *, translate: bool
+) -> list[str]:
+    """``name:`` and one entry per language, multi-line texts as literal blocks."""
+    if text is None:
+        return []
+    pad = " " * indent
+    lines = [f"{pad}{name}:"]
+    for lang in LANGUAGES:
+        value = text.get(lang, "").strip("\n")
+        if not value:
+            note = f"  # {TRANSLATE}" if translate and lang == "ko" else ""
+            lines.append(f'{pad}  {lang}: ""{note}')
+        elif _literal_safe(value):
+            lines.append(f"{pad}  {lang}: |")
+            lines += [f"{pad}    {line}" if line else "" for line in value.split("\n")]
+        else:
+            lines.append(f"{pad}  {lang}: {_quoted(value)}")
+    return lines
+
+
+def _literal_safe(value: str) -> bool:
+    """Whether a literal block gives back exactly ``value`` (plus its final newline)."""
+    lines = value.split("\n")
+    return not lines[0][:1].isspace() and all(line == line.rstrip() for line in lines)
+
+
+def _language_sections(
+    level: str, text: dict[str, str], title: dict[str, str] | None = None
+) -> str:
+    out = []
+    for lang in LANGUAGES:
+        heading = f"{level} {lang}" + (f": {title.get(lang, '')}" if title is not None else "")
+        body = _markdown_safe(text.get(lang, "").strip("\n"))
+        out.append(f"\n{heading}\n" + (f"\n{body}\n" if body else ""))
+    return "".join(out)
+
+
+def _markdown_safe(text: str) -> str:
+    return "\n".join(_STRUCTURAL_LINE.sub(r"\1\\\2", line) for line in text.split("\n"))

@@ -1,0 +1,222 @@
+"""``--from forum``: a post in the forum's plain-text layout → a draft digest.
+
+The layout, as the community's posts have it (README, "papersite import"): a title line that
+gives the week (``[2025/03/17 ~ 03/23] …``) or the conference (``NeurIPS 2025 …``), the editor's
+notes, then one block per paper: a title line (``한국어 제목 / English title``, perhaps after an
+award such as ``[Best Paper]``), perhaps ``저자: …``, then headed parts (논문 소개, 논문 초록, 선정
+위원회 평가, 논문 링크, 더 읽어보기), each with Korean paragraphs and then English ones. Posts
+vary, so every step is lenient, and nothing is dropped: the forum's own lines (buttons, sign-up
+notes) are kept as comments, and text that fits nowhere becomes a marked section of its paper.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papersite.errors import PapersiteError, Problem
+from papersite.importers import layout
+from papersite.importers.draft import (
+    UNCLASSIFIED_TITLE,
+    Block,
+    DraftDigest,
+    DraftPaper,
+    DraftSection,
+    ImportReport,
+    split_by_language,
+)
+from papersite.importers.links import (
+    add_link,
+    classify,
+    finish_links,
+    is_url_line,
+    mend_urls,
+    onebox_links,
+    urls_in,
+)
+from papersite.lockfile import Lockfile
+
+_TEX_OUTSIDE_MATH = re.compile(r"\\(?:[A-Za-z]{2,}|[{}_^,;!])")
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$")
+
+
+@dataclass
+class _Part:
+    """A headed part of a paper while it is read: where its lines go."""
+
+    kind: str  # summary | abstract | section | links
+    title: dict[str, str] | None = None
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class _Reader:
+    path: str
+    lockfile: Lockfile
+    warnings: list[Problem] = field(default_factory=list)
+    set_aside: list[layout.Line] = field(default_factory=list)
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(self.path, line, 1, "", message))
+
+
+def read_forum_post(text: str, path: str, lockfile: Lockfile) -> ImportReport:
+    """The draft digest of a forum post; ``PapersiteError`` when it has no title line that
+    gives the week or the conference, or no paper."""
+    reader = _Reader(path, lockfile)
+    lines = layout.lines_of(text)
+    if not lines:
+        raise PapersiteError(f"{path} is empty")
+    starts = [i for i in range(len(lines)) if layout.is_paper_title(lines, i)]
+    if not starts:
+        raise PapersiteError(
+            f"{path}: no paper found; a paper starts with its title line (한국어 제목 / English "
+            "title) followed by a heading such as 논문 소개 or 논문 초록"
+        )
+    digest = _digest(reader, lines[: starts[0]])
+    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        digest.papers.append(_paper(reader, lines[begin], lines[begin + 1 : end]))
+    _tex_warnings(reader, lines)
+    digest.notes = _notes(reader, path)
+    for run in layout.runs(reader.set_aside):
+        reader.warn(
+            run[0].number,
+            f"set aside as the forum's own text, kept as a comment at the top: {_quote(run)}",
+        )
+    return ImportReport(digest, sorted(reader.warnings))
+
+
+def _digest(reader: _Reader, header: list[layout.Line]) -> DraftDigest:
+    # The post's title is its first line that names a week or a conference (a saved page may
+    # start with the forum's own lines).
+    titled = [(line, layout.parse_post_title(line.text)) for line in header]
+    title_line, heading = next(((line, h) for line, h in titled if h is not None), (None, None))
+    if title_line is None or heading is None:
+        where = f"{reader.path}:{header[0].number}" if header else reader.path
+        raise PapersiteError(
+            f"{where}: the first line gives neither the week ('[2025/03/17 ~ 03/23] …') nor a "
+            "conference and year ('NeurIPS 2025 …')"
+        )
+    if heading.conference is not None:
+        reader.warn(
+            title_line.number,
+            f"the post gives no publication date: set 'date' (it is {heading.conference[1]}-12-31 "
+            "for now)",
+        )
+    overview: list[Block] = []
+    for line in header:
+        if line.text == title_line.text:
+            continue  # the post's title, and the page's title that repeats it
+        if layout.is_forum_chrome(line.text):
+            reader.set_aside.append(line)
+        else:
+            overview.append(layout.block_of(line.text))
+    return DraftDigest(
+        kind=heading.kind,
+        title=heading.title,
+        papers=[],
+        period=heading.period,
+        conference=heading.conference,
+        overview=split_by_language(overview),
+    )
+
+
+def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) -> DraftPaper:
+    award, title = layout.split_paper_title(title_line.text)
+    paper = DraftPaper(title=title, award=award)
+    parts = [_Part("summary")]  # text before any heading introduces the paper
+    unplaced: list[layout.Line] = []
+    for line in body:
+        if layout.is_forum_chrome(line.text):
+            reader.set_aside.append(line)
+            continue
+        if not paper.authors and (authors := layout.authors_of(line.text)):
+            paper.authors = authors
+            continue
+        heading = layout.heading_of(line.text)
+        if heading is not None:
+            parts.append(_Part(heading.kind, heading.title))
+            continue
+        inline = layout.inline_heading(line.text)
+        if inline is not None:
+            parts.append(_Part(inline[0].kind, inline[0].title))
+            line = layout.Line(line.number, inline[1])
+        if not _place(paper, parts[-1], line):
+            unplaced.append(line)
+    _fill(paper, parts, unplaced)
+    for run in layout.runs(unplaced):
+        reader.warn(
+            run[0].number,
+            f"could not place {_quote(run)}; it is in the paper's section "
+            f"'{UNCLASSIFIED_TITLE['en']}' for the editor to move or delete",
+        )
+    finish_links(paper, reader.lockfile)
+    return paper
+
+
+def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
+    """Put a line in its part; False when it has no place (text among the links)."""
+    block = layout.block_of(line.text)
+    for link in onebox_links(line.text):
+        add_link(paper, link)
+    urls = urls_in(line.text)
+    label = _label_of(block.text, urls) if part.kind == "links" else None
+    for url in urls:
+        link = classify(url)
+        link.label = label or link.label
+        add_link(paper, link)
+    if part.kind == "links":
+        return is_url_line(block.text) or bool(label)
+    part.blocks.append(block)
+    return True
+
+
+def _label_of(text: str, urls: list[str]) -> str | None:
+    """``Project page: https://…`` → ``Project page``: a short label before a link's one URL."""
+    if len(urls) != 1:
+        return None
+    rest = mend_urls(text).replace(urls[0], "").strip(" :-–|")
+    return rest if 0 < len(rest) <= 40 else None
+
+
+def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) -> None:
+    summary = [b for p in parts if p.kind == "summary" for b in p.blocks]
+    abstract = [b for p in parts if p.kind == "abstract" for b in p.blocks]
+    paper.summary = split_by_language(summary) if summary else None
+    paper.abstract = split_by_language(abstract) if abstract else None
+    for part in parts:
+        if part.kind == "section" and part.title is not None:
+            paper.sections.append(DraftSection(part.title, split_by_language(part.blocks)))
+    if unplaced:
+        blocks = [layout.block_of(line.text) for line in unplaced]
+        paper.sections.append(DraftSection(dict(UNCLASSIFIED_TITLE), split_by_language(blocks)))
+
+
+def _tex_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
+    for line in lines:
+        found = _TEX_OUTSIDE_MATH.search(_MATH.sub("", line.text))
+        if found:
+            reader.warn(
+                line.number,
+                f"TeX outside $…$ ({found[0]} …): wrap formulas in $…$ so that they are "
+                "shown as math",
+            )
+
+
+def _notes(reader: _Reader, path: str) -> list[str]:
+    notes = [
+        f"Imported by `papersite import --from forum` from {path.rsplit('/', 1)[-1]}: review it.",
+        "Korean and English were told apart by script; links come from the text, arXiv IDs",
+        "from arxiv.lock.json (run `papersite enrich` for new ones); tags are left to you.",
+    ]
+    if reader.set_aside:
+        notes += ["", "The forum's own lines, set aside (delete this list once reviewed):"]
+        notes += [f"  line {line.number}: {line.text}" for line in reader.set_aside]
+    return notes
+
+
+def _quote(run: list[layout.Line]) -> str:
+    first = run[0].text
+    shown = first if len(first) <= 60 else first[:57] + "…"
+    more = f" (+{len(run) - 1} more lines)" if len(run) > 1 else ""
+    return f"'{shown}'{more}"
