@@ -43,6 +43,26 @@ papers:
       - {kind: discussion, url: "https://x.com/omarsar0/status/1902364950821257288", label: "X [thread]"}
 """
 
+# A conference digest whose title does not name the conference, with affiliations and links
+# whose hosts do not tell their kinds (and two whose labels are what their hosts give).
+CONFERENCE = """\
+kind: conference
+conference: {name: ICML, year: 2026}
+date: 2026-07-20
+title: {ko: "올해의 수상 논문", en: "Award papers"}
+papers:
+  - title: {ko: "게이트 어텐션", en: "Gated Attention"}
+    award: oral
+    affiliations: ["University of California, Berkeley", "KAIST"]
+    summary: {ko: "게이트를 더합니다."}
+    links:
+      - {kind: blog, url: "https://example.com/post"}
+      - {kind: project, url: "https://example.org/gated", label: "Project page"}
+      - {kind: discussion, url: "https://x.com/someone/status/1", label: "X thread"}
+      - {kind: code, url: "https://github.com/a/b", label: "a/b"}
+      - {kind: other, url: "https://example.com/notes."}
+"""
+
 # A digest whose texts hold HTML, math, a relative link and an aligned table.
 TRICKY = """\
 kind: weekly
@@ -188,6 +208,32 @@ def test_forum_post_leaves_out_missing_translations_and_fills_in_arxiv(partial_s
     assert "논문 링크" not in post  # no paper link given
     for lang in ("ko", "en"):
         assert ui(lang)["translation_missing"] not in post
+
+
+def test_forum_post_writes_what_the_import_reads_back(write_tree: WriteTree) -> None:
+    """The title line names the conference in brackets when its title does not; affiliations
+    are separated by semicolons (one may hold a comma); a link is a bare URL where its URL alone
+    gives it back, else a Markdown link with its kind as title where its host does not tell it."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/conferences/icml-2026.yaml": CONFERENCE}
+    )
+
+    post = export_text(site, "digests/conferences/icml-2026.yaml")
+
+    in_order(
+        post,
+        [
+            "# [ICML 2026] 올해의 수상 논문 (Award papers)\n",
+            "\n## [Oral] 게이트 어텐션 / Gated Attention\n",
+            "\n소속: University of California, Berkeley; KAIST\n",
+            "\n### 더 읽어보기\n\n"
+            '[https://example.com/post](https://example.com/post "blog")\n\n'
+            '[Project page](https://example.org/gated "project")\n\n'
+            "https://x.com/someone/status/1\n\n"
+            "https://github.com/a/b\n\n"
+            "[https://example.com/notes.](https://example.com/notes.)\n",
+        ],
+    )
 
 
 def test_a_site_template_replaces_the_forum_layout(minimal_site: Path) -> None:

@@ -2,7 +2,9 @@
 
 The forum's two seed posts are the reference: imported, they give the committed digests in
 ``digests/`` paper by paper, except for what the editor added that the posts cannot give (listed
-in ``EDITOR_ADDITIONS``), and no line of a post is lost. dair-ai weeks are real excerpts of the
+in ``EDITOR_ADDITIONS``), and no line of a post is lost. A post ``papersite export --format
+forum`` writes imports back to the digest it came from, but for what a forum post does not carry
+(``NOT_IN_THE_POST``); so does a raw Markdown post. dair-ai weeks are real excerpts of the
 upstream README, one per layout it has used (``tests/data/import/``, each naming its source).
 """
 
@@ -16,12 +18,16 @@ from typing import Any
 
 import pytest
 
+from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
 from papersite.cli import main
 from papersite.importers import import_post
-from papersite.importers.draft import UNCLASSIFIED_TITLE
-from papersite.load import parse_source, read_source
-from papersite.model import Digest, Paper
-from papersite.validate import validate_document
+from papersite.importers.draft import UNCLASSIFIED_TITLE, language_of
+from papersite.importers.links import classify
+from papersite.load import load_site, parse_source, read_source
+from papersite.lockfile import read_lockfile
+from papersite.markup import plain_paragraph
+from papersite.model import EVERY_LANGUAGE, ArxivRecord, Digest, Paper, arxiv_base_id
+from papersite.validate import validate_document, validate_site
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -329,6 +335,342 @@ def test_a_post_without_a_paper_is_an_error(
     assert (status, out) == (1, "")
     assert err.startswith(f"error: {post}: no paper found;")
     assert not (site / "digests").exists()
+
+
+# --- the round trip: export --format forum, then import --from forum -----------------------------
+
+NOT_IN_THE_POST = {
+    "tags": "the digest's and the papers' tags",
+    "date": "a conference digest's date (the import puts the year's last day, with a warning)",
+    "conference.url": "the conference's URL",
+    "source, aliases": "where the digest was first published, its old addresses",
+    "shared texts": "a plain string (shared by every language) comes back in its script's language",
+    "arxiv version": "an arXiv ID's pinned version (2503.14476v2 comes back as 2503.14476)",
+    "own labels only": "a link without a label of its own gets its host's (owner/repo, X thread)",
+}
+"""What an exported post does not carry, so that importing it gives a digest without it (the
+README says so too). Everything else survives: the titles, the overview, each paper's titles,
+authors, affiliations, award, summary, abstract, sections, links (URL, kind, label) and arXiv
+ID; what the site shows from arXiv (authors, English title and abstract) becomes the digest's."""
+
+# A conference digest with what the examples lack: a title that does not name the conference,
+# a free-text award, affiliations (one with a comma), missing translations, plain-string
+# texts, a section titled in one language, links whose kinds their hosts do not tell, labels
+# with brackets, a pinned arXiv version, and a paper known only by arXiv's record.
+SYNTHETIC = """\
+kind: conference
+conference: {name: ICML, year: 2026, url: "https://icml.cc/"}
+date: 2026-07-20
+title: {ko: "올해의 수상 논문", en: "This year's award-winning papers"}
+overview: {ko: "올해 **수상작**을 소개합니다.\\n\\n- 최우수 논문 한 편\\n- 시간의 시험상 한 편"}
+tags: [llm]
+papers:
+  - title: {ko: "게이트 어텐션", en: "Gated Attention (and Beyond) / A Study"}
+    arxiv: "2601.00001"
+    authors: ["Ada Lovelace", "Alan Turing"]
+    affiliations: ["University of California, Berkeley", "KAIST"]
+    award: best-paper
+    summary:
+      ko: |
+        게이트를 더해 *어텐션 싱크*를 없앱니다.
+
+        - 간단한 수정
+        - 큰 효과
+      en: |
+        It adds a gate, and the **attention sink** is gone.
+
+        - a simple change
+        - a large effect
+    abstract: {en: "Gating mechanisms have been widely utilized."}
+    sections:
+      - title: {ko: "선정 위원회 평가", en: "Reflections from the Selection Committee"}
+        body: {ko: "위원회는 이 논문을 높이 평가합니다.", en: "The committee praises it."}
+      - title: {ko: "구현 메모", en: "Notes (implementation)"}
+        body: {ko: "코드는 몇 줄이면 됩니다."}
+      - title: {ko: "더 생각해 볼 점"}
+        body: {ko: "게이트는 어디에 둘까요?", en: "Where should the gate go?"}
+    links:
+      - {kind: paper, url: "https://arxiv.org/abs/2601.00001"}
+      - {kind: code, url: "https://github.com/qiuzh20/gated_attention", label: "Official [code]"}
+      - {kind: blog, url: "https://example.com/blog/gated-attention"}
+      - {kind: project, url: "https://example.org/gated", label: "Project page"}
+      - {kind: discussion, url: "https://x.com/someone/status/1", label: "X thread"}
+      - {kind: video, url: "https://www.youtube.com/watch?v=abc"}
+    tags: [attention]
+  - title: "Shared Title Without Translation"
+    award: "Test of Time"
+    summary: "모든 언어에 같은 소개입니다."
+    links:
+      - {kind: dataset, url: "https://huggingface.co/datasets/owner/data", label: "The data"}
+      - {kind: other, url: "https://example.com/notes."}
+  - title: {ko: "DAPO: 대규모 오픈소스 강화 학습 시스템"}
+    arxiv: "2503.14476v2"
+    award: runner-up
+    summary: {ko: "한국어 소개만 있습니다.", en: ""}
+    links:
+      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}
+"""
+
+
+@pytest.fixture
+def synthetic_site(write_tree: WriteTree) -> Path:
+    """A site with SYNTHETIC as its only digest, and DAPO's arXiv record in its lockfile."""
+    return write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/icml-2026.yaml": SYNTHETIC,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+
+
+def export_and_import(
+    capsys: pytest.CaptureFixture[str], site: Path, digest: str, out: Path
+) -> tuple[Digest, Digest, str]:
+    """The digest as the site reads it, and as exported to a forum post and imported back
+    (both through the command line), with what the import printed to standard error."""
+    post, imported = out / "post.md", out / "imported.yaml"
+    status, _, err = run(
+        capsys, "export", digest, "--format", "forum", "--source", str(site), "--out", str(post)
+    )
+    assert status == 0, err
+    status, _, err = run(
+        capsys, "import", str(post), "--from", "forum", "--source", str(site),
+        "--out", str(imported),
+    )  # fmt: skip
+    assert status == 0, err
+    original = next(d.digest for d in validate_site(load_site(site)).digests if d.path == digest)
+    return original, load(out, imported.name), err
+
+
+def arxiv_records(site: Path) -> dict[str, ArxivRecord]:
+    """The site's arXiv records (its lockfile), by arXiv ID."""
+    papers = read_lockfile(site).papers
+    return {arxiv_id: entry.arxiv for arxiv_id, entry in papers.items() if entry.arxiv}
+
+
+def as_posted(value: dict[str, str] | None, from_arxiv: str | None = None) -> dict[str, str]:
+    """A text as a post gives it back: each translation the digest has (arXiv's English where
+    it has none, as the site shows), and a text shared by every language in the language of
+    its script (the post writes it once)."""
+    posted = text(value)
+    if EVERY_LANGUAGE in posted:
+        shared = posted.pop(EVERY_LANGUAGE)
+        posted[language_of(shared)] = shared
+    if from_arxiv and "en" not in posted:
+        posted["en"] = from_arxiv
+    return posted
+
+
+def assert_survives(original: Digest, imported: Digest, records: dict[str, ArxivRecord]) -> None:
+    """Everything a forum post carries came back, paper by paper."""
+    assert text(imported.title) == as_posted(original.title)
+    assert text(imported.overview) == as_posted(original.overview)
+    assert imported.period == original.period
+    if original.conference is not None:
+        assert imported.conference is not None
+        assert (imported.conference.name, imported.conference.year) == (
+            original.conference.name,
+            original.conference.year,
+        )
+    assert len(imported.papers) == len(original.papers)
+    for ours, theirs in zip(imported.papers, original.papers, strict=True):
+        record = records.get(arxiv_base_id(theirs.arxiv)) if theirs.arxiv else None
+        where = theirs.identity
+        assert text(ours.title) == as_posted(theirs.title, record and record.title), where
+        assert ours.arxiv == (arxiv_base_id(theirs.arxiv) if theirs.arxiv else None), where
+        assert ours.authors == (theirs.authors or (record.authors if record else [])), where
+        assert (ours.affiliations, ours.award) == (theirs.affiliations, theirs.award), where
+        assert text(ours.summary) == as_posted(theirs.summary), where
+        abstract = plain_paragraph(record.abstract) if record and record.abstract else None
+        assert text(ours.abstract) == as_posted(theirs.abstract, abstract), where
+        assert [(as_posted(s.title), as_posted(s.body)) for s in ours.sections] == [
+            (as_posted(s.title), as_posted(s.body)) for s in theirs.sections
+        ], where
+        assert_links_survive(ours, theirs)
+
+
+def assert_links_survive(ours: Paper, theirs: Paper) -> None:
+    """The same links (URL and kind), the arXiv page added where the digest has none (as any
+    import adds it), and each label the digest gives (else the one the link's host gives)."""
+    expected = {(link.kind, str(link.url)) for link in theirs.links}
+    arxiv_page = f"https://arxiv.org/abs/{arxiv_base_id(theirs.arxiv)}" if theirs.arxiv else None
+    if arxiv_page and not any(str(link.url).startswith(arxiv_page) for link in theirs.links):
+        expected.add(("paper", arxiv_page))
+    assert sorted((link.kind, str(link.url)) for link in ours.links) == sorted(expected)
+    labels = {str(link.url): link.label for link in ours.links}
+    for link in theirs.links:
+        host = classify(str(link.url))
+        given = link.label or (host.label if host.kind == link.kind else None)
+        assert labels[str(link.url)] == given, (theirs.identity, str(link.url))
+
+
+@pytest.mark.parametrize("digest", list(COMMITTED.values()))
+def test_an_example_digest_survives_export_and_import(
+    capsys: pytest.CaptureFixture[str], example_site: Path, tmp_path: Path, digest: str
+) -> None:
+    original, imported, _ = export_and_import(capsys, example_site, digest, tmp_path)
+
+    assert_survives(original, imported, arxiv_records(example_site))
+    assert original.tags and imported.tags == []  # NOT_IN_THE_POST
+    assert all(paper.tags == [] for paper in imported.papers)
+
+
+def test_a_synthetic_digest_survives_export_and_import(
+    capsys: pytest.CaptureFixture[str], synthetic_site: Path, tmp_path: Path
+) -> None:
+    digest = "digests/conferences/icml-2026.yaml"
+    original, imported, err = export_and_import(capsys, synthetic_site, digest, tmp_path)
+
+    assert_survives(original, imported, arxiv_records(synthetic_site))
+    gated, shared, dapo = imported.papers
+    assert [(link.kind, str(link.url), link.label) for link in gated.links] == [
+        ("paper", "https://arxiv.org/abs/2601.00001", None),
+        ("code", "https://github.com/qiuzh20/gated_attention", "Official [code]"),
+        ("blog", "https://example.com/blog/gated-attention", None),
+        ("project", "https://example.org/gated", "Project page"),
+        ("discussion", "https://x.com/someone/status/1", "X thread"),
+        ("video", "https://www.youtube.com/watch?v=abc", None),
+    ]
+    assert gated.affiliations == ["University of California, Berkeley", "KAIST"]
+    assert [s.title for s in gated.sections][1:] == [
+        {"ko": "구현 메모", "en": "Notes (implementation)"},
+        {"ko": "더 생각해 볼 점", "en": ""},
+    ]
+    assert text(gated.abstract) == {"en": "Gating mechanisms have been widely utilized."}
+    assert text(imported.overview).keys() == {"ko"}  # a missing translation stays missing
+    # What does not survive (NOT_IN_THE_POST), precisely.
+    assert (original.tags, imported.tags, gated.tags) == (["llm"], [], [])
+    assert (original.date, imported.date) == (dt.date(2026, 7, 20), dt.date(2026, 12, 31))
+    assert "the post gives no publication date: set 'date'" in err
+    assert imported.conference is not None and imported.conference.url is None
+    assert (shared.title, text(shared.summary)) == (
+        {"ko": "", "en": "Shared Title Without Translation"},
+        {"ko": "모든 언어에 같은 소개입니다."},
+    )
+    assert shared.award == "Test of Time"
+    assert dapo.arxiv == "2503.14476"  # was 2503.14476v2
+    assert dapo.authors == DAPO_RECORD["authors"]  # arXiv's, as the site showed them
+    assert [(link.kind, link.label) for link in dapo.links] == [
+        ("paper", None),  # the arXiv page, added
+        ("code", "BytedTsinghua-SIA/DAPO"),  # the host's label
+    ]
+
+
+RAW_MARKDOWN_POST = """\
+# [2025/03/17 ~ 03/23] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)
+
+* 이번 주에는 **추론**에 관한 논문이 많았습니다.
+* This week was about *reasoning*.
+
+---
+
+## 딥시크 모델 리뷰 / A Review of DeepSeek Models' Key Innovative Techniques
+
+### 논문 소개
+
+딥시크의 *오픈소스* LLM을 [자세히](https://example.com/review) 검토합니다.
+
+**중요**: 강조로 시작하는 문단입니다.
+
+• 멀티 헤드 잠재 어텐션
+• 그룹 상대 정책 최적화
+
+This paper reviews DeepSeek's **open-source** LLMs.
+
+### 논문 초록(Abstract)
+
+DeepSeek-V3 and DeepSeek-R1 are leading open-source LLMs.
+
+### 논문 링크
+
+<https://arxiv.org/abs/2503.11486>
+
+### 더 읽어보기
+
+[X 스레드 \\[원문\\]](https://x.com/omarsar0/status/1)
+
+코드: [공식 구현](https://github.com/deepseek-ai/review)
+
+Project page: https://deepseek.github.io/review/
+
+---
+
+## 에이-멤 / A-MEM: Agentic Memory for LLM Agents
+
+**논문 소개**
+
+에이전트를 위한 메모리입니다.
+
+**더 읽어보기**
+
+- [Code](https://github.com/WujiangXu/AgenticMemory "code")
+- [A blog post](https://example.com/a-mem "blog")
+"""
+
+
+def test_a_raw_markdown_post_with_markdown_links(tmp_path: Path, site: Path) -> None:
+    post = tmp_path / "raw.md"
+    post.write_text(RAW_MARKDOWN_POST, encoding="utf-8")
+
+    result = import_post(post, "forum", site=site)
+
+    digest = load_text(result.text, result.path)
+    assert result.path == "digests/weekly/2025-03-17.yaml"
+    assert text(digest.title) == {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
+    assert text(digest.overview) == {
+        "ko": "- 이번 주에는 **추론**에 관한 논문이 많았습니다.",
+        "en": "- This week was about *reasoning*.",
+    }
+    review, memory = digest.papers
+    assert review.title == {
+        "ko": "딥시크 모델 리뷰",
+        "en": "A Review of DeepSeek Models' Key Innovative Techniques",
+    }
+    assert text(review.summary) == {
+        "ko": "딥시크의 *오픈소스* LLM을 [자세히](https://example.com/review) 검토합니다.\n\n"
+        "**중요**: 강조로 시작하는 문단입니다.\n\n- 멀티 헤드 잠재 어텐션\n- 그룹 상대 정책 최적화",
+        "en": "This paper reviews DeepSeek's **open-source** LLMs.",
+    }
+    assert text(review.abstract) == {
+        "en": "DeepSeek-V3 and DeepSeek-R1 are leading open-source LLMs."
+    }
+    assert review.arxiv == "2503.11486"
+    assert [(link.kind, str(link.url), link.label) for link in review.links] == [
+        ("other", "https://example.com/review", None),  # from the text, which keeps it
+        ("paper", "https://arxiv.org/abs/2503.11486", None),
+        ("discussion", "https://x.com/omarsar0/status/1", "X 스레드 [원문]"),
+        ("code", "https://github.com/deepseek-ai/review", "공식 구현"),
+        ("project", "https://deepseek.github.io/review/", "Project page"),
+    ]
+    assert review.sections == []  # every line has its place
+    assert memory.title == {"ko": "에이-멤", "en": "A-MEM: Agentic Memory for LLM Agents"}
+    assert text(memory.summary) == {"ko": "에이전트를 위한 메모리입니다."}
+    assert [(link.kind, str(link.url), link.label) for link in memory.links] == [
+        ("paper", "https://arxiv.org/abs/2502.12110", None),  # from the lockfile, by title
+        ("code", "https://github.com/WujiangXu/AgenticMemory", "Code"),
+        ("blog", "https://example.com/a-mem", "A blog post"),
+    ]
+    assert [str(w) for w in result.warnings] == []
+
+
+def test_a_raw_post_without_its_title_takes_the_week_from_start(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Discourse's raw view leaves the topic's title out: --start gives the week."""
+    post = tmp_path / "raw.md"
+    post.write_text(RAW_MARKDOWN_POST.split("\n", 1)[1], encoding="utf-8")
+    argv = ["import", str(post), "--from", "forum", "--source", str(site), "--out", "-"]
+
+    status, _, err = run(capsys, *argv)
+    assert status == 1 and "give the week with --start" in err
+
+    status, out, _ = run(capsys, *argv, "--start", "2025-03-17")
+    assert status == 0
+    digest = load_text(out)
+    assert digest.period is not None and digest.period.end == dt.date(2025, 3, 23)
+    assert text(digest.title) == {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
+    assert len(digest.papers) == 2
 
 
 # --- dair-ai --------------------------------------------------------------------------------------

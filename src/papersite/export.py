@@ -7,8 +7,10 @@ the digest has none, a missing translation marked or left out, never silently re
 formats are theme templates (``templates/export/``), which a site can override like any other.
 
 - **forum**: Markdown for Discourse, Korean (the site's first language) then English under the
-  same headings as the forum's posts (``FORUM_WORDS``), which ``papersite import --from forum``
-  reads back. A missing translation is left out, as in the forum's own posts.
+  same headings as the forum's posts (``FORUM_WORDS``, shared with the importer), which
+  ``papersite import --from forum`` reads back: the title line, the titles, the links (a bare
+  URL where its host tells its kind) are written as the importer reads them. A missing
+  translation is left out, as in the forum's own posts.
 - **newsletter**: e-mail clients drop ``<style>``, scripts and external CSS, and many show no
   MathML (Gmail, Outlook). So every element carries its own ``style=``, the layout is tables at
   most 600 px wide, every link is absolute (from ``base_url``), and math stays as its TeX source.
@@ -34,6 +36,9 @@ from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView,
 from papersite.enrich import enrich_site
 from papersite.errors import PapersiteError, Problem
 from papersite.i18n import link_label
+from papersite.importers.forum_words import FORUM_WORDS
+from papersite.importers.layout import parse_post_title
+from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.load import DIGESTS_DIR, load_site
 from papersite.lockfile import read_lockfile
 from papersite.markup import MarkdownRenderer
@@ -49,27 +54,6 @@ PAPER_LINK_KINDS = ("paper", "pdf")
 """Links listed under the forum's "논문 링크"; every other link goes under "더 읽어보기"."""
 # Names a browser or editor would open as something else than a MIME message.
 _NOT_MIME_SUFFIXES = (".html", ".htm", ".txt", ".md")
-
-FORUM_WORDS: dict[str, dict[str, str]] = {
-    "ko": {
-        "summary": "논문 소개",
-        "abstract": "논문 초록(Abstract)",
-        "paper_links": "논문 링크",
-        "more_links": "더 읽어보기",
-        "authors": "저자",
-        "affiliations": "소속",
-    },
-    "en": {
-        "summary": "Introduction",
-        "abstract": "Abstract",
-        "paper_links": "Paper",
-        "more_links": "Read more",
-        "authors": "Authors",
-        "affiliations": "Affiliations",
-    },
-}
-"""The forum post's headings and line labels, by the site's first language (else English):
-the words of the community's posts, which ``papersite import --from forum`` looks for."""
 
 NEWSLETTER_WORDS: dict[str, dict[str, str]] = {
     "ko": {"read_online": "웹에서 읽기", "paper_page": "논문 페이지", "first_published": "원문"},
@@ -173,18 +157,30 @@ def export_digest(
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
     source = Path(source)
-    view, digest_view, warnings = load_digest(source, digest, base_url=base_url)
+    loaded = load_digest(source, digest, base_url=base_url)
+    view, digest_view = loaded.site, loaded.digest
     env = template_environment(view, source)
+    title = title_line(digest_view, loaded.conference)
     if fmt == "forum":
-        content = forum_post(env, view, digest_view).encode("utf-8")
+        content = forum_post(env, view, digest_view, title).encode("utf-8")
     else:
-        content = newsletter(env, view, digest_view).as_bytes()
-    return Exported(fmt, content, digest_view.path, warnings)
+        content = newsletter(env, view, digest_view, title).as_bytes()
+    return Exported(fmt, content, digest_view.path, loaded.warnings)
 
 
-def load_digest(
-    source: Path, digest: Path | str, *, base_url: str | None = None
-) -> tuple[SiteView, DigestView, list[Problem]]:
+@dataclass(frozen=True)
+class LoadedDigest:
+    """A digest as the build shows it."""
+
+    site: SiteView
+    digest: DigestView
+    conference: tuple[str, int] | None
+    """The conference's name and year, for the title line (the view has the name only)."""
+    warnings: list[Problem]
+    """The enrich stage's warnings about this digest."""
+
+
+def load_digest(source: Path, digest: Path | str, *, base_url: str | None = None) -> LoadedDigest:
     """The site's view (as the build makes it) and the digest's, with the enrich stage's
     warnings about that digest."""
     path = _site_path(source, Path(digest))
@@ -200,7 +196,9 @@ def load_digest(
             f"{digest} is not one of the site's digests ({known}); files and folders whose "
             "names start with _ or ., and README.md files, are not digests"
         )
-    return view, found, [w for w in warnings if w.path == found.path]
+    model = next(d.digest for d in site.digests if d.path == path)
+    conference = (model.conference.name, model.conference.year) if model.conference else None
+    return LoadedDigest(view, found, conference, [w for w in warnings if w.path == found.path])
 
 
 def _site_path(source: Path, digest: Path) -> str:
@@ -234,15 +232,22 @@ def write_export(exported: Exported, out: Path, source: Path | str) -> None:
 # --- what the templates get ---------------------------------------------------------------------
 
 
-def title_line(digest: DigestView, languages: list[str]) -> str:
-    """The post's title and the e-mail's subject, as the forum's posts have it:
-    ``[2025/03/17 ~ 03/23] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)``."""
+def title_line(digest: DigestView, conference: tuple[str, int] | None) -> str:
+    """The post's title and the e-mail's subject, as the forum's posts have it, and as
+    ``papersite import --from forum`` reads it: a week's period, then its title
+    (``[2025/03/17 ~ 03/23] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)``); a conference's
+    title (``NeurIPS 2025 우수 논문 소개 (NeurIPS 2025 Best Paper Awards)``), after its name and
+    year in brackets when the title does not name them (``[ICML 2026] 수상 논문 (Award papers)``)."""
     title = with_translations(digest.title, " ")
-    if digest.period is None:
+    if digest.period is not None:
+        start, end = digest.period
+        end_format = "%m/%d" if end.year == start.year else "%Y/%m/%d"
+        return f"[{start:%Y/%m/%d} ~ {end:{end_format}}] {title}"
+    read = parse_post_title(title)
+    if conference is None or (read is not None and read.conference == conference):
         return title
-    start, end = digest.period
-    end_format = "%m/%d" if end.year == start.year else "%Y/%m/%d"
-    return f"[{start:%Y/%m/%d} ~ {end:{end_format}}] {title}"
+    name, year = conference
+    return f"[{name} {year}] {title}"
 
 
 def text_parts(text: BiText | None) -> list[TextPart]:
@@ -291,11 +296,18 @@ def award_name(entry: EntryView, languages: list[str]) -> str | None:
 
 def forum_link(link: LinkView, languages: list[str]) -> str:
     """A link on a line of its own: a bare URL, which Discourse turns into a preview card (as in
-    the forum's posts), or ``[label](url)`` when the digest gives the link a label."""
-    if link.label.plain == link_label(link.kind, languages):
+    the forum's posts), where the import gives the link back from its URL alone (the host tells
+    its kind, and its label is the digest's, if any); else ``[label](url)``, with the kind as the
+    link's title (``[…](url "blog")``) where the host does not tell it."""
+    default = link.label.plain == link_label(link.kind, languages)
+    label = None if default else label_text(link.label)
+    alone = classify(link.url)  # what the import makes of the URL on its own
+    exact = written_links(link.url) == [WrittenLink(link.url)]  # no final "." cut off
+    if exact and alone.kind == link.kind and label in (None, alone.label):
         return link.url
-    label = re.sub(r"([\[\]\\])", r"\\\1", label_text(link.label))
-    return f"[{label}]({link.url})"
+    text = re.sub(r"([\[\]\\])", r"\\\1", label or link.url)
+    title = f' "{link.kind}"' if alone.kind != link.kind else ""
+    return f"[{text}]({link.url}{title})"
 
 
 def _words(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
@@ -325,11 +337,11 @@ def template_environment(view: SiteView, source: Path) -> jinja2.Environment:
 # --- the forum post -----------------------------------------------------------------------------
 
 
-def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView) -> str:
+def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, title: str) -> str:
     """The digest as Markdown for the forum (``templates/export/forum.md``)."""
     post = env.get_template(FORUM_TEMPLATE).render(
         digest=digest,
-        title=title_line(digest, view.languages),
+        title=title,
         words=_words(FORUM_WORDS, view.languages[0]),
         forum_link=partial(forum_link, languages=view.languages),
     )
@@ -340,11 +352,12 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView) -> s
 # --- the newsletter -----------------------------------------------------------------------------
 
 
-def newsletter(env: jinja2.Environment, view: SiteView, digest: DigestView) -> EmailMessage:
+def newsletter(
+    env: jinja2.Environment, view: SiteView, digest: DigestView, subject: str
+) -> EmailMessage:
     """The digest as an e-mail: ``multipart/alternative`` with a ``text/plain`` and a
     ``text/html`` part, UTF-8, its subject the digest's title line. No From, To or Date: the
     mailing list's software sets them."""
-    subject = title_line(digest, view.languages)
     digest_url = view.base_url + digest.url
     values: dict[str, Any] = {
         "digest": digest,

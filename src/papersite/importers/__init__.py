@@ -1,7 +1,8 @@
 """``papersite import``: an existing post → a digest file for the editor to review.
 
-Two sources: ``forum`` (a post in the forum's plain-text layout, ``forum.py`` and
-``layout.py``) and ``dair-ai`` (one week of the upstream "ML Papers of the Week" README,
+Two sources: ``forum`` (a post in the forum's layout, as plain text or as Markdown: ``forum.py``
+and ``layout.py``, with the words ``papersite export --format forum`` writes, ``forum_words.py``)
+and ``dair-ai`` (one week of the upstream "ML Papers of the Week" README,
 ``dairai.py``). Each builds a draft digest (``draft.py``), links and arXiv IDs come from
 ``links.py`` (offline: IDs are found in the site's lockfile), and ``emit.py`` writes the file in
 the YAML or the Markdown form. Before anything is written the text is read back with the
@@ -64,7 +65,7 @@ def import_post(
     text = _read(file)
     lockfile = read_lockfile(site)
     if source == "forum":
-        report = read_forum_post(text, str(file), lockfile)
+        report = read_forum_post(text, str(file), lockfile, start=start)
     else:
         report = read_dairai_week(text, str(file), lockfile, start=start, week=week)
     _override(report, url, start)

@@ -39,6 +39,7 @@ class DraftPaper:
     title: dict[str, str]
     arxiv: str | None = None
     authors: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
     award: str | None = None
     summary: dict[str, str] | None = None
     abstract: dict[str, str] | None = None

@@ -75,8 +75,9 @@ def _paper_fields(paper: DraftPaper, *, with_texts: bool) -> list[str]:
     lines = [f"title: {_inline(paper.title)}{note}"]
     if paper.arxiv:
         lines.append(f"arxiv: {_quoted(paper.arxiv)}")
-    if paper.authors:
-        lines.append(f"authors: [{', '.join(_quoted(name) for name in paper.authors)}]")
+    for name, names in (("authors", paper.authors), ("affiliations", paper.affiliations)):
+        if names:
+            lines.append(f"{name}: [{', '.join(_quoted(value) for value in names)}]")
     if paper.award:
         known = paper.award in KNOWN_AWARDS
         lines.append(f"award: {paper.award if known else _quoted(paper.award)}")

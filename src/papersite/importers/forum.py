@@ -1,16 +1,20 @@
-"""``--from forum``: a post in the forum's plain-text layout → a draft digest.
+"""``--from forum``: a forum post, as the forum shows it (plain text) or as Markdown (Discourse's
+raw view, ``papersite export --format forum``), → a draft digest.
 
 The layout, as the community's posts have it (README, "papersite import"): a title line that
 gives the week (``[2025/03/17 ~ 03/23] …``) or the conference (``NeurIPS 2025 …``), the editor's
 notes, then one block per paper: a title line (``한국어 제목 / English title``, perhaps after an
-award such as ``[Best Paper]``), perhaps ``저자: …``, then headed parts (논문 소개, 논문 초록, 선정
-위원회 평가, 논문 링크, 더 읽어보기), each with Korean paragraphs and then English ones. Posts
-vary, so every step is lenient, and nothing is dropped: the forum's own lines (buttons, sign-up
-notes) are kept as comments, and text that fits nowhere becomes a marked section of its paper.
+award such as ``[Best Paper]``), perhaps ``저자: …`` and ``소속: …``, then headed parts (논문 소개,
+논문 초록, 선정 위원회 평가, 논문 링크, 더 읽어보기), each with Korean paragraphs and then English
+ones. Markdown adds ``#`` heading markers and ``[label](url)`` links, and keeps emphasis, which
+stays in the texts (they are Markdown in digests too). Posts vary, so every step is lenient,
+and nothing is dropped: the forum's own lines (buttons, sign-up notes) are kept as comments, and
+text that fits nowhere becomes a marked section of its paper.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -26,13 +30,13 @@ from papersite.importers.draft import (
     split_by_language,
 )
 from papersite.importers.links import (
+    WrittenLink,
     add_link,
-    classify,
+    draft_link,
     finish_links,
-    is_url_line,
-    mend_urls,
     onebox_links,
-    urls_in,
+    text_around_links,
+    written_links,
 )
 from papersite.lockfile import Lockfile
 
@@ -53,6 +57,7 @@ class _Part:
 class _Reader:
     path: str
     lockfile: Lockfile
+    start: dt.date | None = None
     warnings: list[Problem] = field(default_factory=list)
     set_aside: list[layout.Line] = field(default_factory=list)
 
@@ -60,10 +65,13 @@ class _Reader:
         self.warnings.append(Problem(self.path, line, 1, "", message))
 
 
-def read_forum_post(text: str, path: str, lockfile: Lockfile) -> ImportReport:
+def read_forum_post(
+    text: str, path: str, lockfile: Lockfile, *, start: dt.date | None = None
+) -> ImportReport:
     """The draft digest of a forum post; ``PapersiteError`` when it has no title line that
-    gives the week or the conference, or no paper."""
-    reader = _Reader(path, lockfile)
+    gives the week or the conference (and no ``start`` of the week: Discourse's raw view leaves
+    the topic's title out), or no paper."""
+    reader = _Reader(path, lockfile, start)
     lines = layout.lines_of(text)
     if not lines:
         raise PapersiteError(f"{path} is empty")
@@ -91,13 +99,17 @@ def _digest(reader: _Reader, header: list[layout.Line]) -> DraftDigest:
     # start with the forum's own lines).
     titled = [(line, layout.parse_post_title(line.text)) for line in header]
     title_line, heading = next(((line, h) for line, h in titled if h is not None), (None, None))
-    if title_line is None or heading is None:
+    if heading is None and reader.start is not None:
+        period = (reader.start, reader.start + dt.timedelta(days=6))
+        heading = layout.PostTitle("weekly", dict(layout.WEEKLY_TITLE), period=period)
+    if heading is None:
         where = f"{reader.path}:{header[0].number}" if header else reader.path
         raise PapersiteError(
             f"{where}: the first line gives neither the week ('[2025/03/17 ~ 03/23] …') nor a "
-            "conference and year ('NeurIPS 2025 …')"
+            "conference and year ('NeurIPS 2025 …'); for a post without its title, give the "
+            "week with --start"
         )
-    if heading.conference is not None:
+    if heading.conference is not None and title_line is not None:
         reader.warn(
             title_line.number,
             f"the post gives no publication date: set 'date' (it is {heading.conference[1]}-12-31 "
@@ -105,7 +117,7 @@ def _digest(reader: _Reader, header: list[layout.Line]) -> DraftDigest:
         )
     overview: list[Block] = []
     for line in header:
-        if line.text == title_line.text:
+        if title_line is not None and line.text == title_line.text:
             continue  # the post's title, and the page's title that repeats it
         if layout.is_forum_chrome(line.text):
             reader.set_aside.append(line)
@@ -133,7 +145,10 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         if not paper.authors and (authors := layout.authors_of(line.text)):
             paper.authors = authors
             continue
-        heading = layout.heading_of(line.text)
+        if not paper.affiliations and (affiliations := layout.affiliations_of(line.text)):
+            paper.affiliations = affiliations
+            continue
+        heading = layout.heading_of(line.text) or layout.section_heading(line)
         if heading is not None:
             parts.append(_Part(heading.kind, heading.title))
             continue
@@ -155,27 +170,32 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
 
 
 def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
-    """Put a line in its part; False when it has no place (text among the links)."""
+    """Put a line in its part; False when it has no place (text among the links). Under a
+    links heading a link keeps the label the line gives it (its Markdown text, or the words
+    before its URL); in a text it is named by its host, and the text keeps it as written."""
     block = layout.block_of(line.text)
     for link in onebox_links(line.text):
         add_link(paper, link)
-    urls = urls_in(line.text)
-    label = _label_of(block.text, urls) if part.kind == "links" else None
-    for url in urls:
-        link = classify(url)
-        link.label = label or link.label
-        add_link(paper, link)
+    found = written_links(block.text)
+    label = _label_of(block.text, found) if part.kind == "links" else None
+    listed = part.kind == "links"
+    for written in found:
+        link = draft_link(written)
+        if listed:
+            link.label = written.label or label or link.label
+        add_link(paper, link, listed=listed)
     if part.kind == "links":
-        return is_url_line(block.text) or bool(label)
+        return bool(found) and (label is not None or not text_around_links(block.text))
     part.blocks.append(block)
     return True
 
 
-def _label_of(text: str, urls: list[str]) -> str | None:
-    """``Project page: https://…`` → ``Project page``: a short label before a link's one URL."""
-    if len(urls) != 1:
+def _label_of(text: str, found: list[WrittenLink]) -> str | None:
+    """``Project page: https://…`` → ``Project page``: a short label before a line's one link
+    (a Markdown link's own text, ``코드: [공식 구현](https://…)``, names it before this)."""
+    if len(found) != 1:
         return None
-    rest = mend_urls(text).replace(urls[0], "").strip(" :-–|")
+    rest = text_around_links(text)
     return rest if 0 < len(rest) <= 40 else None
 
 

@@ -1,7 +1,10 @@
-"""The forum's plain-text layout, line by line: what a line is (a paper's title, a heading, an
-author list, a list item, the forum's own text) and how the post's title gives the digest.
+"""The forum's layout, line by line: what a line is (a paper's title, a heading, an author list,
+a list item, the forum's own text) and how the post's title gives the digest.
 
-Every pattern here is a fact about the posts, written down once; ``forum.py`` applies them.
+A post comes as the forum shows it (plain text) or as it was written (Markdown, Discourse's raw
+view, or ``papersite export --format forum``): a line's Markdown heading marker is kept apart
+(``Line.level``) and the same patterns apply to both. Every pattern here is a fact about the
+posts, written down once; ``forum.py`` applies them, and export checks its title line with them.
 """
 
 from __future__ import annotations
@@ -11,31 +14,42 @@ import re
 from dataclasses import dataclass
 
 from papersite.importers.draft import Block, language_of
-from papersite.importers.links import is_url_line
+from papersite.importers.forum_words import HEADING_PARTS, names_of
+from papersite.importers.links import is_url_line, written_links
 from papersite.model import KNOWN_AWARDS, slugify
 
 # YAML reads these as line breaks and they are invisible in an editor: make them plain.
 _BREAKS = re.compile(r"[\u2028\u2029\x85]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_BULLET = re.compile(r"^[•●◦▪‣·*\-–]\s+(.*)$")
+_BULLET = re.compile(r"^[•●◦▪‣·*+\-–]\s+(.*)$")
+# A Markdown heading ("## Title", perhaps closed by #s) and a thematic break ("---", "* * *").
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 _AWARD = re.compile(r"^\[([^\]\d]{2,40})\]\s*(.+)$")
-_AUTHORS = re.compile(r"^(?:저자|Authors?|By)\s*[:：]\s*(.+)$", re.IGNORECASE)
 _WEEK = re.compile(
     r"^\[\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})\s*[~\-–]\s*(?:(\d{4})[/.\-])?(\d{1,2})[/.\-](\d{1,2})\s*\]\s*(.*)$"
 )
 _CONFERENCE = re.compile(r"\b([A-Za-z][A-Za-z&-]*[A-Za-z])\s*'?((?:19|20)\d{2})\b")
+# "[ICML 2026] 수상 논문": what export writes when the title does not name the conference.
+_CONFERENCE_PREFIX = re.compile(r"^\[\s*([^\[\]]*?[^\[\]\s\d'])\s*'?((?:19|20)\d{2})\s*\]\s*(.*)$")
 # Titles do not end like sentences (a question mark they may have).
 _SENTENCE_END = re.compile(r"(?:[.:;,]|[다요죠음])$")
-_BILINGUAL_HEADING = re.compile(r"^(?P<ko>[^()]+?)\s*\((?P<en>[^()]+)\)$")
+# "한국어(English)": a heading or a title and its translation; the translation may hold one
+# level of parentheses ("평가(Review (short))").
+_TRANSLATED = re.compile(r"^(?P<ko>[^()]+?)\s*\((?P<en>[^()]*(?:\([^()]*\)[^()]*)*)\)$")
+WEEKLY_TITLE = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
+"""A weekly post's usual titles, for a language its title line does not give."""
 
-# Headings of a paper's parts, compared casefolded without a final colon; a heading written
-# "한국어(English)" matches on either half.
-_FIELD_HEADINGS = {
-    "summary": {"논문 소개", "소개", "요약", "introduction", "paper introduction", "summary", "tl;dr"},
-    "abstract": {"논문 초록", "초록", "abstract"},
-    "links": {"논문 링크", "링크", "links", "paper link", "paper links", "관련 링크", "더 읽어보기",
-              "더 알아보기", "read more", "further reading"},
-}  # fmt: skip
+# Headings of a paper's parts (the forum's words, forum_words.py), compared casefolded without
+# a final colon; a heading written "한국어(English)" matches on either half.
+_PART_HEADINGS = {word: names_of(word) for word in HEADING_PARTS}
+_LINE_LABELS = {
+    word: re.compile(
+        rf"^(?:{'|'.join(map(re.escape, sorted(names_of(word))))})\s*[:：]\s*(.+)$", re.IGNORECASE
+    )
+    for word in ("authors", "affiliations")
+}
 _KNOWN_SECTIONS = {"선정 위원회 평가": "Reflections from the Selection Committee"}
 
 # The forum's own text: the category line, the note that a model wrote the summary, the
@@ -65,7 +79,9 @@ class Line:
     number: int
     """1-based line number in the input."""
     text: str
-    """The line without surrounding white space."""
+    """The line without surrounding white space (nor a Markdown heading's marker)."""
+    level: int = 0
+    """The level of a Markdown heading (``## …`` is 2); 0 for any other line."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +99,18 @@ class PostTitle:
 
 
 def lines_of(text: str) -> list[Line]:
-    """The non-blank lines, numbered as in the input."""
+    """The lines that hold text, numbered as in the input: no blank line, no thematic break
+    (``---``, which a Markdown post may put between papers), no empty heading."""
     text = _CONTROLS.sub("", _BREAKS.sub("\n", text.replace("\r\n", "\n")))
-    return [
-        Line(number, line.strip())
-        for number, line in enumerate(text.split("\n"), start=1)
-        if line.strip()
-    ]
+    lines = (_line(number, raw.strip()) for number, raw in enumerate(text.split("\n"), start=1))
+    return [line for line in lines if line.text and not _THEMATIC_BREAK.match(line.text)]
+
+
+def _line(number: int, text: str) -> Line:
+    heading = _MARKDOWN_HEADING.match(text)
+    if heading is None:
+        return Line(number, text)
+    return Line(number, (heading[2] or "").strip(), level=len(heading[1]))
 
 
 def runs(lines: list[Line]) -> list[list[Line]]:
@@ -115,22 +136,38 @@ def is_forum_chrome(text: str) -> bool:
 
 def authors_of(text: str) -> list[str]:
     """``저자: A, B , C`` → ``["A", "B", "C"]``; [] for any other line."""
-    match = _AUTHORS.match(text)
+    return _names(_LINE_LABELS["authors"], text)
+
+
+def affiliations_of(text: str) -> list[str]:
+    """``소속: KAIST; Seoul National University`` → the affiliations; [] for any other line."""
+    return _names(_LINE_LABELS["affiliations"], text)
+
+
+def _names(label: re.Pattern[str], text: str) -> list[str]:
+    """The names a labelled line lists: split at semicolons where it has them (an affiliation
+    may hold a comma, and export separates affiliations so), else at commas."""
+    match = label.match(text)
     if match is None:
         return []
-    return [name.strip() for name in re.split(r"[,;·]", match[1]) if name.strip()]
+    separator = r";" if ";" in match[1] else r"[,·]"
+    return [name.strip() for name in re.split(separator, match[1]) if name.strip()]
 
 
 def heading_of(text: str) -> Heading | None:
-    """The part a heading line starts, or None for a line that is not a heading."""
-    if len(text) > 120 or _BULLET.match(text):
+    """The part a heading line starts, or None for a line that is not a heading (nor one that
+    holds a link: ``[label](https://…)`` has the form of ``한국어(English)``)."""
+    if len(text) > 120 or _BULLET.match(text) or written_links(text):
         return None
     bare = text.rstrip(":：").strip()
-    match = _BILINGUAL_HEADING.match(bare)
+    emphasised = _EMPHASIS.match(bare)  # "**논문 소개**", a heading written in bold
+    if emphasised:
+        bare = emphasised[2].rstrip(":：").strip()
+    match = _TRANSLATED.match(bare)
     halves = [bare] + ([match["ko"].strip(), match["en"].strip()] if match else [])
-    for kind, names in _FIELD_HEADINGS.items():
+    for word, names in _PART_HEADINGS.items():
         if any(half.casefold() in names for half in halves):
-            return Heading(kind)
+            return Heading(HEADING_PARTS[word])
     if bare in _KNOWN_SECTIONS:
         return Heading("section", {"ko": bare, "en": _KNOWN_SECTIONS[bare]})
     if (
@@ -141,6 +178,14 @@ def heading_of(text: str) -> Heading | None:
     ):
         return Heading("section", {"ko": match["ko"].strip(), "en": match["en"].strip()})
     return None
+
+
+def section_heading(line: Line) -> Heading | None:
+    """A Markdown heading that names no part (``heading_of``) starts a section, titled as
+    written (one title, or ``한국어(English)``); None for any other line."""
+    if not line.level or written_links(line.text):
+        return None
+    return Heading("section", titles_of(line.text, {"ko": "", "en": ""}))
 
 
 def inline_heading(text: str) -> tuple[Heading, str] | None:
@@ -154,21 +199,36 @@ def inline_heading(text: str) -> tuple[Heading, str] | None:
 
 def is_paper_title(lines: list[Line], index: int) -> bool:
     """Whether ``lines[index]`` starts a paper: its title line is followed (after the author
-    line, if any) by a heading of the introduction or the abstract, or it has the
-    ``한국어 제목 / English title`` form."""
-    text = lines[index].text
-    if len(text) > 300 or _BULLET.match(text) or is_url_line(text) or authors_of(text):
+    and affiliation lines, if any) by a heading of the introduction or the abstract, or it has
+    the ``한국어 제목 / English title`` form. A Markdown heading followed by author lines or by
+    the heading of any part is a title too, whatever its words."""
+    line = lines[index]
+    text = line.text
+    if len(text) > 300 or _BULLET.match(text) or is_url_line(text) or _is_labelled(text):
         return False
-    if heading_of(text) is not None or is_forum_chrome(text) or _WEEK.match(text):
+    if heading_of(text) is not None or is_forum_chrome(text) or _is_post_title(text):
         return False
+    after = lines[index + 1 : index + 4]
+    following = [other for other in after if not _is_labelled(other.text)]
+    heading = heading_of(following[0].text) if following else None
+    if line.level and after and (heading is not None or _is_labelled(after[0].text)):
+        return True
     if _SENTENCE_END.search(text):
         return False  # the last line of a text before a heading, not a title
-    following = [line for line in lines[index + 1 : index + 4] if not authors_of(line.text)]
-    if following:
-        heading = heading_of(following[0].text)
-        if heading is not None and heading.kind in ("summary", "abstract"):
-            return True
+    if heading is not None and heading.kind in ("summary", "abstract"):
+        return True
     return _is_bilingual_title(_AWARD.sub(r"\2", text))
+
+
+def _is_post_title(text: str) -> bool:
+    """A title line that gives a week or, in brackets, a conference (a conference named in the
+    text, ``NeurIPS 2025 …``, may as well be in a paper's title)."""
+    return bool(_WEEK.match(text) or _CONFERENCE_PREFIX.match(text))
+
+
+def _is_labelled(text: str) -> bool:
+    """An author or affiliation line."""
+    return bool(authors_of(text) or affiliations_of(text))
 
 
 def _is_bilingual_title(text: str) -> bool:
@@ -212,30 +272,35 @@ def _award(text: str) -> str:
 
 def parse_post_title(text: str) -> PostTitle | None:
     """The week (``[2025/03/17 ~ 03/23] 이번 주의 … (Top ML …)``) or the conference and year
-    (``NeurIPS 2025 우수 논문 소개``) the post's title line gives, with the digest's title."""
+    (``NeurIPS 2025 우수 논문 소개``, or ``[ICML 2026] 수상 논문 (Award papers)`` for a title that
+    does not name them) the post's title line gives, with the digest's title."""
     week = _WEEK.match(text)
     if week:
         year, month, day, end_year, end_month, end_day, rest = week.groups()
         start = dt.date(int(year), int(month), int(day))
         end_y = int(end_year) if end_year else start.year + (int(end_month) < start.month)
         end = dt.date(end_y, int(end_month), int(end_day))
-        return PostTitle("weekly", _weekly_title(rest), period=(start, end))
-    conference = _CONFERENCE.search(text)
+        return PostTitle("weekly", titles_of(rest, WEEKLY_TITLE), period=(start, end))
+    prefixed = _CONFERENCE_PREFIX.match(text)
+    conference = prefixed or _CONFERENCE.search(text)
     if conference and any(c.isupper() for c in conference[1]):
         name, year = conference[1], int(conference[2])
-        title = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
-        title[language_of(text)] = text
+        usual = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
+        title = titles_of(prefixed[3] if prefixed else text, usual)
         return PostTitle("conference", title, conference=(name, year))
     return None
 
 
-def _weekly_title(rest: str) -> dict[str, str]:
-    """``이번 주의 주요 ML 논문 (Top ML Papers of the Week)`` → both titles; the usual ones for
-    what is missing."""
-    title = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
-    match = _BILINGUAL_HEADING.match(rest.strip())
-    if match and language_of(match["en"]) == "en":
-        title = {"ko": match["ko"].strip(), "en": match["en"].strip()}
-    elif rest.strip():
-        title[language_of(rest)] = rest.strip()
+def titles_of(text: str, usual: dict[str, str]) -> dict[str, str]:
+    """``이번 주의 주요 ML 논문 (Top ML Papers of the Week)`` → both titles, in either order; a
+    title alone goes to the language of its script, and ``usual`` gives what is missing."""
+    text = text.strip()
+    title = dict(usual)
+    match = _TRANSLATED.match(text)
+    halves = [match["ko"].strip(), match["en"].strip()] if match else []
+    languages = [language_of(half) for half in halves]
+    if len(set(languages)) == 2:
+        title.update(zip(languages, halves, strict=True))
+    elif text:
+        title[language_of(text)] = text
     return title

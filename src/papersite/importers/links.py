@@ -1,12 +1,16 @@
-"""Links in imported posts: finding URLs in text (mended where a copy broke them), telling what
-each points at from its host, and finding a paper's arXiv ID, offline, from the site's lockfile.
+"""Links in imported posts: finding URLs in text (bare, mended where a copy broke them, or
+written as Markdown links), telling what each points at from its host, and finding a paper's
+arXiv ID, offline, from the site's lockfile. Export asks ``classify`` too, to know which links
+a bare URL gives back.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from papersite.i18n import LINK_KINDS
 from papersite.importers.draft import DraftLink, DraftPaper
 from papersite.lockfile import Lockfile
 from papersite.model import arxiv_base_id, check_arxiv_id
@@ -15,6 +19,15 @@ from papersite.titles import SAME_TITLE, normalise_title, title_similarity
 # A post copied as text often breaks "https://" into "https: //"; mend it before looking.
 _BROKEN_SCHEME = re.compile(r"\b(https?):\s+//")
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
+# A Markdown link, [text](url "title") (the text escapes brackets, the URL may hold one level
+# of parentheses), or an autolink, <url>.
+_MARKDOWN_LINK = re.compile(
+    r"\[(?P<label>(?:\\.|[^\[\]\\])*)\]"
+    r"\(\s*<?(?P<url>https?://[^\s<>()]*(?:\([^\s<>()]*\)[^\s<>()]*)*)>?"
+    r"(?:\s+\"(?P<title>[^\"]*)\")?\s*\)"
+    r"|<(?P<auto>https?://[^\s<>]+)>"
+)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Punctuation that ends a sentence or closes a bracket around a URL, not part of it.
 _TRAILING = ".,;:!?)]}>”’\"'"
 _ARXIV_URL = re.compile(
@@ -45,10 +58,53 @@ def _trim(url: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class WrittenLink:
+    """A link as a line of a post writes it."""
+
+    url: str
+    label: str | None = None
+    """A Markdown link's text, unescaped; None for a URL alone (or a text that is the URL)."""
+    kind: str | None = None
+    """The link kind a Markdown link's title names (``[…](url "blog")``): export writes one
+    where the host does not tell the kind."""
+
+
+def written_links(text: str) -> list[WrittenLink]:
+    """Every link of a line, in order: Markdown links, autolinks and bare URLs (mended)."""
+    text = mend_urls(text)
+    found: list[tuple[int, WrittenLink]] = []
+    for match in _MARKDOWN_LINK.finditer(text):
+        found.append((match.start(), _markdown_link(match)))
+    rest = _MARKDOWN_LINK.sub(lambda match: " " * len(match[0]), text)
+    found += [(match.start(), WrittenLink(_trim(match[0]))) for match in _URL.finditer(rest)]
+    return [link for _, link in sorted(found, key=lambda item: item[0])]
+
+
+def _markdown_link(match: re.Match[str]) -> WrittenLink:
+    if match["auto"]:
+        return WrittenLink(match["auto"])
+    label = _ESCAPED.sub(r"\1", match["label"]).strip()
+    kind = match["title"] if match["title"] in LINK_KINDS else None
+    return WrittenLink(match["url"], label if label and label != match["url"] else None, kind)
+
+
+def text_around_links(text: str) -> str:
+    """A line without its links (nor the punctuation that separates them)."""
+    text = _URL.sub(" ", _MARKDOWN_LINK.sub(" ", mend_urls(text)))
+    return " ".join(text.split()).strip(" :-–|·,")
+
+
 def is_url_line(text: str) -> bool:
-    """Whether a line is nothing but one URL."""
-    found = urls_in(text)
-    return len(found) == 1 and mend_urls(text).strip().strip(_TRAILING).startswith(found[0])
+    """Whether a line is nothing but one link (a URL, an autolink or a Markdown link)."""
+    return len(written_links(text)) == 1 and not text_around_links(text)
+
+
+def draft_link(written: WrittenLink) -> DraftLink:
+    """The link a post writes: of the kind its title names, else of the kind its host says."""
+    if written.kind is not None:
+        return DraftLink(written.kind, written.url)
+    return classify(written.url)
 
 
 def onebox_links(text: str) -> list[DraftLink]:
@@ -115,11 +171,16 @@ def arxiv_id_in(url: str) -> str | None:
         return None
 
 
-def add_link(paper: DraftPaper, link: DraftLink) -> None:
-    """Add a link unless the paper has it already (the same URL, ignoring a final slash)."""
+def add_link(paper: DraftPaper, link: DraftLink, *, listed: bool = False) -> None:
+    """Add a link unless the paper has it already (the same URL, ignoring a final slash). A
+    link ``listed`` under a links heading, with the label and kind given there, replaces what
+    a mention of its URL in a text gave."""
     key = link.url.rstrip("/")
-    if all(existing.url.rstrip("/") != key for existing in paper.links):
+    existing = next((known for known in paper.links if known.url.rstrip("/") == key), None)
+    if existing is None:
         paper.links.append(link)
+    elif listed:
+        existing.kind, existing.label = link.kind, link.label
 
 
 def arxiv_by_title(lockfile: Lockfile, title: str) -> str | None:
