@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
 
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
 from papersite.check import CheckReport, check_site, format_github
 from papersite.cli import main
 

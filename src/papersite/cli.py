@@ -243,7 +243,12 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )  # fmt: skip
     parser.add_argument(
         "--no-link-cache", dest="link_cache", action="store_false",
-        help="with --links, check every URL again instead of reusing recent results",
+        help="with --links, check every URL again and keep no results",
+    )  # fmt: skip
+    parser.add_argument(
+        "--link-cache-hours", type=_hours, metavar="HOURS",
+        help="with --links, reuse a working link's result for this long "
+        "(default: links.cache_hours in papersite.yaml, 24)",
     )  # fmt: skip
     parser.add_argument(
         "--format", dest="fmt", choices=CHECK_FORMATS, default="text",
@@ -252,9 +257,24 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
+def _hours(value: str) -> float:
+    try:
+        hours = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours") from None
+    if not hours >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{value!r}: the hours cannot be negative")
+    return hours
+
+
 def _check(args: argparse.Namespace) -> int:
     report = check_site(
-        args.source, args.paths, strict=args.strict, links=args.links, link_cache=args.link_cache
+        args.source,
+        args.paths,
+        strict=args.strict,
+        links=args.links,
+        link_cache=args.link_cache,
+        link_cache_hours=args.link_cache_hours,
     )
     if args.fmt == "json":
         sys.stdout.write(format_json(report))
@@ -269,36 +289,151 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    from papersite.serve import LOOPBACK, port_number
+
+    parser = commands.add_parser(
+        "serve",
+        help="build, serve and rebuild on every change",
+        description="Build the site, serve it under its base path, rebuild what changed whenever "
+        "a digest, a template, papersite.yaml or the lockfile is saved, and reload the open "
+        "pages. A failed rebuild's errors show in the terminal and over the page. Ctrl-C stops.",
+    )
     _add_source(parser)
+    parser.add_argument(
+        "--port", type=port_number, default=8000,
+        help="the port to listen on (default: 8000; 0 picks a free one)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--host", default=LOOPBACK,
+        help=f"the address to listen on (default: {LOOPBACK}, this machine only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-search", dest="search", action="store_false",
+        help="leave out the search index: quicker rebuilds, with no search",
+    )  # fmt: skip
 
 
 def _serve(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from papersite.serve import serve, stop_on_signals
+
+    # Ctrl-C is how a server is stopped: a clean stop, exit status 0.
+    with stop_on_signals() as stop:
+        serve(args.source, host=args.host, port=args.port, search=args.search, stop=stop)
+    return 0
 
 
 # --- papersite import -----------------------------------------------------------------------
 
 
 def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("import", help="turn an existing post into a digest file")
+    from papersite.importers import SOURCES
+
+    def http_url(value: str) -> str:
+        if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+            raise argparse.ArgumentTypeError(f"only http(s) URLs are allowed, got {value!r}")
+        return value
+
+    parser = commands.add_parser(
+        "import",
+        help="turn an existing post into a digest file",
+        description="Read a forum post or a week of dair-ai's ML Papers of the Week and write "
+        "it as a digest for the editor to review; print its path, then a warning for each thing "
+        "to check (text it could not place, at its line of FILE). Never overwrites a digest.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the post, as text or Markdown")
+    parser.add_argument(
+        "--from", dest="source_format", required=True, choices=SOURCES,
+        help="forum: the forum's plain-text layout; dair-ai: a week of the upstream README",
+    )  # fmt: skip
     _add_source(parser)
+    parser.add_argument(
+        "--url", type=http_url, metavar="URL",
+        help="where the post was published, recorded as the digest's source",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", dest="fmt", choices=FORMATS, default="yaml",
+        help="yaml (default) or md, the Markdown form",
+    )  # fmt: skip
+    parser.add_argument(
+        "--out", metavar="PATH",
+        help="write here instead of digests/ in the site folder; - prints the digest",
+    )  # fmt: skip
+    parser.add_argument(
+        "--start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+        help="the week's first day, when the post's own is missing or wrong",
+    )  # fmt: skip
+    parser.add_argument(
+        "--week", metavar="TEXT",
+        help="dair-ai: the week whose heading contains TEXT, e.g. 'March 17 - March 23'",
+    )  # fmt: skip
 
 
 def _import(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from papersite.importers import import_post, write_import
+
+    result = import_post(
+        args.file,
+        args.source_format,
+        site=args.source,
+        url=args.url,
+        fmt=args.fmt,
+        start=args.start,
+        week=args.week,
+    )
+    if args.out == "-":
+        sys.stdout.write(result.text)
+    else:
+        print(write_import(result, args.source, Path(args.out) if args.out else None))
+    _print_problems(result.warnings, " (warning)")
+    return 0
 
 
 # --- papersite export -----------------------------------------------------------------------
 
 
 def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("export", help="a digest as a forum post or a newsletter")
+    # Imported here, not at the top, so that this command's code stays in its own section.
+    from papersite.export import FORMATS as EXPORT_FORMATS
+
+    parser = commands.add_parser(
+        "export",
+        help="a digest as a forum post or a newsletter",
+        description="Write one digest as a forum post (Markdown, Korean then English under the "
+        "forum's headings) or as a newsletter (a MIME e-mail with a plain-text and an HTML "
+        "part), to --out FILE or to standard output.",
+    )
+    parser.add_argument(
+        "digest", type=Path, metavar="DIGEST",
+        help="the digest file, e.g. digests/weekly/2025-03-17.yaml",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", dest="fmt", choices=EXPORT_FORMATS, required=True,
+        help="forum: Markdown for the forum; newsletter: a MIME message (.eml)",
+    )  # fmt: skip
     _add_source(parser)
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="FILE",
+        help="write to this file instead of standard output",
+    )  # fmt: skip
+    parser.add_argument(
+        "--base-url", type=_base_url, metavar="URL",
+        help="the site's address for the newsletter's links, overriding base_url in papersite.yaml",
+    )  # fmt: skip
 
 
 def _export(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from papersite.export import export_digest, write_export
+
+    exported = export_digest(args.source, args.digest, args.fmt, base_url=args.base_url)
+    _print_problems(exported.warnings, " (warning)")
+    if args.out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.content)
+        sys.stdout.buffer.flush()
+    else:
+        write_export(exported, args.out, args.source)
+        print(args.out)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,261 @@
+"""``papersite serve``: builds the site, serves it on loopback under its base path, rebuilds what
+changed whenever a digest, a template, the configuration or the lockfile is saved, and reloads the
+open pages; a rebuild's errors show in the terminal and over the page, and the last good site
+stays served.
+
+- ``rebuild.py``: the build's pipeline in memory; only changed files written (``write.sync_site``)
+- ``server.py``: HTTP, paths that cannot leave the output folder, the 404 page
+- ``live.py``, ``live.js``: the state open pages follow, its event stream, the overlay
+- ``watch.py``: what is watched, and how
+
+The served files live in a private temporary folder (removed on exit), never in ``build/``, and
+are rendered for the server's own address (``http://127.0.0.1:8000/<base path>/``), so every
+absolute URL leads back to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import TextIO
+from urllib.parse import quote
+
+from papersite.errors import PapersiteError, Problem
+from papersite.load import CONFIG_FILE
+from papersite.serve.rebuild import LiveSite, Rebuild
+from papersite.serve.server import SiteServer
+from papersite.serve.watch import SiteWatcher
+
+__all__ = ["LOOPBACK", "ServeError", "Server", "port_number", "serve", "stop_on_signals"]
+
+LOOPBACK = "127.0.0.1"
+POLL_SECONDS = 0.25
+"""How often the watching loop checks whether it should stop."""
+
+
+class ServeError(PapersiteError):
+    """The server cannot start: the folder is not a site, or the address cannot be used."""
+
+
+class Server:
+    """A running ``papersite serve``, as a context manager: entering binds the address, builds
+    the site, starts watching and serving; leaving stops all of it and removes the served files.
+
+    ``rebuild()`` rebuilds at once; ``run(stop)`` rebuilds on every change until ``stop`` is set.
+    ``out`` names the folder to serve from (default: a new temporary folder).
+    """
+
+    def __init__(
+        self,
+        source: Path | str = ".",
+        *,
+        host: str = LOOPBACK,
+        port: int = 8000,
+        search: bool = True,
+        out: Path | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
+        self.source = Path(source)
+        self.host = host
+        self.port = port
+        self.search = search
+        self._given_out = out
+        self._stdout = stdout or sys.stdout
+        self._stderr = stderr or sys.stderr
+        self._warned: list[Problem] = []
+
+    # --- starting and stopping -----------------------------------------------------------------
+
+    def __enter__(self) -> Server:
+        if not (self.source / CONFIG_FILE).is_file():
+            raise ServeError(
+                f"no {CONFIG_FILE} in {self.source.resolve()}: is it a papersite site? "
+                "Name the site folder with --source DIR"
+            )
+        out = self._given_out or Path(tempfile.mkdtemp(prefix="papersite-serve-"))
+        self.site = LiveSite(self.source, out, search=self.search)
+        try:
+            self.http = SiteServer(self.host, self.port, self.site)
+        except OSError as error:
+            self._remove_output()
+            raise ServeError(
+                f"cannot serve on {self.host} port {self.port}: {error.strerror or error}; "
+                "choose another --port (--port 0 picks a free one) or --host"
+            ) from None
+        self.site.origin = _origin(self.host, self.http.server_address[1])
+        self.watcher = SiteWatcher(self.source)
+        self._thread = threading.Thread(target=self.http.serve_forever, args=(0.1,), daemon=True)
+        try:
+            # Watching first, so that a file saved during the first build is built again.
+            self.watcher.start()
+            self._say_first(self.site.rebuild())
+            self._thread.start()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        self.watcher.close()
+        self.site.broadcast.close()  # ends the event streams, so their threads finish
+        if self._thread.is_alive():
+            self.http.shutdown()
+        self.http.server_close()
+        self._remove_output()
+
+    def _remove_output(self) -> None:
+        if self._given_out is None:
+            shutil.rmtree(self.site.out, ignore_errors=True)
+
+    # --- what it does --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Where the site is: the server's origin and the site's base path."""
+        return self.site.origin + quote(self.site.base_path)
+
+    def rebuild(self, changed: set[str] | None = None) -> Rebuild:
+        """Rebuilds now and reports it; ``changed`` names the files that prompted it."""
+        rebuild = self.site.rebuild()
+        self._say(rebuild, changed or set())
+        return rebuild
+
+    def run(self, stop: threading.Event) -> None:
+        """Rebuilds whenever a watched file changes, until ``stop`` is set."""
+        while not stop.is_set():
+            changed = self.watcher.changes(POLL_SECONDS)
+            if changed and not stop.is_set():
+                self.rebuild(changed)
+
+    # --- the terminal ----------------------------------------------------------------------------
+
+    def _print(self, line: str, *, error: bool = False) -> None:
+        print(line, file=self._stderr if error else self._stdout, flush=True)
+
+    def _say_first(self, rebuild: Rebuild) -> None:
+        self._print_problems(rebuild)
+        if rebuild.site is not None:
+            files = len(rebuild.changes.written)
+            self._print(
+                f"Built {rebuild.site.digests} digests, {rebuild.site.papers} papers: "
+                f"{files} files in {rebuild.seconds:.2f} s"
+            )
+        else:
+            count = len(rebuild.problems)
+            self._print(
+                f"error: {count} problem{'s' if count != 1 else ''}; the pages say so until the "
+                "site builds: fix the file and save",
+                error=True,
+            )
+        warning = exposure_warning(self.host)
+        if warning:
+            self._print(warning, error=True)
+        self._print(f"Serving {self.url} from {self.site.out} (Ctrl-C to stop)")
+
+    def _say(self, rebuild: Rebuild, changed: set[str]) -> None:
+        self._print_problems(rebuild)
+        names = sorted(changed)
+        what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        line = f"{what or 'rebuild'}: {rebuild.summary()}"
+        if rebuild.ok and rebuild.changes:
+            pages = self.site.broadcast.listeners
+            line += f"; reloading {pages} open page{'s' if pages != 1 else ''}"
+        self._print(line, error=not rebuild.ok)
+
+    def _print_problems(self, rebuild: Rebuild) -> None:
+        for problem in rebuild.problems:
+            self._print(problem, error=True)
+        # Warnings once, and again only when they change, rather than after every save.
+        if rebuild.site is not None and rebuild.site.warnings != self._warned:
+            self._warned = rebuild.site.warnings
+            for warning in self._warned:
+                self._print(f"{warning} (warning)", error=True)
+
+
+def serve(
+    source: Path | str = ".",
+    *,
+    host: str = LOOPBACK,
+    port: int = 8000,
+    search: bool = True,
+    stop: threading.Event | None = None,
+) -> None:
+    """Serves the site in ``source`` until ``stop`` is set (the CLI sets it on Ctrl-C).
+
+    Raises ``ServeError`` if the folder is not a site or the address cannot be used.
+    """
+    with Server(source, host=host, port=port, search=search) as server:
+        server.run(stop or threading.Event())
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """An event that the first Ctrl-C (SIGINT) or SIGTERM sets, so that the server stops
+    cleanly; a second one acts as it normally would. Main thread only."""
+    stop = threading.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.getsignal(number) for number in signals}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    def stopping(number: int, frame: FrameType | None) -> None:
+        stop.set()
+        restore()
+
+    for number in signals:
+        signal.signal(number, stopping)
+    try:
+        yield stop
+    finally:
+        restore()
+
+
+def _origin(host: str, port: int) -> str:
+    """The server's origin for URLs: a host that listens everywhere is reached on loopback."""
+    if host in {"0.0.0.0", ""}:
+        host = LOOPBACK
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning when ``host`` lets other machines in; None for loopback."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror:
+        return None  # binding has failed already, with its own message
+    if all(ipaddress.ip_address(str(address).split("%")[0]).is_loopback for address in addresses):
+        return None
+    return (
+        f"warning: serving on {host}, which other machines can reach: anyone on the network can "
+        f"read the site, drafts included. The default, {LOOPBACK}, serves this machine only"
+    )
+
+
+def port_number(value: str) -> int:
+    """``--port``: a TCP port, 0 for any free one."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, got {value!r}")
+    return int(value)

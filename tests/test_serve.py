@@ -1,0 +1,723 @@
+"""``papersite serve``, for real: a server on a free loopback port, files edited on disk, the
+rebuild seen in the files served, in the event stream and in Chromium, a broken digest's errors
+over the page, and paths that try to leave the output folder.
+
+Nothing here sleeps for a fixed time: every wait polls, or reads with a timeout, until a generous
+deadline, since the machine may be busy. Every server started is stopped, whatever the outcome.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from conftest import REPO, WEEKLY, require
+from papersite import build
+from papersite.build import index_pages, render_pages
+from papersite.cli import main, make_parser
+from papersite.errors import OutputError
+from papersite.render import Page
+from papersite.serve import Server, exposure_warning
+from papersite.serve.live import EVENTS_PATH, SCRIPT_PATH, State, inject
+from papersite.write import MARKER, sync_site
+
+DEADLINE = 60.0
+"""Seconds any one wait may take before the test fails."""
+
+WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
+PAGE = "weekly/2025-03-17/"
+EDITED = WEEKLY.replace("Papers of the week", "Papers of the week, edited")
+BROKEN = '"<img src=x onerror=alert(1)>": 1\n' + EDITED
+"""An unknown key, whose name is markup: the error quotes it, and must show it as text."""
+BROKEN_LINE = f"{WEEKLY_PATH}:1:1: <img src=x onerror=alert(1)>: unknown field"
+SECRET = "a secret kept beside the output folder"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``: relative path → content."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def save(path: Path, text: str) -> None:
+    """Saves ``path`` as most editors do: a new file renamed over the old one, so that the server
+    never reads it half written (a test of in-place writing allows for that)."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def request(origin: str, target: str) -> tuple[int, dict[str, str], str]:
+    """Sends ``GET target`` exactly as written (no normalising); returns status, headers, body."""
+    parts = urlsplit(origin)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=DEADLINE)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        return response.status, dict(response.getheaders()), body
+    finally:
+        connection.close()
+
+
+def problems_of(page: str) -> list[str]:
+    """The errors a served page carries in its live-reload script."""
+    script = BeautifulSoup(page, "html5lib").find("script", src=SCRIPT_PATH)
+    assert script is not None, "the server adds the live-reload script"
+    problems: list[str] = json.loads(str(script["data-problems"]))
+    return problems
+
+
+def version_of(page: str) -> str:
+    script = BeautifulSoup(page, "html5lib").find("script", src=SCRIPT_PATH)
+    assert script is not None
+    return str(script["data-version"])
+
+
+class EventStream:
+    """An open ``/__papersite/events`` stream, read one event at a time."""
+
+    def __init__(self, origin: str) -> None:
+        parts = urlsplit(origin)
+        self.connection = http.client.HTTPConnection(
+            parts.hostname or "", parts.port, timeout=DEADLINE
+        )
+        self.connection.request("GET", EVENTS_PATH)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next(self) -> tuple[str, str]:
+        """The next event's name and data; a read that outlasts the deadline fails the test."""
+        name, data = "message", []
+        while True:
+            line = self.response.fp.readline().decode("utf-8")
+            assert line, "the server closed the event stream"
+            line = line.rstrip("\n")
+            if not line and data:
+                return name, "\n".join(data)
+            field, _, value = line.partition(":")
+            if field == "event":
+                name = value.strip()
+            elif field == "data":
+                data.append(value.removeprefix(" "))
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture
+def events() -> Iterator[Callable[[str], EventStream]]:
+    """Opens event streams on a server's origin; closes each after the test."""
+    opened: list[EventStream] = []
+
+    def open_stream(origin: str) -> EventStream:
+        opened.append(EventStream(origin))
+        return opened[-1]
+
+    yield open_stream
+    for stream in opened:
+        stream.close()
+
+
+# --- the staged build: serve renders what build writes --------------------------------------------
+
+
+def test_serve_renders_the_same_files_as_build_for_the_same_address(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    build(minimal_site, tmp_path / "built", base_url="http://127.0.0.1:8000/papers/")
+
+    site = render_pages(minimal_site, origin="http://127.0.0.1:8000")
+    sync_site([*site.pages, *index_pages(site.pages, site.languages)], tmp_path / "synced")
+
+    assert site.base_url == "http://127.0.0.1:8000/papers/", "the configured path is kept"
+    assert tree(tmp_path / "synced") == tree(tmp_path / "built")
+
+
+def test_sync_site_writes_only_what_differs_and_removes_everything_else(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = sync_site([Page("a.html", b"a"), Page("d/b.css", b"b"), Page("d/e/c.txt", b"c")], out)
+    assert first.written == ["a.html", "d/b.css", "d/e/c.txt"] and first.removed == []
+    unchanged = (out / "a.html").stat().st_ino
+    (out / "stray.txt").write_text("left by someone", encoding="utf-8")
+    (out / "link").symlink_to(tmp_path)
+
+    second = sync_site([Page("a.html", b"a"), Page("d/b.css", b"B")], out)
+
+    assert second.written == ["d/b.css"]
+    assert second.removed == ["d/e/c.txt", "link", "stray.txt"]
+    assert (out / "a.html").stat().st_ino == unchanged, "an unchanged file is not rewritten"
+    assert tree(out) == {"a.html": b"a", "d/b.css": b"B", MARKER: (out / MARKER).read_bytes()}
+    assert not (out / "d" / "e").exists(), "an emptied folder goes too"
+    assert tmp_path.is_dir(), "a link is removed, never what it points to"
+    assert not sync_site([Page("a.html", b"a"), Page("d/b.css", b"B")], out)
+
+
+def test_sync_site_refuses_a_folder_papersite_did_not_make(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+
+    with pytest.raises(OutputError, match="not made by papersite"):
+        sync_site([Page("index.html", b"")], mine)
+
+    assert tree(mine) == {"notes.txt": b"mine"}
+
+
+# --- the server in this process: rebuilds, the event stream, paths -----------------------------------
+
+
+@pytest.fixture
+def server(minimal_site: Path, tmp_path: Path) -> Iterator[Server]:
+    """The minimal site served in this process on a free loopback port, from ``tmp_path/out``,
+    with a secret file beside that folder. Nothing is rebuilt unless the test asks."""
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    with Server(
+        minimal_site, port=0, out=tmp_path / "out", stdout=io.StringIO(), stderr=io.StringIO()
+    ) as running:
+        yield running
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def test_the_site_is_served_under_its_base_path_with_the_live_reload_script(
+    server: Server,
+) -> None:
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/papers/", server.url)
+    origin = origin_of(server.url)
+
+    status, headers, page = request(origin, "/papers/" + PAGE)
+
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Papers of the week" in page
+    assert problems_of(page) == []
+    assert (server.site.out / PAGE / "index.html").read_bytes().find(b"__papersite") == -1, (
+        "the script is added as the page is sent, not written into the files"
+    )
+    status, headers, script = request(origin, SCRIPT_PATH)
+    assert status == 200 and "EventSource" in script
+    assert request(origin, "/papers/pagefind/pagefind-entry.json")[0] == 200, "search works"
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [("/", "/papers/"), ("/papers", "/papers/"), ("/papers/weekly", "/papers/weekly/")],
+)
+def test_the_root_and_folders_without_their_slash_redirect(
+    server: Server, target: str, location: str
+) -> None:
+    status, headers, _ = request(origin_of(server.url), target)
+    assert (status, headers["Location"]) == (302, location)
+
+
+TRAVERSALS = [
+    "/papers/../secret.txt",
+    "/papers/%2e%2e/secret.txt",
+    "/papers/%2E%2E%2Fsecret.txt",
+    "/papers/..%2fsecret.txt",
+    "/papers/%2e%2e%2f%2e%2e%2fsite%2fpapersite.yaml",
+    "/papers/%252e%252e/secret.txt",  # encoded twice: decoded once, it names no file
+    "/papers/weekly/../../secret.txt",
+    "/papers/./../secret.txt",
+    "/papers/..\\secret.txt",
+    "/papers/..%5csecret.txt",
+    "/papers/%00/../secret.txt",
+    "/papers/index.html%00.txt",
+    "/papers/%c0%ae%c0%ae/secret.txt",  # overlong UTF-8 for "..": not UTF-8 at all
+    "/../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/papers//etc/passwd",
+    "/papers/%2fetc%2fpasswd",
+    "/etc/passwd",
+    "//etc/passwd",
+    "http://127.0.0.1/papers/%2e%2e/secret.txt",  # the absolute form of a request target
+    "/papers/leak.txt",  # links made by the test inside the output folder, to the secret
+    "/papers/leaks/secret.txt",
+    "/papers/leaks/",
+    "/__papersite/../secret.txt",
+]
+
+
+def test_no_path_leaves_the_output_folder(server: Server, tmp_path: Path) -> None:
+    out = server.site.out
+    (out / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (out / "leaks").symlink_to(tmp_path)
+    origin = origin_of(server.url)
+    not_found = (out / "404.html").read_text(encoding="utf-8")
+
+    answers = {target: request(origin, target) for target in TRAVERSALS}
+
+    for target, (status, _, body) in answers.items():
+        assert status == 404, target
+        assert SECRET not in body and "root:" not in body and "base_url" not in body, target
+        assert not_found.removesuffix("</html>\n").split("</body>")[0] in body, (
+            f"{target}: the site's own 404 page"
+        )
+
+
+def test_a_rebuild_writes_only_the_files_that_changed(server: Server, minimal_site: Path) -> None:
+    style = server.site.out / "assets" / "style.css"
+    untouched = style.stat().st_mtime_ns
+
+    (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+    edited = server.rebuild({WEEKLY_PATH})
+
+    assert edited.ok and edited.indexed, "an HTML page changed, so the search index is rebuilt"
+    assert f"{PAGE}index.html" in edited.changes.written
+    assert "assets/style.css" not in edited.changes.written
+    assert style.stat().st_mtime_ns == untouched
+    again = server.rebuild()
+    assert not again.changes and not again.indexed, "nothing changed: nothing written or indexed"
+
+    # The site's own stylesheet, in a templates/ folder it did not have: no HTML page changes.
+    (minimal_site / "templates" / "assets").mkdir(parents=True)
+    (minimal_site / "templates" / "assets" / "style.css").write_text("p {}", encoding="utf-8")
+    styled = server.rebuild()
+    assert styled.changes.written == ["assets/style.css"] and not styled.indexed
+
+
+def test_a_digest_that_moves_leaves_no_stale_page(server: Server, minimal_site: Path) -> None:
+    moved = WEEKLY.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+    (minimal_site / WEEKLY_PATH).write_text(moved, encoding="utf-8")
+
+    rebuild = server.rebuild()
+
+    assert f"{PAGE}index.html" in rebuild.changes.removed
+    assert not (server.site.out / PAGE).exists()
+    assert (server.site.out / "weekly" / "2025-03-24" / "index.html").is_file()
+    assert request(origin_of(server.url), "/papers/" + PAGE)[0] == 404
+
+
+def test_the_event_stream_tells_each_rebuild_and_each_failure(
+    server: Server, minimal_site: Path, events: Callable[[str], EventStream]
+) -> None:
+    origin = origin_of(server.url)
+    stream = events(origin)
+    first = server.site.broadcast.state.version
+    assert stream.next() == ("reload", first), "the current state, as soon as a page connects"
+
+    (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+    server.rebuild()
+    name, second = stream.next()
+    assert name == "reload" and second != first
+    assert version_of(request(origin, "/papers/" + PAGE)[2]) == second
+
+    (minimal_site / WEEKLY_PATH).write_text(BROKEN, encoding="utf-8")
+    assert not server.rebuild().ok
+    name, data = stream.next()
+    assert name == "problems"
+    [problem] = json.loads(data)
+    assert problem.startswith(BROKEN_LINE)
+    status, _, page = request(origin, "/papers/" + PAGE)
+    assert status == 200 and "Papers of the week, edited" in page, "the last good page"
+    assert problems_of(page) == [problem], "a page loaded now carries the errors"
+
+    # Fixed as it was: nothing to reload, but the errors are gone.
+    (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+    assert server.rebuild().cleared
+    assert stream.next() == ("reload", second)
+    assert problems_of(request(origin, "/papers/" + PAGE)[2]) == []
+
+
+def test_an_error_message_cannot_add_markup_to_the_page() -> None:
+    problem = 'x.yaml:1:1: <img src=x onerror=alert(1)>: "</script><script>alert(2)</script>'
+    page = inject(b"<html><body><p>text</p></body></html>", State("v1", (problem,)))
+
+    soup = BeautifulSoup(page, "html5lib")
+    assert soup.find("img") is None
+    [script] = soup.find_all("script")
+    assert json.loads(str(script["data-problems"])) == [problem]
+
+
+def test_a_site_that_fails_from_the_start_is_served_with_its_errors(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    (minimal_site / WEEKLY_PATH).write_text(BROKEN, encoding="utf-8")
+    errors = io.StringIO()
+    with Server(minimal_site, port=0, stdout=io.StringIO(), stderr=errors) as running:
+        status, _, page = request(origin_of(running.url), "/papers/")
+        assert status == 404 and "has not been built" in page
+        [problem] = problems_of(page)
+        assert problem.startswith(BROKEN_LINE)
+        assert errors.getvalue().startswith(BROKEN_LINE)
+
+        (minimal_site / WEEKLY_PATH).write_text(WEEKLY, encoding="utf-8")
+        assert running.rebuild().ok
+        assert request(origin_of(running.url), "/papers/" + PAGE)[0] == 200
+
+
+def test_a_broken_template_is_reported_at_its_line(minimal_site: Path) -> None:
+    (minimal_site / "templates").mkdir()
+    (minimal_site / "templates" / "robots.txt").write_text(
+        "User-agent: *\n{{ no_such_value }}\n", encoding="utf-8"
+    )
+    with Server(minimal_site, port=0, stdout=io.StringIO(), stderr=io.StringIO()) as running:
+        assert running.site.broadcast.state.problems == (
+            "templates/robots.txt:2: UndefinedError: 'no_such_value' is undefined",
+        )
+
+
+# --- the command, in a subprocess, watching for real ----------------------------------------------
+
+
+class ServeProcess:
+    """``papersite serve`` in a subprocess, its output gathered line by line as it comes."""
+
+    SERVING = re.compile(r"^Serving (?P<url>http://\S+) from (?P<out>.+) \(Ctrl-C to stop\)$")
+
+    def __init__(self, source: Path, *options: str) -> None:
+        command = [sys.executable, "-m", "papersite", "serve", "--source", str(source)]
+        self.process = subprocess.Popen(
+            [*command, "--port", "0", *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self.lines: dict[str, list[str]] = {"out": [], "err": []}
+        self._open = 2  # streams not yet read to their end
+        self._arrived = threading.Condition()
+        self._readers = [
+            threading.Thread(target=self._gather, args=(name, stream), daemon=True)
+            for name, stream in (("out", self.process.stdout), ("err", self.process.stderr))
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _gather(self, name: str, stream: io.TextIOWrapper) -> None:
+        for line in stream:
+            with self._arrived:
+                self.lines[name].append(line.rstrip("\n"))
+                self._arrived.notify_all()
+        with self._arrived:
+            self._open -= 1
+            self._arrived.notify_all()
+
+    def ready(self) -> ServeProcess:
+        """Waits for the line that says where the site is served."""
+        match = self.wait_for(self.SERVING)
+        self.url, self.out = match["url"], Path(match["out"])
+        self.origin = origin_of(self.url)
+        return self
+
+    def mark(self, name: str = "out") -> int:
+        """How many lines ``name`` has now: ``wait_for(..., after=mark)`` sees only later ones."""
+        with self._arrived:
+            return len(self.lines[name])
+
+    def wait_for(
+        self, pattern: re.Pattern[str], name: str = "out", after: int = 0
+    ) -> re.Match[str]:
+        """The first line of ``name`` (from line ``after``) matching ``pattern``."""
+        deadline = time.monotonic() + DEADLINE
+        with self._arrived:
+            while True:
+                for line in self.lines[name][after:]:
+                    if match := pattern.search(line):
+                        return match
+                if not self._open:
+                    pytest.fail(f"papersite serve exited ({self.process.wait()}): {self.lines}")
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, f"no line matching {pattern.pattern!r}: {self.lines}"
+                self._arrived.wait(min(remaining, 0.5))
+
+    def stop(self) -> int:
+        """Ctrl-C, as a person stops it; killed if it does not stop in time."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(DEADLINE)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+        finally:
+            for reader in self._readers:
+                reader.join()
+            for stream in (self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+@pytest.fixture
+def serve_command() -> Iterator[Callable[..., ServeProcess]]:
+    """Starts ``papersite serve --port 0`` on a site and waits until it serves; every process
+    started is stopped after the test, whatever happened."""
+    started: list[ServeProcess] = []
+
+    def start(source: Path, *options: str) -> ServeProcess:
+        started.append(ServeProcess(source, *options))
+        return started[-1].ready()
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+def test_serve_listens_on_loopback_and_reloads_after_an_edit(
+    serve_command: Callable[..., ServeProcess],
+    minimal_site: Path,
+    events: Callable[[str], EventStream],
+) -> None:
+    served = serve_command(minimal_site)
+    assert served.url.startswith("http://127.0.0.1:")
+    assert served.wait_for(re.compile(r"^Built 1 digests, 1 papers: \d+ files in [\d.]+ s$"))
+    stream = events(served.origin)
+    _, first = stream.next()
+    mark = served.mark()
+
+    # An editor's swap and backup files first: ignored. Then the digest, written in place: the
+    # server may catch it half written (an error), but it ends with the whole file.
+    for name in (".2025-03-17.yaml.swp", "2025-03-17.yaml~"):
+        (minimal_site / "digests" / "weekly" / name).write_text("swap", encoding="utf-8")
+    (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+
+    name, second = stream.next()
+    while name == "problems":
+        name, second = stream.next()
+    assert name == "reload" and second != first
+    assert "Papers of the week, edited" in request(served.origin, "/papers/" + PAGE)[2]
+    summary = served.wait_for(re.compile(re.escape(WEEKLY_PATH) + r".*: rebuilt in "), after=mark)
+    assert "search index updated; reloading 1 open page" in summary.string
+    later = served.lines["out"][mark:]
+    assert not [line for line in later if ".swp" in line or "~" in line], "swap files are ignored"
+
+
+def test_serve_shows_a_broken_digest_keeps_serving_and_clears_once_fixed(
+    serve_command: Callable[..., ServeProcess],
+    minimal_site: Path,
+    events: Callable[[str], EventStream],
+) -> None:
+    served = serve_command(minimal_site)
+    stream = events(served.origin)
+    _, version = stream.next()
+    errors = served.mark("err")
+
+    save(minimal_site / WEEKLY_PATH, BROKEN)
+
+    name, data = stream.next()
+    assert name == "problems" and json.loads(data)[0].startswith(BROKEN_LINE)
+    served.wait_for(re.compile("^" + re.escape(BROKEN_LINE)), "err", after=errors)
+    served.wait_for(re.compile(r"still serving the last good site"), "err", after=errors)
+    status, _, page = request(served.origin, "/papers/" + PAGE)
+    assert status == 200 and "Papers of the week" in page and problems_of(page)
+    assert served.process.poll() is None
+
+    save(minimal_site / WEEKLY_PATH, EDITED)
+
+    name, fixed = stream.next()
+    assert name == "reload" and fixed != version
+    assert problems_of(request(served.origin, "/papers/" + PAGE)[2]) == []
+
+
+def test_serve_follows_a_config_saved_by_renaming_and_a_templates_folder_made_later(
+    serve_command: Callable[..., ServeProcess],
+    minimal_site: Path,
+    events: Callable[[str], EventStream],
+) -> None:
+    served = serve_command(minimal_site)
+    stream = events(served.origin)
+    stream.next()
+    config = minimal_site / "papersite.yaml"
+    original = config.read_text(encoding="utf-8")
+
+    # As editors and `papersite enrich` save: a new file renamed over the old one. Twice, as a
+    # watch on the file itself would see the first rename and lose track of the file.
+    for title in ("Renamed site", "Renamed again"):
+        temporary = minimal_site / ".papersite.yaml.tmp"
+        temporary.write_text(original.replace("Test site", title), encoding="utf-8")
+        os.replace(temporary, config)
+        assert stream.next()[0] == "reload"
+        assert title in request(served.origin, "/papers/")[2]
+
+    mark = served.mark()
+    (minimal_site / "templates" / "assets").mkdir(parents=True)
+    (minimal_site / "templates" / "assets" / "style.css").write_text("p {}", encoding="utf-8")
+    # Seen at once, with the new folder, or by the watch of templates/ started for it.
+    while request(served.origin, "/papers/assets/style.css")[2] != "p {}":
+        assert stream.next()[0] == "reload"
+    line = served.wait_for(re.compile(r"rebuilt in .*: 1 file written, 0 removed"), after=mark)
+    assert "search index" not in line.string, "no HTML page changed, so Pagefind did not run"
+
+
+def test_ctrl_c_stops_serve_with_status_0_and_removes_the_served_files(
+    serve_command: Callable[..., ServeProcess], minimal_site: Path
+) -> None:
+    served = serve_command(minimal_site)
+    assert (served.out / "index.html").is_file()
+
+    assert served.stop() == 0
+
+    assert not served.out.exists()
+    assert "Traceback" not in "\n".join(served.lines["err"])
+
+
+def test_serve_sends_404_through_a_link_planted_in_its_folder(
+    serve_command: Callable[..., ServeProcess], minimal_site: Path
+) -> None:
+    served = serve_command(minimal_site)
+    (served.out / "config.yaml").symlink_to(minimal_site / "papersite.yaml")
+    status, _, body = request(served.origin, "/papers/config.yaml")
+    assert status == 404 and "base_url" not in body
+
+
+def test_serve_on_a_taken_port_says_so_and_exits_1(minimal_site: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "papersite", "serve", "--source", str(minimal_site),
+             "--port", port],
+            capture_output=True, text=True, timeout=DEADLINE, check=False,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"error: cannot serve on 127.0.0.1 port {port}" in result.stderr
+    assert "--port 0" in result.stderr
+
+
+def test_serve_outside_a_site_says_so_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--source", str(tmp_path), "--port", "0"]) == 1
+    assert "no papersite.yaml in" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["-1", "65536", "http"])
+def test_a_port_that_is_not_one_is_a_usage_error(port: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        make_parser().parse_args(["serve", "--port", port])
+    assert exit_.value.code == 2
+
+
+def test_listening_beyond_loopback_is_warned_about() -> None:
+    assert exposure_warning("127.0.0.1") is None
+    assert exposure_warning("localhost") is None
+    assert exposure_warning("::1") is None
+    warning = exposure_warning("0.0.0.0")
+    assert warning and warning.startswith("warning: serving on 0.0.0.0") and "127.0.0.1" in warning
+
+
+def test_the_readme_documents_every_serve_option() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### papersite serve\n", 1)[1].split("\n### ", 1)[0]
+    subparsers = next(a for a in make_parser()._actions if a.dest == "command")
+    options = {
+        option
+        for action in subparsers.choices["serve"]._actions  # type: ignore[attr-defined]
+        for option in action.option_strings
+    } - {"-h", "--help"}
+    assert options == {"--source", "--port", "--host", "--no-search"}
+    for option in options:
+        assert f"`{option}" in section, option
+
+
+# --- in Chromium: the open page reloads, and shows the errors ----------------------------------------
+
+
+OVERLAY = "#papersite-problems"
+AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(arguments[0], {resultTypes: ['violations']}).then(
+  (results) => done(results.violations.map((v) => `${v.impact} ${v.id}: ${v.help}`)),
+  (error) => done([`axe failed: ${error}`]));
+"""
+
+
+def axe_violations(driver: webdriver.Chrome, selector: str) -> list[str]:
+    """What axe-core finds serious or critical in the element at ``selector``, as tests/
+    test_validity.py checks the site's pages."""
+    require(None if AXE.is_file() else "axe-core is not installed: npm ci --prefix tests/js")
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found: list[str] = driver.execute_async_script(AXE_RUN, selector)
+    return [v for v in found if v.startswith(("serious", "critical", "axe failed"))]
+
+
+def test_the_open_page_reloads_after_an_edit_and_shows_a_broken_digests_errors(
+    serve_command: Callable[..., ServeProcess],
+    minimal_site: Path,
+    browser: webdriver.Chrome,
+) -> None:
+    served = serve_command(minimal_site)
+    browser.get(served.url + PAGE)
+    browser.execute_script("window.papersiteTest = 'before the edit'")
+    # A reload may come between finding an element and reading it.
+    wait = WebDriverWait(
+        browser, DEADLINE, poll_frequency=0.05,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    )  # fmt: skip
+
+    edited = time.monotonic()
+    save(minimal_site / WEEKLY_PATH, EDITED)
+    wait.until(lambda d: "edited" in d.find_element(By.TAG_NAME, "h1").text)
+    print(f"from saving the file to the page reloaded: {time.monotonic() - edited:.2f} s")
+    assert browser.execute_script("return window.papersiteTest") is None, "a real reload"
+
+    browser.execute_script("window.papersiteTest = 'before the break'")
+    save(minimal_site / WEEKLY_PATH, BROKEN)
+    overlay = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, OVERLAY))
+    assert overlay.get_attribute("role") == "alert"
+    assert BROKEN_LINE in overlay.text and "could not be rebuilt" in overlay.text
+    assert browser.find_elements(By.CSS_SELECTOR, f"{OVERLAY} img") == [], "shown as text"
+    assert axe_violations(browser, OVERLAY) == []
+    assert browser.execute_script("return window.papersiteTest") == "before the break", (
+        "the errors come over the page, which stays as it was"
+    )
+    assert "edited" in browser.find_element(By.TAG_NAME, "h1").text
+
+    # A page opened while the site is broken shows the errors from the start.
+    browser.get(served.url)
+    assert BROKEN_LINE in browser.find_element(By.CSS_SELECTOR, OVERLAY).text
+
+    save(minimal_site / WEEKLY_PATH, EDITED)
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, OVERLAY))
+
+
+def test_search_finds_what_was_just_written_while_serving(
+    serve_command: Callable[..., ServeProcess],
+    minimal_site: Path,
+    browser: webdriver.Chrome,
+    events: Callable[[str], EventStream],
+) -> None:
+    served = serve_command(minimal_site)
+    stream = events(served.origin)
+    stream.next()
+    save(
+        minimal_site / WEEKLY_PATH,
+        WEEKLY.replace("English introduction", "An introduction about zymurgy"),
+    )
+    assert stream.next()[0] == "reload"
+
+    browser.get(served.url + "search/?q=zymurgy")
+
+    link = WebDriverWait(browser, DEADLINE).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".pagefind-ui__result-link")
+    )
+    assert link.get_attribute("href").endswith("/papers/papers/2503.14476/")
