@@ -455,3 +455,25 @@ def test_check_links_reports_dead_slow_and_moved_links_at_their_lines(
         assert main(["check", "--source", str(site), "--links", "--no-link-cache"]) == 1
         capsys.readouterr()
         assert server.count("/live") == 2 * before  # /live itself, and through /moved and /found
+
+
+def test_a_template_that_fails_is_an_error_at_its_line_for_check_and_build(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (clean_site / "templates").mkdir()
+    (clean_site / "templates" / "robots.txt").write_text(
+        "User-agent: *\n{{ no_such_value }}\n", encoding="utf-8"
+    )
+    assert main(["check", "--source", str(clean_site)]) == 1
+    out = capsys.readouterr().out
+    assert "templates/robots.txt:2: error: UndefinedError: 'no_such_value' is undefined" in out
+    assert "[template]" in out
+    assert main(["build", "--source", str(clean_site)]) == 1
+    err = capsys.readouterr().err
+    assert "templates/robots.txt:2: UndefinedError: 'no_such_value' is undefined" in err
+    assert "Traceback" not in err
+    assert not (clean_site / "build").exists()
+
+    (clean_site / "templates" / "robots.txt").write_text("{% if %}\n", encoding="utf-8")
+    assert main(["build", "--source", str(clean_site)]) == 1
+    assert re.search(r"^templates/robots\.txt:1: .*expression", capsys.readouterr().err, re.M)

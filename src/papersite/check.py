@@ -12,6 +12,7 @@ templates see), without writing anything, and then the editorial lints look at t
 - ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
 - ``duplicate-link``: a paper linking to the same URL twice;
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
+- ``template``: a template of the site that fails on this content (at its file and line);
 - ``dead-link``, ``redirect``: with ``links=True``, the external URLs checked over HTTP.
 
 Whole-site lints need every digest, so the site is always checked as a whole; ``paths`` only
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from papersite.context import build_view
+from papersite.context import SiteView, build_view
 from papersite.enrich import enrich_site, missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
 from papersite.load import format_location, load_site, nearest_position
@@ -43,6 +44,7 @@ from papersite.model import (
     SourcedDigest,
     text_in,
 )
+from papersite.render import render_site
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 from papersite.validate import validate_site
 
@@ -127,7 +129,9 @@ def check_site(
 
 def _lints(site: Site, source: Path) -> Iterator[Finding]:
     enrich_site(site, read_lockfile(source))
-    yield from _tagged(build_view(site).warnings, "warning", "markup")
+    view = build_view(site)
+    yield from _tagged(view.warnings, "warning", "markup")
+    yield from _template_errors(view, source)
     for site_paper in site.papers.values():
         yield from _tagged(missing_records(site_paper), "warning", "not-in-lockfile")
         yield from _tagged(paper_mismatches(site_paper), "warning", "arxiv-record")
@@ -139,6 +143,16 @@ def _lints(site: Site, source: Path) -> Iterator[Finding]:
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):
             yield from _duplicate_links(sourced, index, paper)
+
+
+def _template_errors(view: SiteView, source: Path) -> list[Finding]:
+    """Every page rendered, as the build renders it, and dropped: a template that fails on this
+    content fails the build too."""
+    try:
+        render_site(view, source)
+    except ContentError as error:
+        return _tagged(error.problems, "error", "template")
+    return []
 
 
 def _tagged(problems: Iterable[Problem], severity: Severity, rule: str) -> list[Finding]:
@@ -384,9 +398,7 @@ def format_text(report: CheckReport) -> str:
     lines = []
     for finding in report.findings:
         problem = finding.problem
-        where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path
-        what = f"{problem.field}: {problem.message}" if problem.field else problem.message
-        lines.append(f"{where}: {finding.severity}: {what} [{finding.rule}]")
+        lines.append(f"{problem.where}: {finding.severity}: {problem.what} [{finding.rule}]")
     return "\n".join([*lines, report.summary()]) + "\n"
 
 
@@ -401,6 +413,7 @@ def format_github(report: CheckReport, source: Path, cwd: Path | None = None) ->
         properties = [f"file={_escape_property(path)}"]
         if problem.line:
             properties.append(f"line={problem.line}")
+        if problem.column:
             properties.append(f"col={problem.column}")
         title = f"{finding.rule}: {problem.field}" if problem.field else finding.rule
         properties.append(f"title={_escape_property(title)}")

@@ -29,13 +29,22 @@ class Problem:
     message: str
     """What is wrong and, where possible, what to do about it."""
 
-    def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}:{self.column}"
+    @property
+    def where(self) -> str:
+        """``path:line:column``, ``path:line`` or ``path``: as much as is known."""
+        if not self.line:
+            return self.path
         return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+            f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
         )
+
+    @property
+    def what(self) -> str:
+        """``field: message``, or the message alone for the whole file."""
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
 
 
 class PapersiteError(Exception):

@@ -12,6 +12,8 @@ leads to the root of the page's edition (``en/`` for the English pages), for lin
 
 from __future__ import annotations
 
+import functools
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ import papersite
 from papersite import i18n, seo
 from papersite.context import SiteView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
+from papersite.errors import ContentError, Problem
 from papersite.feeds import site_feeds
 from papersite.redirects import redirects
 from papersite.urls import relative_root
@@ -59,6 +62,13 @@ def theme_dirs(source: Path) -> list[Path]:
 
 
 def make_environment(folders: list[Path]) -> jinja2.Environment:
+    """The Jinja environment of a theme; one per set of folders, reused, so each template is
+    compiled once per process (Jinja reloads a template whose file has changed since)."""
+    return _environment(tuple(folders))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,
@@ -79,7 +89,39 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
 
 
 def render_site(view: SiteView, source: Path) -> list[Page]:
-    """Every page and asset of the site, in every edition (see ``editions.py``)."""
+    """Every page and asset of the site, in every edition (see ``editions.py``). A template
+    that fails is a ``ContentError`` at the template's file and line."""
+    try:
+        return _render_site(view, source)
+    except jinja2.TemplateError as error:
+        raise ContentError([template_problem(error, source)]) from error
+
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".md")
+
+
+def template_problem(error: jinja2.TemplateError, source: Path) -> Problem:
+    """Where a template failed: the line of a syntax error, or the template line of the frame
+    that raised at render time (Jinja maps its frames back to the template's lines)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = error.filename or error.name or "template"
+        return Problem(_template_path(where, source), error.lineno, 0, "", error.message or "")
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES) and frame.lineno:
+            message = f"{type(error).__name__}: {error}"
+            return Problem(_template_path(frame.filename, source), frame.lineno, 0, "", message)
+    return Problem("templates", 0, 0, "", f"{type(error).__name__} in a template: {error}")
+
+
+def _template_path(filename: str, source: Path) -> str:
+    """A template's file, relative to the site when it is the site's own."""
+    try:
+        return Path(filename).resolve().relative_to(source.resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+def _render_site(view: SiteView, source: Path) -> list[Page]:
     folders = theme_dirs(source)
     env = make_environment(folders)
     editions = site_editions(view.languages)

@@ -18,15 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jinja2
-
 from papersite.build import RenderedSite, index_pages, render_pages
 from papersite.errors import ContentError, PapersiteError, StrictModeError
 from papersite.render import Page
 from papersite.serve.live import Broadcast, State
 from papersite.write import Changes, sync_site
-
-TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 
 @dataclass
@@ -137,34 +133,12 @@ def _fingerprint(pages: Iterable[Page], languages: Sequence[str]) -> str:
 
 
 def problem_lines(error: Exception, source: Path) -> tuple[str, ...]:
-    """``error`` as lines for the terminal and the overlay, located where possible."""
+    """``error`` as lines for the terminal and the overlay, located where possible (a template's
+    error is a ``ContentError`` at its line, see ``render.template_problem``)."""
     if isinstance(error, ContentError | StrictModeError):
         return tuple(str(problem) for problem in error.problems)
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        where = _template_path(error.filename or error.name or "template", source)
-        return (f"{where}:{error.lineno}: {error.message or error}",)
-    if isinstance(error, jinja2.TemplateError):
-        return (_template_problem(error, source),)
     if isinstance(error, PapersiteError | OSError):
         return (f"error: {error}",)
     # A bug in papersite: the overlay says so, the terminal gets the traceback.
     traceback.print_exception(error)
     return (f"internal error: {type(error).__name__}: {error}",)
-
-
-def _template_problem(error: jinja2.TemplateError, source: Path) -> str:
-    """A template's runtime error at the template line Jinja's traceback points to."""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(TEMPLATE_SUFFIXES) and frame.lineno:
-            where = _template_path(frame.filename, source)
-            return f"{where}:{frame.lineno}: {type(error).__name__}: {error}"
-    return f"error: {type(error).__name__} in a template: {error}"
-
-
-def _template_path(filename: str, source: Path) -> str:
-    """A template's file, relative to the site when it is the site's own."""
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(source.resolve()).as_posix()
-    except ValueError:
-        return filename
