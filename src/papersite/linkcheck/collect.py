@@ -1,0 +1,124 @@
+"""Where a site's links are: every http(s) URL of its digests, and the file, line, column and
+field it is written in (Markdown texts included, as the pages will link them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from markdown_it.token import Token
+
+from papersite.load import Location, format_location, nearest_position
+from papersite.markup import MarkdownRenderer
+from papersite.model import EVERY_LANGUAGE, Site, SourcedDigest
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """One external URL in the content, and where it is written."""
+
+    url: str
+    """As written (after Markdown's own normalisation, for links inside texts)."""
+    path: str
+    """The digest file, relative to the site root."""
+    line: int
+    column: int
+    """1-based position of the field the URL is in (for a text, the text's own position)."""
+    field: str
+    """Dotted field path, e.g. ``papers[0].links[1].url`` or ``papers[2].summary.en``."""
+
+
+def collect_links(site: Site) -> list[LinkRef]:
+    """Every http(s) URL of the site's digests, in file order; a URL written twice in one field
+    is listed once."""
+    refs: list[LinkRef] = []
+    for sourced in site.digests:
+        refs += sorted(_digest_links(sourced), key=lambda ref: (ref.line, ref.column))
+    return list(dict.fromkeys(refs))
+
+
+def _digest_links(sourced: SourcedDigest) -> Iterator[LinkRef]:
+    digest = sourced.digest
+    if digest.source:
+        yield _ref(sourced, digest.source, ("source",))
+    if digest.conference and digest.conference.url:
+        yield _ref(sourced, digest.conference.url, ("conference", "url"))
+    yield from _text_links(sourced, digest.title, ("title",))
+    yield from _text_links(sourced, digest.overview, ("overview",))
+    for i, paper in enumerate(digest.papers):
+        at: Location = ("papers", i)
+        yield from _text_links(sourced, paper.title, (*at, "title"))
+        yield from _text_links(sourced, paper.summary, (*at, "summary"))
+        yield from _text_links(sourced, paper.abstract, (*at, "abstract"))
+        for j, section in enumerate(paper.sections):
+            yield from _text_links(sourced, section.title, (*at, "sections", j, "title"))
+            yield from _text_links(sourced, section.body, (*at, "sections", j, "body"))
+        for k, link in enumerate(paper.links):
+            yield _ref(sourced, link.url, (*at, "links", k, "url"))
+
+
+def _text_links(
+    sourced: SourcedDigest, text: dict[str, str] | None, location: Location
+) -> Iterator[LinkRef]:
+    for language, markdown in (text or {}).items():
+        where = location if language == EVERY_LANGUAGE else (*location, language)
+        for url in urls_in_markdown(markdown):
+            yield _ref(sourced, url, where)
+
+
+def _ref(sourced: SourcedDigest, url: str, location: Location) -> LinkRef:
+    line, column = nearest_position(sourced.positions, location)
+    return LinkRef(url, sourced.path, line, column, format_location(location))
+
+
+# The renderer's own parser, so that a link here is what the page links: a URL in code or math is
+# not one. markup.py keeps it private; a public accessor there would be better.
+_MARKDOWN = MarkdownRenderer()._md
+# A bare URL in text, as GitHub's autolinks find them: up to a space or '<', without trailing
+# punctuation or an unbalanced closing bracket ("(see https://example.org/a)").
+_BARE_URL = re.compile(r"https?://[^\s<>\"`]+", re.IGNORECASE)
+_TRAILING = "?!.,:;*_~'\""
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
+
+
+def urls_in_markdown(markdown: str) -> list[str]:
+    """The http(s) URLs a Markdown text links to or shows: links, images, autolinks, and bare
+    URLs in its text, but not URLs in code or math."""
+    urls: list[str] = []
+    for token in _MARKDOWN.parse(markdown):
+        if token.type == "inline" and token.children:
+            urls += _inline_urls(token.children)
+    return [url for url in urls if _is_web_url(url)]
+
+
+def _inline_urls(children: Sequence[Token]) -> Iterator[str]:
+    inside_link = 0  # a link's own text is not searched again: it is often the URL itself
+    for child in children:
+        if child.type == "link_open":
+            inside_link += 1
+            yield str(child.attrGet("href") or "")
+        elif child.type == "link_close":
+            inside_link -= 1
+        elif child.type == "image":
+            yield str(child.attrGet("src") or "")
+        elif child.type == "text" and not inside_link:
+            yield from (_trim(match[0]) for match in _BARE_URL.finditer(child.content))
+
+
+def _trim(url: str) -> str:
+    while url:
+        last = url[-1]
+        if last in _TRAILING or (
+            last in _BRACKETS and url.count(last) > url.count(_BRACKETS[last])
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
