@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from papersite.context import build_view
+from papersite.context import SiteView, build_view
 from papersite.enrich import enrich_site
 from papersite.errors import Problem, StrictModeError
 from papersite.load import load_site
 from papersite.lockfile import read_lockfile
-from papersite.model import normalise_base_url
+from papersite.model import Site, normalise_base_url
 from papersite.render import Page, render_site
 from papersite.search import BUNDLE, index_site
 from papersite.validate import validate_site
@@ -109,14 +109,9 @@ def render_pages(
     the same path with every absolute URL leading back to it. Raises ``ContentError``, or
     ``StrictModeError`` with ``strict``.
     """
-    site = validate_site(load_site(source))
-    if base_url is None and origin is not None:
-        base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
-    if base_url is not None:
-        site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
-    warnings = enrich_site(site, read_lockfile(source))
-    view = build_view(site)
-    warnings += view.warnings
+    prepared = prepare_site(source, base_url=base_url, origin=origin)
+    site, view = prepared.site, prepared.view
+    warnings = prepared.enrich_warnings + view.warnings
     if strict and warnings:
         raise StrictModeError(warnings)
     return RenderedSite(
@@ -127,6 +122,35 @@ def render_pages(
         papers=len(site.papers),
         warnings=sorted(warnings),
     )
+
+
+@dataclass
+class PreparedSite:
+    """The site as the stages before rendering leave it: what ``check`` lints, ``export``
+    writes out and ``render_pages`` renders."""
+
+    site: Site
+    """Validated, with the lockfile's records attached."""
+    view: SiteView
+    """What templates see; ``view.warnings`` are the texts that did not fully render."""
+    enrich_warnings: list[Problem]
+    """The enrich stage's warnings (missing or disagreeing arXiv records)."""
+
+
+def prepare_site(
+    source: Path, *, base_url: str | None = None, origin: str | None = None
+) -> PreparedSite:
+    """load → validate → enrich → the templates' view, for the site in ``source``.
+
+    ``base_url`` and ``origin`` are as for ``render_pages``. Raises ``ContentError``.
+    """
+    site = validate_site(load_site(source))
+    if base_url is None and origin is not None:
+        base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
+    if base_url is not None:
+        site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
+    warnings = enrich_site(site, read_lockfile(source))
+    return PreparedSite(site, build_view(site), warnings)
 
 
 def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:

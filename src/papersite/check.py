@@ -1,7 +1,7 @@
 """``papersite check``: every validation of the build, plus the lints an editor wants before review.
 
-The build's stages run as they do for ``papersite build`` (load → validate → enrich → the view the
-templates see), without writing anything, and then the editorial lints look at the whole site:
+The build's stages run as they do for ``papersite build`` (``build.prepare_site``, then
+rendering), without writing anything, and then the editorial lints look at the whole site:
 
 - ``missing-translation``: a text written in some of the site's languages but not all;
 - ``no-arxiv-id``: a paper with no arXiv ID and none resolved from its title;
@@ -30,11 +30,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from papersite.context import SiteView, build_view
-from papersite.enrich import enrich_site, missing_records, paper_mismatches
+from papersite.build import prepare_site
+from papersite.context import SiteView
+from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
-from papersite.load import format_location, load_site, nearest_position
-from papersite.lockfile import read_lockfile
+from papersite.load import format_location, nearest_position
 from papersite.model import (
     EVERY_LANGUAGE,
     Appearance,
@@ -46,7 +46,6 @@ from papersite.model import (
 )
 from papersite.render import render_site
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
-from papersite.validate import validate_site
 
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "github", "json")
@@ -111,12 +110,13 @@ def check_site(
     chosen = [_site_relative(Path(p), source) for p in paths]
     report = CheckReport()
     try:
-        site = validate_site(load_site(source))
+        prepared = prepare_site(source)
     except ContentError as error:
         report.findings = _tagged(error.problems, "error", "invalid")
     else:
+        site = prepared.site
         report.digests = len(site.digests)
-        report.findings = list(_lints(site, source))
+        report.findings = list(_lints(site, prepared.view, source))
         if links:
             report.findings += _link_findings(
                 site, source, report, use_cache=link_cache, cache_hours=link_cache_hours
@@ -127,9 +127,8 @@ def check_site(
     return report
 
 
-def _lints(site: Site, source: Path) -> Iterator[Finding]:
-    enrich_site(site, read_lockfile(source))
-    view = build_view(site)
+def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
+    # The enrich stage's warnings are made again below, one rule for each kind.
     yield from _tagged(view.warnings, "warning", "markup")
     yield from _template_errors(view, source)
     for site_paper in site.papers.values():

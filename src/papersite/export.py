@@ -32,19 +32,16 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
-from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView, build_view
-from papersite.enrich import enrich_site
+from papersite.build import prepare_site
+from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.errors import PapersiteError, Problem
 from papersite.i18n import link_label
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
-from papersite.load import DIGESTS_DIR, load_site
-from papersite.lockfile import read_lockfile
+from papersite.load import DIGESTS_DIR
 from papersite.markup import MarkdownRenderer
-from papersite.model import normalise_base_url
 from papersite.render import make_environment, theme_dirs
-from papersite.validate import validate_site
 
 FORMATS = ("forum", "newsletter")
 FORUM_TEMPLATE = "export/forum.md"
@@ -184,11 +181,8 @@ def load_digest(source: Path, digest: Path | str, *, base_url: str | None = None
     """The site's view (as the build makes it) and the digest's, with the enrich stage's
     warnings about that digest."""
     path = _site_path(source, Path(digest))
-    site = validate_site(load_site(source))
-    if base_url is not None:
-        site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
-    warnings = enrich_site(site, read_lockfile(source))
-    view = build_view(site)
+    prepared = prepare_site(source, base_url=base_url)
+    site, view, warnings = prepared.site, prepared.view, prepared.enrich_warnings
     found = next((d for d in view.digests if d.path == path), None)
     if found is None:
         known = ", ".join(sorted(d.path for d in view.digests))
