@@ -34,10 +34,8 @@ from papersite.build import prepare_site
 from papersite.context import SiteView
 from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
-from papersite.load import format_location, nearest_position
 from papersite.model import (
     EVERY_LANGUAGE,
-    Appearance,
     Paper,
     Site,
     SitePaper,
@@ -158,11 +156,6 @@ def _tagged(problems: Iterable[Problem], severity: Severity, rule: str) -> list[
     return [Finding(problem, severity, rule) for problem in problems]
 
 
-def _at(sourced: SourcedDigest, location: tuple[str | int, ...], message: str) -> Problem:
-    line, column = nearest_position(sourced.positions, location)
-    return Problem(sourced.path, line, column, format_location(location), message)
-
-
 # --- the lints ----------------------------------------------------------------------------------
 
 
@@ -188,8 +181,7 @@ def _missing_translations(sourced: SourcedDigest, languages: list[str]) -> Itera
             if text_in(text, lang) is None and not _left_to_arxiv(location, lang):
                 present = ", ".join(code for code in languages if text_in(text, code))
                 yield Finding(
-                    _at(
-                        sourced,
+                    sourced.problem(
                         (*location, lang) if lang in text else location,
                         f"no '{lang}' text (there is {present}): translate it, or write one "
                         "plain string if the text is the same in every language",
@@ -225,7 +217,7 @@ def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
     version of the ID. Each later entry is compared with the first."""
     first, *later = paper.appearances
     first_title = text_in(first.paper.title, "en") or ""
-    where = f"{first.digest.path}:{':'.join(map(str, _position(first, 'title')))}"
+    where = first.problem("", "title").where
     for appearance in later:
         title = text_in(appearance.paper.title, "en") or ""
         if title and first_title and normalise_title(title) != normalise_title(first_title):
@@ -254,10 +246,6 @@ def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
                 "warning",
                 "conflicting-paper",
             )
-
-
-def _position(appearance: Appearance, *fields: str) -> tuple[int, int]:
-    return nearest_position(appearance.digest.positions, ("papers", appearance.index, *fields))
 
 
 def _same_paper_twice(site: Site) -> Iterator[Finding]:
@@ -305,8 +293,7 @@ def _unknown_tags(sourced: SourcedDigest, vocabulary: list[str]) -> Iterator[Fin
             close = difflib.get_close_matches(tag, vocabulary, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
             yield Finding(
-                _at(
-                    sourced,
+                sourced.problem(
                     (*location, number),
                     f"'{tag}' is not in the site's tags (tags: in papersite.yaml); {hint}"
                     "use one of them, or add it there",
@@ -322,8 +309,7 @@ def _duplicate_links(sourced: SourcedDigest, index: int, paper: Paper) -> Iterat
         key = _comparable_url(link.url)
         if key in seen:
             yield Finding(
-                _at(
-                    sourced,
+                sourced.problem(
                     ("papers", index, "links", number, "url"),
                     f"the same URL as links[{seen[key]}]: keep one of them",
                 ),

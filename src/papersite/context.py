@@ -17,7 +17,6 @@ from markupsafe import Markup
 from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label
-from papersite.load import format_location, nearest_position
 from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -226,12 +225,7 @@ class _Texts:
         rendering = self.renderer.render(source.strip(), inline=inline)
         if rendering.warnings and where is not None:
             digest, location = where
-            location = (*location, *suffix)
-            line, column = nearest_position(digest.positions, location)
-            for message in rendering.warnings:
-                self.warnings.append(
-                    Problem(digest.path, line, column, format_location(location), message)
-                )
+            self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
         return Markup(rendering.html)
 
     def labels(self, labels: dict[str, str]) -> BiText:

@@ -518,6 +518,12 @@ class SourcedDigest:
     positions: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
     """1-based (line, column) of each field, for messages from later stages."""
 
+    def problem(self, location: tuple[str | int, ...], message: str) -> Problem:
+        """A ``Problem`` at a field of this digest (or the nearest enclosing one it has a
+        position for), for messages from the stages after validation."""
+        line, column = nearest_position(self.positions, location)
+        return Problem(self.path, line, column, format_location(location), message)
+
 
 @dataclass
 class Appearance:
@@ -530,9 +536,7 @@ class Appearance:
 
     def problem(self, message: str, *fields: str | int) -> Problem:
         """A ``Problem`` about this entry, or one of its fields, at its place in the digest."""
-        location = ("papers", self.index, *fields)
-        line, column = nearest_position(self.digest.positions, location)
-        return Problem(self.digest.path, line, column, format_location(location), message)
+        return self.digest.problem(("papers", self.index, *fields), message)
 
 
 @dataclass
