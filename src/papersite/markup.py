@@ -63,6 +63,12 @@ class MarkdownRenderer:
         self._md = self._make_parser()
         self._cache: dict[tuple[str, bool], Rendering] = {}
 
+    @property
+    def parser(self) -> MarkdownIt:
+        """The configured parser, for code that must read texts as the pages do (which URLs a
+        text links to, say) without rendering them."""
+        return self._md
+
     def _make_parser(self) -> MarkdownIt:
         md = MarkdownIt("commonmark", {"html": False, "typographer": False})
         md.enable(["table", "strikethrough"])

@@ -74,8 +74,8 @@ def _ref(sourced: SourcedDigest, url: str, location: Location) -> LinkRef:
 
 
 # The renderer's own parser, so that a link here is what the page links: a URL in code or math is
-# not one. markup.py keeps it private; a public accessor there would be better.
-_MARKDOWN = MarkdownRenderer()._md
+# not one.
+_MARKDOWN = MarkdownRenderer().parser
 # A bare URL in text, as GitHub's autolinks find them: up to a space or '<', without trailing
 # punctuation or an unbalanced closing bracket ("(see https://example.org/a)").
 _BARE_URL = re.compile(r"https?://[^\s<>\"`]+", re.IGNORECASE)
