@@ -43,7 +43,7 @@ def new_weekly(source: Path, start: dt.date | None = None, fmt: str = "yaml") ->
 
 def new_conference(source: Path, name: str, year: int, fmt: str = "yaml") -> Path:
     """Write ``digests/conferences/<name>-<year>.<fmt>``; returns its path."""
-    header = CONFERENCE_HEADER.format(name=_quoted(name), year=year)
+    header = CONFERENCE_HEADER.format(name=yaml_quoted(name), year=year)
     title = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
     return _write(source, "conferences", f"{slugify(name)}-{year}", fmt, header, title)
 
@@ -67,31 +67,39 @@ def _write(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     languages = site_languages(source)
-    folder = source / "digests" / kind_folder
-    # The other form of the same digest would give the same URL: refuse it too.
-    existing = [folder / (stem + suffix) for suffix in SUFFIXES.values()]
-    for path in existing:
-        if path.exists():
-            raise DigestExistsError(
-                f"{path} already exists; edit it, or remove it first to start again"
-            )
-    target = folder / (stem + SUFFIXES[fmt])
+    target = source / "digests" / kind_folder / (stem + SUFFIXES[fmt])
     title_line = f"title: {_text_map(languages, title)}\n"
     body = YAML_BODY if fmt == "yaml" else COMMON_FIELDS
     text = header + title_line + _for_languages(body, languages)
     if fmt == "md":
         text = f"---\n{text}---\n\n{_for_languages(MARKDOWN_BODY, languages)}"
-    folder.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
-        file.write(text)
+    write_new_digest(target, text, "edit it, or remove it first to start again")
     return target
+
+
+def write_new_digest(target: Path, text: str, hint: str, *, other_form: bool = True) -> None:
+    """Write ``text`` as a new file at ``target``, never over an existing one; with
+    ``other_form``, not beside the same digest in the other form either, which would give the
+    same URL. ``hint`` says what to do instead, after "<path> already exists; "."""
+    forms = [target.with_suffix(suffix) for suffix in SUFFIXES.values()] if other_form else []
+    for path in forms:
+        if path.exists():
+            raise DigestExistsError(f"{path} already exists; {hint}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+            file.write(text)
+    except FileExistsError:
+        raise DigestExistsError(f"{target} already exists; {hint}") from None
 
 
 def _text_map(languages: list[str], values: dict[str, str] | None = None) -> str:
     """A text as a YAML flow mapping, one entry per site language (English where a language
     has no default of its own; empty without ``values``)."""
     values = values or {}
-    entries = (f"{lang}: {_quoted(values.get(lang, values.get('en', '')))}" for lang in languages)
+    entries = (
+        f"{lang}: {yaml_quoted(values.get(lang, values.get('en', '')))}" for lang in languages
+    )
     return "{" + ", ".join(entries) + "}"
 
 
@@ -108,7 +116,7 @@ def _for_languages(template: str, languages: list[str]) -> str:
     return text.replace("\n\n\n", "\n\n")
 
 
-def _quoted(text: str) -> str:
+def yaml_quoted(text: str) -> str:
     """``text`` as a YAML double-quoted scalar (JSON's escapes are valid there)."""
     return json.dumps(text, ensure_ascii=False)
 

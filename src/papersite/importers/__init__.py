@@ -23,7 +23,7 @@ from papersite.importers.forum import read_forum_post
 from papersite.load import CONFIG_FILE, decode_utf8, parse_source, read_source
 from papersite.lockfile import read_lockfile
 from papersite.model import Digest, SiteConfig, slugify
-from papersite.new import FORMATS, SUFFIXES, DigestExistsError
+from papersite.new import FORMATS, SUFFIXES, write_new_digest
 from papersite.validate import validate_document
 
 SOURCES = ("forum", "dair-ai")
@@ -81,20 +81,10 @@ def write_import(result: ImportResult, site: Path, out: Path | None = None) -> P
     (nor, in the site, over the same digest in the other form). Returns the path written."""
     if out is None:
         target = site / result.path
-        for suffix in SUFFIXES.values():
-            other = target.with_suffix(suffix)
-            if other.exists():
-                raise DigestExistsError(
-                    f"{other} already exists; compare the import with it (--out -), or remove it"
-                )
+        write_new_digest(target, result.text, "compare the import with it (--out -), or remove it")
     else:
         target = out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with target.open("x", encoding="utf-8") as stream:  # "x": never overwrite
-            stream.write(result.text)
-    except FileExistsError:
-        raise DigestExistsError(f"{target} already exists; choose another --out") from None
+        write_new_digest(target, result.text, "choose another --out", other_form=False)
     return target
 
 

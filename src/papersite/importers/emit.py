@@ -11,7 +11,7 @@ import re
 
 from papersite.importers.draft import LANGUAGES, DraftDigest, DraftLink, DraftPaper
 from papersite.model import KNOWN_AWARDS
-from papersite.new import COMMON_FIELDS, CONFERENCE_HEADER, WEEKLY_HEADER, _quoted
+from papersite.new import COMMON_FIELDS, CONFERENCE_HEADER, WEEKLY_HEADER, yaml_quoted
 
 TRANSLATE = "번역할 곳 (to translate)"
 """The comment beside a Korean text left empty for translators."""
@@ -59,11 +59,11 @@ def _header(draft: DraftDigest) -> list[str]:
         lines += WEEKLY_HEADER.format(start=start, end=end).splitlines()
     elif draft.conference is not None:
         name, year = draft.conference
-        lines += CONFERENCE_HEADER.format(name=_quoted(name), year=year).splitlines()
+        lines += CONFERENCE_HEADER.format(name=yaml_quoted(name), year=year).splitlines()
     lines.append(f"title: {_inline(draft.title)}")
     common = COMMON_FIELDS.splitlines()
     if draft.source is not None:
-        lines.append(f"source: {_quoted(draft.source)}")
+        lines.append(f"source: {yaml_quoted(draft.source)}")
         common = [line for line in common if not line.startswith("# source:")]
     return lines + common
 
@@ -74,13 +74,13 @@ def _paper_fields(paper: DraftPaper, *, with_texts: bool) -> list[str]:
     note = f"  # ko: {TRANSLATE}" if paper.for_translators else ""
     lines = [f"title: {_inline(paper.title)}{note}"]
     if paper.arxiv:
-        lines.append(f"arxiv: {_quoted(paper.arxiv)}")
+        lines.append(f"arxiv: {yaml_quoted(paper.arxiv)}")
     for name, names in (("authors", paper.authors), ("affiliations", paper.affiliations)):
         if names:
-            lines.append(f"{name}: [{', '.join(_quoted(value) for value in names)}]")
+            lines.append(f"{name}: [{', '.join(yaml_quoted(value) for value in names)}]")
     if paper.award:
         known = paper.award in KNOWN_AWARDS
-        lines.append(f"award: {paper.award if known else _quoted(paper.award)}")
+        lines.append(f"award: {paper.award if known else yaml_quoted(paper.award)}")
     if with_texts:
         translate = paper.for_translators
         lines += _text_field("summary", paper.summary, 0, translate=translate)
@@ -100,14 +100,14 @@ def _links(links: list[DraftLink]) -> list[str]:
         return ["links: []"]
     lines = ["links:"]
     for link in links:
-        label = f", label: {_quoted(link.label)}" if link.label else ""
-        lines.append(f"  - {{kind: {link.kind}, url: {_quoted(link.url)}{label}}}")
+        label = f", label: {yaml_quoted(link.label)}" if link.label else ""
+        lines.append(f"  - {{kind: {link.kind}, url: {yaml_quoted(link.url)}{label}}}")
     return lines
 
 
 def _inline(text: dict[str, str]) -> str:
     """``{ko: "…", en: "…"}`` for a text of single lines (titles)."""
-    return "{" + ", ".join(f"{lang}: {_quoted(text.get(lang, ''))}" for lang in LANGUAGES) + "}"
+    return "{" + ", ".join(f"{lang}: {yaml_quoted(text.get(lang, ''))}" for lang in LANGUAGES) + "}"
 
 
 def _text_field(
@@ -127,7 +127,7 @@ def _text_field(
             lines.append(f"{pad}  {lang}: |")
             lines += [f"{pad}    {line}" if line else "" for line in value.split("\n")]
         else:
-            lines.append(f"{pad}  {lang}: {_quoted(value)}")
+            lines.append(f"{pad}  {lang}: {yaml_quoted(value)}")
     return lines
 
 
