@@ -11,21 +11,23 @@ models is an error with its line and column: it is never silently ignored or ove
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from papersite.errors import ContentError, Problem
 from papersite.load import SourceDocument, YamlReader, decode_utf8
 from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, canonical_arxiv_id
+from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
 from papersite.validate import validate_document
 
-LOCKFILE = "arxiv.lock.json"
 FORMAT = 1
 
 
@@ -86,12 +88,33 @@ def read_lockfile(root: Path) -> Lockfile:
 
 def parse_lockfile(text: str) -> Lockfile:
     """Parse the lockfile's text; every problem is located at its line and column."""
+    duplicates: list[str] = []
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=functools.partial(_no_duplicates, duplicates))
     except json.JSONDecodeError as error:
         raise ContentError(
             [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
         ) from None
+    if not duplicates:
+        # The common case, a file papersite wrote: the models alone decide, with no need for
+        # positions, which cost more than the parse itself on a large site.
+        try:
+            return Lockfile.model_validate(data, context={})
+        except ValidationError:
+            pass
+    return _located_lockfile(text, data)
+
+
+def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, noting keys given twice (the JSON parser keeps the last)."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        found.append("duplicate")
+    return result
+
+
+def _located_lockfile(text: str, data: Any) -> Lockfile:
+    """Validate ``data`` again, now knowing where each node stands, to locate every problem."""
     document = SourceDocument(LOCKFILE, None)
     # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
     # from the JSON parser, the authority on what the file means.
