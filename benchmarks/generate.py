@@ -292,7 +292,7 @@ def generate(out: Path, papers: int, seed: int = 1) -> int:
     picked: list[Paper] = []
     while queue:
         # One pick in twenty is a paper from an earlier digest (a weekly pick that later wins).
-        picks = []
+        picks: list[Paper] = []
         while queue and len(picks) < PAPERS_PER_DIGEST:
             if picked and len(picked) % REPICK_EVERY == REPICK_EVERY - 1 and len(picks) > 0:
                 earlier = rng.choice(picked[:-PAPERS_PER_DIGEST] or picked)

@@ -42,11 +42,12 @@ from papersite.model import (
     SourcedDigest,
     text_in,
 )
+from papersite.names import CHECK_FORMATS
 from papersite.render import render_site
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
 Severity = Literal["error", "warning"]
-FORMATS = ("text", "github", "json")
+FORMATS = CHECK_FORMATS
 JSON_FORMAT_VERSION = 1
 
 

@@ -13,18 +13,26 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from papersite import __version__
-from papersite.build import build
-from papersite.check import FORMATS as CHECK_FORMATS
-from papersite.check import check_site, format_github, format_json, format_text
 from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError
-from papersite.fetch import EXTRA_SOURCES, enrich
-from papersite.lockfile import LOCKFILE
-from papersite.model import check_arxiv_id, normalise_base_url
-from papersite.new import FORMATS, new_conference, new_weekly
-from papersite.progress import reporter_for
+from papersite.names import (
+    CHECK_FORMATS,
+    DIGEST_FORMATS,
+    EXPORT_FORMATS,
+    EXTRA_SOURCES,
+    IMPORT_SOURCES,
+    LOCKFILE,
+    LOOPBACK,
+)
+
+# Each command imports the library modules it calls, and each argument converter the ones it
+# needs, inside the function: building the parser imports only the light modules above, so that
+# --version, --help and a mistyped command answer at once instead of loading Jinja, pydantic,
+# httpx and rich first. tests/test_startup.py holds this.
 
 
 def _base_url(value: str) -> str:
+    from papersite.model import normalise_base_url
+
     try:
         return normalise_base_url(value)
     except ValueError as error:
@@ -93,7 +101,7 @@ def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     for kind in (weekly, conference):
         _add_source(kind)
         kind.add_argument(
-            "--format", dest="fmt", choices=FORMATS, default="yaml",
+            "--format", dest="fmt", choices=DIGEST_FORMATS, default="yaml",
             help="yaml (default) or md, the Markdown form",
         )  # fmt: skip
 
@@ -128,6 +136,8 @@ def _add_enrich_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _arxiv_id(value: str) -> str:
+    from papersite.model import check_arxiv_id
+
     try:
         return check_arxiv_id(value)
     except ValueError as error:
@@ -163,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from papersite.build import build
+
     report = build(
         args.source, args.out, base_url=args.base_url, strict=args.strict, search=args.search
     )
@@ -172,6 +184,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from papersite.new import new_conference, new_weekly
+
     if args.kind == "weekly":
         path = new_weekly(args.source, args.start, args.fmt)
     else:
@@ -181,6 +195,9 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _enrich(args: argparse.Namespace) -> int:
+    from papersite.fetch import enrich
+    from papersite.progress import reporter_for
+
     reporter = reporter_for(sys.stdout)
     try:
         report = enrich(
@@ -268,6 +285,8 @@ def _hours(value: str) -> float:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from papersite.check import check_site, format_github, format_json, format_text
+
     report = check_site(
         args.source,
         args.paths,
@@ -289,8 +308,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from papersite.serve import LOOPBACK, port_number
-
     parser = commands.add_parser(
         "serve",
         help="build, serve and rebuild on every change",
@@ -300,7 +317,7 @@ def _add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )
     _add_source(parser)
     parser.add_argument(
-        "--port", type=port_number, default=8000,
+        "--port", type=_port, default=8000,
         help="the port to listen on (default: 8000; 0 picks a free one)",
     )  # fmt: skip
     parser.add_argument(
@@ -311,6 +328,12 @@ def _add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--no-search", dest="search", action="store_false",
         help="leave out the search index: quicker rebuilds, with no search",
     )  # fmt: skip
+
+
+def _port(value: str) -> int:
+    from papersite.serve import port_number
+
+    return port_number(value)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -326,8 +349,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from papersite.importers import SOURCES
-
     def http_url(value: str) -> str:
         if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
             raise argparse.ArgumentTypeError(f"only http(s) URLs are allowed, got {value!r}")
@@ -342,7 +363,7 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the post, as text or Markdown")
     parser.add_argument(
-        "--from", dest="source_format", required=True, choices=SOURCES,
+        "--from", dest="source_format", required=True, choices=IMPORT_SOURCES,
         help="forum: the forum's plain-text layout; dair-ai: a week of the upstream README",
     )  # fmt: skip
     _add_source(parser)
@@ -351,7 +372,7 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="where the post was published, recorded as the digest's source",
     )  # fmt: skip
     parser.add_argument(
-        "--format", dest="fmt", choices=FORMATS, default="yaml",
+        "--format", dest="fmt", choices=DIGEST_FORMATS, default="yaml",
         help="yaml (default) or md, the Markdown form",
     )  # fmt: skip
     parser.add_argument(
@@ -392,9 +413,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    # Imported here, not at the top, so that this command's code stays in its own section.
-    from papersite.export import FORMATS as EXPORT_FORMATS
-
     parser = commands.add_parser(
         "export",
         help="a digest as a forum post or a newsletter",

@@ -41,9 +41,10 @@ from papersite.importers.layout import parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.load import DIGESTS_DIR
 from papersite.markup import MarkdownRenderer
+from papersite.names import EXPORT_FORMATS
 from papersite.render import make_environment, theme_dirs
 
-FORMATS = ("forum", "newsletter")
+FORMATS = EXPORT_FORMATS
 FORUM_TEMPLATE = "export/forum.md"
 NEWSLETTER_HTML = "export/newsletter.html"
 NEWSLETTER_TEXT = "export/newsletter.txt"

@@ -36,6 +36,7 @@ from papersite.model import (
     SitePaper,
     canonical_arxiv_id,
 )
+from papersite.names import EXTRA_SOURCES as EXTRA_SOURCES
 from papersite.progress import QuietReporter, Reporter
 from papersite.sources import FetchError, Source, with_retries
 from papersite.sources.arxiv import ArxivSource
@@ -45,8 +46,6 @@ from papersite.validate import validate_site
 
 ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
 SEMANTIC_SCHOLAR_URL_VARIABLE = "PAPERSITE_SEMANTIC_SCHOLAR_API_URL"
-EXTRA_SOURCES = ("semantic-scholar",)
-"""Sources besides arXiv that ``enrich --with`` can add (each one is a module of ``sources``)."""
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 

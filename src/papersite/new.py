@@ -15,10 +15,11 @@ import yaml
 
 from papersite.errors import PapersiteError
 from papersite.model import slugify
+from papersite.names import DIGEST_FORMATS
 
 DEFAULT_LANGUAGES = ["ko", "en"]
 
-FORMATS = ("yaml", "md")
+FORMATS = DIGEST_FORMATS
 SUFFIXES = {"yaml": ".yaml", "md": ".md"}
 
 

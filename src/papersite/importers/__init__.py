@@ -23,10 +23,11 @@ from papersite.importers.forum import read_forum_post
 from papersite.load import CONFIG_FILE, decode_utf8, parse_source, read_source
 from papersite.lockfile import read_lockfile
 from papersite.model import Digest, SiteConfig, slugify
+from papersite.names import IMPORT_SOURCES
 from papersite.new import FORMATS, SUFFIXES, write_new_digest
 from papersite.validate import validate_document
 
-SOURCES = ("forum", "dair-ai")
+SOURCES = IMPORT_SOURCES
 DEFAULT_LANGUAGES = ["ko", "en"]
 
 

@@ -32,13 +32,13 @@ from urllib.parse import quote
 
 from papersite.errors import PapersiteError, Problem
 from papersite.load import CONFIG_FILE
+from papersite.names import LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
 from papersite.serve.watch import SiteWatcher
 
 __all__ = ["LOOPBACK", "ServeError", "Server", "port_number", "serve", "stop_on_signals"]
 
-LOOPBACK = "127.0.0.1"
 POLL_SECONDS = 0.25
 """How often the watching loop checks whether it should stop."""
 

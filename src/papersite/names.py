@@ -1,0 +1,26 @@
+"""The fixed names the command line offers and the library accepts: file names, formats, sources.
+
+They live here, importing nothing, so that the CLI can build its parser (``--help``, choices,
+argument errors) without importing the modules that use them; each of those re-exports its own.
+"""
+
+LOCKFILE = "arxiv.lock.json"
+"""The metadata lockfile, in the site folder (``lockfile``)."""
+
+DIGEST_FORMATS = ("yaml", "md")
+"""The forms a digest file is written in by ``new`` and ``import``: YAML, or Markdown."""
+
+CHECK_FORMATS = ("text", "github", "json")
+"""How ``papersite check`` prints its report (``check.FORMATS``)."""
+
+EXPORT_FORMATS = ("forum", "newsletter")
+"""What ``papersite export`` writes a digest as (``export.FORMATS``)."""
+
+IMPORT_SOURCES = ("forum", "dair-ai")
+"""The layouts ``papersite import --from`` reads (``importers.SOURCES``)."""
+
+EXTRA_SOURCES = ("semantic-scholar",)
+"""Sources besides arXiv that ``enrich --with`` can add (each one is a module of ``sources``)."""
+
+LOOPBACK = "127.0.0.1"
+"""The address ``papersite serve`` listens on unless told otherwise: this machine only."""

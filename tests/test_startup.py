@@ -1,0 +1,97 @@
+"""``papersite --version``, ``--help`` and argument errors answer without loading the library.
+
+Each case runs in a fresh interpreter, since this test session has long imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+
+HEAVY = (
+    "jinja2", "pydantic", "markdown_it", "yaml", "httpx", "arxiv", "rich", "watchfiles",
+    "papersite.build", "papersite.render",
+)  # fmt: skip
+"""Libraries and stages that take most of a build's start-up, and that the parser never needs."""
+
+PROBE = f"""
+import json, sys
+from papersite.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = {HEAVY!r}
+loaded = [m for m in sys.modules if m in heavy or m.split(".")[0] in heavy]
+print(json.dumps(sorted(loaded)))
+"""
+
+
+def run_python(code: str, *args: str) -> str:
+    """Runs ``code`` in a fresh interpreter with ``args`` as its arguments; returns its output."""
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["--help"],
+        ["export", "--help"],
+        ["bogus"],
+        ["check", "--format", "bogus"],
+        ["new", "weekly", "--start", "not-a-date"],
+    ],
+    ids=" ".join,
+)
+def test_the_parser_imports_no_heavy_module(args: list[str]) -> None:
+    output = run_python(PROBE, *args)
+
+    loaded = json.loads(output.splitlines()[-1])
+    assert loaded == []
+
+
+def test_version_prints_the_installed_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "papersite", "--version"], capture_output=True, text=True
+    )
+
+    assert result.returncode == 0
+    assert result.stdout == f"papersite {version('papersite')}\n"
+    assert result.stderr == ""
+
+
+def test_build_and_build_report_import_from_the_package() -> None:
+    from papersite import BuildReport, build
+
+    assert build.__module__ == "papersite.build"
+    assert callable(build)
+    assert BuildReport.__module__ == "papersite.build"
+
+
+def test_papersite_build_stays_the_function_after_the_stage_module_is_imported() -> None:
+    # check imports the papersite.build module first, which binds it on the package by default.
+    code = """
+import importlib
+import papersite.check
+import papersite
+from papersite import build
+stage = importlib.import_module("papersite.build")
+assert build is papersite.build is stage.build, papersite.build
+assert papersite.BuildReport is stage.BuildReport
+assert {"build", "BuildReport"} <= set(dir(papersite))
+"""
+    run_python(code)
+
+
+def test_the_package_has_no_other_lazy_names() -> None:
+    import papersite
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        papersite.nothing  # type: ignore[attr-defined]  # noqa: B018
