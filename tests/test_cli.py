@@ -14,7 +14,7 @@ from papersite.cli import main
 
 WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
 SUMMARY = re.compile(
-    r"^Built 1 digests, 1 papers, (?P<pages>\d+) pages written, 0 warnings in \d+\.\d+ s$"
+    r"^Built 1 digests, 1 papers, (?P<pages>\d+) pages \((?P<written>\d+) written\), 0 warnings in \d+\.\d+ s$"
 )
 BAD_URL = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)")
 UNCONVERTIBLE_TEX = WEEKLY.replace('en: "English abstract"', r'en: "Uses $\\notacommand{x}$."')
@@ -41,7 +41,7 @@ def guard_writes(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("papersite tried to write the output")
 
     # ``papersite.build`` is also the name of the function, so look the module up by name.
-    monkeypatch.setattr(importlib.import_module("papersite.build"), "write_site", refuse)
+    monkeypatch.setattr(importlib.import_module("papersite.build"), "OutputWriter", refuse)
 
 
 # --- a good build --------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def test_build_prints_one_summary_line_and_exits_0(
     match = SUMMARY.match(lines[0])
     assert match, lines[0]
     pages = [path for path in out.rglob("*") if path.is_file() and path.name != ".papersite-output"]
-    assert int(match["pages"]) == len(pages)
+    assert int(match["pages"]) == int(match["written"]) == len(pages)  # a first build writes all
     assert (out / "weekly" / "2025-03-17" / "index.html").is_file()
 
 
@@ -220,7 +220,9 @@ def test_warning_is_printed_and_counted(
         r"could not convert TeX .*\\\\notacommand.* \(warning\)$",
         captured.err.strip(),
     ), captured.err
-    assert re.match(r"^Built 1 digests, 1 papers, \d+ pages written, 1 warnings in ", captured.out)
+    assert re.match(
+        r"^Built 1 digests, 1 papers, \d+ pages \(\d+ written\), 1 warnings in ", captured.out
+    )
 
 
 def test_strict_turns_a_warning_into_exit_1_and_writes_nothing(

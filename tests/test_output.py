@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import WEEKLY
 from papersite import build
 from papersite.errors import ContentError, OutputError
-from papersite.render import Page
-from papersite.write import MARKER
+from papersite.write import MARKER, Page
 
 # ``papersite.build`` is also the name of the function the package exports.
-build_stage = importlib.import_module("papersite.build")
+pipeline = importlib.import_module("papersite.pipeline")
 
 SECOND_WEEK = WEEKLY.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
 SECOND_WEEK = SECOND_WEEK.replace('"2503.14476"', '"2503.16419"')
@@ -83,14 +82,16 @@ def test_invalid_content_leaves_the_previous_output_untouched(
 def test_failure_while_writing_leaves_the_previous_output_untouched(
     built: dict[str, bytes], minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render_site = build_stage.render_site
+    render_job = pipeline.render_job
+    rendered: list[Page] = []
 
-    def render_then_fail(*args: object, **kwargs: object) -> Iterator[Page]:
-        pages = render_site(*args, **kwargs)
-        yield from pages[:3]
-        raise RuntimeError("rendering failed half-way")
+    def render_then_fail(*args: Any, **kwargs: Any) -> Page:
+        if len(rendered) == 3:
+            raise RuntimeError("rendering failed half-way")
+        rendered.append(render_job(*args, **kwargs))
+        return rendered[-1]
 
-    monkeypatch.setattr(build_stage, "render_site", render_then_fail)
+    monkeypatch.setattr(pipeline, "render_job", render_then_fail)
     (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
 
     with pytest.raises(RuntimeError, match="half-way"):

@@ -32,13 +32,10 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from conftest import REPO, WEEKLY, require
 from papersite import build
-from papersite.build import index_pages, render_pages
 from papersite.cli import main, make_parser
-from papersite.errors import OutputError
-from papersite.render import Page
 from papersite.serve import Server, exposure_warning
 from papersite.serve.live import EVENTS_PATH, SCRIPT_PATH, State, inject
-from papersite.write import MARKER, sync_site
+from papersite.serve.rebuild import LiveSite
 
 DEADLINE = 60.0
 """Seconds any one wait may take before the test fails."""
@@ -145,46 +142,18 @@ def events() -> Iterator[Callable[[str], EventStream]]:
 # --- the staged build: serve renders what build writes --------------------------------------------
 
 
-def test_serve_renders_the_same_files_as_build_for_the_same_address(
+def test_serve_builds_the_same_files_as_build_for_the_same_address(
     minimal_site: Path, tmp_path: Path
 ) -> None:
     build(minimal_site, tmp_path / "built", base_url="http://127.0.0.1:8000/papers/")
+    live = LiveSite(minimal_site, tmp_path / "served")
+    live.origin = "http://127.0.0.1:8000"
 
-    site = render_pages(minimal_site, origin="http://127.0.0.1:8000")
-    sync_site([*site.pages, *index_pages(site.pages, site.languages)], tmp_path / "synced")
+    rebuild = live.rebuild()
 
-    assert site.base_url == "http://127.0.0.1:8000/papers/", "the configured path is kept"
-    assert tree(tmp_path / "synced") == tree(tmp_path / "built")
-
-
-def test_sync_site_writes_only_what_differs_and_removes_everything_else(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    first = sync_site([Page("a.html", b"a"), Page("d/b.css", b"b"), Page("d/e/c.txt", b"c")], out)
-    assert first.written == ["a.html", "d/b.css", "d/e/c.txt"] and first.removed == []
-    unchanged = (out / "a.html").stat().st_ino
-    (out / "stray.txt").write_text("left by someone", encoding="utf-8")
-    (out / "link").symlink_to(tmp_path)
-
-    second = sync_site([Page("a.html", b"a"), Page("d/b.css", b"B")], out)
-
-    assert second.written == ["d/b.css"]
-    assert second.removed == ["d/e/c.txt", "link", "stray.txt"]
-    assert (out / "a.html").stat().st_ino == unchanged, "an unchanged file is not rewritten"
-    assert tree(out) == {"a.html": b"a", "d/b.css": b"B", MARKER: (out / MARKER).read_bytes()}
-    assert not (out / "d" / "e").exists(), "an emptied folder goes too"
-    assert tmp_path.is_dir(), "a link is removed, never what it points to"
-    assert not sync_site([Page("a.html", b"a"), Page("d/b.css", b"B")], out)
-
-
-def test_sync_site_refuses_a_folder_papersite_did_not_make(tmp_path: Path) -> None:
-    mine = tmp_path / "mine"
-    mine.mkdir()
-    (mine / "notes.txt").write_text("mine", encoding="utf-8")
-
-    with pytest.raises(OutputError, match="not made by papersite"):
-        sync_site([Page("index.html", b"")], mine)
-
-    assert tree(mine) == {"notes.txt": b"mine"}
+    assert rebuild.report is not None
+    assert rebuild.report.base_url == "http://127.0.0.1:8000/papers/", "the path is kept"
+    assert tree(tmp_path / "served") == tree(tmp_path / "built")
 
 
 # --- the server in this process: rebuilds, the event stream, paths -----------------------------------
@@ -289,17 +258,17 @@ def test_a_rebuild_writes_only_the_files_that_changed(server: Server, minimal_si
     edited = server.rebuild({WEEKLY_PATH})
 
     assert edited.ok and edited.indexed, "an HTML page changed, so the search index is rebuilt"
-    assert f"{PAGE}index.html" in edited.changes.written
-    assert "assets/style.css" not in edited.changes.written
+    assert f"{PAGE}index.html" in edited.report.written
+    assert "assets/style.css" not in edited.report.written
     assert style.stat().st_mtime_ns == untouched
     again = server.rebuild()
-    assert not again.changes and not again.indexed, "nothing changed: nothing written or indexed"
+    assert not again.changed and not again.indexed, "nothing changed: nothing written or indexed"
 
     # The site's own stylesheet, in a templates/ folder it did not have: no HTML page changes.
     (minimal_site / "templates" / "assets").mkdir(parents=True)
     (minimal_site / "templates" / "assets" / "style.css").write_text("p {}", encoding="utf-8")
     styled = server.rebuild()
-    assert styled.changes.written == ["assets/style.css"] and not styled.indexed
+    assert styled.report.written == ["assets/style.css"] and not styled.indexed
 
 
 def test_a_digest_that_moves_leaves_no_stale_page(server: Server, minimal_site: Path) -> None:
@@ -308,7 +277,7 @@ def test_a_digest_that_moves_leaves_no_stale_page(server: Server, minimal_site: 
 
     rebuild = server.rebuild()
 
-    assert f"{PAGE}index.html" in rebuild.changes.removed
+    assert f"{PAGE}index.html" in rebuild.report.removed
     assert not (server.site.out / PAGE).exists()
     assert (server.site.out / "weekly" / "2025-03-24" / "index.html").is_file()
     assert request(origin_of(server.url), "/papers/" + PAGE)[0] == 404

@@ -1,34 +1,24 @@
 """The build: load → validate → enrich → render (→ search) → write, in that order.
 
-``build()`` is the library entry point; the CLI is a thin wrapper around it. The stages before
-``write`` run in memory (``render_pages``, ``index_pages``), so ``papersite serve`` runs the same
-pipeline and only its writing differs. Nothing is written until every stage before ``write`` has
-succeeded, the search index included, so a build that fails leaves the output as it was.
+``build()`` is the library entry point; the CLI is a thin wrapper around it. The stages are in
+``pipeline.py`` and run in memory up to the writing, so a build that fails leaves the output as
+it was. This module decides how much of them a build needs: none when no input changed since
+the last build into the same folder, else only the pages whose inputs changed (see
+``incremental.py``); it imports the stages only when there is work to do, so that a build with
+nothing to do takes a fraction of a second.
 """
 
 from __future__ import annotations
 
-import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from papersite.context import SiteView, build_view
-from papersite.enrich import enrich_site
+from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
-from papersite.load import load_site
-from papersite.lockfile import read_lockfile
-from papersite.model import Site, normalise_base_url
-from papersite.render import Page, render_site
-from papersite.search import BUNDLE, index_site
-from papersite.validate import validate_site
-from papersite.write import check_output_folder, safe_relative, write_site
-
-NOJEKYLL = Page(".nojekyll", b"")
-"""Tells GitHub Pages to serve the files as they are, rather than through Jekyll, which would
-leave out every file and folder whose name starts with ``_``."""
+from papersite.fingerprint import input_fingerprint, shared_inputs
+from papersite.theme import theme_dirs
+from papersite.write import Manifest, OutputWriter, check_output_folder, output_matches
 
 
 @dataclass
@@ -38,30 +28,21 @@ class BuildReport:
     digests: int
     papers: int
     pages: int
-    """Every file written, the search index's included."""
+    """Every file of the output, the search index's included."""
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    """The files this build wrote; the others were already there with the same bytes."""
+    removed: list[str] = field(default_factory=list)
+    """The files of the previous output that this build left out."""
+    base_url: str = ""
+    """The ``base_url`` the pages were rendered for (after any override)."""
 
     def summary(self) -> str:
         return (
-            f"Built {self.digests} digests, {self.papers} papers, {self.pages} pages written, "
-            f"{len(self.warnings)} warnings in {self.seconds:.2f} s"
+            f"Built {self.digests} digests, {self.papers} papers, {self.pages} pages "
+            f"({len(self.written)} written), {len(self.warnings)} warnings in {self.seconds:.2f} s"
         )
-
-
-@dataclass
-class RenderedSite:
-    """The site as the stages before ``write`` leave it: every file, in memory."""
-
-    pages: list[Page]
-    """Every page, feed and asset, and ``.nojekyll``; not the search index."""
-    base_url: str
-    """The ``base_url`` the pages were rendered for (after any override)."""
-    languages: list[str]
-    digests: int
-    papers: int
-    warnings: list[Problem]
-    """Sorted."""
 
 
 def build(
@@ -69,12 +50,17 @@ def build(
     out: Path | str | None = None,
     *,
     base_url: str | None = None,
+    origin: str | None = None,
     strict: bool = False,
     search: bool = True,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
-    ``out`` defaults to ``build/`` inside ``source``; ``search=False`` leaves out the search index.
+    ``out`` defaults to ``build/`` inside ``source``; ``search=False`` leaves out the search index;
+    ``base_url`` and ``origin`` are as for ``render_pages``. The build is incremental: with the
+    build cache (``cache.py``) and the record of the last build into ``out``, it renders only
+    pages whose inputs changed and writes only files whose bytes changed, and does nothing at
+    all when no input changed; the result is the same as a cold build's.
     Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder),
     ``StrictModeError`` (warnings with ``strict``) or ``SearchError`` (Pagefind failed).
     """
@@ -83,89 +69,76 @@ def build(
     out = source / "build" if out is None else Path(out)
     # Checked first, so that a wrong --out is reported before any work is done.
     check_output_folder(out, source)
-    site = render_pages(source, base_url=base_url, strict=strict)
-    pages = site.pages + (index_pages(site.pages, site.languages) if search else [])
-    written = write_site(pages, out)
-    return BuildReport(
-        digests=site.digests,
-        papers=site.papers,
-        pages=written,
-        seconds=time.perf_counter() - started,
-        warnings=site.warnings,
-    )
+    cache = BuildCache.for_site(source)
+    record_key = str(out.resolve())
+    last: LastBuild | None = cache.get("output", record_key)
+    folders = theme_dirs(source)
+    options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
+    shared = shared_inputs(source, folders, options)
+    fingerprint = input_fingerprint(source, shared)
+    if last is not None and last.fingerprint == fingerprint and output_matches(out, last.files):
+        if strict and last.warnings:
+            raise StrictModeError(last.warnings)
+        cache.save()
+        return last.report(time.perf_counter() - started)
+    # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
+    from papersite import pipeline
+    from papersite.incremental import PageInputs
 
-
-def render_pages(
-    source: Path,
-    *,
-    base_url: str | None = None,
-    origin: str | None = None,
-    strict: bool = False,
-) -> RenderedSite:
-    """load → validate → enrich → render: every page of the site in ``source``, nothing written.
-
-    ``base_url`` replaces the configured one; ``origin`` (``http://127.0.0.1:8000``) replaces
-    only its scheme and host, keeping its path, so that a local server can serve the site under
-    the same path with every absolute URL leading back to it. Raises ``ContentError``, or
-    ``StrictModeError`` with ``strict``.
-    """
-    prepared = prepare_site(source, base_url=base_url, origin=origin)
-    site, view = prepared.site, prepared.view
-    warnings = prepared.enrich_warnings + view.warnings
+    prepared = pipeline.prepare_site(source, base_url=base_url, origin=origin, cache=cache)
+    warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     if strict and warnings:
         raise StrictModeError(warnings)
-    return RenderedSite(
-        pages=[*render_site(view, source), NOJEKYLL],
-        base_url=site.config.base_url,
-        languages=list(view.languages),
-        digests=len(site.digests),
-        papers=len(site.papers),
-        warnings=sorted(warnings),
+    writer = OutputWriter(out, last.files if last is not None else {})
+    try:
+        pipeline.write_pages(
+            writer, prepared, PageInputs(prepared.view, prepared.hashes, shared), folders
+        )
+        if search:
+            pipeline.write_search_index(writer, prepared.view.languages, last)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    this = LastBuild(
+        fingerprint=fingerprint,
+        files=writer.manifest,
+        search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
+        digests=len(prepared.site.digests),
+        papers=len(prepared.site.papers),
+        warnings=warnings,
+        base_url=prepared.site.config.base_url,
     )
+    cache.put("output", record_key, this)
+    cache.save()
+    removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
+    return this.report(time.perf_counter() - started, writer.written, removed)
 
 
 @dataclass
-class PreparedSite:
-    """The site as the stages before rendering leave it: what ``check`` lints, ``export``
-    writes out and ``render_pages`` renders."""
+class LastBuild:
+    """What the build cache remembers of the last build into an output folder."""
 
-    site: Site
-    """Validated, with the lockfile's records attached."""
-    view: SiteView
-    """What templates see; ``view.warnings`` are the texts that did not fully render."""
-    enrich_warnings: list[Problem]
-    """The enrich stage's warnings (missing or disagreeing arXiv records)."""
+    fingerprint: str
+    """``input_fingerprint`` of its inputs."""
+    files: Manifest
+    search: str
+    """``search_fingerprint`` of the pages its search index was made from."""
+    digests: int
+    papers: int
+    warnings: list[Problem]
+    base_url: str
 
-
-def prepare_site(
-    source: Path, *, base_url: str | None = None, origin: str | None = None
-) -> PreparedSite:
-    """load → validate → enrich → the templates' view, for the site in ``source``.
-
-    ``base_url`` and ``origin`` are as for ``render_pages``. Raises ``ContentError``.
-    """
-    site = validate_site(load_site(source))
-    if base_url is None and origin is not None:
-        base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
-    if base_url is not None:
-        site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
-    warnings = enrich_site(site, read_lockfile(source))
-    return PreparedSite(site, build_view(site), warnings)
-
-
-def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:
-    """The search stage: Pagefind's bundle for ``pages``, as pages under ``pagefind/``.
-
-    Pagefind reads a folder, so the HTML pages are written to a temporary one first; the output
-    folder is written only by ``write``. Raises ``SearchError``.
-    """
-    with tempfile.TemporaryDirectory(prefix="papersite-index-") as temporary:
-        folder = Path(temporary)
-        for page in pages:
-            if page.path.endswith(".html"):
-                target = folder / safe_relative(page.path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(page.content)
-        index_site(folder, languages)
-        bundle = sorted(path for path in (folder / BUNDLE).rglob("*") if path.is_file())
-        return [Page(path.relative_to(folder).as_posix(), path.read_bytes()) for path in bundle]
+    def report(
+        self, seconds: float, written: list[str] | None = None, removed: list[str] | None = None
+    ) -> BuildReport:
+        return BuildReport(
+            digests=self.digests,
+            papers=self.papers,
+            pages=len(self.files),
+            seconds=seconds,
+            warnings=self.warnings,
+            written=sorted(written or []),
+            removed=removed or [],
+            base_url=self.base_url,
+        )

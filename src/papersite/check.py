@@ -30,7 +30,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from papersite.build import prepare_site
 from papersite.context import SiteView
 from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
@@ -43,6 +42,7 @@ from papersite.model import (
     text_in,
 )
 from papersite.names import CHECK_FORMATS
+from papersite.pipeline import prepare_site
 from papersite.render import render_site
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 

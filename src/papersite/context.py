@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label
@@ -189,9 +190,9 @@ class SiteView:
 class _Texts:
     """Renders model texts to ``BiText``, remembering warnings with their source position."""
 
-    def __init__(self, languages: list[str]) -> None:
+    def __init__(self, languages: list[str], cache: BuildCache | None) -> None:
         self.languages = languages
-        self.renderer = MarkdownRenderer()
+        self.renderer = MarkdownRenderer(cache)
         self.warnings: list[Problem] = []
 
     def text(
@@ -234,10 +235,11 @@ class _Texts:
         return BiText(parts, None, dict(labels))
 
 
-def build_view(site: Site) -> SiteView:
-    """The whole site as templates see it."""
+def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
+    """The whole site as templates see it; with a ``cache``, only texts that are new since the
+    last build are rendered."""
     languages = site.config.languages
-    texts = _Texts(languages)
+    texts = _Texts(languages, cache)
     digests = [_digest_view(texts, sourced, site.papers) for sourced in site.digests]
     by_url = {view.url: view for view in digests}
     papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]

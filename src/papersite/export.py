@@ -32,7 +32,6 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
-from papersite.build import prepare_site
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.errors import PapersiteError, Problem
 from papersite.i18n import link_label
@@ -42,7 +41,9 @@ from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.load import DIGESTS_DIR
 from papersite.markup import MarkdownRenderer
 from papersite.names import EXPORT_FORMATS
-from papersite.render import make_environment, theme_dirs
+from papersite.pipeline import prepare_site
+from papersite.render import make_environment
+from papersite.theme import theme_dirs
 
 FORMATS = EXPORT_FORMATS
 FORUM_TEMPLATE = "export/forum.md"

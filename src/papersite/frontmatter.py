@@ -36,7 +36,8 @@ _PAPER_HEADINGS = ["summary", "abstract", "section"]
 _SECTION = re.compile(r"^section\s*(?::\s*(?P<title>.*))?$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^(?P<lang>[A-Za-z][A-Za-z0-9-]*)\s*(?::\s*(?P<title>.*))?$")
 
-_parser = MarkdownIt("commonmark")
+# Only the block structure matters here (headings, fences); inline parsing would be wasted.
+_parser = MarkdownIt("commonmark").disable("inline")
 
 
 @dataclass

@@ -8,6 +8,7 @@ of every node, so that later stages can point at ``file:line:col``.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
 
 CONFIG_FILE = "papersite.yaml"
@@ -27,6 +29,8 @@ VERBATIM_KEYS = frozenset({"arxiv"})
 
 # PyYAML's C parser is several times faster and reports the same marks.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 Location = tuple[str | int, ...]
 """A path into the data: ``("papers", 3, "links", 0, "url")``."""
@@ -125,6 +129,8 @@ class YamlReader:
             ]
         if verbatim and isinstance(node, yaml.ScalarNode) and not node.style:  # plain, unquoted
             return node.value
+        if node.tag == _STR_TAG:  # most scalars: what SafeConstructor would give, for less
+            return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError) as error:
@@ -207,14 +213,32 @@ def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
 
 def read_source(root: Path, relative: str) -> tuple[SourceDocument | None, list[Problem]]:
     """Read and parse one content file under ``root``."""
+    document, problems, _ = read_hashed_source(root, relative)
+    return document, problems
+
+
+def read_hashed_source(
+    root: Path, relative: str, cache: BuildCache | None = None
+) -> tuple[SourceDocument | None, list[Problem], str]:
+    """``read_source``, and the hash of the file's bytes; with a ``cache``, a file whose bytes
+    were parsed before is not parsed again."""
     try:
         raw = (root / relative).read_bytes()
     except OSError as error:
-        return None, [Problem(relative, 0, 0, "", f"cannot read the file: {error.strerror}")]
+        return None, [Problem(relative, 0, 0, "", f"cannot read the file: {error.strerror}")], ""
+    key = content_hash(relative, raw)
+    cached = cache.get("parsed", key) if cache is not None else None
+    if cached is not None:
+        # Kept pickled, so that later stages changing the document cannot change the cache.
+        document, problems = pickle.loads(cached)
+        return document, problems, key
     text, problems = decode_utf8(raw, relative)
     if text is None:
-        return None, problems
-    return parse_source(text, relative)
+        return None, problems, key
+    document, problems = parse_source(text, relative)
+    if cache is not None:
+        cache.put("parsed", key, pickle.dumps((document, problems), pickle.HIGHEST_PROTOCOL))
+    return document, problems, key
 
 
 def digest_files(root: Path) -> Iterator[str]:
@@ -241,24 +265,27 @@ class LoadedSite:
     config: SourceDocument | None
     digests: list[SourceDocument]
     problems: list[Problem]
+    hashes: dict[str, str] = field(default_factory=dict)
+    """The hash of each file's bytes, by path: what later stages key their caches on."""
 
 
-def load_site(root: Path) -> LoadedSite:
+def load_site(root: Path, cache: BuildCache | None = None) -> LoadedSite:
     """Read ``papersite.yaml`` and every digest under ``root``; collect all problems."""
     problems: list[Problem] = []
+    hashes: dict[str, str] = {}
     if not (root / CONFIG_FILE).is_file():
         message = f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
         problems.append(Problem(CONFIG_FILE, 0, 0, "", message))
         config = None
     else:
-        config, config_problems = read_source(root, CONFIG_FILE)
+        config, config_problems, hashes[CONFIG_FILE] = read_hashed_source(root, CONFIG_FILE)
         problems += config_problems
     digests = []
     for relative in digest_files(root):
-        document, file_problems = read_source(root, relative)
+        document, file_problems, hashes[relative] = read_hashed_source(root, relative, cache)
         problems += file_problems
         # A file with problems is still validated when it parsed, so that one build reports
         # every error (a Markdown heading out of place and a bad URL in the same file).
         if document is not None and document.data is not None:
             digests.append(document)
-    return LoadedSite(config, digests, problems)
+    return LoadedSite(config, digests, problems, hashes)

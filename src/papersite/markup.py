@@ -21,6 +21,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from papersite.cache import BuildCache, content_hash
+
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
 # paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
 _BLOCK_START = re.compile(r"^(\s*)([#>+*|=`~-]|\d+[.)])")
@@ -58,10 +60,12 @@ class Rendering:
 class MarkdownRenderer:
     """Renders digest texts; each distinct text is rendered once and remembered."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: BuildCache | None = None) -> None:
         self._warnings: list[str] = []
         self._md = self._make_parser()
         self._cache: dict[tuple[str, bool], Rendering] = {}
+        self._store = store
+        """The build cache, which remembers renderings from one build to the next."""
 
     @property
     def parser(self) -> MarkdownIt:
@@ -131,11 +135,27 @@ class MarkdownRenderer:
         key = (source, inline)
         cached = self._cache.get(key)
         if cached is None:
-            self._warnings = []
-            html = self._md.renderInline(source) if inline else self._md.render(source)
-            cached = Rendering(html, self._warnings)
+            cached = self._stored(source, inline)
             self._cache[key] = cached
         return cached
+
+    def _stored(self, source: str, inline: bool) -> Rendering:
+        """The rendering the build cache holds for ``source``, made and stored if it has none."""
+        if self._store is None:
+            return self._render(source, inline)
+        key = content_hash(source, "inline" if inline else "block")
+        stored = self._store.get("markup", key)
+        if stored is not None:
+            html, warnings = stored
+            return Rendering(html, list(warnings))
+        rendering = self._render(source, inline)
+        self._store.put("markup", key, (rendering.html, tuple(rendering.warnings)))
+        return rendering
+
+    def _render(self, source: str, inline: bool) -> Rendering:
+        self._warnings = []
+        html = self._md.renderInline(source) if inline else self._md.render(source)
+        return Rendering(html, self._warnings)
 
 
 def plain_paragraph(text: str) -> str:

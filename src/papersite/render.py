@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,43 +22,18 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-import papersite
 from papersite import i18n, seo
-from papersite.context import SiteView
+from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import site_feeds
 from papersite.redirects import redirects
+from papersite.theme import theme_dirs
 from papersite.urls import relative_root
+from papersite.write import Page
 
 ASSETS_DIR = "assets"
 NOT_FOUND = "404.html"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file: its path under the output folder and its content."""
-
-    path: str
-    content: bytes
-
-
-def default_theme() -> Path:
-    """The default theme: inside the installed package, or the repository's ``templates/``."""
-    packaged = Path(papersite.__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(papersite.__file__).resolve().parents[2] / "templates"
-
-
-def theme_dirs(source: Path) -> list[Path]:
-    """Template folders in the order they are searched: the site's own first."""
-    folders = [source / "templates", default_theme()]
-    unique: list[Path] = []
-    for folder in folders:
-        if folder.is_dir() and folder.resolve() not in {f.resolve() for f in unique}:
-            unique.append(folder)
-    return unique
 
 
 def make_environment(folders: list[Path]) -> jinja2.Environment:
@@ -121,9 +96,35 @@ def _template_path(filename: str, source: Path) -> str:
         return filename
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """A page to render: where it goes, with which template, and what it shows."""
+
+    path: str
+    """Under the output folder, with the edition's prefix."""
+    template: str
+    values: dict[str, Any]
+    """The template's whole context."""
+    subject: Any = None
+    """The digest, paper or tag the page is about (a redirect's digest); None for pages about
+    the whole site (home, lists, feeds, sitemap). Incremental builds key pages on it."""
+
+
 def _render_site(view: SiteView, source: Path) -> list[Page]:
     folders = theme_dirs(source)
     env = make_environment(folders)
+    pages = [render_job(env, job) for job in plan_site(view)]
+    return pages + list(theme_assets(folders))
+
+
+def render_job(env: jinja2.Environment, job: PageJob) -> Page:
+    """Render one page (``TemplateError`` on failure: see ``render_site``)."""
+    html = env.get_template(job.template).render(**job.values)
+    return Page(job.path, html.encode("utf-8"))
+
+
+def plan_site(view: SiteView) -> list[PageJob]:
+    """Every page of the site in every edition (see ``editions.py``), not yet rendered."""
     editions = site_editions(view.languages)
     html_pages: list[tuple[str, str, dict[str, Any]]] = [
         ("index.html", "index.html", {}),
@@ -136,14 +137,19 @@ def _render_site(view: SiteView, source: Path) -> list[Page]:
         ("archive/index.html", "archive.html", {}),
         ("search/index.html", "search.html", {}),
     ]  # fmt: skip
-    html_pages += [(d.url + "index.html", "digest.html", {"digest": d}) for d in view.digests]
-    html_pages += [(p.url + "index.html", "paper.html", {"paper": p}) for p in view.papers]
-    html_pages += [(t.url + "index.html", "tag.html", {"tag": t}) for t in view.tags]
+    subjects: dict[str, Any] = {}
+    about: list[tuple[str, Sequence[DigestView | PaperView | TagView]]] = [
+        ("digest", view.digests), ("paper", view.papers), ("tag", view.tags)]  # fmt: skip
+    for name, items in about:
+        for subject in items:
+            html_pages.append((subject.url + "index.html", f"{name}.html", {name: subject}))
+            subjects[subject.url + "index.html"] = subject
 
-    def page(path: str, template: str, edition: Edition, **values: Any) -> Page:
+    def page(path: str, template: str, edition: Edition, subject: Any = None,
+             **values: Any) -> PageJob:  # fmt: skip
         """``path`` within the edition; the page is written at the edition's prefix + path."""
         out_path = edition.prefix + path
-        html = env.get_template(template).render(
+        context = dict(
             site=view,
             languages=edition.languages,
             default_language=edition.languages[0],
@@ -159,23 +165,23 @@ def _render_site(view: SiteView, source: Path) -> list[Page]:
             }),
             **values,
         )  # fmt: skip
-        return Page(out_path, html.encode("utf-8"))
+        return PageJob(out_path, template, context, subject)
 
-    pages = [
-        page(path, template, edition, **values)
+    jobs = [
+        page(path, template, edition, subjects.get(path), **values)
         for edition in editions
         for path, template, values in html_pages
     ]
-    pages.append(page(NOT_FOUND, "404.html", editions[0]))
+    jobs.append(page(NOT_FOUND, "404.html", editions[0]))
     # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
-    pages += [page(r.path, "redirect.html", editions[0], redirect=r) for r in redirects(view)]
-    pages += [page(feed.path, "feed.xml", feed.edition, feed=feed)
-              for feed in site_feeds(view, editions)]  # fmt: skip
+    jobs += [page(r.path, "redirect.html", editions[0], r.digest, redirect=r)
+             for r in redirects(view)]  # fmt: skip
+    jobs += [page(feed.path, "feed.xml", feed.edition, feed=feed)
+             for feed in site_feeds(view, editions)]  # fmt: skip
     entries = seo.sitemap_entries(view.base_url, [path for path, _, _ in html_pages], editions)
-    pages.append(page("sitemap.xml", "sitemap.xml", editions[0], entries=entries))
-    pages.append(page("robots.txt", "robots.txt", editions[0]))
-    pages += list(_assets(folders))
-    return pages
+    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], entries=entries))
+    jobs.append(page("robots.txt", "robots.txt", editions[0]))
+    return jobs
 
 
 def _served_anywhere(view: SiteView) -> dict[str, Any]:
@@ -195,7 +201,7 @@ def _language_links(out_path: str, path: str, editions: list[Edition]) -> list[t
     return [(e.hreflang, back + e.prefix + pretty_path(path)) for e in editions]
 
 
-def _assets(folders: list[Path]) -> Iterator[Page]:
+def theme_assets(folders: list[Path]) -> Iterator[Page]:
     """Static files of the theme; a site's own file wins over the default theme's."""
     seen: set[str] = set()
     for folder in folders:

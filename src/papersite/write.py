@@ -1,12 +1,10 @@
 """Writing the output folder, atomically, and refusing folders that are not safe to replace.
 
-The new site is written into a temporary folder beside the target and swapped in only once it is
+The new site is made in a temporary folder beside the target (``OutputWriter``: unchanged files
+hard-linked from the previous output, the others written) and swapped in only once it is
 complete, so a failed build leaves the previous output exactly as it was. The folder that is
 replaced must be one papersite made (it holds a marker file) or empty: papersite never deletes a
 folder it did not write, nor the source, ``/`` or the home folder.
-
-``sync_site`` is the other way to write, for ``papersite serve``: it updates a private folder in
-place, file by file, touching only what changed.
 """
 
 from __future__ import annotations
@@ -14,12 +12,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from papersite.cache import content_hash
 from papersite.errors import OutputError
-from papersite.render import Page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its path under the output folder and its content."""
+
+    path: str
+    content: bytes
+
 
 MARKER = ".papersite-output"
 """A file in every output folder, so that a rebuild knows the folder is papersite's to replace."""
@@ -55,27 +61,6 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def write_site(pages: Iterable[Page], out: Path) -> int:
-    """Write every page into ``out``, replacing it atomically; returns the number of files."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    try:
-        count = 0
-        for page in pages:
-            target = staging / safe_relative(page.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.content)
-            count += 1
-        _write_marker(staging)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
-
-
 def _swap(staging: Path, out: Path) -> None:
     """Put ``staging`` at ``out``; the old output is removed only after the new one is in place."""
     if not out.exists():
@@ -99,72 +84,130 @@ def _write_marker(folder: Path) -> None:
     )
 
 
-# --- papersite serve: updating a private output folder in place ---------------------------------
+# --- papersite build, incrementally: a new folder made mostly of links to the previous one ---
 
 
 @dataclass(frozen=True)
-class Changes:
-    """What ``sync_site`` did, as paths relative to the output folder, sorted."""
+class Written:
+    """What the output folder holds at one path, as the build that wrote it recorded it."""
 
-    written: list[str]
-    removed: list[str]
+    inputs: str | None
+    """The hash of what the page was made from (see ``incremental.py``); None if unknown."""
+    content: str
+    """The hash of its bytes."""
+    stat: tuple[int, int, int]
+    """(inode, size, mtime_ns) once written: a file changed since by hand is not reused."""
 
-    def __bool__(self) -> bool:
-        return bool(self.written or self.removed)
+
+Manifest = dict[str, Written]
+"""Every file of an output folder, by path."""
 
 
-def sync_site(pages: Iterable[Page], out: Path) -> Changes:
-    """Make ``out`` hold exactly ``pages``, writing only the files whose bytes differ and
-    removing every other file (and every symbolic link: the folder is papersite's alone).
+class OutputWriter:
+    """Makes the next output folder beside ``out`` and swaps it in, keeping the atomic guarantee
+    of the build: until ``commit``, ``out`` is exactly as the last build left it.
 
-    Each file is replaced atomically, so a server reading ``out`` meanwhile sends the old file or
-    the new one, never half of one; the folder as a whole is not, which is why ``papersite build``
-    uses ``write_site`` instead. Like it, this only touches a folder that papersite made or an
-    empty one.
+    A file the previous output already holds with the same bytes (or made from the same inputs)
+    is hard-linked into the new folder instead of written, so an unchanged file keeps its inode
+    and time and is not written again; stale files are simply not carried over.
     """
-    out = out.resolve()
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise OutputError(
-            f"{out} is not empty and was not made by papersite; refusing to update it"
-        )
-    wanted = {safe_relative(page.path).as_posix(): page.content for page in pages}
-    out.mkdir(parents=True, exist_ok=True)
-    # Stale files go first, so that a file that becomes a folder (or the other way) has room.
-    removed = _remove_all_but(out, {*wanted, MARKER})
-    written = [path for path, content in wanted.items() if _update(out, path, content)]
-    if not (out / MARKER).is_file():
-        _write_marker(out)
-    return Changes(sorted(written), removed)
 
+    def __init__(self, out: Path, previous: Manifest) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.previous = previous if self.out.is_dir() else {}
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-new-", dir=self.out.parent))
+        self.manifest: Manifest = {}
+        self.written: list[str] = []
+        """Paths written (not carried over from the previous output), in order."""
 
-def _remove_all_but(out: Path, keep: set[str]) -> list[str]:
-    """Remove every file under ``out`` not named in ``keep``, every link, and emptied folders."""
-    removed: list[str] = []
-    for folder, folders, files in os.walk(out, topdown=False):
-        base = Path(folder)
-        # os.walk lists a link to a folder among the folders, and does not follow it.
-        for path in [base / name for name in files] + [base / name for name in folders]:
-            relative = path.relative_to(out).as_posix()
-            if path.is_symlink() or (path.is_file() and relative not in keep):
-                path.unlink()
-                removed.append(relative)
-        if base != out and not any(base.iterdir()):
-            base.rmdir()
-    return sorted(removed)
+    def reuse(self, path: str, inputs: str) -> bool:
+        """Carry the previous output's file over if it was made from ``inputs``."""
+        before = self.previous.get(path)
+        return before is not None and before.inputs == inputs and self._link(path, before, inputs)
 
+    def carry(self, path: str) -> bool:
+        """Carry the previous output's file over as it is, if it has not changed since."""
+        before = self.previous.get(path)
+        return before is not None and self._link(path, before, before.inputs)
 
-def _update(out: Path, relative: str, content: bytes) -> bool:
-    """Write ``content`` at ``out/relative`` unless it is there already; whether it wrote."""
-    target = out / relative
-    if target.is_file() and target.read_bytes() == content:
+    def add(self, path: str, content: bytes, inputs: str | None = None) -> None:
+        """Put ``content`` at ``path``: linked from the previous output when the bytes are the
+        same, written otherwise."""
+        digest = content_hash(content)
+        before = self.previous.get(path)
+        if before is not None and before.content == digest and self._link(path, before, inputs):
+            return
+        target = self.staging / safe_relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self._record(path, Written(inputs, digest, _stat(target)))
+        self.written.append(path)
+
+    def adopt(self, path: str) -> None:
+        """Record a file another tool wrote into ``staging`` (Pagefind's bundle)."""
+        target = self.staging / safe_relative(path)
+        before = self.previous.get(path)
+        digest = content_hash(target.read_bytes())
+        if before is not None and before.content == digest and self._replace_by_link(path, before):
+            return
+        self._record(path, Written(None, digest, _stat(target)))
+        self.written.append(path)
+
+    def commit(self) -> None:
+        """Swap the new folder in; the old one is removed once the new one is in place."""
+        _write_marker(self.staging)
+        os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
+        _swap(self.staging, self.out)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _link(self, path: str, before: Written, inputs: str | None) -> bool:
+        """Hard-link the previous output's file at ``path``; False if it is gone or changed."""
+        source = self.out / path
+        try:
+            if _stat(source) != before.stat:
+                return False
+            target = self.staging / safe_relative(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        except OSError:  # gone, or a file system without hard links: write it instead
+            return False
+        self._record(path, Written(inputs, before.content, before.stat))
+        return True
+
+    def _replace_by_link(self, path: str, before: Written) -> bool:
+        """Put the previous output's identical file in place of a freshly written one."""
+        target = self.staging / safe_relative(path)
+        fresh = target.with_name(target.name + ".fresh")
+        target.rename(fresh)
+        if self._link(path, before, None):
+            fresh.unlink()
+            return True
+        fresh.rename(target)
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+
+    def _record(self, path: str, written: Written) -> None:
+        if path in self.manifest:
+            raise OutputError(f"two pages would be written at {path!r}")
+        self.manifest[path] = written
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def output_matches(out: Path, manifest: Manifest) -> bool:
+    """Whether ``out`` holds exactly the files of ``manifest``, none changed since."""
+    out = out.resolve()
+    count = 0
+    for _, _, files in os.walk(out):
+        count += sum(1 for name in files if name != MARKER)
+    if count != len(manifest):
+        return False
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+        return all(_stat(out / path) == written.stat for path, written in manifest.items())
+    except OSError:
+        return False

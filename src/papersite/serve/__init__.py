@@ -3,7 +3,7 @@ changed whenever a digest, a template, the configuration or the lockfile is save
 open pages; a rebuild's errors show in the terminal and over the page, and the last good site
 stays served.
 
-- ``rebuild.py``: the build's pipeline in memory; only changed files written (``write.sync_site``)
+- ``rebuild.py``: ``papersite build``'s incremental build into the served folder
 - ``server.py``: HTTP, paths that cannot leave the output folder, the 404 page
 - ``live.py``, ``live.js``: the state open pages follow, its event stream, the overlay
 - ``watch.py``: what is watched, and how
@@ -153,11 +153,11 @@ class Server:
 
     def _say_first(self, rebuild: Rebuild) -> None:
         self._print_problems(rebuild)
-        if rebuild.site is not None:
-            files = len(rebuild.changes.written)
+        if rebuild.report is not None:
+            report = rebuild.report
             self._print(
-                f"Built {rebuild.site.digests} digests, {rebuild.site.papers} papers: "
-                f"{files} files in {rebuild.seconds:.2f} s"
+                f"Built {report.digests} digests, {report.papers} papers: "
+                f"{report.pages} files in {rebuild.seconds:.2f} s"
             )
         else:
             count = len(rebuild.problems)
@@ -176,7 +176,7 @@ class Server:
         names = sorted(changed)
         what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         line = f"{what or 'rebuild'}: {rebuild.summary()}"
-        if rebuild.ok and rebuild.changes:
+        if rebuild.changed:
             pages = self.site.broadcast.listeners
             line += f"; reloading {pages} open page{'s' if pages != 1 else ''}"
         self._print(line, error=not rebuild.ok)
@@ -185,8 +185,8 @@ class Server:
         for problem in rebuild.problems:
             self._print(problem, error=True)
         # Warnings once, and again only when they change, rather than after every save.
-        if rebuild.site is not None and rebuild.site.warnings != self._warned:
-            self._warned = rebuild.site.warnings
+        if rebuild.report is not None and rebuild.report.warnings != self._warned:
+            self._warned = rebuild.report.warnings
             for warning in self._warned:
                 self._print(f"{warning} (warning)", error=True)
 

@@ -1,28 +1,26 @@
-"""Rebuilding for ``papersite serve``: the build's pipeline in memory, then only the files that
-changed written to the served folder, and the open pages told.
+"""Rebuilding for ``papersite serve``: ``papersite build``'s own incremental build into the served
+folder, and the open pages told.
 
-The stages are the build's own (``build.render_pages``, ``build.index_pages``); what differs is
-the writing (``write.sync_site``, file by file) and that Pagefind runs only when an HTML page
-changed, since the search index is made of nothing else. A rebuild that fails leaves the last good
-site in place and publishes its errors instead.
+The build is ``build.build`` itself, with the local origin: pages whose inputs did not change are
+not rendered again, files whose bytes did not change are not written, Pagefind runs only when an
+HTML page changed, and the new folder is swapped in whole, so the server sends the old site or the
+new one, never a mix. A rebuild that fails leaves the last good site in place and publishes its
+errors instead.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 import traceback
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from papersite.build import RenderedSite, index_pages, render_pages
+from papersite.build import BuildReport, build
 from papersite.errors import ContentError, PapersiteError, StrictModeError
-from papersite.render import Page
+from papersite.search import BUNDLE
 from papersite.serve.live import Broadcast, State
-from papersite.write import Changes, sync_site
 
 
 @dataclass
@@ -30,11 +28,8 @@ class Rebuild:
     """What one rebuild did."""
 
     seconds: float
-    site: RenderedSite | None = None
+    report: BuildReport | None = None
     """None when the rebuild failed."""
-    changes: Changes = field(default_factory=lambda: Changes([], []))
-    indexed: bool = False
-    """Whether Pagefind ran (an HTML page changed)."""
     problems: tuple[str, ...] = ()
     """Why it failed, one located message a line."""
     cleared: bool = False
@@ -42,19 +37,31 @@ class Rebuild:
 
     @property
     def ok(self) -> bool:
-        return self.site is not None
+        return self.report is not None
+
+    @property
+    def changed(self) -> bool:
+        """Whether a served file changed."""
+        return self.report is not None and bool(self.report.written or self.report.removed)
+
+    @property
+    def indexed(self) -> bool:
+        """Whether Pagefind ran (an HTML page changed)."""
+        return self.report is not None and any(
+            path.startswith(BUNDLE + "/") for path in self.report.written
+        )
 
     def summary(self) -> str:
-        if self.site is None:
+        if self.report is None:
             count = len(self.problems)
             return (
                 f"error: {count} problem{'s' if count != 1 else ''}; still serving the last good "
                 "site: fix the file and save"
             )
-        written, removed = len(self.changes.written), len(self.changes.removed)
+        written, removed = len(self.report.written), len(self.report.removed)
         done = (
             f"{written} file{'s' if written != 1 else ''} written, {removed} removed"
-            if self.changes
+            if self.changed
             else "no file changed"
         )
         if self.indexed:
@@ -81,55 +88,29 @@ class LiveSite:
         self._run = secrets.token_hex(4)
         self._builds = 0
         self.broadcast = Broadcast(State(self._version()))
-        self._index: tuple[str, list[Page]] = ("", [])
-        """The last search bundle, with the fingerprint of the HTML pages it was made from."""
 
     def _version(self) -> str:
         return f"{self._run}-{self._builds}"
 
     def rebuild(self) -> Rebuild:
-        """Run the pipeline; on success update the folder and tell the pages, else publish the
-        problems and keep what is served."""
+        """Run the build; on success tell the pages, else publish the problems and keep what is
+        served."""
         started = time.perf_counter()
         state = self.broadcast.state
         try:
-            site = render_pages(self.source, origin=self.origin)
-            bundle, indexed = self._search_bundle(site) if self.search else ([], False)
-            changes = sync_site([*site.pages, *bundle], self.out)
+            report = build(self.source, self.out, origin=self.origin, search=self.search)
         # A long-running server reports every failure and keeps serving: the content's errors,
         # a template's, Pagefind's, the disk's, and any other as an internal error.
         except Exception as error:
             problems = problem_lines(error, self.source)
             self.broadcast.publish(State(state.version, problems))
             return Rebuild(time.perf_counter() - started, problems=problems)
-        self.base_path = unquote(urlsplit(site.base_url).path) or "/"
-        if changes:
+        self.base_path = unquote(urlsplit(report.base_url).path) or "/"
+        rebuild = Rebuild(time.perf_counter() - started, report, cleared=bool(state.problems))
+        if rebuild.changed:
             self._builds += 1
         self.broadcast.publish(State(self._version()))
-        return Rebuild(
-            time.perf_counter() - started,
-            site=site,
-            changes=changes,
-            indexed=indexed,
-            cleared=bool(state.problems),
-        )
-
-    def _search_bundle(self, site: RenderedSite) -> tuple[list[Page], bool]:
-        """The search index's pages, made again only if an HTML page changed; whether it was."""
-        fingerprint = _fingerprint(site.pages, site.languages)
-        if fingerprint != self._index[0]:
-            self._index = (fingerprint, index_pages(site.pages, site.languages))
-            return self._index[1], True
-        return self._index[1], False
-
-
-def _fingerprint(pages: Iterable[Page], languages: Sequence[str]) -> str:
-    """A digest of everything Pagefind reads: the HTML pages, and the languages."""
-    digest = hashlib.sha256("\0".join(languages).encode())
-    for page in pages:
-        if page.path.endswith(".html"):
-            digest.update(page.path.encode() + b"\0" + hashlib.sha256(page.content).digest())
-    return digest.hexdigest()
+        return rebuild
 
 
 def problem_lines(error: Exception, source: Path) -> tuple[str, ...]:

@@ -1,0 +1,109 @@
+"""The persistent build cache, ``.papersite-cache/build/``: what a build can reuse from the last.
+
+It holds the parsed digest files (by the hash of their bytes) and the rendered Markdown texts (by
+the hash of their source), so that a rebuild parses and renders only what changed. Everything in
+it is derived: the folder is git-ignored and safe to delete, and a cache written by another
+version of papersite or Python is ignored as a whole. Pages are not kept here: the output folder
+records which inputs each of its pages was rendered from (see ``write.py``), and a page whose
+inputs did not change is taken from there.
+
+Each part is one pickle file, replaced atomically, holding only what the last build used, so the
+cache does not grow with deleted content. A cache that cannot be read is treated as empty: it can
+only make a build slower, never different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from papersite import __version__
+
+CACHE_DIR = ".papersite-cache/build"
+FORMAT = 1
+
+
+def content_hash(*parts: bytes | str) -> str:
+    """A short, collision-resistant name for some content (BLAKE2b, 128 bits)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        # Each part's length first, so that ("ab", "c") and ("a", "bc") differ.
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _salt() -> str:
+    """What every entry depends on besides its own key: this papersite and this Python."""
+    return f"papersite {__version__}; cache {FORMAT}; python {sys.version}"
+
+
+class BuildCache:
+    """The cache folder of one site; each part is a dict loaded on first use.
+
+    ``used`` parts are written back by ``save``, with only the keys the build looked up or
+    stored, so that entries of deleted or edited content are dropped.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._parts: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, dict[str, Any]] = {}
+        self._changed: set[str] = set()
+
+    @classmethod
+    def for_site(cls, source: Path) -> BuildCache:
+        return cls(source / CACHE_DIR)
+
+    def get(self, part: str, key: str) -> Any | None:
+        value = self._part(part).get(key)
+        if value is not None:
+            self._used.setdefault(part, {})[key] = value
+        return value
+
+    def put(self, part: str, key: str, value: Any) -> None:
+        self._part(part)[key] = value
+        self._used.setdefault(part, {})[key] = value
+        self._changed.add(part)
+
+    def save(self) -> None:
+        """Write back every part this build changed, or used only some of. A cache that cannot
+        be written is left as it was: the build has succeeded, and the next one is only slower."""
+        for part, entries in self._used.items():
+            if part in self._changed or len(entries) != len(self._parts[part]):
+                try:
+                    self._write(part, entries)
+                except OSError:
+                    return
+
+    def _part(self, part: str) -> dict[str, Any]:
+        if part not in self._parts:
+            self._parts[part] = self._read(part)
+        return self._parts[part]
+
+    def _read(self, part: str) -> dict[str, Any]:
+        try:
+            with open(self.folder / f"{part}.pickle", "rb") as file:
+                salt, entries = pickle.load(file)
+        # Anything wrong with the file (missing, truncated, from an older papersite whose
+        # classes have changed) means starting empty.
+        except Exception:
+            return {}
+        return entries if salt == _salt() and isinstance(entries, dict) else {}
+
+    def _write(self, part: str, entries: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{part}-", dir=self.folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((_salt(), entries), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / f"{part}.pickle")
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,69 @@
+"""What each page is made from, so that a rebuild renders only the pages whose inputs changed.
+
+Every page depends on what all pages share: papersite itself (the cache is per version), the
+theme's files, ``papersite.yaml``, the lockfile and the build's options. A page about one digest,
+paper or tag depends besides on the digest files it draws from, and on nothing else, because its
+template sees only that subject's view and the site's shared values:
+
+- a paper's page shows the digests it appears in, each with its other entries, so it depends on
+  the files of those digests and on the files of every paper listed in them;
+- a digest's page depends on its own file and on every file that mentions one of its papers
+  (a paper's authors or abstract may come from another digest);
+- a tag's page, on the files of its digests and papers, as above.
+
+Pages about the whole site (home, lists, archive, feeds, sitemap) are rendered every time; a
+rebuild with no change at all is caught before any of this, by ``fingerprint.py``. The
+property test in ``tests/test_incremental.py`` checks that an incremental build is byte for byte
+a cold build, under random edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from papersite.cache import content_hash
+from papersite.context import DigestView, PaperView, SiteView, TagView
+from papersite.render import PageJob
+
+
+class PageInputs:
+    """The inputs key of each page of one build: see the module's description."""
+
+    def __init__(self, view: SiteView, hashes: dict[str, str], shared: str) -> None:
+        self.hashes = hashes
+        self.shared = shared
+        paper_files = {
+            paper.identity: {digest.path for digest, _ in paper.appearances}
+            for paper in view.papers
+        }
+        self.digest_files: dict[str, frozenset[str]] = {}
+        for digest in view.digests:
+            files = {digest.path}
+            for entry in digest.entries:
+                files |= paper_files.get(entry.identity, set())
+            self.digest_files[digest.url] = frozenset(files)
+
+    def key(self, job: PageJob) -> str | None:
+        """The page's inputs key; None for a page about the whole site."""
+        files = self._files(job.subject)
+        if files is None:
+            return None
+        listed = [f"{path}={self.hashes.get(path, '')}" for path in sorted(files)]
+        return content_hash(self.shared, job.path, *listed)
+
+    def _files(self, subject: Any) -> set[str] | None:
+        if isinstance(subject, DigestView):
+            return set(self.digest_files[subject.url])
+        if isinstance(subject, PaperView):
+            return self._of_digests(digest for digest, _ in subject.appearances)
+        if isinstance(subject, TagView):
+            digests = [*subject.digests, *(d for p in subject.papers for d, _ in p.appearances)]
+            return self._of_digests(digests)
+        return None
+
+    def _of_digests(self, digests: Iterable[DigestView]) -> set[str]:
+        files: set[str] = set()
+        for digest in digests:
+            files |= self.digest_files[digest.url]
+        return files

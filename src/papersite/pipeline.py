@@ -1,0 +1,187 @@
+"""The build's stages: load → validate → enrich → view (``prepare_site``), render
+(``render_pages``, ``write_pages``), search (``index_pages``, ``write_search_index``).
+
+``build.build`` runs them into an output folder; ``papersite serve``, ``check`` and ``export``
+run the ones they need. Nothing here writes the output folder itself: ``write_pages`` hands each
+page to an ``OutputWriter``, which stages the new output beside the old one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import jinja2
+
+from papersite.cache import BuildCache, content_hash
+from papersite.context import SiteView, build_view
+from papersite.enrich import enrich_site
+from papersite.errors import ContentError, Problem, StrictModeError
+from papersite.incremental import PageInputs
+from papersite.load import load_site
+from papersite.lockfile import read_lockfile
+from papersite.model import Site, normalise_base_url
+from papersite.render import (
+    make_environment,
+    plan_site,
+    render_job,
+    render_site,
+    template_problem,
+    theme_assets,
+)
+from papersite.search import BUNDLE, index_site
+from papersite.validate import validate_site
+from papersite.write import Manifest, OutputWriter, Page, safe_relative
+
+if TYPE_CHECKING:
+    from papersite.build import LastBuild
+
+NOJEKYLL = Page(".nojekyll", b"")
+"""Tells GitHub Pages to serve the files as they are, rather than through Jekyll, which would
+leave out every file and folder whose name starts with ``_``."""
+
+
+@dataclass
+class RenderedSite:
+    """The site as the stages before ``write`` leave it: every file, in memory."""
+
+    pages: list[Page]
+    """Every page, feed and asset, and ``.nojekyll``; not the search index."""
+    base_url: str
+    """The ``base_url`` the pages were rendered for (after any override)."""
+    languages: list[str]
+    digests: int
+    papers: int
+    warnings: list[Problem]
+    """Sorted."""
+
+
+def render_pages(
+    source: Path,
+    *,
+    base_url: str | None = None,
+    origin: str | None = None,
+    strict: bool = False,
+) -> RenderedSite:
+    """load → validate → enrich → render: every page of the site in ``source``, nothing written.
+
+    ``base_url`` replaces the configured one; ``origin`` (``http://127.0.0.1:8000``) replaces
+    only its scheme and host, keeping its path, so that a local server can serve the site under
+    the same path with every absolute URL leading back to it. Raises ``ContentError``, or
+    ``StrictModeError`` with ``strict``.
+    """
+    prepared = prepare_site(source, base_url=base_url, origin=origin)
+    site, view = prepared.site, prepared.view
+    warnings = prepared.enrich_warnings + view.warnings
+    if strict and warnings:
+        raise StrictModeError(warnings)
+    return RenderedSite(
+        pages=[*render_site(view, source), NOJEKYLL],
+        base_url=site.config.base_url,
+        languages=list(view.languages),
+        digests=len(site.digests),
+        papers=len(site.papers),
+        warnings=sorted(warnings),
+    )
+
+
+@dataclass
+class PreparedSite:
+    """The site as the stages before rendering leave it: what ``check`` lints, ``export``
+    writes out and ``render_pages`` renders."""
+
+    source: Path
+    site: Site
+    """Validated, with the lockfile's records attached."""
+    view: SiteView
+    """What templates see; ``view.warnings`` are the texts that did not fully render."""
+    enrich_warnings: list[Problem]
+    """The enrich stage's warnings (missing or disagreeing arXiv records)."""
+    hashes: dict[str, str] = field(default_factory=dict)
+    """The hash of each content file's bytes, by path."""
+
+
+def prepare_site(
+    source: Path,
+    *,
+    base_url: str | None = None,
+    origin: str | None = None,
+    cache: BuildCache | None = None,
+) -> PreparedSite:
+    """load → validate → enrich → the templates' view, for the site in ``source``.
+
+    ``base_url`` and ``origin`` are as for ``render_pages``; with a ``cache``, only files and
+    texts new since the last build are parsed and rendered. Raises ``ContentError``.
+    """
+    loaded = load_site(source, cache)
+    site = validate_site(loaded)
+    if base_url is None and origin is not None:
+        base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
+    if base_url is not None:
+        site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
+    warnings = enrich_site(site, read_lockfile(source))
+    return PreparedSite(source, site, build_view(site, cache), warnings, loaded.hashes)
+
+
+def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:
+    """The search stage: Pagefind's bundle for ``pages``, as pages under ``pagefind/``.
+
+    Pagefind reads a folder, so the HTML pages are written to a temporary one first; the output
+    folder is written only by ``write``. Raises ``SearchError``.
+    """
+    with tempfile.TemporaryDirectory(prefix="papersite-index-") as temporary:
+        folder = Path(temporary)
+        for page in pages:
+            if page.path.endswith(".html"):
+                target = folder / safe_relative(page.path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(page.content)
+        index_site(folder, languages)
+        bundle = sorted(path for path in (folder / BUNDLE).rglob("*") if path.is_file())
+        return [Page(path.relative_to(folder).as_posix(), path.read_bytes()) for path in bundle]
+
+
+def write_pages(
+    writer: OutputWriter, prepared: PreparedSite, inputs: PageInputs, folders: list[Path]
+) -> None:
+    """Render every page whose inputs changed; carry the others over from the last output."""
+    env = make_environment(folders)
+    for job in plan_site(prepared.view):
+        key = inputs.key(job)
+        if key is not None and writer.reuse(job.path, key):
+            continue
+        try:
+            page = render_job(env, job)
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, prepared.source)]) from error
+        writer.add(page.path, page.content, key)
+    for asset in [*theme_assets(folders), NOJEKYLL]:
+        writer.add(asset.path, asset.content)
+
+
+def search_fingerprint(files: Manifest, languages: Sequence[str]) -> str:
+    """The hash of everything Pagefind reads: the HTML pages, and the languages."""
+    parts = [*languages, *(f"{p}={w.content}" for p, w in files.items() if p.endswith(".html"))]
+    return content_hash(*sorted(parts))
+
+
+def write_search_index(
+    writer: OutputWriter, languages: Sequence[str], last: LastBuild | None
+) -> None:
+    """Pagefind's bundle, made again only if an HTML page changed since the last build."""
+    if last is not None and last.search == search_fingerprint(writer.manifest, languages):
+        bundle = [path for path in last.files if path.startswith(BUNDLE + "/")]
+        if bundle and all(writer.carry(path) for path in bundle):
+            return
+        shutil.rmtree(writer.staging / BUNDLE, ignore_errors=True)
+        for path in bundle:
+            writer.manifest.pop(path, None)
+    index_site(writer.staging, languages)
+    for file in sorted((writer.staging / BUNDLE).rglob("*")):
+        if file.is_file():
+            writer.adopt(file.relative_to(writer.staging).as_posix())
