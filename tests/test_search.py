@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
-from conftest import CHROMEDRIVER, REPO, chromium_missing, chromium_options, require
+from conftest import CHROMEDRIVER, REPO, WEEKLY, chromium_missing, chromium_options, require
 from loopback import serving
 from papersite import build, search
 from papersite.cli import main
@@ -146,6 +146,9 @@ def test_a_failing_search_step_leaves_the_previous_output_untouched(
         raise SearchError("Pagefind failed (exit status 1): simulated")
 
     monkeypatch.setattr(search, "run_pagefind", fail)
+    # A page's text changes, so the index must be made again (an unchanged site reuses it).
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(WEEKLY.replace("English introduction", "Edited introduction"), "utf-8")
     with pytest.raises(SearchError, match="simulated"):
         build(minimal_site, out)
 
