@@ -26,7 +26,9 @@ from papersite.incremental import PageInputs
 from papersite.load import load_site
 from papersite.lockfile import read_lockfile
 from papersite.model import Site, normalise_base_url
+from papersite.parallel import render_in_parallel, workers_for
 from papersite.render import (
+    PageJob,
     make_environment,
     plan_site,
     render_job,
@@ -149,17 +151,29 @@ def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:
 def write_pages(
     writer: OutputWriter, prepared: PreparedSite, inputs: PageInputs, folders: list[Path]
 ) -> None:
-    """Render every page whose inputs changed; carry the others over from the last output."""
+    """Render every page whose inputs changed, on every core when there are many; carry the
+    others over from the last output."""
     env = make_environment(folders)
+    todo: list[tuple[PageJob, str | None]] = []
     for job in plan_site(prepared.view):
         key = inputs.key(job)
-        if key is not None and writer.reuse(job.path, key):
-            continue
+        if key is None or not writer.reuse(job.path, key):
+            todo.append((job, key))
+
+    def render(number: int) -> tuple[Page, str | None]:
+        job, key = todo[number]
         try:
-            page = render_job(env, job)
+            return render_job(env, job), key
         except jinja2.TemplateError as error:
             raise ContentError([template_problem(error, prepared.source)]) from error
-        writer.add(page.path, page.content, key)
+
+    processes = workers_for(len(todo))
+    if processes > 1:
+        render_in_parallel(len(todo), render, writer, processes)
+    else:
+        for number in range(len(todo)):
+            page, key = render(number)
+            writer.add(page.path, page.content, key)
     for asset in [*theme_assets(folders), NOJEKYLL]:
         writer.add(asset.path, asset.content)
 

@@ -154,6 +154,13 @@ class OutputWriter:
         self._record(path, Written(None, digest, _stat(target)))
         self.written.append(path)
 
+    def merge(self, manifest: Manifest, written: list[str]) -> None:
+        """Take in the records of a copy of this writer that wrote into the same staging folder
+        (a forked worker: see ``parallel.py``)."""
+        for path, record in manifest.items():
+            self._record(path, record)
+        self.written += written
+
     def commit(self) -> None:
         """Swap the new folder in; the old one is removed once the new one is in place."""
         _write_marker(self.staging)
