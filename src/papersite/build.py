@@ -20,6 +20,9 @@ from papersite.fingerprint import input_fingerprint, shared_inputs
 from papersite.theme import theme_dirs
 from papersite.write import Manifest, OutputWriter, check_output_folder, output_matches
 
+OUTPUT_RECORDS = 4
+"""How many output folders the cache remembers the last build of (``build/``, ``serve``'s …)."""
+
 
 @dataclass
 class BuildReport:
@@ -79,7 +82,6 @@ def build(
     if last is not None and last.fingerprint == fingerprint and output_matches(out, last.files):
         if strict and last.warnings:
             raise StrictModeError(last.warnings)
-        cache.save()
         return last.report(time.perf_counter() - started)
     # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
     from papersite import pipeline
@@ -110,6 +112,7 @@ def build(
         base_url=prepared.site.config.base_url,
     )
     cache.put("output", record_key, this)
+    cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
     removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
     return this.report(time.perf_counter() - started, writer.written, removed)

@@ -68,8 +68,16 @@ class BuildCache:
         return value
 
     def put(self, part: str, key: str, value: Any) -> None:
-        self._part(part)[key] = value
+        entries = self._part(part)
+        entries.pop(key, None)  # so that the part's order is the order of storing
+        entries[key] = value
         self._used.setdefault(part, {})[key] = value
+        self._changed.add(part)
+
+    def keep_recent(self, part: str, count: int) -> None:
+        """Keep the ``count`` entries of ``part`` stored last, even those this build did not use
+        (the records of other output folders: ``build/`` and ``serve``'s)."""
+        self._used[part] = dict(list(self._part(part).items())[-count:])
         self._changed.add(part)
 
     def save(self) -> None:
