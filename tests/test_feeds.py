@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import SITE_CONFIG, WEEKLY, WriteTree
-from papersite import build
+from papersite import build, feeds
 
 CONFERENCE = """\
 kind: conference
@@ -138,3 +138,22 @@ def test_every_page_links_to_the_site_feed_and_list_pages_to_their_own(
     weekly = BeautifulSoup((built_site / "weekly/index.html").read_text(), "html5lib")
     hrefs = [link["href"] for link in weekly.select('head link[type="application/atom+xml"]')]
     assert hrefs == ["../feed.xml", "feed.xml"]
+
+
+def test_a_feed_carries_only_the_newest_digests(
+    write_tree: WriteTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "FEED_LIMIT", 2)
+    weeks = {
+        f"digests/weekly/2025-03-{day:02d}.yaml": WEEKLY.replace("2025-03-17", f"2025-03-{day:02d}")
+        .replace("2025-03-23", f"2025-03-{day + 6:02d}")
+        .replace('"2503.14476"', f'"2503.{day:05d}"')
+        for day in (3, 10, 17)
+    }
+    site = write_tree({"papersite.yaml": SITE_CONFIG, **weeks})
+
+    build(site, search=False)
+
+    for path in ("feed.xml", "weekly/feed.xml", "tags/reinforcement-learning/feed.xml"):
+        links = [entry.link for entry in parse(site / "build", path).entries]
+        assert [link.rsplit("/", 2)[-2] for link in links] == ["2025-03-17", "2025-03-10"], path

@@ -10,6 +10,7 @@ site moves to another address, and a reader never sees an old digest as new. A f
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,9 +65,15 @@ def stable_id(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'papersite:' + name)}"
 
 
+FEED_LIMIT = 50
+"""The newest digests a feed carries. Readers poll feeds often, so a feed holds the recent
+entries, not the archive (Hugo and the MkDocs RSS plugin do the same)."""
+
+
 def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
-    """Every feed of every edition: all digests, each kind, each tag. An edition's feeds sit
-    in its folder (``en/feed.xml``) and speak only its languages."""
+    """Every feed of every edition: all digests, each kind, each tag, the newest
+    ``FEED_LIMIT`` of each. An edition's feeds sit in its folder (``en/feed.xml``) and speak
+    only its languages."""
     return [feed for edition in editions for feed in _edition_feeds(view, edition)]
 
 
@@ -77,7 +84,9 @@ def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:
         _feed(view, edition, "conferences/", "conferences", view.digests_of_kind("conference")),
     ]
     for tag in view.tags:
-        digests = [d for d in view.digests if _mentions(d, tag.tag)]
+        digests = list(
+            itertools.islice((d for d in view.digests if _mentions(d, tag.tag)), FEED_LIMIT)
+        )
         feeds.append(_feed(view, edition, tag.url, None, digests, tag=tag.tag))
     return feeds
 
@@ -108,7 +117,7 @@ def _feed(
         subtitle=subtitle,
         self_url=view.base_url + edition.prefix + path,
         page_url=view.base_url + edition.prefix + folder,
-        entries=[_entry(view, edition, digest) for digest in digests],
+        entries=[_entry(view, edition, digest) for digest in digests[:FEED_LIMIT]],
     )
 
 

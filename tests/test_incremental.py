@@ -1,0 +1,757 @@
+"""Incremental builds: after any sequence of edits, the output is byte for byte a cold build's.
+
+The property test applies random sequences of edits to a small bilingual site (change a text, add
+a paper, pick a paper again in another digest, move a paper between digests, add or delete a
+digest, write a digest in the other form, rename a tag, change a template, the configuration or
+the lockfile, give a digest an old URL, and an edit that changes nothing) and after each compares the incremental output
+with a cold build of a copy of the site (without its build cache), stale pages included. The
+other tests check that the output folder and the cache are not trusted blindly, and that
+``papersite serve`` gives the same files. Each edit is logged, so a failure names the sequence
+that led to it; ``random.Random(seed)`` replays it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import itertools
+import json
+import os
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from papersite import build
+from papersite.build import BuildReport
+from papersite.serve.rebuild import LiveSite
+from papersite.theme import default_theme
+from papersite.write import MARKER
+
+REPO = Path(__file__).resolve().parents[1]
+LOCKFILE = json.loads((REPO / "arxiv.lock.json").read_text(encoding="utf-8"))
+LOCKED_IDS = sorted(LOCKFILE["papers"])
+ORIGIN = "http://127.0.0.1:8000"
+
+EN_WORDS = (
+    "model reasoning reward policy attention memory agent scaling benchmark diffusion".split()
+)
+KO_WORDS = "모델 추론 보상 정책 어텐션 메모리 에이전트 확장 벤치마크 확산".split()
+TAGS = ["llm", "reasoning", "agents", "memory", "diffusion-models", "evaluation", "theory"]
+CONFERENCES = ["ICML", "ICLR", "NeurIPS", "COLT"]
+FIRST_MONDAY = dt.date(2025, 1, 6)
+LINK_KINDS = ["code", "project", "dataset", "blog", "discussion"]
+
+
+# --- the site, as the test holds it: plain data written to disk -----------------------------------
+
+
+@dataclass
+class SiteState:
+    """The site's inputs as plain data; ``save`` writes the files whose bytes changed."""
+
+    root: Path
+    config: dict[str, Any]
+    digests: dict[str, dict[str, Any]]
+    """Digest data by path relative to the site; a ``.md`` path is written in the Markdown form."""
+    lock: dict[str, Any]
+    templates: dict[str, str] = field(default_factory=dict)
+    """The site's own theme files (``templates/<name>``), overriding the default theme's."""
+    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+
+    def fresh(self) -> int:
+        """A number no paper, tag or edit has used yet."""
+        return next(self.counter)
+
+    def files(self) -> dict[str, bytes]:
+        files = {
+            "papersite.yaml": dump_yaml(self.config).encode(),
+            "arxiv.lock.json": (json.dumps(self.lock, indent=2, sort_keys=True) + "\n").encode(),
+        }
+        for path, data in self.digests.items():
+            text = markdown_digest(data) if path.endswith(".md") else dump_yaml(data)
+            files[path] = text.encode()
+        for name, text in self.templates.items():
+            files[f"templates/{name}"] = text.encode()
+        return files
+
+    def save(self) -> None:
+        wanted = self.files()
+        for folder in ("digests", "templates"):
+            for path in sorted((self.root / folder).rglob("*")):
+                if path.is_file() and path.relative_to(self.root).as_posix() not in wanted:
+                    path.unlink()
+        for relative, content in wanted.items():
+            target = self.root / relative
+            if not target.is_file() or target.read_bytes() != content:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+
+    def papers(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every paper entry, with the path of its digest."""
+        return [(path, p) for path, data in self.digests.items() for p in data["papers"]]
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def markdown_digest(data: dict[str, Any]) -> str:
+    """``data`` in the Markdown form: front matter, then an overview and one section a paper."""
+    front = {key: value for key, value in data.items() if key not in ("overview", "papers")}
+    lines = ["---", dump_yaml(front).rstrip("\n"), "---", "", f"# {english(data['title'])}", ""]
+    if "overview" in data:
+        lines += ["## Overview", "", *text_lines(data["overview"], "###")]
+    for paper in data["papers"]:
+        fields = {key: value for key, value in paper.items() if key not in ("summary", "abstract")}
+        lines += [f"## {english(paper['title'])}", "", "```yaml", dump_yaml(fields).rstrip("\n")]
+        lines += ["```", ""]
+        for name in ("summary", "abstract"):
+            if name in paper:
+                lines += [f"### {name.capitalize()}", "", *text_lines(paper[name], "####")]
+    return "\n".join(lines)
+
+
+def text_lines(text: str | dict[str, str], heading: str) -> list[str]:
+    if isinstance(text, str):
+        return [text.strip(), ""]
+    lines: list[str] = []
+    for lang, value in text.items():
+        lines += [f"{heading} {lang}", "", value.strip(), ""]
+    return lines
+
+
+def english(text: str | dict[str, str]) -> str:
+    return text if isinstance(text, str) else text.get("en") or next(iter(text.values()))
+
+
+def identity(paper: dict[str, Any]) -> str:
+    """What makes two entries the same paper (see the digest contract); titles here are unique
+    up to their slug."""
+    return paper.get("arxiv") or english(paper["title"])
+
+
+def identities(digest: dict[str, Any]) -> set[str]:
+    return {identity(paper) for paper in digest["papers"]}
+
+
+# --- random content --------------------------------------------------------------------------------
+
+
+def sentence(rng: random.Random, korean: bool) -> str:
+    words = rng.choices(KO_WORDS if korean else EN_WORDS, k=rng.randint(4, 9))
+    if rng.random() < 0.3:
+        index = rng.randrange(len(words))
+        words[index] = f"**{words[index]}**"
+    roll = rng.random()
+    if roll < 0.1:
+        words.append(rf"$\alpha_{rng.randint(1, 9)}$")
+    elif roll < 0.15:  # not TeX that converts: a warning located at the text
+        words.append(rf"$\unknowncommand{{{rng.randint(1, 9)}}}$")
+    elif roll < 0.25:
+        words.append(f"[{rng.choice(EN_WORDS)}](https://example.com/{rng.randint(1, 9)})")
+    return " ".join(words) + ("입니다." if korean else ".")
+
+
+def markdown_text(rng: random.Random, korean: bool) -> str:
+    text = sentence(rng, korean)
+    if rng.random() < 0.3:
+        text += "\n\n" + "\n".join(f"- {sentence(rng, korean)}" for _ in range(2))
+    return text + "\n"
+
+
+def bilingual(rng: random.Random) -> str | dict[str, str]:
+    """A text: usually in both languages, sometimes one text for all, sometimes missing the
+    English translation."""
+    roll = rng.random()
+    if roll < 0.1:
+        return markdown_text(rng, False)
+    if roll < 0.2:
+        return {"ko": markdown_text(rng, True)}
+    return {"ko": markdown_text(rng, True), "en": markdown_text(rng, False)}
+
+
+def new_paper(state: SiteState, rng: random.Random, *, conference: bool) -> dict[str, Any]:
+    number = state.fresh()
+    words = " ".join(rng.choices(EN_WORDS, k=3))
+    paper: dict[str, Any] = {"title": {"ko": f"논문 {number}", "en": f"Paper {number}: {words}"}}
+    used = {paper.get("arxiv") for _, paper in state.papers()}
+    roll = rng.random()
+    if roll < 0.4 and set(LOCKED_IDS) - used:
+        paper["arxiv"] = rng.choice(sorted(set(LOCKED_IDS) - used))
+    elif roll < 0.5:
+        paper["arxiv"] = f"2501.{number:05d}"  # not in the lockfile: a warning
+    if rng.random() < 0.5:
+        paper["authors"] = [f"Author {number}", "Ada Lovelace"]
+    if conference and rng.random() < 0.7:
+        paper["award"] = rng.choice(["best-paper", "runner-up", "oral", "honourable mention"])
+    paper["summary"] = bilingual(rng)
+    if "arxiv" not in paper or rng.random() < 0.5:
+        paper["abstract"] = bilingual(rng)
+    paper["links"] = [
+        {"kind": rng.choice(LINK_KINDS), "url": f"https://example.com/{number}/{index}"}
+        for index in range(rng.randint(0, 2))
+    ]
+    paper["tags"] = rng.sample(state.config["tags"], k=rng.randint(0, 2))
+    return paper
+
+
+def new_digest(state: SiteState, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """A digest at a URL no digest of the site has, with a new paper or two."""
+    conference = rng.random() < 0.3
+    suffix = rng.choice([".yaml", ".yaml", ".md"])
+    if conference:
+        taken = {(d["conference"]["name"], d["conference"]["year"]) for d in state.digests.values()
+                 if d["kind"] == "conference"}  # fmt: skip
+        name, year = rng.choice(
+            [(n, y) for n in CONFERENCES for y in (2024, 2025) if (n, y) not in taken]
+        )
+        path = f"digests/conferences/{name.lower()}-{year}{suffix}"
+        digest: dict[str, Any] = {
+            "kind": "conference",
+            "conference": {"name": name, "year": year, "url": f"https://{name.lower()}.cc/"},
+            "date": dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+        }
+    else:
+        taken_weeks = {d["period"]["start"] for d in state.digests.values() if "period" in d}
+        start = rng.choice(
+            [w for w in (FIRST_MONDAY + dt.timedelta(weeks=k) for k in range(40))
+             if w not in taken_weeks]
+        )  # fmt: skip
+        path = f"digests/weekly/{start.isoformat()}{suffix}"
+        digest = {"kind": "weekly", "period": {"start": start, "end": start + dt.timedelta(6)}}
+    digest["title"] = {"ko": f"다이제스트 {state.fresh()}", "en": f"Digest {state.fresh()}"}
+    if rng.random() < 0.6:
+        digest["overview"] = bilingual(rng)
+    digest["tags"] = rng.sample(state.config["tags"], k=rng.randint(0, 2))
+    papers = [new_paper(state, rng, conference=conference) for _ in range(rng.randint(1, 3))]
+    digest["papers"] = papers
+    return path, digest
+
+
+def initial_site(root: Path, rng: random.Random) -> SiteState:
+    """Four digests (one in the Markdown form) of two to four papers, some picked twice."""
+    state = SiteState(
+        root=root,
+        config={
+            "title": {"ko": "테스트 사이트", "en": "Test site"},
+            "description": {"ko": "설명", "en": "A description"},
+            "base_url": "https://example.org/papers/",
+            "languages": ["ko", "en"],
+            "tags": list(TAGS),
+        },
+        digests={},
+        lock=copy.deepcopy(LOCKFILE),
+    )
+    while len(state.digests) < 4:
+        path, digest = new_digest(state, rng)
+        state.digests[path] = digest
+    if not any(path.endswith(".md") for path in state.digests):
+        first = sorted(state.digests)[0]
+        state.digests[first.rsplit(".", 1)[0] + ".md"] = state.digests.pop(first)
+    for _ in range(2):
+        repick_paper(state, rng)
+    state.save()
+    return state
+
+
+# --- edits: each changes the state and says what it did -------------------------------------------
+
+Edit = Callable[[SiteState, random.Random], str]
+
+
+def change_text(state: SiteState, rng: random.Random) -> str:
+    path = rng.choice(sorted(state.digests))
+    digest = state.digests[path]
+    paper = rng.choice(digest["papers"])
+    target = rng.choice(["summary", "abstract", "title", "overview", "digest title"])
+    if target == "overview":
+        digest["overview"] = bilingual(rng)
+    elif target == "digest title":
+        digest["title"] = {"ko": f"다이제스트 {state.fresh()}", "en": f"Digest {state.fresh()}"}
+    elif target == "title":
+        # A paper without an arXiv ID becomes another paper: its page moves.
+        number = state.fresh()
+        paper["title"] = {"ko": f"논문 {number}", "en": f"Paper {number}: retitled"}
+    else:
+        text = paper.get(target)
+        if isinstance(text, dict) and rng.random() < 0.7:
+            lang = rng.choice(sorted(text))
+            text[lang] = markdown_text(rng, lang == "ko")
+        else:
+            paper[target] = bilingual(rng)
+    return f"change the {target} in {path} (paper {identity(paper)})"
+
+
+def add_paper(state: SiteState, rng: random.Random) -> str:
+    path = rng.choice(sorted(state.digests))
+    digest = state.digests[path]
+    paper = new_paper(state, rng, conference=digest["kind"] == "conference")
+    digest["papers"].insert(rng.randint(0, len(digest["papers"])), paper)
+    return f"add paper {identity(paper)} to {path}"
+
+
+def repick_paper(state: SiteState, rng: random.Random) -> str:
+    """Copy a paper into a digest that lacks it, with its own summary: one paper, two digests."""
+    pairs = [(path, paper, target) for path, paper in state.papers()
+             for target, data in state.digests.items() if identity(paper) not in identities(data)]  # fmt: skip
+    if not pairs:
+        return add_paper(state, rng)
+    path, paper, target = rng.choice(pairs)
+    picked = copy.deepcopy(paper)
+    picked["summary"] = bilingual(rng)
+    picked.pop("award", None)
+    if state.digests[target]["kind"] == "conference" and rng.random() < 0.5:
+        picked["award"] = "best-paper"
+    papers = state.digests[target]["papers"]
+    papers.insert(rng.randint(0, len(papers)), picked)
+    return f"pick paper {identity(paper)} of {path} again in {target}"
+
+
+def move_paper(state: SiteState, rng: random.Random) -> str:
+    moves = [(source, paper, target) for source, paper in state.papers()
+             if len(state.digests[source]["papers"]) > 1
+             for target, data in state.digests.items()
+             if target != source and identity(paper) not in identities(data)]  # fmt: skip
+    if not moves:
+        return add_paper(state, rng)
+    source, paper, target = rng.choice(moves)
+    state.digests[source]["papers"].remove(paper)
+    if state.digests[target]["kind"] == "weekly":
+        paper.pop("award", None)
+    papers = state.digests[target]["papers"]
+    papers.insert(rng.randint(0, len(papers)), paper)
+    return f"move paper {identity(paper)} from {source} to {target}"
+
+
+def delete_digest(state: SiteState, rng: random.Random) -> str:
+    if len(state.digests) < 2:
+        return add_digest(state, rng)
+    path = rng.choice(sorted(state.digests))
+    del state.digests[path]
+    return f"delete {path}"
+
+
+def add_digest(state: SiteState, rng: random.Random) -> str:
+    path, digest = new_digest(state, rng)
+    state.digests[path] = digest
+    if rng.random() < 0.5:
+        repick_paper(state, rng)
+    return f"add {path} ({len(digest['papers'])} papers)"
+
+
+def convert_digest(state: SiteState, rng: random.Random) -> str:
+    """Write a digest in the other form: same content, another file."""
+    path = rng.choice(sorted(state.digests))
+    stem, suffix = path.rsplit(".", 1)
+    other = f"{stem}.{'yaml' if suffix == 'md' else 'md'}"
+    state.digests[other] = state.digests.pop(path)
+    return f"rewrite {path} as {other}"
+
+
+def rename_tag(state: SiteState, rng: random.Random) -> str:
+    used = sorted({tag for data in state.digests.values() for tag in data.get("tags", [])}
+                  | {tag for _, paper in state.papers() for tag in paper.get("tags", [])})  # fmt: skip
+    old = rng.choice(used or state.config["tags"])
+    new = f"{old}-{state.fresh()}"
+    for item in [*state.digests.values(), *(paper for _, paper in state.papers())]:
+        item["tags"] = [new if tag == old else tag for tag in item.get("tags", [])]
+    state.config["tags"] = [new if tag == old else tag for tag in state.config["tags"]]
+    return f"rename tag {old} to {new}"
+
+
+def change_alias(state: SiteState, rng: random.Random) -> str:
+    """Give a digest an old URL (a redirect page), or take one away."""
+    path = rng.choice(sorted(state.digests))
+    digest = state.digests[path]
+    if digest.get("aliases") and rng.random() < 0.5:
+        alias = digest["aliases"].pop()
+        return f"remove the alias {alias} of {path}"
+    alias = rng.choice(["posts/old-{n}/", "old/{n}.html"]).replace("{n}", str(state.fresh()))
+    digest.setdefault("aliases", []).append(alias)
+    return f"add the alias {alias} to {path}"
+
+
+TEMPLATE_EDITS = {
+    "paper.html": ("{% block main %}", "{% block main %}\n<p class=edited>edit {n}</p>"),
+    "digest.html": ("{% block main %}", "{% block main %}\n<p class=edited>edit {n}</p>"),
+    "tag.html": ("{% block main %}", "{% block main %}\n<p class=edited>edit {n}</p>"),
+    "base.html": ("</body>", "<p class=edited>edit {n}</p>\n</body>"),
+    "macros.html": ("  </footer>", "  <p class=edited>edit {n}</p>\n  </footer>"),
+    "assets/style.css": ("", "\n.edited-{n} { color: red; }\n"),
+}
+
+
+def change_template(state: SiteState, rng: random.Random) -> str:
+    if state.templates and rng.random() < 0.4:
+        name = rng.choice(sorted(state.templates))
+        del state.templates[name]
+        return f"remove the site's templates/{name}"
+    name = rng.choice(sorted(TEMPLATE_EDITS))
+    old, new = TEMPLATE_EDITS[name]
+    text = (default_theme() / name).read_text(encoding="utf-8")
+    new = new.replace("{n}", str(state.fresh()))
+    if old:
+        assert old in text, f"the default theme's {name} changed: update TEMPLATE_EDITS"
+        text = text.replace(old, new, 1)
+    else:
+        text += new
+    state.templates[name] = text
+    return f"override templates/{name}"
+
+
+def change_config(state: SiteState, rng: random.Random) -> str:
+    config = state.config
+    what = rng.choice(["title", "description", "base_url", "languages"])
+    if what == "title":
+        config["title"] = {"ko": f"사이트 {state.fresh()}", "en": f"Site {state.fresh()}"}
+    elif what == "description":
+        if "description" in config and rng.random() < 0.3:
+            del config["description"]
+        else:
+            config["description"] = bilingual(rng)
+    elif what == "base_url":
+        urls = ["https://example.org/papers/", "https://example.org/", "https://x.test/a/b/"]
+        config["base_url"] = rng.choice([url for url in urls if url != config["base_url"]])
+    else:
+        config["languages"] = list(reversed(config["languages"]))
+    return f"change the config's {what}"
+
+
+def change_lockfile(state: SiteState, rng: random.Random) -> str:
+    arxiv_id = rng.choice(LOCKED_IDS)
+    record = state.lock["papers"][arxiv_id]["arxiv"]
+    what = rng.choice(["abstract", "authors", "title"])
+    if what == "abstract":
+        record["abstract"] = sentence(rng, False)
+    elif what == "authors":
+        record["authors"] = [f"Author {state.fresh()}"]
+    else:
+        record["title"] = f"Locked title {state.fresh()}"
+    return f"change the {what} of {arxiv_id} in the lockfile"
+
+
+def touch(state: SiteState, rng: random.Random) -> str:
+    """Rewrite an input with the same bytes and a later time: nothing changed."""
+    path = state.root / rng.choice(sorted(state.files()))
+    path.write_bytes(path.read_bytes())
+    later = path.stat().st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))
+    return f"touch {path.relative_to(state.root).as_posix()}"
+
+
+EDITS: list[Edit] = [
+    change_text,
+    add_paper,
+    repick_paper,
+    move_paper,
+    delete_digest,
+    add_digest,
+    convert_digest,
+    rename_tag,
+    change_alias,
+    change_template,
+    change_config,
+    change_lockfile,
+    touch,
+]
+
+
+# --- comparing outputs ----------------------------------------------------------------------------
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file under ``out``: relative path → bytes."""
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file()
+    }
+
+
+def stats(out: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of every file under ``out``."""
+    if not out.is_dir():
+        return {}
+    return {
+        path.relative_to(out).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in sorted(out.rglob("*"))
+        if path.is_file()
+    }
+
+
+def differences(actual: dict[str, bytes], expected: dict[str, bytes]) -> str:
+    """What differs between two output trees, for a failure message; empty when they are the
+    same."""
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    changed = sorted(p for p in set(actual) & set(expected) if actual[p] != expected[p])
+    if not (missing or extra or changed):
+        return ""
+    lines = [
+        f"missing (in the cold build only): {missing[:10]}{' …' if len(missing) > 10 else ''}",
+        f"stale (in the incremental build only): {extra[:10]}{' …' if len(extra) > 10 else ''}",
+        f"different bytes ({len(changed)}): {changed[:10]}{' …' if len(changed) > 10 else ''}",
+    ]
+    for path in changed:
+        try:
+            old = expected[path].decode("utf-8").splitlines()
+            new = actual[path].decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            continue
+        diff = difflib.unified_diff(old, new, f"cold/{path}", f"incremental/{path}", lineterm="")
+        lines += ["", *itertools.islice(diff, 40)]
+        break
+    return "\n".join(lines)
+
+
+@dataclass
+class ColdBuilds:
+    """Cold builds of copies of a site, each in a fresh folder without the build cache."""
+
+    folder: Path
+    count: itertools.count[int] = field(default_factory=itertools.count)
+
+    def build(self, site: Path, **options: Any) -> tuple[BuildReport, dict[str, bytes]]:
+        number = next(self.count)
+        copy_root = self.folder / f"site-{number}"
+        shutil.copytree(site, copy_root, ignore=shutil.ignore_patterns(".papersite-cache"))
+        out = self.folder / f"out-{number}"
+        report = build(copy_root, out, **options)
+        files = snapshot(out)
+        shutil.rmtree(copy_root)
+        shutil.rmtree(out)
+        return report, files
+
+
+def assert_like_cold(
+    report: BuildReport,
+    files: dict[str, bytes],
+    cold: tuple[BuildReport, dict[str, bytes]],
+    log: list[str],
+) -> None:
+    cold_report, cold_files = cold
+    history = "\n".join(f"  {index}. {entry}" for index, entry in enumerate(log, 1))
+    diff = differences(files, cold_files)
+    assert not diff, f"after the edits\n{history}\nthe output is not a cold build's:\n{diff}"
+    assert [str(w) for w in report.warnings] == [str(w) for w in cold_report.warnings], history
+    assert (report.digests, report.papers, report.pages) == (
+        cold_report.digests,
+        cold_report.papers,
+        cold_report.pages,
+    ), history
+
+
+def assert_writes_only_changes(
+    report: BuildReport,
+    before: tuple[dict[str, bytes], dict[str, tuple[int, int]]],
+    out: Path,
+    log: list[str],
+) -> None:
+    """The report lists the files written and removed and counts the output's files; only files
+    whose bytes changed were written: every other one is the previous output's (same inode and
+    time)."""
+    old_files, old_stats = before
+    files, now = snapshot(out), stats(out)
+    pages = [path for path in files if path != MARKER]
+    assert report.pages == len(pages), log
+    changed = {path for path in pages if old_files.get(path) != files[path]}
+    rewritten = {path for path in pages if old_stats.get(path) != now[path]}
+    assert rewritten == changed, (
+        f"after {log[-1]}: rewritten with the same bytes: {sorted(rewritten - changed)[:10]}; "
+        f"changed but not rewritten: {sorted(changed - rewritten)[:10]}"
+    )
+    assert report.written == sorted(changed), log
+    assert report.removed == sorted(set(old_files) - set(files)), log
+
+
+# --- the property ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seed", "steps", "search"),
+    [(1, len(EDITS), False), (2, len(EDITS), False), (3, len(EDITS), False), (4, 5, True)],
+)
+def test_incremental_build_is_a_cold_build(
+    tmp_path: Path, seed: int, steps: int, search: bool
+) -> None:
+    rng = random.Random(seed)
+    state = initial_site(tmp_path / "site", rng)
+    out = tmp_path / "out"
+    cold = ColdBuilds(tmp_path / "cold")
+    log = [f"seed {seed}: the initial site: {sorted(state.digests)}"]
+    # Seeds without search go through every kind of edit once, in a random order; the one with
+    # search draws its edits at random, with the no-op edit among them.
+    edits = rng.sample(EDITS, k=steps) if steps == len(EDITS) else [
+        *rng.choices(EDITS[:-1], k=steps - 1), touch]  # fmt: skip
+    if steps != len(EDITS):
+        rng.shuffle(edits)
+    report = build(state.root, out, search=search)
+    assert_like_cold(report, snapshot(out), cold.build(state.root, search=search), log)
+    for edit in edits:
+        log.append(edit(state, rng))
+        state.save()
+        before = snapshot(out), stats(out)
+        out_inode = out.stat().st_ino
+        report = build(state.root, out, search=search)
+        assert_writes_only_changes(report, before, out, log)
+        if edit is touch:
+            assert report.written == [], log
+            assert stats(out) == before[1], "a build with nothing to do touched the output"
+            assert out.stat().st_ino == out_inode, "a build with nothing to do replaced the output"
+        assert_like_cold(report, snapshot(out), cold.build(state.root, search=search), log)
+
+
+def test_every_edit_changes_an_input_but_touch(tmp_path: Path) -> None:
+    """The property test's edits do what they say: each but ``touch`` changes a file."""
+    rng = random.Random(0)
+    state = initial_site(tmp_path / "site", rng)
+    for edit in EDITS:
+        before = {path: path.read_bytes() for path in state.root.rglob("*") if path.is_file()}
+        edit(state, rng)
+        state.save()
+        after = {path: path.read_bytes() for path in state.root.rglob("*") if path.is_file()}
+        assert (after == before) == (edit is touch), edit.__name__
+
+
+# --- the output folder and the cache are not trusted blindly --------------------------------------
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteState:
+    """A random site of four digests, written under tmp_path/site."""
+    return initial_site(tmp_path / "site", random.Random(7))
+
+
+def some_paper_page(out: Path) -> Path:
+    return sorted(out.glob("papers/*/index.html"))[0]
+
+
+def append_to_a_paper_page(out: Path) -> None:
+    with some_paper_page(out).open("a", encoding="utf-8") as page:
+        page.write("<!-- edited by hand -->")
+
+
+TAMPERINGS: dict[str, Callable[[Path], None]] = {
+    "edit the home page": lambda out: (out / "index.html").write_text("hacked", encoding="utf-8"),
+    "append to a paper page": append_to_a_paper_page,
+    "delete a paper page": lambda out: some_paper_page(out).unlink(),
+    "add a stray file": lambda out: (out / "papers" / "stray.html").write_text("x"),
+}
+
+
+@pytest.mark.parametrize("tampering", sorted(TAMPERINGS))
+def test_a_changed_output_is_repaired(site: SiteState, tmp_path: Path, tampering: str) -> None:
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    cold = snapshot(out)  # the first build into out is a cold one
+    TAMPERINGS[tampering](out)
+
+    report = build(site.root, out, search=False)
+
+    assert not differences(snapshot(out), cold), differences(snapshot(out), cold)
+    assert report.pages == len(cold) - 1
+
+
+def test_a_changed_output_is_repaired_when_other_inputs_change(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """A page whose inputs did not change is still not carried over once changed by hand."""
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    page = some_paper_page(out)
+    page.write_bytes(page.read_bytes().replace(b"<body", b"<body data-hacked"))
+    site.config["tags"].append("unused-tag")  # changes no page: only the incremental path runs
+    path = sorted(site.digests)[-1]
+    site.digests[path]["title"] = {"ko": "새 제목", "en": "A new title"}
+    site.save()
+
+    report = build(site.root, out, search=False)
+
+    cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    assert_like_cold(report, snapshot(out), cold, [f"hand-edit {page}", f"retitle {path}"])
+
+
+def corrupt_cache(root: Path) -> None:
+    pickles = sorted((root / ".papersite-cache" / "build").glob("*.pickle"))
+    assert pickles, "the build wrote no cache"
+    for path in pickles:
+        path.write_bytes(b"not a pickle \x00\xff")
+
+
+def delete_cache(root: Path) -> None:
+    shutil.rmtree(root / ".papersite-cache")
+
+
+@pytest.mark.parametrize("spoil", [delete_cache, corrupt_cache])
+def test_the_cache_is_safe_to_lose(
+    site: SiteState, tmp_path: Path, spoil: Callable[[Path], None]
+) -> None:
+    out = tmp_path / "out"
+    cold = ColdBuilds(tmp_path / "cold")
+    build(site.root, out, search=False)
+    first = snapshot(out)
+    spoil(site.root)
+
+    report = build(site.root, out, search=False)  # no input changed, but nothing to go by
+    assert not differences(snapshot(out), first), differences(snapshot(out), first)
+    assert report.pages == len(first) - 1
+
+    rng = random.Random(8)
+    log = [change_text(site, rng), add_paper(site, rng)]
+    site.save()
+    spoil(site.root)
+    report = build(site.root, out, search=False)
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+
+
+def test_changing_the_build_options_rebuilds(site: SiteState, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cold = ColdBuilds(tmp_path / "cold")
+    runs: list[dict[str, Any]] = [
+        {"search": False},
+        {"search": False, "base_url": "https://other.test/sub/"},
+        {"search": False, "origin": ORIGIN},
+        {"search": False},
+    ]
+    for options in runs:
+        report = build(site.root, out, **options)
+        assert_like_cold(report, snapshot(out), cold.build(site.root, **options), [str(options)])
+
+
+def test_each_output_folder_keeps_its_own_record(site: SiteState, tmp_path: Path) -> None:
+    """Building into a second folder does not make the next build into the first start over."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(site.root, first, search=False)
+    build(site.root, second, search=False)
+
+    assert build(site.root, first, search=False).written == []
+    assert build(site.root, second, search=False).written == []
+
+
+# --- papersite serve ------------------------------------------------------------------------------
+
+
+def test_serve_rebuilds_give_the_build_output(site: SiteState, tmp_path: Path) -> None:
+    """``LiveSite.rebuild`` (``papersite serve``) writes what a cold build with the same origin
+    writes, search index and marker included, after each edit."""
+    live = LiveSite(site.root, tmp_path / "served")
+    live.origin = ORIGIN
+    cold = ColdBuilds(tmp_path / "cold")
+    rng = random.Random(9)
+    log = ["serve the initial site"]
+    for edit in [None, move_paper, change_config]:
+        if edit is not None:
+            log.append(edit(site, rng))
+            site.save()
+        result = live.rebuild()
+        assert result.ok, result.problems
+        _, expected = cold.build(site.root, origin=ORIGIN)
+        diff = differences(snapshot(live.out), expected)
+        assert not diff, f"after {log}, the served folder is not a build's output:\n{diff}"
