@@ -118,6 +118,7 @@ class OutputWriter:
         self.previous = previous if self.out.is_dir() else {}
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-new-", dir=self.out.parent))
         self.manifest: Manifest = {}
+        self._folders: set[Path] = set()
         self.written: list[str] = []
         """Paths written (not carried over from the previous output), in order."""
 
@@ -139,7 +140,7 @@ class OutputWriter:
         if before is not None and before.content == digest and self._link(path, before, inputs):
             return
         target = self.staging / safe_relative(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder(target.parent)
         target.write_bytes(content)
         self._record(path, Written(inputs, digest, _stat(target)))
         self.written.append(path)
@@ -177,7 +178,7 @@ class OutputWriter:
             if _stat(source) != before.stat:
                 return False
             target = self.staging / safe_relative(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder(target.parent)
             os.link(source, target)
         except OSError:  # gone, or a file system without hard links: write it instead
             return False
@@ -194,6 +195,12 @@ class OutputWriter:
             return True
         fresh.rename(target)
         return False
+
+    def _make_folder(self, folder: Path) -> None:
+        # Each folder once: asking the file system again for each of 30,000 pages costs seconds.
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def _record(self, path: str, written: Written) -> None:
         if path in self.manifest:
