@@ -177,11 +177,15 @@ def bilingual(rng: random.Random) -> str | dict[str, str]:
     return {"ko": markdown_text(rng, True), "en": markdown_text(rng, False)}
 
 
-def new_paper(state: SiteState, rng: random.Random, *, conference: bool) -> dict[str, Any]:
+def new_paper(
+    state: SiteState, rng: random.Random, *, conference: bool, siblings: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A paper no digest has yet, for a digest already holding ``siblings``."""
     number = state.fresh()
     words = " ".join(rng.choices(EN_WORDS, k=3))
     paper: dict[str, Any] = {"title": {"ko": f"논문 {number}", "en": f"Paper {number}: {words}"}}
-    used = {paper.get("arxiv") for _, paper in state.papers()}
+    used = {other.get("arxiv") for _, other in state.papers()}
+    used |= {other.get("arxiv") for other in siblings}
     roll = rng.random()
     if roll < 0.4 and set(LOCKED_IDS) - used:
         paper["arxiv"] = rng.choice(sorted(set(LOCKED_IDS) - used))
@@ -230,8 +234,10 @@ def new_digest(state: SiteState, rng: random.Random) -> tuple[str, dict[str, Any
     if rng.random() < 0.6:
         digest["overview"] = bilingual(rng)
     digest["tags"] = rng.sample(state.config["tags"], k=rng.randint(0, 2))
-    papers = [new_paper(state, rng, conference=conference) for _ in range(rng.randint(1, 3))]
-    digest["papers"] = papers
+    digest["papers"] = []
+    for _ in range(rng.randint(1, 3)):
+        paper = new_paper(state, rng, conference=conference, siblings=digest["papers"])
+        digest["papers"].append(paper)
     return path, digest
 
 
@@ -292,7 +298,8 @@ def change_text(state: SiteState, rng: random.Random) -> str:
 def add_paper(state: SiteState, rng: random.Random) -> str:
     path = rng.choice(sorted(state.digests))
     digest = state.digests[path]
-    paper = new_paper(state, rng, conference=digest["kind"] == "conference")
+    conference = digest["kind"] == "conference"
+    paper = new_paper(state, rng, conference=conference, siblings=digest["papers"])
     digest["papers"].insert(rng.randint(0, len(digest["papers"])), paper)
     return f"add paper {identity(paper)} to {path}"
 
@@ -393,7 +400,11 @@ def change_template(state: SiteState, rng: random.Random) -> str:
         name = rng.choice(sorted(state.templates))
         del state.templates[name]
         return f"remove the site's templates/{name}"
-    name = rng.choice(sorted(TEMPLATE_EDITS))
+    return override_template(state, rng.choice(sorted(TEMPLATE_EDITS)))
+
+
+def override_template(state: SiteState, name: str) -> str:
+    """Put the default theme's ``name`` in the site's templates/, with a visible change."""
     old, new = TEMPLATE_EDITS[name]
     text = (default_theme() / name).read_text(encoding="utf-8")
     new = new.replace("{n}", str(state.fresh()))
@@ -408,8 +419,10 @@ def change_template(state: SiteState, rng: random.Random) -> str:
 
 def change_config(state: SiteState, rng: random.Random) -> str:
     config = state.config
-    what = rng.choice(["title", "description", "base_url", "languages"])
-    if what == "title":
+    what = rng.choice(["title", "description", "base_url", "languages", "tags"])
+    if what == "tags":  # a new tag in the vocabulary: no page changes, the search index is reused
+        config["tags"].append(f"unused-{state.fresh()}")
+    elif what == "title":
         config["title"] = {"ko": f"사이트 {state.fresh()}", "en": f"Site {state.fresh()}"}
     elif what == "description":
         if "description" in config and rng.random() < 0.3:
@@ -425,7 +438,8 @@ def change_config(state: SiteState, rng: random.Random) -> str:
 
 
 def change_lockfile(state: SiteState, rng: random.Random) -> str:
-    arxiv_id = rng.choice(LOCKED_IDS)
+    used = sorted({paper.get("arxiv") for _, paper in state.papers()} & set(LOCKED_IDS))
+    arxiv_id = rng.choice(used or LOCKED_IDS)
     record = state.lock["papers"][arxiv_id]["arxiv"]
     what = rng.choice(["abstract", "authors", "title"])
     if what == "abstract":
@@ -446,6 +460,9 @@ def touch(state: SiteState, rng: random.Random) -> str:
     return f"touch {path.relative_to(state.root).as_posix()}"
 
 
+# ``change_template`` is listed twice: the site's overrides accumulate from one step to the next,
+# and a template that becomes overridden once the site has a templates/ folder is a case of its
+# own.
 EDITS: list[Edit] = [
     change_text,
     add_paper,
@@ -456,6 +473,7 @@ EDITS: list[Edit] = [
     convert_digest,
     rename_tag,
     change_alias,
+    change_template,
     change_template,
     change_config,
     change_lockfile,
@@ -537,7 +555,7 @@ def assert_like_cold(
     log: list[str],
 ) -> None:
     cold_report, cold_files = cold
-    history = "\n".join(f"  {index}. {entry}" for index, entry in enumerate(log, 1))
+    history = "\n".join(f"  {index}. {entry}" for index, entry in enumerate(log))
     diff = differences(files, cold_files)
     assert not diff, f"after the edits\n{history}\nthe output is not a cold build's:\n{diff}"
     assert [str(w) for w in report.warnings] == [str(w) for w in cold_report.warnings], history
@@ -612,7 +630,7 @@ def test_every_edit_changes_an_input_but_touch(tmp_path: Path) -> None:
     """The property test's edits do what they say: each but ``touch`` changes a file."""
     rng = random.Random(0)
     state = initial_site(tmp_path / "site", rng)
-    for edit in EDITS:
+    for edit in dict.fromkeys(EDITS):
         before = {path: path.read_bytes() for path in state.root.rglob("*") if path.is_file()}
         edit(state, rng)
         state.save()
@@ -711,6 +729,25 @@ def test_the_cache_is_safe_to_lose(
     assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
 
 
+@pytest.mark.parametrize("name", ["paper.html", "macros.html"])
+def test_a_new_override_in_the_templates_folder_is_used(
+    site: SiteState, tmp_path: Path, name: str
+) -> None:
+    """A template the site starts overriding is used from then on, also when the site already
+    had a templates/ folder (here with its own style.css)."""
+    out = tmp_path / "out"
+    override_template(site, "assets/style.css")
+    site.save()
+    build(site.root, out, search=False)
+    override_template(site, name)
+    site.save()
+
+    report = build(site.root, out, search=False)
+
+    cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    assert_like_cold(report, snapshot(out), cold, [f"override templates/{name}"])
+
+
 def test_changing_the_build_options_rebuilds(site: SiteState, tmp_path: Path) -> None:
     out = tmp_path / "out"
     cold = ColdBuilds(tmp_path / "cold")
@@ -740,13 +777,21 @@ def test_each_output_folder_keeps_its_own_record(site: SiteState, tmp_path: Path
 
 def test_serve_rebuilds_give_the_build_output(site: SiteState, tmp_path: Path) -> None:
     """``LiveSite.rebuild`` (``papersite serve``) writes what a cold build with the same origin
-    writes, search index and marker included, after each edit."""
+    writes, search index and marker included, after each edit: a server runs for long, so this
+    is the incremental build in one process, as ``papersite serve`` runs it."""
     live = LiveSite(site.root, tmp_path / "served")
     live.origin = ORIGIN
     cold = ColdBuilds(tmp_path / "cold")
     rng = random.Random(9)
     log = ["serve the initial site"]
-    for edit in [None, move_paper, change_config]:
+    edits: list[Edit | None] = [
+        None,
+        move_paper,
+        lambda state, _: override_template(state, "assets/style.css"),
+        lambda state, _: override_template(state, "paper.html"),
+        change_config,
+    ]
+    for edit in edits:
         if edit is not None:
             log.append(edit(site, rng))
             site.save()

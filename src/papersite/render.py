@@ -37,13 +37,18 @@ NOT_FOUND = "404.html"
 
 
 def make_environment(folders: list[Path]) -> jinja2.Environment:
-    """The Jinja environment of a theme; one per set of folders, reused, so each template is
-    compiled once per process (Jinja reloads a template whose file has changed since)."""
-    return _environment(tuple(folders))
+    """The Jinja environment of a theme; one per set of folders and the files in them, reused,
+    so each template is compiled once per process. Jinja reloads a template whose file has
+    changed, but not one that a new file in an earlier folder now overrides: a new file makes a
+    new environment."""
+    files = tuple(
+        sorted(str(path) for folder in folders for path in folder.rglob("*") if path.is_file())
+    )
+    return _environment(tuple(folders), files)
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+def _environment(folders: tuple[Path, ...], files: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,
