@@ -1,11 +1,12 @@
 """The persistent build cache, ``.papersite-cache/build/``: what a build can reuse from the last.
 
-It holds the parsed digest files (by the hash of their bytes) and the rendered Markdown texts (by
-the hash of their source), so that a rebuild parses and renders only what changed. Everything in
-it is derived: the folder is git-ignored and safe to delete, and a cache written by another
-version of papersite or Python is ignored as a whole. Pages are not kept here: the output folder
-records which inputs each of its pages was rendered from (see ``write.py``), and a page whose
-inputs did not change is taken from there.
+It holds the parsed digest files (by the hash of their bytes), the rendered Markdown texts (by
+the hash of their source) and, for the last few output folders, the record of the last build
+into each: the hash of its inputs and, for every file, the hash of what it was made from and of
+its bytes (``build.LastBuild``). So a rebuild parses and renders only what changed, and takes the
+unchanged pages from the previous output. Everything in it is derived: the folder is git-ignored
+and safe to delete, and a cache written by another version of papersite or Python is ignored as
+a whole.
 
 Each part is one pickle file, replaced atomically, holding only what the last build used, so the
 cache does not grow with deleted content. A cache that cannot be read is treated as empty: it can
