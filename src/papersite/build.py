@@ -78,7 +78,7 @@ def build(
     folders = theme_dirs(source)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
     shared = shared_inputs(source, folders, options)
-    fingerprint = input_fingerprint(source, shared)
+    fingerprint, hashes = input_fingerprint(source, shared)
     if last is not None and last.fingerprint == fingerprint and output_matches(out, last.files):
         if strict and last.warnings:
             raise StrictModeError(last.warnings)
@@ -87,7 +87,9 @@ def build(
     from papersite import pipeline
     from papersite.incremental import PageInputs
 
-    prepared = pipeline.prepare_site(source, base_url=base_url, origin=origin, cache=cache)
+    prepared = pipeline.prepare_site(
+        source, base_url=base_url, origin=origin, cache=cache, known=hashes
+    )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     if strict and warnings:
         raise StrictModeError(warnings)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from papersite.cache import content_hash
-from papersite.load import CONFIG_FILE, digest_files
+from papersite.load import CONFIG_FILE, digest_files, file_hash
 from papersite.names import LOCKFILE
 
 
@@ -36,9 +36,8 @@ def shared_inputs(source: Path, folders: Sequence[Path], options: Iterable[str])
     return content_hash(*parts)
 
 
-def input_fingerprint(source: Path, shared: str) -> str:
-    """The hash of every input of a build: the shared inputs and each digest file."""
-    parts: list[bytes | str] = [shared]
-    for relative in digest_files(source):
-        parts += [relative, (source / relative).read_bytes()]
-    return content_hash(*parts)
+def input_fingerprint(source: Path, shared: str) -> tuple[str, dict[str, str]]:
+    """The hash of every input of a build (the shared inputs and each digest file), and each
+    digest file's ``file_hash``, which the load stage then need not compute again."""
+    hashes = {relative: file_hash(source, relative) for relative in digest_files(source)}
+    return content_hash(shared, *(f"{path}={key}" for path, key in hashes.items())), hashes

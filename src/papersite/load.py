@@ -217,28 +217,41 @@ def read_source(root: Path, relative: str) -> tuple[SourceDocument | None, list[
     return document, problems
 
 
+def file_hash(root: Path, relative: str) -> str:
+    """The hash ``read_hashed_source`` gives the file (its path and bytes); "" if unreadable."""
+    try:
+        return content_hash(relative, (root / relative).read_bytes())
+    except OSError:
+        return ""
+
+
 def read_hashed_source(
-    root: Path, relative: str, cache: BuildCache | None = None
+    root: Path, relative: str, cache: BuildCache | None = None, known: str = ""
 ) -> tuple[SourceDocument | None, list[Problem], str]:
     """``read_source``, and the hash of the file's bytes; with a ``cache``, a file whose bytes
-    were parsed before is not parsed again."""
-    try:
-        raw = (root / relative).read_bytes()
-    except OSError as error:
-        return None, [Problem(relative, 0, 0, "", f"cannot read the file: {error.strerror}")], ""
-    key = content_hash(relative, raw)
-    cached = cache.get("parsed", key) if cache is not None else None
+    were parsed before is not parsed again. ``known`` is the file's ``file_hash`` when the
+    caller has just computed it: a file the cache holds is then not even read again."""
+    cached = cache.get("parsed", known) if cache is not None and known else None
+    raw = b""
+    if cached is None:
+        try:
+            raw = (root / relative).read_bytes()
+        except OSError as error:
+            message = f"cannot read the file: {error.strerror}"
+            return None, [Problem(relative, 0, 0, "", message)], ""
+        known = content_hash(relative, raw)
+        cached = cache.get("parsed", known) if cache is not None else None
     if cached is not None:
         # Kept pickled, so that later stages changing the document cannot change the cache.
         document, problems = pickle.loads(cached)
-        return document, problems, key
+        return document, problems, known
     text, problems = decode_utf8(raw, relative)
     if text is None:
-        return None, problems, key
+        return None, problems, known
     document, problems = parse_source(text, relative)
     if cache is not None:
-        cache.put("parsed", key, pickle.dumps((document, problems), pickle.HIGHEST_PROTOCOL))
-    return document, problems, key
+        cache.put("parsed", known, pickle.dumps((document, problems), pickle.HIGHEST_PROTOCOL))
+    return document, problems, known
 
 
 def digest_files(root: Path) -> Iterator[str]:
@@ -269,8 +282,12 @@ class LoadedSite:
     """The hash of each file's bytes, by path: what later stages key their caches on."""
 
 
-def load_site(root: Path, cache: BuildCache | None = None) -> LoadedSite:
-    """Read ``papersite.yaml`` and every digest under ``root``; collect all problems."""
+def load_site(
+    root: Path, cache: BuildCache | None = None, known: dict[str, str] | None = None
+) -> LoadedSite:
+    """Read ``papersite.yaml`` and every digest under ``root``; collect all problems.
+    ``known`` maps digest paths to their ``file_hash`` (see ``read_hashed_source``)."""
+    known = known or {}
     problems: list[Problem] = []
     hashes: dict[str, str] = {}
     if not (root / CONFIG_FILE).is_file():
@@ -282,7 +299,9 @@ def load_site(root: Path, cache: BuildCache | None = None) -> LoadedSite:
         problems += config_problems
     digests = []
     for relative in digest_files(root):
-        document, file_problems, hashes[relative] = read_hashed_source(root, relative, cache)
+        document, file_problems, hashes[relative] = read_hashed_source(
+            root, relative, cache, known.get(relative, "")
+        )
         problems += file_problems
         # A file with problems is still validated when it parsed, so that one build reports
         # every error (a Markdown heading out of place and a bad URL in the same file).

@@ -114,13 +114,15 @@ def prepare_site(
     base_url: str | None = None,
     origin: str | None = None,
     cache: BuildCache | None = None,
+    known: dict[str, str] | None = None,
 ) -> PreparedSite:
     """load → validate → enrich → the templates' view, for the site in ``source``.
 
     ``base_url`` and ``origin`` are as for ``render_pages``; with a ``cache``, only files and
-    texts new since the last build are parsed and rendered. Raises ``ContentError``.
+    texts new since the last build are parsed and rendered (``known``: see ``load_site``).
+    Raises ``ContentError``.
     """
-    loaded = load_site(source, cache)
+    loaded = load_site(source, cache, known)
     site = validate_site(loaded)
     if base_url is None and origin is not None:
         base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
