@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import WEEKLY
-from papersite import build
+from papersite import build, write
 from papersite.errors import ContentError, OutputError
 from papersite.write import MARKER, Page
 
@@ -27,6 +28,11 @@ def tree(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+def folders(root: Path) -> list[str]:
+    """Every folder under ``root``, empty ones included."""
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir())
 
 
 def leftovers(out: Path) -> list[str]:
@@ -119,6 +125,86 @@ def test_failure_while_swapping_restores_the_previous_output(
 
     assert tree(out) == built
     assert leftovers(out) == []
+
+
+def test_failure_while_updating_in_place_restores_the_previous_output(
+    minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without search, a rebuild replaces the changed files inside the output (no swap).
+    build(minimal_site, out, search=False)
+    before, before_folders = tree(out), folders(out)
+    replace = os.replace
+    moved: list[str] = []
+
+    def fail_half_way(source: Any, target: Any) -> None:
+        if ".build-new-" in str(source):
+            if len(moved) == 3:
+                raise OSError("disk unplugged")
+            moved.append(str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", fail_half_way)
+    (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
+
+    with pytest.raises(OSError, match="disk unplugged"):
+        build(minimal_site, out, search=False)
+
+    assert len(moved) == 3, "the failure came after some files had been replaced"
+    assert tree(out) == before
+    assert folders(out) == before_folders
+    assert leftovers(out) == []
+
+
+def test_an_update_killed_half_way_is_undone_by_the_next_build(
+    minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(minimal_site, out, search=False)
+    before = tree(out)
+    replace = os.replace
+    moved: list[str] = []
+
+    def killed(source: Any, target: Any) -> None:
+        if ".build-new-" in str(source) and len(moved) == 3:
+            raise KeyboardInterrupt  # stands for the kill: what follows is not run
+        moved.append(str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", killed)
+    # What a killed process does not do: undo its update, delete its staging folder.
+    monkeypatch.setattr(write, "_rollback", lambda out, undo: None)
+    monkeypatch.setattr(write.OutputWriter, "abort", lambda self: None)
+    (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build(minimal_site, out, search=False)
+    assert tree(out) != before, "the killed build left the output half updated"
+    monkeypatch.undo()
+
+    write.recover_interrupted(out.resolve())
+
+    assert tree(out) == before
+    assert leftovers(out) == []
+    build(minimal_site, out, search=False)
+    cold = minimal_site.parent / "cold"
+    build(minimal_site, cold, search=False)
+    assert tree(out) == tree(cold)
+
+
+def test_a_rebuild_in_place_removes_emptied_folders_and_hand_added_files(
+    minimal_site: Path, out: Path
+) -> None:
+    second = minimal_site / "digests" / "weekly" / "2025-03-24.yaml"
+    second.write_text(SECOND_WEEK, encoding="utf-8")
+    build(minimal_site, out, search=False)
+    (out / "weekly" / "notes.txt").write_text("mine", encoding="utf-8")
+
+    second.unlink()
+    report = build(minimal_site, out, search=False)
+
+    assert 0 < len(report.written) < len(tree(out)), "an update in place, not a whole new folder"
+    cold = minimal_site.parent / "cold"
+    build(minimal_site, cold, search=False)
+    assert tree(out) == tree(cold)
+    assert folders(out) == folders(cold)
 
 
 def test_same_input_gives_byte_identical_output(example_site: Path, tmp_path: Path) -> None:

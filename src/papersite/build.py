@@ -18,7 +18,13 @@ from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
 from papersite.fingerprint import input_fingerprint, shared_inputs
 from papersite.theme import theme_dirs
-from papersite.write import Manifest, OutputWriter, check_output_folder, output_matches
+from papersite.write import (
+    Manifest,
+    OutputWriter,
+    check_output_folder,
+    folder_times,
+    output_matches,
+)
 
 OUTPUT_RECORDS = 4
 """How many output folders the cache remembers the last build of (``build/``, ``serve``'s …)."""
@@ -79,7 +85,11 @@ def build(
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
     shared = shared_inputs(source, folders, options)
     fingerprint, hashes = input_fingerprint(source, shared)
-    if last is not None and last.fingerprint == fingerprint and output_matches(out, last.files):
+    if (
+        last is not None
+        and last.fingerprint == fingerprint
+        and output_matches(out, last.files, last.folders)
+    ):
         if strict and last.warnings:
             raise StrictModeError(last.warnings)
         return last.report(time.perf_counter() - started)
@@ -107,6 +117,7 @@ def build(
     this = LastBuild(
         fingerprint=fingerprint,
         files=writer.manifest,
+        folders=folder_times(out, writer.manifest),
         search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
         digests=len(prepared.site.digests),
         papers=len(prepared.site.papers),
@@ -127,6 +138,8 @@ class LastBuild:
     fingerprint: str
     """``input_fingerprint`` of its inputs."""
     files: Manifest
+    folders: dict[str, int]
+    """``write.folder_times`` of the output once written."""
     search: str
     """``search_fingerprint`` of the pages its search index was made from."""
     digests: int

@@ -26,7 +26,7 @@ from typing import Any
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
-FORMAT = 1
+FORMAT = 2
 
 
 def content_hash(*parts: bytes | str) -> str:

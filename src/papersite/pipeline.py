@@ -194,10 +194,12 @@ def write_search_index(
         bundle = [path for path in last.files if path.startswith(BUNDLE + "/")]
         if bundle and all(writer.carry(path) for path in bundle):
             return
-        shutil.rmtree(writer.staging / BUNDLE, ignore_errors=True)
         for path in bundle:
-            writer.manifest.pop(path, None)
-    index_site(writer.staging, languages)
-    for file in sorted((writer.staging / BUNDLE).rglob("*")):
+            writer.drop(path)
+    # Pagefind reads the whole site: the writer's staging folder becomes a whole copy of it.
+    staging = writer.whole_staging()
+    shutil.rmtree(staging / BUNDLE, ignore_errors=True)
+    index_site(staging, languages)
+    for file in sorted((staging / BUNDLE).rglob("*")):
         if file.is_file():
-            writer.adopt(file.relative_to(writer.staging).as_posix())
+            writer.adopt(file.relative_to(staging).as_posix())

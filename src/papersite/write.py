@@ -9,9 +9,12 @@ folder it did not write, nor the source, ``/`` or the home folder.
 
 from __future__ import annotations
 
+import glob
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -84,7 +87,7 @@ def _write_marker(folder: Path) -> None:
     )
 
 
-# --- papersite build, incrementally: a new folder made mostly of links to the previous one ---
+# --- papersite build, incrementally: only the files whose bytes changed are written ---
 
 
 @dataclass(frozen=True)
@@ -102,42 +105,70 @@ class Written:
 Manifest = dict[str, Written]
 """Every file of an output folder, by path."""
 
+JOURNAL = "journal.json"
+"""In the undo folder of a build that is updating its output: what it is replacing and removing."""
+
 
 class OutputWriter:
-    """Makes the next output folder beside ``out`` and swaps it in, keeping the atomic guarantee
-    of the build: until ``commit``, ``out`` is exactly as the last build left it.
+    """Makes the next output of ``out``, keeping the atomic guarantee of the build: until
+    ``commit``, ``out`` is exactly as the last build left it.
 
-    A file the previous output already holds with the same bytes (or made from the same inputs)
-    is hard-linked into the new folder instead of written, so an unchanged file keeps its inode
-    and time and is not written again; stale files are simply not carried over.
+    Files are written into a staging folder beside ``out``. A file the previous output holds
+    with the same bytes (or made from the same inputs) is kept as it is, so that an unchanged
+    file keeps its inode and time. How the new output replaces the old one depends on what
+    there was before:
+
+    - **No previous output** (or none this build knows): the staging folder is the whole new
+      output, and it is swapped in.
+    - **A previous output** with its record: the staging folder holds only the changed files.
+      ``commit`` moves them into ``out`` and removes the stale ones, after linking every file it
+      replaces or removes into an undo folder with a journal. If that fails, the undo folder puts
+      the old files back; if the process is killed, the next build's writer does. So a build
+      that changes 5 files of 30,000 touches 5 files, where a swap would link 30,000 files into
+      a new folder and delete the old one (seconds, on a slow file system).
+
+    A tool that reads the whole new site (Pagefind) asks for ``whole_staging``: the kept files
+    are then linked into the staging folder, and the commit swaps.
     """
 
     def __init__(self, out: Path, previous: Manifest) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.previous = previous if self.out.is_dir() else {}
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-new-", dir=self.out.parent))
+        recover_interrupted(self.out)
+        self.previous = previous if (self.out / MARKER).is_file() else {}
+        self.patching = bool(self.previous)
+        """True while the staging folder holds only the changed files (see the class)."""
+        # The process's id in the name, so that a later build can tell a killed build's folder.
+        self.staging = Path(
+            tempfile.mkdtemp(prefix=f".{self.out.name}-new-{os.getpid()}-", dir=self.out.parent)
+        )
         self.manifest: Manifest = {}
+        self._kept: set[str] = set()
         self._folders: set[Path] = set()
         self.written: list[str] = []
         """Paths written (not carried over from the previous output), in order."""
 
     def reuse(self, path: str, inputs: str) -> bool:
-        """Carry the previous output's file over if it was made from ``inputs``."""
+        """Keep the previous output's file if it was made from ``inputs``."""
         before = self.previous.get(path)
-        return before is not None and before.inputs == inputs and self._link(path, before, inputs)
+        return before is not None and before.inputs == inputs and self._keep(path, before, inputs)
 
     def carry(self, path: str) -> bool:
-        """Carry the previous output's file over as it is, if it has not changed since."""
+        """Keep the previous output's file as it is, if it has not changed since."""
         before = self.previous.get(path)
-        return before is not None and self._link(path, before, before.inputs)
+        return before is not None and self._keep(path, before, before.inputs)
+
+    def drop(self, path: str) -> None:
+        """Forget a file kept or added: the new output will not have it from this writer."""
+        self.manifest.pop(path, None)
+        self._kept.discard(path)
 
     def add(self, path: str, content: bytes, inputs: str | None = None) -> None:
-        """Put ``content`` at ``path``: linked from the previous output when the bytes are the
+        """Put ``content`` at ``path``: kept from the previous output when the bytes are the
         same, written otherwise."""
         digest = content_hash(content)
         before = self.previous.get(path)
-        if before is not None and before.content == digest and self._link(path, before, inputs):
+        if before is not None and before.content == digest and self._keep(path, before, inputs):
             return
         target = self.staging / safe_relative(path)
         self._make_folder(target.parent)
@@ -145,8 +176,24 @@ class OutputWriter:
         self._record(path, Written(inputs, digest, _stat(target)))
         self.written.append(path)
 
+    def whole_staging(self) -> Path:
+        """The staging folder, made a whole copy of the new output so far (kept files linked
+        in), for a tool that reads the whole site; the commit then swaps it in."""
+        if self.patching:
+            self.patching = False
+            for path in sorted(self._kept):
+                target = self.staging / safe_relative(path)
+                self._make_folder(target.parent)
+                try:
+                    os.link(self.out / path, target)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(self.out / path, target)
+                    record = self.manifest[path]
+                    self.manifest[path] = Written(record.inputs, record.content, _stat(target))
+        return self.staging
+
     def adopt(self, path: str) -> None:
-        """Record a file another tool wrote into ``staging`` (Pagefind's bundle)."""
+        """Record a file another tool wrote into the whole staging folder (Pagefind's bundle)."""
         target = self.staging / safe_relative(path)
         before = self.previous.get(path)
         digest = content_hash(target.read_bytes())
@@ -163,26 +210,35 @@ class OutputWriter:
         self.written += written
 
     def commit(self) -> None:
-        """Swap the new folder in; the old one is removed once the new one is in place."""
-        _write_marker(self.staging)
-        os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
-        _swap(self.staging, self.out)
+        """Put the new output in place (see the class for how)."""
+        if not self.patching:
+            _write_marker(self.staging)
+            os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
+            _swap(self.staging, self.out)
+            return
+        removed = [path for path in self.previous if path not in self.manifest]
+        removed += _unknown_files(self.out, self.previous.keys() | self.manifest.keys())
+        removed = [str(safe_relative(path)) for path in removed]
+        _Update(self.out, self.staging, self.written, removed).apply()
+        shutil.rmtree(self.staging)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def _link(self, path: str, before: Written, inputs: str | None) -> bool:
-        """Hard-link the previous output's file at ``path``; False if it is gone or changed."""
+    def _keep(self, path: str, before: Written, inputs: str | None) -> bool:
+        """Keep the previous output's file at ``path``; False if it is gone or changed."""
         source = self.out / path
         try:
             if _stat(source) != before.stat:
                 return False
-            target = self.staging / safe_relative(path)
-            self._make_folder(target.parent)
-            os.link(source, target)
+            if not self.patching:
+                target = self.staging / safe_relative(path)
+                self._make_folder(target.parent)
+                os.link(source, target)
         except OSError:  # gone, or a file system without hard links: write it instead
             return False
         self._record(path, Written(inputs, before.content, before.stat))
+        self._kept.add(path)
         return True
 
     def _replace_by_link(self, path: str, before: Written) -> bool:
@@ -190,7 +246,7 @@ class OutputWriter:
         target = self.staging / safe_relative(path)
         fresh = target.with_name(target.name + ".fresh")
         target.rename(fresh)
-        if self._link(path, before, None):
+        if self._keep(path, before, None):
             fresh.unlink()
             return True
         fresh.rename(target)
@@ -208,20 +264,141 @@ class OutputWriter:
         self.manifest[path] = written
 
 
-def _stat(path: Path) -> tuple[int, int, int]:
-    status = path.stat()
+@dataclass
+class _Update:
+    """Moving a build's changed files into ``out`` and removing its stale ones, undoably: every
+    file replaced or removed is first linked into an undo folder beside ``out``, with a journal,
+    which ``rollback`` (or, after a kill, the next build's ``recover_interrupted``) puts back."""
+
+    out: Path
+    staging: Path
+    replaced: list[str]
+    removed: list[str]
+    undo: Path | None = None
+
+    def apply(self) -> None:
+        self.undo = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-undo-", dir=self.out.parent))
+        journal = {"pid": os.getpid(), "replaced": self.replaced, "removed": self.removed}
+        (self.undo / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+        try:
+            for path in [*self.replaced, *self.removed]:
+                _link_into(self.out / path, self.undo / path)
+            for path in self.replaced:
+                (self.out / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.staging / path, self.out / path)
+            for path in self.removed:
+                (self.out / path).unlink(missing_ok=True)
+                _prune_folders(self.out, path)
+        except BaseException:
+            _rollback(self.out, self.undo)
+            raise
+        # The journal goes first: an undo folder without one is only left to delete.
+        (self.undo / JOURNAL).unlink()
+        shutil.rmtree(self.undo)
+
+
+def _link_into(source: Path, target: Path) -> None:
+    """Link ``source`` (if it exists) at ``target``, so that it survives being replaced."""
+    if not source.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def _prune_folders(out: Path, path: str) -> None:
+    """Remove the folders of ``path`` that its removal left empty, as a fresh build has none."""
+    folder = (out / path).parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _rollback(out: Path, undo: Path) -> None:
+    """Put back what the update journaled in ``undo`` replaced or removed, then delete ``undo``."""
+    journal = json.loads((undo / JOURNAL).read_text(encoding="utf-8"))
+    for path in [*journal["replaced"], *journal["removed"]]:
+        relative = safe_relative(path)
+        saved, target = undo / relative, out / relative
+        if saved.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(saved, target)
+        elif path in journal["replaced"]:  # a file new in that build
+            target.unlink(missing_ok=True)
+            _prune_folders(out, str(relative))
+    (undo / JOURNAL).unlink()
+    shutil.rmtree(undo)
+
+
+def recover_interrupted(out: Path) -> None:
+    """Undo the update of ``out`` that a killed build left half done, and delete the staging
+    folder a killed build left beside it; a build still running (its process alive) is left
+    alone."""
+    for folder in out.parent.glob(f".{glob.escape(out.name)}-undo-*"):
+        journal = folder / JOURNAL
+        try:
+            pid = json.loads(journal.read_text(encoding="utf-8"))["pid"]
+        except FileNotFoundError:  # finished, but not yet deleted
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not ours to judge
+        if not _running(pid):
+            _rollback(out, folder)
+    for folder in out.parent.glob(f".{glob.escape(out.name)}-new-*-*"):
+        pid = folder.name.removeprefix(f".{out.name}-new-").partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but another user's
+        return True
+    return True
+
+
+def _stat(path: Path | str) -> tuple[int, int, int]:
+    status = os.stat(path)
     return status.st_ino, status.st_size, status.st_mtime_ns
 
 
-def output_matches(out: Path, manifest: Manifest) -> bool:
-    """Whether ``out`` holds exactly the files of ``manifest``, none changed since."""
-    out = out.resolve()
-    count = 0
-    for _, _, files in os.walk(out):
-        count += sum(1 for name in files if name != MARKER)
-    if count != len(manifest):
-        return False
+def folder_times(out: Path, manifest: Manifest) -> dict[str, int]:
+    """The modification time of every folder of ``out`` that holds a file of ``manifest``:
+    adding or removing a file changes its folder's time, so these catch files added by hand."""
+    root = str(out.resolve())
+    folders = {path.rpartition("/")[0] for path in manifest} | {""}
+    return {folder: os.stat(f"{root}/{folder}").st_mtime_ns for folder in sorted(folders)}
+
+
+def output_matches(out: Path, manifest: Manifest, folders: dict[str, int]) -> bool:
+    """Whether ``out`` holds the files of ``manifest`` and no other, none changed since.
+
+    Checked by time, not by listing: every file by (inode, size, time) and every folder by its
+    ``folder_times``. Walking 30,000 folders would cost more than a build with nothing to do.
+    """
+    root = str(out.resolve())
     try:
-        return all(_stat(out / path) == written.stat for path, written in manifest.items())
+        # Strings, not Paths: 30,000 Path objects would cost more than the checks themselves.
+        return all(
+            os.stat(f"{root}/{folder}").st_mtime_ns == time for folder, time in folders.items()
+        ) and all(_stat(f"{root}/{path}") == written.stat for path, written in manifest.items())
     except OSError:
         return False
+
+
+def _unknown_files(out: Path, known: Collection[str]) -> list[str]:
+    """The files in ``out`` that are not ``known`` (put there by hand), the marker aside."""
+    unknown = []
+    for folder, _, files in os.walk(out):
+        relative = Path(folder).relative_to(out).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        unknown += [prefix + name for name in files if prefix + name not in known]
+    return [path for path in unknown if path != MARKER]
