@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-try:
-    __version__ = version("papersite")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The one place the version is written: ``pyproject.toml`` reads it from here (hatch)."""
 
 if TYPE_CHECKING:
     from papersite.build import BuildReport, build

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
-from papersite.fingerprint import input_fingerprint, shared_inputs
+from papersite.fingerprint import Stamps, input_fingerprint, shared_inputs
 from papersite.theme import theme_dirs
 from papersite.write import (
     Manifest,
@@ -84,7 +84,9 @@ def build(
     folders = theme_dirs(source)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
     shared = shared_inputs(source, folders, options)
-    fingerprint, hashes = input_fingerprint(source, shared)
+    fingerprint, hashes, stamps = input_fingerprint(
+        source, shared, last.stamps if last is not None else None
+    )
     if (
         last is not None
         and last.fingerprint == fingerprint
@@ -116,6 +118,7 @@ def build(
         raise
     this = LastBuild(
         fingerprint=fingerprint,
+        stamps=stamps,
         files=writer.manifest,
         folders=folder_times(out, writer.manifest),
         search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
@@ -137,6 +140,8 @@ class LastBuild:
 
     fingerprint: str
     """``input_fingerprint`` of its inputs."""
+    stamps: Stamps
+    """What the digest files were like when hashed, so that the next build need not read them."""
     files: Manifest
     folders: dict[str, int]
     """``write.folder_times`` of the output once written."""

@@ -1,12 +1,15 @@
 """Fingerprints of a build's inputs: what every page shares, and everything at once.
 
 Kept apart from the stages, and light to import, because a build with nothing to do stops here:
-it reads and hashes the inputs, finds the same fingerprint as the last build into the same
-folder, and leaves the output as it is.
+it hashes the inputs (reading only the digest files whose size or time changed since the last
+build), finds the same fingerprint as the last build into the same folder, and leaves the output
+as it is.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -36,8 +39,39 @@ def shared_inputs(source: Path, folders: Sequence[Path], options: Iterable[str])
     return content_hash(*parts)
 
 
-def input_fingerprint(source: Path, shared: str) -> tuple[str, dict[str, str]]:
-    """The hash of every input of a build (the shared inputs and each digest file), and each
-    digest file's ``file_hash``, which the load stage then need not compute again."""
-    hashes = {relative: file_hash(source, relative) for relative in digest_files(source)}
-    return content_hash(shared, *(f"{path}={key}" for path, key in hashes.items())), hashes
+Stamps = dict[str, tuple[tuple[int, int, int], str, int]]
+"""For each digest file: its (inode, size, mtime_ns) when hashed, its ``file_hash``, and when it
+was hashed (ns)."""
+
+RACY_NS = 2_000_000_000
+"""A file changed within this long of being hashed is hashed again, whatever its time says: file
+systems keep times in ticks, so an edit right after hashing can leave size and time as they
+were (git's "racy" files)."""
+
+
+def input_fingerprint(
+    source: Path, shared: str, stamps: Stamps | None = None
+) -> tuple[str, dict[str, str], Stamps]:
+    """The hash of every input of a build (the shared inputs and each digest file); each digest
+    file's ``file_hash``, which the load stage then need not compute again; and the files'
+    ``Stamps``. A file whose stamp is as in ``stamps`` (the last build's) is not read again,
+    as git does not read a file its index says is unchanged."""
+    stamps = stamps or {}
+    now = time.time_ns()
+    hashes: dict[str, str] = {}
+    fresh: Stamps = {}
+    for relative in digest_files(source):
+        try:
+            status = os.stat(source / relative)
+        except OSError:  # unreadable: the load stage says so, at the file
+            hashes[relative] = ""
+            continue
+        stat = (status.st_ino, status.st_size, status.st_mtime_ns)
+        before = stamps.get(relative)
+        if before is not None and before[0] == stat and stat[2] < before[2] - RACY_NS:
+            fresh[relative] = before
+        else:
+            fresh[relative] = (stat, file_hash(source, relative), now)
+        hashes[relative] = fresh[relative][1]
+    parts = (f"{path}={key}" for path, key in hashes.items())
+    return content_hash(shared, *parts), hashes, fresh
