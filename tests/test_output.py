@@ -196,6 +196,9 @@ def test_a_rebuild_in_place_removes_emptied_folders_and_hand_added_files(
     second.write_text(SECOND_WEEK, encoding="utf-8")
     build(minimal_site, out, search=False)
     (out / "weekly" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "papers" / "2503.14476" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "drafts" / "old").mkdir(parents=True)
+    (out / "drafts" / "old" / "page.html").write_text("mine", encoding="utf-8")
 
     second.unlink()
     report = build(minimal_site, out, search=False)

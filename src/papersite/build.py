@@ -105,7 +105,9 @@ def build(
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     if strict and warnings:
         raise StrictModeError(warnings)
-    writer = OutputWriter(out, last.files if last is not None else {})
+    writer = (
+        OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
+    )
     try:
         pipeline.write_pages(
             writer, prepared, PageInputs(prepared.view, prepared.hashes, shared), folders

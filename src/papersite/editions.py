@@ -48,5 +48,6 @@ def alternates(base_url: str, page_path: str, editions: list[Edition]) -> list[t
     the site has one edition."""
     if len(editions) < 2:
         return []
-    links = [(e.hreflang, base_url + e.prefix + pretty_path(page_path)) for e in editions]
+    pretty = pretty_path(page_path)
+    links = [(e.hreflang, base_url + e.prefix + pretty) for e in editions]
     return sorted(links, key=lambda link: link[0] == X_DEFAULT)

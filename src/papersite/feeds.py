@@ -78,16 +78,31 @@ def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
 
 
 def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:
+    # A digest is an entry of several feeds (all, its kind, each of its tags): made once.
+    entries: dict[str, FeedEntry] = {}
+
+    def entry(digest: DigestView) -> FeedEntry:
+        if digest.url not in entries:
+            entries[digest.url] = _entry(view, edition, digest)
+        return entries[digest.url]
+
+    def feed(
+        folder: str, label: str | None, digests: list[DigestView], tag: str | None = None
+    ) -> Feed:
+        return _feed(
+            view, edition, folder, label, [entry(d) for d in digests[:FEED_LIMIT]], tag=tag
+        )
+
     feeds = [
-        _feed(view, edition, "", None, view.digests),
-        _feed(view, edition, "weekly/", "weekly", view.digests_of_kind("weekly")),
-        _feed(view, edition, "conferences/", "conferences", view.digests_of_kind("conference")),
+        feed("", None, view.digests),
+        feed("weekly/", "weekly", view.digests_of_kind("weekly")),
+        feed("conferences/", "conferences", view.digests_of_kind("conference")),
     ]
     for tag in view.tags:
         digests = list(
             itertools.islice((d for d in view.digests if _mentions(d, tag.tag)), FEED_LIMIT)
         )
-        feeds.append(_feed(view, edition, tag.url, None, digests, tag=tag.tag))
+        feeds.append(feed(tag.url, None, digests, tag=tag.tag))
     return feeds
 
 
@@ -96,11 +111,11 @@ def _feed(
     edition: Edition,
     folder: str,
     label: str | None,
-    digests: list[DigestView],
+    entries: list[FeedEntry],
     *,
     tag: str | None = None,
 ) -> Feed:
-    """The feed of the page at ``folder`` (``weekly/``) in ``edition``."""
+    """The feed of the page at ``folder`` (``weekly/``) in ``edition``, holding ``entries``."""
     languages = edition.languages
     title = in_every_language(view.title, languages)
     if label:
@@ -117,7 +132,7 @@ def _feed(
         subtitle=subtitle,
         self_url=view.base_url + edition.prefix + path,
         page_url=view.base_url + edition.prefix + folder,
-        entries=[_entry(view, edition, digest) for digest in digests[:FEED_LIMIT]],
+        entries=entries,
     )
 
 

@@ -202,8 +202,8 @@ def _language_links(out_path: str, path: str, editions: list[Edition]) -> list[t
     edition, so the switch works as plain links without JavaScript."""
     if len(editions) < 2:
         return []
-    back = relative_root(out_path)
-    return [(e.hreflang, back + e.prefix + pretty_path(path)) for e in editions]
+    back, pretty = relative_root(out_path), pretty_path(path)
+    return [(e.hreflang, back + e.prefix + pretty) for e in editions]
 
 
 def theme_assets(folders: list[Path]) -> Iterator[Page]:

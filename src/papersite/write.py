@@ -133,11 +133,15 @@ class OutputWriter:
     are then linked into the staging folder, and the commit swaps.
     """
 
-    def __init__(self, out: Path, previous: Manifest) -> None:
+    def __init__(
+        self, out: Path, previous: Manifest, previous_folders: dict[str, int] | None = None
+    ) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover_interrupted(self.out)
         self.previous = previous if (self.out / MARKER).is_file() else {}
+        self.previous_folders = previous_folders or {}
+        """``folder_times`` of the previous output: where to look for files added by hand."""
         self.patching = bool(self.previous)
         """True while the staging folder holds only the changed files (see the class)."""
         # The process's id in the name, so that a later build can tell a killed build's folder.
@@ -219,7 +223,8 @@ class OutputWriter:
             _swap(self.staging, self.out)
             return
         removed = [path for path in self.previous if path not in self.manifest]
-        removed += _unknown_files(self.out, self.previous.keys() | self.manifest.keys())
+        known = self.previous.keys() | self.manifest.keys()
+        removed += _unknown_files(self.out, known, self.previous_folders)
         removed = [str(safe_relative(path)) for path in removed]
         _Update(self.out, self.staging, self.written, removed).apply()
         shutil.rmtree(self.staging)
@@ -396,11 +401,45 @@ def output_matches(out: Path, manifest: Manifest, folders: dict[str, int]) -> bo
         return False
 
 
-def _unknown_files(out: Path, known: Collection[str]) -> list[str]:
-    """The files in ``out`` that are not ``known`` (put there by hand), the marker aside."""
-    unknown = []
-    for folder, _, files in os.walk(out):
-        relative = Path(folder).relative_to(out).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        unknown += [prefix + name for name in files if prefix + name not in known]
+def _unknown_files(out: Path, known: Collection[str], folders: dict[str, int]) -> list[str]:
+    """The files in ``out`` that are not ``known`` (put there by hand), the marker aside.
+
+    Only the folders whose time differs from ``folders`` (the last build's ``folder_times``) are
+    listed, since adding a file changes its folder's time, and a folder the last build did not
+    make is listed whole; without ``folders``, every folder is.
+    """
+    root = str(out)
+    if not folders:
+        changed = [""]
+    else:
+        changed = [name for name, time in folders.items() if _mtime(f"{root}/{name}") != time]
+    unknown: list[str] = []
+    for folder in changed:
+        prefix = f"{folder}/" if folder else ""
+        try:
+            entries = list(os.scandir(f"{root}/{folder}"))
+        except OSError:  # gone: its files are the stale ones
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if prefix + entry.name not in folders:
+                    unknown += _every_file(root, prefix + entry.name)
+            elif prefix + entry.name not in known:
+                unknown.append(prefix + entry.name)
     return [path for path in unknown if path != MARKER]
+
+
+def _every_file(root: str, folder: str) -> list[str]:
+    """Every file under ``root/folder``, relative to ``root``."""
+    found = []
+    for parent, _, files in os.walk(f"{root}/{folder}"):
+        relative = os.path.relpath(parent, root).replace(os.sep, "/")
+        found += [f"{relative}/{name}" for name in files]
+    return found
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
