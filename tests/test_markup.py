@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
+from papersite.cache import BuildCache
 from papersite.markup import MarkdownRenderer, Rendering
 
 
@@ -173,3 +176,27 @@ def test_every_text_is_rendered_the_same_way_each_time() -> None:
 
     assert first.html == second.html
     assert first.warnings == second.warnings
+
+
+def test_prefetch_renders_on_every_core_what_one_process_would(tmp_path: Path) -> None:
+    texts = [
+        (f"Paper {n}: **bold** text with $x_{n}^2$ and a [link](https://arxiv.org/abs/{n})", False)
+        for n in range(300)
+    ] + [(f"Title {n} with $\\notacommand{n}$", True) for n in range(30)]
+    store = BuildCache(tmp_path / "cache")
+    prefetched = MarkdownRenderer(store)
+
+    prefetched.prefetch(texts)
+
+    def must_not_render(source: str, inline: bool) -> Rendering:
+        raise AssertionError(f"rendered again in the process: {source!r}")
+
+    prefetched._render = must_not_render  # type: ignore[method-assign]
+    one_process = MarkdownRenderer()
+    for source, inline in texts:
+        assert prefetched.render(source, inline=inline) == one_process.render(source, inline=inline)
+    assert one_process.render(texts[-1][0], inline=True).warnings, "bad TeX warns, prefetched too"
+    store.save()
+    from_cache = MarkdownRenderer(BuildCache(tmp_path / "cache"))
+    from_cache._render = must_not_render  # type: ignore[method-assign]
+    assert from_cache.render(texts[0][0]) == one_process.render(texts[0][0])

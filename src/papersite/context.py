@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ from papersite.model import (
     KNOWN_AWARDS,
     Appearance,
     ArxivRecord,
+    Paper,
     Site,
     SitePaper,
     SourcedDigest,
@@ -240,6 +242,7 @@ def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
     last build are rendered."""
     languages = site.config.languages
     texts = _Texts(languages, cache)
+    texts.renderer.prefetch(_text_sources(site))
     digests = [_digest_view(texts, sourced, site.papers) for sourced in site.digests]
     by_url = {view.url: view for view in digests}
     papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]
@@ -297,11 +300,8 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
     def where(*location: str | int) -> tuple[SourcedDigest, tuple[str | int, ...]]:
         return (sourced, (*base, *location))
 
-    title = _filled(paper.title, record.title if record else None, languages) or paper.title
+    title, abstract = _titled(paper, record, languages)
     authors = list(paper.authors) or (list(record.authors) if record else [])
-    abstract = _filled(
-        paper.abstract, plain_paragraph(record.abstract) if record else None, languages
-    )
     meta = None
     if record is not None and site_paper is not None:
         english = text_in(title, ARXIV_LANGUAGE) or record.title
@@ -331,6 +331,42 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
         arxiv=paper.arxiv or (record.id if record else None),
         meta=meta,
     )
+
+
+def _titled(
+    paper: Paper, record: ArxivRecord | None, languages: list[str]
+) -> tuple[dict[str, str], dict[str, str] | None]:
+    """A paper's title and abstract: the digest's, with arXiv's where it has no English one."""
+    title = _filled(paper.title, record.title if record else None, languages) or paper.title
+    abstract = _filled(
+        paper.abstract, plain_paragraph(record.abstract) if record else None, languages
+    )
+    return title, abstract
+
+
+def _text_sources(site: Site) -> Iterator[tuple[str, bool]]:
+    """Every (text, inline) that ``build_view`` will render, so that a cold build can render
+    them on every core first (``MarkdownRenderer.prefetch``). It follows ``_digest_view`` and
+    ``_entry_view``; a text it misses is not lost, only rendered later in one process."""
+    languages = site.config.languages
+
+    def each(value: dict[str, str] | None, inline: bool) -> Iterator[tuple[str, bool]]:
+        return ((text.strip(), inline) for text in (value or {}).values() if text.strip())
+
+    yield from each(site.config.title, True)
+    yield from each(site.config.description, False)
+    for sourced in site.digests:
+        yield from each(sourced.digest.title, True)
+        yield from each(sourced.digest.overview, False)
+        for paper in sourced.digest.papers:
+            site_paper = site.papers.get(paper.identity)
+            title, abstract = _titled(paper, site_paper.arxiv if site_paper else None, languages)
+            yield from each(title, True)
+            yield from each(paper.summary, False)
+            yield from each(abstract, False)
+            for section in paper.sections:
+                yield from each(section.title, True)
+                yield from each(section.body, False)
 
 
 def _filled(

@@ -10,7 +10,7 @@ escaped source and reported as a warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -22,6 +22,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from papersite.cache import BuildCache, content_hash
+from papersite.parallel import fork_map, workers_for
 
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
 # paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
@@ -55,6 +56,10 @@ class Rendering:
 
     html: str
     warnings: list[str] = field(default_factory=list)
+
+
+MINIMUM_TEXTS = 200
+"""Below this many texts to render, one process is quicker than starting workers."""
 
 
 class MarkdownRenderer:
@@ -139,23 +144,60 @@ class MarkdownRenderer:
             self._cache[key] = cached
         return cached
 
+    def prefetch(self, sources: Iterable[tuple[str, bool]]) -> None:
+        """Render now, on every core, those of ``sources`` (text, inline) that neither this
+        renderer nor the build cache has rendered, so that ``render`` finds them ready. Only a
+        speed-up: a text left out is rendered when asked for, in this process."""
+        missing = []
+        for source in dict.fromkeys(sources):
+            if source not in self._cache and self._stored_only(*source) is None:
+                missing.append(source)
+        processes = workers_for(len(missing), MINIMUM_TEXTS)
+        if processes < 2:
+            return
+
+        def render_share(numbers: range) -> list[tuple[int, Rendering]]:
+            return [(number, self._render(*missing[number])) for number in numbers]
+
+        for share in fork_map(render_share, len(missing), processes):
+            for number, rendering in share:
+                self._remember(missing[number], rendering)
+
+    def _remember(self, source: tuple[str, bool], rendering: Rendering) -> None:
+        self._cache[source] = rendering
+        if self._store is not None:
+            self._store.put(
+                "markup", _store_key(*source), (rendering.html, tuple(rendering.warnings))
+            )
+
     def _stored(self, source: str, inline: bool) -> Rendering:
         """The rendering the build cache holds for ``source``, made and stored if it has none."""
-        if self._store is None:
-            return self._render(source, inline)
-        key = content_hash(source, "inline" if inline else "block")
-        stored = self._store.get("markup", key)
-        if stored is not None:
-            html, warnings = stored
-            return Rendering(html, list(warnings))
-        rendering = self._render(source, inline)
-        self._store.put("markup", key, (rendering.html, tuple(rendering.warnings)))
+        rendering = self._stored_only(source, inline)
+        if rendering is None:
+            rendering = self._render(source, inline)
+            self._remember((source, inline), rendering)
         return rendering
+
+    def _stored_only(self, source: str, inline: bool) -> Rendering | None:
+        """The rendering the build cache holds for ``source``, now remembered here too."""
+        stored = (
+            None if self._store is None else self._store.get("markup", _store_key(source, inline))
+        )
+        if stored is None:
+            return None
+        html, warnings = stored
+        self._cache[(source, inline)] = Rendering(html, list(warnings))
+        return self._cache[(source, inline)]
 
     def _render(self, source: str, inline: bool) -> Rendering:
         self._warnings = []
         html = self._md.renderInline(source) if inline else self._md.render(source)
         return Rendering(html, self._warnings)
+
+
+def _store_key(source: str, inline: bool) -> str:
+    """The build cache's key for a rendering."""
+    return content_hash(source, "inline" if inline else "block")
 
 
 def plain_paragraph(text: str) -> str:
