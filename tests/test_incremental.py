@@ -30,6 +30,7 @@ import yaml
 
 from papersite import build
 from papersite.build import BuildReport
+from papersite.cache import SHARDS, BuildCache
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
 from papersite.write import MARKER
@@ -814,3 +815,42 @@ def test_serve_rebuilds_give_the_build_output(site: SiteState, tmp_path: Path) -
         _, expected = cold.build(site.root, origin=ORIGIN)
         diff = differences(snapshot(live.out), expected)
         assert not diff, f"after {log}, the served folder is not a build's output:\n{diff}"
+
+
+def shard_files(folder: Path) -> dict[str, int]:
+    """Each cache file's inode: a file replaced (rewritten) gets a new one."""
+    return {path.name: path.stat().st_ino for path in sorted(folder.glob("*.pickle"))}
+
+
+def test_a_new_cache_entry_rewrites_only_its_shard(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    for number in range(200):
+        first.put("part", f"key {number}", number)
+    first.save()
+    before = shard_files(tmp_path)
+    assert len(before) == SHARDS
+
+    second = BuildCache(tmp_path)
+    assert [second.get("part", f"key {number}") for number in range(200)] == list(range(200))
+    second.put("part", "new key", "new")
+    second.save()
+    after = shard_files(tmp_path)
+
+    rewritten = [name for name in after if after[name] != before[name]]
+    assert len(rewritten) == 1, rewritten
+    third = BuildCache(tmp_path)
+    assert third.get("part", "new key") == "new" and third.get("part", "key 7") == 7
+
+
+def test_cache_entries_a_build_did_not_use_are_dropped(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    for number in range(200):
+        first.put("part", f"key {number}", number)
+    first.save()
+
+    second = BuildCache(tmp_path)
+    kept = [second.get("part", f"key {number}") for number in range(100)]
+    second.save()
+
+    third = BuildCache(tmp_path)
+    assert [third.get("part", f"key {number}") for number in range(200)] == kept + [None] * 100

@@ -8,8 +8,8 @@ unchanged pages from the previous output. Everything in it is derived: the folde
 and safe to delete, and a cache written by another version of papersite or Python is ignored as
 a whole.
 
-Each part is one pickle file, replaced atomically, holding only what the last build used, so the
-cache does not grow with deleted content. A cache that cannot be read is treated as empty: it can
+Each part is 16 pickle files (by key), each replaced atomically, holding only what the last
+build used, so the cache does not grow with deleted content. A cache that cannot be read is treated as empty: it can
 only make a build slower, never different.
 """
 
@@ -20,13 +20,14 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
-FORMAT = 2
+FORMAT = 3
 
 
 def content_hash(*parts: bytes | str) -> str:
@@ -45,18 +46,29 @@ def _salt() -> str:
     return f"papersite {__version__}; cache {FORMAT}; python {sys.version}"
 
 
+SHARDS = 16
+"""Each part is kept in this many files, by key, so that a build that adds one entry rewrites a
+sixteenth of the part (at 10,000 papers, 5 MB instead of 80)."""
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+
+
 class BuildCache:
     """The cache folder of one site; each part is a dict loaded on first use.
 
     ``used`` parts are written back by ``save``, with only the keys the build looked up or
-    stored, so that entries of deleted or edited content are dropped.
+    stored, so that entries of deleted or edited content are dropped; only the shard files
+    whose entries changed are written.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._parts: dict[str, dict[str, Any]] = {}
         self._used: dict[str, dict[str, Any]] = {}
-        self._changed: set[str] = set()
+        self._changed: dict[str, set[int]] = {}
+        """The shards of each part that this build stored into."""
 
     @classmethod
     def for_site(cls, source: Path) -> BuildCache:
@@ -73,32 +85,45 @@ class BuildCache:
         entries.pop(key, None)  # so that the part's order is the order of storing
         entries[key] = value
         self._used.setdefault(part, {})[key] = value
-        self._changed.add(part)
+        self._changed.setdefault(part, set()).add(_shard(key))
 
     def keep_recent(self, part: str, count: int) -> None:
         """Keep the ``count`` entries of ``part`` stored last, even those this build did not use
         (the records of other output folders: ``build/`` and ``serve``'s)."""
         self._used[part] = dict(list(self._part(part).items())[-count:])
-        self._changed.add(part)
 
     def save(self) -> None:
-        """Write back every part this build changed, or used only some of. A cache that cannot
-        be written is left as it was: the build has succeeded, and the next one is only slower."""
-        for part, entries in self._used.items():
-            if part in self._changed or len(entries) != len(self._parts[part]):
-                try:
-                    self._write(part, entries)
-                except OSError:
-                    return
+        """Write back every shard whose entries this build changed, or used only some of. A
+        cache that cannot be written is left as it was: the build has succeeded, and the next
+        one is only slower."""
+        for part, used in self._used.items():
+            # The one file a part was before it had shards (papersite 0.1.0's first caches).
+            (self.folder / f"{part}.pickle").unlink(missing_ok=True)
+            before = _by_shard(self._parts[part])
+            after = _by_shard(used)
+            changed = self._changed.get(part, set())
+            for shard in range(SHARDS):
+                entries = after.get(shard, {})
+                if shard in changed or len(entries) != len(before.get(shard, {})):
+                    try:
+                        self._write(part, shard, entries)
+                    except OSError:
+                        return
 
     def _part(self, part: str) -> dict[str, Any]:
         if part not in self._parts:
-            self._parts[part] = self._read(part)
+            entries: dict[str, Any] = {}
+            for shard in range(SHARDS):
+                entries.update(self._read(part, shard))
+            self._parts[part] = entries
         return self._parts[part]
 
-    def _read(self, part: str) -> dict[str, Any]:
+    def _path(self, part: str, shard: int) -> Path:
+        return self.folder / f"{part}-{shard:x}.pickle"
+
+    def _read(self, part: str, shard: int) -> dict[str, Any]:
         try:
-            with open(self.folder / f"{part}.pickle", "rb") as file:
+            with open(self._path(part, shard), "rb") as file:
                 salt, entries = pickle.load(file)
         # Anything wrong with the file (missing, truncated, from an older papersite whose
         # classes have changed) means starting empty.
@@ -106,13 +131,20 @@ class BuildCache:
             return {}
         return entries if salt == _salt() and isinstance(entries, dict) else {}
 
-    def _write(self, part: str, entries: dict[str, Any]) -> None:
+    def _write(self, part: str, shard: int, entries: dict[str, Any]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{part}-", dir=self.folder)
         try:
             with os.fdopen(handle, "wb") as file:
                 pickle.dump((_salt(), entries), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / f"{part}.pickle")
+            os.replace(temporary, self._path(part, shard))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _by_shard(entries: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    shards: dict[int, dict[str, Any]] = {}
+    for key, value in entries.items():
+        shards.setdefault(_shard(key), {})[key] = value
+    return shards

@@ -234,7 +234,7 @@ class OutputWriter:
 
     def _keep(self, path: str, before: Written, inputs: str | None) -> bool:
         """Keep the previous output's file at ``path``; False if it is gone or changed."""
-        source = self.out / path
+        source = f"{self.out}/{path}"  # a string: this runs for every page of the site
         try:
             if _stat(source) != before.stat:
                 return False
