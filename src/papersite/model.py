@@ -45,6 +45,7 @@ _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_SPACE = re.compile(r"\s")
 
 
 # --- field types -------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 def _check_http_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE.search(value):
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     return value
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,8 +108,9 @@ class PageJob:
     path: str
     """Under the output folder, with the edition's prefix."""
     template: str
-    values: dict[str, Any]
-    """The template's whole context."""
+    context: Callable[[], dict[str, Any]]
+    """Makes the template's whole context, when the page is rendered: a rebuild renders few of
+    the site's pages, and working out every page's links costs seconds on a large site."""
     subject: Any = None
     """The digest, paper or tag the page is about (a redirect's digest); None for pages about
     the whole site (home, lists, feeds, sitemap). Incremental builds key pages on it."""
@@ -124,7 +125,7 @@ def _render_site(view: SiteView, source: Path) -> list[Page]:
 
 def render_job(env: jinja2.Environment, job: PageJob) -> Page:
     """Render one page (``TemplateError`` on failure: see ``render_site``)."""
-    html = env.get_template(job.template).render(**job.values)
+    html = env.get_template(job.template).render(**job.context())
     return Page(job.path, html.encode("utf-8"))
 
 
@@ -154,22 +155,25 @@ def plan_site(view: SiteView) -> list[PageJob]:
              **values: Any) -> PageJob:  # fmt: skip
         """``path`` within the edition; the page is written at the edition's prefix + path."""
         out_path = edition.prefix + path
-        context = dict(
-            site=view,
-            languages=edition.languages,
-            default_language=edition.languages[0],
-            edition=edition,
-            page_base=view.base_url + edition.prefix,
-            page_path=path,
-            **(_served_anywhere(view) if path == NOT_FOUND else {
-                "root": relative_root(path),
-                "site_root": relative_root(out_path),
-                "canonical": seo.canonical_url(view.base_url, out_path),
-                "alternates": alternates(view.base_url, path, editions),
-                "language_links": _language_links(out_path, path, editions),
-            }),
-            **values,
-        )  # fmt: skip
+
+        def context() -> dict[str, Any]:
+            return dict(
+                site=view,
+                languages=edition.languages,
+                default_language=edition.languages[0],
+                edition=edition,
+                page_base=view.base_url + edition.prefix,
+                page_path=path,
+                **(_served_anywhere(view) if path == NOT_FOUND else {
+                    "root": relative_root(path),
+                    "site_root": relative_root(out_path),
+                    "canonical": seo.canonical_url(view.base_url, out_path),
+                    "alternates": alternates(view.base_url, path, editions),
+                    "language_links": _language_links(out_path, path, editions),
+                }),
+                **values,
+            )  # fmt: skip
+
         return PageJob(out_path, template, context, subject)
 
     jobs = [

@@ -29,9 +29,11 @@ def normalise_title(title: str) -> str:
     ``"DAPO: An Open-Source $\\mathcal{LLM}$ RL System"`` → ``"dapo an open source llm rl system"``.
     """
     text = _TEX_COMMAND.sub(" ", title)
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():  # ASCII has no accents to take off: most titles, on every build
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
