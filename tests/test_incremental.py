@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from papersite import build
-from papersite.build import BuildReport
+from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
@@ -825,32 +825,48 @@ def shard_files(folder: Path) -> dict[str, int]:
 def test_a_new_cache_entry_rewrites_only_its_shard(tmp_path: Path) -> None:
     first = BuildCache(tmp_path)
     for number in range(200):
-        first.put("part", f"key {number}", number)
+        first.put("markup", f"key {number}", number)
     first.save()
     before = shard_files(tmp_path)
     assert len(before) == SHARDS
 
     second = BuildCache(tmp_path)
-    assert [second.get("part", f"key {number}") for number in range(200)] == list(range(200))
-    second.put("part", "new key", "new")
+    assert [second.get("markup", f"key {number}") for number in range(200)] == list(range(200))
+    second.put("markup", "new key", "new")
     second.save()
     after = shard_files(tmp_path)
 
     rewritten = [name for name in after if after[name] != before[name]]
     assert len(rewritten) == 1, rewritten
     third = BuildCache(tmp_path)
-    assert third.get("part", "new key") == "new" and third.get("part", "key 7") == 7
+    assert third.get("markup", "new key") == "new" and third.get("markup", "key 7") == 7
 
 
 def test_cache_entries_a_build_did_not_use_are_dropped(tmp_path: Path) -> None:
     first = BuildCache(tmp_path)
     for number in range(200):
-        first.put("part", f"key {number}", number)
+        first.put("markup", f"key {number}", number)
     first.save()
 
     second = BuildCache(tmp_path)
-    kept = [second.get("part", f"key {number}") for number in range(100)]
+    kept = [second.get("markup", f"key {number}") for number in range(100)]
     second.save()
 
     third = BuildCache(tmp_path)
-    assert [third.get("part", f"key {number}") for number in range(200)] == kept + [None] * 100
+    assert [third.get("markup", f"key {number}") for number in range(200)] == kept + [None] * 100
+
+
+def test_the_cache_remembers_the_most_recent_output_folders(
+    site: SiteState, tmp_path: Path
+) -> None:
+    folders = [tmp_path / f"out{number}" for number in range(OUTPUT_RECORDS + 1)]
+    for folder in folders:
+        build(site.root, folder, search=False)
+    cache = BuildCache.for_site(site.root)
+
+    remembered = [LastBuild.recall(cache, str(folder.resolve())) is not None for folder in folders]
+
+    assert remembered == [False] + [True] * OUTPUT_RECORDS
+    # The forgotten one is built again (every file written), the others have nothing to do.
+    assert len(build(site.root, folders[-1], search=False).written) == 0
+    assert len(build(site.root, folders[0], search=False).written) > 0

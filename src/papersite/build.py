@@ -10,6 +10,7 @@ nothing to do takes a fraction of a second.
 
 from __future__ import annotations
 
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def build(
     check_output_folder(out, source)
     cache = BuildCache.for_site(source)
     record_key = str(out.resolve())
-    last: LastBuild | None = cache.get("output", record_key)
+    last = LastBuild.recall(cache, record_key)
     folders = theme_dirs(source)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
     shared = shared_inputs(source, folders, options)
@@ -129,7 +130,7 @@ def build(
         warnings=warnings,
         base_url=prepared.site.config.base_url,
     )
-    cache.put("output", record_key, this)
+    this.remember(cache, record_key)
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
     removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
@@ -153,6 +154,17 @@ class LastBuild:
     papers: int
     warnings: list[Problem]
     base_url: str
+
+    @staticmethod
+    def recall(cache: BuildCache, out: str) -> LastBuild | None:
+        """The record of the last build into ``out`` (a resolved path), if the cache has it."""
+        stored = cache.get("output", out)
+        return pickle.loads(stored) if isinstance(stored, bytes) else None
+
+    def remember(self, cache: BuildCache, out: str) -> None:
+        # Pickled on its own, so that a build unpickles only its own folder's record (30,000
+        # files' worth on a large site), not those of the other folders the cache remembers.
+        cache.put("output", out, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
 
     def report(
         self, seconds: float, written: list[str] | None = None, removed: list[str] | None = None

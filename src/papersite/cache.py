@@ -8,9 +8,9 @@ unchanged pages from the previous output. Everything in it is derived: the folde
 and safe to delete, and a cache written by another version of papersite or Python is ignored as
 a whole.
 
-Each part is 16 pickle files (by key), each replaced atomically, holding only what the last
-build used, so the cache does not grow with deleted content. A cache that cannot be read is treated as empty: it can
-only make a build slower, never different.
+Each part is a pickle file (the large ones 16, by key), each replaced atomically, holding only
+what the last build used, so the cache does not grow with deleted content. A cache that cannot
+be read is treated as empty: it can only make a build slower, never different.
 """
 
 from __future__ import annotations
@@ -47,11 +47,16 @@ def _salt() -> str:
 
 
 SHARDS = 16
-"""Each part is kept in this many files, by key, so that a build that adds one entry rewrites a
-sixteenth of the part (at 10,000 papers, 5 MB instead of 80)."""
+"""Each large part is kept in this many files, by key, so that a build that adds one entry
+rewrites a sixteenth of the part (at 10,000 papers, 5 MB instead of 80)."""
+SHARDED = frozenset({"parsed", "markup"})
+"""The large parts: one entry per digest file or text. The others are one file, so that their
+order is the order of storing (``keep_recent``)."""
 
 
-def _shard(key: str) -> int:
+def _shard(part: str, key: str) -> int:
+    if part not in SHARDED:
+        return 0
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
@@ -85,7 +90,7 @@ class BuildCache:
         entries.pop(key, None)  # so that the part's order is the order of storing
         entries[key] = value
         self._used.setdefault(part, {})[key] = value
-        self._changed.setdefault(part, set()).add(_shard(key))
+        self._changed.setdefault(part, set()).add(_shard(part, key))
 
     def keep_recent(self, part: str, count: int) -> None:
         """Keep the ``count`` entries of ``part`` stored last, even those this build did not use
@@ -97,12 +102,12 @@ class BuildCache:
         cache that cannot be written is left as it was: the build has succeeded, and the next
         one is only slower."""
         for part, used in self._used.items():
-            # The one file a part was before it had shards (papersite 0.1.0's first caches).
-            (self.folder / f"{part}.pickle").unlink(missing_ok=True)
-            before = _by_shard(self._parts[part])
-            after = _by_shard(used)
+            if part in SHARDED:  # the one file it was before it had shards
+                (self.folder / f"{part}.pickle").unlink(missing_ok=True)
+            before = _by_shard(part, self._parts[part])
+            after = _by_shard(part, used)
             changed = self._changed.get(part, set())
-            for shard in range(SHARDS):
+            for shard in range(SHARDS if part in SHARDED else 1):
                 entries = after.get(shard, {})
                 if shard in changed or len(entries) != len(before.get(shard, {})):
                     try:
@@ -113,13 +118,13 @@ class BuildCache:
     def _part(self, part: str) -> dict[str, Any]:
         if part not in self._parts:
             entries: dict[str, Any] = {}
-            for shard in range(SHARDS):
+            for shard in range(SHARDS if part in SHARDED else 1):
                 entries.update(self._read(part, shard))
             self._parts[part] = entries
         return self._parts[part]
 
     def _path(self, part: str, shard: int) -> Path:
-        return self.folder / f"{part}-{shard:x}.pickle"
+        return self.folder / (f"{part}-{shard:x}.pickle" if part in SHARDED else f"{part}.pickle")
 
     def _read(self, part: str, shard: int) -> dict[str, Any]:
         try:
@@ -143,8 +148,8 @@ class BuildCache:
             raise
 
 
-def _by_shard(entries: dict[str, Any]) -> dict[int, dict[str, Any]]:
+def _by_shard(part: str, entries: dict[str, Any]) -> dict[int, dict[str, Any]]:
     shards: dict[int, dict[str, Any]] = {}
     for key, value in entries.items():
-        shards.setdefault(_shard(key), {})[key] = value
+        shards.setdefault(_shard(part, key), {})[key] = value
     return shards
