@@ -47,11 +47,15 @@ class BuildReport:
     """The files of the previous output that this build left out."""
     base_url: str = ""
     """The ``base_url`` the pages were rendered for (after any override)."""
+    unreviewed: list[Problem] = field(default_factory=list)
+    """The machine-written texts that no one has reviewed (``provenance.py``), at their lines."""
 
     def summary(self) -> str:
+        review = f", {len(self.unreviewed)} texts to review" if self.unreviewed else ""
         return (
             f"Built {self.digests} digests, {self.papers} papers, {self.pages} pages "
-            f"({len(self.written)} written), {len(self.warnings)} warnings in {self.seconds:.2f} s"
+            f"({len(self.written)} written), {len(self.warnings)} warnings{review} "
+            f"in {self.seconds:.2f} s"
         )
 
 
@@ -62,12 +66,14 @@ def build(
     base_url: str | None = None,
     origin: str | None = None,
     strict: bool = False,
+    strict_review: bool = False,
     search: bool = True,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
     ``out`` defaults to ``build/`` inside ``source``; ``search=False`` leaves out the search index;
-    ``base_url`` and ``origin`` are as for ``render_pages``. The build is incremental: with the
+    ``base_url`` and ``origin`` are as for ``render_pages``; ``strict_review`` fails the build
+    while a machine-written text is not reviewed. The build is incremental: with the
     build cache (``cache.py``) and the record of the last build into ``out``, it renders only
     pages whose inputs changed and writes only files whose bytes changed, and does nothing at
     all when no input changed; the result is the same as a cold build's.
@@ -93,19 +99,19 @@ def build(
         and last.fingerprint == fingerprint
         and output_matches(out, last.files, last.folders)
     ):
-        if strict and last.warnings:
-            raise StrictModeError(last.warnings)
+        _check_strictness(last.warnings, last.unreviewed, strict, strict_review)
         return last.report(time.perf_counter() - started)
     # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
     from papersite import pipeline
     from papersite.incremental import PageInputs
+    from papersite.provenance import unreviewed_texts
 
     prepared = pipeline.prepare_site(
         source, base_url=base_url, origin=origin, cache=cache, known=hashes
     )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
-    if strict and warnings:
-        raise StrictModeError(warnings)
+    unreviewed = sorted(p for sourced in prepared.site.digests for p in unreviewed_texts(sourced))
+    _check_strictness(warnings, unreviewed, strict, strict_review)
     writer = (
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
@@ -129,12 +135,24 @@ def build(
         papers=len(prepared.site.papers),
         warnings=warnings,
         base_url=prepared.site.config.base_url,
+        unreviewed=unreviewed,
     )
     this.remember(cache, record_key)
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
     removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
     return this.report(time.perf_counter() - started, writer.written, removed)
+
+
+def _check_strictness(
+    warnings: list[Problem], unreviewed: list[Problem], strict: bool, strict_review: bool
+) -> None:
+    if strict and warnings:
+        raise StrictModeError(warnings)
+    if strict_review and unreviewed:
+        raise StrictModeError(
+            unreviewed, what="machine-written text(s) not reviewed", option="--strict-review"
+        )
 
 
 @dataclass
@@ -154,6 +172,7 @@ class LastBuild:
     papers: int
     warnings: list[Problem]
     base_url: str
+    unreviewed: list[Problem]
 
     @staticmethod
     def recall(cache: BuildCache, out: str) -> LastBuild | None:
@@ -178,4 +197,5 @@ class LastBuild:
             written=sorted(written or []),
             removed=removed or [],
             base_url=self.base_url,
+            unreviewed=self.unreviewed,
         )

@@ -12,6 +12,8 @@ rendering), without writing anything, and then the editorial lints look at the w
 - ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
 - ``duplicate-link``: a paper linking to the same URL twice;
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
+- ``unreviewed``: with ``review=True``, a machine-written text no one has reviewed yet
+  (``provenance.py``);
 - ``template``: a template of the site that fails on this content (at its file and line);
 - ``dead-link``, ``redirect``: with ``links=True``, the external URLs checked over HTTP.
 
@@ -43,6 +45,7 @@ from papersite.model import (
 )
 from papersite.names import CHECK_FORMATS
 from papersite.pipeline import prepare_site
+from papersite.provenance import digest_texts, unreviewed_texts
 from papersite.render import render_site
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
@@ -99,11 +102,15 @@ def check_site(
     links: bool = False,
     link_cache: bool = True,
     link_cache_hours: float | None = None,
+    review: bool = False,
+    strict_review: bool = False,
 ) -> CheckReport:
     """Check the site in ``source``; report only the findings in ``paths`` (files or folders,
     relative to the current folder) when any are given. ``strict`` makes warnings errors;
     ``links`` checks every external URL (network); ``link_cache=False`` neither reads nor writes
     the cache of results, ``link_cache_hours`` overrides how long a working link's result is kept.
+    ``review`` lists every machine-written text not yet reviewed (``unreviewed``, a warning);
+    ``strict_review`` lists them as errors.
     Raises ``PapersiteError`` for a path outside the site or missing."""
     source = Path(source)
     chosen = [_site_relative(Path(p), source) for p in paths]
@@ -116,6 +123,10 @@ def check_site(
         site = prepared.site
         report.digests = len(site.digests)
         report.findings = list(_lints(site, prepared.view, source))
+        if review or strict_review:
+            severity: Severity = "error" if strict_review else "warning"
+            for sourced in site.digests:
+                report.findings += _tagged(unreviewed_texts(sourced), severity, "unreviewed")
         if links:
             report.findings += _link_findings(
                 site, source, report, use_cache=link_cache, cache_hours=link_cache_hours
@@ -163,19 +174,7 @@ def _tagged(problems: Iterable[Problem], severity: Severity, rule: str) -> list[
 def _missing_translations(sourced: SourcedDigest, languages: list[str]) -> Iterator[Finding]:
     """A text given in some languages only. A plain string is every language's text, and an
     English abstract may be left to arXiv, so neither is reported."""
-    digest = sourced.digest
-    texts: list[tuple[tuple[str | int, ...], dict[str, str] | None]] = [
-        (("title",), digest.title),
-        (("overview",), digest.overview),
-    ]
-    for index, paper in enumerate(digest.papers):
-        at = ("papers", index)
-        texts += [((*at, "title"), paper.title), ((*at, "summary"), paper.summary)]
-        texts.append(((*at, "abstract"), paper.abstract))
-        for number, section in enumerate(paper.sections):
-            texts.append(((*at, "sections", number, "title"), section.title))
-            texts.append(((*at, "sections", number, "body"), section.body))
-    for location, text in texts:
+    for location, text in ((t.location, t.text) for t in digest_texts(sourced.digest)):
         if not text or EVERY_LANGUAGE in text or not any(v.strip() for v in text.values()):
             continue
         for lang in languages:

@@ -62,6 +62,10 @@ def make_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_parser.add_argument(
+        "--strict-review", action="store_true",
+        help="fail while any machine-written text is not reviewed (see provenance)",
+    )  # fmt: skip
+    build_parser.add_argument(
         "--no-search", dest="search", action="store_false",
         help="leave out the search index (Pagefind): a quicker build, with no search",
     )  # fmt: skip
@@ -163,7 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ContentError, StrictModeError) as error:
         _print_problems(error.problems)
         if isinstance(error, StrictModeError):
-            print(f"error: {len(error.problems)} warning(s), and --strict is on", file=sys.stderr)
+            print(
+                f"error: {len(error.problems)} {error.what}, and {error.option} is on",
+                file=sys.stderr,
+            )
         else:
             print(f"error: {len(error.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
@@ -176,7 +183,12 @@ def _build(args: argparse.Namespace) -> int:
     from papersite.build import build
 
     report = build(
-        args.source, args.out, base_url=args.base_url, strict=args.strict, search=args.search
+        args.source,
+        args.out,
+        base_url=args.base_url,
+        strict=args.strict,
+        strict_review=args.strict_review,
+        search=args.search,
     )
     _print_problems(report.warnings, " (warning)")
     print(report.summary())
@@ -272,6 +284,14 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="text (default), github (annotations for GitHub Actions) or json",
     )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--review", action="store_true",
+        help="list every machine-written text that no one has reviewed yet (see provenance)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--strict-review", action="store_true",
+        help="as --review, and fail while any remain (for CI)",
+    )  # fmt: skip
 
 
 def _hours(value: str) -> float:
@@ -294,6 +314,8 @@ def _check(args: argparse.Namespace) -> int:
         links=args.links,
         link_cache=args.link_cache,
         link_cache_hours=args.link_cache_hours,
+        review=args.review,
+        strict_review=args.strict_review,
     )
     if args.fmt == "json":
         sys.stdout.write(format_json(report))

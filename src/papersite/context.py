@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,12 +26,20 @@ from papersite.model import (
     KNOWN_AWARDS,
     Appearance,
     ArxivRecord,
+    Digest,
     Paper,
     Site,
     SitePaper,
     SourcedDigest,
     arxiv_version,
     text_in,
+)
+from papersite.provenance import (
+    UNREVIEWED,
+    DigestText,
+    author,
+    digest_texts,
+    unreviewed_languages,
 )
 from papersite.urls import alias_page, paper_url, tag_url
 
@@ -45,6 +53,8 @@ class Part:
 
     lang: str
     html: Markup | None
+    unreviewed: bool = False
+    """Written by a machine, and no one has reviewed it (``provenance.py``)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,13 @@ class BiText:
     shared: Markup | None = None
     plain: dict[str, str] = field(default_factory=dict)
     """The source text per language (for <title> and meta tags); falls back across languages."""
+    shared_unreviewed: bool = False
+    """The shared text was written by a machine, and no one has reviewed it."""
+
+    @property
+    def unreviewed(self) -> bool:
+        """Some language of it was written by a machine and not reviewed."""
+        return self.shared_unreviewed or any(part.unreviewed for part in self.parts)
 
 
 @dataclass
@@ -148,6 +165,10 @@ class DigestView:
     groups: list[AwardGroup]
     aliases: list[str] = field(default_factory=list)
     """Page paths of the digest's old URLs (``posts/old/index.html``), each a redirect here."""
+    unreviewed: int = 0
+    """How many of its texts (per language) a machine wrote and no one has reviewed."""
+    machine: str | None = None
+    """Which machine, as the digest's ``provenance.by`` names it."""
 
 
 @dataclass
@@ -210,19 +231,23 @@ class _Texts:
         where: tuple[SourcedDigest, tuple[str | int, ...]] | None = None,
         *,
         inline: bool = False,
+        unreviewed: Collection[str] = (),
     ) -> BiText | None:
+        """``value`` rendered; ``unreviewed`` are the languages of it (``EVERY_LANGUAGE`` for
+        the shared text) that a machine wrote and no one has reviewed."""
         if not value or not any(v.strip() for v in value.values()):
             return None
         plain = {lang: text_in(value, lang) or "" for lang in self.languages}
         fallback = next((v for v in plain.values() if v), "")
         plain = {lang: v or fallback for lang, v in plain.items()}
         if EVERY_LANGUAGE in value:
-            return BiText((), self._render(value[EVERY_LANGUAGE], where, (), inline), plain)
+            shared = self._render(value[EVERY_LANGUAGE], where, (), inline)
+            return BiText((), shared, plain, shared_unreviewed=EVERY_LANGUAGE in unreviewed)
         parts = []
         for lang in self.languages:
             source = text_in(value, lang)
             html = None if source is None else self._render(source, where, (lang,), inline)
-            parts.append(Part(lang, html))
+            parts.append(Part(lang, html, html is not None and lang in unreviewed))
         return BiText(tuple(parts), None, plain)
 
     def _render(
@@ -283,18 +308,39 @@ def _digest_view(texts: _Texts, sourced: SourcedDigest, papers: dict[str, SitePa
         url=sourced.url,
         path=sourced.path,
         kind=digest.kind,
-        title=_required(texts.text(digest.title, (sourced, ("title",)), inline=True)),
+        title=_required(
+            texts.text(
+                digest.title,
+                (sourced, ("title",)),
+                inline=True,
+                unreviewed=_unreviewed(digest, None, "title", digest.title),
+            )
+        ),
         date=digest.published,
         period=(digest.period.start, digest.period.end) if digest.period else None,
         conference_name=digest.conference.name if digest.conference else None,
         conference_url=digest.conference.url if digest.conference else None,
         source=digest.source,
-        overview=texts.text(digest.overview, (sourced, ("overview",))),
+        overview=texts.text(
+            digest.overview,
+            (sourced, ("overview",)),
+            unreviewed=_unreviewed(digest, None, "overview", digest.overview),
+        ),
         tags=list(digest.tags),
         entries=entries,
         groups=_award_groups(entries),
         aliases=[alias_page(alias) for alias in digest.aliases],
+        unreviewed=sum(len(unreviewed_languages(digest, text)) for text in digest_texts(digest)),
+        machine=author(digest, None, UNREVIEWED),
     )
+
+
+def _unreviewed(
+    digest: Digest, paper: int | None, field: str, text: dict[str, str] | None
+) -> list[str]:
+    """The languages of a text of the digest (or of its paper number ``paper``) that a machine
+    wrote and no one has reviewed."""
+    return unreviewed_languages(digest, DigestText((), field, paper, text))
 
 
 def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | None) -> EntryView:
@@ -307,6 +353,9 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
     def where(*location: str | int) -> tuple[SourcedDigest, tuple[str | int, ...]]:
         return (sourced, (*base, *location))
 
+    def review(field: str, text: dict[str, str] | None) -> list[str]:
+        return _unreviewed(sourced.digest, appearance.index, field, text)
+
     title, abstract = _titled(paper, record, languages)
     authors = list(paper.authors) or (list(record.authors) if record else [])
     meta = None
@@ -317,19 +366,38 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
         identity=paper.identity,
         anchor="paper-" + paper.identity.replace("/", "-"),
         url=paper_url(paper.identity),
-        title=_required(texts.text(title, where("title"), inline=True)),
+        title=_required(
+            texts.text(title, where("title"), inline=True, unreviewed=review("title", paper.title))
+        ),
         authors=authors,
         affiliations=list(paper.affiliations),
         award=paper.award,
         award_label=texts.labels(award_label(paper.award, texts.languages))
         if paper.award
         else None,
-        summary=texts.text(paper.summary, where("summary")),
-        abstract=texts.text(abstract, where("abstract")),
+        summary=texts.text(
+            paper.summary, where("summary"), unreviewed=review("summary", paper.summary)
+        ),
+        abstract=texts.text(
+            abstract, where("abstract"), unreviewed=review("abstract", paper.abstract)
+        ),
         sections=[
             SectionView(
-                _required(texts.text(section.title, where("sections", i, "title"), inline=True)),
-                _required(texts.text(section.body, where("sections", i, "body"))),
+                _required(
+                    texts.text(
+                        section.title,
+                        where("sections", i, "title"),
+                        inline=True,
+                        unreviewed=review("sections", section.title),
+                    )
+                ),
+                _required(
+                    texts.text(
+                        section.body,
+                        where("sections", i, "body"),
+                        unreviewed=review("sections", section.body),
+                    )
+                ),
             )
             for i, section in enumerate(paper.sections)
         ],

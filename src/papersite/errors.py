@@ -64,10 +64,15 @@ class OutputError(PapersiteError):
 
 
 class StrictModeError(PapersiteError):
-    """``--strict`` was given and the build raised warnings."""
+    """``--strict`` was given and the build raised warnings (or ``--strict-review``, and
+    machine-written texts are not reviewed)."""
 
-    def __init__(self, warnings: Iterable[Problem]) -> None:
+    def __init__(
+        self, warnings: Iterable[Problem], *, what: str = "warning(s)", option: str = "--strict"
+    ) -> None:
         self.problems = sorted(warnings)
+        self.what = what
+        self.option = option
         lines = [str(problem) for problem in self.problems]
-        lines.append(f"{len(self.problems)} warning(s), which --strict treats as errors")
+        lines.append(f"{len(self.problems)} {what}, which {option} treats as errors")
         super().__init__("\n".join(lines))

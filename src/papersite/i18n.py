@@ -32,6 +32,10 @@ UI: dict[str, dict[str, str]] = {
         "affiliations": "소속",
         "appears_in": "소개된 다이제스트",
         "translation_missing": "번역이 아직 없습니다",
+        "machine_unreviewed": "기계 번역 · 검토 전",
+        "machine_notice": "이 글의 일부는 {by}(으)로 쓰거나 번역했고, 아직 사람이 검토하지 "
+        "않았습니다. 잘못된 부분이 있을 수 있으니 원문도 함께 참고해 주세요.",
+        "a_machine": "기계",
         "source": "원문",
         "not_found": "페이지를 찾을 수 없습니다",
         "not_found_body": "주소가 바뀌었거나 없는 페이지입니다.",
@@ -86,6 +90,10 @@ UI: dict[str, dict[str, str]] = {
         "affiliations": "Affiliations",
         "appears_in": "Featured in",
         "translation_missing": "Translation missing",
+        "machine_unreviewed": "machine translation, not reviewed",
+        "machine_notice": "Parts of this digest were written or translated by {by} and have not "
+        "been reviewed by a person yet; they may contain mistakes, so please check the original.",
+        "a_machine": "a machine",
         "source": "Originally published",
         "not_found": "Page not found",
         "not_found_body": "The address has changed or the page does not exist.",

@@ -247,6 +247,62 @@ class Link(StrictModel):
     """Shown instead of the kind's name, e.g. 'X thread'."""
 
 
+ProvenanceStatus = Literal["human", "machine", "upstream", "reviewed"]
+"""Who wrote a text: a person (``human``), a machine, not yet reviewed (``machine``), the source
+the digest takes it from (``upstream``: the original list, the authors), or a machine with a
+person's review since (``reviewed``)."""
+
+
+def _statuses_input(value: Any, info: ValidationInfo) -> Any:
+    """A status for every language (a string), or a mapping from language code to status,
+    checked against the site's languages as a text's are."""
+    if isinstance(value, str):
+        return {EVERY_LANGUAGE: value}
+    if isinstance(value, dict):
+        _text_input(value, info)  # the same check of language codes
+        return value
+    raise ValueError(
+        "expected a status (human, machine, upstream or reviewed), or a mapping from language "
+        f"code to status, got {value!r}"
+    )
+
+
+Statuses = Annotated[dict[str, ProvenanceStatus], BeforeValidator(_statuses_input)]
+"""A ``ProvenanceStatus`` per language; ``{"*": status}`` for every language."""
+
+
+class PaperProvenance(StrictModel):
+    """Who wrote a paper's texts, per field and language (see the README): over its digest's
+    ``provenance``, field by field."""
+
+    default: Statuses | None = None
+    """Every text of the paper that is not named below."""
+    by: dict[ProvenanceStatus, str] = Field(default_factory=dict)
+    """Who, per status: ``machine: GPT-4o``, ``reviewed: <reviewer>``."""
+    title: Statuses | None = None
+    summary: Statuses | None = None
+    abstract: Statuses | None = None
+    sections: Statuses | None = None
+    """Every section, titles and bodies."""
+
+    def status(self, field: str, lang: str) -> ProvenanceStatus | None:
+        """The status this gives ``field`` in ``lang``: the field's own, else the default;
+        None if it says nothing."""
+        for statuses in (getattr(self, field, None), self.default):
+            if statuses is not None:
+                found = statuses.get(lang, statuses.get(EVERY_LANGUAGE))
+                if found is not None:
+                    return found
+        return None
+
+
+class Provenance(PaperProvenance):
+    """Who wrote a digest's texts: its own (``title``, ``overview``), and its papers' (the
+    paper fields here, and ``default``, cover every paper that does not say otherwise)."""
+
+    overview: Statuses | None = None
+
+
 class Section(StrictModel):
     """An extra bilingual section of a paper, such as a committee's reflections."""
 
@@ -272,6 +328,8 @@ class Paper(StrictModel):
     sections: list[Section] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     tags: list[Tag] = Field(default_factory=list)
+    provenance: PaperProvenance | None = None
+    """Who wrote this paper's texts, over the digest's ``provenance``."""
 
     @property
     def identity(self) -> str:
@@ -321,6 +379,8 @@ class Digest(StrictModel):
     aliases: list[AliasPath] = Field(default_factory=list)
     """Old paths of this digest (it was renamed or moved); each gets a page that redirects here.
     ``validate.py`` checks that no page of the site and no other alias uses them."""
+    provenance: Provenance | None = None
+    """Who wrote the digest's texts; nothing is assumed without it."""
     papers: list[Paper] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -1,0 +1,94 @@
+"""Who wrote each text of a digest, and which machine-written texts still wait for a review.
+
+A digest's ``provenance`` (``model.Provenance``) and each paper's (``model.PaperProvenance``)
+give a status per field and language: ``human``, ``machine``, ``upstream`` or ``reviewed``. A
+text's status is the first that applies of: the paper's own for the field, the paper's
+default, the digest's for the field, the digest's default. Without any, the status is unknown
+and nothing is assumed: no badge, nothing to review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from papersite.errors import Problem
+from papersite.model import EVERY_LANGUAGE, Digest, ProvenanceStatus, SourcedDigest
+
+Location = tuple[str | int, ...]
+
+UNREVIEWED: ProvenanceStatus = "machine"
+"""The one status readers are warned of and editors asked to review."""
+
+
+@dataclass(frozen=True)
+class DigestText:
+    """One text of a digest: where it is, which provenance field covers it, and the text."""
+
+    location: Location
+    """``("papers", 0, "summary")``: as ``SourcedDigest.problem`` takes it."""
+    field: str
+    """The provenance field: ``title``, ``overview``, ``summary``, ``abstract``, ``sections``."""
+    paper: int | None
+    """The paper's index in the digest; None for the digest's own texts."""
+    text: dict[str, str] | None
+
+
+def digest_texts(digest: Digest) -> Iterator[DigestText]:
+    """Every text of the digest, its own first, then each paper's in order."""
+    yield DigestText(("title",), "title", None, digest.title)
+    yield DigestText(("overview",), "overview", None, digest.overview)
+    for index, paper in enumerate(digest.papers):
+        at = ("papers", index)
+        yield DigestText((*at, "title"), "title", index, paper.title)
+        yield DigestText((*at, "summary"), "summary", index, paper.summary)
+        yield DigestText((*at, "abstract"), "abstract", index, paper.abstract)
+        for number, section in enumerate(paper.sections):
+            yield DigestText((*at, "sections", number, "title"), "sections", index, section.title)
+            yield DigestText((*at, "sections", number, "body"), "sections", index, section.body)
+
+
+def status(digest: Digest, paper: int | None, field: str, lang: str) -> ProvenanceStatus | None:
+    """The status of ``field`` in ``lang`` of the digest (``paper`` None) or of one paper."""
+    own = digest.papers[paper].provenance if paper is not None else None
+    for provenance in (own, digest.provenance):
+        found = provenance.status(field, lang) if provenance is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def author(digest: Digest, paper: int | None, status: ProvenanceStatus) -> str | None:
+    """Who the provenance names for ``status`` (``by:``), the paper's over the digest's."""
+    own = digest.papers[paper].provenance if paper is not None else None
+    for provenance in (own, digest.provenance):
+        if provenance is not None and status in provenance.by:
+            return provenance.by[status]
+    return None
+
+
+def unreviewed_languages(digest: Digest, text: DigestText) -> list[str]:
+    """The languages of ``text`` written by a machine and not reviewed: the codes as they are
+    in the text (``EVERY_LANGUAGE`` for one string in every language)."""
+    if not text.text:
+        return []
+    return [
+        lang
+        for lang, value in text.text.items()
+        if value.strip() and status(digest, text.paper, text.field, lang) == UNREVIEWED
+    ]
+
+
+def unreviewed_texts(sourced: SourcedDigest) -> Iterator[Problem]:
+    """Each machine-written text of the digest that no one has reviewed, at its language."""
+    digest = sourced.digest
+    for text in digest_texts(digest):
+        for lang in unreviewed_languages(digest, text):
+            shared = lang == EVERY_LANGUAGE
+            machine = author(digest, text.paper, UNREVIEWED)
+            yield sourced.problem(
+                text.location if shared else (*text.location, lang),
+                f"{'the' if shared else f'the {lang!r}'} text was written by "
+                f"{machine or 'a machine'} and has not been reviewed: review it, then mark "
+                f"it 'reviewed' in provenance",
+            )

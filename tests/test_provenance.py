@@ -1,0 +1,281 @@
+"""Provenance: who wrote each text, shown to readers, listed for editors, enforced for CI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import WEEKLY, WriteTree
+from papersite import build
+from papersite.check import check_site
+from papersite.cli import main
+from papersite.errors import ContentError, StrictModeError
+
+# Two papers: the first's Korean summary has been reviewed since (a partially reviewed paper),
+# the second says nothing of its own, so the digest's default covers it.
+REVIEWED_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+provenance:
+  default: {ko: machine, en: upstream}
+  by: {machine: "GPT-4o", reviewed: "Kim"}
+  title: human
+papers:
+  - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
+    arxiv: "2503.14476"
+    summary:
+      ko: "한국어 소개"
+      en: "English introduction"
+    abstract:
+      ko: "한국어 초록"
+      en: "English abstract"
+    provenance: {summary: {ko: reviewed}}
+  - title: {ko: "두 번째 논문", en: "A second paper"}
+    summary:
+      ko: "두 번째 소개"
+      en: "Second introduction"
+"""
+
+BADGE_KO = "기계 번역 · 검토 전"
+BADGE_EN = "machine translation, not reviewed"
+
+
+def site_with(write_tree: WriteTree, digest: str, name: str = "2025-03-17.yaml") -> Path:
+    config = 'title: {ko: "논문", en: "Papers"}\nbase_url: "https://example.org/"\n'
+    config += "languages: [ko, en]\n"
+    return write_tree({"papersite.yaml": config, f"digests/weekly/{name}": digest})
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def line_of(text: str, needle: str, after: str = "") -> int:
+    """The 1-based line of the first ``needle`` after the first line holding ``after``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i, line in enumerate(lines[start:], start) if needle in line) + 1
+
+
+# --- the contract -------------------------------------------------------------------------------
+
+
+def test_a_digest_without_provenance_shows_and_asks_nothing(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    site = site_with(write_tree, WEEKLY)
+
+    report = build(site, tmp_path / "out", search=False)
+
+    pages = [soup(page) for page in (tmp_path / "out").rglob("*.html")]
+    assert not [page for page in pages if page.select(".provenance-badge, .provenance-notice")]
+    assert report.unreviewed == [] and "to review" not in report.summary()
+    assert [f for f in check_site(site, review=True).findings if f.rule == "unreviewed"] == []
+
+
+@pytest.mark.parametrize(
+    ("provenance", "needle", "expected"),
+    [
+        ("{default: {ko: machne}}", "machne", r"provenance\.default\.ko: .*'human', 'machine'"),
+        ("{default: {fr: machine}}", "fr:", r"provenance\.default\.fr: language 'fr' is not"),
+        ("{sumary: machine}", "sumary", r"provenance\.sumary: "),
+        ("{by: {robot: GPT}}", "robot", r"provenance\.by\.robot\.\[key\]: input should be"),
+        ("[machine]", "[machine]", r"provenance: "),
+    ],
+)
+def test_bad_provenance_is_an_error_at_its_line(
+    write_tree: WriteTree, provenance: str, needle: str, expected: str
+) -> None:
+    digest = WEEKLY.replace("papers:\n", f"provenance: {provenance}\npapers:\n", 1)
+    site = site_with(write_tree, digest)
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site / "build", search=False)
+
+    [problem] = raised.value.problems
+    assert problem.path == "digests/weekly/2025-03-17.yaml"
+    assert problem.line == line_of(digest, needle)
+    assert re.search(expected, str(problem)), str(problem)
+
+
+def test_a_paper_cannot_give_the_digests_overview_a_status(write_tree: WriteTree) -> None:
+    digest = REVIEWED_WEEKLY.replace(
+        "provenance: {summary: {ko: reviewed}}", "provenance: {overview: human}"
+    )
+    site = site_with(write_tree, digest)
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site / "build", search=False)
+
+    [problem] = raised.value.problems
+    assert problem.line == line_of(digest, "provenance: {overview")
+    assert "papers[0].provenance.overview" in str(problem)
+
+
+# --- readers ------------------------------------------------------------------------------------
+
+
+def test_badges_mark_exactly_the_unreviewed_machine_texts(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    build(site_with(write_tree, REVIEWED_WEEKLY), tmp_path / "out", search=False)
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+
+    badged = {
+        (badge.find_parent(class_="bi")["lang"], badge.find_parent(class_="bi").get_text(" "))
+        for badge in page.select(".provenance-badge")
+    }
+    # The first paper's Korean summary is reviewed; its Korean abstract and the second paper's
+    # Korean summary are not. English texts are upstream; titles are never badged.
+    assert {(lang, text.split(BADGE_KO)[-1].strip()) for lang, text in badged} == {
+        ("ko", "한국어 초록"),
+        ("ko", "두 번째 소개"),
+    }
+    assert all(badge["lang"] == "ko" for badge in page.select(".provenance-badge"))
+    assert [badge.get_text() for badge in page.select(".provenance-badge")] == [BADGE_KO] * 2
+
+
+def test_the_digest_notice_names_the_machine_in_each_language(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    build(site_with(write_tree, REVIEWED_WEEKLY), tmp_path / "out", search=False)
+
+    notice = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html").select_one(
+        ".provenance-notice"
+    )
+
+    assert notice is not None and notice["role"] == "note"
+    texts = {p["lang"]: p.get_text() for p in notice.select("p")}
+    assert texts.keys() == {"ko", "en"}
+    assert "GPT-4o" in texts["ko"] and "GPT-4o" in texts["en"]
+    assert "not been reviewed" in texts["en"]
+    # The English edition speaks English only, and shows no Korean text to badge.
+    english = soup(tmp_path / "out" / "en" / "weekly" / "2025-03-17" / "index.html")
+    assert [p["lang"] for p in english.select(".provenance-notice p")] == ["en"]
+    assert english.select(".provenance-badge") == []
+
+
+def test_an_english_machine_text_gets_the_english_badge(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    digest = REVIEWED_WEEKLY.replace("default: {ko: machine, en: upstream}", "default: machine")
+    build(site_with(write_tree, digest), tmp_path / "out", search=False)
+
+    page = soup(tmp_path / "out" / "en" / "papers" / "a-second-paper" / "index.html")
+
+    assert [badge.get_text() for badge in page.select(".provenance-badge")] == [BADGE_EN]
+    assert page.select_one(".provenance-badge")["lang"] == "en"
+
+
+def test_nothing_is_shown_when_every_text_is_human_or_reviewed(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    digest = REVIEWED_WEEKLY.replace("default: {ko: machine, en: upstream}", "default: reviewed")
+    build(site_with(write_tree, digest), tmp_path / "out", search=False)
+
+    pages = [soup(page) for page in (tmp_path / "out").rglob("*.html")]
+
+    assert len(pages) > 10
+    assert not [page for page in pages if page.select(".provenance-badge, .provenance-notice")]
+
+
+# --- editors ------------------------------------------------------------------------------------
+
+
+def test_check_review_lists_each_unreviewed_text_at_its_line(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = site_with(write_tree, REVIEWED_WEEKLY)
+
+    code = main(["check", "--source", str(site), "--review"])
+
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.endswith("[unreviewed]")]
+    first, second = (
+        line_of(REVIEWED_WEEKLY, "한국어 초록"),
+        line_of(REVIEWED_WEEKLY, "두 번째 소개"),
+    )
+    assert [line.split(":")[:2] for line in listed] == [
+        ["digests/weekly/2025-03-17.yaml", str(first)],
+        ["digests/weekly/2025-03-17.yaml", str(second)],
+    ]
+    assert "papers[0].abstract.ko" in listed[0] and "GPT-4o" in listed[0]
+    assert code == 0, "a review list alone does not fail the check"
+
+
+def test_check_strict_review_fails_until_every_text_is_reviewed(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = site_with(write_tree, REVIEWED_WEEKLY)
+    assert main(["check", "--source", str(site), "--strict-review"]) == 1
+    assert capsys.readouterr().out.count("error: ") >= 2
+
+    digest = site / "digests" / "weekly" / "2025-03-17.yaml"
+    text = digest.read_text(encoding="utf-8")
+    digest.write_text(text.replace("{ko: machine, en: upstream}", "{ko: reviewed, en: upstream}"))
+
+    assert main(["check", "--source", str(site), "--strict-review"]) == 0
+
+
+def test_the_build_counts_texts_to_review_and_strict_review_fails_it(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = site_with(write_tree, REVIEWED_WEEKLY)
+    out = tmp_path / "out"
+
+    report = build(site, out, search=False)
+    again = build(site, out, search=False)  # nothing to do: the count comes from the record
+
+    assert [problem.field for problem in report.unreviewed] == [
+        "papers[0].abstract.ko",
+        "papers[1].summary.ko",
+    ]
+    assert re.search(r", \d+ warnings, 2 texts to review in \d", report.summary())
+    assert again.written == [] and len(again.unreviewed) == 2
+    with pytest.raises(StrictModeError):
+        build(site, out, search=False, strict_review=True)
+    assert main(["build", "--source", str(site), "--out", str(out), "--strict-review"]) == 1
+    err = capsys.readouterr().err
+    assert "2 machine-written text(s) not reviewed, and --strict-review is on" in err
+
+
+def test_provenance_in_the_markdown_form(write_tree: WriteTree, tmp_path: Path) -> None:
+    digest = """\
+        ---
+        kind: weekly
+        period: {start: 2025-03-17, end: 2025-03-23}
+        title: {ko: "이번 주의 논문", en: "Papers of the week"}
+        provenance: {default: {ko: machine}, by: {machine: "GPT-4o"}}
+        ---
+
+        ## A paper
+
+        ```yaml
+        title: {ko: "논문", en: "A paper"}
+        provenance: {summary: reviewed}
+        ```
+
+        ### Summary
+
+        #### ko
+
+        검토된 소개
+
+        ### Abstract
+
+        #### ko
+
+        검토 전 초록
+        """
+    site = site_with(write_tree, digest, "2025-03-17.md")
+
+    report = build(site, tmp_path / "out", search=False)
+
+    locations = [(problem.field, problem.line) for problem in report.unreviewed]
+    source = (site / "digests" / "weekly" / "2025-03-17.md").read_text(encoding="utf-8")
+    assert ("papers[0].abstract.ko", line_of(source, "#### ko", after="### Abstract")) in locations
+    assert "papers[0].summary.ko" not in [location for location, _ in locations]
