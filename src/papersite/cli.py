@@ -437,18 +437,20 @@ def _import(args: argparse.Namespace) -> int:
 def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "export",
-        help="a digest as a forum post or a newsletter",
+        help="a digest as a forum post or a newsletter, or the whole archive as JSON",
         description="Write one digest as a forum post (Markdown, Korean then English under the "
         "forum's headings) or as a newsletter (a MIME e-mail with a plain-text and an HTML "
-        "part), to --out FILE or to standard output.",
+        "part), or every digest and paper as JSON (as data/ of the site holds them), to --out "
+        "FILE or to standard output.",
     )
     parser.add_argument(
-        "digest", type=Path, metavar="DIGEST",
-        help="the digest file, e.g. digests/weekly/2025-03-17.yaml",
+        "digest", type=Path, metavar="DIGEST", nargs="?",
+        help="the digest file, e.g. digests/weekly/2025-03-17.yaml (not with --format json)",
     )  # fmt: skip
     parser.add_argument(
         "--format", dest="fmt", choices=EXPORT_FORMATS, required=True,
-        help="forum: Markdown for the forum; newsletter: a MIME message (.eml)",
+        help="forum: Markdown for the forum; newsletter: a MIME message (.eml); json: every "
+        "digest and paper",
     )  # fmt: skip
     _add_source(parser)
     parser.add_argument(
@@ -462,9 +464,18 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _export(args: argparse.Namespace) -> int:
-    from papersite.export import export_digest, write_export
+    from papersite.export import export_archive, export_digest, write_export
 
-    exported = export_digest(args.source, args.digest, args.fmt, base_url=args.base_url)
+    if args.fmt == "json":
+        if args.digest is not None:
+            raise PapersiteError(
+                "--format json exports every digest and paper of the site: leave out DIGEST"
+            )
+        exported = export_archive(args.source, base_url=args.base_url)
+    elif args.digest is None:
+        raise PapersiteError(f"--format {args.fmt} exports one digest: name its file (DIGEST)")
+    else:
+        exported = export_digest(args.source, args.digest, args.fmt, base_url=args.base_url)
     _print_problems(exported.warnings, " (warning)")
     if args.out is None:
         sys.stdout.flush()

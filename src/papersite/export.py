@@ -33,6 +33,7 @@ import jinja2
 from markupsafe import Markup
 
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
+from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
 from papersite.i18n import link_label
 from papersite.importers.forum_words import FORUM_WORDS
@@ -126,11 +127,11 @@ class Exported:
     """One digest in one format, ready to write."""
 
     fmt: str
-    """``forum`` or ``newsletter``."""
+    """``forum``, ``newsletter`` or ``json``."""
     content: bytes
-    """The forum post (UTF-8 Markdown) or the newsletter (a MIME message)."""
+    """The forum post (UTF-8 Markdown), the newsletter (a MIME message) or the archive (JSON)."""
     digest_path: str
-    """The digest file, relative to the site root."""
+    """The digest file, relative to the site root; "" for the archive of the whole site."""
     warnings: list[Problem] = field(default_factory=list)
     """What arXiv's data lacks for this digest (from the lockfile), as a build reports it."""
 
@@ -153,8 +154,8 @@ def export_digest(
     Raises ``ExportError`` when ``digest`` is not one of the site's digests, and
     ``ContentError`` when the site's content is broken (as ``papersite build`` would).
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
+    if fmt not in FORMATS or fmt == "json":
+        raise ValueError(f"unknown digest export format {fmt!r}; expected forum or newsletter")
     source = Path(source)
     loaded = load_digest(source, digest, base_url=base_url)
     view, digest_view = loaded.site, loaded.digest
@@ -165,6 +166,13 @@ def export_digest(
     else:
         content = newsletter(env, view, digest_view, title).as_bytes()
     return Exported(fmt, content, digest_view.path, loaded.warnings)
+
+
+def export_archive(source: Path | str, *, base_url: str | None = None) -> Exported:
+    """Every digest and paper of the site in ``source`` as one JSON document, as the build's
+    ``data/digests.json`` and ``data/papers.json`` hold them (``dataset.py``)."""
+    prepared = prepare_site(Path(source), base_url=base_url)
+    return Exported("json", archive_json(prepared.site), "", prepared.enrich_warnings)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ VERBATIM_KEYS = frozenset({"arxiv"})
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 Location = tuple[str | int, ...]
 """A path into the data: ``("papers", 3, "links", 0, "url")``."""
@@ -127,7 +128,8 @@ class YamlReader:
                 self._convert(item, (*location, index), verbatim=False)
                 for index, item in enumerate(node.value)
             ]
-        if verbatim and isinstance(node, yaml.ScalarNode) and not node.style:  # plain, unquoted
+        plain = isinstance(node, yaml.ScalarNode) and not node.style  # unquoted
+        if verbatim and plain and node.tag != _NULL_TAG:  # `arxiv: null` is still no ID
             return node.value
         if node.tag == _STR_TAG:  # most scalars: what SafeConstructor would give, for less
             return node.value

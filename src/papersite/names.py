@@ -13,7 +13,7 @@ DIGEST_FORMATS = ("yaml", "md")
 CHECK_FORMATS = ("text", "github", "json")
 """How ``papersite check`` prints its report (``check.FORMATS``)."""
 
-EXPORT_FORMATS = ("forum", "newsletter")
+EXPORT_FORMATS = ("forum", "newsletter", "json")
 """What ``papersite export`` writes a digest as (``export.FORMATS``)."""
 
 IMPORT_SOURCES = ("forum", "dair-ai")

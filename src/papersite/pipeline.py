@@ -20,6 +20,7 @@ import jinja2
 
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, build_view
+from papersite.dataset import dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.incremental import PageInputs
@@ -176,7 +177,7 @@ def write_pages(
         for number in range(len(todo)):
             page, key = render(number)
             writer.add(page.path, page.content, key)
-    for asset in [*theme_assets(folders), NOJEKYLL]:
+    for asset in [*theme_assets(folders), *dataset_pages(prepared.site), NOJEKYLL]:
         writer.add(asset.path, asset.content)
 
 
