@@ -129,10 +129,11 @@ def minimal_site(write_tree: WriteTree) -> Path:
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository's example site (config, digests, templates)."""
+    """A copy of the repository's example site (config, glossary, digests, templates)."""
     root = tmp_path_factory.mktemp("example") / "site"
     root.mkdir()
     shutil.copy(REPO / "papersite.yaml", root / "papersite.yaml")
+    shutil.copy(REPO / "glossary.yaml", root / "glossary.yaml")
     shutil.copytree(REPO / "digests", root / "digests")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy(REPO / "arxiv.lock.json", root / "arxiv.lock.json")

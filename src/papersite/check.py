@@ -12,6 +12,8 @@ rendering), without writing anything, and then the editorial lints look at the w
 - ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
 - ``duplicate-link``: a paper linking to the same URL twice;
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
+- ``glossary``: a text whose English uses a term of ``glossary.yaml`` and whose Korean uses a
+  wrong rendering of it, or none of the accepted ones;
 - ``unreviewed``: with ``review=True``, a machine-written text no one has reviewed yet
   (``provenance.py``);
 - ``template``: a template of the site that fails on this content (at its file and line);
@@ -35,6 +37,7 @@ from typing import Literal
 from papersite.context import SiteView
 from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
+from papersite.glossary import glossary_problems
 from papersite.model import (
     EVERY_LANGUAGE,
     Paper,
@@ -148,6 +151,8 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _conflicting_entries(site_paper)
     yield from _same_paper_twice(site)
     for sourced in site.digests:
+        if site.glossary is not None:
+            yield from _tagged(glossary_problems(site.glossary, sourced), "warning", "glossary")
         yield from _missing_translations(sourced, site.config.languages)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):

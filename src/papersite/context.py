@@ -27,11 +27,13 @@ from papersite.model import (
     Appearance,
     ArxivRecord,
     Digest,
+    Glossary,
     Paper,
     Site,
     SitePaper,
     SourcedDigest,
     arxiv_version,
+    slugify,
     text_in,
 )
 from papersite.provenance import (
@@ -197,6 +199,18 @@ class TagView:
 
 
 @dataclass
+class GlossaryEntryView:
+    """A term of ``glossary.yaml``, as the glossary page shows it."""
+
+    en: str
+    ko: list[str]
+    wrong: list[str]
+    also: list[str]
+    note: BiText | None
+    anchor: str
+
+
+@dataclass
 class SiteView:
     """Everything the templates of one build see."""
 
@@ -211,6 +225,8 @@ class SiteView:
     archive: list[tuple[int, list[tuple[int, list[DigestView]]]]]
     """(year, [(month, digests)]) newest first."""
     warnings: list[Problem]
+    glossary: list[GlossaryEntryView] = field(default_factory=list)
+    """The terms of ``glossary.yaml`` in English alphabetical order; empty without one."""
 
     def digests_of_kind(self, kind: str) -> list[DigestView]:
         """The ``weekly`` or ``conference`` digests, newest first."""
@@ -220,9 +236,11 @@ class SiteView:
 class _Texts:
     """Renders model texts to ``BiText``, remembering warnings with their source position."""
 
-    def __init__(self, languages: list[str], cache: BuildCache | None) -> None:
+    def __init__(
+        self, languages: list[str], cache: BuildCache | None, glossary: Glossary | None = None
+    ) -> None:
         self.languages = languages
-        self.renderer = MarkdownRenderer(cache)
+        self.renderer = MarkdownRenderer(cache, glossary)
         self.warnings: list[Problem] = []
 
     def text(
@@ -257,7 +275,8 @@ class _Texts:
         suffix: tuple[str, ...],
         inline: bool,
     ) -> Markup:
-        rendering = self.renderer.render(source.strip(), inline=inline)
+        lang = suffix[0] if suffix else None
+        rendering = self.renderer.render(source.strip(), inline=inline, lang=lang)
         if rendering.warnings and where is not None:
             digest, location = where
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
@@ -273,7 +292,7 @@ def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
     """The whole site as templates see it; with a ``cache``, only texts that are new since the
     last build are rendered."""
     languages = site.config.languages
-    texts = _Texts(languages, cache)
+    texts = _Texts(languages, cache, site.glossary)
     texts.renderer.prefetch(_text_sources(site))
     digests = [_digest_view(texts, sourced, site.papers) for sourced in site.digests]
     by_url = {view.url: view for view in digests}
@@ -289,7 +308,25 @@ def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
         tags=tags,
         archive=_archive(digests),
         warnings=texts.warnings,
+        glossary=_glossary_view(texts, site.glossary),
     )
+
+
+def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEntryView]:
+    if glossary is None:
+        return []
+    terms = sorted(glossary.terms, key=lambda term: term.en.casefold())
+    return [
+        GlossaryEntryView(
+            en=term.en,
+            ko=list(term.ko),
+            wrong=list(term.wrong),
+            also=list(term.also),
+            note=texts.text(term.note),
+            anchor="term-" + slugify(term.en),
+        )
+        for term in terms
+    ]
 
 
 def _required(text: BiText | None) -> BiText:
@@ -419,14 +456,16 @@ def _titled(
     return title, abstract
 
 
-def _text_sources(site: Site) -> Iterator[tuple[str, bool]]:
-    """Every (text, inline) that ``build_view`` will render, so that a cold build can render
+def _text_sources(site: Site) -> Iterator[tuple[str, bool, str | None]]:
+    """Every (text, inline, language) that ``build_view`` will render, so that a cold build can render
     them on every core first (``MarkdownRenderer.prefetch``). It follows ``_digest_view`` and
     ``_entry_view``; a text it misses is not lost, only rendered later in one process."""
     languages = site.config.languages
 
-    def each(value: dict[str, str] | None, inline: bool) -> Iterator[tuple[str, bool]]:
-        return ((text.strip(), inline) for text in (value or {}).values() if text.strip())
+    def each(value: dict[str, str] | None, inline: bool) -> Iterator[tuple[str, bool, str | None]]:
+        for lang, text in (value or {}).items():
+            if text.strip():
+                yield text.strip(), inline, None if lang == EVERY_LANGUAGE else lang
 
     yield from each(site.config.title, True)
     yield from each(site.config.description, False)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from papersite.cache import content_hash
 from papersite.load import CONFIG_FILE, digest_files, file_hash
-from papersite.names import LOCKFILE
+from papersite.names import GLOSSARY_FILE, LOCKFILE
 
 
 def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
@@ -29,11 +29,12 @@ def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
 
 
 def shared_inputs(source: Path, folders: Sequence[Path], options: Iterable[str]) -> str:
-    """The hash of what every page depends on: theme, configuration, lockfile, options."""
+    """The hash of what every page depends on: theme, configuration, lockfile, glossary,
+    options."""
     parts: list[bytes | str] = [*options]
     for name, content in theme_files(folders):
         parts += [name, content]
-    for name in (CONFIG_FILE, LOCKFILE):
+    for name in (CONFIG_FILE, LOCKFILE, GLOSSARY_FILE):
         path = source / name
         parts += [name, path.read_bytes() if path.is_file() else b"\0missing"]
     return content_hash(*parts)

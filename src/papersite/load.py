@@ -18,6 +18,7 @@ import yaml
 
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
+from papersite.names import GLOSSARY_FILE
 
 CONFIG_FILE = "papersite.yaml"
 DIGESTS_DIR = "digests"
@@ -287,6 +288,8 @@ class LoadedSite:
     problems: list[Problem]
     hashes: dict[str, str] = field(default_factory=dict)
     """The hash of each file's bytes, by path: what later stages key their caches on."""
+    glossary: SourceDocument | None = None
+    """``glossary.yaml``, if the site has one."""
 
 
 def load_site(
@@ -314,4 +317,8 @@ def load_site(
         # every error (a Markdown heading out of place and a bad URL in the same file).
         if document is not None and document.data is not None:
             digests.append(document)
-    return LoadedSite(config, digests, problems, hashes)
+    glossary = None
+    if (root / GLOSSARY_FILE).is_file():
+        glossary, glossary_problems, _ = read_hashed_source(root, GLOSSARY_FILE)
+        problems += glossary_problems
+    return LoadedSite(config, digests, problems, hashes, glossary)

@@ -24,6 +24,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from papersite.cache import BuildCache
+from papersite.glossary import SOURCE_LANGUAGE, TARGET_LANGUAGE, glossary_key, use_glossary
+from papersite.model import Glossary
 from papersite.parallel import fork_map, workers_for
 
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
@@ -60,6 +62,10 @@ class Rendering:
     warnings: list[str] = field(default_factory=list)
 
 
+Source = tuple[str, bool, str]
+"""What a rendering is made from: the text, whether inline, and its language where the glossary
+marks terms in it ("" otherwise)."""
+
 MINIMUM_TEXTS = 200
 """Below this many texts to render, one process is quicker than starting workers."""
 
@@ -67,12 +73,18 @@ MINIMUM_TEXTS = 200
 class MarkdownRenderer:
     """Renders digest texts; each distinct text is rendered once and remembered."""
 
-    def __init__(self, store: BuildCache | None = None) -> None:
+    def __init__(self, store: BuildCache | None = None, glossary: Glossary | None = None) -> None:
         self._warnings: list[str] = []
         self._md = self._make_parser()
-        self._cache: dict[tuple[str, bool], Rendering] = {}
+        self._cache: dict[Source, Rendering] = {}
         self._store = store
         """The build cache, which remembers renderings from one build to the next."""
+        self._marked: frozenset[str] = frozenset()
+        """The languages whose texts the glossary marks (their renderings differ by language)."""
+        self._glossary_key = glossary_key(glossary)
+        if glossary is not None and glossary.terms:
+            use_glossary(self._md, glossary)
+            self._marked = frozenset({SOURCE_LANGUAGE, TARGET_LANGUAGE})
 
     @property
     def parser(self) -> MarkdownIt:
@@ -137,76 +149,85 @@ class MarkdownRenderer:
         tag = "pre" if display == "block" else "code"
         return f'<{tag} class="tex">{escape(delimiter + tex + delimiter)}</{tag}>'
 
-    def render(self, source: str, *, inline: bool = False) -> Rendering:
-        """HTML for ``source``; ``inline`` renders a single line without a paragraph."""
-        key = (source, inline)
+    def render(self, source: str, *, inline: bool = False, lang: str | None = None) -> Rendering:
+        """HTML for ``source``; ``inline`` renders a single line without a paragraph; ``lang``
+        is the text's language, for the glossary's terms (None: a text in every language)."""
+        key = self.source(source, inline, lang)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._stored(source, inline)
-            self._cache[key] = cached
+            cached = self._stored(key)
         return cached
 
-    def prefetch(self, sources: Iterable[tuple[str, bool]]) -> None:
-        """Render now, on every core, those of ``sources`` (text, inline) that neither this
-        renderer nor the build cache has rendered, so that ``render`` finds them ready. Only a
-        speed-up: a text left out is rendered when asked for, in this process."""
+    def source(self, text: str, inline: bool, lang: str | None) -> Source:
+        """What a rendering depends on: the language only where the glossary marks it, which
+        is in block texts. Titles (inline) are not marked: they often stand inside a link,
+        where a focusable ``<abbr>`` may not."""
+        return (text, inline, lang if lang in self._marked and not inline else "")
+
+    def prefetch(self, texts: Iterable[tuple[str, bool, str | None]]) -> None:
+        """Render now, on every core, those of ``texts`` (text, inline, language) that neither
+        this renderer nor the build cache has rendered, so that ``render`` finds them ready.
+        Only a speed-up: a text left out is rendered when asked for, in this process."""
         missing = []
-        for source in dict.fromkeys(sources):
-            if source not in self._cache and self._stored_only(*source) is None:
+        for source in dict.fromkeys(self.source(*text) for text in texts):
+            if source not in self._cache and self._stored_only(source) is None:
                 missing.append(source)
         processes = workers_for(len(missing), MINIMUM_TEXTS)
         if processes < 2:
             return
 
         def render_share(numbers: range) -> list[tuple[int, Rendering]]:
-            return [(number, self._render(*missing[number])) for number in numbers]
+            return [(number, self._render(missing[number])) for number in numbers]
 
         for share in fork_map(render_share, len(missing), processes):
             for number, rendering in share:
                 self._remember(missing[number], rendering)
 
-    def _remember(self, source: tuple[str, bool], rendering: Rendering) -> None:
+    def _remember(self, source: Source, rendering: Rendering) -> None:
         self._cache[source] = rendering
         if self._store is not None:
-            self._store.put(
-                "markup", _store_key(*source), (rendering.html, tuple(rendering.warnings))
-            )
+            value = (rendering.html, tuple(rendering.warnings))
+            self._store.put("markup", self._store_key(source), value)
 
-    def _stored(self, source: str, inline: bool) -> Rendering:
+    def _stored(self, source: Source) -> Rendering:
         """The rendering the build cache holds for ``source``, made and stored if it has none."""
-        rendering = self._stored_only(source, inline)
+        rendering = self._stored_only(source)
         if rendering is None:
-            rendering = self._render(source, inline)
-            self._remember((source, inline), rendering)
+            rendering = self._render(source)
+            self._remember(source, rendering)
         return rendering
 
-    def _stored_only(self, source: str, inline: bool) -> Rendering | None:
+    def _stored_only(self, source: Source) -> Rendering | None:
         """The rendering the build cache holds for ``source``, now remembered here too."""
-        stored = (
-            None if self._store is None else self._store.get("markup", _store_key(source, inline))
-        )
+        stored = None if self._store is None else self._store.get("markup", self._store_key(source))
         if stored is None:
             return None
         html, warnings = stored
         # Markup as stored, not a copy: the cache's strings are the pages' (a tenth of the memory
         # of a large site); older entries hold plain strings.
         html = html if isinstance(html, Markup) else Markup(html)
-        self._cache[(source, inline)] = Rendering(html, list(warnings))
-        return self._cache[(source, inline)]
+        self._cache[source] = Rendering(html, list(warnings))
+        return self._cache[source]
 
-    def _render(self, source: str, inline: bool) -> Rendering:
+    def _render(self, source: Source) -> Rendering:
+        text, inline, lang = source
         self._warnings = []
-        html = self._md.renderInline(source) if inline else self._md.render(source)
+        env = {"lang": lang}
+        html = self._md.renderInline(text, env) if inline else self._md.render(text, env)
         return Rendering(Markup(html), self._warnings)
 
-
-def _store_key(source: str, inline: bool) -> str:
-    """The build cache's key for a rendering (BLAKE2b, as ``content_hash``, called directly: a
-    large site looks up 60,000 texts on every build)."""
-    data = source.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(
-        data, digest_size=16, person=b"inline" if inline else b"block"
-    ).hexdigest()
+    def _store_key(self, source: Source) -> str:
+        """The build cache's key for a rendering (BLAKE2b, as ``content_hash``, called
+        directly: a large site looks up 60,000 texts on every build)."""
+        text, inline, lang = source
+        digest = hashlib.blake2b(
+            text.encode("utf-8", "surrogatepass"),
+            digest_size=16,
+            person=b"inline" if inline else b"block",
+        )
+        if lang:  # marked with the glossary's terms: the terms and the language count too
+            digest.update(f"\0{lang}\0{self._glossary_key}".encode())
+        return digest.hexdigest()
 
 
 def plain_paragraph(text: str) -> str:

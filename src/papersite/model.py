@@ -541,6 +541,28 @@ class LinkSettings(StrictModel):
     """URL prefixes not checked, e.g. hosts that turn away every program."""
 
 
+class GlossaryTerm(StrictModel):
+    """One English term of the glossary and how it is written in Korean."""
+
+    en: str = Field(min_length=1)
+    """The term as English texts write it: ``hallucination``, ``fine-tuning``."""
+    ko: list[str] = Field(min_length=1)
+    """The accepted Korean renderings, the preferred first: ``[미세 조정, 파인튜닝]``."""
+    wrong: list[str] = Field(default_factory=list)
+    """Known wrong renderings: ``[쇄도]``."""
+    also: list[str] = Field(default_factory=list)
+    """Other English forms of the term: ``[fine tuning, finetuning]``."""
+    note: Text | None = None
+    """What it means, for the glossary page."""
+
+
+class Glossary(StrictModel):
+    """``glossary.yaml`` at the site root."""
+
+    terms: list[GlossaryTerm] = Field(default_factory=list)
+    """Each term once (``validate.py`` checks that no English form is given twice)."""
+
+
 class SiteConfig(StrictModel):
     """``papersite.yaml``."""
 
@@ -621,3 +643,5 @@ class Site:
     config: SiteConfig
     digests: list[SourcedDigest]
     papers: dict[str, SitePaper]
+    glossary: Glossary | None = None
+    """``glossary.yaml``, when the site has one."""

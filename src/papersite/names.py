@@ -24,3 +24,6 @@ EXTRA_SOURCES = ("semantic-scholar",)
 
 LOOPBACK = "127.0.0.1"
 """The address ``papersite serve`` listens on unless told otherwise: this machine only."""
+
+GLOSSARY_FILE = "glossary.yaml"
+"""The site's glossary: English ML terms, their accepted Korean renderings and wrong ones."""

@@ -143,6 +143,8 @@ def plan_site(view: SiteView) -> list[PageJob]:
         ("archive/index.html", "archive.html", {}),
         ("search/index.html", "search.html", {}),
     ]  # fmt: skip
+    if view.glossary:
+        html_pages.append(("glossary/index.html", "glossary.html", {}))
     subjects: dict[str, Any] = {}
     about: list[tuple[str, Sequence[DigestView | PaperView | TagView]]] = [
         ("digest", view.digests), ("paper", view.papers), ("tag", view.tags)]  # fmt: skip

@@ -13,13 +13,14 @@ FIXED_PAGES = (
     "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
     "weekly/index.html", "weekly/feed.xml", "conferences/index.html", "conferences/feed.xml",
     "papers/index.html", "tags/index.html", "archive/index.html", "search/index.html",
+    "glossary/index.html",
 )  # fmt: skip
 """The pages every site has, whatever its content. Keep in step with the page list of
 ``render.render_site`` and the feeds of ``feeds.site_feeds``: an alias may not take these."""
 
-RESERVED_FOLDERS = ("assets/", "pagefind/", "search/")
+RESERVED_FOLDERS = ("assets/", "pagefind/", "search/", "data/")
 """Folders whose whole content papersite writes (the theme's assets, the search index and
-page); besides these, each site language's folder (``ko/``, ``en/``) holds that language's
+page, the archive as data); besides these, each site language's folder (``ko/``, ``en/``) holds that language's
 copy of every page. See ``reserved_folders``."""
 
 

@@ -16,7 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
 from papersite.load import LoadedSite, Location, SourceDocument, format_location, nearest_position
-from papersite.model import Appearance, Digest, Site, SiteConfig, SitePaper, SourcedDigest
+from papersite.model import (
+    Appearance,
+    Digest,
+    Glossary,
+    Site,
+    SiteConfig,
+    SitePaper,
+    SourcedDigest,
+)
 from papersite.urls import (
     FIXED_PAGES,
     alias_page,
@@ -49,10 +57,39 @@ def validate_site(loaded: LoadedSite) -> Site:
     papers, paper_problems = _collect_papers(digests)
     problems += paper_problems
     problems += _alias_problems(digests, papers, languages or [])
+    glossary = _validate_glossary(loaded.glossary, languages, problems)
     if problems or config is None:
         raise ContentError(problems)
     digests.sort(key=lambda d: (d.digest.published, d.url), reverse=True)
-    return Site(config, digests, papers)
+    return Site(config, digests, papers, glossary)
+
+
+def _validate_glossary(
+    document: SourceDocument | None, languages: list[str] | None, problems: list[Problem]
+) -> Glossary | None:
+    """``glossary.yaml`` as a ``Glossary``; an English form given twice is an error at the
+    second."""
+    if document is None:
+        return None
+    if document.data is None:  # an empty file: no terms
+        return Glossary()
+    glossary = validate_document(Glossary, document, problems, {"languages": languages})
+    if glossary is None:
+        return None
+    first: dict[str, int] = {}
+    for index, term in enumerate(glossary.terms):
+        for number, form in enumerate((term.en, *term.also)):
+            earlier = first.setdefault(form.casefold(), index)
+            if earlier != index:
+                where = (
+                    ("terms", index, "en") if number == 0 else ("terms", index, "also", number - 1)
+                )
+                problems.append(
+                    document.problem(
+                        where, f"{form!r} is already term {earlier + 1}; give each term once"
+                    )
+                )
+    return glossary
 
 
 def _validate_config(document: SourceDocument | None, problems: list[Problem]) -> SiteConfig | None:

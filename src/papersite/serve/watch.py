@@ -21,12 +21,13 @@ import watchfiles
 
 from papersite.load import CONFIG_FILE, DIGESTS_DIR
 from papersite.lockfile import LOCKFILE
+from papersite.names import GLOSSARY_FILE
 
 Change = tuple[watchfiles.Change, str]
 
 TEMPLATES_DIR = "templates"
 WATCHED_FOLDERS = (DIGESTS_DIR, TEMPLATES_DIR)
-WATCHED_NAMES = frozenset({CONFIG_FILE, LOCKFILE, *WATCHED_FOLDERS})
+WATCHED_NAMES = frozenset({CONFIG_FILE, LOCKFILE, GLOSSARY_FILE, *WATCHED_FOLDERS})
 """What matters in the site folder itself."""
 
 TICK_MS = 200

@@ -1,0 +1,208 @@
+"""The glossary: consistent Korean for English terms, checked, marked in the texts, listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+from conftest import SITE_CONFIG, WriteTree
+from papersite import build
+from papersite.check import check_site
+from papersite.errors import ContentError
+
+GLOSSARY = """\
+terms:
+  - en: hallucination
+    ko: [환각]
+    wrong: [쇄도]
+    note: {ko: "그럴듯한 거짓", en: "Plausible falsehood"}
+  - en: fine-tuning
+    also: [fine-tune]
+    ko: [미세 조정, 파인튜닝]
+"""
+
+# Each paper's texts pair an English and a Korean version; the comments say what check makes
+# of each pair.
+DIGEST = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+papers:
+  - title: {ko: "환각 줄이기", en: "Fewer hallucinations"}
+    summary:
+      ko: "이 모델은 쇄도를 줄입니다."
+      en: "The model reduces hallucination."
+    abstract:
+      ko: "미세조정 방법을 쓰고, 환각에 대한 글을 봅니다."
+      en: "It uses fine tuning, see [hallucination](https://example.org/h) and `fine-tuning`."
+  - title: {ko: "두 번째", en: "Second"}
+    summary:
+      ko: "모델을 다시 학습합니다."
+      en: "We fine-tune the model."
+    abstract:
+      ko: "환각이 없습니다."
+      en: "Nothing about the terms."
+"""
+
+
+@pytest.fixture
+def site(write_tree: WriteTree) -> Path:
+    return write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "glossary.yaml": GLOSSARY,
+            "digests/weekly/2025-03-17.yaml": DIGEST,
+        }
+    )
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# --- check ----------------------------------------------------------------------------------------
+
+
+def test_check_warns_of_a_wrong_rendering_and_a_missing_one_at_the_korean_line(
+    site: Path,
+) -> None:
+    findings = [f for f in check_site(site).findings if f.rule == "glossary"]
+
+    where = [(f.problem.line, f.problem.field) for f in findings]
+    assert where == [
+        (line_of(DIGEST, "쇄도를"), "papers[0].summary.ko"),
+        (line_of(DIGEST, "다시 학습"), "papers[1].summary.ko"),
+    ]
+    wrong, missing = (f.problem.message for f in findings)
+    assert "'쇄도' is a wrong rendering of 'hallucination'" in wrong and "'환각'" in wrong
+    assert "says 'fine-tuning'" in missing and "'미세 조정', '파인튜닝'" in missing
+    assert {f.severity for f in findings} == {"warning"}
+
+
+def test_spacing_case_hyphens_and_plurals_do_not_matter(site: Path) -> None:
+    """ "Fewer hallucinations" / "환각 줄이기" and "fine tuning" / "미세조정" pass: the English
+    forms match whatever their case, hyphen or plural, the Korean ones whatever their spaces."""
+    fields = {f.problem.field for f in check_site(site).findings if f.rule == "glossary"}
+
+    assert "papers[0].title.ko" not in fields
+    assert "papers[0].abstract.ko" not in fields
+
+
+def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    bare = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": DIGEST})
+
+    build(bare, tmp_path / "out", search=False)
+
+    assert not (tmp_path / "out" / "glossary").exists()
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+    assert page.select("abbr, a[href$='glossary/']") == []
+    assert [f for f in check_site(bare).findings if f.rule == "glossary"] == []
+
+
+@pytest.mark.parametrize(
+    ("glossary", "needle", "message"),
+    [
+        (
+            "terms:\n  - en: hallucination\n",
+            "- en: hallucination",
+            "terms[0].ko: the required field 'ko' is missing",
+        ),
+        (GLOSSARY + "    colour: red\n", "colour", "terms[1].colour: "),
+        (GLOSSARY + "  - en: Hallucination\n    ko: [환각]\n", "en: Hallucination", "already"),
+        ("terms:\n  - en: x\n    ko: [y]\n    note: {fr: z}\n", "fr:", "language 'fr'"),
+    ],
+)
+def test_a_broken_glossary_is_an_error_at_its_line(
+    site: Path, glossary: str, needle: str, message: str
+) -> None:
+    (site / "glossary.yaml").write_text(glossary, encoding="utf-8")
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site.parent / "out", search=False)
+
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == ("glossary.yaml", line_of(glossary, needle))
+    assert message in str(problem), str(problem)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def test_terms_in_texts_are_marked_with_their_translation(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out", search=False)
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+
+    marks = [(a.get_text(), a["title"], a.find_parent(attrs={"lang": True})["lang"])
+             for a in page.select("article.paper abbr.term")]  # fmt: skip
+
+    assert ("hallucination", "환각", "en") in marks
+    assert ("fine tuning", "미세 조정 / 파인튜닝", "en") in marks
+    assert ("미세조정", "fine-tuning", "ko") in marks
+    assert ("환각", "hallucination", "ko") in marks
+    # Not inside a link or code: those stay as written.
+    assert page.select("a abbr, code abbr") == []
+    assert all(a["tabindex"] == "0" for a in page.select("abbr.term"))
+
+
+def test_the_glossary_page_lists_every_term_in_each_edition(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out", search=False)
+
+    for edition, languages in [("", ["ko", "en"]), ("ko/", ["ko"]), ("en/", ["en"])]:
+        page = soup(tmp_path / "out" / edition / "glossary" / "index.html")
+        terms = {
+            term.select_one("dfn").get_text(): term.select_one("dd span[lang=ko]").get_text()
+            for term in page.select(".glossary-term")
+        }
+        assert terms == {"fine-tuning": "미세 조정, 파인튜닝", "hallucination": "환각"}
+        assert page.select_one("#term-hallucination s").get_text() == "쇄도"
+        assert [p["lang"] for p in page.select("main > p.bi")] == languages
+        assert page.select_one("nav a[href$='glossary/']") is not None
+    sitemap = (tmp_path / "out" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/glossary/</loc>" in sitemap
+
+
+def test_a_glossary_edit_rebuilds_like_a_cold_build(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out", search=False)
+    glossary = site / "glossary.yaml"
+    glossary.write_text(GLOSSARY.replace("[미세 조정, 파인튜닝]", "[파인튜닝]"), encoding="utf-8")
+
+    report = build(site, tmp_path / "out", search=False)
+    build(site, tmp_path / "cold", search=False)
+
+    files = {
+        p.relative_to(tmp_path / "out"): p.read_bytes()
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
+    }
+    cold = {
+        p.relative_to(tmp_path / "cold"): p.read_bytes()
+        for p in (tmp_path / "cold").rglob("*")
+        if p.is_file()
+    }
+    assert files == cold
+    assert "weekly/2025-03-17/index.html" in report.written
+
+
+def test_focusing_a_term_shows_its_translation(browser: webdriver.Chrome, served_site: str) -> None:
+    """In Chromium: the example site's terms show their translation on focus, by CSS alone."""
+    browser.get(served_site + "weekly/2025-03-17/")
+    term = browser.find_element(By.CSS_SELECTOR, "article.paper [lang=en] abbr.term")
+    before = browser.execute_script(
+        "return getComputedStyle(arguments[0], '::after').content", term
+    )
+
+    browser.execute_script("arguments[0].focus()", term)
+
+    after = browser.execute_script("return getComputedStyle(arguments[0], '::after').content", term)
+    assert before in ("none", "normal")
+    assert after == '" (" attr(title) ")"' or term.get_attribute("title") in after
