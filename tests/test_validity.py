@@ -140,9 +140,9 @@ def test_axe_finds_nothing_serious_on_the_four_kinds_of_page(
     feature = {"name": "prefers-color-scheme", "value": scheme}
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
     serious = {}
-    # The four kinds of page in both editions, and the search page with its results (Pagefind's
-    # interface) and the 404 page, which carry the site's forms.
-    checked = [(page, None) for page in PAGES] + [
+    # The four kinds of page in both editions, the glossary, and the search page with its
+    # results (Pagefind's interface) and the 404 page, which carry the site's forms.
+    checked = [(page, None) for page in [*PAGES, "glossary/", "en/glossary/"]] + [
         ("search/?q=attention+sink", ".pagefind-ui__result"),
         ("en/search/?q=attention+sink", ".pagefind-ui__result"),
         ("no/such/page/", None),
