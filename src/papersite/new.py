@@ -139,6 +139,9 @@ COMMON_FIELDS = """\
 # source: "https://discuss.pytorch.kr/"         # optional: where it was first published
 # tags: [llm]                                   # optional: tags of the whole digest
 # aliases: ["old/url/"]                         # optional: old URLs that should lead here
+# provenance:                                   # optional: who wrote the texts (README: Provenance)
+#   default: {ko: machine, en: upstream}        # human | machine | upstream | reviewed
+#   by: {machine: "GPT-4o"}
 """
 
 YAML_BODY = (
@@ -158,6 +161,7 @@ papers:                                         # at least one; copy the block f
     #     body: {EMPTY}
     links: []                                   # e.g. - {kind: code, url: "https://github.com/…"}
     tags: []                                    # e.g. [reinforcement-learning]
+    # provenance: {summary: {ko: reviewed}}     # optional: over the digest's provenance
 """
 )
 
