@@ -391,7 +391,9 @@ def test_check_of_the_example_site_passes(example_site: Path) -> None:
     report = check_site(example_site)
     assert report.ok, [str(f.problem) for f in report.errors]
     assert report.digests == 2
-    assert {f.rule for f in report.findings} <= {"missing-translation"}
+    # The seeds' Korean leaves out some English texts, and renders a few glossary terms
+    # otherwise than the glossary does (the warnings an editor would act on).
+    assert {f.rule for f in report.findings} <= {"missing-translation", "glossary"}
 
 
 def test_a_broken_config_is_reported_whatever_the_paths(write_tree: WriteTree) -> None:
