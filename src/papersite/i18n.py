@@ -24,6 +24,7 @@ UI: dict[str, dict[str, str]] = {
         "tags": "태그",
         "archive": "아카이브",
         "glossary": "용어집",
+        "data": "데이터",
         "glossary_intro": "영어 용어와, 이 사이트가 쓰는 한국어 번역입니다. 본문에서 용어에 "
         "마우스를 올리거나 초점을 두면 번역이 보입니다.",
         "wrong_rendering": "쓰지 않는 번역",
@@ -86,6 +87,7 @@ UI: dict[str, dict[str, str]] = {
         "tags": "Tags",
         "archive": "Archive",
         "glossary": "Glossary",
+        "data": "Data",
         "glossary_intro": "English terms, and the Korean this site writes for them. In the texts, "
         "hover over a term or focus it to see its translation.",
         "wrong_rendering": "not",
