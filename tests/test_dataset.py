@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
-from papersite import build
+from papersite import build, dataset
 from papersite.cli import main
 from papersite.pipeline import prepare_site
 
@@ -221,3 +222,32 @@ def test_a_round_trip_from_the_json_back_to_digests_loses_nothing(
         for record in first.get("digests", []) + second.get("digests", []):
             record["file"] = str(Path(record["file"]).with_suffix(".yaml"))
         assert second == first
+
+
+def test_a_rebuild_makes_again_only_the_records_of_the_changed_digest(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(example_site, site, ignore=shutil.ignore_patterns("build", ".papersite-cache"))
+    build(site, tmp_path / "out", search=False)
+    made: list[str] = []
+    digest_record, paper_record = dataset._digest_record, dataset._paper_record
+
+    def record_digest(sourced: Any, base_url: str) -> Any:
+        made.append(sourced.path)
+        return digest_record(sourced, base_url)
+
+    def record_paper(paper: Any, base_url: str) -> Any:
+        made.append(paper.identity)
+        return paper_record(paper, base_url)
+
+    monkeypatch.setattr(dataset, "_digest_record", record_digest)
+    monkeypatch.setattr(dataset, "_paper_record", record_paper)
+    weekly = site / "digests" / "weekly" / "2025-03-17.yaml"
+    weekly.write_text(weekly.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+
+    build(site, tmp_path / "out", search=False)
+
+    weekly_papers = set(data(tmp_path / "out", "digests")["digests"][1]["papers"])
+    assert made[0] == "digests/weekly/2025-03-17.yaml"
+    assert set(made[1:]) == weekly_papers, "the NeurIPS digest and its papers came from the cache"

@@ -116,9 +116,8 @@ def build(
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
     try:
-        pipeline.write_pages(
-            writer, prepared, PageInputs(prepared.view, prepared.hashes, shared), folders
-        )
+        page_inputs = PageInputs(prepared.view, prepared.hashes, shared)
+        pipeline.write_pages(writer, prepared, page_inputs, folders, cache)
         if search:
             pipeline.write_search_index(writer, prepared.view.languages, last)
         writer.commit()

@@ -23,10 +23,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from papersite.cache import BuildCache, content_hash
 from papersite.model import (
     ArxivRecord,
     Digest,
@@ -136,21 +139,17 @@ def json_schema(name: str, base_url: str) -> dict[str, Any]:
     return {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_url(base_url, name), **schema}
 
 
-def archive(site: Site) -> ArchiveFile:
-    """The whole site as data."""
+def _site_record(site: Site) -> SiteRecord:
     config = site.config
-    site_record = SiteRecord(
+    return SiteRecord(
         title=config.title, base_url=config.base_url, languages=list(config.languages)
     )
+
+
+def _ordered(site: Site) -> tuple[list[SourcedDigest], list[SitePaper]]:
+    """Digests newest first, papers by ID: the files' stable order."""
     digests = sorted(site.digests, key=lambda d: (-d.digest.published.toordinal(), d.url))
-    papers = sorted(site.papers.values(), key=lambda paper: paper.identity)
-    return ArchiveFile.model_construct(
-        schema_url=schema_url(config.base_url, "archive"),
-        version=DATASET_VERSION,
-        site=site_record,
-        digests=[_digest_record(sourced, config.base_url) for sourced in digests],
-        papers=[_paper_record(paper, config.base_url) for paper in papers],
-    )
+    return digests, sorted(site.papers.values(), key=lambda paper: paper.identity)
 
 
 def _digest_id(sourced: SourcedDigest) -> str:
@@ -206,67 +205,153 @@ def _entry_provenance(digest: Digest, index: int) -> Provenances:
     return found
 
 
-def _json(model: BaseModel) -> bytes:
-    return model.model_dump_json(by_alias=True, indent=1).encode("utf-8") + b"\n"
+T = TypeVar("T")
 
 
-def dataset_pages(site: Site) -> list[Page]:
-    """The files of ``data/`` for the site (see the module's description)."""
-    whole = archive(site)
-    base_url = site.config.base_url
-    digests = DigestsFile.model_construct(
-        schema_url=schema_url(base_url, "digests"),
-        version=whole.version,
-        site=whole.site,
-        digests=whole.digests,
-    )
-    papers = PapersFile.model_construct(
-        schema_url=schema_url(base_url, "papers"),
-        version=whole.version,
-        site=whole.site,
-        papers=whole.papers,
-    )
+@dataclass
+class DataInputs:
+    """What the records are made from, so that a rebuild takes the unchanged ones from the
+    build cache (part ``data``) instead of making and serialising them again: a digest's
+    record depends on its file, a paper's on the files of its digests, both on ``shared``
+    (``fingerprint.shared_inputs``: the lockfile, the configuration, …)."""
+
+    cache: BuildCache
+    hashes: dict[str, str]
+    """``file_hash`` of each digest file, by path."""
+    shared: str
+
+
+class _Fragments:
+    """Each record as indented JSON text (and a paper's CSV row), made or taken from the cache."""
+
+    def __init__(self, site: Site, inputs: DataInputs | None) -> None:
+        self.base_url = site.config.base_url
+        self.languages = list(site.config.languages)
+        self.inputs = inputs
+
+    def digest(self, sourced: SourcedDigest) -> str:
+        return self._cached(
+            ("digest", sourced.path, sourced.url),
+            [sourced.path],
+            lambda: _item(_digest_record(sourced, self.base_url)),
+        )
+
+    def paper(self, paper: SitePaper) -> tuple[str, list[str]]:
+        def make() -> tuple[str, list[str]]:
+            record = _paper_record(paper, self.base_url)
+            return _item(record), _csv_row(record, self.languages)
+
+        files = [a.digest.path for a in paper.appearances]
+        where = [f"{a.digest.path}#{a.index}" for a in paper.appearances]
+        return self._cached(("paper", paper.identity, *where), files, make)
+
+    def schema(self, name: str) -> str:
+        def make() -> str:
+            return json.dumps(json_schema(name, self.base_url), ensure_ascii=False, indent=1)
+
+        return self._cached(("schema", name), [], make)
+
+    def _cached(self, subject: tuple[str, ...], files: list[str], make: Callable[[], T]) -> T:
+        if self.inputs is None:
+            return make()
+        hashes = [self.inputs.hashes.get(path, "") for path in files]
+        key = content_hash(self.inputs.shared, self.base_url, *subject, *hashes)
+        found: T | None = self.inputs.cache.get("data", key)
+        if found is None:
+            found = make()
+            self.inputs.cache.put("data", key, found)
+        return found
+
+
+def _item(record: BaseModel) -> str:
+    """A record as an item of a top-level list: indented JSON, two spaces in."""
+    return _indented(record.model_dump_json(by_alias=True, indent=1), "  ")
+
+
+def _indented(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def _document(schema: str, site: SiteRecord, lists: dict[str, list[str]]) -> bytes:
+    """A data file: ``$schema``, ``version``, ``site``, then each list of records, as
+    ``model_dump_json(indent=1)`` would write it, but from records already serialised."""
+    site_json = _indented(site.model_dump_json(indent=1), " ").lstrip()
+    lines = ["{", f' "$schema": {json.dumps(schema, ensure_ascii=False)},']
+    lines += [f' "version": {DATASET_VERSION},', f' "site": {site_json},']
+    parts = [
+        f' "{name}": [\n' + ",\n".join(items) + "\n ]" if items else f' "{name}": []'
+        for name, items in lists.items()
+    ]
+    return ("\n".join(lines) + "\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+
+
+def dataset_pages(site: Site, inputs: DataInputs | None = None) -> list[Page]:
+    """The files of ``data/`` for the site (see the module's description); with ``inputs``,
+    records that have not changed since the last build come from the build cache."""
+    fragments = _Fragments(site, inputs)
+    base_url, record = site.config.base_url, _site_record(site)
+    digests, papers = _ordered(site)
+    digest_items = [fragments.digest(sourced) for sourced in digests]
+    paper_items = [fragments.paper(paper) for paper in papers]
     pages = [
-        Page(f"{DATA_DIR}/digests.json", _json(digests)),
-        Page(f"{DATA_DIR}/papers.json", _json(papers)),
-        Page(f"{DATA_DIR}/papers.csv", papers_csv(whole)),
+        Page(
+            f"{DATA_DIR}/digests.json",
+            _document(schema_url(base_url, "digests"), record, {"digests": digest_items}),
+        ),
+        Page(
+            f"{DATA_DIR}/papers.json",
+            _document(
+                schema_url(base_url, "papers"), record, {"papers": [j for j, _ in paper_items]}
+            ),
+        ),
+        Page(f"{DATA_DIR}/papers.csv", _csv(record.languages, [row for _, row in paper_items])),
     ]
     for name in SCHEMAS:
-        schema = json.dumps(json_schema(name, base_url), ensure_ascii=False, indent=1)
+        schema = fragments.schema(name)
         pages.append(Page(f"{SCHEMA_DIR}/{name}.schema.json", schema.encode("utf-8") + b"\n"))
     return pages
 
 
 def archive_json(site: Site) -> bytes:
     """What ``papersite export --format json`` writes: every digest and paper, in one file."""
-    return _json(archive(site))
+    fragments = _Fragments(site, None)
+    digests, papers = _ordered(site)
+    lists = {
+        "digests": [fragments.digest(sourced) for sourced in digests],
+        "papers": [fragments.paper(paper)[0] for paper in papers],
+    }
+    return _document(schema_url(site.config.base_url, "archive"), _site_record(site), lists)
 
 
 CSV_SEPARATOR = "; "
 """Between the items of a list in one cell (authors, tags, digests)."""
 
 
-def papers_csv(whole: ArchiveFile) -> bytes:
-    """One row per paper: ID, URL, arXiv ID, the title in each language, authors, dates,
-    categories, tags, and the IDs of its digests. UTF-8 with a byte-order mark, which
-    spreadsheet programs need to read Korean correctly."""
-    languages = whole.site.languages
+CSV_HEADER = ["id", "url", "arxiv_id", "authors", "published", "updated", "primary_category",
+              "tags", "digests"]  # fmt: skip
+"""The columns, with ``title_<lang>`` for each site language after ``arxiv_id``."""
+
+
+def _csv_row(paper: PaperRecord, languages: list[str]) -> list[str]:
+    record = paper.arxiv
+    return [
+        paper.id, paper.url, record.id if record else "",
+        *(text_in(paper.title, lang) or "" for lang in languages),
+        CSV_SEPARATOR.join(paper.authors),
+        record.published.isoformat() if record and record.published else "",
+        record.updated.isoformat() if record and record.updated else "",
+        record.primary_category if record else "",
+        CSV_SEPARATOR.join(paper.tags),
+        CSV_SEPARATOR.join(a.digest for a in paper.appearances),
+    ]  # fmt: skip
+
+
+def _csv(languages: list[str], rows: list[list[str]]) -> bytes:
+    """One row per paper (``CSV_HEADER``). UTF-8 with a byte-order mark, which spreadsheet
+    programs need to read Korean correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["id", "url", "arxiv_id", *(f"title_{lang}" for lang in languages), "authors",
-         "published", "updated", "primary_category", "tags", "digests"]
-    )  # fmt: skip
-    for paper in whole.papers:
-        record = paper.arxiv
-        writer.writerow(
-            [paper.id, paper.url, record.id if record else "",
-             *(text_in(paper.title, lang) or "" for lang in languages),
-             CSV_SEPARATOR.join(paper.authors),
-             record.published.isoformat() if record and record.published else "",
-             record.updated.isoformat() if record and record.updated else "",
-             record.primary_category if record else "",
-             CSV_SEPARATOR.join(paper.tags),
-             CSV_SEPARATOR.join(a.digest for a in paper.appearances)]
-        )  # fmt: skip
+    titles = [f"title_{lang}" for lang in languages]
+    writer.writerow([*CSV_HEADER[:3], *titles, *CSV_HEADER[3:]])
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -20,7 +20,7 @@ import jinja2
 
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, build_view
-from papersite.dataset import dataset_pages
+from papersite.dataset import DataInputs, dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.incremental import PageInputs
@@ -152,10 +152,15 @@ def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:
 
 
 def write_pages(
-    writer: OutputWriter, prepared: PreparedSite, inputs: PageInputs, folders: list[Path]
+    writer: OutputWriter,
+    prepared: PreparedSite,
+    inputs: PageInputs,
+    folders: list[Path],
+    cache: BuildCache | None = None,
 ) -> None:
     """Render every page whose inputs changed, on every core when there are many; carry the
-    others over from the last output."""
+    others over from the last output. With a ``cache``, the data files' records come from it
+    where unchanged (``dataset.py``)."""
     env = make_environment(folders)
     todo: list[tuple[PageJob, str | None]] = []
     for job in plan_site(prepared.view):
@@ -177,7 +182,8 @@ def write_pages(
         for number in range(len(todo)):
             page, key = render(number)
             writer.add(page.path, page.content, key)
-    for asset in [*theme_assets(folders), *dataset_pages(prepared.site), NOJEKYLL]:
+    data = DataInputs(cache, prepared.hashes, inputs.shared) if cache is not None else None
+    for asset in [*theme_assets(folders), *dataset_pages(prepared.site, data), NOJEKYLL]:
         writer.add(asset.path, asset.content)
 
 
