@@ -30,7 +30,7 @@ import yaml
 
 from papersite import build
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
-from papersite.cache import SHARDS, BuildCache
+from papersite.cache import SHARDS, BuildCache, chunks_hash, content_hash
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
 from papersite.write import MARKER
@@ -870,3 +870,12 @@ def test_the_cache_remembers_the_most_recent_output_folders(
     # The forgotten one is built again (every file written), the others have nothing to do.
     assert len(build(site.root, folders[-1], search=False).written) == 0
     assert len(build(site.root, folders[0], search=False).written) > 0
+
+
+def test_a_file_written_in_chunks_has_the_hash_of_its_whole_bytes() -> None:
+    """The writer keeps an unchanged file by its hash, whether it was given whole or in chunks."""
+    chunks = [b'{\n "a": [\n', '  "한국어"'.encode(), b"", b"\n ]\n}\n"]
+
+    assert chunks_hash(chunks) == content_hash(b"".join(chunks))
+    assert chunks_hash([b"ab", b"c"]) == chunks_hash([b"a", b"bc"])
+    assert chunks_hash([b"ab"]) != chunks_hash([b"abc"])

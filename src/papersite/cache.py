@@ -21,6 +21,7 @@ import pickle
 import sys
 import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,15 @@ def content_hash(*parts: bytes | str) -> str:
         # Each part's length first, so that ("ab", "c") and ("a", "bc") differ.
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
+    return digest.hexdigest()
+
+
+def chunks_hash(chunks: Sequence[bytes]) -> str:
+    """``content_hash`` of the bytes ``chunks`` make together, without joining them."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(sum(len(chunk) for chunk in chunks).to_bytes(8, "little"))
+    for chunk in chunks:
+        digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -42,7 +42,7 @@ from papersite.model import (
     text_in,
 )
 from papersite.provenance import digest_texts, status
-from papersite.write import Page
+from papersite.write import ChunkedPage
 
 DATASET_VERSION = 1
 DATA_DIR = "data"
@@ -272,10 +272,10 @@ def _indented(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def _document(schema: str, site: SiteRecord, lists: dict[str, list[bytes]]) -> bytes:
+def _document(schema: str, site: SiteRecord, lists: dict[str, list[bytes]]) -> list[bytes]:
     """A data file: ``$schema``, ``version``, ``site``, then each list of records, as
-    ``model_dump_json(indent=1)`` would write it, but from records already serialised (joined
-    once: at 10,000 papers a file is 90 MB, and every copy of it costs a tenth of a second)."""
+    ``model_dump_json(indent=1)`` would write it, but from records already serialised; as
+    chunks, never joined (at 10,000 papers a file is 90 MB)."""
     site_json = _indented(site.model_dump_json(indent=1), " ").lstrip()
     head = f'{{\n "$schema": {json.dumps(schema, ensure_ascii=False)},\n'
     head += f' "version": {DATASET_VERSION},\n "site": {site_json}'
@@ -288,10 +288,10 @@ def _document(schema: str, site: SiteRecord, lists: dict[str, list[bytes]]) -> b
         chunks.append(b",\n".join(items))
         chunks.append(b"\n ]")
     chunks.append(b"\n}\n")
-    return b"".join(chunks)
+    return chunks
 
 
-def dataset_pages(site: Site, inputs: DataInputs | None = None) -> list[Page]:
+def dataset_pages(site: Site, inputs: DataInputs | None = None) -> list[ChunkedPage]:
     """The files of ``data/`` for the site (see the module's description); with ``inputs``,
     records that have not changed since the last build come from the build cache."""
     fragments = _Fragments(site, inputs)
@@ -300,21 +300,23 @@ def dataset_pages(site: Site, inputs: DataInputs | None = None) -> list[Page]:
     digest_items = [fragments.digest(sourced) for sourced in digests]
     paper_items = [fragments.paper(paper) for paper in papers]
     pages = [
-        Page(
+        ChunkedPage(
             f"{DATA_DIR}/digests.json",
             _document(schema_url(base_url, "digests"), record, {"digests": digest_items}),
         ),
-        Page(
+        ChunkedPage(
             f"{DATA_DIR}/papers.json",
             _document(
                 schema_url(base_url, "papers"), record, {"papers": [j for j, _ in paper_items]}
             ),
         ),
-        Page(f"{DATA_DIR}/papers.csv", _csv(record.languages, [row for _, row in paper_items])),
+        ChunkedPage(
+            f"{DATA_DIR}/papers.csv", [_csv(record.languages, [row for _, row in paper_items])]
+        ),
     ]
     for name in SCHEMAS:
         schema = fragments.schema(name)
-        pages.append(Page(f"{SCHEMA_DIR}/{name}.schema.json", schema.encode("utf-8") + b"\n"))
+        pages.append(ChunkedPage(f"{SCHEMA_DIR}/{name}.schema.json", [schema.encode() + b"\n"]))
     return pages
 
 
@@ -326,7 +328,9 @@ def archive_json(site: Site) -> bytes:
         "digests": [fragments.digest(sourced) for sourced in digests],
         "papers": [fragments.paper(paper)[0] for paper in papers],
     }
-    return _document(schema_url(site.config.base_url, "archive"), _site_record(site), lists)
+    return b"".join(
+        _document(schema_url(site.config.base_url, "archive"), _site_record(site), lists)
+    )
 
 
 CSV_SEPARATOR = "; "

@@ -183,8 +183,10 @@ def write_pages(
             page, key = render(number)
             writer.add(page.path, page.content, key)
     data = DataInputs(cache, prepared.hashes, inputs.shared) if cache is not None else None
-    for asset in [*theme_assets(folders), *dataset_pages(prepared.site, data), NOJEKYLL]:
+    for asset in [*theme_assets(folders), NOJEKYLL]:
         writer.add(asset.path, asset.content)
+    for data_file in dataset_pages(prepared.site, data):
+        writer.add(data_file.path, data_file.chunks)
 
 
 def search_fingerprint(files: Manifest, languages: Sequence[str]) -> str:

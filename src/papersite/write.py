@@ -14,12 +14,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from papersite.cache import content_hash
+from papersite.cache import chunks_hash, content_hash
 from papersite.errors import OutputError
 
 
@@ -29,6 +29,15 @@ class Page:
 
     path: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class ChunkedPage:
+    """An output file given as consecutive chunks of bytes, written without joining them (the
+    archive's data files: 90 MB each for 10,000 papers, made of a cached chunk per record)."""
+
+    path: str
+    chunks: Sequence[bytes]
 
 
 MARKER = ".papersite-output"
@@ -169,16 +178,19 @@ class OutputWriter:
         self.manifest.pop(path, None)
         self._kept.discard(path)
 
-    def add(self, path: str, content: bytes, inputs: str | None = None) -> None:
-        """Put ``content`` at ``path``: kept from the previous output when the bytes are the
-        same, written otherwise."""
-        digest = content_hash(content)
+    def add(self, path: str, content: bytes | Sequence[bytes], inputs: str | None = None) -> None:
+        """Put ``content`` (bytes, or chunks of them) at ``path``: kept from the previous output
+        when the bytes are the same, written otherwise."""
+        chunks = [content] if isinstance(content, bytes) else content
+        digest = chunks_hash(chunks)
         before = self.previous.get(path)
         if before is not None and before.content == digest and self._keep(path, before, inputs):
             return
         target = self.staging / safe_relative(path)
         self._make_folder(target.parent)
-        target.write_bytes(content)
+        with open(target, "wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
         self._record(path, Written(inputs, digest, _stat(target)))
         self.written.append(path)
 
