@@ -123,7 +123,9 @@ def test_papers_carry_both_languages_arxiv_metadata_digests_and_provenance(
     assert dapo["arxiv"]["id"] == "2503.14476" and dapo["arxiv"]["primary_category"]
     [appearance] = dapo["appearances"]
     assert appearance["digest"] == "weekly/2025-03-17"
-    assert appearance["entry"]["summary"].keys() == {"ko", "en"}
+    assert appearance["summary"].keys() == {"ko", "en"}
+    digests = {d["id"]: d for d in data(built_site, "digests")["digests"]}
+    assert digests["weekly/2025-03-17"]["papers"][appearance["index"]] == "2503.14476"
     assert appearance["provenance"]["summary"] == {"ko": "machine", "en": "upstream"}
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
-FORMAT = 4
+FORMAT = 5
 
 
 def content_hash(*parts: bytes | str) -> str:

@@ -7,7 +7,8 @@ Every build publishes, under ``data/``:
   digest file can be written back from it without losing anything (tested).
 - ``papers.json``: each paper once: its ID (the arXiv ID without version, else a slug of its
   title), URL, title, authors, tags, arXiv's and Semantic Scholar's records, and every digest
-  it appears in, with the entry as written there and who wrote each of its texts
+  it appears in, with the digest's introduction of it (``summary``), its award, and who wrote
+  each of its texts
   (``provenance.py``: the status of each field in each language, where known).
 - ``papers.csv``: one row per paper, for spreadsheets.
 - ``schema/v1/*.schema.json``: JSON Schemas (draft 2020-12) of the two JSON files and of the
@@ -33,7 +34,6 @@ from papersite.cache import BuildCache, content_hash
 from papersite.model import (
     ArxivRecord,
     Digest,
-    Paper,
     ProvenanceStatus,
     SemanticScholarRecord,
     Site,
@@ -82,8 +82,10 @@ class AppearanceRecord(_Record):
     """The digest's ID."""
     index: int
     """The entry's place in the digest, from 0."""
-    entry: Paper
-    """The entry as written in that digest."""
+    award: str | None
+    summary: dict[str, str] | None
+    """The digest's introduction of the paper, per language (the entry's other texts are in
+    ``digests.json``, at ``papers[index]`` of the digest)."""
     provenance: Provenances
     """Who wrote each of the entry's texts, per language, where the digest says."""
 
@@ -185,7 +187,8 @@ def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
             AppearanceRecord.model_construct(
                 digest=_digest_id(a.digest),
                 index=a.index,
-                entry=a.paper,
+                award=a.paper.award,
+                summary=a.paper.summary,
                 provenance=_entry_provenance(a.digest.digest, a.index),
             )
             for a in paper.appearances
