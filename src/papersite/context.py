@@ -40,7 +40,6 @@ from papersite.provenance import (
     UNREVIEWED,
     DigestText,
     author,
-    digest_texts,
     unreviewed_languages,
 )
 from papersite.urls import alias_page, paper_url, tag_url
@@ -167,10 +166,21 @@ class DigestView:
     groups: list[AwardGroup]
     aliases: list[str] = field(default_factory=list)
     """Page paths of the digest's old URLs (``posts/old/index.html``), each a redirect here."""
-    unreviewed: int = 0
-    """How many of its texts (per language) a machine wrote and no one has reviewed."""
     machine: str | None = None
     """Which machine, as the digest's ``provenance.by`` names it."""
+
+    @property
+    def unreviewed(self) -> int:
+        """How many of its texts (per language) a machine wrote and no one has reviewed."""
+        texts = [self.title, self.overview]
+        for entry in self.entries:
+            texts += [entry.title, entry.summary, entry.abstract]
+            texts += [text for section in entry.sections for text in (section.title, section.body)]
+        return sum(
+            text.shared_unreviewed + sum(part.unreviewed for part in text.parts)
+            for text in texts
+            if text is not None
+        )
 
 
 @dataclass
@@ -367,7 +377,6 @@ def _digest_view(texts: _Texts, sourced: SourcedDigest, papers: dict[str, SitePa
         entries=entries,
         groups=_award_groups(entries),
         aliases=[alias_page(alias) for alias in digest.aliases],
-        unreviewed=sum(len(unreviewed_languages(digest, text)) for text in digest_texts(digest)),
         machine=author(digest, None, UNREVIEWED),
     )
 
