@@ -40,6 +40,7 @@ from papersite.provenance import (
     UNREVIEWED,
     DigestText,
     author,
+    digest_texts,
     unreviewed_languages,
 )
 from papersite.urls import alias_page, paper_url, tag_url
@@ -466,9 +467,11 @@ def _titled(
 
 
 def _text_sources(site: Site) -> Iterator[tuple[str, bool, str | None]]:
-    """Every (text, inline, language) that ``build_view`` will render, so that a cold build can render
-    them on every core first (``MarkdownRenderer.prefetch``). It follows ``_digest_view`` and
-    ``_entry_view``; a text it misses is not lost, only rendered later in one process."""
+    """Every (text, inline, language) that ``build_view`` will render, so that a cold build can
+    render them on every core first (``MarkdownRenderer.prefetch``). The texts are the
+    digests' (``provenance.digest_texts``, titles inline), a paper's title and abstract filled
+    from arXiv as ``_entry_view`` fills them; a text missed here is not lost, only rendered
+    later in one process."""
     languages = site.config.languages
 
     def each(value: dict[str, str] | None, inline: bool) -> Iterator[tuple[str, bool, str | None]]:
@@ -479,17 +482,14 @@ def _text_sources(site: Site) -> Iterator[tuple[str, bool, str | None]]:
     yield from each(site.config.title, True)
     yield from each(site.config.description, False)
     for sourced in site.digests:
-        yield from each(sourced.digest.title, True)
-        yield from each(sourced.digest.overview, False)
-        for paper in sourced.digest.papers:
-            site_paper = site.papers.get(paper.identity)
-            title, abstract = _titled(paper, site_paper.arxiv if site_paper else None, languages)
-            yield from each(title, True)
-            yield from each(paper.summary, False)
-            yield from each(abstract, False)
-            for section in paper.sections:
-                yield from each(section.title, True)
-                yield from each(section.body, False)
+        for text in digest_texts(sourced.digest):
+            value = text.text
+            if text.paper is not None and text.field in ("title", "abstract"):
+                paper = sourced.digest.papers[text.paper]
+                site_paper = site.papers.get(paper.identity)
+                record = site_paper.arxiv if site_paper else None
+                value = _titled(paper, record, languages)[text.field == "abstract"]
+            yield from each(value, text.location[-1] == "title")
 
 
 def _filled(
