@@ -41,7 +41,7 @@ from papersite.model import (
     SourcedDigest,
     text_in,
 )
-from papersite.provenance import digest_texts, status
+from papersite.provenance import paper_texts, text_statuses
 from papersite.write import ChunkedPage
 
 DATASET_VERSION = 1
@@ -198,13 +198,9 @@ def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
 
 def _entry_provenance(digest: Digest, index: int) -> Provenances:
     found: Provenances = {}
-    for text in digest_texts(digest):
-        if text.paper != index or not text.text:
-            continue
-        for lang in text.text:
-            known = status(digest, index, text.field, lang)
-            if known is not None:
-                found.setdefault(text.field, {})[lang] = known
+    for text in paper_texts(digest.papers[index], index):
+        for lang, known in text_statuses(digest, text).items():
+            found.setdefault(text.field, {})[lang] = known
     return found
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from papersite.errors import Problem
-from papersite.model import EVERY_LANGUAGE, Digest, ProvenanceStatus, SourcedDigest
+from papersite.model import EVERY_LANGUAGE, Digest, Paper, ProvenanceStatus, SourcedDigest
 
 Location = tuple[str | int, ...]
 
@@ -39,13 +39,18 @@ def digest_texts(digest: Digest) -> Iterator[DigestText]:
     yield DigestText(("title",), "title", None, digest.title)
     yield DigestText(("overview",), "overview", None, digest.overview)
     for index, paper in enumerate(digest.papers):
-        at = ("papers", index)
-        yield DigestText((*at, "title"), "title", index, paper.title)
-        yield DigestText((*at, "summary"), "summary", index, paper.summary)
-        yield DigestText((*at, "abstract"), "abstract", index, paper.abstract)
-        for number, section in enumerate(paper.sections):
-            yield DigestText((*at, "sections", number, "title"), "sections", index, section.title)
-            yield DigestText((*at, "sections", number, "body"), "sections", index, section.body)
+        yield from paper_texts(paper, index)
+
+
+def paper_texts(paper: Paper, index: int) -> Iterator[DigestText]:
+    """Every text of the digest's paper number ``index``, in order."""
+    at = ("papers", index)
+    yield DigestText((*at, "title"), "title", index, paper.title)
+    yield DigestText((*at, "summary"), "summary", index, paper.summary)
+    yield DigestText((*at, "abstract"), "abstract", index, paper.abstract)
+    for number, section in enumerate(paper.sections):
+        yield DigestText((*at, "sections", number, "title"), "sections", index, section.title)
+        yield DigestText((*at, "sections", number, "body"), "sections", index, section.body)
 
 
 def status(digest: Digest, paper: int | None, field: str, lang: str) -> ProvenanceStatus | None:
@@ -67,15 +72,19 @@ def author(digest: Digest, paper: int | None, status: ProvenanceStatus) -> str |
     return None
 
 
+def text_statuses(digest: Digest, text: DigestText) -> dict[str, ProvenanceStatus]:
+    """The status of each language of ``text`` that the provenance gives one: the codes as
+    they are in the text (``EVERY_LANGUAGE`` for one string in every language)."""
+    found = {lang: status(digest, text.paper, text.field, lang) for lang in text.text or {}}
+    return {lang: known for lang, known in found.items() if known is not None}
+
+
 def unreviewed_languages(digest: Digest, text: DigestText) -> list[str]:
-    """The languages of ``text`` written by a machine and not reviewed: the codes as they are
-    in the text (``EVERY_LANGUAGE`` for one string in every language)."""
-    if not text.text:
-        return []
+    """The languages of ``text`` written by a machine and not reviewed (not empty ones)."""
     return [
         lang
-        for lang, value in text.text.items()
-        if value.strip() and status(digest, text.paper, text.field, lang) == UNREVIEWED
+        for lang, known in text_statuses(digest, text).items()
+        if known == UNREVIEWED and text.text and text.text[lang].strip()
     ]
 
 
