@@ -150,9 +150,9 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _no_arxiv_id(site_paper)
         yield from _conflicting_entries(site_paper)
     yield from _same_paper_twice(site)
+    if site.glossary is not None:
+        yield from _tagged(glossary_problems(site.glossary, site.digests), "warning", "glossary")
     for sourced in site.digests:
-        if site.glossary is not None:
-            yield from _tagged(glossary_problems(site.glossary, sourced), "warning", "glossary")
         yield from _missing_translations(sourced, site.config.languages)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):

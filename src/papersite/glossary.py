@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 
@@ -46,11 +46,6 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def korean_has(text: str, rendering: str) -> bool:
-    """Whether ``text`` holds ``rendering``, spaces aside."""
-    return _squeezed(rendering) in _squeezed(text)
-
-
 @dataclass(frozen=True)
 class Mismatch:
     term: GlossaryTerm
@@ -70,27 +65,33 @@ class Mismatch:
         )
 
 
-def mismatches(glossary: Glossary, english: str, korean: str) -> Iterator[Mismatch]:
-    """The glossary's terms that ``english`` uses and ``korean`` renders wrongly or not at all."""
-    for term in glossary.terms:
-        if not english_pattern(term).search(english):
+def mismatches(
+    terms: list[tuple[GlossaryTerm, re.Pattern[str]]], english: str, korean: str
+) -> Iterator[Mismatch]:
+    """The terms (each with its ``english_pattern``) that ``english`` uses and ``korean``
+    renders wrongly or not at all. Korean is compared with its spaces taken out."""
+    squeezed = _squeezed(korean)
+    for term, pattern in terms:
+        if not pattern.search(english):
             continue
-        wrong = next((w for w in term.wrong if korean_has(korean, w)), None)
+        wrong = next((w for w in term.wrong if _squeezed(w) in squeezed), None)
         if wrong is not None:
             yield Mismatch(term, wrong)
-        elif not any(korean_has(korean, rendering) for rendering in term.ko):
+        elif not any(_squeezed(rendering) in squeezed for rendering in term.ko):
             yield Mismatch(term, None)
 
 
-def glossary_problems(glossary: Glossary, sourced: SourcedDigest) -> Iterator[Problem]:
-    """Each text of the digest whose Korean version breaks the glossary, at its Korean line."""
-    for text in digest_texts(sourced.digest):
-        value = text.text or {}
-        english, korean = value.get(SOURCE_LANGUAGE), value.get(TARGET_LANGUAGE)
-        if not english or not korean:
-            continue
-        for mismatch in mismatches(glossary, english, korean):
-            yield sourced.problem((*text.location, TARGET_LANGUAGE), mismatch.message())
+def glossary_problems(glossary: Glossary, digests: Iterable[SourcedDigest]) -> Iterator[Problem]:
+    """Each text of the digests whose Korean version breaks the glossary, at its Korean line."""
+    terms = [(term, english_pattern(term)) for term in glossary.terms]
+    for sourced in digests:
+        for text in digest_texts(sourced.digest):
+            value = text.text or {}
+            english, korean = value.get(SOURCE_LANGUAGE), value.get(TARGET_LANGUAGE)
+            if not english or not korean:
+                continue
+            for mismatch in mismatches(terms, english, korean):
+                yield sourced.problem((*text.location, TARGET_LANGUAGE), mismatch.message())
 
 
 def glossary_key(glossary: Glossary | None) -> str:
