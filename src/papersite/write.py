@@ -202,12 +202,8 @@ class OutputWriter:
             for path in sorted(self._kept):
                 target = self.staging / safe_relative(path)
                 self._make_folder(target.parent)
-                try:
-                    os.link(self.out / path, target)
-                except OSError:  # a file system without hard links
-                    shutil.copy2(self.out / path, target)
-                    record = self.manifest[path]
-                    self.manifest[path] = Written(record.inputs, record.content, _stat(target))
+                if _link_or_copy(self.out / path, target):  # a copy has its own inode and time
+                    self.manifest[path] = self.manifest[path]._replace(stat=_stat(target))
         return self.staging
 
     def adopt(self, path: str) -> None:
@@ -321,10 +317,18 @@ def _link_into(source: Path, target: Path) -> None:
     if not source.is_file():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    _link_or_copy(source, target)
+
+
+def _link_or_copy(source: Path, target: Path) -> bool:
+    """Hard-link ``source`` at ``target``, or copy it on a file system without hard links;
+    True if it was copied."""
     try:
         os.link(source, target)
-    except OSError:  # a file system without hard links
+    except OSError:
         shutil.copy2(source, target)
+        return True
+    return False
 
 
 def _prune_folders(out: Path, path: str) -> None:
