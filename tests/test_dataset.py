@@ -226,30 +226,52 @@ def test_a_round_trip_from_the_json_back_to_digests_loses_nothing(
         assert second == first
 
 
-def test_a_rebuild_makes_again_only_the_records_of_the_changed_digest(
+def test_the_data_is_made_again_only_when_a_content_file_changes(
     example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "site"
     shutil.copytree(example_site, site, ignore=shutil.ignore_patterns("build", ".papersite-cache"))
     build(site, tmp_path / "out", search=False)
-    made: list[str] = []
-    digest_record, paper_record = dataset._digest_record, dataset._paper_record
+    made_log = tmp_path / "made.txt"  # a file: the records are made in forked workers
+    made_log.touch()
+    digest_record = dataset._digest_record
 
     def record_digest(sourced: Any, base_url: str) -> Any:
-        made.append(sourced.path)
+        with made_log.open("a", encoding="utf-8") as log:
+            log.write(sourced.path + "\n")
         return digest_record(sourced, base_url)
 
-    def record_paper(paper: Any, base_url: str) -> Any:
-        made.append(paper.identity)
-        return paper_record(paper, base_url)
-
     monkeypatch.setattr(dataset, "_digest_record", record_digest)
-    monkeypatch.setattr(dataset, "_paper_record", record_paper)
+    robots = site / "templates" / "robots.txt"
+    robots.write_text(robots.read_text(encoding="utf-8") + "# a template edit\n", encoding="utf-8")
+
+    themed = build(site, tmp_path / "out", search=False)
+
+    assert made_log.read_text() == "", "a template does not change the data"
+    assert "robots.txt" in themed.written
+    assert not [path for path in themed.written if path.startswith("data/")]
     weekly = site / "digests" / "weekly" / "2025-03-17.yaml"
-    weekly.write_text(weekly.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    weekly.write_text(weekly.read_text(encoding="utf-8").replace("DAPO", "DAPO!", 1))
 
-    build(site, tmp_path / "out", search=False)
+    edited = build(site, tmp_path / "out", search=False)
 
-    weekly_papers = set(data(tmp_path / "out", "digests")["digests"][1]["papers"])
-    assert made[0] == "digests/weekly/2025-03-17.yaml"
-    assert set(made[1:]) == weekly_papers, "the NeurIPS digest and its papers came from the cache"
+    made = sorted(made_log.read_text().splitlines())
+    assert made == sorted(str(p.relative_to(site)) for p in site.glob("digests/*/*.*"))
+    assert "data/digests.json" in edited.written
+
+
+def test_a_line_separator_in_a_text_stays_inside_its_string(
+    rich_site: Path, tmp_path: Path
+) -> None:
+    """Records are indented line by line; only JSON's own newlines start a line, never a
+    Unicode line break inside a text (U+2028, U+0085), which JSON leaves unescaped."""
+    digest = rich_site / "digests" / "conferences" / "neurips-2025.yaml"
+    text = digest.read_text(encoding="utf-8")
+    # YAML's escapes for U+2028 and U+0085, in the summary's double-quoted string.
+    digest.write_text(text.replace("English introduction", r"one\Ltwo\Nthree"))
+
+    build(rich_site, tmp_path / "out", search=False)
+
+    papers = {paper["id"]: paper for paper in data(tmp_path / "out", "papers")["papers"]}
+    summary = papers["2503.14476"]["appearances"][0]["summary"]["en"]
+    assert summary == "one\u2028two\x85three"

@@ -30,7 +30,7 @@ import yaml
 
 from papersite import build
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
-from papersite.cache import SHARDS, BuildCache, chunks_hash, content_hash
+from papersite.cache import SHARDS, BuildCache
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
 from papersite.write import MARKER
@@ -856,6 +856,25 @@ def test_cache_entries_a_build_did_not_use_are_dropped(tmp_path: Path) -> None:
     assert [third.get("markup", f"key {number}") for number in range(200)] == kept + [None] * 100
 
 
+def test_a_taken_entry_is_let_go_of_and_kept_in_the_cache(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    for number in range(200):
+        first.put("parsed", f"key {number}", f"value {number}")
+    first.save()
+
+    second = BuildCache(tmp_path)
+    taken = [second.take("parsed", f"key {number}") for number in range(150)]
+    assert taken == [f"value {number}" for number in range(150)]
+    assert not second.holds("parsed", "key 7"), "no longer held in memory"
+    second.put("parsed", "new key", "new")  # a shard to write, with taken entries in it
+    second.save()
+
+    third = BuildCache(tmp_path)
+    stored = [third.get("parsed", f"key {number}") for number in range(200)]
+    assert stored == taken + [None] * 50, "taken entries stay, unused ones are dropped"
+    assert third.get("parsed", "new key") == "new"
+
+
 def test_the_cache_remembers_the_most_recent_output_folders(
     site: SiteState, tmp_path: Path
 ) -> None:
@@ -870,12 +889,3 @@ def test_the_cache_remembers_the_most_recent_output_folders(
     # The forgotten one is built again (every file written), the others have nothing to do.
     assert len(build(site.root, folders[-1], search=False).written) == 0
     assert len(build(site.root, folders[0], search=False).written) > 0
-
-
-def test_a_file_written_in_chunks_has_the_hash_of_its_whole_bytes() -> None:
-    """The writer keeps an unchanged file by its hash, whether it was given whole or in chunks."""
-    chunks = [b'{\n "a": [\n', '  "한국어"'.encode(), b"", b"\n ]\n}\n"]
-
-    assert chunks_hash(chunks) == content_hash(b"".join(chunks))
-    assert chunks_hash([b"ab", b"c"]) == chunks_hash([b"a", b"bc"])
-    assert chunks_hash([b"ab"]) != chunks_hash([b"abc"])

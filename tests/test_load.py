@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from conftest import SITE_CONFIG, WEEKLY, WriteTree
+from papersite import load
+from papersite.cache import BuildCache
 from papersite.errors import ContentError, Problem
 from papersite.load import format_location, load_site
 from papersite.validate import validate_site
@@ -269,3 +272,41 @@ def test_a_site_without_digests_folder_loads_no_digests(write_tree: WriteTree) -
 
     assert (loaded.digests, loaded.problems) == ([], [])
     assert loaded.config is not None
+
+
+# --- a cold build parses on every core ----------------------------------------------------------
+
+
+def test_a_cold_load_parses_on_every_core_what_one_process_would(
+    write_tree: WriteTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``load_site`` with a cache parses the files it lacks in forked workers; the documents,
+    positions and problems are those of a load in one process, bad files included."""
+    files = {"papersite.yaml": SITE_CONFIG}
+    for number in range(load.PARALLEL_FILES + 6):
+        files[f"digests/weekly/2025-{number:04d}.yaml"] = WEEKLY.replace(
+            "2025-03-17", f"2025-03-{number % 28 + 1:02d}"
+        )
+    files["digests/weekly/broken.yaml"] = "papers: [unclosed\n"
+    files["digests/weekly/duplicate.yaml"] = "date: 2025-01-01\ndate: 2025-01-02\n"
+    files["digests/conferences/a.md"] = "---\nkind: conference\n---\n\n# Not a paper heading\n"
+    root = write_tree(files)
+    (root / "digests" / "weekly" / "latin1.yaml").write_bytes("title: caf\xe9\n".encode("latin-1"))
+    one_process = load_site(root)
+    parsed_here: list[str] = []
+    parse = load.parse_source
+
+    def counted(text: str, path: str) -> Any:
+        parsed_here.append(path)  # in the parent only: a worker counts in its own memory
+        return parse(text, path)
+
+    monkeypatch.setattr(load, "parse_source", counted)
+    cache = BuildCache(tmp_path / "cache")
+
+    parallel = load_site(root, cache)
+
+    assert parsed_here == ["papersite.yaml"], "every digest was parsed by a worker, none again"
+    assert parallel.digests == one_process.digests
+    assert parallel.problems == one_process.problems
+    assert len(parallel.problems) >= 3, "the broken, duplicate and Latin-1 files are reported"
+    assert parallel.hashes == one_process.hashes

@@ -281,3 +281,37 @@ def test_refuses_a_file_as_output(minimal_site: Path, out: Path) -> None:
         build(minimal_site, out)
 
     assert out.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_file_given_in_chunks_is_written_as_it_is_made_and_kept_when_unchanged(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    made: list[int] = []
+
+    def chunks(last: bytes) -> Any:
+        for number, chunk in enumerate([b'{"a": [', '"한국어"'.encode(), b"", last]):
+            made.append(number)
+            yield chunk
+
+    first = write.OutputWriter(out, {})
+    first.add("data/a.json", chunks(b"]}"))
+    first.commit()
+    assert (out / "data" / "a.json").read_bytes() == '{"a": ["한국어"]}'.encode()
+    assert made == [0, 1, 2, 3], "every chunk was made, once"
+    inode = (out / "data" / "a.json").stat().st_ino
+
+    same = write.OutputWriter(out, first.manifest)
+    same.add("data/a.json", chunks(b"]}"))
+    same.commit()
+    assert same.written == [] and (out / "data" / "a.json").stat().st_ino == inode
+
+    changed = write.OutputWriter(out, same.manifest)
+    changed.add("data/a.json", chunks(b', "b"]}'))
+    changed.commit()
+    assert changed.written == ["data/a.json"]
+    assert (out / "data" / "a.json").read_bytes() == '{"a": ["한국어", "b"]}'.encode()
+    assert changed.manifest["data/a.json"].content == write.file_hash(
+        ['{"a": ["한국어", "b"]}'.encode()]
+    )
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["a.json"], "no partial file left"

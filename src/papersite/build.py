@@ -17,7 +17,8 @@ from pathlib import Path
 
 from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
-from papersite.fingerprint import Stamps, input_fingerprint, shared_inputs
+from papersite.fingerprint import Stamps, content_inputs, input_fingerprint, shared_inputs
+from papersite.heap import frozen_heap
 from papersite.theme import theme_dirs
 from papersite.write import (
     Manifest,
@@ -59,6 +60,7 @@ class BuildReport:
         )
 
 
+@frozen_heap()  # the stages freeze what they have made (heap.py); thawed when the build ends
 def build(
     source: Path | str = ".",
     out: Path | str | None = None,
@@ -116,8 +118,9 @@ def build(
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
     try:
-        page_inputs = PageInputs(prepared.view, prepared.hashes, shared)
-        pipeline.write_pages(writer, prepared, page_inputs, folders, cache)
+        content = content_inputs(source, options)
+        page_inputs = PageInputs(prepared.view, prepared.hashes, shared, content)
+        pipeline.write_pages(writer, prepared, page_inputs, folders)
         if search:
             pipeline.write_search_index(writer, prepared.view.languages, last)
         writer.commit()

@@ -309,7 +309,7 @@ def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
     by_url = {view.url: view for view in digests}
     papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]
     tags = _tag_views(papers, digests)
-    return SiteView(
+    view = SiteView(
         languages=languages,
         title=_required(texts.text(site.config.title, inline=True)),
         description=texts.text(site.config.description),
@@ -321,6 +321,8 @@ def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
         warnings=texts.warnings,
         glossary=_glossary_view(texts, site.glossary),
     )
+    texts.renderer.forget()
+    return view
 
 
 def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEntryView]:

@@ -24,13 +24,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from papersite.cache import BuildCache, content_hash
 from papersite.model import (
     ArxivRecord,
     Digest,
@@ -169,18 +167,12 @@ def _digest_record(sourced: SourcedDigest, base_url: str) -> DigestRecord:
 
 
 def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
-    newest = paper.appearances[-1].paper
-    authors = next(
-        (list(a.paper.authors) for a in reversed(paper.appearances) if a.paper.authors), []
-    )
-    if not authors and paper.arxiv is not None:
-        authors = list(paper.arxiv.authors)
     return PaperRecord.model_construct(
         id=paper.identity,
         url=base_url + paper.url,
-        title=newest.title,
-        authors=authors,
-        tags=sorted({tag for a in paper.appearances for tag in a.paper.tags}),
+        title=_title(paper),
+        authors=_authors(paper),
+        tags=_tags(paper),
         arxiv=paper.arxiv,
         semantic_scholar=paper.semantic_scholar,
         appearances=[
@@ -196,6 +188,25 @@ def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
     )
 
 
+def _title(paper: SitePaper) -> dict[str, str]:
+    """As the paper's newest digest gives it."""
+    return paper.appearances[-1].paper.title
+
+
+def _authors(paper: SitePaper) -> list[str]:
+    """As the newest digest that names them gives them, else as arXiv does."""
+    authors = next(
+        (list(a.paper.authors) for a in reversed(paper.appearances) if a.paper.authors), []
+    )
+    if not authors and paper.arxiv is not None:
+        authors = list(paper.arxiv.authors)
+    return authors
+
+
+def _tags(paper: SitePaper) -> list[str]:
+    return sorted({tag for a in paper.appearances for tag in a.paper.tags})
+
+
 def _entry_provenance(digest: Digest, index: int) -> Provenances:
     found: Provenances = {}
     for text in paper_texts(digest.papers[index], index):
@@ -204,100 +215,43 @@ def _entry_provenance(digest: Digest, index: int) -> Provenances:
     return found
 
 
-T = TypeVar("T")
-
-
-@dataclass
-class DataInputs:
-    """What the records are made from, so that a rebuild takes the unchanged ones from the
-    build cache (part ``data``) instead of making and serialising them again: a digest's
-    record depends on its file, a paper's on the files of its digests, both on ``shared``
-    (``fingerprint.shared_inputs``: the lockfile, the configuration, …)."""
-
-    cache: BuildCache
-    hashes: dict[str, str]
-    """``file_hash`` of each digest file, by path."""
-    shared: str
-
-
-class _Fragments:
-    """Each record as indented JSON text (and a paper's CSV row), made or taken from the cache."""
-
-    def __init__(self, site: Site, inputs: DataInputs | None) -> None:
-        self.base_url = site.config.base_url
-        self.languages = list(site.config.languages)
-        self.inputs = inputs
-
-    def digest(self, sourced: SourcedDigest) -> bytes:
-        return self._cached(
-            ("digest", sourced.path, sourced.url),
-            [sourced.path],
-            lambda: _item(_digest_record(sourced, self.base_url)),
-        )
-
-    def paper(self, paper: SitePaper) -> tuple[bytes, list[str]]:
-        def make() -> tuple[bytes, list[str]]:
-            record = _paper_record(paper, self.base_url)
-            return _item(record), _csv_row(record, self.languages)
-
-        files = [a.digest.path for a in paper.appearances]
-        where = [f"{a.digest.path}#{a.index}" for a in paper.appearances]
-        return self._cached(("paper", paper.identity, *where), files, make)
-
-    def schema(self, name: str) -> str:
-        def make() -> str:
-            return json.dumps(json_schema(name, self.base_url), ensure_ascii=False, indent=1)
-
-        return self._cached(("schema", name), [], make)
-
-    def _cached(self, subject: tuple[str, ...], files: list[str], make: Callable[[], T]) -> T:
-        if self.inputs is None:
-            return make()
-        hashes = [self.inputs.hashes.get(path, "") for path in files]
-        key = content_hash(self.inputs.shared, self.base_url, *subject, *hashes)
-        found: T | None = self.inputs.cache.get("data", key)
-        if found is None:
-            found = make()
-            self.inputs.cache.put("data", key, found)
-        return found
-
-
 def _item(record: BaseModel) -> bytes:
     """A record as an item of a top-level list: indented JSON, two spaces in, UTF-8."""
-    return _indented(record.model_dump_json(by_alias=True, indent=1), "  ").encode("utf-8")
+    # Indented by replacing the newlines of the bytes pydantic writes: JSON escapes every line
+    # break inside a string, so each newline is one between lines of the record.
+    dumped = record.__pydantic_serializer__.to_json(record, by_alias=True, indent=1)
+    return b"  " + dumped.replace(b"\n", b"\n  ")
 
 
-def _indented(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
-
-
-def _document(schema: str, site: SiteRecord, lists: dict[str, list[bytes]]) -> list[bytes]:
+def _document(
+    schema: str, site: SiteRecord, lists: Mapping[str, Iterable[bytes]]
+) -> Iterator[bytes]:
     """A data file: ``$schema``, ``version``, ``site``, then each list of records, as
-    ``model_dump_json(indent=1)`` would write it, but from records already serialised; as
-    chunks, never joined (at 10,000 papers a file is 90 MB)."""
-    site_json = _indented(site.model_dump_json(indent=1), " ").lstrip()
+    ``model_dump_json(indent=1)`` would write it, but one record at a time: at 10,000 papers a
+    file is 80 MB, which is never held in memory whole."""
+    site_json = site.model_dump_json(indent=1).replace("\n", "\n ")
     head = f'{{\n "$schema": {json.dumps(schema, ensure_ascii=False)},\n'
     head += f' "version": {DATASET_VERSION},\n "site": {site_json}'
-    chunks: list[bytes] = [head.encode("utf-8")]
+    yield head.encode("utf-8")
     for name, items in lists.items():
-        if not items:
-            chunks.append(f',\n "{name}": []'.encode())
-            continue
-        chunks.append(f',\n "{name}": [\n'.encode())
-        chunks.append(b",\n".join(items))
-        chunks.append(b"\n ]")
-    chunks.append(b"\n}\n")
-    return chunks
+        opening = f',\n "{name}": [\n'.encode()
+        for item in items:
+            yield opening
+            yield item
+            opening = b",\n"
+        yield b"\n ]" if opening == b",\n" else f',\n "{name}": []'.encode()
+    yield b"\n}\n"
 
 
-def dataset_pages(site: Site, inputs: DataInputs | None = None) -> list[ChunkedPage]:
-    """The files of ``data/`` for the site (see the module's description); with ``inputs``,
-    records that have not changed since the last build come from the build cache."""
-    fragments = _Fragments(site, inputs)
+def dataset_pages(site: Site) -> list[ChunkedPage]:
+    """The files of ``data/`` for the site (see the module's description). Their chunks are
+    made as the writer reads them, one record at a time."""
     base_url, record = site.config.base_url, _site_record(site)
     digests, papers = _ordered(site)
-    digest_items = [fragments.digest(sourced) for sourced in digests]
-    paper_items = [fragments.paper(paper) for paper in papers]
+    languages = list(site.config.languages)
+    digest_items = (_item(_digest_record(sourced, base_url)) for sourced in digests)
+    paper_items = (_item(_paper_record(paper, base_url)) for paper in papers)
+    rows = (_csv_row(paper, base_url, languages) for paper in papers)
     pages = [
         ChunkedPage(
             f"{DATA_DIR}/digests.json",
@@ -305,31 +259,25 @@ def dataset_pages(site: Site, inputs: DataInputs | None = None) -> list[ChunkedP
         ),
         ChunkedPage(
             f"{DATA_DIR}/papers.json",
-            _document(
-                schema_url(base_url, "papers"), record, {"papers": [j for j, _ in paper_items]}
-            ),
+            _document(schema_url(base_url, "papers"), record, {"papers": paper_items}),
         ),
-        ChunkedPage(
-            f"{DATA_DIR}/papers.csv", [_csv(record.languages, [row for _, row in paper_items])]
-        ),
+        ChunkedPage(f"{DATA_DIR}/papers.csv", _csv(record.languages, rows)),
     ]
     for name in SCHEMAS:
-        schema = fragments.schema(name)
+        schema = json.dumps(json_schema(name, base_url), ensure_ascii=False, indent=1)
         pages.append(ChunkedPage(f"{SCHEMA_DIR}/{name}.schema.json", [schema.encode() + b"\n"]))
     return pages
 
 
 def archive_json(site: Site) -> bytes:
     """What ``papersite export --format json`` writes: every digest and paper, in one file."""
-    fragments = _Fragments(site, None)
+    base_url = site.config.base_url
     digests, papers = _ordered(site)
     lists = {
-        "digests": [fragments.digest(sourced) for sourced in digests],
-        "papers": [fragments.paper(paper)[0] for paper in papers],
+        "digests": (_item(_digest_record(sourced, base_url)) for sourced in digests),
+        "papers": (_item(_paper_record(paper, base_url)) for paper in papers),
     }
-    return b"".join(
-        _document(schema_url(site.config.base_url, "archive"), _site_record(site), lists)
-    )
+    return b"".join(_document(schema_url(base_url, "archive"), _site_record(site), lists))
 
 
 CSV_SEPARATOR = "; "
@@ -341,26 +289,32 @@ CSV_HEADER = ["id", "url", "arxiv_id", "authors", "published", "updated", "prima
 """The columns, with ``title_<lang>`` for each site language after ``arxiv_id``."""
 
 
-def _csv_row(paper: PaperRecord, languages: list[str]) -> list[str]:
-    record = paper.arxiv
+def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]:
+    """The paper's row: the fields of its record (``_paper_record``) that fit in a cell."""
+    record, title = paper.arxiv, _title(paper)
     return [
-        paper.id, paper.url, record.id if record else "",
-        *(text_in(paper.title, lang) or "" for lang in languages),
-        CSV_SEPARATOR.join(paper.authors),
+        paper.identity, base_url + paper.url, record.id if record else "",
+        *(text_in(title, lang) or "" for lang in languages),
+        CSV_SEPARATOR.join(_authors(paper)),
         record.published.isoformat() if record and record.published else "",
         record.updated.isoformat() if record and record.updated else "",
         record.primary_category if record else "",
-        CSV_SEPARATOR.join(paper.tags),
-        CSV_SEPARATOR.join(a.digest for a in paper.appearances),
+        CSV_SEPARATOR.join(_tags(paper)),
+        CSV_SEPARATOR.join(_digest_id(a.digest) for a in paper.appearances),
     ]  # fmt: skip
 
 
-def _csv(languages: list[str], rows: list[list[str]]) -> bytes:
-    """One row per paper (``CSV_HEADER``). UTF-8 with a byte-order mark, which spreadsheet
-    programs need to read Korean correctly."""
+def _csv(languages: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
+    """One row per paper (``CSV_HEADER``), a chunk per row. UTF-8 with a byte-order mark, which
+    spreadsheet programs need to read Korean correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     titles = [f"title_{lang}" for lang in languages]
+    buffer.write("\ufeff")
     writer.writerow([*CSV_HEADER[:3], *titles, *CSV_HEADER[3:]])
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

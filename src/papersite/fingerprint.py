@@ -29,15 +29,23 @@ def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
 
 
 def shared_inputs(source: Path, folders: Sequence[Path], options: Iterable[str]) -> str:
-    """The hash of what every page depends on: theme, configuration, lockfile, glossary,
-    options."""
-    parts: list[bytes | str] = [*options]
+    """The hash of what every page depends on: theme, glossary, and ``content_inputs``."""
+    parts: list[bytes | str] = [content_inputs(source, options)]
     for name, content in theme_files(folders):
         parts += [name, content]
-    for name in (CONFIG_FILE, LOCKFILE, GLOSSARY_FILE):
-        path = source / name
-        parts += [name, path.read_bytes() if path.is_file() else b"\0missing"]
+    parts += _named_file(source, GLOSSARY_FILE)
     return content_hash(*parts)
+
+
+def content_inputs(source: Path, options: Iterable[str]) -> str:
+    """The hash of what the site's content means besides the digest files: the configuration,
+    the lockfile and the options. The archive's data depends on these and the digest files."""
+    return content_hash(*options, *_named_file(source, CONFIG_FILE), *_named_file(source, LOCKFILE))
+
+
+def _named_file(source: Path, name: str) -> list[bytes | str]:
+    path = source / name
+    return [name, path.read_bytes() if path.is_file() else b"\0missing"]
 
 
 Stamps = dict[str, tuple[tuple[int, int, int], str, int]]

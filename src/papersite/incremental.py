@@ -30,9 +30,13 @@ from papersite.render import PageJob
 class PageInputs:
     """The inputs key of each page of one build: see the module's description."""
 
-    def __init__(self, view: SiteView, hashes: dict[str, str], shared: str) -> None:
+    def __init__(
+        self, view: SiteView, hashes: dict[str, str], shared: str, content: str = ""
+    ) -> None:
         self.hashes = hashes
         self.shared = shared
+        self.content = content
+        """``fingerprint.content_inputs``: what the data files depend on besides the digests."""
         paper_files = {
             paper.identity: {digest.path for digest, _ in paper.appearances}
             for paper in view.papers
@@ -51,6 +55,12 @@ class PageInputs:
             return None
         listed = [f"{path}={self.hashes.get(path, '')}" for path in sorted(files)]
         return content_hash(self.shared, job.path, *listed)
+
+    def data_key(self) -> str:
+        """The inputs key of the archive's data files (``dataset.py``): every content file, and
+        not the theme, which they do not show."""
+        listed = [f"{path}={key}" for path, key in sorted(self.hashes.items())]
+        return content_hash("data", self.content, *listed)
 
     def _files(self, subject: Any) -> set[str] | None:
         if isinstance(subject, DigestView):

@@ -158,6 +158,12 @@ class MarkdownRenderer:
             cached = self._stored(key)
         return cached
 
+    def forget(self) -> None:
+        """Drop the memo of renderings. The renderer is in a reference cycle with its parser,
+        so without this the memo (tens of thousands of objects on a large site) would be freed
+        only by the cyclic garbage collector, which a build holds off (``heap.py``)."""
+        self._cache.clear()
+
     def source(self, text: str, inline: bool, lang: str | None) -> Source:
         """What a rendering depends on: the language only where the glossary marks it, which
         is in block texts. Titles (inline) are not marked: they often stand inside a link,

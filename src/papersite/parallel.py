@@ -3,29 +3,30 @@
 Rendering Markdown and pages is pure Python, so threads would take turns; processes do not.
 Workers are forked, so they start with the site's view and the compiled templates already in
 memory and nothing has to be sent to them but the numbers of their items; only results come
-back. Two users:
+back. Three users:
 
-- ``render_in_parallel``: the pages to render. Each worker hands its pages to its copy of the
+- ``render_in_parallel``: the pages to render, and the archive's data files. Each worker hands its pages to its copy of the
   ``OutputWriter``, which writes them into the shared staging folder (or keeps them when their
   bytes are unchanged); only the writer's records come back. A template error comes back as its
   located problem, since a traceback does not cross processes.
-- ``markup.MarkdownRenderer.prefetch``: the texts a cold build has to render.
+- ``markup.MarkdownRenderer.prefetch``: the texts a cold build has to render;
+- ``load._parse_ahead``: the digest files a cold build has to parse.
 
 It pays only for many items: a few hundred pages render faster in the process than workers start.
 """
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from papersite.errors import ContentError, Problem
-from papersite.write import OutputWriter, Page, Written
+from papersite.heap import collect_in_worker, frozen_heap, settle
+from papersite.write import ChunkedPage, OutputWriter, Page, WriterShare
 
-MINIMUM_PAGES = 400
+MINIMUM_PAGES = 100
 """Below this many pages to render, one process is quicker than starting workers."""
 
 Result = TypeVar("Result")
@@ -49,14 +50,14 @@ def fork_map(task: Callable[[range], Result], count: int, processes: int) -> lis
     # The workers share the parent's memory until they write to it, and the garbage collector
     # writes to every object it scans: frozen, the site's objects are not scanned in the
     # workers, so they are not copied into each (Instagram's gc.freeze trick).
-    gc.freeze()
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes) as pool:
-            return pool.map(_run, _shares(count, processes * 16), chunksize=1)
-    finally:
-        gc.unfreeze()
-        _task = None
+    with frozen_heap():
+        settle()
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes, initializer=collect_in_worker) as pool:
+                return pool.map(_run, _shares(count, processes * 16), chunksize=1)
+        finally:
+            _task = None
 
 
 def _run(share: range) -> Any:
@@ -75,24 +76,22 @@ def _shares(count: int, parts: int) -> list[range]:
 
 def render_in_parallel(
     count: int,
-    render: Callable[[int], tuple[Page, str | None]],
+    render: Callable[[int], tuple[Page | ChunkedPage, str | None]],
     writer: OutputWriter,
     processes: int,
 ) -> None:
     """Render pages ``0 … count-1`` (``render(i)`` gives a page and its inputs key) into
     ``writer`` with ``processes`` forked workers; ``ContentError`` if a template failed."""
 
-    def render_share(
-        numbers: Sequence[int],
-    ) -> tuple[dict[str, Written], list[str]] | list[Problem]:
-        writer.manifest, writer.written = {}, []  # the worker's own copy of the writer
+    def render_share(numbers: Sequence[int]) -> WriterShare | list[Problem]:
+        writer.begin_share()  # the worker's own copy of the writer
         try:
             for number in numbers:
                 page, key = render(number)
                 writer.add(page.path, page.content, key)
         except ContentError as error:
             return error.problems
-        return writer.manifest, writer.written
+        return writer.share()
 
     results = fork_map(render_share, count, processes)
     problems = [problem for result in results if isinstance(result, list) for problem in result]
@@ -100,4 +99,4 @@ def render_in_parallel(
         raise ContentError(problems[:1])
     for result in results:
         if not isinstance(result, list):
-            writer.merge(*result)
+            writer.merge(result)

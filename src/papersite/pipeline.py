@@ -20,9 +20,10 @@ import jinja2
 
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, build_view
-from papersite.dataset import DataInputs, dataset_pages
+from papersite.dataset import dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
+from papersite.heap import settle
 from papersite.incremental import PageInputs
 from papersite.load import load_site
 from papersite.lockfile import read_lockfile
@@ -39,7 +40,7 @@ from papersite.render import (
 )
 from papersite.search import BUNDLE, index_site
 from papersite.validate import validate_site
-from papersite.write import Manifest, OutputWriter, Page, safe_relative
+from papersite.write import ChunkedPage, Manifest, OutputWriter, Page, safe_relative
 
 if TYPE_CHECKING:
     from papersite.build import LastBuild
@@ -124,13 +125,17 @@ def prepare_site(
     Raises ``ContentError``.
     """
     loaded = load_site(source, cache, known)
-    site = validate_site(loaded)
+    site, hashes = validate_site(loaded), loaded.hashes
+    del loaded  # the parsed files: the validated site is all that the later stages need
+    settle()
     if base_url is None and origin is not None:
         base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
     if base_url is not None:
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
     warnings = enrich_site(site, read_lockfile(source))
-    return PreparedSite(source, site, build_view(site, cache), warnings, loaded.hashes)
+    view = build_view(site, cache)
+    settle()
+    return PreparedSite(source, site, view, warnings, hashes)
 
 
 def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:
@@ -156,20 +161,28 @@ def write_pages(
     prepared: PreparedSite,
     inputs: PageInputs,
     folders: list[Path],
-    cache: BuildCache | None = None,
 ) -> None:
     """Render every page whose inputs changed, on every core when there are many; carry the
-    others over from the last output. With a ``cache``, the data files' records come from it
-    where unchanged (``dataset.py``)."""
+    others over from the last output. The archive's data files (``dataset.py``) are made with
+    the pages, by the same workers."""
     env = make_environment(folders)
-    todo: list[tuple[PageJob, str | None]] = []
-    for job in plan_site(prepared.view):
+    todo: list[tuple[PageJob | ChunkedPage, str | None]] = []
+    jobs = plan_site(prepared.view)
+    settle()
+    for job in jobs:
         key = inputs.key(job)
         if key is None or not writer.reuse(job.path, key):
             todo.append((job, key))
+    # Made again (a second at 10,000 papers) only if a content file changed.
+    data_key = inputs.data_key()
+    for data_file in dataset_pages(prepared.site):
+        if not writer.reuse(data_file.path, data_key):
+            todo.append((data_file, data_key))
 
-    def render(number: int) -> tuple[Page, str | None]:
+    def render(number: int) -> tuple[Page | ChunkedPage, str | None]:
         job, key = todo[number]
+        if isinstance(job, ChunkedPage):  # its chunks are made as the writer writes them
+            return job, key
         try:
             return render_job(env, job), key
         except jinja2.TemplateError as error:
@@ -182,11 +195,8 @@ def write_pages(
         for number in range(len(todo)):
             page, key = render(number)
             writer.add(page.path, page.content, key)
-    data = DataInputs(cache, prepared.hashes, inputs.shared) if cache is not None else None
     for asset in [*theme_assets(folders), NOJEKYLL]:
         writer.add(asset.path, asset.content)
-    for data_file in dataset_pages(prepared.site, data):
-        writer.add(data_file.path, data_file.chunks)
 
 
 def search_fingerprint(files: Manifest, languages: Sequence[str]) -> str:

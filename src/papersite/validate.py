@@ -49,7 +49,7 @@ def validate_site(loaded: LoadedSite) -> Site:
         digest = validate_document(Digest, document, problems, {"languages": languages})
         if digest is not None:
             sourced = SourcedDigest(
-                digest, document.path, digest_url(digest), dict(document.value_positions)
+                digest, document.path, digest_url(digest), document.value_positions
             )
             digests.append(sourced)
             problems += _repeated_papers(sourced, document)

@@ -10,16 +10,16 @@ folder it did not write, nor the source, ``/`` or the home folder.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from papersite.cache import chunks_hash, content_hash
 from papersite.errors import OutputError
 
 
@@ -33,11 +33,22 @@ class Page:
 
 @dataclass(frozen=True)
 class ChunkedPage:
-    """An output file given as consecutive chunks of bytes, written without joining them (the
-    archive's data files: 90 MB each for 10,000 papers, made of a cached chunk per record)."""
+    """An output file given as consecutive chunks of bytes, which may be made only as they are
+    written (the archive's data files: see ``OutputWriter.add``)."""
 
     path: str
-    chunks: Sequence[bytes]
+    content: Iterable[bytes]
+
+
+def file_hash(chunks: Iterable[bytes], sink: Callable[[bytes], object] | None = None) -> str:
+    """The hash of the bytes ``chunks`` make together (BLAKE2b, 128 bits), by which the writer
+    knows an unchanged file; each chunk is passed on to ``sink`` as it is hashed."""
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in chunks:
+        digest.update(chunk)
+        if sink is not None:
+            sink(chunk)
+    return digest.hexdigest()
 
 
 MARKER = ".papersite-output"
@@ -116,6 +127,15 @@ class Written(NamedTuple):
 Manifest = dict[str, Written]
 """Every file of an output folder, by path."""
 
+
+class WriterShare(NamedTuple):
+    """What a forked worker's copy of an ``OutputWriter`` did (``OutputWriter.share``)."""
+
+    manifest: Manifest
+    written: list[str]
+    kept: set[str]
+
+
 JOURNAL = "journal.json"
 """In the undo folder of a build that is updating its output: what it is replacing and removing."""
 
@@ -178,21 +198,35 @@ class OutputWriter:
         self.manifest.pop(path, None)
         self._kept.discard(path)
 
-    def add(self, path: str, content: bytes | Sequence[bytes], inputs: str | None = None) -> None:
-        """Put ``content`` (bytes, or chunks of them) at ``path``: kept from the previous output
-        when the bytes are the same, written otherwise."""
-        chunks = [content] if isinstance(content, bytes) else content
-        digest = chunks_hash(chunks)
-        before = self.previous.get(path)
-        if before is not None and before.content == digest and self._keep(path, before, inputs):
-            return
+    def add(self, path: str, content: bytes | Iterable[bytes], inputs: str | None = None) -> None:
+        """Put ``content`` at ``path``: kept from the previous output when the bytes are the
+        same, written otherwise. ``content`` may be chunks of bytes, made as they are written
+        (the archive's data files: 80 MB each at 10,000 papers), so that the whole file is
+        never in memory."""
         target = self.staging / safe_relative(path)
         self._make_folder(target.parent)
-        with open(target, "wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
+        if isinstance(content, bytes):
+            digest = file_hash([content])
+            if self._unchanged(path, digest, inputs):
+                return
+            target.write_bytes(content)
+        else:
+            # Into a file of its own first: when the bytes turn out unchanged, the previous
+            # output's file is linked at ``target`` instead.
+            partial = target.with_name(target.name + ".part")
+            with open(partial, "wb") as file:
+                digest = file_hash(content, file.write)
+            if self._unchanged(path, digest, inputs):
+                partial.unlink()
+                return
+            partial.rename(target)
         self._record(path, Written(inputs, digest, _stat(target)))
         self.written.append(path)
+
+    def _unchanged(self, path: str, digest: str, inputs: str | None) -> bool:
+        """Keep the previous output's file at ``path`` if it has the bytes hashed ``digest``."""
+        before = self.previous.get(path)
+        return before is not None and before.content == digest and self._keep(path, before, inputs)
 
     def whole_staging(self) -> Path:
         """The staging folder, made a whole copy of the new output so far (kept files linked
@@ -210,18 +244,28 @@ class OutputWriter:
         """Record a file another tool wrote into the whole staging folder (Pagefind's bundle)."""
         target = self.staging / safe_relative(path)
         before = self.previous.get(path)
-        digest = content_hash(target.read_bytes())
+        digest = file_hash([target.read_bytes()])
         if before is not None and before.content == digest and self._replace_by_link(path, before):
             return
         self._record(path, Written(None, digest, _stat(target)))
         self.written.append(path)
 
-    def merge(self, manifest: Manifest, written: list[str]) -> None:
-        """Take in the records of a copy of this writer that wrote into the same staging folder
-        (a forked worker: see ``parallel.py``)."""
-        for path, record in manifest.items():
+    def begin_share(self) -> None:
+        """In a forked worker, which has a copy of this writer: record afresh, so that
+        ``share`` gives only what the worker did, for the parent's ``merge``."""
+        self.manifest, self.written, self._kept = {}, [], set()
+
+    def share(self) -> WriterShare:
+        return WriterShare(self.manifest, self.written, self._kept)
+
+    def merge(self, share: WriterShare) -> None:
+        """Take in what a copy of this writer did in the same staging folder (a forked worker:
+        see ``parallel.py``): its records, the files it wrote and those it kept, which
+        ``whole_staging`` has to link in."""
+        for path, record in share.manifest.items():
             self._record(path, record)
-        self.written += written
+        self.written += share.written
+        self._kept |= share.kept
 
     def commit(self) -> None:
         """Put the new output in place (see the class for how)."""
@@ -426,9 +470,8 @@ def _unknown_files(out: Path, known: Collection[str], folders: dict[str, int]) -
     """
     root = str(out)
     if not folders:
-        changed = [""]
-    else:
-        changed = [name for name, time in folders.items() if _mtime(f"{root}/{name}") != time]
+        return [path for path in _every_file(root, "") if path not in known and path != MARKER]
+    changed = [name for name, time in folders.items() if _mtime(f"{root}/{name}") != time]
     unknown: list[str] = []
     for folder in changed:
         prefix = f"{folder}/" if folder else ""
@@ -450,7 +493,7 @@ def _every_file(root: str, folder: str) -> list[str]:
     found = []
     for parent, _, files in os.walk(f"{root}/{folder}"):
         relative = os.path.relpath(parent, root).replace(os.sep, "/")
-        found += [f"{relative}/{name}" for name in files]
+        found += [name if relative == "." else f"{relative}/{name}" for name in files]
     return found
 
 
