@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 from pathlib import Path
@@ -315,3 +316,27 @@ def test_a_file_given_in_chunks_is_written_as_it_is_made_and_kept_when_unchanged
         ['{"a": ["한국어", "b"]}'.encode()]
     )
     assert sorted(p.name for p in (out / "data").iterdir()) == ["a.json"], "no partial file left"
+
+
+def test_files_a_worker_kept_are_in_the_whole_staging_copy(tmp_path: Path) -> None:
+    """A forked worker's writer keeps pages whose bytes did not change; the parent, merging its
+    share, must link them into a whole copy of the site (for Pagefind), or they would be lost."""
+    out = tmp_path / "out"
+    first = write.OutputWriter(out, {})
+    first.add("a/index.html", b"<p>a</p>")
+    first.add("b/index.html", b"<p>b</p>")
+    first.commit()
+    parent = write.OutputWriter(out, first.manifest, write.folder_times(out, first.manifest))
+    worker = copy.copy(parent)  # what fork gives the worker: the same writer, its own copy
+
+    worker.begin_share()
+    worker.add("a/index.html", b"<p>a</p>")  # the same bytes: kept
+    worker.add("b/index.html", b"<p>B</p>")
+    parent.merge(worker.share())
+    staging = parent.whole_staging()
+
+    assert (staging / "a" / "index.html").read_bytes() == b"<p>a</p>"
+    assert parent.written == ["b/index.html"]
+    parent.commit()
+    assert (out / "a" / "index.html").read_bytes() == b"<p>a</p>"
+    assert (out / "b" / "index.html").read_bytes() == b"<p>B</p>"
