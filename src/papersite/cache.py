@@ -99,6 +99,7 @@ class BuildCache:
         return value
 
     def holds(self, part: str, key: str) -> bool:
+        """Whether the cache has an entry at ``key``, without using it."""
         return key in self._part(part)
 
     def put(self, part: str, key: str, value: Any) -> None:

@@ -203,16 +203,17 @@ class OutputWriter:
         same, written otherwise. ``content`` may be chunks of bytes, made as they are written
         (the archive's data files: 80 MB each at 10,000 papers), so that the whole file is
         never in memory."""
-        target = self.staging / safe_relative(path)
-        self._make_folder(target.parent)
+        relative = safe_relative(path)  # checked even for a file kept as it is
         if isinstance(content, bytes):
             digest = file_hash([content])
             if self._unchanged(path, digest, inputs):
                 return
+            target = self._staged(relative)
             target.write_bytes(content)
         else:
             # Into a file of its own first: when the bytes turn out unchanged, the previous
             # output's file is linked at ``target`` instead.
+            target = self._staged(relative)
             partial = target.with_name(target.name + ".part")
             with open(partial, "wb") as file:
                 digest = file_hash(content, file.write)
@@ -222,6 +223,13 @@ class OutputWriter:
             partial.rename(target)
         self._record(path, Written(inputs, digest, _stat(target)))
         self.written.append(path)
+
+    def _staged(self, relative: PurePosixPath) -> Path:
+        """Where ``relative`` is written in the staging folder, whose folders are made only for
+        files written: in a rebuild, most pages rendered again are unchanged."""
+        target = self.staging / relative
+        self._make_folder(target.parent)
+        return target
 
     def _unchanged(self, path: str, digest: str, inputs: str | None) -> bool:
         """Keep the previous output's file at ``path`` if it has the bytes hashed ``digest``."""
