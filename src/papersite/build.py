@@ -92,7 +92,8 @@ def build(
     last = LastBuild.recall(cache, record_key)
     folders = theme_dirs(source)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
-    shared = shared_inputs(source, folders, options)
+    content = content_inputs(source, options)
+    shared = shared_inputs(source, folders, content)
     fingerprint, hashes, stamps = input_fingerprint(
         source, shared, last.stamps if last is not None else None
     )
@@ -118,7 +119,6 @@ def build(
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
     try:
-        content = content_inputs(source, options)
         page_inputs = PageInputs(prepared.view, prepared.hashes, shared, content)
         pipeline.write_pages(writer, prepared, page_inputs, folders)
         if search:

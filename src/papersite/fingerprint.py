@@ -28,11 +28,12 @@ def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def shared_inputs(source: Path, folders: Sequence[Path], options: Iterable[str]) -> str:
-    """The hash of what every page depends on: theme, glossary, and ``content_inputs``."""
-    parts: list[bytes | str] = [content_inputs(source, options)]
-    for name, content in theme_files(folders):
-        parts += [name, content]
+def shared_inputs(source: Path, folders: Sequence[Path], content: str) -> str:
+    """The hash of what every page depends on: theme, glossary, and ``content`` (the site's
+    ``content_inputs``)."""
+    parts: list[bytes | str] = [content]
+    for name, theme_file in theme_files(folders):
+        parts += [name, theme_file]
     parts += _named_file(source, GLOSSARY_FILE)
     return content_hash(*parts)
 
