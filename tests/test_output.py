@@ -340,3 +340,46 @@ def test_files_a_worker_kept_are_in_the_whole_staging_copy(tmp_path: Path) -> No
     parent.commit()
     assert (out / "a" / "index.html").read_bytes() == b"<p>a</p>"
     assert (out / "b" / "index.html").read_bytes() == b"<p>B</p>"
+
+
+def written_output(out: Path, count: int) -> tuple[write.OutputStamps, dict[str, int]]:
+    """An output of ``count`` pages, one per folder, as a build records it, and its folders'
+    times."""
+    writer = write.OutputWriter(out, {})
+    for number in range(count):
+        writer.add(f"p{number}/index.html", f"<p>{number}</p>".encode())
+    writer.commit()
+    times = write.folder_times(out, writer.manifest)
+    return write.OutputStamps.of(writer.manifest, times), times
+
+
+def append_to(page: Path) -> None:
+    with page.open("a") as file:
+        file.write("x")
+
+
+OUTPUT_CHANGES = {
+    "edit in place": append_to,
+    "same size, new time": lambda page: os.utime(page, ns=(1, 1)),
+    "delete": lambda page: page.unlink(),
+    "add beside": lambda page: (page.parent / "stray.html").write_text("x"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(OUTPUT_CHANGES))
+@pytest.mark.parametrize("forked", [False, True])
+def test_the_output_check_sees_any_change_to_any_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str, forked: bool
+) -> None:
+    """The check a build with nothing to do makes, in one process or split with a forked child
+    (which checks every other path): a change to the first or the last page is seen."""
+    monkeypatch.setattr(write, "FORK_CHECKS", 4 if forked else 10**9)
+    out = tmp_path / "out"
+    stamps, times = written_output(out, 6)
+    assert stamps.match(out)
+    assert stamps.folder_record() == times
+    for number in (0, 5):
+        OUTPUT_CHANGES[change](out / f"p{number}" / "index.html")
+        assert not stamps.match(out), f"{change} of page {number}"
+        stamps, _ = written_output(out, 6)  # rebuilt: unchanged again
+        assert stamps.match(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pickle
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from papersite.cache import BuildCache
@@ -22,10 +23,10 @@ from papersite.heap import frozen_heap
 from papersite.theme import theme_dirs
 from papersite.write import (
     Manifest,
+    OutputStamps,
     OutputWriter,
     check_output_folder,
     folder_times,
-    output_matches,
 )
 
 OUTPUT_RECORDS = 4
@@ -97,11 +98,7 @@ def build(
     fingerprint, hashes, stamps = input_fingerprint(
         source, shared, last.stamps if last is not None else None
     )
-    if (
-        last is not None
-        and last.fingerprint == fingerprint
-        and output_matches(out, last.files, last.folders)
-    ):
+    if last is not None and last.fingerprint == fingerprint and last.output.match(out):
         _check_strictness(last.warnings, last.unreviewed, strict, strict_review)
         return last.report(time.perf_counter() - started)
     # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
@@ -130,8 +127,9 @@ def build(
     this = LastBuild(
         fingerprint=fingerprint,
         stamps=stamps,
-        files=writer.manifest,
-        folders=folder_times(out, writer.manifest),
+        output=OutputStamps.of(writer.manifest, folder_times(out, writer.manifest)),
+        packed=pickle.dumps(writer.manifest, pickle.HIGHEST_PROTOCOL),
+        pages=len(writer.manifest),
         search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
         digests=len(prepared.site.digests),
         papers=len(prepared.site.papers),
@@ -165,9 +163,11 @@ class LastBuild:
     """``input_fingerprint`` of its inputs."""
     stamps: Stamps
     """What the digest files were like when hashed, so that the next build need not read them."""
-    files: Manifest
-    folders: dict[str, int]
-    """``write.folder_times`` of the output once written."""
+    output: OutputStamps
+    """What the output was like once written: all that a build with nothing to do checks."""
+    packed: bytes = field(repr=False)
+    """The pickled manifest, unpickled only by a build with work to do."""
+    pages: int
     search: str
     """``search_fingerprint`` of the pages its search index was made from."""
     digests: int
@@ -175,6 +175,17 @@ class LastBuild:
     warnings: list[Problem]
     base_url: str
     unreviewed: list[Problem]
+
+    @cached_property
+    def files(self) -> Manifest:
+        """Every file of the output, as the build recorded it."""
+        files: Manifest = pickle.loads(self.packed)
+        return files
+
+    @property
+    def folders(self) -> dict[str, int]:
+        """``write.folder_times`` of the output once written."""
+        return self.output.folder_record()
 
     @staticmethod
     def recall(cache: BuildCache, out: str) -> LastBuild | None:
@@ -187,13 +198,18 @@ class LastBuild:
         # files' worth on a large site), not those of the other folders the cache remembers.
         cache.put("output", out, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("files", None)  # the manifest once more, unpacked
+        return state
+
     def report(
         self, seconds: float, written: list[str] | None = None, removed: list[str] | None = None
     ) -> BuildReport:
         return BuildReport(
             digests=self.digests,
             papers=self.papers,
-            pages=len(self.files),
+            pages=self.pages,
             seconds=seconds,
             warnings=self.warnings,
             written=sorted(written or []),

@@ -39,9 +39,8 @@ from papersite.i18n import link_label
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
-from papersite.load import DIGESTS_DIR
 from papersite.markup import MarkdownRenderer
-from papersite.names import EXPORT_FORMATS
+from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
 from papersite.theme import theme_dirs

@@ -14,8 +14,37 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from papersite.cache import content_hash
-from papersite.load import CONFIG_FILE, digest_files, file_hash
-from papersite.names import GLOSSARY_FILE, LOCKFILE
+from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, DIGESTS_DIR, GLOSSARY_FILE, LOCKFILE
+
+
+def file_hash(root: Path, relative: str) -> str:
+    """The hash ``read_hashed_source`` gives the file (its path and bytes); "" if unreadable."""
+    try:
+        return content_hash(relative, (root / relative).read_bytes())
+    except OSError:
+        return ""
+
+
+def digest_files(root: Path) -> list[str]:
+    """Relative paths of the digest files under ``digests/``, in a stable order.
+
+    Files and folders whose names start with ``_`` or ``.``, and ``README.md`` files, are
+    not digests: they leave room for notes and drafts beside the digests.
+    """
+    found: list[str] = []
+    # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
+    # files, and Path objects would be a tenth of its time.
+    for folder, folders, files in os.walk(root / DIGESTS_DIR):
+        folders[:] = [name for name in folders if not name.startswith(("_", "."))]
+        relative = Path(folder).relative_to(root).as_posix()
+        found += [
+            f"{relative}/{name}"
+            for name in files
+            if name.endswith(DIGEST_SUFFIXES)
+            and not name.startswith(("_", "."))
+            and name != "README.md"
+        ]
+    return sorted(found, key=lambda path: path.split("/"))  # the order of sorted Paths
 
 
 def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:

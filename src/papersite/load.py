@@ -8,7 +8,6 @@ of every node, so that later stages can point at ``file:line:col``.
 
 from __future__ import annotations
 
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,8 @@ import yaml
 
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
-from papersite.names import GLOSSARY_FILE
-
-CONFIG_FILE = "papersite.yaml"
-DIGESTS_DIR = "digests"
-DIGEST_SUFFIXES = (".yaml", ".yml", ".md")
+from papersite.fingerprint import digest_files
+from papersite.names import CONFIG_FILE, GLOSSARY_FILE
 
 # Plain YAML scalars under these keys are kept as written: an unquoted arXiv ID such as
 # 2503.10610 would otherwise become the float 2503.1061 and lose its last digit.
@@ -220,14 +216,6 @@ def read_source(root: Path, relative: str) -> tuple[SourceDocument | None, list[
     return document, problems
 
 
-def file_hash(root: Path, relative: str) -> str:
-    """The hash ``read_hashed_source`` gives the file (its path and bytes); "" if unreadable."""
-    try:
-        return content_hash(relative, (root / relative).read_bytes())
-    except OSError:
-        return ""
-
-
 def read_hashed_source(
     root: Path, relative: str, cache: BuildCache | None = None, known: str = ""
 ) -> tuple[SourceDocument | None, list[Problem], str]:
@@ -256,28 +244,6 @@ def read_hashed_source(
     if cache is not None:
         cache.put("parsed", known, pickle.dumps((document, problems), pickle.HIGHEST_PROTOCOL))
     return document, problems, known
-
-
-def digest_files(root: Path) -> list[str]:
-    """Relative paths of the digest files under ``digests/``, in a stable order.
-
-    Files and folders whose names start with ``_`` or ``.``, and ``README.md`` files, are
-    not digests: they leave room for notes and drafts beside the digests.
-    """
-    found: list[str] = []
-    # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
-    # files, and Path objects would be a tenth of its time.
-    for folder, folders, files in os.walk(root / DIGESTS_DIR):
-        folders[:] = [name for name in folders if not name.startswith(("_", "."))]
-        relative = Path(folder).relative_to(root).as_posix()
-        found += [
-            f"{relative}/{name}"
-            for name in files
-            if name.endswith(DIGEST_SUFFIXES)
-            and not name.startswith(("_", "."))
-            and name != "README.md"
-        ]
-    return sorted(found, key=lambda path: path.split("/"))  # the order of sorted Paths
 
 
 @dataclass

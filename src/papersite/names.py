@@ -4,6 +4,15 @@ They live here, importing nothing, so that the CLI can build its parser (``--hel
 argument errors) without importing the modules that use them; each of those re-exports its own.
 """
 
+CONFIG_FILE = "papersite.yaml"
+"""The site's configuration, in the site folder."""
+
+DIGESTS_DIR = "digests"
+"""The folder of the digest files, in the site folder."""
+
+DIGEST_SUFFIXES = (".yaml", ".yml", ".md")
+"""The endings of a digest file's name."""
+
 LOCKFILE = "arxiv.lock.json"
 """The metadata lockfile, in the site folder (``lockfile``)."""
 

@@ -20,10 +20,10 @@ from papersite.importers.dairai import read_dairai_week
 from papersite.importers.draft import DraftDigest, ImportReport
 from papersite.importers.emit import to_markdown, to_yaml
 from papersite.importers.forum import read_forum_post
-from papersite.load import CONFIG_FILE, decode_utf8, parse_source, read_source
+from papersite.load import decode_utf8, parse_source, read_source
 from papersite.lockfile import read_lockfile
 from papersite.model import Digest, SiteConfig, slugify
-from papersite.names import IMPORT_SOURCES
+from papersite.names import CONFIG_FILE, IMPORT_SOURCES
 from papersite.new import FORMATS, SUFFIXES, write_new_digest
 from papersite.validate import validate_document
 

@@ -31,8 +31,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from papersite.errors import PapersiteError, Problem
-from papersite.load import CONFIG_FILE
-from papersite.names import LOOPBACK
+from papersite.names import CONFIG_FILE, LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
 from papersite.serve.watch import SiteWatcher

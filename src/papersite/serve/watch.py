@@ -19,9 +19,8 @@ from pathlib import Path
 
 import watchfiles
 
-from papersite.load import CONFIG_FILE, DIGESTS_DIR
 from papersite.lockfile import LOCKFILE
-from papersite.names import GLOSSARY_FILE
+from papersite.names import CONFIG_FILE, DIGESTS_DIR, GLOSSARY_FILE
 
 Change = tuple[watchfiles.Change, str]
 
