@@ -204,6 +204,36 @@ def test_positions_of_values_and_keys_are_recorded_one_based(write_tree: WriteTr
     assert document.key_positions[("papers",)] == (4, 1)
 
 
+def test_positions_read_back_from_the_cache_are_those_parsed(
+    write_tree: WriteTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache keeps a parsed file's positions packed, and a later build unpacks them only to
+    place a message: the places are those of a fresh parse, for values, keys and ancestors."""
+    root = weekly_site(write_tree, WEEKLY)
+    [fresh] = load_site(root).digests
+    first = BuildCache(tmp_path / "cache")
+    load_site(root, first)
+    first.save()
+
+    parse = load.parse_source
+
+    def digests_not_parsed(text: str, path: str) -> Any:
+        assert not path.startswith("digests/"), f"{path} was parsed again, not read from the cache"
+        return parse(text, path)
+
+    monkeypatch.setattr(load, "parse_source", digests_not_parsed)
+    [cached] = load_site(root, BuildCache(tmp_path / "cache")).digests
+
+    url = ("papers", 0, "links", 0, "url")
+    assert cached.position(url) == fresh.position(url) == (10, 27)
+    assert cached.position(url, key=True) == (10, 22)
+    assert cached.problem(("papers", 0, "nowhere", 3), "m") == fresh.problem(
+        ("papers", 0, "nowhere", 3), "m"
+    )
+    assert cached.positions == fresh.positions
+    assert cached.data == fresh.data
+
+
 def test_problem_for_a_missing_location_falls_back_to_its_nearest_ancestor(
     write_tree: WriteTree,
 ) -> None:

@@ -33,6 +33,7 @@ from papersite.model import (
     SitePaper,
     SourcedDigest,
     arxiv_version,
+    is_blank,
     slugify,
     text_in,
 )
@@ -264,7 +265,7 @@ class _Texts:
     ) -> BiText | None:
         """``value`` rendered; ``unreviewed`` are the languages of it (``EVERY_LANGUAGE`` for
         the shared text) that a machine wrote and no one has reviewed."""
-        if not value or not any(v.strip() for v in value.values()):
+        if not value or all(is_blank(v) for v in value.values()):
             return None
         plain = {lang: text_in(value, lang) or "" for lang in self.languages}
         fallback = next((v for v in plain.values() if v), "")
@@ -287,7 +288,7 @@ class _Texts:
         inline: bool,
     ) -> Markup:
         lang = suffix[0] if suffix else None
-        rendering = self.renderer.render(source.strip(), inline=inline, lang=lang)
+        rendering = self.renderer.render(source, inline=inline, lang=lang)
         if rendering.warnings and where is not None:
             digest, location = where
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
@@ -478,8 +479,8 @@ def _text_sources(site: Site) -> Iterator[tuple[str, bool, str | None]]:
 
     def each(value: dict[str, str] | None, inline: bool) -> Iterator[tuple[str, bool, str | None]]:
         for lang, text in (value or {}).items():
-            if text.strip():
-                yield text.strip(), inline, None if lang == EVERY_LANGUAGE else lang
+            if not is_blank(text):
+                yield text, inline, None if lang == EVERY_LANGUAGE else lang
 
     yield from each(site.config.title, True)
     yield from each(site.config.description, False)

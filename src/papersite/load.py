@@ -34,6 +34,58 @@ Location = tuple[str | int, ...]
 """A path into the data: ``("papers", 3, "links", 0, "url")``."""
 
 
+class Positions:
+    """The 1-based (line, column) of each value and each key of a document.
+
+    Filled as the file is parsed, and read only to place a message. A large site has 400,000 of
+    them, 60 MB as dicts of tuples: so they are pickled as one packed string (the build cache
+    holds parsed files pickled), and unpickled stay packed until a message needs them.
+    """
+
+    __slots__ = ("_keys", "_packed", "_values")
+
+    def __init__(self) -> None:
+        self._values: dict[Location, tuple[int, int]] = {}
+        self._keys: dict[Location, tuple[int, int]] = {}
+        self._packed: bytes | None = None
+
+    @property
+    def values(self) -> dict[Location, tuple[int, int]]:
+        """Of each value node."""
+        self._unpack()
+        return self._values
+
+    @property
+    def keys(self) -> dict[Location, tuple[int, int]]:
+        """Of each mapping key, for errors about the key itself."""
+        self._unpack()
+        return self._keys
+
+    def nearest(self, location: Location) -> tuple[int, int]:
+        """The position of the value at ``location``, or of its nearest ancestor's."""
+        return nearest_position(self.values, location)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Positions):
+            return NotImplemented
+        return (self.values, self.keys) == (other.values, other.keys)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dicts it holds
+
+    def _unpack(self) -> None:
+        if self._packed is not None:
+            self._values, self._keys = pickle.loads(self._packed)
+            self._packed = None
+
+    def __getstate__(self) -> bytes:
+        if self._packed is not None:
+            return self._packed
+        return pickle.dumps((self._values, self._keys), pickle.HIGHEST_PROTOCOL)
+
+    def __setstate__(self, packed: bytes) -> None:
+        self._values, self._keys, self._packed = {}, {}, packed
+
+
 @dataclass
 class SourceDocument:
     """One content file, parsed: its data and where each part of it stands in the file."""
@@ -42,16 +94,23 @@ class SourceDocument:
     """Path relative to the site root, with forward slashes."""
     data: Any
     """The parsed data, as ``yaml.safe_load`` semantics give it."""
-    value_positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
-    """1-based (line, column) of each value node."""
-    key_positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
-    """1-based (line, column) of each mapping key, for errors about the key itself."""
+    positions: Positions = field(default_factory=Positions)
+
+    @property
+    def value_positions(self) -> dict[Location, tuple[int, int]]:
+        """1-based (line, column) of each value node."""
+        return self.positions.values
+
+    @property
+    def key_positions(self) -> dict[Location, tuple[int, int]]:
+        """1-based (line, column) of each mapping key, for errors about the key itself."""
+        return self.positions.keys
 
     def position(self, location: Location, *, key: bool = False) -> tuple[int, int]:
         """The position of ``location`` (its key's, with ``key``), or of its nearest ancestor."""
         if key and tuple(location) in self.key_positions:
             return self.key_positions[tuple(location)]
-        return nearest_position(self.value_positions, location)
+        return self.positions.nearest(location)
 
     def problem(self, location: Location, message: str, *, key: bool = False) -> Problem:
         """A ``Problem`` about ``location`` in this document."""

@@ -150,8 +150,9 @@ class MarkdownRenderer:
         return f'<{tag} class="tex">{escape(delimiter + tex + delimiter)}</{tag}>'
 
     def render(self, source: str, *, inline: bool = False, lang: str | None = None) -> Rendering:
-        """HTML for ``source``; ``inline`` renders a single line without a paragraph; ``lang``
-        is the text's language, for the glossary's terms (None: a text in every language)."""
+        """HTML for ``source``, without its surrounding whitespace; ``inline`` renders a single
+        line without a paragraph; ``lang`` is the text's language, for the glossary's terms
+        (None: a text in every language)."""
         key = self.source(source, inline, lang)
         cached = self._cache.get(key)
         if cached is None:
@@ -167,7 +168,9 @@ class MarkdownRenderer:
     def source(self, text: str, inline: bool, lang: str | None) -> Source:
         """What a rendering depends on: the language only where the glossary marks it, which
         is in block texts. Titles (inline) are not marked: they often stand inside a link,
-        where a focusable ``<abbr>`` may not."""
+        where a focusable ``<abbr>`` may not. The text is kept as given (the model's own
+        string), and stripped only where it is rendered or hashed: a stripped copy of every text
+        of a large site would be 50 MB more, and each copy hashed again on every look-up."""
         return (text, inline, lang if lang in self._marked and not inline else "")
 
     def prefetch(self, texts: Iterable[tuple[str, bool, str | None]]) -> None:
@@ -219,6 +222,7 @@ class MarkdownRenderer:
         text, inline, lang = source
         self._warnings = []
         env = {"lang": lang}
+        text = text.strip()
         html = self._md.renderInline(text, env) if inline else self._md.render(text, env)
         return Rendering(Markup(html), self._warnings)
 
@@ -227,7 +231,7 @@ class MarkdownRenderer:
         directly: a large site looks up 60,000 texts on every build)."""
         text, inline, lang = source
         digest = hashlib.blake2b(
-            text.encode("utf-8", "surrogatepass"),
+            text.strip().encode("utf-8", "surrogatepass"),
             digest_size=16,
             person=b"inline" if inline else b"block",
         )

@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from papersite.errors import Problem
-from papersite.load import format_location, nearest_position
+from papersite.load import Positions, format_location
 
 EVERY_LANGUAGE = "*"
 """The key under which a plain-string text is stored: the same text in every language."""
@@ -198,7 +198,12 @@ def text_in(text: dict[str, str] | None, lang: str) -> str | None:
     if not text:
         return None
     value = text.get(lang, text.get(EVERY_LANGUAGE))
-    return value if value and value.strip() else None
+    return None if value is None or is_blank(value) else value
+
+
+def is_blank(value: str) -> bool:
+    """Empty or only whitespace (without making a stripped copy, as ``strip`` would)."""
+    return not value or value.isspace()
 
 
 def arxiv_base_id(arxiv_id: str) -> str:
@@ -598,13 +603,13 @@ class SourcedDigest:
     """The digest file, relative to the site root."""
     url: str
     """Its page, relative to the site root, e.g. ``weekly/2025-03-17/``."""
-    positions: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)
     """1-based (line, column) of each field, for messages from later stages."""
 
     def problem(self, location: tuple[str | int, ...], message: str) -> Problem:
         """A ``Problem`` at a field of this digest (or the nearest enclosing one it has a
         position for), for messages from the stages after validation."""
-        line, column = nearest_position(self.positions, location)
+        line, column = self.positions.nearest(location)
         return Problem(self.path, line, column, format_location(location), message)
 
 

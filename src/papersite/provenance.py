@@ -13,7 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from papersite.errors import Problem
-from papersite.model import EVERY_LANGUAGE, Digest, Paper, ProvenanceStatus, SourcedDigest
+from papersite.model import (
+    EVERY_LANGUAGE,
+    Digest,
+    Paper,
+    ProvenanceStatus,
+    SourcedDigest,
+    is_blank,
+)
 
 Location = tuple[str | int, ...]
 
@@ -84,7 +91,7 @@ def unreviewed_languages(digest: Digest, text: DigestText) -> list[str]:
     return [
         lang
         for lang, known in text_statuses(digest, text).items()
-        if known == UNREVIEWED and text.text and text.text[lang].strip()
+        if known == UNREVIEWED and text.text and not is_blank(text.text[lang])
     ]
 
 

@@ -34,6 +34,8 @@ from papersite.write import Page
 
 ASSETS_DIR = "assets"
 NOT_FOUND = "404.html"
+NO_VALUES: dict[str, Any] = {}
+"""The template values of a page that has none of its own (shared: never changed)."""
 
 
 def make_environment(folders: list[Path]) -> jinja2.Environment:
@@ -101,19 +103,58 @@ def _template_path(filename: str, source: Path) -> str:
         return filename
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageJob:
-    """A page to render: where it goes, with which template, and what it shows."""
+    """A page to render: where it goes, with which template, and what it shows.
+
+    Plain data rather than a prepared context: a rebuild renders few of the site's pages, and a
+    large site plans 30,000 (working out every page's links would cost seconds, and a closure
+    per page tens of megabytes)."""
 
     path: str
     """Under the output folder, with the edition's prefix."""
     template: str
-    context: Callable[[], dict[str, Any]]
-    """Makes the template's whole context, when the page is rendered: a rebuild renders few of
-    the site's pages, and working out every page's links costs seconds on a large site."""
-    subject: Any = None
+    subject: Any
     """The digest, paper or tag the page is about (a redirect's digest); None for pages about
     the whole site (home, lists, feeds, sitemap). Incremental builds key pages on it."""
+    plan: SitePlan
+    page_path: str
+    """Within the edition."""
+    edition: Edition
+    values: dict[str, Any] | Callable[[], dict[str, Any]]
+    """The page's own template values, or what makes them when it is rendered."""
+
+    def context(self) -> dict[str, Any]:
+        """The template's whole context."""
+        return self.plan.context(self)
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """What every page's context shares: the site's view and its editions."""
+
+    view: SiteView
+    editions: list[Edition]
+
+    def context(self, job: PageJob) -> dict[str, Any]:
+        view, edition, path = self.view, job.edition, job.page_path
+        values = job.values() if callable(job.values) else job.values
+        return dict(
+            site=view,
+            languages=edition.languages,
+            default_language=edition.languages[0],
+            edition=edition,
+            page_base=view.base_url + edition.prefix,
+            page_path=path,
+            **(_served_anywhere(view) if path == NOT_FOUND else {
+                "root": relative_root(path),
+                "site_root": relative_root(job.path),
+                "canonical": seo.canonical_url(view.base_url, job.path),
+                "alternates": alternates(view.base_url, path, self.editions),
+                "language_links": _language_links(job.path, path, self.editions),
+            }),
+            **values,
+        )  # fmt: skip
 
 
 def _render_site(view: SiteView, source: Path) -> list[Page]:
@@ -133,18 +174,18 @@ def plan_site(view: SiteView) -> list[PageJob]:
     """Every page of the site in every edition (see ``editions.py``), not yet rendered."""
     editions = site_editions(view.languages)
     html_pages: list[tuple[str, str, dict[str, Any]]] = [
-        ("index.html", "index.html", {}),
+        ("index.html", "index.html", NO_VALUES),
         ("weekly/index.html", "digest_list.html",
          {"kind": "weekly", "digests": view.digests_of_kind("weekly")}),
         ("conferences/index.html", "digest_list.html",
          {"kind": "conferences", "digests": view.digests_of_kind("conference")}),
-        ("papers/index.html", "paper_list.html", {}),
-        ("tags/index.html", "tags.html", {}),
-        ("archive/index.html", "archive.html", {}),
-        ("search/index.html", "search.html", {}),
+        ("papers/index.html", "paper_list.html", NO_VALUES),
+        ("tags/index.html", "tags.html", NO_VALUES),
+        ("archive/index.html", "archive.html", NO_VALUES),
+        ("search/index.html", "search.html", NO_VALUES),
     ]  # fmt: skip
     if view.glossary:
-        html_pages.append(("glossary/index.html", "glossary.html", {}))
+        html_pages.append(("glossary/index.html", "glossary.html", NO_VALUES))
     subjects: dict[str, Any] = {}
     about: list[tuple[str, Sequence[DigestView | PaperView | TagView]]] = [
         ("digest", view.digests), ("paper", view.papers), ("tag", view.tags)]  # fmt: skip
@@ -153,44 +194,30 @@ def plan_site(view: SiteView) -> list[PageJob]:
             html_pages.append((subject.url + "index.html", f"{name}.html", {name: subject}))
             subjects[subject.url + "index.html"] = subject
 
+    plan = SitePlan(view, editions)
+
     def page(path: str, template: str, edition: Edition, subject: Any = None,
-             **values: Any) -> PageJob:  # fmt: skip
+             values: dict[str, Any] | Callable[[], dict[str, Any]] = NO_VALUES) -> PageJob:  # fmt: skip
         """``path`` within the edition; the page is written at the edition's prefix + path."""
-        out_path = edition.prefix + path
-
-        def context() -> dict[str, Any]:
-            return dict(
-                site=view,
-                languages=edition.languages,
-                default_language=edition.languages[0],
-                edition=edition,
-                page_base=view.base_url + edition.prefix,
-                page_path=path,
-                **(_served_anywhere(view) if path == NOT_FOUND else {
-                    "root": relative_root(path),
-                    "site_root": relative_root(out_path),
-                    "canonical": seo.canonical_url(view.base_url, out_path),
-                    "alternates": alternates(view.base_url, path, editions),
-                    "language_links": _language_links(out_path, path, editions),
-                }),
-                **values,
-            )  # fmt: skip
-
-        return PageJob(out_path, template, context, subject)
+        return PageJob(edition.prefix + path, template, subject, plan, path, edition, values)
 
     jobs = [
-        page(path, template, edition, subjects.get(path), **values)
+        page(path, template, edition, subjects.get(path), values)
         for edition in editions
         for path, template, values in html_pages
     ]
     jobs.append(page(NOT_FOUND, "404.html", editions[0]))
     # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
-    jobs += [page(r.path, "redirect.html", editions[0], r.digest, redirect=r)
+    jobs += [page(r.path, "redirect.html", editions[0], r.digest, {"redirect": r})
              for r in redirects(view)]  # fmt: skip
-    jobs += [page(feed.path, "feed.xml", feed.edition, feed=feed)
+    jobs += [page(feed.path, "feed.xml", feed.edition, values={"feed": feed})
              for feed in site_feeds(view, editions)]  # fmt: skip
-    entries = seo.sitemap_entries(view.base_url, [path for path, _, _ in html_pages], editions)
-    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], entries=entries))
+    paths = [path for path, _, _ in html_pages]
+
+    def sitemap() -> dict[str, Any]:  # made when rendered: 30,000 entries on a large site
+        return {"entries": seo.sitemap_entries(view.base_url, paths, editions)}
+
+    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], values=sitemap))
     jobs.append(page("robots.txt", "robots.txt", editions[0]))
     return jobs
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
-from papersite.load import LoadedSite, Location, SourceDocument, format_location, nearest_position
+from papersite.load import LoadedSite, Location, SourceDocument, format_location
 from papersite.model import (
     Appearance,
     Digest,
@@ -48,9 +48,7 @@ def validate_site(loaded: LoadedSite) -> Site:
     for document in loaded.digests:
         digest = validate_document(Digest, document, problems, {"languages": languages})
         if digest is not None:
-            sourced = SourcedDigest(
-                digest, document.path, digest_url(digest), document.value_positions
-            )
+            sourced = SourcedDigest(digest, document.path, digest_url(digest), document.positions)
             digests.append(sourced)
             problems += _repeated_papers(sourced, document)
     problems += _digest_url_collisions(digests)
@@ -277,7 +275,7 @@ def _alias_problems(
         own = page_path(sourced.url).casefold()
         for index, alias in enumerate(sourced.digest.aliases):
             location = ("aliases", index)
-            line, column = nearest_position(sourced.positions, location)
+            line, column = sourced.positions.nearest(location)
             page = alias_page(alias).casefold()
             ancestors = [page[:i] for i, char in enumerate(page) if char == "/"]
             message = _alias_message(alias, page, ancestors, own, reserved, generated)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from papersite.load import Location, format_location, nearest_position
+from papersite.load import Location, format_location
 from papersite.markup import MarkdownRenderer
 from papersite.model import EVERY_LANGUAGE, Site, SourcedDigest
 
@@ -69,7 +69,7 @@ def _text_links(
 
 
 def _ref(sourced: SourcedDigest, url: str, location: Location) -> LinkRef:
-    line, column = nearest_position(sourced.positions, location)
+    line, column = sourced.positions.nearest(location)
     return LinkRef(url, sourced.path, line, column, format_location(location))
 
 
