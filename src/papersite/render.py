@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from papersite import i18n, seo
+from papersite import i18n, seo, snippets
 from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
@@ -66,6 +66,9 @@ def _environment(folders: tuple[Path, ...], files: tuple[str, ...]) -> jinja2.En
         og_locale=seo.og_locale,
         paper_data=seo.paper_data,
         digest_data=seo.digest_data,
+        bi_html=snippets.bi_html,
+        label_html=snippets.label_html,
+        date_html=snippets.date_html,
     )
     return env
 
