@@ -47,14 +47,24 @@ class PageInputs:
             for entry in digest.entries:
                 files |= paper_files.get(entry.identity, set())
             self.digest_files[digest.url] = frozenset(files)
+        self._subject_keys: dict[int, str] = {}
+        """By the ``id`` of the subject, which the view holds for as long as this object."""
 
     def key(self, job: PageJob) -> str | None:
         """The page's inputs key; None for a page about the whole site."""
-        files = self._files(job.subject)
-        if files is None:
+        if job.subject is None:
             return None
-        listed = [f"{path}={self.hashes.get(path, '')}" for path in sorted(files)]
-        return content_hash(self.shared, job.path, *listed)
+        return content_hash(self.shared, job.path, self._subject_key(job.subject))
+
+    def _subject_key(self, subject: Any) -> str:
+        """The hash of the files ``subject`` draws from: once per subject, not once for each
+        of its pages (one per edition)."""
+        key = self._subject_keys.get(id(subject))
+        if key is None:
+            files = self._files(subject)
+            listed = [f"{path}={self.hashes.get(path, '')}" for path in sorted(files)]
+            key = self._subject_keys[id(subject)] = content_hash(*listed)
+        return key
 
     def data_key(self) -> str:
         """The inputs key of the archive's data files (``dataset.py``): every content file, and
@@ -62,15 +72,13 @@ class PageInputs:
         listed = [f"{path}={key}" for path, key in sorted(self.hashes.items())]
         return content_hash("data", self.content, *listed)
 
-    def _files(self, subject: Any) -> set[str] | None:
+    def _files(self, subject: DigestView | PaperView | TagView) -> set[str]:
         if isinstance(subject, DigestView):
             return set(self.digest_files[subject.url])
         if isinstance(subject, PaperView):
             return self._of_digests(digest for digest, _ in subject.appearances)
-        if isinstance(subject, TagView):
-            digests = [*subject.digests, *(d for p in subject.papers for d, _ in p.appearances)]
-            return self._of_digests(digests)
-        return None
+        digests = [*subject.digests, *(d for p in subject.papers for d, _ in p.appearances)]
+        return self._of_digests(digests)
 
     def _of_digests(self, digests: Iterable[DigestView]) -> set[str]:
         files: set[str] = set()
