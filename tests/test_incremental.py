@@ -31,6 +31,8 @@ import yaml
 from papersite import build
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
+from papersite.errors import ContentError
+from papersite.fingerprint import digest_files, file_hash
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
 from papersite.write import MARKER
@@ -873,6 +875,46 @@ def test_a_taken_entry_is_let_go_of_and_kept_in_the_cache(tmp_path: Path) -> Non
     stored = [third.get("parsed", f"key {number}") for number in range(200)]
     assert stored == taken + [None] * 50, "taken entries stay, unused ones are dropped"
     assert third.get("parsed", "new key") == "new"
+
+
+def test_a_flushed_part_is_written_at_once_let_go_of_and_left_alone_by_save(
+    tmp_path: Path,
+) -> None:
+    first = BuildCache(tmp_path)
+    for number in range(100):
+        first.put("parsed", f"key {number}", f"value {number}")
+    first.put("markup", "text", "html")
+
+    first.flush("parsed")
+    written = shard_files(tmp_path)
+    assert any(name.startswith("parsed-") for name in written), "written before save"
+    assert not any(name.startswith("markup-") for name in written), "only the part flushed"
+    first.save()
+
+    assert {name: inode for name, inode in shard_files(tmp_path).items()
+            if name.startswith("parsed-")} == written, "save did not write it again"  # fmt: skip
+    second = BuildCache(tmp_path)
+    assert [second.get("parsed", f"key {n}") for n in range(100)] == [
+        f"value {n}" for n in range(100)
+    ]
+    assert second.get("markup", "text") == "html"
+
+
+def test_a_valid_site_whose_template_fails_keeps_its_parsed_files_cached(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """The parsed files are stored once the content is known to be valid (a content error
+    stores nothing: ``test_safety``), so that the next build need not parse them again."""
+    templates = site.root / "templates"
+    templates.mkdir()
+    (templates / "index.html").write_text("{{ no_such_value }}", encoding="utf-8")
+    with pytest.raises(ContentError):
+        build(site.root, tmp_path / "out", search=False)
+    assert not (tmp_path / "out").exists()
+
+    cache = BuildCache.for_site(site.root)
+    hashes = [file_hash(site.root, path) for path in digest_files(site.root)]
+    assert hashes and all(cache.holds("parsed", key) for key in hashes)
 
 
 def test_the_cache_remembers_the_most_recent_output_folders(

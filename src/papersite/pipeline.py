@@ -127,6 +127,10 @@ def prepare_site(
     loaded = load_site(source, cache, known)
     site, hashes = validate_site(loaded), loaded.hashes
     del loaded  # the parsed files: the validated site is all that the later stages need
+    if cache is not None:
+        # Kept only once the content is known to be valid: a build that stops at a content error
+        # changes nothing at all, its cache included.
+        cache.flush("parsed")
     settle()
     if base_url is None and origin is not None:
         base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
