@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -49,7 +50,30 @@ JINJA_BODIES = """
 {% macro date(value) -%}
 {% for lang in languages %}<span lang="{{ lang }}" class="bi"><time datetime="{{ value.isoformat() }}">{{ format_date(value, lang) }}</time></span>{% endfor %}
 {%- endmacro %}
+
+{% macro digest_when(digest) -%}
+{% if digest.period %}<time datetime="{{ digest.period[0].isoformat() }}">{{ digest.period[0].isoformat() }}</time> – <time datetime="{{ digest.period[1].isoformat() }}">{{ digest.period[1].isoformat() }}</time>{% else %}{{ date(digest.date) }}{% endif %}
+{%- endmacro %}
+
+{% macro digest_card(digest, level=3) -%}
+<article class="card digest-card">
+  <h{{ level }}><a href="{{ root }}{{ digest.url }}">{{ bi(digest.title, "span") }}</a></h{{ level }}>
+  <p class="meta">{{ digest_when(digest) }}{% if digest.conference_name %} · {{ digest.conference_name }}{% endif %} · <span class="paper-count">{% for lang in languages %}<span lang="{{ lang }}" class="bi">{{ ui(lang).paper_count.format(count=digest.entries | length) }}</span>{% endfor %}</span></p>
+</article>
+{%- endmacro %}
+
+{% macro paper_item(paper) -%}
+<li><a href="{{ root }}{{ paper.url }}">{{ bi(paper.title, "span") }}</a>{% if paper.arxiv %} <span class="arxiv-id">arXiv:{{ paper.arxiv }}</span>{% endif %}</li>
+{%- endmacro %}
 """
+
+
+def digest(**fields: object) -> SimpleNamespace:
+    """A digest as the list macros read it."""
+    values = {"url": "weekly/2025-03-17/", "title": TEXTS[2], "period": None,
+              "date": dt.date(2025, 3, 17), "conference_name": None, "entries": [1, 2, 3]}  # fmt: skip
+    return SimpleNamespace(**{**values, **fields})
+
 
 KO = Markup("<p>한국어 <em>요약</em></p>\n")
 EN = Markup("<p>An <em>English</em> summary</p>\n")
@@ -134,3 +158,31 @@ def test_an_unknown_label_is_a_template_error(env: jinja2.Environment) -> None:
     )
     with pytest.raises(jinja2.UndefinedError, match="no-such-word"):
         template.render(languages=["ko"], default_language="ko")
+
+
+DIGESTS = [
+    lambda: digest(),
+    lambda: digest(period=(dt.date(2025, 3, 17), dt.date(2025, 3, 23)), entries=[]),
+    lambda: digest(conference_name="NeurIPS <2025> & co", entries=[1], title=TEXTS[-1]),
+    lambda: digest(url='odd/"quoted"/', title=TEXTS[7]),
+]
+PAPERS = [
+    SimpleNamespace(url="papers/2503.14476/", title=TEXTS[2], arxiv="2503.14476"),
+    SimpleNamespace(url="papers/a-title/", title=TEXTS[-2], arxiv=None),
+    SimpleNamespace(url="papers/<x>/", title=TEXTS[5], arxiv="2503.1&"),
+]
+
+
+@pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
+@pytest.mark.parametrize("root", ["../../", ""])
+def test_list_items_are_written_as_their_jinja_bodies_wrote_them(
+    env: jinja2.Environment, languages: list[str], root: str
+) -> None:
+    values = {"languages": languages, "default_language": languages[0], "root": root}
+    for make in DIGESTS:
+        for call in ["digest_card(item)", "digest_card(item, 2)"]:
+            python, jinja = render_both(env, call, item=make(), **values)
+            assert python == jinja, (call, make())
+    for paper in PAPERS:
+        python, jinja = render_both(env, "paper_item(item)", item=paper, **values)
+        assert python == jinja, paper

@@ -69,6 +69,8 @@ def _environment(folders: tuple[Path, ...], files: tuple[str, ...]) -> jinja2.En
         bi_html=snippets.bi_html,
         label_html=snippets.label_html,
         date_html=snippets.date_html,
+        paper_item_html=snippets.paper_item_html,
+        digest_card_html=snippets.digest_card_html,
     )
     return env
 

@@ -1,11 +1,12 @@
 """The default theme's most used pieces of HTML, made in Python: a text in every language, an
-interface label, a date.
+interface label, a date, and a paper or a digest in a list.
 
-Each is the body of a macro in ``macros.html`` (``bi``, ``label``, ``date``), which calls it, so
-a theme that overrides the macro still changes every page that uses it. They are here because a
-page shows dozens of them, and a Jinja loop over a text's languages costs several times a Python
-one: on a site of 10,000 papers, rendering every page took a third longer with them as Jinja.
-Each writes exactly what the Jinja body wrote (``tests/test_render_pages.py`` compares them).
+Each is the body of a macro in ``macros.html`` (``bi``, ``label``, ``date``, ``paper_item``,
+``digest_card``), which calls it, so a theme that overrides the macro still changes every page
+that uses it; and a macro that shows a text gets it made by the ``bi`` macro, so that a theme's
+own ``bi`` shows there too. They are here because a page shows dozens of them and a list
+thousands, and each Jinja expression costs several times its Python. Each writes exactly what
+its Jinja body wrote (``tests/test_snippets.py`` keeps those bodies and compares).
 """
 
 from __future__ import annotations
@@ -14,9 +15,21 @@ import datetime as dt
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from papersite.i18n import format_date, ui
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+"""What Jinja's autoescape (MarkupSafe) replaces, with the same entities."""
+
+
+def _html(value: Any) -> str:
+    """``value`` as Jinja's autoescape writes it: markup as it is, anything else escaped. (A
+    plain ``str`` rather than ``Markup``: MarkupSafe's own ``escape`` wraps every result in a new
+    ``Markup``, which was most of the cost of a list of 10,000 papers.)"""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return str(value).translate(_ESCAPES)
 
 
 @jinja2.pass_context
@@ -29,66 +42,101 @@ def bi_html(
     which often sits inside a link, where the badge would become part of the link's name."""
     languages: list[str] = context["languages"]
     default_language: str = context["default_language"]
-    tag, class_ = escape(tag), escape(class_)
     badged = tag != "span"
+    tag, class_ = _html(tag), _html(class_)
     if text.shared is not None:
         badge = _badge(default_language) if badged and text.shared_unreviewed else ""
-        return Markup(f'<{tag} class="bi {class_}">{badge}{escape(text.shared)}</{tag}>')
+        return Markup(f'<{tag} class="bi {class_}">{badge}{_html(text.shared)}</{tag}>')
     out = []
     for part in text.parts:
         if part.lang not in languages:
             continue
-        lang = escape(part.lang)
         missing = part.html is None
-        out.append(f'<{tag} lang="{lang}" class="bi {class_}{" missing" if missing else ""}">')
+        out.append(f'<{tag} lang="{_html(part.lang)}" class="bi {class_}')
+        out.append(' missing">' if missing else '">')
         if badged and part.unreviewed:
             out.append(_badge(part.lang))
         if missing:
-            note = escape(ui(part.lang)["translation_missing"])
+            note = _html(ui(part.lang)["translation_missing"])
             out.append(f'<span class="missing-note">{note}</span>')
         else:
-            out.append(escape(part.html))
+            out.append(_html(part.html))
         out.append(f"</{tag}>")
         if missing and len(languages) == 1:
             other = next((o for o in text.parts if o.html is not None), None)
             if other is not None:
                 badge = _badge(default_language) if badged and other.unreviewed else ""
                 out.append(
-                    f'<{tag} lang="{escape(other.lang)}" class="bi {class_} fallback">'
-                    f"{badge}{escape(other.html)}</{tag}>\n"
+                    f'<{tag} lang="{_html(other.lang)}" class="bi {class_} fallback">'
+                    f"{badge}{_html(other.html)}</{tag}>\n"
                 )
     return Markup("".join(out))
 
 
 def _badge(lang: str) -> str:
     """The mark of a text a machine wrote and no one reviewed, in the reader's language."""
-    words = escape(ui(lang)["machine_unreviewed"])
-    return f'<small class="provenance-badge" lang="{escape(lang)}">{words}</small>'
+    words = _html(ui(lang)["machine_unreviewed"])
+    return f'<small class="provenance-badge" lang="{_html(lang)}">{words}</small>'
 
 
 @jinja2.pass_context
 def label_html(context: jinja2.runtime.Context, key: str, tag: str = "span") -> Markup:
     """An interface word in each of the page's languages."""
-    tag = escape(tag)
+    tag = _html(tag)
     parts = []
     languages: list[str] = context["languages"]
     for lang in languages:
         words = ui(lang)
         if key not in words:
             raise jinja2.UndefinedError(f"no interface word {key!r}")
-        parts.append(f'<{tag} lang="{escape(lang)}" class="bi">{escape(words[key])}</{tag}>')
+        parts.append(f'<{tag} lang="{_html(lang)}" class="bi">{_html(words[key])}</{tag}>')
     return Markup("".join(parts))
 
 
 @jinja2.pass_context
 def date_html(context: jinja2.runtime.Context, value: dt.date) -> Markup:
     """A date in each of the page's languages, with its machine-readable form."""
-    iso = escape(value.isoformat())
+    iso = _html(value.isoformat())
     languages: list[str] = context["languages"]
     return Markup(
         "".join(
-            f'<span lang="{escape(lang)}" class="bi"><time datetime="{iso}">'
-            f"{escape(format_date(value, lang))}</time></span>"
+            f'<span lang="{_html(lang)}" class="bi"><time datetime="{iso}">'
+            f"{_html(format_date(value, lang))}</time></span>"
             for lang in languages
         )
+    )
+
+
+@jinja2.pass_context
+def paper_item_html(context: jinja2.runtime.Context, paper: Any, title: str) -> Markup:
+    """A paper in a list (a tag's, the list of every paper): its linked ``title`` and its
+    arXiv ID."""
+    root = _html(context["root"])
+    arxiv = f' <span class="arxiv-id">arXiv:{_html(paper.arxiv)}</span>' if paper.arxiv else ""
+    return Markup(f'<li><a href="{root}{_html(paper.url)}">{_html(title)}</a>{arxiv}</li>')
+
+
+@jinja2.pass_context
+def digest_card_html(
+    context: jinja2.runtime.Context, digest: Any, level: int, title: str, when: str
+) -> Markup:
+    """A digest in a list: its linked ``title``, its ``when`` (from the ``digest_when``
+    macro), its conference and its number of papers in each language. The count is a group of
+    its own, so that the " · " between a text's languages is not also put between a
+    conference's date and its count."""
+    languages: list[str] = context["languages"]
+    root, level_ = _html(context["root"]), _html(level)
+    conference = f" · {_html(digest.conference_name)}" if digest.conference_name else ""
+    count = len(digest.entries)
+    counts = "".join(
+        f'<span lang="{_html(lang)}" class="bi">'
+        f"{_html(ui(lang)['paper_count'].format(count=count))}</span>"
+        for lang in languages
+    )
+    return Markup(
+        '<article class="card digest-card">\n'
+        f'  <h{level_}><a href="{root}{_html(digest.url)}">{_html(title)}</a></h{level_}>\n'
+        f'  <p class="meta">{_html(when)}{conference} · '
+        f'<span class="paper-count">{counts}</span></p>\n'
+        "</article>"
     )
