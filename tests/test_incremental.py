@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import importlib
 import itertools
 import json
 import os
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -36,6 +38,8 @@ from papersite.fingerprint import digest_files, file_hash
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
 from papersite.write import MARKER
+
+pipeline = importlib.import_module("papersite.pipeline")  # not the function ``build``
 
 REPO = Path(__file__).resolve().parents[1]
 LOCKFILE = json.loads((REPO / "arxiv.lock.json").read_text(encoding="utf-8"))
@@ -722,6 +726,60 @@ def corrupt_cache(root: Path) -> None:
 
 def delete_cache(root: Path) -> None:
     shutil.rmtree(root / ".papersite-cache")
+
+
+def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed is rendered again when a digest it carries changed (or one sharing a paper with
+    it, whose file may give that paper's texts), not for another digest; the sitemap when the
+    list of pages changed, not for an edited text."""
+    rendered: list[str] = []
+    render_job = pipeline.render_job
+
+    def recording(env: Any, job: Any) -> Any:
+        rendered.append(job.path)
+        return render_job(env, job)
+
+    monkeypatch.setattr(pipeline, "render_job", recording)
+    monkeypatch.setattr(pipeline, "workers_for", lambda count: 1)  # seen in this process
+    digests = [site.digests[path] for path in sorted(site.digests)]
+    for number, digest in enumerate(digests):
+        digest["title"] = {"ko": f"다이제스트 {number}번", "en": f"Digest number {number}."}
+    site.save()
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    every_feed = {page for page in rendered if page.endswith("feed.xml")}
+    edited = digests[0]
+    touched = [number for number, digest in enumerate(digests)
+               if digest is edited or identities(digest) & identities(edited)]  # fmt: skip
+    titles = {feed: " ".join(entry_titles(out / feed)) for feed in every_feed}
+    expected = {feed for feed in every_feed for n in touched  # a feed in Korean, or in English
+                if f"다이제스트 {n}번" in titles[feed] or f"Digest number {n}." in titles[feed]}  # fmt: skip
+    assert expected and expected != every_feed, "the test needs a feed of each kind"
+    rendered.clear()
+
+    edited["papers"][0]["summary"] = {"ko": "바뀐 요약입니다.\n", "en": "An edited summary.\n"}
+    site.save()
+    build(site.root, out, search=False)
+
+    assert {page for page in rendered if page.endswith("feed.xml")} == expected
+    assert "sitemap.xml" not in rendered
+    rendered.clear()
+
+    site.config["title"] = {"ko": "새 사이트", "en": "A renamed site"}  # shared by every page
+    site.save()
+    build(site.root, out, search=False)
+    assert "sitemap.xml" in rendered
+    assert {page for page in rendered if page.endswith("feed.xml")} == every_feed
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entry_titles(feed: Path) -> list[str]:
+    root = ElementTree.fromstring(feed.read_bytes())
+    return [entry.findtext(f"{ATOM}title") or "" for entry in root.iter(f"{ATOM}entry")]
 
 
 @pytest.mark.parametrize("spoil", [delete_cache, corrupt_cache])

@@ -54,6 +54,9 @@ class Feed:
     """The HTML page the feed follows; absolute."""
     entries: list[FeedEntry]
     """Newest first."""
+    digests: tuple[str, ...]
+    """The URLs of the digests its entries are, newest first: what the feed is made from,
+    besides the site's title and description (``incremental.py``)."""
 
     @property
     def updated(self) -> dt.date | None:
@@ -89,9 +92,9 @@ def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:
     def feed(
         folder: str, label: str | None, digests: list[DigestView], tag: str | None = None
     ) -> Feed:
-        return _feed(
-            view, edition, folder, label, [entry(d) for d in digests[:FEED_LIMIT]], tag=tag
-        )
+        shown = digests[:FEED_LIMIT]
+        return _feed(view, edition, folder, label, [entry(d) for d in shown], tag=tag,
+                     digests=tuple(d.url for d in shown))  # fmt: skip
 
     feeds = [
         feed("", None, view.digests),
@@ -114,6 +117,7 @@ def _feed(
     entries: list[FeedEntry],
     *,
     tag: str | None = None,
+    digests: tuple[str, ...],
 ) -> Feed:
     """The feed of the page at ``folder`` (``weekly/``) in ``edition``, holding ``entries``."""
     languages = edition.languages
@@ -133,6 +137,7 @@ def _feed(
         self_url=view.base_url + edition.prefix + path,
         page_url=view.base_url + edition.prefix + folder,
         entries=entries,
+        digests=digests,
     )
 
 

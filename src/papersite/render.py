@@ -120,8 +120,9 @@ class PageJob:
     """Under the output folder, with the edition's prefix."""
     template: str
     subject: Any
-    """The digest, paper or tag the page is about (a redirect's digest); None for pages about
-    the whole site (home, lists, feeds, sitemap). Incremental builds key pages on it."""
+    """What the page is about, on which incremental builds key it: a digest, paper or tag (a
+    redirect's digest), a feed, or the sitemap's ``PageList``; None for pages about the whole
+    site (home, lists, archive)."""
     plan: SitePlan
     page_path: str
     """Within the edition."""
@@ -132,6 +133,13 @@ class PageJob:
     def context(self) -> dict[str, Any]:
         """The template's whole context."""
         return self.plan.context(self)
+
+
+@dataclass(frozen=True)
+class PageList:
+    """The HTML pages of each edition (their paths within it): what the sitemap lists."""
+
+    paths: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -215,14 +223,14 @@ def plan_site(view: SiteView) -> list[PageJob]:
     # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
     jobs += [page(r.path, "redirect.html", editions[0], r.digest, {"redirect": r})
              for r in redirects(view)]  # fmt: skip
-    jobs += [page(feed.path, "feed.xml", feed.edition, values={"feed": feed})
+    jobs += [page(feed.path, "feed.xml", feed.edition, feed, {"feed": feed})
              for feed in site_feeds(view, editions)]  # fmt: skip
-    paths = [path for path, _, _ in html_pages]
+    listed = PageList(tuple(path for path, _, _ in html_pages))
 
     def sitemap() -> dict[str, Any]:  # made when rendered: 30,000 entries on a large site
-        return {"entries": seo.sitemap_entries(view.base_url, paths, editions)}
+        return {"entries": seo.sitemap_entries(view.base_url, list(listed.paths), editions)}
 
-    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], values=sitemap))
+    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], listed, sitemap))
     jobs.append(page("robots.txt", "robots.txt", editions[0]))
     return jobs
 
