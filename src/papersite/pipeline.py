@@ -128,7 +128,7 @@ def prepare_site(
     site, hashes = validate_site(loaded), loaded.hashes
     del loaded  # the parsed files: the validated site is all that the later stages need
     if cache is not None:
-        # Kept only once the content is known to be valid: a build that stops at a content error
+        # Stored only once the content is known to be valid: a build that stops at a content error
         # changes nothing at all, its cache included.
         cache.flush("parsed")
     settle()
