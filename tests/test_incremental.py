@@ -823,6 +823,26 @@ def test_a_new_override_in_the_templates_folder_is_used(
     assert_like_cold(report, snapshot(out), cold, [f"override templates/{name}"])
 
 
+def test_a_template_edited_in_place_is_used_by_the_next_build_in_the_same_process(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates are compiled once per process (``papersite serve`` builds many times) and
+    not looked at again during a build: an edit, even one that keeps the file's size, is
+    seen by the next build."""
+    monkeypatch.setattr(pipeline, "workers_for", lambda count: 1)  # compiled in this process
+    out = tmp_path / "out"
+    template = site.root / "templates" / "robots.txt"
+    template.parent.mkdir()
+    template.write_text("User-agent: *\nAllow: /\n# AAAA\n", encoding="utf-8")
+    build(site.root, out, search=False)
+    assert (out / "robots.txt").read_text(encoding="utf-8").endswith("# AAAA\n")
+
+    template.write_text("User-agent: *\nAllow: /\n# BBBB\n", encoding="utf-8")  # same size
+    build(site.root, out, search=False)
+
+    assert (out / "robots.txt").read_text(encoding="utf-8").endswith("# BBBB\n")
+
+
 def test_changing_the_build_options_rebuilds(site: SiteState, tmp_path: Path) -> None:
     out = tmp_path / "out"
     cold = ColdBuilds(tmp_path / "cold")

@@ -39,20 +39,28 @@ NO_VALUES: dict[str, Any] = {}
 
 
 def make_environment(folders: list[Path]) -> jinja2.Environment:
-    """The Jinja environment of a theme; one per set of folders and the files in them, reused,
-    so each template is compiled once per process. Jinja reloads a template whose file has
-    changed, but not one that a new file in an earlier folder now overrides: a new file makes a
-    new environment."""
+    """The Jinja environment of a theme; one per set of folders and the files in them as they
+    are now (name, size and time), reused, so each template is compiled once per process
+    (``papersite serve`` builds many times). A changed or new file makes a new environment, so
+    the environment itself never looks at the files again: Jinja would check a template's time
+    each time a page asks for it (five times a page: the page, ``base.html``, the macros...), and
+    a template edited during a build would change only its later pages."""
     files = tuple(
-        sorted(str(path) for folder in folders for path in folder.rglob("*") if path.is_file())
+        (str(path), status.st_size, status.st_mtime_ns)
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and (status := path.stat())
     )
     return _environment(tuple(folders), files)
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...], files: tuple[str, ...]) -> jinja2.Environment:
+def _environment(
+    folders: tuple[Path, ...], files: tuple[tuple[str, int, int], ...]
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
