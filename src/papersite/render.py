@@ -43,8 +43,7 @@ def make_environment(folders: list[Path]) -> jinja2.Environment:
     are now (name, size and time), reused, so each template is compiled once per process
     (``papersite serve`` builds many times). A changed or new file makes a new environment, so
     the environment itself never looks at the files again: Jinja would check a template's time
-    each time a page asks for it (five times a page: the page, ``base.html``, the macros...), and
-    a template edited during a build would change only its later pages."""
+    each time a page asks for it (five times a page: the page, ``base.html``, the macros...)."""
     files = tuple(
         (str(path), status.st_size, status.st_mtime_ns)
         for folder in folders
