@@ -728,12 +728,8 @@ def delete_cache(root: Path) -> None:
     shutil.rmtree(root / ".papersite-cache")
 
 
-def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
-    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A feed is rendered again when a digest it carries changed (or one sharing a paper with
-    it, whose file may give that paper's texts), not for another digest; the sitemap when the
-    list of pages changed, not for an edited text."""
+def record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages the builds render from now on, in this process."""
     rendered: list[str] = []
     render_job = pipeline.render_job
 
@@ -743,6 +739,16 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
 
     monkeypatch.setattr(pipeline, "render_job", recording)
     monkeypatch.setattr(pipeline, "workers_for", lambda count: 1)  # seen in this process
+    return rendered
+
+
+def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed is rendered again when a digest it carries changed (or one sharing a paper with
+    it, whose file may give that paper's texts), not for another digest; the sitemap when the
+    list of pages changed, not for an edited text."""
+    rendered = record_renders(monkeypatch)
     digests = [site.digests[path] for path in sorted(site.digests)]
     for number, digest in enumerate(digests):
         digest["title"] = {"ko": f"다이제스트 {number}번", "en": f"Digest number {number}."}
@@ -772,6 +778,62 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
     build(site.root, out, search=False)
     assert "sitemap.xml" in rendered
     assert {page for page in rendered if page.endswith("feed.xml")} == every_feed
+
+
+SUMMARIES_IN_TAG_PAGES = (
+    "{{ m.paper_item(paper) }}",
+    "{{ m.paper_item(paper) }}{% for digest, entry in paper.appearances %}"
+    "{% if entry.summary %}{{ m.bi(entry.summary) }}{% endif %}{% endfor %}",
+)
+
+
+def test_a_page_is_rendered_for_an_edited_summary_only_if_it_shows_summaries(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default theme's tag pages and lists show a paper's title, not its summary: an edited
+    summary renders its paper's and digest's pages again, and not them. A theme whose tag page
+    shows summaries has that page rendered again, as the page records that it read one; and an
+    edited title renders the default tag pages again. Every output is a cold build's."""
+    rendered = record_renders(monkeypatch)
+    out = tmp_path / "out"
+    cold = ColdBuilds(tmp_path / "cold")
+    paper = next(p for _, p in site.papers() if p["tags"] and "arxiv" in p)
+    editions = ("", "en/", "ko/")
+    tag_pages = {f"{edition}tags/{tag}/index.html" for tag in paper["tags"] for edition in editions}
+    lists = {f"{edition}{page}" for page in ("papers/index.html", "archive/index.html")
+             for edition in editions}  # fmt: skip
+    build(site.root, out, search=False)
+
+    def edit(log: str, change: Callable[[], None]) -> set[str]:
+        change()
+        site.save()
+        rendered.clear()
+        report = build(site.root, out, search=False)
+        pages = set(rendered)  # not the cold build's
+        assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), [log])
+        return pages
+
+    def summary(words: str) -> None:
+        paper["summary"] = {"ko": f"{words} 요약.\n", "en": f"A {words} summary.\n"}
+
+    pages = edit("edit a summary", lambda: summary("first"))
+    assert f"papers/{paper['arxiv']}/index.html" in pages
+    assert not pages & (tag_pages | lists)
+
+    old, new = SUMMARIES_IN_TAG_PAGES
+    theme_tag_page = (default_theme() / "tag.html").read_text(encoding="utf-8")
+    assert old in theme_tag_page, "the default tag page changed: update SUMMARIES_IN_TAG_PAGES"
+    edit(
+        "tag pages show summaries",
+        lambda: site.templates.update({"tag.html": theme_tag_page.replace(old, new)}),
+    )
+    pages = edit("edit the summary again", lambda: summary("second"))
+    assert tag_pages <= pages
+    assert not pages & lists
+
+    edit("the default tag pages", lambda: site.templates.pop("tag.html"))
+    pages = edit("edit the title", lambda: paper["title"].update(en="A retitled paper"))
+    assert tag_pages | lists <= pages
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"

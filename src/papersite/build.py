@@ -116,7 +116,14 @@ def build(
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
     try:
-        page_inputs = PageInputs(prepared.view, prepared.hashes, shared, content)
+        page_inputs = PageInputs(
+            prepared.view,
+            prepared.site.digests,
+            prepared.hashes,
+            shared,
+            content,
+            last.listings if last is not None else None,
+        )
         pipeline.write_pages(writer, prepared, page_inputs, folders)
         if search:
             pipeline.write_search_index(writer, prepared.view.languages, last)
@@ -136,6 +143,7 @@ def build(
         warnings=warnings,
         base_url=prepared.site.config.base_url,
         unreviewed=unreviewed,
+        listings=page_inputs.listings,
     )
     this.remember(cache, record_key)
     cache.keep_recent("output", OUTPUT_RECORDS)
@@ -175,6 +183,8 @@ class LastBuild:
     warnings: list[Problem]
     base_url: str
     unreviewed: list[Problem]
+    listings: dict[str, str] = field(default_factory=dict)
+    """``PageInputs.listings``: each digest file's listing hash, by the file's hash."""
 
     @cached_property
     def files(self) -> Manifest:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -48,6 +49,57 @@ from papersite.urls import alias_page, paper_url, tag_url
 
 ARXIV_LANGUAGE = "en"
 """The language of arXiv's titles and abstracts."""
+
+View = TypeVar("View", bound=type)
+
+
+class TextReads:
+    """Whether the page being rendered has read a digest's long texts: the summaries, abstracts
+    and sections of its papers, or its overview (see ``long_texts``).
+
+    Most pages that list papers (a tag's, the list of all papers, the archive) show their
+    titles and not these texts, which are most of what an editor changes. A page that read none
+    of them is keyed on the rest of its digests' files (``incremental.py``), so that an edited
+    summary does not render again the tag pages of its paper. Recorded as the page renders
+    rather than declared, so that a theme whose tag page shows summaries is keyed on them."""
+
+    seen = False
+
+    @classmethod
+    def start(cls) -> None:
+        """Before a page is rendered (its context made included)."""
+        cls.seen = False
+
+
+class _LongText:
+    """A view attribute that holds long texts: reading it marks ``TextReads``. A data
+    descriptor, so it is asked even though the value sits in the object's ``__dict__`` under
+    the same name (and pickles, compares and prints as a plain field)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, view: object, owner: type | None = None) -> Any:
+        if view is None:
+            return self
+        TextReads.seen = True
+        return view.__dict__[self.name]
+
+    def __set__(self, view: object, value: Any) -> None:
+        view.__dict__[self.name] = value
+
+
+def long_texts(*names: str) -> Callable[[View], View]:
+    """Marks the dataclass fields ``names`` as long texts (see ``TextReads``). Everything a
+    page can reach that is made from these texts must come through such a field: anything
+    else of a view is keyed as if it did not depend on them."""
+
+    def mark(view: View) -> View:
+        for name in names:
+            setattr(view, name, _LongText(name))
+        return view
+
+    return mark
 
 
 @dataclass(frozen=True)
@@ -123,6 +175,7 @@ class MetaView:
         return bibtex(*self.cite)
 
 
+@long_texts("summary", "abstract", "sections")
 @dataclass
 class EntryView:
     """A paper as one digest presents it."""
@@ -151,6 +204,7 @@ class AwardGroup:
     entries: list[EntryView]
 
 
+@long_texts("overview")
 @dataclass
 class DigestView:
     url: str
@@ -185,6 +239,7 @@ class DigestView:
         )
 
 
+@long_texts("abstract")
 @dataclass
 class PaperView:
     """A paper's own page: the paper, then each digest that features it."""
@@ -222,6 +277,7 @@ class GlossaryEntryView:
     anchor: str
 
 
+@long_texts("warnings")  # found in the texts
 @dataclass
 class SiteView:
     """Everything the templates of one build see."""

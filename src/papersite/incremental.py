@@ -1,9 +1,9 @@
 """What each page is made from, so that a rebuild renders only the pages whose inputs changed.
 
 Every page depends on what all pages share: papersite itself (the cache is per version), the
-theme's files, ``papersite.yaml``, the lockfile and the build's options. A page about one digest,
-paper, tag or feed depends besides on the digest files it draws from, and on nothing else,
-because its template sees only that subject's view and the site's shared values:
+theme's files, ``papersite.yaml``, the glossary, the lockfile and the build's options. A page
+about one digest, paper, tag or feed depends besides on the digest files it draws from, and on
+nothing else, because its template sees only that subject's view and the site's shared values:
 
 - a paper's page shows the digests it appears in, each with its other entries, so it depends on
   the files of those digests and on the files of every paper listed in them;
@@ -11,10 +11,17 @@ because its template sees only that subject's view and the site's shared values:
   (a paper's authors or abstract may come from another digest);
 - a tag's page, on the files of its digests and papers, as above;
 - a feed, on the files of the digests it carries, as above (and the site's title, shared);
+- a page about the whole site (home, the lists, the archive), on every digest file;
 - the sitemap, on the list of the site's pages, and not on what they show.
 
-Pages about the whole site (home, lists, archive) are rendered every time; a
-rebuild with no change at all is caught before any of this, by ``fingerprint.py``. The
+A page that, when it was last rendered, read none of its digests' long texts (summaries,
+abstracts, sections, overviews: ``context.TextReads``) depends only on the rest of those files:
+each file's ``listing_hash`` stands for it in the page's key, which says which kind it is. So
+an edited summary renders again its paper's and digest's pages, and not the tag pages and lists
+that show the paper's title. The key is only as good as the record: the page is keyed on the
+texts again as soon as it reads one.
+
+A rebuild with no change at all is caught before any of this, by ``fingerprint.py``. The
 property test in ``tests/test_incremental.py`` checks that an incremental build is byte for byte
 a cold build, under random edits.
 """
@@ -24,19 +31,52 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic.main import IncEx
+
 from papersite.cache import content_hash
 from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.feeds import Feed
+from papersite.model import SourcedDigest
 from papersite.render import PageJob, PageList
+
+LISTING = "listing:"
+"""The start of the key of a page that read no long text (see the module's description)."""
+
+_PAPER_TEXTS: dict[str, IncEx | bool] = {"__all__": {"summary", "abstract", "sections"}}
+LONG_TEXT_FIELDS: dict[str, IncEx | bool] = {"overview": True, "papers": _PAPER_TEXTS}
+"""The digest model's fields that the view's long texts (``context.long_texts``) are made of."""
+
+
+def listing_hash(sourced: SourcedDigest) -> str:
+    """The hash of a digest file but for its long texts: all that a page which reads none of
+    them can show of it."""
+    listing = sourced.digest.model_dump_json(exclude=LONG_TEXT_FIELDS)
+    return content_hash("listing", sourced.path, sourced.url, listing)
 
 
 class PageInputs:
     """The inputs key of each page of one build: see the module's description."""
 
     def __init__(
-        self, view: SiteView, hashes: dict[str, str], shared: str, content: str = ""
+        self,
+        view: SiteView,
+        digests: list[SourcedDigest],
+        hashes: dict[str, str],
+        shared: str,
+        content: str = "",
+        known_listings: dict[str, str] | None = None,
     ) -> None:
         self.hashes = hashes
+        known_listings = known_listings or {}
+        self.listings: dict[str, str] = {}
+        """Each digest file's ``listing_hash``, by the file's hash: kept for the next build,
+        which works out only those of the files that changed."""
+        listed: dict[str, str] = {}
+        for sourced in digests:
+            full = hashes.get(sourced.path, "")
+            listing = known_listings.get(full) or listing_hash(sourced)
+            self.listings[full] = listed[sourced.path] = listing
+        self._hashes = {False: hashes, True: listed}
         self.shared = shared
         self.content = content
         """``fingerprint.content_inputs``: what the data files depend on besides the digests."""
@@ -50,27 +90,33 @@ class PageInputs:
             for entry in digest.entries:
                 files |= paper_files.get(entry.identity, set())
             self.digest_files[digest.url] = frozenset(files)
-        self._subject_keys: dict[int, str] = {}
+        self._subject_keys: dict[tuple[int, bool], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
 
-    def key(self, job: PageJob) -> str | None:
-        """The page's inputs key; None for a page about the whole site."""
-        if job.subject is None:
-            return None
-        return content_hash(self.shared, job.path, self._subject_key(job.subject))
+    def key(self, job: PageJob, *, texts: bool = True) -> str:
+        """The page's inputs key; with ``texts`` False, that of a page that read no long text,
+        which says so (``LISTING``). A feed's entries are made before it is rendered, so its key
+        always covers the texts."""
+        listing = not texts and not isinstance(job.subject, Feed)
+        key = content_hash(self.shared, job.path, self._subject_key(job.subject, listing))
+        return LISTING + key if listing else key
 
-    def _subject_key(self, subject: Any) -> str:
+    def key_like(self, job: PageJob, recorded: str | None) -> str:
+        """The page's key, of the kind the last build ``recorded`` for it."""
+        return self.key(job, texts=recorded is None or not recorded.startswith(LISTING))
+
+    def _subject_key(self, subject: Any, listing: bool) -> str:
         """The hash of what ``subject`` is made from: once per subject, not once for each of
         its pages (one per edition)."""
-        key = self._subject_keys.get(id(subject))
+        key = self._subject_keys.get((id(subject), listing))
         if key is None:
             if isinstance(subject, PageList):
                 key = content_hash("pages", *subject.paths)
             else:
-                files = self._files(subject)
-                listed = [f"{path}={self.hashes.get(path, '')}" for path in sorted(files)]
-                key = content_hash(*listed)
-            self._subject_keys[id(subject)] = key
+                hashes = self._hashes[listing]
+                files = hashes.keys() if subject is None else self._files(subject)
+                key = content_hash(*(f"{path}={hashes.get(path, '')}" for path in sorted(files)))
+            self._subject_keys[(id(subject), listing)] = key
         return key
 
     def data_key(self) -> str:

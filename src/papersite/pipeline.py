@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from papersite.cache import BuildCache, content_hash
-from papersite.context import SiteView, build_view
+from papersite.context import SiteView, TextReads, build_view
 from papersite.dataset import dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
@@ -170,27 +170,29 @@ def write_pages(
     others over from the last output. The archive's data files (``dataset.py``) are made with
     the pages, by the same workers."""
     env = make_environment(folders)
-    todo: list[tuple[PageJob | ChunkedPage, str | None]] = []
+    todo: list[PageJob | tuple[ChunkedPage, str]] = []
     jobs = plan_site(prepared.view)
     settle()
     for job in jobs:
-        key = inputs.key(job)
-        if key is None or not writer.reuse(job.path, key):
-            todo.append((job, key))
+        # Keyed as the last build recorded the page: on its digests' long texts or not.
+        if not writer.reuse(job.path, inputs.key_like(job, writer.recorded(job.path))):
+            todo.append(job)
     # Made again (a second at 10,000 papers) only if a content file changed.
     data_key = inputs.data_key()
     for data_file in dataset_pages(prepared.site):
         if not writer.reuse(data_file.path, data_key):
             todo.append((data_file, data_key))
 
-    def render(number: int) -> tuple[Page | ChunkedPage, str | None]:
-        job, key = todo[number]
-        if isinstance(job, ChunkedPage):  # its chunks are made as the writer writes them
-            return job, key
+    def render(number: int) -> tuple[Page | ChunkedPage, str]:
+        job = todo[number]
+        if not isinstance(job, PageJob):  # its chunks are made as the writer writes them
+            return job
+        TextReads.start()
         try:
-            return render_job(env, job), key
+            page = render_job(env, job)
         except jinja2.TemplateError as error:
             raise ContentError([template_problem(error, prepared.source)]) from error
+        return page, inputs.key(job, texts=TextReads.seen)
 
     processes = workers_for(len(todo))
     if processes > 1:

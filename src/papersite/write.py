@@ -191,6 +191,11 @@ class OutputWriter:
         before = self.previous.get(path)
         return before is not None and before.inputs == inputs and self._keep(path, before, inputs)
 
+    def recorded(self, path: str) -> str | None:
+        """The inputs key the previous output's file at ``path`` was recorded with."""
+        before = self.previous.get(path)
+        return before.inputs if before is not None else None
+
     def carry(self, path: str) -> bool:
         """Keep the previous output's file as it is, if it has not changed since."""
         before = self.previous.get(path)
