@@ -310,6 +310,7 @@ class _Texts:
         self.languages = languages
         self.renderer = MarkdownRenderer(cache, glossary)
         self.warnings: list[Problem] = []
+        self._labels: dict[tuple[tuple[str, str], ...], BiText] = {}
 
     def text(
         self,
@@ -351,9 +352,14 @@ class _Texts:
         return rendering.html
 
     def labels(self, labels: dict[str, str]) -> BiText:
-        """A UI label given per language (not Markdown)."""
-        parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
-        return BiText(parts, None, dict(labels))
+        """A UI label given per language (not Markdown); one object per distinct label, as a
+        site's 20,000 links have a few dozen (a ``BiText`` is never changed)."""
+        key = tuple(labels.items())
+        text = self._labels.get(key)
+        if text is None:
+            parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
+            text = self._labels[key] = BiText(parts, None, dict(labels))
+        return text
 
 
 def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:

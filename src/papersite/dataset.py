@@ -45,6 +45,9 @@ from papersite.write import ChunkedPage
 DATASET_VERSION = 1
 DATA_DIR = "data"
 SCHEMA_DIR = f"{DATA_DIR}/schema/v{DATASET_VERSION}"
+WITH_LONG_TEXTS = frozenset({f"{DATA_DIR}/digests.json", f"{DATA_DIR}/papers.json"})
+"""The data files that hold the digests' long texts (summaries, abstracts, sections, overviews):
+the others are made again only when the rest of a digest file changed (``incremental.py``)."""
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 

@@ -92,14 +92,23 @@ class PageInputs:
             self.digest_files[digest.url] = frozenset(files)
         self._subject_keys: dict[tuple[int, bool], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
+        self._page_keys: dict[tuple[int, bool, str], str] = {}
 
     def key(self, job: PageJob, *, texts: bool = True) -> str:
         """The page's inputs key; with ``texts`` False, that of a page that read no long text,
         which says so (``LISTING``). A feed's entries are made before it is rendered, so its key
-        always covers the texts."""
+        always covers the texts.
+
+        The same for a subject's page in every edition: a key is compared with the one
+        recorded at the same path, and a path's edition is fixed (so is its template, which is
+        in the key all the same)."""
         listing = not texts and not isinstance(job.subject, Feed)
-        key = content_hash(self.shared, job.path, self._subject_key(job.subject, listing))
-        return LISTING + key if listing else key
+        memo = (id(job.subject), listing, job.template)
+        key = self._page_keys.get(memo)
+        if key is None:
+            key = content_hash(self.shared, job.template, self._subject_key(job.subject, listing))
+            key = self._page_keys[memo] = LISTING + key if listing else key
+        return key
 
     def key_like(self, job: PageJob, recorded: str | None) -> str:
         """The page's key, of the kind the last build ``recorded`` for it."""
@@ -119,10 +128,11 @@ class PageInputs:
             self._subject_keys[(id(subject), listing)] = key
         return key
 
-    def data_key(self) -> str:
-        """The inputs key of the archive's data files (``dataset.py``): every content file, and
+    def data_key(self, *, texts: bool = True) -> str:
+        """The inputs key of the archive's data files (``dataset.py``): every content file
+        (without its long texts for a file that has none: ``dataset.WITH_LONG_TEXTS``), and
         not the theme, which they do not show."""
-        listed = [f"{path}={key}" for path, key in sorted(self.hashes.items())]
+        listed = [f"{path}={key}" for path, key in sorted(self._hashes[not texts].items())]
         return content_hash("data", self.content, *listed)
 
     def _files(self, subject: DigestView | PaperView | TagView | Feed) -> set[str]:

@@ -20,7 +20,7 @@ import jinja2
 
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, TextReads, build_view
-from papersite.dataset import dataset_pages
+from papersite.dataset import WITH_LONG_TEXTS, dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.heap import settle
@@ -178,8 +178,8 @@ def write_pages(
         if not writer.reuse(job.path, inputs.key_like(job, writer.recorded(job.path))):
             todo.append(job)
     # Made again (a second at 10,000 papers) only if a content file changed.
-    data_key = inputs.data_key()
     for data_file in dataset_pages(prepared.site):
+        data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
         if not writer.reuse(data_file.path, data_key):
             todo.append((data_file, data_key))
 
