@@ -200,6 +200,8 @@ def test_a_rebuild_in_place_removes_emptied_folders_and_hand_added_files(
     (out / "papers" / "2503.14476" / "notes.txt").write_text("mine", encoding="utf-8")
     (out / "drafts" / "old").mkdir(parents=True)
     (out / "drafts" / "old" / "page.html").write_text("mine", encoding="utf-8")
+    # Beside a folder that holds only a folder (data/schema/v1/): the files deeper down stay.
+    (out / "data" / "notes.txt").write_text("mine", encoding="utf-8")
 
     second.unlink()
     report = build(minimal_site, out, search=False)

@@ -50,6 +50,11 @@ NOJEKYLL = Page(".nojekyll", b"")
 leave out every file and folder whose name starts with ``_``."""
 
 
+DATA_RECORDS_PER_PAGE = 30
+"""A data file's record of a paper takes about a thirtieth of the time of a page: how much
+work the data files are, when it comes to sharing it between processes (``workers_for``)."""
+
+
 @dataclass
 class RenderedSite:
     """The site as the stages before ``write`` leave it: every file, in memory."""
@@ -138,6 +143,10 @@ def prepare_site(
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
     warnings = enrich_site(site, read_lockfile(source))
     view = build_view(site, cache)
+    if cache is not None:
+        # The renderings are in the view now, which renders on without the cache: written now,
+        # the cache's two records of them (keys, tuples) are not held through the render stage.
+        cache.flush("markup")
     settle()
     return PreparedSite(source, site, view, warnings, hashes)
 
@@ -171,17 +180,20 @@ def write_pages(
     the pages, by the same workers."""
     env = make_environment(folders)
     todo: list[PageJob | tuple[ChunkedPage, str]] = []
+    # Made again (half a second each at 10,000 papers) only if a content file changed; first,
+    # so that the workers start with the longest items (each a share of its own: see fork_map).
+    for data_file in dataset_pages(prepared.site):
+        data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
+        if not writer.reuse(data_file.path, data_key):
+            todo.append((data_file, data_key))
+    work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE
     jobs = plan_site(prepared.view)
     settle()
     for job in jobs:
         # Keyed as the last build recorded the page: on its digests' long texts or not.
         if not writer.reuse(job.path, inputs.key_like(job, writer.recorded(job.path))):
             todo.append(job)
-    # Made again (a second at 10,000 papers) only if a content file changed.
-    for data_file in dataset_pages(prepared.site):
-        data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
-        if not writer.reuse(data_file.path, data_key):
-            todo.append((data_file, data_key))
+    work += len(todo)
 
     def render(number: int) -> tuple[Page | ChunkedPage, str]:
         job = todo[number]
@@ -194,7 +206,7 @@ def write_pages(
             raise ContentError([template_problem(error, prepared.source)]) from error
         return page, inputs.key(job, texts=TextReads.seen)
 
-    processes = workers_for(len(todo))
+    processes = workers_for(work)
     if processes > 1:
         render_in_parallel(len(todo), render, writer, processes)
     else:

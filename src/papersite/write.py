@@ -576,8 +576,10 @@ def _unknown_files(out: Path, known: Collection[str], folders: dict[str, int]) -
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
+                # A folder the last build did not record may still hold its files, deeper
+                # down (``data/schema/`` holds only ``v1/``): only the files it does not know.
                 if prefix + entry.name not in folders:
-                    unknown += _every_file(root, prefix + entry.name)
+                    unknown += [p for p in _every_file(root, prefix + entry.name) if p not in known]
             elif prefix + entry.name not in known:
                 unknown.append(prefix + entry.name)
     return [path for path in unknown if path != MARKER]
