@@ -93,6 +93,7 @@ class PageInputs:
         self._subject_keys: dict[tuple[int, bool], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._page_keys: dict[tuple[int, bool, str], str] = {}
+        self._digest_set_keys: dict[tuple[tuple[str, ...], bool], str] = {}
 
     def key(self, job: PageJob, *, texts: bool = True) -> str:
         """The page's inputs key; with ``texts`` False, that of a page that read no long text,
@@ -116,17 +117,31 @@ class PageInputs:
 
     def _subject_key(self, subject: Any, listing: bool) -> str:
         """The hash of what ``subject`` is made from: once per subject, not once for each of
-        its pages (one per edition)."""
+        its pages (one per edition), and once per set of digests (most papers' pages are made
+        from the files of their one digest, as its page is)."""
         key = self._subject_keys.get((id(subject), listing))
         if key is None:
             if isinstance(subject, PageList):
                 key = content_hash("pages", *subject.paths)
+            elif subject is None:
+                key = self._files_key(self._hashes[listing].keys(), listing)
             else:
-                hashes = self._hashes[listing]
-                files = hashes.keys() if subject is None else self._files(subject)
-                key = content_hash(*(f"{path}={hashes.get(path, '')}" for path in sorted(files)))
+                key = self._digests_key(self._digests(subject), listing)
             self._subject_keys[(id(subject), listing)] = key
         return key
+
+    def _digests_key(self, urls: tuple[str, ...], listing: bool) -> str:
+        key = self._digest_set_keys.get((urls, listing))
+        if key is None:
+            files: set[str] = set()
+            for url in urls:
+                files |= self.digest_files[url]
+            key = self._digest_set_keys[(urls, listing)] = self._files_key(files, listing)
+        return key
+
+    def _files_key(self, files: Iterable[str], listing: bool) -> str:
+        hashes = self._hashes[listing]
+        return content_hash(*(f"{path}={hashes.get(path, '')}" for path in sorted(files)))
 
     def data_key(self, *, texts: bool = True) -> str:
         """The inputs key of the archive's data files (``dataset.py``): every content file
@@ -135,18 +150,15 @@ class PageInputs:
         listed = [f"{path}={key}" for path, key in sorted(self._hashes[not texts].items())]
         return content_hash("data", self.content, *listed)
 
-    def _files(self, subject: DigestView | PaperView | TagView | Feed) -> set[str]:
+    @staticmethod
+    def _digests(subject: DigestView | PaperView | TagView | Feed) -> tuple[str, ...]:
+        """The URLs of the digests whose files ``subject`` is made from (see the module's
+        description), in a stable order."""
         if isinstance(subject, DigestView):
-            return set(self.digest_files[subject.url])
+            return (subject.url,)
         if isinstance(subject, PaperView):
-            return self._of_digests(digest.url for digest, _ in subject.appearances)
+            return tuple(sorted({digest.url for digest, _ in subject.appearances}))
         if isinstance(subject, Feed):
-            return self._of_digests(subject.digests)
+            return tuple(sorted(set(subject.digests)))
         digests = [*subject.digests, *(d for p in subject.papers for d, _ in p.appearances)]
-        return self._of_digests(digest.url for digest in digests)
-
-    def _of_digests(self, urls: Iterable[str]) -> set[str]:
-        files: set[str] = set()
-        for url in urls:
-            files |= self.digest_files[url]
-        return files
+        return tuple(sorted({digest.url for digest in digests}))
