@@ -6,9 +6,11 @@ Each case runs in a fresh interpreter, since this test session has long imported
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +97,28 @@ def test_the_package_has_no_other_lazy_names() -> None:
 
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         papersite.nothing  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_the_command_reports_and_exits_with_its_status(minimal_site: Path, tmp_path: Path) -> None:
+    """``papersite`` leaves the process at once (``cli.run``): its output, through pipes, is
+    all there, and its exit status is the command's, for a build and for a failed one."""
+    command = [sys.executable, "-m", "papersite", "build", "--no-search", "--source"]
+    # Buffered output, as a user's Python writes to a pipe (this machine sets PYTHONUNBUFFERED).
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    built = subprocess.run(
+        [*command, str(minimal_site)], capture_output=True, text=True, env=environment
+    )
+
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("Built 1 digests, 1 papers, ")
+    assert built.stdout.endswith(" s\n")
+    assert (minimal_site / "build" / "index.html").is_file()
+
+    (minimal_site / "digests" / "weekly" / "2025-03-17.yaml").write_text("kind: monthly\n")
+    failed = subprocess.run(
+        [*command, str(minimal_site)], capture_output=True, text=True, env=environment
+    )
+
+    assert failed.returncode == 1
+    assert failed.stderr.endswith("problem(s); nothing was written\n")
+    assert "2025-03-17.yaml" in failed.stderr

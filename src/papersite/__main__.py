@@ -1,7 +1,5 @@
 """``python -m papersite``."""
 
-import sys
+from papersite.cli import run
 
-from papersite.cli import main
-
-sys.exit(main())
+run()

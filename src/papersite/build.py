@@ -71,6 +71,7 @@ def build(
     strict: bool = False,
     strict_review: bool = False,
     search: bool = True,
+    hold: list[object] | None = None,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
@@ -79,7 +80,10 @@ def build(
     while a machine-written text is not reviewed. The build is incremental: with the
     build cache (``cache.py``) and the record of the last build into ``out``, it renders only
     pages whose inputs changed and writes only files whose bytes changed, and does nothing at
-    all when no input changed; the result is the same as a cold build's.
+    all when no input changed; the result is the same as a cold build's. ``hold``, if given, is
+    where the build leaves what it made (the site, its view, the records of the output) rather
+    than free it on returning: a process that ends right after (the ``papersite`` command) need
+    not free millions of objects one by one (0.4 s at 10,000 papers).
     Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder),
     ``StrictModeError`` (warnings with ``strict``) or ``SearchError`` (Pagefind failed).
     """
@@ -149,6 +153,8 @@ def build(
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
     removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
+    if hold is not None:
+        hold += [prepared, page_inputs, writer, last, this, cache]
     return this.report(time.perf_counter() - started, writer.written, removed)
 
 
