@@ -13,6 +13,7 @@ failure names the sequence that led to it; ``random.Random(seed)`` replays it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import difflib
 import importlib
@@ -30,7 +31,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build
+from papersite import build, feeds
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -745,9 +746,10 @@ def record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
     site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A feed is rendered again when a digest it carries changed (or one sharing a paper with
-    it, whose file may give that paper's texts), not for another digest; the sitemap when the
-    list of pages changed, not for an edited text."""
+    """A feed shows its digests' titles and their papers' titles: it is rendered again when a
+    title in a digest it carries changed (or in one sharing a paper with it, whose file may give
+    that paper's title), not for another digest, and not for an edited summary, which it does
+    not show. The sitemap is rendered when the list of pages changed, not for an edited text."""
     rendered = record_renders(monkeypatch)
     digests = [site.digests[path] for path in sorted(site.digests)]
     for number, digest in enumerate(digests):
@@ -766,6 +768,14 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
     rendered.clear()
 
     edited["papers"][0]["summary"] = {"ko": "바뀐 요약입니다.\n", "en": "An edited summary.\n"}
+    site.save()
+    build(site.root, out, search=False)
+
+    assert {page for page in rendered if page.endswith("feed.xml")} == set()
+    assert "sitemap.xml" not in rendered
+    rendered.clear()
+
+    edited["papers"][0]["title"]["ko"] = "바뀐 제목"  # the English title names the paper: kept
     site.save()
     build(site.root, out, search=False)
 
@@ -834,6 +844,32 @@ def test_a_page_is_rendered_for_an_edited_summary_only_if_it_shows_summaries(
     edit("the default tag pages", lambda: site.templates.pop("tag.html"))
     pages = edit("edit the title", lambda: paper["title"].update(en="A retitled paper"))
     assert tag_pages | lists <= pages
+
+
+def test_feeds_made_from_summaries_are_rendered_for_an_edited_summary(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feed entries are made before any page renders; were they made from summaries, feeds
+    would be keyed on them (``Feed.made_from_texts``), and an edited summary would show."""
+    make_entry = feeds._entry
+
+    def with_summaries(view: Any, edition: Any, digest: Any) -> Any:
+        entry = make_entry(view, edition, digest)
+        summaries = " ".join(str(e.summary.plain) for e in digest.entries if e.summary)
+        return dataclasses.replace(entry, summary_html=entry.summary_html + summaries)
+
+    monkeypatch.setattr(feeds, "_entry", with_summaries)
+    out, cold = tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    build(site.root, out, search=False)
+    paper = site.digests[sorted(site.digests)[0]]["papers"][0]
+    paper["summary"] = {"ko": "피드에 보이는 요약.\n", "en": "A summary the feeds show.\n"}
+    site.save()
+
+    report = build(site.root, out, search=False)
+
+    assert any("A summary the feeds show." in (out / p).read_text() for p in report.written
+               if p.endswith("feed.xml"))  # fmt: skip
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), ["summary"])
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -13,11 +13,11 @@ import datetime as dt
 import itertools
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import escape
 
-from papersite.context import BiText, DigestView, SiteView
+from papersite.context import BiText, DigestView, SiteView, TextReads
 from papersite.editions import Edition
 from papersite.i18n import ui
 
@@ -57,6 +57,9 @@ class Feed:
     digests: tuple[str, ...]
     """The URLs of the digests its entries are, newest first: what the feed is made from,
     besides the site's title and description (``incremental.py``)."""
+    made_from_texts: bool = False
+    """Its entries were made from a digest's long texts (``context.TextReads``): its pages are
+    keyed on them whatever they read as they render."""
 
     @property
     def updated(self) -> dt.date | None:
@@ -77,7 +80,13 @@ def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
     """Every feed of every edition: all digests, each kind, each tag, the newest
     ``FEED_LIMIT`` of each. An edition's feeds sit in its folder (``en/feed.xml``) and speak
     only its languages."""
-    return [feed for edition in editions for feed in _edition_feeds(view, edition)]
+    # The entries are made here, before any page renders: whether they read a long text is
+    # recorded here too (they show titles, so they do not, unless this module changes).
+    TextReads.start()
+    feeds = [feed for edition in editions for feed in _edition_feeds(view, edition)]
+    if TextReads.seen:
+        return [replace(feed, made_from_texts=True) for feed in feeds]
+    return feeds
 
 
 def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:

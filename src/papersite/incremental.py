@@ -97,13 +97,13 @@ class PageInputs:
 
     def key(self, job: PageJob, *, texts: bool = True) -> str:
         """The page's inputs key; with ``texts`` False, that of a page that read no long text,
-        which says so (``LISTING``). A feed's entries are made before it is rendered, so its key
-        always covers the texts.
+        which says so (``LISTING``). A feed's entries are made before it is rendered: its key
+        covers the texts if they were made from them (``Feed.made_from_texts``).
 
         The same for a subject's page in every edition: a key is compared with the one
         recorded at the same path, and a path's edition is fixed (so is its template, which is
         in the key all the same)."""
-        listing = not texts and not isinstance(job.subject, Feed)
+        listing = not texts and not (isinstance(job.subject, Feed) and job.subject.made_from_texts)
         memo = (id(job.subject), listing, job.template)
         key = self._page_keys.get(memo)
         if key is None:
