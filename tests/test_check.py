@@ -479,3 +479,26 @@ def test_a_template_that_fails_is_an_error_at_its_line_for_check_and_build(
     (clean_site / "templates" / "robots.txt").write_text("{% if %}\n", encoding="utf-8")
     assert main(["build", "--source", str(clean_site)]) == 1
     assert re.search(r"^templates/robots\.txt:1: .*expression", capsys.readouterr().err, re.M)
+
+
+def test_a_page_written_as_it_renders_that_fails_is_an_error_at_its_line(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sitemap is written as it renders (``render.render_chunks``): its template failing
+    half way is reported like any other, and the previous output stays as it was."""
+    assert main(["build", "--source", str(clean_site), "--no-search"]) == 0
+    out = clean_site / "build"
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    (clean_site / "templates").mkdir()
+    (clean_site / "templates" / "sitemap.xml").write_text(
+        "<urlset>\n{% for entry in entries %}\n<url>{{ entry.nope }}</url>\n{% endfor %}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+
+    assert main(["build", "--source", str(clean_site), "--no-search"]) == 1
+
+    err = capsys.readouterr().err
+    assert "templates/sitemap.xml:3: UndefinedError: " in err
+    assert "Traceback" not in err
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before

@@ -732,13 +732,17 @@ def delete_cache(root: Path) -> None:
 def record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the pages the builds render from now on, in this process."""
     rendered: list[str] = []
-    render_job = pipeline.render_job
 
-    def recording(env: Any, job: Any) -> Any:
-        rendered.append(job.path)
-        return render_job(env, job)
+    def recorded(render: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        def recording(env: Any, job: Any) -> Any:
+            rendered.append(job.path)
+            return render(env, job)
 
-    monkeypatch.setattr(pipeline, "render_job", recording)
+        return recording
+
+    # A page rendered whole, or streamed as it is written (the sitemap).
+    monkeypatch.setattr(pipeline, "render_job", recorded(pipeline.render_job))
+    monkeypatch.setattr(pipeline, "render_chunks", recorded(pipeline.render_chunks))
     monkeypatch.setattr(pipeline, "workers_for", lambda count: 1)  # seen in this process
     return rendered
 

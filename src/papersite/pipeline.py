@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from papersite.render import (
     PageJob,
     make_environment,
     plan_site,
+    render_chunks,
     render_job,
     render_site,
     template_problem,
@@ -199,12 +200,21 @@ def write_pages(
         job = todo[number]
         if not isinstance(job, PageJob):  # its chunks are made as the writer writes them
             return job
+        if job.streamed:  # rendered as it is written: keyed on the texts, whatever it reads
+            return ChunkedPage(job.path, located(render_chunks(env, job))), inputs.key(job)
         TextReads.start()
         try:
             page = render_job(env, job)
         except jinja2.TemplateError as error:
             raise ContentError([template_problem(error, prepared.source)]) from error
         return page, inputs.key(job, texts=TextReads.seen)
+
+    def located(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """``chunks``, with a template's failure as its located problem, as ``render`` gives."""
+        try:
+            yield from chunks
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, prepared.source)]) from error
 
     processes = workers_for(work)
     if processes > 1:

@@ -136,6 +136,9 @@ class PageJob:
     edition: Edition
     values: dict[str, Any] | Callable[[], dict[str, Any]]
     """The page's own template values, or what makes them when it is rendered."""
+    streamed: bool = False
+    """Written as it is rendered (``render_chunks``), never whole in memory: the sitemap,
+    70 MB at 50,000 papers."""
 
     def context(self) -> dict[str, Any]:
         """The template's whole context."""
@@ -190,6 +193,22 @@ def render_job(env: jinja2.Environment, job: PageJob) -> Page:
     return Page(job.path, html.encode("utf-8"))
 
 
+STREAM_PIECES = 10_000
+"""How many pieces of a streamed page's text are encoded and written at a time."""
+
+
+def render_chunks(env: jinja2.Environment, job: PageJob) -> Iterator[bytes]:
+    """A page as consecutive chunks of bytes, rendered as they are asked for
+    (``TemplateError`` on failure, as they are)."""
+    pieces: list[str] = []
+    for piece in env.get_template(job.template).generate(**job.context()):
+        pieces.append(piece)
+        if len(pieces) == STREAM_PIECES:
+            yield "".join(pieces).encode("utf-8")
+            pieces.clear()
+    yield "".join(pieces).encode("utf-8")
+
+
 def plan_site(view: SiteView) -> list[PageJob]:
     """Every page of the site in every edition (see ``editions.py``), not yet rendered."""
     editions = site_editions(view.languages)
@@ -217,9 +236,11 @@ def plan_site(view: SiteView) -> list[PageJob]:
     plan = SitePlan(view, editions)
 
     def page(path: str, template: str, edition: Edition, subject: Any = None,
-             values: dict[str, Any] | Callable[[], dict[str, Any]] = NO_VALUES) -> PageJob:  # fmt: skip
+             values: dict[str, Any] | Callable[[], dict[str, Any]] = NO_VALUES,
+             streamed: bool = False) -> PageJob:  # fmt: skip
         """``path`` within the edition; the page is written at the edition's prefix + path."""
-        return PageJob(edition.prefix + path, template, subject, plan, path, edition, values)
+        return PageJob(edition.prefix + path, template, subject, plan, path, edition, values,
+                       streamed)  # fmt: skip
 
     jobs = [
         page(path, template, edition, subjects.get(path), values)
@@ -234,10 +255,10 @@ def plan_site(view: SiteView) -> list[PageJob]:
              for feed in site_feeds(view, editions)]  # fmt: skip
     listed = PageList(tuple(path for path, _, _ in html_pages))
 
-    def sitemap() -> dict[str, Any]:  # made when rendered: 30,000 entries on a large site
+    def sitemap() -> dict[str, Any]:  # made as rendered: 30,000 entries on a large site
         return {"entries": seo.sitemap_entries(view.base_url, list(listed.paths), editions)}
 
-    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], listed, sitemap))
+    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], listed, sitemap, streamed=True))
     jobs.append(page("robots.txt", "robots.txt", editions[0]))
     return jobs
 

@@ -3,6 +3,7 @@ and the sitemap. Everything here is absolute, built from the site's ``base_url``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,14 +35,14 @@ def canonical_url(base_url: str, page_path: str) -> str:
 
 def sitemap_entries(
     base_url: str, page_paths: list[str], editions: list[Edition]
-) -> list[SitemapEntry]:
+) -> Iterator[SitemapEntry]:
     """Every edition of every page worth indexing, each listing all editions as alternates, as
-    Google asks of sitemaps with ``hreflang``; sorted by URL."""
-    entries = []
-    for path in page_paths:
-        links = alternates(base_url, path, editions)
-        entries += [SitemapEntry(canonical_url(base_url, e.prefix + path), links) for e in editions]
-    return sorted(entries, key=lambda entry: entry.loc)
+    Google asks of sitemaps with ``hreflang``; sorted by URL. Made one at a time, as the sitemap
+    is written: 166,000 of them at 50,000 papers."""
+    located = sorted((canonical_url(base_url, e.prefix + path), path) for path in page_paths
+                     for e in editions)  # fmt: skip
+    for loc, path in located:
+        yield SitemapEntry(loc, alternates(base_url, path, editions))
 
 
 def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[str, Any]:
