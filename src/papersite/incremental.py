@@ -90,9 +90,8 @@ class PageInputs:
             for entry in digest.entries:
                 files |= paper_files.get(entry.identity, set())
             self.digest_files[digest.url] = frozenset(files)
-        self._subject_keys: dict[tuple[int, bool], str] = {}
-        """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._page_keys: dict[tuple[int, bool, str], str] = {}
+        """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._digest_set_keys: dict[tuple[tuple[str, ...], bool], str] = {}
 
     def key(self, job: PageJob, *, texts: bool = True) -> str:
@@ -116,19 +115,13 @@ class PageInputs:
         return self.key(job, texts=recorded is None or not recorded.startswith(LISTING))
 
     def _subject_key(self, subject: Any, listing: bool) -> str:
-        """The hash of what ``subject`` is made from: once per subject, not once for each of
-        its pages (one per edition), and once per set of digests (most papers' pages are made
-        from the files of their one digest, as its page is)."""
-        key = self._subject_keys.get((id(subject), listing))
-        if key is None:
-            if isinstance(subject, PageList):
-                key = content_hash("pages", *subject.paths)
-            elif subject is None:
-                key = self._files_key(self._hashes[listing].keys(), listing)
-            else:
-                key = self._digests_key(self._digests(subject), listing)
-            self._subject_keys[(id(subject), listing)] = key
-        return key
+        """The hash of what ``subject`` is made from: once per set of digests (most papers'
+        pages are made from the files of their one digest, as its page is)."""
+        if isinstance(subject, PageList):
+            return content_hash("pages", *subject.paths)
+        if subject is None:  # a page about the whole site: a few of them
+            return self._files_key(self._hashes[listing].keys(), listing)
+        return self._digests_key(self._digests(subject), listing)
 
     def _digests_key(self, urls: tuple[str, ...], listing: bool) -> str:
         key = self._digest_set_keys.get((urls, listing))

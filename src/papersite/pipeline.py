@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,7 +188,7 @@ def write_pages(
         data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
         if not writer.reuse(data_file.path, data_key):
             todo.append((data_file, data_key))
-    work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE
+    work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE  # the data files'
     jobs = plan_site(prepared.view)
     settle()
     for job in jobs:
@@ -196,25 +197,28 @@ def write_pages(
             todo.append(job)
     work += len(todo)
 
+    @contextmanager
+    def located() -> Iterator[None]:
+        """A template's failure as its located problem, which crosses processes."""
+        try:
+            yield
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, prepared.source)]) from error
+
+    def streamed(job: PageJob) -> Iterator[bytes]:
+        with located():
+            yield from render_chunks(env, job)
+
     def render(number: int) -> tuple[Page | ChunkedPage, str]:
         job = todo[number]
         if not isinstance(job, PageJob):  # its chunks are made as the writer writes them
             return job
         if job.streamed:  # rendered as it is written: keyed on the texts, whatever it reads
-            return ChunkedPage(job.path, located(render_chunks(env, job))), inputs.key(job)
+            return ChunkedPage(job.path, streamed(job)), inputs.key(job)
         TextReads.start()
-        try:
+        with located():
             page = render_job(env, job)
-        except jinja2.TemplateError as error:
-            raise ContentError([template_problem(error, prepared.source)]) from error
         return page, inputs.key(job, texts=TextReads.seen)
-
-    def located(chunks: Iterator[bytes]) -> Iterator[bytes]:
-        """``chunks``, with a template's failure as its located problem, as ``render`` gives."""
-        try:
-            yield from chunks
-        except jinja2.TemplateError as error:
-            raise ContentError([template_problem(error, prepared.source)]) from error
 
     processes = workers_for(work)
     if processes > 1:
