@@ -20,6 +20,7 @@ from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
 from papersite.fingerprint import Stamps, content_inputs, input_fingerprint, shared_inputs
 from papersite.heap import frozen_heap
+from papersite.resident import Resident
 from papersite.theme import theme_dirs
 from papersite.write import (
     Manifest,
@@ -72,6 +73,7 @@ def build(
     strict_review: bool = False,
     search: bool = True,
     hold: list[object] | None = None,
+    resident: Resident | None = None,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
@@ -83,7 +85,8 @@ def build(
     all when no input changed; the result is the same as a cold build's. ``hold``, if given, is
     where the build leaves what it made (the site, its view, the records of the output) rather
     than free it on returning: a process that ends right after (the ``papersite`` command) need
-    not free millions of objects one by one (0.4 s at 10,000 papers).
+    not free millions of objects one by one (0.4 s at 10,000 papers). ``resident`` is what a
+    process that builds again and again keeps from one build to the next (``resident.py``).
     Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder),
     ``StrictModeError`` (warnings with ``strict``) or ``SearchError`` (Pagefind failed).
     """
@@ -94,7 +97,9 @@ def build(
     check_output_folder(out, source)
     cache = BuildCache.for_site(source)
     record_key = str(out.resolve())
-    last = LastBuild.recall(cache, record_key)
+    last = resident.last.get(record_key) if resident is not None else None
+    if last is None:
+        last = LastBuild.recall(cache, record_key)
     folders = theme_dirs(source)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
     content = content_inputs(source, options)
@@ -111,7 +116,7 @@ def build(
     from papersite.provenance import unreviewed_texts
 
     prepared = pipeline.prepare_site(
-        source, base_url=base_url, origin=origin, cache=cache, known=hashes
+        source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
     )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     unreviewed = sorted(p for sourced in prepared.site.digests for p in unreviewed_texts(sourced))
@@ -150,6 +155,9 @@ def build(
         listings=page_inputs.listings,
     )
     this.remember(cache, record_key)
+    if resident is not None:
+        this.__dict__["files"] = writer.manifest  # as ``files`` would unpickle it
+        resident.last = {record_key: this}
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
     removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []

@@ -45,6 +45,7 @@ from papersite.provenance import (
     digest_texts,
     unreviewed_languages,
 )
+from papersite.resident import KeptView, Resident
 from papersite.urls import alias_page, paper_url, tag_url
 
 ARXIV_LANGUAGE = "en"
@@ -362,13 +363,36 @@ class _Texts:
         return text
 
 
-def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
+def build_view(
+    site: Site,
+    cache: BuildCache | None = None,
+    resident: Resident | None = None,
+    settings: str = "",
+) -> SiteView:
     """The whole site as templates see it; with a ``cache``, only texts that are new since the
-    last build are rendered."""
+    last build are rendered; with a ``resident``, only digests whose view it does not hold,
+    made from the same inputs (``settings``: ``fingerprint.settings_inputs``), are viewed."""
     languages = site.config.languages
+    kept = _kept_views(site, resident, settings)
+    missed = [sourced for sourced in site.digests if sourced.path not in kept]
+    if kept and len(missed) < FEW_VIEWS:
+        cache = None  # its renderings would cost more to load than the few texts do to render
     texts = _Texts(languages, cache, site.glossary)
-    texts.renderer.prefetch(_text_sources(site))
-    digests = [_digest_view(texts, sourced, site.papers) for sourced in site.digests]
+    texts.renderer.prefetch(_text_sources(site, missed))
+    digests = []
+    for sourced in site.digests:
+        memo = kept.get(sourced.path)
+        if memo is None:
+            made = len(texts.warnings)
+            digest = _digest_view(texts, sourced, site.papers)
+            warnings = texts.warnings[made:]
+            records = _records(sourced, site.papers)
+            memo = kept[sourced.path] = KeptView(sourced, records, settings, digest, warnings)
+        else:  # as the view's texts warned when they were rendered, in the same order
+            texts.warnings += memo.warnings
+        digests.append(memo.view)
+    if resident is not None:
+        resident.views = kept
     by_url = {view.url: view for view in digests}
     papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]
     tags = _tag_views(papers, digests)
@@ -386,6 +410,43 @@ def build_view(site: Site, cache: BuildCache | None = None) -> SiteView:
     )
     texts.renderer.forget()
     return view
+
+
+FEW_VIEWS = 64
+"""A rebuild in a resident process that views fewer digests than this renders their texts without
+the build cache."""
+
+
+def _kept_views(site: Site, resident: Resident | None, settings: str) -> dict[str, KeptView]:
+    """The views that ``resident`` holds of this site's digests, made from the same inputs: the
+    same validated digest, the same records of its papers, the same settings."""
+    if resident is None:
+        return {}
+    kept = {}
+    for sourced in site.digests:
+        memo = resident.views.get(sourced.path)
+        if (
+            memo is not None
+            and memo.sourced is sourced
+            and memo.settings == settings
+            and _same(memo.records, _records(sourced, site.papers))
+        ):
+            kept[sourced.path] = memo
+    return kept
+
+
+def _records(sourced: SourcedDigest, papers: dict[str, SitePaper]) -> tuple[Any, ...]:
+    """Each of the digest's papers' records, all that its view shows of the rest of the site."""
+    records: list[Any] = []
+    for paper in sourced.digest.papers:
+        site_paper = papers.get(paper.identity)
+        records += (site_paper.arxiv, site_paper.semantic_scholar) if site_paper else (None, None)
+    return tuple(records)
+
+
+def _same(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
+    """The same objects (records are kept as they are while the lockfile is unchanged)."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEntryView]:
@@ -531,8 +592,11 @@ def _titled(
     return title, abstract
 
 
-def _text_sources(site: Site) -> Iterator[tuple[str, bool, str | None]]:
-    """Every (text, inline, language) that ``build_view`` will render, so that a cold build can
+def _text_sources(
+    site: Site, digests: list[SourcedDigest]
+) -> Iterator[tuple[str, bool, str | None]]:
+    """Every (text, inline, language) of the site and ``digests`` that ``build_view`` will
+    render, so that a cold build can
     render them on every core first (``MarkdownRenderer.prefetch``). The texts are the
     digests' (``provenance.digest_texts``, titles inline), a paper's title and abstract filled
     from arXiv as ``_entry_view`` fills them; a text missed here is not lost, only rendered
@@ -546,7 +610,7 @@ def _text_sources(site: Site) -> Iterator[tuple[str, bool, str | None]]:
 
     yield from each(site.config.title, True)
     yield from each(site.config.description, False)
-    for sourced in site.digests:
+    for sourced in digests:
         for text in digest_texts(sourced.digest):
             value = text.text
             if text.paper is not None and text.field in ("title", "abstract"):

@@ -73,6 +73,12 @@ def content_inputs(source: Path, options: Iterable[str]) -> str:
     return content_hash(*options, *_named_file(source, CONFIG_FILE), *_named_file(source, LOCKFILE))
 
 
+def settings_inputs(source: Path) -> str:
+    """The hash of what the view of a digest depends on besides the digest and its papers'
+    records: the configuration and the glossary."""
+    return content_hash(*_named_file(source, CONFIG_FILE), *_named_file(source, GLOSSARY_FILE))
+
+
 def _named_file(source: Path, name: str) -> list[bytes | str]:
     path = source / name
     return [name, path.read_bytes() if path.is_file() else b"\0missing"]

@@ -9,6 +9,7 @@ of every node, so that later stages can point at ``file:line:col``.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -316,13 +317,19 @@ class LoadedSite:
     """The hash of each file's bytes, by path: what later stages key their caches on."""
     glossary: SourceDocument | None = None
     """``glossary.yaml``, if the site has one."""
+    files: list[str] = field(default_factory=list)
+    """Every digest file, in a stable order: those in ``digests`` and those left unread."""
 
 
 def load_site(
-    root: Path, cache: BuildCache | None = None, known: dict[str, str] | None = None
+    root: Path,
+    cache: BuildCache | None = None,
+    known: dict[str, str] | None = None,
+    unread: Collection[str] = (),
 ) -> LoadedSite:
     """Read ``papersite.yaml`` and every digest under ``root``; collect all problems.
-    ``known`` maps digest paths to their ``file_hash`` (see ``read_hashed_source``)."""
+    ``known`` maps digest paths to their ``file_hash`` (see ``read_hashed_source``); the digest
+    files in ``unread`` (the caller has them validated: ``resident.py``) are not read."""
     known = known or {}
     problems: list[Problem] = []
     hashes: dict[str, str] = {}
@@ -336,8 +343,11 @@ def load_site(
     digests = []
     files = digest_files(root)
     if cache is not None:
-        _parse_ahead(root, files, cache, known)
+        _parse_ahead(root, [path for path in files if path not in unread], cache, known)
     for relative in files:
+        if relative in unread:
+            hashes[relative] = known[relative]
+            continue
         document, file_problems, hashes[relative] = read_hashed_source(
             root, relative, cache, known.get(relative, "")
         )
@@ -350,7 +360,7 @@ def load_site(
     if (root / GLOSSARY_FILE).is_file():
         glossary, glossary_problems, _ = read_hashed_source(root, GLOSSARY_FILE)
         problems += glossary_problems
-    return LoadedSite(config, digests, problems, hashes, glossary)
+    return LoadedSite(config, digests, problems, hashes, glossary, files)
 
 
 PARALLEL_FILES = 64

@@ -77,13 +77,25 @@ class Lockfile(StrictModel):
 
 def read_lockfile(root: Path) -> Lockfile:
     """The site's lockfile, or an empty one when there is none; ``ContentError`` when broken."""
+    return reread_lockfile(root)[1]
+
+
+def reread_lockfile(
+    root: Path, kept: tuple[bytes, Lockfile] | None = None
+) -> tuple[bytes, Lockfile]:
+    """``read_lockfile``, with the file's bytes (empty when there is none). ``kept`` is what an
+    earlier call returned: its lockfile is returned again, not parsed again, while the bytes are
+    the same (``resident.py``)."""
     path = root / LOCKFILE
     if not path.exists():
-        return Lockfile()
-    text, problems = decode_utf8(path.read_bytes(), LOCKFILE)
+        return b"", Lockfile()
+    raw = path.read_bytes()
+    if kept is not None and raw and kept[0] == raw:
+        return kept
+    text, problems = decode_utf8(raw, LOCKFILE)
     if text is None:
         raise ContentError(problems)
-    return parse_lockfile(text)
+    return raw, parse_lockfile(text)
 
 
 def parse_lockfile(text: str) -> Lockfile:

@@ -24,11 +24,12 @@ from papersite.context import SiteView, TextReads, build_view
 from papersite.dataset import WITH_LONG_TEXTS, dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
+from papersite.fingerprint import settings_inputs
 from papersite.heap import settle
 from papersite.incremental import PageInputs
 from papersite.load import load_site
-from papersite.lockfile import read_lockfile
-from papersite.model import Site, normalise_base_url
+from papersite.lockfile import read_lockfile, reread_lockfile
+from papersite.model import Site, SourcedDigest, normalise_base_url
 from papersite.parallel import render_in_parallel, workers_for
 from papersite.render import (
     PageJob,
@@ -40,6 +41,7 @@ from papersite.render import (
     template_problem,
     theme_assets,
 )
+from papersite.resident import Resident
 from papersite.search import BUNDLE, index_site
 from papersite.validate import validate_site
 from papersite.write import ChunkedPage, Manifest, OutputWriter, Page, safe_relative
@@ -124,15 +126,22 @@ def prepare_site(
     origin: str | None = None,
     cache: BuildCache | None = None,
     known: dict[str, str] | None = None,
+    resident: Resident | None = None,
 ) -> PreparedSite:
     """load → validate → enrich → the templates' view, for the site in ``source``.
 
     ``base_url`` and ``origin`` are as for ``render_pages``; with a ``cache``, only files and
-    texts new since the last build are parsed and rendered (``known``: see ``load_site``).
-    Raises ``ContentError``.
+    texts new since the last build are parsed and rendered (``known``: see ``load_site``); with
+    a ``resident`` (and ``known``), only the digest files and views that changed since the last
+    build in this process are made again. Raises ``ContentError``.
     """
-    loaded = load_site(source, cache, known)
-    site, hashes = validate_site(loaded), loaded.hashes
+    settings = settings_inputs(source) if resident is not None else ""
+    unread = _unchanged_digests(resident, known or {}, settings)
+    if unread and len(known or {}) - len(unread) < FEW_FILES:
+        # The cache's parsed files would cost more to load than the few files do to parse.
+        cache = None
+    loaded = load_site(source, cache, known, unread.keys())
+    site, hashes = validate_site(loaded, unread), loaded.hashes
     del loaded  # the parsed files: the validated site is all that the later stages need
     if cache is not None:
         # Stored only once the content is known to be valid: a build that stops at a content error
@@ -143,14 +152,40 @@ def prepare_site(
         base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
     if base_url is not None:
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
-    warnings = enrich_site(site, read_lockfile(source))
-    view = build_view(site, cache)
+    if resident is not None:
+        key = {path: content_hash(settings, hashes[path]) for path in hashes}
+        resident.digests = {s.path: (key[s.path], s) for s in site.digests}
+        resident.lockfile = reread_lockfile(source, resident.lockfile)
+        lockfile = resident.lockfile[1]
+    else:
+        lockfile = read_lockfile(source)
+    warnings = enrich_site(site, lockfile)
+    view = build_view(site, cache, resident, settings)
     if cache is not None:
         # The renderings are in the view now, which renders on without the cache: written now,
         # the cache's two records of them (keys, tuples) are not held through the render stage.
         cache.flush("markup")
     settle()
     return PreparedSite(source, site, view, warnings, hashes)
+
+
+FEW_FILES = 64
+"""A rebuild in a resident process that reads fewer digest files than this reads them without
+the build cache."""
+
+
+def _unchanged_digests(
+    resident: Resident | None, known: dict[str, str], settings: str
+) -> dict[str, SourcedDigest]:
+    """The digests that ``resident`` holds validated from the files' bytes as they are now, and
+    the configuration as it is now, by path."""
+    if resident is None:
+        return {}
+    return {
+        path: sourced
+        for path, (key, sourced) in resident.digests.items()
+        if known.get(path) and key == content_hash(settings, known[path])
+    }
 
 
 def index_pages(pages: Sequence[Page], languages: Sequence[str]) -> list[Page]:

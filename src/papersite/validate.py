@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Mapping
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -39,13 +40,20 @@ from papersite.urls import (
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def validate_site(loaded: LoadedSite) -> Site:
-    """The typed site, or ``ContentError`` listing every problem in every file."""
+def validate_site(loaded: LoadedSite, unread: Mapping[str, SourcedDigest] | None = None) -> Site:
+    """The typed site, or ``ContentError`` listing every problem in every file. ``unread`` are
+    the digest files that ``load_site`` left unread, validated before (``resident.py``)."""
     problems = list(loaded.problems)
     config = _validate_config(loaded.config, problems)
     languages = config.languages if config else None
+    documents = {document.path: document for document in loaded.digests}
     digests: list[SourcedDigest] = []
-    for document in loaded.digests:
+    for path in loaded.files:  # the files' order: the first of two digests at one URL is kept
+        document = documents.get(path)
+        if document is None:
+            if unread and path in unread:
+                digests.append(unread[path])
+            continue
         digest = validate_document(Digest, document, problems, {"languages": languages})
         if digest is not None:
             sourced = SourcedDigest(digest, document.path, digest_url(digest), document.positions)

@@ -1,7 +1,8 @@
 """Rebuilding for ``papersite serve``: ``papersite build``'s own incremental build into the served
 folder, and the open pages told.
 
-The build is ``build.build`` itself, with the local origin: pages whose inputs did not change are
+The build is ``build.build`` itself, with the local origin and what the last rebuild kept in
+memory (``resident.py``): pages whose inputs did not change are
 not rendered again, files whose bytes did not change are not written, Pagefind runs only when an
 HTML page changed, and the new folder is swapped in whole, so the server sends the old site or the
 new one, never a mix. A rebuild that fails leaves the last good site in place and publishes its
@@ -19,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from papersite.build import BuildReport, build
 from papersite.errors import ContentError, PapersiteError, StrictModeError
+from papersite.resident import Resident
 from papersite.search import BUNDLE
 from papersite.serve.live import Broadcast, State
 
@@ -87,6 +89,8 @@ class LiveSite:
         # A fresh prefix each run, so that a page open from an earlier run reloads.
         self._run = secrets.token_hex(4)
         self._builds = 0
+        self._resident = Resident()
+        """What one rebuild keeps for the next (``resident.py``): an edit is viewed again alone."""
         self.broadcast = Broadcast(State(self._version()))
 
     def _version(self) -> str:
@@ -98,7 +102,13 @@ class LiveSite:
         started = time.perf_counter()
         state = self.broadcast.state
         try:
-            report = build(self.source, self.out, origin=self.origin, search=self.search)
+            report = build(
+                self.source,
+                self.out,
+                origin=self.origin,
+                search=self.search,
+                resident=self._resident,
+            )
         # A long-running server reports every failure and keeps serving: the content's errors,
         # a template's, Pagefind's, the disk's, and any other as an internal error.
         except Exception as error:

@@ -1,0 +1,60 @@
+"""What a long-running process keeps in memory from one build to the next (``papersite serve``).
+
+A build in a new process loads, validates and views every digest file, from the build cache at
+best (``cache.py``): at 10,000 papers that is four seconds of every rebuild, whatever the edit. A
+process that builds again and again keeps instead, from its last build:
+
+- each digest file validated, by its path, with the hashes it was validated from (the file's
+  bytes, ``papersite.yaml``'s): the load and validate stages read, parse and validate again only
+  the files whose bytes changed;
+- the lockfile parsed, with its bytes: its records are the same objects while it is unchanged;
+- each digest's view (``context.DigestView``), with what it was made from (the validated digest,
+  the records of its papers, the configuration and glossary files): the view stage renders again
+  only the digests that changed or whose papers' records did;
+- the record of its last build into each output folder (``build.LastBuild``), which a new
+  process unpickles from the cache.
+
+Everything is matched by identity or by hash, and kept only if the last build used it, as the
+build cache is: a rebuild's output is the same as a new process's (the incremental property test
+builds through a ``Resident`` too). Nothing here is written to disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from papersite.build import LastBuild
+    from papersite.context import DigestView
+    from papersite.errors import Problem
+    from papersite.lockfile import Lockfile
+    from papersite.model import SourcedDigest
+
+
+@dataclass
+class KeptView:
+    """A digest's view, and what it was made from."""
+
+    sourced: SourcedDigest
+    """The validated digest, the very object (``Resident.digests``)."""
+    records: tuple[Any, ...]
+    """Each of its papers' arXiv and Semantic Scholar records, the very objects (or None)."""
+    settings: str
+    """The hash of the configuration and glossary files."""
+    view: DigestView
+    warnings: list[Problem]
+    """The texts of the digest that did not fully render (``SiteView.warnings``), in order."""
+
+
+@dataclass
+class Resident:
+    """See the module's description. Each build replaces each memo with what it used."""
+
+    digests: dict[str, tuple[str, SourcedDigest]] = field(default_factory=dict)
+    """Each valid digest file's validated digest, by path, with the hash it was validated from."""
+    lockfile: tuple[bytes, Lockfile] | None = None
+    views: dict[str, KeptView] = field(default_factory=dict)
+    """By the digest file's path."""
+    last: dict[str, LastBuild] = field(default_factory=dict)
+    """By the resolved output folder."""
