@@ -36,6 +36,7 @@ from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
 from papersite.fingerprint import digest_files, file_hash
+from papersite.resident import Resident
 from papersite.serve.rebuild import LiveSite
 from papersite.theme import default_theme
 from papersite.write import MARKER
@@ -624,11 +625,24 @@ def edit_sequence(rng: random.Random, search: bool) -> list[Edit]:
     return edits
 
 
-@pytest.mark.parametrize(("seed", "search"), [(1, False), (2, False), (3, False), (4, True)])
-def test_incremental_build_is_a_cold_build(tmp_path: Path, seed: int, search: bool) -> None:
+@pytest.mark.parametrize(
+    ("seed", "search", "resident"),
+    [(1, False, False), (2, False, False), (3, False, False), (4, True, False), (6, False, True)],
+)
+def test_incremental_build_is_a_cold_build(
+    tmp_path: Path, seed: int, search: bool, resident: bool
+) -> None:
+    """The property; with ``resident``, every build in one process keeping what the last one
+    made (``resident.py``), as ``papersite serve`` builds, and each edit followed by a text
+    edit, so that a kept view is put next to a new one after every kind of edit."""
     rng = random.Random(seed)
     state = initial_site(tmp_path / "site", rng)
-    check_edits(state, tmp_path, rng, edit_sequence(rng, search), search, f"seed {seed}")
+    edits = edit_sequence(rng, search)
+    if resident:
+        edits = [e for edit in edits for e in (edit, change_text)]
+    kept = Resident() if resident else None
+    name = f"seed {seed}" + (", resident" if resident else "")
+    check_edits(state, tmp_path, rng, edits, search, name, kept)
 
 
 def test_incremental_build_is_a_cold_build_when_lists_show_long_texts(tmp_path: Path) -> None:
@@ -665,20 +679,21 @@ def check_edits(
     edits: list[Edit],
     search: bool,
     name: str,
+    resident: Resident | None = None,
 ) -> list[str]:
     """Build ``state``, then after each of ``edits``: the output is a cold build's, and only
     files whose bytes changed were written. Returns the log of the edits."""
     out = tmp_path / "out"
     cold = ColdBuilds(tmp_path / "cold")
     log = [f"{name}: the initial site: {sorted(state.digests)}"]
-    report = build(state.root, out, search=search)
+    report = build(state.root, out, search=search, resident=resident)
     assert_like_cold(report, snapshot(out), cold.build(state.root, search=search), log)
     for edit in edits:
         log.append(edit(state, rng))
         state.save()
         before = snapshot(out), stats(out)
         out_inode = out.stat().st_ino
-        report = build(state.root, out, search=search)
+        report = build(state.root, out, search=search, resident=resident)
         assert_writes_only_changes(report, before, out, log)
         if edit is touch:
             assert report.written == [], log
