@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, feeds
+from papersite import build, context, feeds
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -1052,6 +1052,72 @@ def test_serve_rebuilds_give_the_build_output(site: SiteState, tmp_path: Path) -
         _, expected = cold.build(site.root, origin=ORIGIN)
         diff = differences(snapshot(live.out), expected)
         assert not diff, f"after {log}, the served folder is not a build's output:\n{diff}"
+
+
+def record_views(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The digest files the builds view (``context._digest_view``) from now on."""
+    viewed: list[str] = []
+    view = context._digest_view
+
+    def recording(texts: Any, sourced: Any, papers: Any) -> Any:
+        viewed.append(sourced.path)
+        return view(texts, sourced, papers)
+
+    monkeypatch.setattr(context, "_digest_view", recording)
+    return viewed
+
+
+def test_a_resident_build_views_again_only_the_edited_digest(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Builds in one process with a ``Resident`` view again only the digests whose file
+    changed, and their output is a cold build's; a digest file that fails validation is not
+    kept, and the file fixed is viewed again."""
+    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    viewed = record_views(monkeypatch)
+    build(site.root, out, search=False, resident=resident)
+    assert sorted(viewed) == sorted(site.digests)
+    viewed.clear()
+    before = site.files()
+    log = [change_text(site, random.Random(1))]
+    [edited] = [path for path, content in site.files().items() if before.get(path) != content]
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    assert viewed == [edited], log
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+    viewed.clear()
+    site.digests[edited]["papers"][0]["links"] = [{"kind": "code", "url": "javascript:alert(1)"}]
+    site.save()
+    with pytest.raises(ContentError):
+        build(site.root, out, search=False, resident=resident)
+    del site.digests[edited]["papers"][0]["links"]
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    assert viewed == [edited]
+    log.append("a bad link in the same digest, then none")
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+
+
+def test_a_resident_build_views_again_a_digest_whose_records_changed(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """A digest entry that names no authors shows arXiv's, from the lockfile: when they
+    change, the digest's view kept by a ``Resident`` is not used."""
+    arxiv_id = next(p["arxiv"] for _, p in site.papers() if p.get("arxiv") in LOCKED_IDS)
+    for _, paper in site.papers():
+        if paper.get("arxiv") == arxiv_id:
+            paper.pop("authors", None)
+    site.save()
+    resident, out = Resident(), tmp_path / "out"
+    build(site.root, out, search=False, resident=resident)
+    site.lock["papers"][arxiv_id]["arxiv"]["authors"] = ["Ada Resident"]
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    paper_page = out / "papers" / arxiv_id / "index.html"
+    assert "Ada Resident" in paper_page.read_text(encoding="utf-8")
+    log = [f"new authors for {arxiv_id} in the lockfile"]
+    cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    assert_like_cold(report, snapshot(out), cold, log)
 
 
 def shard_files(folder: Path) -> dict[str, int]:
