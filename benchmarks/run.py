@@ -1,11 +1,12 @@
 """The build benchmark: cold, no-change and one-edit builds of a synthetic site, as a user runs them.
 
     python benchmarks/run.py [--papers 10000] [--seed 1] [--site DIR] [--keep] [--search]
-                             [--edits K] [--verify] [--profile] [--json FILE]
+                             [--edits K] [--resident] [--verify] [--profile] [--json FILE]
 
 Every build is a fresh ``python -m papersite build`` process, so the figures include start-up and
-imports. "Written" counts the output files a build created or replaced (new inode, size or
-mtime); a build that swaps in a whole new folder writes every file, one that skips unchanged
+imports; but with ``--resident``, K more one-edit builds run in one process that keeps what each
+build made for the next, as ``papersite serve`` rebuilds (``papersite.resident``). "Written"
+counts the output files a build created or replaced (new inode, size or mtime); a build that swaps in a whole new folder writes every file, one that skips unchanged
 pages writes few. ``--profile`` needs pyinstrument: ``pip install -e '.[bench]'``.
 """
 
@@ -190,7 +191,69 @@ def measure(site: Path, args: argparse.Namespace, originals: dict[Path, str]) ->
         originals.setdefault(path, text)
         name = "one edit" if args.edits == 1 else f"one edit {number + 1}"
         results.append(run_build(name, build_command(site, args.search), site / "build"))
+    if args.resident:
+        results += resident_builds(site, args, originals)
     return results
+
+
+def resident_builds(
+    site: Path, args: argparse.Namespace, originals: dict[Path, str]
+) -> list[Result]:
+    """One-edit builds in one process that keeps what each build made for the next, as
+    ``papersite serve`` does (``papersite.resident``): a first edit's build makes what it keeps,
+    and is not counted; then ``args.edits`` edits, each timed. Run in a child process, which
+    prints a JSON line per build."""
+    command = [sys.executable, __file__, "--site", str(site), "--edits", str(args.edits)]
+    command += ["--search" if args.search else "--no-search", "--resident-child"]
+    done = subprocess.run(command, capture_output=True, text=True, env=USER_ENVIRONMENT)
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    for line in lines:
+        for path, text in line.pop("originals", {}).items():
+            originals.setdefault(Path(path), text)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.splitlines()[-40:])
+        raise BenchmarkError(f"the resident builds failed (exit {done.returncode}):\n{tail}")
+    results = [Result(**line) for line in lines if line]  # the first has only its edit
+    for result in results:
+        print(f"{result.name}: {result.wall:.2f} s; {result.summary}", flush=True)
+    return results
+
+
+def resident_child(site: Path, args: argparse.Namespace) -> int:
+    """``resident_builds``' child: the builds, in this process; the edited files' texts go to
+    the parent with the figures, which puts them back."""
+    import resource
+
+    from papersite import build
+    from papersite.resident import Resident
+
+    resident = Resident()
+    for number in range(args.edits + 1):
+        path, text = edit_digest(site, args.edits + number)
+        before = snapshot(site / "build")
+        start, used = time.perf_counter(), _cpu_seconds()
+        report = build(site, search=args.search, resident=resident)
+        wall, cpu = time.perf_counter() - start, _cpu_seconds() - used
+        after = snapshot(site / "build")
+        peak = max(
+            resource.getrusage(who).ru_maxrss
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        line = {"originals": {str(path): text}}
+        if number > 0:  # the first makes what the resident keeps
+            written = sum(1 for key, value in after.items() if before.get(key) != value)
+            name = "resident edit" if args.edits == 1 else f"resident edit {number}"
+            line |= asdict(
+                Result(name, wall, cpu, peak / 1024, written, len(after), report.summary())
+            )
+        print(json.dumps(line), flush=True)
+    return 0
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU time and its reaped children's (the render workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def machine() -> dict[str, object]:
@@ -250,12 +313,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--verify", action="store_true", help="compare the last edit's output "
                         "with a cold build's; exit 1 if they differ")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="profile the cold build")
+    parser.add_argument("--resident", action="store_true", help="also time --edits one-edit "
+                        "builds in one process, as papersite serve rebuilds")  # fmt: skip
+    parser.add_argument("--resident-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.resident_child:
+        return resident_child(args.site, args)
     site = (args.site or Path(tempfile.mkdtemp(prefix="papersite-bench-"))).resolve()
     originals: dict[Path, str] = {}
     try:
