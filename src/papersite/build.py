@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
@@ -29,6 +30,9 @@ from papersite.write import (
     check_output_folder,
     folder_times,
 )
+
+if TYPE_CHECKING:
+    from papersite.model import SourcedDigest
 
 OUTPUT_RECORDS = 4
 """How many output folders the cache remembers the last build of (``build/``, ``serve``'s …)."""
@@ -113,13 +117,12 @@ def build(
     # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
     from papersite import pipeline
     from papersite.incremental import PageInputs
-    from papersite.provenance import unreviewed_texts
 
     prepared = pipeline.prepare_site(
         source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
     )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
-    unreviewed = sorted(p for sourced in prepared.site.digests for p in unreviewed_texts(sourced))
+    unreviewed = _unreviewed_texts(prepared.site.digests, resident)
     _check_strictness(warnings, unreviewed, strict, strict_review)
     writer = (
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
@@ -164,6 +167,25 @@ def build(
     if hold is not None:
         hold += [prepared, page_inputs, writer, last, this, cache]
     return this.report(time.perf_counter() - started, writer.written, removed)
+
+
+def _unreviewed_texts(digests: list[SourcedDigest], resident: Resident | None) -> list[Problem]:
+    """The machine-written texts of ``digests`` that no one has reviewed, at their lines; those
+    of a digest ``resident`` holds them for are not looked for again."""
+    from papersite.provenance import unreviewed_texts
+
+    kept = resident.unreviewed if resident is not None else {}
+    found: dict[str, tuple[SourcedDigest, list[Problem]]] = {}
+    for sourced in digests:
+        memo = kept.get(sourced.path)
+        found[sourced.path] = (
+            memo
+            if memo is not None and memo[0] is sourced
+            else (sourced, list(unreviewed_texts(sourced)))
+        )
+    if resident is not None:
+        resident.unreviewed = found
+    return sorted(problem for _, problems in found.values() for problem in problems)
 
 
 def _check_strictness(

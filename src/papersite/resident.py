@@ -56,5 +56,7 @@ class Resident:
     lockfile: tuple[bytes, Lockfile] | None = None
     views: dict[str, KeptView] = field(default_factory=dict)
     """By the digest file's path."""
+    unreviewed: dict[str, tuple[SourcedDigest, list[Problem]]] = field(default_factory=dict)
+    """Each validated digest's machine-written texts that no one has reviewed, by path."""
     last: dict[str, LastBuild] = field(default_factory=dict)
     """By the resolved output folder."""
