@@ -596,8 +596,8 @@ def _text_sources(
     site: Site, digests: list[SourcedDigest]
 ) -> Iterator[tuple[str, bool, str | None]]:
     """Every (text, inline, language) of the site and ``digests`` that ``build_view`` will
-    render, so that a cold build can
-    render them on every core first (``MarkdownRenderer.prefetch``). The texts are the
+    render, so that a cold build can render them on every core first
+    (``MarkdownRenderer.prefetch``). The texts are the
     digests' (``provenance.digest_texts``, titles inline), a paper's title and abstract filled
     from arXiv as ``_entry_view`` fills them; a text missed here is not lost, only rendered
     later in one process."""

@@ -137,24 +137,25 @@ def prepare_site(
     """
     settings = settings_inputs(source) if resident is not None else ""
     unread = _unchanged_digests(resident, known or {}, settings)
-    if unread and len(known or {}) - len(unread) < FEW_FILES:
-        # The cache's parsed files would cost more to load than the few files do to parse.
-        cache = None
-    loaded = load_site(source, cache, known, unread.keys())
+    # The cache's parsed files would cost more to load than a few files do to parse.
+    few = bool(unread) and len(known or {}) - len(unread) < FEW_FILES
+    parsed = None if few else cache
+    loaded = load_site(source, parsed, known, unread.keys())
     site, hashes = validate_site(loaded, unread), loaded.hashes
     del loaded  # the parsed files: the validated site is all that the later stages need
-    if cache is not None:
+    if parsed is not None:
         # Stored only once the content is known to be valid: a build that stops at a content error
         # changes nothing at all, its cache included.
-        cache.flush("parsed")
+        parsed.flush("parsed")
     settle()
     if base_url is None and origin is not None:
         base_url = origin.rstrip("/") + (urlsplit(site.config.base_url).path or "/")
     if base_url is not None:
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
     if resident is not None:
-        key = {path: content_hash(settings, hashes[path]) for path in hashes}
-        resident.digests = {s.path: (key[s.path], s) for s in site.digests}
+        resident.digests = {
+            s.path: (content_hash(settings, hashes[s.path]), s) for s in site.digests
+        }
         resident.lockfile = reread_lockfile(source, resident.lockfile)
         lockfile = resident.lockfile[1]
     else:
