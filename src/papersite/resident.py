@@ -16,7 +16,9 @@ process that builds again and again keeps instead, from its last build:
 
 Everything is matched by identity or by hash, and kept only if the last build used it, as the
 build cache is: a rebuild's output is the same as a new process's (the incremental property test
-builds through a ``Resident`` too). Nothing here is written to disk.
+builds through a ``Resident`` too). Nothing here is written to disk. The record of the last build
+is trusted as the build cache's would be: no other process is to build into the same output
+folder meanwhile (``serve``'s is its own).
 """
 
 from __future__ import annotations
