@@ -153,9 +153,7 @@ def prepare_site(
     if base_url is not None:
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
     if resident is not None:
-        resident.digests = {
-            s.path: (content_hash(settings, hashes[s.path]), s) for s in site.digests
-        }
+        resident.digests = {s.path: ((settings, hashes[s.path]), s) for s in site.digests}
         resident.lockfile = reread_lockfile(source, resident.lockfile)
         lockfile = resident.lockfile[1]
     else:
@@ -185,7 +183,7 @@ def _unchanged_digests(
     return {
         path: sourced
         for path, (key, sourced) in resident.digests.items()
-        if known.get(path) and key == content_hash(settings, known[path])
+        if known.get(path) and key == (settings, known[path])
     }
 
 

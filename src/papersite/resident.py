@@ -53,8 +53,9 @@ class KeptView:
 class Resident:
     """See the module's description. Each build replaces each memo with what it used."""
 
-    digests: dict[str, tuple[str, SourcedDigest]] = field(default_factory=dict)
-    """Each valid digest file's validated digest, by path, with the hash it was validated from."""
+    digests: dict[str, tuple[tuple[str, str], SourcedDigest]] = field(default_factory=dict)
+    """Each valid digest file's validated digest, by path, with the hashes it was validated from
+    (``fingerprint.settings_inputs``, the file's ``file_hash``)."""
     lockfile: tuple[bytes, Lockfile] | None = None
     views: dict[str, KeptView] = field(default_factory=dict)
     """By the digest file's path."""
