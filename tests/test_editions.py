@@ -102,12 +102,17 @@ def test_a_page_in_one_language_shows_only_that_language(built_site: Path) -> No
 
     assert document.html is not None and document.html["lang"] == "en"
     assert document.html["data-languages"] == "en"
+    # The header and footer too (each made once for all the pages that show it the same:
+    # fragments.py); only the language switch names the other edition, in its own language.
     korean = [
         element
-        for element in document.select("main [lang='ko']")
+        for element in document.select("body [lang='ko']")
         if "fallback" not in element.get("class", [])
+        and not element.find_parent(class_="lang-switch")
     ]
     assert korean == []
+    footer = document.select_one("footer.site-footer")
+    assert footer is not None and footer.select("[lang='en']")
     titles = [t.get_text(" ", strip=True) for t in document.select("main h2.paper-title")]
     assert "DAPO: An Open-Source LLM Reinforcement Learning System at Scale" in titles
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +27,7 @@ from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import site_feeds
+from papersite.fragments import STORE, FragmentCache, Fragments
 from papersite.redirects import redirects
 from papersite.theme import theme_dirs
 from papersite.urls import relative_root
@@ -65,6 +66,7 @@ def _environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=[FragmentCache],
     )
     env.globals.update(
         ui=i18n.ui,
@@ -158,6 +160,8 @@ class SitePlan:
 
     view: SiteView
     editions: list[Edition]
+    fragments: Fragments = field(default_factory=dict)
+    """The pieces of templates rendered once for many pages (``fragments.py``)."""
 
     def context(self, job: PageJob) -> dict[str, Any]:
         view, edition, path = self.view, job.edition, job.page_path
@@ -169,6 +173,7 @@ class SitePlan:
             edition=edition,
             page_base=view.base_url + edition.prefix,
             page_path=path,
+            **{STORE: self.fragments},
             **(_served_anywhere(view) if path == NOT_FOUND else {
                 "root": relative_root(path),
                 "site_root": relative_root(job.path),
