@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, context, feeds
+from papersite import build, context, dataset, feeds
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -1122,6 +1122,60 @@ def test_a_resident_build_views_again_a_digest_whose_records_changed(
     log = [f"new authors for {arxiv_id} in the lockfile"]
     cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
     assert_like_cold(report, snapshot(out), cold, log)
+
+
+def record_data_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The digest files and paper IDs whose records of the data files (``dataset.py``) the
+    builds make from now on."""
+    made: list[str] = []
+    digest_record, paper_record = dataset._digest_record, dataset._paper_record
+
+    def digest(sourced: Any, base_url: str) -> Any:
+        made.append(sourced.path)
+        return digest_record(sourced, base_url)
+
+    def paper(site_paper: Any, base_url: str) -> Any:
+        made.append(site_paper.identity)
+        return paper_record(site_paper, base_url)
+
+    monkeypatch.setattr(dataset, "_digest_record", digest)
+    monkeypatch.setattr(dataset, "_paper_record", paper)
+    return made
+
+
+def test_a_resident_build_copies_the_data_records_of_what_did_not_change(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``Resident`` build makes again only the records of the data files whose digest or
+    paper changed, and copies the others from the files as last written; but not from a data
+    file changed by hand since, which it makes whole again. The output is a cold build's."""
+    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    build(site.root, out, search=False, resident=resident)
+    made = record_data_records(monkeypatch)
+    edited = sorted(site.digests)[1]
+    site.digests[edited]["papers"][0]["summary"] = bilingual(random.Random(2))
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    log = [f"a new summary in {edited}"]
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+    listed = json.loads((out / "data" / "digests.json").read_text(encoding="utf-8"))
+    [digest] = [d for d in listed["digests"] if d["file"] == edited]
+    assert sorted(made) == sorted([edited, *digest["papers"]])
+    every_paper = len(json.loads((out / "data" / "papers.json").read_bytes())["papers"])
+    assert len(digest["papers"]) < every_paper
+
+    # By hand, one record of papers.json changed in place, its size unchanged.
+    papers_json = out / "data" / "papers.json"
+    text = papers_json.read_text(encoding="utf-8")
+    first_id = text.index('"id": "', text.index('"papers": [')) + len('"id": "')
+    papers_json.write_text(text[:first_id] + "X" + text[first_id + 1 :], encoding="utf-8")
+    made.clear()
+    site.digests[edited]["papers"][0]["summary"] = bilingual(random.Random(3))
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    log += ["papers.json changed by hand", f"another summary in {edited}"]
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+    assert len([m for m in made if m not in site.digests]) == every_paper
 
 
 def shard_files(folder: Path) -> dict[str, int]:

@@ -21,7 +21,7 @@ from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
 from papersite.fingerprint import Stamps, content_inputs, input_fingerprint, shared_inputs
 from papersite.heap import frozen_heap
-from papersite.resident import Resident
+from papersite.resident import RecordSpans, Resident
 from papersite.theme import theme_dirs
 from papersite.write import (
     Manifest,
@@ -116,6 +116,7 @@ def build(
         return last.report(time.perf_counter() - started)
     # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
     from papersite import pipeline
+    from papersite.dataset import RecordCopier
     from papersite.incremental import PageInputs
 
     prepared = pipeline.prepare_site(
@@ -136,13 +137,20 @@ def build(
             content,
             last.listings if last is not None else None,
         )
-        pipeline.write_pages(writer, prepared, page_inputs, folders)
+        copier = None
+        if resident is not None:
+            spans = resident.records.setdefault(record_key, RecordSpans())
+            copier = RecordCopier(spans, writer.out)
+        pipeline.write_pages(writer, prepared, page_inputs, folders, copier)
         if search:
             pipeline.write_search_index(writer, prepared.view.languages, last)
         writer.commit()
     except BaseException:
         writer.abort()
         raise
+    if resident is not None and copier is not None:
+        copier.keep(writer.manifest)
+        resident.records = {record_key: copier.spans}
     this = LastBuild(
         fingerprint=fingerprint,
         stamps=stamps,

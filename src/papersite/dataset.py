@@ -24,8 +24,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +41,8 @@ from papersite.model import (
     text_in,
 )
 from papersite.provenance import paper_texts, text_statuses
-from papersite.write import ChunkedPage
+from papersite.resident import RecordSpans, Span
+from papersite.write import ChunkedPage, Manifest, file_stat
 
 DATASET_VERSION = 1
 DATA_DIR = "data"
@@ -227,45 +229,151 @@ def _item(record: BaseModel) -> bytes:
 
 
 def _document(
-    schema: str, site: SiteRecord, lists: Mapping[str, Iterable[bytes]]
+    schema: str,
+    site: SiteRecord,
+    lists: Mapping[str, Iterable[bytes]],
+    placed: Callable[[int, int], None] | None = None,
 ) -> Iterator[bytes]:
     """A data file: ``$schema``, ``version``, ``site``, then each list of records, as
     ``model_dump_json(indent=1)`` would write it, but one record at a time: at 10,000 papers a
-    file is 80 MB, which is never held in memory whole."""
+    file is 80 MB, which is never held in memory whole. ``placed`` is told where each record
+    lands in the file (offset and length in bytes), in order."""
     site_json = site.model_dump_json(indent=1).replace("\n", "\n ")
     head = f'{{\n "$schema": {json.dumps(schema, ensure_ascii=False)},\n'
     head += f' "version": {DATASET_VERSION},\n "site": {site_json}'
-    yield head.encode("utf-8")
+    position = len(chunk := head.encode("utf-8"))
+    yield chunk
     for name, items in lists.items():
         opening = f',\n "{name}": [\n'.encode()
         for item in items:
             yield opening
+            position += len(opening)
+            if placed is not None:
+                placed(position, len(item))
             yield item
+            position += len(item)
             opening = b",\n"
-        yield b"\n ]" if opening == b",\n" else f',\n "{name}": []'.encode()
+        chunk = b"\n ]" if opening == b",\n" else f',\n "{name}": []'.encode()
+        position += len(chunk)
+        yield chunk
     yield b"\n}\n"
 
 
-def dataset_pages(site: Site) -> list[ChunkedPage]:
+Keyed = tuple[tuple[object, ...], tuple[object, ...], Callable[[], bytes]]
+"""A record to write: its key (what it is made from: strings, and objects by ``id``), the
+objects the key names by ``id``, and what makes its bytes."""
+
+
+def _digest_keyed(sourced: SourcedDigest, base_url: str) -> Keyed:
+    return (
+        ("digest", base_url, id(sourced)),
+        (sourced,),
+        lambda: _item(_digest_record(sourced, base_url)),
+    )
+
+
+def _paper_keyed(paper: SitePaper, base_url: str) -> Keyed:
+    """Keyed by all that ``_paper_record`` reads: the paper's entries (each a place in a
+    validated digest), its records, and its identity and URL, which other papers may decide."""
+    digests = tuple(a.digest for a in paper.appearances)
+    key = (
+        "paper", base_url, paper.identity, paper.url,
+        *(id(digest) for digest in digests), *(a.index for a in paper.appearances),
+        id(paper.arxiv), id(paper.semantic_scholar),
+    )  # fmt: skip
+    held = (*digests, paper.arxiv, paper.semantic_scholar)
+    return key, held, lambda: _item(_paper_record(paper, base_url))
+
+
+class RecordCopier:
+    """One build's use of ``RecordSpans`` (a process that builds again: ``resident.py``). A
+    record made from the very same objects as a record of the file as last written is copied
+    from that file: at 10,000 papers, making ``papers.json`` and ``digests.json`` takes over two
+    seconds, reading them a twentieth. Where each record lands is noted, and becomes the spans
+    the next build reads once the output is committed (``keep``)."""
+
+    def __init__(self, spans: RecordSpans, out: Path) -> None:
+        self.spans, self.out = spans, out
+        self.placed: dict[str, dict[tuple[object, ...], Span]] = {}
+        self.copied = 0
+        """How many records were copied (for tests)."""
+
+    def document(
+        self, path: str, schema: str, site: SiteRecord, lists: Mapping[str, Iterable[Keyed]]
+    ) -> Iterator[bytes]:
+        known = self._known(path)
+        placed = self.placed[path] = {}
+        noted: list[Keyed] = []
+
+        def made(keyed: Keyed) -> bytes:
+            noted.append(keyed)
+            span = known[1].get(keyed[0]) if known is not None else None
+            if known is not None and span is not None:
+                known[0].seek(span[0])
+                data = known[0].read(span[1])
+                if len(data) == span[1]:
+                    self.copied += 1
+                    return data
+            return keyed[2]()
+
+        def note(offset: int, length: int) -> None:
+            key, held, _ = noted.pop()
+            placed[key] = (offset, length, held)
+
+        records = {name: (made(keyed) for keyed in items) for name, items in lists.items()}
+        try:
+            yield from _document(schema, site, records, note)
+        finally:
+            if known is not None:
+                known[0].close()
+
+    def _known(self, path: str) -> tuple[BinaryIO, dict[tuple[object, ...], Span]] | None:
+        """The file at ``path`` as last written, and its records' spans; None if it changed
+        since, by its stat (or is not there)."""
+        stat, spans = self.spans.files.get(path, (None, {}))
+        try:
+            file = open(self.out / path, "rb")  # noqa: SIM115 (closed by ``document``)
+        except OSError:
+            return None
+        if stat is None or file_stat(file.fileno()) != stat:
+            file.close()
+            return None
+        return file, spans
+
+    def keep(self, manifest: Manifest) -> None:
+        """Once the output is committed: the spans of the files as they now are."""
+        files = {}
+        for path, (stat, spans) in self.spans.files.items():  # kept from the last output
+            written = manifest.get(path)
+            if written is not None and written.stat == stat and path not in self.placed:
+                files[path] = (stat, spans)
+        for path, placed in self.placed.items():
+            if (written := manifest.get(path)) is not None:
+                files[path] = (written.stat, placed)
+        self.spans.files = files
+
+
+def dataset_pages(site: Site, copier: RecordCopier | None = None) -> list[ChunkedPage]:
     """The files of ``data/`` for the site (see the module's description). Their chunks are
-    made as the writer reads them, one record at a time."""
+    made as the writer reads them, one record at a time; with a ``copier``, the records made
+    from the same objects as the last time are copied from the files as then written."""
     base_url, record = site.config.base_url, _site_record(site)
     digests, papers = _ordered(site)
     languages = list(site.config.languages)
-    digest_items = (_item(_digest_record(sourced, base_url)) for sourced in digests)
-    paper_items = (_item(_paper_record(paper, base_url)) for paper in papers)
+    lists = {
+        "digests": [_digest_keyed(sourced, base_url) for sourced in digests],
+        "papers": [_paper_keyed(paper, base_url) for paper in papers],
+    }
+    pages = []
+    for name, keyed in lists.items():
+        path, schema = f"{DATA_DIR}/{name}.json", schema_url(base_url, name)
+        if copier is not None:
+            content = copier.document(path, schema, record, {name: keyed})
+        else:
+            content = _document(schema, record, {name: (make() for _, _, make in keyed)})
+        pages.append(ChunkedPage(path, content))
     rows = (_csv_row(paper, base_url, languages) for paper in papers)
-    pages = [
-        ChunkedPage(
-            f"{DATA_DIR}/digests.json",
-            _document(schema_url(base_url, "digests"), record, {"digests": digest_items}),
-        ),
-        ChunkedPage(
-            f"{DATA_DIR}/papers.json",
-            _document(schema_url(base_url, "papers"), record, {"papers": paper_items}),
-        ),
-        ChunkedPage(f"{DATA_DIR}/papers.csv", _csv(record.languages, rows)),
-    ]
+    pages.append(ChunkedPage(f"{DATA_DIR}/papers.csv", _csv(record.languages, rows)))
     for name in SCHEMAS:
         schema = json.dumps(json_schema(name, base_url), ensure_ascii=False, indent=1)
         pages.append(ChunkedPage(f"{SCHEMA_DIR}/{name}.schema.json", [schema.encode() + b"\n"]))

@@ -21,7 +21,7 @@ import jinja2
 
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, TextReads, build_view
-from papersite.dataset import WITH_LONG_TEXTS, dataset_pages
+from papersite.dataset import WITH_LONG_TEXTS, RecordCopier, dataset_pages
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.fingerprint import settings_inputs
@@ -210,17 +210,23 @@ def write_pages(
     prepared: PreparedSite,
     inputs: PageInputs,
     folders: list[Path],
+    copier: RecordCopier | None = None,
 ) -> None:
     """Render every page whose inputs changed, on every core when there are many; carry the
     others over from the last output. The archive's data files (``dataset.py``) are made with
-    the pages, by the same workers."""
+    the pages, by the same workers; with a ``copier`` (a process that builds again), by this
+    process, which notes where each record lands for the next build."""
     env = make_environment(folders)
     todo: list[PageJob | tuple[ChunkedPage, str]] = []
     # Made again (half a second each at 10,000 papers) only if a content file changed; first,
     # so that the workers start with the longest items (each a share of its own: see fork_map).
-    for data_file in dataset_pages(prepared.site):
+    for data_file in dataset_pages(prepared.site, copier):
         data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
-        if not writer.reuse(data_file.path, data_key):
+        if writer.reuse(data_file.path, data_key):
+            continue
+        if copier is not None:
+            writer.add(data_file.path, data_file.content, data_key)
+        else:
             todo.append((data_file, data_key))
     work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE  # the data files'
     jobs = plan_site(prepared.view)
