@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, context, dataset, feeds
+from papersite import build, context, dataset, enrich, feeds
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -1124,6 +1124,58 @@ def test_a_resident_build_views_again_a_digest_whose_records_changed(
     assert_like_cold(report, snapshot(out), cold, log)
 
 
+def papers_of(out: Path, digest_file: str) -> list[str]:
+    """The IDs of a digest's papers, as the site knows them (its ``data/digests.json``)."""
+    listed = json.loads((out / "data" / "digests.json").read_text(encoding="utf-8"))
+    [digest] = [d for d in listed["digests"] if d["file"] == digest_file]
+    return list(digest["papers"])
+
+
+def mistyped(report: BuildReport, digest_file: str) -> list[str]:
+    """The warnings of a digest file's entries whose arXiv ID seems to be mistyped."""
+    return [
+        w.message for w in report.warnings if w.path == digest_file and "ID mistyped" in w.message
+    ]
+
+
+def test_a_resident_build_warns_again_for_an_edited_entry_and_not_for_the_others(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the enrich stage found for a paper (its lockfile entry, its warnings) is kept by a
+    ``Resident`` only while the paper's digests and the lockfile are the same objects: a title
+    edited to another paper's warns, the title put back does not, and no other paper is looked
+    up again."""
+    path, paper = next((p, e) for p, e in site.papers() if e.get("arxiv") in LOCKED_IDS)
+    arxiv_title = site.lock["papers"][paper["arxiv"]]["arxiv"]["title"]
+    paper["title"] = {"ko": "제목", "en": arxiv_title}  # arXiv's own: no warning
+    site.save()
+    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    warned = mistyped(build(site.root, out, search=False, resident=resident), path)
+    looked_up: list[str] = []
+    lockfile_entry = enrich.lockfile_entry
+
+    def recording(site_paper: Any, lockfile: Any) -> Any:
+        looked_up.append(site_paper.identity)
+        return lockfile_entry(site_paper, lockfile)
+
+    monkeypatch.setattr(enrich, "lockfile_entry", recording)
+    title = paper["title"]
+    paper["title"] = {"ko": "전혀 다른 논문", "en": "An Entirely Unrelated Survey of Knitting"}
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    assert paper["arxiv"] in looked_up
+    assert set(looked_up) <= set(papers_of(out, path)), "only the edited digest's papers"
+    log = [f"the title of {paper['arxiv']} in {path} is another paper's"]
+    assert len(mistyped(report, path)) == len(warned) + 1, report.warnings
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+    paper["title"] = title
+    site.save()
+    report = build(site.root, out, search=False, resident=resident)
+    log.append("the title put back")
+    assert mistyped(report, path) == warned, report.warnings
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+
+
 def record_data_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The digest files and paper IDs whose records of the data files (``dataset.py``) the
     builds make from now on."""
@@ -1158,11 +1210,9 @@ def test_a_resident_build_copies_the_data_records_of_what_did_not_change(
     report = build(site.root, out, search=False, resident=resident)
     log = [f"a new summary in {edited}"]
     assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
-    listed = json.loads((out / "data" / "digests.json").read_text(encoding="utf-8"))
-    [digest] = [d for d in listed["digests"] if d["file"] == edited]
-    assert sorted(made) == sorted([edited, *digest["papers"]])
+    assert sorted(made) == sorted([edited, *papers_of(out, edited)])
     every_paper = len(json.loads((out / "data" / "papers.json").read_bytes())["papers"])
-    assert len(digest["papers"]) < every_paper
+    assert len(papers_of(out, edited)) < every_paper
 
     # By hand, one record of papers.json changed in place, its size unchanged.
     papers_json = out / "data" / "papers.json"

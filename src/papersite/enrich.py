@@ -14,17 +14,49 @@ from papersite.lockfile import LOCKFILE, LockEntry, Lockfile
 from papersite.model import Appearance, Site, SitePaper, arxiv_version, canonical_arxiv_id, text_in
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
+Enriched = tuple[tuple[object, ...], LockEntry | None, list[Problem]]
+"""What a paper was enriched from (the lockfile and each of its entries' digests, the very
+objects), the lockfile entry found for it, and its warnings."""
 
-def enrich_site(site: Site, lockfile: Lockfile) -> list[Problem]:
-    """Attach each paper's lockfile records; the warnings an editor should act on."""
+
+def enrich_site(
+    site: Site, lockfile: Lockfile, kept: dict[str, Enriched] | None = None
+) -> list[Problem]:
+    """Attach each paper's lockfile records; the warnings an editor should act on. ``kept`` (a
+    process that builds again: ``resident.py``) holds what the last build found for each paper,
+    by identity, which is used again for a paper enriched from the same objects; it is then
+    replaced by what this build found."""
     warnings: list[Problem] = []
+    found: dict[str, Enriched] = {}
     for paper in site.papers.values():
-        entry = lockfile_entry(paper, lockfile)
+        sources = (lockfile, *(a.digest for a in paper.appearances))
+        indexes = tuple(a.index for a in paper.appearances)
+        memo = kept.get(paper.identity) if kept is not None else None
+        if memo is not None and _same(memo[0], (*sources, indexes)):
+            _, entry, paper_warnings = memo
+        else:
+            entry = lockfile_entry(paper, lockfile)
+            paper_warnings = None
         if entry is not None:
             paper.arxiv = entry.arxiv
             paper.semantic_scholar = entry.semantic_scholar
-        warnings += record_warnings(paper)
+        if paper_warnings is None:
+            paper_warnings = record_warnings(paper)
+        found[paper.identity] = ((*sources, indexes), entry, paper_warnings)
+        warnings += paper_warnings
+    if kept is not None:
+        kept.clear()
+        kept.update(found)
     return warnings
+
+
+def _same(kept: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    """The same objects (the indexes, last, equal)."""
+    return (
+        len(kept) == len(now)
+        and all(a is b for a, b in zip(kept[:-1], now[:-1], strict=True))
+        and kept[-1] == now[-1]
+    )
 
 
 def given_arxiv_id(paper: SitePaper) -> str | None:

@@ -158,7 +158,7 @@ def prepare_site(
         lockfile = resident.lockfile[1]
     else:
         lockfile = read_lockfile(source)
-    warnings = enrich_site(site, lockfile)
+    warnings = enrich_site(site, lockfile, resident.enriched if resident is not None else None)
     view = build_view(site, cache, resident, settings)
     if cache is not None:
         # The renderings are in the view now, which renders on without the cache: written now,

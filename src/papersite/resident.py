@@ -8,6 +8,8 @@ process that builds again and again keeps instead, from its last build:
   bytes, ``papersite.yaml``'s): the load and validate stages read, parse and validate again only
   the files whose bytes changed;
 - the lockfile parsed, with its bytes: its records are the same objects while it is unchanged;
+- what the enrich stage found for each paper, kept while the lockfile and the paper's digests
+  are the same objects;
 - each digest's view (``context.DigestView``), with what it was made from (the validated digest,
   the records of its papers, the configuration and glossary files): the view stage renders again
   only the digests that changed or whose papers' records did;
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from papersite.build import LastBuild
     from papersite.context import DigestView
+    from papersite.enrich import Enriched
     from papersite.errors import Problem
     from papersite.lockfile import Lockfile
     from papersite.model import SourcedDigest
@@ -76,6 +79,8 @@ class Resident:
     """Each valid digest file's validated digest, by path, with the hashes it was validated from
     (``fingerprint.settings_inputs``, the file's ``file_hash``)."""
     lockfile: tuple[bytes, Lockfile] | None = None
+    enriched: dict[str, Enriched] = field(default_factory=dict)
+    """What the enrich stage found for each paper, by identity (``enrich.enrich_site``)."""
     views: dict[str, KeptView] = field(default_factory=dict)
     """By the digest file's path."""
     unreviewed: dict[str, tuple[SourcedDigest, list[Problem]]] = field(default_factory=dict)
