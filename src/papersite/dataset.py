@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -294,31 +294,39 @@ class RecordCopier:
 
     def __init__(self, spans: RecordSpans, out: Path) -> None:
         self.spans, self.out = spans, out
-        self.placed: dict[str, dict[tuple[object, ...], Span]] = {}
-        self.copied = 0
-        """How many records were copied (for tests)."""
+        self.placed: dict[str, dict[tuple[object, ...], tuple[int, int]]] = {}
+        """Where each record made in this process landed (offset, length), by file and key."""
+        self.held: dict[tuple[object, ...], tuple[object, ...]] = {}
+        """The objects each key names by identity, as this (the building) process has them."""
 
     def document(
-        self, path: str, schema: str, site: SiteRecord, lists: Mapping[str, Iterable[Keyed]]
+        self, path: str, schema: str, site: SiteRecord, lists: Mapping[str, Sequence[Keyed]]
+    ) -> Iterator[bytes]:
+        """The data file's chunks, made as the writer reads them, perhaps in a forked worker,
+        which then sends ``notes`` back to be ``adopt``-ed."""
+        for items in lists.values():
+            self.held.update((key, held) for key, held, _ in items)
+        return self._chunks(path, schema, site, lists)
+
+    def _chunks(
+        self, path: str, schema: str, site: SiteRecord, lists: Mapping[str, Sequence[Keyed]]
     ) -> Iterator[bytes]:
         known = self._known(path)
         placed = self.placed[path] = {}
-        noted: list[Keyed] = []
+        noted: list[tuple[object, ...]] = []
 
         def made(keyed: Keyed) -> bytes:
-            noted.append(keyed)
+            noted.append(keyed[0])
             span = known[1].get(keyed[0]) if known is not None else None
             if known is not None and span is not None:
                 known[0].seek(span[0])
                 data = known[0].read(span[1])
                 if len(data) == span[1]:
-                    self.copied += 1
                     return data
             return keyed[2]()
 
         def note(offset: int, length: int) -> None:
-            key, held, _ = noted.pop()
-            placed[key] = (offset, length, held)
+            placed[noted.pop()] = (offset, length)
 
         records = {name: (made(keyed) for keyed in items) for name, items in lists.items()}
         try:
@@ -326,6 +334,27 @@ class RecordCopier:
         finally:
             if known is not None:
                 known[0].close()
+
+    def knows(self, path: str) -> bool:
+        """Whether the last build noted where the records of the data file at ``path`` lie."""
+        return path in self.spans.files
+
+    def notes(self) -> list[tuple[str, tuple[object, ...], int, int]]:
+        """Where the records made in this process since the last call landed: what a forked
+        worker sends back (the keys are strings and numbers, the objects' ``id`` the same in
+        the worker as in the parent that forked it)."""
+        noted = [
+            (path, key, offset, length)
+            for path, spans in self.placed.items()
+            for key, (offset, length) in spans.items()
+        ]
+        self.placed.clear()
+        return noted
+
+    def adopt(self, noted: list[tuple[str, tuple[object, ...], int, int]]) -> None:
+        """Take in a worker's ``notes``."""
+        for path, key, offset, length in noted:
+            self.placed.setdefault(path, {})[key] = (offset, length)
 
     def _known(self, path: str) -> tuple[BinaryIO, dict[tuple[object, ...], Span]] | None:
         """The file at ``path`` as last written, and its records' spans; None if it changed
@@ -349,7 +378,8 @@ class RecordCopier:
                 files[path] = (stat, spans)
         for path, placed in self.placed.items():
             if (written := manifest.get(path)) is not None:
-                files[path] = (written.stat, placed)
+                spans = {key: (*span, self.held[key]) for key, span in placed.items()}
+                files[path] = (written.stat, spans)
         self.spans.files = files
 
 

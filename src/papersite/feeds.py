@@ -10,7 +10,6 @@ site moves to another address, and a reader never sees an old digest as new. A f
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -83,13 +82,16 @@ def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
     # The entries are made here, before any page renders: whether they read a long text is
     # recorded here too (they show titles, so they do not, unless this module changes).
     TextReads.start()
-    feeds = [feed for edition in editions for feed in _edition_feeds(view, edition)]
+    tagged = _digests_by_tag(view)
+    feeds = [feed for edition in editions for feed in _edition_feeds(view, edition, tagged)]
     if TextReads.seen:
         return [replace(feed, made_from_texts=True) for feed in feeds]
     return feeds
 
 
-def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:
+def _edition_feeds(
+    view: SiteView, edition: Edition, tagged: dict[str, list[DigestView]]
+) -> list[Feed]:
     # A digest is an entry of several feeds (all, its kind, each of its tags): made once.
     entries: dict[str, FeedEntry] = {}
 
@@ -111,11 +113,22 @@ def _edition_feeds(view: SiteView, edition: Edition) -> list[Feed]:
         feed("conferences/", "conferences", view.digests_of_kind("conference")),
     ]
     for tag in view.tags:
-        digests = list(
-            itertools.islice((d for d in view.digests if _mentions(d, tag.tag)), FEED_LIMIT)
-        )
-        feeds.append(feed(tag.url, None, digests, tag=tag.tag))
+        feeds.append(feed(tag.url, None, tagged.get(tag.tag, []), tag=tag.tag))
     return feeds
+
+
+def _digests_by_tag(view: SiteView) -> dict[str, list[DigestView]]:
+    """The newest ``FEED_LIMIT`` digests of each tag, newest first. A digest belongs to a tag's
+    feed when it, or one of its papers, carries the tag. (Found in one pass over the digests:
+    one pass a tag took a tenth of a second at 10,000 papers, in every rebuild.)"""
+    tagged: dict[str, list[DigestView]] = {}
+    for digest in view.digests:
+        tags = {*digest.tags, *(tag for entry in digest.entries for tag in entry.tags)}
+        for tag in tags:
+            listed = tagged.setdefault(tag, [])
+            if len(listed) < FEED_LIMIT:
+                listed.append(digest)
+    return tagged
 
 
 def _feed(
@@ -178,8 +191,3 @@ def in_every_language(text: BiText, languages: list[str]) -> str:
 
 def _joined(parts: Iterable[str]) -> str:
     return " / ".join(dict.fromkeys(part for part in parts if part))
-
-
-def _mentions(digest: DigestView, tag: str) -> bool:
-    """A digest belongs to a tag's feed when it, or one of its papers, carries the tag."""
-    return tag in digest.tags or any(tag in entry.tags for entry in digest.entries)

@@ -79,11 +79,14 @@ def render_in_parallel(
     render: Callable[[int], tuple[Page | ChunkedPage, str | None]],
     writer: OutputWriter,
     processes: int,
-) -> None:
+    notes: Callable[[], Result] | None = None,
+) -> list[Result]:
     """Render pages ``0 … count-1`` (``render(i)`` gives a page and its inputs key) into
-    ``writer`` with ``processes`` forked workers; ``ContentError`` if a template failed."""
+    ``writer`` with ``processes`` forked workers; ``ContentError`` if a template failed.
+    ``notes``, if given, is called in the worker after each share, and what it returns comes
+    back: the list of them."""
 
-    def render_share(numbers: Sequence[int]) -> WriterShare | list[Problem]:
+    def render_share(numbers: Sequence[int]) -> tuple[WriterShare, Result | None] | list[Problem]:
         writer.begin_share()  # the worker's own copy of the writer
         try:
             for number in numbers:
@@ -91,12 +94,16 @@ def render_in_parallel(
                 writer.add(page.path, page.content, key)
         except ContentError as error:
             return error.problems
-        return writer.share()
+        return writer.share(), notes() if notes is not None else None
 
     results = fork_map(render_share, count, processes)
     problems = [problem for result in results if isinstance(result, list) for problem in result]
     if problems:
         raise ContentError(problems[:1])
+    noted = []
     for result in results:
         if not isinstance(result, list):
-            writer.merge(result)
+            writer.merge(result[0])
+            if result[1] is not None:
+                noted.append(result[1])
+    return noted
