@@ -1195,13 +1195,14 @@ def record_data_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
-def test_a_resident_build_copies_the_data_records_of_what_did_not_change(
-    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("resident", [None, Resident()], ids=["new process", "resident"])
+def test_a_build_copies_the_data_records_of_what_did_not_change(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resident: Resident | None
 ) -> None:
-    """A ``Resident`` build makes again only the records of the data files whose digest or
-    paper changed, and copies the others from the files as last written; but not from a data
+    """A build makes again only the records of the data files whose digest or paper changed,
+    and copies the others from the files as the last build wrote them; but not from a data
     file changed by hand since, which it makes whole again. The output is a cold build's."""
-    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    out, cold = tmp_path / "out", ColdBuilds(tmp_path / "cold")
     build(site.root, out, search=False, resident=resident)
     made = record_data_records(monkeypatch)
     edited = sorted(site.digests)[1]

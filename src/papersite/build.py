@@ -21,7 +21,7 @@ from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
 from papersite.fingerprint import Stamps, content_inputs, input_fingerprint, shared_inputs
 from papersite.heap import frozen_heap
-from papersite.resident import RecordSpans, Resident
+from papersite.resident import Resident
 from papersite.theme import theme_dirs
 from papersite.write import (
     Manifest,
@@ -32,6 +32,7 @@ from papersite.write import (
 )
 
 if TYPE_CHECKING:
+    from papersite.dataset import Spans
     from papersite.model import SourcedDigest
 
 OUTPUT_RECORDS = 4
@@ -137,10 +138,8 @@ def build(
             content,
             last.listings if last is not None else None,
         )
-        copier = None
-        if resident is not None:
-            spans = resident.records.setdefault(record_key, RecordSpans())
-            copier = RecordCopier(spans, writer.out)
+        spans = last.spans if last is not None and writer.previous else {}
+        copier = RecordCopier(spans, writer.out, content, prepared.hashes)
         pipeline.write_pages(writer, prepared, page_inputs, folders, copier)
         if search:
             pipeline.write_search_index(writer, prepared.view.languages, last)
@@ -148,9 +147,7 @@ def build(
     except BaseException:
         writer.abort()
         raise
-    if resident is not None and copier is not None:
-        copier.keep(writer.manifest)
-        resident.records = {record_key: copier.spans}
+    spans = copier.keep(writer.manifest)
     this = LastBuild(
         fingerprint=fingerprint,
         stamps=stamps,
@@ -164,10 +161,12 @@ def build(
         base_url=prepared.site.config.base_url,
         unreviewed=unreviewed,
         listings=page_inputs.listings,
+        packed_spans=pickle.dumps(spans, pickle.HIGHEST_PROTOCOL),
     )
     this.remember(cache, record_key)
     if resident is not None:
         this.__dict__["files"] = writer.manifest  # as ``files`` would unpickle it
+        this.__dict__["spans"] = spans
         resident.last = {record_key: this}
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
@@ -229,12 +228,20 @@ class LastBuild:
     unreviewed: list[Problem]
     listings: dict[str, str] = field(default_factory=dict)
     """``PageInputs.listings``: each digest file's listing hash, by the file's hash."""
+    packed_spans: bytes = field(default=b"", repr=False)
+    """The pickled ``spans``, unpickled only by a build with work to do."""
 
     @cached_property
     def files(self) -> Manifest:
         """Every file of the output, as the build recorded it."""
         files: Manifest = pickle.loads(self.packed)
         return files
+
+    @cached_property
+    def spans(self) -> Spans:
+        """Where each record of the output's data files lies in them (``RecordCopier``)."""
+        spans: Spans = pickle.loads(self.packed_spans) if self.packed_spans else {}
+        return spans
 
     @property
     def folders(self) -> dict[str, int]:
@@ -255,6 +262,7 @@ class LastBuild:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("files", None)  # the manifest once more, unpacked
+        state.pop("spans", None)
         return state
 
     def report(

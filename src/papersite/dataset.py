@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -41,7 +43,6 @@ from papersite.model import (
     text_in,
 )
 from papersite.provenance import paper_texts, text_statuses
-from papersite.resident import RecordSpans, Span
 from papersite.write import ChunkedPage, Manifest, file_stat
 
 DATASET_VERSION = 1
@@ -220,6 +221,14 @@ def _entry_provenance(digest: Digest, index: int) -> Provenances:
     return found
 
 
+def _digest_item(sourced: SourcedDigest, base_url: str) -> bytes:
+    return _item(_digest_record(sourced, base_url))
+
+
+def _paper_item(paper: SitePaper, base_url: str) -> bytes:
+    return _item(_paper_record(paper, base_url))
+
+
 def _item(record: BaseModel) -> bytes:
     """A record as an item of a top-level list: indented JSON, two spaces in, UTF-8."""
     # Indented by replacing the newlines of the bytes pydantic writes: JSON escapes every line
@@ -259,107 +268,86 @@ def _document(
     yield b"\n}\n"
 
 
-Keyed = tuple[tuple[object, ...], tuple[object, ...], Callable[[], bytes]]
-"""A record to write: its key (what it is made from: strings, and objects by ``id``), the
-objects the key names by ``id``, and what makes its bytes."""
+RecordKey = tuple[str | int, ...]
+"""What a record of a data file is made from, by hash (``RecordCopier``)."""
 
+Spans = dict[str, tuple[tuple[int, int, int], dict[RecordKey, tuple[int, int]]]]
+"""Where each record of the data files lies in them as written: by the file's path, its stat
+then (``write.Written.stat``), and each record's offset and length in bytes by its key."""
 
-def _digest_keyed(sourced: SourcedDigest, base_url: str) -> Keyed:
-    return (
-        ("digest", base_url, id(sourced)),
-        (sourced,),
-        lambda: _item(_digest_record(sourced, base_url)),
-    )
-
-
-def _paper_keyed(paper: SitePaper, base_url: str) -> Keyed:
-    """Keyed by all that ``_paper_record`` reads: the paper's entries (each a place in a
-    validated digest), its records, and its identity and URL, which other papers may decide."""
-    digests = tuple(a.digest for a in paper.appearances)
-    key = (
-        "paper", base_url, paper.identity, paper.url,
-        *(id(digest) for digest in digests), *(a.index for a in paper.appearances),
-        id(paper.arxiv), id(paper.semantic_scholar),
-    )  # fmt: skip
-    held = (*digests, paper.arxiv, paper.semantic_scholar)
-    return key, held, lambda: _item(_paper_record(paper, base_url))
+Noted = list[tuple[str, RecordKey, int, int]]
+"""Where records landed (path, key, offset, length): what a forked worker sends back."""
 
 
 class RecordCopier:
-    """One build's use of ``RecordSpans`` (a process that builds again: ``resident.py``). A
-    record made from the very same objects as a record of the file as last written is copied
-    from that file: at 10,000 papers, making ``papers.json`` and ``digests.json`` takes over two
-    seconds, reading them a twentieth. Where each record lands is noted, and becomes the spans
-    the next build reads once the output is committed (``keep``)."""
+    """A record of a data file made from the same inputs as a record of the file as the last
+    build wrote it is copied from that file: at 10,000 papers, making ``papers.json`` and
+    ``digests.json`` whole takes over two seconds, copying them a tenth. A record is keyed by
+    hashes: the site's content besides the digests (``fingerprint.content_inputs``: the
+    configuration, the lockfile, the options) and the file of each digest it is made from, with
+    the entry's place in it; a paper's also by its ID and URL, which other papers may decide.
+    Where each record lands is noted as it is written, perhaps in a forked worker (``notes``,
+    ``adopt``), and kept with the record of the build (``keep``) for the next one."""
 
-    def __init__(self, spans: RecordSpans, out: Path) -> None:
-        self.spans, self.out = spans, out
-        self.placed: dict[str, dict[tuple[object, ...], tuple[int, int]]] = {}
-        """Where each record made in this process landed (offset, length), by file and key."""
-        self.held: dict[tuple[object, ...], tuple[object, ...]] = {}
-        """The objects each key names by identity, as this (the building) process has them."""
+    def __init__(self, spans: Spans, out: Path, content: str, hashes: Mapping[str, str]) -> None:
+        self.spans, self.out, self.content, self.hashes = spans, out, content, hashes
+        self.placed: dict[str, dict[RecordKey, tuple[int, int]]] = {}
+        """Where each record made in this process landed, by file and key."""
+
+    def digest_key(self, sourced: SourcedDigest) -> RecordKey:
+        return ("digest", self.content, sourced.path, self.hashes.get(sourced.path, ""))
+
+    def paper_key(self, paper: SitePaper) -> RecordKey:
+        key: list[str | int] = ["paper", self.content, paper.identity, paper.url]
+        for a in paper.appearances:
+            key += (a.digest.path, self.hashes.get(a.digest.path, ""), a.index)
+        return tuple(key)
+
+    def knows(self, path: str) -> bool:
+        """Whether the last build noted where the records of the data file at ``path`` lie,
+        made from the same content inputs (with another lockfile or configuration, no record
+        has the same key)."""
+        spans = self.spans.get(path, (None, {}))[1]
+        return any(key[1] == self.content for key in itertools.islice(spans, 1))
 
     def document(
-        self, path: str, schema: str, site: SiteRecord, lists: Mapping[str, Sequence[Keyed]]
+        self,
+        path: str,
+        schema: str,
+        site: SiteRecord,
+        records: Sequence[tuple[RecordKey, Callable[[], bytes]]],
     ) -> Iterator[bytes]:
-        """The data file's chunks, made as the writer reads them, perhaps in a forked worker,
-        which then sends ``notes`` back to be ``adopt``-ed."""
-        for items in lists.values():
-            self.held.update((key, held) for key, held, _ in items)
-        return self._chunks(path, schema, site, lists)
-
-    def _chunks(
-        self, path: str, schema: str, site: SiteRecord, lists: Mapping[str, Sequence[Keyed]]
-    ) -> Iterator[bytes]:
+        """The data file at ``path`` holding ``records`` (each its key and what makes it), made
+        as the writer reads it."""
         known = self._known(path)
         placed = self.placed[path] = {}
-        noted: list[tuple[object, ...]] = []
+        keys: list[RecordKey] = []
 
-        def made(keyed: Keyed) -> bytes:
-            noted.append(keyed[0])
-            span = known[1].get(keyed[0]) if known is not None else None
+        def made(key: RecordKey, make: Callable[[], bytes]) -> bytes:
+            keys.append(key)
+            span = known[1].get(key) if known is not None else None
             if known is not None and span is not None:
                 known[0].seek(span[0])
                 data = known[0].read(span[1])
                 if len(data) == span[1]:
                     return data
-            return keyed[2]()
+            return make()
 
         def note(offset: int, length: int) -> None:
-            placed[noted.pop()] = (offset, length)
+            placed[keys.pop()] = (offset, length)
 
-        records = {name: (made(keyed) for keyed in items) for name, items in lists.items()}
+        name = path.rsplit("/", 1)[-1].removesuffix(".json")
+        items = (made(key, make) for key, make in records)
         try:
-            yield from _document(schema, site, records, note)
+            yield from _document(schema, site, {name: items}, note)
         finally:
             if known is not None:
                 known[0].close()
 
-    def knows(self, path: str) -> bool:
-        """Whether the last build noted where the records of the data file at ``path`` lie."""
-        return path in self.spans.files
-
-    def notes(self) -> list[tuple[str, tuple[object, ...], int, int]]:
-        """Where the records made in this process since the last call landed: what a forked
-        worker sends back (the keys are strings and numbers, the objects' ``id`` the same in
-        the worker as in the parent that forked it)."""
-        noted = [
-            (path, key, offset, length)
-            for path, spans in self.placed.items()
-            for key, (offset, length) in spans.items()
-        ]
-        self.placed.clear()
-        return noted
-
-    def adopt(self, noted: list[tuple[str, tuple[object, ...], int, int]]) -> None:
-        """Take in a worker's ``notes``."""
-        for path, key, offset, length in noted:
-            self.placed.setdefault(path, {})[key] = (offset, length)
-
-    def _known(self, path: str) -> tuple[BinaryIO, dict[tuple[object, ...], Span]] | None:
+    def _known(self, path: str) -> tuple[BinaryIO, dict[RecordKey, tuple[int, int]]] | None:
         """The file at ``path`` as last written, and its records' spans; None if it changed
         since, by its stat (or is not there)."""
-        stat, spans = self.spans.files.get(path, (None, {}))
+        stat, spans = self.spans.get(path, (None, {}))
         try:
             file = open(self.out / path, "rb")  # noqa: SIM115 (closed by ``document``)
         except OSError:
@@ -369,38 +357,59 @@ class RecordCopier:
             return None
         return file, spans
 
-    def keep(self, manifest: Manifest) -> None:
-        """Once the output is committed: the spans of the files as they now are."""
-        files = {}
-        for path, (stat, spans) in self.spans.files.items():  # kept from the last output
+    def notes(self) -> Noted:
+        """Where the records made in this process since the last call landed."""
+        noted = [
+            (path, key, offset, length)
+            for path, spans in self.placed.items()
+            for key, (offset, length) in spans.items()
+        ]
+        self.placed.clear()
+        return noted
+
+    def adopt(self, noted: Noted) -> None:
+        """Take in a worker's ``notes``."""
+        for path, key, offset, length in noted:
+            self.placed.setdefault(path, {})[key] = (offset, length)
+
+    def keep(self, manifest: Manifest) -> Spans:
+        """Once the output is committed (its files as ``manifest`` records them): the spans of
+        its data files, for the next build."""
+        kept: Spans = {}
+        for path, (stat, spans) in self.spans.items():  # files kept from the last output
             written = manifest.get(path)
             if written is not None and written.stat == stat and path not in self.placed:
-                files[path] = (stat, spans)
+                kept[path] = (stat, spans)
         for path, placed in self.placed.items():
             if (written := manifest.get(path)) is not None:
-                spans = {key: (*span, self.held[key]) for key, span in placed.items()}
-                files[path] = (written.stat, spans)
-        self.spans.files = files
+                kept[path] = (written.stat, placed)
+        return kept
 
 
 def dataset_pages(site: Site, copier: RecordCopier | None = None) -> list[ChunkedPage]:
     """The files of ``data/`` for the site (see the module's description). Their chunks are
     made as the writer reads them, one record at a time; with a ``copier``, the records made
-    from the same objects as the last time are copied from the files as then written."""
+    from the same inputs as the last time are copied from the files as then written."""
     base_url, record = site.config.base_url, _site_record(site)
     digests, papers = _ordered(site)
     languages = list(site.config.languages)
-    lists = {
-        "digests": [_digest_keyed(sourced, base_url) for sourced in digests],
-        "papers": [_paper_keyed(paper, base_url) for paper in papers],
+    made = {
+        "digests": [partial(_digest_item, sourced, base_url) for sourced in digests],
+        "papers": [partial(_paper_item, paper, base_url) for paper in papers],
     }
     pages = []
-    for name, keyed in lists.items():
+    for name, makers in made.items():
         path, schema = f"{DATA_DIR}/{name}.json", schema_url(base_url, name)
-        if copier is not None:
-            content = copier.document(path, schema, record, {name: keyed})
+        if copier is None:
+            content = _document(schema, record, {name: (make() for make in makers)})
         else:
-            content = _document(schema, record, {name: (make() for _, _, make in keyed)})
+            keys = (
+                [copier.digest_key(sourced) for sourced in digests]
+                if name == "digests"
+                else [copier.paper_key(paper) for paper in papers]
+            )
+            records = list(zip(keys, makers, strict=True))
+            content = copier.document(path, schema, record, records)
         pages.append(ChunkedPage(path, content))
     rows = (_csv_row(paper, base_url, languages) for paper in papers)
     pages.append(ChunkedPage(f"{DATA_DIR}/papers.csv", _csv(record.languages, rows)))
@@ -415,8 +424,8 @@ def archive_json(site: Site) -> bytes:
     base_url = site.config.base_url
     digests, papers = _ordered(site)
     lists = {
-        "digests": (_item(_digest_record(sourced, base_url)) for sourced in digests),
-        "papers": (_item(_paper_record(paper, base_url)) for paper in papers),
+        "digests": (_digest_item(sourced, base_url) for sourced in digests),
+        "papers": (_paper_item(paper, base_url) for paper in papers),
     }
     return b"".join(_document(schema_url(base_url, "archive"), _site_record(site), lists))
 

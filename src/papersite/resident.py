@@ -13,11 +13,9 @@ process that builds again and again keeps instead, from its last build:
 - each digest's view (``context.DigestView``), with what it was made from (the validated digest,
   the records of its papers, the configuration and glossary files): the view stage renders again
   only the digests that changed or whose papers' records did;
-- where each record of the archive's data files lies in them as last written
-  (``RecordSpans``): a record made from the very same objects is copied from the file rather
-  than made again;
 - the record of its last build into each output folder (``build.LastBuild``), which a new
-  process unpickles from the cache.
+  process unpickles from the cache (with where each record of the data files lies in them:
+  ``dataset.RecordCopier``).
 
 Everything is matched by identity or by hash, and kept only if the last build used it, as the
 build cache is: a rebuild's output is the same as a new process's (the incremental property test
@@ -55,22 +53,6 @@ class KeptView:
     """The texts of the digest that did not fully render (``SiteView.warnings``), in order."""
 
 
-Span = tuple[int, int, tuple[object, ...]]
-"""Where a record lies in its data file (offset and length in bytes), and the objects its key
-names by identity: held, so that no other object takes their ``id`` while the span is kept."""
-
-
-@dataclass
-class RecordSpans:
-    """Where each record of the data files (``dataset.py``) lies in them as last written."""
-
-    files: dict[str, tuple[tuple[int, int, int], dict[tuple[object, ...], Span]]] = field(
-        default_factory=dict
-    )
-    """By the file's path in the output: its stat once written, as the writer records it
-    (``write.Written.stat``), and each record's span by what the record was made from."""
-
-
 @dataclass
 class Resident:
     """See the module's description. Each build replaces each memo with what it used."""
@@ -85,7 +67,5 @@ class Resident:
     """By the digest file's path."""
     unreviewed: dict[str, tuple[SourcedDigest, list[Problem]]] = field(default_factory=dict)
     """Each validated digest's machine-written texts that no one has reviewed, by path."""
-    records: dict[str, RecordSpans] = field(default_factory=dict)
-    """By the resolved output folder, whose files they describe."""
     last: dict[str, LastBuild] = field(default_factory=dict)
     """By the resolved output folder."""
