@@ -315,10 +315,10 @@ class RecordCopier:
         path: str,
         schema: str,
         site: SiteRecord,
-        records: Sequence[tuple[RecordKey, Callable[[], bytes]]],
+        records: Sequence[tuple[Callable[[], RecordKey], Callable[[], bytes]]],
     ) -> Iterator[bytes]:
-        """The data file at ``path`` holding ``records`` (each its key and what makes it), made
-        as the writer reads it."""
+        """The data file at ``path`` holding ``records`` (for each, what gives its key and what
+        makes it), made as the writer reads it: a file the writer keeps costs no keys."""
         known = self._known(path)
         placed = self.placed[path] = {}
         keys: list[RecordKey] = []
@@ -337,7 +337,7 @@ class RecordCopier:
             placed[keys.pop()] = (offset, length)
 
         name = path.rsplit("/", 1)[-1].removesuffix(".json")
-        items = (made(key, make) for key, make in records)
+        items = (made(key(), make) for key, make in records)
         try:
             yield from _document(schema, site, {name: items}, note)
         finally:
@@ -393,22 +393,18 @@ def dataset_pages(site: Site, copier: RecordCopier | None = None) -> list[Chunke
     base_url, record = site.config.base_url, _site_record(site)
     digests, papers = _ordered(site)
     languages = list(site.config.languages)
-    made = {
-        "digests": [partial(_digest_item, sourced, base_url) for sourced in digests],
-        "papers": [partial(_paper_item, paper, base_url) for paper in papers],
+    lists: dict[str, tuple[list[Any], Callable[[Any, str], bytes]]] = {
+        "digests": (digests, _digest_item),
+        "papers": (papers, _paper_item),
     }
     pages = []
-    for name, makers in made.items():
+    for name, (items, make) in lists.items():
         path, schema = f"{DATA_DIR}/{name}.json", schema_url(base_url, name)
         if copier is None:
-            content = _document(schema, record, {name: (make() for make in makers)})
+            content = _document(schema, record, {name: (make(item, base_url) for item in items)})
         else:
-            keys = (
-                [copier.digest_key(sourced) for sourced in digests]
-                if name == "digests"
-                else [copier.paper_key(paper) for paper in papers]
-            )
-            records = list(zip(keys, makers, strict=True))
+            key = copier.digest_key if name == "digests" else copier.paper_key
+            records = [(partial(key, item), partial(make, item, base_url)) for item in items]
             content = copier.document(path, schema, record, records)
         pages.append(ChunkedPage(path, content))
     rows = (_csv_row(paper, base_url, languages) for paper in papers)
