@@ -2,7 +2,7 @@
 value of its keys, and reused on every other page where the keys are equal.
 
 The layout's header and footer are the same on every page of an edition at the same depth, yet
-they cost half of a paper page's render (ten interface labels, the site's title and description,
+they cost over 40 % of a paper page's render (ten interface labels, the site's title and description,
 the search box). A template marks such a piece and names what it depends on, beyond what is
 the same on every page of the build (the site, the interface words): ``{% cache root, languages
 %}``. The pieces live in the page context's ``fragment_cache`` (one per build: ``SitePlan``), so
