@@ -45,7 +45,7 @@ from papersite.provenance import (
     digest_texts,
     unreviewed_languages,
 )
-from papersite.resident import KeptView, Resident
+from papersite.resident import KeptView, Resident, same_objects
 from papersite.urls import alias_page, paper_url, tag_url
 
 ARXIV_LANGUAGE = "en"
@@ -429,7 +429,7 @@ def _kept_views(site: Site, resident: Resident | None, settings: str) -> dict[st
             memo is not None
             and memo.sourced is sourced
             and memo.settings == settings
-            and _same(memo.records, _records(sourced, site.papers))
+            and same_objects(memo.records, _records(sourced, site.papers))
         ):
             kept[sourced.path] = memo
     return kept
@@ -442,11 +442,6 @@ def _records(sourced: SourcedDigest, papers: dict[str, SitePaper]) -> tuple[Any,
         site_paper = papers.get(paper.identity)
         records += (site_paper.arxiv, site_paper.semantic_scholar) if site_paper else (None, None)
     return tuple(records)
-
-
-def _same(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
-    """The same objects (records are kept as they are while the lockfile is unchanged)."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEntryView]:

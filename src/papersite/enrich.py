@@ -12,11 +12,12 @@ from __future__ import annotations
 from papersite.errors import Problem
 from papersite.lockfile import LOCKFILE, LockEntry, Lockfile
 from papersite.model import Appearance, Site, SitePaper, arxiv_version, canonical_arxiv_id, text_in
+from papersite.resident import same_objects
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
-Enriched = tuple[tuple[object, ...], LockEntry | None, list[Problem]]
+Enriched = tuple[tuple[object, ...], tuple[int, ...], LockEntry | None, list[Problem]]
 """What a paper was enriched from (the lockfile and each of its entries' digests, the very
-objects), the lockfile entry found for it, and its warnings."""
+objects, and the entries' places in them), the lockfile entry found for it, and its warnings."""
 
 
 def enrich_site(
@@ -32,8 +33,8 @@ def enrich_site(
         sources = (lockfile, *(a.digest for a in paper.appearances))
         indexes = tuple(a.index for a in paper.appearances)
         memo = kept.get(paper.identity) if kept is not None else None
-        if memo is not None and _same(memo[0], (*sources, indexes)):
-            _, entry, paper_warnings = memo
+        if memo is not None and same_objects(memo[0], sources) and memo[1] == indexes:
+            _, _, entry, paper_warnings = memo
         else:
             entry = lockfile_entry(paper, lockfile)
             paper_warnings = None
@@ -42,21 +43,12 @@ def enrich_site(
             paper.semantic_scholar = entry.semantic_scholar
         if paper_warnings is None:
             paper_warnings = record_warnings(paper)
-        found[paper.identity] = ((*sources, indexes), entry, paper_warnings)
+        found[paper.identity] = (sources, indexes, entry, paper_warnings)
         warnings += paper_warnings
     if kept is not None:
         kept.clear()
         kept.update(found)
     return warnings
-
-
-def _same(kept: tuple[object, ...], now: tuple[object, ...]) -> bool:
-    """The same objects (the indexes, last, equal)."""
-    return (
-        len(kept) == len(now)
-        and all(a is b for a, b in zip(kept[:-1], now[:-1], strict=True))
-        and kept[-1] == now[-1]
-    )
 
 
 def given_arxiv_id(paper: SitePaper) -> str | None:

@@ -214,8 +214,8 @@ def write_pages(
 ) -> None:
     """Render every page whose inputs changed, on every core when there are many; carry the
     others over from the last output. The archive's data files (``dataset.py``) are made with
-    the pages, by the same workers; with a ``copier`` (a process that builds again), which
-    records unchanged since the last build it copies, and where each lands it notes."""
+    the pages, by the same workers; with a ``copier``, the records of those files unchanged
+    since the last build are copied from its files, and where each record lands is noted."""
     env = make_environment(folders)
     todo: list[PageJob | tuple[ChunkedPage, str]] = []
     # Made again (half a second each at 10,000 papers) only if a content file changed; first,

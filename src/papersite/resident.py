@@ -38,6 +38,11 @@ if TYPE_CHECKING:
     from papersite.model import SourcedDigest
 
 
+def same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
+    """The very same objects, one for one: how what is kept is matched to what a build has."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+
 @dataclass
 class KeptView:
     """A digest's view, and what it was made from."""
