@@ -1229,6 +1229,24 @@ def test_a_build_copies_the_data_records_of_what_did_not_change(
     assert len([m for m in made if m not in site.digests]) == every_paper
 
 
+def test_a_data_file_copied_with_the_same_bytes_as_before_is_not_written_again(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A comment added to a digest file changes its hash but none of the site's bytes. The
+    data files are then made again, their records copied from the last build's files but for
+    that digest's: the hash of a copied span must be the hash those bytes had when written, or
+    the unchanged files would be written again."""
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    made = record_data_records(monkeypatch)
+    commented = next(path for path in sorted(site.digests) if path.endswith(".yaml"))
+    with open(site.root / commented, "a", encoding="utf-8") as file:
+        file.write("# a comment, which no page shows\n")
+    report = build(site.root, out, search=False)
+    assert sorted(made) == sorted([commented, *papers_of(out, commented)]), "the rest copied"
+    assert report.written == []
+
+
 def shard_files(folder: Path) -> dict[str, int]:
     """Each cache file's inode: a file replaced (rewritten) gets a new one."""
     return {path.name: path.stat().st_ino for path in sorted(folder.glob("*.pickle"))}

@@ -314,10 +314,42 @@ def test_a_file_given_in_chunks_is_written_as_it_is_made_and_kept_when_unchanged
     changed.commit()
     assert changed.written == ["data/a.json"]
     assert (out / "data" / "a.json").read_bytes() == '{"a": ["한국어", "b"]}'.encode()
-    assert changed.manifest["data/a.json"].content == write.file_hash(
-        ['{"a": ["한국어", "b"]}'.encode()]
-    )
+    assert changed.manifest["data/a.json"].content != first.manifest["data/a.json"].content
     assert sorted(p.name for p in (out / "data").iterdir()) == ["a.json"], "no partial file left"
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False], ids=["copy_file_range", "read and write"])
+def test_a_span_copied_from_another_file_is_written_and_hashed_as_its_bytes_would_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool
+) -> None:
+    """A data file's records unchanged since the last build are copied from its file as a
+    ``Copied`` span, with their hashes: the file must have the same bytes, and the same hash,
+    as when every record is given as bytes; with or without the kernel's copy."""
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    records = [b'{"id": 1}', "한국어 ".encode() * 5000, b'{"id": 3}']
+    source = tmp_path / "last.json"
+    source.write_bytes(b"[" + b",".join(records) + b"]")
+    pieces = [b"[", records[0], b",", records[1], b",", records[2], b"]"]
+    whole = write.OutputWriter(tmp_path / "whole", {})
+    whole.add("data/a.json", iter(pieces))
+
+    copying = write.OutputWriter(tmp_path / "copied", {})
+    descriptor = os.open(source, os.O_RDONLY)
+    try:
+        start, length = 1 + len(records[0]) + 1, len(records[1]) + 1 + len(records[2])
+        hashes = b"".join(write.piece_hash(piece) for piece in pieces[3:6])
+        span = write.Copied(descriptor, start, length, hashes)
+        copying.add("data/a.json", iter([*pieces[:3], span, b"]"]))
+    finally:
+        os.close(descriptor)
+    copying.commit()
+    whole.commit()
+
+    copied = (tmp_path / "copied" / "data" / "a.json").read_bytes()
+    assert copied == b"".join(pieces)
+    assert copying.manifest["data/a.json"].content == whole.manifest["data/a.json"].content
+    assert source.read_bytes() == copied, "the source is read, not changed"
 
 
 def test_files_a_worker_kept_are_in_the_whole_staging_copy(tmp_path: Path) -> None:

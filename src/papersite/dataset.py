@@ -25,10 +25,11 @@ import csv
 import io
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,7 +44,7 @@ from papersite.model import (
     text_in,
 )
 from papersite.provenance import paper_texts, text_statuses
-from papersite.write import ChunkedPage, Manifest, file_stat
+from papersite.write import Chunk, ChunkedPage, Copied, Manifest, file_stat, piece_hash
 
 DATASET_VERSION = 1
 DATA_DIR = "data"
@@ -237,16 +238,23 @@ def _item(record: BaseModel) -> bytes:
     return b"  " + dumped.replace(b"\n", b"\n  ")
 
 
+C = TypeVar("C", bytes, Chunk)
+
+SEPARATOR = b",\n"
+"""Between two records of a list."""
+
+
 def _document(
     schema: str,
     site: SiteRecord,
-    lists: Mapping[str, Iterable[bytes]],
-    placed: Callable[[int, int], None] | None = None,
-) -> Iterator[bytes]:
+    lists: Mapping[str, Iterable[C]],
+    placed: Callable[[int], None] | None = None,
+) -> Iterator[bytes | C]:
     """A data file: ``$schema``, ``version``, ``site``, then each list of records, as
     ``model_dump_json(indent=1)`` would write it, but one record at a time: at 10,000 papers a
-    file is 80 MB, which is never held in memory whole. ``placed`` is told where each record
-    lands in the file (offset and length in bytes), in order."""
+    file is 80 MB, which is never held in memory whole. A list's items are records, or spans of
+    an earlier file (``Copied``) that hold consecutive records with their separators: the file
+    is in the same chunks either way. ``placed`` is told where each item starts, in order."""
     site_json = site.model_dump_json(indent=1).replace("\n", "\n ")
     head = f'{{\n "$schema": {json.dumps(schema, ensure_ascii=False)},\n'
     head += f' "version": {DATASET_VERSION},\n "site": {site_json}'
@@ -258,11 +266,11 @@ def _document(
             yield opening
             position += len(opening)
             if placed is not None:
-                placed(position, len(item))
+                placed(position)
             yield item
-            position += len(item)
-            opening = b",\n"
-        chunk = b"\n ]" if opening == b",\n" else f',\n "{name}": []'.encode()
+            position += len(item) if isinstance(item, bytes) else item.length
+            opening = SEPARATOR
+        chunk = b"\n ]" if opening == SEPARATOR else f',\n "{name}": []'.encode()
         position += len(chunk)
         yield chunk
     yield b"\n}\n"
@@ -271,27 +279,34 @@ def _document(
 RecordKey = tuple[str | int, ...]
 """What a record of a data file is made from, by hash (``RecordCopier``)."""
 
-Spans = dict[str, tuple[tuple[int, int, int], dict[RecordKey, tuple[int, int]]]]
-"""Where each record of the data files lies in them as written: by the file's path, its stat
-then (``write.Written.stat``), and each record's offset and length in bytes by its key."""
+Span = tuple[int, int, bytes]
+"""Where a record lies in a data file, offset and length in bytes, and its ``piece_hash``."""
 
-Noted = list[tuple[str, RecordKey, int, int]]
-"""Where records landed (path, key, offset, length): what a forked worker sends back."""
+Spans = dict[str, tuple[tuple[int, int, int], dict[RecordKey, Span]]]
+"""Where each record of the data files lies in them as written: by the file's path, its stat
+then (``write.Written.stat``), and each record's span by its key."""
+
+Noted = list[tuple[str, RecordKey, Span]]
+"""Where records landed (path, key, span): what a forked worker sends back."""
+
+_SEPARATOR_HASH = piece_hash(SEPARATOR)
 
 
 class RecordCopier:
     """A record of a data file made from the same inputs as a record of the file as the last
     build wrote it is copied from that file: at 10,000 papers, making ``papers.json`` and
-    ``digests.json`` whole takes over two seconds, copying them a tenth. A record is keyed by
-    hashes: the site's content besides the digests (``fingerprint.content_inputs``: the
-    configuration, the lockfile, the options) and the file of each digest it is made from, with
-    the entry's place in it; a paper's also by its ID and URL, which other papers may decide.
-    Where each record lands is noted as it is written, perhaps in a forked worker (``notes``,
-    ``adopt``), and kept with the record of the build (``keep``) for the next one."""
+    ``digests.json`` whole takes over two seconds. Records that lay one after the other are
+    copied together, by the kernel, with the hashes they had (``write.Copied``): the two files,
+    127 MB, are then made in a few hundredths of a second. A record is keyed by hashes: the
+    site's content besides the digests (``fingerprint.content_inputs``: the configuration, the
+    lockfile, the options) and the file of each digest it is made from, with the entry's place
+    in it; a paper's also by its ID and URL, which other papers may decide. Where each record
+    lands is noted as it is written, perhaps in a forked worker (``notes``, ``adopt``), and kept
+    with the record of the build (``keep``) for the next one."""
 
     def __init__(self, spans: Spans, out: Path, content: str, hashes: Mapping[str, str]) -> None:
         self.spans, self.out, self.content, self.hashes = spans, out, content, hashes
-        self.placed: dict[str, dict[RecordKey, tuple[int, int]]] = {}
+        self.placed: dict[str, dict[RecordKey, Span]] = {}
         """Where each record made in this process landed, by file and key."""
 
     def digest_key(self, sourced: SourcedDigest) -> RecordKey:
@@ -316,61 +331,91 @@ class RecordCopier:
         schema: str,
         site: SiteRecord,
         records: Sequence[tuple[Callable[[], RecordKey], Callable[[], bytes]]],
-    ) -> Iterator[bytes]:
+    ) -> Iterator[Chunk]:
         """The data file at ``path`` holding ``records`` (for each, what gives its key and what
         makes it), made as the writer reads it: a file the writer keeps costs no keys."""
         known = self._known(path)
         placed = self.placed[path] = {}
-        keys: list[RecordKey] = []
+        items: list[list[tuple[RecordKey, Span]]] = []
+        """What each item yielded holds, until ``_document`` says where it starts."""
 
-        def made(key: RecordKey, make: Callable[[], bytes]) -> bytes:
-            keys.append(key)
-            span = known[1].get(key) if known is not None else None
-            if known is not None and span is not None:
-                known[0].seek(span[0])
-                data = known[0].read(span[1])
-                if len(data) == span[1]:
-                    return data
-            return make()
-
-        def note(offset: int, length: int) -> None:
-            placed[keys.pop()] = (offset, length)
+        def note(start: int) -> None:
+            held = items.pop()
+            first = held[0][1][0]
+            for key, (offset, length, digest) in held:
+                placed[key] = (start + offset - first, length, digest)
 
         name = path.rsplit("/", 1)[-1].removesuffix(".json")
-        items = (made(key(), make) for key, make in records)
         try:
-            yield from _document(schema, site, {name: items}, note)
+            parts = self._items(records, known, items)
+            yield from _document(schema, site, {name: parts}, note)
         finally:
             if known is not None:
-                known[0].close()
+                os.close(known[0])
 
-    def _known(self, path: str) -> tuple[BinaryIO, dict[RecordKey, tuple[int, int]]] | None:
-        """The file at ``path`` as last written, and its records' spans; None if it changed
-        since, by its stat (or is not there)."""
+    @staticmethod
+    def _items(
+        records: Sequence[tuple[Callable[[], RecordKey], Callable[[], bytes]]],
+        known: tuple[int, dict[RecordKey, Span]] | None,
+        items: list[list[tuple[RecordKey, Span]]],
+    ) -> Iterator[Chunk]:
+        """The items of a data file's list: each record made, or the records found in the
+        ``known`` file copied, those that lay one after the other in one span. What each item
+        holds is put on ``items`` as it is yielded."""
+        source, spans = known if known is not None else (-1, {})
+        run: list[tuple[RecordKey, Span]] = []
+
+        def copied() -> Copied:
+            start, (end, length, _) = run[0][1][0], run[-1][1]
+            hashes = _SEPARATOR_HASH.join(digest for _, (_, _, digest) in run)
+            return Copied(source, start, end + length - start, hashes)
+
+        for key_of, make in records:
+            key = key_of()
+            span = spans.get(key)
+            if span is not None:
+                if run and span[0] != run[-1][1][0] + run[-1][1][1] + len(SEPARATOR):
+                    items.append(run)
+                    yield copied()
+                    run = []
+                run.append((key, span))
+                continue
+            if run:
+                items.append(run)
+                yield copied()
+                run = []
+            record = make()
+            items.append([(key, (0, len(record), piece_hash(record)))])
+            yield record
+        if run:
+            items.append(run)
+            yield copied()
+
+    def _known(self, path: str) -> tuple[int, dict[RecordKey, Span]] | None:
+        """The file at ``path`` as last written (an open descriptor), and its records' spans;
+        None if it changed since, by its stat (or is not there)."""
         stat, spans = self.spans.get(path, (None, {}))
         try:
-            file = open(self.out / path, "rb")  # noqa: SIM115 (closed by ``document``)
+            file = os.open(self.out / path, os.O_RDONLY)
         except OSError:
             return None
-        if stat is None or file_stat(file.fileno()) != stat:
-            file.close()
+        if stat is None or file_stat(file) != stat:
+            os.close(file)
             return None
         return file, spans
 
     def notes(self) -> Noted:
         """Where the records made in this process since the last call landed."""
         noted = [
-            (path, key, offset, length)
-            for path, spans in self.placed.items()
-            for key, (offset, length) in spans.items()
+            (path, key, span) for path, spans in self.placed.items() for key, span in spans.items()
         ]
         self.placed.clear()
         return noted
 
     def adopt(self, noted: Noted) -> None:
         """Take in a worker's ``notes``."""
-        for path, key, offset, length in noted:
-            self.placed.setdefault(path, {})[key] = (offset, length)
+        for path, key, span in noted:
+            self.placed.setdefault(path, {})[key] = span
 
     def keep(self, manifest: Manifest) -> Spans:
         """Once the output is committed (its files as ``manifest`` records them): the spans of
@@ -400,6 +445,7 @@ def dataset_pages(site: Site, copier: RecordCopier | None = None) -> list[Chunke
     pages = []
     for name, (items, make) in lists.items():
         path, schema = f"{DATA_DIR}/{name}.json", schema_url(base_url, name)
+        content: Iterator[Chunk]
         if copier is None:
             content = _document(schema, record, {name: (make(item, base_url) for item in items)})
         else:
