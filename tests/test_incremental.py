@@ -696,12 +696,21 @@ def check_edits(
         out_inode = out.stat().st_ino
         report = build(state.root, out, search=search, resident=resident)
         assert_writes_only_changes(report, before, out, log)
+        assert recorded_output_matches(state.root, out), f"{log}: a build now would not know it"
         if edit is touch:
             assert report.written == [], log
             assert stats(out) == before[1], "a build with nothing to do touched the output"
             assert out.stat().st_ino == out_inode, "a build with nothing to do replaced the output"
         assert_like_cold(report, snapshot(out), cold.build(state.root, search=search), log)
     return log
+
+
+def recorded_output_matches(source: Path, out: Path) -> bool:
+    """Whether the last build's record of ``out`` (its files' and folders' stats) is what
+    ``out`` now is: if not, the next build, even with no input changed, would do the work of
+    one that has (``build.LastBuild``)."""
+    last = LastBuild.recall(BuildCache.for_site(source), str(out.resolve()))
+    return last is not None and last.output.match(out)
 
 
 def test_every_edit_changes_an_input_but_touch(tmp_path: Path) -> None:

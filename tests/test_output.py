@@ -417,3 +417,36 @@ def test_the_output_check_sees_any_change_to_any_file(
         assert not stamps.match(out), f"{change} of page {number}"
         stamps, _ = written_output(out, 6)  # rebuilt: unchanged again
         assert stamps.match(out)
+
+
+@pytest.mark.parametrize("change", sorted(OUTPUT_CHANGES))
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_rebuild_keeps_no_page_changed_since_and_removes_a_file_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str, forked: bool
+) -> None:
+    """What a build with work to do asks of the last output, in one process or split with a
+    forked child (``OutputWriter._survey``): a page changed or deleted since is not kept, a file
+    added beside one is removed, every other page is kept; and the output's new record, whose
+    folder times are asked again only where the update touched, is what the output is."""
+    monkeypatch.setattr(write, "FORK_CHECKS", 4 if forked else 10**9)
+    out = tmp_path / "out"
+    pages = {f"p{number}/index.html": f"<p>{number}</p>".encode() for number in range(6)}
+    first = write.OutputWriter(out, {})
+    for path, content in pages.items():
+        first.add(path, content, inputs=path)
+    first.commit()
+    times = first.folder_times()
+    for path in ("p0/index.html", "p5/index.html"):
+        OUTPUT_CHANGES[change](out / path)
+
+    writer = write.OutputWriter(out, first.manifest, times)
+    kept = [path for path in pages if writer.reuse(path, inputs=path)]
+    for path in pages.keys() - set(kept):
+        writer.add(path, pages[path], inputs=path)
+    writer.commit()
+
+    untouched = [path for path in pages if path not in ("p0/index.html", "p5/index.html")]
+    assert kept == (list(pages) if change == "add beside" else untouched)
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert files == {**pages, write.MARKER: (out / write.MARKER).read_bytes()}
+    assert write.OutputStamps.of(writer.manifest, writer.folder_times()).match(out)

@@ -28,7 +28,6 @@ from papersite.write import (
     OutputStamps,
     OutputWriter,
     check_output_folder,
-    folder_times,
 )
 
 if TYPE_CHECKING:
@@ -151,7 +150,7 @@ def build(
     this = LastBuild(
         fingerprint=fingerprint,
         stamps=stamps,
-        output=OutputStamps.of(writer.manifest, folder_times(out, writer.manifest)),
+        output=OutputStamps.of(writer.manifest, writer.folder_times()),
         packed=pickle.dumps(writer.manifest, pickle.HIGHEST_PROTOCOL),
         pages=len(writer.manifest),
         search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
