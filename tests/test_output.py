@@ -128,23 +128,28 @@ def test_failure_while_swapping_restores_the_previous_output(
     assert leftovers(out) == []
 
 
+def into_the_output(source: Any, target: Any) -> bool:
+    """Whether a rename moves a file of the staging folder into the output (``_Update``)."""
+    return ".build-new-" in str(source) and ".build-new-" not in str(target)
+
+
 def test_failure_while_updating_in_place_restores_the_previous_output(
     minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without search, a rebuild replaces the changed files inside the output (no swap).
     build(minimal_site, out, search=False)
     before, before_folders = tree(out), folders(out)
-    replace = os.replace
+    rename = os.rename
     moved: list[str] = []
 
     def fail_half_way(source: Any, target: Any) -> None:
-        if ".build-new-" in str(source):
+        if into_the_output(source, target):
             if len(moved) == 3:
                 raise OSError("disk unplugged")
             moved.append(str(target))
-        replace(source, target)
+        rename(source, target)
 
-    monkeypatch.setattr(os, "replace", fail_half_way)
+    monkeypatch.setattr(os, "rename", fail_half_way)
     (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
 
     with pytest.raises(OSError, match="disk unplugged"):
@@ -161,16 +166,17 @@ def test_an_update_killed_half_way_is_undone_by_the_next_build(
 ) -> None:
     build(minimal_site, out, search=False)
     before = tree(out)
-    replace = os.replace
+    rename = os.rename
     moved: list[str] = []
 
     def killed(source: Any, target: Any) -> None:
-        if ".build-new-" in str(source) and len(moved) == 3:
-            raise KeyboardInterrupt  # stands for the kill: what follows is not run
-        moved.append(str(target))
-        replace(source, target)
+        if into_the_output(source, target):
+            if len(moved) == 3:
+                raise KeyboardInterrupt  # stands for the kill: what follows is not run
+            moved.append(str(target))
+        rename(source, target)
 
-    monkeypatch.setattr(os, "replace", killed)
+    monkeypatch.setattr(os, "rename", killed)
     # What a killed process does not do: undo its update, delete its staging folder.
     monkeypatch.setattr(write, "_rollback", lambda out, undo: None)
     monkeypatch.setattr(write.OutputWriter, "abort", lambda self: None)
@@ -450,3 +456,14 @@ def test_a_rebuild_keeps_no_page_changed_since_and_removes_a_file_added(
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert files == {**pages, write.MARKER: (out / write.MARKER).read_bytes()}
     assert write.OutputStamps.of(writer.manifest, writer.folder_times()).match(out)
+
+
+@pytest.mark.parametrize("size", [0, 1, 3])
+def test_a_manifest_packed_unpacks_as_it_was(size: int) -> None:
+    manifest = {
+        f"p{number}/index.html": write.Written(
+            None if number % 2 else f"key {number}", f"{number:032x}", (number, 10 + number, -1)
+        )
+        for number in range(size)
+    }
+    assert write.unpack_manifest(write.pack_manifest(manifest)) == manifest

@@ -28,6 +28,8 @@ from papersite.write import (
     OutputStamps,
     OutputWriter,
     check_output_folder,
+    pack_manifest,
+    unpack_manifest,
 )
 
 if TYPE_CHECKING:
@@ -151,7 +153,7 @@ def build(
         fingerprint=fingerprint,
         stamps=stamps,
         output=OutputStamps.of(writer.manifest, writer.folder_times()),
-        packed=pickle.dumps(writer.manifest, pickle.HIGHEST_PROTOCOL),
+        packed=pack_manifest(writer.manifest),
         pages=len(writer.manifest),
         search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
         digests=len(prepared.site.digests),
@@ -233,8 +235,7 @@ class LastBuild:
     @cached_property
     def files(self) -> Manifest:
         """Every file of the output, as the build recorded it."""
-        files: Manifest = pickle.loads(self.packed)
-        return files
+        return unpack_manifest(self.packed)
 
     @cached_property
     def spans(self) -> Spans:

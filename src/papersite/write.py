@@ -13,6 +13,7 @@ import glob
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from array import array
@@ -220,6 +221,32 @@ class Written(NamedTuple):
 
 Manifest = dict[str, Written]
 """Every file of an output folder, by path."""
+
+
+def pack_manifest(manifest: Manifest) -> bytes:
+    """``manifest`` as a few strings and an array, pickled: at 10,000 papers its 33,000
+    records pickle in 0.02 s this way, 0.17 s as they are (``unpack_manifest`` undoes it)."""
+    columns = (
+        "\0".join(manifest),
+        "\0".join(written.inputs or "" for written in manifest.values()),
+        "\0".join(written.content for written in manifest.values()),
+        array("q", [number for written in manifest.values() for number in written.stat]),
+    )
+    return pickle.dumps(columns, pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_manifest(packed: bytes) -> Manifest:
+    paths, inputs, contents, stats = pickle.loads(packed)
+    if not paths:
+        return {}
+    numbers = iter(stats)
+    columns = paths.split("\0"), inputs.split("\0"), contents.split("\0")
+    return {
+        path: Written(key or None, content, stat)
+        for path, key, content, stat in zip(
+            *columns, zip(numbers, numbers, numbers, strict=True), strict=True
+        )
+    }
 
 
 class WriterShare(NamedTuple):
@@ -488,7 +515,11 @@ class _Update:
                 _link_into(self.out / path, self.undo / path)
             for path in self.replaced:
                 (self.out / path).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.staging / path, self.out / path)
+                # Unlinked, then renamed: ext4 writes a file renamed over another to disk at
+                # once (its ``auto_da_alloc``), 30 ms for an 80 MB data file. The old one is
+                # safe in the undo folder.
+                (self.out / path).unlink(missing_ok=True)
+                os.rename(self.staging / path, self.out / path)
             for path in self.removed:
                 (self.out / path).unlink(missing_ok=True)
                 _prune_folders(self.out, path)
