@@ -117,13 +117,14 @@ def _template_path(filename: str, source: Path) -> str:
         return filename
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PageJob:
     """A page to render: where it goes, with which template, and what it shows.
 
     Plain data rather than a prepared context: a rebuild renders few of the site's pages, and a
     large site plans 30,000 (working out every page's links would cost seconds, and a closure
-    per page tens of megabytes)."""
+    per page tens of megabytes). Not frozen, though nothing changes one: a frozen dataclass is
+    made two and a half times slower, and every build makes them all."""
 
     path: str
     """Under the output folder, with the edition's prefix."""
