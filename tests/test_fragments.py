@@ -53,21 +53,22 @@ def test_a_reused_piece_that_read_long_texts_marks_the_page_as_reading_them() ->
     store: Fragments = {}
 
     def reads_a_summary() -> str:
-        TextReads.seen = True
+        TextReads.read.add("paper:2501.00001")
         return "summary"
 
     TextReads.start()
+    TextReads.read.add("digest:weekly/2025-01-06/")  # read by the page before the piece
     render(store, reads_a_summary, root="", languages=["ko"])
-    assert TextReads.seen
+    assert TextReads.read == {"digest:weekly/2025-01-06/", "paper:2501.00001"}
     TextReads.start()  # the next page
     render(store, reads_a_summary, root="", languages=["ko"])
-    assert TextReads.seen, "the reused piece holds the summary: its page is keyed on it"
+    assert TextReads.read == {"paper:2501.00001"}, "the reused piece holds the summary"
 
     _, plain = counter()
     TextReads.start()
     render(store, plain, root="x/", languages=["ko"])
     render(store, plain, root="x/", languages=["ko"])
-    assert not TextReads.seen
+    assert TextReads.read == set()
 
 
 def test_a_key_that_cannot_be_one_is_a_template_error() -> None:

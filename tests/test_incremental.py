@@ -915,11 +915,44 @@ def test_a_page_is_rendered_for_an_edited_summary_only_if_it_shows_summaries(
     assert tag_pages | lists <= pages
 
 
+def test_the_home_page_is_rendered_again_only_for_the_texts_it_shows(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home page lists every digest, and of their long texts shows only the newest
+    digest's overview: an older digest's overview or summary edited does not render it again,
+    the newest digest's overview does (so does anything else in that digest's file: texts
+    are keyed by the files they come from). Every output is a cold build's."""
+    rendered = record_renders(monkeypatch)
+    out, cold = tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    homes = {"index.html", "en/index.html", "ko/index.html"}
+    build(site.root, out, search=False)
+    newest_first = json.loads((out / "data" / "digests.json").read_bytes())["digests"]
+    newest, oldest = site.digests[newest_first[0]["file"]], site.digests[newest_first[-1]["file"]]
+    oldest_page = newest_first[-1]["id"] + "/index.html"
+
+    def edit(log: str, change: Callable[[], None]) -> set[str]:
+        change()
+        site.save()
+        rendered.clear()
+        report = build(site.root, out, search=False)
+        pages = set(rendered)  # not the cold build's
+        assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), [log])
+        return pages
+
+    pages = edit("the oldest overview", lambda: oldest.update(overview=bilingual(random.Random(1))))
+    assert oldest_page in pages and not pages & homes
+    summary = bilingual(random.Random(2))
+    pages = edit("an old summary", lambda: oldest["papers"][0].update(summary=summary))
+    assert oldest_page in pages and not pages & homes
+    pages = edit("the newest overview", lambda: newest.update(overview=bilingual(random.Random(3))))
+    assert homes <= pages
+
+
 def test_feeds_made_from_summaries_are_rendered_for_an_edited_summary(
     site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Feed entries are made before any page renders; were they made from summaries, feeds
-    would be keyed on them (``Feed.made_from_texts``), and an edited summary would show."""
+    would be keyed on them (``Feed.texts``), and an edited summary would show."""
     make_entry = feeds._entry
 
     def with_summaries(view: Any, edition: Any, digest: Any) -> Any:

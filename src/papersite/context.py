@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from markupsafe import Markup
 
@@ -54,22 +54,33 @@ ARXIV_LANGUAGE = "en"
 View = TypeVar("View", bound=type)
 
 
+PAPER_TEXTS = "paper:"
+"""``paper:<ID>`` in ``TextReads.read``: the long texts of a paper, in any digest."""
+DIGEST_TEXTS = "digest:"
+"""``digest:<URL>``: a digest's overview."""
+SITE_TEXTS = "site"
+"""What was found in every text: the build's warnings."""
+
+
 class TextReads:
-    """Whether the page being rendered has read a digest's long texts: the summaries, abstracts
-    and sections of its papers, or its overview (see ``long_texts``).
+    """Which long texts the page being rendered has read: the summaries, abstracts and sections
+    of papers, and digests' overviews (see ``long_texts``), by whose they are (``PAPER_TEXTS``,
+    ``DIGEST_TEXTS``, ``SITE_TEXTS``).
 
     Most pages that list papers (a tag's, the list of all papers, the archive) show their
-    titles and not these texts, which are most of what an editor changes. A page that read none
-    of them is keyed on the rest of its digests' files (``incremental.py``), so that an edited
-    summary does not render again the tag pages of its paper. Recorded as the page renders
-    rather than declared, so that a theme whose tag page shows summaries is keyed on them."""
+    titles and not these texts, which are most of what an editor changes; the home page shows
+    the newest digest's overview and no other. A page is keyed on the rest of its digests'
+    files, and on the files of the texts it read (``incremental.py``), so that an edited
+    summary does not render again the tag pages of its paper, nor the home page. Recorded as
+    the page renders rather than declared, so that a theme whose tag page shows summaries is
+    keyed on them."""
 
-    seen = False
+    read: ClassVar[set[str]] = set()
 
     @classmethod
     def start(cls) -> None:
         """Before a page is rendered (its context made included)."""
-        cls.seen = False
+        cls.read = set()
 
 
 class _LongText:
@@ -77,30 +88,43 @@ class _LongText:
     descriptor, so it is asked even though the value sits in the object's ``__dict__`` under
     the same name (and pickles, compares and prints as a plain field)."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, whose: Callable[[Any], str]) -> None:
+        self.name, self.whose = name, whose
 
     def __get__(self, view: object, owner: type | None = None) -> Any:
         if view is None:
             return self
-        TextReads.seen = True
+        TextReads.read.add(self.whose(view))
         return view.__dict__[self.name]
 
     def __set__(self, view: object, value: Any) -> None:
         view.__dict__[self.name] = value
 
 
-def long_texts(*names: str) -> Callable[[View], View]:
-    """Marks the dataclass fields ``names`` as long texts (see ``TextReads``). Everything a
-    page can reach that is made from these texts must come through such a field: anything
-    else of a view is keyed as if it did not depend on them."""
+def long_texts(whose: Callable[[Any], str], *names: str) -> Callable[[View], View]:
+    """Marks the dataclass fields ``names`` as long texts (see ``TextReads``), which a view
+    holds of ``whose(view)``. Everything a page can reach that is made from these texts must
+    come through such a field: anything else of a view is keyed as if it did not depend on
+    them."""
 
     def mark(view: View) -> View:
         for name in names:
-            setattr(view, name, _LongText(name))
+            setattr(view, name, _LongText(name, whose))
         return view
 
     return mark
+
+
+def _of_paper(view: Any) -> str:
+    return PAPER_TEXTS + str(view.identity)
+
+
+def _of_digest(view: Any) -> str:
+    return DIGEST_TEXTS + str(view.url)
+
+
+def _of_site(view: Any) -> str:
+    return SITE_TEXTS
 
 
 @dataclass(frozen=True)
@@ -176,7 +200,7 @@ class MetaView:
         return bibtex(*self.cite)
 
 
-@long_texts("summary", "abstract", "sections")
+@long_texts(_of_paper, "summary", "abstract", "sections")
 @dataclass
 class EntryView:
     """A paper as one digest presents it."""
@@ -205,7 +229,7 @@ class AwardGroup:
     entries: list[EntryView]
 
 
-@long_texts("overview")
+@long_texts(_of_digest, "overview")
 @dataclass
 class DigestView:
     url: str
@@ -240,7 +264,7 @@ class DigestView:
         )
 
 
-@long_texts("abstract")
+@long_texts(_of_paper, "abstract")
 @dataclass
 class PaperView:
     """A paper's own page: the paper, then each digest that features it."""
@@ -278,7 +302,7 @@ class GlossaryEntryView:
     anchor: str
 
 
-@long_texts("warnings")  # found in the texts
+@long_texts(_of_site, "warnings")  # found in the texts
 @dataclass
 class SiteView:
     """Everything the templates of one build see."""

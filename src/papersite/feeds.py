@@ -56,9 +56,9 @@ class Feed:
     digests: tuple[str, ...]
     """The URLs of the digests its entries are, newest first: what the feed is made from,
     besides the site's title and description (``incremental.py``)."""
-    made_from_texts: bool = False
-    """Its entries were made from a digest's long texts (``context.TextReads``): its pages are
-    keyed on them whatever they read as they render."""
+    texts: frozenset[str] = frozenset()
+    """The long texts its entries were made from (``context.TextReads``): its pages are keyed on
+    them besides what they read as they render."""
 
     @property
     def updated(self) -> dt.date | None:
@@ -84,8 +84,9 @@ def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
     TextReads.start()
     tagged = _digests_by_tag(view)
     feeds = [feed for edition in editions for feed in _edition_feeds(view, edition, tagged)]
-    if TextReads.seen:
-        return [replace(feed, made_from_texts=True) for feed in feeds]
+    if TextReads.read:
+        texts = frozenset(TextReads.read)
+        return [replace(feed, texts=texts) for feed in feeds]
     return feeds
 
 

@@ -25,9 +25,10 @@ from markupsafe import Markup
 from papersite.context import TextReads
 
 STORE = "fragment_cache"
-"""The context value that holds a build's pieces: ``{(template:line, *keys): (html, read)}``."""
+"""The context value that holds a build's pieces: ``{(template:line, *keys): (html, read)}``,
+``read`` being the long texts the piece read (``TextReads.read``)."""
 
-Fragments = dict[tuple[Any, ...], tuple[Markup, bool]]
+Fragments = dict[tuple[Any, ...], tuple[Markup, frozenset[str]]]
 
 
 class FragmentCache(Extension):
@@ -55,9 +56,9 @@ class FragmentCache(Extension):
         except TypeError as error:  # a key that cannot be one: a dict, say
             raise TemplateRuntimeError(f"{{% cache %}} at {where}: {error}") from error
         if hit is None:
-            before, TextReads.seen = TextReads.seen, False
-            hit = store[key] = (Markup(caller()), TextReads.seen)
-            TextReads.seen = before or TextReads.seen
-        elif hit[1]:
-            TextReads.seen = True
+            before, TextReads.read = TextReads.read, set()
+            hit = store[key] = (Markup(caller()), frozenset(TextReads.read))
+            TextReads.read = before | TextReads.read
+        else:
+            TextReads.read |= hit[1]
         return hit[0]

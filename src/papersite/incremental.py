@@ -14,12 +14,13 @@ nothing else, because its template sees only that subject's view and the site's 
 - a page about the whole site (home, the lists, the archive), on every digest file;
 - the sitemap, on the list of the site's pages, and not on what they show.
 
-A page that, when it was last rendered, read none of its digests' long texts (summaries,
-abstracts, sections, overviews: ``context.TextReads``) depends only on the rest of those files:
-each file's ``listing_hash`` stands for it in the page's key, which says which kind it is. So
-an edited summary renders again its paper's and digest's pages, and not the tag pages and lists
-that show the paper's title. The key is only as good as the record: the page is keyed on the
-texts again as soon as it reads one.
+A page depends on the long texts of those files (summaries, abstracts, sections, overviews:
+``context.TextReads``) only through the texts it read when it was last rendered: it is keyed on
+each file's ``listing_hash`` (the file but for its long texts), and on the whole files that the
+texts it read come from, which its key names (``reads``). So an edited summary renders again its
+paper's and digest's pages, and not the tag pages and lists that show the paper's title, nor the
+home page, which reads the newest digest's overview and no other text. The key is only as good
+as the record: a page that reads another text is keyed on it from then on.
 
 A rebuild with no change at all is caught before any of this, by ``fingerprint.py``. The
 property test in ``tests/test_incremental.py`` checks that an incremental build is byte for byte
@@ -34,13 +35,23 @@ from typing import Any
 from pydantic.main import IncEx
 
 from papersite.cache import content_hash
-from papersite.context import DigestView, PaperView, SiteView, TagView
+from papersite.context import (
+    DIGEST_TEXTS,
+    PAPER_TEXTS,
+    DigestView,
+    PaperView,
+    SiteView,
+    TagView,
+)
 from papersite.feeds import Feed
 from papersite.model import SourcedDigest
 from papersite.render import PageJob, PageList
 
-LISTING = "listing:"
-"""The start of the key of a page that read no long text (see the module's description)."""
+READS_END = "|"
+"""Ends the names of the texts a page read, at the start of its key (see ``PageInputs.key``)."""
+ALL_TEXTS = "*"
+"""Read: every long text of the files the page is made from. For a page that cannot say which
+it read (one written as it renders), or that was never rendered."""
 
 _PAPER_TEXTS: dict[str, IncEx | bool] = {"__all__": {"summary", "abstract", "sections"}}
 LONG_TEXT_FIELDS: dict[str, IncEx | bool] = {"overview": True, "papers": _PAPER_TEXTS}
@@ -84,57 +95,92 @@ class PageInputs:
             paper.identity: {digest.path for digest, _ in paper.appearances}
             for paper in view.papers
         }
+        self.paper_files = {paper: frozenset(files) for paper, files in paper_files.items()}
+        self.digest_paths = {digest.url: digest.path for digest in view.digests}
         self.digest_files: dict[str, frozenset[str]] = {}
         for digest in view.digests:
             files = {digest.path}
             for entry in digest.entries:
                 files |= paper_files.get(entry.identity, set())
             self.digest_files[digest.url] = frozenset(files)
-        self._page_keys: dict[tuple[int, bool, str], str] = {}
+        self._every_file = tuple(sorted(listed))
+        self._page_keys: dict[tuple[int, str, str], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
-        self._digest_set_keys: dict[tuple[tuple[str, ...], bool], str] = {}
+        self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._files_keys: dict[tuple[tuple[str, ...], bool], str] = {}
 
-    def key(self, job: PageJob, *, texts: bool = True) -> str:
-        """The page's inputs key; with ``texts`` False, that of a page that read no long text,
-        which says so (``LISTING``). A feed's entries are made before it is rendered: its key
-        covers the texts if they were made from them (``Feed.made_from_texts``).
+    def key(self, job: PageJob, reads: Iterable[str] = (ALL_TEXTS,)) -> str:
+        """The page's inputs key, having read the long texts ``reads`` (``context.TextReads``),
+        whose names it starts with. A feed's entries are made before it is rendered: its key
+        covers the texts they were made from (``Feed.texts``) besides.
 
         The same for a subject's page in every edition: a key is compared with the one
         recorded at the same path, and a path's edition is fixed (so is its template, which is
         in the key all the same)."""
-        listing = not texts and not (isinstance(job.subject, Feed) and job.subject.made_from_texts)
-        memo = (id(job.subject), listing, job.template)
-        key = self._page_keys.get(memo)
-        if key is None:
-            key = content_hash(self.shared, job.template, self._subject_key(job.subject, listing))
-            key = self._page_keys[memo] = LISTING + key if listing else key
-        return key
+        return self._key(job, ";".join(sorted(set(reads))))
 
     def key_like(self, job: PageJob, recorded: str | None) -> str:
-        """The page's key, of the kind the last build ``recorded`` for it."""
-        return self.key(job, texts=recorded is None or not recorded.startswith(LISTING))
+        """The page's key, had it read the texts that the last build ``recorded`` it read."""
+        if recorded is None or READS_END not in recorded:
+            return self._key(job, ALL_TEXTS)
+        return self._key(job, recorded.partition(READS_END)[0])
 
-    def _subject_key(self, subject: Any, listing: bool) -> str:
-        """The hash of what ``subject`` is made from: once per set of digests (most papers'
-        pages are made from the files of their one digest, as its page is)."""
-        if isinstance(subject, PageList):
-            return content_hash("pages", *subject.paths)
-        if subject is None:  # a page about the whole site: a few of them
-            return self._files_key(self._hashes[listing].keys(), listing)
-        return self._digests_key(self._digests(subject), listing)
-
-    def _digests_key(self, urls: tuple[str, ...], listing: bool) -> str:
-        key = self._digest_set_keys.get((urls, listing))
+    def _key(self, job: PageJob, names: str) -> str:
+        subject = job.subject
+        if isinstance(subject, Feed) and subject.texts:
+            names = ";".join(sorted({*names.split(";"), *subject.texts} - {""}))
+        memo = (id(subject), job.template, names)
+        key = self._page_keys.get(memo)
         if key is None:
-            files: set[str] = set()
-            for url in urls:
-                files |= self.digest_files[url]
-            key = self._digest_set_keys[(urls, listing)] = self._files_key(files, listing)
+            files = self._subject_files(subject)
+            made = self._files_key(files, listing=True)
+            if isinstance(subject, PageList):
+                made = content_hash("pages", *subject.paths)
+            read = self._files_key(self._read_files(names, files), listing=False)
+            key = content_hash(self.shared, job.template, made, read)
+            key = self._page_keys[memo] = f"{names}{READS_END}{key}"
         return key
 
-    def _files_key(self, files: Iterable[str], listing: bool) -> str:
-        hashes = self._hashes[listing]
-        return content_hash(*(f"{path}={hashes.get(path, '')}" for path in sorted(files)))
+    def _subject_files(self, subject: Any) -> tuple[str, ...]:
+        """The digest files ``subject`` is made from (see the module's description), sorted:
+        worked out once per set of digests (most papers' pages are made from the files of
+        their one digest, as its page is)."""
+        if isinstance(subject, PageList):
+            return ()
+        if subject is None:  # a page about the whole site: a few of them
+            return self._every_file
+        urls = self._digests(subject)
+        files = self._files_of_digests.get(urls)
+        if files is None:
+            union: set[str] = set()
+            for url in urls:
+                union |= self.digest_files[url]
+            files = self._files_of_digests[urls] = tuple(sorted(union))
+        return files
+
+    def _read_files(self, names: str, made_from: tuple[str, ...]) -> tuple[str, ...]:
+        """The files that the texts ``names`` come from, sorted; ``ALL_TEXTS``, those the page
+        is ``made_from``."""
+        files: set[str] = set()
+        for name in names.split(";") if names else ():
+            if name == ALL_TEXTS:
+                files.update(made_from)
+            elif name.startswith(PAPER_TEXTS):
+                files |= self.paper_files.get(name.removeprefix(PAPER_TEXTS), frozenset())
+            elif name.startswith(DIGEST_TEXTS):
+                path = self.digest_paths.get(name.removeprefix(DIGEST_TEXTS))
+                files |= {path} if path is not None else set()
+            else:  # SITE_TEXTS, or a name this papersite does not know: every file
+                files.update(self._every_file)
+        return tuple(sorted(files))
+
+    def _files_key(self, files: tuple[str, ...], listing: bool) -> str:
+        key = self._files_keys.get((files, listing))
+        if key is None:
+            hashes = self._hashes[listing]
+            parts = (f"{path}={hashes.get(path, '')}" for path in files)
+            key = self._files_keys[(files, listing)] = content_hash(*parts)
+        return key
 
     def data_key(self, *, texts: bool = True) -> str:
         """The inputs key of the archive's data files (``dataset.py``): every content file

@@ -234,7 +234,7 @@ def write_pages(
     jobs = plan_site(prepared.view)
     settle()
     for job in jobs:
-        # Keyed as the last build recorded the page: on its digests' long texts or not.
+        # Keyed as the last build recorded the page: on the long texts it read then.
         if not writer.reuse(job.path, inputs.key_like(job, writer.recorded(job.path))):
             todo.append(job)
     work += len(todo)
@@ -255,12 +255,12 @@ def write_pages(
         job = todo[number]
         if not isinstance(job, PageJob):  # its chunks are made as the writer writes them
             return job
-        if job.streamed:  # rendered as it is written: keyed on the texts, whatever it reads
+        if job.streamed:  # rendered as it is written: keyed on every text it could read
             return ChunkedPage(job.path, streamed(job)), inputs.key(job)
         TextReads.start()
         with located():
             page = render_job(env, job)
-        return page, inputs.key(job, texts=TextReads.seen)
+        return page, inputs.key(job, TextReads.read)
 
     processes = workers_for(work)
     if processes > 1:
