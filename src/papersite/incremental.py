@@ -29,6 +29,7 @@ a cold build, under random edits.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -108,6 +109,7 @@ class PageInputs:
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._files_keys: dict[tuple[tuple[str, ...], bool], str] = {}
+        self._template_keys: dict[str, str] = {}
 
     def key(self, job: PageJob, reads: Iterable[str] = (ALL_TEXTS,)) -> str:
         """The page's inputs key, having read the long texts ``reads`` (``context.TextReads``),
@@ -137,9 +139,17 @@ class PageInputs:
             if isinstance(subject, PageList):
                 made = content_hash("pages", *subject.paths)
             read = self._files_key(self._read_files(names, files), listing=False)
-            key = content_hash(self.shared, job.template, made, read)
-            key = self._page_keys[memo] = f"{names}{READS_END}{key}"
+            key = self._page_keys[memo] = f"{names}{READS_END}{self._of(job.template, made, read)}"
         return key
+
+    def _of(self, template: str, made: str, read: str) -> str:
+        """``content_hash(shared, template, made, read)``, as good and cheaper: the three
+        hashes have a fixed length, so they are hashed joined, after the template's own key
+        (11,000 pages at 10,000 papers)."""
+        base = self._template_keys.get(template)
+        if base is None:
+            base = self._template_keys[template] = content_hash(self.shared, template)
+        return hashlib.blake2b(f"{base}{made}{read}".encode(), digest_size=16).hexdigest()
 
     def _subject_files(self, subject: Any) -> tuple[str, ...]:
         """The digest files ``subject`` is made from (see the module's description), sorted:
