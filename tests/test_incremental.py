@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import importlib
 import itertools
 import json
@@ -859,6 +860,25 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
     assert {page for page in rendered if page.endswith("feed.xml")} == every_feed
 
 
+def pages_rendered_by(
+    site: SiteState,
+    out: Path,
+    cold: ColdBuilds,
+    rendered: list[str],
+    log: str,
+    change: Callable[[], None],
+) -> set[str]:
+    """Make ``change`` to ``site`` and build it into ``out``: the pages this build rendered
+    (``record_renders``), its output checked against a cold build's."""
+    change()
+    site.save()
+    rendered.clear()
+    report = build(site.root, out, search=False)
+    pages = set(rendered)  # not the cold build's
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), [log])
+    return pages
+
+
 SUMMARIES_IN_TAG_PAGES = (
     "{{ m.paper_item(paper) }}",
     "{{ m.paper_item(paper) }}{% for digest, entry in paper.appearances %}"
@@ -883,14 +903,7 @@ def test_a_page_is_rendered_for_an_edited_summary_only_if_it_shows_summaries(
              for edition in editions}  # fmt: skip
     build(site.root, out, search=False)
 
-    def edit(log: str, change: Callable[[], None]) -> set[str]:
-        change()
-        site.save()
-        rendered.clear()
-        report = build(site.root, out, search=False)
-        pages = set(rendered)  # not the cold build's
-        assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), [log])
-        return pages
+    edit = functools.partial(pages_rendered_by, site, out, cold, rendered)
 
     def summary(words: str) -> None:
         paper["summary"] = {"ko": f"{words} 요약.\n", "en": f"A {words} summary.\n"}
@@ -930,14 +943,7 @@ def test_the_home_page_is_rendered_again_only_for_the_texts_it_shows(
     newest, oldest = site.digests[newest_first[0]["file"]], site.digests[newest_first[-1]["file"]]
     oldest_page = newest_first[-1]["id"] + "/index.html"
 
-    def edit(log: str, change: Callable[[], None]) -> set[str]:
-        change()
-        site.save()
-        rendered.clear()
-        report = build(site.root, out, search=False)
-        pages = set(rendered)  # not the cold build's
-        assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), [log])
-        return pages
+    edit = functools.partial(pages_rendered_by, site, out, cold, rendered)
 
     pages = edit("the oldest overview", lambda: oldest.update(overview=bilingual(random.Random(1))))
     assert oldest_page in pages and not pages & homes
