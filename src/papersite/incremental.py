@@ -135,9 +135,10 @@ class PageInputs:
         key = self._page_keys.get(memo)
         if key is None:
             files = self._subject_files(subject)
-            made = self._files_key(files, listing=True)
             if isinstance(subject, PageList):
                 made = content_hash("pages", *subject.paths)
+            else:
+                made = self._files_key(files, listing=True)
             read = self._files_key(self._read_files(names, files), listing=False)
             key = self._page_keys[memo] = f"{names}{READS_END}{self._of(job.template, made, read)}"
         return key
