@@ -458,6 +458,42 @@ def test_a_rebuild_keeps_no_page_changed_since_and_removes_a_file_added(
     assert write.OutputStamps.of(writer.manifest, writer.folder_times()).match(out)
 
 
+@pytest.mark.parametrize("swap_from", [3, 1000])
+def test_a_rebuild_that_changes_most_files_swaps_in_a_whole_new_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap_from: int
+) -> None:
+    """Past ``SWAP_FROM`` files written, and more written than kept, the kept pages are linked
+    into the staging folder, which replaces the output; below, the output is updated in place.
+    Either way the output is the new one, without the file added by hand, and the kept page is
+    the same file."""
+    monkeypatch.setattr(write, "SWAP_FROM", swap_from)
+    out = tmp_path / "out"
+    pages = {f"p{number}/index.html": f"<p>{number}</p>".encode() for number in range(6)}
+    first = write.OutputWriter(out, {})
+    for path, content in pages.items():
+        first.add(path, content)
+    first.commit()
+    times = first.folder_times()
+    (out / "p1" / "mine.txt").write_text("mine", encoding="utf-8")
+    # Seen by the folder's time, which may not have moved on within the file system's tick.
+    os.utime(out / "p1", ns=(1, 1))
+    output_folder, kept_page = out.stat().st_ino, (out / "p0" / "index.html").stat().st_ino
+
+    writer = write.OutputWriter(out, first.manifest, times)
+    new_pages = {path: content + b"!" for path, content in pages.items() if path != "p0/index.html"}
+    writer.add("p0/index.html", pages["p0/index.html"])
+    for path, content in new_pages.items():
+        writer.add(path, content)
+    writer.commit()
+
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert files == {**pages, **new_pages, write.MARKER: (out / write.MARKER).read_bytes()}
+    assert (out / "p0" / "index.html").stat().st_ino == kept_page
+    assert (out.stat().st_ino != output_folder) == (swap_from == 3)
+    assert leftovers(out) == []
+    assert write.OutputStamps.of(writer.manifest, writer.folder_times()).match(out)
+
+
 @pytest.mark.parametrize("size", [0, 1, 3])
 def test_a_manifest_packed_unpacks_as_it_was(size: int) -> None:
     manifest = {
