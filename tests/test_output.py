@@ -119,6 +119,7 @@ def test_failure_while_swapping_restores_the_previous_output(
         return rename(self, target)
 
     monkeypatch.setattr(Path, "rename", refuse_to_move_the_new_site)
+    monkeypatch.setattr(write, "SWAP_FROM", 1)  # the rebuild writes more files than it keeps
     (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
 
     with pytest.raises(OSError, match="disk unplugged"):
@@ -360,7 +361,8 @@ def test_a_span_copied_from_another_file_is_written_and_hashed_as_its_bytes_woul
 
 def test_files_a_worker_kept_are_in_the_whole_staging_copy(tmp_path: Path) -> None:
     """A forked worker's writer keeps pages whose bytes did not change; the parent, merging its
-    share, must link them into a whole copy of the site (for Pagefind), or they would be lost."""
+    share, must read them where they are, and link them into a whole copy of the site (for a
+    swap), or they would be lost."""
     out = tmp_path / "out"
     first = write.OutputWriter(out, {})
     first.add("a/index.html", b"<p>a</p>")
@@ -373,6 +375,8 @@ def test_files_a_worker_kept_are_in_the_whole_staging_copy(tmp_path: Path) -> No
     worker.add("a/index.html", b"<p>a</p>")  # the same bytes: kept
     worker.add("b/index.html", b"<p>B</p>")
     parent.merge(worker.share())
+    assert parent.read("a/index.html") == b"<p>a</p>"  # what Pagefind is given
+    assert parent.read("b/index.html") == b"<p>B</p>"
     staging = parent.whole_staging()
 
     assert (staging / "a" / "index.html").read_bytes() == b"<p>a</p>"

@@ -143,7 +143,7 @@ def build(
         copier = RecordCopier(spans, writer.out, content, prepared.hashes)
         pipeline.write_pages(writer, prepared, page_inputs, folders, copier)
         if search:
-            pipeline.write_search_index(writer, prepared.view.languages, last)
+            pipeline.write_search_index(writer, prepared.view.languages, last, cache)
         writer.commit()
     except BaseException:
         writer.abort()

@@ -24,7 +24,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ MIN_STEM = 2
 """A stem keeps at least two characters: ``정의`` is a word, not ``정`` with ``의``."""
 
 WORD = re.compile(r"\w+")
+HANGUL_SYLLABLES = ("\uac00", "\ud7a3")
+"""The first and last of Unicode's Hangul syllables (가 … 힣)."""
 MAX_LAYERS = 3
 
 
@@ -85,7 +88,16 @@ def stems(word: str) -> list[str]:
 
 def korean_stems(text: str) -> set[str]:
     """Every stem of the words of ``text`` that differs from the word as written."""
-    return {stem.lower() for word in WORD.findall(text) for stem in stems(word)}
+    return {stem for word in set(WORD.findall(text)) for stem in _lower_stems(word)}
+
+
+@lru_cache(maxsize=1 << 16)
+def _lower_stems(word: str) -> tuple[str, ...]:
+    """``stems(word)`` in lower case, remembered: a page of a large site has a thousand words,
+    mostly ones other pages have too, and each tries every particle (10 ms a page, before)."""
+    if not HANGUL_SYLLABLES[0] <= word[-1] <= HANGUL_SYLLABLES[1]:  # every particle ends in one
+        return ()
+    return tuple(stem.lower() for stem in stems(word))
 
 
 class _IndexedText(HTMLParser):
@@ -135,25 +147,31 @@ def prepare_page(page: str) -> str:
 
     Metadata rather than text, so that result excerpts quote the page as it is written.
     """
+    return with_marker(page, stems_marker(page))
+
+
+def stems_marker(page: str) -> str:
+    """What ``prepare_page`` adds to ``page``: a hidden element with the stems of its indexed
+    text as metadata; "" if there are none."""
     found = korean_stems(indexed_text(page))
     if not found:
-        return page
+        return ""
     field = html.escape("stems:" + " ".join(sorted(found)))
-    marker = f'<div hidden data-pagefind-meta="{field}"></div>\n'
+    return f'<div hidden data-pagefind-meta="{field}"></div>\n'
+
+
+def with_marker(page: str, marker: str) -> str:
+    """``page`` with ``marker`` (``stems_marker``) at the end of its body."""
+    if not marker:
+        return page
     head, body_end, tail = page.rpartition("</body>")
     return head + marker + body_end + tail if body_end else page + marker
 
 
-def pages_to_index(site: Path, languages: Sequence[str]) -> Iterator[tuple[Path, str]]:
-    """The HTML pages whose content is marked for search, with their text, leaving out the
-    per-language copies."""
-    for path in sorted(site.rglob("*.html")):
-        relative = path.relative_to(site)
-        if relative.parts[0] in {*languages, BUNDLE}:
-            continue
-        page = path.read_text(encoding="utf-8")
-        if BODY in page:
-            yield path, page
+def is_indexed(path: str, languages: Sequence[str]) -> bool:
+    """Whether Pagefind reads the output's file at ``path`` if its content is marked for search:
+    an HTML page, but not one of the per-language copies nor a file of the bundle itself."""
+    return path.endswith(".html") and path.partition("/")[0] not in {*languages, BUNDLE}
 
 
 def index_language(languages: Sequence[str]) -> str:
@@ -162,29 +180,28 @@ def index_language(languages: Sequence[str]) -> str:
     return "en" if "en" in languages else languages[0]
 
 
-def index_site(site: Path, languages: Sequence[str]) -> int:
-    """Index the built site in ``site`` into ``site/pagefind/``; returns the number of files written.
-
-    Pagefind reads prepared copies of the pages (in a temporary folder), so the pages served stay
-    exactly as rendered.
-    """
+def make_bundle(pages: Iterable[tuple[str, str]], languages: Sequence[str], bundle: Path) -> None:
+    """Pagefind's bundle for ``pages`` (path in the output, text as ``prepare_page`` gives it),
+    written into the folder ``bundle``. A page whose content is not marked for search is left
+    out. Pagefind reads the prepared copies from a temporary folder, so the pages served stay
+    exactly as rendered."""
     with tempfile.TemporaryDirectory(prefix="papersite-search-") as temporary:
         copies = Path(temporary)
         count = 0
-        for path, page in pages_to_index(site, languages):
-            target = copies / path.relative_to(site)
+        for path, page in pages:
+            if BODY not in page:
+                continue
+            target = copies / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(prepare_page(page), encoding="utf-8")
+            target.write_text(page, encoding="utf-8")
             count += 1
         if not count:
             raise SearchError(
                 f"no page is marked with {BODY}, so there is nothing to search; mark the main "
                 "content of the digest and paper templates, or build with --no-search"
             )
-        bundle = site / BUNDLE
         run_pagefind(copies, bundle, index_language(languages))
     sort_filters(bundle)
-    return sum(1 for path in bundle.rglob("*") if path.is_file())
 
 
 def run_pagefind(pages: Path, bundle: Path, language: str) -> None:

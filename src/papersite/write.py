@@ -292,8 +292,8 @@ class OutputWriter:
     - **A previous output, most of it changed** (``SWAP_FROM``): the kept files are linked into
       the staging folder, which is swapped in, as below.
 
-    A tool that reads the whole new site (Pagefind) asks for ``whole_staging``: the kept files
-    are then linked into the staging folder, and the commit swaps.
+    A tool that reads the whole new site (Pagefind) reads each file through ``read``, from where
+    it is.
     """
 
     def __init__(
@@ -395,7 +395,7 @@ class OutputWriter:
 
     def whole_staging(self) -> Path:
         """The staging folder, made a whole copy of the new output so far (kept files linked
-        in), for a tool that reads the whole site; the commit then swaps it in."""
+        in); the commit then swaps it in."""
         if self.patching:
             self.patching = False
             for path in sorted(self._kept):
@@ -405,15 +405,10 @@ class OutputWriter:
                     self.manifest[path] = self.manifest[path]._replace(stat=file_stat(target))
         return self.staging
 
-    def adopt(self, path: str) -> None:
-        """Record a file another tool wrote into the whole staging folder (Pagefind's bundle)."""
-        target = self.staging / safe_relative(path)
-        before = self.previous.get(path)
-        digest = file_hash([target.read_bytes()])
-        if before is not None and before.content == digest and self._replace_by_link(path, before):
-            return
-        self._record(path, Written(None, digest, file_stat(target)))
-        self.written.append(path)
+    def read(self, path: str) -> bytes:
+        """The bytes of the new output's file at ``path``, written or kept."""
+        kept_in_place = self.patching and path in self._kept
+        return ((self.out if kept_in_place else self.staging) / safe_relative(path)).read_bytes()
 
     def begin_share(self) -> None:
         """In a forked worker, which has a copy of this writer: record afresh, so that
@@ -488,17 +483,6 @@ class OutputWriter:
         self._record(path, Written(inputs, before.content, before.stat))
         self._kept.add(path)
         return True
-
-    def _replace_by_link(self, path: str, before: Written) -> bool:
-        """Put the previous output's identical file in place of a freshly written one."""
-        target = self.staging / safe_relative(path)
-        fresh = target.with_name(target.name + ".fresh")
-        target.rename(fresh)
-        if self._keep(path, before, None):
-            fresh.unlink()
-            return True
-        fresh.rename(target)
-        return False
 
     def _make_folder(self, folder: Path) -> None:
         # Each folder once: asking the file system again for each of 30,000 pages costs seconds.
