@@ -5,6 +5,7 @@ tests/test_browser.py runs it)."""
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -24,6 +25,9 @@ from loopback import serving
 from papersite import build, search
 from papersite.cli import main
 from papersite.search import PARTICLES, SearchError, prepare_page, stems
+
+# ``papersite.build`` is also the name of the function the package exports.
+pipeline = importlib.import_module("papersite.pipeline")
 
 PREFIX = "/papersite/"
 
@@ -118,6 +122,30 @@ def test_two_builds_write_the_same_search_bundle(example_site: Path, tmp_path: P
     first = snapshot(tmp_path / "first" / "pagefind")
     assert any(name.startswith("filter/") for name in first)
     assert first == snapshot(tmp_path / "second" / "pagefind")
+
+
+def test_a_rebuild_finds_the_stems_of_only_the_pages_that_changed(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is added to each page for Pagefind is remembered by the page's hash: after an edit,
+    only the indexed pages written again are parsed; the bundle is a cold build's."""
+    out = tmp_path / "out"
+    first = build(minimal_site, out)
+    parsed: list[str] = []
+    find = pipeline.stems_marker
+    monkeypatch.setattr(pipeline, "stems_marker", lambda page: parsed.append(page) or find(page))
+    weekly = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    weekly.write_text(WEEKLY.replace("한국어 소개", "한국어 소개를 고쳤다"), encoding="utf-8")
+
+    report = build(minimal_site, out)
+
+    changed = [path for path in report.written if search.is_indexed(path, ["ko", "en"])]
+    indexed = [path for path in first.written if search.is_indexed(path, ["ko", "en"])]
+    assert 0 < len(changed) < len(indexed)
+    assert sorted(parsed) == sorted((out / path).read_text(encoding="utf-8") for path in changed)
+    assert any("고쳤다" in page for page in parsed)
+    build(minimal_site, tmp_path / "cold")
+    assert snapshot(out / "pagefind") == snapshot(tmp_path / "cold" / "pagefind")
 
 
 def test_the_site_root_carries_nojekyll(built_site: Path) -> None:
