@@ -24,7 +24,7 @@ from conftest import CHROMEDRIVER, REPO, WEEKLY, chromium_missing, chromium_opti
 from loopback import serving
 from papersite import build, search
 from papersite.cli import main
-from papersite.search import PARTICLES, SearchError, prepare_page, stems
+from papersite.search import PARTICLES, SearchCancelled, SearchError, prepare_page, stems
 
 # ``papersite.build`` is also the name of the function the package exports.
 pipeline = importlib.import_module("papersite.pipeline")
@@ -146,6 +146,48 @@ def test_a_rebuild_finds_the_stems_of_only_the_pages_that_changed(
     assert any("고쳤다" in page for page in parsed)
     build(minimal_site, tmp_path / "cold")
     assert snapshot(out / "pagefind") == snapshot(tmp_path / "cold" / "pagefind")
+
+
+def test_a_search_index_left_for_later_is_kept_until_a_build_makes_it(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``defer_search`` (``papersite serve`` on a large site): the pages change at once, the last
+    index stays as it was, and the next build without it makes the index a cold build makes."""
+    monkeypatch.setattr(pipeline, "SEARCH_LATER_FROM", 1)  # as large as a site gets
+    out = tmp_path / "out"
+    build(minimal_site, out)
+    before = snapshot(out / "pagefind")
+    weekly = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    weekly.write_text(WEEKLY.replace("English introduction", "On zymurgy"), encoding="utf-8")
+
+    deferred = build(minimal_site, out, defer_search=True)
+    assert deferred.search_pending
+    assert "On zymurgy" in (out / "papers" / "2503.14476" / "index.html").read_text("utf-8")
+    assert snapshot(out / "pagefind") == before
+    again = build(minimal_site, out, defer_search=True)
+    assert again.search_pending and again.written == [], "nothing to do: still pending"
+
+    made = build(minimal_site, out)
+    assert not made.search_pending
+    assert any(path.startswith("pagefind/") for path in made.written)
+    build(minimal_site, tmp_path / "cold")
+    assert snapshot(out / "pagefind") == snapshot(tmp_path / "cold" / "pagefind")
+
+
+def test_a_cancelled_search_index_leaves_the_output_as_it_was(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(minimal_site, out)
+    before = snapshot(out)
+    weekly = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    weekly.write_text(WEEKLY.replace("English introduction", "On zymurgy"), encoding="utf-8")
+
+    with pytest.raises(SearchCancelled):
+        build(minimal_site, out, cancelled=lambda: True)
+
+    assert snapshot(out) == before
+    assert not build(minimal_site, out).search_pending
 
 
 def test_the_site_root_carries_nojekyll(built_site: Path) -> None:

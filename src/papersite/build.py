@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -58,6 +59,9 @@ class BuildReport:
     """The ``base_url`` the pages were rendered for (after any override)."""
     unreviewed: list[Problem] = field(default_factory=list)
     """The machine-written texts that no one has reviewed (``provenance.py``), at their lines."""
+    search_pending: bool = False
+    """Whether the search index is still the one made before the last change of a page
+    (``defer_search``): a build without ``defer_search`` makes it again."""
 
     def summary(self) -> str:
         review = f", {len(self.unreviewed)} texts to review" if self.unreviewed else ""
@@ -78,6 +82,8 @@ def build(
     strict: bool = False,
     strict_review: bool = False,
     search: bool = True,
+    defer_search: bool = False,
+    cancelled: Callable[[], bool] | None = None,
     hold: list[object] | None = None,
     resident: Resident | None = None,
 ) -> BuildReport:
@@ -93,6 +99,10 @@ def build(
     than free it on returning: a process that ends right after (the ``papersite`` command) need
     not free millions of objects one by one (0.4 s at 10,000 papers). ``resident`` is what a
     process that builds again and again keeps from one build to the next (``resident.py``).
+    ``defer_search``: on a large site, leave the last build's search index in place rather than
+    make it again (``BuildReport.search_pending``), for a later build without it to make;
+    ``cancelled`` is asked while Pagefind runs, and stops the build with ``SearchCancelled``
+    (both for ``papersite serve``, which shows an edit before indexing the site again).
     Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder),
     ``StrictModeError`` (warnings with ``strict``) or ``SearchError`` (Pagefind failed).
     """
@@ -113,7 +123,13 @@ def build(
     fingerprint, hashes, stamps = input_fingerprint(
         source, shared, last.stamps if last is not None else None
     )
-    if last is not None and last.fingerprint == fingerprint and last.output.match(out):
+    search_due = search and not defer_search and last is not None and last.search_pending
+    if (
+        last is not None
+        and last.fingerprint == fingerprint
+        and not search_due
+        and last.output.match(out)
+    ):
         _check_strictness(last.warnings, last.unreviewed, strict, strict_review)
         return last.report(time.perf_counter() - started)
     # The stages import Jinja, pydantic and markdown-it: only a build with work to do pays that.
@@ -142,8 +158,14 @@ def build(
         spans = last.spans if last is not None and writer.previous else {}
         copier = RecordCopier(spans, writer.out, content, prepared.hashes)
         pipeline.write_pages(writer, prepared, page_inputs, folders, copier)
-        if search:
-            pipeline.write_search_index(writer, prepared.view.languages, last, cache)
+        pending = search and pipeline.write_search_index(
+            writer,
+            prepared.view.languages,
+            last,
+            cache,
+            defer=defer_search,
+            cancelled=cancelled,
+        )
         writer.commit()
     except BaseException:
         writer.abort()
@@ -155,7 +177,11 @@ def build(
         output=OutputStamps.of(writer.manifest, writer.folder_times()),
         packed=pack_manifest(writer.manifest),
         pages=len(writer.manifest),
-        search=pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
+        # Left for later, the index is still the last build's, made from its pages.
+        search=(last.search if last is not None else "")
+        if pending
+        else pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
+        search_pending=pending,
         digests=len(prepared.site.digests),
         papers=len(prepared.site.papers),
         warnings=warnings,
@@ -231,6 +257,8 @@ class LastBuild:
     """``PageInputs.listings``: each digest file's listing hash, by the file's hash."""
     packed_spans: bytes = field(default=b"", repr=False)
     """The pickled ``spans``, unpickled only by a build with work to do."""
+    search_pending: bool = False
+    """Whether its search index was left for later (``build``'s ``defer_search``)."""
 
     @cached_property
     def files(self) -> Manifest:
@@ -278,4 +306,5 @@ class LastBuild:
             removed=removed or [],
             base_url=self.base_url,
             unreviewed=self.unreviewed,
+            search_pending=self.search_pending,
         )

@@ -24,7 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -70,6 +70,10 @@ MAX_LAYERS = 3
 
 class SearchError(PapersiteError):
     """Pagefind is missing, or could not index the site."""
+
+
+class SearchCancelled(PapersiteError):
+    """The index was not made: the caller asked to stop (``run_pagefind``'s ``cancelled``)."""
 
 
 def stems(word: str) -> list[str]:
@@ -180,11 +184,16 @@ def index_language(languages: Sequence[str]) -> str:
     return "en" if "en" in languages else languages[0]
 
 
-def make_bundle(pages: Iterable[tuple[str, str]], languages: Sequence[str], bundle: Path) -> None:
+def make_bundle(
+    pages: Iterable[tuple[str, str]],
+    languages: Sequence[str],
+    bundle: Path,
+    cancelled: Callable[[], bool] | None = None,
+) -> None:
     """Pagefind's bundle for ``pages`` (path in the output, text as ``prepare_page`` gives it),
     written into the folder ``bundle``. A page whose content is not marked for search is left
     out. Pagefind reads the prepared copies from a temporary folder, so the pages served stay
-    exactly as rendered."""
+    exactly as rendered. ``cancelled``: see ``run_pagefind``."""
     with tempfile.TemporaryDirectory(prefix="papersite-search-") as temporary:
         copies = Path(temporary)
         count = 0
@@ -200,12 +209,16 @@ def make_bundle(pages: Iterable[tuple[str, str]], languages: Sequence[str], bund
                 f"no page is marked with {BODY}, so there is nothing to search; mark the main "
                 "content of the digest and paper templates, or build with --no-search"
             )
-        run_pagefind(copies, bundle, index_language(languages))
+        run_pagefind(copies, bundle, index_language(languages), cancelled)
     sort_filters(bundle)
 
 
-def run_pagefind(pages: Path, bundle: Path, language: str) -> None:
-    """Run Pagefind's binary on the folder ``pages``, writing its bundle to ``bundle``."""
+def run_pagefind(
+    pages: Path, bundle: Path, language: str, cancelled: Callable[[], bool] | None = None
+) -> None:
+    """Run Pagefind's binary on the folder ``pages``, writing its bundle to ``bundle``. While it
+    runs, ``cancelled`` is asked a few times a second; once it says so, Pagefind is stopped and
+    ``SearchCancelled`` raised (``papersite serve``: an edit came in meanwhile)."""
     binary = get_executable()
     if binary is None or not shutil.which(str(binary)):
         raise SearchError(
@@ -216,14 +229,30 @@ def run_pagefind(pages: Path, bundle: Path, language: str) -> None:
         str(binary), "--site", str(pages), "--output-path", str(bundle),
         "--force-language", language, "--silent",
     ]  # fmt: skip
+    if cancelled is not None and cancelled():
+        raise SearchCancelled("the search index was not made: stopped")
     # Run from the copies' folder, so that a pagefind.yml in the current folder is not read.
-    result = subprocess.run(command, cwd=pages, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        message = (result.stderr or result.stdout).strip().splitlines()
+    with subprocess.Popen(
+        command, cwd=pages, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        while True:
+            try:
+                output, errors = process.communicate(timeout=CANCEL_CHECK_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled is not None and cancelled():
+                    process.kill()
+                    process.communicate()
+                    raise SearchCancelled("the search index was not made: stopped") from None
+    if process.returncode != 0:
+        message = (errors or output).strip().splitlines()
         raise SearchError(
-            f"Pagefind failed (exit status {result.returncode}): "
+            f"Pagefind failed (exit status {process.returncode}): "
             + (message[0] if message else "no message")
         )
+
+
+CANCEL_CHECK_SECONDS = 0.2
 
 
 # --- two builds of the same site give the same bundle ---------------------------------------------
