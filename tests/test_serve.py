@@ -9,6 +9,7 @@ deadline, since the machine may be busy. Every server started is stopped, whatev
 from __future__ import annotations
 
 import http.client
+import importlib
 import io
 import json
 import os
@@ -36,6 +37,9 @@ from papersite.cli import main, make_parser
 from papersite.serve import Server, exposure_warning
 from papersite.serve.live import EVENTS_PATH, SCRIPT_PATH, State, inject
 from papersite.serve.rebuild import LiveSite
+
+# ``papersite.build`` is also the name of the function the package exports.
+pipeline = importlib.import_module("papersite.pipeline")
 
 DEADLINE = 60.0
 """Seconds any one wait may take before the test fails."""
@@ -281,6 +285,46 @@ def test_a_digest_that_moves_leaves_no_stale_page(server: Server, minimal_site: 
     assert not (server.site.out / PAGE).exists()
     assert (server.site.out / "weekly" / "2025-03-24" / "index.html").is_file()
     assert request(origin_of(server.url), "/papers/" + PAGE)[0] == 404
+
+
+def test_on_a_large_site_an_edit_shows_at_once_and_the_search_index_follows(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``SEARCH_LATER_FROM`` pages, a rebuild leaves the search index for later; the watching
+    loop makes it once no file changed for a poll, without reloading the open pages, and a file
+    saved meanwhile stops it."""
+    monkeypatch.setattr(pipeline, "SEARCH_LATER_FROM", 1)  # as large as a site gets
+    said = io.StringIO()
+    with Server(minimal_site, port=0, out=tmp_path / "out", stdout=said, stderr=said) as server:
+        out = server.site.out
+        assert server.site.search_pending and not (out / "pagefind").exists()
+        assert "the search index follows" in said.getvalue()
+        assert server.make_search_index().indexed and not server.site.search_pending
+
+        (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+        edited = server.rebuild({WEEKLY_PATH})
+        assert edited.reloads and not edited.indexed and server.site.search_pending
+        assert "Papers of the week, edited" in (out / PAGE / "index.html").read_text("utf-8")
+        before = tree(out)
+        stopped = server.site.rebuild(search_now=True, cancelled=lambda: True)
+        assert stopped.cancelled and server.site.search_pending and tree(out) == before
+
+        version = server.site.broadcast.state.version
+        stop = threading.Event()
+        loop = threading.Thread(target=server.run, args=(stop,))
+        loop.start()
+        try:
+            deadline = time.monotonic() + DEADLINE
+            while server.site.search_pending and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            loop.join()
+        assert not server.site.search_pending, "made once no file changed"
+        assert server.site.broadcast.state.version == version, "the open pages do not reload"
+        assert "search index: rebuilt" in said.getvalue()
+        build(minimal_site, tmp_path / "cold", origin=server.site.origin)
+        assert tree(out / "pagefind") == tree(tmp_path / "cold" / "pagefind")
 
 
 def test_the_event_stream_tells_each_rebuild_and_each_failure(

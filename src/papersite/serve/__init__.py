@@ -139,11 +139,27 @@ class Server:
         return rebuild
 
     def run(self, stop: threading.Event) -> None:
-        """Rebuilds whenever a watched file changes, until ``stop`` is set."""
+        """Rebuilds whenever a watched file changes, until ``stop`` is set; makes the search
+        index a rebuild left for later once no file changed for a poll."""
         while not stop.is_set():
             changed = self.watcher.changes(POLL_SECONDS)
-            if changed and not stop.is_set():
+            if stop.is_set():
+                break
+            if changed:
                 self.rebuild(changed)
+            elif self.site.search_pending:
+                self.make_search_index(stop)
+
+    def make_search_index(self, stop: threading.Event | None = None) -> Rebuild:
+        """Makes the search index that a rebuild left for later; stops if a file changes (or
+        ``stop`` is set) meanwhile, leaving it for later again."""
+
+        def cancelled() -> bool:
+            return self.watcher.pending() or (stop is not None and stop.is_set())
+
+        rebuild = self.site.rebuild(search_now=True, cancelled=cancelled)
+        self._say(rebuild, set(), what="search index")
+        return rebuild
 
     # --- the terminal ----------------------------------------------------------------------------
 
@@ -157,6 +173,7 @@ class Server:
             self._print(
                 f"Built {report.digests} digests, {report.papers} papers: "
                 f"{report.pages} files in {rebuild.seconds:.2f} s"
+                + ("; the search index follows" if report.search_pending else "")
             )
         else:
             count = len(rebuild.problems)
@@ -170,15 +187,16 @@ class Server:
             self._print(warning, error=True)
         self._print(f"Serving {self.url} from {self.site.out} (Ctrl-C to stop)")
 
-    def _say(self, rebuild: Rebuild, changed: set[str]) -> None:
+    def _say(self, rebuild: Rebuild, changed: set[str], what: str = "rebuild") -> None:
         self._print_problems(rebuild)
         names = sorted(changed)
-        what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        line = f"{what or 'rebuild'}: {rebuild.summary()}"
-        if rebuild.changed:
+        if names:
+            what = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        line = f"{what}: {rebuild.summary()}"
+        if rebuild.reloads:
             pages = self.site.broadcast.listeners
             line += f"; reloading {pages} open page{'s' if pages != 1 else ''}"
-        self._print(line, error=not rebuild.ok)
+        self._print(line, error=bool(rebuild.problems))
 
     def _print_problems(self, rebuild: Rebuild) -> None:
         for problem in rebuild.problems:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from papersite.build import BuildReport, build
 from papersite.errors import ContentError, PapersiteError, StrictModeError
 from papersite.resident import Resident
-from papersite.search import BUNDLE
+from papersite.search import BUNDLE, SearchCancelled
 from papersite.serve.live import Broadcast, State
 
 
@@ -36,6 +37,8 @@ class Rebuild:
     """Why it failed, one located message a line."""
     cleared: bool = False
     """Whether it succeeded after a failure."""
+    cancelled: bool = False
+    """Whether it stopped making the search index because a file changed meanwhile."""
 
     @property
     def ok(self) -> bool:
@@ -47,6 +50,16 @@ class Rebuild:
         return self.report is not None and bool(self.report.written or self.report.removed)
 
     @property
+    def reloads(self) -> bool:
+        """Whether a served file changed that open pages show: any but the search index's, which
+        a search page loads only as it starts (and an index made later must not reload the page
+        being read)."""
+        report = self.report
+        return report is not None and any(
+            not path.startswith(BUNDLE + "/") for path in [*report.written, *report.removed]
+        )
+
+    @property
     def indexed(self) -> bool:
         """Whether Pagefind ran (an HTML page changed)."""
         return self.report is not None and any(
@@ -54,6 +67,8 @@ class Rebuild:
         )
 
     def summary(self) -> str:
+        if self.cancelled:
+            return "stopped for the edit saved meanwhile"
         if self.report is None:
             count = len(self.problems)
             return (
@@ -68,6 +83,8 @@ class Rebuild:
         )
         if self.indexed:
             done += ", search index updated"
+        elif self.report.search_pending:
+            done += "; the search index follows once edits pause"
         if self.cleared:
             done += "; errors cleared"
         return f"rebuilt in {self.seconds:.2f} s: {done}"
@@ -89,6 +106,8 @@ class LiveSite:
         # A fresh prefix each run, so that a page open from an earlier run reloads.
         self._run = secrets.token_hex(4)
         self._builds = 0
+        self.search_pending = False
+        """Whether the last build left the search index for later (``Server.run`` makes it)."""
         self._resident = Resident()
         """What one rebuild keeps for the next (``resident.py``): an edit is viewed again alone."""
         self.broadcast = Broadcast(State(self._version()))
@@ -96,9 +115,12 @@ class LiveSite:
     def _version(self) -> str:
         return f"{self._run}-{self._builds}"
 
-    def rebuild(self) -> Rebuild:
+    def rebuild(
+        self, *, search_now: bool = False, cancelled: Callable[[], bool] | None = None
+    ) -> Rebuild:
         """Run the build; on success tell the pages, else publish the problems and keep what is
-        served."""
+        served. On a large site the search index is left for later (``build``'s
+        ``defer_search``), unless ``search_now``, and then ``cancelled`` may stop it."""
         started = time.perf_counter()
         state = self.broadcast.state
         try:
@@ -107,8 +129,12 @@ class LiveSite:
                 self.out,
                 origin=self.origin,
                 search=self.search,
+                defer_search=not search_now,
+                cancelled=cancelled,
                 resident=self._resident,
             )
+        except SearchCancelled:  # nothing changed: the edit is built next
+            return Rebuild(time.perf_counter() - started, cancelled=True)
         # A long-running server reports every failure and keeps serving: the content's errors,
         # a template's, Pagefind's, the disk's, and any other as an internal error.
         except Exception as error:
@@ -117,7 +143,8 @@ class LiveSite:
             return Rebuild(time.perf_counter() - started, problems=problems)
         self.base_path = unquote(urlsplit(report.base_url).path) or "/"
         rebuild = Rebuild(time.perf_counter() - started, report, cleared=bool(state.problems))
-        if rebuild.changed:
+        self.search_pending = report.search_pending
+        if rebuild.reloads:
             self._builds += 1
         self.broadcast.publish(State(self._version()))
         return rebuild

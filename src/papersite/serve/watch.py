@@ -110,6 +110,10 @@ class SiteWatcher:
             changed |= self._changes.get_nowait()
         return changed
 
+    def pending(self) -> bool:
+        """Whether a change waits to be taken by ``changes``."""
+        return not self._changes.empty()
+
     def close(self) -> None:
         # The site's watcher first, and outside the lock: it may be waiting for the lock to
         # restart the folders' watcher.
