@@ -5,7 +5,9 @@
 
 Every build is a fresh ``python -m papersite build`` process, so the figures include start-up and
 imports; but with ``--resident``, K more one-edit builds run in one process that keeps what each
-build made for the next, as ``papersite serve`` rebuilds (``papersite.resident``). "Written"
+build made for the next, as ``papersite serve`` rebuilds (``papersite.resident``); with
+``--search`` too, each of those leaves a large site's search index for later, as ``serve`` does,
+and the build that then makes it is timed on its own. "Written"
 counts the output files a build created or replaced (new inode, size or mtime); a build that swaps in a whole new folder writes every file, one that skips unchanged
 pages writes few. ``--profile`` needs pyinstrument: ``pip install -e '.[bench]'``.
 """
@@ -221,32 +223,39 @@ def resident_builds(
 
 def resident_child(site: Path, args: argparse.Namespace) -> int:
     """``resident_builds``' child: the builds, in this process; the edited files' texts go to
-    the parent with the figures, which puts them back."""
+    the parent with the figures, which puts them back. With search, each edit is built as
+    ``papersite serve`` builds it, leaving the search index of a large site for later, and the
+    build that then makes the index is timed on its own."""
     import resource
 
     from papersite import build
     from papersite.resident import Resident
 
     resident = Resident()
-    for number in range(args.edits + 1):
-        path, text = edit_digest(site, args.edits + number)
+
+    def timed(name: str, defer_search: bool) -> dict[str, object]:
         before = snapshot(site / "build")
         start, used = time.perf_counter(), _cpu_seconds()
-        report = build(site, search=args.search, resident=resident)
+        report = build(site, search=args.search, defer_search=defer_search, resident=resident)
         wall, cpu = time.perf_counter() - start, _cpu_seconds() - used
         after = snapshot(site / "build")
         peak = max(
             resource.getrusage(who).ru_maxrss
             for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
         )
-        line = {"originals": {str(path): text}}
+        written = sum(1 for key, value in after.items() if before.get(key) != value)
+        return asdict(Result(name, wall, cpu, peak / 1024, written, len(after), report.summary()))
+
+    for number in range(args.edits + 1):
+        path, text = edit_digest(site, args.edits + number)
+        suffix = "" if args.edits == 1 else f" {number}"
+        edited = timed(f"resident edit{suffix}", defer_search=args.search)
+        indexed = timed(f"resident search index{suffix}", False) if args.search else {}
+        print(json.dumps({"originals": {str(path): text}}), flush=True)
         if number > 0:  # the first makes what the resident keeps
-            written = sum(1 for key, value in after.items() if before.get(key) != value)
-            name = "resident edit" if args.edits == 1 else f"resident edit {number}"
-            line |= asdict(
-                Result(name, wall, cpu, peak / 1024, written, len(after), report.summary())
-            )
-        print(json.dumps(line), flush=True)
+            for line in (edited, indexed):
+                if line:
+                    print(json.dumps(line), flush=True)
     return 0
 
 
