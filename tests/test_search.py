@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment, Doctype
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -24,7 +24,16 @@ from conftest import CHROMEDRIVER, REPO, WEEKLY, chromium_missing, chromium_opti
 from loopback import serving
 from papersite import build, search
 from papersite.cli import main
-from papersite.search import PARTICLES, SearchCancelled, SearchError, prepare_page, stems
+from papersite.search import (
+    BODY,
+    IGNORE,
+    PARTICLES,
+    WORD,
+    SearchCancelled,
+    SearchError,
+    prepare_page,
+    stems,
+)
 
 # ``papersite.build`` is also the name of the function the package exports.
 pipeline = importlib.import_module("papersite.pipeline")
@@ -73,6 +82,41 @@ def test_a_prepared_page_lists_the_stems_of_its_indexed_text_only() -> None:
     assert prepared.replace(field[0], "") == page, "the page itself is left as written"
     plain = "<html><body><p data-pagefind-body>서울</p></body></html>"
     assert prepare_page(plain) == plain, "nothing to add"
+
+
+TRICKY_PAGE = (
+    '<!doctype html><html lang="ko"><body><DIV DATA-PAGEFIND-BODY class="a">모델은 &amp; 어텐션의'
+    "<!-- <p>주석은</p> --> 서울<script>var s = '<div data-pagefind-ignore>스크립트는</div></DIV>';</script>"
+    '<style>p > q { content: "스타일은" }</style><p title="a > b" data-pagefind-ignore>숨긴은</p>'
+    '<p class="x"data-pagefind-ignore>붙은은</p><br/>줄바꿈의<img alt="그림은"><template>틀은</template>'
+    "&#54620;국어의 &lt;꺾쇠&gt;는</DIV><footer>바닥글은</footer></body></html>"
+)
+
+
+def marked_words(page: str) -> list[str]:
+    """The words of ``page`` that Pagefind indexes, as html5lib (a parser that follows the HTML
+    standard) reads the page: inside an element marked for search, outside any marked to ignore
+    and any script, style or template."""
+    words = []
+    for text in BeautifulSoup(page, "html5lib").find_all(string=True):
+        if isinstance(text, Comment | Doctype):
+            continue
+        parents = [parent for parent in text.parents if parent.name]
+        if any(parent.name in ("script", "style", "template") for parent in parents):
+            continue
+        if any(parent.has_attr(BODY) for parent in parents) and not any(
+            parent.has_attr(IGNORE) for parent in parents
+        ):
+            words += WORD.findall(text)
+    return words
+
+
+def test_the_indexed_text_has_the_words_a_standard_parser_finds(built_site: Path) -> None:
+    pages = [TRICKY_PAGE]
+    pages += [page.read_text(encoding="utf-8") for page in sorted(built_site.rglob("*.html"))]
+    for page in pages:
+        assert WORD.findall(search.indexed_text(page)) == marked_words(page)
+    assert marked_words(TRICKY_PAGE) == "모델은 어텐션의 서울 줄바꿈의 한국어의 꺾쇠 는".split()
 
 
 # --- the build -----------------------------------------------------------------------------------

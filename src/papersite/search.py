@@ -26,7 +26,6 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -104,46 +103,56 @@ def _lower_stems(word: str) -> tuple[str, ...]:
     return tuple(stem.lower() for stem in stems(word))
 
 
-class _IndexedText(HTMLParser):
-    """Collects the text Pagefind indexes: inside ``data-pagefind-body``, outside ``-ignore``."""
-
-    VOID = frozenset(
-        "area base br col embed hr img input link meta source track wbr".split()
-    )  # elements without an end tag
-    SKIPPED = frozenset({"script", "style", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool]] = []  # (tag, inside body, ignored)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.VOID:
-            return
-        names = {name for name, _ in attrs}
-        inside, ignored = self.stack[-1][1:] if self.stack else (False, False)
-        self.stack.append(
-            (tag, inside or BODY in names, ignored or IGNORE in names or tag in self.SKIPPED)
-        )
-
-    def handle_endtag(self, tag: str) -> None:
-        # Close up to the matching element, so that an end tag left out does not leak state.
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth][0] == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
-            self.parts.append(data)
+# A page is read as a sequence of tags and the text between them, by regular expressions rather
+# than html.parser, which took 7 ms a page (80 s for the 11,000 pages of 10,000 papers): a tag,
+# whose quoted attribute values may hold ">"; a comment; a doctype or processing instruction.
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(/?)([a-zA-Z][^\t\n\f\r />]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    r"|<![^>]*>|<\?[^>]*>",
+    re.S,
+)
+_ATTRIBUTE_NAME = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+"""Elements without an end tag."""
+_RAW_TEXT = ("script", "style")
+"""Elements whose content is text up to their end tag, never tags."""
+_SKIPPED = frozenset({*_RAW_TEXT, "template"})
 
 
 def indexed_text(page: str) -> str:
-    """The text of ``page`` that Pagefind will index."""
-    parser = _IndexedText()
-    parser.feed(page)
-    parser.close()
-    return " ".join(parser.parts)
+    """The text of ``page`` that Pagefind will index: inside ``data-pagefind-body``, outside
+    ``data-pagefind-ignore``, scripts, styles and templates; the runs of text between tags,
+    their character references decoded, joined by spaces."""
+    stack: list[tuple[str, bool, bool]] = []  # (tag, inside body, ignored)
+    parts: list[str] = []
+    position = 0
+    while position < len(page):
+        match = _TOKEN.search(page, position)
+        end = match.start() if match else len(page)
+        if end > position and stack and stack[-1][1] and not stack[-1][2]:
+            parts.append(html.unescape(page[position:end]))
+        if match is None:
+            break
+        position = match.end()
+        name, attributes = match[2], match[3]
+        if name is None:  # a comment, a doctype
+            continue
+        tag = name.lower()
+        if match[1]:  # an end tag closes up to its element, so that one left out leaks nothing
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == tag:
+                    del stack[depth:]
+                    break
+        elif tag in _RAW_TEXT:
+            close = re.compile(rf"</{tag}[\t\n\f\r ]*>", re.I).search(page, position)
+            position = close.end() if close else len(page)
+        elif tag not in _VOID and not attributes.rstrip().endswith("/"):
+            names = set(_ATTRIBUTE_NAME.findall(attributes.lower()))
+            inside, ignored = stack[-1][1:] if stack else (False, False)
+            in_body = inside or BODY in names
+            stack.append((tag, in_body, ignored or IGNORE in names or tag in _SKIPPED))
+    return " ".join(parts)
 
 
 def prepare_page(page: str) -> str:
