@@ -256,7 +256,7 @@ def test_a_failing_search_step_leaves_the_previous_output_untouched(
     before = snapshot(out)
     assert "pagefind/pagefind.js" in before
 
-    def fail(pages: Path, bundle: Path, language: str) -> None:
+    def fail(pages: Path, bundle: Path, language: str, cancelled: object = None) -> None:
         raise SearchError("Pagefind failed (exit status 1): simulated")
 
     monkeypatch.setattr(search, "run_pagefind", fail)
