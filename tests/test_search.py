@@ -234,6 +234,36 @@ def test_a_cancelled_search_index_leaves_the_output_as_it_was(
     assert not build(minimal_site, out).search_pending
 
 
+def test_pagefind_is_stopped_when_cancelled_while_it_runs(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    for number in range(1000):  # about two seconds of Pagefind's work here
+        page = pages / f"p{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<html><body><main {BODY}>page {number}</main></body></html>", "utf-8")
+    asked: list[bool] = []
+
+    def cancelled() -> bool:  # not before it starts: once it runs
+        asked.append(True)
+        return len(asked) > 1
+
+    with pytest.raises(SearchCancelled):
+        search.run_pagefind(pages, tmp_path / "bundle", "en", cancelled)
+
+    assert len(asked) == 2
+    assert not (tmp_path / "bundle" / "pagefind-entry.json").exists()
+
+
+def test_the_stems_are_not_read_once_the_search_index_is_cancelled(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "stems_marker", lambda page: pytest.fail("read for stems"))
+    weekly = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    weekly.write_text(WEEKLY.replace("English introduction", "On zymurgy"), encoding="utf-8")
+    with pytest.raises(SearchCancelled):
+        build(minimal_site, tmp_path / "out", cancelled=lambda: True)
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_site_root_carries_nojekyll(built_site: Path) -> None:
     assert (built_site / ".nojekyll").read_bytes() == b""
 

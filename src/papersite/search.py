@@ -238,8 +238,7 @@ def run_pagefind(
         str(binary), "--site", str(pages), "--output-path", str(bundle),
         "--force-language", language, "--silent",
     ]  # fmt: skip
-    if cancelled is not None and cancelled():
-        raise SearchCancelled("the search index was not made: stopped")
+    stop_if(cancelled)
     # Run from the copies' folder, so that a pagefind.yml in the current folder is not read.
     with subprocess.Popen(
         command, cwd=pages, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -252,7 +251,7 @@ def run_pagefind(
                 if cancelled is not None and cancelled():
                     process.kill()
                     process.communicate()
-                    raise SearchCancelled("the search index was not made: stopped") from None
+                    raise SearchCancelled(STOPPED) from None
     if process.returncode != 0:
         message = (errors or output).strip().splitlines()
         raise SearchError(
@@ -262,6 +261,15 @@ def run_pagefind(
 
 
 CANCEL_CHECK_SECONDS = 0.2
+
+
+STOPPED = "the search index was not made: stopped"
+
+
+def stop_if(cancelled: Callable[[], bool] | None) -> None:
+    """Raise ``SearchCancelled`` if ``cancelled`` says so."""
+    if cancelled is not None and cancelled():
+        raise SearchCancelled(STOPPED)
 
 
 # --- two builds of the same site give the same bundle ---------------------------------------------
