@@ -32,8 +32,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from conftest import REPO, WEEKLY, require
-from papersite import build
+from papersite import build, search
 from papersite.cli import main, make_parser
+from papersite.search import SearchError
 from papersite.serve import Server, exposure_warning
 from papersite.serve.live import EVENTS_PATH, SCRIPT_PATH, State, inject
 from papersite.serve.rebuild import LiveSite
@@ -325,6 +326,28 @@ def test_on_a_large_site_an_edit_shows_at_once_and_the_search_index_follows(
         assert "search index: rebuilt" in said.getvalue()
         build(minimal_site, tmp_path / "cold", origin=server.site.origin)
         assert tree(out / "pagefind") == tree(tmp_path / "cold" / "pagefind")
+
+
+def test_a_search_index_that_fails_is_not_tried_again_until_a_file_changes(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SEARCH_LATER_FROM", 1)
+    with Server(
+        minimal_site, port=0, out=tmp_path / "out", stdout=io.StringIO(), stderr=io.StringIO()
+    ) as server:
+        monkeypatch.setattr(search, "run_pagefind", fail_pagefind)
+        failed = server.make_search_index()
+        assert not failed.ok and failed.problems == ("error: Pagefind failed: simulated",)
+        assert not server.site.search_pending, "the loop would make it again and again"
+
+        monkeypatch.undo()
+        monkeypatch.setattr(pipeline, "SEARCH_LATER_FROM", 1)
+        (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+        assert server.rebuild({WEEKLY_PATH}).ok and server.site.search_pending, "pending again"
+
+
+def fail_pagefind(*arguments: object) -> None:
+    raise SearchError("Pagefind failed: simulated")
 
 
 def test_the_event_stream_tells_each_rebuild_and_each_failure(

@@ -107,7 +107,8 @@ class LiveSite:
         self._run = secrets.token_hex(4)
         self._builds = 0
         self.search_pending = False
-        """Whether the last build left the search index for later (``Server.run`` makes it)."""
+        """Whether the last build left the search index for later (``Server.run`` makes it);
+        False after a failed build, which a change must fix first."""
         self._resident = Resident()
         """What one rebuild keeps for the next (``resident.py``): an edit is viewed again alone."""
         self.broadcast = Broadcast(State(self._version()))
@@ -140,6 +141,8 @@ class LiveSite:
         except Exception as error:
             problems = problem_lines(error, self.source)
             self.broadcast.publish(State(state.version, problems))
+            # Not tried again until a file changes: the same build would fail the same way.
+            self.search_pending = False
             return Rebuild(time.perf_counter() - started, problems=problems)
         self.base_path = unquote(urlsplit(report.base_url).path) or "/"
         rebuild = Rebuild(time.perf_counter() - started, report, cleared=bool(state.problems))
