@@ -115,8 +115,8 @@ _TOKEN = re.compile(
 _ATTRIBUTE_NAME = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?")
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 """Elements without an end tag."""
-_RAW_TEXT = ("script", "style")
-"""Elements whose content is text up to their end tag, never tags."""
+_RAW_TEXT = {tag: re.compile(rf"</{tag}[\t\n\f\r ]*>", re.I) for tag in ("script", "style")}
+"""Elements whose content is text up to their end tag, never tags; the end tag of each."""
 _SKIPPED = frozenset({*_RAW_TEXT, "template"})
 
 
@@ -145,7 +145,7 @@ def indexed_text(page: str) -> str:
                     del stack[depth:]
                     break
         elif tag in _RAW_TEXT:
-            close = re.compile(rf"</{tag}[\t\n\f\r ]*>", re.I).search(page, position)
+            close = _RAW_TEXT[tag].search(page, position)
             position = close.end() if close else len(page)
         elif tag not in _VOID and not attributes.rstrip().endswith("/"):
             names = set(_ATTRIBUTE_NAME.findall(attributes.lower()))
