@@ -137,16 +137,18 @@ def build(
     from papersite.dataset import RecordCopier
     from papersite.incremental import PageInputs
 
-    prepared = pipeline.prepare_site(
-        source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
-    )
-    warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
-    unreviewed = _unreviewed_texts(prepared.site.digests, resident)
-    _check_strictness(warnings, unreviewed, strict, strict_review)
+    # Made first: it asks how the last output is now in a forked child, while this process
+    # makes the pages (``OutputWriter``).
     writer = (
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
     try:
+        prepared = pipeline.prepare_site(
+            source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
+        )
+        warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
+        unreviewed = _unreviewed_texts(prepared.site.digests, resident)
+        _check_strictness(warnings, unreviewed, strict, strict_review)
         page_inputs = PageInputs(
             prepared.view,
             prepared.site.digests,
@@ -177,10 +179,7 @@ def build(
         output=OutputStamps.of(writer.manifest, writer.folder_times()),
         packed=pack_manifest(writer.manifest),
         pages=len(writer.manifest),
-        # Left for later, the index is still the last build's, made from its pages.
-        search=(last.search if last is not None else "")
-        if pending
-        else pipeline.search_fingerprint(writer.manifest, prepared.view.languages),
+        search=_indexed(search, pending, last, writer.manifest, prepared.view.languages),
         search_pending=pending,
         digests=len(prepared.site.digests),
         papers=len(prepared.site.papers),
@@ -201,6 +200,19 @@ def build(
     if hold is not None:
         hold += [prepared, page_inputs, writer, last, this, cache]
     return this.report(time.perf_counter() - started, writer.written, removed)
+
+
+def _indexed(
+    search: bool, pending: bool, last: LastBuild | None, files: Manifest, languages: list[str]
+) -> str:
+    """``LastBuild.search``: what the output's search index was made from."""
+    from papersite.pipeline import search_fingerprint
+
+    if not search:
+        return ""  # no index: a build with search makes one, whatever the pages
+    if pending:  # left for later, the index is still the last build's, made from its pages
+        return last.search if last is not None else ""
+    return search_fingerprint(files, languages)
 
 
 def _unreviewed_texts(digests: list[SourcedDigest], resident: Resident | None) -> list[Problem]:
