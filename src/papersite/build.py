@@ -156,6 +156,7 @@ def build(
             shared,
             content,
             last.listings if last is not None else None,
+            resident.keys if resident is not None else None,
         )
         spans = last.spans if last is not None and writer.previous else {}
         copier = RecordCopier(spans, writer.out, content, prepared.hashes)
@@ -194,6 +195,7 @@ def build(
         this.__dict__["files"] = writer.manifest  # as ``files`` would unpickle it
         this.__dict__["spans"] = spans
         resident.last = {record_key: this}
+        resident.keys = page_inputs.kept
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
     removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []

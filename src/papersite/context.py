@@ -45,7 +45,7 @@ from papersite.provenance import (
     digest_texts,
     unreviewed_languages,
 )
-from papersite.resident import KeptView, Resident, same_objects
+from papersite.resident import KeptPaper, KeptView, Resident, same_objects
 from papersite.urls import alias_page, paper_url, tag_url
 
 ARXIV_LANGUAGE = "en"
@@ -250,6 +250,12 @@ class DigestView:
     machine: str | None = None
     """Which machine, as the digest's ``provenance.by`` names it."""
 
+    @cached_property
+    def feed_entries(self) -> dict[tuple[str, ...], Any]:
+        """Its entries in feeds (``feeds.FeedEntry``), by the ``base_url``, prefix and languages
+        of the edition: made once for as long as the view is kept (``resident.py``)."""
+        return {}
+
     @property
     def unreviewed(self) -> int:
         """How many of its texts (per language) a machine wrote and no one has reviewed."""
@@ -280,6 +286,11 @@ class PaperView:
     tags: list[str]
     appearances: list[tuple[DigestView, EntryView]]
     meta: MetaView | None
+
+    @cached_property
+    def digest_urls(self) -> tuple[str, ...]:
+        """The URLs of the digests it appears in, sorted."""
+        return tuple(sorted({digest.url for digest, _ in self.appearances}))
 
 
 @dataclass
@@ -418,7 +429,7 @@ def build_view(
     if resident is not None:
         resident.views = kept
     by_url = {view.url: view for view in digests}
-    papers = [_paper_view(texts, paper, by_url) for paper in site.papers.values()]
+    papers = _paper_views(site, by_url, resident)
     tags = _tag_views(papers, digests)
     view = SiteView(
         languages=languages,
@@ -706,10 +717,33 @@ def _award_groups(entries: list[EntryView]) -> list[AwardGroup]:
     return [groups[award] for award in sorted(groups, key=rank)]
 
 
-def _paper_view(texts: _Texts, paper: SitePaper, digests: dict[str, DigestView]) -> PaperView:
+def _paper_views(
+    site: Site, digests: dict[str, DigestView], resident: Resident | None
+) -> list[PaperView]:
+    """Each paper's view; with a ``resident``, the one it holds of a paper whose appearances
+    are in the very same digest views, at the same places (a paper's view is made of them)."""
+    kept = resident.papers if resident is not None else {}
+    made: dict[str, KeptPaper] = {}
+    for paper in site.papers.values():
+        views = tuple(digests[appearance.digest.url] for appearance in paper.appearances)
+        places = tuple(appearance.index for appearance in paper.appearances)
+        memo = kept.get(paper.identity)
+        if (
+            memo is None
+            or memo.view.url != paper.url
+            or memo.places != places
+            or not same_objects(memo.digests, views)
+        ):
+            memo = KeptPaper(views, places, _paper_view(paper, views))
+        made[paper.identity] = memo
+    if resident is not None:
+        resident.papers = made
+    return [memo.view for memo in made.values()]
+
+
+def _paper_view(paper: SitePaper, digests: tuple[DigestView, ...]) -> PaperView:
     appearances = []
-    for appearance in paper.appearances:
-        digest_view = digests[appearance.digest.url]
+    for appearance, digest_view in zip(paper.appearances, digests, strict=True):
         appearances.append((digest_view, digest_view.entries[appearance.index]))
     entries = [entry for _, entry in appearances]
     latest = entries[-1]

@@ -98,7 +98,7 @@ def _edition_feeds(
 
     def entry(digest: DigestView) -> FeedEntry:
         if digest.url not in entries:
-            entries[digest.url] = _entry(view, edition, digest)
+            entries[digest.url] = _kept_entry(view, edition, digest)
         return entries[digest.url]
 
     def feed(
@@ -162,6 +162,19 @@ def _feed(
         entries=entries,
         digests=digests,
     )
+
+
+def _kept_entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
+    """``_entry``, as the digest's view holds it: made once for as long as the view is kept.
+    Kept only if it read no long text, so that every feed made of it still records that."""
+    memo = (view.base_url, edition.prefix, *edition.languages)
+    made: FeedEntry | None = digest.feed_entries.get(memo)
+    if made is None:
+        reads = len(TextReads.read)
+        made = _entry(view, edition, digest)
+        if len(TextReads.read) == reads:
+            digest.feed_entries[memo] = made
+    return made
 
 
 def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:

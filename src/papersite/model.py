@@ -46,6 +46,7 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _SPACE = re.compile(r"\s")
+_ARXIV_VERSION = re.compile(r"v\d+$")
 
 
 # --- field types -------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def is_blank(value: str) -> bool:
 
 def arxiv_base_id(arxiv_id: str) -> str:
     """``2503.14476v2`` → ``2503.14476``."""
-    return re.sub(r"v\d+$", "", arxiv_id)
+    return _ARXIV_VERSION.sub("", arxiv_id)
 
 
 def canonical_arxiv_id(arxiv_id: str) -> str:

@@ -13,6 +13,10 @@ process that builds again and again keeps instead, from its last build:
 - each digest's view (``context.DigestView``), with what it was made from (the validated digest,
   the records of its papers, the configuration and glossary files): the view stage renders again
   only the digests that changed or whose papers' records did;
+- each paper's view (``context.PaperView``), with the digest views it was made from: made again
+  only for a paper of a digest viewed again;
+- the key of each page of its last build, with the files and texts it depends on
+  (``incremental.KeptKeys``): a page's key is worked out again only if one of them changed;
 - the record of its last build into each output folder (``build.LastBuild``), which a new
   process unpickles from the cache (with where each record of the data files lies in them:
   ``dataset.RecordCopier``).
@@ -26,21 +30,23 @@ folder meanwhile (``serve``'s is its own).
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from papersite.build import LastBuild
-    from papersite.context import DigestView
+    from papersite.context import DigestView, PaperView
     from papersite.enrich import Enriched
     from papersite.errors import Problem
+    from papersite.incremental import KeptKeys
     from papersite.lockfile import Lockfile
     from papersite.model import SourcedDigest
 
 
 def same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
     """The very same objects, one for one: how what is kept is matched to what a build has."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 @dataclass
@@ -59,6 +65,17 @@ class KeptView:
 
 
 @dataclass
+class KeptPaper:
+    """A paper's view, and what it was made from."""
+
+    digests: tuple[DigestView, ...]
+    """The views of the digests it appears in, oldest first, the very objects."""
+    places: tuple[int, ...]
+    """Its entry's place in each."""
+    view: PaperView
+
+
+@dataclass
 class Resident:
     """See the module's description. Each build replaces each memo with what it used."""
 
@@ -70,7 +87,11 @@ class Resident:
     """What the enrich stage found for each paper, by identity (``enrich.enrich_site``)."""
     views: dict[str, KeptView] = field(default_factory=dict)
     """By the digest file's path."""
+    papers: dict[str, KeptPaper] = field(default_factory=dict)
+    """By the paper's identity."""
     unreviewed: dict[str, tuple[SourcedDigest, list[Problem]]] = field(default_factory=dict)
     """Each validated digest's machine-written texts that no one has reviewed, by path."""
     last: dict[str, LastBuild] = field(default_factory=dict)
     """By the resolved output folder."""
+    keys: KeptKeys | None = None
+    """The page keys of its last build (``incremental.PageInputs``)."""

@@ -274,6 +274,8 @@ def _alias_problems(
     papersite fills, not another alias's, and not a file where another alias needs a folder (or
     the reverse). The first declaration, in file order, keeps the path; later ones are errors
     that name it. Paths are compared casefolded, as a case-insensitive disk sees them."""
+    if not any(sourced.digest.aliases for sourced in digests):
+        return []  # the generated files are a set of every page (30,000 at 10,000 papers)
     generated = _generated_files(digests, papers)
     reserved = reserved_folders(languages)
     pages: dict[str, str] = {}  # alias page → where it is declared
