@@ -12,6 +12,7 @@ failure names the sequence that led to it; ``random.Random(seed)`` replays it.
 
 from __future__ import annotations
 
+import collections
 import copy
 import dataclasses
 import datetime as dt
@@ -32,7 +33,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, context, dataset, enrich, feeds
+from papersite import build, context, dataset, enrich, feeds, incremental
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -629,14 +630,23 @@ def edit_sequence(rng: random.Random, search: bool) -> list[Edit]:
 
 @pytest.mark.parametrize(
     ("seed", "search", "resident"),
-    [(1, False, False), (2, False, False), (3, False, False), (4, True, False), (6, False, True)],
+    [
+        (1, False, False),
+        (2, False, False),
+        (3, False, False),
+        (4, True, False),
+        (6, False, True),
+        (7, False, True),
+    ],
 )
 def test_incremental_build_is_a_cold_build(
-    tmp_path: Path, seed: int, search: bool, resident: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, search: bool, resident: bool
 ) -> None:
     """The property; with ``resident``, every build in one process keeping what the last one
     made (``resident.py``), as ``papersite serve`` builds, and each edit followed by a text
-    edit, so that a kept view is put next to a new one after every kind of edit."""
+    edit, so that a kept view is put next to a new one after every kind of edit; and each
+    page key that a resident build took from the last one is the key worked out afresh."""
+    kept_keys = check_kept_keys(monkeypatch) if resident else None
     rng = random.Random(seed)
     state = initial_site(tmp_path / "site", rng)
     edits = edit_sequence(rng, search)
@@ -645,16 +655,57 @@ def test_incremental_build_is_a_cold_build(
     kept = Resident() if resident else None
     name = f"seed {seed}" + (", resident" if resident else "")
     check_edits(state, tmp_path, rng, edits, search, name, kept)
+    if kept_keys is not None:
+        assert kept_keys["subject"] > 0 and kept_keys["files"] > 0, kept_keys
 
 
-def test_incremental_build_is_a_cold_build_when_lists_show_long_texts(tmp_path: Path) -> None:
-    """The property, with a theme whose tag pages show summaries and whose list of papers
-    shows abstracts (pages keyed on the long texts only because they read them: see
-    ``context.TextReads``), and a text edited after every other edit."""
+def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    """Makes every page key that a build takes from the last build's (``KeptKeys``) be checked
+    against the key a ``PageInputs`` without them works out; counts those it took, by the
+    subject's view kept (``subject``) or by its files (``files``)."""
+    made = collections.Counter[str]()
+    new_inputs, key_of = incremental.PageInputs.__init__, incremental.PageInputs._key
+    taken = incremental.PageInputs._files_based_key
+
+    afresh: dict[int, incremental.PageInputs] = {}  # by the id of the inputs with kept keys
+
+    def init(self: incremental.PageInputs, *args: Any, kept: Any = None, **kwargs: Any) -> None:
+        new_inputs(self, *args[:6], kept=args[6] if len(args) > 6 else kept, **kwargs)
+        afresh[id(self)] = incremental.PageInputs.__new__(incremental.PageInputs)
+        new_inputs(afresh[id(self)], *args[:6], kept=None, **kwargs)
+
+    def key(self: incremental.PageInputs, job: Any, names: str) -> str:
+        if (id(job.subject), job.template, names) in self._known_subjects:
+            made["subject"] += 1
+        found: str = key_of(self, job, names)
+        assert found == key_of(afresh[id(self)], job, names), (job.path, names)
+        return found
+
+    def files_based(self: incremental.PageInputs, memo: incremental.MemoKey) -> str:
+        made["files"] += memo in self._known
+        key: str = taken(self, memo)
+        return key
+
+    monkeypatch.setattr(incremental.PageInputs, "__init__", init)
+    monkeypatch.setattr(incremental.PageInputs, "_key", key)
+    monkeypatch.setattr(incremental.PageInputs, "_files_based_key", files_based)
+    return made
+
+
+@pytest.mark.parametrize("resident", [False, True])
+def test_incremental_build_is_a_cold_build_when_lists_show_long_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resident: bool
+) -> None:
+    """The property, with a theme whose tag pages show summaries and the first paper's
+    abstract, and whose list of papers shows abstracts (pages keyed on the long texts only
+    because they read them: see ``context.TextReads``), and a text edited after every other
+    edit; with ``resident``, in
+    one process, whose page keys are kept with the texts they read (``KeptKeys``)."""
     rng = random.Random(5)
     state = initial_site(tmp_path / "site", rng)
     old, new = SUMMARIES_IN_TAG_PAGES
-    state.templates["tag.html"] = (default_theme() / "tag.html").read_text().replace(old, new)
+    tag_page = (default_theme() / "tag.html").read_text().replace(old, new)
+    state.templates["tag.html"] = tag_page.replace(*AN_ABSTRACT_OF_ANOTHER_PAPER)
     item, with_abstract = ABSTRACTS_IN_THE_LIST_OF_PAPERS
     paper_list = (default_theme() / "paper_list.html").read_text(encoding="utf-8")
     assert item in paper_list, "the default list of papers changed: update the test"
@@ -663,7 +714,10 @@ def test_incremental_build_is_a_cold_build_when_lists_show_long_texts(tmp_path: 
     # Not the template edits, which would take the two pages back to the default theme's.
     others = [edit for edit in edit_sequence(rng, False) if edit is not change_template]
     edits = [e for edit in others for e in (edit, change_text)]
-    log = check_edits(state, tmp_path, rng, edits, False, "seed 5, lists that show long texts")
+    name = "seed 5, lists that show long texts" + (", resident" if resident else "")
+    kept_keys = check_kept_keys(monkeypatch) if resident else None
+    log = check_edits(state, tmp_path, rng, edits, False, name, Resident() if resident else None)
+    assert kept_keys is None or kept_keys["files"] > 0, kept_keys
     assert any(entry.startswith("change the abstract") for entry in log), log
     assert any(entry.startswith("change the summary") for entry in log), log
 
@@ -878,6 +932,14 @@ def pages_rendered_by(
     assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), [log])
     return pages
 
+
+AN_ABSTRACT_OF_ANOTHER_PAPER = (
+    "{% block main %}",
+    "{% block main %}{% set first = site.papers[0] %}"
+    "{% if first.abstract %}{{ m.bi(first.abstract) }}{% endif %}",
+)
+"""The abstract of the site's first paper on every tag page: a text read from outside the
+page's subject, whose files can change without the page's own (``KeptKeys``)."""
 
 SUMMARIES_IN_TAG_PAGES = (
     "{{ m.paper_item(paper) }}",
@@ -1148,6 +1210,57 @@ def test_a_resident_build_views_again_only_the_edited_digest(
     assert viewed == [edited]
     log.append("a bad link in the same digest, then none")
     assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+
+
+def test_a_resident_build_keys_again_a_page_whose_read_text_comes_from_a_new_file(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paper pages that show the first paper's abstract (``AN_ABSTRACT_OF_ANOTHER_PAPER``), a
+    text from outside their subject: when that paper is picked again in a new, newer digest
+    with another abstract, the kept key of a page whose own files did not change is not taken
+    (``KeptKeys``), and the page shows the new abstract, as a cold build does."""
+    kept_keys = check_kept_keys(monkeypatch)
+    paper_page = (default_theme() / "paper.html").read_text(encoding="utf-8")
+    site.templates["paper.html"] = paper_page.replace(*AN_ABSTRACT_OF_ANOTHER_PAPER)
+    site.save()
+    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    build(site.root, out, search=False, resident=resident)
+    extend_vocabulary(site, random.Random(1))  # every key worked out by this process, kept
+    site.save()
+    build(site.root, out, search=False, resident=resident)
+    first = next(iter(resident.papers.values()))
+    digest, place = first.view.appearances[0][0].path, first.places[0]
+    picked = copy.deepcopy(site.digests[digest]["papers"][place])
+    picked.update(abstract={"ko": "다른 초록", "en": "Another abstract"}, tags=[])
+    picked.pop("award", None)
+    start = FIRST_MONDAY + dt.timedelta(weeks=60)  # newer than every digest: its abstract shows
+    site.digests[f"digests/weekly/{start.isoformat()}.yaml"] = {
+        "kind": "weekly",
+        "period": {"start": start, "end": start + dt.timedelta(6)},
+        "title": {"ko": "새 다이제스트", "en": "A new digest"},
+        "papers": [picked],
+    }
+    site.save()
+    # A paper whose page is made from files that do not change: none of its digests holds a
+    # paper of the first paper's digests.
+    first_digests = {d.url for d in first.digests}
+    related = {
+        d.url
+        for kept in resident.papers.values()
+        if {d.url for d in kept.digests} & first_digests
+        for d in kept.digests
+    }
+    apart = [
+        kept.view
+        for kept in resident.papers.values()
+        if not {d.url for d in kept.digests} & related
+    ]
+    assert apart, "the site has no paper apart from the first paper's digests: pick another seed"
+    build(site.root, out, search=False, resident=resident)
+    for paper in apart:
+        assert b"Another abstract" in (out / paper.url / "index.html").read_bytes(), paper.url
+    assert not differences(snapshot(out), cold.build(site.root, search=False)[1])
+    assert kept_keys["files"] > 0, kept_keys
 
 
 def test_a_resident_build_views_again_a_digest_whose_records_changed(

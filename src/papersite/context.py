@@ -292,6 +292,11 @@ class PaperView:
         """The URLs of the digests it appears in, sorted."""
         return tuple(sorted({digest.url for digest, _ in self.appearances}))
 
+    @cached_property
+    def digest_paths(self) -> frozenset[str]:
+        """The files of the digests it appears in."""
+        return frozenset(digest.path for digest, _ in self.appearances)
+
 
 @dataclass
 class TagView:

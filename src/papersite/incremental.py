@@ -70,6 +70,12 @@ def listing_hash(sourced: SourcedDigest) -> str:
 
 MemoKey = tuple[str, str, tuple[str, ...]]
 """A page's template, the names of the texts it read, the files it is made from."""
+SubjectMemo = tuple[int, str, str]
+"""The ``id`` of a page's subject, its template, the names of the texts it read."""
+KeptKey = tuple[frozenset[str], str]
+"""A page's key, with what it depends on (``KeptKeys.keys``)."""
+KeptSubject = tuple[object, tuple[str, ...], MemoKey]
+"""A page's subject, the URLs of the digests its files are those of, its ``MemoKey``."""
 
 
 @dataclass
@@ -82,23 +88,38 @@ class KeptKeys:
     hashes: dict[str, str]
     """Each content file's hash, by path."""
     paper_files: dict[str, frozenset[str]]
-    digest_paths: dict[str, str]
+    digest_files: dict[str, frozenset[str]]
     every_file: tuple[str, ...]
-    keys: dict[MemoKey, tuple[frozenset[str], str]] = field(default_factory=dict)
+    keys: dict[MemoKey, KeptKey] = field(default_factory=dict)
     """Each key with what it depends on: the files it is made from and those whose texts it
-    read, the texts' own names (``paper:…``, ``digest:…``: which files they come from may
-    change), and ``SITE_TEXTS`` if it read a text of the whole site."""
+    read, the names of the texts it read (``paper:…``: which files they come from may change),
+    and ``SITE_TEXTS`` if it read a text of the whole site."""
+    subjects: dict[SubjectMemo, KeptSubject] = field(default_factory=dict)
+    """For the page of a digest or a paper: the subject (the very object, which a resident
+    process keeps while it is unchanged: ``resident.py``), the URLs of the digests its files
+    are those of, and what its key is kept by in ``keys``."""
 
-    def still_valid(self, now: KeptKeys) -> dict[MemoKey, tuple[frozenset[str], str]]:
-        """The keys none of whose inputs differ in ``now``."""
+    def still_valid(
+        self, now: KeptKeys
+    ) -> tuple[dict[MemoKey, KeptKey], dict[SubjectMemo, KeptSubject]]:
+        """The keys none of whose inputs differ in ``now``; the subjects whose files are the
+        same in ``now``, with what their keys are kept by."""
         if now.shared != self.shared:
-            return {}
+            return {}, {}
         changed = _differences(self.hashes, now.hashes)
+        # A paper's texts may come from one more file now; a digest's, which come from one file,
+        # from another only if the file they came from changed (it is in ``changed``).
         changed |= {PAPER_TEXTS + name for name in _differences(self.paper_files, now.paper_files)}
-        changed |= {DIGEST_TEXTS + url for url in _differences(self.digest_paths, now.digest_paths)}
         if now.every_file != self.every_file:
             changed.add(SITE_TEXTS)
-        return {memo: kept for memo, kept in self.keys.items() if kept[0].isdisjoint(changed)}
+        keys = {memo: kept for memo, kept in self.keys.items() if kept[0].isdisjoint(changed)}
+        regrouped = _differences(self.digest_files, now.digest_files)
+        subjects = {
+            memo: kept
+            for memo, kept in self.subjects.items()
+            if kept[2] in keys and regrouped.isdisjoint(kept[1])
+        }
+        return keys, subjects
 
 
 def _differences(these: dict[str, Any], those: dict[str, Any]) -> set[str]:
@@ -133,22 +154,20 @@ class PageInputs:
         self.shared = shared
         self.content = content
         """``fingerprint.content_inputs``: what the data files depend on besides the digests."""
-        paper_files = {
-            paper.identity: {digest.path for digest, _ in paper.appearances}
-            for paper in view.papers
-        }
-        self.paper_files = {paper: frozenset(files) for paper, files in paper_files.items()}
+        self.paper_files = {paper.identity: paper.digest_paths for paper in view.papers}
         self.digest_paths = {digest.url: digest.path for digest in view.digests}
         self.digest_files: dict[str, frozenset[str]] = {}
         for digest in view.digests:
             files = {digest.path}
             for entry in digest.entries:
-                files |= paper_files.get(entry.identity, set())
+                files |= self.paper_files.get(entry.identity, frozenset())
             self.digest_files[digest.url] = frozenset(files)
         self._every_file = tuple(sorted(listed))
-        self.kept = KeptKeys(shared, hashes, self.paper_files, self.digest_paths, self._every_file)
+        self.kept = KeptKeys(shared, hashes, self.paper_files, self.digest_files, self._every_file)
         """The keys of this build, for the next one in the same process."""
-        self._known = kept.still_valid(self.kept) if kept is not None else {}
+        self._known, self._known_subjects = (
+            kept.still_valid(self.kept) if kept is not None else ({}, {})
+        )
         self._page_keys: dict[tuple[int, str, str], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -178,22 +197,30 @@ class PageInputs:
         memo = (id(subject), job.template, names)
         key = self._page_keys.get(memo)
         if key is None:
-            files = self._subject_files(subject)
-            if isinstance(subject, PageList):
+            known = self._known_subjects.get(memo)
+            if known is not None and known[0] is subject:  # the same digest's or paper's view
+                key = self._files_based_key(known[2])
+                self.kept.subjects[memo] = known
+            elif isinstance(subject, PageList):
+                files = self._subject_files(subject)
                 made = content_hash("pages", *subject.paths)
                 read = self._files_key(self._read_files(names, files), listing=False)
                 key = f"{names}{READS_END}{self._of(job.template, made, read)}"
             else:
-                key = self._files_based_key(job.template, names, files)
+                files = self._subject_files(subject)
+                key = self._files_based_key((job.template, names, files))
+                if isinstance(subject, DigestView | PaperView):
+                    urls = self._digests(subject)
+                    self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
             self._page_keys[memo] = key
         return key
 
-    def _files_based_key(self, template: str, names: str, files: tuple[str, ...]) -> str:
+    def _files_based_key(self, memo: MemoKey) -> str:
         """The key of a page made from the content ``files``: the last build's, when none of
         its inputs changed since (``KeptKeys``)."""
-        memo = (template, names, files)
         kept = self._known.get(memo)
         if kept is None:
+            template, names, files = memo
             read = self._read_files(names, files)
             made_key, read_key = self._files_key(files, True), self._files_key(read, False)
             key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
@@ -207,9 +234,9 @@ class PageInputs:
         files (see ``KeptKeys.keys``)."""
         named = set()
         for name in names.split(";") if names else ():
-            if name.startswith((PAPER_TEXTS, DIGEST_TEXTS)):
+            if name.startswith(PAPER_TEXTS):
                 named.add(name)
-            elif name != ALL_TEXTS:
+            elif name != ALL_TEXTS and not name.startswith(DIGEST_TEXTS):
                 named.add(SITE_TEXTS)
         return named
 
