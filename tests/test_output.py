@@ -435,7 +435,7 @@ def test_a_rebuild_keeps_no_page_changed_since_and_removes_a_file_added(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str, forked: bool
 ) -> None:
     """What a build with work to do asks of the last output, in one process or split with a
-    forked child (``OutputWriter._start_survey``): a page changed or deleted since is not kept, a file
+    forked child (``OutputWriter._survey``): a page changed or deleted since is not kept, a file
     added beside one is removed, every other page is kept; and the output's new record, whose
     folder times are asked again only where the update touched, is what the output is."""
     monkeypatch.setattr(write, "FORK_CHECKS", 4 if forked else 10**9)

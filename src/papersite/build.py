@@ -137,18 +137,16 @@ def build(
     from papersite.dataset import RecordCopier
     from papersite.incremental import PageInputs
 
-    # Made first: it asks how the last output is now in a forked child, while this process
-    # makes the pages (``OutputWriter``).
+    prepared = pipeline.prepare_site(
+        source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
+    )
+    warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
+    unreviewed = _unreviewed_texts(prepared.site.digests, resident)
+    _check_strictness(warnings, unreviewed, strict, strict_review)
     writer = (
         OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
     )
     try:
-        prepared = pipeline.prepare_site(
-            source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
-        )
-        warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
-        unreviewed = _unreviewed_texts(prepared.site.digests, resident)
-        _check_strictness(warnings, unreviewed, strict, strict_review)
         page_inputs = PageInputs(
             prepared.view,
             prepared.site.digests,

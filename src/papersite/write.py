@@ -15,12 +15,11 @@ import json
 import os
 import pickle
 import shutil
-import signal
 import tempfile
 from array import array
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
@@ -318,30 +317,21 @@ class OutputWriter:
         self._folders: set[Path] = set()
         self.written: list[str] = []
         """Paths written (not carried over from the previous output), in order."""
-        self._survey = self._start_survey()
+        self._moved, self._changed_folders = self._survey()
         self._touched: set[str] | None = None
         """After an update (``commit``): the folders it changed, with every folder above them."""
 
-    def _start_survey(self) -> Background | None:
-        """Asks, in a forked child while the build goes on (the writer is made before the
-        pages), which of the previous output's files are gone or changed since it was written,
-        and which of its folders' times changed (a file added or removed by hand): 60,000
-        stat calls at 10,000 papers, a quarter of a second on two cores. A file that changes
-        after this is still caught by the next build, whose record of it no longer matches."""
+    def _survey(self) -> tuple[set[str], list[str]]:
+        """The previous output's files that are gone or changed since it was written, and its
+        folders whose time changed (a file added or removed by hand): asked once, on two
+        cores, before any worker is forked. A file that changed after this is still caught by
+        the next build, whose record of it no longer matches."""
         if not self.previous:
-            return None
+            return set(), []
         folders: list[Check] = [(name, (time,)) for name, time in self.previous_folders.items()]
         files: list[Check] = [(path, written.stat) for path, written in self.previous.items()]
-        return Background(partial(_changed_paths, str(self.out)), files + folders)
-
-    @cached_property
-    def _surveyed(self) -> tuple[set[str], list[str]]:
-        """What the survey found: the files gone or changed, the folders changed."""
-        if self._survey is None:
-            return set(), []
-        changed = set(self._survey.result())
-        folders = [name for name in self.previous_folders if name in changed]
-        return changed & self.previous.keys(), folders
+        changed = set(_on_two_cores(partial(_changed_paths, str(self.out)), files + folders))
+        return changed & self.previous.keys(), [name for name, _ in folders if name in changed]
 
     def reuse(self, path: str, inputs: str) -> bool:
         """Keep the previous output's file if it was made from ``inputs``."""
@@ -452,12 +442,11 @@ class OutputWriter:
             return
         removed = [path for path in self.previous if path not in self.manifest]
         known = self.previous.keys() | self.manifest.keys()
-        changed_folders = self._surveyed[1]
-        removed += _unknown_files(self.out, known, self.previous_folders, changed_folders)
+        removed += _unknown_files(self.out, known, self.previous_folders, self._changed_folders)
         removed = [str(safe_relative(path)) for path in removed]
         _Update(self.out, self.staging, self.written, removed).apply()
         shutil.rmtree(self.staging)
-        self._touched = {""} | set(changed_folders)
+        self._touched = {""} | set(self._changed_folders)
         for path in [*self.written, *removed]:
             while path:
                 path = path.rpartition("/")[0]
@@ -479,13 +468,11 @@ class OutputWriter:
         return times
 
     def abort(self) -> None:
-        if self._survey is not None:
-            self._survey.cancel()
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _keep(self, path: str, before: Written, inputs: str | None) -> bool:
         """Keep the previous output's file at ``path``; False if it is gone or changed."""
-        if path in self._surveyed[0]:  # see ``_start_survey``
+        if path in self._moved:  # see ``_survey``
             return False
         if not self.patching:
             target = self.staging / safe_relative(path)
@@ -734,59 +721,28 @@ def _on_two_cores(check: Callable[[list[T]], list[str]], items: list[T]) -> list
 
     The stat calls are the whole cost of a build with nothing to do (60,000 at 10,000 papers,
     a quarter of a second); a bare ``os.fork`` costs a few milliseconds, where a process pool
-    would cost more than it saves.
+    would cost more than it saves. The child sends what it found through a pipe.
     """
-    if len(items) < FORK_CHECKS or (os.cpu_count() or 1) < 2:
+    if len(items) < FORK_CHECKS or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
         return check(items)
-    theirs = Background(check, items[1::2])
-    return check(items[0::2]) + theirs.result()
-
-
-class Background:
-    """``check(items)`` (paths that a check found), in a forked child while this process
-    goes on, when there are many items (``FORK_CHECKS``); ``result`` waits for it. The child
-    sends what it found through a pipe."""
-
-    def __init__(self, check: Callable[[list[T]], list[str]], items: list[T]) -> None:
-        self._check = partial(check, items)
-        self._found: list[str] | None = None
-        self._child = 0
-        if len(items) < FORK_CHECKS or not hasattr(os, "fork"):
-            self._found = self._check()
-            return
-        self._parent = os.getpid()
-        reading, writing = os.pipe()
-        self._child = os.fork()
-        if self._child == 0:  # pragma: no cover - the child's result comes through the pipe
-            try:
-                os.close(reading)
-                with os.fdopen(writing, "wb") as pipe:
-                    pipe.write("\0".join(self._check()).encode("utf-8", "surrogateescape"))
-                os._exit(0)
-            finally:
-                os._exit(1)
-        os.close(writing)
-        self._pipe = reading
-
-    def result(self) -> list[str]:
-        if self._found is None:
-            if os.getpid() != self._parent:  # a forked copy of this object: not its child
-                return self._check()
-            with os.fdopen(self._pipe, "rb") as pipe:
-                theirs = pipe.read().decode("utf-8", "surrogateescape")
-            _, status = os.waitpid(self._child, 0)
-            # A child that failed: checked here.
-            ok = os.waitstatus_to_exitcode(status) == 0
-            self._found = _split(theirs) if ok else self._check()
-        return self._found
-
-    def cancel(self) -> None:
-        """Stop the child, if it runs still: its result is not wanted."""
-        if self._found is None and os.getpid() == self._parent:
-            os.kill(self._child, signal.SIGKILL)
-            os.waitpid(self._child, 0)
-            os.close(self._pipe)
-            self._found = []
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's result comes through the pipe
+        try:
+            os.close(reading)
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write("\0".join(check(items[1::2])).encode("utf-8", "surrogateescape"))
+            os._exit(0)
+        finally:
+            os._exit(1)
+    os.close(writing)
+    mine = check(items[0::2])
+    with os.fdopen(reading, "rb") as pipe:
+        theirs = pipe.read().decode("utf-8", "surrogateescape")
+    _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:  # the child failed: its half is checked here
+        return mine + check(items[1::2])
+    return mine + _split(theirs)
 
 
 def _split(joined: str) -> list[str]:
