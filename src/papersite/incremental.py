@@ -186,9 +186,8 @@ class PageInputs:
 
     def key_like(self, job: PageJob, recorded: str | None) -> str:
         """The page's key, had it read the texts that the last build ``recorded`` it read."""
-        if recorded is None or READS_END not in recorded:
-            return self._key(job, ALL_TEXTS)
-        return self._key(job, recorded.partition(READS_END)[0])
+        names, known, _ = (recorded or "").partition(READS_END)
+        return self._key(job, names if known else ALL_TEXTS)
 
     def _key(self, job: PageJob, names: str) -> str:
         subject = job.subject

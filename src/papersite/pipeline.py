@@ -223,7 +223,7 @@ def write_pages(
     settle()
     for job in jobs:
         # Keyed as the last build recorded the page: on the long texts it read then.
-        if not writer.reuse(job.path, inputs.key_like(job, writer.recorded(job.path))):
+        if not writer.reuse_like(job.path, inputs.key_like, job):
             todo.append(job)
     work += len(todo)
 

@@ -338,10 +338,14 @@ class OutputWriter:
         before = self.previous.get(path)
         return before is not None and before.inputs == inputs and self._keep(path, before, inputs)
 
-    def recorded(self, path: str) -> str | None:
-        """The inputs key the previous output's file at ``path`` was recorded with."""
+    def reuse_like(self, path: str, key_like: Callable[[T, str | None], str], job: T) -> bool:
+        """Keep the previous output's file if it was made from the inputs ``key_like(job,
+        recorded)`` gives, asked with the inputs key it was ``recorded`` with."""
         before = self.previous.get(path)
-        return before.inputs if before is not None else None
+        if before is None:
+            return False
+        inputs = key_like(job, before.inputs)
+        return before.inputs == inputs and self._keep(path, before, inputs)
 
     def carry(self, path: str) -> bool:
         """Keep the previous output's file as it is, if it has not changed since."""
@@ -481,7 +485,7 @@ class OutputWriter:
                 os.link(f"{self.out}/{path}", target)
             except OSError:  # gone, or a file system without hard links: write it instead
                 return False
-        self._record(path, Written(inputs, before.content, before.stat))
+        self._record(path, before if inputs == before.inputs else before._replace(inputs=inputs))
         self._kept.add(path)
         return True
 
