@@ -155,6 +155,7 @@ def build(
             content,
             last.listings if last is not None else None,
             resident.keys if resident is not None else None,
+            keep=resident is not None,
         )
         spans = last.spans if last is not None and writer.previous else {}
         copier = RecordCopier(spans, writer.out, content, prepared.hashes)

@@ -727,12 +727,13 @@ def _paper_views(
 ) -> list[PaperView]:
     """Each paper's view; with a ``resident``, the one it holds of a paper whose appearances
     are in the very same digest views, at the same places (a paper's view is made of them)."""
-    kept = resident.papers if resident is not None else {}
+    if resident is None:
+        return [_paper_view(paper, _digest_views(paper, digests)) for paper in site.papers.values()]
     made: dict[str, KeptPaper] = {}
     for paper in site.papers.values():
-        views = tuple(digests[appearance.digest.url] for appearance in paper.appearances)
+        views = _digest_views(paper, digests)
         places = tuple(appearance.index for appearance in paper.appearances)
-        memo = kept.get(paper.identity)
+        memo = resident.papers.get(paper.identity)
         if (
             memo is None
             or memo.view.url != paper.url
@@ -741,9 +742,13 @@ def _paper_views(
         ):
             memo = KeptPaper(views, places, _paper_view(paper, views))
         made[paper.identity] = memo
-    if resident is not None:
-        resident.papers = made
+    resident.papers = made
     return [memo.view for memo in made.values()]
+
+
+def _digest_views(paper: SitePaper, digests: dict[str, DigestView]) -> tuple[DigestView, ...]:
+    """The views of the digests ``paper`` appears in, oldest first."""
+    return tuple(digests[appearance.digest.url] for appearance in paper.appearances)
 
 
 def _paper_view(paper: SitePaper, digests: tuple[DigestView, ...]) -> PaperView:

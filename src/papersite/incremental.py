@@ -139,6 +139,8 @@ class PageInputs:
         content: str = "",
         known_listings: dict[str, str] | None = None,
         kept: KeptKeys | None = None,
+        *,
+        keep: bool = False,
     ) -> None:
         self.hashes = hashes
         known_listings = known_listings or {}
@@ -164,7 +166,8 @@ class PageInputs:
             self.digest_files[digest.url] = frozenset(files)
         self._every_file = tuple(sorted(listed))
         self.kept = KeptKeys(shared, hashes, self.paper_files, self.digest_files, self._every_file)
-        """The keys of this build, for the next one in the same process."""
+        """With ``keep``, the keys of this build, for the next one in the same process."""
+        self._keep = keep
         self._known, self._known_subjects = (
             kept.still_valid(self.kept) if kept is not None else ({}, {})
         )
@@ -199,7 +202,7 @@ class PageInputs:
             known = self._known_subjects.get(memo)
             if known is not None and known[0] is subject:  # the same digest's or paper's view
                 key = self._files_based_key(known[2])
-                self.kept.subjects[memo] = known
+                self.kept.subjects[memo] = known  # (``kept`` is given only with ``keep``)
             elif isinstance(subject, PageList):
                 files = self._subject_files(subject)
                 made = content_hash("pages", *subject.paths)
@@ -208,7 +211,7 @@ class PageInputs:
             else:
                 files = self._subject_files(subject)
                 key = self._files_based_key((job.template, names, files))
-                if isinstance(subject, DigestView | PaperView):
+                if self._keep and isinstance(subject, DigestView | PaperView):
                     urls = self._digests(subject)
                     self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
             self._page_keys[memo] = key
@@ -223,6 +226,8 @@ class PageInputs:
             read = self._read_files(names, files)
             made_key, read_key = self._files_key(files, True), self._files_key(read, False)
             key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
+            if not self._keep:
+                return key
             kept = (frozenset((*files, *read, *self._named(names))), key)
         self.kept.keys[memo] = kept
         return kept[1]
