@@ -225,10 +225,13 @@ def resident_child(site: Path, args: argparse.Namespace) -> int:
     """``resident_builds``' child: the builds, in this process; the edited files' texts go to
     the parent with the figures, which puts them back. With search, each edit is built as
     ``papersite serve`` builds it, leaving the search index of a large site for later, and the
-    build that then makes the index is timed on its own."""
+    build that then makes the index is timed on its own. After each, the output is surveyed
+    ahead of the next edit, as ``papersite serve`` does while no file changes (timed on its own,
+    as "resident survey")."""
     import resource
 
     from papersite import build
+    from papersite.build import survey_ahead
     from papersite.resident import Resident
 
     resident = Resident()
@@ -239,21 +242,27 @@ def resident_child(site: Path, args: argparse.Namespace) -> int:
         report = build(site, search=args.search, defer_search=defer_search, resident=resident)
         wall, cpu = time.perf_counter() - start, _cpu_seconds() - used
         after = snapshot(site / "build")
-        peak = max(
-            resource.getrusage(who).ru_maxrss
-            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-        )
         written = sum(1 for key, value in after.items() if before.get(key) != value)
-        return asdict(Result(name, wall, cpu, peak / 1024, written, len(after), report.summary()))
+        return asdict(Result(name, wall, cpu, peak_mb(), written, len(after), report.summary()))
+
+    def peak_mb() -> float:
+        who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        return max(resource.getrusage(one).ru_maxrss for one in who) / 1024
 
     for number in range(args.edits + 1):
         path, text = edit_digest(site, args.edits + number)
         suffix = "" if args.edits == 1 else f" {number}"
         edited = timed(f"resident edit{suffix}", defer_search=args.search)
         indexed = timed(f"resident search index{suffix}", False) if args.search else {}
+        start, used = time.perf_counter(), _cpu_seconds()
+        survey_ahead(site / "build", resident)
+        wall, cpu = time.perf_counter() - start, _cpu_seconds() - used
+        files = int(str(edited["total"]))
+        what = f"the output's {files} files asked about ahead of the next edit"
+        surveyed = asdict(Result(f"resident survey{suffix}", wall, cpu, peak_mb(), 0, files, what))
         print(json.dumps({"originals": {str(path): text}}), flush=True)
         if number > 0:  # the first makes what the resident keeps
-            for line in (edited, indexed):
+            for line in (edited, indexed, surveyed):
                 if line:
                     print(json.dumps(line), flush=True)
     return 0

@@ -34,7 +34,7 @@ import pytest
 import yaml
 
 from papersite import build, context, dataset, enrich, feeds, incremental
-from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild
+from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
 from papersite.fingerprint import digest_files, file_hash
@@ -1261,6 +1261,30 @@ def test_a_resident_build_keys_again_a_page_whose_read_text_comes_from_a_new_fil
         assert b"Another abstract" in (out / paper.url / "index.html").read_bytes(), paper.url
     assert not differences(snapshot(out), cold.build(site.root, search=False)[1])
     assert kept_keys["files"] > 0, kept_keys
+
+
+def test_a_resident_build_takes_the_survey_made_ahead_and_repairs_hand_edits(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """``survey_ahead`` asks once how the last build's output is; the next build takes that:
+    a page changed by hand before it is written again then, one changed after it by the build
+    after (as when a build asks itself, for a page changed once it has asked)."""
+    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    rng = random.Random(3)
+    build(site.root, out, search=False, resident=resident)
+    pages = sorted(out.glob("papers/*/index.html"))
+    first, last = pages[0], pages[-1]
+    first.write_bytes(first.read_bytes() + b"<!-- edited by hand -->")
+    assert survey_ahead(out, resident) and not survey_ahead(out, resident), "asked once"
+    last.write_bytes(last.read_bytes() + b"<!-- edited by hand -->")
+    change_text(site, rng)
+    site.save()
+    build(site.root, out, search=False, resident=resident)
+    assert b"edited by hand" not in first.read_bytes()
+    change_text(site, rng)
+    site.save()
+    build(site.root, out, search=False, resident=resident)
+    assert not differences(snapshot(out), cold.build(site.root, search=False)[1])
 
 
 def test_a_resident_build_views_again_a_digest_whose_records_changed(

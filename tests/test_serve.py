@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,7 +33,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from conftest import REPO, WEEKLY, require
-from papersite import build, search
+from papersite import build, search, write
 from papersite.cli import main, make_parser
 from papersite.search import SearchError
 from papersite.serve import Server, exposure_warning
@@ -293,7 +294,8 @@ def test_on_a_large_site_an_edit_shows_at_once_and_the_search_index_follows(
 ) -> None:
     """Past ``SEARCH_LATER_FROM`` pages, a rebuild leaves the search index for later; the watching
     loop makes it once no file changed for a poll, without reloading the open pages, and a file
-    saved meanwhile stops it."""
+    saved meanwhile stops it. Then the loop asks how the output is, and the next rebuild takes
+    that rather than ask (``LiveSite.survey_ahead``)."""
     monkeypatch.setattr(pipeline, "SEARCH_LATER_FROM", 1)  # as large as a site gets
     said = io.StringIO()
     with Server(minimal_site, port=0, out=tmp_path / "out", stdout=said, stderr=said) as server:
@@ -311,21 +313,51 @@ def test_on_a_large_site_an_edit_shows_at_once_and_the_search_index_follows(
         assert stopped.cancelled and server.site.search_pending and tree(out) == before
 
         version = server.site.broadcast.state.version
+        surveyed = threading.Event()
+        survey_ahead = server.site.survey_ahead
+
+        def recorded() -> bool:
+            made = survey_ahead()
+            if made and not server.site.search_pending:
+                surveyed.set()
+            return made
+
+        monkeypatch.setattr(server.site, "survey_ahead", recorded)
         stop = threading.Event()
         loop = threading.Thread(target=server.run, args=(stop,))
         loop.start()
         try:
             deadline = time.monotonic() + DEADLINE
-            while server.site.search_pending and time.monotonic() < deadline:
+            while not surveyed.is_set() and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
             stop.set()
             loop.join()
         assert not server.site.search_pending, "made once no file changed"
+        assert surveyed.is_set(), "the output asked about once the index was made"
         assert server.site.broadcast.state.version == version, "the open pages do not reload"
         assert "search index: rebuilt" in said.getvalue()
         build(minimal_site, tmp_path / "cold", origin=server.site.origin)
         assert tree(out / "pagefind") == tree(tmp_path / "cold" / "pagefind")
+
+        surveys = count_surveys(monkeypatch)
+        (minimal_site / WEEKLY_PATH).write_text(WEEKLY, encoding="utf-8")
+        assert server.rebuild({WEEKLY_PATH}).ok
+        assert surveys == [], "the rebuild took the survey the loop made"
+
+
+def count_surveys(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The output folders that builds survey themselves (``write.survey_output`` as an
+    ``OutputWriter`` calls it), from now on."""
+    surveyed: list[Path] = []
+    survey_output = write.survey_output
+
+    def counted(out: Path, *args: Any) -> Any:
+        surveyed.append(out)
+        return survey_output(out, *args)
+
+    monkeypatch.setattr(write, "survey_output", counted)
+    return surveyed
 
 
 def test_a_search_index_that_fails_is_not_tried_again_until_a_file_changes(

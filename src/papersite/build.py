@@ -30,6 +30,7 @@ from papersite.write import (
     OutputWriter,
     check_output_folder,
     pack_manifest,
+    survey_output,
     unpack_manifest,
 )
 
@@ -143,8 +144,15 @@ def build(
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     unreviewed = _unreviewed_texts(prepared.site.digests, resident)
     _check_strictness(warnings, unreviewed, strict, strict_review)
+    surveyed = None
+    if resident is not None and resident.survey is not None:
+        if resident.survey[0] is last:  # made after the last build, which nothing has replaced
+            surveyed = resident.survey[1]
+        resident.survey = None
     writer = (
-        OutputWriter(out, last.files, last.folders) if last is not None else OutputWriter(out, {})
+        OutputWriter(out, last.files, last.folders, surveyed)
+        if last is not None
+        else OutputWriter(out, {})
     )
     try:
         page_inputs = PageInputs(
@@ -201,6 +209,20 @@ def build(
     if hold is not None:
         hold += [prepared, page_inputs, writer, last, this, cache]
     return this.report(time.perf_counter() - started, writer.written, removed)
+
+
+def survey_ahead(out: Path | str, resident: Resident) -> bool:
+    """Ask now how the output of ``resident``'s last build into ``out`` is (the survey of
+    ``OutputWriter``), for its next build into ``out`` to take rather than ask: ``papersite
+    serve`` asks while no file changes. A file of the output changed after this is still
+    caught by the build after the next, whose record of it no longer matches. False if there
+    was nothing to ask: no build recorded, or the survey already made."""
+    key = str(Path(out).resolve())
+    last = resident.last.get(key)
+    if last is None or (resident.survey is not None and resident.survey[0] is last):
+        return False
+    resident.survey = (last, survey_output(Path(key), last.files, last.folders))
+    return True
 
 
 def _indexed(

@@ -273,6 +273,22 @@ JOURNAL = "journal.json"
 """In the undo folder of a build that is updating its output: what it is replacing and removing."""
 
 
+Survey = tuple[set[str], list[str]]
+"""The previous output's files that are gone or changed since it was written, and its folders
+whose time changed (a file added or removed by hand)."""
+
+
+def survey_output(out: Path, previous: Manifest, previous_folders: dict[str, int]) -> Survey:
+    """How the output ``out`` is now, against the record of the build that wrote it: its files
+    that are gone or changed since, and its folders whose time changed, asked on two cores. A
+    file that changes after this is still caught by the build after the next, whose record of
+    it no longer matches."""
+    folders: list[Check] = [(name, (time,)) for name, time in previous_folders.items()]
+    files: list[Check] = [(path, written.stat) for path, written in previous.items()]
+    changed = set(_on_two_cores(partial(_changed_paths, str(out)), files + folders))
+    return changed & previous.keys(), [name for name, _ in folders if name in changed]
+
+
 class OutputWriter:
     """Makes the next output of ``out``, keeping the atomic guarantee of the build: until
     ``commit``, ``out`` is exactly as the last build left it.
@@ -298,7 +314,11 @@ class OutputWriter:
     """
 
     def __init__(
-        self, out: Path, previous: Manifest, previous_folders: dict[str, int] | None = None
+        self,
+        out: Path,
+        previous: Manifest,
+        previous_folders: dict[str, int] | None = None,
+        surveyed: Survey | None = None,
     ) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -317,21 +337,18 @@ class OutputWriter:
         self._folders: set[Path] = set()
         self.written: list[str] = []
         """Paths written (not carried over from the previous output), in order."""
-        self._moved, self._changed_folders = self._survey()
+        self._moved, self._changed_folders = (
+            surveyed if surveyed is not None and self.previous else self._survey()
+        )
         self._touched: set[str] | None = None
         """After an update (``commit``): the folders it changed, with every folder above them."""
 
-    def _survey(self) -> tuple[set[str], list[str]]:
-        """The previous output's files that are gone or changed since it was written, and its
-        folders whose time changed (a file added or removed by hand): asked once, on two
-        cores, before any worker is forked. A file that changed after this is still caught by
-        the next build, whose record of it no longer matches."""
+    def _survey(self) -> Survey:
+        """``survey_output`` of the previous output, unless the writer was given one made
+        ahead (``surveyed``): asked once, before any worker is forked."""
         if not self.previous:
             return set(), []
-        folders: list[Check] = [(name, (time,)) for name, time in self.previous_folders.items()]
-        files: list[Check] = [(path, written.stat) for path, written in self.previous.items()]
-        changed = set(_on_two_cores(partial(_changed_paths, str(self.out)), files + folders))
-        return changed & self.previous.keys(), [name for name, _ in folders if name in changed]
+        return survey_output(self.out, self.previous, self.previous_folders)
 
     def reuse(self, path: str, inputs: str) -> bool:
         """Keep the previous output's file if it was made from ``inputs``."""

@@ -139,8 +139,9 @@ class Server:
         return rebuild
 
     def run(self, stop: threading.Event) -> None:
-        """Rebuilds whenever a watched file changes, until ``stop`` is set; makes the search
-        index a rebuild left for later once no file changed for a poll."""
+        """Rebuilds whenever a watched file changes, until ``stop`` is set. Once no file
+        changed for a poll, makes the search index a rebuild left for later, and then asks how
+        the output is, which the next rebuild would ask first (``LiveSite.survey_ahead``)."""
         while not stop.is_set():
             changed = self.watcher.changes(POLL_SECONDS)
             if stop.is_set():
@@ -149,6 +150,8 @@ class Server:
                 self.rebuild(changed)
             elif self.site.search_pending:
                 self.make_search_index(stop)
+            else:
+                self.site.survey_ahead()
 
     def make_search_index(self, stop: threading.Event | None = None) -> Rebuild:
         """Makes the search index that a rebuild left for later; stops if a file changes (or

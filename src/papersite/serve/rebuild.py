@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from papersite.build import BuildReport, build
+from papersite.build import BuildReport, build, survey_ahead
 from papersite.errors import ContentError, PapersiteError, StrictModeError
 from papersite.resident import Resident
 from papersite.search import BUNDLE, SearchCancelled
@@ -151,6 +151,12 @@ class LiveSite:
             self._builds += 1
         self.broadcast.publish(State(self._version()))
         return rebuild
+
+    def survey_ahead(self) -> bool:
+        """Ask now how the last build's output is, for the next rebuild to take rather than
+        ask (``build.survey_ahead``): what the watching loop does while no file changes.
+        False if there was nothing to ask."""
+        return survey_ahead(self.out, self._resident)
 
 
 def problem_lines(error: Exception, source: Path) -> tuple[str, ...]:
