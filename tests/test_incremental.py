@@ -33,7 +33,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, context, dataset, enrich, feeds, incremental
+from papersite import build, context, dataset, enrich, feeds, incremental, render
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -656,25 +656,41 @@ def test_incremental_build_is_a_cold_build(
     name = f"seed {seed}" + (", resident" if resident else "")
     check_edits(state, tmp_path, rng, edits, search, name, kept)
     if kept_keys is not None:
-        assert kept_keys["subject"] > 0 and kept_keys["files"] > 0, kept_keys
+        assert kept_keys["carried"] > 0 and kept_keys["files"] > 0, kept_keys
 
 
 def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """Makes every page key that a build takes from the last build's (``KeptKeys``) be checked
-    against the key a ``PageInputs`` without them works out; counts those it took, by the
-    subject's view kept (``subject``) or by its files (``files``)."""
+    against the key a ``PageInputs`` without them works out; counts those it took: by the
+    subject's view kept (``subject``), by its files (``files``), or with every page of its
+    subject, which is then not planned (``carried``)."""
     made = collections.Counter[str]()
     new_inputs, key_of = incremental.PageInputs.__init__, incremental.PageInputs._key
     taken = incremental.PageInputs._files_based_key
 
     afresh: dict[int, incremental.PageInputs] = {}  # by the id of the inputs with kept keys
+    views: dict[int, Any] = {}
+    carry = incremental.PageInputs.carried
 
     def init(self: incremental.PageInputs, *args: Any, kept: Any = None, **kwargs: Any) -> None:
         new_inputs(self, *args[:6], kept=args[6] if len(args) > 6 else kept, **kwargs)
         afresh[id(self)] = incremental.PageInputs.__new__(incremental.PageInputs)
         new_inputs(afresh[id(self)], *args[:6], kept=None, **kwargs)
+        views[id(self)] = args[0]
+
+    def carried(self: incremental.PageInputs, *args: Any) -> dict[int, dict[str, str]]:
+        found: dict[int, dict[str, str]] = carry(self, *args)
+        jobs = {job.path: job for job in render.plan_site(views[id(self)])}
+        for pages in found.values():
+            for path, key in pages.items():
+                made["carried"] += 1
+                assert key == afresh[id(self)].key_like(jobs[path], key), path
+        return found
 
     def key(self: incremental.PageInputs, job: Any, names: str) -> str:
+        if id(self) not in afresh:  # the inputs worked out afresh themselves
+            fresh: str = key_of(self, job, names)
+            return fresh
         if (id(job.subject), job.template, names) in self._known_subjects:
             made["subject"] += 1
         found: str = key_of(self, job, names)
@@ -689,6 +705,7 @@ def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]
     monkeypatch.setattr(incremental.PageInputs, "__init__", init)
     monkeypatch.setattr(incremental.PageInputs, "_key", key)
     monkeypatch.setattr(incremental.PageInputs, "_files_based_key", files_based)
+    monkeypatch.setattr(incremental.PageInputs, "carried", carried)
     return made
 
 

@@ -30,7 +30,7 @@ a cold build, under random edits.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,9 @@ KeptKey = tuple[frozenset[str], str]
 """A page's key, with what it depends on (``KeptKeys.keys``)."""
 KeptSubject = tuple[object, tuple[str, ...], MemoKey]
 """A page's subject, the URLs of the digests its files are those of, its ``MemoKey``."""
+KeptPages = tuple[object, tuple[str, ...], dict[str, MemoKey]]
+"""A subject, the URLs of the digests its files are those of, and each of its pages' path
+with what the page's key is kept by."""
 
 
 @dataclass
@@ -98,14 +101,17 @@ class KeptKeys:
     """For the page of a digest or a paper: the subject (the very object, which a resident
     process keeps while it is unchanged: ``resident.py``), the URLs of the digests its files
     are those of, and what its key is kept by in ``keys``."""
+    pages: dict[int, KeptPages] = field(default_factory=dict)
+    """The pages of each digest and paper, by the ``id`` of its view (``KeptPages``)."""
 
     def still_valid(
         self, now: KeptKeys
-    ) -> tuple[dict[MemoKey, KeptKey], dict[SubjectMemo, KeptSubject]]:
+    ) -> tuple[dict[MemoKey, KeptKey], dict[SubjectMemo, KeptSubject], dict[int, KeptPages]]:
         """The keys none of whose inputs differ in ``now``; the subjects whose files are the
-        same in ``now``, with what their keys are kept by."""
+        same in ``now``, with what their keys are kept by; the subjects whose pages' keys are
+        all the same in ``now``, with their pages."""
         if now.shared != self.shared:
-            return {}, {}
+            return {}, {}, {}
         changed = _differences(self.hashes, now.hashes)
         # A paper's texts may come from one more file now; a digest's, which come from one file,
         # from another only if the file they came from changed (it is in ``changed``).
@@ -119,7 +125,12 @@ class KeptKeys:
             for memo, kept in self.subjects.items()
             if kept[2] in keys and regrouped.isdisjoint(kept[1])
         }
-        return keys, subjects
+        pages = {
+            subject: kept
+            for subject, kept in self.pages.items()
+            if regrouped.isdisjoint(kept[1]) and all(memo in keys for memo in kept[2].values())
+        }
+        return keys, subjects, pages
 
 
 def _differences(these: dict[str, Any], those: dict[str, Any]) -> set[str]:
@@ -168,9 +179,11 @@ class PageInputs:
         self.kept = KeptKeys(shared, hashes, self.paper_files, self.digest_files, self._every_file)
         """With ``keep``, the keys of this build, for the next one in the same process."""
         self._keep = keep
-        self._known, self._known_subjects = (
-            kept.still_valid(self.kept) if kept is not None else ({}, {})
+        self._known, self._known_subjects, self._known_pages = (
+            kept.still_valid(self.kept) if kept is not None else ({}, {}, {})
         )
+        self._page_memos: dict[SubjectMemo, MemoKey] = {}
+        """What the key of a digest's or paper's page is kept by, for ``KeptKeys.pages``."""
         self._page_keys: dict[tuple[int, str, str], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -203,6 +216,7 @@ class PageInputs:
             if known is not None and known[0] is subject:  # the same digest's or paper's view
                 key = self._files_based_key(known[2])
                 self.kept.subjects[memo] = known  # (``kept`` is given only with ``keep``)
+                self._page_memos[memo] = known[2]
             elif isinstance(subject, PageList):
                 files = self._subject_files(subject)
                 made = content_hash("pages", *subject.paths)
@@ -214,8 +228,38 @@ class PageInputs:
                 if self._keep and isinstance(subject, DigestView | PaperView):
                     urls = self._digests(subject)
                     self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
+                    self._page_memos[memo] = (job.template, names, files)
             self._page_keys[memo] = key
+        page_memo = self._page_memos.get(memo)
+        if page_memo is not None:
+            self._kept_pages(subject)[2][job.path] = page_memo
         return key
+
+    def _kept_pages(self, subject: Any) -> KeptPages:
+        kept = self.kept.pages.get(id(subject))
+        if kept is None:
+            kept = self.kept.pages[id(subject)] = (subject, self._digests(subject), {})
+        return kept
+
+    def carried(
+        self, present: set[int], keep: Callable[[dict[str, str]], bool]
+    ) -> dict[int, dict[str, str]]:
+        """The pages of the digests and papers whose views are ``present`` (by ``id``), the
+        very views of the last build, and none of whose pages' inputs changed since, which
+        ``keep`` kept (given each page's path and key): by the view's ``id``, each page's path
+        and key. Their pages need not be planned, nor their keys worked out
+        (``pipeline.write_pages``); their keys are kept for the next build."""
+        carried: dict[int, dict[str, str]] = {}
+        for ident, kept in self._known_pages.items():
+            if ident not in present:
+                continue
+            keys = {path: self._known[memo][1] for path, memo in kept[2].items()}
+            if keep(keys):
+                carried[ident] = keys
+                self.kept.pages[ident] = kept
+                for memo in kept[2].values():
+                    self.kept.keys[memo] = self._known[memo]
+        return carried
 
     def _files_based_key(self, memo: MemoKey) -> str:
         """The key of a page made from the content ``files``: the last build's, when none of

@@ -219,7 +219,11 @@ def write_pages(
         else:
             todo.append((data_file, data_key))
     work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE  # the data files'
-    jobs = plan_site(prepared.view)
+    # The digests and papers whose pages' keys are all the last build's: not planned at all.
+    view = prepared.view
+    present = {id(subject) for subject in [*view.digests, *view.papers]}
+    carried = inputs.carried(present, writer.keep_all)
+    jobs = plan_site(view, skip=carried.keys())
     settle()
     for job in jobs:
         # Keyed as the last build recorded the page: on the long texts it read then.

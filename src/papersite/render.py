@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,8 +215,9 @@ def render_chunks(env: jinja2.Environment, job: PageJob) -> Iterator[bytes]:
     yield "".join(pieces).encode("utf-8")
 
 
-def plan_site(view: SiteView) -> list[PageJob]:
-    """Every page of the site in every edition (see ``editions.py``), not yet rendered."""
+def plan_site(view: SiteView, skip: Collection[int] = ()) -> list[PageJob]:
+    """Every page of the site in every edition (see ``editions.py``), not yet rendered; but
+    those about the digests and papers whose views' ``id`` is in ``skip``."""
     editions = site_editions(view.languages)
     html_pages: list[tuple[str, str, dict[str, Any]]] = [
         ("index.html", "index.html", NO_VALUES),
@@ -248,15 +249,16 @@ def plan_site(view: SiteView) -> list[PageJob]:
         return PageJob(edition.prefix + path, template, subject, plan, path, edition, values,
                        streamed)  # fmt: skip
 
+    planned = [entry for entry in html_pages if id(subjects.get(entry[0])) not in skip]
     jobs = [
         page(path, template, edition, subjects.get(path), values)
         for edition in editions
-        for path, template, values in html_pages
+        for path, template, values in planned
     ]
     jobs.append(page(NOT_FOUND, "404.html", editions[0]))
     # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
     jobs += [page(r.path, "redirect.html", editions[0], r.digest, {"redirect": r})
-             for r in redirects(view)]  # fmt: skip
+             for r in redirects(view) if id(r.digest) not in skip]  # fmt: skip
     jobs += [page(feed.path, "feed.xml", feed.edition, feed, {"feed": feed})
              for feed in site_feeds(view, editions)]  # fmt: skip
     listed = PageList(tuple(path for path, _, _ in html_pages))

@@ -355,6 +355,22 @@ class OutputWriter:
         before = self.previous.get(path)
         return before is not None and before.inputs == inputs and self._keep(path, before, inputs)
 
+    def keep_all(self, pages: dict[str, str]) -> bool:
+        """Keep every file of ``pages`` (path: inputs key) if ``reuse`` would keep each, else
+        none: only while the output is updated in place, where keeping a file cannot fail."""
+        if not self.patching:
+            return False
+        kept = []
+        for path, inputs in pages.items():
+            before = self.previous.get(path)
+            if before is None or before.inputs != inputs or path in self._moved:
+                return False
+            kept.append((path, before))
+        for path, before in kept:
+            self._record(path, before)
+            self._kept.add(path)
+        return True
+
     def reuse_like(self, path: str, key_like: Callable[[T, str | None], str], job: T) -> bool:
         """Keep the previous output's file if it was made from the inputs ``key_like(job,
         recorded)`` gives, asked with the inputs key it was ``recorded`` with."""
