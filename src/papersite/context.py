@@ -305,6 +305,12 @@ class TagView:
     papers: list[PaperView]
     digests: list[DigestView]
 
+    @cached_property
+    def digest_urls(self) -> tuple[str, ...]:
+        """The URLs of its digests and of those its papers appear in, sorted."""
+        urls = {digest.url for digest in self.digests}
+        return tuple(sorted(urls.union(*(paper.digest_urls for paper in self.papers))))
+
 
 @dataclass
 class GlossaryEntryView:
@@ -435,7 +441,7 @@ def build_view(
         resident.views = kept
     by_url = {view.url: view for view in digests}
     papers = _paper_views(site, by_url, resident)
-    tags = _tag_views(papers, digests)
+    tags = _tag_views(papers, digests, resident)
     view = SiteView(
         languages=languages,
         title=_required(texts.text(site.config.title, inline=True)),
@@ -779,7 +785,11 @@ def _paper_view(paper: SitePaper, digests: tuple[DigestView, ...]) -> PaperView:
     )
 
 
-def _tag_views(papers: list[PaperView], digests: list[DigestView]) -> list[TagView]:
+def _tag_views(
+    papers: list[PaperView], digests: list[DigestView], resident: Resident | None = None
+) -> list[TagView]:
+    """Each tag's view; with a ``resident``, the one it holds of a tag whose papers and digests
+    are the very same views, in the same order."""
     papers_by_tag: dict[str, list[PaperView]] = defaultdict(list)
     digests_by_tag: dict[str, list[DigestView]] = defaultdict(list)
     for paper in papers:
@@ -788,8 +798,21 @@ def _tag_views(papers: list[PaperView], digests: list[DigestView]) -> list[TagVi
     for digest in digests:
         for tag in digest.tags:
             digests_by_tag[tag].append(digest)
-    tags = sorted(papers_by_tag.keys() | digests_by_tag.keys())
-    return [TagView(tag, tag_url(tag), papers_by_tag[tag], digests_by_tag[tag]) for tag in tags]
+    kept = resident.tags if resident is not None else {}
+    views = []
+    for tag in sorted(papers_by_tag.keys() | digests_by_tag.keys()):
+        view = kept.get(tag)
+        tagged, listed = papers_by_tag[tag], digests_by_tag[tag]
+        if (
+            view is None
+            or not same_objects(tuple(view.papers), tuple(tagged))
+            or not same_objects(tuple(view.digests), tuple(listed))
+        ):
+            view = TagView(tag, tag_url(tag), tagged, listed)
+        views.append(view)
+    if resident is not None:
+        resident.tags = {view.tag: view for view in views}
+    return views
 
 
 def _archive(digests: list[DigestView]) -> list[tuple[int, list[tuple[int, list[DigestView]]]]]:

@@ -98,11 +98,11 @@ class KeptKeys:
     read, the names of the texts it read (``paper:…``: which files they come from may change),
     and ``SITE_TEXTS`` if it read a text of the whole site."""
     subjects: dict[SubjectMemo, KeptSubject] = field(default_factory=dict)
-    """For the page of a digest or a paper: the subject (the very object, which a resident
+    """For the page of a digest, a paper or a tag: the subject (the very object, which a resident
     process keeps while it is unchanged: ``resident.py``), the URLs of the digests its files
     are those of, and what its key is kept by in ``keys``."""
     pages: dict[int, KeptPages] = field(default_factory=dict)
-    """The pages of each digest and paper, by the ``id`` of its view (``KeptPages``)."""
+    """The pages of each digest, paper and tag, by the ``id`` of its view (``KeptPages``)."""
 
     def still_valid(
         self, now: KeptKeys
@@ -225,7 +225,7 @@ class PageInputs:
             else:
                 files = self._subject_files(subject)
                 key = self._files_based_key((job.template, names, files))
-                if self._keep and isinstance(subject, DigestView | PaperView):
+                if self._keep and isinstance(subject, DigestView | PaperView | TagView):
                     urls = self._digests(subject)
                     self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
                     self._page_memos[memo] = (job.template, names, files)
@@ -244,7 +244,7 @@ class PageInputs:
     def carried(
         self, present: set[int], keep: Callable[[dict[str, str]], bool]
     ) -> dict[int, dict[str, str]]:
-        """The pages of the digests and papers whose views are ``present`` (by ``id``), the
+        """The pages of the digests, papers and tags whose views are ``present`` (by ``id``), the
         very views of the last build, and none of whose pages' inputs changed since, which
         ``keep`` kept (given each page's path and key): by the view's ``id``, each page's path
         and key. Their pages need not be planned, nor their keys worked out
@@ -351,9 +351,6 @@ class PageInputs:
         description), in a stable order."""
         if isinstance(subject, DigestView):
             return (subject.url,)
-        if isinstance(subject, PaperView):
+        if isinstance(subject, PaperView | TagView):
             return subject.digest_urls
-        if isinstance(subject, Feed):
-            return tuple(sorted(set(subject.digests)))
-        urls = {digest.url for digest in subject.digests}
-        return tuple(sorted(urls.union(*(paper.digest_urls for paper in subject.papers))))
+        return tuple(sorted(set(subject.digests)))  # a feed

@@ -219,9 +219,9 @@ def write_pages(
         else:
             todo.append((data_file, data_key))
     work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE  # the data files'
-    # The digests and papers whose pages' keys are all the last build's: not planned at all.
+    # The digests, papers and tags whose pages' keys are all the last build's: not planned.
     view = prepared.view
-    present = {id(subject) for subject in [*view.digests, *view.papers]}
+    present = {id(subject) for subject in [*view.digests, *view.papers, *view.tags]}
     carried = inputs.carried(present, writer.keep_all)
     jobs = plan_site(view, skip=carried.keys())
     settle()

@@ -14,7 +14,8 @@ process that builds again and again keeps instead, from its last build:
   the records of its papers, the configuration and glossary files): the view stage renders again
   only the digests that changed or whose papers' records did;
 - each paper's view (``context.PaperView``), with the digest views it was made from: made again
-  only for a paper of a digest viewed again;
+  only for a paper of a digest viewed again; and each tag's view, while its papers' and
+  digests' views are the same;
 - the key of each page of its last build, with the files and texts it depends on
   (``incremental.KeptKeys``): a page's key is worked out again only if one of them changed;
 - how the output of its last build is, asked while it had nothing to do (``build.survey_ahead``:
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from papersite.build import LastBuild
-    from papersite.context import DigestView, PaperView
+    from papersite.context import DigestView, PaperView, TagView
     from papersite.enrich import Enriched
     from papersite.errors import Problem
     from papersite.incremental import KeptKeys
@@ -92,6 +93,9 @@ class Resident:
     """By the digest file's path."""
     papers: dict[str, KeptPaper] = field(default_factory=dict)
     """By the paper's identity."""
+    tags: dict[str, TagView] = field(default_factory=dict)
+    """Each tag's view (``context.TagView``), made again only when its papers' or digests'
+    views are not the very same ones."""
     unreviewed: dict[str, tuple[SourcedDigest, list[Problem]]] = field(default_factory=dict)
     """Each validated digest's machine-written texts that no one has reviewed, by path."""
     last: dict[str, LastBuild] = field(default_factory=dict)
