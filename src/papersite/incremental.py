@@ -183,7 +183,7 @@ class PageInputs:
             kept.still_valid(self.kept) if kept is not None else ({}, {}, {})
         )
         self._page_memos: dict[SubjectMemo, MemoKey] = {}
-        """What the key of a digest's or paper's page is kept by, for ``KeptKeys.pages``."""
+        """What the key of a digest's, paper's or tag's page is kept by (``KeptKeys.pages``)."""
         self._page_keys: dict[tuple[int, str, str], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -213,7 +213,7 @@ class PageInputs:
         key = self._page_keys.get(memo)
         if key is None:
             known = self._known_subjects.get(memo)
-            if known is not None and known[0] is subject:  # the same digest's or paper's view
+            if known is not None and known[0] is subject:  # the same view as the last build's
                 key = self._files_based_key(known[2])
                 self.kept.subjects[memo] = known  # (``kept`` is given only with ``keep``)
                 self._page_memos[memo] = known[2]

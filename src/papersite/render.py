@@ -217,7 +217,7 @@ def render_chunks(env: jinja2.Environment, job: PageJob) -> Iterator[bytes]:
 
 def plan_site(view: SiteView, skip: Collection[int] = ()) -> list[PageJob]:
     """Every page of the site in every edition (see ``editions.py``), not yet rendered; but
-    those about the digests and papers whose views' ``id`` is in ``skip``."""
+    those about the digests, papers and tags whose views' ``id`` is in ``skip``."""
     editions = site_editions(view.languages)
     html_pages: list[tuple[str, str, dict[str, Any]]] = [
         ("index.html", "index.html", NO_VALUES),
