@@ -805,8 +805,8 @@ def _tag_views(
         tagged, listed = papers_by_tag[tag], digests_by_tag[tag]
         if (
             view is None
-            or not same_objects(tuple(view.papers), tuple(tagged))
-            or not same_objects(tuple(view.digests), tuple(listed))
+            or not same_objects(view.papers, tagged)
+            or not same_objects(view.digests, listed)
         ):
             view = TagView(tag, tag_url(tag), tagged, listed)
         views.append(view)

@@ -170,10 +170,11 @@ def _kept_entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEnt
     memo = (view.base_url, edition.prefix, *edition.languages)
     made: FeedEntry | None = digest.feed_entries.get(memo)
     if made is None:
-        reads = len(TextReads.read)
+        reads, TextReads.read = TextReads.read, set()
         made = _entry(view, edition, digest)
-        if len(TextReads.read) == reads:
+        if not TextReads.read:
             digest.feed_entries[memo] = made
+        TextReads.read |= reads
     return made
 
 

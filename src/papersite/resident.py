@@ -34,6 +34,7 @@ folder meanwhile (``serve``'s is its own).
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from papersite.write import Survey
 
 
-def same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
+def same_objects(these: Sequence[Any], those: Sequence[Any]) -> bool:
     """The very same objects, one for one: how what is kept is matched to what a build has."""
     return len(these) == len(those) and all(map(operator.is_, these, those))
 
