@@ -182,8 +182,6 @@ class PageInputs:
         self._known, self._known_subjects, self._known_pages = (
             kept.still_valid(self.kept) if kept is not None else ({}, {}, {})
         )
-        self._page_memos: dict[SubjectMemo, MemoKey] = {}
-        """What the key of a digest's, paper's or tag's page is kept by (``KeptKeys.pages``)."""
         self._page_keys: dict[tuple[int, str, str], str] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -216,7 +214,6 @@ class PageInputs:
             if known is not None and known[0] is subject:  # the same view as the last build's
                 key = self._files_based_key(known[2])
                 self.kept.subjects[memo] = known  # (``kept`` is given only with ``keep``)
-                self._page_memos[memo] = known[2]
             elif isinstance(subject, PageList):
                 files = self._subject_files(subject)
                 made = content_hash("pages", *subject.paths)
@@ -228,18 +225,14 @@ class PageInputs:
                 if self._keep and isinstance(subject, DigestView | PaperView | TagView):
                     urls = self._digests(subject)
                     self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
-                    self._page_memos[memo] = (job.template, names, files)
             self._page_keys[memo] = key
-        page_memo = self._page_memos.get(memo)
-        if page_memo is not None:
-            self._kept_pages(subject)[2][job.path] = page_memo
+        kept = self.kept.subjects.get(memo)
+        if kept is not None:  # a digest's, paper's or tag's page: kept with its subject's pages
+            pages = self.kept.pages.get(id(subject))
+            if pages is None:
+                pages = self.kept.pages[id(subject)] = (subject, kept[1], {})
+            pages[2][job.path] = kept[2]
         return key
-
-    def _kept_pages(self, subject: Any) -> KeptPages:
-        kept = self.kept.pages.get(id(subject))
-        if kept is None:
-            kept = self.kept.pages[id(subject)] = (subject, self._digests(subject), {})
-        return kept
 
     def carried(
         self, present: set[int], keep: Callable[[dict[str, str]], bool]
