@@ -884,20 +884,25 @@ def record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return rendered
 
 
+@pytest.mark.parametrize("resident", [False, True])
 def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
-    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resident: bool
 ) -> None:
     """A feed shows its digests' titles and their papers' titles: it is rendered again when a
     title in a digest it carries changed (or in one sharing a paper with it, whose file may give
     that paper's title), not for another digest, and not for an edited summary, which it does
-    not show. The sitemap is rendered when the list of pages changed, not for an edited text."""
+    not show. The sitemap is rendered when the list of pages changed, not for an edited text.
+    With ``resident``, in one process: a feed made from none of the files that changed is the
+    very feed of the last build, whose pages are carried over without being planned."""
     rendered = record_renders(monkeypatch)
+    planned_feeds = record_planned_feeds(monkeypatch)
+    kept = Resident() if resident else None
     digests = [site.digests[path] for path in sorted(site.digests)]
     for number, digest in enumerate(digests):
         digest["title"] = {"ko": f"다이제스트 {number}번", "en": f"Digest number {number}."}
     site.save()
     out = tmp_path / "out"
-    build(site.root, out, search=False)
+    build(site.root, out, search=False, resident=kept)
     every_feed = {page for page in rendered if page.endswith("feed.xml")}
     edited = digests[0]
     touched = [number for number, digest in enumerate(digests)
@@ -910,25 +915,48 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
 
     edited["papers"][0]["summary"] = {"ko": "바뀐 요약입니다.\n", "en": "An edited summary.\n"}
     site.save()
-    build(site.root, out, search=False)
+    planned_feeds.clear()
+    build(site.root, out, search=False, resident=kept)
 
     assert {page for page in rendered if page.endswith("feed.xml")} == set()
     assert "sitemap.xml" not in rendered
+    assert planned_feeds == (expected if resident else every_feed)
     rendered.clear()
 
     edited["papers"][0]["title"]["ko"] = "바뀐 제목"  # the English title names the paper: kept
     site.save()
-    build(site.root, out, search=False)
+    planned_feeds.clear()
+    report = build(site.root, out, search=False, resident=kept)
 
     assert {page for page in rendered if page.endswith("feed.xml")} == expected
     assert "sitemap.xml" not in rendered
+    assert planned_feeds == (expected if resident else every_feed)
+    cold = ColdBuilds(tmp_path / "cold")
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), ["a title"])
     rendered.clear()
 
     site.config["title"] = {"ko": "새 사이트", "en": "A renamed site"}  # shared by every page
     site.save()
-    build(site.root, out, search=False)
+    planned_feeds.clear()
+    report = build(site.root, out, search=False, resident=kept)
     assert "sitemap.xml" in rendered
     assert {page for page in rendered if page.endswith("feed.xml")} == every_feed
+    assert planned_feeds == every_feed
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), ["site title"])
+
+
+def record_planned_feeds(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The paths of the feeds the builds plan from now on (``render.plan_site``)."""
+    planned: set[str] = set()
+
+    def recording(*args: Any, **kwargs: Any) -> list[render.PageJob]:
+        jobs: list[render.PageJob] = plan(*args, **kwargs)
+        planned.update(job.path for job in jobs if job.path.endswith("feed.xml"))
+        return jobs
+
+    plan = pipeline.plan_site
+    monkeypatch.setattr(pipeline, "plan_site", recording)
+    return planned
 
 
 def pages_rendered_by(
@@ -1277,7 +1305,7 @@ def test_a_resident_build_keys_again_a_page_whose_read_text_comes_from_a_new_fil
     for paper in apart:
         assert b"Another abstract" in (out / paper.url / "index.html").read_bytes(), paper.url
     assert not differences(snapshot(out), cold.build(site.root, search=False)[1])
-    assert kept_keys["files"] > 0, kept_keys
+    assert kept_keys["files"] + kept_keys["carried"] > 0, kept_keys
 
 
 def test_a_resident_build_takes_the_survey_made_ahead_and_repairs_hand_edits(

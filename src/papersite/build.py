@@ -167,7 +167,8 @@ def build(
         )
         spans = last.spans if last is not None and writer.previous else {}
         copier = RecordCopier(spans, writer.out, content, prepared.hashes)
-        pipeline.write_pages(writer, prepared, page_inputs, folders, copier)
+        kept_feeds = resident.feeds if resident is not None else None
+        pipeline.write_pages(writer, prepared, page_inputs, folders, copier, kept_feeds)
         pending = search and pipeline.write_search_index(
             writer,
             prepared.view.languages,

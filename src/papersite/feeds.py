@@ -13,12 +13,14 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from markupsafe import escape
 
 from papersite.context import BiText, DigestView, SiteView, TextReads
 from papersite.editions import Edition
 from papersite.i18n import ui
+from papersite.resident import same_objects
 
 FEED_FILE = "feed.xml"
 
@@ -75,23 +77,47 @@ FEED_LIMIT = 50
 entries, not the archive (Hugo and the MkDocs RSS plugin do the same)."""
 
 
-def site_feeds(view: SiteView, editions: list[Edition]) -> list[Feed]:
+KeptFeed = tuple[tuple[Any, ...], tuple[DigestView, ...], Feed]
+"""A feed, with what it was made from besides its place: the site's address, title and
+description, and the views of the digests it carries, the very objects."""
+
+
+def site_feeds(
+    view: SiteView, editions: list[Edition], kept: dict[tuple[Any, ...], KeptFeed] | None = None
+) -> list[Feed]:
     """Every feed of every edition: all digests, each kind, each tag, the newest
     ``FEED_LIMIT`` of each. An edition's feeds sit in its folder (``en/feed.xml``) and speak
-    only its languages."""
+    only its languages.
+
+    ``kept`` (a process that builds again: ``resident.py``) holds the last build's feeds: a feed
+    made from the very same digest views, with the same settings, is that same object, whose
+    pages a rebuild can carry over (``incremental.PageInputs.carried``). It is then replaced by
+    this build's feeds, unless their entries read a long text."""
     # The entries are made here, before any page renders: whether they read a long text is
     # recorded here too (they show titles, so they do not, unless this module changes).
     TextReads.start()
     tagged = _digests_by_tag(view)
-    feeds = [feed for edition in editions for feed in _edition_feeds(view, edition, tagged)]
-    if TextReads.read:
+    made: dict[tuple[Any, ...], KeptFeed] = {}
+    feeds = [
+        feed
+        for edition in editions
+        for feed in _edition_feeds(view, edition, tagged, kept or {}, made)
+    ]
+    if TextReads.read:  # on every feed, kept ones included: none is kept for the next build
         texts = frozenset(TextReads.read)
-        return [replace(feed, texts=texts) for feed in feeds]
+        feeds, made = [replace(feed, texts=texts) for feed in feeds], {}
+    if kept is not None:
+        kept.clear()
+        kept.update(made)
     return feeds
 
 
 def _edition_feeds(
-    view: SiteView, edition: Edition, tagged: dict[str, list[DigestView]]
+    view: SiteView,
+    edition: Edition,
+    tagged: dict[str, list[DigestView]],
+    kept: dict[tuple[Any, ...], KeptFeed],
+    made: dict[tuple[Any, ...], KeptFeed],
 ) -> list[Feed]:
     # A digest is an entry of several feeds (all, its kind, each of its tags): made once.
     entries: dict[str, FeedEntry] = {}
@@ -101,12 +127,21 @@ def _edition_feeds(
             entries[digest.url] = _kept_entry(view, edition, digest)
         return entries[digest.url]
 
+    settings = (view.base_url, view.title, view.description)
+
     def feed(
         folder: str, label: str | None, digests: list[DigestView], tag: str | None = None
     ) -> Feed:
-        shown = digests[:FEED_LIMIT]
-        return _feed(view, edition, folder, label, [entry(d) for d in shown], tag=tag,
-                     digests=tuple(d.url for d in shown))  # fmt: skip
+        shown = tuple(digests[:FEED_LIMIT])
+        place = (edition.prefix, *edition.languages, folder, label, tag)
+        last = kept.get(place)
+        if last is not None and last[0] == settings and same_objects(last[1], shown):
+            made[place] = last
+            return last[2]
+        made_feed = _feed(view, edition, folder, label, [entry(d) for d in shown], tag=tag,
+                          digests=tuple(d.url for d in shown))  # fmt: skip
+        made[place] = (settings, shown, made_feed)
+        return made_feed
 
     feeds = [
         feed("", None, view.digests),

@@ -222,12 +222,12 @@ class PageInputs:
             else:
                 files = self._subject_files(subject)
                 key = self._files_based_key((job.template, names, files))
-                if self._keep and isinstance(subject, DigestView | PaperView | TagView):
+                if self._keep and isinstance(subject, DigestView | PaperView | TagView | Feed):
                     urls = self._digests(subject)
                     self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
             self._page_keys[memo] = key
         kept = self.kept.subjects.get(memo)
-        if kept is not None:  # a digest's, paper's or tag's page: kept with its subject's pages
+        if kept is not None:  # a digest's, paper's, tag's or feed's page: kept with its subject's
             pages = self.kept.pages.get(id(subject))
             if pages is None:
                 pages = self.kept.pages[id(subject)] = (subject, kept[1], {})

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
@@ -337,9 +338,11 @@ class Paper(StrictModel):
     provenance: PaperProvenance | None = None
     """Who wrote this paper's texts, over the digest's ``provenance``."""
 
-    @property
+    @cached_property
     def identity(self) -> str:
-        """The arXiv ID without version, else a slug of the English (or first) title."""
+        """The arXiv ID without version, else a slug of the English (or first) title. Worked out
+        once an entry (the model is frozen): each build asks it of every entry several times,
+        and a resident process's entries live on (``resident.py``)."""
         if self.arxiv:
             return arxiv_base_id(self.arxiv)
         title = text_in(self.title, "en") or next(iter(self.title.values()), "")

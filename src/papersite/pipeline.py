@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -21,8 +21,10 @@ import jinja2
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, TextReads, build_view
 from papersite.dataset import WITH_LONG_TEXTS, RecordCopier, dataset_pages
+from papersite.editions import site_editions
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
+from papersite.feeds import KeptFeed, site_feeds
 from papersite.fingerprint import settings_inputs
 from papersite.heap import settle
 from papersite.incremental import PageInputs
@@ -199,11 +201,13 @@ def write_pages(
     inputs: PageInputs,
     folders: list[Path],
     copier: RecordCopier | None = None,
+    kept_feeds: dict[tuple[Any, ...], KeptFeed] | None = None,
 ) -> None:
     """Render every page whose inputs changed, on every core when there are many; carry the
     others over from the last output. The archive's data files (``dataset.py``) are made with
     the pages, by the same workers; with a ``copier``, the records of those files unchanged
-    since the last build are copied from its files, and where each record lands is noted."""
+    since the last build are copied from its files, and where each record lands is noted.
+    ``kept_feeds``: the last build's feeds, in a process that builds again (``resident.py``)."""
     env = make_environment(folders)
     todo: list[PageJob | tuple[ChunkedPage, str]] = []
     # Made again (half a second each at 10,000 papers) only if a content file changed; first,
@@ -219,11 +223,13 @@ def write_pages(
         else:
             todo.append((data_file, data_key))
     work = len(todo) * len(prepared.site.papers) // DATA_RECORDS_PER_PAGE  # the data files'
-    # The digests, papers and tags whose pages' keys are all the last build's: not planned.
+    # The digests, papers, tags and feeds whose pages' keys are all the last build's: not
+    # planned.
     view = prepared.view
-    present = {id(subject) for subject in [*view.digests, *view.papers, *view.tags]}
+    feeds = site_feeds(view, site_editions(view.languages), kept_feeds)
+    present = {id(subject) for subject in [*view.digests, *view.papers, *view.tags, *feeds]}
     carried = inputs.carried(present, writer.keep_all)
-    jobs = plan_site(view, skip=carried.keys())
+    jobs = plan_site(view, skip=carried.keys(), feeds=feeds)
     settle()
     for job in jobs:
         # Keyed as the last build recorded the page: on the long texts it read then.

@@ -26,7 +26,7 @@ from papersite import i18n, seo, snippets
 from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
-from papersite.feeds import site_feeds
+from papersite.feeds import Feed, site_feeds
 from papersite.fragments import STORE, FragmentCache, Fragments
 from papersite.redirects import redirects
 from papersite.theme import theme_dirs
@@ -215,9 +215,12 @@ def render_chunks(env: jinja2.Environment, job: PageJob) -> Iterator[bytes]:
     yield "".join(pieces).encode("utf-8")
 
 
-def plan_site(view: SiteView, skip: Collection[int] = ()) -> list[PageJob]:
+def plan_site(
+    view: SiteView, skip: Collection[int] = (), feeds: list[Feed] | None = None
+) -> list[PageJob]:
     """Every page of the site in every edition (see ``editions.py``), not yet rendered; but
-    those about the digests, papers and tags whose views' ``id`` is in ``skip``."""
+    those about the digests, papers, tags and ``feeds`` (``feeds.site_feeds``, made here if not
+    given) whose ``id`` is in ``skip``."""
     editions = site_editions(view.languages)
     html_pages: list[tuple[str, str, dict[str, Any]]] = [
         ("index.html", "index.html", NO_VALUES),
@@ -259,8 +262,9 @@ def plan_site(view: SiteView, skip: Collection[int] = ()) -> list[PageJob]:
     # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
     jobs += [page(r.path, "redirect.html", editions[0], r.digest, {"redirect": r})
              for r in redirects(view) if id(r.digest) not in skip]  # fmt: skip
+    feeds = site_feeds(view, editions) if feeds is None else feeds
     jobs += [page(feed.path, "feed.xml", feed.edition, feed, {"feed": feed})
-             for feed in site_feeds(view, editions)]  # fmt: skip
+             for feed in feeds if id(feed) not in skip]  # fmt: skip
     listed = PageList(tuple(path for path, _, _ in html_pages))
 
     def sitemap() -> dict[str, Any]:  # made as rendered: 30,000 entries on a large site

@@ -14,8 +14,8 @@ process that builds again and again keeps instead, from its last build:
   the records of its papers, the configuration and glossary files): the view stage renders again
   only the digests that changed or whose papers' records did;
 - each paper's view (``context.PaperView``), with the digest views it was made from: made again
-  only for a paper of a digest viewed again; and each tag's view, while its papers' and
-  digests' views are the same;
+  only for a paper of a digest viewed again; each tag's view, while its papers' and
+  digests' views are the same; and each feed, while the views of its digests are;
 - the key of each page of its last build, with the files and texts it depends on
   (``incremental.KeptKeys``): a page's key is worked out again only if one of them changed;
 - how the output of its last build is, asked while it had nothing to do (``build.survey_ahead``:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from papersite.context import DigestView, PaperView, TagView
     from papersite.enrich import Enriched
     from papersite.errors import Problem
+    from papersite.feeds import KeptFeed
     from papersite.incremental import KeptKeys
     from papersite.lockfile import Lockfile
     from papersite.model import SourcedDigest
@@ -97,6 +98,9 @@ class Resident:
     tags: dict[str, TagView] = field(default_factory=dict)
     """Each tag's view (``context.TagView``), made again only when its papers' or digests'
     views are not the very same ones."""
+    feeds: dict[tuple[Any, ...], KeptFeed] = field(default_factory=dict)
+    """Each feed, by its place, made again only when the views of the digests it carries are
+    not the very same ones, or the site's settings changed (``feeds.site_feeds``)."""
     unreviewed: dict[str, tuple[SourcedDigest, list[Problem]]] = field(default_factory=dict)
     """Each validated digest's machine-written texts that no one has reviewed, by path."""
     last: dict[str, LastBuild] = field(default_factory=dict)

@@ -358,17 +358,18 @@ class OutputWriter:
     def keep_all(self, pages: dict[str, str]) -> bool:
         """Keep every file of ``pages`` (path: inputs key) if ``reuse`` would keep each, else
         none: only while the output is updated in place, where keeping a file cannot fail."""
-        if not self.patching:
+        if not self.patching or not self._moved.isdisjoint(pages):
             return False
-        kept = []
+        previous = self.previous
         for path, inputs in pages.items():
-            before = self.previous.get(path)
-            if before is None or before.inputs != inputs or path in self._moved:
+            before = previous.get(path)
+            if before is None or before.inputs != inputs:
                 return False
-            kept.append((path, before))
-        for path, before in kept:
-            self._record(path, before)
-            self._kept.add(path)
+        # At once rather than one ``_record`` each: 33,000 files after an edit at 10,000 papers.
+        if not self.manifest.keys().isdisjoint(pages):
+            raise _two_pages(next(path for path in pages if path in self.manifest))
+        self.manifest.update((path, previous[path]) for path in pages)
+        self._kept.update(pages)
         return True
 
     def reuse_like(self, path: str, key_like: Callable[[T, str | None], str], job: T) -> bool:
@@ -536,8 +537,12 @@ class OutputWriter:
 
     def _record(self, path: str, written: Written) -> None:
         if path in self.manifest:
-            raise OutputError(f"two pages would be written at {path!r}")
+            raise _two_pages(path)
         self.manifest[path] = written
+
+
+def _two_pages(path: str) -> OutputError:
+    return OutputError(f"two pages would be written at {path!r}")
 
 
 @dataclass
