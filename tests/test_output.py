@@ -356,6 +356,10 @@ def test_a_span_copied_from_another_file_is_written_and_hashed_as_its_bytes_woul
     copied = (tmp_path / "copied" / "data" / "a.json").read_bytes()
     assert copied == b"".join(pieces)
     assert copying.manifest["data/a.json"].content == whole.manifest["data/a.json"].content
+    # Recorded as the file is once copied (the copy is made by a thread while the build goes
+    # on), so that the next build does not take it for a file changed by hand.
+    copied_file = tmp_path / "copied" / "data" / "a.json"
+    assert copying.manifest["data/a.json"].stat == write.file_stat(copied_file)
     assert source.read_bytes() == copied, "the source is read, not changed"
 
 

@@ -262,6 +262,7 @@ def write_pages(
 
     processes = workers_for(work)
     if processes > 1:
+        writer.settle()  # the data files' copies are made by a thread, which a fork would drop
         notes = copier.notes if copier is not None else None
         for noted in render_in_parallel(len(todo), render, writer, processes, notes):
             if copier is not None:

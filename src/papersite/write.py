@@ -9,6 +9,7 @@ folder it did not write, nor the source, ``/`` or the home folder.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
@@ -18,6 +19,7 @@ import shutil
 import tempfile
 from array import array
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -83,10 +85,11 @@ WRITE_BATCH = 1 << 20
 """How many bytes of small chunks are gathered before they are written, in one call."""
 
 
-def write_chunks(chunks: Iterable[Chunk], file: int) -> str:
+def write_chunks(chunks: Iterable[Chunk], file: int, copies: BackgroundCopies) -> str:
     """Write ``chunks`` into the open file ``file`` (from its start); their hash: that of the
     ``piece_hash`` of each, in order. A ``Copied`` span brings its pieces' hashes along, so
-    copying a record from the last build's data file costs neither reading nor hashing it."""
+    copying a record from the last build's data file costs neither reading nor hashing it; it
+    is left to ``copies``, which copies it while the build goes on."""
     digest = hashlib.sha256()
     position, batched = 0, 0
     batch: list[bytes] = []
@@ -94,7 +97,7 @@ def write_chunks(chunks: Iterable[Chunk], file: int) -> str:
         if isinstance(chunk, Copied):
             position = _write_all(file, b"".join(batch), position)
             batch, batched = [], 0
-            _copy_span(chunk, file, position)
+            copies.copy(chunk, file, position)
             position += chunk.length
             digest.update(chunk.hashes)
             continue
@@ -106,6 +109,49 @@ def write_chunks(chunks: Iterable[Chunk], file: int) -> str:
             batch, batched = [], 0
     _write_all(file, b"".join(batch), position)
     return digest.hexdigest()[:32]
+
+
+class BackgroundCopies:
+    """Spans of the last build's data files being copied into the new ones by a thread, while
+    the build goes on: the kernel copies without holding the interpreter, and at 10,000 papers
+    the two large data files are 127 MB to copy (0.1 s), during which a rebuild keys its pages.
+    ``wait`` before a file's size or time is asked, and before the process forks."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
+
+    def copy(self, span: Copied, file: int, position: int) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papersite-copy")
+        # Descriptors of its own: the chunks' maker closes its source after its last chunk, and
+        # the writer its file once every chunk is made.
+        source, target = os.dup(span.source), os.dup(file)
+        self._pending.append(self._pool.submit(_copy_closing, span._replace(source=source),
+                                               target, position))  # fmt: skip
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def wait(self) -> None:
+        """Every copy done (its error raised, if one failed), and the thread ended."""
+        pending, self._pending = self._pending, []
+        pool, self._pool = self._pool, None
+        try:
+            for copying in pending:
+                copying.result()
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+
+def _copy_closing(span: Copied, file: int, position: int) -> None:
+    try:
+        _copy_span(span, file, position)
+    finally:
+        os.close(span.source)
+        os.close(file)
 
 
 def _write_all(file: int, data: bytes, position: int) -> int:
@@ -212,6 +258,10 @@ output folder itself in place."""
 
 
 # --- papersite build, incrementally: only the files whose bytes changed are written ---
+
+
+UNKNOWN_STAT = (-1, -1, -1)
+"""The ``Written.stat`` of a file still being written: never a file's."""
 
 
 class Written(NamedTuple):
@@ -341,6 +391,9 @@ class OutputWriter:
             surveyed if surveyed is not None and self.previous else self._survey()
         )
         self._touched: set[str] | None = None
+        self._copies = BackgroundCopies()
+        self._copied: list[tuple[str, Path]] = []
+        """Files written whose size and time are asked once their copies are done (``settle``)."""
         """After an update (``commit``): the folders it changed, with every folder above them."""
 
     def _survey(self) -> Survey:
@@ -410,15 +463,29 @@ class OutputWriter:
             partial = target.with_name(target.name + ".part")
             file = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             try:
-                digest = write_chunks(content, file)
+                digest = write_chunks(content, file, self._copies)
             finally:
                 os.close(file)
             if self._unchanged(path, digest, inputs):
+                self._copies.wait()
                 partial.unlink()
                 return
             partial.rename(target)
+            if self._copies.busy:  # its size and time are asked once they are copied
+                self._record(path, Written(inputs, digest, UNKNOWN_STAT))
+                self._copied.append((path, target))
+                self.written.append(path)
+                return
         self._record(path, Written(inputs, digest, file_stat(target)))
         self.written.append(path)
+
+    def settle(self) -> None:
+        """Wait for the spans of data files still being copied (``BackgroundCopies``), and record
+        those files' size and time."""
+        self._copies.wait()
+        for path, target in self._copied:
+            self.manifest[path] = self.manifest[path]._replace(stat=file_stat(target))
+        self._copied.clear()
 
     def _staged(self, relative: PurePosixPath) -> Path:
         """Where ``relative`` is written in the staging folder, whose folders are made only for
@@ -435,6 +502,7 @@ class OutputWriter:
     def whole_staging(self) -> Path:
         """The staging folder, made a whole copy of the new output so far (kept files linked
         in); the commit then swaps it in."""
+        self.settle()
         if self.patching:
             self.patching = False
             for path in sorted(self._kept):
@@ -446,6 +514,7 @@ class OutputWriter:
 
     def read(self, path: str) -> bytes:
         """The bytes of the new output's file at ``path``, written or kept."""
+        self.settle()
         kept_in_place = self.patching and path in self._kept
         return ((self.out if kept_in_place else self.staging) / safe_relative(path)).read_bytes()
 
@@ -455,6 +524,7 @@ class OutputWriter:
         self.manifest, self.written, self._kept = {}, [], set()
 
     def share(self) -> WriterShare:
+        self.settle()
         return WriterShare(self.manifest, self.written, self._kept)
 
     def merge(self, share: WriterShare) -> None:
@@ -468,6 +538,7 @@ class OutputWriter:
 
     def commit(self) -> None:
         """Put the new output in place (see the class for how)."""
+        self.settle()
         if self.patching and len(self.written) > max(len(self._kept), SWAP_FROM - 1):
             # Most files changed (a template did): linking the few kept ones into the staging
             # folder and swapping it in touches a file once, where the update would link it
@@ -512,6 +583,8 @@ class OutputWriter:
         return times
 
     def abort(self) -> None:
+        with contextlib.suppress(OSError, OutputError):  # the build failed already
+            self.settle()
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _keep(self, path: str, before: Written, inputs: str | None) -> bool:
