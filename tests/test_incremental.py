@@ -661,15 +661,15 @@ def test_incremental_build_is_a_cold_build(
 
 def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """Makes every page key that a build takes from the last build's (``KeptKeys``) be checked
-    against the key a ``PageInputs`` without them works out; counts those it took: by the
-    subject's view kept (``subject``), by its files (``files``), or with every page of its
-    subject, which is then not planned (``carried``)."""
+    against the key a ``PageInputs`` without them works out; counts those it took: by its files
+    (``files``), or with every page of its subject, which is then not planned (``carried``)."""
     made = collections.Counter[str]()
     new_inputs, key_of = incremental.PageInputs.__init__, incremental.PageInputs._key
     taken = incremental.PageInputs._files_based_key
 
     afresh: dict[int, incremental.PageInputs] = {}  # by the id of the inputs with kept keys
     views: dict[int, Any] = {}
+    from_last: dict[int, set[Any]] = {}  # the keys each took over from the last build
     carry = incremental.PageInputs.carried
 
     def init(self: incremental.PageInputs, *args: Any, kept: Any = None, **kwargs: Any) -> None:
@@ -677,12 +677,13 @@ def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]
         afresh[id(self)] = incremental.PageInputs.__new__(incremental.PageInputs)
         new_inputs(afresh[id(self)], *args[:6], kept=None, **kwargs)
         views[id(self)] = args[0]
+        from_last[id(self)] = set(self.kept.keys)
 
-    def carried(self: incremental.PageInputs, *args: Any) -> dict[int, dict[str, str]]:
-        found: dict[int, dict[str, str]] = carry(self, *args)
+    def carried(self: incremental.PageInputs, *args: Any) -> set[int]:
+        found: set[int] = carry(self, *args)
         jobs = {job.path: job for job in render.plan_site(views[id(self)])}
-        for pages in found.values():
-            for path, key in pages.items():
+        for path, key in self.kept.page_keys.items():
+            if self.kept.page_subjects[path] in found:
                 made["carried"] += 1
                 assert key == afresh[id(self)].key_like(jobs[path], key), path
         return found
@@ -691,14 +692,12 @@ def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]
         if id(self) not in afresh:  # the inputs worked out afresh themselves
             fresh: str = key_of(self, job, names)
             return fresh
-        if (id(job.subject), job.template, names) in self._known_subjects:
-            made["subject"] += 1
         found: str = key_of(self, job, names)
         assert found == key_of(afresh[id(self)], job, names), (job.path, names)
         return found
 
     def files_based(self: incremental.PageInputs, memo: incremental.MemoKey) -> str:
-        made["files"] += memo in self._known
+        made["files"] += memo in from_last.get(id(self), ())
         key: str = taken(self, memo)
         return key
 

@@ -154,6 +154,9 @@ def build(
         if last is not None
         else OutputWriter(out, {})
     )
+    kept_keys = resident.keys if resident is not None else None
+    if resident is not None:
+        resident.keys = None  # taken over by this build's, which replace them once it succeeds
     try:
         page_inputs = PageInputs(
             prepared.view,
@@ -162,7 +165,7 @@ def build(
             shared,
             content,
             last.listings if last is not None else None,
-            resident.keys if resident is not None else None,
+            kept_keys,
             keep=resident is not None,
         )
         spans = last.spans if last is not None and writer.previous else {}

@@ -30,7 +30,8 @@ a cold build, under random edits.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,22 +71,25 @@ def listing_hash(sourced: SourcedDigest) -> str:
 
 MemoKey = tuple[str, str, tuple[str, ...]]
 """A page's template, the names of the texts it read, the files it is made from."""
-SubjectMemo = tuple[int, str, str]
-"""The ``id`` of a page's subject, its template, the names of the texts it read."""
-KeptKey = tuple[frozenset[str], str]
-"""A page's key, with what it depends on (``KeptKeys.keys``)."""
-KeptSubject = tuple[object, tuple[str, ...], MemoKey]
-"""A page's subject, the URLs of the digests its files are those of, its ``MemoKey``."""
-KeptPages = tuple[object, tuple[str, ...], dict[str, MemoKey]]
+KeptKey = tuple[frozenset[str], str, int]
+"""A page's key, with what it depends on, and the number of its ``MemoKey`` (``KeptKeys.keys``:
+the indexes name a key by its number, which hashes at once where a ``MemoKey`` of a page made
+from every file is a tuple of a thousand paths to hash)."""
+KeptPages = tuple[object, tuple[str, ...], dict[str, int]]
 """A subject, the URLs of the digests its files are those of, and each of its pages' path
-with what the page's key is kept by."""
+with the number of what the page's key is kept by."""
 
 
 @dataclass
 class KeptKeys:
     """The page keys of a build, which a process that builds again and again keeps for the
     next (``resident.py``), with what they were worked out from: the next build takes those
-    none of whose inputs changed, rather than hash them again (11,000 at 10,000 papers)."""
+    none of whose inputs changed, rather than hash them again (11,000 at 10,000 papers), and
+    carries over the pages of the subjects all of whose keys it takes.
+
+    A rebuild after an edit changes few of them: so the next build takes these over and removes
+    what the edit made invalid, found through indexes of what depends on what (``users``,
+    ``subjects_of``, ``made_from``), rather than going through all of them."""
 
     shared: str
     hashes: dict[str, str]
@@ -97,44 +101,102 @@ class KeptKeys:
     """Each key with what it depends on: the files it is made from and those whose texts it
     read, the names of the texts it read (``paper:…``: which files they come from may change),
     and ``SITE_TEXTS`` if it read a text of the whole site."""
-    subjects: dict[SubjectMemo, KeptSubject] = field(default_factory=dict)
-    """For the page of a digest, a paper or a tag: the subject (the very object, which a resident
-    process keeps while it is unchanged: ``resident.py``), the URLs of the digests its files
-    are those of, and what its key is kept by in ``keys``."""
     pages: dict[int, KeptPages] = field(default_factory=dict)
-    """The pages of each digest, paper and tag, by the ``id`` of its view (``KeptPages``)."""
+    """The pages of each digest, paper, tag and feed, by the ``id`` of its view (the very
+    object, which a resident process keeps while it is unchanged: ``resident.py``)."""
+    page_keys: dict[str, str] = field(default_factory=dict)
+    """The key of each page of ``pages``, by its path."""
+    page_subjects: dict[str, int] = field(default_factory=dict)
+    """The ``id`` of the subject of each page of ``pages``, by its path."""
+    numbered: dict[int, MemoKey] = field(default_factory=dict)
+    """What each key of ``keys`` is kept by, by its number."""
+    users: dict[str, set[int]] = field(default_factory=dict)
+    """The keys (by number) that depend on each file or name."""
+    subjects_of: dict[int, set[int]] = field(default_factory=dict)
+    """The subjects with a page kept by each key (by number)."""
+    made_from: dict[str, set[int]] = field(default_factory=dict)
+    """The subjects made from the files of each digest, by its URL."""
 
-    def still_valid(
-        self, now: KeptKeys
-    ) -> tuple[dict[MemoKey, KeptKey], dict[SubjectMemo, KeptSubject], dict[int, KeptPages]]:
-        """The keys none of whose inputs differ in ``now``; the subjects whose files are the
-        same in ``now``, with what their keys are kept by; the subjects whose pages' keys are
-        all the same in ``now``, with their pages."""
-        if now.shared != self.shared:
-            return {}, {}, {}
-        changed = _differences(self.hashes, now.hashes)
+    def take_over(self, last: KeptKeys) -> None:
+        """Hold what of ``last`` (which is not to be used again) is still valid for this build's
+        inputs: the keys none of whose inputs differ, and the pages of the subjects whose keys
+        are all still valid and whose files are those of the same digests."""
+        if last.shared != self.shared:
+            return
+        changed = _differences(last.hashes, self.hashes)
         # A paper's texts may come from one more file now; a digest's, which come from one file,
         # from another only if the file they came from changed (it is in ``changed``).
-        changed |= {PAPER_TEXTS + name for name in _differences(self.paper_files, now.paper_files)}
-        if now.every_file != self.every_file:
+        changed |= {PAPER_TEXTS + name for name in _differences(last.paper_files, self.paper_files)}
+        if self.every_file != last.every_file:
             changed.add(SITE_TEXTS)
-        keys = {memo: kept for memo, kept in self.keys.items() if kept[0].isdisjoint(changed)}
-        regrouped = _differences(self.digest_files, now.digest_files)
-        subjects = {
-            memo: kept
-            for memo, kept in self.subjects.items()
-            if kept[2] in keys and regrouped.isdisjoint(kept[1])
-        }
-        pages = {
-            subject: kept
-            for subject, kept in self.pages.items()
-            if regrouped.isdisjoint(kept[1]) and all(memo in keys for memo in kept[2].values())
-        }
-        return keys, subjects, pages
+        regrouped = _differences(last.digest_files, self.digest_files)
+        self.keys, self.numbered, self.pages, self.users = (
+            last.keys, last.numbered, last.pages, last.users)  # fmt: skip
+        self.page_keys, self.page_subjects = last.page_keys, last.page_subjects
+        self.subjects_of, self.made_from = last.subjects_of, last.made_from
+        invalid = set().union(*(self.users.get(name, ()) for name in changed))
+        dropped = set().union(
+            *(self.subjects_of.get(memo, ()) for memo in invalid),
+            *(self.made_from.get(url, ()) for url in regrouped),
+        )
+        self.drop(dropped)
+        for number in invalid:
+            self._drop_key(number)
+
+    def add_key(self, memo: MemoKey, depends: frozenset[str], key: str) -> None:
+        if memo not in self.keys:
+            number = next(_numbers)
+            self.keys[memo], self.numbered[number] = (depends, key, number), memo
+            for name in depends:
+                self.users.setdefault(name, set()).add(number)
+
+    def add_page(self, subject: object, path: str, memo: MemoKey) -> None:
+        """The page at ``path``, about ``subject``, whose key is kept by ``memo``."""
+        ident = id(subject)
+        pages = self.pages.get(ident)
+        if pages is None:
+            urls = subject_digests(subject)  # type: ignore[arg-type]
+            pages = self.pages[ident] = (subject, urls, {})
+            for url in urls:
+                self.made_from.setdefault(url, set()).add(ident)
+        _, key, number = self.keys[memo]
+        pages[2][path] = number
+        self.subjects_of.setdefault(number, set()).add(ident)
+        self.page_keys[path] = key
+        self.page_subjects[path] = ident
+
+    def drop(self, subjects: Iterable[int]) -> None:
+        """Forget the pages of ``subjects`` (by ``id``), and the keys no other page is kept by."""
+        for ident in subjects:
+            kept = self.pages.pop(ident, None)
+            if kept is None:
+                continue
+            for url in kept[1]:
+                self.made_from[url].discard(ident)
+            for path, number in kept[2].items():
+                del self.page_keys[path], self.page_subjects[path]
+                using = self.subjects_of.get(number)
+                if using is not None:
+                    using.discard(ident)
+                    if not using:
+                        del self.subjects_of[number]
+                        self._drop_key(number)
+
+    def _drop_key(self, number: int) -> None:
+        memo = self.numbered.pop(number, None)
+        if memo is not None:
+            for name in self.keys.pop(memo)[0]:
+                self.users[name].discard(number)
+
+
+_numbers = itertools.count()
+"""The numbers of ``KeptKeys.keys``: one count for the process, so a number is never reused."""
 
 
 def _differences(these: dict[str, Any], those: dict[str, Any]) -> set[str]:
     """The names whose values differ, or that only one of the two has."""
+    if these == those:  # compared in C, value by value, the same objects at once
+        return set()
     return {name for name in these.keys() | those.keys() if these.get(name) != those.get(name)}
 
 
@@ -177,12 +239,13 @@ class PageInputs:
             self.digest_files[digest.url] = frozenset(files)
         self._every_file = tuple(sorted(listed))
         self.kept = KeptKeys(shared, hashes, self.paper_files, self.digest_files, self._every_file)
-        """With ``keep``, the keys of this build, for the next one in the same process."""
+        """The keys of this build, with those of the last one (``kept``) that are still valid:
+        with ``keep``, for the next build in the same process. ``kept`` is taken over, and is
+        not to be used again."""
+        if kept is not None:
+            self.kept.take_over(kept)
         self._keep = keep
-        self._known, self._known_subjects, self._known_pages = (
-            kept.still_valid(self.kept) if kept is not None else ({}, {}, {})
-        )
-        self._page_keys: dict[tuple[int, str, str], str] = {}
+        self._page_keys: dict[tuple[int, str, str], tuple[str, MemoKey | None]] = {}
         """By the ``id`` of the subject, which the view holds for as long as this object."""
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._files_keys: dict[tuple[tuple[str, ...], bool], str] = {}
@@ -208,65 +271,54 @@ class PageInputs:
         if isinstance(subject, Feed) and subject.texts:
             names = ";".join(sorted({*names.split(";"), *subject.texts} - {""}))
         memo = (id(subject), job.template, names)
-        key = self._page_keys.get(memo)
-        if key is None:
-            known = self._known_subjects.get(memo)
-            if known is not None and known[0] is subject:  # the same view as the last build's
-                key = self._files_based_key(known[2])
-                self.kept.subjects[memo] = known  # (``kept`` is given only with ``keep``)
-            elif isinstance(subject, PageList):
+        found = self._page_keys.get(memo)
+        if found is None:
+            if isinstance(subject, PageList):
                 files = self._subject_files(subject)
                 made = content_hash("pages", *subject.paths)
                 read = self._files_key(self._read_files(names, files), listing=False)
-                key = f"{names}{READS_END}{self._of(job.template, made, read)}"
+                found = (f"{names}{READS_END}{self._of(job.template, made, read)}", None)
             else:
-                files = self._subject_files(subject)
-                key = self._files_based_key((job.template, names, files))
-                if self._keep and isinstance(subject, DigestView | PaperView | TagView | Feed):
-                    urls = self._digests(subject)
-                    self.kept.subjects[memo] = (subject, urls, (job.template, names, files))
-            self._page_keys[memo] = key
-        kept = self.kept.subjects.get(memo)
-        if kept is not None:  # a digest's, paper's, tag's or feed's page: kept with its subject's
-            pages = self.kept.pages.get(id(subject))
-            if pages is None:
-                pages = self.kept.pages[id(subject)] = (subject, kept[1], {})
-            pages[2][job.path] = kept[2]
+                memo_key = (job.template, names, self._subject_files(subject))
+                found = (self._files_based_key(memo_key), memo_key)
+            self._page_keys[memo] = found
+        key, kept_by = found
+        if self._keep and kept_by is not None and isinstance(subject, SUBJECTS):
+            self.kept.add_page(subject, job.path, kept_by)  # kept with its subject's pages
         return key
 
     def carried(
-        self, present: set[int], keep: Callable[[dict[str, str]], bool]
-    ) -> dict[int, dict[str, str]]:
-        """The pages of the digests, papers and tags whose views are ``present`` (by ``id``), the
-        very views of the last build, and none of whose pages' inputs changed since, which
-        ``keep`` kept (given each page's path and key): by the view's ``id``, each page's path
-        and key. Their pages need not be planned, nor their keys worked out
-        (``pipeline.write_pages``); their keys are kept for the next build."""
-        carried: dict[int, dict[str, str]] = {}
-        for ident, kept in self._known_pages.items():
-            if ident not in present:
-                continue
-            keys = {path: self._known[memo][1] for path, memo in kept[2].items()}
-            if keep(keys):
-                carried[ident] = keys
-                self.kept.pages[ident] = kept
-                for memo in kept[2].values():
-                    self.kept.keys[memo] = self._known[memo]
-        return carried
+        self,
+        present: set[int],
+        unkept: Callable[[dict[str, str]], Collection[str]],
+        keep_all: Callable[[Collection[str]], None],
+    ) -> set[int]:
+        """The digests, papers, tags and feeds whose views are ``present`` (by ``id``), the very
+        views of the last build, and none of whose pages' inputs changed since: by the view's
+        ``id``. Their pages need not be planned, nor their keys worked out
+        (``pipeline.write_pages``): ``keep_all`` keeps them, but for the subjects with a page
+        that ``unkept`` gives (given each page's path and key), which are planned again. Their
+        keys are kept for the next build."""
+        kept = self.kept
+        kept.drop(kept.pages.keys() - present)
+        refused = unkept(kept.page_keys)
+        if refused:
+            kept.drop({kept.page_subjects[path] for path in refused})
+        keep_all(kept.page_keys.keys())
+        return set(kept.pages)
 
     def _files_based_key(self, memo: MemoKey) -> str:
         """The key of a page made from the content ``files``: the last build's, when none of
         its inputs changed since (``KeptKeys``)."""
-        kept = self._known.get(memo)
+        kept = self.kept.keys.get(memo)
         if kept is None:
             template, names, files = memo
             read = self._read_files(names, files)
             made_key, read_key = self._files_key(files, True), self._files_key(read, False)
             key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
-            if not self._keep:
-                return key
-            kept = (frozenset((*files, *read, *self._named(names))), key)
-        self.kept.keys[memo] = kept
+            if self._keep:
+                self.kept.add_key(memo, frozenset((*files, *read, *self._named(names))), key)
+            return key
         return kept[1]
 
     @staticmethod
@@ -298,7 +350,7 @@ class PageInputs:
             return ()
         if subject is None:  # a page about the whole site: a few of them
             return self._every_file
-        urls = self._digests(subject)
+        urls = subject_digests(subject)
         files = self._files_of_digests.get(urls)
         if files is None:
             union: set[str] = set()
@@ -338,12 +390,16 @@ class PageInputs:
         listed = [f"{path}={key}" for path, key in sorted(self._hashes[not texts].items())]
         return content_hash("data", self.content, *listed)
 
-    @staticmethod
-    def _digests(subject: DigestView | PaperView | TagView | Feed) -> tuple[str, ...]:
-        """The URLs of the digests whose files ``subject`` is made from (see the module's
-        description), in a stable order."""
-        if isinstance(subject, DigestView):
-            return (subject.url,)
-        if isinstance(subject, PaperView | TagView):
-            return subject.digest_urls
-        return tuple(sorted(set(subject.digests)))  # a feed
+
+SUBJECTS = (DigestView, PaperView, TagView, Feed)
+"""The subjects whose pages a rebuild carries over together (``KeptKeys.pages``)."""
+
+
+def subject_digests(subject: DigestView | PaperView | TagView | Feed) -> tuple[str, ...]:
+    """The URLs of the digests whose files ``subject`` is made from (see the module's
+    description), in a stable order."""
+    if isinstance(subject, DigestView):
+        return (subject.url,)
+    if isinstance(subject, PaperView | TagView):
+        return subject.digest_urls
+    return tuple(sorted(set(subject.digests)))  # a feed

@@ -228,8 +228,8 @@ def write_pages(
     view = prepared.view
     feeds = site_feeds(view, site_editions(view.languages), kept_feeds)
     present = {id(subject) for subject in [*view.digests, *view.papers, *view.tags, *feeds]}
-    carried = inputs.carried(present, writer.keep_all)
-    jobs = plan_site(view, skip=carried.keys(), feeds=feeds)
+    carried = inputs.carried(present, writer.unkept, writer.keep_all)
+    jobs = plan_site(view, skip=carried, feeds=feeds)
     settle()
     for job in jobs:
         # Keyed as the last build recorded the page: on the long texts it read then.
