@@ -894,7 +894,7 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
     With ``resident``, in one process: a feed made from none of the files that changed is the
     very feed of the last build, whose pages are carried over without being planned."""
     rendered = record_renders(monkeypatch)
-    planned_feeds = record_planned_feeds(monkeypatch)
+    planned = record_planned(monkeypatch)
     kept = Resident() if resident else None
     digests = [site.digests[path] for path in sorted(site.digests)]
     for number, digest in enumerate(digests):
@@ -914,43 +914,48 @@ def test_feeds_and_the_sitemap_are_rendered_only_when_what_they_show_changed(
 
     edited["papers"][0]["summary"] = {"ko": "바뀐 요약입니다.\n", "en": "An edited summary.\n"}
     site.save()
-    planned_feeds.clear()
+    planned.clear()
     build(site.root, out, search=False, resident=kept)
 
     assert {page for page in rendered if page.endswith("feed.xml")} == set()
     assert "sitemap.xml" not in rendered
-    assert planned_feeds == (expected if resident else every_feed)
+    assert {page for page in planned if page.endswith("feed.xml")} == (
+        expected if resident else every_feed
+    )
     rendered.clear()
 
     edited["papers"][0]["title"]["ko"] = "바뀐 제목"  # the English title names the paper: kept
     site.save()
-    planned_feeds.clear()
+    planned.clear()
     report = build(site.root, out, search=False, resident=kept)
 
     assert {page for page in rendered if page.endswith("feed.xml")} == expected
     assert "sitemap.xml" not in rendered
-    assert planned_feeds == (expected if resident else every_feed)
+    assert {page for page in planned if page.endswith("feed.xml")} == (
+        expected if resident else every_feed
+    )
     cold = ColdBuilds(tmp_path / "cold")
     assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), ["a title"])
     rendered.clear()
 
     site.config["title"] = {"ko": "새 사이트", "en": "A renamed site"}  # shared by every page
     site.save()
-    planned_feeds.clear()
+    planned.clear()
     report = build(site.root, out, search=False, resident=kept)
     assert "sitemap.xml" in rendered
     assert {page for page in rendered if page.endswith("feed.xml")} == every_feed
-    assert planned_feeds == every_feed
+    assert {page for page in planned if page.endswith("feed.xml")} == every_feed
     assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), ["site title"])
 
 
-def record_planned_feeds(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """The paths of the feeds the builds plan from now on (``render.plan_site``)."""
+def record_planned(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The paths of the pages the builds plan from now on (``render.plan_site``): not those
+    carried over without being planned."""
     planned: set[str] = set()
 
     def recording(*args: Any, **kwargs: Any) -> list[render.PageJob]:
         jobs: list[render.PageJob] = plan(*args, **kwargs)
-        planned.update(job.path for job in jobs if job.path.endswith("feed.xml"))
+        planned.update(job.path for job in jobs)
         return jobs
 
     plan = pipeline.plan_site
@@ -1328,6 +1333,39 @@ def test_a_resident_build_takes_the_survey_made_ahead_and_repairs_hand_edits(
     change_text(site, rng)
     site.save()
     build(site.root, out, search=False, resident=resident)
+    assert not differences(snapshot(out), cold.build(site.root, search=False)[1])
+
+
+def test_a_resident_build_writes_again_a_page_changed_by_hand_that_it_would_carry_over(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose subject's pages a resident rebuild carries over, none of their inputs having
+    changed, is written again all the same if it was changed by hand since the last build (the
+    subject is then planned as any other)."""
+    check_kept_keys(monkeypatch)
+    resident, out, cold = Resident(), tmp_path / "out", ColdBuilds(tmp_path / "cold")
+    build(site.root, out, search=False, resident=resident)
+    change_text(site, random.Random(3))
+    site.save()
+    build(site.root, out, search=False, resident=resident)  # every key worked out here, kept
+    edited = max(site.digests)  # the newest weekly digest
+    planned = record_planned(monkeypatch)
+    site.digests[edited]["overview"] = {"ko": "바뀐 개요입니다.\n", "en": "An edited overview.\n"}
+    site.save()
+    build(site.root, out, search=False, resident=resident)
+    # Carried over by the last build, and by the next one, whose edit is of the same file.
+    carried = sorted(
+        path for path in snapshot(out) if path.endswith(".html") and path not in planned
+    )
+    assert carried, "the rebuild carried no page over"
+    page = out / carried[0]
+    page.write_bytes(page.read_bytes() + b"<!-- edited by hand -->")
+    site.digests[edited]["overview"] = {"ko": "또 바뀐 개요.\n", "en": "Edited again.\n"}
+    site.save()
+    planned.clear()
+    build(site.root, out, search=False, resident=resident)
+    assert carried[0] in planned
+    assert b"edited by hand" not in page.read_bytes()
     assert not differences(snapshot(out), cold.build(site.root, search=False)[1])
 
 

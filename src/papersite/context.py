@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
@@ -426,9 +426,12 @@ def build_view(
     texts = _Texts(languages, cache, site.glossary)
     texts.renderer.prefetch(_text_sources(site, missed))
     digests = []
+    viewed: set[str] = set()
+    """The identities of the papers of the digests viewed again."""
     for sourced in site.digests:
         memo = kept.get(sourced.path)
         if memo is None:
+            viewed.update(paper.identity for paper in sourced.digest.papers)
             made = len(texts.warnings)
             digest = _digest_view(texts, sourced, site.papers)
             warnings = texts.warnings[made:]
@@ -440,7 +443,7 @@ def build_view(
     if resident is not None:
         resident.views = kept
     by_url = {view.url: view for view in digests}
-    papers = _paper_views(site, by_url, resident)
+    papers = _paper_views(site, by_url, resident, viewed)
     tags = _tag_views(papers, digests, resident)
     view = SiteView(
         languages=languages,
@@ -729,24 +732,34 @@ def _award_groups(entries: list[EntryView]) -> list[AwardGroup]:
 
 
 def _paper_views(
-    site: Site, digests: dict[str, DigestView], resident: Resident | None
+    site: Site,
+    digests: dict[str, DigestView],
+    resident: Resident | None,
+    viewed: Collection[str] = (),
 ) -> list[PaperView]:
     """Each paper's view; with a ``resident``, the one it holds of a paper whose appearances
-    are in the very same digest views, at the same places (a paper's view is made of them)."""
+    are in the very same digest views, at the same places (a paper's view is made of them).
+    That is so of the very paper the last build had (``validate.Collected``: the same entries)
+    when none of its digests were ``viewed`` again (by the identities of their papers)."""
     if resident is None:
         return [_paper_view(paper, _digest_views(paper, digests)) for paper in site.papers.values()]
     made: dict[str, KeptPaper] = {}
     for paper in site.papers.values():
+        memo = resident.papers.get(paper.identity)
+        if memo is not None and memo.paper is paper and paper.identity not in viewed:
+            made[paper.identity] = memo
+            continue
         views = _digest_views(paper, digests)
         places = tuple(appearance.index for appearance in paper.appearances)
-        memo = resident.papers.get(paper.identity)
         if (
             memo is None
             or memo.view.url != paper.url
             or memo.places != places
             or not same_objects(memo.digests, views)
         ):
-            memo = KeptPaper(views, places, _paper_view(paper, views))
+            memo = KeptPaper(views, places, _paper_view(paper, views), paper)
+        else:
+            memo = replace(memo, paper=paper)
         made[paper.identity] = memo
     resident.papers = made
     return [memo.view for memo in made.values()]

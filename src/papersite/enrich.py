@@ -15,9 +15,10 @@ from papersite.model import Appearance, Site, SitePaper, arxiv_version, canonica
 from papersite.resident import same_objects
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
-Enriched = tuple[tuple[object, ...], tuple[int, ...], LockEntry | None, list[Problem]]
-"""What a paper was enriched from (the lockfile and each of its entries' digests, the very
-objects, and the entries' places in them), the lockfile entry found for it, and its warnings."""
+Enriched = tuple[SitePaper, tuple[object, ...], tuple[int, ...], LockEntry | None, list[Problem]]
+"""What a paper was enriched from (the paper, the lockfile and each of its entries' digests, the
+very objects, and the entries' places in them), the lockfile entry found for it, and its
+warnings."""
 
 
 def enrich_site(
@@ -30,25 +31,34 @@ def enrich_site(
     warnings: list[Problem] = []
     found: dict[str, Enriched] = {}
     for paper in site.papers.values():
-        sources = (lockfile, *(a.digest for a in paper.appearances))
-        indexes = tuple(a.index for a in paper.appearances)
         memo = kept.get(paper.identity) if kept is not None else None
-        if memo is not None and same_objects(memo[0], sources) and memo[1] == indexes:
-            _, _, entry, paper_warnings = memo
-        else:
-            entry = lockfile_entry(paper, lockfile)
-            paper_warnings = None
-        if entry is not None:
-            paper.arxiv = entry.arxiv
-            paper.semantic_scholar = entry.semantic_scholar
-        if paper_warnings is None:
-            paper_warnings = record_warnings(paper)
-        found[paper.identity] = (sources, indexes, entry, paper_warnings)
-        warnings += paper_warnings
+        if memo is None or memo[0] is not paper or memo[1][0] is not lockfile:
+            memo = _enriched(paper, lockfile, memo)
+        # Else the very paper the last build grouped, of the same entries (``validate.Collected``).
+        found[paper.identity] = memo
+        _attach(paper, memo[3])
+        warnings += memo[4]
     if kept is not None:
         kept.clear()
         kept.update(found)
     return warnings
+
+
+def _enriched(paper: SitePaper, lockfile: Lockfile, memo: Enriched | None) -> Enriched:
+    """What enriching ``paper`` finds; ``memo``'s, if made from the same lockfile and digests."""
+    sources = (lockfile, *(a.digest for a in paper.appearances))
+    indexes = tuple(a.index for a in paper.appearances)
+    if memo is not None and same_objects(memo[1], sources) and memo[2] == indexes:
+        return (paper, *memo[1:])
+    entry = lockfile_entry(paper, lockfile)
+    _attach(paper, entry)  # the warnings read the records
+    return (paper, sources, indexes, entry, record_warnings(paper))
+
+
+def _attach(paper: SitePaper, entry: LockEntry | None) -> None:
+    # Even none: a paper the last build grouped is the same object (``validate.Collected``).
+    paper.arxiv = entry.arxiv if entry is not None else None
+    paper.semantic_scholar = entry.semantic_scholar if entry is not None else None
 
 
 def given_arxiv_id(paper: SitePaper) -> str | None:

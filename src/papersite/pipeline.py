@@ -51,7 +51,7 @@ from papersite.search import (
     stop_if,
     with_marker,
 )
-from papersite.validate import validate_site
+from papersite.validate import Collected, validate_site
 from papersite.write import ChunkedPage, Manifest, OutputWriter, Page
 
 if TYPE_CHECKING:
@@ -149,7 +149,10 @@ def prepare_site(
     few = bool(unread) and len(known or {}) - len(unread) < FEW_FILES
     parsed = None if few else cache
     loaded = load_site(source, parsed, known, unread.keys())
-    site, hashes = validate_site(loaded, unread), loaded.hashes
+    if resident is not None and resident.collected is None:
+        resident.collected = Collected()
+    collected = resident.collected if resident is not None else None
+    site, hashes = validate_site(loaded, unread, collected), loaded.hashes
     del loaded  # the parsed files: the validated site is all that the later stages need
     if parsed is not None:
         # Stored only once the content is known to be valid: a build that stops at a content error

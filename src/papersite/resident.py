@@ -8,6 +8,8 @@ process that builds again and again keeps instead, from its last build:
   bytes, ``papersite.yaml``'s): the load and validate stages read, parse and validate again only
   the files whose bytes changed;
 - the lockfile parsed, with its bytes: its records are the same objects while it is unchanged;
+- how the digests' entries were grouped into papers: only the papers of the digests that changed
+  are grouped again, and the others are the same objects;
 - what the enrich stage found for each paper, kept while the lockfile and the paper's digests
   are the same objects;
 - each digest's view (``context.DigestView``), with what it was made from (the validated digest,
@@ -46,7 +48,8 @@ if TYPE_CHECKING:
     from papersite.feeds import KeptFeed
     from papersite.incremental import KeptKeys
     from papersite.lockfile import Lockfile
-    from papersite.model import SourcedDigest
+    from papersite.model import SitePaper, SourcedDigest
+    from papersite.validate import Collected
     from papersite.write import Survey
 
 
@@ -79,6 +82,8 @@ class KeptPaper:
     places: tuple[int, ...]
     """Its entry's place in each."""
     view: PaperView
+    paper: SitePaper
+    """The paper it was last found to be made from (``validate.Collected``), the very object."""
 
 
 @dataclass
@@ -89,6 +94,9 @@ class Resident:
     """Each valid digest file's validated digest, by path, with the hashes it was validated from
     (``fingerprint.settings_inputs``, the file's ``file_hash``)."""
     lockfile: tuple[bytes, Lockfile] | None = None
+    collected: Collected | None = None
+    """How the last build grouped the digests' entries into papers (``validate.Collected``): a
+    rebuild groups again only the papers of the digests that changed."""
     enriched: dict[str, Enriched] = field(default_factory=dict)
     """What the enrich stage found for each paper, by identity (``enrich.enrich_site``)."""
     views: dict[str, KeptView] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -40,9 +41,14 @@ from papersite.urls import (
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def validate_site(loaded: LoadedSite, unread: Mapping[str, SourcedDigest] | None = None) -> Site:
+def validate_site(
+    loaded: LoadedSite,
+    unread: Mapping[str, SourcedDigest] | None = None,
+    collected: Collected | None = None,
+) -> Site:
     """The typed site, or ``ContentError`` listing every problem in every file. ``unread`` are
-    the digest files that ``load_site`` left unread, validated before (``resident.py``)."""
+    the digest files that ``load_site`` left unread, validated before, and ``collected`` how
+    the last build grouped its papers, which this build's grouping replaces (``resident.py``)."""
     problems = list(loaded.problems)
     config = _validate_config(loaded.config, problems)
     languages = config.languages if config else None
@@ -60,14 +66,90 @@ def validate_site(loaded: LoadedSite, unread: Mapping[str, SourcedDigest] | None
             digests.append(sourced)
             problems += _repeated_papers(sourced, document)
     problems += _digest_url_collisions(digests)
-    papers, paper_problems = _collect_papers(digests)
-    problems += paper_problems
+    regrouped = _collected_again(digests, collected) if collected and not problems else None
+    papers, folded = regrouped or (None, None)
+    if papers is None:
+        papers, paper_problems = _collect_papers(digests)
+        problems += paper_problems
     problems += _alias_problems(digests, papers, languages or [])
     glossary = _validate_glossary(loaded.glossary, languages, problems)
     if problems or config is None:
         raise ContentError(problems)
+    if collected is not None:
+        collected.remember(digests, papers, folded)
     digests.sort(key=lambda d: (d.digest.published, d.url), reverse=True)
     return Site(config, digests, papers, glossary)
+
+
+@dataclass
+class Collected:
+    """How a build grouped its digests' entries into papers (``_collect_papers``), which a
+    process that builds again keeps for the next build (``resident.py``)."""
+
+    digests: dict[str, SourcedDigest] = field(default_factory=dict)
+    """By path, the very objects."""
+    papers: dict[str, SitePaper] = field(default_factory=dict)
+    folded: dict[str, str] = field(default_factory=dict)
+    """Each paper's identity, by its casefolded form (no two papers share one)."""
+
+    def remember(
+        self,
+        digests: list[SourcedDigest],
+        papers: dict[str, SitePaper],
+        folded: dict[str, str] | None = None,
+    ) -> None:
+        """This build's grouping; ``folded``, if it was made from the last one's."""
+        self.digests = {sourced.path: sourced for sourced in digests}
+        self.papers = papers
+        self.folded = folded or {identity.casefold(): identity for identity in papers}
+
+
+FEW_CHANGES = 64
+"""A rebuild in a resident process that changed more digests than this groups every entry
+again."""
+
+
+def _collected_again(
+    digests: list[SourcedDigest], collected: Collected
+) -> tuple[dict[str, SitePaper], dict[str, str]] | None:
+    """The papers as ``_collect_papers`` groups them, made from how the last build grouped them:
+    only the papers of the digests that are not the very same objects are grouped again, as
+    new objects; the others are the last build's. With each identity by its casefolded form.
+    None where a change needs the whole grouping:
+    many digests changed, or a new paper's identity differs only in letter case from another's
+    (``_collect_papers`` says which)."""
+    before = collected.digests
+    now = {sourced.path: sourced for sourced in digests}
+    new = [sourced for sourced in digests if before.get(sourced.path) is not sourced]
+    gone = [sourced for path, sourced in before.items() if now.get(path) is not sourced]
+    if not collected.papers or len(new) + len(gone) > FEW_CHANGES:
+        return None
+    dropped = {id(sourced) for sourced in gone}
+    grouped: dict[str, list[Appearance]] = {}
+    for sourced in [*new, *gone]:
+        for paper in sourced.digest.papers:
+            if paper.identity and paper.identity not in grouped:
+                last = collected.papers.get(paper.identity)
+                appearances = last.appearances if last is not None else []
+                grouped[paper.identity] = [a for a in appearances if id(a.digest) not in dropped]
+    for sourced in new:
+        for index, paper in enumerate(sourced.digest.papers):
+            if paper.identity:
+                grouped[paper.identity].append(Appearance(sourced, paper, index))
+    papers, folded = dict(collected.papers), dict(collected.folded)
+    for identity, appearances in grouped.items():
+        if not appearances:
+            papers.pop(identity, None)
+            folded.pop(identity.casefold(), None)
+            continue
+        if folded.setdefault(identity.casefold(), identity) != identity:
+            return None
+        # Oldest digest first, as ``_collect_papers`` goes through them (a URL is one digest's).
+        appearances.sort(key=lambda a: (a.digest.digest.published, a.digest.url, a.index))
+        papers[identity] = SitePaper(identity, paper_url(identity), appearances)
+    if len(papers) != len(collected.papers) or any(i not in collected.papers for i in grouped):
+        papers = dict(sorted(papers.items()))
+    return papers, folded
 
 
 def _validate_glossary(

@@ -397,10 +397,10 @@ class OutputWriter:
             surveyed if surveyed is not None and self.previous else self._survey()
         )
         self._touched: set[str] | None = None
+        """After an update (``commit``): the folders it changed, with every folder above them."""
         self._copies = BackgroundCopies()
         self._copied: list[tuple[str, Path]] = []
         """Files written whose size and time are asked once their copies are done (``settle``)."""
-        """After an update (``commit``): the folders it changed, with every folder above them."""
 
     def _survey(self) -> Survey:
         """``survey_output`` of the previous output, unless the writer was given one made
