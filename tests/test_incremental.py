@@ -460,10 +460,14 @@ def extend_vocabulary(state: SiteState, rng: random.Random) -> str:
 
 
 def change_lockfile(state: SiteState, rng: random.Random) -> str:
-    used = sorted({paper.get("arxiv") for _, paper in state.papers()} & set(LOCKED_IDS))
-    arxiv_id = rng.choice(used or LOCKED_IDS)
+    locked = set(state.lock["papers"])
+    used = sorted({paper.get("arxiv") for _, paper in state.papers()} & locked)
+    arxiv_id = rng.choice(used or sorted(locked))
     record = state.lock["papers"][arxiv_id]["arxiv"]
-    what = rng.choice(["abstract", "authors", "title"])
+    what = rng.choice(["abstract", "authors", "title", "record"])
+    if what == "record" and len(locked) > 1:  # the paper's pages lose what arXiv said
+        del state.lock["papers"][arxiv_id]
+        return f"remove {arxiv_id} from the lockfile"
     if what == "abstract":
         record["abstract"] = sentence(rng, False)
     elif what == "authors":

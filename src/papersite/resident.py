@@ -19,7 +19,9 @@ process that builds again and again keeps instead, from its last build:
   only for a paper of a digest viewed again; each tag's view, while its papers' and
   digests' views are the same; and each feed, while the views of its digests are;
 - the key of each page of its last build, with the files and texts it depends on
-  (``incremental.KeptKeys``): a page's key is worked out again only if one of them changed;
+  (``incremental.KeptKeys``): a page's key is worked out again only if one of them changed,
+  found through indexes of what depends on each file, and the pages of a subject none of whose
+  keys changed are carried over without being planned;
 - how the output of its last build is, asked while it had nothing to do (``build.survey_ahead``:
   60,000 stat calls at 10,000 papers, which a build would otherwise make first);
 - the record of its last build into each output folder (``build.LastBuild``), which a new
