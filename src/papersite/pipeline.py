@@ -276,6 +276,7 @@ def write_pages(
             writer.add(page.path, page.content, key)
     for asset in [*theme_assets(folders), NOJEKYLL]:
         writer.add(asset.path, asset.content)
+    writer.settle()  # before the search index, which may fork
 
 
 def search_fingerprint(files: Manifest, languages: Sequence[str]) -> str:

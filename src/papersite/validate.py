@@ -66,7 +66,9 @@ def validate_site(
             digests.append(sourced)
             problems += _repeated_papers(sourced, document)
     problems += _digest_url_collisions(digests)
-    regrouped = _collected_again(digests, collected) if collected and not problems else None
+    regrouped = (
+        _collected_again(digests, collected) if collected is not None and not problems else None
+    )
     papers, folded = regrouped or (None, None)
     if papers is None:
         papers, paper_problems = _collect_papers(digests)
