@@ -481,12 +481,12 @@ class OutputWriter:
                 partial.unlink()
                 return
             partial.rename(target)
-            if self._copies.busy:  # its size and time are asked once they are copied
-                self._record(path, Written(inputs, digest, UNKNOWN_STAT))
-                self._copied.append((path, target))
-                self.written.append(path)
-                return
-        self._record(path, Written(inputs, digest, file_stat(target)))
+        if self._copies.busy:  # its size and time are asked once the copies are done (``settle``)
+            self._copied.append((path, target))
+            stat = UNKNOWN_STAT
+        else:
+            stat = file_stat(target)
+        self._record(path, Written(inputs, digest, stat))
         self.written.append(path)
 
     def settle(self) -> None:
