@@ -71,6 +71,9 @@ def listing_hash(sourced: SourcedDigest) -> str:
 
 MemoKey = tuple[str, str, tuple[str, ...]]
 """A page's template, the names of the texts it read, the files it is made from."""
+LISTED = "listing:"
+"""Names, in what a kept key depends on (``KeptKeys.keys``), a file's listing hash rather than
+its whole hash: the files a page is made from are keyed on their listing (``listing_hash``)."""
 KeptKey = tuple[frozenset[str], str, int]
 """A page's key, with what it depends on, and the number of its ``MemoKey`` (``KeptKeys.keys``:
 the indexes name a key by its number, which hashes at once where a ``MemoKey`` of a page made
@@ -94,12 +97,15 @@ class KeptKeys:
     shared: str
     hashes: dict[str, str]
     """Each content file's hash, by path."""
+    listings: dict[str, str]
+    """Each digest file's ``listing_hash``, by path."""
     paper_files: dict[str, frozenset[str]]
     digest_files: dict[str, frozenset[str]]
     every_file: tuple[str, ...]
     keys: dict[MemoKey, KeptKey] = field(default_factory=dict)
-    """Each key with what it depends on: the files it is made from and those whose texts it
-    read, the names of the texts it read (``paper:…``: which files they come from may change),
+    """Each key with what it depends on: the listings of the files it is made from (``LISTED``
+    and the path: an edited text leaves the keys of the pages that list its paper valid), the
+    files whose texts it read, the names of the texts it read (``paper:…``: which files they come from may change),
     and ``SITE_TEXTS`` if it read a text of the whole site."""
     pages: dict[int, KeptPages] = field(default_factory=dict)
     """The pages of each digest, paper, tag and feed, by the ``id`` of its view (the very
@@ -124,6 +130,7 @@ class KeptKeys:
         if last.shared != self.shared:
             return
         changed = _differences(last.hashes, self.hashes)
+        changed |= {LISTED + path for path in _differences(last.listings, self.listings)}
         # A paper's texts may come from one more file now; a digest's, which come from one file,
         # from another only if the file they came from changed (it is in ``changed``).
         changed |= {PAPER_TEXTS + name for name in _differences(last.paper_files, self.paper_files)}
@@ -238,7 +245,9 @@ class PageInputs:
                 files |= self.paper_files.get(entry.identity, frozenset())
             self.digest_files[digest.url] = frozenset(files)
         self._every_file = tuple(sorted(listed))
-        self.kept = KeptKeys(shared, hashes, self.paper_files, self.digest_files, self._every_file)
+        self.kept = KeptKeys(
+            shared, hashes, listed, self.paper_files, self.digest_files, self._every_file
+        )
         """The keys of this build, with those of the last one (``kept``) that are still valid:
         with ``keep``, for the next build in the same process. ``kept`` is taken over, and is
         not to be used again."""
@@ -250,6 +259,7 @@ class PageInputs:
         self._files_of_digests: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._files_keys: dict[tuple[tuple[str, ...], bool], str] = {}
         self._template_keys: dict[str, str] = {}
+        self._listed_names = {path: LISTED + path for path in listed}
 
     def key(self, job: PageJob, reads: Iterable[str] = (ALL_TEXTS,)) -> str:
         """The page's inputs key, having read the long texts ``reads`` (``context.TextReads``),
@@ -317,7 +327,8 @@ class PageInputs:
             made_key, read_key = self._files_key(files, True), self._files_key(read, False)
             key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
             if self._keep:
-                self.kept.add_key(memo, frozenset((*files, *read, *self._named(names))), key)
+                listed = map(self._listed_names.__getitem__, files)
+                self.kept.add_key(memo, frozenset((*listed, *read, *self._named(names))), key)
             return key
         return kept[1]
 
