@@ -33,7 +33,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, context, dataset, enrich, feeds, incremental, render
+from papersite import build, context, dataset, enrich, feeds, fingerprint, incremental, render
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -671,37 +671,42 @@ def check_kept_keys(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]
     new_inputs, key_of = incremental.PageInputs.__init__, incremental.PageInputs._key
     taken = incremental.PageInputs._files_based_key
 
-    afresh: dict[int, incremental.PageInputs] = {}  # by the id of the inputs with kept keys
-    views: dict[int, Any] = {}
-    from_last: dict[int, set[Any]] = {}  # the keys each took over from the last build
+    # By the inputs with kept keys themselves, not their ids: held, none of them is freed, so
+    # no inputs worked out afresh can take the id of one (and be checked against its own).
+    afresh: dict[incremental.PageInputs, incremental.PageInputs] = {}
+    views: dict[incremental.PageInputs, Any] = {}
+    from_last: dict[incremental.PageInputs, set[Any]] = {}  # the keys each took over
     carry = incremental.PageInputs.carried
 
     def init(self: incremental.PageInputs, *args: Any, kept: Any = None, **kwargs: Any) -> None:
         new_inputs(self, *args[:6], kept=args[6] if len(args) > 6 else kept, **kwargs)
-        afresh[id(self)] = incremental.PageInputs.__new__(incremental.PageInputs)
-        new_inputs(afresh[id(self)], *args[:6], kept=None, **kwargs)
-        views[id(self)] = args[0]
-        from_last[id(self)] = set(self.kept.keys)
+        afresh[self] = incremental.PageInputs.__new__(incremental.PageInputs)
+        new_inputs(afresh[self], *args[:6], kept=None, **kwargs)
+        views[self] = args[0]
+        from_last[self] = set(self.kept.keys)
+
+    held: list[Any] = []  # the pages planned here, whose subjects' ids the inputs key by
 
     def carried(self: incremental.PageInputs, *args: Any) -> set[int]:
         found: set[int] = carry(self, *args)
-        jobs = {job.path: job for job in render.plan_site(views[id(self)])}
+        jobs = {job.path: job for job in render.plan_site(views[self])}
+        held.append(jobs)
         for path, key in self.kept.page_keys.items():
             if self.kept.page_subjects[path] in found:
                 made["carried"] += 1
-                assert key == afresh[id(self)].key_like(jobs[path], key), path
+                assert key == afresh[self].key_like(jobs[path], key), path
         return found
 
     def key(self: incremental.PageInputs, job: Any, names: str) -> str:
-        if id(self) not in afresh:  # the inputs worked out afresh themselves
+        if self not in afresh:  # the inputs worked out afresh themselves
             fresh: str = key_of(self, job, names)
             return fresh
         found: str = key_of(self, job, names)
-        assert found == key_of(afresh[id(self)], job, names), (job.path, names)
+        assert found == key_of(afresh[self], job, names), (job.path, names)
         return found
 
     def files_based(self: incremental.PageInputs, memo: incremental.MemoKey) -> str:
-        made["files"] += memo in from_last.get(id(self), ())
+        made["files"] += memo in from_last.get(self, ())
         key: str = taken(self, memo)
         return key
 
@@ -1620,6 +1625,44 @@ def test_a_valid_site_whose_template_fails_keeps_its_parsed_files_cached(
     cache = BuildCache.for_site(site.root)
     hashes = [file_hash(site.root, path) for path in digest_files(site.root)]
     assert hashes and all(cache.holds("parsed", key) for key in hashes)
+
+
+def test_a_rebuild_hashes_only_the_inputs_whose_stamps_changed(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As git reads only the files its index says changed, a build hashes a digest file or the
+    lockfile (7 MB at 10,000 papers) only if its inode, size or time is not as the last build
+    found it (or was too recent then to tell: ``fingerprint.RACY_NS``); an edit of the lockfile
+    that keeps its size is seen by its time."""
+    long_ago = 1_000_000_000_000_000_000  # 2001: no stamp is too recent to trust
+    for path in [site.root / "arxiv.lock.json", *(site.root / p for p in digest_files(site.root))]:
+        os.utime(path, ns=(long_ago, long_ago))
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    hashed: list[str] = []
+    real_hash = fingerprint.file_hash
+
+    def recording(root: Path, relative: str) -> str:
+        hashed.append(relative)
+        return real_hash(root, relative)
+
+    monkeypatch.setattr(fingerprint, "file_hash", recording)
+    assert build(site.root, out, search=False).written == []
+    assert hashed == []
+
+    arxiv_id = sorted(
+        {paper.get("arxiv") for _, paper in site.papers()} & set(site.lock["papers"])
+    )[0]
+    record = site.lock["papers"][arxiv_id]["arxiv"]
+    title = record["title"]
+    record["title"] = title[:-1] + ("y" if title.endswith("x") else "x")
+    size = (site.root / "arxiv.lock.json").stat().st_size
+    site.save()
+    assert (site.root / "arxiv.lock.json").stat().st_size == size
+    report = build(site.root, out, search=False)
+
+    assert hashed == ["arxiv.lock.json"]
+    assert report.written, "the edited lockfile was not seen"
 
 
 def test_the_cache_remembers_the_most_recent_output_folders(

@@ -12,7 +12,9 @@ import pytest
 
 from conftest import WEEKLY
 from papersite import build, write
+from papersite.build import survey_ahead
 from papersite.errors import ContentError, OutputError
+from papersite.resident import Resident
 from papersite.write import MARKER, Page
 
 # ``papersite.build`` is also the name of the function the package exports.
@@ -195,6 +197,37 @@ def test_an_update_killed_half_way_is_undone_by_the_next_build(
     cold = minimal_site.parent / "cold"
     build(minimal_site, cold, search=False)
     assert tree(out) == tree(cold)
+
+
+def test_a_resident_build_leaves_its_finished_undo_folder_for_later(
+    minimal_site: Path, out: Path
+) -> None:
+    """A process that builds again (``papersite serve``) leaves the undo folder of an update
+    that finished, with the files it replaced, to delete while idle (``survey_ahead``); else
+    the next build deletes it. The output is the same."""
+    resident = Resident()
+    build(minimal_site, out, search=False, resident=resident)
+    second = minimal_site / "digests" / "weekly" / "2025-03-24.yaml"
+    second.write_text(SECOND_WEEK, encoding="utf-8")
+    build(minimal_site, out, search=False, resident=resident)
+    left = leftovers(out)
+    assert len(left) == 1 and "-undo-" in left[0], left
+    assert not (out.parent / left[0] / write.JOURNAL).exists(), "finished: no journal"
+    assert any(path.is_file() for path in (out.parent / left[0]).rglob("*")), "what it replaced"
+
+    survey_ahead(out, resident)
+    assert leftovers(out) == []
+
+    second.write_text(SECOND_WEEK.replace("2025-03-24", "2025-03-25"), encoding="utf-8")
+    build(minimal_site, out, search=False, resident=resident)
+    assert len(leftovers(out)) == 1
+    second.unlink()
+    build(minimal_site, out, search=False, resident=resident)  # no survey between the two
+    assert len(leftovers(out)) == 1, "the next build deletes the last one's"
+    cold = minimal_site.parent / "cold"
+    build(minimal_site, cold, search=False)
+    assert tree(out) == tree(cold)
+    assert leftovers(cold) == []
 
 
 def test_a_rebuild_in_place_removes_emptied_folders_and_hand_added_files(

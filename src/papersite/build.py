@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING
 
 from papersite.cache import BuildCache
 from papersite.errors import Problem, StrictModeError
-from papersite.fingerprint import Stamps, content_inputs, input_fingerprint, shared_inputs
+from papersite.fingerprint import (
+    Stamper,
+    Stamps,
+    content_inputs,
+    input_fingerprint,
+    shared_inputs,
+)
 from papersite.heap import frozen_heap
 from papersite.resident import Resident
 from papersite.theme import theme_dirs
@@ -29,6 +35,8 @@ from papersite.write import (
     OutputStamps,
     OutputWriter,
     check_output_folder,
+    delete_finished_updates,
+    manifest_columns,
     pack_manifest,
     survey_output,
     unpack_manifest,
@@ -119,11 +127,10 @@ def build(
         last = LastBuild.recall(cache, record_key)
     folders = theme_dirs(source)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
-    content = content_inputs(source, options)
+    stamper = Stamper(source, last.stamps if last is not None else None)
+    content = content_inputs(source, options, stamper)
     shared = shared_inputs(source, folders, content)
-    fingerprint, hashes, stamps = input_fingerprint(
-        source, shared, last.stamps if last is not None else None
-    )
+    fingerprint, hashes, stamps = input_fingerprint(source, shared, stamper)
     search_due = search and not defer_search and last is not None and last.search_pending
     if (
         last is not None
@@ -150,7 +157,7 @@ def build(
             surveyed = resident.survey[1]
         resident.survey = None
     writer = (
-        OutputWriter(out, last.files, last.folders, surveyed)
+        OutputWriter(out, last.files, last.folders, surveyed, leave_undo=resident is not None)
         if last is not None
         else OutputWriter(out, {})
     )
@@ -185,11 +192,12 @@ def build(
         writer.abort()
         raise
     spans = copier.keep(writer.manifest)
+    columns = manifest_columns(writer.manifest)
     this = LastBuild(
         fingerprint=fingerprint,
         stamps=stamps,
-        output=OutputStamps.of(writer.manifest, writer.folder_times()),
-        packed=pack_manifest(writer.manifest),
+        output=OutputStamps.of(writer.manifest, writer.folder_times(), columns),
+        packed=pack_manifest(writer.manifest, columns),
         pages=len(writer.manifest),
         search=_indexed(search, pending, last, writer.manifest, prepared.view.languages),
         search_pending=pending,
@@ -219,9 +227,11 @@ def survey_ahead(out: Path | str, resident: Resident) -> bool:
     """Ask now how the output of ``resident``'s last build into ``out`` is (the survey of
     ``OutputWriter``), for its next build into ``out`` to take rather than ask: ``papersite
     serve`` asks while no file changes. A file of the output changed after this is still
-    caught by the build after the next, whose record of it no longer matches. False if there
+    caught by the build after the next, whose record of it no longer matches. Deletes first
+    the undo folder the last build left (``OutputWriter``'s ``leave_undo``). False if there
     was nothing to ask: no build recorded, or the survey already made."""
     key = str(Path(out).resolve())
+    delete_finished_updates(Path(key))  # what the last build left for now (``OutputWriter``)
     last = resident.last.get(key)
     if last is None or (resident.survey is not None and resident.survey[0] is last):
         return False

@@ -256,6 +256,11 @@ class DigestView:
         of the edition: made once for as long as the view is kept (``resident.py``)."""
         return {}
 
+    @cached_property
+    def every_tag(self) -> frozenset[str]:
+        """Its tags and its papers' (``feeds.py``: every rebuild asks it of every digest)."""
+        return frozenset({*self.tags, *(tag for entry in self.entries for tag in entry.tags)})
+
     @property
     def unreviewed(self) -> int:
         """How many of its texts (per language) a machine wrote and no one has reviewed."""

@@ -159,8 +159,7 @@ def _digests_by_tag(view: SiteView) -> dict[str, list[DigestView]]:
     one pass a tag took a tenth of a second at 10,000 papers, in every rebuild.)"""
     tagged: dict[str, list[DigestView]] = {}
     for digest in view.digests:
-        tags = {*digest.tags, *(tag for entry in digest.entries for tag in entry.tags)}
-        for tag in tags:
+        for tag in digest.every_tag:
             listed = tagged.setdefault(tag, [])
             if len(listed) < FEED_LIMIT:
                 listed.append(digest)

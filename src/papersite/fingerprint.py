@@ -67,10 +67,12 @@ def shared_inputs(source: Path, folders: Sequence[Path], content: str) -> str:
     return content_hash(*parts)
 
 
-def content_inputs(source: Path, options: Iterable[str]) -> str:
+def content_inputs(source: Path, options: Iterable[str], stamper: Stamper) -> str:
     """The hash of what the site's content means besides the digest files: the configuration,
-    the lockfile and the options. The archive's data depends on these and the digest files."""
-    return content_hash(*options, *_named_file(source, CONFIG_FILE), *_named_file(source, LOCKFILE))
+    the lockfile and the options. The archive's data depends on these and the digest files.
+    The lockfile (7 MB at 10,000 papers) is read only if its stamp changed (``Stamper``)."""
+    lockfile = [LOCKFILE, stamper.hash(LOCKFILE)]
+    return content_hash(*options, *_named_file(source, CONFIG_FILE), *lockfile)
 
 
 def settings_inputs(source: Path) -> str:
@@ -85,7 +87,7 @@ def _named_file(source: Path, name: str) -> list[bytes | str]:
 
 
 Stamps = dict[str, tuple[tuple[int, int, int], str, int]]
-"""For each digest file: its (inode, size, mtime_ns) when hashed, its ``file_hash``, and when it
+"""For each digest file, and the lockfile: its (inode, size, mtime_ns) when hashed, its ``file_hash``, and when it
 was hashed (ns)."""
 
 RACY_NS = 2_000_000_000
@@ -94,29 +96,37 @@ systems keep times in ticks, so an edit right after hashing can leave size and t
 were (git's "racy" files)."""
 
 
+class Stamper:
+    """Hashes files of ``source`` (``file_hash``), reading only those whose stamp is not as in
+    ``stamps`` (the last build's), as git does not read a file its index says is unchanged;
+    ``fresh`` holds the stamps of the files it hashed, for the next build."""
+
+    def __init__(self, source: Path, stamps: Stamps | None = None) -> None:
+        self.source, self.stamps = source, stamps or {}
+        self.fresh: Stamps = {}
+        self.now = time.time_ns()
+
+    def hash(self, relative: str) -> str:
+        """The file's ``file_hash``; "" if it is missing or unreadable (the load stage says so)."""
+        try:
+            status = os.stat(self.source / relative)
+        except OSError:
+            return ""
+        stat = (status.st_ino, status.st_size, status.st_mtime_ns)
+        before = self.stamps.get(relative)
+        if before is not None and before[0] == stat and stat[2] < before[2] - RACY_NS:
+            self.fresh[relative] = before
+        else:
+            self.fresh[relative] = (stat, file_hash(self.source, relative), self.now)
+        return self.fresh[relative][1]
+
+
 def input_fingerprint(
-    source: Path, shared: str, stamps: Stamps | None = None
+    source: Path, shared: str, stamper: Stamper
 ) -> tuple[str, dict[str, str], Stamps]:
     """The hash of every input of a build (the shared inputs and each digest file); each digest
-    file's ``file_hash``, which the load stage then need not compute again; and the files'
-    ``Stamps``. A file whose stamp is as in ``stamps`` (the last build's) is not read again,
-    as git does not read a file its index says is unchanged."""
-    stamps = stamps or {}
-    now = time.time_ns()
-    hashes: dict[str, str] = {}
-    fresh: Stamps = {}
-    for relative in digest_files(source):
-        try:
-            status = os.stat(source / relative)
-        except OSError:  # unreadable: the load stage says so, at the file
-            hashes[relative] = ""
-            continue
-        stat = (status.st_ino, status.st_size, status.st_mtime_ns)
-        before = stamps.get(relative)
-        if before is not None and before[0] == stat and stat[2] < before[2] - RACY_NS:
-            fresh[relative] = before
-        else:
-            fresh[relative] = (stat, file_hash(source, relative), now)
-        hashes[relative] = fresh[relative][1]
+    file's ``file_hash``, which the load stage then need not compute again; and the
+    ``Stamper``'s stamps of the files it hashed (these, and any it hashed before)."""
+    hashes = {relative: stamper.hash(relative) for relative in digest_files(source)}
     parts = (f"{path}={key}" for path, key in hashes.items())
-    return content_hash(shared, *parts), hashes, fresh
+    return content_hash(shared, *parts), hashes, stamper.fresh

@@ -122,6 +122,11 @@ class KeptKeys:
     """The subjects with a page kept by each key (by number)."""
     made_from: dict[str, set[int]] = field(default_factory=dict)
     """The subjects made from the files of each digest, by its URL."""
+    used: set[int] = field(default_factory=set)
+    """The keys (by number) this build took or added. A key outlives the subjects whose pages
+    it was kept with (an edit makes new views of the tags listing the edited paper, whose
+    pages have the same keys): one that no subject holds and this build did not use is
+    forgotten by the next (``take_over``)."""
 
     def take_over(self, last: KeptKeys) -> None:
         """Hold what of ``last`` (which is not to be used again) is still valid for this build's
@@ -137,6 +142,7 @@ class KeptKeys:
         if self.every_file != last.every_file:
             changed.add(SITE_TEXTS)
         regrouped = _differences(last.digest_files, self.digest_files)
+        unused = last.numbered.keys() - last.used - last.subjects_of.keys()
         self.keys, self.numbered, self.pages, self.users = (
             last.keys, last.numbered, last.pages, last.users)  # fmt: skip
         self.page_keys, self.page_subjects = last.page_keys, last.page_subjects
@@ -147,7 +153,7 @@ class KeptKeys:
             *(self.made_from.get(url, ()) for url in regrouped),
         )
         self.drop(dropped)
-        for number in invalid:
+        for number in invalid | unused:
             self._drop_key(number)
 
     def add_key(self, memo: MemoKey, depends: frozenset[str], key: str) -> None:
@@ -156,6 +162,7 @@ class KeptKeys:
             self.keys[memo], self.numbered[number] = (depends, key, number), memo
             for name in depends:
                 self.users.setdefault(name, set()).add(number)
+        self.used.add(self.keys[memo][2])
 
     def add_page(self, subject: object, path: str, memo: MemoKey) -> None:
         """The page at ``path``, about ``subject``, whose key is kept by ``memo``."""
@@ -173,7 +180,7 @@ class KeptKeys:
         self.page_subjects[path] = ident
 
     def drop(self, subjects: Iterable[int]) -> None:
-        """Forget the pages of ``subjects`` (by ``id``), and the keys no other page is kept by."""
+        """Forget the pages of ``subjects`` (by ``id``); their keys are left to ``used``."""
         for ident in subjects:
             kept = self.pages.pop(ident, None)
             if kept is None:
@@ -187,7 +194,6 @@ class KeptKeys:
                     using.discard(ident)
                     if not using:
                         del self.subjects_of[number]
-                        self._drop_key(number)
 
     def _drop_key(self, number: int) -> None:
         memo = self.numbered.pop(number, None)
@@ -321,16 +327,17 @@ class PageInputs:
         """The key of a page made from the content ``files``: the last build's, when none of
         its inputs changed since (``KeptKeys``)."""
         kept = self.kept.keys.get(memo)
-        if kept is None:
-            template, names, files = memo
-            read = self._read_files(names, files)
-            made_key, read_key = self._files_key(files, True), self._files_key(read, False)
-            key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
-            if self._keep:
-                listed = map(self._listed_names.__getitem__, files)
-                self.kept.add_key(memo, frozenset((*listed, *read, *self._named(names))), key)
-            return key
-        return kept[1]
+        if kept is not None:
+            self.kept.used.add(kept[2])
+            return kept[1]
+        template, names, files = memo
+        read = self._read_files(names, files)
+        made_key, read_key = self._files_key(files, True), self._files_key(read, False)
+        key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
+        if self._keep:
+            listed = map(self._listed_names.__getitem__, files)
+            self.kept.add_key(memo, frozenset((*listed, *read, *self._named(names))), key)
+        return key
 
     @staticmethod
     def _named(names: str) -> set[str]:
