@@ -23,6 +23,7 @@ import itertools
 import json
 import os
 import random
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1012,11 +1013,17 @@ SUMMARIES_IN_TAG_PAGES = (
 )
 
 
+PAPER_PAGE = re.compile(r"(?:[a-z]{2}/)?papers/[^/]+/index\.html")
+"""The path of a paper's page, in any edition."""
+
+
 def test_a_page_is_rendered_for_an_edited_summary_only_if_it_shows_summaries(
     site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The default theme's tag pages and lists show a paper's title, not its summary: an edited
-    summary renders its paper's and digest's pages again, and not them. A theme whose tag page
+    summary renders its paper's and digest's pages again, and not them, nor the pages of the
+    other papers of its digest (a page that read a paper's texts is keyed on what the files
+    say of that paper: ``incremental.paper_hashes``). A theme whose tag page
     shows summaries has that page rendered again, as the page records that it read one; and an
     edited title renders the default tag pages again. Every output is a cold build's."""
     rendered = record_renders(monkeypatch)
@@ -1035,7 +1042,8 @@ def test_a_page_is_rendered_for_an_edited_summary_only_if_it_shows_summaries(
         paper["summary"] = {"ko": f"{words} 요약.\n", "en": f"A {words} summary.\n"}
 
     pages = edit("edit a summary", lambda: summary("first"))
-    assert f"papers/{paper['arxiv']}/index.html" in pages
+    paper_pages = {page for page in pages if PAPER_PAGE.fullmatch(page)}
+    assert paper_pages == {f"{edition}papers/{paper['arxiv']}/index.html" for edition in editions}
     assert not pages & (tag_pages | lists)
 
     old, new = SUMMARIES_IN_TAG_PAGES

@@ -44,6 +44,7 @@ from papersite.write import (
 
 if TYPE_CHECKING:
     from papersite.dataset import Spans
+    from papersite.incremental import Listing
     from papersite.model import SourcedDigest
 
 OUTPUT_RECORDS = 4
@@ -302,8 +303,9 @@ class LastBuild:
     warnings: list[Problem]
     base_url: str
     unreviewed: list[Problem]
-    listings: dict[str, str] = field(default_factory=dict)
-    """``PageInputs.listings``: each digest file's listing hash, by the file's hash."""
+    listings: dict[str, Listing] = field(default_factory=dict)
+    """``PageInputs.listings``: what the pages' keys take of each digest file, by the file's
+    hash."""
     packed_spans: bytes = field(default=b"", repr=False)
     """The pickled ``spans``, unpickled only by a build with work to do."""
     search_pending: bool = False

@@ -27,7 +27,7 @@ from typing import Any
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
-FORMAT = 11
+FORMAT = 12
 
 
 def content_hash(*parts: bytes | str) -> str:

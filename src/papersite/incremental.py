@@ -33,7 +33,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic.main import IncEx
 
@@ -69,6 +69,32 @@ def listing_hash(sourced: SourcedDigest) -> str:
     return content_hash("listing", sourced.path, sourced.url, listing)
 
 
+def paper_hashes(sourced: SourcedDigest) -> dict[str, str]:
+    """For each paper of a digest file, by its identity: the hash of all that the file says of
+    it (its entries, and the digest but for its papers). A page that read the texts of a paper
+    (``context.PAPER_TEXTS``) is keyed on these, in every file the paper appears in, rather
+    than on the whole files: an edited summary renders again its paper's pages, not those of
+    the other papers of its digest."""
+    digest = sourced.digest
+    around = digest.model_dump_json(exclude={"papers"})
+    entries: dict[str, list[str]] = {}
+    for paper in digest.papers:
+        entries.setdefault(paper.identity, []).append(paper.model_dump_json())
+    return {
+        identity: content_hash("paper", sourced.path, sourced.url, around, *dumped)
+        for identity, dumped in entries.items()
+    }
+
+
+class Listing(NamedTuple):
+    """What a build works out of a digest file for the pages' keys (``PageInputs.listings``)."""
+
+    listing: str
+    """``listing_hash``."""
+    papers: dict[str, str]
+    """``paper_hashes``."""
+
+
 MemoKey = tuple[str, str, tuple[str, ...]]
 """A page's template, the names of the texts it read, the files it is made from."""
 LISTED = "listing:"
@@ -99,6 +125,8 @@ class KeptKeys:
     """Each content file's hash, by path."""
     listings: dict[str, str]
     """Each digest file's ``listing_hash``, by path."""
+    papers: dict[str, dict[str, str]]
+    """Each digest file's ``paper_hashes``, by path."""
     paper_files: dict[str, frozenset[str]]
     digest_files: dict[str, frozenset[str]]
     every_file: tuple[str, ...]
@@ -136,6 +164,9 @@ class KeptKeys:
             return
         changed = _differences(last.hashes, self.hashes)
         changed |= {LISTED + path for path in _differences(last.listings, self.listings)}
+        for path in list(changed):  # a changed file: its papers whose part of it changed
+            before, now = last.papers.get(path, {}), self.papers.get(path, {})
+            changed |= {PAPER_TEXTS + name for name in _differences(before, now)}
         # A paper's texts may come from one more file now; a digest's, which come from one file,
         # from another only if the file they came from changed (it is in ``changed``).
         changed |= {PAPER_TEXTS + name for name in _differences(last.paper_files, self.paper_files)}
@@ -223,21 +254,26 @@ class PageInputs:
         hashes: dict[str, str],
         shared: str,
         content: str = "",
-        known_listings: dict[str, str] | None = None,
+        known_listings: dict[str, Listing] | None = None,
         kept: KeptKeys | None = None,
         *,
         keep: bool = False,
     ) -> None:
         self.hashes = hashes
         known_listings = known_listings or {}
-        self.listings: dict[str, str] = {}
-        """Each digest file's ``listing_hash``, by the file's hash: kept for the next build,
-        which works out only those of the files that changed."""
+        self.listings: dict[str, Listing] = {}
+        """Each digest file's ``Listing``, by the file's hash: kept for the next build, which
+        works out only those of the files that changed."""
         listed: dict[str, str] = {}
+        self._papers: dict[str, dict[str, str]] = {}
+        """Each digest file's ``paper_hashes``, by path."""
         for sourced in digests:
             full = hashes.get(sourced.path, "")
-            listing = known_listings.get(full) or listing_hash(sourced)
-            self.listings[full] = listed[sourced.path] = listing
+            known = known_listings.get(full)
+            if known is None:
+                known = Listing(listing_hash(sourced), paper_hashes(sourced))
+            self.listings[full] = known
+            listed[sourced.path], self._papers[sourced.path] = known
         self._hashes = {False: hashes, True: listed}
         self.shared = shared
         self.content = content
@@ -252,7 +288,13 @@ class PageInputs:
             self.digest_files[digest.url] = frozenset(files)
         self._every_file = tuple(sorted(listed))
         self.kept = KeptKeys(
-            shared, hashes, listed, self.paper_files, self.digest_files, self._every_file
+            shared,
+            hashes,
+            listed,
+            self._papers,
+            self.paper_files,
+            self.digest_files,
+            self._every_file,
         )
         """The keys of this build, with those of the last one (``kept``) that are still valid:
         with ``keep``, for the next build in the same process. ``kept`` is taken over, and is
@@ -292,7 +334,7 @@ class PageInputs:
             if isinstance(subject, PageList):
                 files = self._subject_files(subject)
                 made = content_hash("pages", *subject.paths)
-                read = self._files_key(self._read_files(names, files), listing=False)
+                read = self._read_key(names, self._read_files(names, files))
                 found = (f"{names}{READS_END}{self._of(job.template, made, read)}", None)
             else:
                 memo_key = (job.template, names, self._subject_files(subject))
@@ -332,7 +374,7 @@ class PageInputs:
             return kept[1]
         template, names, files = memo
         read = self._read_files(names, files)
-        made_key, read_key = self._files_key(files, True), self._files_key(read, False)
+        made_key, read_key = self._files_key(files, True), self._read_key(names, read)
         key = f"{names}{READS_END}{self._of(template, made_key, read_key)}"
         if self._keep:
             listed = map(self._listed_names.__getitem__, files)
@@ -378,20 +420,31 @@ class PageInputs:
         return files
 
     def _read_files(self, names: str, made_from: tuple[str, ...]) -> tuple[str, ...]:
-        """The files that the texts ``names`` come from, sorted; ``ALL_TEXTS``, those the page
-        is ``made_from``."""
+        """The files that the texts ``names`` come from, sorted, but for papers' texts (see
+        ``_read_key``); ``ALL_TEXTS``, those the page is ``made_from``."""
         files: set[str] = set()
         for name in names.split(";") if names else ():
             if name == ALL_TEXTS:
                 files.update(made_from)
             elif name.startswith(PAPER_TEXTS):
-                files |= self.paper_files.get(name.removeprefix(PAPER_TEXTS), frozenset())
+                continue
             elif name.startswith(DIGEST_TEXTS):
                 path = self.digest_paths.get(name.removeprefix(DIGEST_TEXTS))
                 files |= {path} if path is not None else set()
             else:  # SITE_TEXTS, or a name this papersite does not know: every file
                 files.update(self._every_file)
         return tuple(sorted(files))
+
+    def _read_key(self, names: str, read: tuple[str, ...]) -> str:
+        """The key of the texts ``names`` a page read: the whole files ``read``, and each
+        paper's ``paper_hashes`` in the files it appears in."""
+        parts = [self._files_key(read, False)]
+        for name in names.split(";") if names else ():
+            if name.startswith(PAPER_TEXTS):
+                identity = name.removeprefix(PAPER_TEXTS)
+                for path in sorted(self.paper_files.get(identity, ())):
+                    parts.append(f"{identity}@{path}={self._papers.get(path, {}).get(identity)}")
+        return parts[0] if len(parts) == 1 else content_hash(*parts)
 
     def _files_key(self, files: tuple[str, ...], listing: bool) -> str:
         key = self._files_keys.get((files, listing))
