@@ -16,11 +16,13 @@ nothing else, because its template sees only that subject's view and the site's 
 
 A page depends on the long texts of those files (summaries, abstracts, sections, overviews:
 ``context.TextReads``) only through the texts it read when it was last rendered: it is keyed on
-each file's ``listing_hash`` (the file but for its long texts), and on the whole files that the
-texts it read come from, which its key names (``reads``). So an edited summary renders again its
-paper's and digest's pages, and not the tag pages and lists that show the paper's title, nor the
-home page, which reads the newest digest's overview and no other text. The key is only as good
-as the record: a page that reads another text is keyed on it from then on.
+each file's ``listing_hash`` (the file but for its long texts), on the whole files that the
+digests' texts it read come from, and for a paper's texts, on what each file the paper appears
+in says of it (``paper_hashes``); its key names the texts it read (``reads``). So an edited
+summary renders again its paper's and digest's pages, and not the pages of the other papers of
+that digest, nor the tag pages and lists that show the paper's title, nor the home page, which
+reads the newest digest's overview and no other text. The key is only as good as the record: a
+page that reads another text is keyed on it from then on.
 
 A rebuild with no change at all is caught before any of this, by ``fingerprint.py``. The
 property test in ``tests/test_incremental.py`` checks that an incremental build is byte for byte
