@@ -1673,6 +1673,25 @@ def test_a_rebuild_hashes_only_the_inputs_whose_stamps_changed(
     assert report.written, "the edited lockfile was not seen"
 
 
+def test_a_record_of_the_last_build_that_cannot_be_read_is_no_record(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """The record of the last build into a folder is pickled on its own inside the cache's
+    part: one written by a papersite whose classes have changed (here, bytes that are no
+    pickle) makes the next build start without a record, and its output is a cold build's."""
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    cache = BuildCache.for_site(site.root)
+    cache.put("output", str(out.resolve()), b"\x80\x05no pickle")
+    cache.save()
+
+    report = build(site.root, out, search=False)
+
+    assert report.written, "built again, without the record"
+    cold = ColdBuilds(tmp_path / "cold")
+    assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), ["no record"])
+
+
 def test_the_cache_remembers_the_most_recent_output_folders(
     site: SiteState, tmp_path: Path
 ) -> None:

@@ -122,3 +122,28 @@ def test_the_command_reports_and_exits_with_its_status(minimal_site: Path, tmp_p
     assert failed.returncode == 1
     assert failed.stderr.endswith("problem(s); nothing was written\n")
     assert "2025-03-17.yaml" in failed.stderr
+
+
+STAGES = ("jinja2", "pydantic", "markdown_it", "papersite.pipeline", "papersite.incremental")
+"""What a build with work to do imports (half a second), and one with nothing to do need not."""
+
+
+def test_a_build_with_nothing_to_do_imports_none_of_the_stages(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """A build whose inputs and output are as the last build left them stops at their
+    fingerprint (``build.py``), before the stages: the record of the last build it reads must
+    unpickle without importing them."""
+    code = f"""
+import json, sys
+from papersite import build
+report = build({str(minimal_site)!r}, {str(tmp_path / "out")!r}, search=False)
+stages = {STAGES!r}
+loaded = [m for m in sys.modules if m in stages or m.split(".")[0] in stages]
+print(json.dumps([len(report.written), sorted(loaded)]))
+"""
+    first = json.loads(run_python(code).splitlines()[-1])
+    second = json.loads(run_python(code).splitlines()[-1])
+
+    assert first[0] > 0 and set(first[1]) >= set(STAGES), first
+    assert second == [0, []]

@@ -331,7 +331,13 @@ class LastBuild:
     def recall(cache: BuildCache, out: str) -> LastBuild | None:
         """The record of the last build into ``out`` (a resolved path), if the cache has it."""
         stored = cache.get("output", out)
-        return pickle.loads(stored) if isinstance(stored, bytes) else None
+        try:
+            record = pickle.loads(stored) if isinstance(stored, bytes) else None
+        # Pickled apart from the cache's part, so the part's own check does not cover it: one
+        # that a papersite whose classes have changed wrote means a build with no record.
+        except Exception:
+            return None
+        return record if isinstance(record, LastBuild) else None
 
     def remember(self, cache: BuildCache, out: str) -> None:
         # Pickled on its own, so that a build unpickles only its own folder's record (30,000

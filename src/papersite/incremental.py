@@ -35,7 +35,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic.main import IncEx
 
@@ -88,13 +88,10 @@ def paper_hashes(sourced: SourcedDigest) -> dict[str, str]:
     }
 
 
-class Listing(NamedTuple):
-    """What a build works out of a digest file for the pages' keys (``PageInputs.listings``)."""
-
-    listing: str
-    """``listing_hash``."""
-    papers: dict[str, str]
-    """``paper_hashes``."""
+Listing = tuple[str, dict[str, str]]
+"""What a build works out of a digest file for the pages' keys (``PageInputs.listings``): its
+``listing_hash`` and ``paper_hashes``. Plain tuples: the record of the last build holds them,
+and a build with nothing to do unpickles it without importing this module (``build.py``)."""
 
 
 MemoKey = tuple[str, str, tuple[str, ...]]
@@ -273,7 +270,7 @@ class PageInputs:
             full = hashes.get(sourced.path, "")
             known = known_listings.get(full)
             if known is None:
-                known = Listing(listing_hash(sourced), paper_hashes(sourced))
+                known = (listing_hash(sourced), paper_hashes(sourced))
             self.listings[full] = known
             listed[sourced.path], self._papers[sourced.path] = known
         self._hashes = {False: hashes, True: listed}
