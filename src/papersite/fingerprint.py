@@ -87,8 +87,8 @@ def _named_file(source: Path, name: str) -> list[bytes | str]:
 
 
 Stamps = dict[str, tuple[tuple[int, int, int], str, int]]
-"""For each digest file, and the lockfile: its (inode, size, mtime_ns) when hashed, its ``file_hash``, and when it
-was hashed (ns)."""
+"""For each digest file, and the lockfile: its (inode, size, mtime_ns) when hashed, its
+``file_hash``, and when it was hashed (ns)."""
 
 RACY_NS = 2_000_000_000
 """A file changed within this long of being hashed is hashed again, whatever its time says: file

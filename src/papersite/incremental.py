@@ -132,8 +132,9 @@ class KeptKeys:
     keys: dict[MemoKey, KeptKey] = field(default_factory=dict)
     """Each key with what it depends on: the listings of the files it is made from (``LISTED``
     and the path: an edited text leaves the keys of the pages that list its paper valid), the
-    files whose texts it read, the names of the texts it read (``paper:…``: which files they come from may change),
-    and ``SITE_TEXTS`` if it read a text of the whole site."""
+    files of the digests' texts it read, the names of the texts it read (``paper:…``: a paper's
+    texts change with its ``paper_hashes``, and which files they come from may change), and
+    ``SITE_TEXTS`` if it read a text of the whole site."""
     pages: dict[int, KeptPages] = field(default_factory=dict)
     """The pages of each digest, paper, tag and feed, by the ``id`` of its view (the very
     object, which a resident process keeps while it is unchanged: ``resident.py``)."""
@@ -161,9 +162,9 @@ class KeptKeys:
         are all still valid and whose files are those of the same digests."""
         if last.shared != self.shared:
             return
-        changed = _differences(last.hashes, self.hashes)
-        changed |= {LISTED + path for path in _differences(last.listings, self.listings)}
-        for path in list(changed):  # a changed file: its papers whose part of it changed
+        files = _differences(last.hashes, self.hashes)
+        changed = files | {LISTED + path for path in _differences(last.listings, self.listings)}
+        for path in files:  # a changed file: its papers whose part of it changed
             before, now = last.papers.get(path, {}), self.papers.get(path, {})
             changed |= {PAPER_TEXTS + name for name in _differences(before, now)}
         # A paper's texts may come from one more file now; a digest's, which come from one file,
@@ -442,7 +443,8 @@ class PageInputs:
             if name.startswith(PAPER_TEXTS):
                 identity = name.removeprefix(PAPER_TEXTS)
                 for path in sorted(self.paper_files.get(identity, ())):
-                    parts.append(f"{identity}@{path}={self._papers.get(path, {}).get(identity)}")
+                    paper = self._papers.get(path, {}).get(identity, "")
+                    parts.append(f"{identity}@{path}={paper}")
         return parts[0] if len(parts) == 1 else content_hash(*parts)
 
     def _files_key(self, files: tuple[str, ...], listing: bool) -> str:
