@@ -277,6 +277,31 @@ def test_a_rebuild_writes_only_the_files_that_changed(server: Server, minimal_si
     assert styled.report.written == ["assets/style.css"] and not styled.indexed
 
 
+def undo_folders(out: Path) -> list[Path]:
+    """The undo folders of updates of ``out``, beside it (``write.py``)."""
+    return list(out.parent.glob(f".{out.name}-undo-*"))
+
+
+@pytest.mark.parametrize("given_out", [True, False], ids=["--out", "a temporary folder"])
+def test_stopping_deletes_the_undo_folder_a_rebuild_left_for_later(
+    minimal_site: Path, tmp_path: Path, given_out: bool
+) -> None:
+    """A rebuild leaves its finished update's undo folder, with the files it replaced, to delete
+    while no file changes (``build.survey_ahead``); stopping deletes it too, whether the
+    output folder stays (``--out``) or goes."""
+    out = tmp_path / "out" if given_out else None
+    with Server(
+        minimal_site, port=0, out=out, stdout=io.StringIO(), stderr=io.StringIO()
+    ) as running:
+        (minimal_site / WEEKLY_PATH).write_text(EDITED, encoding="utf-8")
+        assert running.rebuild({WEEKLY_PATH}).ok
+        served = running.site.out.resolve()
+        assert undo_folders(served), "the test needs an undo folder left for later"
+
+    assert undo_folders(served) == []
+    assert served.is_dir() == given_out
+
+
 def test_a_digest_that_moves_leaves_no_stale_page(server: Server, minimal_site: Path) -> None:
     moved = WEEKLY.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
     (minimal_site / WEEKLY_PATH).write_text(moved, encoding="utf-8")

@@ -108,7 +108,9 @@ def build(
     where the build leaves what it made (the site, its view, the records of the output) rather
     than free it on returning: a process that ends right after (the ``papersite`` command) need
     not free millions of objects one by one (0.4 s at 10,000 papers). ``resident`` is what a
-    process that builds again and again keeps from one build to the next (``resident.py``).
+    process that builds again and again keeps from one build to the next (``resident.py``);
+    such a build leaves its update's undo folder, with the files it replaced, for
+    ``survey_ahead`` (or the next build, or ``write.delete_finished_updates``) to delete.
     ``defer_search``: on a large site, leave the last build's search index in place rather than
     make it again (``BuildReport.search_pending``), for a later build without it to make;
     ``cancelled`` is asked while Pagefind runs, and stops the build with ``SearchCancelled``

@@ -35,6 +35,7 @@ from papersite.names import CONFIG_FILE, LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
 from papersite.serve.watch import SiteWatcher
+from papersite.write import delete_finished_updates
 
 __all__ = ["LOOPBACK", "ServeError", "Server", "port_number", "serve", "stop_on_signals"]
 
@@ -119,6 +120,8 @@ class Server:
         if self._thread.is_alive():
             self.http.shutdown()
         self.http.server_close()
+        # What the last rebuild left to delete while idle: the files it replaced.
+        delete_finished_updates(self.site.out.resolve())
         self._remove_output()
 
     def _remove_output(self) -> None:
