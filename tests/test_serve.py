@@ -659,6 +659,33 @@ def test_serve_follows_a_config_saved_by_renaming_and_a_templates_folder_made_la
     assert "search index" not in line.string, "no HTML page changed, so Pagefind did not run"
 
 
+FORK_UNDER_SERVE_SIGNALS = """
+from papersite.parallel import fork_map
+from papersite.serve import stop_on_signals
+
+with stop_on_signals():
+    for _ in range(100):
+        shares = fork_map(len, 400, 2)
+print(sum(shares))
+"""
+
+
+def test_work_spread_over_workers_ends_under_the_servers_signal_handlers() -> None:
+    """``papersite serve`` handles the first SIGTERM itself (``stop_on_signals``); the workers
+    a rebuild forks (``parallel.fork_map``) must not, or the one SIGTERM their pool ends them
+    with leaves a worker waiting for ever, and the rebuild with it (a rebuild that rendered in
+    parallel hung, seen by hand). A hundred pools, each of which must end."""
+    result = subprocess.run(
+        [sys.executable, "-c", FORK_UNDER_SERVE_SIGNALS],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["400"]
+
+
 def test_ctrl_c_stops_serve_with_status_0_and_removes_the_served_files(
     serve_command: Callable[..., ServeProcess], minimal_site: Path
 ) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -54,10 +55,22 @@ def fork_map(task: Callable[[range], Result], count: int, processes: int) -> lis
         settle()
         try:
             context = multiprocessing.get_context("fork")
-            with context.Pool(processes, initializer=collect_in_worker) as pool:
+            with context.Pool(processes, initializer=_start_worker) as pool:
                 return pool.map(_run, _shares(count, processes * 16), chunksize=1)
         finally:
             _task = None
+
+
+def _start_worker() -> None:
+    """A forked worker's start: its collector runs as usual (``collect_in_worker``), and it
+    takes back the default handler of SIGTERM, with which the pool ends it once the work is
+    done. It inherits the parent's, and ``papersite serve``'s first SIGTERM only asks the
+    server to stop (``serve.stop_on_signals``): a worker with it outlived the pool's one
+    SIGTERM, and the build waited for it for ever. Ctrl-C, which the terminal sends to every
+    process of the group, is the parent's to handle: workers ignore it."""
+    collect_in_worker()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(share: range) -> Any:
