@@ -686,6 +686,35 @@ def test_work_spread_over_workers_ends_under_the_servers_signal_handlers() -> No
     assert result.stdout.split() == ["400"]
 
 
+SIGTERM_IN_A_FORKED_CHILD = """
+import os, signal, time
+from papersite.serve import stop_on_signals
+
+with stop_on_signals() as stop:
+    child = os.fork()
+    if child == 0:  # a worker forked before it could take back the default handlers
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        os._exit(0)
+    _, status = os.waitpid(child, 0)
+print(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, stop.is_set())
+"""
+
+
+def test_a_process_forked_under_the_servers_handlers_ends_on_sigterm() -> None:
+    """The server's first SIGTERM only asks it to stop; a process it forks (a worker, before its
+    start takes back the defaults) ends on one, and the server is not asked to stop."""
+    result = subprocess.run(
+        [sys.executable, "-c", SIGTERM_IN_A_FORKED_CHILD],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
 def test_ctrl_c_stops_serve_with_status_0_and_removes_the_served_files(
     serve_command: Callable[..., ServeProcess], minimal_site: Path
 ) -> None:

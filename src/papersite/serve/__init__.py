@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import shutil
 import signal
 import socket
@@ -237,12 +238,19 @@ def stop_on_signals() -> Iterator[threading.Event]:
     stop = threading.Event()
     signals = (signal.SIGINT, signal.SIGTERM)
     previous = {number: signal.getsignal(number) for number in signals}
+    server = os.getpid()
 
     def restore() -> None:
         for number, handler in previous.items():
             signal.signal(number, handler)
 
     def stopping(number: int, frame: FrameType | None) -> None:
+        if os.getpid() != server:
+            # A worker forked by a rebuild (``parallel.fork_map``), signalled before it took
+            # back the defaults: it ends as by default, or its pool would wait for it for ever.
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+            return
         stop.set()
         restore()
 
