@@ -659,6 +659,16 @@ def test_serve_follows_a_config_saved_by_renaming_and_a_templates_folder_made_la
     assert "search index" not in line.string, "no HTML page changed, so Pagefind did not run"
 
 
+def printed_by(code: str, timeout: float) -> list[str]:
+    """The words ``code`` prints, run in a fresh interpreter (signal handlers and forks are
+    the process's own), which must succeed within ``timeout`` seconds."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
 FORK_UNDER_SERVE_SIGNALS = """
 from papersite.parallel import fork_map
 from papersite.serve import stop_on_signals
@@ -675,15 +685,7 @@ def test_work_spread_over_workers_ends_under_the_servers_signal_handlers() -> No
     a rebuild forks (``parallel.fork_map``) must not, or the one SIGTERM their pool ends them
     with leaves a worker waiting for ever, and the rebuild with it (a rebuild that rendered in
     parallel hung, seen by hand). A hundred pools, each of which must end."""
-    result = subprocess.run(
-        [sys.executable, "-c", FORK_UNDER_SERVE_SIGNALS],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["400"]
+    assert printed_by(FORK_UNDER_SERVE_SIGNALS, timeout=90) == ["400"]
 
 
 SIGTERM_IN_A_FORKED_CHILD = """
@@ -704,15 +706,7 @@ print(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, stop.is_
 def test_a_process_forked_under_the_servers_handlers_ends_on_sigterm() -> None:
     """The server's first SIGTERM only asks it to stop; a process it forks (a worker, before its
     start takes back the defaults) ends on one, and the server is not asked to stop."""
-    result = subprocess.run(
-        [sys.executable, "-c", SIGTERM_IN_A_FORKED_CHILD],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "False"]
+    assert printed_by(SIGTERM_IN_A_FORKED_CHILD, timeout=60) == ["True", "False"]
 
 
 def test_ctrl_c_stops_serve_with_status_0_and_removes_the_served_files(
