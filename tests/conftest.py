@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,6 +100,16 @@ def code_scripts(soup: Any) -> list[Any]:
         else:
             code.append(script)
     return code
+
+
+def run_python(code: str, *args: str, timeout: float | None = None) -> str:
+    """Runs ``code`` in a fresh interpreter with ``args`` as its arguments, which must succeed
+    (within ``timeout`` seconds, if given); returns its output."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 @pytest.fixture

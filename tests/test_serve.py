@@ -32,7 +32,7 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from conftest import REPO, WEEKLY, require
+from conftest import REPO, WEEKLY, require, run_python
 from papersite import build, search, write
 from papersite.cli import main, make_parser
 from papersite.search import SearchError
@@ -662,11 +662,7 @@ def test_serve_follows_a_config_saved_by_renaming_and_a_templates_folder_made_la
 def printed_by(code: str, timeout: float) -> list[str]:
     """The words ``code`` prints, run in a fresh interpreter (signal handlers and forks are
     the process's own), which must succeed within ``timeout`` seconds."""
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split()
+    return run_python(code, timeout=timeout).split()
 
 
 FORK_UNDER_SERVE_SIGNALS = """

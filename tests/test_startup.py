@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_python
+
 HEAVY = (
     "jinja2", "pydantic", "markdown_it", "yaml", "httpx", "arxiv", "rich", "watchfiles",
     "papersite.build", "papersite.render",
@@ -31,13 +33,6 @@ heavy = {HEAVY!r}
 loaded = [m for m in sys.modules if m in heavy or m.split(".")[0] in heavy]
 print(json.dumps(sorted(loaded)))
 """
-
-
-def run_python(code: str, *args: str) -> str:
-    """Runs ``code`` in a fresh interpreter with ``args`` as its arguments; returns its output."""
-    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 @pytest.mark.parametrize(
