@@ -34,7 +34,17 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from papersite import build, context, dataset, enrich, feeds, fingerprint, incremental, render
+from papersite import (
+    build,
+    context,
+    dataset,
+    enrich,
+    feeds,
+    fingerprint,
+    incremental,
+    lockfile,
+    render,
+)
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
 from papersite.cache import SHARDS, BuildCache
 from papersite.errors import ContentError
@@ -1671,6 +1681,48 @@ def test_a_rebuild_hashes_only_the_inputs_whose_stamps_changed(
 
     assert hashed == ["arxiv.lock.json"]
     assert report.written, "the edited lockfile was not seen"
+
+
+def test_a_resident_parses_the_lockfile_again_only_when_its_hash_changed(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``Resident`` keeps the parsed lockfile by its hash, as the build found it, not by
+    its bytes (7 MB at 10,000 papers): an edited digest leaves it the same object, unread; an
+    edit of the lockfile that keeps its size is parsed and shown."""
+    resident, out = Resident(), tmp_path / "out"
+    build(site.root, out, search=False, resident=resident)
+    assert resident.lockfile is not None
+    kept = resident.lockfile
+    assert kept[0] == file_hash(site.root, "arxiv.lock.json")
+    parsed: list[str] = []
+    real_parse = lockfile.parse_lockfile
+
+    def recording(text: str) -> Any:
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(lockfile, "parse_lockfile", recording)
+    path, paper = site.papers()[0]
+    paper["title"] = {"ko": "고친 제목", "en": "An Edited Title"}
+    site.save()
+    build(site.root, out, search=False, resident=resident)
+    assert parsed == []
+    assert resident.lockfile is kept
+
+    arxiv_id = sorted(
+        {paper.get("arxiv") for _, paper in site.papers()} & set(site.lock["papers"])
+    )[0]
+    record = site.lock["papers"][arxiv_id]["arxiv"]
+    record["title"] = record["title"][:-1] + ("y" if record["title"].endswith("x") else "x")
+    size = (site.root / "arxiv.lock.json").stat().st_size
+    site.save()
+    assert (site.root / "arxiv.lock.json").stat().st_size == size
+    report = build(site.root, out, search=False, resident=resident)
+    assert len(parsed) == 1
+    assert resident.lockfile[0] == file_hash(site.root, "arxiv.lock.json") != kept[0]
+    log = [f"{path}: a title edited", f"the arXiv title of {arxiv_id} edited in the lockfile"]
+    cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    assert_like_cold(report, snapshot(out), cold, log)
 
 
 def test_a_record_of_the_last_build_that_cannot_be_read_is_no_record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -552,3 +553,24 @@ def test_example_conference_papers_have_awards_and_authors(example: Site) -> Non
     assert [paper.award for paper in conference.papers].count("best-paper") == 4
     assert [paper.award for paper in conference.papers].count("runner-up") == 3
     assert all(paper.authors for paper in conference.papers)
+
+
+def test_models_given_the_same_fields_share_one_set_of_them(example: Site) -> None:
+    """Memory: each model's set of given fields is the one set of that content (``model.py``);
+    pickled and unpickled too, as the build cache does. A copy with a field changed has its own,
+    and the originals' are as they were."""
+    papers = [paper for sourced in example.digests for paper in sourced.digest.papers]
+    by_fields: dict[frozenset[str], set[int]] = {}
+    for paper in [*papers, *pickle.loads(pickle.dumps(papers))]:
+        by_fields.setdefault(frozenset(paper.model_fields_set), set()).add(
+            id(paper.model_fields_set)
+        )
+    assert len(papers) > len(by_fields) > 1
+    assert all(len(ids) == 1 for ids in by_fields.values())
+
+    first = next(paper for paper in papers if "affiliations" not in paper.model_fields_set)
+    given = set(first.model_fields_set)
+    copy = first.model_copy(update={"affiliations": ["KAIST"]})
+    assert "affiliations" in copy.model_fields_set
+    assert first.model_fields_set == given
+    assert all(frozenset(p.model_fields_set) in by_fields for p in papers)

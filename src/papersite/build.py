@@ -28,6 +28,7 @@ from papersite.fingerprint import (
     shared_inputs,
 )
 from papersite.heap import frozen_heap
+from papersite.names import LOCKFILE
 from papersite.resident import Resident
 from papersite.theme import theme_dirs
 from papersite.write import (
@@ -149,7 +150,13 @@ def build(
     from papersite.incremental import PageInputs
 
     prepared = pipeline.prepare_site(
-        source, base_url=base_url, origin=origin, cache=cache, known=hashes, resident=resident
+        source,
+        base_url=base_url,
+        origin=origin,
+        cache=cache,
+        known=hashes,
+        resident=resident,
+        known_lockfile=stamps[LOCKFILE][1] if LOCKFILE in stamps else "",
     )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     unreviewed = _unreviewed_texts(prepared.site.digests, resident)
@@ -196,13 +203,23 @@ def build(
         raise
     spans = copier.keep(writer.manifest)
     columns = manifest_columns(writer.manifest)
+    output = OutputStamps.of(writer.manifest, writer.folder_times(), columns)
+    indexed = _indexed(search, pending, last, writer.manifest, prepared.view.languages)
+    removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
+    if resident is not None:
+        # Done with the last build's record (its manifest and spans, the survey: 20 MB at
+        # 10,000 papers): let go of it before this build's is made and pickled, where a
+        # resident's memory peaks, rather than hold both.
+        resident.last, last, surveyed = {}, None, None
+        del copier
+        writer.forget_previous()
     this = LastBuild(
         fingerprint=fingerprint,
         stamps=stamps,
-        output=OutputStamps.of(writer.manifest, writer.folder_times(), columns),
+        output=output,
         packed=pack_manifest(writer.manifest, columns),
         pages=len(writer.manifest),
-        search=_indexed(search, pending, last, writer.manifest, prepared.view.languages),
+        search=indexed,
         search_pending=pending,
         digests=len(prepared.site.digests),
         papers=len(prepared.site.papers),
@@ -220,7 +237,6 @@ def build(
         resident.keys = page_inputs.kept
     cache.keep_recent("output", OUTPUT_RECORDS)
     cache.save()
-    removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
     if hold is not None:
         hold += [prepared, page_inputs, writer, last, this, cache]
     return this.report(time.perf_counter() - started, writer.written, removed)

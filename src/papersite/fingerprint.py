@@ -20,9 +20,14 @@ from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, DIGESTS_DIR, GLOSSARY_
 def file_hash(root: Path, relative: str) -> str:
     """The hash ``read_hashed_source`` gives the file (its path and bytes); "" if unreadable."""
     try:
-        return content_hash(relative, (root / relative).read_bytes())
+        return bytes_hash(relative, (root / relative).read_bytes())
     except OSError:
         return ""
+
+
+def bytes_hash(relative: str, data: bytes) -> str:
+    """The ``file_hash`` of the file at ``relative`` when it holds ``data``."""
+    return content_hash(relative, data)
 
 
 def digest_files(root: Path) -> list[str]:

@@ -236,6 +236,28 @@ class StrictModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def model_post_init(self, context: Any, /) -> None:
+        _share_fields_set(self)
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        _share_fields_set(self)
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+"""One set of each content, shared by every model whose ``model_fields_set`` it is."""
+
+
+def _share_fields_set(model: BaseModel) -> None:
+    """Make the set of the fields a model was given (pydantic's own, one per model) the one
+    shared set of that content. A site of 10,000 papers holds 50,000 models, whose sets took
+    21 MB with ten contents between them. Safe because the models are frozen: pydantic changes
+    this set only when a field is assigned, and ``model_copy`` gives the copy a set of its own."""
+    given = model.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+    if shared is not given:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+
 
 # --- content -----------------------------------------------------------------------------------
 

@@ -135,13 +135,15 @@ def prepare_site(
     cache: BuildCache | None = None,
     known: dict[str, str] | None = None,
     resident: Resident | None = None,
+    known_lockfile: str = "",
 ) -> PreparedSite:
     """load → validate → enrich → the templates' view, for the site in ``source``.
 
     ``base_url`` and ``origin`` are as for ``render_pages``; with a ``cache``, only files and
     texts new since the last build are parsed and rendered (``known``: see ``load_site``); with
     a ``resident`` (and ``known``), only the digest files and views that changed since the last
-    build in this process are made again. Raises ``ContentError``.
+    build in this process are made again, and the lockfile is parsed again only if its hash is
+    not ``known_lockfile``. Raises ``ContentError``.
     """
     settings = settings_inputs(source) if resident is not None else ""
     unread = _unchanged_digests(resident, known or {}, settings)
@@ -165,7 +167,7 @@ def prepare_site(
         site.config = site.config.model_copy(update={"base_url": normalise_base_url(base_url)})
     if resident is not None:
         resident.digests = {s.path: ((settings, hashes[s.path]), s) for s in site.digests}
-        resident.lockfile = reread_lockfile(source, resident.lockfile)
+        resident.lockfile = reread_lockfile(source, resident.lockfile, known_lockfile)
         lockfile = resident.lockfile[1]
     else:
         lockfile = read_lockfile(source)

@@ -7,7 +7,7 @@ process that builds again and again keeps instead, from its last build:
 - each digest file validated, by its path, with the hashes it was validated from (the file's
   bytes, ``papersite.yaml``'s): the load and validate stages read, parse and validate again only
   the files whose bytes changed;
-- the lockfile parsed, with its bytes: its records are the same objects while it is unchanged;
+- the lockfile parsed, with its hash: its records are the same objects while it is unchanged;
 - how the digests' entries were grouped into papers: only the papers of the digests that changed
   are grouped again, and the others are the same objects;
 - what the enrich stage found for each paper, kept while the lockfile and the paper's digests
@@ -95,7 +95,8 @@ class Resident:
     digests: dict[str, tuple[tuple[str, str], SourcedDigest]] = field(default_factory=dict)
     """Each valid digest file's validated digest, by path, with the hashes it was validated from
     (``fingerprint.settings_inputs``, the file's ``file_hash``)."""
-    lockfile: tuple[bytes, Lockfile] | None = None
+    lockfile: tuple[str, Lockfile] | None = None
+    """The lockfile parsed, by its ``file_hash`` (``lockfile.reread_lockfile``)."""
     collected: Collected | None = None
     """How the last build grouped the digests' entries into papers (``validate.Collected``): a
     rebuild groups again only the papers of the digests that changed."""

@@ -603,6 +603,11 @@ class OutputWriter:
             times[folder] = time
         return times
 
+    def forget_previous(self) -> None:
+        """Let go of the previous output's record, once committed and ``folder_times`` asked."""
+        self.previous, self.previous_folders = {}, {}
+        self._moved, self._changed_folders = set(), []
+
     def abort(self) -> None:
         with contextlib.suppress(OSError, OutputError):  # the build failed already
             self.settle()
