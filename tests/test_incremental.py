@@ -46,7 +46,7 @@ from papersite import (
     render,
 )
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
-from papersite.cache import SHARDS, BuildCache
+from papersite.cache import CACHE_DIR, SHARDS, BuildCache, content_hash
 from papersite.errors import ContentError
 from papersite.fingerprint import digest_files, file_hash
 from papersite.resident import Resident
@@ -1628,6 +1628,35 @@ def test_a_flushed_part_is_written_at_once_let_go_of_and_left_alone_by_save(
     assert second.get("markup", "text") == "html"
 
 
+def test_each_record_of_the_output_part_is_a_file_read_only_when_asked_for(
+    tmp_path: Path,
+) -> None:
+    """``cache.FILED``: each entry of the output part is pickled into a file of its own, read
+    when asked for: a broken one is no entry and leaves the others readable; an entry the build
+    did not store is not written again, and one no longer kept is deleted."""
+    first = BuildCache(tmp_path)
+    first.put("output", "a", {"record": "a"})
+    first.put("output", "b", {"record": "b"})
+    first.save()
+    entries = {path: path.stat().st_ino for path in tmp_path.glob("output-*.pickle")}
+    assert len(entries) == 2
+
+    second = BuildCache(tmp_path)
+    assert second.get("output", "a") == {"record": "a"}
+    a_file, b_file = (tmp_path / f"output-{content_hash(key)}.pickle" for key in "ab")
+    b_file.write_bytes(b"\x80\x05no pickle")
+    assert second.get("output", "b") is None
+    second.put("output", "c", {"record": "c"})
+    second.keep_recent("output", 2)
+    second.save()
+
+    kept = {path: path.stat().st_ino for path in tmp_path.glob("output-*.pickle")}
+    assert len(kept) == 2 and b_file not in kept, "b's file deleted"
+    assert kept[a_file] == entries[a_file], "a's file not written again"
+    third = BuildCache(tmp_path)
+    assert [third.get("output", key) for key in "abc"] == [{"record": "a"}, None, {"record": "c"}]
+
+
 def test_a_valid_site_whose_template_fails_keeps_its_parsed_files_cached(
     site: SiteState, tmp_path: Path
 ) -> None:
@@ -1728,14 +1757,13 @@ def test_a_resident_parses_the_lockfile_again_only_when_its_hash_changed(
 def test_a_record_of_the_last_build_that_cannot_be_read_is_no_record(
     site: SiteState, tmp_path: Path
 ) -> None:
-    """The record of the last build into a folder is pickled on its own inside the cache's
-    part: one written by a papersite whose classes have changed (here, bytes that are no
-    pickle) makes the next build start without a record, and its output is a cold build's."""
+    """The record of the last build into a folder is pickled into a file of its own: one
+    written by a papersite whose classes have changed (here, bytes that are no pickle) makes
+    the next build start without a record, and its output is a cold build's."""
     out = tmp_path / "out"
     build(site.root, out, search=False)
-    cache = BuildCache.for_site(site.root)
-    cache.put("output", str(out.resolve()), b"\x80\x05no pickle")
-    cache.save()
+    [record] = (site.root / CACHE_DIR).glob("output-*.pickle")
+    record.write_bytes(b"\x80\x05no pickle")
 
     report = build(site.root, out, search=False)
 
@@ -1755,6 +1783,8 @@ def test_the_cache_remembers_the_most_recent_output_folders(
     remembered = [LastBuild.recall(cache, str(folder.resolve())) is not None for folder in folders]
 
     assert remembered == [False] + [True] * OUTPUT_RECORDS
+    records = list((site.root / CACHE_DIR).glob("output-*.pickle"))
+    assert len(records) == OUTPUT_RECORDS, "the forgotten folder's record is deleted"
     # The forgotten one is built again (every file written), the others have nothing to do.
     assert len(build(site.root, folders[-1], search=False).written) == 0
     assert len(build(site.root, folders[0], search=False).written) > 0

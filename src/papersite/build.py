@@ -35,6 +35,7 @@ from papersite.write import (
     Manifest,
     OutputStamps,
     OutputWriter,
+    PackedManifest,
     check_output_folder,
     delete_finished_updates,
     manifest_columns,
@@ -311,8 +312,8 @@ class LastBuild:
     """What the digest files were like when hashed, so that the next build need not read them."""
     output: OutputStamps
     """What the output was like once written: all that a build with nothing to do checks."""
-    packed: bytes = field(repr=False)
-    """The pickled manifest, unpickled only by a build with work to do."""
+    packed: PackedManifest = field(repr=False)
+    """The manifest, made again (``files``) only by a build with work to do."""
     pages: int
     search: str
     """``search_fingerprint`` of the pages its search index was made from."""
@@ -348,19 +349,18 @@ class LastBuild:
     @staticmethod
     def recall(cache: BuildCache, out: str) -> LastBuild | None:
         """The record of the last build into ``out`` (a resolved path), if the cache has it."""
-        stored = cache.get("output", out)
-        try:
-            record = pickle.loads(stored) if isinstance(stored, bytes) else None
-        # Pickled apart from the cache's part, so the part's own check does not cover it: one
-        # that a papersite whose classes have changed wrote means a build with no record.
-        except Exception:
-            return None
+        # One that cannot be read (a papersite whose classes have changed wrote it, say) is
+        # none: a build without a record.
+        record = cache.get("output", out)
         return record if isinstance(record, LastBuild) else None
 
     def remember(self, cache: BuildCache, out: str) -> None:
-        # Pickled on its own, so that a build unpickles only its own folder's record (30,000
-        # files' worth on a large site), not those of the other folders the cache remembers.
-        cache.put("output", out, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+        """Stored for the next build into ``out``: pickled into a file of its own when the
+        cache is saved (``cache.FILED``), so that a build reads only its own folder's record
+        (30,000 files' worth on a large site), not those of the other folders the cache
+        remembers. So it is not to change until then (``files`` and ``spans`` may be set: they
+        are not pickled)."""
+        cache.put("output", out, self)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)

@@ -8,9 +8,10 @@ unchanged pages from the previous output. Everything in it is derived: the folde
 and safe to delete, and a cache written by another version of papersite or Python is ignored as
 a whole.
 
-Each part is a pickle file (the large ones 16, by key), each replaced atomically, holding only
-what the last build used, so the cache does not grow with deleted content. A cache that cannot
-be read is treated as empty: it can only make a build slower, never different.
+Each part is a pickle file (the large ones 16, by key; the records of the last builds one for
+each), each replaced atomically, holding only what the last build used, so the cache does not
+grow with deleted content. A cache that cannot be read is treated as empty: it can only make a
+build slower, never different.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
-FORMAT = 12
+FORMAT = 13
 
 
 def content_hash(*parts: bytes | str) -> str:
@@ -51,6 +52,19 @@ rewrites a sixteenth of the part (at 10,000 papers, 5 MB instead of 80)."""
 SHARDED = frozenset({"parsed", "markup"})
 """The large parts: one entry per digest file or text. The others are one file, so that their
 order is the order of storing (``keep_recent``)."""
+FILED = frozenset({"output"})
+"""The parts whose every entry is a file of its own (``part-<hash of the key>.pickle``), with the
+part's file listing their keys in order: the records of the last build into each output folder
+(``build.LastBuild``), 10 MB each at 10,000 papers, of which a build reads one. Each is read
+only when asked for, and pickled straight into its file, never whole in memory, where it would
+be the build's peak (50 MB more at 50,000 papers)."""
+
+
+class _OnDisk:
+    """An entry of a ``FILED`` part that is in its file and not yet read."""
+
+
+ON_DISK = _OnDisk()
 
 
 def _shard(part: str, key: str) -> int:
@@ -77,6 +91,10 @@ class BuildCache:
         """The keys of each part that this build took (``take``): used, but not held."""
         self._loaded: dict[str, dict[int, int]] = {}
         """How many entries each shard of a part held when read."""
+        self._stored: dict[str, set[str]] = {}
+        """The keys of each part that this build stored into (``put``)."""
+        self._listed: dict[str, list[str]] = {}
+        """The keys of each ``FILED`` part that its file listed when read."""
 
     @classmethod
     def for_site(cls, source: Path) -> BuildCache:
@@ -84,6 +102,12 @@ class BuildCache:
 
     def get(self, part: str, key: str) -> Any | None:
         value = self._part(part).get(key)
+        if value is ON_DISK:
+            value = self._read_entry(part, key)
+            if value is None:  # unreadable: no entry
+                del self._parts[part][key]
+            else:
+                self._parts[part][key] = value
         if value is not None:
             self._used.setdefault(part, {})[key] = value
         return value
@@ -107,6 +131,7 @@ class BuildCache:
         entries[key] = value
         self._used.setdefault(part, {})[key] = value
         self._changed.setdefault(part, set()).add(_shard(part, key))
+        self._stored.setdefault(part, set()).add(key)
 
     def keep_recent(self, part: str, count: int) -> None:
         """Keep the ``count`` entries of ``part`` stored last, even those this build did not use
@@ -132,6 +157,8 @@ class BuildCache:
 
     def _save_part(self, part: str) -> bool:
         """Write back the part's shards that need it; False if the cache cannot be written."""
+        if part in FILED:
+            return self._save_filed(part)
         if part in SHARDED:  # the one file it was before it had shards
             (self.folder / f"{part}.pickle").unlink(missing_ok=True)
         used, taken = self._used.get(part, {}), self._taken.get(part, set())
@@ -154,7 +181,38 @@ class BuildCache:
                 return False
         return True
 
+    def _save_filed(self, part: str) -> bool:
+        """``_save_part`` for a ``FILED`` part: the entries stored, each in its file; the list
+        of the keys used, in order; and the files of the keys no longer listed deleted."""
+        used = self._used.get(part, {})
+        try:
+            for key, value in used.items():
+                if key in self._stored.get(part, ()):
+                    self._write_file(self._entry_path(part, key), (_salt(), key, value))
+            self._write(part, 0, dict.fromkeys(used))
+        except OSError:
+            return False
+        for key in self._listed.get(part, ()):
+            if key not in used:
+                self._entry_path(part, key).unlink(missing_ok=True)
+        return True
+
+    def _entry_path(self, part: str, key: str) -> Path:
+        return self.folder / f"{part}-{content_hash(key)}.pickle"
+
+    def _read_entry(self, part: str, key: str) -> Any | None:
+        """A ``FILED`` entry, from its file; None if it cannot be read, as a part's file."""
+        try:
+            with open(self._entry_path(part, key), "rb") as file:
+                salt, stored_key, value = pickle.load(file)
+        except Exception:
+            return None
+        return value if salt == _salt() and stored_key == key else None
+
     def _part(self, part: str) -> dict[str, Any]:
+        if part in FILED and part not in self._parts:
+            listed = self._listed[part] = list(self._read(part, 0))
+            self._parts[part] = dict.fromkeys(listed, ON_DISK)
         if part not in self._parts:
             entries: dict[str, Any] = {}
             loaded = self._loaded.setdefault(part, {})
@@ -179,12 +237,17 @@ class BuildCache:
         return entries if salt == _salt() and isinstance(entries, dict) else {}
 
     def _write(self, part: str, shard: int, entries: dict[str, Any]) -> None:
+        self._write_file(self._path(part, shard), (_salt(), entries))
+
+    def _write_file(self, path: Path, value: Any) -> None:
+        """Pickle ``value`` into ``path``, replacing it at once; streamed, as a file is
+        written, not made whole in memory first."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{part}-", dir=self.folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=self.folder)
         try:
             with os.fdopen(handle, "wb") as file:
-                pickle.dump((_salt(), entries), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self._path(part, shard))
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
