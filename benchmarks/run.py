@@ -58,6 +58,7 @@ class Result:
     wall: float
     cpu: float
     peak_mb: float
+    """In MiB (2**20 bytes), as ``ru_maxrss`` counts: 500 MiB is 524 MB."""
     written: int
     total: int
     summary: str
@@ -291,7 +292,7 @@ def machine() -> dict[str, object]:
 
 def table(results: list[Result]) -> str:
     """One row per build, the name left-aligned and the figures right-aligned."""
-    rows = [("build", "wall s", "CPU s", "peak MB", "written", "total files", "pages/s")]
+    rows = [("build", "wall s", "CPU s", "peak MiB", "written", "total files", "pages/s")]
     rows += [
         (r.name, f"{r.wall:.2f}", f"{r.cpu:.2f}", f"{r.peak_mb:.0f}", str(r.written),
          str(r.total), f"{r.pages_per_second:.0f}")
