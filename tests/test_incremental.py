@@ -1633,7 +1633,8 @@ def test_each_record_of_the_output_part_is_a_file_read_only_when_asked_for(
 ) -> None:
     """``cache.FILED``: each entry of the output part is pickled into a file of its own, read
     when asked for: a broken one is no entry and leaves the others readable; an entry the build
-    did not store is not written again, and one no longer kept is deleted."""
+    did not store is not written again, and one no longer kept is deleted, as is one no build
+    listed (a build that stopped before it saved its list)."""
     first = BuildCache(tmp_path)
     first.put("output", "a", {"record": "a"})
     first.put("output", "b", {"record": "b"})
@@ -1648,10 +1649,13 @@ def test_each_record_of_the_output_part_is_a_file_read_only_when_asked_for(
     assert second.get("output", "b") is None
     second.put("output", "c", {"record": "c"})
     second.keep_recent("output", 2)
+    stray = tmp_path / f"output-{content_hash('z')}.pickle"
+    stray.write_bytes(b"")
     second.save()
 
     kept = {path: path.stat().st_ino for path in tmp_path.glob("output-*.pickle")}
     assert len(kept) == 2 and b_file not in kept, "b's file deleted"
+    assert not stray.exists()
     assert kept[a_file] == entries[a_file], "a's file not written again"
     third = BuildCache(tmp_path)
     assert [third.get("output", key) for key in "abc"] == [{"record": "a"}, None, {"record": "c"}]

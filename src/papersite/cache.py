@@ -93,8 +93,6 @@ class BuildCache:
         """How many entries each shard of a part held when read."""
         self._stored: dict[str, set[str]] = {}
         """The keys of each part that this build stored into (``put``)."""
-        self._listed: dict[str, list[str]] = {}
-        """The keys of each ``FILED`` part that its file listed when read."""
 
     @classmethod
     def for_site(cls, source: Path) -> BuildCache:
@@ -183,7 +181,8 @@ class BuildCache:
 
     def _save_filed(self, part: str) -> bool:
         """``_save_part`` for a ``FILED`` part: the entries stored, each in its file; the list
-        of the keys used, in order; and the files of the keys no longer listed deleted."""
+        of the keys used, in order; and every other entry file of the part deleted (those of
+        keys no longer listed, or left by a build that stopped before listing its own)."""
         used = self._used.get(part, {})
         try:
             for key, value in used.items():
@@ -192,9 +191,10 @@ class BuildCache:
             self._write(part, 0, dict.fromkeys(used))
         except OSError:
             return False
-        for key in self._listed.get(part, ()):
-            if key not in used:
-                self._entry_path(part, key).unlink(missing_ok=True)
+        kept = {self._entry_path(part, key) for key in used}
+        for path in self.folder.glob(f"{part}-*.pickle"):
+            if path not in kept:
+                path.unlink(missing_ok=True)
         return True
 
     def _entry_path(self, part: str, key: str) -> Path:
@@ -211,8 +211,7 @@ class BuildCache:
 
     def _part(self, part: str) -> dict[str, Any]:
         if part in FILED and part not in self._parts:
-            listed = self._listed[part] = list(self._read(part, 0))
-            self._parts[part] = dict.fromkeys(listed, ON_DISK)
+            self._parts[part] = dict.fromkeys(self._read(part, 0), ON_DISK)
         if part not in self._parts:
             entries: dict[str, Any] = {}
             loaded = self._loaded.setdefault(part, {})
