@@ -92,7 +92,7 @@ class BuildCache:
         self._loaded: dict[str, dict[int, int]] = {}
         """How many entries each shard of a part held when read."""
         self._stored: dict[str, set[str]] = {}
-        """The keys of each part that this build stored into (``put``)."""
+        """The keys of each ``FILED`` part that this build stored into (``put``)."""
 
     @classmethod
     def for_site(cls, source: Path) -> BuildCache:
@@ -129,7 +129,8 @@ class BuildCache:
         entries[key] = value
         self._used.setdefault(part, {})[key] = value
         self._changed.setdefault(part, set()).add(_shard(part, key))
-        self._stored.setdefault(part, set()).add(key)
+        if part in FILED:
+            self._stored.setdefault(part, set()).add(key)
 
     def keep_recent(self, part: str, count: int) -> None:
         """Keep the ``count`` entries of ``part`` stored last, even those this build did not use
