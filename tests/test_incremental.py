@@ -1792,3 +1792,17 @@ def test_the_cache_remembers_the_most_recent_output_folders(
     # The forgotten one is built again (every file written), the others have nothing to do.
     assert len(build(site.root, folders[-1], search=False).written) == 0
     assert len(build(site.root, folders[0], search=False).written) > 0
+
+
+def test_a_resident_keeps_the_empty_lockfile_of_a_site_without_one(tmp_path: Path) -> None:
+    """A site before its first ``papersite enrich`` has no lockfile: a resident keeps the same
+    empty one from build to build (what it enriched is kept while the lockfile is the same
+    object), until the file appears."""
+    kept = lockfile.reread_lockfile(tmp_path)
+    assert kept[0] == "" and not kept[1].papers
+    assert lockfile.reread_lockfile(tmp_path, kept) is kept
+    lockfile.write_lockfile(tmp_path, kept[1])
+    written = lockfile.reread_lockfile(tmp_path, kept)
+    assert written is not kept and written[0] == file_hash(tmp_path, "arxiv.lock.json")
+    assert lockfile.reread_lockfile(tmp_path, written, written[0]) is written
+    assert lockfile.reread_lockfile(tmp_path, written) is not written, "no hash known: read"

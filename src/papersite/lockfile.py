@@ -87,11 +87,13 @@ def reread_lockfile(
     """``read_lockfile``, with the file's ``file_hash`` ("" when there is none). ``kept`` is
     what an earlier call returned: its lockfile is returned again, neither read nor parsed,
     while ``known``, the hash the build found the file to have (``fingerprint.Stamper``), is
-    the same (``resident.py``). Kept by hash, not by bytes: 7 MB at 10,000 papers."""
+    the same, or while there is none (``resident.py``). Kept by hash, not by bytes: 7 MB at
+    10,000 papers."""
     path = root / LOCKFILE
-    if kept is not None and known and kept[0] == known:
+    missing = not path.exists()
+    if kept is not None and kept[0] == known and (known or missing):
         return kept
-    if not path.exists():
+    if missing:
         return "", Lockfile()
     raw = path.read_bytes()
     text, problems = decode_utf8(raw, LOCKFILE)
