@@ -28,7 +28,7 @@ from typing import Any
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
-FORMAT = 13
+FORMAT = 14
 
 
 def content_hash(*parts: bytes | str) -> str:

@@ -9,6 +9,7 @@ of every node, so that later stages can point at ``file:line:col``.
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +40,9 @@ class Positions:
     """The 1-based (line, column) of each value and each key of a document.
 
     Filled as the file is parsed, and read only to place a message. A large site has 400,000 of
-    them, 60 MB as dicts of tuples: so they are pickled as one packed string (the build cache
-    holds parsed files pickled), and unpickled stay packed until a message needs them.
+    them, 60 MB as dicts of tuples: so they are pickled as one packed string, compressed (the
+    build cache holds parsed files pickled), and unpickled stay packed until a message needs
+    them: 2.5 MB at 10,000 papers, 6.6 MB uncompressed.
     """
 
     __slots__ = ("_keys", "_packed", "_values")
@@ -75,13 +77,14 @@ class Positions:
 
     def _unpack(self) -> None:
         if self._packed is not None:
-            self._values, self._keys = pickle.loads(self._packed)
+            self._values, self._keys = pickle.loads(zlib.decompress(self._packed))
             self._packed = None
 
     def __getstate__(self) -> bytes:
         if self._packed is not None:
             return self._packed
-        return pickle.dumps((self._values, self._keys), pickle.HIGHEST_PROTOCOL)
+        # Level 1: within 6 % of the default level's size here, in half its time.
+        return zlib.compress(pickle.dumps((self._values, self._keys), pickle.HIGHEST_PROTOCOL), 1)
 
     def __setstate__(self, packed: bytes) -> None:
         self._values, self._keys, self._packed = {}, {}, packed
