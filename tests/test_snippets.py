@@ -65,6 +65,35 @@ JINJA_BODIES = """
 {% macro paper_item(paper) -%}
 <li><a href="{{ root }}{{ paper.url }}">{{ bi(paper.title, "span") }}</a>{% if paper.arxiv %} <span class="arxiv-id">arXiv:{{ paper.arxiv }}</span>{% endif %}</li>
 {%- endmacro %}
+
+{% macro arxiv_meta(meta, id_prefix) -%}
+{% if meta %}
+{#- Named after the paper: a digest page has one such region per paper, and each needs its own name. #}
+<section class="arxiv-meta" aria-label="{{ ui(default_language).arxiv_details }}: arXiv:{{ meta.arxiv_id }}">
+  {% if meta.withdrawn %}<p class="withdrawn" role="note">{{ label("withdrawn") }}</p>{% endif %}
+  <dl>
+    <div><dt>{{ label("arxiv_id") }}</dt><dd><a href="{{ meta.abs_url }}" rel="noopener">arXiv:{{ meta.arxiv_id }}</a>{% if meta.version and meta.latest_version and meta.version != meta.latest_version %} <span class="meta">({{ label("shown_version") }}: v{{ meta.version }})</span>{% endif %}</dd></div>
+    {% if meta.primary_category %}<div><dt>{{ label("categories") }}</dt><dd><span class="category primary-category">{{ meta.primary_category }}</span>{% for category in meta.other_categories %} <span class="category">{{ category }}</span>{% endfor %}</dd></div>{% endif %}
+    {% if meta.published %}<div><dt>{{ label("submitted") }}</dt><dd>{{ date(meta.published) }}</dd></div>{% endif %}
+    {% if meta.latest_version %}<div><dt>{{ label("latest_version") }}</dt><dd>v{{ meta.latest_version }}{% if meta.updated %} · {{ date(meta.updated) }}{% endif %}</dd></div>{% endif %}
+    {% if meta.journal_ref %}<div><dt>{{ label("journal_ref") }}</dt><dd>{{ meta.journal_ref }}</dd></div>{% endif %}
+    {% if meta.venue %}<div><dt>{{ label("venue") }}</dt><dd>{{ meta.venue }}</dd></div>{% endif %}
+    {% if meta.citation_count is not none %}<div><dt>{{ label("citations") }}</dt><dd>{% if meta.semantic_scholar_url %}<a href="{{ meta.semantic_scholar_url }}" rel="noopener">{{ meta.citation_count }}</a>{% else %}{{ meta.citation_count }}{% endif %}</dd></div>{% endif %}
+  </dl>
+  <ul class="links arxiv-links">
+    <li><a class="link link-paper" href="{{ meta.abs_url }}" rel="noopener">{{ label("abstract_page") }}</a></li>
+    <li><a class="link link-pdf" href="{{ meta.pdf_url }}" rel="noopener">PDF</a></li>
+    {% if meta.doi %}<li><a class="link link-doi" href="https://doi.org/{{ meta.doi }}" rel="noopener">DOI: {{ meta.doi }}</a></li>{% endif %}
+    {% if meta.open_access_pdf %}<li><a class="link link-pdf" href="{{ meta.open_access_pdf }}" rel="noopener">{{ label("open_access_pdf") }}</a></li>{% endif %}
+  </ul>
+  <details class="cite">
+    <summary>{{ label("cite") }} <span class="meta">BibTeX</span></summary>
+    <pre class="bibtex" id="{{ id_prefix }}-bibtex"><code>{{ meta.bibtex }}</code></pre>
+    <button type="button" class="copy-button" data-copy="{{ id_prefix }}-bibtex" hidden>{% for lang in languages %}<span lang="{{ lang }}" class="bi" data-default="{{ ui(lang).copy_button }}" data-done="{{ ui(lang).copied }}">{{ ui(lang).copy_button }}</span>{% endfor %}</button>
+  </details>
+</section>
+{% endif %}
+{%- endmacro %}
 """
 
 
@@ -186,3 +215,44 @@ def test_list_items_are_written_as_their_jinja_bodies_wrote_them(
     for paper in PAPERS:
         python, jinja = render_both(env, "paper_item(item)", item=paper, **values)
         assert python == jinja, paper
+
+
+def meta(**fields: object) -> SimpleNamespace:
+    """What arXiv says about a paper, as ``arxiv_meta`` reads it: every row shown."""
+    values = {
+        "arxiv_id": "2503.14476v2", "abs_url": "https://arxiv.org/abs/2503.14476v2",
+        "pdf_url": "https://arxiv.org/pdf/2503.14476v2", "version": 2, "latest_version": 3,
+        "updated": dt.date(2025, 4, 1), "published": dt.date(2025, 3, 18),
+        "primary_category": "cs.LG", "other_categories": ["cs.AI", "stat.ML"],
+        "doi": "10.48550/arXiv.2503.14476", "journal_ref": "NeurIPS <2025> & \"co\"",
+        "withdrawn": False, "citation_count": 12, "venue": "NeurIPS & <Datasets>",
+        "open_access_pdf": "https://example.org/a.pdf?x=1&y=2",
+        "semantic_scholar_url": "https://www.semanticscholar.org/arxiv/2503.14476",
+        "bibtex": "@article{yu2025dapo,\n  title = {DAPO: {A} <b> & 'c'},\n}",
+    }  # fmt: skip
+    return SimpleNamespace(**{**values, **fields})
+
+
+METAS = [
+    meta(),
+    meta(withdrawn=True, version=3, other_categories=["<cs.X>"], doi="10.1/<&>"),
+    meta(version=None, updated=None, other_categories=[], citation_count=0),
+    meta(semantic_scholar_url=None, doi=None, open_access_pdf=None, venue=None),
+    meta(primary_category="", published=None, latest_version=None, journal_ref=None),
+    meta(citation_count=None, arxiv_id='<x>&"', abs_url='https://x/?a=1&b="2"'),
+]
+
+
+@pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
+def test_arxiv_details_are_written_as_their_jinja_body_wrote_them(
+    env: jinja2.Environment, languages: list[str]
+) -> None:
+    values = {"languages": languages, "default_language": languages[0]}
+    for details in METAS:
+        for prefix in ["paper", 'a-"b"<c>']:
+            python, jinja = render_both(
+                env, "arxiv_meta(item, prefix)", item=details, prefix=prefix, **values
+            )
+            assert python == jinja, (details, prefix)
+            assert f'id="{prefix}-bibtex"' in python or '"' in prefix
+    assert render_both(env, "arxiv_meta(item, 'paper')", item=None, **values) == ("", "")

@@ -80,6 +80,7 @@ def _environment(
         date_html=snippets.date_html,
         paper_item_html=snippets.paper_item_html,
         digest_card_html=snippets.digest_card_html,
+        arxiv_meta_html=snippets.arxiv_meta_html,
     )
     return env
 

@@ -1,12 +1,15 @@
 """The default theme's most used pieces of HTML, made in Python: a text in every language, an
-interface label, a date, and a paper or a digest in a list.
+interface label, a date, a paper or a digest in a list, and what arXiv says about a paper.
 
-Each is the body of a macro in ``macros.html`` (``bi``, ``label``, ``date``, ``paper_item``,
-``digest_card``), which calls it, so a theme that overrides the macro still changes every page
-that uses it; and a macro that shows a text gets it made by the ``bi`` macro, so that a theme's
-own ``bi`` shows there too. They are here because a page shows dozens of them and a list
-thousands, and each Jinja expression costs several times its Python. Each writes exactly what
-its Jinja body wrote (``tests/test_snippets.py`` keeps those bodies and compares).
+Each stands for a macro of ``macros.html``, under the macro's name, so a theme that makes its own
+macro of that name still changes every page that uses it. ``bi``, ``label`` and ``date`` are these
+functions themselves (``{% set bi = bi_html %}``): they are called dozens of times a page, and
+calling a macro around them cost as much as making their HTML. ``paper_item``, ``digest_card``
+and ``arxiv_meta`` are macros that call them; and a macro that shows a text gets it made by
+``bi``, so that a theme's own ``bi`` shows there too. They are here because a page shows dozens
+of them and a list thousands, and each Jinja expression costs several times its Python. Each
+writes exactly what its Jinja body wrote (``tests/test_snippets.py`` keeps those bodies and
+compares).
 """
 
 from __future__ import annotations
@@ -82,28 +85,32 @@ def _badge(lang: str) -> str:
 @jinja2.pass_context
 def label_html(context: jinja2.runtime.Context, key: str, tag: str = "span") -> Markup:
     """An interface word in each of the page's languages."""
+    return Markup(_label(context["languages"], key, tag))
+
+
+def _label(languages: list[str], key: str, tag: str = "span") -> str:
     tag = _html(tag)
     parts = []
-    languages: list[str] = context["languages"]
     for lang in languages:
         words = ui(lang)
         if key not in words:
             raise jinja2.UndefinedError(f"no interface word {key!r}")
         parts.append(f'<{tag} lang="{_html(lang)}" class="bi">{_html(words[key])}</{tag}>')
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 @jinja2.pass_context
 def date_html(context: jinja2.runtime.Context, value: dt.date) -> Markup:
     """A date in each of the page's languages, with its machine-readable form."""
+    return Markup(_date(context["languages"], value))
+
+
+def _date(languages: list[str], value: dt.date) -> str:
     iso = _html(value.isoformat())
-    languages: list[str] = context["languages"]
-    return Markup(
-        "".join(
-            f'<span lang="{_html(lang)}" class="bi"><time datetime="{iso}">'
-            f"{_html(format_date(value, lang))}</time></span>"
-            for lang in languages
-        )
+    return "".join(
+        f'<span lang="{_html(lang)}" class="bi"><time datetime="{iso}">'
+        f"{_html(format_date(value, lang))}</time></span>"
+        for lang in languages
     )
 
 
@@ -140,3 +147,84 @@ def digest_card_html(
         f'<span class="paper-count">{counts}</span></p>\n'
         "</article>"
     )
+
+
+@jinja2.pass_context
+def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) -> Markup:
+    """What arXiv (and Semantic Scholar) say about a paper (``context.MetaView``): identifiers,
+    dates, categories, links, and its BibTeX entry, which ``id_prefix`` names. Its labels and
+    dates are written here, not by the ``label`` and ``date`` macros: it shows a dozen of
+    them, and it is on every paper page and under every paper of a digest (a sixth of the
+    time of rendering a site, as the macro that it was)."""
+    if not meta:
+        return Markup("")
+    languages: list[str] = context["languages"]
+
+    def label(key: str) -> str:
+        return _label(languages, key)
+
+    def row(key: str, value: str) -> str:
+        return f"<div><dt>{label(key)}</dt><dd>{value}</dd></div>"
+
+    details = _html(ui(context["default_language"])["arxiv_details"])
+    arxiv_id, abs_url, prefix = _html(meta.arxiv_id), _html(meta.abs_url), _html(id_prefix)
+    out = [f'<section class="arxiv-meta" aria-label="{details}: arXiv:{arxiv_id}">\n']
+    if meta.withdrawn:
+        out.append(f'<p class="withdrawn" role="note">{label("withdrawn")}</p>')
+    version = ""
+    if meta.version and meta.latest_version and meta.version != meta.latest_version:
+        shown = label("shown_version")
+        version = f' <span class="meta">({shown}: v{_html(meta.version)})</span>'
+    link = f'<a href="{abs_url}" rel="noopener">arXiv:{arxiv_id}</a>{version}'
+    out.append(f"  <dl>\n    {row('arxiv_id', link)}\n")
+    if meta.primary_category:
+        others = "".join(
+            f' <span class="category">{_html(c)}</span>' for c in meta.other_categories
+        )
+        primary = f'<span class="category primary-category">{_html(meta.primary_category)}</span>'
+        out.append(row("categories", primary + others))
+    if meta.published:
+        out.append(row("submitted", _date(languages, meta.published)))
+    if meta.latest_version:
+        updated = f" · {_date(languages, meta.updated)}" if meta.updated else ""
+        out.append(row("latest_version", f"v{_html(meta.latest_version)}{updated}"))
+    if meta.journal_ref:
+        out.append(row("journal_ref", _html(meta.journal_ref)))
+    if meta.venue:
+        out.append(row("venue", _html(meta.venue)))
+    if meta.citation_count is not None:
+        count = _html(meta.citation_count)
+        if meta.semantic_scholar_url:
+            count = f'<a href="{_html(meta.semantic_scholar_url)}" rel="noopener">{count}</a>'
+        out.append(row("citations", count))
+    out.append(
+        '  </dl>\n  <ul class="links arxiv-links">\n'
+        f'    <li><a class="link link-paper" href="{abs_url}" rel="noopener">'
+        f"{label('abstract_page')}</a></li>\n"
+        f'    <li><a class="link link-pdf" href="{_html(meta.pdf_url)}" rel="noopener">PDF</a></li>\n'
+    )
+    if meta.doi:
+        doi = _html(meta.doi)
+        out.append(
+            f'<li><a class="link link-doi" href="https://doi.org/{doi}" rel="noopener">'
+            f"DOI: {doi}</a></li>"
+        )
+    if meta.open_access_pdf:
+        out.append(
+            f'<li><a class="link link-pdf" href="{_html(meta.open_access_pdf)}" rel="noopener">'
+            f"{label('open_access_pdf')}</a></li>"
+        )
+    buttons = "".join(
+        f'<span lang="{_html(lang)}" class="bi" data-default="{_html(words["copy_button"])}"'
+        f' data-done="{_html(words["copied"])}">{_html(words["copy_button"])}</span>'
+        for lang in languages
+        if (words := ui(lang))
+    )
+    out.append(
+        '  </ul>\n  <details class="cite">\n'
+        f'    <summary>{label("cite")} <span class="meta">BibTeX</span></summary>\n'
+        f'    <pre class="bibtex" id="{prefix}-bibtex"><code>{_html(meta.bibtex)}</code></pre>\n'
+        f'    <button type="button" class="copy-button" data-copy="{prefix}-bibtex" hidden>'
+        f"{buttons}</button>\n  </details>\n</section>\n"
+    )
+    return Markup("".join(out))
