@@ -22,17 +22,29 @@ from markupsafe import Markup
 
 from papersite.i18n import format_date, ui
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
-"""What Jinja's autoescape (MarkupSafe) replaces, with the same entities."""
+
+def _escaped(text: str) -> str:
+    """``text`` with what Jinja's autoescape (MarkupSafe) replaces replaced, by the same entities.
+    Five scans of the string, each in C: several times quicker than one ``str.translate``, which
+    looks every character up in a table."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def _html(value: Any) -> str:
     """``value`` as Jinja's autoescape writes it: markup as it is, anything else escaped. (A
     plain ``str`` rather than ``Markup``: MarkupSafe's own ``escape`` wraps every result in a new
     ``Markup``, which was most of the cost of a list of 10,000 papers.)"""
+    if type(value) is str:  # the most common, and asked first: asking for ``__html__`` is slow
+        return _escaped(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
-    return str(value).translate(_ESCAPES)
+    return _escaped(str(value))
 
 
 @jinja2.pass_context
