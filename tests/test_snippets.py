@@ -256,3 +256,47 @@ def test_arxiv_details_are_written_as_their_jinja_body_wrote_them(
             assert python == jinja, (details, prefix)
             assert f'id="{prefix}-bibtex"' in python or '"' in prefix
     assert render_both(env, "arxiv_meta(item, 'paper')", item=None, **values) == ("", "")
+
+
+SEARCH_BODIES = """
+{% macro plain(text) -%}
+{% for lang in languages if text.plain.get(lang) %}{{ text.plain[lang] }}{% if not loop.last %} / {% endif %}{% endfor %}
+{%- endmacro %}
+
+{% macro digest_label(digest) -%}
+{{ plain(digest.title) }}{% if digest.period %} ({{ digest.period[0].isoformat() }} – {{ digest.period[1].isoformat() }}){% endif %}
+{%- endmacro %}
+
+{% macro filters(kinds, tags) -%}
+{% for kind in kinds %}<span hidden data-pagefind-filter="kind:{{ kind }}"></span>{% endfor %}{% for tag in tags %}<span hidden data-pagefind-filter="tag:{{ tag }}"></span>{% endfor %}
+{%- endmacro %}
+"""
+
+PLAIN_TEXTS = [
+    BiText((), None, {"ko": '강화 <학습> & "RL"', "en": "Reinforcement 'learning'"}),
+    BiText((), None, {"ko": "", "en": "English only"}),
+    BiText((), None, {"en": "No Korean key", "ja": "日本語"}),
+    BiText((), None, {}),
+]
+
+
+@pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
+def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
+    env: jinja2.Environment, languages: list[str]
+) -> None:
+    theme_import = '{% import "search_meta.html" as search with context %}'
+    values: dict[str, object] = {"languages": languages, "default_language": languages[0]}
+    period = (dt.date(2025, 12, 2), dt.date(2025, 12, 7))
+    calls = [("plain(item)", text) for text in PLAIN_TEXTS]
+    calls += [("digest_label(item)", digest(title=t, period=period)) for t in PLAIN_TEXTS[:2]]
+    calls += [("digest_label(item)", digest(title=PLAIN_TEXTS[0]))]
+    calls += [
+        ("filters(item, ['<tag>', 'rl'])", ["weekly", 'con"ference']),
+        ("filters(item | unique, [])", ["weekly", "weekly"]),  # a generator, as paper.html's
+        ("filters(item, [])", []),
+    ]
+    for call, item in calls:
+        python = env.from_string(theme_import + "{{ search." + call + " }}")
+        jinja = env.from_string(SEARCH_BODIES + "{{ " + call + " }}")
+        expected = jinja.render(item=item, **values).lstrip("\n")
+        assert python.render(item=item, **values) == expected, call

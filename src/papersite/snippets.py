@@ -1,20 +1,22 @@
 """The default theme's most used pieces of HTML, made in Python: a text in every language, an
-interface label, a date, a paper or a digest in a list, and what arXiv says about a paper.
+interface label, a date, a paper or a digest in a list, what arXiv says about a paper, and what
+the search index reads of a page (``search_meta.html``).
 
-Each stands for a macro of ``macros.html``, under the macro's name, so a theme that makes its own
-macro of that name still changes every page that uses it. ``bi``, ``label`` and ``date`` are these
-functions themselves (``{% set bi = bi_html %}``): they are called dozens of times a page, and
-calling a macro around them cost as much as making their HTML. ``paper_item``, ``digest_card``
-and ``arxiv_meta`` are macros that call them; and a macro that shows a text gets it made by
-``bi``, so that a theme's own ``bi`` shows there too. They are here because a page shows dozens
-of them and a list thousands, and each Jinja expression costs several times its Python. Each
-writes exactly what its Jinja body wrote (``tests/test_snippets.py`` keeps those bodies and
-compares).
+Each stands for a macro of ``macros.html`` (or ``search_meta.html``), under the macro's name, so
+a theme that makes its own macro of that name still changes every page that uses it. ``bi``,
+``label``, ``date`` and the search index's pieces are these functions themselves (``{% set bi =
+bi_html %}``): they are called dozens of times a page, and calling a macro around them cost as
+much as making their HTML. ``paper_item``, ``digest_card`` and ``arxiv_meta`` are macros that
+call them; and a macro that shows a text gets it made by ``bi``, so that a theme's own ``bi``
+shows there too. They are here because a page shows dozens of them and a list thousands, and
+each Jinja expression costs several times its Python. Each writes exactly what its Jinja body
+wrote (``tests/test_snippets.py`` keeps those bodies and compares).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import jinja2
@@ -240,3 +242,28 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
         f"{buttons}</button>\n  </details>\n</section>\n"
     )
     return Markup("".join(out))
+
+
+@jinja2.pass_context
+def search_plain(context: jinja2.runtime.Context, text: Any) -> str:
+    """A ``BiText``'s plain text in each of the page's languages that has one, for the search
+    index (``search_meta.html``): a plain str, which Jinja escapes where it is written."""
+    languages: list[str] = context["languages"]
+    return " / ".join(text.plain[lang] for lang in languages if text.plain.get(lang))
+
+
+@jinja2.pass_context
+def search_digest_label(context: jinja2.runtime.Context, digest: Any) -> str:
+    """The label of a digest in the search results: its title, and a conference's dates."""
+    label = search_plain(context, digest.title)
+    if digest.period:
+        start, end = digest.period
+        return f"{label} ({start.isoformat()} – {end.isoformat()})"
+    return label
+
+
+def search_filters(kinds: Iterable[str], tags: Iterable[str]) -> Markup:
+    """The search index's filters of a page: the kinds of digest and the tags."""
+    spans = [f'<span hidden data-pagefind-filter="kind:{_html(kind)}"></span>' for kind in kinds]
+    spans += [f'<span hidden data-pagefind-filter="tag:{_html(tag)}"></span>' for tag in tags]
+    return Markup("".join(spans))
