@@ -103,6 +103,19 @@ def label_html(context: jinja2.runtime.Context, key: str, tag: str = "span") -> 
 
 
 def _label(languages: list[str], key: str, tag: str = "span") -> str:
+    # The interface words never change, and a page shows a dozen labels: each is made once.
+    memo_key = (tuple(languages), key, tag)
+    html = _LABELS.get(memo_key)
+    if html is None:
+        html = _LABELS[memo_key] = _make_label(languages, key, tag)
+    return html
+
+
+_LABELS: dict[tuple[tuple[str, ...], str, str], str] = {}
+"""Each label's HTML, by the page's languages, the interface word and the tag."""
+
+
+def _make_label(languages: list[str], key: str, tag: str) -> str:
     tag = _html(tag)
     parts = []
     for lang in languages:
