@@ -164,6 +164,18 @@ def _write_all(file: int, data: bytes, position: int) -> int:
     return position
 
 
+def _write_file(target: Path, content: bytes) -> tuple[int, int, int]:
+    """Write a new file at ``target``; its ``file_stat``. Through the descriptor, which a
+    large site's 30,000 pages make worth it: ``Path.write_bytes`` asks the file system three
+    more times for each (its buffered file's checks), and a stat after it once more."""
+    file = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        _write_all(file, content, 0)
+        return file_stat(file)
+    finally:
+        os.close(file)
+
+
 def _copy_span(span: Copied, file: int, position: int) -> None:
     """Copy ``span`` into ``file`` at ``position``: by the kernel where it can, else through
     this process (another file system, or a system without ``copy_file_range``)."""
@@ -476,23 +488,24 @@ class OutputWriter:
             digest = file_hash([content])
             if self._unchanged(path, digest, inputs):
                 return
-            target = self._staged(relative)
-            target.write_bytes(content)
-        else:
-            # Into a file of its own first: when the bytes turn out unchanged, the previous
-            # output's file is linked at ``target`` instead.
-            target = self._staged(relative)
-            partial = target.with_name(target.name + ".part")
-            file = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-            try:
-                digest = write_chunks(content, file, self._copies)
-            finally:
-                os.close(file)
-            if self._unchanged(path, digest, inputs):
-                self._copies.wait()
-                partial.unlink()
-                return
-            partial.rename(target)
+            stat = _write_file(self._staged(relative), content)
+            self._record(path, Written(inputs, digest, stat))
+            self.written.append(path)
+            return
+        # Into a file of its own first: when the bytes turn out unchanged, the previous output's
+        # file is linked at ``target`` instead.
+        target = self._staged(relative)
+        partial = target.with_name(target.name + ".part")
+        file = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            digest = write_chunks(content, file, self._copies)
+        finally:
+            os.close(file)
+        if self._unchanged(path, digest, inputs):
+            self._copies.wait()
+            partial.unlink()
+            return
+        partial.rename(target)
         if self._copies.busy:  # its size and time are asked once the copies are done (``settle``)
             self._copied.append((path, target))
             stat = UNKNOWN_STAT
