@@ -180,10 +180,14 @@ class MarkdownRenderer:
         """Render now, on every core, those of ``texts`` (text, inline, language) that neither
         this renderer nor the build cache has rendered, so that ``render`` finds them ready.
         Only a speed-up: a text left out is rendered when asked for, in this process."""
-        missing = []
+        missing, keys = [], []  # each key made once: 60,000 texts hashed on a large site
         for source in dict.fromkeys(self.source(*text) for text in texts):
-            if source not in self._cache and self._stored_only(source) is None:
+            if source in self._cache:
+                continue
+            key = None if self._store is None else self._store_key(source)
+            if self._stored_only(source, key) is None:
                 missing.append(source)
+                keys.append(key)
         processes = workers_for(len(missing), MINIMUM_TEXTS)
         if processes < 2:
             return
@@ -193,13 +197,15 @@ class MarkdownRenderer:
 
         for share in fork_map(render_share, len(missing), processes):
             for number, rendering in share:
-                self._remember(missing[number], rendering)
+                self._remember(missing[number], rendering, keys[number])
 
-    def _remember(self, source: Source, rendering: Rendering) -> None:
+    def _remember(self, source: Source, rendering: Rendering, key: str | None = None) -> None:
+        """``rendering`` of ``source``, kept here and in the build cache (under ``key``, made
+        from ``source`` when not given)."""
         self._cache[source] = rendering
         if self._store is not None:
             value = (rendering.html, tuple(rendering.warnings))
-            self._store.put("markup", self._store_key(source), value)
+            self._store.put("markup", key or self._store_key(source), value)
 
     def _stored(self, source: Source) -> Rendering:
         """The rendering the build cache holds for ``source``, made and stored if it has none."""
@@ -209,9 +215,12 @@ class MarkdownRenderer:
             self._remember(source, rendering)
         return rendering
 
-    def _stored_only(self, source: Source) -> Rendering | None:
-        """The rendering the build cache holds for ``source``, now remembered here too."""
-        stored = None if self._store is None else self._store.get("markup", self._store_key(source))
+    def _stored_only(self, source: Source, key: str | None = None) -> Rendering | None:
+        """The rendering the build cache holds for ``source`` (under ``key``, made from
+        ``source`` when not given), now remembered here too."""
+        if self._store is None:
+            return None
+        stored = self._store.get("markup", key or self._store_key(source))
         if stored is None:
             return None
         html, warnings = stored
