@@ -62,6 +62,23 @@ JINJA_BODIES = """
 </article>
 {%- endmacro %}
 
+{% macro tag_list(tags) -%}
+{% if tags %}
+<ul class="tags" aria-label="{{ ui(default_language).tags }}">
+{% for tag in tags %}<li><a href="{{ root }}tags/{{ tag }}/" rel="tag">#{{ tag }}</a></li>{% endfor %}
+</ul>
+{% endif %}
+{%- endmacro %}
+
+
+{% macro people(entry, shown=5) -%}
+{% if entry.authors | length > shown + 1 %}
+<div class="authors"><span class="visually-hidden">{{ label("authors") }}: </span>{{ entry.authors[:shown] | join(", ") }},
+<details class="more-authors"><summary>{% for lang in languages %}<span lang="{{ lang }}" class="bi">{{ ui(lang).more_authors.format(count=entry.authors | length - shown) }}</span>{% endfor %}</summary>{{ entry.authors[shown:] | join(", ") }}</details></div>
+{% elif entry.authors %}<p class="authors"><span class="visually-hidden">{{ label("authors") }}: </span>{{ entry.authors | join(", ") }}</p>{% endif %}
+{% if entry.affiliations %}<p class="affiliations"><span class="visually-hidden">{{ label("affiliations") }}: </span>{{ entry.affiliations | join(" · ") }}</p>{% endif %}
+{%- endmacro %}
+
 {% macro paper_item(paper) -%}
 <li><a href="{{ root }}{{ paper.url }}">{{ bi(paper.title, "span") }}</a>{% if paper.arxiv %} <span class="arxiv-id">arXiv:{{ paper.arxiv }}</span>{% endif %}</li>
 {%- endmacro %}
@@ -300,3 +317,33 @@ def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
         jinja = env.from_string(SEARCH_BODIES + "{{ " + call + " }}")
         expected = jinja.render(item=item, **values).lstrip("\n")
         assert python.render(item=item, **values) == expected, call
+
+
+def entry(authors: list[str], affiliations: list[str]) -> SimpleNamespace:
+    """A paper as ``people`` reads it."""
+    return SimpleNamespace(authors=authors, affiliations=affiliations)
+
+
+NAMES = ["Ada <Lovelace>", "Alan & Turing", "Grace 'Hopper'", 'Edsger "W" Dijkstra', "김철수"]
+ENTRIES = [
+    entry([], []),
+    entry(NAMES[:1], ["KAIST & <Lab>"]),
+    entry(NAMES[:5], []),
+    entry([*NAMES[:5], "Sixth"], ["A", "B · C"]),  # one more than shown: all are shown
+    entry(NAMES * 3, []),  # the rest open with <details>
+]
+
+
+@pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
+@pytest.mark.parametrize("root", ["../../", ""])
+def test_authors_and_tags_are_written_as_their_jinja_bodies_wrote_them(
+    env: jinja2.Environment, languages: list[str], root: str
+) -> None:
+    values = {"languages": languages, "default_language": languages[0], "root": root}
+    for item in ENTRIES:
+        for call in ["people(item)", "people(item, 2)"]:
+            python, jinja = render_both(env, call, item=item, **values)
+            assert python == jinja, (call, item)
+    for tags in [[], ["rl"], ["<x>", "a&b", 'q"uote']]:
+        python, jinja = render_both(env, "tag_list(item)", item=tags, **values)
+        assert python == jinja, tags

@@ -81,6 +81,8 @@ def _environment(
         paper_item_html=snippets.paper_item_html,
         digest_card_html=snippets.digest_card_html,
         arxiv_meta_html=snippets.arxiv_meta_html,
+        people_html=snippets.people_html,
+        tag_list_html=snippets.tag_list_html,
         search_plain=snippets.search_plain,
         search_digest_label=snippets.search_digest_label,
         search_filters=snippets.search_filters,

@@ -280,3 +280,48 @@ def search_filters(kinds: Iterable[str], tags: Iterable[str]) -> Markup:
     spans = [f'<span hidden data-pagefind-filter="kind:{_html(kind)}"></span>' for kind in kinds]
     spans += [f'<span hidden data-pagefind-filter="tag:{_html(tag)}"></span>' for tag in tags]
     return Markup("".join(spans))
+
+
+@jinja2.pass_context
+def people_html(context: jinja2.runtime.Context, entry: Any, shown: int = 5) -> Markup:
+    """A paper's authors and affiliations. A long list of authors shows the first ``shown``;
+    the rest open with a native ``<details>``, so they can be read without JavaScript."""
+    languages: list[str] = context["languages"]
+    authors, out = entry.authors, []
+    if len(authors) > shown + 1:
+        more = "".join(
+            f'<span lang="{_html(lang)}" class="bi">'
+            f"{_html(ui(lang)['more_authors'].format(count=len(authors) - shown))}</span>"
+            for lang in languages
+        )
+        out.append(
+            f'<div class="authors"><span class="visually-hidden">{_label(languages, "authors")}:'
+            f" </span>{_escaped(', '.join(authors[:shown]))},\n"
+            f'<details class="more-authors"><summary>{more}</summary>'
+            f"{_escaped(', '.join(authors[shown:]))}</details></div>\n"
+        )
+    elif authors:
+        out.append(
+            f'<p class="authors"><span class="visually-hidden">{_label(languages, "authors")}:'
+            f" </span>{_escaped(', '.join(authors))}</p>"
+        )
+    if entry.affiliations:
+        out.append(
+            '<p class="affiliations"><span class="visually-hidden">'
+            f"{_label(languages, 'affiliations')}: </span>"
+            f"{_escaped(' · '.join(entry.affiliations))}</p>"
+        )
+    return Markup("".join(out))
+
+
+@jinja2.pass_context
+def tag_list_html(context: jinja2.runtime.Context, tags: Any) -> Markup:
+    """A paper's tags, each a link to its page."""
+    if not tags:
+        return Markup("")
+    root = _html(context["root"])
+    label = _html(ui(context["default_language"])["tags"])
+    items = "".join(
+        f'<li><a href="{root}tags/{_html(tag)}/" rel="tag">#{_html(tag)}</a></li>' for tag in tags
+    )
+    return Markup(f'<ul class="tags" aria-label="{label}">\n{items}</ul>\n')
