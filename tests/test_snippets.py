@@ -219,19 +219,36 @@ PAPERS = [
 ]
 
 
+def entry(authors: list[str], affiliations: list[str]) -> SimpleNamespace:
+    """A paper as ``people`` reads it."""
+    return SimpleNamespace(authors=authors, affiliations=affiliations)
+
+
+NAMES = ["Ada <Lovelace>", "Alan & Turing", "Grace 'Hopper'", 'Edsger "W" Dijkstra', "김철수"]
+ENTRIES = [
+    entry([], []),
+    entry(NAMES[:1], ["KAIST & <Lab>"]),
+    entry(NAMES[:5], []),
+    entry([*NAMES[:5], "Sixth"], ["A", "B · C"]),  # one more than shown: all are shown
+    entry(NAMES * 3, []),  # the rest open with <details>
+]
+
+
 @pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
 @pytest.mark.parametrize("root", ["../../", ""])
-def test_list_items_are_written_as_their_jinja_bodies_wrote_them(
+def test_list_items_authors_and_tags_are_written_as_their_jinja_bodies_wrote_them(
     env: jinja2.Environment, languages: list[str], root: str
 ) -> None:
     values = {"languages": languages, "default_language": languages[0], "root": root}
-    for make in DIGESTS:
-        for call in ["digest_card(item)", "digest_card(item, 2)"]:
-            python, jinja = render_both(env, call, item=make(), **values)
-            assert python == jinja, (call, make())
-    for paper in PAPERS:
-        python, jinja = render_both(env, "paper_item(item)", item=paper, **values)
-        assert python == jinja, paper
+    calls = [
+        (call, make()) for make in DIGESTS for call in ["digest_card(item)", "digest_card(item, 2)"]
+    ]
+    calls += [("paper_item(item)", paper) for paper in PAPERS]
+    calls += [(call, item) for item in ENTRIES for call in ["people(item)", "people(item, 2)"]]
+    calls += [("tag_list(item)", tags) for tags in [[], ["rl"], ["<x>", "a&b", 'q"uote']]]
+    for call, item in calls:
+        python, jinja = render_both(env, call, item=item, **values)
+        assert python == jinja, (call, item)
 
 
 def meta(**fields: object) -> SimpleNamespace:
@@ -317,33 +334,3 @@ def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
         jinja = env.from_string(SEARCH_BODIES + "{{ " + call + " }}")
         expected = jinja.render(item=item, **values).lstrip("\n")
         assert python.render(item=item, **values) == expected, call
-
-
-def entry(authors: list[str], affiliations: list[str]) -> SimpleNamespace:
-    """A paper as ``people`` reads it."""
-    return SimpleNamespace(authors=authors, affiliations=affiliations)
-
-
-NAMES = ["Ada <Lovelace>", "Alan & Turing", "Grace 'Hopper'", 'Edsger "W" Dijkstra', "김철수"]
-ENTRIES = [
-    entry([], []),
-    entry(NAMES[:1], ["KAIST & <Lab>"]),
-    entry(NAMES[:5], []),
-    entry([*NAMES[:5], "Sixth"], ["A", "B · C"]),  # one more than shown: all are shown
-    entry(NAMES * 3, []),  # the rest open with <details>
-]
-
-
-@pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
-@pytest.mark.parametrize("root", ["../../", ""])
-def test_authors_and_tags_are_written_as_their_jinja_bodies_wrote_them(
-    env: jinja2.Environment, languages: list[str], root: str
-) -> None:
-    values = {"languages": languages, "default_language": languages[0], "root": root}
-    for item in ENTRIES:
-        for call in ["people(item)", "people(item, 2)"]:
-            python, jinja = render_both(env, call, item=item, **values)
-            assert python == jinja, (call, item)
-    for tags in [[], ["rl"], ["<x>", "a&b", 'q"uote']]:
-        python, jinja = render_both(env, "tag_list(item)", item=tags, **values)
-        assert python == jinja, tags
