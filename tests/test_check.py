@@ -13,6 +13,7 @@ import pytest
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
 from papersite.check import CheckReport, check_site, format_github
 from papersite.cli import main
+from papersite.theme import default_theme
 
 TAGGED_CONFIG = SITE_CONFIG + "tags: [reinforcement-learning, reasoning, llm]\n"
 
@@ -479,6 +480,30 @@ def test_a_template_that_fails_is_an_error_at_its_line_for_check_and_build(
     (clean_site / "templates" / "robots.txt").write_text("{% if %}\n", encoding="utf-8")
     assert main(["build", "--source", str(clean_site)]) == 1
     assert re.search(r"^templates/robots\.txt:1: .*expression", capsys.readouterr().err, re.M)
+
+
+def test_a_template_giving_a_python_piece_what_it_cannot_use_is_an_error_at_a_line(
+    clean_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The theme's pieces made in Python (``snippets.py``) fail as their Jinja bodies did: as a
+    problem at the line of the template that called them, for check and build, never with a
+    traceback."""
+    (clean_site / "templates").mkdir()
+    paper = (default_theme() / "paper.html").read_text(encoding="utf-8")
+    assert "{{ m.people(paper) }}" in paper
+    broken = paper.replace("{{ m.people(paper) }}", "{{ m.people(paper.title) }}")
+    (clean_site / "templates" / "paper.html").write_text(broken, encoding="utf-8")
+    macros = (default_theme() / "macros.html").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(macros, 1) if "people_html(" in text)
+
+    assert main(["check", "--source", str(clean_site)]) == 1
+    out = capsys.readouterr().out
+    assert f"macros.html:{line}: error: AttributeError: 'BiText' object has no attribute" in out
+    assert main(["build", "--source", str(clean_site), "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert f"macros.html:{line}: AttributeError: 'BiText' object has no attribute 'authors'" in err
+    assert "Traceback" not in err
+    assert not (clean_site / "build").exists()
 
 
 def test_a_page_written_as_it_renders_that_fails_is_an_error_at_its_line(

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jinja2
-
 from papersite.cache import BuildCache, content_hash
 from papersite.context import SiteView, TextReads, build_view
 from papersite.dataset import WITH_LONG_TEXTS, RecordCopier, dataset_pages
@@ -36,6 +34,7 @@ from papersite.render import (
     PageJob,
     make_environment,
     plan_site,
+    raised_in_template,
     render_chunks,
     render_job,
     render_site,
@@ -247,7 +246,9 @@ def write_pages(
         """A template's failure as its located problem, which crosses processes."""
         try:
             yield
-        except jinja2.TemplateError as error:
+        except Exception as error:
+            if not raised_in_template(error):
+                raise
             raise ContentError([template_problem(error, prepared.source)]) from error
 
     def streamed(job: PageJob) -> Iterator[bytes]:

@@ -95,14 +95,25 @@ def render_site(view: SiteView, source: Path) -> list[Page]:
     that fails is a ``ContentError`` at the template's file and line."""
     try:
         return _render_site(view, source)
-    except jinja2.TemplateError as error:
+    except Exception as error:
+        if not raised_in_template(error):
+            raise
         raise ContentError([template_problem(error, source)]) from error
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".md")
 
 
-def template_problem(error: jinja2.TemplateError, source: Path) -> Problem:
+def raised_in_template(error: BaseException) -> bool:
+    """Whether ``error`` is a template's failure: Jinja's, or any error raised while a template
+    ran (by a function it called with what it should not have: ``m.people(paper.title)``)."""
+    if isinstance(error, jinja2.TemplateError):
+        return True
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(frame.filename.endswith(TEMPLATE_SUFFIXES) for frame in frames)
+
+
+def template_problem(error: Exception, source: Path) -> Problem:
     """Where a template failed: the line of a syntax error, or the template line of the frame
     that raised at render time (Jinja maps its frames back to the template's lines)."""
     if isinstance(error, jinja2.TemplateSyntaxError):
