@@ -6,9 +6,9 @@ Each stands for a macro of ``macros.html`` (or ``search_meta.html``), under the 
 a theme that makes its own macro of that name still changes every page that uses it. ``bi``,
 ``label``, ``date`` and the search index's pieces are these functions themselves (``{% set bi =
 bi_html %}``): they are called dozens of times a page, and calling a macro around them cost as
-much as making their HTML. ``paper_item``, ``digest_card`` and ``arxiv_meta`` are macros that
-call them; and a macro that shows a text gets it made by ``bi``, so that a theme's own ``bi``
-shows there too. They are here because a page shows dozens of them and a list thousands, and
+much as making their HTML. ``paper_item``, ``digest_card``, ``arxiv_meta``, ``people`` and
+``tag_list`` are macros that call them; and a macro that shows a text gets it made by ``bi``,
+so that a theme's own ``bi`` shows there too. They are here because a page shows dozens of them and a list thousands, and
 each Jinja expression costs several times its Python. Each writes exactly what its Jinja body
 wrote (``tests/test_snippets.py`` keeps those bodies and compares).
 """
@@ -241,18 +241,19 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
             f'<li><a class="link link-pdf" href="{_html(meta.open_access_pdf)}" rel="noopener">'
             f"{label('open_access_pdf')}</a></li>"
         )
-    buttons = "".join(
-        f'<span lang="{_html(lang)}" class="bi" data-default="{_html(words["copy_button"])}"'
-        f' data-done="{_html(words["copied"])}">{_html(words["copy_button"])}</span>'
-        for lang in languages
-        if (words := ui(lang))
-    )
+    buttons = []
+    for lang in languages:
+        copy, copied = _html(ui(lang)["copy_button"]), _html(ui(lang)["copied"])
+        buttons.append(
+            f'<span lang="{_html(lang)}" class="bi" data-default="{copy}" data-done="{copied}">'
+            f"{copy}</span>"
+        )
     out.append(
         '  </ul>\n  <details class="cite">\n'
         f'    <summary>{label("cite")} <span class="meta">BibTeX</span></summary>\n'
         f'    <pre class="bibtex" id="{prefix}-bibtex"><code>{_html(meta.bibtex)}</code></pre>\n'
         f'    <button type="button" class="copy-button" data-copy="{prefix}-bibtex" hidden>'
-        f"{buttons}</button>\n  </details>\n</section>\n"
+        f"{''.join(buttons)}</button>\n  </details>\n</section>\n"
     )
     return Markup("".join(out))
 
