@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import jinja2
 import pytest
 import yaml
 
@@ -46,7 +47,7 @@ from papersite import (
     render,
 )
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
-from papersite.cache import CACHE_DIR, SHARDS, BuildCache, content_hash
+from papersite.cache import CACHE_DIR, COMPILED_DIR, SHARDS, BuildCache, content_hash
 from papersite.errors import ContentError
 from papersite.fingerprint import digest_files, file_hash
 from papersite.resident import Resident
@@ -1191,6 +1192,67 @@ def test_a_template_edited_in_place_is_used_by_the_next_build_in_the_same_proces
     build(site.root, out, search=False)
 
     assert (out / "robots.txt").read_text(encoding="utf-8").endswith("# BBBB\n")
+
+
+def test_a_new_process_compiles_only_the_templates_it_has_not_compiled_before(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled theme is kept in the site's cache folder: a build in a new process loads it
+    rather than compile it again, compiles again a template whose source changed and one whose
+    compiled file is spoiled or cannot be kept, and makes a cold build's pages every time."""
+    monkeypatch.setattr(pipeline, "workers_for", lambda count: 1)  # compiled in this process
+    loaded: set[str] = set()
+    compiled: set[str] = set()
+    load, compile_template = jinja2.loaders.BaseLoader.load, jinja2.Environment.compile
+
+    def loading(loader: jinja2.BaseLoader, env: jinja2.Environment, name: str, *args: Any) -> Any:
+        loaded.add(name)
+        return load(loader, env, name, *args)
+
+    def compiling(env: jinja2.Environment, source: Any, name: str, *args: Any) -> Any:
+        compiled.add(name)
+        return compile_template(env, source, name, *args)
+
+    monkeypatch.setattr(jinja2.loaders.BaseLoader, "load", loading)
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    out = tmp_path / "out"
+    cold = ColdBuilds(tmp_path / "cold")
+    rng = random.Random(11)
+    folder = site.root / COMPILED_DIR
+
+    def build_in_a_new_process(log: list[str]) -> tuple[set[str], set[str]]:
+        """The templates the build loaded, and those of them it compiled."""
+        site.save()
+        render._environment.cache_clear()  # what a new process starts without
+        loaded.clear()
+        compiled.clear()
+        report = build(site.root, out, search=False)
+        used = (set(loaded), set(compiled))  # before the cold build compiles its own
+        assert_like_cold(report, snapshot(out), cold.build(site.root, search=False), log)
+        assert used[0], "the build loaded no template"
+        return used
+
+    used, first = build_in_a_new_process([override_template(site, "paper.html")])
+    assert first == used and {"paper.html", "base.html"} <= first, first
+    assert len(list(folder.iterdir())) == len(first)
+
+    assert build_in_a_new_process([change_text(site, rng)])[1] == set()
+    assert build_in_a_new_process([override_template(site, "paper.html")])[1] == {"paper.html"}
+
+    spoiled = b"j2 spoiled \x00\xff"
+    for path in folder.iterdir():
+        path.write_bytes(spoiled)
+    used, again = build_in_a_new_process([change_text(site, rng)])
+    assert again == used
+    # Each compiled again is kept again, in place of its spoiled file.
+    left = [path for path in folder.iterdir() if path.read_bytes() == spoiled]
+    assert len(left) == len(first) - len(used), len(left)
+
+    shutil.rmtree(folder)
+    folder.write_text("not a folder", encoding="utf-8")  # nothing can be kept: only slower
+    for _ in range(2):
+        used, again = build_in_a_new_process([change_text(site, rng)])
+        assert again == used
 
 
 def test_changing_the_build_options_rebuilds(site: SiteState, tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ from typing import Any
 from papersite import __version__
 
 CACHE_DIR = ".papersite-cache/build"
+COMPILED_DIR = ".papersite-cache/templates"
+"""Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
 FORMAT = 14
 
 

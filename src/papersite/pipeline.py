@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from papersite.cache import BuildCache, content_hash
+from papersite.cache import COMPILED_DIR, BuildCache, content_hash
 from papersite.context import SiteView, TextReads, build_view
 from papersite.dataset import WITH_LONG_TEXTS, RecordCopier, dataset_pages
 from papersite.editions import site_editions
@@ -212,7 +212,7 @@ def write_pages(
     the pages, by the same workers; with a ``copier``, the records of those files unchanged
     since the last build are copied from its files, and where each record lands is noted.
     ``kept_feeds``: the last build's feeds, in a process that builds again (``resident.py``)."""
-    env = make_environment(folders)
+    env = make_environment(folders, prepared.source / COMPILED_DIR)
     todo: list[PageJob | tuple[ChunkedPage, str]] = []
     # Made again (half a second each at 10,000 papers) only if a content file changed; first,
     # so that the workers start with the longest items (each a share of its own: see fork_map).

@@ -13,6 +13,8 @@ leads to the root of the page's edition (``en/`` for the English pages), for lin
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.bccache
 
-from papersite import i18n, seo, snippets
+import papersite
+from papersite import fragments, i18n, seo, snippets
+from papersite.cache import content_hash
 from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
@@ -37,37 +42,83 @@ ASSETS_DIR = "assets"
 NOT_FOUND = "404.html"
 NO_VALUES: dict[str, Any] = {}
 """The template values of a page that has none of its own (shared: never changed)."""
+ENVIRONMENT_OPTIONS: dict[str, Any] = {
+    "auto_reload": False,
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    "extensions": [FragmentCache],
+}
+"""How every template is read and compiled (besides where from)."""
 
 
-def make_environment(folders: list[Path]) -> jinja2.Environment:
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept in a folder between processes, so that a build in a
+    new process (``papersite build`` after an edit, ``check``) does not compile the theme
+    again: 0.1-0.2 s for the default theme's 26 templates, against 5 ms to load them. Jinja
+    keys each by the template's path and checks the hash of its source; the files' names also
+    carry ``_compiler_tag``, so that another papersite, Jinja or Python, or a changed ``{% cache
+    %}`` tag, never uses them. Only a speed-up, as the build cache is: a file that cannot be read
+    is compiled again, a folder that cannot be written is left alone."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), f"{_compiler_tag()}-%s.cache")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # truncated or foreign: marshal raises several kinds
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.cache
+def _compiler_tag() -> str:
+    """What compiled templates depend on besides their source: the versions, how templates are
+    read (``ENVIRONMENT_OPTIONS``) and the code of the ``{% cache %}`` tag, which papersite's
+    version alone would not catch while it is being worked on."""
+    return content_hash(
+        papersite.__version__,
+        jinja2.__version__,
+        sys.version,
+        repr(sorted((name, repr(value)) for name, value in ENVIRONMENT_OPTIONS.items())),
+        Path(fragments.__file__).read_bytes(),
+    )[:16]
+
+
+def make_environment(folders: list[Path], compiled: Path | None = None) -> jinja2.Environment:
     """The Jinja environment of a theme; one per set of folders and the files in them as they
     are now (name, size and time), reused, so each template is compiled once per process
     (``papersite serve`` builds many times). A changed or new file makes a new environment, so
     the environment itself never looks at the files again: Jinja would check a template's time
-    each time a page asks for it (five times a page: the page, ``base.html``, the macros...)."""
+    each time a page asks for it (five times a page: the page, ``base.html``, the macros...).
+    ``compiled``: a folder that keeps the compiled templates from one process to the next
+    (``CompiledTemplates``; a site's ``.papersite-cache/templates/``)."""
     files = tuple(
         (str(path), status.st_size, status.st_mtime_ns)
         for folder in folders
         for path in sorted(folder.rglob("*"))
         if path.is_file() and (status := path.stat())
     )
-    return _environment(tuple(folders), files)
+    return _environment(tuple(folders), files, compiled)
 
 
 @functools.lru_cache(maxsize=8)
 def _environment(
-    folders: tuple[Path, ...], files: tuple[tuple[str, int, int], ...]
+    folders: tuple[Path, ...], files: tuple[tuple[str, int, int], ...], compiled: Path | None
 ) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
-        auto_reload=False,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=[FragmentCache],
-    )
+    loader = jinja2.FileSystemLoader([str(folder) for folder in folders])
+    env = jinja2.Environment(**ENVIRONMENT_OPTIONS, loader=loader)
+    if compiled is not None:
+        env.bytecode_cache = CompiledTemplates(compiled)
     env.globals.update(
         ui=i18n.ui,
         format_date=i18n.format_date,
