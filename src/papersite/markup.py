@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from latex2mathml.converter import convert as tex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -131,6 +130,10 @@ class MarkdownRenderer:
         display = "block" if options.get("display_mode") else "inline"
         # `<` and `>` are relations in TeX; as commands they can never reach the output as markup.
         safe_tex = tex.replace("<", r"\lt ").replace(">", r"\gt ")
+        # Imported by the first formula: 20-40 ms (it parses its table of symbols) that a
+        # rebuild whose edited texts have none need not pay.
+        from latex2mathml.converter import convert as tex_to_mathml
+
         try:
             mathml = tex_to_mathml(safe_tex, display=display)
         except Exception as error:  # latex2mathml raises many kinds for malformed TeX
