@@ -158,6 +158,49 @@ def test_html_inside_tex_text_is_inert() -> None:
     assert "<script>" not in rendering.html
 
 
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\href{javascript:alert(1)}{click}",
+        r"\href{data:text/html,x}{d}",
+        r"\style{position:fixed;top:0;width:100vw;height:100vh}{x}",
+        r"\class{visually-hidden}{x}",
+        r'\style{a" onmouseover="x}{y}',
+    ],
+)
+def test_tex_cannot_give_the_page_links_styles_or_classes(tex: str) -> None:
+    """latex2mathml turns these commands into attributes as written: the formula is shown as
+    its source instead, with a warning, and no element of the page gets such an attribute."""
+    rendering = render(f"A ${tex}$ B")
+
+    soup = parse(rendering.html)
+    assert soup.find("math") is None
+    for element in soup.find_all(True):
+        assert not {"href", "style", "onmouseover"} & set(element.attrs), element
+        assert set(element.get("class", [])) <= {"math", "inline", "tex"}, element
+    assert tex in soup.get_text()
+    assert len(rendering.warnings) == 1 and "unexpected markup" in rendering.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("tex", "attribute"),
+    [
+        (r"\hat{x}", "accent"),
+        (r"\binom{n}{k}", "linethickness"),
+        (r"\begin{array}{|c|l|} a & b \\ \hline c & d \end{array}", "columnalign"),
+        (r"\boxed{x}", "notation"),
+        (r"\color{red}{x}", "mathcolor"),
+        (r"\xrightarrow{a}", "voffset"),
+    ],
+)
+def test_formulas_with_presentational_attributes_are_converted(tex: str, attribute: str) -> None:
+    rendering = render(f"${tex}$")
+
+    math = parse(rendering.html).find("math")
+    assert math is not None and rendering.warnings == []
+    assert math.find(attrs={attribute: True}) is not None
+
+
 def test_comparison_signs_in_tex_are_not_markup() -> None:
     rendering = render("$a<b>c$")
 

@@ -35,14 +35,27 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # latex2mathml passes commands it does not know through as text (<mi>\eg</mi>): a backslash left
 # in its output means the formula was not understood.
 _UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-# Defence in depth: latex2mathml copies \text{...} verbatim, so its output may only hold
-# MathML elements; anything else is treated as TeX it could not convert.
+# Defence in depth: latex2mathml copies \text{...} verbatim, and turns \href, \style and
+# \class into attributes as given (href="javascript:…", a style that covers the page), so its
+# output may only hold MathML elements with presentational attributes; anything else is treated
+# as TeX it could not convert.
+_MATHML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_MATHML_ATTRIBUTE = re.compile(r'\s+([A-Za-z][A-Za-z-]*)="[^"<>]*"')
 _MATHML_ELEMENTS = frozenset(
     (
         "math mrow mi mn mo mtext mspace ms mfrac msqrt mroot mstyle merror mpadded mphantom "
         "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none "
         "mtable mtr mtd mlabeledtr semantics annotation"
+    ).split()
+)
+_MATHML_ATTRIBUTES = frozenset(
+    (
+        "xmlns display mathvariant mathcolor mathbackground mathsize stretchy fence form "
+        "separator lspace rspace movablelimits accent accentunder largeop symmetric minsize "
+        "maxsize linethickness bevelled numalign denomalign columnalign columnlines "
+        "columnspacing columnspan rowalign rowlines rowspacing rowspan frame framespacing "
+        "equalrows equalcolumns displaystyle scriptlevel width height depth voffset notation "
+        "align side encoding"
     ).split()
 )
 
@@ -140,7 +153,7 @@ class MarkdownRenderer:
             return self._unconverted(tex, display, type(error).__name__)
         if _UNCONVERTED.search(mathml):
             return self._unconverted(tex, display, "unknown command")
-        if any(name not in _MATHML_ELEMENTS for name in _TAG_NAME.findall(mathml)):
+        if not _only_mathml(mathml):
             return self._unconverted(tex, display, "unexpected markup")
         return mathml
 
@@ -253,6 +266,21 @@ class MarkdownRenderer:
         if lang:  # marked with the glossary's terms: the terms and the language count too
             digest.update(f"\0{lang}\0{self._glossary_key}".encode())
         return digest.hexdigest()
+
+
+def _only_mathml(mathml: str) -> bool:
+    """Whether ``mathml`` is MathML elements alone, each with presentational attributes only
+    (no ``href``, ``style``, ``class``, ``id`` or event handlers)."""
+    tags = _MATHML_TAG.findall(mathml)
+    if len(tags) != mathml.count("<"):  # a "<" that opens no tag of the expected form
+        return False
+    for _, name, attributes in tags:
+        rest = _MATHML_ATTRIBUTE.sub("", attributes).strip()
+        if name not in _MATHML_ELEMENTS or rest not in ("", "/"):
+            return False
+        if any(a not in _MATHML_ATTRIBUTES for a in _MATHML_ATTRIBUTE.findall(attributes)):
+            return False
+    return True
 
 
 def plain_paragraph(text: str) -> str:
