@@ -69,6 +69,10 @@ def where(problem: Problem) -> tuple[str, int, int, str]:
         ("old/#top", "'old/#top' has a query ('?') or a fragment ('#'); "),
         ("posts/./old/", "'posts/./old/' has a '.' segment; "),
         ("posts\\old\\", "has a backslash; separate folders with '/'"),
+        (
+            "old/" + "제" * 90 + "/",
+            "has a name of more than 255 bytes, longer than disks allow; shorten it",
+        ),
         ("%ED%95%9C%EA%B8%80/", "is percent-encoded; write the path as it reads: '한글/'"),
         (
             "old page/",

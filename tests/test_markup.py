@@ -62,6 +62,23 @@ def test_unsafe_links_produce_no_link_or_image(text: str) -> None:
     assert urls == []
 
 
+def test_footnotes_of_texts_shown_on_one_page_have_their_own_ids() -> None:
+    """Every text numbers its footnotes from 1; a page shows many texts (an overview, each
+    paper's summary, in each language), and each reference must lead to its own note."""
+    renderer = MarkdownRenderer()
+    texts = ["Overview.[^1]\n\n[^1]: First note.", "Summary.[^n]\n\n[^n]: Second note."]
+    page = parse("".join(renderer.render(text).html for text in [*texts, "Inline^[Third note.]"]))
+
+    ids = [element["id"] for element in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)) == 6, ids  # a reference and a note for each text
+    references = page.select("sup a[href^='#']")
+    notes = [page.find(id=ref["href"][1:]).get_text() for ref in references]
+    assert "First note." in notes[0] and "Second note." in notes[1], notes
+    assert "Third note." in notes[2], notes
+    for back in page.select("a.footnote-backref"):
+        assert page.find(id=back["href"][1:]) is not None, back
+
+
 def test_tables_render() -> None:
     soup = parse(render("| model | score |\n|---|---|\n| DAPO | 50 |").html)
 

@@ -100,6 +100,18 @@ def test_a_paper_page_carries_a_scholarly_article(built_site: Path) -> None:
     assert isinstance(authors, list) and authors[0] == {"@type": "Person", "name": "Qiying Yu"}
 
 
+def test_an_edition_describes_a_digest_in_its_own_language(built_site: Path) -> None:
+    """The example's weekly overview is in Korean only: the English edition describes the page
+    by its English title rather than by the Korean overview standing in for it."""
+    page = "weekly/2025-03-17/index.html"
+    english = meta(soup(built_site, "en/" + page), "description")
+    korean = meta(soup(built_site, "ko/" + page), "description")
+
+    assert english == ["Top ML Papers of the Week"], english
+    assert korean[0].startswith("- 이번 주에 선정된 논문들은"), korean
+    assert meta(soup(built_site, page), "description") == korean  # Korean: the site's first
+
+
 def test_a_digest_page_is_a_collection_of_its_papers(built_site: Path) -> None:
     data = json_ld(soup(built_site, "weekly/2025-03-17/index.html"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,20 @@ def test_impossible_date_is_reported_at_the_date(write_tree: WriteTree) -> None:
     assert "'2025-02-30'" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"), [("0", "0"), ("86400", "86400"), ('"86400"', "'86400'")]
+)
+def test_a_number_is_not_a_date(write_tree: WriteTree, written: str, shown: str) -> None:
+    """Pydantic would read a number as seconds since 1970: ``date: 0`` would be 1970-01-01."""
+    digest = WEEKLY.replace("title: {ko", f"date: {written}\ntitle: {{ko", 1)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 3, 7, "date")
+    assert problem.message == f"{shown} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"
+
+
 def test_period_that_ends_before_it_starts(write_tree: WriteTree) -> None:
     root = weekly_site(write_tree, WEEKLY.replace("end: 2025-03-23", "end: 2025-03-10"))
 
@@ -268,7 +283,11 @@ def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
-    "arxiv", ["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"]
+    "arxiv",
+    [
+        *["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"],
+        *["2503.1447６", "2503.1447٦", "hep-th/990100１"],  # fullwidth, Arabic-Indic digits
+    ],
 )
 def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
@@ -342,6 +361,45 @@ def test_paper_identity_without_arxiv_is_a_slug_of_the_english_title(write_tree:
     identity = "dapo-an-open-source-llm-reinforcement-learning-system-at-scale"
     assert list(site.papers) == [identity]
     assert site.papers[identity].url == f"papers/{identity}/"
+
+
+@pytest.mark.parametrize(
+    ("title", "start"),
+    [
+        ("Lorem Ipsum Dolor " * 20, "lorem-ipsum-dolor-lorem"),
+        ("한국어로 쓴 아주 긴 제목 " * 20, "한국어로-쓴-아주-긴-제목-한국어로"),
+        ("x" * 300, "xxxxxxxxxx"),
+    ],
+)
+def test_a_long_title_gives_a_url_short_enough_for_any_disk(
+    write_tree: WriteTree, title: str, start: str
+) -> None:
+    """A folder's name may have 255 bytes on most disks: a slug is cut to 150, at a hyphen."""
+    digest = WEEKLY.replace('    arxiv: "2503.14476"\n', "").replace(
+        'en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"', f'en: "{title}"'
+    )
+
+    (identity,) = validate(weekly_site(write_tree, digest)).papers
+
+    assert identity.startswith(start) and 100 < len(identity.encode()) <= 150, identity
+    assert not identity.endswith("-")
+    assert title.replace(" ", "-").lower().startswith(identity) or identity == "x" * 150
+
+
+def test_a_tag_is_one_spelling_of_its_hangul_and_not_longer_than_a_slug(
+    write_tree: WriteTree,
+) -> None:
+    decomposed = unicodedata.normalize("NFD", "한국어")
+    digest = WEEKLY.replace("tags: [reinforcement-learning]", f"tags: [{decomposed}]")
+
+    (paper,) = validate(weekly_site(write_tree, digest)).papers.values()
+    assert paper.appearances[0].paper.tags == ["한국어"]  # composed (NFC), as typed elsewhere
+
+    long_tag = "-".join(["tag"] * 40)
+    root = weekly_site(write_tree, WEEKLY.replace("reinforcement-learning", long_tag))
+    problem = only_problem(root)
+    assert where(problem)[3] == "papers[0].tags[0]"
+    assert problem.message == "a tag has at most 150 bytes: shorten it"
 
 
 def test_the_same_paper_twice_in_one_digest(write_tree: WriteTree) -> None:
@@ -458,6 +516,16 @@ def test_missing_papers_is_reported(write_tree: WriteTree) -> None:
 
     assert where(problem) == (WEEKLY_PATH, 1, 1, "papers")
     assert problem.message == "the required field 'papers' is missing"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n"])
+def test_a_digest_file_with_nothing_in_it_is_an_error(write_tree: WriteTree, text: str) -> None:
+    root = weekly_site(write_tree, text)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 1, "")
+    assert problem.message.startswith("the file holds no digest (it is empty, or only comments)")
 
 
 def test_a_file_that_is_not_a_mapping(write_tree: WriteTree) -> None:

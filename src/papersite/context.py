@@ -153,6 +153,11 @@ class BiText:
         """Some language of it was written by a machine and not reviewed."""
         return self.shared_unreviewed or any(part.unreviewed for part in self.parts)
 
+    def written_in(self, lang: str) -> bool:
+        """Whether it has a text of its own in ``lang`` (or one for every language), rather than
+        another language's standing in (``plain`` falls back)."""
+        return self.shared is not None or any(p.lang == lang and p.html for p in self.parts)
+
 
 @dataclass
 class LinkView:

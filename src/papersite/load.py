@@ -309,6 +309,12 @@ def read_hashed_source(
     return document, problems, known
 
 
+EMPTY_DIGEST = (
+    "the file holds no digest (it is empty, or only comments): write one (papersite new "
+    "makes a start), or remove the file"
+)
+
+
 @dataclass
 class LoadedSite:
     """Every content file of a site, parsed, and the problems met while parsing."""
@@ -359,6 +365,8 @@ def load_site(
         # every error (a Markdown heading out of place and a bad URL in the same file).
         if document is not None and document.data is not None:
             digests.append(document)
+        elif document is not None and not file_problems:  # empty, or only comments
+            problems.append(Problem(relative, 1, 1, "", EMPTY_DIGEST))
     glossary = None
     if (root / GLOSSARY_FILE).is_file():
         glossary, glossary_problems, _ = read_hashed_source(root, GLOSSARY_FILE)

@@ -251,6 +251,11 @@ class MarkdownRenderer:
         self._warnings = []
         env = {"lang": lang}
         text = text.strip()
+        if "^" in text:  # may have footnotes (`[^1]`, `^[…]`)
+            # Their ids are named after the text, not numbered from 1 in each: a page shows many
+            # texts (both languages, every paper of a digest), and each text's "[1]" must lead
+            # to its own note.
+            env["docId"] = hashlib.blake2b(f"{lang}\0{text}".encode(), digest_size=4).hexdigest()
         html = self._md.renderInline(text, env) if inline else self._md.render(text, env)
         return Rendering(Markup(html), self._warnings)
 

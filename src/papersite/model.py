@@ -38,16 +38,28 @@ LINK_KINDS = (
 )  # fmt: skip
 KNOWN_AWARDS = ("best-paper", "runner-up", "oral", "spotlight")
 
-_NEW_STYLE_ARXIV = re.compile(r"^(?P<yymm>\d{4})\.(?P<number>\d{4,5})(?:v(?P<version>[1-9]\d*))?$")
+# ASCII digits only: Python's \d also takes fullwidth (６) and Arabic-Indic (٦) digits, which a
+# Korean input method types easily, and which arXiv does not know.
+_NEW_STYLE_ARXIV = re.compile(
+    r"^(?P<yymm>\d{4})\.(?P<number>\d{4,5})(?:v(?P<version>[1-9]\d*))?$", re.ASCII
+)
 _OLD_STYLE_ARXIV = re.compile(
-    r"^(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<yymm>\d{4})\d{3}(?:v(?P<version>[1-9]\d*))?$"
+    r"^(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<yymm>\d{4})\d{3}(?:v(?P<version>[1-9]\d*))?$",
+    re.ASCII,
 )
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _SPACE = re.compile(r"\s")
-_ARXIV_VERSION = re.compile(r"v\d+$")
+_ARXIV_VERSION = re.compile(r"v\d+$", re.ASCII)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+MAX_SEGMENT_BYTES = 255
+"""The longest name of a file or folder on most disks (ext4, APFS, NTFS), in bytes of UTF-8."""
+MAX_SLUG_BYTES = 150
+"""The longest a slug or tag may be, in bytes of UTF-8: a folder's name may have 255 on most
+disks, and a URL that long is already past reading (50 Korean syllables, 150 Latin letters)."""
 
 
 # --- field types -------------------------------------------------------------------------------
@@ -58,6 +70,14 @@ def _check_http_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE.search(value):
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     return value
+
+
+def _date_input(value: Any) -> Any:
+    """A date as YAML reads ``2025-03-17``, or that text quoted; not a number, which pydantic
+    would take for seconds since 1970 (``date: 0`` is 1970-01-01)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value.strip())):
+        return value
+    raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
 
 
 def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCustomError:
@@ -93,6 +113,11 @@ def check_arxiv_id(value: str) -> str:
 
 
 def _check_tag(value: str) -> str:
+    # One spelling of each Hangul syllable: text pasted from macOS is often decomposed (NFD),
+    # and would otherwise make a second page of the same tag.
+    value = unicodedata.normalize("NFC", value)
+    if len(value.encode()) > MAX_SLUG_BYTES:
+        raise ValueError(f"a tag has at most {MAX_SLUG_BYTES} bytes: shorten it")
     if not _TAG.match(value):
         raise ValueError(
             f"{value!r} is not a tag: use lower-case words joined by hyphens, "
@@ -175,6 +200,11 @@ def _check_alias(value: str) -> str:
             raise ValueError(
                 f"{value!r} has {bad!r}; an alias may have letters, digits, '-', '_', '.' and '/'"
             )
+        if len(segment.encode()) > MAX_SEGMENT_BYTES:
+            raise ValueError(
+                f"{value!r} has a name of more than {MAX_SEGMENT_BYTES} bytes, longer than "
+                "disks allow; shorten it"
+            )
     return path
 
 
@@ -187,6 +217,8 @@ def _alias_character(char: str) -> bool:
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 Tag = Annotated[str, AfterValidator(_check_tag)]
+Day = Annotated[dt.date, BeforeValidator(_date_input)]
+"""A date in a digest: ``YYYY-MM-DD``."""
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 AliasPath = Annotated[str, AfterValidator(_check_alias)]
 """An old path of a digest, relative to the site root (see ``urls.alias_page``)."""
@@ -226,9 +258,15 @@ def arxiv_version(arxiv_id: str) -> int | None:
 
 
 def slugify(value: str) -> str:
-    """A URL-safe slug: Unicode letters and digits kept, everything else folded to hyphens."""
+    """A URL-safe slug: Unicode letters and digits kept, everything else folded to hyphens; a
+    long one cut to ``MAX_SLUG_BYTES``, at a hyphen where one falls in its second half."""
     normal = unicodedata.normalize("NFKC", value).casefold()
-    return re.sub(r"[^\w]+|_+", "-", normal).strip("-")
+    slug = re.sub(r"[^\w]+|_+", "-", normal).strip("-")
+    if len(slug.encode()) <= MAX_SLUG_BYTES:
+        return slug
+    cut = slug.encode()[:MAX_SLUG_BYTES].decode("utf-8", "ignore")
+    hyphen = cut.rfind("-")
+    return (cut[:hyphen] if hyphen > len(cut) // 2 else cut).strip("-")
 
 
 class StrictModel(BaseModel):
@@ -374,8 +412,8 @@ class Paper(StrictModel):
 class Period(StrictModel):
     """The week a weekly digest covers."""
 
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Period:
@@ -400,7 +438,7 @@ class Digest(StrictModel):
     """Weekly digests only."""
     conference: Conference | None = None
     """Conference digests only."""
-    date: dt.date | None = None
+    date: Day | None = None
     """Publication date; a weekly digest defaults to the end of its period."""
     title: Text
     source: HttpUrl | None = None
