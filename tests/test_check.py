@@ -177,6 +177,39 @@ def test_one_paper_with_two_titles_or_versions_across_digests(write_tree: WriteT
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Scaling C++ Compilers with LLMs", "Scaling C Compilers with LLMs"),
+        ("Attention: Is All You Need", "Attention Is All You Need"),
+    ],
+)
+def test_two_titles_that_make_one_page_without_an_id_are_told_apart(
+    write_tree: WriteTree, first: str, second: str
+) -> None:
+    """Without an arXiv ID a paper's page is named by a slug of its title, which drops
+    punctuation: two titles differing only there share one page, which shows one of them."""
+
+    def untitled(digest: str, title: str) -> str:
+        return digest.replace('    arxiv: "2503.14476"\n', "").replace(
+            "DAPO: An Open-Source LLM Reinforcement Learning System at Scale", title
+        )
+
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": untitled(WEEKLY, first),
+            "digests/weekly/2025-03-24.yaml": untitled(SECOND_WEEK, second),
+        }
+    )
+    report = check_site(site)
+    conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
+    assert [(f.severity, f.problem.path, f.problem.field) for f in conflicts] == [
+        ("warning", "digests/weekly/2025-03-24.yaml", "papers[0].title")
+    ]
+    assert f"is titled {first!r} in digests/weekly/2025-03-17.yaml:" in conflicts[0].problem.message
+
+
 def test_an_id_given_to_an_unrelated_title_is_an_error(write_tree: WriteTree) -> None:
     later = SECOND_WEEK.replace(
         "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",

@@ -225,7 +225,9 @@ def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
     where = first.problem("", "title").where
     for appearance in later:
         title = text_in(appearance.paper.title, "en") or ""
-        if title and first_title and normalise_title(title) != normalise_title(first_title):
+        # Compared as written, but for case and spaces: punctuation can make another paper
+        # ("C++" and "C" give one slug, so one page, without an ID).
+        if title and first_title and _spelling(title) != _spelling(first_title):
             unrelated = title_overlap(title, first_title) < RELATED_TITLE
             yield Finding(
                 appearance.problem(
@@ -251,6 +253,10 @@ def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
                 "warning",
                 "conflicting-paper",
             )
+
+
+def _spelling(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def _same_paper_twice(site: Site) -> Iterator[Finding]:
