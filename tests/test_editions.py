@@ -185,3 +185,19 @@ def test_a_site_in_one_language_has_no_editions(write_tree: WriteTree, tmp_path:
     page = soup(out, "weekly/2025-03-17/index.html")
     assert hreflang_links(page) == {}
     assert page.select(".lang-switch") == []
+
+
+def test_a_language_without_interface_words_is_offered_by_its_own_name(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """papersite has Korean and English interface words; a third language gets the English
+    ones, but the language switch names it in itself, not "English" a second time."""
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ja, ko, en]")
+    digest = ENGLISH_ONLY.replace('{en: "Papers of the week"}', '{ja: "今週", en: "Week"}')
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest})
+    out = tmp_path / "out"
+    build(site, out)
+
+    page = soup(out, "ja/weekly/2025-03-17/index.html")
+    names = {str(a["hreflang"]): a.get_text() for a in page.select(".lang-switch a[hreflang]")}
+    assert names == {"ja": "日本語", "ko": "한국어", "en": "English"}

@@ -165,9 +165,25 @@ def _pick(table: dict[str, str], lang: str) -> str:
     return table.get(lang, table[FALLBACK])
 
 
+LANGUAGE_NAMES = {
+    "ja": "日本語", "zh": "中文", "fr": "Français", "de": "Deutsch", "es": "Español",
+    "it": "Italiano", "pt": "Português", "ru": "Русский", "vi": "Tiếng Việt",
+    "id": "Bahasa Indonesia", "th": "ไทย", "ar": "العربية", "hi": "हिन्दी",
+}  # fmt: skip
+"""What the language switch calls a site language that has no interface words here (they are
+the English ones): its own name, or its code."""
+
+_OTHER_UI: dict[str, dict[str, str]] = {}
+
+
 def ui(lang: str) -> dict[str, str]:
-    """Every interface word in ``lang``."""
-    return UI.get(lang, UI[FALLBACK])
+    """Every interface word in ``lang``: the English ones for a language without its own, but
+    for its name (the language switch would offer "English" twice)."""
+    words = UI.get(lang) or _OTHER_UI.get(lang)
+    if words is None:
+        name = LANGUAGE_NAMES.get(lang.split("-")[0], lang)
+        words = _OTHER_UI[lang] = {**UI[FALLBACK], "language_name": name}
+    return words
 
 
 def award_label(award: str, languages: list[str]) -> dict[str, str]:
