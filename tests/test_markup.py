@@ -155,6 +155,9 @@ def test_inline_rendering_has_no_paragraph() -> None:
         (r"See $\notacommand{x}$.", r"$\notacommand{x}$"),
         ("$$\\frac{1}{$$", "$$\\frac{1}{$$"),
         ("$$\n\\frac{1}{\n$$", "\\frac{1}{"),
+        # Environments latex2mathml does not know: it would drop them and keep their bodies.
+        ("$$\\begin{bogus}x\\end{bogus}$$", "\\begin{bogus}x\\end{bogus}"),
+        ("$$\\begin{aligned}a&=b\\end{aligned}$$", "\\begin{aligned}a&=b\\end{aligned}"),
     ],
 )
 def test_unconvertible_tex_is_shown_as_source_with_a_warning(text: str, source: str) -> None:

@@ -35,6 +35,7 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # latex2mathml passes commands it does not know through as text (<mi>\eg</mi>): a backslash left
 # in its output means the formula was not understood.
 _UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
+_ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
 # Defence in depth: latex2mathml copies \text{...} verbatim, and turns \href, \style and
 # \class into attributes as given (href="javascript:…", a style that covers the page), so its
 # output may only hold MathML elements with presentational attributes; anything else is treated
@@ -145,8 +146,13 @@ class MarkdownRenderer:
         safe_tex = tex.replace("<", r"\lt ").replace(">", r"\gt ")
         # Imported by the first formula: 20-40 ms (it parses its table of symbols) that a
         # rebuild whose edited texts have none need not pay.
+        from latex2mathml.commands import MATRICES
         from latex2mathml.converter import convert as tex_to_mathml
 
+        # An environment latex2mathml does not know is dropped, its body kept as if plain
+        # (`aligned` shows its `&`): not what the author wrote.
+        if any("\\" + name not in MATRICES for name in _ENVIRONMENT.findall(tex)):
+            return self._unconverted(tex, display, "unknown environment")
         try:
             mathml = tex_to_mathml(safe_tex, display=display)
         except Exception as error:  # latex2mathml raises many kinds for malformed TeX
