@@ -496,6 +496,16 @@ def test_conference_names_differing_only_in_case_collide(write_tree: WriteTree) 
     assert "/conferences/neurips-2025/" in problem.message
 
 
+def test_a_conference_name_without_letters_or_digits_is_an_error(write_tree: WriteTree) -> None:
+    digest = CONFERENCE.replace("name: NeurIPS", 'name: "../"')
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/a.yaml": digest})
+
+    problem = only_problem(root)
+
+    assert where(problem) == ("digests/conferences/a.yaml", 2, 20, "conference.name")
+    assert problem.message == "'../' gives no URL (no letters or digits): name the conference"
+
+
 # --- papers --------------------------------------------------------------------------------------
 
 

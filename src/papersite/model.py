@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -428,6 +429,13 @@ class Conference(StrictModel):
     name: str = Field(min_length=1)
     year: int = Field(ge=1900, le=2999)
     url: HttpUrl | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _named_in_the_url(cls, name: str) -> str:
+        if not slugify(name):  # the digest's URL is /conferences/<slug>-<year>/
+            raise ValueError(f"{name!r} gives no URL (no letters or digits): name the conference")
+        return name
 
 
 class Digest(StrictModel):
