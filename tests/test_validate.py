@@ -269,6 +269,18 @@ def test_non_http_source_url_is_refused(write_tree: WriteTree, url: str) -> None
     assert problem.message == f"only http(s) URLs are allowed, got {url!r}"
 
 
+def test_a_url_with_a_space_says_so(write_tree: WriteTree) -> None:
+    url = "https://example.org/a path"
+    root = weekly_site(
+        write_tree, WEEKLY.replace("kind: weekly\n", f'kind: weekly\nsource: "{url}"\n')
+    )
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 2, 9, "source")
+    assert problem.message == f"{url!r} has a space: write it as %20, or remove it"
+
+
 def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
     config = SITE_CONFIG.replace("https://example.org/papers/", "ftp://example.org/")
     root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})

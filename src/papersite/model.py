@@ -68,8 +68,10 @@ disks, and a URL that long is already past reading (50 Korean syllables, 150 Lat
 
 def _check_http_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE.search(value):
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
+    if _SPACE.search(value):
+        raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
     return value
 
 
