@@ -45,6 +45,18 @@ def test_yaml_syntax_error_is_reported_at_the_parsers_position(write_tree: Write
     assert (problem.path, problem.line, problem.column, problem.field) == (WEEKLY_PATH, 3, 11, "")
     assert problem.message.startswith("YAML syntax error: ")
     assert "mapping values are not allowed" in problem.message
+    assert problem.message.endswith(
+        ": a value with ': ' in it must be quoted, as in title: \"DAPO: RL at scale\""
+    )
+
+
+def test_a_tab_in_the_indentation_is_named(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("  - title:", "\t- title:"))
+
+    [problem] = load_problems(root)
+
+    assert (problem.line, problem.column) == (5, 1)
+    assert problem.message.endswith(": this is a tab; YAML is indented with spaces")
 
 
 def test_unclosed_flow_sequence_is_reported_where_the_parser_gives_up(

@@ -143,6 +143,15 @@ def format_location(location: Location) -> str:
     return text
 
 
+def _syntax_hint(text: str, mark: Any, problem: str) -> str:
+    """What to do about the YAML errors editors meet most, whose own words do not say."""
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return ": this is a tab; YAML is indented with spaces"
+    if "mapping values are not allowed" in problem:
+        return ": a value with ': ' in it must be quoted, as in title: \"DAPO: RL at scale\""
+    return ""
+
+
 class YamlReader:
     """Turns YAML text into plain data while recording where every node stands."""
 
@@ -162,6 +171,7 @@ class YamlReader:
             message = f"YAML syntax error: {error.problem or error}"
             if error.context:
                 message += f" ({error.context})"
+            message += _syntax_hint(text, mark, str(error.problem))
             self.problems.append(
                 Problem(self.document.path, line + self.line_offset, column, "", message)
             )
