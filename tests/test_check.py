@@ -560,3 +560,17 @@ def test_a_page_written_as_it_renders_that_fails_is_an_error_at_its_line(
     assert "templates/sitemap.xml:3: UndefinedError: " in err
     assert "Traceback" not in err
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+
+def test_check_counts_the_digests_it_read_also_when_one_is_invalid(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": SECOND_WEEK.replace("kind: weekly", "kind: daily"),
+        }
+    )
+    assert main(["check", "--source", str(site)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 errors, 0 warnings"

@@ -37,6 +37,7 @@ from typing import Literal
 from papersite.context import SiteView
 from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
+from papersite.fingerprint import digest_files
 from papersite.glossary import glossary_problems
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -122,6 +123,7 @@ def check_site(
         prepared = prepare_site(source)
     except ContentError as error:
         report.findings = _tagged(error.problems, "error", "invalid")
+        report.digests = len(digest_files(source))  # every file was read, valid or not
     else:
         site = prepared.site
         report.digests = len(site.digests)
