@@ -59,6 +59,25 @@ def test_a_tab_in_the_indentation_is_named(write_tree: WriteTree) -> None:
     assert problem.message.endswith(": this is a tab; YAML is indented with spaces")
 
 
+def test_aliases_that_stand_for_billions_of_values_are_an_error_at_once(
+    write_tree: WriteTree,
+) -> None:
+    """The "billion laughs": each alias names a list of ten of the one before; read value by
+    value, this small file is a million strings (nine levels would be a billion, and take the
+    machine's memory: kept to six here, so that a papersite without the limit fails quickly)."""
+    laughs = ['l0: &l0 ["ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha"]']
+    laughs += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, 6)]
+    digest = WEEKLY.replace("title: {ko", "\n".join(laughs) + "\ntitle: {ko", 1)
+    root = weekly_site(
+        write_tree, digest.replace("  - title: {ko", "  - authors: *l5\n    title: {ko")
+    )
+
+    [problem] = load_problems(root)
+
+    assert problem.path == WEEKLY_PATH and 3 <= problem.line <= 12
+    assert problem.message.startswith("this file stands for more than 100,000 values")
+
+
 def test_unclosed_flow_sequence_is_reported_where_the_parser_gives_up(
     write_tree: WriteTree,
 ) -> None:

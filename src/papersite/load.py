@@ -143,6 +143,21 @@ def format_location(location: Location) -> str:
     return text
 
 
+MAX_VALUES = 100_000
+"""The most values one YAML document may stand for. A digest has a few thousand; aliases (``*a``)
+repeated inside the values they name can make a small file stand for billions (the "billion
+laughs"), which would take every byte of memory and every second of a build."""
+TOO_MANY_VALUES = (
+    f"this file stands for more than {MAX_VALUES:,} values, through YAML aliases (*name) "
+    "repeated inside what they name: write the values out"
+)
+
+
+class _TooManyValues(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _syntax_hint(text: str, mark: Any, problem: str) -> str:
     """What to do about the YAML errors editors meet most, whose own words do not say."""
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
@@ -160,6 +175,8 @@ class YamlReader:
         self.line_offset = line_offset
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
+        self._values = 0
+        """How many values the document being read stands for so far (``MAX_VALUES``)."""
 
     def read(self, text: str, prefix: Location = ()) -> Any:
         """Parse one YAML document; syntax errors become problems and give ``None``."""
@@ -178,7 +195,12 @@ class YamlReader:
             return None
         if node is None:
             return None
-        return self._convert(node, prefix, verbatim=False)
+        self._values = 0
+        try:
+            return self._convert(node, prefix, verbatim=False)
+        except _TooManyValues as error:
+            self._report(error.node, prefix, TOO_MANY_VALUES)
+            return None
 
     def _position(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
@@ -190,6 +212,9 @@ class YamlReader:
         )
 
     def _convert(self, node: yaml.Node, location: Location, *, verbatim: bool) -> Any:
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _TooManyValues(node)
         self.document.value_positions[location] = self._position(node)
         if isinstance(node, yaml.MappingNode):
             return self._convert_mapping(node, location)
