@@ -299,6 +299,7 @@ def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
     [
         *["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"],
         *["2503.1447６", "2503.1447٦", "hep-th/990100１"],  # fullwidth, Arabic-Indic digits
+        "0703.0001",  # new-style IDs began in April 2007
     ],
 )
 def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str) -> None:

@@ -101,7 +101,13 @@ def normalise_base_url(value: str) -> str:
 def check_arxiv_id(value: str) -> str:
     value = value.strip()
     new = _NEW_STYLE_ARXIV.match(value)
-    if new and 1 <= int(new["yymm"][2:]) <= 12 and (len(new["number"]) == 5) == (value >= "1501"):
+    # New-style IDs began in April 2007 (0704.0001); five-digit numbers in January 2015.
+    if (
+        new is not None
+        and 1 <= int(new["yymm"][2:]) <= 12
+        and value >= "0704"
+        and (len(new["number"]) == 5) == (value >= "1501")
+    ):
         return value
     if _OLD_STYLE_ARXIV.match(value):
         return value
