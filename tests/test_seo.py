@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
@@ -145,3 +146,30 @@ def test_markup_in_a_title_cannot_leave_the_json_ld_script(
     document = soup(tmp_path / "out", "papers/2503.14476/index.html")
     assert len(document.find_all("script")) == 2  # the JSON-LD and site.js, nothing injected
     assert json_ld(document)["name"] == "</script><script>alert(1)</script>"
+
+
+def test_the_sitemap_gives_urls_with_hangul_percent_encoded(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """The sitemap protocol asks for RFC 3986 URIs: a Hangul tag's page is listed encoded."""
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace(
+                "[reinforcement-learning]", "[강화학습]"
+            ),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out)
+
+    root = ElementTree.parse(out / "sitemap.xml").getroot()
+    urls = [loc.text or "" for loc in root.iter(f"{SITEMAP}loc")]
+    urls += [link.get("href", "") for link in root.iter("{http://www.w3.org/1999/xhtml}link")]
+    assert all(url.isascii() for url in urls), [url for url in urls if not url.isascii()]
+    base = "https://example.org/papers/"  # SITE_CONFIG's
+    tag_page = base + "en/tags/강화학습/"
+    assert base + "en/tags/%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5/" in urls
+    assert tag_page in {unquote(url) for url in urls}
+    assert (out / "en/tags/강화학습/index.html").is_file()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from papersite.context import BiText, DigestView, PaperView
 from papersite.editions import Edition, alternates, pretty_path
@@ -42,7 +43,18 @@ def sitemap_entries(
     located = sorted((canonical_url(base_url, e.prefix + path), path) for path in page_paths
                      for e in editions)  # fmt: skip
     for loc, path in located:
-        yield SitemapEntry(loc, alternates(base_url, path, editions))
+        links = [(lang, _uri(url)) for lang, url in alternates(base_url, path, editions)]
+        yield SitemapEntry(_uri(loc), links)
+
+
+def _uri(url: str) -> str:
+    """``url`` with its non-ASCII characters percent-encoded (``tags/%ED%95%9C…/``), as the
+    sitemap protocol asks (RFC 3986); pages link by the readable form, which browsers show."""
+    return url if url.isascii() else quote(url, safe=_URI_CHARACTERS)
+
+
+_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
+"""What RFC 3986 allows in a URI as it is, besides letters and digits."""
 
 
 def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[str, Any]:
