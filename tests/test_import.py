@@ -670,6 +670,39 @@ def test_a_raw_post_without_its_title_takes_the_week_from_start(
     assert len(digest.papers) == 2
 
 
+@pytest.mark.parametrize(
+    ("source", "title_line", "replacement"),
+    [
+        ("forum", "[2025/03/17 ~ 03/23]", "[2025/02/30 ~ 03/05]"),
+        ("forum", "[2025/03/17 ~ 03/23]", "[2025/13/01 ~ 13/07]"),
+        ("dair-ai", "(March 17 - March 23) - 2025", "(February 30 - March 5) - 2025"),
+    ],
+)
+def test_a_week_of_dates_that_are_not_dates_is_an_error_at_its_line(
+    tmp_path: Path,
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    title_line: str,
+    replacement: str,
+) -> None:
+    text = (
+        RAW_MARKDOWN_POST
+        if source == "forum"
+        else (DATA / "dair-ai-2025-03-17.md").read_text(encoding="utf-8")
+    )
+    assert title_line in text
+    post = tmp_path / "post.md"
+    post.write_text(text.replace(title_line, replacement), encoding="utf-8")
+    line = 1 + text.split(title_line)[0].count("\n")
+
+    status, _, err = run(capsys, "import", str(post), "--from", source, "--source", str(site))
+
+    assert status == 1
+    assert err.startswith(f"error: {post}:{line}: "), err
+    assert "Traceback" not in err and "--start" in err
+
+
 # --- dair-ai --------------------------------------------------------------------------------------
 
 

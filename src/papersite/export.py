@@ -37,7 +37,7 @@ from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
 from papersite.i18n import link_label
 from papersite.importers.forum_words import FORUM_WORDS
-from papersite.importers.layout import parse_post_title
+from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.markup import MarkdownRenderer
 from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
@@ -246,7 +246,10 @@ def title_line(digest: DigestView, conference: tuple[str, int] | None) -> str:
         start, end = digest.period
         end_format = "%m/%d" if end.year == start.year else "%Y/%m/%d"
         return f"[{start:%Y/%m/%d} ~ {end:{end_format}}] {title}"
-    read = parse_post_title(title)
+    try:
+        read = parse_post_title(title)
+    except NotAWeek:  # a title that looks like a week, with a date that is not one
+        read = None
     if conference is None or (read is not None and read.conference == conference):
         return title
     name, year = conference

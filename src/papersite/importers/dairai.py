@@ -279,7 +279,13 @@ def _period(
         end_year = year + crosses
     else:
         end_year, year = year, year - crosses  # upstream names a week by the year it ends in
-    return dt.date(year, m1, d1), dt.date(end_year, m2, d2)
+    try:
+        return dt.date(year, m1, d1), dt.date(end_year, m2, d2)
+    except ValueError as error:  # February 30
+        raise PapersiteError(
+            f"{path}:{week.line}: '{week.dates}' is not a week ({error}); fix the heading or "
+            "give --start YYYY-MM-DD"
+        ) from None
 
 
 def _month(name: str, week: _Week, path: str) -> int:

@@ -94,10 +94,19 @@ def read_forum_post(
     return ImportReport(digest, sorted(reader.warnings))
 
 
+def _post_title(reader: _Reader, line: layout.Line) -> layout.PostTitle | None:
+    try:
+        return layout.parse_post_title(line.text)
+    except layout.NotAWeek as error:
+        raise PapersiteError(
+            f"{reader.path}:{line.number}: {error}; fix the line, or give the week with --start"
+        ) from None
+
+
 def _digest(reader: _Reader, header: list[layout.Line]) -> DraftDigest:
     # The post's title is its first line that names a week or a conference (a saved page may
     # start with the forum's own lines).
-    titled = [(line, layout.parse_post_title(line.text)) for line in header]
+    titled = [(line, _post_title(reader, line)) for line in header]
     title_line, heading = next(((line, h) for line, h in titled if h is not None), (None, None))
     if heading is None and reader.start is not None:
         period = (reader.start, reader.start + dt.timedelta(days=6))

@@ -270,6 +270,10 @@ def _award(text: str) -> str:
     return text.strip()
 
 
+class NotAWeek(ValueError):
+    """A post's title line names a week by dates that are not dates."""
+
+
 def parse_post_title(text: str) -> PostTitle | None:
     """The week (``[2025/03/17 ~ 03/23] 이번 주의 … (Top ML …)``) or the conference and year
     (``NeurIPS 2025 우수 논문 소개``, or ``[ICML 2026] 수상 논문 (Award papers)`` for a title that
@@ -277,9 +281,12 @@ def parse_post_title(text: str) -> PostTitle | None:
     week = _WEEK.match(text)
     if week:
         year, month, day, end_year, end_month, end_day, rest = week.groups()
-        start = dt.date(int(year), int(month), int(day))
-        end_y = int(end_year) if end_year else start.year + (int(end_month) < start.month)
-        end = dt.date(end_y, int(end_month), int(end_day))
+        try:
+            start = dt.date(int(year), int(month), int(day))
+            end_y = int(end_year) if end_year else start.year + (int(end_month) < start.month)
+            end = dt.date(end_y, int(end_month), int(end_day))
+        except ValueError as error:  # 2025/02/30
+            raise NotAWeek(f"the title's week has a date that is not one ({error})") from None
         return PostTitle("weekly", titles_of(rest, WEEKLY_TITLE), period=(start, end))
     prefixed = _CONFERENCE_PREFIX.match(text)
     conference = prefixed or _CONFERENCE.search(text)
