@@ -399,3 +399,21 @@ def test_refuses_an_output_path_that_is_a_file(
     assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
     assert "is not a folder" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("under", ["file", "proc"])
+def test_refuses_an_output_path_that_cannot_be_made(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], under: str
+) -> None:
+    """A file where a folder of the path should be, or a folder the system will not write in:
+    a clear error and status 1, not a traceback."""
+    if under == "file":
+        (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+        out, message = tmp_path / "a.json" / "site", "a.json is not a folder, so "
+    else:
+        out, message = Path("/proc/papersite-out"), "cannot make the output folder /proc/"
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    assert message in err and "choose another --out" in err, err
+    assert "Traceback" not in err

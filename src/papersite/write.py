@@ -224,6 +224,11 @@ def check_output_folder(out: Path, source: Path) -> None:
         )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
+    existing = next(folder for folder in out.parents if folder.exists())
+    if not existing.is_dir():
+        raise OutputError(
+            f"{existing} is not a folder, so {out} cannot be made; choose another --out"
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise OutputError(
             f"{out} is not empty and was not made by papersite (it has no {MARKER} file); "
@@ -401,17 +406,23 @@ class OutputWriter:
         """Leave the undo folder of a finished update for ``delete_finished_updates``: a process
         that builds again deletes it while idle (it holds the replaced data files, 130 MB at
         10,000 papers, whose deletion is a twentieth of a second), else the next build does."""
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        recover_interrupted(self.out)
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            recover_interrupted(self.out)
+            # The process's id in the name, so that a later build can tell a killed build's one.
+            staging = tempfile.mkdtemp(
+                prefix=f".{self.out.name}-new-{os.getpid()}-", dir=self.out.parent
+            )
+        except OSError as error:  # a folder that cannot be written in, /proc, a full disk
+            raise OutputError(
+                f"cannot make the output folder {self.out}: {error.strerror}; choose another --out"
+            ) from None
+        self.staging = Path(staging)
         self.previous = previous if (self.out / MARKER).is_file() else {}
         self.previous_folders = previous_folders or {}
         """``folder_times`` of the previous output: where to look for files added by hand."""
         self.patching = bool(self.previous)
         """True while the staging folder holds only the changed files (see the class)."""
-        # The process's id in the name, so that a later build can tell a killed build's folder.
-        self.staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.out.name}-new-{os.getpid()}-", dir=self.out.parent)
-        )
         self.manifest: Manifest = {}
         self._kept: set[str] = set()
         self._folders: set[Path] = set()
