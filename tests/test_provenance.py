@@ -207,6 +207,35 @@ def test_check_review_lists_each_unreviewed_text_at_its_line(
     assert code == 0, "a review list alone does not fail the check"
 
 
+@pytest.mark.parametrize(
+    ("digest_provenance", "paper_provenance"),
+    [
+        ("{default: human}", "{summary: {ko: machine, en: machine}}"),
+        ("{default: {ko: machine, en: upstream}}", None),
+        ("{summary: {ko: reviewed, en: machine}}", None),
+    ],
+)
+def test_one_text_for_every_language_is_a_machines_if_a_language_says_so(
+    write_tree: WriteTree, tmp_path: Path, digest_provenance: str, paper_provenance: str | None
+) -> None:
+    """A plain string is the text of every language: statuses given per language still apply
+    to it, and a machine's in any language means it waits for a review."""
+    digest = WEEKLY.replace("papers:\n", f"provenance: {digest_provenance}\npapers:\n").replace(
+        'summary: {ko: "한국어 소개", en: "English introduction"}', 'summary: "One summary"'
+    )
+    if paper_provenance:
+        digest = digest.replace("    tags:", f"    provenance: {paper_provenance}\n    tags:")
+    site = site_with(write_tree, digest)
+
+    found = [f for f in check_site(site, review=True).findings if f.rule == "unreviewed"]
+    assert "papers[0].summary" in [f.problem.field for f in found], found
+    with pytest.raises(StrictModeError):
+        build(site, tmp_path / "out", strict_review=True)
+    build(site, tmp_path / "out")
+    page = soup(tmp_path / "out" / "papers" / "2503.14476" / "index.html")
+    assert page.find(string=re.compile(BADGE_EN)) or page.find(string=re.compile(BADGE_KO))
+
+
 def test_check_strict_review_fails_until_every_text_is_reviewed(
     write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
 ) -> None:
