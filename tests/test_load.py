@@ -78,6 +78,21 @@ def test_aliases_that_stand_for_billions_of_values_are_an_error_at_once(
     assert problem.message.startswith("this file stands for more than 100,000 values")
 
 
+@pytest.mark.parametrize(
+    ("written", "code"), [('"Papers\\x0bof the week"', "U+000B"), ('"Papers\\fweek"', "U+000C")]
+)
+def test_a_control_character_in_a_value_is_an_error_at_the_value(
+    write_tree: WriteTree, written: str, code: str
+) -> None:
+    """XML cannot carry them: one in a title made every feed unreadable."""
+    root = weekly_site(write_tree, WEEKLY.replace('en: "Papers of the week"', f"en: {written}"))
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.field) == (WEEKLY_PATH, 3, "title.en")
+    assert problem.message.startswith(f"has the control character {code}, which pages and feeds")
+
+
 def test_unclosed_flow_sequence_is_reported_where_the_parser_gives_up(
     write_tree: WriteTree,
 ) -> None:

@@ -9,6 +9,7 @@ of every node, so that later stages can point at ``file:line:col``.
 from __future__ import annotations
 
 import pickle
+import re
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -301,11 +302,45 @@ def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     if path.endswith(".md"):
         from papersite.frontmatter import parse_markdown_digest
 
-        return parse_markdown_digest(text, path)
-    document = SourceDocument(path, None)
-    reader = YamlReader(document)
-    document.data = reader.read(text)
-    return document, reader.problems
+        document, problems = parse_markdown_digest(text, path)
+    else:
+        document = SourceDocument(path, None)
+        reader = YamlReader(document)
+        document.data = reader.read(text)
+        problems = reader.problems
+    return document, problems + control_characters(document)
+
+
+# C0 controls but tab, line feed and carriage return, and DEL: XML (the feeds) cannot carry them
+# and HTML should not; they come from pasting out of PDFs ("\f") or from YAML escapes ("\x0b").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_characters(document: SourceDocument) -> list[Problem]:
+    """A problem at each value of the document that holds a control character."""
+    problems: list[Problem] = []
+
+    def look(value: Any, location: Location) -> None:
+        if isinstance(value, str):
+            found = _CONTROL.search(value)
+            if found is not None:
+                code = f"U+{ord(found[0]):04X}"
+                problems.append(
+                    document.problem(
+                        location,
+                        f"has the control character {code}, which pages and feeds cannot "
+                        "carry (pasted from a PDF?); remove it",
+                    )
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                look(item, (*location, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                look(item, (*location, index))
+
+    look(document.data, ())
+    return problems
 
 
 def read_source(root: Path, relative: str) -> tuple[SourceDocument | None, list[Problem]]:
