@@ -281,6 +281,38 @@ def test_a_url_with_a_space_says_so(write_tree: WriteTree) -> None:
     assert problem.message == f"{url!r} has a space: write it as %20, or remove it"
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://example.org/a?x=1", "has a query ('?') or a fragment ('#')"),
+        ("https://example.org/a#top", "has a query ('?') or a fragment ('#')"),
+        ("https://user:secret@example.org/", "holds a name or password, which every page"),
+        ("https://example.org:99999/", "has a port that is not one (1-65535)"),
+        ("https://example.org//", "has an empty folder name ('//')"),
+    ],
+)
+def test_a_base_url_every_page_url_could_not_be_made_from(
+    write_tree: WriteTree, url: str, message: str
+) -> None:
+    config = SITE_CONFIG.replace("https://example.org/papers/", url)
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
+
+    problem = only_problem(root)
+
+    assert where(problem) == ("papersite.yaml", 2, 11, "base_url")
+    assert problem.message.startswith(f"{url!r} {message}"), problem.message
+
+
+def test_a_site_title_in_a_language_the_site_does_not_have(write_tree: WriteTree) -> None:
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko]")
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: 'title: "x"\n'})
+
+    problems = [p for p in problems_of(root) if p.path == "papersite.yaml"]
+
+    assert [(p.line, p.field) for p in problems] == [(1, "title")]
+    assert problems[0].message.startswith("language 'en' is not one of this site's languages (ko)")
+
+
 def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
     config = SITE_CONFIG.replace("https://example.org/papers/", "ftp://example.org/")
     root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})

@@ -93,8 +93,24 @@ def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCu
 
 
 def normalise_base_url(value: str) -> str:
-    """An http(s) base URL that ends with '/'; raises ``ValueError`` otherwise."""
-    value = _check_http_url(value)
+    """An http(s) base URL that ends with '/'; raises ``ValueError`` otherwise. Every page's
+    absolute URL is this and a path: it can have no query or fragment to come after them, no
+    name and password (which every page would publish), and no empty folder name."""
+    parts = urlsplit(_check_http_url(value))
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise ValueError(
+            f"{value!r} has a query ('?') or a fragment ('#'): give the site's address alone"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            f"{value!r} holds a name or password, which every page would publish; remove it"
+        )
+    try:
+        parts.port  # noqa: B018 (raises for a port out of range)
+    except ValueError:
+        raise ValueError(f"{value!r} has a port that is not one (1-65535)") from None
+    if "//" in parts.path:
+        raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")
     return value if value.endswith("/") else value + "/"
 
 
@@ -224,6 +240,8 @@ def _alias_character(char: str) -> bool:
 
 
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+BaseUrl = Annotated[str, AfterValidator(normalise_base_url)]
+"""Where a site is served: an http(s) URL ending with '/', that a page's path can follow."""
 ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 Tag = Annotated[str, AfterValidator(_check_tag)]
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
@@ -665,7 +683,7 @@ class SiteConfig(StrictModel):
 
     title: Text
     description: Text | None = None
-    base_url: HttpUrl
+    base_url: BaseUrl
     """Where the site is served, possibly with a sub-path; always ends with '/'."""
     languages: list[LanguageCode] = Field(min_length=1)
     """The site's languages; the first is the default."""
@@ -676,10 +694,18 @@ class SiteConfig(StrictModel):
     links: LinkSettings = Field(default_factory=LinkSettings)
 
     @model_validator(mode="after")
-    def _normalise(self) -> SiteConfig:
+    def _languages_agree(self) -> SiteConfig:
         if len(set(self.languages)) != len(self.languages):
             raise ValueError("'languages' lists a language twice")
-        object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
+        for name in ("title", "description"):
+            text: dict[str, str] = getattr(self, name) or {}
+            unknown = [c for c in text if c != EVERY_LANGUAGE and c not in self.languages]
+            if unknown:  # as in a digest's texts; here the languages are only known now
+                raise field_error(
+                    name,
+                    f"language '{unknown[0]}' is not one of this site's languages "
+                    f"({', '.join(self.languages)}); fix the code or add it to 'languages'",
+                )
         return self
 
 
