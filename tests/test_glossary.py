@@ -120,6 +120,11 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
         (GLOSSARY + "    colour: red\n", "colour", "terms[1].colour: "),
         (GLOSSARY + "  - en: Hallucination\n    ko: [환각]\n", "en: Hallucination", "already"),
         ("terms:\n  - en: x\n    ko: [y]\n    note: {fr: z}\n", "fr:", "language 'fr'"),
+        (
+            "terms:\n  - en: summary\n    ko: [요약]\n    wrong:\n      - 요약\n",
+            "- 요약",
+            "terms[0].wrong[0]: '요약' is also one of the term's Korean renderings",
+        ),
     ],
 )
 def test_a_broken_glossary_is_an_error_at_its_line(
@@ -169,6 +174,22 @@ def test_the_glossary_page_lists_every_term_in_each_edition(site: Path, tmp_path
         assert page.select_one("nav a[href$='glossary/']") is not None
     sitemap = (tmp_path / "out" / "sitemap.xml").read_text(encoding="utf-8")
     assert "/glossary/</loc>" in sitemap
+
+
+def test_terms_whose_slugs_are_the_same_have_anchors_of_their_own(
+    site: Path, tmp_path: Path
+) -> None:
+    terms = "".join(f"  - en: {name!r}\n    ko: [{name!r}]\n" for name in ["C", "C++", "C#", "++"])
+    (site / "glossary.yaml").write_text(GLOSSARY + terms, encoding="utf-8")
+    build(site, tmp_path / "out", search=False)
+
+    page = soup(tmp_path / "out" / "glossary" / "index.html")
+    ids = [element["id"] for element in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), ids
+    anchors = {t.select_one("dfn").get_text(): t["id"] for t in page.select(".glossary-term")}
+    assert [anchors[name] for name in ["++", "C", "C#", "C++"]] == [
+        "term-symbol", "term-c", "term-c-2", "term-c-3",
+    ]  # fmt: skip
 
 
 def test_a_glossary_edit_rebuilds_like_a_cold_build(site: Path, tmp_path: Path) -> None:

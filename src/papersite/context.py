@@ -29,6 +29,7 @@ from papersite.model import (
     ArxivRecord,
     Digest,
     Glossary,
+    GlossaryTerm,
     Paper,
     Site,
     SitePaper,
@@ -514,10 +515,26 @@ def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEnt
             wrong=list(term.wrong),
             also=list(term.also),
             note=texts.text(term.note),
-            anchor="term-" + slugify(term.en),
+            anchor=anchor,
         )
-        for term in terms
+        for term, anchor in zip(terms, _unique_anchors(terms), strict=True)
     ]
+
+
+def _unique_anchors(terms: list[GlossaryTerm]) -> list[str]:
+    """``term-<slug>`` of each term, in order; a second term with the same slug ("C", "C++" and
+    "C#" are all ``c``) gets ``-2``, a third ``-3``, so that every link leads to its own term."""
+    anchors: list[str] = []
+    taken: set[str] = set()
+    for term in terms:
+        base = "term-" + (slugify(term.en) or "symbol")
+        anchor, number = base, 1
+        while anchor in taken:
+            number += 1
+            anchor = f"{base}-{number}"
+        taken.add(anchor)
+        anchors.append(anchor)
+    return anchors
 
 
 def _required(text: BiText | None) -> BiText:

@@ -168,6 +168,15 @@ def _validate_glossary(
         return None
     first: dict[str, int] = {}
     for index, term in enumerate(glossary.terms):
+        for number, wrong in enumerate(term.wrong):
+            if wrong in term.ko:
+                problems.append(
+                    document.problem(
+                        ("terms", index, "wrong", number),
+                        f"{wrong!r} is also one of the term's Korean renderings (ko); keep it "
+                        "in one of the two",
+                    )
+                )
         for number, form in enumerate((term.en, *term.also)):
             earlier = first.setdefault(form.casefold(), index)
             if earlier != index:
