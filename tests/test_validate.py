@@ -627,6 +627,14 @@ def test_load_and_validation_errors_are_reported_together(write_tree: WriteTree)
     assert [problem.field for problem in problems] == ["conference.year", "kind"]
 
 
+def test_a_configuration_that_does_not_parse_is_reported_once(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": "title: [\n", WEEKLY_PATH: WEEKLY})
+
+    problem = only_problem(root)
+
+    assert problem.path == "papersite.yaml" and problem.message.startswith("YAML syntax error")
+
+
 def test_several_errors_in_one_file_are_all_reported(write_tree: WriteTree) -> None:
     digest = WEEKLY.replace('"2503.14476"', '"2503.1"').replace(
         "https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)"

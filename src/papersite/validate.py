@@ -194,6 +194,8 @@ def _validate_glossary(
 def _validate_config(document: SourceDocument | None, problems: list[Problem]) -> SiteConfig | None:
     if document is None:
         return None
+    if document.data is None and any(p.path == document.path for p in problems):
+        return None  # it did not parse, which is reported: "expected a mapping" would be noise
     return validate_document(SiteConfig, document, problems, {})
 
 
