@@ -120,3 +120,26 @@ def test_the_template_has_a_place_for_each_language_of_the_site(
         assert [line for line in text.splitlines() if line.startswith("#### ")] == [
             f"#### {lang}" for lang in languages * 2
         ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["weekly"], "no papersite.yaml in "),
+        (["conference", "", "2025"], "'' gives no file name (no letters or digits)"),
+        (["conference", "ICML", "99999"], "99999 is not a conference's year (1900-2999)"),
+    ],
+)
+def test_new_refuses_what_could_not_build(
+    tmp_path: Path,
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    """Outside a site, or for a conference no digest can be of: nothing is written."""
+    where = tmp_path / "not-a-site" if argv == ["weekly"] else site
+    status, out, err = run(capsys, "new", *argv, "--source", str(where))
+
+    assert status == 1 and out == "" and message in err, err
+    assert not (where / "digests").exists()

@@ -56,6 +56,8 @@ _SPACE = re.compile(r"\s")
 _ARXIV_VERSION = re.compile(r"v\d+$", re.ASCII)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a conference digest may be of."""
 MAX_SEGMENT_BYTES = 255
 """The longest name of a file or folder on most disks (ext4, APFS, NTFS), in bytes of UTF-8."""
 MAX_SLUG_BYTES = 150
@@ -465,7 +467,7 @@ class Conference(StrictModel):
     """The conference edition a conference digest covers."""
 
     name: str = Field(min_length=1)
-    year: int = Field(ge=1900, le=2999)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     url: HttpUrl | None = None
 
     @field_validator("name")

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from papersite.errors import PapersiteError
-from papersite.model import slugify
-from papersite.names import DIGEST_FORMATS
+from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
+from papersite.names import CONFIG_FILE, DIGEST_FORMATS
 
 DEFAULT_LANGUAGES = ["ko", "en"]
 
@@ -44,6 +44,12 @@ def new_weekly(source: Path, start: dt.date | None = None, fmt: str = "yaml") ->
 
 def new_conference(source: Path, name: str, year: int, fmt: str = "yaml") -> Path:
     """Write ``digests/conferences/<name>-<year>.<fmt>``; returns its path."""
+    if not slugify(name):
+        raise PapersiteError(
+            f"{name!r} gives no file name (no letters or digits): name the conference"
+        )
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # as the digest's conference.year may be
+        raise PapersiteError(f"{year} is not a conference's year ({FIRST_YEAR}-{LAST_YEAR})")
     header = CONFERENCE_HEADER.format(name=yaml_quoted(name), year=year)
     title = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
     return _write(source, "conferences", f"{slugify(name)}-{year}", fmt, header, title)
@@ -67,6 +73,11 @@ def _write(
 ) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if not (source / CONFIG_FILE).is_file():  # a digest outside a site is no use to anyone
+        raise PapersiteError(
+            f"no {CONFIG_FILE} in {source}; is it a papersite site? (see README.md); give the "
+            "site's folder with --source"
+        )
     languages = site_languages(source)
     target = source / "digests" / kind_folder / (stem + SUFFIXES[fmt])
     title_line = f"title: {_text_map(languages, title)}\n"
