@@ -14,7 +14,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite import build, dataset
 from papersite.cli import main
 from papersite.pipeline import prepare_site
@@ -140,6 +140,23 @@ def test_the_csv_has_a_row_per_paper(built_site: Path) -> None:
     assert dapo["title_ko"] == papers["2503.14476"]["title"]["ko"]
     assert dapo["digests"] == "weekly/2025-03-17"
     assert dapo["authors"].split("; ") == papers["2503.14476"]["authors"]
+
+
+def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_text(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """CSV injection: a title that starts as a formula is written with a leading quote."""
+    formula = '=HYPERLINK("https://evil.example","x")'
+    digest = WEEKLY.replace(
+        'en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"', f"en: '{formula}'"
+    ).replace('    arxiv: "2503.14476"\n', "")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+    build(site, tmp_path / "out", search=False)
+
+    raw = (tmp_path / "out" / "data" / "papers.csv").read_text(encoding="utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(raw))
+    assert row["title_en"] == "'" + formula
+    assert data(tmp_path / "out", "papers")["papers"][0]["title"]["en"] == formula  # JSON: as is
 
 
 # --- diffs, the export file, round trips --------------------------------------------------------

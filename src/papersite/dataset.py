@@ -502,6 +502,16 @@ def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]
     ]  # fmt: skip
 
 
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that starts as a formula would (``=HYPERLINK(…)``
+    in a title, ``+``, ``-``, ``@``) gets a leading ``'``, as OWASP advises against CSV
+    injection."""
+    return "'" + cell if cell[:1] in _FORMULA_STARTS else cell
+
+
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def _csv(languages: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
     """One row per paper (``CSV_HEADER``), a chunk per row. UTF-8 with a byte-order mark, which
     spreadsheet programs need to read Korean correctly."""
@@ -511,7 +521,7 @@ def _csv(languages: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow([*CSV_HEADER[:3], *titles, *CSV_HEADER[3:]])
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([_inert(cell) for cell in row])
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
