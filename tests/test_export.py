@@ -205,7 +205,8 @@ def test_forum_post_leaves_out_missing_translations_and_fills_in_arxiv(partial_s
         ],
     )
     assert "/ DAPO" not in post
-    assert "논문 링크" not in post  # no paper link given
+    # No paper link given: the arXiv page, where the import takes the ID back from.
+    assert "\n### 논문 링크\n\nhttps://arxiv.org/abs/2503.14476\n\n### 더 읽어보기\n" in post
     for lang in ("ko", "en"):
         assert ui(lang)["translation_missing"] not in post
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite.cli import main
 from papersite.importers import import_post
 from papersite.importers.draft import UNCLASSIFIED_TITLE, language_of
@@ -438,6 +438,30 @@ def export_and_import(
     assert status == 0, err
     original = next(d.digest for d in validate_site(load_site(site)).digests if d.path == digest)
     return original, load(out, imported.name), err
+
+
+def test_an_arxiv_id_without_a_link_or_a_record_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The post gives the arXiv page of a paper whose links do not, so the ID comes back even
+    where the lockfile does not know the paper (a paper added since the last enrich)."""
+    digest = (
+        WEEKLY.replace('"2503.14476"', '"2604.01234"')
+        .replace(
+            '    links:\n      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n',
+            "",
+        )
+        .replace("English introduction", "The paper scales reinforcement learning for LLMs.")
+        .replace("English abstract", "We propose an open-source system for RL at scale.")
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert original.papers[0].links == [] and original.papers[0].arxiv == "2604.01234"
+    assert imported.papers[0].arxiv == "2604.01234"
 
 
 def arxiv_records(site: Path) -> dict[str, ArxivRecord]:

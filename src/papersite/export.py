@@ -40,6 +40,7 @@ from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.markup import MarkdownRenderer
+from papersite.model import arxiv_base_id
 from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
@@ -316,6 +317,17 @@ def forum_link(link: LinkView, languages: list[str]) -> str:
     return f"[{text}]({link.url}{title})"
 
 
+def unlisted_arxiv_link(entry: EntryView) -> str | None:
+    """The arXiv page of an entry whose ID its links do not give: the post carries the ID there,
+    as the forum's posts do, and the import takes it back from it."""
+    if entry.arxiv is None:
+        return None
+    identity = arxiv_base_id(entry.arxiv)
+    if any(identity in link.url for link in entry.links):
+        return None
+    return f"https://arxiv.org/abs/{identity}"
+
+
 def _words(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
     return table.get(lang, table["en"])
 
@@ -350,6 +362,7 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, titl
         title=title,
         words=_words(FORUM_WORDS, view.languages[0]),
         forum_link=partial(forum_link, languages=view.languages),
+        unlisted_arxiv_link=unlisted_arxiv_link,
     )
     # The template leaves a blank line after each block; a post ends with one line break.
     return post.rstrip("\n") + "\n"
