@@ -464,6 +464,20 @@ def test_an_arxiv_id_without_a_link_or_a_record_survives_export_and_import(
     assert imported.papers[0].arxiv == "2604.01234"
 
 
+def test_an_author_whose_name_holds_a_comma_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    authors = ["A. Author", "B. Author, Jr.", "C. Author"]
+    digest = WEEKLY.replace("    summary:", f"    authors: {authors!r}\n    summary:", 1)
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert original.papers[0].authors == imported.papers[0].authors == authors
+
+
 def arxiv_records(site: Path) -> dict[str, ArxivRecord]:
     """The site's arXiv records (its lockfile), by arXiv ID."""
     papers = read_lockfile(site).papers

@@ -317,6 +317,12 @@ def forum_link(link: LinkView, languages: list[str]) -> str:
     return f"[{text}]({link.url}{title})"
 
 
+def names_line(names: list[str]) -> str:
+    """Authors on one line, as the import splits them back: at commas, or at semicolons where a
+    name holds a comma ("B. Author, Jr.")."""
+    return ("; " if any("," in name for name in names) else ", ").join(names)
+
+
 def unlisted_arxiv_link(entry: EntryView) -> str | None:
     """The arXiv page of an entry whose ID its links do not give: the post carries the ID there,
     as the forum's posts do, and the import takes it back from it."""
@@ -363,6 +369,7 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, titl
         words=_words(FORUM_WORDS, view.languages[0]),
         forum_link=partial(forum_link, languages=view.languages),
         unlisted_arxiv_link=unlisted_arxiv_link,
+        names_line=names_line,
     )
     # The template leaves a blank line after each block; a post ends with one line break.
     return post.rstrip("\n") + "\n"
