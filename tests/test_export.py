@@ -425,16 +425,22 @@ def test_a_file_that_is_not_a_digest_of_the_site_is_refused(
 # --- the command line ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("out", [[], ["--out", "-"]])
 def test_cli_writes_the_forum_post_to_standard_output(
-    minimal_site: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    minimal_site: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    out: list[str],
 ) -> None:
+    monkeypatch.chdir(minimal_site)
     path = "digests/weekly/2025-03-17.yaml"
-    status = main(["export", path, "--format", "forum", "--source", str(minimal_site)])
+    status = main(["export", path, "--format", "forum", "--source", str(minimal_site), *out])
 
     captured = capsysbinary.readouterr()
     assert status == 0
     assert captured.out == export_digest(minimal_site, path, "forum").content
     assert captured.err == b""
+    assert not (minimal_site / "-").exists()
 
 
 def test_cli_writes_the_newsletter_to_a_file_and_prints_its_path(

@@ -468,7 +468,7 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     _add_source(parser)
     parser.add_argument(
         "--out", type=Path, default=None, metavar="FILE",
-        help="write to this file instead of standard output",
+        help="write to this file instead of standard output ('-': standard output)",
     )  # fmt: skip
     parser.add_argument(
         "--base-url", type=_base_url, metavar="URL",
@@ -490,7 +490,7 @@ def _export(args: argparse.Namespace) -> int:
     else:
         exported = export_digest(args.source, args.digest, args.fmt, base_url=args.base_url)
     _print_problems(exported.warnings, " (warning)")
-    if args.out is None:
+    if args.out is None or str(args.out) == "-":  # "-" as for import's --out
         sys.stdout.flush()
         sys.stdout.buffer.write(exported.content)
         sys.stdout.buffer.flush()
