@@ -162,6 +162,18 @@ def test_serve_builds_the_same_files_as_build_for_the_same_address(
     assert tree(tmp_path / "served") == tree(tmp_path / "built")
 
 
+def test_serve_gives_the_sites_address_even_when_its_first_build_fails(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text("kind: daily\n", encoding="utf-8")
+    live = LiveSite(minimal_site, tmp_path / "served")
+    live.origin = "http://127.0.0.1:8000"
+
+    assert live.rebuild().problems
+    assert live.base_path == "/papers/"  # papersite.yaml's, where the pages will be
+
+
 # --- the server in this process: rebuilds, the event stream, paths -----------------------------------
 
 

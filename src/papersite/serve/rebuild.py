@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import yaml
+
 from papersite.build import BuildReport, build, survey_ahead
 from papersite.errors import ContentError, PapersiteError, StrictModeError
+from papersite.model import normalise_base_url
+from papersite.names import CONFIG_FILE
 from papersite.resident import Resident
 from papersite.search import BUNDLE, SearchCancelled
 from papersite.serve.live import Broadcast, State
@@ -90,6 +94,17 @@ class Rebuild:
         return f"rebuilt in {self.seconds:.2f} s: {done}"
 
 
+def _configured_base_path(source: Path) -> str:
+    """The path of ``base_url`` in ``papersite.yaml``, for the address ``serve`` prints before
+    a first build succeeds (a digest may be broken); "/" when it cannot be read, which the
+    build reports."""
+    try:
+        config = yaml.safe_load((source / CONFIG_FILE).read_text(encoding="utf-8"))
+        return unquote(urlsplit(normalise_base_url(config["base_url"])).path) or "/"
+    except Exception:  # missing, unreadable, not YAML, no base_url, not a URL: all the same
+        return "/"
+
+
 class LiveSite:
     """The site as ``papersite serve`` serves it: its output folder, the base path it is served
     under, and the ``State`` the open pages follow."""
@@ -101,8 +116,9 @@ class LiveSite:
         """Scheme, host and port the site is rendered for (``http://127.0.0.1:8000``): set once
         the server is bound, before the first rebuild."""
         self.search = search
-        self.base_path = "/"
-        """The decoded path of the site's base URL, ending in ``/``, once a build succeeded."""
+        self.base_path = _configured_base_path(source)
+        """The decoded path of the site's base URL, ending in ``/``: as the last successful
+        build made it, or as ``papersite.yaml`` gives it before one has."""
         # A fresh prefix each run, so that a page open from an earlier run reloads.
         self._run = secrets.token_hex(4)
         self._builds = 0
