@@ -464,6 +464,23 @@ def test_an_arxiv_id_without_a_link_or_a_record_survives_export_and_import(
     assert imported.papers[0].arxiv == "2604.01234"
 
 
+def test_titles_survive_export_and_import_on_a_site_whose_first_language_is_english(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its post writes each title English first ("DAPO: … / 다포"): the import tells the halves
+    apart by their script, not by their order."""
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [en, ko]")
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": WEEKLY})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert imported.papers[0].title == original.papers[0].title == {
+        "ko": "다포", "en": "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+    }  # fmt: skip
+
+
 def test_an_author_whose_name_holds_a_comma_survives_export_and_import(
     write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -257,6 +257,11 @@ def split_paper_title(text: str) -> tuple[str | None, dict[str, str]]:
     k = _title_split(parts) if len(parts) >= 2 else None
     if k is not None:
         return award, {"ko": " / ".join(parts[:k]).strip(), "en": " / ".join(parts[k:]).strip()}
+    # English first, as a site whose first language is English exports it.
+    k = _title_split(parts[::-1]) if len(parts) >= 2 else None
+    if k is not None:
+        english, korean = parts[: len(parts) - k], parts[len(parts) - k :]
+        return award, {"ko": " / ".join(korean).strip(), "en": " / ".join(english).strip()}
     lang = language_of(text)
     return award, {"ko": text if lang == "ko" else "", "en": text if lang == "en" else ""}
 
