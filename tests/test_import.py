@@ -481,6 +481,20 @@ def test_titles_survive_export_and_import_on_a_site_whose_first_language_is_engl
     }  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "digest", ["digests/weekly/2025-03-17.yaml", "digests/conferences/neurips-2025.md"]
+)
+def test_imported_links_come_paper_links_first_as_the_post_lists_them(
+    example_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], digest: str
+) -> None:
+    """Also where a text names a code link before the post's link sections do."""
+    _, imported, _ = export_and_import(capsys, example_site, digest, tmp_path)
+
+    for paper in imported.papers:
+        kinds = [link.kind in ("paper", "pdf") for link in paper.links]
+        assert kinds == sorted(kinds, reverse=True), (paper.title, paper.links)
+
+
 def test_an_author_whose_name_holds_a_comma_survives_export_and_import(
     write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

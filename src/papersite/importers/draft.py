@@ -26,6 +26,8 @@ class DraftLink:
     kind: str
     url: str
     label: str | None = None
+    listed: bool = False
+    """Given under a links heading, not only named in a text."""
 
 
 @dataclass

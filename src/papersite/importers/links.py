@@ -174,13 +174,18 @@ def arxiv_id_in(url: str) -> str | None:
 def add_link(paper: DraftPaper, link: DraftLink, *, listed: bool = False) -> None:
     """Add a link unless the paper has it already (the same URL, ignoring a final slash). A
     link ``listed`` under a links heading, with the label and kind given there, replaces what
-    a mention of its URL in a text gave."""
+    a mention of its URL in a text gave, and takes its place in the list: the links come in
+    the order the post lists them, not in the order its texts first name them."""
     key = link.url.rstrip("/")
     existing = next((known for known in paper.links if known.url.rstrip("/") == key), None)
+    link.listed = listed
     if existing is None:
         paper.links.append(link)
-    elif listed:
+    elif listed and existing.listed:  # listed twice: the later listing's words
         existing.kind, existing.label = link.kind, link.label
+    elif listed:
+        paper.links.remove(existing)
+        paper.links.append(link)
 
 
 def arxiv_by_title(lockfile: Lockfile, title: str) -> str | None:
