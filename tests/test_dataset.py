@@ -191,10 +191,13 @@ def test_export_json_writes_the_archive(
     assert archive["papers"] == data(tmp_path / "out", "papers")["papers"]
     capsys.readouterr()
     digest = str(rich_site / "digests" / "conferences" / "neurips-2025.yaml")
-    assert main(["export", digest, "--format", "json", "--source", str(rich_site)]) == 1
-    assert "leave out DIGEST" in capsys.readouterr().err
-    assert main(["export", "--format", "forum", "--source", str(rich_site)]) == 1
-    assert "name its file (DIGEST)" in capsys.readouterr().err
+    for argv, message in [
+        ([digest, "--format", "json"], "leave out DIGEST"),
+        (["--format", "forum"], "name its file (DIGEST)"),
+    ]:
+        with pytest.raises(SystemExit) as exited:  # a wrong command line: status 2
+            main(["export", *argv, "--source", str(rich_site)])
+        assert exited.value.code == 2 and message in capsys.readouterr().err
 
 
 def as_written(value: Any) -> Any:

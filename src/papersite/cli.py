@@ -152,7 +152,10 @@ def _arxiv_id(value: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export":
+        _check_export_arguments(parser, args)
     try:
         if args.command == "enrich":
             return _enrich(args)
@@ -476,17 +479,19 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )  # fmt: skip
 
 
+def _check_export_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A DIGEST with json, or none with another format, is a wrong command line (status 2)."""
+    if args.fmt == "json" and args.digest is not None:
+        parser.error("--format json exports every digest and paper of the site: leave out DIGEST")
+    if args.fmt != "json" and args.digest is None:
+        parser.error(f"--format {args.fmt} exports one digest: name its file (DIGEST)")
+
+
 def _export(args: argparse.Namespace) -> int:
     from papersite.export import export_archive, export_digest, write_export
 
     if args.fmt == "json":
-        if args.digest is not None:
-            raise PapersiteError(
-                "--format json exports every digest and paper of the site: leave out DIGEST"
-            )
         exported = export_archive(args.source, base_url=args.base_url)
-    elif args.digest is None:
-        raise PapersiteError(f"--format {args.fmt} exports one digest: name its file (DIGEST)")
     else:
         exported = export_digest(args.source, args.digest, args.fmt, base_url=args.base_url)
     _print_problems(exported.warnings, " (warning)")
