@@ -745,6 +745,7 @@ def test_a_raw_post_without_its_title_takes_the_week_from_start(
         ("forum", "[2025/03/17 ~ 03/23]", "[2025/02/30 ~ 03/05]"),
         ("forum", "[2025/03/17 ~ 03/23]", "[2025/13/01 ~ 13/07]"),
         ("dair-ai", "(March 17 - March 23) - 2025", "(February 30 - March 5) - 2025"),
+        ("dair-ai", "(March 17 - March 23) - 2025", "(March 17 - March 10) - 2025"),
     ],
 )
 def test_a_week_of_dates_that_are_not_dates_is_an_error_at_its_line(

@@ -280,12 +280,22 @@ def _period(
     else:
         end_year, year = year, year - crosses  # upstream names a week by the year it ends in
     try:
-        return dt.date(year, m1, d1), dt.date(end_year, m2, d2)
+        start, end = dt.date(year, m1, d1), dt.date(end_year, m2, d2)
     except ValueError as error:  # February 30
         raise PapersiteError(
             f"{path}:{week.line}: '{week.dates}' is not a week ({error}); fix the heading or "
             "give --start YYYY-MM-DD"
         ) from None
+    if (end - start).days > MAX_WEEK_DAYS:  # "March 17 - March 10": not December into January
+        raise PapersiteError(
+            f"{path}:{week.line}: '{week.dates}' is not a week ({start} to {end}); fix the "
+            "heading or give --start YYYY-MM-DD"
+        )
+    return start, end
+
+
+MAX_WEEK_DAYS = 13
+"""The longest a heading's week may run, first day to last: upstream's weeks run 7 or 8 days."""
 
 
 def _month(name: str, week: _Week, path: str) -> int:
