@@ -303,6 +303,16 @@ def test_a_base_url_every_page_url_could_not_be_made_from(
     assert problem.message.startswith(f"{url!r} {message}"), problem.message
 
 
+def test_a_language_listed_twice_is_an_error_at_languages(write_tree: WriteTree) -> None:
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ko]")
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
+
+    problem = only_problem(root)
+
+    assert where(problem) == ("papersite.yaml", 3, 12, "languages")
+    assert problem.message == "a language is listed twice; list each once"
+
+
 def test_a_site_title_in_a_language_the_site_does_not_have(write_tree: WriteTree) -> None:
     config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko]")
     root = write_tree({"papersite.yaml": config, WEEKLY_PATH: 'title: "x"\n'})

@@ -698,7 +698,7 @@ class SiteConfig(StrictModel):
     @model_validator(mode="after")
     def _languages_agree(self) -> SiteConfig:
         if len(set(self.languages)) != len(self.languages):
-            raise ValueError("'languages' lists a language twice")
+            raise field_error("languages", "a language is listed twice; list each once")
         for name in ("title", "description"):
             text: dict[str, str] = getattr(self, name) or {}
             unknown = [c for c in text if c != EVERY_LANGUAGE and c not in self.languages]
