@@ -256,6 +256,27 @@ def test_records_no_digest_uses_any_more_are_removed(
     assert list(arxiv_records(site)) == ["2503.14476"]
 
 
+def test_a_batch_of_ids_arxiv_does_not_know_is_an_error_at_each_and_the_next_are_fetched(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """arXiv answers a batch of only unknown IDs with an empty page, as it does when it falters:
+    asked once more, the IDs are unknown (not a failure of the network, after every retry),
+    and the papers of the next batches are fetched."""
+    papers = [("Lost", "2503.99999"), (DAPO.title, DAPO.id), (GATED.title, GATED.id)]
+    site = make_site(write_tree, fake_arxiv, digest(*papers), page_size=1)
+
+    status = main(["enrich", "--source", str(site)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert (
+        "digests/weekly/2025-03-17.yaml:6:12: papers[0].arxiv: arXiv has no paper 2503.99999" in err
+    )
+    assert "could not fetch" not in err
+    assert sorted(arxiv_records(site)) == sorted([DAPO.id, GATED.id])
+    assert len(fake_arxiv.requests) == 4  # the unknown ID twice, then one each
+
+
 # --- IDs: versions, old style, unknown --------------------------------------------------------------
 
 

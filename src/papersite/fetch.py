@@ -38,7 +38,7 @@ from papersite.model import (
 )
 from papersite.names import EXTRA_SOURCES as EXTRA_SOURCES
 from papersite.progress import QuietReporter, Reporter
-from papersite.sources import FetchError, Source, with_retries
+from papersite.sources import EmptyAnswer, FetchError, Source, with_retries
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
 from papersite.titles import SAME_TITLE, title_similarity
@@ -210,13 +210,14 @@ class _Enrichment:
         """The IDs of ``wanted`` to fetch from the source stored under ``key``: those without a
         record, and those ``refresh`` names (an empty ``refresh``: all of them)."""
 
-        def has(arxiv_id: str) -> bool:
-            entry = self.lockfile.papers.get(arxiv_id)
-            return entry is not None and getattr(entry, key) is not None
-
         if refresh is not None and not refresh:
             return sorted(wanted)
-        return sorted(i for i in wanted if not has(i) or (refresh and i in refresh))
+        return sorted(i for i in wanted if not self._has(key, i) or (refresh and i in refresh))
+
+    def _has(self, key: str, arxiv_id: str) -> bool:
+        """Whether the lockfile holds the record of the source stored under ``key``."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        return entry is not None and getattr(entry, key) is not None
 
     def _fetch(self, source: Source, ids: Sequence[str]) -> list[str]:
         """Fetch ``ids`` batch by batch, saving after each; the IDs the source does not know."""
@@ -231,8 +232,14 @@ class _Enrichment:
                     source, batch, partial(source.fetch, batch), on_retry=self._tell_retry
                 )
             except FetchError as error:
-                self.report.failures.append(FetchError(error.source, ids[start:], error.reason))
-                return unknown
+                # Asked twice for IDs none of which it ever gave, arXiv has none of them (a
+                # mistyped ID): each is reported as unknown, and the next batches are fetched.
+                # One it gave before is a failure of the server, as any other.
+                known = any(self._has(source.key, arxiv_id) for arxiv_id in batch)
+                if not isinstance(error.__cause__, EmptyAnswer) or known:
+                    self.report.failures.append(FetchError(error.source, ids[start:], error.reason))
+                    return unknown
+                records = {}
             for arxiv_id, record in records.items():
                 self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
             unknown += [arxiv_id for arxiv_id in batch if arxiv_id not in records]

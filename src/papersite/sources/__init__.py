@@ -33,11 +33,24 @@ T = TypeVar("T")
 
 
 class TransientError(Exception):
-    """A failure worth retrying; ``retry_after`` is the server's own wish, in seconds."""
+    """A failure worth retrying; ``retry_after`` is the server's own wish, in seconds;
+    ``retries``, how many times at most this kind of failure is worth retrying (else the
+    source's ``retries``)."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, retries: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.retries = retries
+
+
+class EmptyAnswer(TransientError):
+    """An answer with no record for any ID asked for: a glitch of the server, worth one more
+    try, or IDs it does not have (a mistyped one), which no number of tries will change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retries=1)
 
 
 class PermanentError(Exception):
@@ -93,9 +106,11 @@ def with_retries(
         except PermanentError as error:
             raise FetchError(source.label, ids, str(error)) from error
         except TransientError as error:
-            if attempt == source.retries:
-                tries = source.retries + 1
-                reason = f"{error} (gave up after {tries} tries)"
+            retries = (
+                source.retries if error.retries is None else min(error.retries, source.retries)
+            )
+            if attempt >= retries:
+                reason = f"{error} (gave up after {attempt + 1} tries)"
                 raise FetchError(source.label, ids, reason) from error
             wait = min(source.backoff_seconds * 2**attempt, MAX_BACKOFF_SECONDS)
             wait = max(wait, min(error.retry_after or 0.0, MAX_BACKOFF_SECONDS))

@@ -17,7 +17,13 @@ import arxiv
 import requests
 
 from papersite.model import ArxivRecord, ArxivSettings, canonical_arxiv_id
-from papersite.sources import RETRYABLE_STATUS, PermanentError, TransientError, fetched_at
+from papersite.sources import (
+    RETRYABLE_STATUS,
+    EmptyAnswer,
+    PermanentError,
+    TransientError,
+    fetched_at,
+)
 
 # arXiv marks a withdrawn paper in its comment ("This paper has been withdrawn by the author")
 # or replaces the abstract with such a sentence.
@@ -74,8 +80,9 @@ class ArxivSource:
         results = self._run(search, complete_on_short_page=True)
         if not results:
             # arXiv sometimes answers with an empty page; an ID it does not know is left out of
-            # a non-empty answer, so an empty answer to a whole batch is worth one more try.
-            raise TransientError("arXiv answered with an empty page")
+            # a non-empty answer, so an empty answer to a whole batch is worth one more try (and
+            # then means arXiv has none of them: see ``fetch.Enricher._fetch``).
+            raise EmptyAnswer("arXiv answered with an empty page")
         fetched = fetched_at(self.now)
         records = (to_record(result, fetched) for result in results)
         return {record.id: record for record in records if record.id in ids}
