@@ -312,6 +312,25 @@ def test_expired_results_are_checked_again(server: LinkServer, tmp_path: Path) -
     assert server.count("/live") == 2
 
 
+def test_reusing_results_for_0_hours_fetches_every_url_and_keeps_the_new_results(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    """``--link-cache-hours 0``: every URL is fetched again, and the next run without it takes
+    the new results from the cache."""
+    cache, urls = tmp_path / CACHE_FILE, [server.url("/live"), server.url("/moved")]
+    check(*urls, cache_file=cache)
+
+    requests = len(server.requests)
+    again = check(*urls, cache_file=cache, reuse_hours=0)
+    assert (again.checked, again.cached) == (2, 0) and len(server.requests) > requests
+    saved = json.loads(cache.read_text(encoding="utf-8"))["links"]
+    assert sorted(saved) == sorted(urls)
+
+    requests = len(server.requests)
+    after = check(*urls, cache_file=cache)
+    assert (after.checked, after.cached) == (0, 2) and len(server.requests) == requests
+
+
 def test_dead_links_are_checked_again_unless_failures_are_cached(
     server: LinkServer, tmp_path: Path
 ) -> None:

@@ -349,11 +349,10 @@ def _link_findings(
     # Imported here: only --links needs httpx's async client and the cache.
     from papersite.linkcheck import CACHE_FILE, check_links, collect_links
 
-    settings = site.config.links
-    if cache_hours is not None:
-        settings = settings.model_copy(update={"cache_hours": cache_hours})
     cache = source / CACHE_FILE if use_cache else None
-    links = check_links(collect_links(site), settings, cache_file=cache)
+    links = check_links(
+        collect_links(site), site.config.links, cache_file=cache, reuse_hours=cache_hours
+    )
     report.links_checked, report.links_cached = links.checked, links.cached
     cache_warnings = [replace(p, path=CACHE_FILE.as_posix()) for p in links.cache_warnings]
     return [

@@ -59,17 +59,23 @@ def check_links(
     *,
     cache_file: Path | None,
     now: Callable[[], float] = time.time,
+    reuse_hours: float | None = None,
 ) -> LinkReport:
     """Fetch every distinct URL of ``refs`` once (or take its result from ``cache_file``, when
     fresh) and report on each reference. ``cache_file`` None neither reads nor writes a cache;
-    ``now`` is the clock of the cache's times."""
+    ``now`` is the clock of the cache's times; ``reuse_hours``, how long a working link's
+    cached result may stand in for a request this time, instead of ``settings.cache_hours``
+    (``--link-cache-hours``), which still decides what is kept for the next runs."""
+    reuse = settings
+    if reuse_hours is not None:
+        reuse = settings.model_copy(update={"cache_hours": reuse_hours})
     by_url, skipped = _by_url(refs, settings.skip)
     cache_warnings: list[Problem] = []
     stored: dict[str, LinkResult] = {}
     if cache_file is not None:
         stored, cache_warnings = read_cache(cache_file)
     started = now()
-    fresh = {url: r for url, r in stored.items() if is_fresh(r, settings, started)}
+    fresh = {url: r for url, r in stored.items() if is_fresh(r, reuse, started)}
     results = {url: fresh[url] for url in by_url if url in fresh}
     fetched: dict[str, LinkResult] = {}
     try:
