@@ -495,6 +495,22 @@ def test_the_header_box_leads_to_results_with_title_and_digest_filtered_by_kind(
     assert 0 < len(filtered) < len(shown)
 
 
+def test_from_disk_the_header_box_opens_the_search_page_which_says_it_needs_a_server(
+    browser: webdriver.Chrome, built_site: Path
+) -> None:
+    """A pull request's preview is opened from disk: the box leads to search/index.html (not
+    the folder's listing), where Pagefind cannot load, and the page says why."""
+    browser.get((built_site / "papers" / "2503.14476" / "index.html").as_uri())
+    box = browser.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
+    box.send_keys("DAPO", Keys.ENTER)
+
+    WebDriverWait(browser, 10).until(lambda d: "/search/index.html?q=DAPO" in d.current_url)
+    note = browser.find_element(By.ID, "search-needs-server")
+    WebDriverWait(browser, 10).until(lambda _: note.is_displayed())
+    assert "open the site through a web server" in note.text
+    assert not browser.find_element(By.ID, "search-unavailable").is_displayed()
+
+
 def test_the_search_page_loads_nothing_from_another_host(
     browser: webdriver.Chrome, served: str
 ) -> None:

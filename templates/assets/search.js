@@ -38,6 +38,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("search");
     if (!element) return;
+    if (window.location.protocol === "file:") {
+      // Pagefind loads its index as modules, which browsers refuse to pages opened as files.
+      document.getElementById("search-needs-server").hidden = false;
+      return;
+    }
     if (typeof PagefindUI === "undefined") {
       // Built with --no-search (or the bundle failed to load): say so instead of an empty page.
       document.getElementById("search-unavailable").hidden = false;

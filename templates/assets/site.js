@@ -86,6 +86,11 @@
           links[j].setAttribute("href", href.replace(/\/(#|$)/, "/index.html$1"));
         }
       }
+      // The search boxes too, which would otherwise open the search folder's listing.
+      var forms = document.querySelectorAll("form[action$='/']");
+      for (var f = 0; f < forms.length; f++) {
+        forms[f].setAttribute("action", forms[f].getAttribute("action") + "index.html");
+      }
     }
   });
 })();
