@@ -484,6 +484,10 @@ def test_check_links_reports_dead_slow_and_moved_links_at_their_lines(
         document = json.loads(capsys.readouterr().out)
         assert server.count("/live") == before
         assert document["links"]["cached"] >= 2
+        assert main(["check", "--source", str(site), "--links"]) == 1
+        assert f"5 links checked ({document['links']['cached']} from the cache)" in (
+            capsys.readouterr().out
+        )  # every link, fetched or not
         assert {f["rule"] for f in document["findings"]} == {"dead-link", "redirect"}
         assert (site / ".papersite-cache" / "links.json").is_file()
 

@@ -91,7 +91,8 @@ class CheckReport:
     def summary(self) -> str:
         links = ""
         if self.links_checked or self.links_cached:
-            links = f", {self.links_checked} links checked ({self.links_cached} from the cache)"
+            every = self.links_checked + self.links_cached  # fetched now, or answered before
+            links = f", {every} links checked ({self.links_cached} from the cache)"
         return (
             f"Checked {self.digests} digests{links}: "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
