@@ -645,6 +645,27 @@ def test_a_configuration_that_does_not_parse_is_reported_once(write_tree: WriteT
     assert problem.path == "papersite.yaml" and problem.message.startswith("YAML syntax error")
 
 
+@pytest.mark.parametrize(
+    ("digest", "fields"),
+    [
+        ("kind: weekly\ntitle: x\n", ["papers", "period"]),
+        ("kind: conference\ntitle: x\nperiod: {start: 2025-03-17, end: 2025-03-23}\n",
+         ["conference", "papers"]),
+        ("kind: weekly\ntitle: x\nperiod: {start: 2025-03-17, end: soon}\n",
+         ["papers", "period.end"]),  # the period's own problem, not a second one
+        ("kind: daily\ntitle: x\n", ["kind", "papers"]),
+    ],
+)  # fmt: skip
+def test_what_a_digests_kind_asks_is_reported_with_the_other_errors(
+    write_tree: WriteTree, digest: str, fields: list[str]
+) -> None:
+    """The kind's checks run on a valid digest; when another field fails they are asked of the
+    file's data, so that one run reports them all."""
+    root = weekly_site(write_tree, digest)
+
+    assert sorted(problem.field for problem in problems_of(root)) == fields
+
+
 def test_several_errors_in_one_file_are_all_reported(write_tree: WriteTree) -> None:
     digest = WEEKLY.replace('"2503.14476"', '"2503.1"').replace(
         "https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)"

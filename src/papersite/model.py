@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -478,6 +479,30 @@ class Conference(StrictModel):
         return name
 
 
+KIND_FIELDS = ("period", "conference", "date")
+"""The fields a digest must have or must not, by its kind."""
+
+
+def kind_fields_problem(kind: object, given: Collection[str]) -> tuple[str, str] | None:
+    """The field a digest of ``kind`` lacks or must not have (of ``KIND_FIELDS``; ``given``
+    are those it has), and what to do; None when they agree with its kind. Asked of the
+    validated digest, and of its data when other fields failed (``validate.py``), so that one
+    run reports every problem."""
+    if kind == "weekly":
+        if "period" not in given:
+            return "period", "a weekly digest needs 'period: {start: YYYY-MM-DD, end: ...}'"
+        if "conference" in given:
+            return "conference", "'conference' is for conference digests; remove it or set kind"
+    elif kind == "conference":
+        if "conference" not in given:
+            return "conference", "a conference digest needs 'conference: {name: ..., year: ...}'"
+        if "period" in given:
+            return "period", "'period' is for weekly digests; remove it or set kind"
+        if "date" not in given:
+            return "date", "a conference digest needs its publication 'date: YYYY-MM-DD'"
+    return None
+
+
 class Digest(StrictModel):
     """One digest file: a week's picks or a conference's awards."""
 
@@ -502,28 +527,12 @@ class Digest(StrictModel):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Digest:
-        if self.kind == "weekly":
-            if self.period is None:
-                raise field_error(
-                    "period", "a weekly digest needs 'period: {start: YYYY-MM-DD, end: ...}'"
-                )
-            if self.conference is not None:
-                raise field_error(
-                    "conference", "'conference' is for conference digests; remove it or set kind"
-                )
-            if self.date is None:
-                object.__setattr__(self, "date", self.period.end)
-        else:
-            if self.conference is None:
-                raise field_error(
-                    "conference", "a conference digest needs 'conference: {name: ..., year: ...}'"
-                )
-            if self.period is not None:
-                raise field_error("period", "'period' is for weekly digests; remove it or set kind")
-            if self.date is None:
-                raise field_error(
-                    "date", "a conference digest needs its publication 'date: YYYY-MM-DD'"
-                )
+        given = {name for name in KIND_FIELDS if getattr(self, name) is not None}
+        disagreement = kind_fields_problem(self.kind, given)
+        if disagreement is not None:
+            raise field_error(*disagreement)
+        if self.date is None and self.period is not None:  # weekly: the end of its week
+            object.__setattr__(self, "date", self.period.end)
         return self
 
     @property

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from papersite.errors import ContentError, Problem
 from papersite.load import LoadedSite, Location, SourceDocument, format_location
 from papersite.model import (
+    KIND_FIELDS,
     Appearance,
     Digest,
     Glossary,
@@ -26,6 +27,7 @@ from papersite.model import (
     SiteConfig,
     SitePaper,
     SourcedDigest,
+    kind_fields_problem,
 )
 from papersite.urls import (
     FIXED_PAGES,
@@ -60,7 +62,10 @@ def validate_site(
             if unread and path in unread:
                 digests.append(unread[path])
             continue
+        made = len(problems)
         digest = validate_document(Digest, document, problems, {"languages": languages})
+        if digest is None:
+            problems += _kind_problems(document, problems[made:])
         if digest is not None:
             sourced = SourcedDigest(digest, document.path, digest_url(digest), document.positions)
             digests.append(sourced)
@@ -189,6 +194,21 @@ def _validate_glossary(
                     )
                 )
     return glossary
+
+
+def _kind_problems(document: SourceDocument, found: list[Problem]) -> list[Problem]:
+    """What the digest's kind says of its fields, when other fields failed validation (which
+    then never asks it): one run reports a weekly digest's missing 'period' with its missing
+    'papers'. Nothing when the kind itself, or that field, already has a problem."""
+    data = document.data if isinstance(document.data, dict) else {}
+    given = {name for name in KIND_FIELDS if data.get(name) is not None}
+    disagreement = kind_fields_problem(data.get("kind"), given)
+    if disagreement is None:
+        return []
+    field, message = disagreement
+    if any(p.field.split(".")[0].split("[")[0] in ("kind", field) for p in found):
+        return []
+    return [document.problem((field,), message)]
 
 
 def _validate_config(document: SourceDocument | None, problems: list[Problem]) -> SiteConfig | None:
