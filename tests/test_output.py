@@ -199,6 +199,91 @@ def test_an_update_killed_half_way_is_undone_by_the_next_build(
     assert tree(out) == tree(cold)
 
 
+@pytest.mark.parametrize("killed", [False, True])
+def test_an_update_stopped_while_saving_the_old_files_leaves_the_output_as_it_was(
+    minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch, killed: bool
+) -> None:
+    """Ctrl-C (or a kill, then the next build's recovery) while the old files are linked into
+    the undo folder: the output was not changed yet, and none of it may be deleted as if the
+    build had made it."""
+    build(minimal_site, out, search=False)
+    before = tree(out)
+    link = write._link_into
+    saved: list[Path] = []
+
+    def interrupted(source: Path, target: Path) -> None:
+        if len(saved) == 2:
+            raise KeyboardInterrupt
+        saved.append(target)
+        link(source, target)
+
+    monkeypatch.setattr(write, "_link_into", interrupted)
+    if killed:  # what a killed process does not do: undo its update, delete its staging folder
+        monkeypatch.setattr(write, "_rollback", lambda out, undo: None)
+        monkeypatch.setattr(write.OutputWriter, "abort", lambda self: None)
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(digest.read_text("utf-8").replace("Papers of the week", "Retitled"), "utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build(minimal_site, out, search=False)
+    monkeypatch.undo()
+    assert len(saved) == 2, "stopped after saving some of the old files"
+
+    write.recover_interrupted(out.resolve())
+
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_swap_killed_before_it_deleted_the_old_output_is_finished_by_the_next_build(
+    minimal_site: Path, out: Path
+) -> None:
+    """The old output renamed aside by a build killed since (a process id no longer running):
+    deleted when the new output is in place, put back when the kill came between the two
+    renames and there is no output at all."""
+    build(minimal_site, out, search=False)
+    before = tree(out)
+    gone = 2**22 + 12345  # above Linux's default pid_max: no process has it
+    (out.parent / f".{out.name}-old-{gone}-abc").mkdir()
+    (out.parent / f".{out.name}-old-{gone}-abc" / "index.html").write_text("old", "utf-8")
+
+    write.recover_interrupted(out.resolve())
+    assert leftovers(out) == [] and tree(out) == before
+
+    out.rename(out.parent / f".{out.name}-old-{gone}-def")  # killed between the renames
+    write.recover_interrupted(out.resolve())
+    assert leftovers(out) == [] and tree(out) == before
+
+
+def test_a_folder_of_the_output_made_a_link_by_hand_is_never_written_through(
+    minimal_site: Path, out: Path, tmp_path: Path
+) -> None:
+    """A rebuild would write and delete papers/… through the link, outside the output: it
+    swaps in a whole new folder instead, and the linked folder's files are left alone."""
+    build(minimal_site, out, search=False)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "2503.14476").mkdir(parents=True)
+    (elsewhere / "2503.14476" / "index.html").write_text("MINE", "utf-8")
+    for path in (out / "papers").iterdir():
+        if path.is_dir():
+            (elsewhere / path.name).mkdir(exist_ok=True)
+    outside = tree(elsewhere)
+    for path in sorted((out / "papers").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    (out / "papers").rmdir()
+    (out / "papers").symlink_to(elsewhere, target_is_directory=True)
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(digest.read_text("utf-8").replace("Papers of the week", "Retitled"), "utf-8")
+
+    build(minimal_site, out, search=False)
+
+    assert tree(elsewhere) == outside
+    assert sorted(p.name for p in elsewhere.rglob("*") if p.is_file()) == ["index.html"]
+    assert not (out / "papers").is_symlink()
+    cold = tmp_path / "cold"
+    build(minimal_site, cold, search=False)
+    assert tree(out) == tree(cold)
+
+
 def test_a_resident_build_leaves_its_finished_undo_folder_for_later(
     minimal_site: Path, out: Path
 ) -> None:

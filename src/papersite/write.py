@@ -249,7 +249,8 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    # The process's id in the name, as the staging folder's: see ``recover_interrupted``.
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-{os.getpid()}-", dir=out.parent))
     retired.rmdir()
     out.rename(retired)
     try:
@@ -590,15 +591,21 @@ class OutputWriter:
             # folder and swapping it in touches a file once, where the update would link it
             # into the undo folder, unlink it and rename its new version into place.
             self.whole_staging()
+        removed: list[str] = []
+        if self.patching:
+            removed = [path for path in self.previous if path not in self.manifest]
+            known = self.previous.keys() | self.manifest.keys()
+            removed += _unknown_files(self.out, known, self.previous_folders, self._changed_folders)
+            removed = [str(safe_relative(path)) for path in removed]
+            if _through_symlink(self.out, [*self.written, *removed]):
+                # A folder of the output made a link by hand: an update would write and delete
+                # through it, outside the output; a whole new folder swapped in never does.
+                self.whole_staging()
         if not self.patching:
             _write_marker(self.staging)
             os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
             _swap(self.staging, self.out)
             return
-        removed = [path for path in self.previous if path not in self.manifest]
-        known = self.previous.keys() | self.manifest.keys()
-        removed += _unknown_files(self.out, known, self.previous_folders, self._changed_folders)
-        removed = [str(safe_relative(path)) for path in removed]
         _Update(self.out, self.staging, self.written, removed, self._leave_undo).apply()
         shutil.rmtree(self.staging)
         self._touched = {""} | set(self._changed_folders)
@@ -685,11 +692,19 @@ class _Update:
 
     def apply(self) -> None:
         self.undo = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-undo-", dir=self.out.parent))
-        journal = {"pid": os.getpid(), "replaced": self.replaced, "removed": self.removed}
-        (self.undo / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+        # The journal names the files to put back only once all of them are saved, and the
+        # output is changed only after: stopped while saving, the update has changed nothing
+        # and its journal names nothing (it used to name every file, and a rollback deleted
+        # those not yet saved as if the build had made them).
+        _write_journal(self.undo, [], [])
         try:
             for path in [*self.replaced, *self.removed]:
                 _link_into(self.out / path, self.undo / path)
+        except BaseException:
+            _rollback(self.out, self.undo)
+            raise
+        _write_journal(self.undo, self.replaced, self.removed)
+        try:
             for path in self.replaced:
                 (self.out / path).parent.mkdir(parents=True, exist_ok=True)
                 # Unlinked, then renamed: ext4 writes a file renamed over another to disk at
@@ -707,6 +722,27 @@ class _Update:
         (self.undo / JOURNAL).unlink()
         if not self.leave_finished:
             shutil.rmtree(self.undo)
+
+
+def _write_journal(undo: Path, replaced: list[str], removed: list[str]) -> None:
+    """The update's journal in ``undo``, replaced whole (a kill never leaves half of one)."""
+    journal = {"pid": os.getpid(), "replaced": replaced, "removed": removed}
+    written = undo / f"{JOURNAL}.new"
+    written.write_text(json.dumps(journal), encoding="utf-8")
+    os.replace(written, undo / JOURNAL)
+
+
+def _through_symlink(out: Path, paths: Iterable[str]) -> bool:
+    """Whether a folder of ``out`` on the way to any of ``paths`` is a symbolic link."""
+    seen: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in seen:
+            seen.add(folder)
+            if (out / folder).is_symlink():
+                return True
+            folder = folder.rpartition("/")[0]
+    return False
 
 
 def _link_into(source: Path, target: Path) -> None:
@@ -791,6 +827,15 @@ def recover_interrupted(out: Path) -> None:
         pid = folder.name.removeprefix(f".{out.name}-new-").partition("-")[0]
         if pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
+    # A swap killed before it deleted the old output, or between its two renames (no output at
+    # all: the old one is put back).
+    for folder in out.parent.glob(f".{glob.escape(out.name)}-old-*-*"):
+        pid = folder.name.removeprefix(f".{out.name}-old-").partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            if out.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.rename(out)
 
 
 def _running(pid: int) -> bool:
