@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,19 @@ def test_a_control_character_in_a_value_is_an_error_at_the_value(
 
     assert (problem.path, problem.line, problem.field) == (WEEKLY_PATH, 3, "title.en")
     assert problem.message.startswith(f"has the control character {code}, which pages and feeds")
+
+
+def test_a_digest_whose_file_name_is_not_utf8_is_an_error(write_tree: WriteTree) -> None:
+    """Its path would be in the data files and pages, which are UTF-8: the build crashed."""
+    root = weekly_site(write_tree, WEEKLY)
+    folder = os.fsencode(root / "digests" / "weekly")
+    with open(os.path.join(folder, b"\xff.yaml"), "wb") as file:
+        file.write(WEEKLY.replace("2025-03-17", "2025-03-24").encode())
+
+    [problem] = load_problems(root)
+
+    assert problem.path == "digests/weekly/\\xff.yaml"
+    assert problem.message == "the file's name is not UTF-8 text; rename it"
 
 
 def test_unclosed_flow_sequence_is_reported_where_the_parser_gives_up(

@@ -385,6 +385,17 @@ EMPTY_DIGEST = (
 )
 
 
+NOT_UTF8_NAME = "the file's name is not UTF-8 text; rename it"
+
+
+def _utf8_name(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system gave that are not UTF-8 (surrogates)
+        return False
+    return True
+
+
 @dataclass
 class LoadedSite:
     """Every content file of a site, parsed, and the problems met while parsing."""
@@ -426,6 +437,10 @@ def load_site(
     for relative in files:
         if relative in unread:
             hashes[relative] = known[relative]
+            continue
+        if not _utf8_name(relative):  # its path could be in no page, feed or data file
+            shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            problems.append(Problem(shown, 0, 0, "", NOT_UTF8_NAME))
             continue
         document, file_problems, hashes[relative] = read_hashed_source(
             root, relative, cache, known.get(relative, "")
