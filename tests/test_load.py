@@ -94,6 +94,28 @@ def test_a_control_character_in_a_value_is_an_error_at_the_value(
     assert problem.message.startswith(f"has the control character {code}, which pages and feeds")
 
 
+def test_a_digest_file_with_its_extension_in_capitals_is_read(write_tree: WriteTree) -> None:
+    markdown = "---\nkind: weekly\nperiod: {start: 2025-03-31, end: 2025-04-06}\n"
+    markdown += "title: Week\n---\n\n## A paper\n"
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.YAML": WEEKLY,
+            "digests/weekly/2025-03-24.Yml": WEEKLY.replace("2025-03-17", "2025-03-24"),
+            "digests/weekly/2025-03-31.MD": markdown,
+        }
+    )
+
+    loaded = load_site(root)
+
+    assert loaded.problems == []
+    assert [d.path for d in loaded.digests] == [
+        "digests/weekly/2025-03-17.YAML", "digests/weekly/2025-03-24.Yml",
+        "digests/weekly/2025-03-31.MD",
+    ]  # fmt: skip
+    assert loaded.digests[2].data["papers"][0]["title"] == "A paper"  # read as Markdown
+
+
 def test_a_digest_whose_file_name_is_not_utf8_is_an_error(write_tree: WriteTree) -> None:
     """Its path would be in the data files and pages, which are UTF-8: the build crashed."""
     root = weekly_site(write_tree, WEEKLY)

@@ -45,7 +45,7 @@ def digest_files(root: Path) -> list[str]:
         found += [
             f"{relative}/{name}"
             for name in files
-            if name.endswith(DIGEST_SUFFIXES)
+            if name.lower().endswith(DIGEST_SUFFIXES)  # "NeurIPS.YAML" too
             and not name.startswith(("_", "."))
             and name != "README.md"
         ]

@@ -299,7 +299,7 @@ def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     """Parse a content file's text in the form its name says."""
-    if path.endswith(".md"):
+    if path.lower().endswith(".md"):
         from papersite.frontmatter import parse_markdown_digest
 
         document, problems = parse_markdown_digest(text, path)
