@@ -1255,6 +1255,32 @@ def test_a_new_process_compiles_only_the_templates_it_has_not_compiled_before(
         assert again == used
 
 
+def test_an_edit_in_a_linked_assets_folder_is_seen_by_the_next_build(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """``templates/assets`` may be a link to a folder elsewhere: its files are copied, so an
+    edit of one is an input as any theme file's."""
+    shared = tmp_path / "shared-assets"
+    shared.mkdir()
+    (shared / "extra.css").write_text(".a { color: red; }\n", encoding="utf-8")
+    (site.root / "templates").mkdir(exist_ok=True)
+    (site.root / "templates" / "assets").symlink_to(shared, target_is_directory=True)
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    assert (out / "assets" / "extra.css").read_text(encoding="utf-8") == ".a { color: red; }\n"
+
+    (shared / "extra.css").write_text(".a { color: blue; }\n", encoding="utf-8")
+    report = build(site.root, out, search=False)
+
+    assert (out / "assets" / "extra.css").read_text(encoding="utf-8") == ".a { color: blue; }\n"
+    assert_like_cold(
+        report,
+        snapshot(out),
+        ColdBuilds(tmp_path / "cold").build(site.root, search=False),
+        ["edit templates/assets/extra.css through the link"],
+    )
+
+
 def test_changing_the_build_options_rebuilds(site: SiteState, tmp_path: Path) -> None:
     out = tmp_path / "out"
     cold = ColdBuilds(tmp_path / "cold")

@@ -14,7 +14,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from papersite.cache import content_hash
-from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, DIGESTS_DIR, GLOSSARY_FILE, LOCKFILE
+from papersite.names import (
+    ASSETS_DIR,
+    CONFIG_FILE,
+    DIGEST_SUFFIXES,
+    DIGESTS_DIR,
+    GLOSSARY_FILE,
+    LOCKFILE,
+)
 
 
 def file_hash(root: Path, relative: str) -> str:
@@ -53,10 +60,15 @@ def digest_files(root: Path) -> list[str]:
 
 
 def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
-    """Every file of the theme's folders, as (folder-relative name, bytes), in search order."""
+    """Every file of the theme's folders, as (folder-relative name, bytes), in search order:
+    those of an ``assets`` folder that is a link too, which the build copies
+    (``render.theme_assets``) and ``rglob`` would not enter."""
     files: list[tuple[str, bytes]] = []
     for index, folder in enumerate(folders):
-        for path in sorted(folder.rglob("*")):
+        paths = set(folder.rglob("*"))
+        if (folder / ASSETS_DIR).is_symlink():
+            paths.update((folder / ASSETS_DIR).rglob("*"))
+        for path in sorted(paths):
             if path.is_file():
                 files.append((f"{index}/{path.relative_to(folder).as_posix()}", path.read_bytes()))
     return files

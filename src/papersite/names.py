@@ -36,3 +36,5 @@ LOOPBACK = "127.0.0.1"
 
 GLOSSARY_FILE = "glossary.yaml"
 """The site's glossary: English ML terms, their accepted Korean renderings and wrong ones."""
+ASSETS_DIR = "assets"
+"""The theme's folder of static files, copied to the output as they are."""

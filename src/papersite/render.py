@@ -33,12 +33,12 @@ from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import Feed, site_feeds
 from papersite.fragments import STORE, FragmentCache, Fragments
+from papersite.names import ASSETS_DIR
 from papersite.redirects import redirects
 from papersite.theme import theme_dirs
 from papersite.urls import relative_root
 from papersite.write import Page
 
-ASSETS_DIR = "assets"
 NOT_FOUND = "404.html"
 NO_VALUES: dict[str, Any] = {}
 """The template values of a page that has none of its own (shared: never changed)."""
