@@ -392,14 +392,20 @@ def test_builds_into_an_existing_empty_folder(minimal_site: Path, out: Path) -> 
     assert (out / MARKER).is_file()
 
 
-@pytest.mark.parametrize("where", [".", ".."], ids=["the-source", "its-parent"])
+@pytest.mark.parametrize(
+    "where",
+    [".", "..", "templates", "templates/site", ".papersite-cache/out"],
+    ids=["the-source", "its-parent", "the-theme", "in-the-theme", "in-the-cache"],
+)
 def test_refuses_to_replace_the_source(minimal_site: Path, where: str) -> None:
+    """Nor to write into what builds read: the output would become templates."""
     before = tree(minimal_site.parent)
 
     with pytest.raises(OutputError):
         build(minimal_site, minimal_site / where)
 
     assert tree(minimal_site.parent) == before
+    assert not (minimal_site / "templates").exists()
 
 
 def test_refuses_a_file_as_output(minimal_site: Path, out: Path) -> None:

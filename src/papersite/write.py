@@ -222,6 +222,12 @@ def check_output_folder(out: Path, source: Path) -> None:
             f"refusing to write the site to {out}: it holds the source folder {source}; "
             "choose an --out such as 'build'"
         )
+    for inside in ("templates", ".papersite-cache"):  # read by the next build: not output
+        if out == source / inside or source / inside in out.parents:
+            raise OutputError(
+                f"refusing to write the site into {source / inside}, which builds read; "
+                "choose an --out such as 'build'"
+            )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
     existing = next(folder for folder in out.parents if folder.exists())
