@@ -417,3 +417,37 @@ def test_refuses_an_output_path_that_cannot_be_made(
     err = capsys.readouterr().err
     assert message in err and "choose another --out" in err, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "message"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted: the output is as it was before this build"),
+        (OSError(28, "No space left on device", "x.html"), 1, "error: No space left on device"),
+    ],
+)
+def test_a_build_stopped_by_ctrl_c_or_a_full_disk_says_so_without_a_traceback(
+    minimal_site: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    raised: BaseException,
+    status: int,
+    message: str,
+) -> None:
+    out = tmp_path / "out"
+    assert run_build("--source", str(minimal_site), "--out", str(out), "--no-search") == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(digest.read_text("utf-8").replace("Papers of the week", "Renamed"), "utf-8")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(importlib.import_module("papersite.write"), "_write_file", stopped)
+
+    assert run_build("--source", str(minimal_site), "--out", str(out), "--no-search") == status
+    err = capsys.readouterr().err
+    assert err.startswith(message) and "Traceback" not in err, err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

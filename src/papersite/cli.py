@@ -196,18 +196,31 @@ def _build(args: argparse.Namespace) -> int:
     # (``heap.py``): the process ends right after (``run``), and freeing or scanning the build's
     # millions of objects first would take half a second at 10,000 papers.
     _HELD.clear()
-    with frozen_heap():
-        report = build(
-            args.source,
-            args.out,
-            base_url=args.base_url,
-            strict=args.strict,
-            strict_review=args.strict_review,
-            search=args.search,
-            hold=_HELD,
+    try:
+        with frozen_heap():
+            report = build(
+                args.source,
+                args.out,
+                base_url=args.base_url,
+                strict=args.strict,
+                strict_review=args.strict_review,
+                search=args.search,
+                hold=_HELD,
+            )
+            _print_problems(report.warnings, " (warning)")
+            print(report.summary())
+    # The build has put the previous output back (its own guarantee): say so, without a
+    # traceback, for the two ways a user's machine stops one.
+    except KeyboardInterrupt:
+        print("interrupted: the output is as it was before this build", file=sys.stderr)
+        return 130
+    except OSError as error:  # a full disk, a folder that became read-only
+        where = f" ({error.filename})" if error.filename else ""
+        print(
+            f"error: {error.strerror or error}{where}; the output is as it was before this build",
+            file=sys.stderr,
         )
-        _print_problems(report.warnings, " (warning)")
-        print(report.summary())
+        return 1
     return 0
 
 
