@@ -829,19 +829,27 @@ def recover_interrupted(out: Path) -> None:
             continue  # not ours to judge
         if not _running(pid):
             _rollback(out, folder)
-    for folder in out.parent.glob(f".{glob.escape(out.name)}-new-*-*"):
-        pid = folder.name.removeprefix(f".{out.name}-new-").partition("-")[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+    for folder in _left_by_stopped_builds(out, "new"):
+        shutil.rmtree(folder, ignore_errors=True)
     # A swap killed before it deleted the old output, or between its two renames (no output at
     # all: the old one is put back).
-    for folder in out.parent.glob(f".{glob.escape(out.name)}-old-*-*"):
-        pid = folder.name.removeprefix(f".{out.name}-old-").partition("-")[0]
+    for folder in _left_by_stopped_builds(out, "old"):
+        if out.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.rename(out)
+
+
+def _left_by_stopped_builds(out: Path, kind: str) -> list[Path]:
+    """The ``new`` (staging) or ``old`` (swapped out) folders beside ``out`` of builds whose
+    process has ended: their names carry its id."""
+    prefix = f".{out.name}-{kind}-"
+    left = []
+    for folder in out.parent.glob(f"{glob.escape(prefix)}*-*"):
+        pid = folder.name.removeprefix(prefix).partition("-")[0]
         if pid.isdigit() and not _running(int(pid)):
-            if out.exists():
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                folder.rename(out)
+            left.append(folder)
+    return left
 
 
 def _running(pid: int) -> bool:
