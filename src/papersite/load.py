@@ -297,6 +297,17 @@ def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n"), []
 
 
+def peek_config(root: Path) -> dict[str, Any]:
+    """``papersite.yaml`` as plain data, for a command that only looks at a field of it (``new``
+    its languages, ``serve`` its address before a build has succeeded); {} when it is missing,
+    unreadable or not a mapping, which a build reports."""
+    try:
+        data = yaml.safe_load((root / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     """Parse a content file's text in the form its name says."""
     if path.lower().endswith(".md"):

@@ -11,9 +11,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import yaml
-
 from papersite.errors import PapersiteError
+from papersite.load import peek_config
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
 
@@ -58,11 +57,7 @@ def new_conference(source: Path, name: str, year: int, fmt: str = "yaml") -> Pat
 def site_languages(source: Path) -> list[str]:
     """The languages of ``papersite.yaml``, so the template has a place for each; Korean and
     English when the file is missing or unreadable (``build`` reports that, not ``new``)."""
-    try:
-        config = yaml.safe_load((source / "papersite.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return DEFAULT_LANGUAGES
-    languages = config.get("languages") if isinstance(config, dict) else None
+    languages = peek_config(source).get("languages")
     if isinstance(languages, list) and languages and all(isinstance(x, str) for x in languages):
         return languages
     return DEFAULT_LANGUAGES

@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
 from papersite.build import BuildReport, build, survey_ahead
 from papersite.errors import ContentError, PapersiteError, StrictModeError
+from papersite.load import peek_config
 from papersite.model import normalise_base_url
-from papersite.names import CONFIG_FILE
 from papersite.resident import Resident
 from papersite.search import BUNDLE, SearchCancelled
 from papersite.serve.live import Broadcast, State
@@ -94,14 +92,19 @@ class Rebuild:
         return f"rebuilt in {self.seconds:.2f} s: {done}"
 
 
+def _base_path(base_url: str) -> str:
+    """The decoded path of a base URL, ending in ``/``: where the site is served."""
+    return unquote(urlsplit(base_url).path) or "/"
+
+
 def _configured_base_path(source: Path) -> str:
     """The path of ``base_url`` in ``papersite.yaml``, for the address ``serve`` prints before
     a first build succeeds (a digest may be broken); "/" when it cannot be read, which the
     build reports."""
+    base_url = peek_config(source).get("base_url")
     try:
-        config = yaml.safe_load((source / CONFIG_FILE).read_text(encoding="utf-8"))
-        return unquote(urlsplit(normalise_base_url(config["base_url"])).path) or "/"
-    except Exception:  # missing, unreadable, not YAML, no base_url, not a URL: all the same
+        return _base_path(normalise_base_url(base_url)) if isinstance(base_url, str) else "/"
+    except ValueError:  # not an http(s) URL
         return "/"
 
 
@@ -160,7 +163,7 @@ class LiveSite:
             # Not tried again until a file changes: the same build would fail the same way.
             self.search_pending = False
             return Rebuild(time.perf_counter() - started, problems=problems)
-        self.base_path = unquote(urlsplit(report.base_url).path) or "/"
+        self.base_path = _base_path(report.base_url)
         rebuild = Rebuild(time.perf_counter() - started, report, cleared=bool(state.problems))
         self.search_pending = report.search_pending
         if rebuild.reloads:
