@@ -487,8 +487,11 @@ def test_the_header_box_leads_to_results_with_title_and_digest_filtered_by_kind(
     ]
     assert any("NeurIPS" in tag for r in shown for tag in r["tags"]), "both kinds before filtering"
 
-    browser.find_element(By.XPATH, "//summary[normalize-space()='Kind']").click()
-    browser.find_element(By.CSS_SELECTOR, "label[for='kind-conference']").click()
+    # One index serves every language's search page: the filters are named in each language.
+    browser.find_element(By.XPATH, "//summary[normalize-space()='종류 / Kind']").click()
+    browser.find_element(
+        By.XPATH, "//label[starts-with(normalize-space(), '학회 / Conference (')]"
+    ).click()
 
     def only_conferences(_: object) -> list[dict[str, Any]] | bool:
         now = browser.execute_script(RESULTS)

@@ -302,7 +302,8 @@ SEARCH_BODIES = """
 {%- endmacro %}
 
 {% macro filters(kinds, tags) -%}
-{% for kind in kinds %}<span hidden data-pagefind-filter="kind:{{ kind }}"></span>{% endfor %}{% for tag in tags %}<span hidden data-pagefind-filter="tag:{{ tag }}"></span>{% endfor %}
+{% macro words(key) %}{% for lang in languages %}{{ ui(lang)[key] }}{% if not loop.last %} / {% endif %}{% endfor %}{% endmacro -%}
+{% for kind in kinds %}<span hidden data-pagefind-filter="{{ words('kind') }}:{{ words('kind_' ~ kind) }}"></span>{% endfor %}{% for tag in tags %}<span hidden data-pagefind-filter="{{ words('tags') }}:{{ tag }}"></span>{% endfor %}
 {%- endmacro %}
 """
 
@@ -325,7 +326,7 @@ def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
     calls += [("digest_label(item)", digest(title=t, period=period)) for t in PLAIN_TEXTS[:2]]
     calls += [("digest_label(item)", digest(title=PLAIN_TEXTS[0]))]
     calls += [
-        ("filters(item, ['<tag>', 'rl'])", ["weekly", 'con"ference']),
+        ("filters(item, ['<tag>', 'rl'])", ["weekly", "conference"]),
         ("filters(item | unique, [])", ["weekly", "weekly"]),  # a generator, as paper.html's
         ("filters(item, [])", []),
     ]

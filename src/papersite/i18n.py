@@ -74,6 +74,9 @@ UI: dict[str, dict[str, str]] = {
         "search_needs_server": "파일로 연 페이지에서는 검색할 수 없습니다. 웹 서버로 여세요(papersite serve).",
         "search_not_found": "찾으시는 내용을 검색해 보세요.",
         "digest": "다이제스트",
+        "kind": "종류",
+        "kind_weekly": "주간",
+        "kind_conference": "학회",
     },
     "en": {
         "language_name": "English",
@@ -138,6 +141,9 @@ UI: dict[str, dict[str, str]] = {
         "search_needs_server": "Search does not work on pages opened as files: open the site through a web server (papersite serve).",
         "search_not_found": "Try searching for it.",
         "digest": "Digest",
+        "kind": "Kind",
+        "kind_weekly": "Weekly",
+        "kind_conference": "Conference",
     },
 }
 

@@ -276,10 +276,24 @@ def search_digest_label(context: jinja2.runtime.Context, digest: Any) -> str:
     return label
 
 
-def search_filters(kinds: Iterable[str], tags: Iterable[str]) -> Markup:
-    """The search index's filters of a page: the kinds of digest and the tags."""
-    spans = [f'<span hidden data-pagefind-filter="kind:{_html(kind)}"></span>' for kind in kinds]
-    spans += [f'<span hidden data-pagefind-filter="tag:{_html(tag)}"></span>' for tag in tags]
+@jinja2.pass_context
+def search_filters(
+    context: jinja2.runtime.Context, kinds: Iterable[str], tags: Iterable[str]
+) -> Markup:
+    """The search index's filters of a page: the kinds of digest and the tags. One index serves
+    the search page of every language, so a filter's name, and a kind, are shown in all of them
+    (as the results' digest label is), not in English on the Korean page."""
+    languages: list[str] = context["languages"]
+
+    def words(key: str) -> str:
+        return _html(" / ".join(ui(lang)[key] for lang in languages))
+
+    kind, tag = words("kind"), words("tags")
+    spans = [
+        f'<span hidden data-pagefind-filter="{kind}:{words("kind_" + value)}"></span>'
+        for value in kinds
+    ]
+    spans += [f'<span hidden data-pagefind-filter="{tag}:{_html(value)}"></span>' for value in tags]
     return Markup("".join(spans))
 
 
