@@ -377,6 +377,26 @@ def test_digest_files_are_found_by_suffix_and_drafts_and_readmes_are_skipped(
     ]
 
 
+def test_a_linked_folder_of_digests_is_read_once_and_a_link_around_it_does_not_loop(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    shared = tmp_path / "shared"  # a folder of digests kept outside the site
+    shared.mkdir()
+    (shared / "2025-03-24.yaml").write_text(WEEKLY.replace("2025-03-17", "2025-03-24"))
+    (root / "digests" / "archive").symlink_to(shared, target_is_directory=True)
+    (root / "digests" / "weekly" / "again").symlink_to("..", target_is_directory=True)
+    (root / "digests" / "a-copy").symlink_to("weekly", target_is_directory=True)
+
+    loaded = load_site(root)
+
+    assert loaded.problems == []
+    assert [document.path for document in loaded.digests] == [
+        "digests/archive/2025-03-24.yaml",
+        "digests/weekly/2025-03-17.yaml",
+    ]
+
+
 def test_a_site_without_digests_folder_loads_no_digests(write_tree: WriteTree) -> None:
     root = write_tree({"papersite.yaml": SITE_CONFIG})
 

@@ -44,10 +44,19 @@ def digest_files(root: Path) -> list[str]:
     not digests: they leave room for notes and drafts beside the digests.
     """
     found: list[str] = []
+    # Folders linked in (a shared folder of digests) are read as folders of the site; each real
+    # folder once, so that a link to a folder around it does not loop.
+    entered = {os.path.realpath(root / DIGESTS_DIR)}
     # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
     # files, and Path objects would be a tenth of its time.
-    for folder, folders, files in os.walk(root / DIGESTS_DIR):
-        folders[:] = [name for name in folders if not name.startswith(("_", "."))]
+    for folder, folders, files in os.walk(root / DIGESTS_DIR, followlinks=True):
+        # Real folders before links, so that a link to a folder of the site is the one left out.
+        folders.sort(key=lambda name: (os.path.islink(f"{folder}/{name}"), name))
+        folders[:] = [
+            name
+            for name in folders
+            if not name.startswith(("_", ".")) and _first_visit(f"{folder}/{name}", entered)
+        ]
         relative = Path(folder).relative_to(root).as_posix()
         found += [
             f"{relative}/{name}"
@@ -57,6 +66,15 @@ def digest_files(root: Path) -> list[str]:
             and name != "README.md"
         ]
     return sorted(found, key=lambda path: path.split("/"))  # the order of sorted Paths
+
+
+def _first_visit(folder: str, entered: set[str]) -> bool:
+    """Whether ``folder`` (maybe a link) leads to a real folder not ``entered`` yet; now it is."""
+    real = os.path.realpath(folder)
+    if real in entered:
+        return False
+    entered.add(real)
+    return True
 
 
 def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
