@@ -223,6 +223,21 @@ def test_language_the_site_does_not_declare_in_a_paper_text(write_tree: WriteTre
     assert "language 'fr' is not one of this site's languages (ko, en)" in problem.message
 
 
+def test_every_undeclared_language_of_a_text_is_named_in_its_one_error(
+    write_tree: WriteTree,
+) -> None:
+    root = weekly_site(
+        write_tree,
+        WEEKLY.replace('en: "English introduction"', 'EN: "Intro", ja: "紹介", fr: "Présentation"'),
+    )
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 7, 29, "papers[0].summary.EN")
+    assert "language 'EN' is not one of this site's languages (ko, en)" in problem.message
+    assert "nor are 'ja', 'fr'" in problem.message
+
+
 def test_language_the_site_does_not_declare_in_the_digest_title(write_tree: WriteTree) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('en: "Papers of the week"', 'fr: "Articles"'))
 

@@ -172,18 +172,27 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
         return {EVERY_LANGUAGE: value}
     if isinstance(value, dict):
         languages = (info.context or {}).get("languages")
-        for code in value:
-            if code == EVERY_LANGUAGE or (languages is not None and code not in languages):
-                declared = ", ".join(languages or [])
-                raise field_error(
-                    str(code),
-                    f"language '{code}' is not one of this site's languages ({declared}); "
-                    "fix the code or add it to 'languages' in papersite.yaml",
-                    at_key=True,
-                )
+        unknown = [
+            str(code)
+            for code in value
+            if code == EVERY_LANGUAGE or (languages is not None and code not in languages)
+        ]
+        if unknown:  # one error per text (a validator raises one), at the first code
+            message = _undeclared(unknown, languages or [], "'languages' in papersite.yaml")
+            raise field_error(unknown[0], message, at_key=True)
         return value
     raise ValueError(
         f"expected a text: a string, or a mapping from language code to string, got {value!r}"
+    )
+
+
+def _undeclared(unknown: list[str], declared: list[str], where: str) -> str:
+    """The message for a text given in the ``unknown`` languages, the first of which it is at."""
+    others = ", ".join(f"'{code}'" for code in unknown[1:])
+    also = f" (nor are {others}, in this text)" if others else ""
+    return (
+        f"language '{unknown[0]}' is not one of this site's languages ({', '.join(declared)})"
+        f"{also}; fix the code or add it to {where}"
     )
 
 
@@ -712,11 +721,7 @@ class SiteConfig(StrictModel):
             text: dict[str, str] = getattr(self, name) or {}
             unknown = [c for c in text if c != EVERY_LANGUAGE and c not in self.languages]
             if unknown:  # as in a digest's texts; here the languages are only known now
-                raise field_error(
-                    name,
-                    f"language '{unknown[0]}' is not one of this site's languages "
-                    f"({', '.join(self.languages)}); fix the code or add it to 'languages'",
-                )
+                raise field_error(name, _undeclared(unknown, self.languages, "'languages'"))
         return self
 
 
