@@ -80,7 +80,12 @@ def test_aliases_that_stand_for_billions_of_values_are_an_error_at_once(
 
 
 @pytest.mark.parametrize(
-    ("written", "code"), [('"Papers\\x0bof the week"', "U+000B"), ('"Papers\\fweek"', "U+000C")]
+    ("written", "code"),
+    [
+        ('"Papers\\x0bof the week"', "U+000B"),
+        ('"Papers\\fweek"', "U+000C"),
+        ('"Papers \\uFFFE week"', "U+FFFE"),
+    ],
 )
 def test_a_control_character_in_a_value_is_an_error_at_the_value(
     write_tree: WriteTree, written: str, code: str
@@ -91,7 +96,33 @@ def test_a_control_character_in_a_value_is_an_error_at_the_value(
     [problem] = load_problems(root)
 
     assert (problem.path, problem.line, problem.field) == (WEEKLY_PATH, 3, "title.en")
-    assert problem.message.startswith(f"has the control character {code}, which pages and feeds")
+    kind = "non-character" if code.startswith("U+FFF") else "control character"
+    assert problem.message.startswith(f"has the {kind} {code}, which pages and feeds")
+
+
+@pytest.mark.parametrize("character", ["\uffff", "\x0c", "\x9b"])
+@pytest.mark.parametrize("form", ["yaml", "md"])
+def test_a_character_yaml_does_not_allow_typed_as_it_is_is_an_error_at_it(
+    write_tree: WriteTree, character: str, form: str
+) -> None:
+    """The YAML reader refuses them before parsing (it raised, and the build crashed)."""
+    if form == "yaml":
+        path, digest = (
+            WEEKLY_PATH,
+            WEEKLY.replace('en: "Papers of the week"', "en: 주간" + character),
+        )
+        line, column = 3, 31  # at the character itself
+    else:
+        path = "digests/weekly/2025-03-31.md"
+        digest = "---\nkind: weekly\nperiod: {start: 2025-03-31, end: 2025-04-06}\n"
+        digest += f"title: 주간{character}\n---\n\n## A paper\n"
+        line, column = 4, 10
+    root = write_tree({"papersite.yaml": SITE_CONFIG, path: digest})
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.column) == (path, line, column)
+    assert problem.message.startswith(f"the character U+{ord(character):04X} is not allowed")
 
 
 def test_a_digest_file_with_its_extension_in_capitals_is_read(write_tree: WriteTree) -> None:

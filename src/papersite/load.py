@@ -159,6 +159,12 @@ class _TooManyValues(Exception):
         self.node = node
 
 
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at ``position`` of ``text``."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
 def _syntax_hint(text: str, mark: Any, problem: str) -> str:
     """What to do about the YAML errors editors meet most, whose own words do not say."""
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
@@ -190,6 +196,18 @@ class YamlReader:
             if error.context:
                 message += f" ({error.context})"
             message += _syntax_hint(text, mark, str(error.problem))
+            self.problems.append(
+                Problem(self.document.path, line + self.line_offset, column, "", message)
+            )
+            return None
+        except yaml.reader.ReaderError as error:  # a character YAML does not allow, typed as it is
+            # Found by the character, not by ``error.position``: LibYAML counts UTF-8 bytes, the
+            # pure-Python reader characters. The reader stops at the first it meets.
+            line, column = _line_and_column(text, text.find(chr(error.character)))
+            message = (
+                f"the character U+{error.character:04X} is not allowed in YAML, nor can pages "
+                "and feeds carry it (pasted from a PDF?); remove it"
+            )
             self.problems.append(
                 Problem(self.document.path, line + self.line_offset, column, "", message)
             )
@@ -324,7 +342,8 @@ def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
 
 # C0 controls but tab, line feed and carriage return, and DEL: XML (the feeds) cannot carry them
 # and HTML should not; they come from pasting out of PDFs ("\f") or from YAML escapes ("\x0b").
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Nor can XML carry the two non-characters U+FFFE and U+FFFF (YAML's "\uFFFE").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def control_characters(document: SourceDocument) -> list[Problem]:
@@ -336,10 +355,11 @@ def control_characters(document: SourceDocument) -> list[Problem]:
             found = _CONTROL.search(value)
             if found is not None:
                 code = f"U+{ord(found[0]):04X}"
+                kind = "non-character" if found[0] in "\ufffe\uffff" else "control character"
                 problems.append(
                     document.problem(
                         location,
-                        f"has the control character {code}, which pages and feeds cannot "
+                        f"has the {kind} {code}, which pages and feeds cannot "
                         "carry (pasted from a PDF?); remove it",
                     )
                 )
