@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pybtex.database
 import pytest
 from bs4 import BeautifulSoup, Tag
 
@@ -23,7 +24,7 @@ from conftest import (
     lockfile_text,
 )
 from papersite import BuildReport, build
-from papersite.cite import citation_key
+from papersite.cite import bibtex, citation_key
 from papersite.errors import Problem, StrictModeError
 from papersite.model import ArxivRecord
 
@@ -441,6 +442,37 @@ def test_citation_key_matches_arxivs_for_attention_is_all_you_need() -> None:
     assert citation_key(record, ["Ashish Vaswani", "Noam Shazeer"], title) == (
         "vaswani2023attentionneed"
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "authors", "latex_title"),
+    [
+        (
+            "Deep Learning is Not So Mysterious or Different}",
+            ["Bob } Brace {", "Dan {unbalanced"],
+            r"Deep Learning is Not So Mysterious or Different\textbraceright{}",
+        ),
+        ("{BERT} at 99% & #1", ["Ann Author"], r"{BERT} at 99\% \& \#1"),
+        (r"Already \% escaped \{", ["Ann Author"], r"Already \% escaped \textbraceleft{}"),
+    ],
+)
+def test_bibtex_parses_as_bibtex_whatever_braces_and_signs_a_title_holds(
+    title: str, authors: list[str], latex_title: str
+) -> None:
+    """BibTeX ignores backslashes when it counts braces: an unbalanced one, escaped, ended the
+    field early and lost the fields after it. Read here by pybtex, which counts as BibTeX does."""
+    record = ArxivRecord(id="2503.02113", version=1, title=title, published=dt.date(2025, 3, 3),
+                         fetched=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+
+    entry = bibtex(record, authors, title)
+    parsed = pybtex.database.parse_string(entry, "bibtex").entries
+
+    [fields] = [item.fields for item in parsed.values()]
+    assert fields["title"] == latex_title
+    assert fields["eprint"] == "2503.02113"
+    assert fields["url"] == "https://arxiv.org/abs/2503.02113"
+    [people] = [item.persons["author"] for item in parsed.values()]
+    assert len(people) == len(authors)
 
 
 def test_copy_button_is_in_the_page_but_hidden_until_javascript_shows_it(

@@ -62,7 +62,13 @@ def _ascii_word(text: str) -> str:
 
 
 def _braced(value: str) -> str:
-    """A value that cannot close its own braces: unbalanced braces are escaped."""
+    """``value`` safe inside a BibTeX field's braces, and in the LaTeX it becomes.
+
+    BibTeX counts braces without regard to backslashes, so an unbalanced brace, escaped or not,
+    ends the field (or the entry) early: such braces are written as LaTeX's named characters.
+    Balanced braces stay, as they keep a title's capitals. ``%``, ``&`` and ``#`` are escaped:
+    LaTeX reads them as a comment, an alignment tab and a macro parameter."""
+    value = _SPECIAL.sub(r"\\\1", value)
     depth = 0
     for char in value:
         depth += {"{": 1, "}": -1}.get(char, 0)
@@ -70,4 +76,10 @@ def _braced(value: str) -> str:
             break
     if depth == 0:
         return value
-    return value.replace("{", r"\{").replace("}", r"\}")
+    return _BRACE.sub(lambda brace: _NAMED_BRACES[brace[0][-1]], value)
+
+
+_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+"""A character LaTeX gives a meaning to, not already escaped."""
+_BRACE = re.compile(r"\\?[{}]")  # with the backslash of one escaped for LaTeX
+_NAMED_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
