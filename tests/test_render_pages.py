@@ -316,3 +316,40 @@ def test_stylesheet_has_rule(built_site: Path, rule: str) -> None:
     css = (built_site / "assets" / "style.css").read_text(encoding="utf-8")
 
     assert rule in " ".join(css.split())
+
+
+def test_a_label_written_once_for_every_language_is_shown_once_and_not_as_one_language(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A link's own label and a free-text award are one text: they were shown once per
+    language ("X thread · X thread"), the Korean award marked as English."""
+    digest = CONFERENCE.replace("award: oral", 'award: "최우수 논문"') + (
+        "    links:\n"
+        '      - {kind: discussion, url: "https://x.com/a/status/1", label: "X thread"}\n'
+        '      - {kind: pdf, url: "https://arxiv.org/pdf/2503.14476"}\n'
+        '      - {kind: code, url: "https://github.com/a/b"}\n'
+    )
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/conferences/iclr-2026.yaml": digest}
+    )
+    build(source, tmp_path / "out")
+
+    for page in ["conferences/iclr-2026/index.html", "en/conferences/iclr-2026/index.html"]:
+        article = soup_of(tmp_path / "out", page).select_one("article#paper-2503\\.14476")
+        assert article is not None
+        links = {a["href"]: a for a in article.select(".links a")}
+        thread, pdf = links["https://x.com/a/status/1"], links["https://arxiv.org/pdf/2503.14476"]
+        for shared, words in [
+            (thread, "X thread"),
+            (pdf, "PDF"),
+            (article.select_one(".award"), "최우수 논문"),
+        ]:
+            assert shared is not None
+            assert text(shared) == words
+            assert shared.select("[lang]") == []
+        if not page.startswith("en/"):  # words that differ are still given in each language
+            code = links["https://github.com/a/b"]
+            assert [(s["lang"], text(s)) for s in code.select("[lang]")] == [
+                ("ko", "코드"),
+                ("en", "Code"),
+            ]

@@ -415,8 +415,14 @@ class _Texts:
         key = tuple(labels.items())
         text = self._labels.get(key)
         if text is None:
-            parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
-            text = self._labels[key] = BiText(parts, None, dict(labels))
+            words = {labels[lang] for lang in self.languages}
+            if len(words) == 1:  # "PDF", a link's own label, a free-text award: one text for all,
+                # shown once and not marked as any one language (as a plain-string title is)
+                text = BiText((), Markup.escape(words.pop()), dict(labels))
+            else:
+                parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
+                text = BiText(parts, None, dict(labels))
+            self._labels[key] = text
         return text
 
 
