@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite.cli import main, make_parser
 from papersite.export import ExportError, export_digest
 from papersite.i18n import award_label, ui
@@ -245,6 +245,21 @@ def test_a_site_template_replaces_the_forum_layout(minimal_site: Path) -> None:
     post = export_text(minimal_site, "digests/weekly/2025-03-17.yaml")
 
     assert post == "Custom: [2025/03/17 ~ 03/23] 이번 주의 논문 (Papers of the week)\n"
+
+
+@pytest.mark.parametrize("line_break", ["\\n", "\\r\\n", "\\u2028", "\\u2029", "\\x85"])
+def test_a_title_holding_a_line_break_is_one_line_in_the_subject_and_the_posts_title(
+    write_tree: WriteTree, line_break: str
+) -> None:
+    """A page shows a line break in a title as a space; an e-mail subject may not hold one (the
+    export raised), and a post's title line broke in two."""
+    digest = WEEKLY.replace('ko: "이번 주의 논문"', f'ko: "이번 주의{line_break}논문"')
+    assert digest != WEEKLY
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+    title = "[2025/03/17 ~ 03/23] 이번 주의 논문 (Papers of the week)"
+
+    assert message_of(site, "digests/weekly/2025-03-17.yaml")["Subject"] == title
+    assert export_text(site, "digests/weekly/2025-03-17.yaml").splitlines()[0] == "# " + title
 
 
 # --- the newsletter ------------------------------------------------------------------------------

@@ -242,7 +242,9 @@ def title_line(digest: DigestView, conference: tuple[str, int] | None) -> str:
     (``[2025/03/17 ~ 03/23] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)``); a conference's
     title (``NeurIPS 2025 우수 논문 소개 (NeurIPS 2025 Best Paper Awards)``), after its name and
     year in brackets when the title does not name them (``[ICML 2026] 수상 논문 (Award papers)``)."""
-    title = with_translations(digest.title, " ")
+    # One line: a title may hold a line break (YAML's "\n", a pasted U+2028), which a page shows
+    # as a space, and which a subject may not hold nor a post's title line keep.
+    title = " ".join(with_translations(digest.title, " ").split())
     if digest.period is not None:
         start, end = digest.period
         end_format = "%m/%d" if end.year == start.year else "%Y/%m/%d"
