@@ -52,6 +52,9 @@ def test_safe_links_are_rendered(url: str) -> None:
         "![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
         "![x](javascript:alert(1))",
         "[x](file:///etc/passwd)",
+        "[x](//evil.example/x)",  # another host, over file: when opened from disk
+        "<//evil.example/x>",
+        "![x](//evil.example/pixel.gif)",
     ],
 )
 def test_unsafe_links_produce_no_link_or_image(text: str) -> None:

@@ -62,7 +62,11 @@ _MATHML_ATTRIBUTES = frozenset(
 
 
 def is_safe_link(url: str) -> bool:
-    """Only http(s), mailto and relative links may appear in rendered text."""
+    """Only http(s), mailto and relative links may appear in rendered text. ``//host/…`` is
+    not relative: it leads to another host (over ``file:`` when the site is opened from disk,
+    where Windows reads it as a network share), and must say ``https:``, as ``links`` must."""
+    if url.startswith("//"):
+        return False
     match = _SCHEME.match(url)
     return match is None or match.group(1).lower() in _SAFE_SCHEMES
 
