@@ -252,9 +252,9 @@ def test_prefetch_renders_on_every_core_what_one_process_would(tmp_path: Path) -
     store = BuildCache(tmp_path / "cache")
     prefetched = MarkdownRenderer(store)
 
-    prefetched.prefetch([(source, inline, None) for source, inline in texts])
+    prefetched.prefetch([(source, inline, None, "") for source, inline in texts])
 
-    def must_not_render(source: tuple[str, bool, str]) -> Rendering:
+    def must_not_render(source: tuple[str, bool, str, str]) -> Rendering:
         raise AssertionError(f"rendered again in the process: {source!r}")
 
     prefetched._render = must_not_render  # type: ignore[method-assign]

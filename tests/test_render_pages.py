@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -12,6 +13,10 @@ from bs4 import BeautifulSoup, Tag
 
 from conftest import SITE_CONFIG, WEEKLY, WriteTree, code_scripts
 from papersite import build
+from papersite.context import build_view
+from papersite.load import load_site
+from papersite.markup import MarkdownRenderer
+from papersite.validate import validate_site
 
 SITE = "http://site.test/"
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -88,7 +93,7 @@ def test_weekly_page_shows_both_titles_of_every_paper(
 
 
 def test_weekly_page_shows_dapo_in_english_and_korean(built_site: Path) -> None:
-    heading = soup_of(built_site, WEEKLY_PAGE).select_one("#paper-2503\\.14476-title")
+    heading = soup_of(built_site, WEEKLY_PAGE).select_one("#paper-2503\\.14476_title")
 
     english = heading.select_one("[lang=en]")
     korean = heading.select_one("[lang=ko]")
@@ -353,3 +358,72 @@ def test_a_label_written_once_for_every_language_is_shown_once_and_not_as_one_la
                 ("ko", "코드"),
                 ("en", "Code"),
             ]
+
+
+def test_the_same_text_with_footnotes_twice_on_a_page_has_its_own_ids_each_time(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Footnote ids were made from the text alone: a paper's introduction reused in a second
+    digest, or a summary copied as the abstract, gave one page the same ids twice, and the
+    second text's reference led to the first text's note."""
+    noted = '{ko: "소개[^1]\\n\\n[^1]: 각주", en: "Intro[^1]\\n\\n[^1]: A note"}'
+    paper = f'  - title: {{en: "Paper F"}}\n    summary: {noted}\n    abstract: {noted}\n'
+    weekly = 'kind: weekly\nperiod: {start: START, end: END}\ntitle: "Week"\npapers:\n' + paper
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-07-07.yaml": weekly.replace("START", "2025-07-07").replace(
+                "END", "2025-07-13"
+            ),
+            "digests/weekly/2025-07-14.yaml": weekly.replace("START", "2025-07-14").replace(
+                "END", "2025-07-20"
+            ),
+        }
+    )
+    build(source, tmp_path / "out")
+
+    for page in ["papers/paper-f/index.html", "weekly/2025-07-07/index.html"]:
+        for edition in ["", "ko/", "en/"]:
+            soup = soup_of(tmp_path / "out", edition + page)
+            ids = [element["id"] for element in soup.find_all(id=True)]
+            assert len(ids) == len(set(ids)), (edition + page, ids)
+            references = soup.select("sup a[href^='#fn']")
+            assert len(references) >= 2, edition + page
+            for reference in references:  # each leads to the note of its own text
+                note = soup.find(id=reference["href"][1:])
+                assert note is not None
+                text_of_reference = reference.find_parent(attrs={"lang": True})
+                assert note.find_parent(attrs={"lang": True}) is text_of_reference
+
+
+def test_the_texts_a_cold_build_renders_ahead_are_those_the_view_asks_for(
+    write_tree: WriteTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``context._text_sources`` lists what ``build_view`` renders, so that a cold build
+    renders every text on every core and none again; texts with footnotes by their place."""
+    noted = '{ko: "소개[^1]\\n\\n[^1]: 각주", en: "Intro[^1]\\n\\n[^1]: A note"}'
+    digest = WEEKLY.replace('{ko: "한국어 소개", en: "English introduction"}', noted)
+    assert digest != WEEKLY
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+    site = validate_site(load_site(root))
+    asked: list[tuple[str, bool, str, str]] = []
+    ahead: list[tuple[str, bool, str, str]] = []
+    render = MarkdownRenderer.render
+
+    def spied(self: MarkdownRenderer, source: str, **options: Any) -> Any:
+        asked.append(
+            self.source(
+                source, options.get("inline", False), options.get("lang"), options.get("place", "")
+            )
+        )
+        return render(self, source, **options)
+
+    def prefetch(self: MarkdownRenderer, texts: Any) -> None:
+        ahead.extend(self.source(*text) for text in texts)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", spied)
+    monkeypatch.setattr(MarkdownRenderer, "prefetch", prefetch)
+    build_view(site)
+
+    assert set(asked) == set(ahead)
+    assert sum(1 for source in ahead if source[3]) == 2, "the two texts with footnotes, placed"

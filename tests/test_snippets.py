@@ -105,8 +105,8 @@ JINJA_BODIES = """
   </ul>
   <details class="cite">
     <summary>{{ label("cite") }} <span class="meta">BibTeX</span></summary>
-    <pre class="bibtex" id="{{ id_prefix }}-bibtex"><code>{{ meta.bibtex }}</code></pre>
-    <button type="button" class="copy-button" data-copy="{{ id_prefix }}-bibtex" hidden>{% for lang in languages %}<span lang="{{ lang }}" class="bi" data-default="{{ ui(lang).copy_button }}" data-done="{{ ui(lang).copied }}">{{ ui(lang).copy_button }}</span>{% endfor %}</button>
+    <pre class="bibtex" id="{{ id_prefix }}_bibtex"><code>{{ meta.bibtex }}</code></pre>
+    <button type="button" class="copy-button" data-copy="{{ id_prefix }}_bibtex" hidden>{% for lang in languages %}<span lang="{{ lang }}" class="bi" data-default="{{ ui(lang).copy_button }}" data-done="{{ ui(lang).copied }}">{{ ui(lang).copy_button }}</span>{% endfor %}</button>
   </details>
 </section>
 {% endif %}
@@ -288,7 +288,7 @@ def test_arxiv_details_are_written_as_their_jinja_body_wrote_them(
                 env, "arxiv_meta(item, prefix)", item=details, prefix=prefix, **values
             )
             assert python == jinja, (details, prefix)
-            assert f'id="{prefix}-bibtex"' in python or '"' in prefix
+            assert f'id="{prefix}_bibtex"' in python or '"' in prefix
     assert render_both(env, "arxiv_meta(item, 'paper')", item=None, **values) == ("", "")
 
 

@@ -403,7 +403,8 @@ class _Texts:
         inline: bool,
     ) -> Markup:
         lang = suffix[0] if suffix else None
-        rendering = self.renderer.render(source, inline=inline, lang=lang)
+        place = "" if where is None else text_place(where[0], (*where[1], *suffix))
+        rendering = self.renderer.render(source, inline=inline, lang=lang, place=place)
         if rendering.warnings and where is not None:
             digest, location = where
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
@@ -669,10 +670,16 @@ def _titled(
     return title, abstract
 
 
+def text_place(sourced: SourcedDigest, location: tuple[str | int, ...]) -> str:
+    """Where a text of a digest stands (its file, field and language), for its footnotes' ids
+    (``MarkdownRenderer.source``)."""
+    return "\0".join([sourced.path, *map(str, location)])
+
+
 def _text_sources(
     site: Site, digests: list[SourcedDigest]
-) -> Iterator[tuple[str, bool, str | None]]:
-    """Every (text, inline, language) of the site and ``digests`` that ``build_view`` will
+) -> Iterator[tuple[str, bool, str | None, str]]:
+    """Every (text, inline, language, place) of the site and ``digests`` that ``build_view`` will
     render, so that a cold build can render them on every core first
     (``MarkdownRenderer.prefetch``). The texts are the
     digests' (``provenance.digest_texts``, titles inline), a paper's title and abstract filled
@@ -680,10 +687,17 @@ def _text_sources(
     later in one process."""
     languages = site.config.languages
 
-    def each(value: dict[str, str] | None, inline: bool) -> Iterator[tuple[str, bool, str | None]]:
+    def each(
+        value: dict[str, str] | None,
+        inline: bool,
+        where: SourcedDigest | None = None,
+        at: tuple[str | int, ...] = (),
+    ) -> Iterator[tuple[str, bool, str | None, str]]:
         for lang, text in (value or {}).items():
             if not is_blank(text):
-                yield text, inline, None if lang == EVERY_LANGUAGE else lang
+                suffix = () if lang == EVERY_LANGUAGE else (lang,)
+                place = "" if where is None else text_place(where, (*at, *suffix))
+                yield text, inline, suffix[0] if suffix else None, place
 
     yield from each(site.config.title, True)
     yield from each(site.config.description, False)
@@ -695,7 +709,7 @@ def _text_sources(
                 site_paper = site.papers.get(paper.identity)
                 record = site_paper.arxiv if site_paper else None
                 value = _titled(paper, record, languages)[text.field == "abstract"]
-            yield from each(value, text.location[-1] == "title")
+            yield from each(value, text.location[-1] == "title", sourced, text.location)
 
 
 def _filled(

@@ -79,9 +79,10 @@ class Rendering:
     warnings: list[str] = field(default_factory=list)
 
 
-Source = tuple[str, bool, str]
-"""What a rendering is made from: the text, whether inline, and its language where the glossary
-marks terms in it ("" otherwise)."""
+Source = tuple[str, bool, str, str]
+"""What a rendering is made from: the text, whether inline, its language where the glossary
+marks terms in it ("" otherwise), and where it stands when it may have footnotes ("" otherwise;
+see ``MarkdownRenderer.source``)."""
 
 MINIMUM_TEXTS = 200
 """Below this many texts to render, one process is quicker than starting workers."""
@@ -175,11 +176,14 @@ class MarkdownRenderer:
         tag = "pre" if display == "block" else "code"
         return f'<{tag} class="tex">{escape(delimiter + tex + delimiter)}</{tag}>'
 
-    def render(self, source: str, *, inline: bool = False, lang: str | None = None) -> Rendering:
+    def render(
+        self, source: str, *, inline: bool = False, lang: str | None = None, place: str = ""
+    ) -> Rendering:
         """HTML for ``source``, without its surrounding whitespace; ``inline`` renders a single
         line without a paragraph; ``lang`` is the text's language, for the glossary's terms
-        (None: a text in every language)."""
-        key = self.source(source, inline, lang)
+        (None: a text in every language); ``place`` names where the text stands (its file,
+        field and language), which its footnotes' ids are made from."""
+        key = self.source(source, inline, lang, place)
         cached = self._cache.get(key)
         if cached is None:
             cached = self._stored(key)
@@ -194,16 +198,21 @@ class MarkdownRenderer:
         self._cache.clear()
         self._store = None
 
-    def source(self, text: str, inline: bool, lang: str | None) -> Source:
+    def source(self, text: str, inline: bool, lang: str | None, place: str = "") -> Source:
         """What a rendering depends on: the language only where the glossary marks it, which
         is in block texts. Titles (inline) are not marked: they often stand inside a link,
         where a focusable ``<abbr>`` may not. The text is kept as given (the model's own
         string), and stripped only where it is rendered or hashed: a stripped copy of every text
-        of a large site would be 50 MB more, and each copy hashed again on every look-up."""
-        return (text, inline, lang if lang in self._marked and not inline else "")
+        of a large site would be 50 MB more, and each copy hashed again on every look-up.
 
-    def prefetch(self, texts: Iterable[tuple[str, bool, str | None]]) -> None:
-        """Render now, on every core, those of ``texts`` (text, inline, language) that neither
+        The place only where the text may have footnotes: their ids are made from it, as the same
+        text can stand twice on a page (a paper's introduction in two digests, on its page; a
+        summary copied as the abstract), and each reference must lead to its own note."""
+        marked = lang if lang in self._marked and not inline else ""
+        return (text, inline, marked, place if "^" in text else "")
+
+    def prefetch(self, texts: Iterable[tuple[str, bool, str | None, str]]) -> None:
+        """Render now, on every core, those of ``texts`` (text, inline, language, place) that neither
         this renderer nor the build cache has rendered, so that ``render`` finds them ready.
         Only a speed-up: a text left out is rendered when asked for, in this process."""
         missing, keys = [], []  # each key made once: 60,000 texts hashed on a large site
@@ -257,22 +266,23 @@ class MarkdownRenderer:
         return self._cache[source]
 
     def _render(self, source: Source) -> Rendering:
-        text, inline, lang = source
+        text, inline, lang, place = source
         self._warnings = []
         env = {"lang": lang}
         text = text.strip()
         if "^" in text:  # may have footnotes (`[^1]`, `^[…]`)
-            # Their ids are named after the text, not numbered from 1 in each: a page shows many
-            # texts (both languages, every paper of a digest), and each text's "[1]" must lead
-            # to its own note.
-            env["docId"] = hashlib.blake2b(f"{lang}\0{text}".encode(), digest_size=4).hexdigest()
+            # Their ids are named after the text and its place, not numbered from 1 in each: a
+            # page shows many texts (both languages, every paper of a digest), and each text's
+            # "[1]" must lead to its own note.
+            named = f"{lang}\0{text}" + (f"\0{place}" if place else "")
+            env["docId"] = hashlib.blake2b(named.encode(), digest_size=4).hexdigest()
         html = self._md.renderInline(text, env) if inline else self._md.render(text, env)
         return Rendering(Markup(html), self._warnings)
 
     def _store_key(self, source: Source) -> str:
         """The build cache's key for a rendering (BLAKE2b, as ``content_hash``, called
         directly: a large site looks up 60,000 texts on every build)."""
-        text, inline, lang = source
+        text, inline, lang, place = source
         digest = hashlib.blake2b(
             text.strip().encode("utf-8", "surrogatepass"),
             digest_size=16,
@@ -280,6 +290,8 @@ class MarkdownRenderer:
         )
         if lang:  # marked with the glossary's terms: the terms and the language count too
             digest.update(f"\0{lang}\0{self._glossary_key}".encode())
+        if place:  # with footnotes, named after their place
+            digest.update(f"\0place\0{place}".encode())
         return digest.hexdigest()
 
 
