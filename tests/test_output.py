@@ -199,6 +199,69 @@ def test_an_update_killed_half_way_is_undone_by_the_next_build(
     assert tree(out) == tree(cold)
 
 
+@pytest.mark.parametrize(
+    ("first", "then"), [("old.html", "old.html/new/"), ("old.html/new/", "old.html")]
+)
+def test_a_page_whose_path_becomes_a_folder_or_a_file_is_updated_as_a_cold_build_writes_it(
+    minimal_site: Path, out: Path, first: str, then: str
+) -> None:
+    """An alias ``old.html`` became ``old.html/new/`` (or back): the update moved the new page
+    in before it removed the stale one in its way, failed, and its rollback failed too."""
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    written = digest.read_text("utf-8")
+    digest.write_text(written.replace("kind: weekly\n", f'kind: weekly\naliases: ["{first}"]\n'))
+    build(minimal_site, out, search=False)
+    digest.write_text(written.replace("kind: weekly\n", f'kind: weekly\naliases: ["{then}"]\n'))
+
+    build(minimal_site, out, search=False)
+
+    cold = minimal_site.parent / "cold"
+    build(minimal_site, cold, search=False)
+    assert tree(out) == tree(cold)
+    assert folders(out) == folders(cold)
+    assert leftovers(out) == []
+
+
+def test_a_rollback_stopped_half_way_is_finished_by_the_next_build(
+    minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rollback stopped after putting back some of the old files (a kill, or an error): run
+    again, it found them gone from the undo folder, took them for new files, and deleted them."""
+    build(minimal_site, out, search=False)
+    before = tree(out)
+    rename, put_back = os.rename, write._link_or_copy
+    moved: list[str] = []
+    restored: list[Path] = []
+
+    def fail_half_way(source: Any, target: Any) -> None:
+        if into_the_output(source, target):
+            if len(moved) == 3:
+                raise OSError("disk unplugged")
+            moved.append(str(target))
+        rename(source, target)
+
+    def killed_while_restoring(source: Path, target: Path) -> bool:
+        if ".build-undo-" in str(source):
+            if len(restored) == 2:
+                raise KeyboardInterrupt  # stands for the kill: the rollback stops here
+            restored.append(target)
+        return put_back(source, target)
+
+    monkeypatch.setattr(os, "rename", fail_half_way)
+    monkeypatch.setattr(write, "_link_or_copy", killed_while_restoring)
+    monkeypatch.setattr(write.OutputWriter, "abort", lambda self: None)
+    (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build(minimal_site, out, search=False)
+    monkeypatch.undo()
+    assert len(restored) == 2, "stopped after putting back some of the old files"
+
+    write.recover_interrupted(out.resolve())
+
+    assert tree(out) == before
+    assert [name for name in leftovers(out) if "-undo-" in name] == []
+
+
 @pytest.mark.parametrize("killed", [False, True])
 def test_an_update_stopped_while_saving_the_old_files_leaves_the_output_as_it_was(
     minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch, killed: bool

@@ -711,6 +711,12 @@ class _Update:
             raise
         _write_journal(self.undo, self.replaced, self.removed)
         try:
+            # The stale files go first, and the folders they leave empty: a page's path can
+            # become a folder's (an alias ``old.html`` that becomes ``old.html/new/``), or the
+            # other way round, and the new file needs the place.
+            for path in self.removed:
+                (self.out / path).unlink(missing_ok=True)
+            _prune_folders(self.out, self.removed)
             for path in self.replaced:
                 (self.out / path).parent.mkdir(parents=True, exist_ok=True)
                 # Unlinked, then renamed: ext4 writes a file renamed over another to disk at
@@ -718,9 +724,6 @@ class _Update:
                 # safe in the undo folder.
                 (self.out / path).unlink(missing_ok=True)
                 os.rename(self.staging / path, self.out / path)
-            for path in self.removed:
-                (self.out / path).unlink(missing_ok=True)
-            _prune_folders(self.out, self.removed)
         except BaseException:
             _rollback(self.out, self.undo)
             raise
@@ -786,21 +789,38 @@ def _prune_folders(out: Path, paths: Iterable[str]) -> None:
 
 
 def _rollback(out: Path, undo: Path) -> None:
-    """Put back what the update journaled in ``undo`` replaced or removed, then delete ``undo``."""
+    """Put back what the update journaled in ``undo`` replaced or removed, then delete ``undo``.
+
+    Safe to run again when stopped (a kill, or an error) at any point: the saved files stay in
+    ``undo``, linked back rather than moved, until the journal is deleted. (Moved back, a second
+    run found them gone and took them for files the update had made, and deleted them.) The
+    update's new files go first, and the folders they leave empty, as the old files may need
+    their place (see ``_Update.apply``)."""
     journal = json.loads((undo / JOURNAL).read_text(encoding="utf-8"))
-    replaced, new_files = set(journal["replaced"]), []
-    for path in [*journal["replaced"], *journal["removed"]]:
-        relative = safe_relative(path)
+    paths = [safe_relative(path) for path in [*journal["replaced"], *journal["removed"]]]
+    new_files = [
+        str(relative)
+        for relative in paths[: len(journal["replaced"])]
+        if not (undo / relative).is_file()
+    ]
+    for path in new_files:
+        _unlink_if_there(out / path)
+    _prune_folders(out, new_files)
+    for relative in paths:
         saved, target = undo / relative, out / relative
         if saved.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(saved, target)
-        elif path in replaced:  # a file new in that build
             target.unlink(missing_ok=True)
-            new_files.append(str(relative))
-    _prune_folders(out, new_files)
+            _link_or_copy(saved, target)
     (undo / JOURNAL).unlink()
     shutil.rmtree(undo)
+
+
+def _unlink_if_there(path: Path) -> None:
+    """Delete the file at ``path``, if there is one: a path through a file, or at a folder,
+    holds none."""
+    with contextlib.suppress(NotADirectoryError, IsADirectoryError):
+        path.unlink(missing_ok=True)
 
 
 def _undo_folders(out: Path) -> list[Path]:
