@@ -1281,6 +1281,37 @@ def test_an_edit_in_a_linked_assets_folder_is_seen_by_the_next_build(
     )
 
 
+def test_an_edit_of_a_template_in_a_linked_folder_of_templates_is_seen_by_the_next_build(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """A sub-folder of ``templates/`` may be a link to a folder elsewhere (shared partials):
+    Jinja reads through it, so its templates are inputs as any theme file is."""
+    shared = tmp_path / "shared-partials"
+    shared.mkdir()
+    (shared / "note.html").write_text("<p>note one</p>\n", encoding="utf-8")
+    templates = site.root / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "partials").symlink_to(shared, target_is_directory=True)
+    theme_tag = (Path(__file__).parent.parent / "templates" / "tag.html").read_text("utf-8")
+    include = '{% block main %}{% include "partials/note.html" %}'
+    (templates / "tag.html").write_text(theme_tag.replace("{% block main %}", include), "utf-8")
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    tag_pages = sorted(out.glob("tags/*/index.html"))
+    assert tag_pages and all("note one" in page.read_text("utf-8") for page in tag_pages)
+
+    (shared / "note.html").write_text("<p>note two</p>\n", encoding="utf-8")
+    report = build(site.root, out, search=False)
+
+    assert all("note two" in page.read_text("utf-8") for page in tag_pages)
+    assert_like_cold(
+        report,
+        snapshot(out),
+        ColdBuilds(tmp_path / "cold").build(site.root, search=False),
+        ["edit templates/partials/note.html through the link"],
+    )
+
+
 def test_changing_the_build_options_rebuilds(site: SiteState, tmp_path: Path) -> None:
     out = tmp_path / "out"
     cold = ColdBuilds(tmp_path / "cold")

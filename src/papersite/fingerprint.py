@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from papersite.cache import content_hash
 from papersite.names import (
-    ASSETS_DIR,
     CONFIG_FILE,
     DIGEST_SUFFIXES,
     DIGESTS_DIR,
@@ -44,28 +43,50 @@ def digest_files(root: Path) -> list[str]:
     not digests: they leave room for notes and drafts beside the digests.
     """
     found: list[str] = []
-    # Folders linked in (a shared folder of digests) are read as folders of the site; each real
-    # folder once, so that a link to a folder around it does not loop.
-    entered = {os.path.realpath(root / DIGESTS_DIR)}
     # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
     # files, and Path objects would be a tenth of its time.
-    for folder, folders, files in os.walk(root / DIGESTS_DIR, followlinks=True):
-        # Real folders before links, so that a link to a folder of the site is the one left out.
-        folders.sort(key=lambda name: (os.path.islink(f"{folder}/{name}"), name))
-        folders[:] = [
-            name
-            for name in folders
-            if not name.startswith(("_", ".")) and _first_visit(f"{folder}/{name}", entered)
-        ]
+    for folder, files in linked_walk(root / DIGESTS_DIR, _not_a_draft):
         relative = Path(folder).relative_to(root).as_posix()
         found += [
             f"{relative}/{name}"
             for name in files
             if name.lower().endswith(DIGEST_SUFFIXES)  # "NeurIPS.YAML" too
-            and not name.startswith(("_", "."))
+            and _not_a_draft(name)
             and name != "README.md"
         ]
     return sorted(found, key=lambda path: path.split("/"))  # the order of sorted Paths
+
+
+def _not_a_draft(name: str) -> bool:
+    return not name.startswith(("_", "."))
+
+
+def linked_walk(
+    root: Path | str, enter: Callable[[str], bool] = lambda name: True
+) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``root`` (itself first) that ``enter`` lets in by name, with the names
+    of its files. Folders linked in (a shared folder of digests or templates) are walked as
+    folders of their own: the build reads through them, so an edit there must be seen. Each
+    real folder once, so that a link to a folder around it does not loop; real folders before
+    links, so that a link to a folder of the same tree is the one left out."""
+    entered = {os.path.realpath(root)}
+    for folder, folders, files in os.walk(root, followlinks=True):
+        folders.sort(key=lambda name: (os.path.islink(f"{folder}/{name}"), name))
+        folders[:] = [
+            name for name in folders if enter(name) and _first_visit(f"{folder}/{name}", entered)
+        ]
+        yield folder, files
+
+
+def files_under(root: Path) -> list[Path]:
+    """Every file under ``root``, through folders linked in too, in the order of sorted paths
+    (``Path.rglob`` does not enter links)."""
+    return sorted(
+        Path(folder, name)
+        for folder, files in linked_walk(root)
+        for name in files
+        if os.path.isfile(os.path.join(folder, name))
+    )
 
 
 def _first_visit(folder: str, entered: set[str]) -> bool:
@@ -78,18 +99,13 @@ def _first_visit(folder: str, entered: set[str]) -> bool:
 
 
 def theme_files(folders: Sequence[Path]) -> list[tuple[str, bytes]]:
-    """Every file of the theme's folders, as (folder-relative name, bytes), in search order:
-    those of an ``assets`` folder that is a link too, which the build copies
-    (``render.theme_assets``) and ``rglob`` would not enter."""
-    files: list[tuple[str, bytes]] = []
-    for index, folder in enumerate(folders):
-        paths = set(folder.rglob("*"))
-        if (folder / ASSETS_DIR).is_symlink():
-            paths.update((folder / ASSETS_DIR).rglob("*"))
-        for path in sorted(paths):
-            if path.is_file():
-                files.append((f"{index}/{path.relative_to(folder).as_posix()}", path.read_bytes()))
-    return files
+    """Every file of the theme's folders, as (folder-relative name, bytes), in search order,
+    those of folders linked in too (``files_under``), which Jinja reads and the build copies."""
+    return [
+        (f"{index}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+        for index, folder in enumerate(folders)
+        for path in files_under(folder)
+    ]
 
 
 def shared_inputs(source: Path, folders: Sequence[Path], content: str) -> str:

@@ -32,6 +32,7 @@ from papersite.context import DigestView, PaperView, SiteView, TagView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import Feed, site_feeds
+from papersite.fingerprint import files_under
 from papersite.fragments import STORE, FragmentCache, Fragments
 from papersite.names import ASSETS_DIR
 from papersite.redirects import redirects
@@ -105,8 +106,8 @@ def make_environment(folders: list[Path], compiled: Path | None = None) -> jinja
     files = tuple(
         (str(path), status.st_size, status.st_mtime_ns)
         for folder in folders
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and (status := path.stat())
+        for path in files_under(folder)
+        if (status := path.stat())
     )
     return _environment(tuple(folders), files, compiled)
 
@@ -367,8 +368,8 @@ def theme_assets(folders: list[Path]) -> Iterator[Page]:
         assets = folder / ASSETS_DIR
         if not assets.is_dir():
             continue
-        for file in sorted(assets.rglob("*")):
+        for file in files_under(assets):
             relative = file.relative_to(folder).as_posix()
-            if file.is_file() and relative not in seen:
+            if relative not in seen:
                 seen.add(relative)
                 yield Page(relative, file.read_bytes())
