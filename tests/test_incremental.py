@@ -1835,6 +1835,34 @@ def test_a_rebuild_hashes_only_the_inputs_whose_stamps_changed(
     assert report.written, "the edited lockfile was not seen"
 
 
+def test_an_edit_that_puts_back_the_files_size_and_time_is_seen(
+    site: SiteState, tmp_path: Path
+) -> None:
+    """Some editors and sync tools keep a file's time (``touch -r``); its change time (ctime)
+    still moves, as git's ``trustctime`` counts on."""
+    long_ago = 1_000_000_000_000_000_000  # 2001: no stamp is too recent to trust
+    digest = site.root / digest_files(site.root)[0]
+    os.utime(digest, ns=(long_ago, long_ago))
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    text = digest.read_text("utf-8")
+    last = text.rindex("e")  # in the last paper's texts, which end the file
+    edited = text[:last] + "o" + text[last + 1 :]
+    assert len(edited.encode()) == len(text.encode())
+    digest.write_text(edited, "utf-8")
+    os.utime(digest, ns=(long_ago, long_ago))
+
+    report = build(site.root, out, search=False)
+
+    assert report.written, "the edit was not seen"
+    assert_like_cold(
+        report,
+        snapshot(out),
+        ColdBuilds(tmp_path / "cold").build(site.root, search=False),
+        ["edit a digest, then put its time back"],
+    )
+
+
 def test_a_resident_parses_the_lockfile_again_only_when_its_hash_changed(
     site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

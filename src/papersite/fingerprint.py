@@ -137,9 +137,11 @@ def _named_file(source: Path, name: str) -> list[bytes | str]:
     return [name, path.read_bytes() if path.is_file() else b"\0missing"]
 
 
-Stamps = dict[str, tuple[tuple[int, int, int], str, int]]
-"""For each digest file, and the lockfile: its (inode, size, mtime_ns) when hashed, its
-``file_hash``, and when it was hashed (ns)."""
+Stamps = dict[str, tuple[tuple[int, int, int, int], str, int]]
+"""For each digest file, and the lockfile: its (inode, size, mtime_ns, ctime_ns) when hashed,
+its ``file_hash``, and when it was hashed (ns). The change time as git's ``trustctime`` has it:
+an edit that puts the modification time back (``touch -r``, some editors and sync tools) still
+changes it."""
 
 RACY_NS = 2_000_000_000
 """A file changed within this long of being hashed is hashed again, whatever its time says: file
@@ -163,7 +165,7 @@ class Stamper:
             status = os.stat(self.source / relative)
         except OSError:
             return ""
-        stat = (status.st_ino, status.st_size, status.st_mtime_ns)
+        stat = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         before = self.stamps.get(relative)
         if before is not None and before[0] == stat and stat[2] < before[2] - RACY_NS:
             self.fresh[relative] = before

@@ -104,7 +104,7 @@ def make_environment(folders: list[Path], compiled: Path | None = None) -> jinja
     ``compiled``: a folder that keeps the compiled templates from one process to the next
     (``CompiledTemplates``; a site's ``.papersite-cache/templates/``)."""
     files = tuple(
-        (str(path), status.st_size, status.st_mtime_ns)
+        (str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         for folder in folders
         for path in files_under(folder)
         if (status := path.stat())
