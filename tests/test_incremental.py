@@ -37,6 +37,7 @@ import yaml
 
 from papersite import (
     build,
+    cache,
     context,
     dataset,
     enrich,
@@ -44,6 +45,7 @@ from papersite import (
     fingerprint,
     incremental,
     lockfile,
+    markup,
     render,
 )
 from papersite.build import OUTPUT_RECORDS, BuildReport, LastBuild, survey_ahead
@@ -1861,6 +1863,34 @@ def test_an_edit_that_puts_back_the_files_size_and_time_is_seen(
         ColdBuilds(tmp_path / "cold").build(site.root, search=False),
         ["edit a digest, then put its time back"],
     )
+
+
+def test_an_upgraded_rendering_library_makes_what_the_cache_kept_stale(
+    site: SiteState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``pip install -U markdown-it-py`` (or latex2mathml...), a rebuild with nothing else
+    changed must not serve the old library's renderings and pages."""
+    out = tmp_path / "out"
+    build(site.root, out, search=False)
+    render = markup.MarkdownRenderer._render
+
+    def upgraded(self: markup.MarkdownRenderer, source: Any) -> markup.Rendering:
+        rendering = render(self, source)
+        return markup.Rendering(rendering.html + markup.Markup("<!-- v2 -->"), rendering.warnings)
+
+    monkeypatch.setattr(markup.MarkdownRenderer, "_render", upgraded)
+    stamp = cache._libraries()
+    monkeypatch.setattr(cache, "_libraries", lambda: stamp.replace("markdown_it", "markdown_it v2"))
+    cache._salt.cache_clear()
+    try:
+        report = build(site.root, out, search=False)
+        cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    finally:
+        monkeypatch.undo()
+        cache._salt.cache_clear()
+
+    assert report.written
+    assert_like_cold(report, snapshot(out), cold, ["upgrade markdown-it-py"])
 
 
 def test_a_resident_parses_the_lockfile_again_only_when_its_hash_changed(
