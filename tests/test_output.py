@@ -390,6 +390,8 @@ def test_a_rebuild_in_place_removes_emptied_folders_and_hand_added_files(
     (out / "drafts" / "old" / "page.html").write_text("mine", encoding="utf-8")
     # Beside a folder that holds only a folder (data/schema/v1/): the files deeper down stay.
     (out / "data" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "papers" / "stray" / "deeper").mkdir(parents=True)  # empty folders, as no build makes
+    (out / "empty").mkdir()
 
     second.unlink()
     report = build(minimal_site, out, search=False)
@@ -399,6 +401,19 @@ def test_a_rebuild_in_place_removes_emptied_folders_and_hand_added_files(
     build(minimal_site, cold, search=False)
     assert tree(out) == tree(cold)
     assert folders(out) == folders(cold)
+
+
+def test_a_rebuild_with_nothing_else_changed_removes_empty_folders_added_by_hand(
+    minimal_site: Path, out: Path
+) -> None:
+    build(minimal_site, out, search=False)
+    before = folders(out)
+    (out / "papers" / "stray").mkdir()
+    (out / "new" / "deeper").mkdir(parents=True)
+
+    assert build(minimal_site, out, search=False).written == []
+
+    assert folders(out) == before
 
 
 def test_same_input_gives_byte_identical_output(example_site: Path, tmp_path: Path) -> None:

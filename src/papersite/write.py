@@ -21,7 +21,7 @@ import tempfile
 from array import array
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
@@ -598,11 +598,14 @@ class OutputWriter:
             # into the undo folder, unlink it and rename its new version into place.
             self.whole_staging()
         removed: list[str] = []
+        strays: list[str] = []
         if self.patching:
             removed = [path for path in self.previous if path not in self.manifest]
             known = self.previous.keys() | self.manifest.keys()
-            removed += _unknown_files(self.out, known, self.previous_folders, self._changed_folders)
-            removed = [str(safe_relative(path)) for path in removed]
+            unknown, strays = _unknown_files(
+                self.out, known, self.previous_folders, self._changed_folders
+            )
+            removed = [str(safe_relative(path)) for path in removed + unknown]
             if _through_symlink(self.out, [*self.written, *removed]):
                 # A folder of the output made a link by hand: an update would write and delete
                 # through it, outside the output; a whole new folder swapped in never does.
@@ -612,7 +615,7 @@ class OutputWriter:
             os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
             _swap(self.staging, self.out)
             return
-        _Update(self.out, self.staging, self.written, removed, self._leave_undo).apply()
+        _Update(self.out, self.staging, self.written, removed, self._leave_undo, strays).apply()
         shutil.rmtree(self.staging)
         self._touched = {""} | set(self._changed_folders)
         for path in [*self.written, *removed]:
@@ -694,6 +697,9 @@ class _Update:
     removed: list[str]
     leave_finished: bool = False
     """Leave the undo folder, once finished (without its journal), to be deleted later."""
+    strays: list[str] = field(default_factory=list)
+    """Folders put in the output by hand, removed if the removal of ``removed`` leaves them empty
+    (a fresh build has no empty folder)."""
     undo: Path | None = None
 
     def apply(self) -> None:
@@ -716,7 +722,7 @@ class _Update:
             # other way round, and the new file needs the place.
             for path in self.removed:
                 (self.out / path).unlink(missing_ok=True)
-            _prune_folders(self.out, self.removed)
+            _prune_folders(self.out, self.removed, self.strays)
             for path in self.replaced:
                 (self.out / path).parent.mkdir(parents=True, exist_ok=True)
                 # Unlinked, then renamed: ext4 writes a file renamed over another to disk at
@@ -773,12 +779,12 @@ def _link_or_copy(source: Path, target: Path) -> bool:
     return False
 
 
-def _prune_folders(out: Path, paths: Iterable[str]) -> None:
-    """Remove the folders of ``paths`` that their removal left empty, as a fresh build has none.
-    Each folder is asked once, the deepest first, after every removal: asked after each, a
-    folder that held thousands of the removed files (Pagefind's fragments) is read again and
-    again, minutes at 10,000 papers."""
-    folders = {PurePosixPath(path).parent for path in paths}
+def _prune_folders(out: Path, paths: Iterable[str], more: Iterable[str] = ()) -> None:
+    """Remove the folders of ``paths`` that their removal left empty, and those of ``more``
+    that are empty, as a fresh build has none. Each folder is asked once, the deepest first,
+    after every removal: asked after each, a folder that held thousands of the removed files
+    (Pagefind's fragments) is read again and again, minutes at 10,000 papers."""
+    folders = {PurePosixPath(path).parent for path in paths} | {PurePosixPath(f) for f in more}
     for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
         while folder.parts:  # up to, not including, the output folder
             target = out / folder
@@ -1018,16 +1024,20 @@ def _split(joined: str) -> list[str]:
 
 def _unknown_files(
     out: Path, known: Collection[str], folders: dict[str, int], changed: list[str]
-) -> list[str]:
-    """The files in ``out`` that are not ``known`` (put there by hand), the marker aside.
+) -> tuple[list[str], list[str]]:
+    """The files in ``out`` that are not ``known`` (put there by hand), the marker aside, and
+    the folders that the last build did not make (``folders``), which may be left empty.
 
     Only the ``changed`` folders, those whose time differs from ``folders`` (the last build's
-    ``folder_times``), are listed, since adding a file changes its folder's time, and a folder
-    the last build did not make is listed whole; without ``folders``, every folder is.
+    ``folder_times``), are listed, since adding a file or a folder changes its folder's time,
+    and a folder the last build did not make is listed whole; without ``folders``, every folder
+    is.
     """
     root = str(out)
+    strays: list[str] = []
     if not folders:
-        return [path for path in _every_file(root, "") if path not in known and path != MARKER]
+        files = _every_file(root, "", strays)
+        return [path for path in files if path not in known and path != MARKER], strays
     unknown: list[str] = []
     for folder in changed:
         prefix = f"{folder}/" if folder else ""
@@ -1040,16 +1050,20 @@ def _unknown_files(
                 # A folder the last build did not record may still hold its files, deeper
                 # down (``data/schema/`` holds only ``v1/``): only the files it does not know.
                 if prefix + entry.name not in folders:
-                    unknown += [p for p in _every_file(root, prefix + entry.name) if p not in known]
+                    below = _every_file(root, prefix + entry.name, strays)
+                    unknown += [path for path in below if path not in known]
             elif prefix + entry.name not in known:
                 unknown.append(prefix + entry.name)
-    return [path for path in unknown if path != MARKER]
+    return [path for path in unknown if path != MARKER], strays
 
 
-def _every_file(root: str, folder: str) -> list[str]:
-    """Every file under ``root/folder``, relative to ``root``."""
+def _every_file(root: str, folder: str, folders: list[str]) -> list[str]:
+    """Every file under ``root/folder``, relative to ``root``; each folder under it (itself
+    included, but not ``root``) is added to ``folders``."""
     found = []
     for parent, _, files in os.walk(f"{root}/{folder}"):
         relative = os.path.relpath(parent, root).replace(os.sep, "/")
+        if relative != ".":
+            folders.append(relative)
         found += [name if relative == "." else f"{relative}/{name}" for name in files]
     return found
