@@ -4,6 +4,7 @@ JSON-LD, the sitemap and robots.txt, all absolute from ``base_url``."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from urllib.parse import unquote
@@ -109,7 +110,9 @@ def test_an_edition_describes_a_digest_in_its_own_language(built_site: Path) -> 
     korean = meta(soup(built_site, "ko/" + page), "description")
 
     assert english == ["Top ML Papers of the Week"], english
-    assert korean[0].startswith("- 이번 주에 선정된 논문들은"), korean
+    # The overview's words, without its Markdown (it is a list: "- 이번 주에…").
+    assert korean[0].startswith("이번 주에 선정된 논문들은"), korean
+    assert not re.search(r"\*\*|\]\(|(^|\s)- ", korean[0]), korean
     assert meta(soup(built_site, page), "description") == korean  # Korean: the site's first
 
 

@@ -14,6 +14,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from papersite import snippets
 from papersite.context import BiText, Part
 from papersite.render import make_environment
 from papersite.theme import default_theme
@@ -335,3 +336,18 @@ def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
         jinja = env.from_string(SEARCH_BODIES + "{{ " + call + " }}")
         expected = jinja.render(item=item, **values).lstrip("\n")
         assert python.render(item=item, **values) == expected, call
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        ("- 이번 주에 **선정된** 논문은\n- 둘째", "이번 주에 선정된 논문은 둘째"),
+        ('[링크](https://a.b "t")와 ![그림](https://a.b/c.png) `code`', "링크와 그림 code"),
+        ("1. one\n2) two\n## Head\n> quote", "one two Head quote"),
+        ("Note[^1] and^[inline]\n\n[^1]: the note\n    more of it\n\nafter", "Note and after"),
+        ("*em*, ~~gone~~, snake_case, 2*3*4, $x_i^2$", "em, gone, snake_case, 2*3*4, $x_i^2$"),
+        (Markup("R&amp;D &lt;b&gt;"), "R&D <b>"),  # a block's output, escaped
+    ],
+)
+def test_a_description_is_a_texts_words_without_its_markdown(markdown: str, plain: str) -> None:
+    assert snippets.plain_text(markdown) == plain

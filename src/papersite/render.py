@@ -139,6 +139,7 @@ def _environment(
         search_digest_label=snippets.search_digest_label,
         search_filters=snippets.search_filters,
     )
+    env.filters["plain_text"] = snippets.plain_text
     return env
 
 

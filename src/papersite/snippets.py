@@ -16,6 +16,8 @@ wrote (``tests/test_snippets.py`` keeps those bodies and compares).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -340,3 +342,33 @@ def tag_list_html(context: jinja2.runtime.Context, tags: Any) -> Markup:
         f'<li><a href="{root}tags/{_html(tag)}/" rel="tag">#{_html(tag)}</a></li>' for tag in tags
     )
     return Markup(f'<ul class="tags" aria-label="{label}">\n{items}</ul>\n')
+
+
+# What a page's description (its meta tags, a link's preview) leaves out of a text's Markdown:
+# each rule's match gives way to its replacement. Math stays as TeX: read as plain text, "x^2"
+# says more than MathML's "x2". Not a parser: a description is a line of a few hundred
+# characters, and a parse per page would cost a large site seconds.
+_PLAIN_RULES = [
+    (re.compile(r"^ {0,3}\[\^[^\]\s]+\]:.*(?:\n(?: {4}|\t).*)*", re.MULTILINE), ""),  # notes
+    (re.compile(r"\[\^[^\]\s]+\]|\^\[[^\]]*\]"), ""),  # references to notes, inline notes
+    (re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),  # links, images
+    (re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+", re.MULTILINE), ""),  # blocks
+    (re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong, struck out
+    (re.compile(r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"`+([^`]+?)`+"), r"\1"),  # code
+    (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # escaped punctuation
+]
+
+
+def plain_text(value: Any) -> str:
+    """The ``plain_text`` filter: a text's Markdown (or what a block made of it, escaped) as one
+    line of plain text, for a page's description: the marks of lists, headings, emphasis, links
+    and footnotes left out, the words kept."""
+    return _plain_text(value.unescape() if isinstance(value, Markup) else str(value))
+
+
+@functools.lru_cache(maxsize=4096)  # a text is described on each of its editions' pages
+def _plain_text(markdown: str) -> str:
+    for pattern, replacement in _PLAIN_RULES:
+        markdown = pattern.sub(replacement, markdown)
+    return " ".join(markdown.split())
