@@ -136,23 +136,29 @@ def into_the_output(source: Any, target: Any) -> bool:
     return ".build-new-" in str(source) and ".build-new-" not in str(target)
 
 
+def rename_failing_after(moves: int, error: BaseException, moved: list[str]) -> Any:
+    """``os.rename``, raising ``error`` once ``moves`` files of the staging folder have been
+    moved into the output (each listed in ``moved``)."""
+    rename = os.rename
+
+    def renamed(source: Any, target: Any) -> None:
+        if into_the_output(source, target):
+            if len(moved) == moves:
+                raise error
+            moved.append(str(target))
+        rename(source, target)
+
+    return renamed
+
+
 def test_failure_while_updating_in_place_restores_the_previous_output(
     minimal_site: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without search, a rebuild replaces the changed files inside the output (no swap).
     build(minimal_site, out, search=False)
     before, before_folders = tree(out), folders(out)
-    rename = os.rename
     moved: list[str] = []
-
-    def fail_half_way(source: Any, target: Any) -> None:
-        if into_the_output(source, target):
-            if len(moved) == 3:
-                raise OSError("disk unplugged")
-            moved.append(str(target))
-        rename(source, target)
-
-    monkeypatch.setattr(os, "rename", fail_half_way)
+    monkeypatch.setattr(os, "rename", rename_failing_after(3, OSError("disk unplugged"), moved))
     (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
 
     with pytest.raises(OSError, match="disk unplugged"):
@@ -169,17 +175,9 @@ def test_an_update_killed_half_way_is_undone_by_the_next_build(
 ) -> None:
     build(minimal_site, out, search=False)
     before = tree(out)
-    rename = os.rename
     moved: list[str] = []
-
-    def killed(source: Any, target: Any) -> None:
-        if into_the_output(source, target):
-            if len(moved) == 3:
-                raise KeyboardInterrupt  # stands for the kill: what follows is not run
-            moved.append(str(target))
-        rename(source, target)
-
-    monkeypatch.setattr(os, "rename", killed)
+    # A KeyboardInterrupt stands for the kill: what follows is not run.
+    monkeypatch.setattr(os, "rename", rename_failing_after(3, KeyboardInterrupt(), moved))
     # What a killed process does not do: undo its update, delete its staging folder.
     monkeypatch.setattr(write, "_rollback", lambda out, undo: None)
     monkeypatch.setattr(write.OutputWriter, "abort", lambda self: None)
@@ -229,16 +227,8 @@ def test_a_rollback_stopped_half_way_is_finished_by_the_next_build(
     again, it found them gone from the undo folder, took them for new files, and deleted them."""
     build(minimal_site, out, search=False)
     before = tree(out)
-    rename, put_back = os.rename, write._link_or_copy
-    moved: list[str] = []
+    put_back = write._link_or_copy
     restored: list[Path] = []
-
-    def fail_half_way(source: Any, target: Any) -> None:
-        if into_the_output(source, target):
-            if len(moved) == 3:
-                raise OSError("disk unplugged")
-            moved.append(str(target))
-        rename(source, target)
 
     def killed_while_restoring(source: Path, target: Path) -> bool:
         if ".build-undo-" in str(source):
@@ -247,7 +237,7 @@ def test_a_rollback_stopped_half_way_is_finished_by_the_next_build(
             restored.append(target)
         return put_back(source, target)
 
-    monkeypatch.setattr(os, "rename", fail_half_way)
+    monkeypatch.setattr(os, "rename", rename_failing_after(3, OSError("disk unplugged"), []))
     monkeypatch.setattr(write, "_link_or_copy", killed_while_restoring)
     monkeypatch.setattr(write.OutputWriter, "abort", lambda self: None)
     (minimal_site / "digests" / "weekly" / "2025-03-24.yaml").write_text(SECOND_WEEK, "utf-8")
