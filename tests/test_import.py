@@ -11,6 +11,7 @@ upstream README, one per layout it has used (``tests/data/import/``, each naming
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -507,6 +508,71 @@ def test_an_author_whose_name_holds_a_comma_survives_export_and_import(
     )
 
     assert original.papers[0].authors == imported.papers[0].authors == authors
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "$$L = \\sum_i x_i$$",
+        "```\nprint(1)\n```",
+        "**Bold end**",
+        "> quoted",
+        "1. first",
+        "See https://example.com/x",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+    ],
+)
+def test_a_text_that_ends_in_a_short_line_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str], ending: str
+) -> None:
+    """An exported post's papers are its headings: the last line of a text before the next
+    part's heading (display math, a code fence, a list item) was taken for a new paper's
+    title, which took the abstract, sections, links and arXiv ID with it."""
+    summary = "English introduction.\n\n" + ending
+    digest = WEEKLY.replace('en: "English introduction"', f"en: {json.dumps(summary)}")
+    assert "English abstract" in digest
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert len(imported.papers) == len(original.papers)
+    paper = imported.papers[0]
+    words = text(paper.summary)["en"]
+    if ending.count("\n"):  # code and tables come back as paragraphs (the README says so)
+        assert words.split() == summary.split()
+    else:
+        assert words.strip() == summary
+    assert text(paper.abstract)["en"].strip() == "English abstract"
+    assert paper.arxiv == original.papers[0].arxiv
+
+
+def test_a_plain_posts_introduction_keeps_its_last_line_before_the_abstract(
+    tmp_path: Path, site: Path
+) -> None:
+    """In a post without Markdown headings, a short line before the abstract's heading, in a
+    paper that has its introduction, is the introduction's end, not a new paper."""
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "첫 논문 / First Paper\n\n논문 소개\n\n이 논문은 새로운 방법을 제안합니다.\n\n"
+        "자세한 내용은 아래를 참고하세요!\n\n논문 초록(Abstract)\n\n초록입니다.\n\n"
+        "This is the abstract.\n\n더 읽어보기\n\nhttps://github.com/a/b\n"
+        "둘째 논문 / Second Paper\n\n논문 초록(Abstract)\n\nThe second abstract.\n",
+        encoding="utf-8",
+    )
+
+    result = import_post(post, "forum", site=site)
+
+    digest = load_text(result.text, result.path)
+    assert [text(paper.title).get("en") for paper in digest.papers] == [
+        "First Paper", "Second Paper",
+    ]  # fmt: skip
+    first = digest.papers[0]
+    assert text(first.summary)["ko"].rstrip().endswith("자세한 내용은 아래를 참고하세요!")
+    assert text(first.abstract)["en"].strip() == "This is the abstract."
+    assert [link.url for link in first.links] == ["https://github.com/a/b"]
 
 
 def arxiv_records(site: Path) -> dict[str, ArxivRecord]:

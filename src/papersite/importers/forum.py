@@ -75,7 +75,7 @@ def read_forum_post(
     lines = layout.lines_of(text)
     if not lines:
         raise PapersiteError(f"{path} is empty")
-    starts = [i for i in range(len(lines)) if layout.is_paper_title(lines, i)]
+    starts = layout.paper_starts(lines)
     if not starts:
         raise PapersiteError(
             f"{path}: no paper found; a paper starts with its title line (한국어 제목 / English "

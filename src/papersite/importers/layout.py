@@ -220,6 +220,46 @@ def is_paper_title(lines: list[Line], index: int) -> bool:
     return _is_bilingual_title(_AWARD.sub(r"\2", text))
 
 
+def paper_starts(lines: list[Line]) -> list[int]:
+    """The indexes of the lines that start a paper (``is_paper_title``), less those that the
+    post's shape says are text:
+
+    - in a post whose papers are Markdown headings (an exported post), any line that is not
+      one: a text's last line before the next part's heading (display math, a code fence, a
+      list item) is not a paper;
+    - in a plain post, a line before an abstract's heading, in a paper that has its
+      introduction and not yet its abstract, unless it has the ``한국어 / English`` form: it is
+      the introduction's last line ("자세한 내용은 아래를 참고하세요!")."""
+    candidates = [index for index in range(len(lines)) if is_paper_title(lines, index)]
+    if any(lines[index].level for index in candidates):
+        return [index for index in candidates if lines[index].level]
+    starts: list[int] = []
+    parts: set[str] = set()
+    """The parts of the paper read so far."""
+    for index, line in enumerate(lines):
+        if index in candidates and not (
+            not line.level
+            and {"summary"} <= parts
+            and "abstract" not in parts
+            and _next_part(lines, index) == "abstract"
+            and not _is_bilingual_title(_AWARD.sub(r"\2", line.text))
+        ):
+            starts.append(index)
+            parts = set()
+            continue
+        heading = heading_of(line.text)
+        if heading is not None:
+            parts.add(heading.kind)
+    return starts
+
+
+def _next_part(lines: list[Line], index: int) -> str | None:
+    """The part whose heading follows ``lines[index]``, after author and affiliation lines."""
+    following = [other for other in lines[index + 1 : index + 4] if not _is_labelled(other.text)]
+    heading = heading_of(following[0].text) if following else None
+    return heading.kind if heading is not None else None
+
+
 def _is_post_title(text: str) -> bool:
     """A title line that gives a week or, in brackets, a conference (a conference named in the
     text, ``NeurIPS 2025 …``, may as well be in a paper's title)."""
