@@ -335,6 +335,29 @@ def test_a_post_without_a_paper_is_an_error(
     assert not (site / "digests").exists()
 
 
+@pytest.mark.parametrize(
+    "second_title",
+    [
+        "[2026/01/12 ~ 01/18] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)",
+        "[ICML 2026] 수상 논문",
+    ],
+)
+def test_two_posts_in_one_file_are_an_error_at_the_second(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str], second_title: str
+) -> None:
+    """Their papers made one digest, the second post's title a section of a paper."""
+    week = "{title}\n\n{paper} / {paper}\n\n논문 소개\n\n소개입니다.\n\n"
+    post = tmp_path / "post.txt"
+    first = week.format(title="[2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문", paper="First")
+    post.write_text(first + week.format(title=second_title, paper="Second"), encoding="utf-8")
+
+    status, out, err = run(capsys, "import", str(post), "--from", "forum", "--source", str(site))
+
+    assert (status, out) == (1, "")
+    assert err.startswith(f"error: {post}:9: a second post starts here"), err
+    assert not (site / "digests").exists()
+
+
 # --- the round trip: export --format forum, then import --from forum -----------------------------
 
 NOT_IN_THE_POST = {

@@ -81,6 +81,12 @@ def read_forum_post(
             f"{path}: no paper found; a paper starts with its title line (한국어 제목 / English "
             "title) followed by a heading such as 논문 소개 or 논문 초록"
         )
+    second = next((line for line in lines[starts[0] :] if layout.is_post_title(line.text)), None)
+    if second is not None:  # two posts pasted in one file: their papers would make one digest
+        raise PapersiteError(
+            f"{path}:{second.number}: a second post starts here ({second.text!r}); import one "
+            "post at a time: put each in a file of its own"
+        )
     digest = _digest(reader, lines[: starts[0]])
     for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         digest.papers.append(_paper(reader, lines[begin], lines[begin + 1 : end]))

@@ -206,7 +206,7 @@ def is_paper_title(lines: list[Line], index: int) -> bool:
     text = line.text
     if len(text) > 300 or _BULLET.match(text) or is_url_line(text) or _is_labelled(text):
         return False
-    if heading_of(text) is not None or is_forum_chrome(text) or _is_post_title(text):
+    if heading_of(text) is not None or is_forum_chrome(text) or is_post_title(text):
         return False
     after = lines[index + 1 : index + 4]
     following = [other for other in after if not _is_labelled(other.text)]
@@ -260,7 +260,7 @@ def _next_part(lines: list[Line], index: int) -> str | None:
     return heading.kind if heading is not None else None
 
 
-def _is_post_title(text: str) -> bool:
+def is_post_title(text: str) -> bool:
     """A title line that gives a week or, in brackets, a conference (a conference named in the
     text, ``NeurIPS 2025 …``, may as well be in a paper's title)."""
     return bool(_WEEK.match(text) or _CONFERENCE_PREFIX.match(text))
