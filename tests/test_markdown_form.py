@@ -154,6 +154,31 @@ def test_paper_heading_is_the_title_when_the_block_gives_none(write_tree: WriteT
     assert paper.identity == "dapo-an-open-source-llm-reinforcement-learning-system-at-scale"
 
 
+@pytest.mark.parametrize(
+    ("heading", "agrees"),
+    [
+        ("다포", True),
+        ("다포 / DAPO: An Open-Source LLM Reinforcement Learning System at Scale", True),
+        ("DAPO:  An Open-Source LLM  Reinforcement Learning System at Scale", True),
+        ("DAPO", False),  # edited over the block's title, which the site would show
+    ],
+)
+def test_a_paper_heading_that_is_not_the_blocks_title_is_an_error_at_the_heading(
+    write_tree: WriteTree, heading: str, agrees: bool
+) -> None:
+    title = "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"
+    text = AS_MARKDOWN.replace(f"## {title}\n", f"## {heading}\n")
+    assert text != AS_MARKDOWN
+    root = markdown_site(write_tree, text)
+
+    if agrees:
+        assert validate(root).digests[0].digest.papers[0].title == {"ko": "다포", "en": title}
+        return
+    problem = only_problem(root)
+    assert where(problem) == (MD_PATH, line_of(text, f"## {heading}"), 1, "papers[0].title")
+    assert problem.message.startswith(f"the heading '{heading}' is not the paper's title")
+
+
 def test_text_without_language_headings_is_the_same_in_every_language(
     write_tree: WriteTree,
 ) -> None:

@@ -263,6 +263,17 @@ def _read_paper(
     if "title" not in paper:
         paper["title"] = heading.text
         builder.mark((*location, "title"), heading.line)
+    elif not _names_the_title(heading.text, paper["title"]):
+        # The heading is what a reviewer reads (GitHub's preview, the table of contents), the
+        # block's title what the site shows: an edited heading over a template's placeholder
+        # title ("Paper title") was published under the placeholder, without a word.
+        builder.error(
+            heading.line,
+            (*location, "title"),
+            f"the heading '{heading.text}' is not the paper's title in the ```yaml block below "
+            "it, in any language; make them agree (or leave title out of the block, and the "
+            "heading is the title)",
+        )
     sections: list[dict[str, Any]] = []
     for child, grandchildren in _groups(children):
         if child.level != 3:
@@ -333,6 +344,22 @@ def _read_section(
             "a section needs a title: '### Section: <title>' or '#### <lang>: <title>'",
         )
     return {"title": titles, "body": body}
+
+
+def _names_the_title(heading: str, title: Any) -> bool:
+    """Whether a paper's heading is its ``title`` (a text) in one of its languages, or its
+    languages' titles joined by `` / `` as a post writes them (whitespace aside)."""
+    if isinstance(title, str):
+        titles = [title]
+    elif isinstance(title, dict):
+        titles = [value for value in title.values() if isinstance(value, str) and value.strip()]
+    else:
+        return True  # not a text: the model reports it
+    if not titles:
+        return True  # no title in the block: the model reports it
+    words = " ".join(heading.split())
+    spaced = [" ".join(value.split()) for value in titles]
+    return words in spaced or words in (" / ".join(spaced), " / ".join(reversed(spaced)))
 
 
 def _read_fields_block(builder: _Builder, heading: _Heading, location: Location) -> dict[str, Any]:
