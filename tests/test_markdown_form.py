@@ -202,6 +202,20 @@ def test_section_with_a_shared_title(write_tree: WriteTree) -> None:
     ]
 
 
+def test_a_sections_shared_title_stands_for_the_languages_that_give_none(
+    write_tree: WriteTree,
+) -> None:
+    """The shared title was dropped when one language heading gave its own."""
+    section = "### Section: Reflections\n\n#### ko: 평가\n\n본문\n\n#### en\n\nbody\n"
+    text = AS_MARKDOWN.split("### Section", 1)[0] + section
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    assert [(section.title, section.body) for section in paper.sections] == [
+        ({"ko": "평가", "en": "Reflections"}, {"ko": "본문", "en": "body"})
+    ]
+
+
 def test_unquoted_arxiv_id_in_a_paper_block_keeps_its_trailing_zero(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN.replace('arxiv: "2503.14476"', "arxiv: 2503.10610")
 

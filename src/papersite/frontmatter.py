@@ -337,6 +337,9 @@ def _read_section(
     else:
         language_titles, body = result
         titles = language_titles or shared_title
+        if language_titles and shared_title:  # the shared title for the languages that give none
+            languages = dict.fromkeys([*body, *language_titles])
+            titles = {lang: language_titles.get(lang, shared_title) for lang in languages}
     if not titles:
         builder.error(
             heading.line,
