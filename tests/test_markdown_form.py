@@ -345,6 +345,50 @@ def test_markdown_digest_without_front_matter(write_tree: WriteTree) -> None:
     assert "starts with YAML front matter" in problem.message
 
 
+def test_front_matter_that_is_never_closed_says_so(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("---\n\n# 이번 주의 논문", "\n# 이번 주의 논문", 1)
+    assert text.count("---") == 1
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, 1, 1, "")
+    assert "the front matter opened at line 1 is not closed" in problem.message
+
+
+def test_html_comments_are_notes_and_a_closing_rule_is_no_part_of_a_text(
+    write_tree: WriteTree,
+) -> None:
+    """GitHub's preview hides comments, so a reviewer never reads them: they were published as
+    text. A '---' put between papers became a rule at the end of the text before it."""
+    text = AS_MARKDOWN.replace("# 이번 주의 논문\n", "# 이번 주의 논문\n\n<!-- 편집 메모 -->\n", 1)
+    text = text.replace("한국어 소개\n", "한국어 <!-- 번역 확인 --> 소개\n\n<!--\n여러 줄\n-->\n")
+    text = text.replace("English body\n", "English body\n\n---\n")
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    assert paper.summary == {"ko": "한국어  소개", "en": "English introduction"}
+    assert paper.sections[0].body == {"ko": "한국어 본문", "en": "English body"}
+
+
+def test_overview_given_twice_as_headings_says_so(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN + "\n## Overview\n\nAgain.\n"
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    first = line_of(AS_MARKDOWN, "## Overview")
+    assert where(problem) == (MD_PATH, line_of(text, "Again.") - 2, 1, "overview")
+    assert problem.message == f"'## Overview' is given twice (first at line {first}); keep one"
+
+
+def test_a_misspelt_overview_heading_is_not_read_as_a_paper(write_tree: WriteTree) -> None:
+    text = AS_MARKDOWN.replace("## Overview\n", "## Overveiw\n", 1)
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "## Overveiw"), 1, "")
+    assert problem.message == "'## Overveiw' would start a paper: did you mean '## Overview'?"
+
+
 def test_text_before_the_first_heading_belongs_nowhere(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN.replace("---\n\n# 이번 주의 논문", "---\n\nStray text.\n\n# 이번 주의 논문")
 

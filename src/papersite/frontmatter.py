@@ -30,6 +30,10 @@ from papersite.errors import Problem
 from papersite.load import Location, SourceDocument, YamlReader, format_location
 
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)\s*$")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CLOSING_BREAK = re.compile(r"(?:^|\n\n) {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+"""A thematic break closing a text, after a blank line (right under a line, ``---`` underlines
+a heading)."""
 _STRUCTURE_LEVELS = 4  # headings h1-h4 are structure; h5 and h6 may be used inside texts
 _TEXT_FIELDS = {"summary": "summary", "abstract": "abstract"}
 _PAPER_HEADINGS = ["summary", "abstract", "section"]
@@ -55,6 +59,8 @@ class _Builder:
     body_lines: list[str]
     first_line: int  # 1-based line of body_lines[0] in the file
     problems: list[Problem] = field(default_factory=list)
+    overview_heading: bool = False
+    """Whether a '## Overview' has been read."""
     blocks: list[Token] = field(default_factory=list)
     """The body's top-level blocks other than headings, from its one Markdown parse."""
 
@@ -64,7 +70,11 @@ class _Builder:
         )
 
     def text(self, start: int, end: int) -> str:
-        return "\n".join(self.body_lines[start:end]).strip("\n")
+        """The body's lines from ``start`` to ``end`` as a text: without HTML comments, which
+        GitHub's preview hides (a reviewer never sees them, so they are notes, not text), nor a
+        thematic break at its end (``---`` put between papers)."""
+        text = _HTML_COMMENT.sub("", "\n".join(self.body_lines[start:end])).strip("\n")
+        return _CLOSING_BREAK.sub("", text).rstrip("\n")
 
     def mark(self, location: Location, line: int) -> None:
         self.document.value_positions[location] = (line, 1)
@@ -88,6 +98,8 @@ def parse_markdown_digest(text: str, path: str) -> tuple[SourceDocument, list[Pr
     parts = split_front_matter(text)
     if parts is None:
         message = "a Markdown digest starts with YAML front matter between '---' lines"
+        if text.split("\n", 1)[0].strip() == "---":
+            message = "the front matter opened at line 1 is not closed: add a '---' line after it"
         return document, [Problem(path, 1, 1, "", message)]
     front, body, body_line = parts
     reader = YamlReader(document, line_offset=1)
@@ -157,6 +169,12 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
             )
         elif heading.text.casefold() == "overview":
             _read_overview(builder, data, heading, children)
+        elif _misspelt_overview(heading.text):
+            builder.error(
+                heading.line,
+                (),
+                f"'## {heading.text}' would start a paper: did you mean '## Overview'?",
+            )
         else:
             papers.append(_read_paper(builder, heading, children, len(papers)))
     if papers:
@@ -170,6 +188,16 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
         else:
             data["papers"] = papers
             builder.mark(("papers",), headings[0].line)
+
+
+def _misspelt_overview(text: str) -> bool:
+    """Whether a '##' heading is 'Overview' misspelt, rather than a paper's title."""
+    return difflib.SequenceMatcher(None, text.casefold(), "overview").ratio() >= OVERVIEW_LIKE
+
+
+OVERVIEW_LIKE = 0.75
+"""How alike a heading and 'Overview' are when one is the other misspelt ('Overveiw', 'Overvew',
+'Oveview' are; 'Overview of RL' and 'Overfitting' are not)."""
 
 
 def _groups(headings: list[_Heading]) -> Iterator[tuple[_Heading, list[_Heading]]]:
@@ -192,12 +220,15 @@ def _read_overview(
     builder: _Builder, data: dict[str, Any], heading: _Heading, children: list[_Heading]
 ) -> None:
     if "overview" in data:
-        builder.error(
-            heading.line,
-            ("overview",),
-            "the overview is given both in the front matter and as '## Overview'; keep one",
+        first = builder.document.key_positions.get(("overview",), (0, 0))[0]
+        given = (
+            f"'## Overview' is given twice (first at line {first})"
+            if builder.overview_heading
+            else "the overview is given both in the front matter and as '## Overview'"
         )
+        builder.error(heading.line, ("overview",), f"{given}; keep one")
         return
+    builder.overview_heading = True
     builder.mark(("overview",), heading.line)
     data["overview"] = _read_text(builder, ("overview",), heading, children, section=False)
 
