@@ -70,6 +70,12 @@ def test_new_conference_in_markdown_is_valid_and_named_after_the_conference(
     assert digest.digest.conference is not None
     assert digest.digest.conference.name == 'CVPR "Main"'
     assert digest.digest.title["en"] == 'CVPR "Main" 2026 Best Paper Awards'
+    # As the YAML form's, every optional field is there, commented (a section in a comment).
+    text = path.read_text(encoding="utf-8")
+    for field in ("# source:", "# tags:", "# aliases:", "# provenance:", "# arxiv:", "# authors:",
+                  "# affiliations:", "# award:", "### Section"):  # fmt: skip
+        assert field in text, field
+    assert digest.digest.papers[0].sections == []
 
 
 def test_new_weekly_defaults_to_the_coming_monday(

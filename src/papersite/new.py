@@ -181,10 +181,12 @@ MARKDOWN_BODY = """\
 ```yaml
 title: {TITLE}  # the English title as on arXiv
 # arxiv: "2503.14476"                 # its arXiv ID, quoted (then: papersite enrich)
-# authors: ["…"]
-# award: best-paper
+# authors: ["…"]                      # optional: arXiv's authors are used otherwise
+# affiliations: ["…"]                 # optional
+# award: best-paper                   # conference digests: best-paper | runner-up | oral | spotlight | other text
 links: []                             # e.g. - {kind: code, url: "https://github.com/…"}
-tags: []
+tags: []                              # e.g. [reinforcement-learning]
+# provenance: {summary: {ko: reviewed}}   # optional: over the digest's provenance
 ```
 
 ### Summary
@@ -194,4 +196,14 @@ tags: []
 ### Abstract
 
 {BLOCKS:####}
+
+<!-- Optional extra sections, in order (an HTML comment is a note: it is not published):
+
+### Section
+
+#### ko: 선정 위원회 평가
+
+#### en: Reflections from the Selection Committee
+
+-->
 """
