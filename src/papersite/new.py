@@ -199,11 +199,9 @@ tags: []                              # e.g. [reinforcement-learning]
 
 <!-- Optional extra sections, in order (an HTML comment is a note: it is not published):
 
-### Section
+### Section: Reflections from the Selection Committee
 
-#### ko: 선정 위원회 평가
-
-#### en: Reflections from the Selection Committee
+(one title in every language; or a '#### <lang>: <title>' heading for each language)
 
 -->
 """
