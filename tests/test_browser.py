@@ -46,7 +46,7 @@ return Array.from(document.querySelectorAll(arguments[0]))
 def _visible_texts(driver: webdriver.Chrome, lang: str) -> list[str]:
     """Texts of the page in ``lang``, leaving out a text an English page shows in Korean (as a
     marked fallback) because it has no English translation."""
-    selector = f"main .bi[lang='{lang}']:not(.fallback)"
+    selector = f"main .bi[lang='{lang}']:not(.fallback):not([data-fills])"
     texts: list[str] = driver.execute_script(VISIBLE_TEXTS, selector)
     return texts
 
@@ -90,6 +90,57 @@ def test_a_missing_translation_stays_visible_as_a_note_in_that_language(
     browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
     notes = [n for n in browser.find_elements(By.CSS_SELECTOR, ".missing-note") if n.is_displayed()]
     assert notes and all(note.text == "Translation missing" for note in notes)
+    # With the text in the language it has, as the English edition shows it (only the note
+    # showed: the Korean text was hidden with the rest of the Korean).
+    standing_in = browser.execute_script(VISIBLE_TEXTS, "main .bi[lang='ko'][data-fills~='en']")
+    assert len(standing_in) == len(notes) and all(standing_in)
+    english_edition = served_site + "en/conferences/neurips-2025/"
+    browser.get(english_edition)
+    assert len(browser.execute_script(VISIBLE_TEXTS, "main .bi.fallback[lang='ko']")) == len(notes)
+
+
+SEPARATORS = """
+return Array.from(document.querySelectorAll('.bi'))
+  .filter((element) => element.checkVisibility({visibilityProperty: true}))
+  .map((element) => getComputedStyle(element, '::before').content)
+  .filter((content) => content.includes('·'));
+"""
+
+
+def test_a_language_chosen_in_place_is_the_pages_language_with_no_separators_left(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The separator between a label's languages showed before the one left ("· Weekly"), and
+    the page stayed lang="ko" for screen readers and Pagefind's interface."""
+    browser.get(served_site + "weekly/2025-03-17/")
+    assert browser.execute_script(SEPARATORS), "both languages are separated before a choice"
+    assert browser.execute_script("return document.documentElement.lang") == "ko"
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+
+    assert browser.execute_script(SEPARATORS) == []
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.execute_script("return document.documentElement.lang") == "ko"
+
+
+def test_the_language_chosen_is_shown_before_the_page_is_read_to_its_end(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """site.js ran deferred, once the whole page was read: a slow page showed both languages
+    first. On a bilingual page it runs in the head, before anything is shown."""
+    browser.get(served_site)
+    browser.execute_script("localStorage.setItem('papersite.lang', 'en')")
+    # What the page is like when its first element of content is read.
+    browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {"source": "new MutationObserver((_, observer) => { if (document.body) {"
+         " window.shownAtFirst = document.documentElement.getAttribute('data-show');"
+         " observer.disconnect(); } }).observe(document, {childList: true, subtree: true});"},
+    )  # fmt: skip
+    browser.get(served_site + "weekly/2025-03-17/")
+
+    assert browser.execute_script("return window.shownAtFirst") == "en"
 
 
 def test_without_javascript_the_switch_links_to_the_page_in_one_language(

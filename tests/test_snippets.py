@@ -31,8 +31,12 @@ JINJA_BODIES = """
 {% if text.shared is not none %}
 <{{ tag }} class="bi {{ class }}">{% if badged and text.shared_unreviewed %}{{ unreviewed_badge(default_language) }}{% endif %}{{ text.shared }}</{{ tag }}>
 {%- else %}
+{#- On a page in several languages, the first text there is stands in for those missing. -#}
+{% set shown = text.parts | selectattr("lang", "in", languages) | list %}
+{% set lacking = shown | selectattr("html", "none") | map(attribute="lang") | list %}
+{% set filler = (shown | rejectattr("html", "none") | first) if languages | length > 1 and lacking else none %}
 {% for part in text.parts if part.lang in languages %}
-<{{ tag }} lang="{{ part.lang }}" class="bi {{ class }}{% if part.html is none %} missing{% endif %}">
+<{{ tag }} lang="{{ part.lang }}" class="bi {{ class }}{% if part.html is none %} missing{% endif %}"{% if filler is not none and part is sameas filler %} data-fills="{{ lacking | join(' ') }}"{% endif %}>
 {%- if badged and part.unreviewed %}{{ unreviewed_badge(part.lang) }}{% endif %}
 {%- if part.html is not none %}{{ part.html }}{% else %}<span class="missing-note">{{ ui(part.lang).translation_missing }}</span>{% endif -%}
 </{{ tag }}>

@@ -67,12 +67,19 @@ def bi_html(
         badge = _badge(default_language) if badged and text.shared_unreviewed else ""
         return Markup(f'<{tag} class="bi {class_}">{badge}{_html(text.shared)}</{tag}>')
     out = []
+    fills, filler = "", None
+    if len(languages) > 1:  # what the page shows, in place, for a language the text lacks
+        shown = [part for part in text.parts if part.lang in languages]
+        lacking = [part.lang for part in shown if part.html is None]
+        filler = next((part for part in shown if part.html is not None), None) if lacking else None
+        fills = f' data-fills="{_html(" ".join(lacking))}"'
     for part in text.parts:
         if part.lang not in languages:
             continue
         missing = part.html is None
         out.append(f'<{tag} lang="{_html(part.lang)}" class="bi {class_}')
-        out.append(' missing">' if missing else '">')
+        out.append(' missing"' if missing else '"')
+        out.append(f"{fills}>" if part is filler else ">")
         if badged and part.unreviewed:
             out.append(_badge(part.lang))
         if missing:

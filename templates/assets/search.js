@@ -74,5 +74,16 @@
     if (input) input.setAttribute("aria-label", element.getAttribute("data-input-label"));
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
+    // The query typed here goes into the address, so that Back, a reload or a shared link gives
+    // its results (without it they gave the query the page was opened with, or none).
+    if (input) {
+      input.addEventListener("input", function () {
+        var params = new URLSearchParams(window.location.search);
+        if (input.value) params.set("q", input.value);
+        else params.delete("q");
+        var search = params.toString();
+        history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      });
+    }
   });
 })();

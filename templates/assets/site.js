@@ -4,6 +4,7 @@
   "use strict";
   var KEY = "papersite.lang";
   var root = document.documentElement;
+  var pageLanguage = root.getAttribute("lang");
 
   function stored() {
     try { return localStorage.getItem(KEY); } catch (e) { return null; }
@@ -17,6 +18,8 @@
     if (languages.indexOf(choice) === -1) choice = "all";
     if (choice === "all") root.removeAttribute("data-show");
     else root.setAttribute("data-show", choice);
+    // What the page is in now: for screen readers, and for Pagefind's interface words.
+    root.setAttribute("lang", choice === "all" ? pageLanguage : choice);
     var links = document.querySelectorAll(".lang-switch a[data-show]");
     for (var i = 0; i < links.length; i++) {
       if (links[i].getAttribute("data-show") === choice) links[i].setAttribute("aria-current", "true");
@@ -67,6 +70,10 @@
         if ((root.getAttribute("data-languages") || "").split(" ").length > 1) {
           event.preventDefault();
           apply(choice);
+        } else {
+          // To this page in another edition: with its query (a search) and place on the page.
+          link.search = location.search;
+          link.hash = location.hash;
         }
       });
     }
