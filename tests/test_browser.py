@@ -13,6 +13,7 @@ import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -437,3 +438,32 @@ def test_without_javascript_the_more_authors_summary_reveals_the_rest(
     summary.click()
 
     assert "Yu Yue, Tiantian Fan, Gaohong Liu" in _rendered_text(authors)
+
+
+# --- old addresses (aliases) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("over", ["http", "disk"])
+def test_an_old_address_leads_to_its_digest_with_the_place_on_the_page(
+    browser: webdriver.Chrome, write_tree: Any, tmp_path: Path, over: str
+) -> None:
+    """The redirect page's meta refresh dropped the #fragment, and opened from disk (a pull
+    request's preview) it led to the digest folder's listing."""
+    digest = WEEKLY.replace("kind: weekly\n", 'kind: weekly\naliases: ["posts/old-week.html"]\n')
+    out = tmp_path / "out"
+    build(
+        write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest}), out
+    )
+    fragment = "#paper-2503.14476"
+
+    if over == "disk":
+        browser.get((out / "posts" / "old-week.html").as_uri() + fragment)
+        expected = (out / "weekly" / "2025-03-17" / "index.html").as_uri() + fragment
+        WebDriverWait(browser, 10).until(lambda d: d.current_url == expected)
+    else:
+        with serving(out, prefix=SUB_PATH) as origin:
+            site = origin + SUB_PATH.lstrip("/")
+            browser.get(site + "posts/old-week.html" + fragment)
+            expected = site + "weekly/2025-03-17/" + fragment
+            WebDriverWait(browser, 10).until(lambda d: d.current_url == expected)
+    assert browser.find_element(By.CSS_SELECTOR, "article#paper-2503\\.14476").is_displayed()

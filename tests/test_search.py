@@ -503,6 +503,27 @@ def test_the_header_box_leads_to_results_with_title_and_digest_filtered_by_kind(
     assert 0 < len(filtered) < len(shown)
 
 
+def test_a_query_typed_on_the_search_page_is_in_its_address_and_goes_to_another_edition(
+    browser: webdriver.Chrome, served: str
+) -> None:
+    """Back or a reload gave the results of the query the page was opened with (or none), and
+    the language switch left the query behind."""
+    browser.get(served + "en/search/?q=DAPO")
+    results(browser)
+    box = browser.find_element(By.CSS_SELECTOR, "#search input")
+    box.clear()
+    box.send_keys("attention sink")
+
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("?q=attention+sink"))
+    browser.refresh()
+    assert any("Gated Attention" in r["title"] for r in results(browser))
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    WebDriverWait(browser, 10).until(lambda d: "/ko/search/" in d.current_url)
+    assert browser.current_url == served + "ko/search/?q=attention+sink"
+    assert any("Gated Attention" in r["title"] for r in results(browser))
+
+
 def test_from_disk_the_header_box_opens_the_search_page_which_says_it_needs_a_server(
     browser: webdriver.Chrome, built_site: Path
 ) -> None:
