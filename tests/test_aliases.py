@@ -102,6 +102,7 @@ def where(problem: Problem) -> tuple[str, int, int, str]:
         ("weekly/", "'weekly/' is the site's page /weekly/index.html, "),
         ("archive/index.html", "'archive/index.html' is the site's page /archive/index.html, "),
         ("404.html", "'404.html' is the site's page /404.html, "),
+        ("Sitemap-12.xml", "'Sitemap-12.xml' is the name of a part of the sitemap of a large site"),
         ("tags/reinforcement-learning/feed.xml/", "is the tag feed /tags/reinforcement-learning/"),
         (
             "weekly/2025-03-17/",

@@ -9,10 +9,11 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
-from papersite import build
+from papersite import build, seo
 
 BASE = "https://example.github.io/papers/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -81,6 +82,33 @@ def test_the_sitemap_lists_every_page_but_404_and_robots_points_at_it(built_site
     assert locations == expected
     robots = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in robots
+    assert f"Sitemap: {BASE}sitemap.xml" in robots
+
+
+def test_a_site_with_more_urls_than_a_sitemap_may_list_has_a_sitemap_index(
+    built_site: Path, example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sitemap protocol allows 50,000 URLs a sitemap (a site of 16,000 papers has more):
+    here 100 a sitemap, the same URLs as the one sitemap of the example site, in parts."""
+    monkeypatch.setattr(seo, "SITEMAP_URLS", 100)
+    out = tmp_path / "out"
+    build(example_site, out)
+
+    index = ElementTree.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [loc.text or "" for loc in index.iter(f"{SITEMAP}loc")]
+    assert len(parts) > 1
+    assert parts == [f"{BASE}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    listed: list[str | None] = []
+    for part in parts:
+        urls = ElementTree.parse(out / part.removeprefix(BASE)).getroot()
+        assert urls.tag == f"{SITEMAP}urlset"
+        located = [loc.text for loc in urls.iter(f"{SITEMAP}loc")]
+        assert 0 < len(located) <= 100
+        listed += located
+    whole = ElementTree.parse(built_site / "sitemap.xml").getroot()
+    assert listed == [loc.text for loc in whole.iter(f"{SITEMAP}loc")]
+    robots = (out / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert f"Sitemap: {BASE}sitemap.xml" in robots
 
 

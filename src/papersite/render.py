@@ -336,11 +336,23 @@ def plan_site(
     jobs += [page(feed.path, "feed.xml", feed.edition, feed, {"feed": feed})
              for feed in feeds if id(feed) not in skip]  # fmt: skip
     listed = PageList(tuple(path for path, _, _ in html_pages))
+    parts = seo.sitemap_parts(list(listed.paths), editions)
 
-    def sitemap() -> dict[str, Any]:  # made as rendered: 30,000 entries on a large site
-        return {"entries": seo.sitemap_entries(view.base_url, list(listed.paths), editions)}
+    def sitemap(part: int = 0) -> Callable[[], dict[str, Any]]:
+        def values() -> dict[str, Any]:  # made as rendered: 30,000 entries on a large site
+            paths = list(listed.paths)
+            return {"entries": seo.sitemap_entries(view.base_url, paths, editions, part)}
 
-    jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], listed, sitemap, streamed=True))
+        return values
+
+    if not parts:
+        jobs.append(page("sitemap.xml", "sitemap.xml", editions[0], listed, sitemap(), True))
+    else:  # more URLs than one sitemap may list: an index of sitemaps
+        locations = seo.sitemap_locations(view.base_url, parts)
+        jobs.append(page("sitemap.xml", "sitemap_index.xml", editions[0], listed,
+                         {"sitemaps": locations}))  # fmt: skip
+        jobs += [page(seo.sitemap_part_path(n), "sitemap.xml", editions[0], listed, sitemap(n),
+                      True) for n in range(1, parts + 1)]  # fmt: skip
     jobs.append(page("robots.txt", "robots.txt", editions[0]))
     return jobs
 

@@ -34,14 +34,39 @@ def canonical_url(base_url: str, page_path: str) -> str:
     return base_url + pretty_path(page_path)
 
 
+SITEMAP_URLS = 50_000
+"""The most URLs one sitemap may list (the sitemap protocol's limit; at 50,000 with their
+alternates, about 21 MB, under its 50 MB). A site with more has a sitemap index, ``sitemap.xml``,
+listing ``sitemap-1.xml``, ``sitemap-2.xml``… of this many each."""
+
+
+def sitemap_parts(page_paths: list[str], editions: list[Edition]) -> int:
+    """How many sitemaps the site's URLs take: 0 for one ``sitemap.xml`` of them all."""
+    urls = len(page_paths) * len(editions)
+    return 0 if urls <= SITEMAP_URLS else -(-urls // SITEMAP_URLS)
+
+
+def sitemap_part_path(number: int) -> str:
+    """The file of the sitemap number ``number`` (from 1) of a site with an index."""
+    return f"sitemap-{number}.xml"
+
+
+def sitemap_locations(base_url: str, parts: int) -> list[str]:
+    """The URLs of a site's ``parts`` sitemaps, as its index lists them."""
+    return [_uri(base_url + sitemap_part_path(number)) for number in range(1, parts + 1)]
+
+
 def sitemap_entries(
-    base_url: str, page_paths: list[str], editions: list[Edition]
+    base_url: str, page_paths: list[str], editions: list[Edition], part: int = 0
 ) -> Iterator[SitemapEntry]:
     """Every edition of every page worth indexing, each listing all editions as alternates, as
-    Google asks of sitemaps with ``hreflang``; sorted by URL. Made one at a time, as the sitemap
-    is written: 166,000 of them at 50,000 papers."""
+    Google asks of sitemaps with ``hreflang``; sorted by URL; those of sitemap number ``part``
+    only, on a site with an index (``sitemap_parts``). Made one at a time, as the sitemap is
+    written: 166,000 of them at 50,000 papers."""
     located = sorted((canonical_url(base_url, e.prefix + path), path) for path in page_paths
                      for e in editions)  # fmt: skip
+    if part:
+        located = located[(part - 1) * SITEMAP_URLS : part * SITEMAP_URLS]
     for loc, path in located:
         links = [(lang, _uri(url)) for lang, url in alternates(base_url, path, editions)]
         yield SitemapEntry(_uri(loc), links)

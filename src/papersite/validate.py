@@ -8,6 +8,7 @@ need the whole site: one paper once per digest, one page per URL, aliases that t
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -433,6 +434,11 @@ def _alias_message(
             f"'{alias}' is under /{folder}, where papersite writes its own pages; an alias is "
             "an old URL that no page of the site uses, so choose another path or remove it"
         )
+    if any(_SITEMAP_PART.fullmatch(path) for path in [page, *ancestors]):
+        return (
+            f"'{alias}' is the name of a part of the sitemap of a large site; an alias is an old "
+            "URL that no page of the site uses, so choose another path or remove it"
+        )
     taken = next((generated[p] for p in [page, *ancestors] if p in generated), None)
     if taken is not None:
         return (
@@ -463,6 +469,10 @@ def _clash_message(
             "choose another path"
         )
     return None
+
+
+_SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
+"""``seo.sitemap_part_path``, casefolded."""
 
 
 def _generated_files(digests: list[SourcedDigest], papers: dict[str, SitePaper]) -> dict[str, str]:
