@@ -427,3 +427,30 @@ def test_the_texts_a_cold_build_renders_ahead_are_those_the_view_asks_for(
 
     assert set(asked) == set(ahead)
     assert sum(1 for source in ahead if source[3]) == 2, "the two texts with footnotes, placed"
+
+
+def test_lists_of_papers_show_the_latest_featured_first(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """As the lists of digests do; the list of papers was in the order of their IDs, the newest
+    at the bottom of thousands."""
+    second = WEEKLY.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+    second = second.replace('"2503.14476"', '"2501.00001"').replace("다포", "둘째")
+    second = second.replace("DAPO: An Open-Source LLM Reinforcement Learning System at Scale", "B")
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": second,
+            "digests/conferences/iclr-2026.yaml": CONFERENCE,
+        }
+    )
+    out = tmp_path / "out"
+    build(source, out)
+
+    for page in ["papers/index.html", "tags/reinforcement-learning/index.html"]:
+        items = soup_of(out, page).select(".paper-list a[href*='papers/']")
+        assert [target(page, a["href"]) for a in items] == [
+            "papers/2503.14476/",  # in the ICLR 2026 digest (2026-04-25)
+            "papers/2501.00001/",  # in the week of 2025-03-24: an older ID, featured later
+        ], page

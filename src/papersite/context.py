@@ -308,6 +308,12 @@ class PaperView:
         """The files of the digests it appears in."""
         return frozenset(digest.path for digest, _ in self.appearances)
 
+    @property
+    def last_featured(self) -> dt.date:
+        """The date of the latest digest it appears in: lists of papers show the latest first,
+        as the lists of digests do."""
+        return max(digest.date for digest, _ in self.appearances)
+
 
 @dataclass
 class TagView:
