@@ -68,7 +68,8 @@ def bi_html(
         return Markup(f'<{tag} class="bi {class_}">{badge}{_html(text.shared)}</{tag}>')
     out = []
     fills, filler = "", None
-    if len(languages) > 1:  # what the page shows, in place, for a language the text lacks
+    if len(languages) > 1 and None in [part.html for part in text.parts]:
+        # What the page shows, in place, for the languages the text lacks.
         shown = [part for part in text.parts if part.lang in languages]
         lacking = [part.lang for part in shown if part.html is None]
         filler = next((part for part in shown if part.html is not None), None) if lacking else None
