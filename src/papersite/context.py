@@ -409,7 +409,11 @@ class _Texts:
         inline: bool,
     ) -> Markup:
         lang = suffix[0] if suffix else None
-        place = "" if where is None else text_place(where[0], (*where[1], *suffix))
+        # Its place only where it may have footnotes (``MarkdownRenderer.source``): made for
+        # every text, it cost a large site's views a tenth of a second.
+        place = ""
+        if where is not None and "^" in source:
+            place = text_place(where[0], (*where[1], *suffix))
         rendering = self.renderer.render(source, inline=inline, lang=lang, place=place)
         if rendering.warnings and where is not None:
             digest, location = where
@@ -702,7 +706,9 @@ def _text_sources(
         for lang, text in (value or {}).items():
             if not is_blank(text):
                 suffix = () if lang == EVERY_LANGUAGE else (lang,)
-                place = "" if where is None else text_place(where, (*at, *suffix))
+                place = ""
+                if where is not None and "^" in text:  # as ``_Texts._render``
+                    place = text_place(where, (*at, *suffix))
                 yield text, inline, suffix[0] if suffix else None, place
 
     yield from each(site.config.title, True)

@@ -172,14 +172,13 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
         return {EVERY_LANGUAGE: value}
     if isinstance(value, dict):
         languages = (info.context or {}).get("languages")
-        unknown = [
-            str(code)
-            for code in value
-            if code == EVERY_LANGUAGE or (languages is not None and code not in languages)
-        ]
-        if unknown:  # one error per text (a validator raises one), at the first code
-            message = _undeclared(unknown, languages or [], "'languages' in papersite.yaml")
-            raise field_error(unknown[0], message, at_key=True)
+        for code in value:
+            if code == EVERY_LANGUAGE or (languages is not None and code not in languages):
+                # One error per text (a validator raises one), at the first code, naming all.
+                declared = languages if languages is not None else list(value)
+                unknown = [str(c) for c in value if c == EVERY_LANGUAGE or c not in declared]
+                message = _undeclared(unknown, languages or [], "'languages' in papersite.yaml")
+                raise field_error(unknown[0], message, at_key=True)
         return value
     raise ValueError(
         f"expected a text: a string, or a mapping from language code to string, got {value!r}"
