@@ -209,15 +209,14 @@ def is_paper_title(lines: list[Line], index: int) -> bool:
     if heading_of(text) is not None or is_forum_chrome(text) or is_post_title(text):
         return False
     after = lines[index + 1 : index + 4]
-    following = [other for other in after if not _is_labelled(other.text)]
-    heading = heading_of(following[0].text) if following else None
+    heading = _next_heading(lines, index)
     if line.level and after and (heading is not None or _is_labelled(after[0].text)):
         return True
     if _SENTENCE_END.search(text):
         return False  # the last line of a text before a heading, not a title
     if heading is not None and heading.kind in ("summary", "abstract"):
         return True
-    return _is_bilingual_title(_AWARD.sub(r"\2", text))
+    return _has_bilingual_form(text)
 
 
 def paper_starts(lines: list[Line]) -> list[int]:
@@ -233,16 +232,18 @@ def paper_starts(lines: list[Line]) -> list[int]:
     candidates = [index for index in range(len(lines)) if is_paper_title(lines, index)]
     if any(lines[index].level for index in candidates):
         return [index for index in candidates if lines[index].level]
+    titles = set(candidates)
     starts: list[int] = []
     parts: set[str] = set()
     """The parts of the paper read so far."""
     for index, line in enumerate(lines):
-        if index in candidates and not (
-            not line.level
-            and {"summary"} <= parts
+        next_heading = _next_heading(lines, index) if index in titles else None
+        if index in titles and not (
+            "summary" in parts
             and "abstract" not in parts
-            and _next_part(lines, index) == "abstract"
-            and not _is_bilingual_title(_AWARD.sub(r"\2", line.text))
+            and next_heading is not None
+            and next_heading.kind == "abstract"
+            and not _has_bilingual_form(line.text)
         ):
             starts.append(index)
             parts = set()
@@ -253,11 +254,16 @@ def paper_starts(lines: list[Line]) -> list[int]:
     return starts
 
 
-def _next_part(lines: list[Line], index: int) -> str | None:
-    """The part whose heading follows ``lines[index]``, after author and affiliation lines."""
+def _next_heading(lines: list[Line], index: int) -> Heading | None:
+    """The heading of a part that follows ``lines[index]``, after author and affiliation
+    lines, if one does."""
     following = [other for other in lines[index + 1 : index + 4] if not _is_labelled(other.text)]
-    heading = heading_of(following[0].text) if following else None
-    return heading.kind if heading is not None else None
+    return heading_of(following[0].text) if following else None
+
+
+def _has_bilingual_form(text: str) -> bool:
+    """A title line of the ``한국어 제목 / English title`` form, an award before it or not."""
+    return _is_bilingual_title(_AWARD.sub(r"\2", text))
 
 
 def is_post_title(text: str) -> bool:
