@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 import yaml
 
@@ -159,10 +159,11 @@ class _TooManyValues(Exception):
         self.node = node
 
 
-def _line_and_column(text: str, position: int) -> tuple[int, int]:
-    """The 1-based line and column of the character at ``position`` of ``text``."""
+def _line_and_column(text: AnyStr, position: int) -> tuple[int, int]:
+    """The 1-based line and column of the character (or byte) at ``position`` of ``text``."""
     before = text[:position]
-    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+    newline = b"\n" if isinstance(before, bytes) else "\n"
+    return before.count(newline) + 1, position - (before.rfind(newline) + 1) + 1
 
 
 def _syntax_hint(text: str, mark: Any, problem: str) -> str:
@@ -304,9 +305,7 @@ def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        line, column = _line_and_column(raw, error.start)
         message = (
             f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded); "
             "save it as UTF-8"
