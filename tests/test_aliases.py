@@ -103,6 +103,9 @@ def where(problem: Problem) -> tuple[str, int, int, str]:
         ("archive/index.html", "'archive/index.html' is the site's page /archive/index.html, "),
         ("404.html", "'404.html' is the site's page /404.html, "),
         ("Sitemap-12.xml", "'Sitemap-12.xml' is the name of a part of the sitemap of a large site"),
+        ("papers/page/2/", "'papers/page/2/' is where a long list's later pages are"),
+        ("Tags/LLM/page/12/old.html", "is where a long list's later pages are"),
+        ("weekly/page/3", "'weekly/page/3' is where a long list's later pages are"),
         ("tags/reinforcement-learning/feed.xml/", "is the tag feed /tags/reinforcement-learning/"),
         (
             "weekly/2025-03-17/",

@@ -274,6 +274,7 @@ def initial_site(root: Path, rng: random.Random) -> SiteState:
             "base_url": "https://example.org/papers/",
             "languages": ["ko", "en"],
             "tags": list(TAGS),
+            "per_page": 3,  # lists of a few pages: pages of lists come and go with the edits
         },
         digests={},
         lock=copy.deepcopy(LOCKFILE),
@@ -449,7 +450,7 @@ def override_template(state: SiteState, name: str) -> str:
 
 def change_config(state: SiteState, rng: random.Random) -> str:
     config = state.config
-    what = rng.choice(["title", "description", "base_url", "languages"])
+    what = rng.choice(["title", "description", "base_url", "languages", "per_page"])
     if what == "title":
         config["title"] = {"ko": f"사이트 {state.fresh()}", "en": f"Site {state.fresh()}"}
     elif what == "description":
@@ -460,6 +461,8 @@ def change_config(state: SiteState, rng: random.Random) -> str:
     elif what == "base_url":
         urls = ["https://example.org/papers/", "https://example.org/", "https://x.test/a/b/"]
         config["base_url"] = rng.choice([url for url in urls if url != config["base_url"]])
+    elif what == "per_page":
+        config["per_page"] = rng.choice([size for size in (2, 3, 5) if size != config["per_page"]])
     else:
         config["languages"] = list(reversed(config["languages"]))
     return f"change the config's {what}"

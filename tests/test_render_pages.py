@@ -161,8 +161,10 @@ def test_home_page_shows_the_latest_digest_first(built_site: Path) -> None:
     assert latest.find("time", datetime="2025-11-27") is not None
 
 
-def test_home_page_lists_every_digest_newest_first(built_site: Path) -> None:
-    cards = soup_of(built_site, "index.html").select("[aria-labelledby=all-heading] .digest-card")
+def test_home_page_lists_the_recent_digests_newest_first(built_site: Path) -> None:
+    cards = soup_of(built_site, "index.html").select(
+        "[aria-labelledby=recent-heading] .digest-card"
+    )
 
     hrefs = [target("index.html", card.select_one("a")["href"]) for card in cards]
     assert hrefs == ["conferences/neurips-2025/", "weekly/2025-03-17/"]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
 from markupsafe import Markup
@@ -315,6 +316,11 @@ class PaperView:
         return max(digest.date for digest, _ in self.appearances)
 
 
+def latest_featured_first(papers: list[PaperView]) -> list[PaperView]:
+    """``papers`` by ``last_featured``, newest first; papers of the same day keep their order."""
+    return sorted(papers, key=attrgetter("last_featured"), reverse=True)
+
+
 @dataclass
 class TagView:
     tag: str
@@ -327,6 +333,11 @@ class TagView:
         """The URLs of its digests and of those its papers appear in, sorted."""
         urls = {digest.url for digest in self.digests}
         return tuple(sorted(urls.union(*(paper.digest_urls for paper in self.papers))))
+
+    @cached_property
+    def papers_by_recency(self) -> list[PaperView]:
+        """Its papers, the most recently featured first."""
+        return latest_featured_first(self.papers)
 
 
 @dataclass
@@ -359,6 +370,13 @@ class SiteView:
     warnings: list[Problem]
     glossary: list[GlossaryEntryView] = field(default_factory=list)
     """The terms of ``glossary.yaml`` in English alphabetical order; empty without one."""
+    per_page: int = 50
+    """How many papers or digests a page of a list shows (``paging.py``)."""
+
+    @cached_property
+    def papers_by_recency(self) -> list[PaperView]:
+        """The papers, the most recently featured first (then by identity, as ``papers``)."""
+        return latest_featured_first(self.papers)
 
     def digests_of_kind(self, kind: str) -> list[DigestView]:
         """The ``weekly`` or ``conference`` digests, newest first."""
@@ -484,6 +502,7 @@ def build_view(
         archive=_archive(digests),
         warnings=texts.warnings,
         glossary=_glossary_view(texts, site.glossary),
+        per_page=site.config.per_page,
     )
     texts.renderer.forget()
     return view

@@ -711,6 +711,8 @@ class SiteConfig(StrictModel):
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     semantic_scholar: SemanticScholarSettings = Field(default_factory=SemanticScholarSettings)
     links: LinkSettings = Field(default_factory=LinkSettings)
+    per_page: int = Field(default=50, ge=1)
+    """How many papers or digests one page of a long list shows (``paging.py``)."""
 
     @model_validator(mode="after")
     def _languages_agree(self) -> SiteConfig:

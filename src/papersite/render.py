@@ -28,13 +28,14 @@ import jinja2.bccache
 import papersite
 from papersite import fragments, i18n, seo, snippets
 from papersite.cache import content_hash
-from papersite.context import DigestView, PaperView, SiteView, TagView
+from papersite.context import DigestView, PaperView, SiteView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import Feed, site_feeds
 from papersite.fingerprint import files_under
 from papersite.fragments import STORE, FragmentCache, Fragments
 from papersite.names import ASSETS_DIR
+from papersite.paging import paginate
 from papersite.redirects import redirects
 from papersite.theme import theme_dirs
 from papersite.urls import relative_root
@@ -292,13 +293,17 @@ def plan_site(
     those about the digests, papers, tags and ``feeds`` (``feeds.site_feeds``, made here if not
     given) whose ``id`` is in ``skip``."""
     editions = site_editions(view.languages)
-    html_pages: list[tuple[str, str, dict[str, Any]]] = [
-        ("index.html", "index.html", NO_VALUES),
-        ("weekly/index.html", "digest_list.html",
-         {"kind": "weekly", "digests": view.digests_of_kind("weekly")}),
-        ("conferences/index.html", "digest_list.html",
-         {"kind": "conferences", "digests": view.digests_of_kind("conference")}),
-        ("papers/index.html", "paper_list.html", NO_VALUES),
+    html_pages: list[tuple[str, str, dict[str, Any]]] = [("index.html", "index.html", NO_VALUES)]
+    lists: list[tuple[str, Sequence[Any], str, dict[str, Any]]] = [
+        ("weekly/", view.digests_of_kind("weekly"), "digest_list.html", {"kind": "weekly"}),
+        ("conferences/", view.digests_of_kind("conference"), "digest_list.html",
+         {"kind": "conferences"}),
+        ("papers/", view.papers_by_recency, "paper_list.html", NO_VALUES),
+    ]  # fmt: skip
+    for url, items, template, values in lists:
+        html_pages += [(pager.path, template, {**values, "pager": pager})
+                       for pager in paginate(items, view.per_page, url)]  # fmt: skip
+    html_pages += [
         ("tags/index.html", "tags.html", NO_VALUES),
         ("archive/index.html", "archive.html", NO_VALUES),
         ("search/index.html", "search.html", NO_VALUES),
@@ -306,12 +311,16 @@ def plan_site(
     if view.glossary:
         html_pages.append(("glossary/index.html", "glossary.html", NO_VALUES))
     subjects: dict[str, Any] = {}
-    about: list[tuple[str, Sequence[DigestView | PaperView | TagView]]] = [
-        ("digest", view.digests), ("paper", view.papers), ("tag", view.tags)]  # fmt: skip
+    about: list[tuple[str, Sequence[DigestView | PaperView]]] = [
+        ("digest", view.digests), ("paper", view.papers)]  # fmt: skip
     for name, items in about:
         for subject in items:
             html_pages.append((subject.url + "index.html", f"{name}.html", {name: subject}))
             subjects[subject.url + "index.html"] = subject
+    for tag in view.tags:  # its papers in pages; its digests on the first
+        for pager in paginate(tag.papers_by_recency, view.per_page, tag.url):
+            html_pages.append((pager.path, "tag.html", {"tag": tag, "pager": pager}))
+            subjects[pager.path] = tag
 
     plan = SitePlan(view, editions)
 

@@ -30,6 +30,7 @@ from papersite.model import (
     SourcedDigest,
     kind_fields_problem,
 )
+from papersite.paging import LATER_PAGE
 from papersite.urls import (
     FIXED_PAGES,
     alias_page,
@@ -438,6 +439,11 @@ def _alias_message(
         return (
             f"'{alias}' is the name of a part of the sitemap of a large site; an alias is an old "
             "URL that no page of the site uses, so choose another path or remove it"
+        )
+    if LATER_PAGE.match(page):
+        return (
+            f"'{alias}' is where a long list's later pages are (/papers/page/2/…); an alias is "
+            "an old URL that no page of the site uses, so choose another path or remove it"
         )
     taken = next((generated[p] for p in [page, *ancestors] if p in generated), None)
     if taken is not None:
