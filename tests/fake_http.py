@@ -19,7 +19,12 @@ from types import TracebackType
 from typing import Any, Generic, Literal, Self, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-Kind = Literal["ok", "status", "delay", "malformed", "empty", "hang"]
+Kind = Literal["ok", "status", "delay", "malformed", "empty", "hang", "cut", "broken", "foreign"]
+
+PROXY_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+)
+"""What a proxy in the way sends, with status 200: well-formed XML, and not the service's."""
 
 # How often serve_forever looks for a shutdown request; the default (0.5 s) would add up to
 # half a second to every test that uses a fake.
@@ -64,6 +69,22 @@ class Behaviour:
         return cls("empty")
 
     @classmethod
+    def cut(cls) -> Behaviour:
+        """Answer 200 with the first half of the real answer, as a whole reply: what a server
+        that stopped writing sends, its length saying no more."""
+        return cls("cut")
+
+    @classmethod
+    def broken(cls) -> Behaviour:
+        """Promise the real answer's length, send its first half and close the connection."""
+        return cls("broken")
+
+    @classmethod
+    def foreign(cls) -> Behaviour:
+        """Answer 200 with a proxy's HTML error page instead of the service's format."""
+        return cls("foreign")
+
+    @classmethod
     def hang(cls) -> Behaviour:
         """Never answer; the connection is dropped when the fake stops (interruption tests)."""
         return cls("hang")
@@ -89,6 +110,8 @@ class Reply:
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    length: int | None = None
+    """The ``Content-Length`` sent, when it is not the body's (a connection broken off)."""
 
 
 Record = TypeVar("Record")
@@ -217,7 +240,14 @@ class FakeServer(ABC, Generic[Record]):
             return self.reply_malformed()
         if behaviour.kind == "empty":
             return self.reply_empty(incoming)
-        return self.reply_ok(incoming)
+        if behaviour.kind == "foreign":
+            return Reply(200, "text/html", PROXY_PAGE)
+        reply = self.reply_ok(incoming)
+        if behaviour.kind in ("cut", "broken"):
+            half = reply.body[: len(reply.body) // 2]
+            length = len(reply.body) if behaviour.kind == "broken" else None
+            return Reply(reply.status, reply.content_type, half, reply.headers, length)
+        return reply
 
 
 def status_phrase(code: int) -> str:
@@ -278,7 +308,8 @@ def _write(handler: _Handler, reply: Reply) -> None:
     try:
         handler.send_response(reply.status, status_phrase(reply.status))
         handler.send_header("Content-Type", reply.content_type)
-        handler.send_header("Content-Length", str(len(reply.body)))
+        length = len(reply.body) if reply.length is None else reply.length
+        handler.send_header("Content-Length", str(length))
         for name, value in reply.headers.items():
             handler.send_header(name, value)
         handler.end_headers()

@@ -424,10 +424,13 @@ def test_a_client_error_is_not_retried(write_tree: WriteTree, fake_arxiv: FakeAr
     ("behaviour", "reason"),
     [
         (Behaviour.empty(), "empty page"),
-        (Behaviour.malformed(), "not an Atom feed"),
+        (Behaviour.malformed(), "not a whole Atom feed"),
         (Behaviour.delay(3.0), "did not answer in time"),
+        (Behaviour.cut(), "not a whole Atom feed"),
+        (Behaviour.broken(), "arXiv's answer broke off"),
+        (Behaviour.foreign(), "not an Atom feed (<html>)"),
     ],
-    ids=["empty-page", "malformed-xml", "slow-server"],
+    ids=["empty-page", "malformed-xml", "slow-server", "cut-feed", "broken-off", "html-page"],
 )
 def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
     write_tree: WriteTree, fake_arxiv: FakeArxiv, behaviour: Behaviour, reason: str
@@ -446,6 +449,25 @@ def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
 
     assert [f.ids for f in report.failures] == [["2503.14476"]]
     assert reason in report.failures[0].reason
+
+
+def test_an_entry_that_cannot_be_a_record_is_named_and_not_retried(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """arXiv's answer is a whole feed, but one entry lacks what a record needs (a title)."""
+    untitled = FakePaper(
+        "2501.00001", "", ["A"], "An abstract.", ["2025-01-02"], "cs.LG", ["cs.LG"]
+    )
+    fake_arxiv.add(untitled)
+    site = make_site(write_tree, fake_arxiv, digest(("A paper", untitled.id)))
+
+    report = enrich(site, environ={})
+
+    assert len(fake_arxiv.requests) == 1
+    assert [f.ids for f in report.failures] == [["2501.00001"]]
+    reason = report.failures[0].reason
+    assert "arXiv's entry http://arxiv.org/abs/2501.00001v1 cannot be read (title: " in reason
+    assert not (site / "arxiv.lock.json").exists()
 
 
 def test_a_refused_connection_is_retried_and_then_named(write_tree: WriteTree) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import arxiv
 import requests
+from lxml import etree
+from pydantic import ValidationError
 
 from papersite.model import ArxivRecord, ArxivSettings, canonical_arxiv_id
 from papersite.sources import (
@@ -33,8 +35,14 @@ _WITHDRAWN = re.compile(
 )
 
 
-class _TimeoutSession(requests.Session):
-    """A session whose requests time out; ``arxiv.Client`` sets no timeout of its own."""
+ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+
+
+class _AtomSession(requests.Session):
+    """A session whose requests time out (``arxiv.Client`` sets no timeout of its own), and
+    whose answers are whole Atom feeds. The client reads a feed leniently (lxml's ``recover``):
+    a feed cut off mid-entry would give a record with half its abstract and no authors, and an
+    HTML error page sent with status 200 would read as "no such paper"."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__()
@@ -42,7 +50,22 @@ class _TimeoutSession(requests.Session):
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(*args, **kwargs)
+        response = super().request(*args, **kwargs)
+        if response.status_code == requests.codes.ok:  # the client reports any other status
+            _check_atom_feed(response.content)
+        return response
+
+
+def _check_atom_feed(content: bytes) -> None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(content, parser=parser)
+    except etree.XMLSyntaxError as error:
+        raise TransientError(
+            f"arXiv sent a response that is not a whole Atom feed ({error})"
+        ) from None
+    if root.tag != ATOM_FEED:
+        raise TransientError(f"arXiv sent a response that is not an Atom feed (<{root.tag}>)")
 
 
 class _Client(arxiv.Client):  # type: ignore[misc]  # the arxiv package has no type hints
@@ -72,7 +95,7 @@ class ArxivSource:
             page_size=settings.page_size, delay_seconds=settings.delay_seconds, num_retries=0
         )
         self._client.query_url_format = settings.api_url + "?{}"
-        self._client._session = _TimeoutSession(settings.timeout_seconds)
+        self._client._session = _AtomSession(settings.timeout_seconds)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, ArxivRecord]:
         """The records arXiv has for ``ids`` (canonical IDs, latest versions)."""
@@ -84,7 +107,7 @@ class ArxivSource:
             # then means arXiv has none of them: see ``fetch.Enricher._fetch``).
             raise EmptyAnswer("arXiv answered with an empty page")
         fetched = fetched_at(self.now)
-        records = (to_record(result, fetched) for result in results)
+        records = (_readable_record(result, fetched) for result in results)
         return {record.id: record for record in records if record.id in ids}
 
     def search_titles(self, title: str, limit: int = 5) -> list[ArxivRecord]:
@@ -92,7 +115,7 @@ class ArxivSource:
         words = " ".join(re.sub(r"[^\w]+", " ", title).split())
         search = arxiv.Search(query=f'ti:"{words}"', max_results=limit)
         fetched = fetched_at(self.now)
-        return [to_record(result, fetched) for result in self._run(search)]
+        return [_readable_record(result, fetched) for result in self._run(search)]
 
     def close(self) -> None:
         self._client._session.close()
@@ -115,7 +138,29 @@ class ArxivSource:
             raise TransientError("arXiv did not answer in time") from None
         except requests.ConnectionError as error:
             raise TransientError(f"cannot connect to arXiv ({_reason(error)})") from None
+        except requests.RequestException as error:  # a dropped answer, a broken encoding
+            raise TransientError(f"arXiv's answer broke off ({_reason(error)})") from None
+        except ValueError as error:  # an entry's date the client cannot read
+            raise TransientError(f"arXiv sent an entry that cannot be read ({error})") from None
         return results
+
+
+def _readable_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
+    """``to_record``; an entry that is not a paper's (arXiv's error entries) or lacks what a
+    record needs (a title, a date) is a ``PermanentError`` that names it."""
+    try:
+        return to_record(result, fetched)
+    except ValueError as error:  # pydantic's ValidationError too
+        raise PermanentError(
+            f"arXiv's entry {result.entry_id} cannot be read ({_first_error(error)})"
+        ) from None
+
+
+def _first_error(error: ValueError) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+    return str(error) or type(error).__name__
 
 
 def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
