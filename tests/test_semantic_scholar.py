@@ -7,6 +7,7 @@ request spacing and the lockfile cache are checked as the servers see them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -197,6 +198,24 @@ def test_empty_venue_and_missing_pdf_are_stored_as_null(scholar_site: Path) -> N
     assert record["venue"] is None
     assert record["open_access_pdf"] is None
     assert record["citation_count"] == 20
+
+
+@pytest.mark.parametrize(
+    "pdf", ["https://example.org/a paper.pdf", "javascript:alert(1)", "ftp://example.org/a.pdf"]
+)
+def test_a_value_the_record_cannot_hold_is_left_out_and_the_rest_kept(
+    scholar_site: Path, fake_scholar: FakeSemanticScholar, pdf: str
+) -> None:
+    paper = S2_PAPERS[IDS[0]]
+    fake_scholar.add(dataclasses.replace(paper, open_access_pdf=pdf, citation_count=-3))
+
+    report = run(scholar_site)
+
+    assert report.ok
+    record = scholar_records(scholar_site)[IDS[0]]
+    assert record["open_access_pdf"] is None and record["citation_count"] is None
+    assert (record["paper_id"], record["venue"], record["year"]) == ("s2paper1", "NeurIPS", 2025)
+    assert scholar_records(scholar_site)[IDS[1]]["citation_count"] == 20
 
 
 def test_records_carry_the_time_they_were_fetched(scholar_site: Path) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from papersite import __version__
 from papersite.model import SemanticScholarRecord, SemanticScholarSettings, canonical_arxiv_id
@@ -66,7 +67,9 @@ class SemanticScholarSource:
         records = {}
         for arxiv_id, paper in zip(ids, answer, strict=True):
             if isinstance(paper, dict) and paper.get("paperId"):
-                records[canonical_arxiv_id(arxiv_id)] = to_record(paper, fetched)
+                record = to_record(paper, fetched)
+                if record is not None:
+                    records[canonical_arxiv_id(arxiv_id)] = record
         return records
 
     def close(self) -> None:
@@ -97,18 +100,29 @@ class SemanticScholarSource:
             raise TransientError("Semantic Scholar sent a response that is not JSON") from None
 
 
-def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRecord:
-    """One paper of the batch answer as the lockfile stores it."""
-    pdf = paper.get("openAccessPdf") or {}
-    return SemanticScholarRecord(
-        paper_id=paper["paperId"],
-        url=paper.get("url") or None,
-        citation_count=paper.get("citationCount"),
-        venue=paper.get("venue") or None,
-        year=paper.get("year"),
-        open_access_pdf=pdf.get("url") or None,
-        fetched=fetched,
-    )
+def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRecord | None:
+    """One paper of the batch answer as the lockfile stores it. A value the record cannot hold
+    (a PDF link with a space or of another scheme, a negative count) is left out, as one
+    Semantic Scholar does not know: its other values are still worth having. None when not even
+    its ID can be kept."""
+    pdf = paper.get("openAccessPdf")
+    fields = {
+        "paper_id": paper["paperId"],
+        "url": paper.get("url") or None,
+        "citation_count": paper.get("citationCount"),
+        "venue": paper.get("venue") or None,
+        "year": paper.get("year"),
+        "open_access_pdf": (pdf.get("url") if isinstance(pdf, dict) else None) or None,
+        "fetched": fetched,
+    }
+    try:
+        return SemanticScholarRecord.model_validate(fields)
+    except ValidationError as error:
+        unusable = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+    if unusable & {"paper_id", "fetched"}:
+        return None
+    usable = {name: None if name in unusable else value for name, value in fields.items()}
+    return SemanticScholarRecord.model_validate(usable)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
