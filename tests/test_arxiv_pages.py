@@ -689,6 +689,31 @@ def test_an_arxiv_abstract_that_looks_like_a_markdown_block_stays_one_paragraph(
     assert section.p.find("math") is not None
 
 
+def test_an_arxiv_abstract_is_shown_as_the_plain_text_it_is_with_its_math(
+    build_site: BuildSite,
+) -> None:
+    """arXiv's abstracts are plain text with TeX: TeX's quotes are not code, ``__init__`` is not
+    bold, ``[1](url)`` is not a link, ``<b>`` is not a tag."""
+    words = (
+        "We call this ``grokking'' and ``double descent''. We patch the __init__ method of "
+        "*every* layer; see [1](https://evil.example/) and <b>this</b> & that ~~struck~~ | ! "
+    )
+    record = {**DAPO_RECORD, "abstract": words + "with $x_1*y_2$ and $$a_b$$ kept as math."}
+    built = build_site(dapo_digest(), lockfile_text(record))
+
+    section = built.soup(DAPO_PAGE).select_one(".field-abstract div[lang=en]")
+    assert section is not None
+    assert [child.name for child in section.find_all(recursive=False)] == ["p"]
+    paragraph = section.p
+    outside_math = [tag for tag in paragraph.find_all(True) if not tag.find_parent("span")]
+    assert [(tag.name, tag.get("class")) for tag in outside_math] == [
+        ("span", ["math", "inline"]),
+        ("span", ["math", "block"]),
+    ]
+    assert paragraph.get_text().startswith(words + "with ")
+    assert len(paragraph.find_all("math")) == 2
+
+
 def test_paper_without_id_ignores_a_record_not_resolved_from_its_title(
     build_site: BuildSite,
 ) -> None:

@@ -311,9 +311,25 @@ def _only_mathml(mathml: str) -> bool:
 
 
 def plain_paragraph(text: str) -> str:
-    """Plain text (arXiv's abstracts, one line each) as Markdown that renders as one paragraph:
-    a leading ``#``, ``>``, ``-``, ``1.`` … is escaped; TeX math is left as it is."""
-    return _BLOCK_START.sub(_escape_marker, text, count=1)
+    """Plain text (arXiv's abstracts, one line each) as Markdown that renders as that text, in
+    one paragraph: every mark Markdown would read (``__init__``, TeX's quotes ````like''``, a
+    ``[1](url)``, ``<b>``) and a leading ``#``, ``>``, ``-``, ``1.`` … is escaped; TeX math
+    (``$…$``, ``$$…$$``) is left as it is, for the math renderer."""
+    parts = _MATH_SPAN.split(text)
+    parts[::2] = [_INLINE_MARK.sub(_escaped_mark, part) for part in parts[::2]]  # outside math
+    return _BLOCK_START.sub(_escape_marker, "".join(parts), count=1)
+
+
+_MATH_SPAN = re.compile(r"(\$\$.+?\$\$|(?<!\\)\$[^$\n]+?\$)")
+"""What may be TeX math in a plain text: taken generously, as a mark escaped inside it would
+spoil the formula, and one left outside it at worst shows as Markdown."""
+_INLINE_MARK = re.compile(r"\\\$|[\\`*_\[\]<>!|~&]")
+"""A mark of Markdown's inline syntax, or TeX's ``\\$`` (a dollar sign, as in Markdown)."""
+
+
+def _escaped_mark(match: re.Match[str]) -> str:
+    mark = match[0]
+    return mark if mark == "\\$" else "\\" + mark
 
 
 def _escape_marker(match: re.Match[str]) -> str:
