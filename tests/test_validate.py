@@ -91,6 +91,41 @@ def test_title_given_as_a_number_is_not_a_text(write_tree: WriteTree) -> None:
     assert "got 42" in problem.message
 
 
+EMPTY_TEXT = "this text is empty; write it, in at least one of the site's languages"
+
+
+@pytest.mark.parametrize("empty", ['""', '"   "', "{}", '{ko: "", en: " "}'])
+def test_an_empty_title_of_a_digest_or_paper_is_an_error_at_it(
+    write_tree: WriteTree, empty: str
+) -> None:
+    """They were a traceback when the page was made ("a required text is empty")."""
+    digest = WEEKLY.replace(
+        'title: {ko: "이번 주의 논문", en: "Papers of the week"}', f"title: {empty}"
+    )
+    paper_title = (
+        '{ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}'
+    )
+    digest = digest.replace(paper_title, empty)
+    root = weekly_site(write_tree, digest)
+
+    problems = [(*where(p), p.message) for p in problems_of(root)]
+
+    assert (WEEKLY_PATH, 3, 8, "title", EMPTY_TEXT) in problems
+    assert (WEEKLY_PATH, 5, 12, "papers[0].title", EMPTY_TEXT) in problems
+
+
+def test_an_empty_section_and_site_title_are_errors_at_them(write_tree: WriteTree) -> None:
+    digest = WEEKLY + '    sections:\n      - title: {ko: " ", en: ""}\n        body: {}\n'
+    config = SITE_CONFIG.replace('title: {ko: "테스트 사이트", en: "Test site"}', 'title: ""')
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: digest})
+
+    problems = [(*where(p), p.message) for p in problems_of(root)]
+
+    assert ("papersite.yaml", 1, 8, "title", EMPTY_TEXT) in problems
+    assert (WEEKLY_PATH, 13, 16, "papers[0].sections[0].title", EMPTY_TEXT) in problems
+    assert (WEEKLY_PATH, 14, 15, "papers[0].sections[0].body", EMPTY_TEXT) in problems
+
+
 def test_missing_title_is_reported_for_the_file(write_tree: WriteTree) -> None:
     digest = WEEKLY.replace('title: {ko: "이번 주의 논문", en: "Papers of the week"}\n', "")
     root = weekly_site(write_tree, digest)

@@ -278,6 +278,16 @@ def is_blank(value: str) -> bool:
     return not value or value.isspace()
 
 
+def _not_blank(value: dict[str, str]) -> dict[str, str]:
+    if all(is_blank(text) for text in value.values()):
+        raise ValueError("this text is empty; write it, in at least one of the site's languages")
+    return value
+
+
+RequiredText = Annotated[dict[str, str], BeforeValidator(_text_input), AfterValidator(_not_blank)]
+"""A ``Text`` that may not be empty in every language: a title, a section's body."""
+
+
 def arxiv_base_id(arxiv_id: str) -> str:
     """``2503.14476v2`` → ``2503.14476``."""
     return _ARXIV_VERSION.sub("", arxiv_id)
@@ -423,14 +433,14 @@ class Provenance(PaperProvenance):
 class Section(StrictModel):
     """An extra bilingual section of a paper, such as a committee's reflections."""
 
-    title: Text
-    body: Text
+    title: RequiredText
+    body: RequiredText
 
 
 class Paper(StrictModel):
     """One paper entry of a digest, as the editor wrote it."""
 
-    title: Text
+    title: RequiredText
     """The paper's title; the English one is the paper's name in the literature."""
     arxiv: ArxivId | None = None
     """arXiv ID, new or old style, optionally with a version."""
@@ -521,7 +531,7 @@ class Digest(StrictModel):
     """Conference digests only."""
     date: Day | None = None
     """Publication date; a weekly digest defaults to the end of its period."""
-    title: Text
+    title: RequiredText
     source: HttpUrl | None = None
     """Where the digest was first published."""
     overview: Text | None = None
@@ -700,7 +710,7 @@ class Glossary(StrictModel):
 class SiteConfig(StrictModel):
     """``papersite.yaml``."""
 
-    title: Text
+    title: RequiredText
     description: Text | None = None
     base_url: BaseUrl
     """Where the site is served, possibly with a sub-path; always ends with '/'."""
