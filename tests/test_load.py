@@ -79,12 +79,83 @@ def test_aliases_that_stand_for_billions_of_values_are_an_error_at_once(
     assert problem.message.startswith("this file stands for more than 100,000 values")
 
 
+def test_many_values_written_out_are_not_limited(write_tree: WriteTree) -> None:
+    """The limit is on what aliases repeat: a long list, written out, is read."""
+    authors = ", ".join(f"a{n}" for n in range(100_050))
+    root = weekly_site(
+        write_tree, WEEKLY.replace("    arxiv:", f"    authors: [{authors}]\n    arxiv:")
+    )
+
+    site = validate_site(load_site(root))
+
+    assert len(site.digests[0].digest.papers[0].authors) == 100_050
+
+
+@pytest.mark.parametrize("levels", [150, 1_200, 60_000])
+def test_values_nested_too_deep_are_an_error_not_a_crash(
+    write_tree: WriteTree, levels: int
+) -> None:
+    """1,200 levels exhausted Python's stack (a traceback); 60,000 LibYAML's (the process died
+    with no message). Both are a few kilobytes."""
+    nested = "[" * levels + "]" * levels
+    root = weekly_site(
+        write_tree,
+        WEEKLY.replace('    arxiv: "2503.14476"', f'    authors: {nested}\n    arxiv: "2503.14476"'),
+    )
+
+    problems = load_problems(root)
+
+    assert [p.message for p in problems] == [load.TOO_DEEP]
+    # At the first list too deep: the digest, its papers, the paper and then authors' lists.
+    assert (problems[0].path, problems[0].line) == (WEEKLY_PATH, 6)
+    assert problems[0].column == len("    authors: [") + load.MAX_DEPTH - 3
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("!foo {ko: 주간, en: Weekly}", "!foo"),
+        ('!!python/tuple ["A", "B"]', "!!python/tuple"),
+        ('!!python/object/apply:os.system ["echo hi"]', "!!python/object/apply:os.system"),
+        ("!!set {a, b}", "!!set"),
+        ("!!binary aGk=", "!!binary"),
+        ('!!python/name:os.system ""', "!!python/name:os.system"),
+    ],
+)
+def test_a_tag_on_a_value_is_an_error_at_it_as_yaml_safe_load_refuses_it(
+    write_tree: WriteTree, value: str, shown: str
+) -> None:
+    root = weekly_site(
+        write_tree,
+        WEEKLY.replace('    arxiv: "2503.14476"', f'    authors: {value}\n    arxiv: "2503.14476"'),
+    )
+
+    problems = load_problems(root)
+
+    assert [(p.line, p.column, p.field) for p in problems] == [(6, 14, "papers[0].authors")]
+    assert problems[0].message.startswith(f"the tag {shown} is not allowed: a digest is plain data")
+
+
+def test_a_merge_key_that_names_no_mapping_is_an_error_at_it(write_tree: WriteTree) -> None:
+    root = weekly_site(
+        write_tree, WEEKLY.replace('    arxiv: "2503.14476"', '    <<: 5\n    arxiv: "2503.14476"')
+    )
+
+    [problem] = load_problems(root)
+
+    assert (problem.line, problem.column, problem.field) == (6, 9, "papers[0]")
+    assert problem.message == load.MERGES_MAPPINGS
+
+
 @pytest.mark.parametrize(
     ("written", "code"),
     [
         ('"Papers\\x0bof the week"', "U+000B"),
         ('"Papers\\fweek"', "U+000C"),
         ('"Papers \\uFFFE week"', "U+FFFE"),
+        ('"Papers\\x85of the week"', "U+0085"),
+        ('"Papers \\uFDD0 week"', "U+FDD0"),
+        ('"Papers \\U0001FFFF week"', "U+1FFFF"),
     ],
 )
 def test_a_control_character_in_a_value_is_an_error_at_the_value(
@@ -96,7 +167,7 @@ def test_a_control_character_in_a_value_is_an_error_at_the_value(
     [problem] = load_problems(root)
 
     assert (problem.path, problem.line, problem.field) == (WEEKLY_PATH, 3, "title.en")
-    kind = "non-character" if code.startswith("U+FFF") else "control character"
+    kind = "non-character" if code[2:4] in ("FF", "FD", "1F") else "control character"
     assert problem.message.startswith(f"has the {kind} {code}, which pages and feeds")
 
 

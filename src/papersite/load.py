@@ -32,6 +32,17 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_YAML_TAGS = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(
+    _YAML_TAGS + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+"""What a digest's scalars may be: what ``yaml.safe_load`` makes of plain data (not ``!!binary``,
+nor ``!!python/…``, nor tags of its own, which it refuses)."""
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {
+    yaml.MappingNode: _YAML_TAGS + "map",
+    yaml.SequenceNode: _YAML_TAGS + "seq",
+}
+MERGES_MAPPINGS = "'<<' merges mappings into this one (<<: *name, or <<: [*a, *b]); this is not one"
 
 Location = tuple[str | int, ...]
 """A path into the data: ``("papers", 3, "links", 0, "url")``."""
@@ -145,18 +156,66 @@ def format_location(location: Location) -> str:
 
 
 MAX_VALUES = 100_000
-"""The most values one YAML document may stand for. A digest has a few thousand; aliases (``*a``)
-repeated inside the values they name can make a small file stand for billions (the "billion
-laughs"), which would take every byte of memory and every second of a build."""
+"""The most values one YAML document may stand for through its aliases (each value an alias
+repeats counts once more). Aliases (``*a``) repeated inside the values they name can make a
+small file stand for billions (the "billion laughs"), which would take every byte of memory and
+every second of a build; values written out are not limited."""
+MAX_DEPTH = 100
+"""How deeply values may nest (a digest's go six deep). A file nested thousands deep (a thousand
+``[``, 2 KB) exhausts Python's stack, and some tens of thousands LibYAML's: a crash with no
+message."""
+TOO_DEEP = f"values nested more than {MAX_DEPTH} deep; a digest's go a few levels deep"
+SCAN_NESTING_ABOVE = 10_000
+"""A file with more marks that may open a nested value than this (``[``, ``{``, ``- ``, ``? ``) is
+scanned for its depth before LibYAML composes it; LibYAML does not crash below this many."""
 TOO_MANY_VALUES = (
     f"this file stands for more than {MAX_VALUES:,} values, through YAML aliases (*name) "
     "repeated inside what they name: write the values out"
 )
 
 
-class _TooManyValues(Exception):
-    def __init__(self, node: yaml.Node) -> None:
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
+    return (
+        f"the tag {shown} is not allowed: a digest is plain data (texts, numbers, dates, lists "
+        "and mappings); remove it"
+    )
+
+
+def _may_nest_deeply(text: str) -> bool:
+    # A nesting needs two characters a level at least ("[" and "]", "- "): most files are
+    # too short to hold one.
+    if len(text) < 2 * SCAN_NESTING_ABOVE:
+        return False
+    marks = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    return marks > SCAN_NESTING_ABOVE
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where (1-based line and column) ``text`` nests values more than ``MAX_DEPTH`` deep, found
+    from LibYAML's events, which do not nest; None if it does not (or cannot be parsed:
+    composing it says where)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH and mark is not None:
+                    return mark.line + 1, mark.column + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+class _Unreadable(Exception):
+    """A document too large or too deep to read: reported at ``node``, and read as nothing."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
         self.node = node
+        self.message = message
 
 
 def _line_and_column(text: AnyStr, position: int) -> tuple[int, int]:
@@ -183,11 +242,21 @@ class YamlReader:
         self.line_offset = line_offset
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
-        self._values = 0
-        """How many values the document being read stands for so far (``MAX_VALUES``)."""
+        self._repeated = 0
+        """How many values the aliases of the document being read repeat (``MAX_VALUES``)."""
+        self._seen: set[int] = set()
+        self._aliased = False
+        self._depth = 0
 
     def read(self, text: str, prefix: Location = ()) -> Any:
         """Parse one YAML document; syntax errors become problems and give ``None``."""
+        deep = _too_deep(text) if _may_nest_deeply(text) else None
+        if deep is not None:
+            line, column = deep
+            self.problems.append(
+                Problem(self.document.path, line + self.line_offset, column, "", TOO_DEEP)
+            )
+            return None
         try:
             node = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as error:
@@ -215,12 +284,15 @@ class YamlReader:
             return None
         if node is None:
             return None
-        self._values = 0
+        self._repeated, self._seen, self._depth = 0, set(), 0
+        self._aliased = "&" in text  # no anchor, no alias: nothing is repeated
         try:
             return self._convert(node, prefix, verbatim=False)
-        except _TooManyValues as error:
-            self._report(error.node, prefix, TOO_MANY_VALUES)
+        except _Unreadable as error:
+            self._report(error.node, prefix, error.message)
             return None
+        finally:
+            self._seen = set()
 
     def _position(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
@@ -232,17 +304,19 @@ class YamlReader:
         )
 
     def _convert(self, node: yaml.Node, location: Location, *, verbatim: bool) -> Any:
-        self._values += 1
-        if self._values > MAX_VALUES:
-            raise _TooManyValues(node)
+        if self._aliased:
+            if id(node) in self._seen:  # an alias's value, once more
+                self._repeated += 1
+                if self._repeated > MAX_VALUES:
+                    raise _Unreadable(node, TOO_MANY_VALUES)
+            else:
+                self._seen.add(id(node))
         self.document.value_positions[location] = self._position(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._convert_mapping(node, location)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self._convert(item, (*location, index), verbatim=False)
-                for index, item in enumerate(node.value)
-            ]
+        if isinstance(node, yaml.CollectionNode):
+            return self._convert_collection(node, location)
+        if node.tag not in _SCALAR_TAGS:
+            self._report(node, location, _tag_message(node.tag))
+            return None
         plain = isinstance(node, yaml.ScalarNode) and not node.style  # unquoted
         if verbatim and plain and node.tag != _NULL_TAG:  # `arxiv: null` is still no ID
             return node.value
@@ -257,6 +331,23 @@ class YamlReader:
                 return node.value
             self._report(node, location, str(error))
             return None
+
+    def _convert_collection(self, node: yaml.CollectionNode, location: Location) -> Any:
+        if node.tag != _COLLECTION_TAGS[type(node)]:
+            self._report(node, location, _tag_message(node.tag))
+            return None
+        if self._depth == MAX_DEPTH:
+            raise _Unreadable(node, TOO_DEEP)
+        self._depth += 1
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._convert_mapping(node, location)
+            return [
+                self._convert(item, (*location, index), verbatim=False)
+                for index, item in enumerate(node.value)
+            ]
+        finally:
+            self._depth -= 1
 
     def _convert_mapping(self, node: yaml.MappingNode, location: Location) -> dict[str, Any]:
         # Merged keys (`<<: *defaults`) come first so that the mapping's own keys override them,
@@ -292,6 +383,9 @@ class YamlReader:
         for node in merges:
             sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
             for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    self._report(source, location, MERGES_MAPPINGS)
+                    continue
                 merged = self._convert(source, location, verbatim=False)
                 if isinstance(merged, dict):
                     for key, value in merged.items():
@@ -339,10 +433,31 @@ def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     return document, problems + control_characters(document)
 
 
-# C0 controls but tab, line feed and carriage return, and DEL: XML (the feeds) cannot carry them
-# and HTML should not; they come from pasting out of PDFs ("\f") or from YAML escapes ("\x0b").
-# Nor can XML carry the two non-characters U+FFFE and U+FFFF (YAML's "\uFFFE").
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# C0 controls but tab, line feed and carriage return, DEL and the C1 controls: XML (the feeds)
+# cannot carry the C0 ones and HTML may carry none; they come from pasting out of PDFs ("\f",
+# U+0085) or from YAML escapes ("\x0b"). Nor may HTML carry the non-characters (U+FDD0–U+FDEF,
+# and the last two code points of every plane: YAML's "\uFFFE", "\U0001FFFF"), nor XML some.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]"
+)
+"""These, and (as a range, which is searched much faster than their list) every code point from
+the first plane's last two on: ``_forbidden`` keeps the non-characters among those."""
+
+
+def _forbidden(value: str) -> str | None:
+    """The first character of ``value`` that pages and feeds may not carry."""
+    found = _CONTROL.search(value)
+    while found is not None:  # most values have none; a few a character of the last planes
+        char = found[0]
+        if char <= "\uffff" or _is_non_character(char):
+            return char
+        found = _CONTROL.search(value, found.end())
+    return None
+
+
+def _is_non_character(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 def control_characters(document: SourceDocument) -> list[Problem]:
@@ -351,10 +466,10 @@ def control_characters(document: SourceDocument) -> list[Problem]:
 
     def look(value: Any, location: Location) -> None:
         if isinstance(value, str):
-            found = _CONTROL.search(value)
+            found = _forbidden(value) if _CONTROL.search(value) else None
             if found is not None:
-                code = f"U+{ord(found[0]):04X}"
-                kind = "non-character" if found[0] in "\ufffe\uffff" else "control character"
+                code = f"U+{ord(found):04X}"
+                kind = "non-character" if _is_non_character(found) else "control character"
                 problems.append(
                     document.problem(
                         location,

@@ -54,6 +54,9 @@ def validate_site(
     the digest files that ``load_site`` left unread, validated before, and ``collected`` how
     the last build grouped its papers, which this build's grouping replaces (``resident.py``)."""
     problems = list(loaded.problems)
+    # A value the loader refused (a tag, values nested too deep) is read as nothing, which
+    # validation would report again at the same place, in its own words.
+    refused = {(problem.path, problem.line, problem.column) for problem in loaded.problems}
     config = _validate_config(loaded.config, problems)
     languages = config.languages if config else None
     documents = {document.path: document for document in loaded.digests}
@@ -66,6 +69,10 @@ def validate_site(
             continue
         made = len(problems)
         digest = validate_document(Digest, document, problems, {"languages": languages})
+        if refused:
+            problems[made:] = [
+                p for p in problems[made:] if (p.path, p.line, p.column) not in refused
+            ]
         if digest is None:
             problems += _kind_problems(document, problems[made:])
         if digest is not None:
