@@ -385,6 +385,8 @@ def test_pinned_version_gives_no_warning(dapo_pinned: Built) -> None:
 def bibtex_of(built: Built, where: str = "paper page") -> str:
     pre = arxiv_block(built, where).select_one("details.cite pre.bibtex")
     assert pre is not None
+    # It scrolls sideways (a line of authors is wider than a phone): the keyboard reaches it.
+    assert pre["tabindex"] == "0"
     return pre.get_text()
 
 

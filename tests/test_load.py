@@ -100,7 +100,9 @@ def test_values_nested_too_deep_are_an_error_not_a_crash(
     nested = "[" * levels + "]" * levels
     root = weekly_site(
         write_tree,
-        WEEKLY.replace('    arxiv: "2503.14476"', f'    authors: {nested}\n    arxiv: "2503.14476"'),
+        WEEKLY.replace(
+            '    arxiv: "2503.14476"', f'    authors: {nested}\n    arxiv: "2503.14476"'
+        ),
     )
 
     problems = load_problems(root)

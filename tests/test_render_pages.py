@@ -297,6 +297,9 @@ def test_texts_carry_their_language(built_site: Path) -> None:
 
     languages = {element["lang"] for element in soup.select(".bi[lang]")}
     assert languages == {"ko", "en"}
+    generator = soup.select_one("footer .generator")
+    assert generator.find_parent(lang=True)["lang"] == "ko"  # the page's language
+    assert generator["lang"] == "en"  # and the footer's English line is marked as such
 
 
 def test_language_switch_links_to_this_page_in_each_edition(built_site: Path) -> None:

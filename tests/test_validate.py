@@ -332,9 +332,38 @@ def test_a_url_with_a_space_says_so(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "https://example.com/a?x=1&y=<2>",
+            "'<', which a URL may not hold as it is: write it as %3C",
+        ),
+        ("https://x.example/a|b", "'|', which a URL may not hold as it is: write it as %7C"),
+        ('https://x.example/a"b', "'\"', which a URL may not hold as it is: write it as %22"),
+        ("https://x.example/a^b`c{d}", "'^', which a URL may not hold as it is: write it as %5E"),
+        ("https://x.example/100%zz", "a '%' that is not followed by two hexadecimal digits"),
+    ],
+)
+def test_a_url_with_a_character_no_url_may_hold_says_how_to_write_it(
+    write_tree: WriteTree, url: str, shown: str
+) -> None:
+    """Pages carried the link as written: an address the HTML checker rejects."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url.replace('"', '\\"'))
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem)[3] == "papers[0].links[0].url"
+    assert problem.message.startswith(f"{url!r} has {shown}"), problem.message
+
+
+@pytest.mark.parametrize(
     ("url", "message"),
     [
         ("https://example.org/a?x=1", "has a query ('?') or a fragment ('#')"),
+        ("https://example.org:0/", "has a port that is not one (1-65535)"),
+        ("https://example.org/a/../b/", "has a '.' or '..' folder"),
+        ("https://example.org/repo/index.html", "is a page's address; give its folder's: "),
         ("https://example.org/a#top", "has a query ('?') or a fragment ('#')"),
         ("https://user:secret@example.org/", "holds a name or password, which every page"),
         ("https://example.org:99999/", "has a port that is not one (1-65535)"),

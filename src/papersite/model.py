@@ -75,7 +75,23 @@ def _check_http_url(value: str) -> str:
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     if _SPACE.search(value):
         raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
+    unsafe = _UNSAFE_IN_URL.search(value)
+    if unsafe is not None:
+        raise ValueError(
+            f"{value!r} has {unsafe[0]!r}, which a URL may not hold as it is: write it as "
+            f"%{ord(unsafe[0]):02X}"
+        )
+    if _BAD_ESCAPE.search(value):
+        raise ValueError(
+            f"{value!r} has a '%' that is not followed by two hexadecimal digits: write it as %25"
+        )
     return value
+
+
+_UNSAFE_IN_URL = re.compile(r'["<>\\^`{|}]')
+"""Characters that no part of a URL may hold as they are (RFC 3986): pages would carry an
+invalid address."""
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _date_input(value: Any) -> Any:
@@ -112,8 +128,15 @@ def normalise_base_url(value: str) -> str:
         parts.port  # noqa: B018 (raises for a port out of range)
     except ValueError:
         raise ValueError(f"{value!r} has a port that is not one (1-65535)") from None
+    if parts.port == 0:
+        raise ValueError(f"{value!r} has a port that is not one (1-65535)")
     if "//" in parts.path:
         raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")
+    if any(segment in (".", "..") for segment in parts.path.split("/")):
+        raise ValueError(f"{value!r} has a '.' or '..' folder; write the folder's own path")
+    if not value.endswith("/") and parts.path.rsplit("/", 1)[-1].endswith((".html", ".htm")):
+        folder = value.rsplit("/", 1)[0] + "/"
+        raise ValueError(f"{value!r} is a page's address; give its folder's: {folder!r}")
     return value if value.endswith("/") else value + "/"
 
 

@@ -91,11 +91,10 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         "url": base_url + paper.url,
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
     }
-    published = paper.meta.published if paper.meta else None
-    if published is None and paper.appearances:
-        published = paper.appearances[-1][0].date  # the first digest that featured it
-    if published is not None:
-        data["datePublished"] = published.isoformat()
+    if paper.meta is not None and paper.meta.published is not None:  # arXiv's first version
+        # Not the first digest's date for a paper arXiv does not know: that is not when it was
+        # published.
+        data["datePublished"] = paper.meta.published.isoformat()
     if paper.arxiv:
         arxiv_id = paper.meta.arxiv_id if paper.meta else paper.arxiv
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv_id}

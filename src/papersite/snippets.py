@@ -261,7 +261,7 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
     out.append(
         '  </ul>\n  <details class="cite">\n'
         f'    <summary>{label("cite")} <span class="meta">BibTeX</span></summary>\n'
-        f'    <pre class="bibtex" id="{prefix}_bibtex"><code>{_html(meta.bibtex)}</code></pre>\n'
+        f'    <pre class="bibtex" id="{prefix}_bibtex" tabindex="0"><code>{_html(meta.bibtex)}</code></pre>\n'
         f'    <button type="button" class="copy-button" data-copy="{prefix}_bibtex" hidden>'
         f"{''.join(buttons)}</button>\n  </details>\n</section>\n"
     )
