@@ -125,6 +125,8 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
             "- 요약",
             "terms[0].wrong[0]: '요약' is also one of the term's Korean renderings",
         ),
+        ('terms:\n  - en: " "\n    ko: [x]\n', 'en: " "', "terms[0].en: is empty; write"),
+        ('terms:\n  - en: x\n    ko:\n      - ""\n', '- ""', "terms[0].ko[0]: is empty; write"),
     ],
 )
 def test_a_broken_glossary_is_an_error_at_its_line(
@@ -157,6 +159,31 @@ def test_terms_in_texts_are_marked_with_their_translation(site: Path, tmp_path: 
     # Not inside a link or code: those stay as written.
     assert page.select("a abbr, code abbr") == []
     assert all(a["tabindex"] == "0" for a in page.select("abbr.term"))
+
+
+@pytest.mark.parametrize("order", ["model first", "reward model first"])
+def test_of_two_terms_over_the_same_words_the_longer_is_marked(
+    write_tree: WriteTree, tmp_path: Path, order: str
+) -> None:
+    """Whatever the glossary's order: "model" listed first took "reward model"'s words."""
+    terms = ["  - en: model\n    ko: [모델]\n", "  - en: reward model\n    ko: [보상 모델]\n"]
+    if order != "model first":
+        terms.reverse()
+    digest = DIGEST.replace("The model reduces hallucination.", "We propose a reward model.")
+    digest = digest.replace("이 모델은 쇄도를 줄입니다.", "보상 모델을 제안합니다.")
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "glossary.yaml": "terms:\n" + "".join(terms),
+            "digests/weekly/2025-03-17.yaml": digest,
+        }
+    )
+    build(source, tmp_path / "out", search=False)
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+
+    summary = page.select_one("article.paper .field-summary")
+    marks = [(a.get_text(), a["title"]) for a in summary.select("abbr.term")]
+    assert marks == [("보상 모델", "reward model"), ("reward model", "보상 모델")]
 
 
 def test_the_glossary_page_lists_every_term_in_each_edition(site: Path, tmp_path: Path) -> None:

@@ -142,15 +142,24 @@ def _korean_pattern(term: GlossaryTerm) -> re.Pattern[str]:
 
 
 def _split(token: Token, patterns: list[tuple[re.Pattern[str], str]]) -> list[Token]:
-    """The text token cut around its first-found terms, each term wrapped in ``<abbr>``."""
+    """The text token cut around its terms, each wrapped in ``<abbr>``. Of two terms found over
+    the same words, the longer is taken ("reward model" over "model"), whatever the glossary's
+    order; of two as long, the first in the text."""
     text = token.content
-    matches: list[tuple[int, int, str]] = []
-    for pattern, title in patterns:
-        for found in pattern.finditer(text):
-            if not any(start < found.end() and found.start() < end for start, end, _ in matches):
-                matches.append((found.start(), found.end(), title))
-    if not matches:
+    found = [
+        (match.start(), match.end(), title)
+        for pattern, title in patterns
+        for match in pattern.finditer(text)
+        if match.end() > match.start()
+    ]
+    if not found:
         return [token]
+    matches: list[tuple[int, int, str]] = []
+    for start, end, title in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+        if not any(
+            start < taken_end and taken_start < end for taken_start, taken_end, _ in matches
+        ):
+            matches.append((start, end, title))
     pieces: list[Token] = []
     position = 0
     for start, end, title in sorted(matches):

@@ -708,16 +708,26 @@ class LinkSettings(StrictModel):
     """URL prefixes not checked, e.g. hosts that turn away every program."""
 
 
+def _a_word(value: str) -> str:
+    if is_blank(value):
+        raise ValueError("is empty; write the term's words, or remove it")
+    return value
+
+
+GlossaryWord = Annotated[str, AfterValidator(_a_word)]
+"""A form of a glossary term: words, never blank (a blank one is found everywhere)."""
+
+
 class GlossaryTerm(StrictModel):
     """One English term of the glossary and how it is written in Korean."""
 
-    en: str = Field(min_length=1)
+    en: GlossaryWord
     """The term as English texts write it: ``hallucination``, ``fine-tuning``."""
-    ko: list[str] = Field(min_length=1)
+    ko: list[GlossaryWord] = Field(min_length=1)
     """The accepted Korean renderings, the preferred first: ``[미세 조정, 파인튜닝]``."""
-    wrong: list[str] = Field(default_factory=list)
+    wrong: list[GlossaryWord] = Field(default_factory=list)
     """Known wrong renderings: ``[쇄도]``."""
-    also: list[str] = Field(default_factory=list)
+    also: list[GlossaryWord] = Field(default_factory=list)
     """Other English forms of the term: ``[fine tuning, finetuning]``."""
     note: Text | None = None
     """What it means, for the glossary page."""
