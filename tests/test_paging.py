@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from conftest import WriteTree
 from papersite import build
@@ -28,9 +28,12 @@ def config(per_page: int) -> str:
     )
 
 
-def weekly(week: int, papers: list[str], tags: tuple[str, ...] = ()) -> tuple[str, str]:
+def weekly(
+    week: int, papers: list[str], tags: tuple[str, ...] = (), *, tagged: bool = False
+) -> tuple[str, str]:
     """A weekly digest of ``week`` weeks after ``MONDAY``, its papers titled ``papers`` (no arXiv
-    IDs: each paper's page is its title's slug), each tagged ``tags``."""
+    IDs: each paper's page is its title's slug), each tagged ``tags`` (and the digest too, if
+    ``tagged``)."""
     start = MONDAY + dt.timedelta(weeks=week)
     digest = {
         "kind": "weekly",
@@ -40,11 +43,25 @@ def weekly(week: int, papers: list[str], tags: tuple[str, ...] = ()) -> tuple[st
             {"title": {"ko": f"논문 {title}", "en": title}, "tags": list(tags)} for title in papers
         ],
     }
+    if tagged:  # the digest itself, besides its papers
+        digest["tags"] = list(tags)
     return f"digests/weekly/{start.isoformat()}.yaml", yaml.safe_dump(digest, allow_unicode=True)
 
 
 def site(write_tree: WriteTree, per_page: int, digests: list[tuple[str, str]]) -> Path:
     return write_tree({"papersite.yaml": config(per_page), **dict(digests)})
+
+
+def built(write_tree: WriteTree, out: Path, per_page: int, digests: list[tuple[str, str]]) -> Path:
+    """The site of ``digests`` built into ``out`` (without search)."""
+    build(site(write_tree, per_page, digests), out, search=False)
+    return out
+
+
+def recent_digests(out: Path) -> Tag:
+    home = soup_of(out, "index.html").select_one("[aria-labelledby=recent-heading]")
+    assert home is not None
+    return home
 
 
 def soup_of(out: Path, page: str) -> BeautifulSoup:
@@ -72,11 +89,12 @@ def test_every_paper_is_on_one_page_of_the_list_the_latest_featured_first(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
     # Week 0 has A B C, week 1 D E, week 2 F G: newest week first, each week in its order.
-    source = site(
-        write_tree, 3, [weekly(0, ["A", "B", "C"]), weekly(1, ["D", "E"]), weekly(2, ["F", "G"])]
+    out = built(
+        write_tree,
+        tmp_path / "out",
+        3,
+        [weekly(0, ["A", "B", "C"]), weekly(1, ["D", "E"]), weekly(2, ["F", "G"])],
     )
-    out = tmp_path / "out"
-    build(source, out, search=False)
 
     pages = list_pages(out, "papers/")
     assert pages == ["papers/index.html", "papers/page/2/index.html", "papers/page/3/index.html"]
@@ -90,9 +108,12 @@ def test_every_paper_is_on_one_page_of_the_list_the_latest_featured_first(
 def test_the_pager_links_each_page_marks_the_current_one_and_leads_on(
     write_tree: WriteTree, tmp_path: Path, edition: str
 ) -> None:
-    source = site(write_tree, 2, [weekly(week, [f"P{week}a", f"P{week}b"]) for week in range(5)])
-    out = tmp_path / "out"
-    build(source, out, search=False)
+    out = built(
+        write_tree,
+        tmp_path / "out",
+        2,
+        [weekly(week, [f"P{week}a", f"P{week}b"]) for week in range(5)],
+    )
 
     pages = list_pages(out / edition if edition else out, "weekly/")
     assert len(pages) == 3  # 5 digests, 2 a page
@@ -122,9 +143,7 @@ def test_the_pager_links_each_page_marks_the_current_one_and_leads_on(
 def test_a_list_that_fits_one_page_has_no_pager_and_no_later_pages(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
-    source = site(write_tree, 3, [weekly(0, ["A", "B", "C"])])
-    out = tmp_path / "out"
-    build(source, out, search=False)
+    out = built(write_tree, tmp_path / "out", 3, [weekly(0, ["A", "B", "C"])])
 
     assert soup_of(out, "papers/index.html").select("nav.pager") == []
     assert "(1/1)" not in soup_of(out, "papers/index.html").title.get_text()
@@ -134,9 +153,7 @@ def test_a_list_that_fits_one_page_has_no_pager_and_no_later_pages(
 def test_a_long_list_links_the_first_the_last_and_the_pages_around_the_current_one(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
-    source = site(write_tree, 1, [weekly(0, [f"Paper {n:02}" for n in range(12)])])
-    out = tmp_path / "out"
-    build(source, out, search=False)
+    out = built(write_tree, tmp_path / "out", 1, [weekly(0, [f"Paper {n:02}" for n in range(12)])])
 
     page = "papers/page/6/index.html"
     items = soup_of(out, page).select("nav.pager li")
@@ -149,14 +166,12 @@ def test_a_long_list_links_the_first_the_last_and_the_pages_around_the_current_o
 def test_a_tags_papers_are_in_pages_and_its_digests_on_the_first(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
-    source = site(
-        write_tree, 2, [weekly(0, ["A", "B"], ("llm",)), weekly(1, ["C", "D", "E"], ("llm",))]
+    out = built(
+        write_tree,
+        tmp_path / "out",
+        2,
+        [weekly(0, ["A", "B"], ("llm",)), weekly(1, ["C", "D", "E"], ("llm",), tagged=True)],
     )
-    tagged = yaml.safe_load((source / "digests/weekly/2025-01-13.yaml").read_text("utf-8"))
-    tagged["tags"] = ["llm"]
-    (source / "digests/weekly/2025-01-13.yaml").write_text(yaml.safe_dump(tagged), "utf-8")
-    out = tmp_path / "out"
-    build(source, out, search=False)
 
     pages = list_pages(out, "tags/llm/")
     assert len(pages) == 3
@@ -171,11 +186,9 @@ def test_a_tags_papers_are_in_pages_and_its_digests_on_the_first(
 def test_the_home_page_shows_the_recent_digests_and_leads_to_the_archive(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
-    source = site(write_tree, 2, [weekly(week, [f"W{week}"]) for week in range(3)])
-    out = tmp_path / "out"
-    build(source, out, search=False)
+    out = built(write_tree, tmp_path / "out", 2, [weekly(week, [f"W{week}"]) for week in range(3)])
 
-    home = soup_of(out, "index.html").select_one("[aria-labelledby=recent-heading]")
+    home = recent_digests(out)
     cards = [target("index.html", c.select_one("a")["href"]) for c in home.select(".digest-card")]
     assert cards == ["weekly/2025-01-20/", "weekly/2025-01-13/"]
     more = home.select_one("p.more a")
@@ -187,11 +200,9 @@ def test_the_home_page_shows_the_recent_digests_and_leads_to_the_archive(
 def test_the_home_page_has_no_archive_link_when_it_shows_every_digest(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
-    source = site(write_tree, 2, [weekly(week, [f"W{week}"]) for week in range(2)])
-    out = tmp_path / "out"
-    build(source, out, search=False)
+    out = built(write_tree, tmp_path / "out", 2, [weekly(week, [f"W{week}"]) for week in range(2)])
 
-    home = soup_of(out, "index.html").select_one("[aria-labelledby=recent-heading]")
+    home = recent_digests(out)
     assert len(home.select(".digest-card")) == 2
     assert home.select("p.more") == []
 
@@ -200,9 +211,7 @@ def test_the_sitemap_lists_every_page_of_every_list_in_every_edition(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
     papers = [f"Paper {n}" for n in range(7)]
-    source = site(write_tree, 3, [weekly(0, papers)])
-    out = tmp_path / "out"
-    build(source, out, search=False)
+    out = built(write_tree, tmp_path / "out", 3, [weekly(0, papers)])
 
     sitemap = (out / "sitemap.xml").read_text("utf-8")
     listed = set(re.findall(r"<loc>https://example\.org/papers/([^<]*)</loc>", sitemap))
