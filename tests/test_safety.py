@@ -34,7 +34,7 @@ papers:
         body: "<style>body { display: none }</style>"
     links:
       - kind: other
-        url: "https://example.org/\"><script>alert(1)</script>"
+        url: "https://example.org/x'onmouseover='alert(1)'"
         label: "<script>alert(1)</script>"
 """
 
