@@ -247,7 +247,7 @@ def test_a_site_template_replaces_the_forum_layout(minimal_site: Path) -> None:
     assert post == "Custom: [2025/03/17 ~ 03/23] 이번 주의 논문 (Papers of the week)\n"
 
 
-@pytest.mark.parametrize("line_break", ["\\n", "\\r\\n", "\\u2028", "\\u2029", "\\x85"])
+@pytest.mark.parametrize("line_break", ["\\n", "\\r\\n", "\\u2028", "\\u2029"])
 def test_a_title_holding_a_line_break_is_one_line_in_the_subject_and_the_posts_title(
     write_tree: WriteTree, line_break: str
 ) -> None:

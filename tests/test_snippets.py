@@ -110,7 +110,7 @@ JINJA_BODIES = """
   </ul>
   <details class="cite">
     <summary>{{ label("cite") }} <span class="meta">BibTeX</span></summary>
-    <pre class="bibtex" id="{{ id_prefix }}_bibtex"><code>{{ meta.bibtex }}</code></pre>
+    <pre class="bibtex" id="{{ id_prefix }}_bibtex" tabindex="0"><code>{{ meta.bibtex }}</code></pre>
     <button type="button" class="copy-button" data-copy="{{ id_prefix }}_bibtex" hidden>{% for lang in languages %}<span lang="{{ lang }}" class="bi" data-default="{{ ui(lang).copy_button }}" data-done="{{ ui(lang).copied }}">{{ ui(lang).copy_button }}</span>{% endfor %}</button>
   </details>
 </section>
