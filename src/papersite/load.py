@@ -284,7 +284,7 @@ class YamlReader:
             return None
         if node is None:
             return None
-        self._repeated, self._seen, self._depth = 0, set(), 0
+        self._repeated = 0  # what it sees and how deep it is are left empty by the last read
         self._aliased = "&" in text  # no anchor, no alias: nothing is repeated
         try:
             return self._convert(node, prefix, verbatim=False)

@@ -125,10 +125,10 @@ def normalise_base_url(value: str) -> str:
             f"{value!r} holds a name or password, which every page would publish; remove it"
         )
     try:
-        parts.port  # noqa: B018 (raises for a port out of range)
+        port = parts.port  # raises for a port above 65535
     except ValueError:
-        raise ValueError(f"{value!r} has a port that is not one (1-65535)") from None
-    if parts.port == 0:
+        port = 0
+    if port == 0:
         raise ValueError(f"{value!r} has a port that is not one (1-65535)")
     if "//" in parts.path:
         raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")

@@ -2,8 +2,8 @@
 
 ``arxiv.Client`` gives the request spacing (``delay_seconds`` between requests, over one kept-alive
 connection), the query URLs and the Atom parsing. papersite adds what the client leaves out: a
-timeout on every request, retries with back-off instead of immediate ones, and a malformed
-response treated as a failure rather than as "no results".
+timeout on every request, retries with back-off instead of immediate ones, and an answer that is
+not a whole Atom feed treated as a failure rather than as "no results" (``_AtomSession``).
 """
 
 from __future__ import annotations
@@ -68,16 +68,6 @@ def _check_atom_feed(content: bytes) -> None:
         raise TransientError(f"arXiv sent a response that is not an Atom feed (<{root.tag}>)")
 
 
-class _Client(arxiv.Client):  # type: ignore[misc]  # the arxiv package has no type hints
-    """``arxiv.Client`` that reports a response it cannot parse instead of yielding nothing."""
-
-    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
-        feed = super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
-        if feed.malformed:
-            raise TransientError(f"arXiv sent a response that is not an Atom feed ({feed.error})")
-        return feed
-
-
 class ArxivSource:
     """Fetches ``ArxivRecord``s from arXiv's query API (see ``sources.Source``)."""
 
@@ -91,7 +81,7 @@ class ArxivSource:
         self.backoff_seconds = max(settings.delay_seconds, 0.1)
         self.now = now
         # The client's own retries are immediate; papersite's back off (sources.with_retries).
-        self._client = _Client(
+        self._client = arxiv.Client(
             page_size=settings.page_size, delay_seconds=settings.delay_seconds, num_retries=0
         )
         self._client.query_url_format = settings.api_url + "?{}"
