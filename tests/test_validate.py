@@ -815,3 +815,63 @@ def test_models_given_the_same_fields_share_one_set_of_them(example: Site) -> No
     assert "affiliations" in copy.model_fields_set
     assert first.model_fields_set == given
     assert all(frozenset(p.model_fields_set) in by_fields for p in papers)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ('"2025"', "got '2025'; write the number without quotes"),
+        ("true", "got True"),
+        ("2025.0", "got 2025.0"),
+    ],
+)
+def test_a_year_that_is_not_a_number_as_written_is_refused(
+    write_tree: WriteTree, written: str, expected: str
+) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/neurips-2025.yaml": CONFERENCE.replace(
+                "year: 2025", f"year: {written}"
+            ),
+        }
+    )
+
+    problem = only_problem(root)
+
+    assert where(problem)[1:] == (2, 35, "conference.year")
+    assert problem.message.endswith(expected), problem.message
+
+
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ('per_page: "20"', "per_page"),
+        ("per_page: true", "per_page"),
+        ('arxiv: {timeout_seconds: "30"}', "arxiv.timeout_seconds"),
+        ("links: {retries: false}", "links.retries"),
+    ],
+)
+def test_a_setting_that_is_not_a_number_as_written_is_refused(
+    write_tree: WriteTree, setting: str, field: str
+) -> None:
+    root = weekly_site(write_tree, WEEKLY)
+    config = root / "papersite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+
+    problem = only_problem(root)
+
+    assert (problem.path, problem.field) == ("papersite.yaml", field)
+    assert "valid number" in problem.message or "valid integer" in problem.message
+
+
+def test_settings_written_as_numbers_are_taken(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY)
+    config = root / "papersite.yaml"
+    settings = "per_page: 20\narxiv: {timeout_seconds: 5, delay_seconds: 3.5}\n"
+    config.write_text(config.read_text(encoding="utf-8") + settings, encoding="utf-8")
+
+    site = validate(root)
+
+    assert site.config.per_page == 20
+    assert (site.config.arxiv.timeout_seconds, site.config.arxiv.delay_seconds) == (5, 3.5)

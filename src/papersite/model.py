@@ -281,6 +281,11 @@ Tag = Annotated[str, AfterValidator(_check_tag)]
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
 """A date in a digest: ``YYYY-MM-DD``."""
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+WholeNumber = Annotated[int, Field(strict=True)]
+"""A number as YAML writes one: a quoted ``"2025"`` is text and ``true`` a boolean, so both are
+refused rather than quietly converted (pydantic's lax mode would take them as 2025 and 1)."""
+Number = Annotated[float, Field(strict=True)]
+"""Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do)."""
 AliasPath = Annotated[str, AfterValidator(_check_alias)]
 """An old path of a digest, relative to the site root (see ``urls.alias_page``)."""
 Text = Annotated[dict[str, str], BeforeValidator(_text_input)]
@@ -509,7 +514,7 @@ class Conference(StrictModel):
     """The conference edition a conference digest covers."""
 
     name: str = Field(min_length=1)
-    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    year: WholeNumber = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     url: HttpUrl | None = None
 
     @field_validator("name")
@@ -643,8 +648,8 @@ class SemanticScholarRecord(StrictModel):
 class _SourceSettings(StrictModel):
     """What every metadata source's settings have: patience with a slow or failing server."""
 
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    retries: int = Field(default=4, ge=0, le=10)
+    timeout_seconds: Number = Field(default=30.0, gt=0)
+    retries: WholeNumber = Field(default=4, ge=0, le=10)
     """Retries of a failed request, with doubling back-off starting at ``delay_seconds``."""
 
 
@@ -653,9 +658,9 @@ class ArxivSettings(_SourceSettings):
 
     api_url: HttpUrl = "https://export.arxiv.org/api/query"
     """The query endpoint; ``PAPERSITE_ARXIV_API_URL`` overrides it (mirrors, tests)."""
-    delay_seconds: float = Field(default=3.0, ge=0)
+    delay_seconds: Number = Field(default=3.0, ge=0)
     """The least time between two requests; arXiv's terms ask for 3 seconds."""
-    page_size: int = Field(default=100, ge=1, le=100)
+    page_size: WholeNumber = Field(default=100, ge=1, le=100)
     """IDs per request (arXiv's etiquette: at most 100)."""
 
     @model_validator(mode="after")
@@ -674,9 +679,9 @@ class SemanticScholarSettings(_SourceSettings):
 
     api_url: HttpUrl = "https://api.semanticscholar.org/graph/v1"
     """The Graph API root; ``PAPERSITE_SEMANTIC_SCHOLAR_API_URL`` overrides it."""
-    delay_seconds: float = Field(default=1.0, ge=0)
+    delay_seconds: Number = Field(default=1.0, ge=0)
     """The least time between two requests (1 request a second is the keyed rate limit)."""
-    batch_size: int = Field(default=500, ge=1, le=500)
+    batch_size: WholeNumber = Field(default=500, ge=1, le=500)
     """IDs per batch request (the API accepts at most 500)."""
 
 
@@ -686,22 +691,22 @@ _ARXIV_API_HOSTS = frozenset({"export.arxiv.org", "arxiv.org", "www.arxiv.org"})
 class LinkSettings(StrictModel):
     """``links:`` in ``papersite.yaml``: how ``papersite check --links`` checks external links."""
 
-    concurrency: int = Field(default=8, ge=1, le=64)
+    concurrency: WholeNumber = Field(default=8, ge=1, le=64)
     """Requests in flight at once, over every host."""
-    per_host: int = Field(default=2, ge=1, le=16)
+    per_host: WholeNumber = Field(default=2, ge=1, le=16)
     """Requests in flight at once to one host (and port), so no server sees a burst."""
-    timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    timeout_seconds: Number = Field(default=10.0, gt=0, le=300)
     """The longest one request may take, from connecting to the response's headers."""
-    retries: int = Field(default=2, ge=0, le=10)
+    retries: WholeNumber = Field(default=2, ge=0, le=10)
     """Retries after a timeout, a failed connection, HTTP 408, 429 or 5xx."""
-    backoff_seconds: float = Field(default=1.0, ge=0, le=60)
+    backoff_seconds: Number = Field(default=1.0, ge=0, le=60)
     """The first retry's wait; each further retry waits twice as long."""
-    max_retry_after_seconds: float = Field(default=30.0, ge=0, le=600)
+    max_retry_after_seconds: Number = Field(default=30.0, ge=0, le=600)
     """The longest a server's ``Retry-After`` is honoured."""
-    max_redirects: int = Field(default=10, ge=0, le=30)
-    cache_hours: float = Field(default=24.0, ge=0)
+    max_redirects: WholeNumber = Field(default=10, ge=0, le=30)
+    cache_hours: Number = Field(default=24.0, ge=0)
     """How long a working link's result is reused; 0 rechecks every link."""
-    failure_cache_hours: float = Field(default=0.0, ge=0)
+    failure_cache_hours: Number = Field(default=0.0, ge=0)
     """How long a dead link's result (HTTP 4xx, a redirect loop) is reused; 0, the default,
     rechecks dead links on every run. Timeouts, failed connections and 5xx are never reused."""
     skip: list[HttpUrl] = Field(default_factory=list)
@@ -754,7 +759,7 @@ class SiteConfig(StrictModel):
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     semantic_scholar: SemanticScholarSettings = Field(default_factory=SemanticScholarSettings)
     links: LinkSettings = Field(default_factory=LinkSettings)
-    per_page: int = Field(default=50, ge=1)
+    per_page: WholeNumber = Field(default=50, ge=1)
     """How many papers or digests one page of a long list shows (``paging.py``)."""
 
     @model_validator(mode="after")

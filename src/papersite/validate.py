@@ -261,6 +261,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     if kind in {
         "string_type",
         "int_type",
+        "float_type",
         "int_parsing",
         "list_type",
         "dict_type",
@@ -273,6 +274,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "int_from_float",
     }:
         message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"
+    if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
+        message += "; write the number without quotes"
     return document.problem(location, message)
 
 
