@@ -875,3 +875,27 @@ def test_settings_written_as_numbers_are_taken(write_tree: WriteTree) -> None:
 
     assert site.config.per_page == 20
     assert (site.config.arxiv.timeout_seconds, site.config.arxiv.delay_seconds) == (5, 3.5)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "field", "line"),
+    [
+        ("award: best-paper", 'award: ""', "papers[0].award", 8),
+        ('authors: ["Liwei Jiang"]', 'authors: ["Liwei Jiang", " "]', "papers[0].authors[1]", 7),
+    ],
+)
+def test_a_blank_award_or_author_is_refused(
+    write_tree: WriteTree, before: str, after: str, field: str, line: int
+) -> None:
+    """A blank award would make a second group of "other papers" on the conference's page."""
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/neurips-2025.yaml": CONFERENCE.replace(before, after),
+        }
+    )
+
+    problem = only_problem(root)
+
+    assert (problem.line, problem.field) == (line, field)
+    assert "empty" in problem.message

@@ -316,6 +316,17 @@ RequiredText = Annotated[dict[str, str], BeforeValidator(_text_input), AfterVali
 """A ``Text`` that may not be empty in every language: a title, a section's body."""
 
 
+def _not_blank_name(value: str) -> str:
+    if is_blank(value):
+        raise ValueError("this is empty; write it, or remove it")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_not_blank_name)]
+"""A name that is the same in every language (an author, an award): never blank, since a blank
+award would be a group of its own, and a blank author an empty place in the list."""
+
+
 def arxiv_base_id(arxiv_id: str) -> str:
     """``2503.14476v2`` → ``2503.14476``."""
     return _ARXIV_VERSION.sub("", arxiv_id)
@@ -472,9 +483,9 @@ class Paper(StrictModel):
     """The paper's title; the English one is the paper's name in the literature."""
     arxiv: ArxivId | None = None
     """arXiv ID, new or old style, optionally with a version."""
-    authors: list[str] = Field(default_factory=list)
-    affiliations: list[str] = Field(default_factory=list)
-    award: str | None = None
+    authors: list[Name] = Field(default_factory=list)
+    affiliations: list[Name] = Field(default_factory=list)
+    award: Name | None = None
     """best-paper | runner-up | oral | spotlight, or free text."""
     summary: Text | None = None
     """The digest's own introduction of the paper (논문 소개)."""
