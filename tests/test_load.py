@@ -465,6 +465,8 @@ def test_digest_files_are_found_by_suffix_and_drafts_and_readmes_are_skipped(
             "digests/weekly/2025-03-24.yml": WEEKLY,
             "digests/conferences/neurips-2025.md": "---\nkind: conference\n---\n",
             "digests/README.md": "# Notes, not a digest\n",
+            "digests/weekly/README.MD": "# Notes, whatever the case of the name\n",
+            "digests/conferences/Readme.md": "# Notes\n",
             "digests/_drafts/2025-03-31.yaml": "not: [valid",
             "digests/weekly/.hidden.yaml": "not: [valid",
             "digests/weekly/notes.txt": "not a digest",

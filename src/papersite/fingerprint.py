@@ -52,7 +52,7 @@ def digest_files(root: Path) -> list[str]:
             for name in files
             if name.lower().endswith(DIGEST_SUFFIXES)  # "NeurIPS.YAML" too
             and _not_a_draft(name)
-            and name != "README.md"
+            and name.lower() != "readme.md"  # README.MD, Readme.md: a note, whatever its case
         ]
     return sorted(found, key=lambda path: path.split("/"))  # the order of sorted Paths
 
