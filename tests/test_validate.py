@@ -899,3 +899,25 @@ def test_a_blank_award_or_author_is_refused(
 
     assert (problem.line, problem.field) == (line, field)
     assert "empty" in problem.message
+
+
+def test_two_digests_at_one_url_are_reported_at_the_field_the_url_is_made_of(
+    write_tree: WriteTree,
+) -> None:
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/neurips-2025.yaml": CONFERENCE,
+            "digests/conferences/neurips-again.yaml": CONFERENCE.replace("NeurIPS,", "neurips,"),
+            WEEKLY_PATH: WEEKLY,
+            "digests/weekly/copy.yaml": WEEKLY,
+        }
+    )
+
+    problems = problems_of(root)
+
+    assert [where(problem) for problem in problems] == [
+        ("digests/conferences/neurips-again.yaml", 2, 13, "conference"),
+        ("digests/weekly/copy.yaml", 2, 17, "period.start"),
+    ]
+    assert all("would both be written to" in problem.message for problem in problems)

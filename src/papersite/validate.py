@@ -352,16 +352,18 @@ def _digest_url_collisions(digests: list[SourcedDigest]) -> list[Problem]:
         for later in same[1:]:
             first = same[0]
             problems.append(
-                Problem(
-                    later.path,
-                    1,
-                    1,
-                    "",
+                later.problem(
+                    _url_field(later.digest),
                     f"this digest and {first.path} would both be written to /{later.url}; "
                     "each week or conference edition has one digest",
                 )
             )
     return problems
+
+
+def _url_field(digest: Digest) -> tuple[str, ...]:
+    """The field a digest's URL is made of (``urls.digest_url``), where a clash is reported."""
+    return ("period", "start") if digest.period is not None else ("conference",)
 
 
 def _collect_papers(digests: list[SourcedDigest]) -> tuple[dict[str, SitePaper], list[Problem]]:
