@@ -584,6 +584,25 @@ def test_the_404_page_searches(browser: webdriver.Chrome, built_site: Path) -> N
         assert results(browser)[0]["href"] == origin + "papers/papers/2505.06708/"
 
 
+@pytest.mark.parametrize("with_index", [True, False])
+def test_the_search_page_refers_only_to_files_the_build_wrote(
+    minimal_site: Path, tmp_path: Path, with_index: bool
+) -> None:
+    out = tmp_path / "out"
+    build(minimal_site, out, search=with_index)
+    for page in ("search/index.html", "en/search/index.html"):
+        soup = BeautifulSoup((out / page).read_text(encoding="utf-8"), "html5lib")
+        referred = [
+            element.get("src") or element.get("href")
+            for element in soup.select("script[src], link[rel=stylesheet]")
+        ]
+        files = [(out / page).parent.joinpath(str(url)).resolve() for url in referred]
+
+        assert any("pagefind" in str(url) for url in referred) is with_index, referred
+        assert [file for file in files if not file.is_file()] == []
+        assert soup.find(id="search-unavailable").has_attr("hidden") is with_index
+
+
 def test_without_the_index_the_search_page_says_search_is_unavailable(
     browser: webdriver.Chrome, minimal_site: Path, tmp_path: Path
 ) -> None:

@@ -158,6 +158,7 @@ def build(
         known=hashes,
         resident=resident,
         known_lockfile=stamps[LOCKFILE][1] if LOCKFILE in stamps else "",
+        search=search,
     )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
     unreviewed = _unreviewed_texts(prepared.site.digests, resident)

@@ -372,6 +372,9 @@ class SiteView:
     """The terms of ``glossary.yaml`` in English alphabetical order; empty without one."""
     per_page: int = 50
     """How many papers or digests a page of a list shows (``paging.py``)."""
+    search: bool = True
+    """Whether the output has a search index: without one (``--no-search``) the search page
+    says that search is unavailable and loads nothing of Pagefind's."""
 
     @cached_property
     def papers_by_recency(self) -> list[PaperView]:

@@ -135,6 +135,7 @@ def prepare_site(
     known: dict[str, str] | None = None,
     resident: Resident | None = None,
     known_lockfile: str = "",
+    search: bool = True,
 ) -> PreparedSite:
     """load → validate → enrich → the templates' view, for the site in ``source``.
 
@@ -142,7 +143,8 @@ def prepare_site(
     texts new since the last build are parsed and rendered (``known``: see ``load_site``); with
     a ``resident`` (and ``known``), only the digest files and views that changed since the last
     build in this process are made again, and the lockfile is parsed again only if its hash is
-    not ``known_lockfile``. Raises ``ContentError``.
+    not ``known_lockfile``. ``search``: whether the output will have a search index, for the
+    search page to load. Raises ``ContentError``.
     """
     settings = settings_inputs(source) if resident is not None else ""
     unread = _unchanged_digests(resident, known or {}, settings)
@@ -172,6 +174,7 @@ def prepare_site(
         lockfile = read_lockfile(source)
     warnings = enrich_site(site, lockfile, resident.enriched if resident is not None else None)
     view = build_view(site, cache, resident, settings)
+    view.search = search
     if cache is not None:
         # The renderings are in the view now, which renders on without the cache: written now,
         # the cache's two records of them (keys, tuples) are not held through the render stage.
