@@ -177,7 +177,7 @@ TOO_MANY_VALUES = (
 def _tag_message(tag: str) -> str:
     shown = "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
     return (
-        f"the tag {shown} is not allowed: a digest is plain data (texts, numbers, dates, lists "
+        f"the tag {shown} is not allowed: this file is plain data (texts, numbers, dates, lists "
         "and mappings); remove it"
     )
 
