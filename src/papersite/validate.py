@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -22,6 +22,7 @@ from papersite.load import LoadedSite, Location, SourceDocument, format_location
 from papersite.model import (
     KIND_FIELDS,
     Appearance,
+    Paper,
     Digest,
     Glossary,
     Site,
@@ -75,10 +76,11 @@ def validate_site(
             ]
         if digest is None:
             problems += _kind_problems(document, problems[made:])
+            problems += _repeated_papers(_valid_entries(document, languages), document)
         if digest is not None:
             sourced = SourcedDigest(digest, document.path, digest_url(digest), document.positions)
             digests.append(sourced)
-            problems += _repeated_papers(sourced, document)
+            problems += _repeated_papers(enumerate(digest.papers), document)
     problems += _digest_url_collisions(digests)
     regrouped = (
         _collected_again(digests, collected) if collected is not None and not problems else None
@@ -316,10 +318,25 @@ def _without_none(annotation: Any) -> Any:
     return annotation
 
 
-def _repeated_papers(sourced: SourcedDigest, document: SourceDocument) -> list[Problem]:
+def _valid_entries(
+    document: SourceDocument, languages: list[str] | None
+) -> Iterator[tuple[int, Paper]]:
+    """The paper entries of a digest that failed validation which are valid on their own, with
+    their places: one run reports the same paper twice with the other problems of the file."""
+    entries = document.data.get("papers") if isinstance(document.data, dict) else None
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        try:
+            yield index, Paper.model_validate(entry, context={"languages": languages})
+        except ValidationError:
+            continue  # its own problems are reported from the digest's validation
+
+
+def _repeated_papers(
+    papers: Iterable[tuple[int, Paper]], document: SourceDocument
+) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
-    for index, paper in enumerate(sourced.digest.papers):
+    for index, paper in papers:
         identity = paper.identity
         if not identity:
             problems.append(
