@@ -22,9 +22,9 @@ from papersite.load import LoadedSite, Location, SourceDocument, format_location
 from papersite.model import (
     KIND_FIELDS,
     Appearance,
-    Paper,
     Digest,
     Glossary,
+    Paper,
     Site,
     SiteConfig,
     SitePaper,
