@@ -135,7 +135,9 @@ def test_a_tag_on_a_value_is_an_error_at_it_as_yaml_safe_load_refuses_it(
     problems = load_problems(root)
 
     assert [(p.line, p.column, p.field) for p in problems] == [(6, 14, "papers[0].authors")]
-    assert problems[0].message.startswith(f"the tag {shown} is not allowed: this file is plain data")
+    assert problems[0].message.startswith(
+        f"the tag {shown} is not allowed: this file is plain data"
+    )
 
 
 def test_a_merge_key_that_names_no_mapping_is_an_error_at_it(write_tree: WriteTree) -> None:

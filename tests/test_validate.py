@@ -915,4 +915,3 @@ def test_a_blank_award_or_author_is_refused(
 
     assert (problem.line, problem.field) == (line, field)
     assert "empty" in problem.message
-
