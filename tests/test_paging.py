@@ -231,3 +231,19 @@ def test_per_page_must_be_a_positive_number(write_tree: WriteTree, tmp_path: Pat
         build(source, tmp_path / "out", search=False)
     problem = raised.value.problems[0]
     assert (problem.path, problem.line, problem.field) == ("papersite.yaml", 4, "per_page")
+
+
+def test_a_list_with_no_digests_says_so(write_tree: WriteTree, tmp_path: Path) -> None:
+    out = built(write_tree, tmp_path / "out", 3, [weekly(0, ["Only paper"])])
+
+    for page, expected in (("conferences/", "No digests here yet."), ("ko/conferences/", "")):
+        main = soup_of(out, page + "index.html").select_one("main")
+        assert main is not None
+        assert main.select(".cards, .pager") == []
+        note = main.select_one("p.empty")
+        assert note is not None
+        if expected:
+            assert note.select_one("[lang=en]").get_text() == expected
+        else:
+            assert note.get_text() == "아직 다이제스트가 없습니다."
+    assert soup_of(out, "weekly/index.html").select("main p.empty") == []
