@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import SITE_CONFIG, WriteTree
+from papersite import build
 from papersite.errors import ContentError, Problem
 from papersite.load import load_site
 from papersite.model import EVERY_LANGUAGE, Site
@@ -138,6 +140,36 @@ def test_markdown_and_yaml_forms_give_the_same_digest(tmp_path: Path) -> None:
     assert from_markdown.digest == from_yaml.digest
     assert from_markdown.url == from_yaml.url == "weekly/2025-03-17/"
     assert from_markdown.digest.papers[0].sections[0].title == {"ko": "제목", "en": "Title"}
+
+
+def test_the_same_digest_in_either_form_gives_the_same_footnote_links(tmp_path: Path) -> None:
+    note = "English introduction[^1]\n\n[^1]: A note."
+    forms = [
+        (
+            "yaml",
+            "digests/weekly/2025-03-17.yaml",
+            AS_YAML.replace(
+                'en: "English introduction"', 'en: "English introduction[^1]\\n\\n[^1]: A note."'
+            ),
+        ),
+        ("markdown", MD_PATH, AS_MARKDOWN.replace("English introduction", note)),
+    ]
+    anchors = {}
+    for name, relative, text in forms:
+        root = tmp_path / name
+        (root / relative).parent.mkdir(parents=True)
+        (root / "papersite.yaml").write_text(SITE_CONFIG, encoding="utf-8")
+        (root / relative).write_text(text, encoding="utf-8")
+        build(root, root / "out", search=False)
+        page = (root / "out/weekly/2025-03-17/index.html").read_text(encoding="utf-8")
+        main = BeautifulSoup(page, "html5lib").select_one("main")
+        assert main is not None
+        links = [a["href"] for a in main.select("a[href^='#fn']")]
+        targets = [element["id"] for element in main.select("[id^=fn]")]
+        assert links and targets, name  # the note was read as a footnote
+        anchors[name] = (links, targets)
+
+    assert anchors["markdown"] == anchors["yaml"]
 
 
 def test_paper_heading_is_the_title_when_the_block_gives_none(write_tree: WriteTree) -> None:

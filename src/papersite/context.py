@@ -703,9 +703,10 @@ def _titled(
 
 
 def text_place(sourced: SourcedDigest, location: tuple[str | int, ...]) -> str:
-    """Where a text of a digest stands (its file, field and language), for its footnotes' ids
-    (``MarkdownRenderer.source``)."""
-    return "\0".join([sourced.path, *map(str, location)])
+    """Where a text of a digest stands (its digest's URL, field and language), for its
+    footnotes' ids (``MarkdownRenderer.source``). The URL rather than the file: a digest moved
+    to the other form (``.yaml`` to ``.md``) or renamed keeps its footnotes' links."""
+    return "\0".join([sourced.url, *map(str, location)])
 
 
 def _text_sources(
