@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,16 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
             "- 요약",
             "terms[0].wrong[0]: '요약' is also one of the term's Korean renderings",
         ),
+        (  # check matches without spaces: this wrong rendering is the accepted one
+            "terms:\n  - en: fine-tuning\n    ko: [미세 조정]\n    wrong: [미세조정]\n",
+            "wrong:",
+            "terms[0].wrong[0]: '미세조정' is also one of the term's Korean renderings (ko: '미세 조정'",
+        ),
+        (  # check would find it inside every accepted '파인튜닝', and call each wrong
+            "terms:\n  - en: fine-tuning\n    ko: [파인튜닝]\n    wrong: [튜닝]\n",
+            "wrong:",
+            "terms[0].wrong[0]: '튜닝' is part of the accepted rendering '파인튜닝'",
+        ),
         ('terms:\n  - en: " "\n    ko: [x]\n', 'en: " "', "terms[0].en: is empty; write"),
         ('terms:\n  - en: x\n    ko:\n      - ""\n', '- ""', "terms[0].ko[0]: is empty; write"),
     ],
@@ -140,6 +151,73 @@ def test_a_broken_glossary_is_an_error_at_its_line(
     [problem] = raised.value.problems
     assert (problem.path, problem.line) == ("glossary.yaml", line_of(glossary, needle))
     assert message in str(problem), str(problem)
+
+
+@pytest.mark.parametrize(
+    ("second", "needle", "field", "first"),
+    [
+        ("  - en: fine tuning\n    ko: [파인 튜닝]\n", "fine tuning", "terms[2].en", "'fine-tuning', at 6:9"),
+        ("  - en: Fine-Tuning\n    ko: [파인 튜닝]\n", "Fine-Tuning", "terms[2].en", "'fine-tuning', at 6:9"),
+        ("  - en: tuning\n    also: [FineTune]\n    ko: [조정]\n", "FineTune", "terms[2].also[0]", "'fine-tune', at 7:12"),
+    ],
+)  # fmt: skip
+def test_two_terms_that_match_as_one_are_an_error_at_the_second_naming_the_first(
+    site: Path, second: str, needle: str, field: str, first: str
+) -> None:
+    """The matcher reads 'fine-tuning', 'fine tuning' and 'FineTuning' as one term: a second
+    entry would never be told apart from the first."""
+    glossary = GLOSSARY + second
+    (site / "glossary.yaml").write_text(glossary, encoding="utf-8")
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site.parent / "out", search=False)
+
+    [problem] = raised.value.problems
+    assert (problem.line, problem.field) == (line_of(glossary, needle), field)
+    assert f"is already term 2 ({first})" in problem.message, problem.message
+    assert line_of(GLOSSARY, "en: fine-tuning") == 6 and line_of(GLOSSARY, "also:") == 7
+
+
+@pytest.mark.parametrize("decomposed", ["digest", "glossary"])
+def test_decomposed_hangul_is_matched_by_check_and_on_the_page(
+    site: Path, tmp_path: Path, decomposed: str
+) -> None:
+    """Hangul written as its jamo (NFD, as macOS gives it) reads the same: the term is found,
+    and the page shows it composed."""
+    composed = [f.problem for f in check_site(site).findings if f.rule == "glossary"]
+    path = site / ("digests/weekly/2025-03-17.yaml" if decomposed == "digest" else "glossary.yaml")
+    path.write_text(unicodedata.normalize("NFD", path.read_text("utf-8")), encoding="utf-8")
+
+    found = [f.problem for f in check_site(site).findings if f.rule == "glossary"]
+    build(site, tmp_path / "out", search=False)
+
+    assert found == composed  # the wrong '쇄도' and the missing 'fine-tune', nothing more
+    assert [p.field for p in found] == ["papers[0].summary.ko", "papers[1].summary.ko"]
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+    korean = {a.get_text() for a in page.select("article.paper [lang=ko] abbr.term")}
+    assert korean == {"환각", "미세조정"}
+
+
+def test_check_ignores_terms_in_code_and_urls_as_the_page_does(site: Path, tmp_path: Path) -> None:
+    """A term only in code or a bare URL is not marked on the page, so check neither asks for
+    its rendering nor calls a wrong one in code wrong."""
+    digest = (site / "digests/weekly/2025-03-17.yaml").read_text("utf-8")
+    digest = digest.replace(
+        "We fine-tune the model.", "Run `fine-tune` from https://example.org/hallucination."
+    )
+    digest = digest.replace(
+        "이 모델은 쇄도를 줄입니다.", "이 모델은 환각을 줄입니다. `쇄도`는 코드입니다."
+    )
+    (site / "digests/weekly/2025-03-17.yaml").write_text(digest, encoding="utf-8")
+
+    findings = [f.problem.field for f in check_site(site).findings if f.rule == "glossary"]
+    build(site, tmp_path / "out", search=False)
+
+    assert findings == []
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+    summary = page.select("article.paper .field-summary")[1].select_one("div[lang=en]")
+    assert "https://example.org/hallucination" in summary.get_text()
+    assert summary.select("abbr") == []
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -217,6 +295,24 @@ def test_terms_whose_slugs_are_the_same_have_anchors_of_their_own(
     assert [anchors[name] for name in ["++", "C", "C#", "C++"]] == [
         "term-symbol", "term-c", "term-c-2", "term-c-3",
     ]  # fmt: skip
+
+
+def test_the_glossary_page_sorts_whatever_the_case_accents_and_file_order(
+    site: Path, tmp_path: Path
+) -> None:
+    names = ["Zeta", "élan", "Elan", "alpha", "각", "가나"]
+    listed = []
+    for order in (names, names[::-1]):
+        terms = "".join(f"  - en: {name}\n    ko: [{name}]\n" for name in order)
+        (site / "glossary.yaml").write_text(f"terms:\n{terms}", encoding="utf-8")
+        build(site, tmp_path / "out", search=False)
+        listed.append((tmp_path / "out" / "glossary" / "index.html").read_bytes())
+
+    page = BeautifulSoup(listed[0], "html.parser")
+    assert [dfn.get_text() for dfn in page.select(".glossary-term dfn")] == [
+        "alpha", "Elan", "élan", "Zeta", "가나", "각",
+    ]  # fmt: skip
+    assert listed[0] == listed[1]
 
 
 def test_a_glossary_edit_rebuilds_like_a_cold_build(site: Path, tmp_path: Path) -> None:

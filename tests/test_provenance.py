@@ -102,6 +102,29 @@ def test_bad_provenance_is_an_error_at_its_line(
     assert re.search(expected, str(problem)), str(problem)
 
 
+def test_a_wrong_language_and_a_wrong_status_are_reported_together(
+    write_tree: WriteTree,
+) -> None:
+    """Both at once, not the language first and the status once the language is fixed."""
+    provenance = "{default: {fr: machine, ko: machne}}"
+    digest = WEEKLY.replace("papers:\n", f"provenance: {provenance}\npapers:\n", 1)
+    site = site_with(write_tree, digest)
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site / "build", search=False)
+
+    line = line_of(digest, "provenance:")
+    found = sorted((p.line, p.column, p.field, p.message) for p in raised.value.problems)
+    assert [where[:3] for where in found] == [
+        (line, digest.splitlines()[line - 1].index("fr:") + 1, "provenance.default.fr"),
+        (line, digest.splitlines()[line - 1].index("machne") + 1, "provenance.default.ko"),
+    ]
+    assert found[0][3].startswith("language 'fr' is not one of this site's languages")
+    assert found[1][3] == (
+        "input should be 'human', 'machine', 'upstream' or 'reviewed', got 'machne'"
+    )
+
+
 def test_a_paper_cannot_give_the_digests_overview_a_status(write_tree: WriteTree) -> None:
     digest = REVIEWED_WEEKLY.replace(
         "provenance: {summary: {ko: reviewed}}", "provenance: {overview: human}"

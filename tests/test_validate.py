@@ -273,6 +273,22 @@ def test_every_undeclared_language_of_a_text_is_named_in_its_one_error(
     assert "nor are 'ja', 'fr'" in problem.message
 
 
+def test_an_undeclared_language_and_a_value_that_is_not_text_are_reported_together(
+    write_tree: WriteTree,
+) -> None:
+    root = weekly_site(
+        write_tree, WEEKLY.replace('en: "English introduction"', 'fr: "Présentation", en: [a]')
+    )
+
+    problems = sorted(problems_of(root), key=lambda p: p.column)
+
+    assert [where(p) for p in problems] == [
+        (WEEKLY_PATH, 7, 29, "papers[0].summary.fr"),
+        (WEEKLY_PATH, 7, 53, "papers[0].summary.en"),
+    ]
+    assert problems[1].message == "input should be a valid string, got ['a']"
+
+
 def test_language_the_site_does_not_declare_in_the_digest_title(write_tree: WriteTree) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('en: "Papers of the week"', 'fr: "Articles"'))
 

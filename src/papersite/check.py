@@ -39,6 +39,7 @@ from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
 from papersite.fingerprint import digest_files
 from papersite.glossary import glossary_problems
+from papersite.markup import MarkdownRenderer
 from papersite.model import (
     EVERY_LANGUAGE,
     Paper,
@@ -154,7 +155,9 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _conflicting_entries(site_paper)
     yield from _same_paper_twice(site)
     if site.glossary is not None:
-        yield from _tagged(glossary_problems(site.glossary, site.digests), "warning", "glossary")
+        # The pages' parser, so that a term counts where the page marks it (not in code, say).
+        found = glossary_problems(site.glossary, site.digests, MarkdownRenderer().parser)
+        yield from _tagged(found, "warning", "glossary")
     for sourced in site.digests:
         yield from _missing_translations(sourced, site.config.languages)
         yield from _unknown_tags(sourced, site.config.tags)

@@ -48,6 +48,7 @@ from papersite.provenance import (
     unreviewed_languages,
 )
 from papersite.resident import KeptPaper, KeptView, Resident, same_objects
+from papersite.titles import without_accents
 from papersite.urls import alias_page, paper_url, tag_url
 
 ARXIV_LANGUAGE = "en"
@@ -546,7 +547,7 @@ def _records(sourced: SourcedDigest, papers: dict[str, SitePaper]) -> tuple[Any,
 def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEntryView]:
     if glossary is None:
         return []
-    terms = sorted(glossary.terms, key=lambda term: term.en.casefold())
+    terms = sorted(glossary.terms, key=_alphabetical)
     return [
         GlossaryEntryView(
             en=term.en,
@@ -558,6 +559,13 @@ def _glossary_view(texts: _Texts, glossary: Glossary | None) -> list[GlossaryEnt
         )
         for term, anchor in zip(terms, _unique_anchors(terms), strict=True)
     ]
+
+
+def _alphabetical(term: GlossaryTerm) -> tuple[str, str]:
+    """Where ``term`` stands in the glossary's order: by its letters, whatever their case and
+    accents (``élan`` before ``Zeta``), Korean in Hangul order; two that differ only there in
+    code point order, so that the page is the same on every build whatever the file's order."""
+    return without_accents(term.en).casefold(), term.en
 
 
 def _unique_anchors(terms: list[GlossaryTerm]) -> list[str]:

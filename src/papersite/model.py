@@ -22,11 +22,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from papersite.errors import Problem
 from papersite.load import Positions, format_location
@@ -163,10 +166,16 @@ def check_arxiv_id(value: str) -> str:
     )
 
 
+def composed(value: str) -> str:
+    """``value`` in its composed form (NFC): one spelling of each Hangul syllable. Text pasted
+    from macOS is often decomposed (NFD: each syllable as its jamo), which looks the same but
+    would make a second page of a tag, and is neither the glossary's term nor what a reader
+    types into search. Already composed text (nearly all) is returned as it is, not copied."""
+    return unicodedata.normalize("NFC", value)
+
+
 def _check_tag(value: str) -> str:
-    # One spelling of each Hangul syllable: text pasted from macOS is often decomposed (NFD),
-    # and would otherwise make a second page of the same tag.
-    value = unicodedata.normalize("NFC", value)
+    value = composed(value)
     if len(value.encode()) > MAX_SLUG_BYTES:
         raise ValueError(f"a tag has at most {MAX_SLUG_BYTES} bytes: shorten it")
     if not _TAG.match(value):
@@ -190,9 +199,10 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
 
     When validation is given the site's languages (``context={"languages": [...]}``), a code
     the site does not declare is an error; the error names the code so it can be located.
+    Each string is composed (NFC), as ``composed`` says why.
     """
     if isinstance(value, str):
-        return {EVERY_LANGUAGE: value}
+        return {EVERY_LANGUAGE: composed(value)}
     if isinstance(value, dict):
         languages = (info.context or {}).get("languages")
         for code in value:
@@ -202,10 +212,39 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
                 unknown = [str(c) for c in value if c == EVERY_LANGUAGE or c not in declared]
                 message = _undeclared(unknown, languages or [], "'languages' in papersite.yaml")
                 raise field_error(unknown[0], message, at_key=True)
-        return value
+        return {
+            code: composed(text) if isinstance(text, str) else text for code, text in value.items()
+        }
     raise ValueError(
         f"expected a text: a string, or a mapping from language code to string, got {value!r}"
     )
+
+
+def _per_language(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """A text (``_text_input``) or any mapping from language code, validated by ``handler``.
+    A code the site does not declare is reported with the errors of the values, not before
+    them (a wrong code, fixed, then showing a wrong value)."""
+    try:
+        mapping = _text_input(value, info)
+    except PydanticCustomError as language:
+        raise _with_errors_of(language, handler, value) from None
+    return handler(mapping)
+
+
+def _with_errors_of(
+    error: PydanticCustomError, handler: ValidatorFunctionWrapHandler, value: Any
+) -> ValidationError:
+    """``error`` and every error ``handler`` finds in ``value``, as one; pydantic places each
+    as if raised where it was found."""
+    found: list[InitErrorDetails] = [{"type": error, "loc": (), "input": value}]
+    try:
+        handler(value)
+    except ValidationError as more:
+        for item in more.errors():
+            found.append({"type": item["type"], "loc": item["loc"], "input": item["input"]})
+            if "ctx" in item:
+                found[-1]["ctx"] = item["ctx"]
+    return ValidationError.from_exception_data("per language", found)
 
 
 def _undeclared(unknown: list[str], declared: list[str], where: str) -> str:
@@ -239,7 +278,7 @@ def _check_alias(value: str) -> str:
         decoded = unquote(value)
         hint = f": {decoded!r}" if _PERCENT_ESCAPE.search(value) and decoded != value else ""
         raise ValueError(f"{value!r} is percent-encoded; write the path as it reads{hint}")
-    path = unicodedata.normalize("NFC", value.removeprefix("/"))
+    path = composed(value.removeprefix("/"))
     if not path:
         raise ValueError(f"{value!r} is the site's home page; an alias is an old path, {example}")
     for segment in path.removesuffix("/").split("/"):
@@ -288,7 +327,7 @@ Number = Annotated[float, Field(strict=True)]
 """Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do)."""
 AliasPath = Annotated[str, AfterValidator(_check_alias)]
 """An old path of a digest, relative to the site root (see ``urls.alias_page``)."""
-Text = Annotated[dict[str, str], BeforeValidator(_text_input)]
+Text = Annotated[dict[str, str], WrapValidator(_per_language)]
 """One string per language; ``{"*": s}`` for a plain string that is the same in every language.
 Use ``text_in`` to read it."""
 
@@ -312,7 +351,7 @@ def _not_blank(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
-RequiredText = Annotated[dict[str, str], BeforeValidator(_text_input), AfterValidator(_not_blank)]
+RequiredText = Annotated[dict[str, str], WrapValidator(_per_language), AfterValidator(_not_blank)]
 """A ``Text`` that may not be empty in every language: a title, a section's body."""
 
 
@@ -407,21 +446,20 @@ the digest takes it from (``upstream``: the original list, the authors), or a ma
 person's review since (``reviewed``)."""
 
 
-def _statuses_input(value: Any, info: ValidationInfo) -> Any:
+def _statuses_input(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
     """A status for every language (a string), or a mapping from language code to status,
-    checked against the site's languages as a text's are."""
+    whose codes are checked as a text's are."""
     if isinstance(value, str):
-        return {EVERY_LANGUAGE: value}
+        return handler({EVERY_LANGUAGE: value})
     if isinstance(value, dict):
-        _text_input(value, info)  # the same check of language codes
-        return value
+        return _per_language(value, handler, info)
     raise ValueError(
         "expected a status (human, machine, upstream or reviewed), or a mapping from language "
         f"code to status, got {value!r}"
     )
 
 
-Statuses = Annotated[dict[str, ProvenanceStatus], BeforeValidator(_statuses_input)]
+Statuses = Annotated[dict[str, ProvenanceStatus], WrapValidator(_statuses_input)]
 """A ``ProvenanceStatus`` per language; ``{"*": status}`` for every language."""
 
 
@@ -727,7 +765,7 @@ class LinkSettings(StrictModel):
 def _a_word(value: str) -> str:
     if is_blank(value):
         raise ValueError("is empty; write the term's words, or remove it")
-    return value
+    return composed(value)
 
 
 GlossaryWord = Annotated[str, AfterValidator(_a_word)]

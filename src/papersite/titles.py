@@ -28,13 +28,19 @@ def normalise_title(title: str) -> str:
 
     ``"DAPO: An Open-Source $\\mathcal{LLM}$ RL System"`` → ``"dapo an open source llm rl system"``.
     """
-    text = _TEX_COMMAND.sub(" ", title)
-    if not text.isascii():  # ASCII has no accents to take off: most titles, on every build
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-        text = unicodedata.normalize("NFKC", text)
-    text = text.casefold()
+    text = without_accents(_TEX_COMMAND.sub(" ", title)).casefold()
     return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def without_accents(text: str) -> str:
+    """``text`` with its accents taken off and compatibility forms folded (``Élan`` → ``Elan``,
+    ``ﬁ`` → ``fi``); Hangul comes back composed, syllable by syllable, so it sorts as a
+    dictionary does (가, 각, 나)."""
+    if text.isascii():  # no accents to take off: most titles, on every build
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", text)
 
 
 def title_similarity(a: str, b: str) -> float:

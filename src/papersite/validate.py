@@ -18,6 +18,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from papersite.errors import ContentError, Problem
+from papersite.glossary import term_problems
 from papersite.load import LoadedSite, Location, SourceDocument, format_location
 from papersite.model import (
     KIND_FIELDS,
@@ -173,8 +174,8 @@ def _collected_again(
 def _validate_glossary(
     document: SourceDocument | None, languages: list[str] | None, problems: list[Problem]
 ) -> Glossary | None:
-    """``glossary.yaml`` as a ``Glossary``; an English form given twice is an error at the
-    second."""
+    """``glossary.yaml`` as a ``Glossary``; what matching would contradict (a term given twice,
+    a wrong rendering that is an accepted one) is an error (``glossary.term_problems``)."""
     if document is None:
         return None
     if document.data is None:  # an empty file: no terms
@@ -182,28 +183,7 @@ def _validate_glossary(
     glossary = validate_document(Glossary, document, problems, {"languages": languages})
     if glossary is None:
         return None
-    first: dict[str, int] = {}
-    for index, term in enumerate(glossary.terms):
-        for number, wrong in enumerate(term.wrong):
-            if wrong in term.ko:
-                problems.append(
-                    document.problem(
-                        ("terms", index, "wrong", number),
-                        f"{wrong!r} is also one of the term's Korean renderings (ko); keep it "
-                        "in one of the two",
-                    )
-                )
-        for number, form in enumerate((term.en, *term.also)):
-            earlier = first.setdefault(form.casefold(), index)
-            if earlier != index:
-                where = (
-                    ("terms", index, "en") if number == 0 else ("terms", index, "also", number - 1)
-                )
-                problems.append(
-                    document.problem(
-                        where, f"{form!r} is already term {earlier + 1}; give each term once"
-                    )
-                )
+    problems += term_problems(document, glossary)
     return glossary
 
 

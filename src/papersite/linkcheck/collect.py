@@ -3,7 +3,6 @@ field it is written in (Markdown texts included, as the pages will link them).""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from markdown_it.token import Token
 from papersite.load import Location, format_location
 from papersite.markup import MarkdownRenderer
 from papersite.model import EVERY_LANGUAGE, Site, SourcedDigest
+from papersite.prose import bare_urls, prose_tokens
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,6 @@ def _ref(sourced: SourcedDigest, url: str, location: Location) -> LinkRef:
 # The renderer's own parser, so that a link here is what the page links: a URL in code or math is
 # not one.
 _MARKDOWN = MarkdownRenderer().parser
-# A bare URL in text, as GitHub's autolinks find them: up to a space or '<', without trailing
-# punctuation or an unbalanced closing bracket ("(see https://example.org/a)").
-_BARE_URL = re.compile(r"https?://[^\s<>\"`]+", re.IGNORECASE)
-_TRAILING = "?!.,:;*_~'\""
-_BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
 def urls_in_markdown(markdown: str) -> list[str]:
@@ -94,29 +89,14 @@ def urls_in_markdown(markdown: str) -> list[str]:
 
 
 def _inline_urls(children: Sequence[Token]) -> Iterator[str]:
-    inside_link = 0  # a link's own text is not searched again: it is often the URL itself
-    for child in children:
+    # A link's own text is not searched again: it is often the URL itself.
+    for child, prose in prose_tokens(children):
         if child.type == "link_open":
-            inside_link += 1
             yield str(child.attrGet("href") or "")
-        elif child.type == "link_close":
-            inside_link -= 1
         elif child.type == "image":
             yield str(child.attrGet("src") or "")
-        elif child.type == "text" and not inside_link:
-            yield from (_trim(match[0]) for match in _BARE_URL.finditer(child.content))
-
-
-def _trim(url: str) -> str:
-    while url:
-        last = url[-1]
-        if last in _TRAILING or (
-            last in _BRACKETS and url.count(last) > url.count(_BRACKETS[last])
-        ):
-            url = url[:-1]
-        else:
-            break
-    return url
+        elif prose:
+            yield from (child.content[start:end] for start, end in bare_urls(child.content))
 
 
 def _is_web_url(url: str) -> bool:
