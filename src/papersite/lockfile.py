@@ -21,10 +21,11 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from papersite.arxiv_ids import canonical_arxiv_id
 from papersite.errors import ContentError, Problem
 from papersite.fingerprint import bytes_hash
 from papersite.load import SourceDocument, YamlReader, decode_utf8
-from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, canonical_arxiv_id
+from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
 from papersite.validate import validate_document

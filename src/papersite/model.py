@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id
 from papersite.errors import Problem
 from papersite.load import Positions, format_location
 
@@ -40,21 +41,11 @@ LINK_KINDS = (
 )  # fmt: skip
 KNOWN_AWARDS = ("best-paper", "runner-up", "oral", "spotlight")
 
-# ASCII digits only: Python's \d also takes fullwidth (６) and Arabic-Indic (٦) digits, which a
-# Korean input method types easily, and which arXiv does not know.
-_NEW_STYLE_ARXIV = re.compile(
-    r"^(?P<yymm>\d{4})\.(?P<number>\d{4,5})(?:v(?P<version>[1-9]\d*))?$", re.ASCII
-)
-_OLD_STYLE_ARXIV = re.compile(
-    r"^(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<yymm>\d{4})\d{3}(?:v(?P<version>[1-9]\d*))?$",
-    re.ASCII,
-)
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _SPACE = re.compile(r"\s")
-_ARXIV_VERSION = re.compile(r"v\d+$", re.ASCII)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -138,29 +129,6 @@ def normalise_base_url(value: str) -> str:
         folder = value.rsplit("/", 1)[0] + "/"
         raise ValueError(f"{value!r} is a page's address; give its folder's: {folder!r}")
     return value if value.endswith("/") else value + "/"
-
-
-def check_arxiv_id(value: str) -> str:
-    value = value.strip()
-    new = _NEW_STYLE_ARXIV.match(value)
-    # New-style IDs began in April 2007 (0704.0001); five-digit numbers in January 2015.
-    if (
-        new is not None
-        and 1 <= int(new["yymm"][2:]) <= 12
-        and value >= "0704"
-        and (len(new["number"]) == 5) == (value >= "1501")
-    ):
-        return value
-    if _OLD_STYLE_ARXIV.match(value):
-        return value
-    hint = ""
-    bare = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
-    if bare != value and (_NEW_STYLE_ARXIV.match(bare) or _OLD_STYLE_ARXIV.match(bare)):
-        hint = f"; write just the ID: '{bare}'"
-    raise ValueError(
-        f"{value!r} is not an arXiv ID: expected the new style (2503.14476, 2503.14476v2) "
-        f"or the old style (hep-th/9901001){hint}"
-    )
 
 
 def _check_tag(value: str) -> str:
@@ -309,23 +277,6 @@ def _not_blank(value: dict[str, str]) -> dict[str, str]:
 
 RequiredText = Annotated[dict[str, str], BeforeValidator(_text_input), AfterValidator(_not_blank)]
 """A ``Text`` that may not be empty in every language: a title, a section's body."""
-
-
-def arxiv_base_id(arxiv_id: str) -> str:
-    """``2503.14476v2`` → ``2503.14476``."""
-    return _ARXIV_VERSION.sub("", arxiv_id)
-
-
-def canonical_arxiv_id(arxiv_id: str) -> str:
-    """The ID arXiv answers with: no version, and no subject class in old-style IDs
-    (``math.GT/0309136v2`` → ``math/0309136``)."""
-    return re.sub(r"^([a-z-]+)\.[A-Z]{2}/", r"\1/", arxiv_base_id(arxiv_id))
-
-
-def arxiv_version(arxiv_id: str) -> int | None:
-    """``2503.14476v2`` → 2; None without a version."""
-    match = re.search(r"v(\d+)$", arxiv_id)
-    return int(match[1]) if match else None
 
 
 def slugify(value: str) -> str:

@@ -18,7 +18,8 @@ import requests
 from lxml import etree
 from pydantic import ValidationError
 
-from papersite.model import ArxivRecord, ArxivSettings, canonical_arxiv_id
+from papersite.arxiv_ids import arxiv_version, canonical_arxiv_id
+from papersite.model import ArxivRecord, ArxivSettings
 from papersite.sources import (
     RETRYABLE_STATUS,
     EmptyAnswer,
@@ -156,13 +157,11 @@ def _first_error(error: ValueError) -> str:
 def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
     """An ``arxiv.Result`` as the lockfile stores it."""
     short_id = result.get_short_id()  # 2503.14476v2, or math/0309136v1
-    match = re.fullmatch(r"(?P<id>.+?)v(?P<version>\d+)", short_id)
-    base, version = (match["id"], int(match["version"])) if match else (short_id, 1)
     abstract = " ".join(result.summary.split())
     comment = " ".join(result.comment.split()) if result.comment else None
     return ArxivRecord(
-        id=canonical_arxiv_id(base),
-        version=version,
+        id=canonical_arxiv_id(short_id),
+        version=arxiv_version(short_id) or 1,
         title=" ".join(result.title.split()),
         authors=[author.name for author in result.authors],
         abstract=abstract,

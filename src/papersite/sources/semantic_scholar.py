@@ -16,7 +16,8 @@ import httpx
 from pydantic import ValidationError
 
 from papersite import __version__
-from papersite.model import SemanticScholarRecord, SemanticScholarSettings, canonical_arxiv_id
+from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.model import SemanticScholarRecord, SemanticScholarSettings
 from papersite.sources import (
     RETRYABLE_STATUS,
     PermanentError,
