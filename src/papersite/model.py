@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id
+from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
 from papersite.load import Positions, format_location
 
@@ -245,6 +245,9 @@ HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 BaseUrl = Annotated[str, AfterValidator(normalise_base_url)]
 """Where a site is served: an http(s) URL ending with '/', that a page's path can follow."""
 ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
+"""An arXiv ID, with or without a version, in canonical form (no old-style subject class)."""
+PaperArxivId = Annotated[str, AfterValidator(check_base_arxiv_id)]
+"""An arXiv ID without version, in canonical form: a paper's, as the lockfile keys it."""
 Tag = Annotated[str, AfterValidator(_check_tag)]
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
 """A date in a digest: ``YYYY-MM-DD``."""
@@ -545,7 +548,7 @@ class ArxivRecord(StrictModel):
     version, with this record's dates and metadata.
     """
 
-    id: ArxivId
+    id: PaperArxivId
     """The ID without version, in arXiv's canonical form (``math/0309136``, not
     ``math.GT/0309136``)."""
     version: int | None = Field(default=None, ge=1)
