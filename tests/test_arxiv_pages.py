@@ -700,6 +700,44 @@ def test_every_misfiled_record_is_reported_at_once_with_the_files_other_problems
     assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)
 
 
+@pytest.mark.parametrize("fetched", ["2026-01-01T09:30:00", "2026-01-01"])
+def test_a_fetched_time_without_time_zone_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path, fetched: str
+) -> None:
+    """data/papers.json publishes it as a JSON Schema date-time, which has its offset."""
+    scholar = {"paper_id": "s2", "fetched": fetched}
+    lockfile = filed({"2503.14476": {**DAPO_RECORD, "fetched": fetched}}).replace(
+        '"semantic_scholar": null', json.dumps({"semantic_scholar": scholar})[1:-1]
+    )
+
+    problems = content_problems(write_tree, tmp_path, lockfile)
+
+    assert [(p.line, p.field) for p in problems] == [
+        (position_of(lockfile, '"fetched"')[0], "papers.2503.14476.arxiv.fetched"),
+        (
+            position_of(lockfile, '"semantic_scholar"')[0],
+            "papers.2503.14476.semantic_scholar.fetched",
+        ),
+    ]
+    naive = dt.datetime.fromisoformat(fetched).isoformat()
+    assert problems[0].message.startswith(
+        f"'{naive}' has no time zone; write the time in UTC with a final 'Z', e.g. '{naive}Z'"
+    )
+
+
+def test_a_fetched_time_with_an_offset_is_published_as_a_date_time_with_it(
+    build_site: BuildSite,
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "fetched": "2026-01-01T18:30:00+09:00"})
+
+    built = build_site(dapo_digest(), lockfile)
+
+    papers = json.loads((built.out / "data/papers.json").read_text())["papers"]
+    fetched = papers[0]["arxiv"]["fetched"]
+    assert dt.datetime.fromisoformat(fetched) == dt.datetime(2026, 1, 1, 9, 30, tzinfo=dt.UTC)
+    assert fetched.endswith("+09:00")
+
+
 # --- titles that do not match --------------------------------------------------------------------
 
 

@@ -93,6 +93,16 @@ def _date_input(value: Any) -> Any:
     raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
 
 
+def _check_time_zone(value: dt.datetime) -> dt.datetime:
+    # Published as a JSON Schema date-time (data/papers.json), which must have its offset.
+    if value.utcoffset() is None:
+        raise ValueError(
+            f"{value.isoformat()!r} has no time zone; write the time in UTC with a final 'Z', "
+            f"e.g. '{value.isoformat()}Z'"
+        )
+    return value
+
+
 def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCustomError:
     """An error that belongs to the named field (or mapping key, with ``at_key``) below the
     one being validated; ``validate.py`` points at that field's position."""
@@ -249,6 +259,8 @@ ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 PaperArxivId = Annotated[str, AfterValidator(check_base_arxiv_id)]
 """An arXiv ID without version, in canonical form: a paper's, as the lockfile keys it."""
 Tag = Annotated[str, AfterValidator(_check_tag)]
+AwareTime = Annotated[dt.datetime, AfterValidator(_check_time_zone)]
+"""A moment with its time zone, such as when a record was fetched."""
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
 """A date in a digest: ``YYYY-MM-DD``."""
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
@@ -571,7 +583,7 @@ class ArxivRecord(StrictModel):
     resolved_from_title: str | None = None
     """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
     digest gives the ID itself."""
-    fetched: dt.datetime
+    fetched: AwareTime
     """When the record was fetched (UTC)."""
 
     @property
@@ -591,7 +603,7 @@ class SemanticScholarRecord(StrictModel):
     year: int | None = None
     open_access_pdf: HttpUrl | None = None
     """The publication's open-access PDF, where Semantic Scholar knows one."""
-    fetched: dt.datetime
+    fetched: AwareTime
 
 
 class _SourceSettings(StrictModel):
