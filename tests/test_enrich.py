@@ -561,6 +561,30 @@ def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pastin
     assert not page.warnings
 
 
+def test_arxiv_is_asked_for_as_many_results_as_are_used(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """A title search weighs 5 candidates; a batch of IDs has one result per ID."""
+    fake_arxiv.add(
+        *(
+            FakePaper(
+                f"2402.{n:05d}", f"Twins {n}", ["A"], "S.", ["2024-02-01"], "cs.LG", ["cs.LG"]
+            )
+            for n in range(1, 8)
+        )
+    )
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), ("Twins", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    ids, search = fake_arxiv.requests
+    assert ids.params["id_list"] == DAPO.id
+    assert ids.params["max_results"] == "1"
+    assert search.params["search_query"] == 'ti:"Twins"'
+    assert search.params["max_results"] == "5"
+    assert "no arXiv title matches closely enough" in report.warnings[0].message
+
+
 def test_no_close_title_match_is_reported_with_the_best_candidates_and_not_stored(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:

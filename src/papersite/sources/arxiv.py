@@ -112,6 +112,9 @@ class ArxivSource:
         self._client._session.close()
 
     def _run(self, search: arxiv.Search, *, complete_on_short_page: bool = False) -> list[Any]:
+        # The client asks for a page of page_size results whatever the search's max_results
+        # (which only cuts what it yields): a title search would ask for 100 and weigh 5.
+        self._client.page_size = min(search.max_results or self.batch_size, self.batch_size)
         results: list[Any] = []
         try:
             for result in self._client.results(search):
