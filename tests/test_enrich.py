@@ -8,6 +8,7 @@ stable text, atomic writes, nothing lost on interruption.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -17,9 +18,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from conftest import SITE_CONFIG, WriteTree
 from fake_arxiv import Behaviour, FakeArxiv, FakePaper
@@ -27,6 +30,9 @@ from papersite import build
 from papersite.cli import main
 from papersite.errors import ContentError
 from papersite.fetch import enrich
+from papersite.model import ArxivSettings
+from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
+from papersite.sources.arxiv import ArxivSource
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -381,6 +387,59 @@ def test_a_503_is_retried_after_a_back_off_and_then_succeeds(
     assert len(fake_arxiv.requests) == 2
     assert arrival_gaps(fake_arxiv)[0] >= 0.2
     assert "2503.14476" in arxiv_records(site)
+
+
+def arxiv_source(fake: FakeArxiv) -> ArxivSource:
+    """The arXiv source of ``enrich``, pointed at the fake as ``site_config`` points it."""
+    settings = ArxivSettings(api_url=fake.url, delay_seconds=0.05, retries=2, timeout_seconds=1)
+    return ArxivSource(settings)
+
+
+@pytest.mark.parametrize(
+    ("status", "asked", "waited"),
+    [(429, 7, 7.0), (503, 30, 30.0), (503, 100_000, MAX_BACKOFF_SECONDS)],
+)
+def test_a_retry_waits_as_long_as_arxivs_retry_after_asks_within_the_longest_back_off(
+    fake_arxiv: FakeArxiv, status: int, asked: int, waited: float
+) -> None:
+    fake_arxiv.script = [Behaviour.status(status, retry_after=asked)]
+    source, waits = arxiv_source(fake_arxiv), list[float]()
+
+    with closing(source):
+        records = with_retries(
+            source, [DAPO.id], lambda: source.fetch([DAPO.id]), sleep=waits.append
+        )
+
+    assert waits == [waited]
+    assert list(records) == [DAPO.id]
+    assert len(fake_arxiv.requests) == 2
+
+
+def test_retry_after_adds_no_retries(fake_arxiv: FakeArxiv) -> None:
+    fake_arxiv.default = Behaviour.status(429, retry_after=5)
+    source, waits = arxiv_source(fake_arxiv), list[float]()
+
+    with closing(source), pytest.raises(FetchError, match="HTTP 429 \\(gave up after 3 tries\\)"):
+        with_retries(source, [DAPO.id], lambda: source.fetch([DAPO.id]), sleep=waits.append)
+
+    assert waits == [5.0, 5.0]
+    assert len(fake_arxiv.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        ("Sun, 22 Nov 2026 12:00:30 GMT", 30.0),
+        ("Sun, 22 Nov 2026 11:59:00 GMT", 0.0),  # gone by
+        *[("1.5", None), ("-5", None), ("nan", None), ("soon", None), ("", None)],
+    ],
+)
+def test_retry_after_is_seconds_or_an_http_date(value: str, seconds: float | None) -> None:
+    now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+    headers = CaseInsensitiveDict({"Retry-After": value})
+
+    assert retry_after(headers, now) == seconds
 
 
 def test_503_forever_is_a_clear_error_the_lockfile_is_unchanged_and_build_still_works(
