@@ -14,7 +14,6 @@ arXiv's scheme (https://info.arxiv.org/help/arxiv_identifier.html):
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from typing import NamedTuple
@@ -148,8 +147,15 @@ def _has_come(month: tuple[int, int]) -> bool:
     return month <= _come[0]
 
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+"""In English whatever the locale, which strftime's %B follows."""
+
+
 def _named(month: tuple[int, int]) -> str:
-    return dt.date(month[0], month[1], 1).strftime("%B %Y")
+    return f"{_MONTHS[month[1] - 1]} {month[0]}"
 
 
 def arxiv_base_id(arxiv_id: str) -> str:
