@@ -125,7 +125,7 @@ def make_papers(count: int, rng: random.Random) -> list[Paper]:
     for number in range(count):
         # Spread over 2015-2025 whatever the count: real five-digit new-style IDs.
         published = dt.date(2015, 1, 5) + dt.timedelta(days=number * 3900 // count)
-        arxiv = f"{published:%y%m}.{number % 100000:05d}"
+        arxiv = f"{published:%y%m}.{number % 99999 + 1:05d}"  # numbers start at 00001
         ko, en = maker.title()
         tags = sorted(set(rng.sample(TAGS, rng.randint(2, 4))))
         papers.append(Paper(number, arxiv, published, f"{en} ({number})", f"{ko} ({number})", tags))

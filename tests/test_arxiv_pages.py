@@ -25,7 +25,7 @@ from conftest import (
 )
 from papersite import BuildReport, build
 from papersite.cite import bibtex, citation_key
-from papersite.errors import Problem, StrictModeError
+from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.model import ArxivRecord
 
 DIGEST_PATH = "digests/weekly/2025-03-17.yaml"
@@ -619,6 +619,123 @@ def test_strict_build_with_every_record_succeeds(minimal_site: Path, tmp_path: P
 
     assert report.warnings == []
     assert (tmp_path / "out" / DAPO_PAGE).is_file()
+
+
+# --- a lockfile whose records do not fit their keys ---------------------------------------------
+
+GATED_RECORD = arxiv_record("2505.06708", "Gated Attention for Large Language Models")
+
+
+def filed(entries: dict[str, dict[str, Any]]) -> str:
+    """A lockfile with these arXiv records under these keys, as ``papersite enrich`` writes."""
+    papers = {key: {"arxiv": record, "semantic_scholar": None} for key, record in entries.items()}
+    return json.dumps({"format": 1, "papers": papers}, indent=2, sort_keys=True) + "\n"
+
+
+def content_problems(write_tree: WriteTree, tmp_path: Path, lockfile: str) -> list[Problem]:
+    """What a build of the DAPO digest with this lockfile stops with; it writes nothing."""
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, DIGEST_PATH: dapo_digest(), "arxiv.lock.json": lockfile}
+    )
+    with pytest.raises(ContentError) as caught:
+        build(source, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    return caught.value.problems
+
+
+def test_a_record_under_another_papers_key_is_an_error_at_the_key(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A build would link and cite 2505.06708 on the page of 2503.14476."""
+    lockfile = filed({"2503.14476": GATED_RECORD})
+
+    [problem] = content_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.field) == ("arxiv.lock.json", "papers.2503.14476")
+    assert (problem.line, problem.column) == position_of(lockfile, '"2503.14476": {')
+    assert problem.message.startswith(
+        "the record under this key is of 2505.06708, another paper, whose links and citation "
+        "the page of 2503.14476 would show: change the key to '2505.06708' if the record is the "
+        "right one, else remove the record and run papersite enrich to fetch 2503.14476's"
+    )
+
+
+def test_every_misfiled_record_is_reported_at_once_with_the_files_other_problems(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = filed(
+        {
+            "2503.14476v2": DAPO_RECORD,
+            "2505.06708": {**GATED_RECORD, "version": "two"},
+            "math.GT/0309136": arxiv_record("math/0309136", "Knot Floer homology"),
+            "2501.00001": GATED_RECORD,
+            "2501.00002": arxiv_record("2501.00002v3", "A third version"),
+        }
+    )
+
+    problems = content_problems(write_tree, tmp_path, lockfile)
+
+    by_field = {p.field: p for p in problems}
+    assert sorted((p.line, p.column, p.field) for p in problems) == sorted(
+        [
+            (*position_of(lockfile, '"two"'), "papers.2505.06708.arxiv.version"),
+            (*position_of(lockfile, '"2501.00002v3"'), "papers.2501.00002.arxiv.id"),
+            (*position_of(lockfile, '"2503.14476v2": {'), "papers.2503.14476v2"),
+            (*position_of(lockfile, '"math.GT/0309136": {'), "papers.math.GT/0309136"),
+            (*position_of(lockfile, '"2501.00001": {'), "papers.2501.00001"),
+        ]
+    )
+    assert by_field["papers.2503.14476v2"].message.startswith(
+        "write the key as '2503.14476', its record's id: the paper's arXiv ID, without version, "
+        "in arXiv's canonical form"
+    )
+    assert by_field["papers.math.GT/0309136"].message.startswith(
+        "write the key as 'math/0309136', its record's id"
+    )
+    assert "is of 2505.06708, another paper" in by_field["papers.2501.00001"].message
+    assert by_field["papers.2501.00002.arxiv.id"].message.startswith(
+        "'2501.00002v3' names version 3; write the paper's ID, '2501.00002' (the version is a "
+        "field of its own)"
+    )
+    assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("fetched", ["2026-01-01T09:30:00", "2026-01-01"])
+def test_a_fetched_time_without_time_zone_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path, fetched: str
+) -> None:
+    """data/papers.json publishes it as a JSON Schema date-time, which has its offset."""
+    scholar = {"paper_id": "s2", "fetched": fetched}
+    lockfile = filed({"2503.14476": {**DAPO_RECORD, "fetched": fetched}}).replace(
+        '"semantic_scholar": null', json.dumps({"semantic_scholar": scholar})[1:-1]
+    )
+
+    problems = content_problems(write_tree, tmp_path, lockfile)
+
+    assert [(p.line, p.field) for p in problems] == [
+        (position_of(lockfile, '"fetched"')[0], "papers.2503.14476.arxiv.fetched"),
+        (
+            position_of(lockfile, '"semantic_scholar"')[0],
+            "papers.2503.14476.semantic_scholar.fetched",
+        ),
+    ]
+    naive = dt.datetime.fromisoformat(fetched).isoformat()
+    assert problems[0].message.startswith(
+        f"'{naive}' has no time zone; write the time in UTC with a final 'Z', e.g. '{naive}Z'"
+    )
+
+
+def test_a_fetched_time_with_an_offset_is_published_as_a_date_time_with_it(
+    build_site: BuildSite,
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "fetched": "2026-01-01T18:30:00+09:00"})
+
+    built = build_site(dapo_digest(), lockfile)
+
+    papers = json.loads((built.out / "data/papers.json").read_text())["papers"]
+    fetched = papers[0]["arxiv"]["fetched"]
+    assert dt.datetime.fromisoformat(fetched) == dt.datetime(2026, 1, 1, 9, 30, tzinfo=dt.UTC)
+    assert fetched.endswith("+09:00")
 
 
 # --- titles that do not match --------------------------------------------------------------------

@@ -8,6 +8,7 @@ stable text, atomic writes, nothing lost on interruption.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -17,9 +18,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from conftest import SITE_CONFIG, WriteTree
 from fake_arxiv import Behaviour, FakeArxiv, FakePaper
@@ -27,6 +30,9 @@ from papersite import build
 from papersite.cli import main
 from papersite.errors import ContentError
 from papersite.fetch import enrich
+from papersite.model import ArxivSettings
+from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
+from papersite.sources.arxiv import ArxivSource
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -383,6 +389,59 @@ def test_a_503_is_retried_after_a_back_off_and_then_succeeds(
     assert "2503.14476" in arxiv_records(site)
 
 
+def arxiv_source(fake: FakeArxiv) -> ArxivSource:
+    """The arXiv source of ``enrich``, pointed at the fake as ``site_config`` points it."""
+    settings = ArxivSettings(api_url=fake.url, delay_seconds=0.05, retries=2, timeout_seconds=1)
+    return ArxivSource(settings)
+
+
+@pytest.mark.parametrize(
+    ("status", "asked", "waited"),
+    [(429, 7, 7.0), (503, 30, 30.0), (503, 100_000, MAX_BACKOFF_SECONDS)],
+)
+def test_a_retry_waits_as_long_as_arxivs_retry_after_asks_within_the_longest_back_off(
+    fake_arxiv: FakeArxiv, status: int, asked: int, waited: float
+) -> None:
+    fake_arxiv.script = [Behaviour.status(status, retry_after=asked)]
+    source, waits = arxiv_source(fake_arxiv), list[float]()
+
+    with closing(source):
+        records = with_retries(
+            source, [DAPO.id], lambda: source.fetch([DAPO.id]), sleep=waits.append
+        )
+
+    assert waits == [waited]
+    assert list(records) == [DAPO.id]
+    assert len(fake_arxiv.requests) == 2
+
+
+def test_retry_after_adds_no_retries(fake_arxiv: FakeArxiv) -> None:
+    fake_arxiv.default = Behaviour.status(429, retry_after=5)
+    source, waits = arxiv_source(fake_arxiv), list[float]()
+
+    with closing(source), pytest.raises(FetchError, match="HTTP 429 \\(gave up after 3 tries\\)"):
+        with_retries(source, [DAPO.id], lambda: source.fetch([DAPO.id]), sleep=waits.append)
+
+    assert waits == [5.0, 5.0]
+    assert len(fake_arxiv.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        ("Sun, 22 Nov 2026 12:00:30 GMT", 30.0),
+        ("Sun, 22 Nov 2026 11:59:00 GMT", 0.0),  # gone by
+        *[("1.5", None), ("-5", None), ("nan", None), ("soon", None), ("", None)],
+    ],
+)
+def test_retry_after_is_seconds_or_an_http_date(value: str, seconds: float | None) -> None:
+    now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+    headers = CaseInsensitiveDict({"Retry-After": value})
+
+    assert retry_after(headers, now) == seconds
+
+
 def test_503_forever_is_a_clear_error_the_lockfile_is_unchanged_and_build_still_works(
     write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -559,6 +618,30 @@ def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pastin
     assert fake_arxiv.requests[-1].params["search_query"].startswith('ti:"Gated attention')
     page = build(site)
     assert not page.warnings
+
+
+def test_arxiv_is_asked_for_as_many_results_as_are_used(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """A title search weighs 5 candidates; a batch of IDs has one result per ID."""
+    fake_arxiv.add(
+        *(
+            FakePaper(
+                f"2402.{n:05d}", f"Twins {n}", ["A"], "S.", ["2024-02-01"], "cs.LG", ["cs.LG"]
+            )
+            for n in range(1, 8)
+        )
+    )
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), ("Twins", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    ids, search = fake_arxiv.requests
+    assert ids.params["id_list"] == DAPO.id
+    assert ids.params["max_results"] == "1"
+    assert search.params["search_query"] == 'ti:"Twins"'
+    assert search.params["max_results"] == "5"
+    assert "no arXiv title matches closely enough" in report.warnings[0].message
 
 
 def test_no_close_title_match_is_reported_with_the_best_candidates_and_not_stored(

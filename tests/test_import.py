@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
+from papersite.arxiv_ids import arxiv_base_id
 from papersite.cli import main
 from papersite.importers import import_post
 from papersite.importers.draft import UNCLASSIFIED_TITLE, language_of
@@ -27,7 +28,7 @@ from papersite.importers.links import classify
 from papersite.load import load_site, parse_source, read_source
 from papersite.lockfile import read_lockfile
 from papersite.markup import plain_paragraph
-from papersite.model import EVERY_LANGUAGE, ArxivRecord, Digest, Paper, arxiv_base_id
+from papersite.model import EVERY_LANGUAGE, ArxivRecord, Digest, Paper
 from papersite.validate import validate_document, validate_site
 
 REPO = Path(__file__).resolve().parents[1]

@@ -222,19 +222,25 @@ papers:
 """
 
 
-@pytest.fixture
-def paper_in_two_digests(write_tree: WriteTree, tmp_path: Path) -> Path:
-    """A site where one arXiv paper is in a weekly and a conference digest, built."""
+def build_weekly_and_conference(
+    write_tree: WriteTree, out: Path, weekly: str = WEEKLY, conference: str = CONFERENCE
+) -> Path:
+    """A site of a weekly and a conference digest (their texts), built into ``out``."""
     source = write_tree(
         {
             "papersite.yaml": SITE_CONFIG,
-            "digests/weekly/2025-03-17.yaml": WEEKLY,
-            "digests/conferences/iclr-2026.yaml": CONFERENCE,
+            "digests/weekly/2025-03-17.yaml": weekly,
+            "digests/conferences/iclr-2026.yaml": conference,
         }
     )
-    out = tmp_path / "out"
     build(source, out)
     return out
+
+
+@pytest.fixture
+def paper_in_two_digests(write_tree: WriteTree, tmp_path: Path) -> Path:
+    """A site where one arXiv paper is in a weekly and a conference digest, built."""
+    return build_weekly_and_conference(write_tree, tmp_path / "out")
 
 
 def test_paper_page_links_to_every_digest_it_appears_in(paper_in_two_digests: Path) -> None:
@@ -258,6 +264,37 @@ def test_paper_in_two_digests_has_one_page(paper_in_two_digests: Path) -> None:
     folders = [p.name for p in (paper_in_two_digests / "papers").iterdir() if p.is_dir()]
 
     assert folders == ["2503.14476"]
+
+
+def test_an_old_style_id_with_and_without_subject_class_is_one_paper_page(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """math.GT/0309136 is math/0309136 (the subject class is not part of an arXiv ID): a
+    weekly digest giving one and a conference digest the other, with a version, make one page
+    that lists both."""
+    knot = "Knot Floer homology and the four-ball genus"
+    weekly = WEEKLY.replace('"2503.14476"', '"math.GT/0309136"').replace(
+        "DAPO: An Open-Source LLM Reinforcement Learning System at Scale", knot
+    )
+    conference = CONFERENCE.replace('"2503.14476v2"', '"math/0309136v1"').replace(
+        "DAPO: An Open-Source LLM Reinforcement Learning System at Scale", knot
+    )
+
+    out = build_weekly_and_conference(write_tree, tmp_path / "out", weekly, conference)
+
+    pages = sorted(
+        p.relative_to(out / "papers").as_posix() for p in (out / "papers").glob("*/**/index.html")
+    )
+    assert pages == ["math/0309136/index.html"]
+    page = "papers/math/0309136/index.html"
+    links = soup_of(out, page).select(".appearance-list a")
+    assert [target(page, a["href"]) for a in links] == [
+        "conferences/iclr-2026/#paper-math-0309136",
+        "weekly/2025-03-17/#paper-math-0309136",
+    ]
+    for digest in ("weekly/2025-03-17/index.html", "conferences/iclr-2026/index.html"):
+        entry = soup_of(out, digest).select_one("#paper-math-0309136")
+        assert entry is not None, digest
 
 
 def _is_external(url: str) -> bool:

@@ -431,22 +431,42 @@ def test_bad_base_url_in_site_configuration(write_tree: WriteTree) -> None:
 # --- arXiv IDs -----------------------------------------------------------------------------------
 
 
+NEXT_YEAR = dt.datetime.now(dt.UTC).year % 100 + 1
+
+
 @pytest.mark.parametrize(
-    "arxiv",
+    ("arxiv", "why"),
     [
-        *["2503.1", "25031.14476", "2503.14476v0", "2513.14476", "1412.12345"],
-        *["2503.1447６", "2503.1447٦", "hep-th/990100１"],  # fullwidth, Arabic-Indic digits
-        "0703.0001",  # new-style IDs began in April 2007
+        *[("2503.1", ""), ("25031.14476", ""), ("2503.14476v0", "")],
+        ("2513.14476", "there is no month 13"),
+        ("1412.12345", "December 2014 had four-digit numbers"),
+        ("1501.1234", "January 2015 had five-digit numbers"),
+        ("2503.00000", "numbers start at 00001"),
+        # fullwidth, Arabic-Indic digits
+        *[("2503.1447６", ""), ("2503.1447٦", ""), ("hep-th/990100１", "")],
+        ("0703.0001", "March 2007 is before the new style began (April 2007)"),
+        ("9912.12345", "December 2099 has not come yet"),  # not December 1999
+        (f"{NEXT_YEAR:02d}01.00001", f"January 20{NEXT_YEAR:02d} has not come yet"),
+        ("math/0313001", "there is no month 13"),
+        ("math/0000001", "there is no month 00"),
+        ("math/0704001", "April 2007 is outside the old style's time (August 1991 to March 2007)"),
+        ("hep-th/9107001", "July 1991 is outside the old style's time"),
+        ("hep-th/9901000", "numbers start at 001"),
+        ("hep-tx/9901001", "'hep-tx' is not an archive of arXiv's"),
     ],
 )
-def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str) -> None:
+def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str, why: str) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
 
     problem = only_problem(root)
 
     assert where(problem) == (WEEKLY_PATH, 6, 12, "papers[0].arxiv")
-    assert problem.message.startswith(f"'{arxiv}' is not an arXiv ID")
-    assert "write just the ID" not in problem.message
+    assert problem.message.startswith(f"'{arxiv}' is not an arXiv ID: {why}")
+    assert problem.message.endswith(
+        "an arXiv ID is new-style, YYMM.NNNNN since 1501 and YYMM.NNNN from 0704 to 1412 "
+        "(2503.14476, 0704.0001), or old-style, archive/YYMMNNN from 9108 to 0703 "
+        "(hep-th/9901001), either with an optional version (2503.14476v2)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -467,9 +487,11 @@ def test_arxiv_id_with_a_prefix_gets_a_hint(write_tree: WriteTree, arxiv: str) -
         ("2503.14476", "2503.14476"),
         ("2503.14476v2", "2503.14476"),
         ("hep-th/9901001", "hep-th/9901001"),
-        ("math.GT/0309136", "math.GT/0309136"),
+        ("hep-th/9108001", "hep-th/9108001"),  # the first month of arXiv
+        ("math/0703999", "math/0703999"),  # the last month of the old style
         ("0704.0001", "0704.0001"),
         ("1412.1234", "1412.1234"),
+        ("1501.00001", "1501.00001"),
     ],
 )
 def test_valid_arxiv_ids_are_accepted(write_tree: WriteTree, arxiv: str, identity: str) -> None:
@@ -478,6 +500,26 @@ def test_valid_arxiv_ids_are_accepted(write_tree: WriteTree, arxiv: str, identit
     paper = validate(root).digests[0].digest.papers[0]
 
     assert paper.arxiv == arxiv
+    assert paper.identity == identity
+
+
+@pytest.mark.parametrize(
+    ("arxiv", "written", "identity"),
+    [
+        ("math.GT/0309136", "math/0309136", "math/0309136"),
+        ("math.GT/0309136v1", "math/0309136v1", "math/0309136"),
+        ("cs.LG/0101001v2", "cs/0101001v2", "cs/0101001"),
+    ],
+)
+def test_an_old_style_ids_subject_class_is_not_part_of_it(
+    write_tree: WriteTree, arxiv: str, written: str, identity: str
+) -> None:
+    """arXiv's identifier scheme: math.GT/0309136 is math/0309136, a version stays as given."""
+    root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
+
+    paper = validate(root).digests[0].digest.papers[0]
+
+    assert paper.arxiv == written
     assert paper.identity == identity
 
 

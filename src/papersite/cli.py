@@ -143,7 +143,7 @@ def _add_enrich_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _arxiv_id(value: str) -> str:
-    from papersite.model import check_arxiv_id
+    from papersite.arxiv_ids import check_arxiv_id
 
     try:
         return check_arxiv_id(value)

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 from markupsafe import Markup
 
+from papersite.arxiv_ids import arxiv_version
 from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
@@ -35,7 +36,6 @@ from papersite.model import (
     Site,
     SitePaper,
     SourcedDigest,
-    arxiv_version,
     is_blank,
     slugify,
     text_in,

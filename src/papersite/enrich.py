@@ -9,9 +9,10 @@ newer than the lockfile knows, or an arXiv title that shows the ID is probably m
 
 from __future__ import annotations
 
+from papersite.arxiv_ids import arxiv_version, canonical_arxiv_id
 from papersite.errors import Problem
 from papersite.lockfile import LOCKFILE, LockEntry, Lockfile
-from papersite.model import Appearance, Site, SitePaper, arxiv_version, canonical_arxiv_id, text_in
+from papersite.model import Appearance, Site, SitePaper, text_in
 from papersite.resident import same_objects
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 

@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
+from papersite.arxiv_ids import arxiv_base_id
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
@@ -40,7 +41,6 @@ from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.markup import MarkdownRenderer
-from papersite.model import arxiv_base_id
 from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from papersite.arxiv_ids import canonical_arxiv_id
 from papersite.enrich import (
     english_title,
     given_arxiv_id,
@@ -34,7 +35,6 @@ from papersite.model import (
     SemanticScholarSettings,
     Site,
     SitePaper,
-    canonical_arxiv_id,
 )
 from papersite.names import EXTRA_SOURCES as EXTRA_SOURCES
 from papersite.progress import QuietReporter, Reporter

@@ -15,16 +15,18 @@ import functools
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
 
+from papersite.arxiv_ids import canonical_arxiv_id
 from papersite.errors import ContentError, Problem
 from papersite.fingerprint import bytes_hash
 from papersite.load import SourceDocument, YamlReader, decode_utf8
-from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, canonical_arxiv_id
+from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
 from papersite.validate import validate_document
@@ -115,9 +117,12 @@ def parse_lockfile(text: str) -> Lockfile:
         # The common case, a file papersite wrote: the models alone decide, with no need for
         # positions, which cost more than the parse itself on a large site.
         try:
-            return Lockfile.model_validate(data, context={})
+            lockfile = Lockfile.model_validate(data, context={})
         except ValidationError:
             pass
+        else:
+            if not _misfiled(lockfile.papers):
+                return lockfile
     return _located_lockfile(text, data)
 
 
@@ -140,10 +145,53 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     document.data = data
     problems: list[Problem] = []
     lockfile = validate_document(Lockfile, document, problems, {})
+    problems += [
+        document.problem(("papers", key), message, key=True)
+        for key, message in _misfiled(_valid_entries(data))
+    ]
     problems = [_with_advice(p) for p in duplicates + problems]
     if problems or lockfile is None:
         raise ContentError(problems)
     return lockfile
+
+
+def _misfiled(papers: Mapping[str, LockEntry]) -> list[tuple[str, str]]:
+    """The keys whose arXiv record is not of the key's ID (in its canonical form, as the
+    record's is), each with what to do. A build looks records up by key, and its pages link
+    and cite the record's ID: a record under another paper's key would give that paper another
+    paper's links and citation."""
+    found = []
+    for key, entry in papers.items():
+        if entry.arxiv is None or entry.arxiv.id == key:
+            continue
+        record_id = entry.arxiv.id
+        if canonical_arxiv_id(key) == record_id:
+            message = (
+                f"write the key as {record_id!r}, its record's id: the paper's arXiv ID, without "
+                "version, in arXiv's canonical form"
+            )
+        else:
+            message = (
+                f"the record under this key is of {record_id}, another paper, whose links and "
+                f"citation the page of {key} would show: change the key to {record_id!r} if "
+                f"the record is the right one, else remove the record and run papersite enrich "
+                f"to fetch {key}'s"
+            )
+        found.append((key, message))
+    return found
+
+
+def _valid_entries(data: Any) -> dict[str, LockEntry]:
+    """The entries of the file's data that are valid on their own (the others' problems are
+    reported by the whole file's validation)."""
+    papers = data.get("papers") if isinstance(data, dict) else None
+    entries: dict[str, LockEntry] = {}
+    for key, raw in papers.items() if isinstance(papers, dict) else ():
+        try:
+            entries[key] = LockEntry.model_validate(raw, context={})
+        except ValidationError:
+            continue
+    return entries
 
 
 def _broken(line: int, column: int, message: str) -> Problem:

@@ -31,6 +31,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
 from papersite.load import Positions, format_location
 
@@ -43,21 +44,11 @@ LINK_KINDS = (
 )  # fmt: skip
 KNOWN_AWARDS = ("best-paper", "runner-up", "oral", "spotlight")
 
-# ASCII digits only: Python's \d also takes fullwidth (６) and Arabic-Indic (٦) digits, which a
-# Korean input method types easily, and which arXiv does not know.
-_NEW_STYLE_ARXIV = re.compile(
-    r"^(?P<yymm>\d{4})\.(?P<number>\d{4,5})(?:v(?P<version>[1-9]\d*))?$", re.ASCII
-)
-_OLD_STYLE_ARXIV = re.compile(
-    r"^(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<yymm>\d{4})\d{3}(?:v(?P<version>[1-9]\d*))?$",
-    re.ASCII,
-)
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _SPACE = re.compile(r"\s")
-_ARXIV_VERSION = re.compile(r"v\d+$", re.ASCII)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -105,6 +96,16 @@ def _date_input(value: Any) -> Any:
     raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
 
 
+def _check_time_zone(value: dt.datetime) -> dt.datetime:
+    # Published as a JSON Schema date-time (data/papers.json), which must have its offset.
+    if value.utcoffset() is None:
+        raise ValueError(
+            f"{value.isoformat()!r} has no time zone; write the time in UTC with a final 'Z', "
+            f"e.g. '{value.isoformat()}Z'"
+        )
+    return value
+
+
 def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCustomError:
     """An error that belongs to the named field (or mapping key, with ``at_key``) below the
     one being validated; ``validate.py`` points at that field's position."""
@@ -141,29 +142,6 @@ def normalise_base_url(value: str) -> str:
         folder = value.rsplit("/", 1)[0] + "/"
         raise ValueError(f"{value!r} is a page's address; give its folder's: {folder!r}")
     return value if value.endswith("/") else value + "/"
-
-
-def check_arxiv_id(value: str) -> str:
-    value = value.strip()
-    new = _NEW_STYLE_ARXIV.match(value)
-    # New-style IDs began in April 2007 (0704.0001); five-digit numbers in January 2015.
-    if (
-        new is not None
-        and 1 <= int(new["yymm"][2:]) <= 12
-        and value >= "0704"
-        and (len(new["number"]) == 5) == (value >= "1501")
-    ):
-        return value
-    if _OLD_STYLE_ARXIV.match(value):
-        return value
-    hint = ""
-    bare = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
-    if bare != value and (_NEW_STYLE_ARXIV.match(bare) or _OLD_STYLE_ARXIV.match(bare)):
-        hint = f"; write just the ID: '{bare}'"
-    raise ValueError(
-        f"{value!r} is not an arXiv ID: expected the new style (2503.14476, 2503.14476v2) "
-        f"or the old style (hep-th/9901001){hint}"
-    )
 
 
 def composed(value: str) -> str:
@@ -316,7 +294,12 @@ HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 BaseUrl = Annotated[str, AfterValidator(normalise_base_url)]
 """Where a site is served: an http(s) URL ending with '/', that a page's path can follow."""
 ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
+"""An arXiv ID, with or without a version, in canonical form (no old-style subject class)."""
+PaperArxivId = Annotated[str, AfterValidator(check_base_arxiv_id)]
+"""An arXiv ID without version, in canonical form: a paper's, as the lockfile keys it."""
 Tag = Annotated[str, AfterValidator(_check_tag)]
+AwareTime = Annotated[dt.datetime, AfterValidator(_check_time_zone)]
+"""A moment with its time zone, such as when a record was fetched."""
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
 """A date in a digest: ``YYYY-MM-DD``."""
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
@@ -364,23 +347,6 @@ def _not_blank_name(value: str) -> str:
 Name = Annotated[str, AfterValidator(_not_blank_name)]
 """A name that is the same in every language (an author, an award): never blank, since a blank
 award would be a group of its own, and a blank author an empty place in the list."""
-
-
-def arxiv_base_id(arxiv_id: str) -> str:
-    """``2503.14476v2`` → ``2503.14476``."""
-    return _ARXIV_VERSION.sub("", arxiv_id)
-
-
-def canonical_arxiv_id(arxiv_id: str) -> str:
-    """The ID arXiv answers with: no version, and no subject class in old-style IDs
-    (``math.GT/0309136v2`` → ``math/0309136``)."""
-    return re.sub(r"^([a-z-]+)\.[A-Z]{2}/", r"\1/", arxiv_base_id(arxiv_id))
-
-
-def arxiv_version(arxiv_id: str) -> int | None:
-    """``2503.14476v2`` → 2; None without a version."""
-    match = re.search(r"v(\d+)$", arxiv_id)
-    return int(match[1]) if match else None
 
 
 def slugify(value: str) -> str:
@@ -648,7 +614,7 @@ class ArxivRecord(StrictModel):
     version, with this record's dates and metadata.
     """
 
-    id: ArxivId
+    id: PaperArxivId
     """The ID without version, in arXiv's canonical form (``math/0309136``, not
     ``math.GT/0309136``)."""
     version: int | None = Field(default=None, ge=1)
@@ -671,7 +637,7 @@ class ArxivRecord(StrictModel):
     resolved_from_title: str | None = None
     """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
     digest gives the ID itself."""
-    fetched: dt.datetime
+    fetched: AwareTime
     """When the record was fetched (UTC)."""
 
     @property
@@ -691,7 +657,7 @@ class SemanticScholarRecord(StrictModel):
     year: int | None = None
     open_access_pdf: HttpUrl | None = None
     """The publication's open-access PDF, where Semantic Scholar knows one."""
-    fetched: dt.datetime
+    fetched: AwareTime
 
 
 class _SourceSettings(StrictModel):

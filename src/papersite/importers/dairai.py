@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from papersite.arxiv_ids import parse_arxiv_id
 from papersite.errors import PapersiteError, Problem
 from papersite.importers.draft import (
     Block,
@@ -317,9 +318,9 @@ def _year_from_links(month: int, day: int, papers: list[DraftPaper]) -> int | No
             if tweet and int(tweet[1]) > 10**17:
                 ms = (int(tweet[1]) >> 22) + 1288834974657
                 dates.append(dt.date.fromtimestamp(ms / 1000))
-            arxiv = arxiv_id_in(link.url)
-            if arxiv and re.match(r"^\d{4}\.", arxiv) and not tweet:
-                dates.append(dt.date(2000 + int(arxiv[:2]), int(arxiv[2:4]), 15))
+            arxiv = parse_arxiv_id(arxiv_id_in(link.url) or "")
+            if arxiv and not tweet:
+                dates.append(dt.date(arxiv.year, arxiv.month, 15))
     if not dates:
         return None
     hint = sorted(dates)[len(dates) // 2]

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from papersite.arxiv_ids import ARXIV_ID_PATTERN, arxiv_base_id, check_arxiv_id
 from papersite.i18n import LINK_KINDS
 from papersite.importers.draft import DraftLink, DraftPaper
 from papersite.lockfile import Lockfile
-from papersite.model import arxiv_base_id, check_arxiv_id
 from papersite.titles import SAME_TITLE, normalise_title, title_similarity
 
 # A post copied as text often breaks "https://" into "https: //"; mend it before looking.
@@ -31,7 +31,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Punctuation that ends a sentence or closes a bracket around a URL, not part of it.
 _TRAILING = ".,;:!?)]}>”’\"'"
 _ARXIV_URL = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)"
+    rf"(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers)/(?P<id>{ARXIV_ID_PATTERN})"
 )
 # The titles Discourse gives its link previews ("oneboxes") survive a copy as text, the URLs
 # behind them do not; the repository or model named in the title gives the URL back.
@@ -162,11 +162,11 @@ def _hugging_face(url: str, segments: list[str]) -> DraftLink:
 
 def arxiv_id_in(url: str) -> str | None:
     """The arXiv ID (without version) of an arXiv or Hugging Face papers URL, else None."""
-    match = _ARXIV_URL.search(url) or re.search(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", url)
+    match = _ARXIV_URL.search(url)
     if match is None:
         return None
     try:
-        return arxiv_base_id(check_arxiv_id(match[1].removesuffix(".pdf")))
+        return arxiv_base_id(check_arxiv_id(match["id"]))
     except ValueError:
         return None
 

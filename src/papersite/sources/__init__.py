@@ -17,6 +17,7 @@ Exceptions:
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
@@ -135,6 +136,21 @@ class Spacer:
 
     def done(self) -> None:
         self._last = self.clock()
+
+
+def retry_after(headers: Mapping[str, str], now: dt.datetime | None = None) -> float | None:
+    """A ``Retry-After`` header in seconds: it gives seconds or an HTTP date (RFC 9110 10.2.3).
+    None when there is none or it cannot be read; 0 for a date gone by."""
+    value = (headers.get("retry-after") or "").strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000": a time in UTC
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 def fetched_at(now: dt.datetime | None = None) -> dt.datetime:

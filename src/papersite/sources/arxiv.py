@@ -2,8 +2,9 @@
 
 ``arxiv.Client`` gives the request spacing (``delay_seconds`` between requests, over one kept-alive
 connection), the query URLs and the Atom parsing. papersite adds what the client leaves out: a
-timeout on every request, retries with back-off instead of immediate ones, and an answer that is
-not a whole Atom feed treated as a failure rather than as "no results" (``_AtomSession``).
+timeout on every request, retries with back-off instead of immediate ones (as long as a 429 or 503
+answer's ``Retry-After`` asks, within ``sources.MAX_BACKOFF_SECONDS``), and an answer that is not
+a whole Atom feed treated as a failure rather than as "no results" (``_AtomSession``).
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import requests
 from lxml import etree
 from pydantic import ValidationError
 
-from papersite.model import ArxivRecord, ArxivSettings, canonical_arxiv_id
+from papersite.arxiv_ids import arxiv_version, canonical_arxiv_id
+from papersite.model import ArxivRecord, ArxivSettings
 from papersite.sources import (
     RETRYABLE_STATUS,
     EmptyAnswer,
     PermanentError,
     TransientError,
     fetched_at,
+    retry_after,
 )
 
 # arXiv marks a withdrawn paper in its comment ("This paper has been withdrawn by the author")
@@ -47,10 +50,14 @@ class _AtomSession(requests.Session):
     def __init__(self, timeout: float) -> None:
         super().__init__()
         self.timeout = timeout
+        self.retry_after: float | None = None
+        """The last answer's ``Retry-After``, in seconds: the client's ``HTTPError`` has only
+        the status."""
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
         response = super().request(*args, **kwargs)
+        self.retry_after = retry_after(response.headers)
         if response.status_code == requests.codes.ok:  # the client reports any other status
             _check_atom_feed(response.content)
         return response
@@ -85,7 +92,7 @@ class ArxivSource:
             page_size=settings.page_size, delay_seconds=settings.delay_seconds, num_retries=0
         )
         self._client.query_url_format = settings.api_url + "?{}"
-        self._client._session = _AtomSession(settings.timeout_seconds)
+        self._session = self._client._session = _AtomSession(settings.timeout_seconds)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, ArxivRecord]:
         """The records arXiv has for ``ids`` (canonical IDs, latest versions)."""
@@ -108,9 +115,12 @@ class ArxivSource:
         return [_readable_record(result, fetched) for result in self._run(search)]
 
     def close(self) -> None:
-        self._client._session.close()
+        self._session.close()
 
     def _run(self, search: arxiv.Search, *, complete_on_short_page: bool = False) -> list[Any]:
+        # The client asks for a page of page_size results whatever the search's max_results
+        # (which only cuts what it yields): a title search would ask for 100 and weigh 5.
+        self._client.page_size = min(search.max_results or self.batch_size, self.batch_size)
         results: list[Any] = []
         try:
             for result in self._client.results(search):
@@ -122,7 +132,9 @@ class ArxivSource:
                 raise TransientError("arXiv answered with an empty page") from None
         except arxiv.HTTPError as error:
             if error.status in RETRYABLE_STATUS:
-                raise TransientError(f"arXiv answered HTTP {error.status}") from None
+                raise TransientError(
+                    f"arXiv answered HTTP {error.status}", retry_after=self._session.retry_after
+                ) from None
             raise PermanentError(f"arXiv answered HTTP {error.status}") from None
         except requests.Timeout:
             raise TransientError("arXiv did not answer in time") from None
@@ -156,13 +168,11 @@ def _first_error(error: ValueError) -> str:
 def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
     """An ``arxiv.Result`` as the lockfile stores it."""
     short_id = result.get_short_id()  # 2503.14476v2, or math/0309136v1
-    match = re.fullmatch(r"(?P<id>.+?)v(?P<version>\d+)", short_id)
-    base, version = (match["id"], int(match["version"])) if match else (short_id, 1)
     abstract = " ".join(result.summary.split())
     comment = " ".join(result.comment.split()) if result.comment else None
     return ArxivRecord(
-        id=canonical_arxiv_id(base),
-        version=version,
+        id=canonical_arxiv_id(short_id),
+        version=arxiv_version(short_id) or 1,
         title=" ".join(result.title.split()),
         authors=[author.name for author in result.authors],
         abstract=abstract,

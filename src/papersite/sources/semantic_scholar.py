@@ -16,13 +16,15 @@ import httpx
 from pydantic import ValidationError
 
 from papersite import __version__
-from papersite.model import SemanticScholarRecord, SemanticScholarSettings, canonical_arxiv_id
+from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.model import SemanticScholarRecord, SemanticScholarSettings
 from papersite.sources import (
     RETRYABLE_STATUS,
     PermanentError,
     Spacer,
     TransientError,
     fetched_at,
+    retry_after,
 )
 
 API_KEY_VARIABLE = "SEMANTIC_SCHOLAR_API_KEY"
@@ -88,7 +90,7 @@ class SemanticScholarSource:
         if response.status_code in RETRYABLE_STATUS:
             raise TransientError(
                 f"Semantic Scholar answered HTTP {response.status_code}",
-                retry_after=_retry_after(response),
+                retry_after=retry_after(response.headers),
             )
         if response.status_code != 200:
             raise PermanentError(
@@ -123,11 +125,3 @@ def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRec
         return None
     usable = {name: None if name in unusable else value for name, value in fields.items()}
     return SemanticScholarRecord.model_validate(usable)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """``Retry-After`` in seconds (the API sends seconds, not an HTTP date)."""
-    try:
-        return float(response.headers["retry-after"])
-    except (KeyError, ValueError):
-        return None
