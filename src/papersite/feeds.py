@@ -21,6 +21,7 @@ from papersite.context import BiText, DigestView, SiteView, TextReads
 from papersite.editions import Edition
 from papersite.i18n import ui
 from papersite.resident import same_objects
+from papersite.urls import absolute_url
 
 FEED_FILE = "feed.xml"
 
@@ -185,14 +186,15 @@ def _feed(
         title += f" · #{tag}"
     subtitle = in_every_language(view.description, languages) if view.description else None
     path = folder + FEED_FILE
+    self_url = absolute_url(view.base_url, edition.prefix + path)
     return Feed(
         path=path,
         edition=edition,
         id=stable_id(edition.prefix + path),
         title=title,
         subtitle=subtitle,
-        self_url=view.base_url + edition.prefix + path,
-        page_url=view.base_url + edition.prefix + folder,
+        self_url=self_url,
+        page_url=absolute_url(view.base_url, edition.prefix + folder),
         entries=entries,
         digests=digests,
     )
@@ -222,11 +224,11 @@ def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
         f"<li>{escape(in_every_language(entry.title, edition.languages))}</li>"
         for entry in digest.entries
     )
-    url = edition.prefix + digest.url
+    url = absolute_url(view.base_url, edition.prefix + digest.url)
     return FeedEntry(
-        id=stable_id(url),
+        id=stable_id(edition.prefix + digest.url),
         title=f"{in_every_language(digest.title, edition.languages)} ({when})",
-        url=view.base_url + url,
+        url=url,
         date=digest.date,
         summary_html=f"<ul>{items}</ul>",
         tags=list(digest.tags),

@@ -362,7 +362,8 @@ def plan_site(
                          {"sitemaps": locations}))  # fmt: skip
         jobs += [page(seo.sitemap_part_path(n), "sitemap.xml", editions[0], listed, sitemap(n),
                       True) for n in range(1, parts + 1)]  # fmt: skip
-    jobs.append(page("robots.txt", "robots.txt", editions[0]))
+    jobs.append(page("robots.txt", "robots.txt", editions[0],
+                     values={"sitemap": seo.canonical_url(view.base_url, "sitemap.xml")}))  # fmt: skip
     return jobs
 
 
