@@ -136,9 +136,9 @@ def _environment(
         arxiv_meta_html=snippets.arxiv_meta_html,
         people_html=snippets.people_html,
         tag_list_html=snippets.tag_list_html,
-        search_plain=snippets.search_plain,
-        search_digest_label=snippets.search_digest_label,
+        search_labels=snippets.search_labels,
         search_filters=snippets.search_filters,
+        search_words=snippets.search_words,
     )
     env.filters["plain_text"] = snippets.plain_text
     return env
