@@ -212,6 +212,49 @@ def test_every_error_is_reported_at_once(write_tree: WriteTree) -> None:
     ]
 
 
+def test_an_alias_of_the_home_page_is_reported_with_the_others(write_tree: WriteTree) -> None:
+    """An alias that fails its own checks ('/') made the digest invalid, and the site-wide
+    checks of its other aliases waited for the next run."""
+    aliases = ["/", "feed.xml", "weekly/", "../a/", "assets/old/", "ok/", "OK"]
+    root = site_of(write_tree, {WEEKLY_PATH: with_aliases(WEEKLY, *aliases)})
+
+    found = {where(p): p.message for p in problems_of(root)}
+
+    assert sorted(found) == [
+        (WEEKLY_PATH, 5 + index, 5, f"aliases[{index}]") for index in (0, 1, 2, 3, 4, 6)
+    ]
+    assert found[(WEEKLY_PATH, 11, 5, "aliases[6]")].startswith(
+        f"'OK' is already an alias at {WEEKLY_PATH}:10:5;"
+    )
+
+
+def test_the_aliases_of_a_digest_with_another_error_are_checked_in_the_same_run(
+    write_tree: WriteTree,
+) -> None:
+    digest = with_aliases(WEEKLY, "weekly/2025-03-17/", "posts/old/").replace(
+        'title: {ko: "이번 주의 논문", en: "Papers of the week"}', "title: {}"
+    )
+    root = site_of(
+        write_tree,
+        {WEEKLY_PATH: digest, LATER_PATH: with_aliases(LATER, "Posts/Old/", "archive/")},
+    )
+
+    found = {where(p): p.message for p in problems_of(root)}
+
+    assert sorted(found) == [
+        (WEEKLY_PATH, 3, 8, "title"),
+        (WEEKLY_PATH, 5, 5, "aliases[0]"),
+        (LATER_PATH, 5, 5, "aliases[0]"),
+        (LATER_PATH, 6, 5, "aliases[1]"),
+    ]
+    assert found[(WEEKLY_PATH, 5, 5, "aliases[0]")].startswith(
+        "'weekly/2025-03-17/' is this digest's own URL;"
+    )
+    assert found[(LATER_PATH, 5, 5, "aliases[0]")].startswith(
+        f"'Posts/Old/' is already an alias at {WEEKLY_PATH}:6:5;"
+    )
+
+
 def test_no_file_the_build_writes_can_be_an_alias(write_tree: WriteTree, tmp_path: Path) -> None:
     """The reserved paths (``urls.FIXED_PAGES``, the reserved folders, the site's own pages)
     cover every file a build writes: a page added to render.py without being reserved fails

@@ -109,17 +109,32 @@ def test_a_summary_lists_the_papers_in_both_languages_as_text(feed_site: Path) -
     assert items == ["게이트 어텐션 & <script>alert(1)</script> / Gated Attention"]
 
 
-def test_entry_ids_stay_the_same_when_the_site_moves(write_tree: WriteTree, tmp_path: Path) -> None:
+def test_ids_are_the_sites_own_and_the_same_in_every_build(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Atom IDs are permanent and universally unique (RFC 4287): two sites with a digest of the
+    same week have none in common, and a build again gives the same ones."""
     site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
-    build(site, tmp_path / "a")
-    build(site, tmp_path / "b", base_url="https://mirror.example.net/")
+    build(site, tmp_path / "a", search=False)
+    build(site, tmp_path / "again", search=False)
+    build(site, tmp_path / "other", base_url="https://another.example.net/", search=False)
 
-    first, moved = parse(tmp_path / "a", "feed.xml"), parse(tmp_path / "b", "feed.xml")
+    def ids(out: Path) -> dict[str, list[str]]:
+        found = {}
+        for path in ("feed.xml", "weekly/feed.xml", "en/feed.xml"):
+            feed = parse(out, path)
+            found[path] = [feed.feed.id, *(entry.id for entry in feed.entries)]
+        return found
 
-    assert moved.entries[0].link == "https://mirror.example.net/weekly/2025-03-17/"
-    assert moved.entries[0].id == first.entries[0].id
-    assert first.entries[0].id.startswith("urn:uuid:")
-    assert moved.feed.id == first.feed.id
+    first, other = ids(tmp_path / "a"), ids(tmp_path / "other")
+    assert ids(tmp_path / "again") == first
+    assert all(i.startswith("urn:uuid:") for found in first.values() for i in found)
+    feed_ids = [found[0] for found in first.values()]
+    assert len(set(feed_ids)) == len(feed_ids), "each feed its own"
+    assert first["feed.xml"][1] == first["weekly/feed.xml"][1], "a digest is one entry"
+    assert first["en/feed.xml"][1] != first["feed.xml"][1], "in each edition"
+    shared = {i for found in first.values() for i in found}
+    assert shared.isdisjoint(i for found in other.values() for i in found)
 
 
 def test_every_page_links_to_the_site_feed_and_list_pages_to_their_own(

@@ -503,6 +503,81 @@ def test_the_header_box_leads_to_results_with_title_and_digest_filtered_by_kind(
     assert 0 < len(filtered) < len(shown)
 
 
+LANGUAGES_SHOWN = """
+// Each text the search page shows of its results (not their excerpts) and filters, with the
+// language a screen reader reads it in (its nearest lang): [where, lang, text], where is the
+// result's title or digest ("title 0", "digest 0"…) or "filters". No separators nor numbers.
+const results = Array.from(document.querySelectorAll(".pagefind-ui__result"));
+const shown = [];
+const texts = document.createTreeWalker(document.getElementById("search"), NodeFilter.SHOW_TEXT);
+while (texts.nextNode()) {
+  const node = texts.currentNode, element = node.parentElement;
+  if (!/\\p{L}/u.test(node.data) || !element.getClientRects().length) continue;
+  const result = results.indexOf(element.closest(".pagefind-ui__result"));
+  const where = element.closest(".pagefind-ui__result-link") ? "title " + result
+    : element.closest(".pagefind-ui__result-tag") ? "digest " + result
+    : element.closest(".pagefind-ui__filter-block") ? "filters" : null;
+  if (where) shown.push([where, element.closest("[lang]").lang, node.data.trim()]);
+}
+return shown;
+"""
+
+DAPO_TITLE = [
+    ("ko", "DAPO: 규모에 맞는 오픈소스 LLM 강화 학습 시스템"),
+    ("en", "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"),
+]
+
+
+def languages_shown(driver: webdriver.Chrome) -> dict[str, list[tuple[str, str]]]:
+    """``LANGUAGES_SHOWN``'s texts, as (lang, text), by where they are."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for where, lang, text in driver.execute_script(LANGUAGES_SHOWN):
+        found.setdefault(where, []).append((lang, text))
+    return found
+
+
+def test_results_and_filters_mark_each_language_for_screen_readers(
+    browser: webdriver.Chrome, served: str
+) -> None:
+    """On the English search page the Korean texts of the results and filters are Korean, and
+    on the Korean page the English ones English; each text stays marked when Pagefind shows
+    other results in the same elements."""
+    browser.get(served + "en/search/?q=DAPO")
+    dapo = [r["href"] for r in results(browser)].index(served + "en/papers/2503.14476/")
+    browser.find_element(By.XPATH, "//summary[normalize-space()='종류 / Kind']").click()
+
+    shown = languages_shown(browser)
+    assert shown[f"title {dapo}"] == DAPO_TITLE
+    assert shown[f"digest {dapo}"] == [
+        ("en", "Digest"),  # the interface's own word, in the page's language
+        ("ko", "이번 주의 주요 ML 논문"),
+        ("en", "Top ML Papers of the Week"),
+    ]
+    filters = shown["filters"]
+    assert {("ko", "종류"), ("en", "Kind"), ("ko", "주간"), ("en", "Weekly")} <= set(filters)
+    assert {lang for lang, text in filters if re.search("[가-힣]", text)} == {"ko"}
+
+    browser.get(served + "ko/search/?q=DAPO")
+    results(browser)
+    box = browser.find_element(By.CSS_SELECTOR, "#search input")
+    box.clear()
+    box.send_keys("attention sink")
+
+    def gated_attention_first(_: object) -> dict[str, list[tuple[str, str]]] | bool:
+        now = languages_shown(browser)
+        first = now.get("title 0", [])
+        return len(first) == 2 and first[1][1].startswith("Gated Attention") and now
+
+    now = WebDriverWait(browser, 10).until(gated_attention_first)
+    titles = [texts for where, texts in now.items() if where.startswith("title")]
+    assert all([lang for lang, _ in texts] == ["ko", "en"] for texts in titles), titles
+    assert DAPO_TITLE not in titles, "a title left from the results before"
+    links = browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")
+    assert [" / ".join(text for _, text in texts) for texts in titles] == [
+        link.text for link in links
+    ]
+
+
 def test_a_query_typed_on_the_search_page_is_in_its_address_and_goes_to_another_edition(
     browser: webdriver.Chrome, served: str
 ) -> None:

@@ -7,16 +7,20 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urlsplit
+from urllib.robotparser import RobotFileParser
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite import build, seo
+from papersite.editions import pretty_path
 
 BASE = "https://example.github.io/papers/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def html_pages(out: Path) -> list[str]:
@@ -219,3 +223,76 @@ def test_the_sitemap_gives_urls_with_hangul_percent_encoded(
     assert base + "en/tags/%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5/" in urls
     assert tag_page in {unquote(url) for url in urls}
     assert (out / "en/tags/강화학습/index.html").is_file()
+
+
+IDN_BASE = "https://예시.한국/논문/"
+IDN_HOST = "xn--vv4b11d.xn--3e0b707e"  # 예시.한국 in IDNA, as browsers and DNS write it
+IDN_PATH = "/%EB%85%BC%EB%AC%B8/"  # /논문/, percent-encoded as UTF-8
+
+
+@pytest.fixture(scope="module")
+def idn_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site at a Korean domain and folder, with a Hangul tag and an alias, built."""
+    root = tmp_path_factory.mktemp("idn")
+    digest = WEEKLY.replace("[reinforcement-learning]", "[강화학습]")
+    (root / "digests" / "weekly").mkdir(parents=True)
+    (root / "papersite.yaml").write_text(
+        SITE_CONFIG.replace("https://example.org/papers/", IDN_BASE), encoding="utf-8"
+    )
+    (root / "digests/weekly/2025-03-17.yaml").write_text(
+        digest.replace("papers:\n", "aliases: [옛글/]\npapers:\n", 1), encoding="utf-8"
+    )
+    (root / "arxiv.lock.json").write_text(lockfile_text(DAPO_RECORD), encoding="utf-8")
+    build(root, root / "out", search=False)
+    return root / "out"
+
+
+def assert_uri(url: str) -> str:
+    """``url`` is a URI of the IDN site (host in IDNA, path percent-encoded); returns its path,
+    decoded."""
+    assert url.isascii(), url
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.hostname) == ("https", IDN_HOST), url
+    assert parts.path.startswith(IDN_PATH), url
+    assert quote(unquote(parts.path), safe="/%") == parts.path, f"not percent-encoded: {url}"
+    return unquote(parts.path).removeprefix("/논문/")
+
+
+def test_robots_and_the_sitemap_name_a_korean_domain_by_uri(idn_site: Path) -> None:
+    lines = (idn_site / "robots.txt").read_text(encoding="utf-8").splitlines()
+    robots = RobotFileParser()
+    robots.parse(lines)  # which decodes what it reads: the URI is checked as written, below
+    assert robots.site_maps() == ["https://xn--vv4b11d.xn--3e0b707e/논문/sitemap.xml"]
+    fields = [line.partition(":") for line in lines]
+    sitemaps = [value.strip() for key, _, value in fields if key.lower() == "sitemap"]
+    assert [assert_uri(url) for url in sitemaps] == ["sitemap.xml"]
+
+    root = ElementTree.parse(idn_site / "sitemap.xml").getroot()
+    paths = [assert_uri(loc.text or "") for loc in root.iter(f"{SITEMAP}loc")]
+    paths += [assert_uri(link.get("href", "")) for link in root.iter(f"{XHTML}link")]
+    assert "en/tags/강화학습/" in paths and "weekly/2025-03-17/" in paths
+
+
+def test_pages_name_their_canonical_url_and_editions_by_uri(idn_site: Path) -> None:
+    for page in ("tags/강화학습/index.html", "papers/2503.14476/index.html", "옛글/index.html"):
+        document = soup(idn_site, page)
+        urls = [link["href"] for link in document.select('head link[rel="canonical"]')]
+        urls += [link["href"] for link in document.select("head link[hreflang]")]
+        urls += meta(document, "og:url")
+        assert urls, page
+        paths = [assert_uri(str(url)) for url in urls]
+        expected = "weekly/2025-03-17/" if page == "옛글/index.html" else pretty_path(page)
+        assert paths[0] == expected
+    data = json_ld(soup(idn_site, "weekly/2025-03-17/index.html"))
+    assert assert_uri(str(data["url"])) == "weekly/2025-03-17/"
+
+
+def test_feeds_link_a_korean_domain_by_uri(idn_site: Path) -> None:
+    feed = feedparser.parse((idn_site / "en/tags/강화학습/feed.xml").read_bytes())
+
+    assert not feed.bozo, feed.get("bozo_exception")
+    links = [feed.feed.link, *(link.href for link in feed.feed.links)]
+    links += [entry.link for entry in feed.entries]
+    paths = [assert_uri(link) for link in links]
+    assert paths == ["en/tags/강화학습/", "en/tags/강화학습/feed.xml", "en/tags/강화학습/",
+                     "en/weekly/2025-03-17/"]  # fmt: skip

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import json
 from types import SimpleNamespace
 
 import jinja2
 import pytest
+from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from papersite import snippets
@@ -298,26 +300,11 @@ def test_arxiv_details_are_written_as_their_jinja_body_wrote_them(
 
 
 SEARCH_BODIES = """
-{% macro plain(text) -%}
-{% for lang in languages if text.plain.get(lang) %}{{ text.plain[lang] }}{% if not loop.last %} / {% endif %}{% endfor %}
-{%- endmacro %}
-
-{% macro digest_label(digest) -%}
-{{ plain(digest.title) }}{% if digest.period %} ({{ digest.period[0].isoformat() }} – {{ digest.period[1].isoformat() }}){% endif %}
-{%- endmacro %}
-
 {% macro filters(kinds, tags) -%}
 {% macro words(key) %}{% for lang in languages %}{{ ui(lang)[key] }}{% if not loop.last %} / {% endif %}{% endfor %}{% endmacro -%}
 {% for kind in kinds %}<span hidden data-pagefind-filter="{{ words('kind') }}:{{ words('kind_' ~ kind) }}"></span>{% endfor %}{% for tag in tags %}<span hidden data-pagefind-filter="{{ words('tags') }}:{{ tag }}"></span>{% endfor %}
 {%- endmacro %}
 """
-
-PLAIN_TEXTS = [
-    BiText((), None, {"ko": '강화 <학습> & "RL"', "en": "Reinforcement 'learning'"}),
-    BiText((), None, {"ko": "", "en": "English only"}),
-    BiText((), None, {"en": "No Korean key", "ja": "日本語"}),
-    BiText((), None, {}),
-]
 
 
 @pytest.mark.parametrize("languages", LANGUAGES, ids=" ".join)
@@ -326,11 +313,7 @@ def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
 ) -> None:
     theme_import = '{% import "search_meta.html" as search with context %}'
     values: dict[str, object] = {"languages": languages, "default_language": languages[0]}
-    period = (dt.date(2025, 12, 2), dt.date(2025, 12, 7))
-    calls = [("plain(item)", text) for text in PLAIN_TEXTS]
-    calls += [("digest_label(item)", digest(title=t, period=period)) for t in PLAIN_TEXTS[:2]]
-    calls += [("digest_label(item)", digest(title=PLAIN_TEXTS[0]))]
-    calls += [
+    calls = [
         ("filters(item, ['<tag>', 'rl'])", ["weekly", "conference"]),
         ("filters(item | unique, [])", ["weekly", "weekly"]),  # a generator, as paper.html's
         ("filters(item, [])", []),
@@ -340,6 +323,40 @@ def test_what_the_search_index_reads_is_written_as_its_jinja_bodies_wrote_it(
         jinja = env.from_string(SEARCH_BODIES + "{{ " + call + " }}")
         expected = jinja.render(item=item, **values).lstrip("\n")
         assert python.render(item=item, **values) == expected, call
+
+
+def test_the_search_index_holds_each_titles_text_per_language_as_json(
+    env: jinja2.Environment,
+) -> None:
+    """What the search page shows of a result, for ``templates/assets/search.js`` to mark each
+    language's text: one string per site language ("" where the text has none of its own),
+    one string for a text that is the same in every language, and a weekly digest's dates."""
+    both = BiText((Part("ko", KO), Part("en", EN)), None, {"ko": '강화 "학습"', "en": "RL"})
+    korean = BiText((Part("ko", KO), Part("en", None)), None, {"ko": "다포", "en": "다포"})
+    shared = BiText((), Markup("DAPO"), {"ko": "DAPO", "en": "DAPO"})
+    period = (dt.date(2025, 12, 2), dt.date(2025, 12, 7))
+    subjects = [both, korean, shared, digest(title=both, period=period), digest(title=shared)]
+    page = env.from_string(
+        '{% import "search_meta.html" as search with context %}'
+        '<h1 data-pagefind-meta="title:{{ search.labels(item) }}"></h1>'
+    ).render(item=subjects, languages=["ko", "en"], default_language="ko")
+
+    meta = BeautifulSoup(page, "html5lib").h1["data-pagefind-meta"]
+    assert meta.startswith("title:")
+    assert json.loads(meta.removeprefix("title:")) == [
+        [['강화 "학습"', "RL"], ""],
+        [["다포", ""], ""],
+        ["DAPO", ""],
+        [['강화 "학습"', "RL"], "2025-12-02 – 2025-12-07"],
+        ["DAPO", ""],
+    ]
+
+
+def test_the_search_page_has_the_words_of_the_index_in_each_language() -> None:
+    assert json.loads(snippets.search_words(["ko", "en"])) == [
+        ["종류", "Kind"], ["태그", "Tags"], ["주간", "Weekly"], ["학회", "Conference"],
+        ["다이제스트", "Digest"],
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

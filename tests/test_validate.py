@@ -384,6 +384,10 @@ def test_a_url_with_a_character_no_url_may_hold_says_how_to_write_it(
         ("https://user:secret@example.org/", "holds a name or password, which every page"),
         ("https://example.org:99999/", "has a port that is not one (1-65535)"),
         ("https://example.org//", "has an empty folder name ('//')"),
+        (
+            "https://-예시.한국/",
+            "has a host name that is not a valid internationalised domain name (",
+        ),
     ],
 )
 def test_a_base_url_every_page_url_could_not_be_made_from(

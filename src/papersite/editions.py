@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from papersite.urls import absolute_url
+
 X_DEFAULT = "x-default"
 
 
@@ -49,5 +51,5 @@ def alternates(base_url: str, page_path: str, editions: list[Edition]) -> list[t
     if len(editions) < 2:
         return []
     pretty = pretty_path(page_path)
-    links = [(e.hreflang, base_url + e.prefix + pretty) for e in editions]
+    links = [(e.hreflang, absolute_url(base_url, e.prefix + pretty)) for e in editions]
     return sorted(links, key=lambda link: link[0] == X_DEFAULT)

@@ -2,9 +2,11 @@
 edition (both languages at the root, one language under ``en/``, ``ko/``).
 
 Feed readers need absolute URLs, so feeds use the site's ``base_url``. Entry and feed IDs are
-``urn:uuid`` names derived from the digest's (or feed's) path, so they stay the same when the
-site moves to another address, and a reader never sees an old digest as new. A feed's
-``updated`` is its newest digest's date, never the build time: two builds give the same bytes.
+``urn:uuid`` names derived from the digest's (or feed's) absolute URL: the same in every build,
+so a reader never sees an old digest as new, and no other site's, as Atom asks (RFC 4287: an ID
+is permanent and universally unique; from the path alone, every papersite site's feed had one
+ID). A feed's ``updated`` is its newest digest's date, never the build time: two builds give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from papersite.context import BiText, DigestView, SiteView, TextReads
 from papersite.editions import Edition
 from papersite.i18n import ui
 from papersite.resident import same_objects
+from papersite.urls import absolute_url
 
 FEED_FILE = "feed.xml"
 
@@ -67,9 +70,9 @@ class Feed:
         return self.entries[0].date if self.entries else None
 
 
-def stable_id(name: str) -> str:
-    """An Atom ID that depends only on ``name`` (a path in the site), not on its address."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'papersite:' + name)}"
+def stable_id(url: str) -> str:
+    """The Atom ID of what is at ``url`` (absolute): the name-based UUID of that URL."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
 
 
 FEED_LIMIT = 50
@@ -185,14 +188,15 @@ def _feed(
         title += f" · #{tag}"
     subtitle = in_every_language(view.description, languages) if view.description else None
     path = folder + FEED_FILE
+    self_url = absolute_url(view.base_url, edition.prefix + path)
     return Feed(
         path=path,
         edition=edition,
-        id=stable_id(edition.prefix + path),
+        id=stable_id(self_url),
         title=title,
         subtitle=subtitle,
-        self_url=view.base_url + edition.prefix + path,
-        page_url=view.base_url + edition.prefix + folder,
+        self_url=self_url,
+        page_url=absolute_url(view.base_url, edition.prefix + folder),
         entries=entries,
         digests=digests,
     )
@@ -222,11 +226,11 @@ def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
         f"<li>{escape(in_every_language(entry.title, edition.languages))}</li>"
         for entry in digest.entries
     )
-    url = edition.prefix + digest.url
+    url = absolute_url(view.base_url, edition.prefix + digest.url)
     return FeedEntry(
         id=stable_id(url),
         title=f"{in_every_language(digest.title, edition.languages)} ({when})",
-        url=view.base_url + url,
+        url=url,
         date=digest.date,
         summary_html=f"<ul>{items}</ul>",
         tags=list(digest.tags),

@@ -115,6 +115,17 @@ def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCu
     )
 
 
+def idna_host(host: str) -> str:
+    """A host name as DNS and URIs spell it: in IDNA, as browsers write it (UTS #46,
+    non-transitional: ``예시.한국`` → ``xn--vv4b11d.xn--3e0b707e``); an ASCII name as it is.
+    Raises ``ValueError`` for a name that IDNA cannot write."""
+    if host.isascii():
+        return host
+    import idna  # only for such a name: its tables cost every start 2 ms
+
+    return idna.encode(host, uts46=True).decode("ascii")
+
+
 def normalise_base_url(value: str) -> str:
     """An http(s) base URL that ends with '/'; raises ``ValueError`` otherwise. Every page's
     absolute URL is this and a path: it can have no query or fragment to come after them, no
@@ -134,6 +145,13 @@ def normalise_base_url(value: str) -> str:
         port = 0
     if port == 0:
         raise ValueError(f"{value!r} has a port that is not one (1-65535)")
+    try:
+        idna_host(parts.hostname or "")
+    except ValueError as error:
+        raise ValueError(
+            f"{value!r} has a host name that is not a valid internationalised domain name "
+            f"({error}); check its spelling"
+        ) from None
     if "//" in parts.path:
         raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")
     if any(segment in (".", "..") for segment in parts.path.split("/")):

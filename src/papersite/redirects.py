@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from papersite.context import DigestView, SiteView
-from papersite.urls import relative_root
+from papersite.urls import absolute_url, relative_root
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def redirects(view: SiteView) -> list[Redirect]:
                 path=path,
                 target=digest.url,
                 href=relative_root(path) + digest.url,
-                canonical=view.base_url + digest.url,
+                canonical=absolute_url(view.base_url, digest.url),
                 digest=digest,
             )
             for digest in view.digests

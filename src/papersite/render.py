@@ -136,9 +136,9 @@ def _environment(
         arxiv_meta_html=snippets.arxiv_meta_html,
         people_html=snippets.people_html,
         tag_list_html=snippets.tag_list_html,
-        search_plain=snippets.search_plain,
-        search_digest_label=snippets.search_digest_label,
+        search_labels=snippets.search_labels,
         search_filters=snippets.search_filters,
+        search_words=snippets.search_words,
     )
     env.filters["plain_text"] = snippets.plain_text
     return env
@@ -362,7 +362,8 @@ def plan_site(
                          {"sitemaps": locations}))  # fmt: skip
         jobs += [page(seo.sitemap_part_path(n), "sitemap.xml", editions[0], listed, sitemap(n),
                       True) for n in range(1, parts + 1)]  # fmt: skip
-    jobs.append(page("robots.txt", "robots.txt", editions[0]))
+    jobs.append(page("robots.txt", "robots.txt", editions[0],
+                     values={"sitemap": seo.canonical_url(view.base_url, "sitemap.xml")}))  # fmt: skip
     return jobs
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from papersite.context import BiText, DigestView, PaperView
 from papersite.editions import Edition, alternates, pretty_path
+from papersite.urls import absolute_url
 
 # Open Graph wants a territory with the language; these are the usual ones for each language.
 _TERRITORIES = {"ko": "KR", "en": "US", "ja": "JP", "zh": "CN", "de": "DE", "fr": "FR", "es": "ES"}
@@ -31,7 +31,7 @@ def og_locale(lang: str) -> str:
 
 def canonical_url(base_url: str, page_path: str) -> str:
     """The page's address as it should be shared: ``…/weekly/2025-03-17/``, not ``…/index.html``."""
-    return base_url + pretty_path(page_path)
+    return absolute_url(base_url, pretty_path(page_path))
 
 
 SITEMAP_URLS = 50_000
@@ -53,7 +53,7 @@ def sitemap_part_path(number: int) -> str:
 
 def sitemap_locations(base_url: str, parts: int) -> list[str]:
     """The URLs of a site's ``parts`` sitemaps, as its index lists them."""
-    return [_uri(base_url + sitemap_part_path(number)) for number in range(1, parts + 1)]
+    return [absolute_url(base_url, sitemap_part_path(number)) for number in range(1, parts + 1)]
 
 
 def sitemap_entries(
@@ -68,18 +68,7 @@ def sitemap_entries(
     if part:
         located = located[(part - 1) * SITEMAP_URLS : part * SITEMAP_URLS]
     for loc, path in located:
-        links = [(lang, _uri(url)) for lang, url in alternates(base_url, path, editions)]
-        yield SitemapEntry(_uri(loc), links)
-
-
-def _uri(url: str) -> str:
-    """``url`` with its non-ASCII characters percent-encoded (``tags/%ED%95%9C…/``), as the
-    sitemap protocol asks (RFC 3986); pages link by the readable form, which browsers show."""
-    return url if url.isascii() else quote(url, safe=_URI_CHARACTERS)
-
-
-_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
-"""What RFC 3986 allows in a URI as it is, besides letters and digits."""
+        yield SitemapEntry(loc, alternates(base_url, path, editions))
 
 
 def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[str, Any]:
@@ -88,7 +77,7 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "name": _english_or(paper.title, default_language),
-        "url": base_url + paper.url,
+        "url": absolute_url(base_url, paper.url),
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
     }
     if paper.meta is not None and paper.meta.published is not None:  # arXiv's first version
@@ -112,14 +101,14 @@ def digest_data(digest: DigestView, base_url: str, languages: list[str]) -> dict
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": digest.title.plain[default_language],
-        "url": base_url + digest.url,
+        "url": absolute_url(base_url, digest.url),
         "datePublished": digest.date.isoformat(),
         "inLanguage": languages,
         "hasPart": [
             {
                 "@type": "ScholarlyArticle",
                 "name": _english_or(entry.title, default_language),
-                "url": base_url + entry.url,
+                "url": absolute_url(base_url, entry.url),
             }
             for entry in digest.entries
         ],

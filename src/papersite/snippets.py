@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from papersite.context import BiText
 from papersite.i18n import format_date, ui
 
 
@@ -269,21 +271,30 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
 
 
 @jinja2.pass_context
-def search_plain(context: jinja2.runtime.Context, text: Any) -> str:
-    """A ``BiText``'s plain text in each of the page's languages that has one, for the search
-    index (``search_meta.html``): a plain str, which Jinja escapes where it is written."""
+def search_labels(context: jinja2.runtime.Context, subjects: Iterable[Any]) -> str:
+    """What the search page shows of a result (``search_meta.html``): the title of a paper
+    (a ``BiText``) or of a digest (a ``DigestView``), or the digests a paper appears in, as
+    JSON that ``templates/assets/search.js`` reads, to show each text with its ``lang``: a list
+    of ``[texts, dates]``, one per subject. ``texts`` is one string per language of the page,
+    "" where the text has none of its own, or one string for a text that is the same in every
+    language; ``dates``, a weekly digest's period, or "". Pagefind searches the field's words,
+    so it holds no other word: no key, no language code. A plain str, which Jinja escapes
+    where it is written."""
     languages: list[str] = context["languages"]
-    return " / ".join(text.plain[lang] for lang in languages if text.plain.get(lang))
+    labels = []
+    for subject in subjects:
+        if isinstance(subject, BiText):
+            labels.append([_search_texts(subject, languages), ""])
+        else:
+            dates = " – ".join(day.isoformat() for day in subject.period or ())
+            labels.append([_search_texts(subject.title, languages), dates])
+    return json.dumps(labels, ensure_ascii=False)
 
 
-@jinja2.pass_context
-def search_digest_label(context: jinja2.runtime.Context, digest: Any) -> str:
-    """The label of a digest in the search results: its title, and a conference's dates."""
-    label = search_plain(context, digest.title)
-    if digest.period:
-        start, end = digest.period
-        return f"{label} ({start.isoformat()} – {end.isoformat()})"
-    return label
+def _search_texts(text: BiText, languages: list[str]) -> str | list[str]:
+    if text.shared is not None:
+        return text.plain[languages[0]]
+    return [text.plain[lang] if text.written_in(lang) else "" for lang in languages]
 
 
 @jinja2.pass_context
@@ -305,6 +316,19 @@ def search_filters(
     ]
     spans += [f'<span hidden data-pagefind-filter="{tag}:{_html(value)}"></span>' for value in tags]
     return Markup("".join(spans))
+
+
+SEARCH_WORDS = ("kind", "tags", "kind_weekly", "kind_conference", "digest")
+"""The interface words the search index holds (the filters' names, the kinds of digest) and
+the search page names (a result's digest)."""
+
+
+def search_words(languages: list[str]) -> str:
+    """``SEARCH_WORDS`` in each of ``languages`` (the site's), as JSON that the search page
+    reads (``templates/assets/search.js``), to show each language's word with its ``lang``."""
+    return json.dumps(
+        [[ui(lang)[key] for lang in languages] for key in SEARCH_WORDS], ensure_ascii=False
+    )
 
 
 @jinja2.pass_context

@@ -7,7 +7,10 @@ is the file under the output folder: ``weekly/2025-03-17/index.html``.
 
 from __future__ import annotations
 
-from papersite.model import Digest, slugify
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
+
+from papersite.model import Digest, idna_host, slugify
 
 FIXED_PAGES = (
     "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
@@ -59,6 +62,35 @@ def alias_page(alias: str) -> str:
     if alias.endswith(".html"):
         return alias
     return alias.removesuffix("/") + "/index.html"
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """``path`` (from the site root, as pages link it: ``tags/강화학습/``) on the site at
+    ``base_url``, as a URI (RFC 3986): the host in IDNA (``xn--…``), any other non-ASCII
+    character percent-encoded as UTF-8. Every absolute URL the site publishes is made here:
+    sitemaps and robots.txt take nothing else, and feed readers and crawlers are surest of it;
+    browsers show the readable form."""
+    return _base_uri(base_url) + _percent_encoded(path)
+
+
+@lru_cache(maxsize=64)
+def _base_uri(base_url: str) -> str:
+    """``base_url`` (checked by ``model.normalise_base_url``) as a URI."""
+    if base_url.isascii():
+        return base_url
+    parts = urlsplit(base_url)
+    port = "" if parts.port is None else f":{parts.port}"
+    return f"{parts.scheme}://{idna_host(parts.hostname or '')}{port}{_percent_encoded(parts.path)}"
+
+
+def _percent_encoded(path: str) -> str:
+    # Only non-ASCII characters need it: the site's paths and base_url hold no other character
+    # that a URI may not (model.py refuses them), and '%' stays, as an escape written already.
+    return path if path.isascii() else quote(path, safe=_URI_CHARACTERS)
+
+
+_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
+"""What RFC 3986 allows in a URI as it is, besides letters and digits."""
 
 
 def reserved_folders(languages: list[str]) -> tuple[str, ...]:

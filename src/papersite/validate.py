@@ -15,17 +15,20 @@ from dataclasses import dataclass, field
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from papersite.errors import ContentError, Problem
 from papersite.glossary import term_problems
-from papersite.load import LoadedSite, Location, SourceDocument, format_location
+from papersite.load import LoadedSite, Location, Positions, SourceDocument, format_location
 from papersite.model import (
     KIND_FIELDS,
+    AliasPath,
     Appearance,
+    Conference,
     Digest,
     Glossary,
     Paper,
+    Period,
     Site,
     SiteConfig,
     SitePaper,
@@ -63,11 +66,13 @@ def validate_site(
     languages = config.languages if config else None
     documents = {document.path: document for document in loaded.digests}
     digests: list[SourcedDigest] = []
+    declared: list[DeclaredAliases] = []  # every digest file's, in file order
     for path in loaded.files:  # the files' order: the first of two digests at one URL is kept
         document = documents.get(path)
         if document is None:
             if unread and path in unread:
                 digests.append(unread[path])
+                declared.append(DeclaredAliases.of(unread[path]))
             continue
         made = len(problems)
         digest = validate_document(Digest, document, problems, {"languages": languages})
@@ -78,9 +83,11 @@ def validate_site(
         if digest is None:
             problems += _kind_problems(document, problems[made:])
             problems += _repeated_papers(_valid_entries(document, languages), document)
+            declared.append(_salvaged_aliases(document))
         if digest is not None:
             sourced = SourcedDigest(digest, document.path, digest_url(digest), document.positions)
             digests.append(sourced)
+            declared.append(DeclaredAliases.of(sourced))
             problems += _repeated_papers(enumerate(digest.papers), document)
     problems += _digest_url_collisions(digests)
     regrouped = (
@@ -90,7 +97,7 @@ def validate_site(
     if papers is None:
         papers, paper_problems = _collect_papers(digests)
         problems += paper_problems
-    problems += _alias_problems(digests, papers, languages or [])
+    problems += _alias_problems(declared, digests, papers, languages or [])
     glossary = _validate_glossary(loaded.glossary, languages, problems)
     if problems or config is None:
         raise ContentError(problems)
@@ -393,35 +400,88 @@ def _collect_papers(digests: list[SourcedDigest]) -> tuple[dict[str, SitePaper],
     return dict(sorted(papers.items())), problems
 
 
+@dataclass(frozen=True)
+class DeclaredAliases:
+    """A digest file's aliases, as the checks that need the whole site read them."""
+
+    path: str
+    positions: Positions
+    url: str | None
+    """The digest's URL; None when the fields that give it failed validation."""
+    aliases: list[tuple[int, str]]
+    """Each alias that passed its own checks, with its index in ``aliases``."""
+
+    @classmethod
+    def of(cls, sourced: SourcedDigest) -> DeclaredAliases:
+        """A valid digest's aliases."""
+        aliases = list(enumerate(sourced.digest.aliases))
+        return cls(sourced.path, sourced.positions, sourced.url, aliases)
+
+
+_ALIAS = TypeAdapter(AliasPath)
+
+
+def _salvaged_aliases(document: SourceDocument) -> DeclaredAliases:
+    """The aliases of a digest that failed validation, each checked on its own, with its URL
+    when its kind's field is valid: so that one run reports every alias problem, not those of
+    this digest only once its other fields are fixed. (The aliases that fail their own checks
+    are reported with the digest's other fields.)"""
+    data = document.data if isinstance(document.data, dict) else {}
+    written = data.get("aliases")
+    aliases = []
+    for index, alias in enumerate(written if isinstance(written, list) else []):
+        try:
+            aliases.append((index, _ALIAS.validate_python(alias)))
+        except ValidationError:
+            continue
+    return DeclaredAliases(document.path, document.positions, _salvaged_url(data), aliases)
+
+
+def _salvaged_url(data: dict[str, Any]) -> str | None:
+    """The URL of a digest that failed validation, from its kind's field if that is valid."""
+    try:
+        if data.get("kind") == "weekly":
+            return digest_url(Digest.model_construct(period=Period.model_validate(data["period"])))
+        if data.get("kind") == "conference":
+            conference = Conference.model_validate(data["conference"])
+            return digest_url(Digest.model_construct(conference=conference))
+    except (KeyError, ValidationError):
+        pass
+    return None
+
+
 def _alias_problems(
-    digests: list[SourcedDigest], papers: dict[str, SitePaper], languages: list[str]
+    declared: list[DeclaredAliases],
+    digests: list[SourcedDigest],
+    papers: dict[str, SitePaper],
+    languages: list[str],
 ) -> list[Problem]:
     """Each alias must name a page of its own: not one the site generates, not under a folder
     papersite fills, not another alias's, and not a file where another alias needs a folder (or
     the reverse). The first declaration, in file order, keeps the path; later ones are errors
     that name it. Paths are compared casefolded, as a case-insensitive disk sees them."""
-    if not any(sourced.digest.aliases for sourced in digests):
+    if not any(digest.aliases for digest in declared):
         return []  # the generated files are a set of every page (30,000 at 10,000 papers)
-    generated = _generated_files(digests, papers)
+    generated = _generated_files(declared, digests, papers)
     reserved = reserved_folders(languages)
     pages: dict[str, str] = {}  # alias page → where it is declared
     folders: dict[str, str] = {}  # folder that an alias page needs → where that alias is
     problems = []
-    for sourced in digests:
-        own = page_path(sourced.url).casefold()
-        for index, alias in enumerate(sourced.digest.aliases):
+    for digest in declared:
+        own = page_path(digest.url).casefold() if digest.url is not None else None
+        for index, alias in digest.aliases:
             location = ("aliases", index)
-            line, column = sourced.positions.nearest(location)
+            line, column = digest.positions.nearest(location)
             page = alias_page(alias).casefold()
             ancestors = [page[:i] for i, char in enumerate(page) if char == "/"]
             message = _alias_message(alias, page, ancestors, own, reserved, generated)
             message = message or _clash_message(alias, page, ancestors, pages, folders)
             if message is not None:
                 problems.append(
-                    Problem(sourced.path, line, column, format_location(location), message)
+                    Problem(digest.path, line, column, format_location(location), message)
                 )
                 continue
-            pages[page] = f"{sourced.path}:{line}:{column}"
+            pages[page] = f"{digest.path}:{line}:{column}"
             for ancestor in ancestors:
                 folders.setdefault(ancestor, pages[page])
     return problems
@@ -431,7 +491,7 @@ def _alias_message(
     alias: str,
     page: str,
     ancestors: list[str],
-    own: str,
+    own: str | None,
     reserved: tuple[str, ...],
     generated: dict[str, str],
 ) -> str | None:
@@ -490,14 +550,17 @@ _SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
 """``seo.sitemap_part_path``, casefolded."""
 
 
-def _generated_files(digests: list[SourcedDigest], papers: dict[str, SitePaper]) -> dict[str, str]:
+def _generated_files(
+    declared: list[DeclaredAliases], digests: list[SourcedDigest], papers: dict[str, SitePaper]
+) -> dict[str, str]:
     """Every file the site's pages take, casefolded (as a case-insensitive disk sees them), with
-    what it is, for messages."""
+    what it is, for messages: the digests' URLs are every digest file's that gives one."""
     files = {page.casefold(): f"the site's page /{page}" for page in FIXED_PAGES}
-    for sourced in digests:
-        files[page_path(sourced.url).casefold()] = (
-            f"the URL of the digest {sourced.path} (/{sourced.url})"
-        )
+    for digest in declared:
+        if digest.url is not None:
+            files[page_path(digest.url).casefold()] = (
+                f"the URL of the digest {digest.path} (/{digest.url})"
+            )
     for paper in papers.values():
         files[page_path(paper.url).casefold()] = f"the paper page /{paper.url}"
     tags = {tag for sourced in digests for tag in sourced.digest.tags}

@@ -35,6 +35,80 @@
 
   window.papersiteSearch = { prepareQuery: prepareQuery };
 
+  // Texts in several languages, which Pagefind's interface writes as plain text: the results'
+  // titles and digests (JSON in the index: templates/search_meta.html), the filters' names and
+  // the kinds of digest (data-words). Each is shown as one span per language with its `lang`,
+  // so that a screen reader reads each in its language; Pagefind's own text node stays where
+  // Pagefind updates it, emptied. A result's excerpt cannot be marked: Pagefind cuts it from
+  // the page's text, across its languages.
+  var MARKED = ".pagefind-ui__result-link, .pagefind-ui__result-tag, .pagefind-ui__filter-name, " +
+    ".pagefind-ui__filter-group-label, .pagefind-ui__filter-label";
+
+  // labels: a list of [texts, dates]; texts, one string per site language ("" where it has
+  // none), or one string for every language, which takes no `lang` of its own; dates, a weekly
+  // digest's, or "". Shown as one element, each language's text in a span.
+  function shown(labels, languages) {
+    var element = document.createElement("span");
+    labels.forEach(function (label, index) {
+      if (index) element.append(" · ");
+      var texts = typeof label[0] === "string" ? [label[0]] : label[0];
+      var parts = 0;
+      texts.forEach(function (text, k) {
+        if (!text) return;
+        var part = document.createElement("span");
+        if (texts === label[0]) part.lang = languages[k];
+        part.textContent = text;
+        element.append(parts++ ? " / " : "", part);
+      });
+      if (label[1]) element.append(" (" + label[1] + ")");
+    });
+    return element;
+  }
+
+  // The labels in a field of the index, or null where a theme's own search_meta.html writes
+  // the field as text.
+  function parsed(value) {
+    try {
+      var labels = JSON.parse(value);
+      return Array.isArray(labels) ? labels : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // Marks every text of `element` that `labelsOf(textNode)` knows, and again each that Pagefind
+  // changes; drops what was shown for a text that Pagefind has removed.
+  function markLanguages(element, languages, labelsOf) {
+    var sources = new WeakMap();  // each span shown → the text node of Pagefind's it shows
+    var made = new WeakMap();  // and back
+    function mark() {
+      element.querySelectorAll("[data-papersite-text]").forEach(function (span) {
+        var source = sources.get(span);
+        if (!source || source.parentNode !== span.parentNode) span.remove();
+      });
+      element.querySelectorAll(MARKED).forEach(function (holder) {
+        Array.prototype.slice.call(holder.childNodes).forEach(function (node) {
+          if (node.nodeType !== Node.TEXT_NODE || !node.data) return;
+          var labels = labelsOf(node);
+          if (!labels) return;
+          var span = shown(labels, languages);
+          span.setAttribute("data-papersite-text", "");
+          if (made.get(node)) made.get(node).remove();
+          holder.insertBefore(span, node);
+          sources.set(span, node);
+          made.set(node, span);
+          node.data = "";
+        });
+      });
+    }
+    var observer = new MutationObserver(function () {
+      mark();
+      observer.takeRecords();  // those of mark's own changes
+    });
+    observer.observe(element, { childList: true, characterData: true, subtree: true });
+    mark();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("search");
     if (!element) return;
@@ -52,6 +126,16 @@
     var siteBase = new URL(element.getAttribute("data-site-root"), here).pathname;
     var treeBase = new URL(element.getAttribute("data-root"), here).pathname;
     var digestLabel = element.getAttribute("data-digest-label");
+    // A theme's own search.html may not give these: its texts are then shown as Pagefind has them.
+    var languages = (element.getAttribute("data-languages") || "").split(" ");
+    var text = function (labels) { return shown(labels, languages).textContent; };
+    // By text, in maps with no keys of their own: a tag may be named "constructor".
+    var words = Object.create(null);  // the filters' names and the kinds, as Pagefind shows them
+    (parsed(element.getAttribute("data-words")) || []).forEach(function (texts) {
+      var label = [[texts, ""]], name = text(label);
+      words[name] = words[name.replace(/^(\w)/, function (c) { return c.toUpperCase(); })] = label;
+    });
+    var labelled = Object.create(null);  // each result's labels (title, digests), by its URL
     var ui = new PagefindUI({
       element: "#search",
       bundlePath: new URL(element.getAttribute("data-bundle"), here).pathname,
@@ -62,12 +146,21 @@
       processTerm: prepareQuery,
       processResult: function (result) {
         // Show the title and the digest; the stems are for matching only.
-        var meta = { title: result.meta.title };
-        if (result.meta.digest) meta[digestLabel] = result.meta.digest;
+        var title = parsed(result.meta.title), digests = parsed(result.meta.digest || "");
+        var meta = { title: title ? text(title) : result.meta.title };
+        if (result.meta.digest) meta[digestLabel] = digests ? text(digests) : result.meta.digest;
         result.meta = meta;
         result.url = relink(result.url, siteBase, treeBase);
+        labelled[result.url] = [title, digests].filter(Boolean);
         return result;
       }
+    });
+    markLanguages(element, languages, function (node) {
+      if (words[node.data]) return words[node.data];
+      var result = node.parentNode.closest(".pagefind-ui__result");
+      var link = result && result.querySelector(".pagefind-ui__result-link");
+      var known = (link && labelled[link.getAttribute("href")]) || [];
+      return known.filter(function (labels) { return text(labels) === node.data; })[0];
     });
     // Pagefind's input is named only by its title; give it a label screen readers announce.
     var input = element.querySelector("input");
