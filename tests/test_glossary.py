@@ -220,6 +220,20 @@ def test_check_ignores_terms_in_code_and_urls_as_the_page_does(site: Path, tmp_p
     assert summary.select("abbr") == []
 
 
+def test_check_finds_a_rendering_that_is_a_links_own_words(site: Path) -> None:
+    """A Korean editor often links the term itself: the reader sees it, so it is there."""
+    path = site / "digests/weekly/2025-03-17.yaml"
+    digest = path.read_text("utf-8").replace(
+        "이 모델은 쇄도를 줄입니다.",
+        "이 모델은 [환각](https://ko.wikipedia.org/wiki/환각)을 줄입니다.",
+    )
+    path.write_text(digest, encoding="utf-8")
+
+    findings = [f.problem.message for f in check_site(site).findings if f.rule == "glossary"]
+
+    assert not any("hallucination" in message for message in findings), findings
+
+
 # --- pages ----------------------------------------------------------------------------------------
 
 

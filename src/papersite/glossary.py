@@ -160,19 +160,29 @@ def glossary_problems(
             # Prose only takes words out: a text naming no term as written needs no parse.
             if not english or not korean or not any(p.search(english) for _, p in terms):
                 continue
-            english, korean = prose(parser, english), prose(parser, korean)
+            # A rendering that is a link's own words is there for the reader ([환각](…)).
+            english, korean = prose(parser, english), prose(parser, korean, link_text=True)
             for mismatch in mismatches(terms, english, korean):
                 yield sourced.problem((*text.location, TARGET_LANGUAGE), mismatch.message())
 
 
-def prose(parser: MarkdownIt, markdown: str) -> str:
-    """The prose of ``markdown`` (``prose.py``), each piece left out a ``_GAP``. Line breaks
-    stay, as in the source: a term may wrap."""
+# What can take words out of a text's prose, or put in words it does not show: code, links,
+# images and footnotes, raw HTML, entities and escapes, math, URLs, indented code, and `_`
+# (which ends a word for a regex but is emphasis in Markdown). A text with none of them reads
+# as its own prose (emphasis with `*` only wraps words), and needs no parse: most texts do.
+_MAY_HIDE_WORDS = re.compile(r"[`\[<$&\\_]|https?:|^(?: {4}|\t)", re.MULTILINE)
+
+
+def prose(parser: MarkdownIt, markdown: str, *, link_text: bool = False) -> str:
+    """The prose of ``markdown`` (``prose.py``; with ``link_text``, links' own words too), each
+    piece left out a ``_GAP``. Line breaks stay, as in the source: a term may wrap."""
+    if not _MAY_HIDE_WORDS.search(markdown):
+        return markdown
     pieces: list[str] = []
     for block in parser.parse(markdown):
         if block.type != "inline" or not block.children:
             continue
-        for token, is_prose in prose_tokens(block.children):
+        for token, is_prose in prose_tokens(block.children, link_text=link_text):
             if is_prose:
                 text = token.content
                 pieces.append(_GAP.join(text[start:end] for start, end in prose_spans(text)))

@@ -20,14 +20,16 @@ _BRACKETS = {")": "(", "]": "[", "}": "{"}
 _LINK_DEPTH = {"link_open": 1, "link_close": -1}
 
 
-def prose_tokens(children: Sequence[Token]) -> Iterator[tuple[Token, bool]]:
-    """Each token of an inline block, and whether it is prose: a text token outside links.
-    Code, math, raw HTML, images and a link's own text are not (a link's URL is an attribute,
-    never text)."""
+def prose_tokens(
+    children: Sequence[Token], *, link_text: bool = False
+) -> Iterator[tuple[Token, bool]]:
+    """Each token of an inline block, and whether it is prose: a text token outside links (or
+    inside too, with ``link_text``). Code, math, raw HTML and images are not (a link's URL is
+    an attribute, never text)."""
     in_link = 0
     for token in children:
         in_link += _LINK_DEPTH.get(token.type, 0)
-        yield token, token.type == "text" and not in_link
+        yield token, token.type == "text" and (link_text or not in_link)
 
 
 def bare_urls(text: str) -> Iterator[tuple[int, int]]:
