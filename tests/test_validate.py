@@ -898,7 +898,10 @@ def test_models_given_the_same_fields_share_one_set_of_them(example: Site) -> No
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        ('"2025"', "got '2025'; write the number without quotes"),
+        (
+            '"2025"',
+            "got '2025'; write the number as plain digits, without quotes (2025, 1000, 2.5)",
+        ),
         ("true", "got True"),
         ("2025.0", "got 2025.0"),
     ],
@@ -928,6 +931,7 @@ def test_a_year_that_is_not_a_number_as_written_is_refused(
         ("per_page: true", "per_page"),
         ('arxiv: {timeout_seconds: "30"}', "arxiv.timeout_seconds"),
         ("links: {retries: false}", "links.retries"),
+        ("links: {cache_hours: 1e3}", "links.cache_hours"),  # text to YAML 1.1: no dot
     ],
 )
 def test_a_setting_that_is_not_a_number_as_written_is_refused(
@@ -977,3 +981,15 @@ def test_a_blank_award_or_author_is_refused(
 
     assert (problem.line, problem.field) == (line, field)
     assert "empty" in problem.message
+
+
+def test_an_award_pasted_decomposed_is_the_same_award(write_tree: WriteTree) -> None:
+    composed, decomposed = "최우수 논문", unicodedata.normalize("NFD", "최우수 논문")
+    digest = CONFERENCE.replace("award: best-paper", f"award: {decomposed}") + (
+        f'  - title: {{ko: "둘째", en: "Second"}}\n    award: {composed}\n'
+    )
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/a.yaml": digest})
+
+    papers = validate(root).digests[0].digest.papers
+
+    assert [paper.award for paper in papers] == [composed, composed]

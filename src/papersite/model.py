@@ -359,12 +359,13 @@ RequiredText = Annotated[dict[str, str], WrapValidator(_per_language), AfterVali
 def _not_blank_name(value: str) -> str:
     if is_blank(value):
         raise ValueError("this is empty; write it, or remove it")
-    return value
+    return composed(value)
 
 
 Name = Annotated[str, AfterValidator(_not_blank_name)]
 """A name that is the same in every language (an author, an award): never blank, since a blank
-award would be a group of its own, and a blank author an empty place in the list."""
+award would be a group of its own, and a blank author an empty place in the list; composed
+(NFC), as texts are, so that one award pasted from macOS is not a second group."""
 
 
 def slugify(value: str) -> str:

@@ -264,7 +264,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     }:
         message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
-        message += "; write the number without quotes"
+        # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
+        message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
     return document.problem(location, message)
 
 
