@@ -247,3 +247,18 @@ def test_a_list_with_no_digests_says_so(write_tree: WriteTree, tmp_path: Path) -
         else:
             assert note.get_text() == "아직 다이제스트가 없습니다."
     assert soup_of(out, "weekly/index.html").select("main p.empty") == []
+
+
+def test_a_site_with_no_digests_yet_says_so_on_every_list(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    out = built(write_tree, tmp_path / "out", 3, [])
+
+    for edition in ("", "en/"):
+        for page in ("", "papers/", "tags/", "archive/", "weekly/", "conferences/"):
+            main = soup_of(out, f"{edition}{page}index.html").select_one("main")
+            assert main is not None
+            assert len(main.select("h1")) == 1, page  # the home page's was the latest digest's
+            assert main.select("ul:empty, .cards, .paper-list, .tag-cloud") == [], page
+            note = main.select_one("p.empty")
+            assert note is not None and "yet" in note.get_text(), page
