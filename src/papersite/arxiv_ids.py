@@ -18,6 +18,8 @@ import re
 import time
 from typing import NamedTuple
 
+from papersite.i18n import format_month
+
 # ASCII digits only (the scoped ``a`` flag, which holds wherever the pattern is embedded):
 # Python's \d also takes fullwidth (６) and Arabic-Indic (٦) digits, which a Korean input
 # method types easily, and which arXiv does not know.
@@ -147,15 +149,8 @@ def _has_come(month: tuple[int, int]) -> bool:
     return month <= _come[0]
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-"""In English whatever the locale, which strftime's %B follows."""
-
-
 def _named(month: tuple[int, int]) -> str:
-    return f"{_MONTHS[month[1] - 1]} {month[0]}"
+    return format_month(*month, "en")
 
 
 def arxiv_base_id(arxiv_id: str) -> str:
