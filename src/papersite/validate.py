@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -48,6 +48,7 @@ from papersite.urls import (
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+ItemT = TypeVar("ItemT")
 
 
 def validate_site(
@@ -306,17 +307,28 @@ def _without_none(annotation: Any) -> Any:
     return annotation
 
 
+def _valid_items(
+    document: SourceDocument, name: str, validate: Callable[[Any], ItemT]
+) -> Iterator[tuple[int, ItemT]]:
+    """The items of the list ``name`` of a digest that failed validation which are valid on
+    their own, with their indexes: so that the checks across items (the same paper twice) or
+    across the site (aliases) report in the same run as the file's other problems. An item
+    that fails is left out: its own problems are reported from the digest's validation."""
+    data = document.data if isinstance(document.data, dict) else {}
+    items = data.get(name)
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            yield index, validate(item)
+        except ValidationError:
+            continue
+
+
 def _valid_entries(
     document: SourceDocument, languages: list[str] | None
 ) -> Iterator[tuple[int, Paper]]:
-    """The paper entries of a digest that failed validation which are valid on their own, with
-    their places: one run reports the same paper twice with the other problems of the file."""
-    entries = document.data.get("papers") if isinstance(document.data, dict) else None
-    for index, entry in enumerate(entries if isinstance(entries, list) else []):
-        try:
-            yield index, Paper.model_validate(entry, context={"languages": languages})
-        except ValidationError:
-            continue  # its own problems are reported from the digest's validation
+    """The paper entries of a digest that failed validation which are valid on their own."""
+    context = {"languages": languages}
+    return _valid_items(document, "papers", lambda e: Paper.model_validate(e, context=context))
 
 
 def _repeated_papers(
@@ -428,13 +440,7 @@ def _salvaged_aliases(document: SourceDocument) -> DeclaredAliases:
     this digest only once its other fields are fixed. (The aliases that fail their own checks
     are reported with the digest's other fields.)"""
     data = document.data if isinstance(document.data, dict) else {}
-    written = data.get("aliases")
-    aliases = []
-    for index, alias in enumerate(written if isinstance(written, list) else []):
-        try:
-            aliases.append((index, _ALIAS.validate_python(alias)))
-        except ValidationError:
-            continue
+    aliases = list(_valid_items(document, "aliases", _ALIAS.validate_python))
     return DeclaredAliases(document.path, document.positions, _salvaged_url(data), aliases)
 
 
