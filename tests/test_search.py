@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pagefind.service
 import pytest
 from bs4 import BeautifulSoup, Comment, Doctype
 from selenium import webdriver
@@ -311,7 +312,7 @@ def test_a_missing_pagefind_binary_is_an_error_naming_the_way_out(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(search, "get_executable", lambda: None)
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
 
     assert main(["build", "--source", str(minimal_site), "--out", str(tmp_path / "out")]) == 1
 

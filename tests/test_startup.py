@@ -142,3 +142,19 @@ print(json.dumps([len(report.written), sorted(loaded)]))
 
     assert first[0] > 0 and set(first[1]) >= set(STAGES), first
     assert second == [0, []]
+
+
+def test_a_build_without_search_does_not_import_pagefind(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """Pagefind's package imports asyncio (20 ms): only a build that runs it pays for that."""
+    code = f"""
+import sys
+from papersite import build
+report = build({str(minimal_site)!r}, {str(tmp_path / "out")!r}, search=False)
+print(len(report.written), "pagefind" in sys.modules, "asyncio" in sys.modules)
+"""
+    written, pagefind, asyncio = run_python(code).split()[-3:]
+
+    assert int(written) > 0
+    assert (pagefind, asyncio) == ("False", "False")

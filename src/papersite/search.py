@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
-from pagefind.service import get_executable
 
 from papersite.errors import PapersiteError
 
@@ -228,6 +227,10 @@ def run_pagefind(
     """Run Pagefind's binary on the folder ``pages``, writing its bundle to ``bundle``. While it
     runs, ``cancelled`` is asked a few times a second; once it says so, Pagefind is stopped and
     ``SearchCancelled`` raised (``papersite serve``: an edit came in meanwhile)."""
+    # Imported here: pagefind's package imports asyncio, 20 ms that a build without search, and
+    # every rebuild whose index is left for later, need not pay.
+    from pagefind.service import get_executable
+
     binary = get_executable()
     if binary is None or not shutil.which(str(binary)):
         raise SearchError(
