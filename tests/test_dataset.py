@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -285,6 +286,43 @@ def test_the_data_is_made_again_only_when_a_content_file_changes(
         assert (tmp_path / "out" / "data" / name).read_bytes() == (
             cold / "data" / name
         ).read_bytes()
+
+
+def test_the_schemas_are_made_again_only_when_the_base_url_can_change(
+    rich_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The schemas show no content, only the base URL (their ``$id``): an edited digest leaves
+    them be, and a new base URL makes them again, as a cold build would."""
+    out = tmp_path / "out"
+    build(rich_site, out, search=False)
+    digest = rich_site / "digests" / "conferences" / "neurips-2025.yaml"
+    digest.write_text(digest.read_text().replace("English introduction", "A new introduction"))
+    made = dataset.json_schema
+
+    def not_made(name: str, base_url: str) -> Any:
+        raise AssertionError(f"the {name} schema was made again")
+
+    monkeypatch.setattr(dataset, "json_schema", not_made)
+    edited = build(rich_site, out, search=False)
+
+    assert "data/papers.json" in edited.written
+    assert not [path for path in edited.written if path.startswith("data/schema/")]
+    monkeypatch.setattr(dataset, "json_schema", made)
+    config = rich_site / "papersite.yaml"
+    config.write_text(
+        re.sub(r"base_url: .*", 'base_url: "https://moved.example/x/"', config.read_text())
+    )
+
+    moved = build(rich_site, out, search=False)
+
+    assert "data/schema/v1/papers.schema.json" in moved.written
+    schema = json.loads((out / "data" / "schema" / "v1" / "papers.schema.json").read_text())
+    assert schema["$id"] == "https://moved.example/x/data/schema/v1/papers.schema.json"
+    cold = tmp_path / "cold"
+    build(rich_site, cold, search=False)
+    for name in dataset.SCHEMAS:
+        path = Path("data", "schema", "v1", f"{name}.schema.json")
+        assert (out / path).read_bytes() == (cold / path).read_bytes()
 
 
 def test_a_line_separator_in_a_text_stays_inside_its_string(

@@ -462,6 +462,11 @@ class PageInputs:
         listed = [f"{path}={key}" for path, key in sorted(self._hashes[not texts].items())]
         return content_hash("data", self.content, *listed)
 
+    def schema_key(self) -> str:
+        """The inputs key of the data files' schemas (``dataset.SCHEMA_FILES``), which show no
+        content file: the options and the configuration (the base URL), with the lockfile."""
+        return content_hash("schema", self.content)
+
 
 SUBJECTS = (DigestView, PaperView, TagView, Feed)
 """The subjects whose pages a rebuild carries over together (``KeptKeys.pages``)."""

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from papersite.cache import COMPILED_DIR, BuildCache, content_hash
 from papersite.context import SiteView, TextReads, build_view
-from papersite.dataset import WITH_LONG_TEXTS, RecordCopier, dataset_pages
+from papersite.dataset import SCHEMA_FILES, WITH_LONG_TEXTS, RecordCopier, dataset_pages
 from papersite.editions import site_editions
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
@@ -220,7 +220,10 @@ def write_pages(
     # Made again (half a second each at 10,000 papers) only if a content file changed; first,
     # so that the workers start with the longest items (each a share of its own: see fork_map).
     for data_file in dataset_pages(prepared.site, copier):
-        data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
+        if data_file.path in SCHEMA_FILES:
+            data_key = inputs.schema_key()
+        else:
+            data_key = inputs.data_key(texts=data_file.path in WITH_LONG_TEXTS)
         if writer.reuse(data_file.path, data_key):
             continue
         if copier is not None and copier.knows(data_file.path):
