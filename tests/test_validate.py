@@ -187,6 +187,20 @@ def test_a_number_is_not_a_date(write_tree: WriteTree, written: str, shown: str)
     assert problem.message == f"{shown} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"
 
 
+@pytest.mark.parametrize("written", ["2025-03-23 00:00:00", "2025-03-23T10:30:00"])
+def test_a_date_with_a_time_is_not_a_date(write_tree: WriteTree, written: str) -> None:
+    """YAML reads these unquoted as timestamps: pydantic took the first for its day without a
+    word and refused the second in its own terms, where the quoted text is refused plainly."""
+    digest = WEEKLY.replace("title: {ko", f"date: {written}\ntitle: {{ko", 1)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 3, 7, "date")
+    assert problem.message.endswith("is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
+    assert "datetime." not in problem.message
+
+
 def test_period_that_ends_before_it_starts(write_tree: WriteTree) -> None:
     root = weekly_site(write_tree, WEEKLY.replace("end: 2025-03-23", "end: 2025-03-10"))
 
