@@ -160,6 +160,27 @@ def test_unknown_link_kind_lists_the_kinds(write_tree: WriteTree) -> None:
     assert "got 'source'" in problem.message
 
 
+def test_a_value_where_fields_belong_names_the_fields(write_tree: WriteTree) -> None:
+    """A bare URL as a link, or an empty paper: pydantic's own words ("a valid dictionary or
+    instance of Link") name a Python class, not what to write."""
+    digest = WEEKLY.replace(
+        '      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}',
+        "      - https://github.com/BytedTsinghua-SIA/DAPO",
+    )
+    root = weekly_site(write_tree, digest + "  - null\n")
+
+    link, paper = problems_of(root)
+
+    assert where(link) == (WEEKLY_PATH, 10, 9, "papers[0].links[0]")
+    assert link.message == (
+        "expected a mapping of its fields (kind, url, label), "
+        "got 'https://github.com/BytedTsinghua-SIA/DAPO'"
+    )
+    assert where(paper) == (WEEKLY_PATH, 12, 5, "papers[1]")
+    assert paper.message.startswith("expected a mapping of its fields (title, arxiv, authors,")
+    assert paper.message.endswith("), got None")
+
+
 # --- dates ---------------------------------------------------------------------------------------
 
 
