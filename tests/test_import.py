@@ -534,6 +534,30 @@ def test_an_author_whose_name_holds_a_comma_survives_export_and_import(
     assert original.papers[0].authors == imported.papers[0].authors == authors
 
 
+def test_a_paper_with_long_titles_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Export writes the paper's heading as its two titles joined: past 300 characters the
+    heading was taken for text, and the paper for a section of the one before it."""
+    titles = {"ko": " ".join(["긴 제목의 논문"] * 12), "en": " ".join(["A Long Title"] * 20)}
+    second = (
+        f"  - title: {json.dumps(titles, ensure_ascii=False)}\n"
+        '    summary: {ko: "두 번째 소개", en: "The second introduction"}\n'
+    )
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY + second}
+    )
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert len(" / ".join(original.papers[1].title.values())) > 300
+    assert [paper.title for paper in imported.papers] == [paper.title for paper in original.papers]
+    assert text(imported.papers[1].summary) == text(original.papers[1].summary)
+    assert imported.papers[0].sections == []
+
+
 @pytest.mark.parametrize(
     "ending",
     [
