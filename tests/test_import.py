@@ -305,6 +305,35 @@ def test_the_forum_layout_in_its_variants(tmp_path: Path, site: Path) -> None:
     assert unknown.arxiv is None and unknown.links == []
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["선정 위원회 평가(Reflections from the Selection Committee)", "### 추가 메모(Extra notes)"],
+    ids=["plain", "markdown"],
+)
+def test_a_section_heading_with_no_text_is_left_out_with_a_warning(
+    tmp_path: Path, site: Path, heading: str
+) -> None:
+    """A post whose section lost its text in the copy (the seeds lost some): a section must have
+    a body, so the import failed, naming a digest file that did not exist."""
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2026/01/12 ~ 01/18] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "첫 논문 / First paper\n\n논문 소개\n\n소개.\n\nIntro.\n\n"
+        f"{heading}\n\n논문 초록(Abstract)\n\nThe abstract.\n",
+        encoding="utf-8",
+    )
+
+    result = import_post(post, "forum", site=site)
+
+    (paper,) = load_text(result.text, result.path).papers
+    assert paper.sections == []
+    assert text(paper.abstract) == {"en": "The abstract."}
+    title = heading.removeprefix("### ").replace("(", " / ").rstrip(")")
+    assert [str(warning) for warning in result.warnings] == [
+        f"{post}:11:1: the section '{title}' has no text under it: it is left out"
+    ]
+
+
 def test_a_conference_post_takes_its_name_and_year_from_the_title(tmp_path: Path) -> None:
     post = tmp_path / "icml.txt"
     post.write_text(
