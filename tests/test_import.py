@@ -535,6 +535,28 @@ def test_titles_survive_export_and_import_on_a_site_whose_first_language_is_engl
     }  # fmt: skip
 
 
+def test_import_into_a_site_without_korean_says_so_before_reading_the_post(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The importer writes ko and en texts: on an English-only site even a post the site
+    exported failed, with errors at a digest file that did not exist."""
+    config = 'title: "Papers"\nbase_url: "https://example.org/"\nlanguages: [en]\n'
+    site = write_tree({"papersite.yaml": config})
+    post = tmp_path / "post.md"
+    post.write_text("# [2026/01/12 ~ 01/18] Top ML Papers of the Week\n\n## A paper\n\n"
+                    "### Introduction\n\nHello.\n", encoding="utf-8")  # fmt: skip
+
+    status, out, err = run(capsys, "import", str(post), "--from", "forum", "--source", str(site))
+
+    assert (status, out) == (1, "")
+    assert err == (
+        "error: papersite import writes Korean and English texts (ko, en), and this site's "
+        "languages are en: add ko to 'languages' in papersite.yaml, or import into a site that "
+        "has both (--source)\n"
+    )
+    assert not (site / "digests").exists()
+
+
 @pytest.mark.parametrize(
     "digest", ["digests/weekly/2025-03-17.yaml", "digests/conferences/neurips-2025.md"]
 )
