@@ -305,6 +305,35 @@ def test_the_forum_layout_in_its_variants(tmp_path: Path, site: Path) -> None:
     assert unknown.arxiv is None and unknown.links == []
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["선정 위원회 평가(Reflections from the Selection Committee)", "### 추가 메모(Extra notes)"],
+    ids=["plain", "markdown"],
+)
+def test_a_section_heading_with_no_text_is_left_out_with_a_warning(
+    tmp_path: Path, site: Path, heading: str
+) -> None:
+    """A post whose section lost its text in the copy (the seeds lost some): a section must have
+    a body, so the import failed, naming a digest file that did not exist."""
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2026/01/12 ~ 01/18] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "첫 논문 / First paper\n\n논문 소개\n\n소개.\n\nIntro.\n\n"
+        f"{heading}\n\n논문 초록(Abstract)\n\nThe abstract.\n",
+        encoding="utf-8",
+    )
+
+    result = import_post(post, "forum", site=site)
+
+    (paper,) = load_text(result.text, result.path).papers
+    assert paper.sections == []
+    assert text(paper.abstract) == {"en": "The abstract."}
+    title = heading.removeprefix("### ").replace("(", " / ").rstrip(")")
+    assert [str(warning) for warning in result.warnings] == [
+        f"{post}:11:1: the section '{title}' has no text under it: it is left out"
+    ]
+
+
 def test_a_conference_post_takes_its_name_and_year_from_the_title(tmp_path: Path) -> None:
     post = tmp_path / "icml.txt"
     post.write_text(
@@ -506,6 +535,28 @@ def test_titles_survive_export_and_import_on_a_site_whose_first_language_is_engl
     }  # fmt: skip
 
 
+def test_import_into_a_site_without_korean_says_so_before_reading_the_post(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The importer writes ko and en texts: on an English-only site even a post the site
+    exported failed, with errors at a digest file that did not exist."""
+    config = 'title: "Papers"\nbase_url: "https://example.org/"\nlanguages: [en]\n'
+    site = write_tree({"papersite.yaml": config})
+    post = tmp_path / "post.md"
+    post.write_text("# [2026/01/12 ~ 01/18] Top ML Papers of the Week\n\n## A paper\n\n"
+                    "### Introduction\n\nHello.\n", encoding="utf-8")  # fmt: skip
+
+    status, out, err = run(capsys, "import", str(post), "--from", "forum", "--source", str(site))
+
+    assert (status, out) == (1, "")
+    assert err == (
+        "error: papersite import writes Korean and English texts (ko, en), and this site's "
+        "languages are en: add ko to 'languages' in papersite.yaml, or import into a site that "
+        "has both (--source)\n"
+    )
+    assert not (site / "digests").exists()
+
+
 @pytest.mark.parametrize(
     "digest", ["digests/weekly/2025-03-17.yaml", "digests/conferences/neurips-2025.md"]
 )
@@ -532,6 +583,30 @@ def test_an_author_whose_name_holds_a_comma_survives_export_and_import(
     )
 
     assert original.papers[0].authors == imported.papers[0].authors == authors
+
+
+def test_a_paper_with_long_titles_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Export writes the paper's heading as its two titles joined: past 300 characters the
+    heading was taken for text, and the paper for a section of the one before it."""
+    titles = {"ko": " ".join(["긴 제목의 논문"] * 12), "en": " ".join(["A Long Title"] * 20)}
+    second = (
+        f"  - title: {json.dumps(titles, ensure_ascii=False)}\n"
+        '    summary: {ko: "두 번째 소개", en: "The second introduction"}\n'
+    )
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY + second}
+    )
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert len(" / ".join(original.papers[1].title.values())) > 300
+    assert [paper.title for paper in imported.papers] == [paper.title for paper in original.papers]
+    assert text(imported.papers[1].summary) == text(original.papers[1].summary)
+    assert imported.papers[0].sections == []
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,21 @@ def test_a_tab_in_the_indentation_is_named(write_tree: WriteTree) -> None:
     assert problem.message.endswith(": this is a tab; YAML is indented with spaces")
 
 
+def test_a_second_yaml_document_says_what_to_do(write_tree: WriteTree) -> None:
+    """Two digests pasted into one file: PyYAML's own words ("but found another document")
+    do not say that a file holds one."""
+    lines = len(WEEKLY.splitlines())
+    root = weekly_site(write_tree, f"---\n{WEEKLY}---\n{WEEKLY}")
+
+    [problem] = load_problems(root)
+
+    assert (problem.path, problem.line, problem.column) == (WEEKLY_PATH, lines + 2, 1)
+    assert problem.message.startswith("YAML syntax error: ")
+    assert problem.message.endswith(
+        ": one YAML document here; remove this '---' (another digest needs a file of its own)"
+    )
+
+
 def test_aliases_that_stand_for_billions_of_values_are_an_error_at_once(
     write_tree: WriteTree,
 ) -> None:

@@ -149,3 +149,19 @@ def test_new_refuses_what_could_not_build(
 
     assert status == 1 and out == "" and message in err, err
     assert not (where / "digests").exists()
+
+
+@pytest.mark.parametrize("command", [["new", "weekly"], ["import", "post.txt", "--from", "forum"]])
+def test_a_start_that_is_not_a_date_says_how_to_write_one(
+    site: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """argparse's own words were "invalid fromisoformat value"."""
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--start", "2026-02-30", "--source", str(site)])
+
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert err.rstrip().endswith(
+        "argument --start: '2026-02-30' is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"
+    )
+    assert not (site / "digests").exists()

@@ -160,6 +160,27 @@ def test_unknown_link_kind_lists_the_kinds(write_tree: WriteTree) -> None:
     assert "got 'source'" in problem.message
 
 
+def test_a_value_where_fields_belong_names_the_fields(write_tree: WriteTree) -> None:
+    """A bare URL as a link, or an empty paper: pydantic's own words ("a valid dictionary or
+    instance of Link") name a Python class, not what to write."""
+    digest = WEEKLY.replace(
+        '      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}',
+        "      - https://github.com/BytedTsinghua-SIA/DAPO",
+    )
+    root = weekly_site(write_tree, digest + "  - null\n")
+
+    link, paper = problems_of(root)
+
+    assert where(link) == (WEEKLY_PATH, 10, 9, "papers[0].links[0]")
+    assert link.message == (
+        "expected a mapping of its fields (kind, url, label), "
+        "got 'https://github.com/BytedTsinghua-SIA/DAPO'"
+    )
+    assert where(paper) == (WEEKLY_PATH, 12, 5, "papers[1]")
+    assert paper.message.startswith("expected a mapping of its fields (title, arxiv, authors,")
+    assert paper.message.endswith("), got None")
+
+
 # --- dates ---------------------------------------------------------------------------------------
 
 
@@ -185,6 +206,20 @@ def test_a_number_is_not_a_date(write_tree: WriteTree, written: str, shown: str)
 
     assert where(problem) == (WEEKLY_PATH, 3, 7, "date")
     assert problem.message == f"{shown} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"
+
+
+@pytest.mark.parametrize("written", ["2025-03-23 00:00:00", "2025-03-23T10:30:00"])
+def test_a_date_with_a_time_is_not_a_date(write_tree: WriteTree, written: str) -> None:
+    """YAML reads these unquoted as timestamps: pydantic took the first for its day without a
+    word and refused the second in its own terms, where the quoted text is refused plainly."""
+    digest = WEEKLY.replace("title: {ko", f"date: {written}\ntitle: {{ko", 1)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 3, 7, "date")
+    assert problem.message.endswith("is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
+    assert "datetime." not in problem.message
 
 
 def test_period_that_ends_before_it_starts(write_tree: WriteTree) -> None:

@@ -99,7 +99,7 @@ def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     weekly = kinds.add_parser("weekly", help="a weekly digest")
     weekly.add_argument(
-        "--start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+        "--start", type=_day, metavar="YYYY-MM-DD",
         help="the week's first day (default: the coming Monday, today if it is one)",
     )  # fmt: skip
     conference = kinds.add_parser("conference", help="a conference digest")
@@ -323,6 +323,16 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )  # fmt: skip
 
 
+def _day(value: str) -> dt.date:
+    """A ``--start`` date; argparse would say only "invalid fromisoformat value"."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"
+        ) from None
+
+
 def _hours(value: str) -> float:
     try:
         hours = float(value)
@@ -431,7 +441,7 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="write here instead of digests/ in the site folder; - prints the digest",
     )  # fmt: skip
     parser.add_argument(
-        "--start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+        "--start", type=_day, metavar="YYYY-MM-DD",
         help="the week's first day, when the post's own is missing or wrong",
     )  # fmt: skip
     parser.add_argument(

@@ -231,6 +231,10 @@ def _syntax_hint(text: str, mark: Any, problem: str) -> str:
         return ": this is a tab; YAML is indented with spaces"
     if "mapping values are not allowed" in problem:
         return ": a value with ': ' in it must be quoted, as in title: \"DAPO: RL at scale\""
+    if "another document" in problem:  # a second '---', as between two digests pasted together
+        return (
+            ": one YAML document here; remove this '---' (another digest needs a file of its own)"
+        )
     return ""
 
 

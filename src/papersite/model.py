@@ -90,8 +90,14 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 def _date_input(value: Any) -> Any:
     """A date as YAML reads ``2025-03-17``, or that text quoted; not a number, which pydantic
-    would take for seconds since 1970 (``date: 0`` is 1970-01-01)."""
-    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value.strip())):
+    would take for seconds since 1970 (``date: 0`` is 1970-01-01). Nor a date with a time, which
+    YAML reads from ``2025-03-17 10:00:00`` unquoted: pydantic would keep the day of one at
+    midnight and refuse any other, where the quoted text is refused either way."""
+    if isinstance(value, dt.datetime):
+        value = value.isoformat(" ")  # shown as written, not as datetime.datetime(…)
+    elif isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         return value
     raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
 

@@ -246,6 +246,11 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(field_location, error["msg"], key=error["ctx"]["at_key"])
     if kind == "too_short" and location and location[-1] == "papers":
         return document.problem(location, "a digest needs at least one paper under 'papers'")
+    if kind == "model_type":  # pydantic's words name the class: "instance of Paper"
+        fields = ", ".join(_fields_at(model, location))
+        return document.problem(
+            location, f"expected a mapping of its fields ({fields}), got {error['input']!r}"
+        )
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
     if kind in {
@@ -260,7 +265,6 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "date_type",
         "literal_error",
         "bool_type",
-        "model_type",
         "int_from_float",
     }:
         message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from papersite.errors import ContentError, PapersiteError, Problem
 from papersite.importers.dairai import read_dairai_week
-from papersite.importers.draft import DraftDigest, ImportReport
+from papersite.importers.draft import LANGUAGES, DraftDigest, ImportReport
 from papersite.importers.emit import to_markdown, to_yaml
 from papersite.importers.forum import read_forum_post
 from papersite.load import decode_utf8, parse_source, read_source
@@ -28,7 +28,7 @@ from papersite.new import FORMATS, SUFFIXES, write_new_digest
 from papersite.validate import validate_document
 
 SOURCES = IMPORT_SOURCES
-DEFAULT_LANGUAGES = ["ko", "en"]
+DEFAULT_LANGUAGES = list(LANGUAGES)
 
 
 @dataclass
@@ -63,6 +63,14 @@ def import_post(
         raise ValueError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    languages = _languages(site)
+    missing = [language for language in LANGUAGES if language not in languages]
+    if missing:  # the digest written would name a language the site does not declare
+        raise PapersiteError(
+            f"papersite import writes Korean and English texts ({', '.join(LANGUAGES)}), and "
+            f"this site's languages are {', '.join(languages)}: add {', '.join(missing)} to "
+            "'languages' in papersite.yaml, or import into a site that has both (--source)"
+        )
     text = _read(file)
     lockfile = read_lockfile(site)
     if source == "forum":
@@ -73,7 +81,7 @@ def import_post(
     digest = report.digest
     output = to_yaml(digest) if fmt == "yaml" else to_markdown(digest)
     path = f"{_folder_and_stem(digest)}{SUFFIXES[fmt]}"
-    _check(output, path, _languages(site))
+    _check(output, path, languages)
     return ImportResult(output, path, report.warnings, digest)
 
 

@@ -51,6 +51,8 @@ class _Part:
     kind: str  # summary | abstract | section | links
     title: dict[str, str] | None = None
     blocks: list[Block] = field(default_factory=list)
+    line: int = 0
+    """The line of its heading (0: the text before any heading)."""
 
 
 @dataclass
@@ -165,7 +167,7 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
             continue
         heading = layout.heading_of(line.text) or layout.section_heading(line)
         if heading is not None:
-            parts.append(_Part(heading.kind, heading.title))
+            parts.append(_Part(heading.kind, heading.title, line=line.number))
             continue
         inline = layout.inline_heading(line.text)
         if inline is not None:
@@ -174,6 +176,10 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         if not _place(paper, parts[-1], line):
             unplaced.append(line)
     _fill(paper, parts, unplaced)
+    for part in parts:
+        if part.kind == "section" and part.title is not None and not part.blocks:
+            shown = " / ".join(title for title in part.title.values() if title)
+            reader.warn(part.line, f"the section '{shown}' has no text under it: it is left out")
     for run in layout.runs(unplaced):
         reader.warn(
             run[0].number,
@@ -220,7 +226,7 @@ def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) ->
     paper.summary = split_by_language(summary) if summary else None
     paper.abstract = split_by_language(abstract) if abstract else None
     for part in parts:
-        if part.kind == "section" and part.title is not None:
+        if part.kind == "section" and part.title is not None and part.blocks:  # a body is due
             paper.sections.append(DraftSection(part.title, split_by_language(part.blocks)))
     if unplaced:
         blocks = [layout.block_of(line.text) for line in unplaced]

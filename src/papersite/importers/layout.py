@@ -204,7 +204,11 @@ def is_paper_title(lines: list[Line], index: int) -> bool:
     the heading of any part is a title too, whatever its words."""
     line = lines[index]
     text = line.text
-    if len(text) > 300 or _BULLET.match(text) or is_url_line(text) or _is_labelled(text):
+    # A long plain line is a paragraph; a Markdown heading is a title at any length (export
+    # writes one for a paper whose two titles are long).
+    if len(text) > 300 and not line.level:
+        return False
+    if _BULLET.match(text) or is_url_line(text) or _is_labelled(text):
         return False
     if heading_of(text) is not None or is_forum_chrome(text) or is_post_title(text):
         return False
