@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +140,27 @@ def test_paper_without_authors_shows_the_records_authors(build_site: BuildSite) 
         built.soup(WEEKLY_PAGE).select_one(f"{DAPO_ENTRY} .authors"),
     ):
         assert "Qiying Yu, Zheng Zhang, Ruofei Zhu" in text(block)
+
+
+def test_a_decomposed_record_reads_and_renders_as_a_composed_one(build_site: BuildSite) -> None:
+    """A lockfile saved on macOS may hold its names decomposed (NFD): they show composed, as
+    every digest text does, so a search or a reader's copy finds 'Ozsváth' as typed."""
+    record = arxiv_record(
+        "2503.14476",
+        unicodedata.normalize("NFD", f"{DAPO_TITLE} (Ozsváth)"),
+        authors=[unicodedata.normalize("NFD", "Peter Ozsváth"), "Zoltán Szabó"],
+        abstract=unicodedata.normalize("NFD", "Über 강화 학습."),
+    )
+    digest = dapo_digest(title=f'{{ko: "다포", en: "{DAPO_TITLE} (Ozsváth)"}}')
+    built = build_site(digest, lockfile_text(record))
+    page = built.soup(DAPO_PAGE)
+
+    assert "Peter Ozsváth, Zoltán Szabó" in text(authors_block(page))
+    assert "Über 강화 학습." in page.select_one("main").get_text()
+    [paper] = json.loads((built.out / "data" / "papers.json").read_text("utf-8"))["papers"]
+    assert paper["arxiv"]["authors"] == ["Peter Ozsváth", "Zoltán Szabó"]
+    assert paper["arxiv"]["abstract"] == "Über 강화 학습."
+    assert built.report.warnings == []
 
 
 def test_korean_only_abstract_gets_arxivs_abstract_as_the_english_one(
