@@ -722,6 +722,46 @@ def test_every_misfiled_record_is_reported_at_once_with_the_files_other_problems
     assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)
 
 
+SCHOLAR_ONLY = {
+    "arxiv": None,
+    "semantic_scholar": {"paper_id": "s2", "fetched": "2026-01-01T00:00:00Z"},
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("2503.14476v2", "write the key as '2503.14476', the paper's arXiv ID, without version"),
+        ("math.GT/0309136", "write the key as 'math/0309136', the paper's arXiv ID"),
+        ("DAPO", "'DAPO' is not an arXiv ID: "),
+        ("2513.00001", "'2513.00001' is not an arXiv ID: there is no month 13"),
+    ],
+)
+def test_an_entry_without_an_arxiv_record_is_checked_against_its_key_too(
+    write_tree: WriteTree, tmp_path: Path, key: str, message: str
+) -> None:
+    """An entry of Semantic Scholar's record alone has no record id to compare: its key must
+    still be an arXiv ID in canonical form, else no build ever finds it."""
+    papers = {"2503.14476": {"arxiv": DAPO_RECORD, "semantic_scholar": None}, key: SCHOLAR_ONLY}
+    lockfile = json.dumps({"format": 1, "papers": papers}, indent=2) + "\n"
+
+    [problem] = content_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.field) == ("arxiv.lock.json", f"papers.{key}")
+    assert (problem.line, problem.column) == position_of(lockfile, f'"{key}": {{')
+    assert problem.message.startswith(message), problem.message
+    assert "git checkout -- arxiv.lock.json" in problem.message
+
+
+def test_an_entry_without_an_arxiv_record_under_its_canonical_id_is_valid(
+    build_site: BuildSite,
+) -> None:
+    papers = {"2503.14476": SCHOLAR_ONLY, "math/0309136": {}}
+    built = build_site(dapo_digest(), json.dumps({"format": 1, "papers": papers}))
+
+    assert (built.out / DAPO_PAGE).is_file()
+
+
 @pytest.mark.parametrize("fetched", ["2026-01-01T09:30:00", "2026-01-01"])
 def test_a_fetched_time_without_time_zone_is_an_error_at_it(
     write_tree: WriteTree, tmp_path: Path, fetched: str
