@@ -762,6 +762,29 @@ def test_an_entry_without_an_arxiv_record_under_its_canonical_id_is_valid(
     assert (built.out / DAPO_PAGE).is_file()
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2", "format 2 is not one this papersite reads (it reads format 1): a newer papersite "
+         "wrote the file; upgrade papersite"),
+        ("0", "format 0 is not one this papersite reads (it reads format 1);"),
+        ('"1"', "input should be a valid integer, got '1'; write the number as plain digits"),
+    ],
+)  # fmt: skip
+def test_a_lockfile_of_another_format_says_which_format_is_read(
+    write_tree: WriteTree, tmp_path: Path, written: str, message: str
+) -> None:
+    lockfile = lockfile_text(DAPO_RECORD).replace('"format": 1', f'"format": {written}')
+
+    [problem] = content_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.field, problem.line, problem.column) == (
+        "format",
+        *position_of(lockfile, written),
+    )
+    assert problem.message.startswith(message), problem.message
+
+
 @pytest.mark.parametrize("fetched", ["2026-01-01T09:30:00", "2026-01-01"])
 def test_a_fetched_time_without_time_zone_is_an_error_at_it(
     write_tree: WriteTree, tmp_path: Path, fetched: str

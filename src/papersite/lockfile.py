@@ -18,20 +18,29 @@ import tempfile
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
 from papersite.fingerprint import bytes_hash
 from papersite.load import SourceDocument, YamlReader, decode_utf8
-from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel
+from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
 from papersite.validate import validate_document
 
 FORMAT = 1
+
+
+def _known_format(value: int) -> int:
+    if value != FORMAT:
+        raise ValueError(
+            f"format {value} is not one this papersite reads (it reads format {FORMAT})"
+            + (": a newer papersite wrote the file; upgrade papersite" if value > FORMAT else "")
+        )
+    return value
 
 
 class LockEntry(StrictModel):
@@ -44,7 +53,7 @@ class LockEntry(StrictModel):
 class Lockfile(StrictModel):
     """The whole file. ``papers`` is keyed by canonical arXiv ID (``canonical_arxiv_id``)."""
 
-    format: int = Field(default=FORMAT, ge=FORMAT, le=FORMAT)
+    format: Annotated[WholeNumber, AfterValidator(_known_format)] = FORMAT
     papers: dict[str, LockEntry] = Field(default_factory=dict)
 
     def entry(self, arxiv_id: str) -> LockEntry | None:
