@@ -345,6 +345,32 @@ def test_a_term_inside_a_longer_one_is_neither_marked_nor_asked_for(
     assert summary_marks(site, tmp_path / "out", "en") == marked
 
 
+@pytest.mark.parametrize(
+    ("korean", "warned"),
+    [
+        ("딥 러닝과 학습을 씁니다.", []),  # '학습' is "learning"'s, marked as it on the page
+        # Still a warning, and the one the page shows: '학습' is marked as "learning".
+        (
+            "학습을 씁니다.",
+            ["the English text says 'deep learning', the Korean text has none of '딥 러닝'"],
+        ),
+    ],
+)
+def test_a_wrong_rendering_that_is_another_terms_rendering_counts_only_alone(
+    write_tree: WriteTree, tmp_path: Path, korean: str, warned: list[str]
+) -> None:
+    glossary = (
+        "terms:\n  - en: learning\n    ko: [학습]\n"
+        "  - en: deep learning\n    ko: [딥 러닝]\n    wrong: [학습]\n"
+    )
+    site = one_paper_site(write_tree, glossary, "We use deep learning and learning.", korean)
+
+    found = [f.problem.message for f in check_site(site).findings if f.rule == "glossary"]
+
+    assert [m.split(" (")[0] for m in found] == warned
+    assert "학습" in summary_marks(site, tmp_path / "out", "ko")
+
+
 # --- pages ----------------------------------------------------------------------------------------
 
 

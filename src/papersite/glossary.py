@@ -172,7 +172,8 @@ class TermPatterns:
     english: list[re.Pattern[str]]
     korean: list[re.Pattern[str]]
     """Each term's accepted renderings."""
-    wrong: list[re.Pattern[str] | None]
+    wrong: list[tuple[int, re.Pattern[str]]]
+    """The wrong renderings of each term that has any, with the term's index."""
 
     @classmethod
     def of(cls, glossary: Glossary) -> TermPatterns:
@@ -181,22 +182,36 @@ class TermPatterns:
             terms,
             [english_pattern(t) for t in terms],
             [korean_pattern(t.ko) for t in terms],
-            [korean_pattern(t.wrong) if t.wrong else None for t in terms],
+            [(index, korean_pattern(t.wrong)) for index, t in enumerate(terms) if t.wrong],
         )
 
 
 def mismatches(patterns: TermPatterns, english: str, korean: str) -> Iterator[Mismatch]:
     """The terms that occur in ``english`` and that ``korean`` renders wrongly or not at all
-    (none of the term's accepted renderings occurs there)."""
-    rendered = {index for _, _, index in occurrences(korean, patterns.korean)}
+    (none of the term's accepted renderings occurs there). A wrong rendering counts only where
+    it is not (part of) another term's accepted one: the page marks that other term there
+    (``학습`` is "learning", even if it is a wrong rendering of "deep learning")."""
+    rendered, wrong = _korean_occurrences(patterns, korean)
     for index in sorted({index for _, _, index in occurrences(english, patterns.english)}):
-        term, wrong_pattern = patterns.terms[index], patterns.wrong[index]
-        wrong = wrong_pattern.search(korean) if wrong_pattern is not None else None
-        if wrong is not None:
-            used = squeezed(wrong[0])
+        term = patterns.terms[index]
+        if index in wrong:
+            used = squeezed(wrong[index])
             yield Mismatch(term, next(w for w in term.wrong if squeezed(w) == used))
         elif index not in rendered:
             yield Mismatch(term, None)
+
+
+def _korean_occurrences(patterns: TermPatterns, korean: str) -> tuple[set[int], dict[int, str]]:
+    """The terms whose accepted renderings occur in ``korean``, and the first wrong rendering
+    that occurs there of each term (by its index), read as one set of ``occurrences``: of an
+    accepted and a wrong rendering over the same words, the accepted one counts."""
+    found = occurrences(korean, [*patterns.korean, *(pattern for _, pattern in patterns.wrong)])
+    accepted = len(patterns.korean)
+    wrong: dict[int, str] = {}
+    for start, end, index in found:
+        if index >= accepted:
+            wrong.setdefault(patterns.wrong[index - accepted][0], korean[start:end])
+    return {index for _, _, index in found if index < accepted}, wrong
 
 
 def glossary_problems(
