@@ -139,6 +139,7 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
         ),
         ('terms:\n  - en: " "\n    ko: [x]\n', 'en: " "', "terms[0].en: is empty; write"),
         ('terms:\n  - en: x\n    ko:\n      - ""\n', '- ""', "terms[0].ko[0]: is empty; write"),
+        ("terms:\n  - en: x\n    ko: []\n", "ko: []", "terms[0].ko: no Korean rendering: give"),
     ],
 )
 def test_a_broken_glossary_is_an_error_at_its_line(

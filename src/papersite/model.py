@@ -761,12 +761,20 @@ GlossaryWord = Annotated[str, AfterValidator(_a_word)]
 """A form of a glossary term: words, never blank (a blank one is found everywhere)."""
 
 
+def _some_rendering(value: list[str]) -> list[str]:
+    # Said in the glossary's words: pydantic's "List should have at least 1 item after
+    # validation" says neither what is missing nor what to write.
+    if not value:
+        raise ValueError("no Korean rendering: give at least one, the preferred first")
+    return value
+
+
 class GlossaryTerm(StrictModel):
     """One English term of the glossary and how it is written in Korean."""
 
     en: GlossaryWord
     """The term as English texts write it: ``hallucination``, ``fine-tuning``."""
-    ko: list[GlossaryWord] = Field(min_length=1)
+    ko: Annotated[list[GlossaryWord], AfterValidator(_some_rendering)]
     """The accepted Korean renderings, the preferred first: ``[미세 조정, 파인튜닝]``."""
     wrong: list[GlossaryWord] = Field(default_factory=list)
     """Known wrong renderings: ``[쇄도]``."""
