@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +140,27 @@ def test_paper_without_authors_shows_the_records_authors(build_site: BuildSite) 
         built.soup(WEEKLY_PAGE).select_one(f"{DAPO_ENTRY} .authors"),
     ):
         assert "Qiying Yu, Zheng Zhang, Ruofei Zhu" in text(block)
+
+
+def test_a_decomposed_record_reads_and_renders_as_a_composed_one(build_site: BuildSite) -> None:
+    """A lockfile saved on macOS may hold its names decomposed (NFD): they show composed, as
+    every digest text does, so a search or a reader's copy finds 'Ozsváth' as typed."""
+    record = arxiv_record(
+        "2503.14476",
+        unicodedata.normalize("NFD", f"{DAPO_TITLE} (Ozsváth)"),
+        authors=[unicodedata.normalize("NFD", "Peter Ozsváth"), "Zoltán Szabó"],
+        abstract=unicodedata.normalize("NFD", "Über 강화 학습."),
+    )
+    digest = dapo_digest(title=f'{{ko: "다포", en: "{DAPO_TITLE} (Ozsváth)"}}')
+    built = build_site(digest, lockfile_text(record))
+    page = built.soup(DAPO_PAGE)
+
+    assert "Peter Ozsváth, Zoltán Szabó" in text(authors_block(page))
+    assert "Über 강화 학습." in page.select_one("main").get_text()
+    [paper] = json.loads((built.out / "data" / "papers.json").read_text("utf-8"))["papers"]
+    assert paper["arxiv"]["authors"] == ["Peter Ozsváth", "Zoltán Szabó"]
+    assert paper["arxiv"]["abstract"] == "Über 강화 학습."
+    assert built.report.warnings == []
 
 
 def test_korean_only_abstract_gets_arxivs_abstract_as_the_english_one(
@@ -698,6 +720,69 @@ def test_every_misfiled_record_is_reported_at_once_with_the_files_other_problems
         "field of its own)"
     )
     assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)
+
+
+SCHOLAR_ONLY = {
+    "arxiv": None,
+    "semantic_scholar": {"paper_id": "s2", "fetched": "2026-01-01T00:00:00Z"},
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("2503.14476v2", "write the key as '2503.14476', the paper's arXiv ID, without version"),
+        ("math.GT/0309136", "write the key as 'math/0309136', the paper's arXiv ID"),
+        ("DAPO", "'DAPO' is not an arXiv ID: "),
+        ("2513.00001", "'2513.00001' is not an arXiv ID: there is no month 13"),
+    ],
+)
+def test_an_entry_without_an_arxiv_record_is_checked_against_its_key_too(
+    write_tree: WriteTree, tmp_path: Path, key: str, message: str
+) -> None:
+    """An entry of Semantic Scholar's record alone has no record id to compare: its key must
+    still be an arXiv ID in canonical form, else no build ever finds it."""
+    papers = {"2503.14476": {"arxiv": DAPO_RECORD, "semantic_scholar": None}, key: SCHOLAR_ONLY}
+    lockfile = json.dumps({"format": 1, "papers": papers}, indent=2) + "\n"
+
+    [problem] = content_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.field) == ("arxiv.lock.json", f"papers.{key}")
+    assert (problem.line, problem.column) == position_of(lockfile, f'"{key}": {{')
+    assert problem.message.startswith(message), problem.message
+    assert "git checkout -- arxiv.lock.json" in problem.message
+
+
+def test_an_entry_without_an_arxiv_record_under_its_canonical_id_is_valid(
+    build_site: BuildSite,
+) -> None:
+    papers = {"2503.14476": SCHOLAR_ONLY, "math/0309136": {}}
+    built = build_site(dapo_digest(), json.dumps({"format": 1, "papers": papers}))
+
+    assert (built.out / DAPO_PAGE).is_file()
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2", "format 2 is not one this papersite reads (it reads format 1): a newer papersite "
+         "wrote the file; upgrade papersite"),
+        ("0", "format 0 is not one this papersite reads (it reads format 1);"),
+        ('"1"', "input should be a valid integer, got '1'; write the number as plain digits"),
+    ],
+)  # fmt: skip
+def test_a_lockfile_of_another_format_says_which_format_is_read(
+    write_tree: WriteTree, tmp_path: Path, written: str, message: str
+) -> None:
+    lockfile = lockfile_text(DAPO_RECORD).replace('"format": 1', f'"format": {written}')
+
+    [problem] = content_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.field, problem.line, problem.column) == (
+        "format",
+        *position_of(lockfile, written),
+    )
+    assert problem.message.startswith(message), problem.message
 
 
 @pytest.mark.parametrize("fetched", ["2026-01-01T09:30:00", "2026-01-01"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
         ),
         ('terms:\n  - en: " "\n    ko: [x]\n', 'en: " "', "terms[0].en: is empty; write"),
         ('terms:\n  - en: x\n    ko:\n      - ""\n', '- ""', "terms[0].ko[0]: is empty; write"),
+        ("terms:\n  - en: x\n    ko: []\n", "ko: []", "terms[0].ko: no Korean rendering: give"),
     ],
 )
 def test_a_broken_glossary_is_an_error_at_its_line(
@@ -232,6 +234,142 @@ def test_check_finds_a_rendering_that_is_a_links_own_words(site: Path) -> None:
     findings = [f.problem.message for f in check_site(site).findings if f.rule == "glossary"]
 
     assert not any("hallucination" in message for message in findings), findings
+
+
+# --- check and the page agree ----------------------------------------------------------------------
+
+
+def one_paper_site(write_tree: WriteTree, glossary: str, english: str, korean: str) -> Path:
+    """A site whose one paper's summary is ``english`` and ``korean`` (JSON strings are YAML)."""
+    digest = (
+        "kind: weekly\nperiod: {start: 2025-03-17, end: 2025-03-23}\n"
+        'title: {ko: "이번 주", en: "This week"}\npapers:\n'
+        '  - title: {ko: "논문", en: "A paper"}\n'
+        f"    summary: {{ko: {json.dumps(korean)}, en: {json.dumps(english)}}}\n"
+    )
+    return write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "glossary.yaml": glossary,
+            "digests/weekly/2025-03-17.yaml": digest,
+        }
+    )
+
+
+def summary_marks(site: Path, out: Path, lang: str) -> list[str]:
+    """The words marked as terms in the paper's summary in ``lang``, read by html5lib."""
+    build(site, out, search=False)
+    html = (out / "weekly" / "2025-03-17" / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html5lib")
+    summary = page.select_one(f"article.paper .field-summary div[lang={lang}]")
+    return [" ".join(a.get_text().split()) for a in summary.select("abbr.term")]
+
+
+RL_GLOSSARY = "terms:\n  - en: reinforcement learning\n    ko: [강화 학습]\n"
+
+
+@pytest.mark.parametrize(
+    ("english", "term"),
+    [
+        ("We use reinforcement\nlearning.", True),  # a wrapped paragraph: the reader sees it
+        ("We use reinforcement \n   learning.", True),  # spaces around the break
+        ("We use reinforcement  \nlearning.", True),  # a hard break
+        ("We use reinforcement\\\nlearning.", True),  # a hard break by backslash
+        ("We use reinforcement  learning.", True),  # two spaces show as one
+        ("> We use reinforcement\n> learning.", True),  # a quote's lines are one paragraph
+        ("We use **reinforcement learning**.", True),
+        ("We use reinforcement\n\nlearning.", False),  # two paragraphs
+        ("# We use reinforcement\nlearning.", False),  # a heading, then a paragraph
+        ("We use *reinforcement* learning.", False),  # emphasis ends the words' run
+        ("We use *reinforcement* learning, see [this](https://example.org/).", False),
+        ("We use `reinforcement`\nlearning.", False),
+    ],
+)
+def test_check_counts_a_term_exactly_where_the_page_marks_it(
+    write_tree: WriteTree, tmp_path: Path, english: str, term: bool
+) -> None:
+    """One definition of an occurrence: check asks for the Korean rendering of the terms the
+    page marks in the English text, and of no other."""
+    site = one_paper_site(write_tree, RL_GLOSSARY, english, "다른 방법을 씁니다.")
+
+    warned = [f.problem.field for f in check_site(site).findings if f.rule == "glossary"]
+    marks = summary_marks(site, tmp_path / "out", "en")
+
+    assert marks == (["reinforcement learning"] if term else [])
+    assert warned == (["papers[0].summary.ko"] if term else [])
+
+
+def test_a_wrapped_korean_rendering_is_found_by_check_and_marked_on_the_page(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    site = one_paper_site(
+        write_tree, RL_GLOSSARY, "We use reinforcement learning.", "강화\n학습을 씁니다."
+    )
+
+    warned = [f for f in check_site(site).findings if f.rule == "glossary"]
+
+    assert warned == []
+    assert summary_marks(site, tmp_path / "out", "ko") == ["강화 학습"]
+
+
+PUNCTUATED_GLOSSARY = """\
+terms:
+  - en: C
+    ko: [C 언어]
+  - en: C++
+    ko: [C++]
+  - en: GPT-4
+    ko: [GPT-4]
+  - en: GPT-4o
+    ko: [GPT-4o]
+"""
+
+
+@pytest.mark.parametrize(
+    ("english", "korean", "marked"),
+    [
+        ("Written in C++.", "C++로 작성했습니다.", ["C++"]),
+        ("Compared with GPT-4o.", "GPT-4o와 비교합니다.", ["GPT-4o"]),
+        ("Compared with GPT 4o and C.", "GPT-4o와 C 언어로 비교합니다.", ["GPT 4o", "C"]),
+    ],
+)
+def test_a_term_inside_a_longer_one_is_neither_marked_nor_asked_for(
+    write_tree: WriteTree, tmp_path: Path, english: str, korean: str, marked: list[str]
+) -> None:
+    """ "C++" is not also "C": the page marks the longer term only, and check does not ask for
+    the Korean of the shorter one (nor is "GPT-4o" taken for "GPT-4")."""
+    site = one_paper_site(write_tree, PUNCTUATED_GLOSSARY, english, korean)
+
+    warned = [f.problem.message for f in check_site(site).findings if f.rule == "glossary"]
+
+    assert warned == []
+    assert summary_marks(site, tmp_path / "out", "en") == marked
+
+
+@pytest.mark.parametrize(
+    ("korean", "warned"),
+    [
+        ("딥 러닝과 학습을 씁니다.", []),  # '학습' is "learning"'s, marked as it on the page
+        # Still a warning, and the one the page shows: '학습' is marked as "learning".
+        (
+            "학습을 씁니다.",
+            ["the English text says 'deep learning', the Korean text has none of '딥 러닝'"],
+        ),
+    ],
+)
+def test_a_wrong_rendering_that_is_another_terms_rendering_counts_only_alone(
+    write_tree: WriteTree, tmp_path: Path, korean: str, warned: list[str]
+) -> None:
+    glossary = (
+        "terms:\n  - en: learning\n    ko: [학습]\n"
+        "  - en: deep learning\n    ko: [딥 러닝]\n    wrong: [학습]\n"
+    )
+    site = one_paper_site(write_tree, glossary, "We use deep learning and learning.", korean)
+
+    found = [f.problem.message for f in check_site(site).findings if f.rule == "glossary"]
+
+    assert [m.split(" (")[0] for m in found] == warned
+    assert "학습" in summary_marks(site, tmp_path / "out", "ko")
 
 
 # --- pages ----------------------------------------------------------------------------------------

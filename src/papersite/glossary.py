@@ -11,18 +11,21 @@ Four uses:
   hover, and on focus without JavaScript (the theme's CSS);
 - the ``/glossary/`` page (``context.GlossaryView``).
 
-English terms match as words, in any case, with a hyphen, a space or nothing between their
+English terms match as words, in any case, with a hyphen, spaces or nothing between their
 parts (``fine-tuning``, ``fine tuning``, ``finetuning``) and an optional plural ending.
 Korean renderings match anywhere in a word (Korean attaches particles: ``환각을``), ignoring
 spaces (``미세 조정``, ``미세조정``). Both only in prose (``prose.py``): never in code, math, links
-or bare URLs. Texts and terms are NFC (the model composes them), so decomposed Hangul matches.
+or bare URLs, and within one run of it, where a line break counts as a space (a term may wrap).
+Of two terms over the same words, the longer counts (``occurrences``): what the page marks is
+what check counts. Texts and terms are NFC (the model composes them), so decomposed Hangul
+matches.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
@@ -33,7 +36,7 @@ from markdown_it.token import Token
 
 from papersite.errors import Problem
 from papersite.model import Glossary, GlossaryTerm, SourcedDigest
-from papersite.prose import prose_spans, prose_tokens
+from papersite.prose import prose_runs, prose_spans, run_text
 from papersite.provenance import digest_texts
 
 if TYPE_CHECKING:
@@ -44,6 +47,10 @@ TARGET_LANGUAGE = "ko"
 
 _SEPARATORS = re.compile(r"[-\s]+")
 _SPACES = re.compile(r"\s+")
+_SPACE = r"[^\S\n]*\n?[^\S\n]*"
+"""Spaces as a reader sees them between two words of a paragraph: any, with at most one line
+break (the source wraps there; two end the paragraph). Used for the raw text that ``prose``
+returns as it is, and for a run's text, whose line breaks are ``LINE_BREAK``s."""
 _GAP = "\0"
 """What ``prose`` puts for a piece it leaves out (code, a link, a URL): no term matches across
 it, as none does on the page. Not a space, which Korean matching takes out."""
@@ -52,8 +59,35 @@ it, as none does on the page. Not a space, which Korean matching takes out."""
 def english_pattern(term: GlossaryTerm) -> re.Pattern[str]:
     """Every English form of ``term`` as whole words."""
     forms = sorted({term.en, *term.also}, key=len, reverse=True)
-    parts = [r"[-\s]?".join(re.escape(word) for word in _SEPARATORS.split(f)) for f in forms]
+    separator = f"(?:-|{_SPACE})"
+    parts = [separator.join(re.escape(word) for word in _SEPARATORS.split(f)) for f in forms]
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?:s|es)?(?![\w-])", re.IGNORECASE)
+
+
+def korean_pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    """Any of the Korean ``forms`` anywhere in a word, whatever the spaces in and around it."""
+    ordered = sorted(forms, key=len, reverse=True)
+    return re.compile("|".join(_SPACE.join(map(re.escape, squeezed(f))) for f in ordered))
+
+
+def occurrences(text: str, patterns: Sequence[re.Pattern[str]]) -> list[tuple[int, int, int]]:
+    """Where the terms (each by its pattern) stand in ``text``, prose read as ``prose`` gives it
+    or one run of it, outside its bare URLs: (start, end, index of the pattern), in order. Of
+    two over the same words, the longer is taken ("reward model" over "model", "C++" over "C"),
+    whatever the glossary's order; of two as long, the first in the text. The one definition
+    of an occurrence, for the page's marks and check's count."""
+    found = [
+        (match.start(), match.end(), index)
+        for start, end in prose_spans(text)
+        for index, pattern in enumerate(patterns)
+        for match in pattern.finditer(text, start, end)
+        if match.end() > match.start()
+    ]
+    taken: list[tuple[int, int, int]] = []
+    for start, end, index in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+        if not any(start < taken_end and taken_start < end for taken_start, taken_end, _ in taken):
+            taken.append((start, end, index))
+    return sorted(taken)
 
 
 def english_identity(form: str) -> str:
@@ -130,20 +164,54 @@ class Mismatch:
         )
 
 
-def mismatches(
-    terms: list[tuple[GlossaryTerm, re.Pattern[str]]], english: str, korean: str
-) -> Iterator[Mismatch]:
-    """The terms (each with its ``english_pattern``) that ``english`` uses and ``korean``
-    renders wrongly or not at all. Korean is compared with its spaces taken out."""
-    korean = squeezed(korean)
-    for term, pattern in terms:
-        if not pattern.search(english):
-            continue
-        wrong = next((w for w in term.wrong if squeezed(w) in korean), None)
-        if wrong is not None:
-            yield Mismatch(term, wrong)
-        elif not any(squeezed(rendering) in korean for rendering in term.ko):
+@dataclass(frozen=True)
+class TermPatterns:
+    """The patterns of a glossary's terms, one of each kind per term, in the glossary's order."""
+
+    terms: list[GlossaryTerm]
+    english: list[re.Pattern[str]]
+    korean: list[re.Pattern[str]]
+    """Each term's accepted renderings."""
+    wrong: list[tuple[int, re.Pattern[str]]]
+    """The wrong renderings of each term that has any, with the term's index."""
+
+    @classmethod
+    def of(cls, glossary: Glossary) -> TermPatterns:
+        terms = glossary.terms
+        return cls(
+            terms,
+            [english_pattern(t) for t in terms],
+            [korean_pattern(t.ko) for t in terms],
+            [(index, korean_pattern(t.wrong)) for index, t in enumerate(terms) if t.wrong],
+        )
+
+
+def mismatches(patterns: TermPatterns, english: str, korean: str) -> Iterator[Mismatch]:
+    """The terms that occur in ``english`` and that ``korean`` renders wrongly or not at all
+    (none of the term's accepted renderings occurs there). A wrong rendering counts only where
+    it is not (part of) another term's accepted one: the page marks that other term there
+    (``학습`` is "learning", even if it is a wrong rendering of "deep learning")."""
+    rendered, wrong = _korean_occurrences(patterns, korean)
+    for index in sorted({index for _, _, index in occurrences(english, patterns.english)}):
+        term = patterns.terms[index]
+        if index in wrong:
+            used = squeezed(wrong[index])
+            yield Mismatch(term, next(w for w in term.wrong if squeezed(w) == used))
+        elif index not in rendered:
             yield Mismatch(term, None)
+
+
+def _korean_occurrences(patterns: TermPatterns, korean: str) -> tuple[set[int], dict[int, str]]:
+    """The terms whose accepted renderings occur in ``korean``, and the first wrong rendering
+    that occurs there of each term (by its index), read as one set of ``occurrences``: of an
+    accepted and a wrong rendering over the same words, the accepted one counts."""
+    found = occurrences(korean, [*patterns.korean, *(pattern for _, pattern in patterns.wrong)])
+    accepted = len(patterns.korean)
+    wrong: dict[int, str] = {}
+    for start, end, index in found:
+        if index >= accepted:
+            wrong.setdefault(patterns.wrong[index - accepted][0], korean[start:end])
+    return {index for _, _, index in found if index < accepted}, wrong
 
 
 def glossary_problems(
@@ -152,45 +220,51 @@ def glossary_problems(
     """Each text of the digests whose Korean version breaks the glossary, at its Korean line.
     Texts are read with ``parser`` (the pages' own, without the marking) and only in prose: a
     term in code or a URL is not marked on the page, so it is neither asked for nor found."""
-    terms = [(term, english_pattern(term)) for term in glossary.terms]
+    patterns = TermPatterns.of(glossary)
     for sourced in digests:
         for text in digest_texts(sourced.digest):
             value = text.text or {}
             english, korean = value.get(SOURCE_LANGUAGE), value.get(TARGET_LANGUAGE)
-            # Prose only takes words out: a text naming no term as written needs no parse.
-            if not english or not korean or not any(p.search(english) for _, p in terms):
+            if not english or not korean or not _may_name_a_term(english, patterns.english):
                 continue
             # A rendering that is a link's own words is there for the reader ([환각](…)).
             english, korean = prose(parser, english), prose(parser, korean, link_text=True)
-            for mismatch in mismatches(terms, english, korean):
+            for mismatch in mismatches(patterns, english, korean):
                 yield sourced.problem((*text.location, TARGET_LANGUAGE), mismatch.message())
 
 
+def _may_name_a_term(english: str, patterns: list[re.Pattern[str]]) -> bool:
+    """Whether ``english`` may have a term in its prose. Parsing takes words out, and joins
+    them only across a line break written with ``\\`` or a quote's ``>``: a text without them
+    that names no term as written needs no parse (most texts)."""
+    return bool(_MAY_JOIN_WORDS.search(english)) or any(p.search(english) for p in patterns)
+
+
+_MAY_JOIN_WORDS = re.compile(r"\\\n|^[ \t]*>", re.MULTILINE)
+
 # What can take words out of a text's prose, or put in words it does not show: code, links,
 # images and footnotes, raw HTML, entities and escapes, math, URLs, indented code, and `_`
-# (which ends a word for a regex but is emphasis in Markdown). A text with none of them reads
-# as its own prose (emphasis with `*` only wraps words), and needs no parse: most texts do.
-_MAY_HIDE_WORDS = re.compile(r"[`\[<$&\\_]|https?:|^(?: {4}|\t)", re.MULTILINE)
+# (which ends a word for a regex but is emphasis in Markdown), and a line that starts a quote
+# or a heading (whose words would run on into the next line's, or stop the parse from joining
+# the quote's lines). A text with none of them reads as its own prose, and needs no parse: most
+# texts do. Emphasis with `*` or `~` ends a run, as `*` and `~` end a term's match.
+_MAY_HIDE_WORDS = re.compile(r"[`\[<$&\\_]|https?:|^(?: {4}|\t)|^[ \t]*[>#]", re.MULTILINE)
 
 
 def prose(parser: MarkdownIt, markdown: str, *, link_text: bool = False) -> str:
-    """The prose of ``markdown`` (``prose.py``; with ``link_text``, links' own words too), each
-    piece left out a ``_GAP``. Line breaks stay, as in the source: a term may wrap."""
+    """The prose of ``markdown`` (``prose.py``; with ``link_text``, links' own words too): its
+    runs (``prose_runs``, as the page's marking reads them), each piece left out a ``_GAP``."""
     if not _MAY_HIDE_WORDS.search(markdown):
         return markdown
     pieces: list[str] = []
     for block in parser.parse(markdown):
         if block.type != "inline" or not block.children:
             continue
-        for token, is_prose in prose_tokens(block.children, link_text=link_text):
+        for run, is_prose in prose_runs(block.children, link_text=link_text):
             if is_prose:
-                text = token.content
+                text = run_text(run)
                 pieces.append(_GAP.join(text[start:end] for start, end in prose_spans(text)))
-            elif token.type in ("softbreak", "hardbreak"):
-                pieces.append("\n")
-            elif token.nesting == 0:  # not the opening or closing of emphasis, which splits no word
-                pieces.append(_GAP)
-        pieces.append(_GAP)
+            pieces.append(_GAP)
     return "".join(pieces)
 
 
@@ -207,11 +281,12 @@ class GlossaryMarker:
     text being rendered is set in ``env["lang"]``; other languages are left alone."""
 
     def __init__(self, glossary: Glossary) -> None:
-        by_language: dict[str, list[tuple[re.Pattern[str], str]]] = {
-            SOURCE_LANGUAGE: [(english_pattern(t), " / ".join(t.ko)) for t in glossary.terms],
-            TARGET_LANGUAGE: [(_korean_pattern(t), t.en) for t in glossary.terms],
+        patterns = TermPatterns.of(glossary)
+        by_language: dict[str, tuple[list[re.Pattern[str]], list[str]]] = {
+            SOURCE_LANGUAGE: (patterns.english, [" / ".join(t.ko) for t in glossary.terms]),
+            TARGET_LANGUAGE: (patterns.korean, [t.en for t in glossary.terms]),
         }
-        self.patterns = {lang: p for lang, p in by_language.items() if p}
+        self.patterns = {lang: p for lang, p in by_language.items() if p[0]}
 
     def __call__(self, state: StateCore) -> None:
         patterns = self.patterns.get(state.env.get("lang", ""))
@@ -222,49 +297,50 @@ class GlossaryMarker:
                 block.children = self._marked(block.children, patterns)
 
     def _marked(
-        self, tokens: list[Token], patterns: list[tuple[re.Pattern[str], str]]
+        self, tokens: list[Token], patterns: tuple[list[re.Pattern[str]], list[str]]
     ) -> list[Token]:
         result: list[Token] = []
-        for token, is_prose in prose_tokens(tokens):
-            result += _split(token, patterns) if is_prose else [token]
+        for run, is_prose in prose_runs(tokens):
+            result += _split(run, *patterns) if is_prose else run
         return result
 
 
-def _korean_pattern(term: GlossaryTerm) -> re.Pattern[str]:
-    forms = sorted(term.ko, key=len, reverse=True)
-    parts = [r"\s*".join(re.escape(char) for char in squeezed(form)) for form in forms]
-    return re.compile("|".join(parts))
-
-
-def _split(token: Token, patterns: list[tuple[re.Pattern[str], str]]) -> list[Token]:
-    """The text token cut around its terms, each wrapped in ``<abbr>``, outside its bare URLs.
-    Of two terms found over the same words, the longer is taken ("reward model" over "model"),
-    whatever the glossary's order; of two as long, the first in the text."""
-    text = token.content
-    found = [
-        (match.start(), match.end(), title)
-        for start, end in prose_spans(text)
-        for pattern, title in patterns
-        for match in pattern.finditer(text, start, end)
-        if match.end() > match.start()
-    ]
+def _split(run: list[Token], patterns: list[re.Pattern[str]], titles: list[str]) -> list[Token]:
+    """The run cut around its terms' ``occurrences``, each wrapped in ``<abbr>`` (a term that
+    wraps keeps its line break inside)."""
+    text = run_text(run)
+    found = occurrences(text, patterns)
     if not found:
-        return [token]
-    matches: list[tuple[int, int, str]] = []
-    for start, end, title in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
-        if not any(
-            start < taken_end and taken_start < end for taken_start, taken_end, _ in matches
-        ):
-            matches.append((start, end, title))
+        return run
+    breaks = [(offset, token) for offset, token in _offsets(run) if token.type != "text"]
     pieces: list[Token] = []
     position = 0
-    for start, end, title in sorted(matches):
-        pieces.append(_text(text[position:start]))
-        opening = f'<abbr class="term" title="{escape(title)}" tabindex="0">'
-        pieces += [_html(opening), _text(text[start:end]), _html("</abbr>")]
+    for start, end, index in found:
+        pieces += _words(text, position, start, breaks)
+        opening = f'<abbr class="term" title="{escape(titles[index])}" tabindex="0">'
+        pieces += [_html(opening), *_words(text, start, end, breaks), _html("</abbr>")]
         position = end
-    pieces.append(_text(text[position:]))
-    return [piece for piece in pieces if piece.content]
+    return pieces + _words(text, position, len(text), breaks)
+
+
+def _offsets(run: list[Token]) -> Iterator[tuple[int, Token]]:
+    """Each token of the run with where it starts in its ``run_text``."""
+    offset = 0
+    for token in run:
+        yield offset, token
+        offset += len(run_text([token]))
+
+
+def _words(text: str, start: int, end: int, breaks: list[tuple[int, Token]]) -> list[Token]:
+    """``text[start:end]`` as tokens: text, and each line break in it as its own token again."""
+    pieces: list[Token] = []
+    position = start
+    for offset, token in breaks:
+        if start <= offset < end:
+            pieces += [_text(text[position:offset]), token]
+            position = offset + 1
+    pieces.append(_text(text[position:end]))
+    return [piece for piece in pieces if piece.type != "text" or piece.content]
 
 
 def _text(content: str) -> Token:

@@ -18,20 +18,29 @@ import tempfile
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
-from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
 from papersite.fingerprint import bytes_hash
 from papersite.load import SourceDocument, YamlReader, decode_utf8
-from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel
+from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
 from papersite.validate import validate_document
 
 FORMAT = 1
+
+
+def _known_format(value: int) -> int:
+    if value != FORMAT:
+        raise ValueError(
+            f"format {value} is not one this papersite reads (it reads format {FORMAT})"
+            + (": a newer papersite wrote the file; upgrade papersite" if value > FORMAT else "")
+        )
+    return value
 
 
 class LockEntry(StrictModel):
@@ -44,7 +53,7 @@ class LockEntry(StrictModel):
 class Lockfile(StrictModel):
     """The whole file. ``papers`` is keyed by canonical arXiv ID (``canonical_arxiv_id``)."""
 
-    format: int = Field(default=FORMAT, ge=FORMAT, le=FORMAT)
+    format: Annotated[WholeNumber, AfterValidator(_known_format)] = FORMAT
     papers: dict[str, LockEntry] = Field(default_factory=dict)
 
     def entry(self, arxiv_id: str) -> LockEntry | None:
@@ -156,29 +165,50 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
 
 
 def _misfiled(papers: Mapping[str, LockEntry]) -> list[tuple[str, str]]:
-    """The keys whose arXiv record is not of the key's ID (in its canonical form, as the
-    record's is), each with what to do. A build looks records up by key, and its pages link
-    and cite the record's ID: a record under another paper's key would give that paper another
-    paper's links and citation."""
+    """The keys that are not their entry's paper's ID (in its canonical form, as a record's is),
+    each with what to do. A build looks entries up by key, and its pages link and cite the
+    arXiv record's ID: a record under another paper's key would give that paper another paper's
+    links and citation, and an entry under a key no ID has is never found."""
     found = []
     for key, entry in papers.items():
-        if entry.arxiv is None or entry.arxiv.id == key:
+        if entry.arxiv is not None and entry.arxiv.id == key:  # nearly every entry: no parse
             continue
-        record_id = entry.arxiv.id
-        if canonical_arxiv_id(key) == record_id:
-            message = (
-                f"write the key as {record_id!r}, its record's id: the paper's arXiv ID, without "
-                "version, in arXiv's canonical form"
-            )
-        else:
-            message = (
-                f"the record under this key is of {record_id}, another paper, whose links and "
-                f"citation the page of {key} would show: change the key to {record_id!r} if "
-                f"the record is the right one, else remove the record and run papersite enrich "
-                f"to fetch {key}'s"
-            )
-        found.append((key, message))
+        message = _arxiv_key_problem(key, entry.arxiv.id) if entry.arxiv else _key_problem(key)
+        if message is not None:
+            found.append((key, message))
     return found
+
+
+def _arxiv_key_problem(key: str, record_id: str) -> str:
+    """What to do with ``key``, which holds the arXiv record of ``record_id``, another ID."""
+    if canonical_arxiv_id(key) == record_id:
+        return _write_the_key(record_id, "its record's id: ")
+    return (
+        f"the record under this key is of {record_id}, another paper, whose links and "
+        f"citation the page of {key} would show: change the key to {record_id!r} if "
+        f"the record is the right one, else remove the record and run papersite enrich "
+        f"to fetch {key}'s"
+    )
+
+
+def _key_problem(key: str) -> str | None:
+    """What to do with ``key``, whose entry has no arXiv record to name its ID (only another
+    source's, as ``enrich --with semantic-scholar`` stores them); None when it is an ID."""
+    try:
+        canonical = canonical_arxiv_id(check_arxiv_id(key))
+    except ValueError as error:
+        return (
+            f"{error}; an entry is keyed by its paper's arXiv ID, and a build finds none under "
+            "this key: write the ID, or remove the entry and run papersite enrich"
+        )
+    return None if canonical == key else _write_the_key(canonical, "")
+
+
+def _write_the_key(canonical: str, what: str) -> str:
+    return (
+        f"write the key as {canonical!r}, {what}the paper's arXiv ID, without version, in "
+        "arXiv's canonical form"
+    )
 
 
 def _valid_entries(data: Any) -> dict[str, LockEntry]:

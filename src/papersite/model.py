@@ -322,6 +322,10 @@ ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 PaperArxivId = Annotated[str, AfterValidator(check_base_arxiv_id)]
 """An arXiv ID without version, in canonical form: a paper's, as the lockfile keys it."""
 Tag = Annotated[str, AfterValidator(_check_tag)]
+ComposedText = Annotated[str, AfterValidator(composed)]
+"""Text from an outside source, as the lockfile keeps it (a title, a name, an abstract): composed
+(NFC) as a digest's texts are, so that a decomposed one (as macOS writes them, in a lockfile
+edited by hand) matches and renders as the composed one does."""
 AwareTime = Annotated[dt.datetime, AfterValidator(_check_time_zone)]
 """A moment with its time zone, such as when a record was fetched."""
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
@@ -644,9 +648,9 @@ class ArxivRecord(StrictModel):
     ``math.GT/0309136``)."""
     version: int | None = Field(default=None, ge=1)
     """The latest version; None only in a record written by hand without it."""
-    title: str = Field(min_length=1)
-    authors: list[str] = Field(default_factory=list)
-    abstract: str = ""
+    title: ComposedText = Field(min_length=1)
+    authors: list[ComposedText] = Field(default_factory=list)
+    abstract: ComposedText = ""
     primary_category: str = ""
     categories: list[str] = Field(default_factory=list)
     """Every category, the primary one included."""
@@ -655,11 +659,11 @@ class ArxivRecord(StrictModel):
     updated: dt.date | None = None
     """When the latest version was submitted; None only in a record written by hand."""
     doi: str | None = None
-    journal_ref: str | None = None
-    comment: str | None = None
+    journal_ref: ComposedText | None = None
+    comment: ComposedText | None = None
     withdrawn: bool = False
     """arXiv marks the paper as withdrawn (in its comment or abstract)."""
-    resolved_from_title: str | None = None
+    resolved_from_title: ComposedText | None = None
     """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
     digest gives the ID itself."""
     fetched: AwareTime
@@ -678,7 +682,7 @@ class SemanticScholarRecord(StrictModel):
     url: HttpUrl | None = None
     """The paper's page on Semantic Scholar."""
     citation_count: int | None = Field(default=None, ge=0)
-    venue: str | None = None
+    venue: ComposedText | None = None
     year: int | None = None
     open_access_pdf: HttpUrl | None = None
     """The publication's open-access PDF, where Semantic Scholar knows one."""
@@ -763,12 +767,20 @@ GlossaryWord = Annotated[str, AfterValidator(_a_word)]
 """A form of a glossary term: words, never blank (a blank one is found everywhere)."""
 
 
+def _some_rendering(value: list[str]) -> list[str]:
+    # Said in the glossary's words: pydantic's "List should have at least 1 item after
+    # validation" says neither what is missing nor what to write.
+    if not value:
+        raise ValueError("no Korean rendering: give at least one, the preferred first")
+    return value
+
+
 class GlossaryTerm(StrictModel):
     """One English term of the glossary and how it is written in Korean."""
 
     en: GlossaryWord
     """The term as English texts write it: ``hallucination``, ``fine-tuning``."""
-    ko: list[GlossaryWord] = Field(min_length=1)
+    ko: Annotated[list[GlossaryWord], AfterValidator(_some_rendering)]
     """The accepted Korean renderings, the preferred first: ``[미세 조정, 파인튜닝]``."""
     wrong: list[GlossaryWord] = Field(default_factory=list)
     """Known wrong renderings: ``[쇄도]``."""

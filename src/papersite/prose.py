@@ -2,7 +2,8 @@
 
 One definition for the three readers of a text's words: the glossary marks its terms only in
 prose, ``papersite check`` counts them only there (so it never asks for a term the page does not
-show as one), and ``linkcheck`` finds bare URLs in the same text tokens.
+show as one), and ``linkcheck`` finds bare URLs in the same text tokens. Both glossary readers
+read prose as runs (``prose_runs``), so a term wrapped across a line break counts for both.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ _BARE_URL = re.compile(r"https?://[^\s<>\"`]+", re.IGNORECASE)
 _TRAILING = "?!.,:;*_~'\""
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 _LINK_DEPTH = {"link_open": 1, "link_close": -1}
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+LINE_BREAK = "\n"
+"""What a line break inside a run stands for in its ``run_text``."""
 
 
 def prose_tokens(
@@ -30,6 +34,38 @@ def prose_tokens(
     for token in children:
         in_link += _LINK_DEPTH.get(token.type, 0)
         yield token, token.type == "text" and (link_text or not in_link)
+
+
+def prose_runs(
+    children: Sequence[Token], *, link_text: bool = False
+) -> Iterator[tuple[list[Token], bool]]:
+    """The tokens of an inline block in order, grouped: each run of prose (``prose_tokens``'
+    text with the line breaks between them) as one group, with True; every other token as a
+    group of its own, with False. A line break inside a paragraph reads as a space (or a new
+    line), so the words on both sides read as one stretch: "reinforcement⏎learning" is the
+    term. Anything else ends a run: code, math, a link's edge, and emphasis too, whose edges
+    cannot stand inside one ``<abbr>``."""
+    run: list[Token] = []
+    breaks: list[Token] = []  # after the run so far: in it only if more prose follows
+    for token, is_prose in prose_tokens(children, link_text=link_text):
+        if is_prose:
+            run += [*breaks, token]
+            breaks = []
+        elif run and token.type in _BREAKS:
+            breaks.append(token)
+        else:
+            if run:
+                yield run, True
+            yield from (([b], False) for b in [*breaks, token])
+            run, breaks = [], []
+    if run:
+        yield run, True
+    yield from (([b], False) for b in breaks)
+
+
+def run_text(run: Sequence[Token]) -> str:
+    """A run's words as one string, each line break a ``LINE_BREAK``."""
+    return "".join(LINE_BREAK if token.type in _BREAKS else token.content for token in run)
 
 
 def bare_urls(text: str) -> Iterator[tuple[int, int]]:
