@@ -36,7 +36,7 @@ from papersite.arxiv_ids import arxiv_base_id
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
-from papersite.i18n import link_label
+from papersite.i18n import link_label, table_language, words_language
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
@@ -337,7 +337,7 @@ def unlisted_arxiv_link(entry: EntryView) -> str | None:
 
 
 def _words(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
-    return table.get(lang, table["en"])
+    return table[table_language(lang)]
 
 
 def template_environment(view: SiteView, source: Path) -> jinja2.Environment:
@@ -391,7 +391,12 @@ def newsletter(
         "digest": digest,
         "subject": subject,
         "digest_url": digest_url,
-        "words": {lang: _words(NEWSLETTER_WORDS, lang) for lang in view.languages},
+        # Also in the languages the words are in, as the HTML part shows each wording once, in
+        # its own language (``i18n.words_language``).
+        "words": {
+            lang: _words(NEWSLETTER_WORDS, lang)
+            for lang in [*view.languages, *map(words_language, view.languages)]
+        },
         "styles": STYLES,
         "email_html": partial(email_html, _EmailMarkdown(), page_url=digest_url),
     }
