@@ -45,6 +45,7 @@ from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
 from papersite.theme import theme_dirs
+from papersite.urls import absolute_url
 
 FORMATS = EXPORT_FORMATS
 FORUM_TEMPLATE = "export/forum.md"
@@ -354,7 +355,7 @@ def template_environment(view: SiteView, source: Path) -> jinja2.Environment:
         with_translations=with_translations,
         label_text=label_text,
         award_name=partial(award_name, languages=languages),
-        absolute=lambda url: view.base_url + url,
+        absolute=partial(absolute_url, view.base_url),
         paper_link_kinds=PAPER_LINK_KINDS,
     )
     return env
@@ -386,7 +387,7 @@ def newsletter(
     """The digest as an e-mail: ``multipart/alternative`` with a ``text/plain`` and a
     ``text/html`` part, UTF-8, its subject the digest's title line. No From, To or Date: the
     mailing list's software sets them."""
-    digest_url = view.base_url + digest.url
+    digest_url = absolute_url(view.base_url, digest.url)
     values: dict[str, Any] = {
         "digest": digest,
         "subject": subject,
