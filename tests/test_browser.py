@@ -405,6 +405,34 @@ def test_copy_button_shows_with_javascript_and_copies_the_bibtex(
     assert _read_clipboard(browser) == expected
 
 
+def test_the_copy_buttons_english_words_stay_marked_english_once_copied(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """On the page of a language without interface words of its own (``ja``), the button's
+    English words sit in a ``<span lang="en">`` (``i18n.marked_words``): "Copied" replaces
+    "Copy" inside it, not the mark itself."""
+    source = tmp_path / "site"
+    (source / "digests" / "weekly").mkdir(parents=True)
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ja, en]").replace(
+        "{ko: ", "{ja: "
+    )
+    (source / "papersite.yaml").write_text(config, encoding="utf-8")
+    digest = WEEKLY.replace("{ko: ", "{ja: ")
+    (source / "digests" / "weekly" / "2025-03-17.yaml").write_text(digest, encoding="utf-8")
+    (source / "arxiv.lock.json").write_text(lockfile_text(DAPO_RECORD), encoding="utf-8")
+    build(source, source / "build")
+    with serving(source / "build") as root:
+        _grant_clipboard(browser, root)
+        browser.get(root + "ja/" + ARXIV_PAPER_PAGE)
+        cite = browser.find_element(By.CSS_SELECTOR, ".arxiv-meta details.cite")
+        cite.find_element(By.CSS_SELECTOR, "summary").click()
+        button = cite.find_element(By.CSS_SELECTOR, "button.copy-button")
+        button.click()
+        WebDriverWait(browser, 2).until(lambda _: _text_content(button) == "Copied")
+        words = button.find_element(By.CSS_SELECTOR, "[lang='ja'] > [lang='en']")
+        assert _text_content(words) == "Copied"
+
+
 def test_without_javascript_the_copy_button_is_hidden_but_details_still_open(
     browser_without_js: webdriver.Chrome, served_arxiv_site: str
 ) -> None:

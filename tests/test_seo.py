@@ -3,9 +3,13 @@ JSON-LD, the sitemap and robots.txt, all absolute from ``base_url``."""
 
 from __future__ import annotations
 
+import csv
+import email
+import email.policy
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -16,7 +20,9 @@ from bs4 import BeautifulSoup
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite import build, seo
+from papersite.dataset import SCHEMA_DIR
 from papersite.editions import pretty_path
+from papersite.export import export_digest
 
 BASE = "https://example.github.io/papers/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -296,3 +302,38 @@ def test_feeds_link_a_korean_domain_by_uri(idn_site: Path) -> None:
     paths = [assert_uri(link) for link in links]
     assert paths == ["en/tags/강화학습/", "en/tags/강화학습/feed.xml", "en/tags/강화학습/",
                      "en/weekly/2025-03-17/"]  # fmt: skip
+
+
+def test_the_data_files_name_a_korean_domain_by_uri(idn_site: Path) -> None:
+    """``data/``'s ``url`` fields, its CSV's url column and its schemas' ``$id`` come from
+    ``urls.absolute_url`` too, as the pages' do."""
+    papers = json.loads((idn_site / "data/papers.json").read_text(encoding="utf-8"))
+    digests = json.loads((idn_site / "data/digests.json").read_text(encoding="utf-8"))
+    urls = [paper["url"] for paper in papers["papers"]]
+    urls += [digest["url"] for digest in digests["digests"]]
+    urls += [papers["$schema"], digests["$schema"]]
+    with (idn_site / "data/papers.csv").open(encoding="utf-8", newline="") as rows:
+        urls += [row["url"] for row in csv.DictReader(rows)]
+    schema = json.loads((idn_site / SCHEMA_DIR / "papers.schema.json").read_text(encoding="utf-8"))
+    urls.append(schema["$id"])
+    assert sorted(assert_uri(url) for url in urls) == [
+        f"{SCHEMA_DIR}/digests.schema.json",
+        f"{SCHEMA_DIR}/papers.schema.json",
+        f"{SCHEMA_DIR}/papers.schema.json",
+        "papers/2503.14476/",
+        "papers/2503.14476/",
+        "weekly/2025-03-17/",
+    ]
+
+
+def test_the_newsletter_links_a_korean_domain_by_uri(idn_site: Path) -> None:
+    """The newsletter's links to the site, its digest and its papers are URIs, in both parts."""
+    exported = export_digest(idn_site.parent, "digests/weekly/2025-03-17.yaml", "newsletter")
+    message = email.message_from_bytes(exported.content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    html, text = message.get_body(("html",)), message.get_body(("plain",))
+    assert html is not None and text is not None
+    links = [str(a["href"]) for a in BeautifulSoup(html.get_content(), "html5lib").select("a")]
+    links += re.findall(r"https?://\S+", text.get_content())
+    ours = [assert_uri(link) for link in links if IDN_HOST in link or "예시" in link]
+    assert {"", "weekly/2025-03-17/", "papers/2503.14476/"} <= set(ours)

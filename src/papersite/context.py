@@ -22,7 +22,7 @@ from papersite.arxiv_ids import arxiv_version
 from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
-from papersite.i18n import award_label, link_label
+from papersite.i18n import award_label, link_label, marked_words, shared_words
 from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -396,7 +396,7 @@ class _Texts:
         self.languages = languages
         self.renderer = MarkdownRenderer(cache, glossary)
         self.warnings: list[Problem] = []
-        self._labels: dict[tuple[tuple[str, str], ...], BiText] = {}
+        self._labels: dict[tuple[bool, tuple[tuple[str, str], ...]], BiText] = {}
 
     def text(
         self,
@@ -442,21 +442,35 @@ class _Texts:
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
         return rendering.html
 
-    def labels(self, labels: dict[str, str]) -> BiText:
-        """A UI label given per language (not Markdown); one object per distinct label, as a
-        site's 20,000 links have a few dozen (a ``BiText`` is never changed)."""
-        key = tuple(labels.items())
+    def labels(self, labels: dict[str, str], *, interface: bool) -> BiText:
+        """A label given per language (not Markdown): the interface's words (``interface``: an
+        award's or a link kind's name, from ``i18n``, marked with the language they are in
+        where it is not the part's), or the editor's (a link's own label, a free-text award).
+        One object per distinct label, as a site's 20,000 links have a few dozen (a ``BiText``
+        is never changed)."""
+        key = (interface, tuple(labels.items()))
         text = self._labels.get(key)
         if text is None:
             words = {labels[lang] for lang in self.languages}
             if len(words) == 1:  # "PDF", a link's own label, a free-text award: one text for all,
                 # shown once and not marked as any one language (as a plain-string title is)
-                text = BiText((), Markup.escape(words.pop()), dict(labels))
+                html = Markup.escape(words.pop())
+                if interface:
+                    html = Markup(shared_words(self.languages, html))
+                text = BiText((), html, dict(labels))
             else:
-                parts = tuple(Part(lang, Markup.escape(labels[lang])) for lang in self.languages)
+                parts = tuple(
+                    Part(lang, self._label(lang, labels[lang], interface))
+                    for lang in self.languages
+                )
                 text = BiText(parts, None, dict(labels))
             self._labels[key] = text
         return text
+
+    @staticmethod
+    def _label(lang: str, words: str, interface: bool) -> Markup:
+        html = Markup.escape(words)
+        return Markup(marked_words(lang, html)) if interface else html
 
 
 def build_view(
@@ -663,7 +677,9 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
         authors=authors,
         affiliations=list(paper.affiliations),
         award=paper.award,
-        award_label=texts.labels(award_label(paper.award, texts.languages))
+        award_label=texts.labels(
+            award_label(paper.award, texts.languages), interface=paper.award in KNOWN_AWARDS
+        )
         if paper.award
         else None,
         summary=texts.text(
@@ -800,7 +816,7 @@ def _link_view(texts: _Texts, kind: str, url: str, label: str | None) -> LinkVie
     labels = (
         {lang: label for lang in texts.languages} if label else link_label(kind, texts.languages)
     )
-    return LinkView(kind, url, texts.labels(labels))
+    return LinkView(kind, url, texts.labels(labels, interface=not label))
 
 
 def _award_groups(entries: list[EntryView]) -> list[AwardGroup]:

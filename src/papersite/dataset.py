@@ -44,6 +44,7 @@ from papersite.model import (
     text_in,
 )
 from papersite.provenance import paper_texts, text_statuses
+from papersite.urls import absolute_url
 from papersite.write import Chunk, ChunkedPage, Copied, Manifest, file_stat, piece_hash
 
 DATASET_VERSION = 1
@@ -139,7 +140,7 @@ SCHEMA_FILES = frozenset(f"{SCHEMA_DIR}/{name}.schema.json" for name in SCHEMAS)
 
 
 def schema_url(base_url: str, name: str) -> str:
-    return f"{base_url}{SCHEMA_DIR}/{name}.schema.json"
+    return absolute_url(base_url, f"{SCHEMA_DIR}/{name}.schema.json")
 
 
 def json_schema(name: str, base_url: str) -> dict[str, Any]:
@@ -174,7 +175,7 @@ def _digest_id(sourced: SourcedDigest) -> str:
 def _digest_record(sourced: SourcedDigest, base_url: str) -> DigestRecord:
     return DigestRecord.model_construct(
         id=_digest_id(sourced),
-        url=base_url + sourced.url,
+        url=absolute_url(base_url, sourced.url),
         file=sourced.path,
         papers=[paper.identity for paper in sourced.digest.papers],
         digest=sourced.digest,
@@ -184,7 +185,7 @@ def _digest_record(sourced: SourcedDigest, base_url: str) -> DigestRecord:
 def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
     return PaperRecord.model_construct(
         id=paper.identity,
-        url=base_url + paper.url,
+        url=absolute_url(base_url, paper.url),
         title=_title(paper),
         authors=_authors(paper),
         tags=_tags(paper),
@@ -500,7 +501,7 @@ def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]
     """The paper's row: the fields of its record (``_paper_record``) that fit in a cell."""
     record, title = paper.arxiv, _title(paper)
     return [
-        paper.identity, base_url + paper.url, record.id if record else "",
+        paper.identity, absolute_url(base_url, paper.url), record.id if record else "",
         *(text_in(title, lang) or "" for lang in languages),
         CSV_SEPARATOR.join(_authors(paper)),
         record.published.isoformat() if record and record.published else "",

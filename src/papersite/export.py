@@ -36,7 +36,7 @@ from papersite.arxiv_ids import arxiv_base_id
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
-from papersite.i18n import link_label
+from papersite.i18n import link_label, table_language, words_language
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
@@ -45,6 +45,7 @@ from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
 from papersite.theme import theme_dirs
+from papersite.urls import absolute_url
 
 FORMATS = EXPORT_FORMATS
 FORUM_TEMPLATE = "export/forum.md"
@@ -337,7 +338,7 @@ def unlisted_arxiv_link(entry: EntryView) -> str | None:
 
 
 def _words(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
-    return table.get(lang, table["en"])
+    return table[table_language(lang)]
 
 
 def template_environment(view: SiteView, source: Path) -> jinja2.Environment:
@@ -354,7 +355,7 @@ def template_environment(view: SiteView, source: Path) -> jinja2.Environment:
         with_translations=with_translations,
         label_text=label_text,
         award_name=partial(award_name, languages=languages),
-        absolute=lambda url: view.base_url + url,
+        absolute=partial(absolute_url, view.base_url),
         paper_link_kinds=PAPER_LINK_KINDS,
     )
     return env
@@ -386,12 +387,17 @@ def newsletter(
     """The digest as an e-mail: ``multipart/alternative`` with a ``text/plain`` and a
     ``text/html`` part, UTF-8, its subject the digest's title line. No From, To or Date: the
     mailing list's software sets them."""
-    digest_url = view.base_url + digest.url
+    digest_url = absolute_url(view.base_url, digest.url)
     values: dict[str, Any] = {
         "digest": digest,
         "subject": subject,
         "digest_url": digest_url,
-        "words": {lang: _words(NEWSLETTER_WORDS, lang) for lang in view.languages},
+        # Also in the languages the words are in, as the HTML part shows each wording once, in
+        # its own language (``i18n.words_language``).
+        "words": {
+            lang: _words(NEWSLETTER_WORDS, lang)
+            for lang in [*view.languages, *map(words_language, view.languages)]
+        },
         "styles": STYLES,
         "email_html": partial(email_html, _EmailMarkdown(), page_url=digest_url),
     }

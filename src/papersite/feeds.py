@@ -21,7 +21,7 @@ from markupsafe import escape
 
 from papersite.context import BiText, DigestView, SiteView, TextReads
 from papersite.editions import Edition
-from papersite.i18n import ui
+from papersite.i18n import joined_words
 from papersite.resident import same_objects
 from papersite.urls import absolute_url
 
@@ -183,7 +183,7 @@ def _feed(
     languages = edition.languages
     title = in_every_language(view.title, languages)
     if label:
-        title += " · " + _joined(ui(lang)[label] for lang in languages)
+        title += " · " + joined_words(languages, label)
     if tag:
         title += f" · #{tag}"
     subtitle = in_every_language(view.description, languages) if view.description else None

@@ -1,7 +1,9 @@
 """The words of the interface in each language: labels, award names, link kinds, dates.
 
 A site may declare languages this table does not know; they get the English words, so a page
-is never left with a blank label.
+is never left with a blank label. Those words are then not in the language of the element that
+shows them: ``words_language`` says which language they are in, and ``marked_words`` marks them
+with it, so that screen readers and search engines read them as what they are (WCAG 3.1.2).
 """
 
 from __future__ import annotations
@@ -185,8 +187,47 @@ LINK_KINDS: dict[str, dict[str, str]] = {
 }
 
 
+def words_language(lang: str) -> str:
+    """The language of the interface words a page in ``lang`` is given (all but its name, see
+    ``ui``): ``lang`` itself when the tables have its words (``ko``, or ``ko-KR``, which gets
+    the words of ``ko``), else ``FALLBACK``. The one definition of which words fall back."""
+    return lang if lang.split("-")[0] in UI else FALLBACK
+
+
+def table_language(lang: str) -> str:
+    """The key of ``lang``'s words in a table of words by language (``UI``, and the exports'
+    own): ``ko`` for ``ko-KR``, ``FALLBACK`` for ``ja``."""
+    return lang.split("-")[0] if words_language(lang) == lang else FALLBACK
+
+
+def marked_words(lang: str, html: str) -> str:
+    """Interface words (``html``, escaped) for an element in ``lang``: as they are, or in a
+    ``<span lang>`` of the language they are in, when ``lang`` has none of its own. The element
+    keeps its own ``lang``: the language switch (``site.js``) shows and hides it by that."""
+    written = words_language(lang)
+    return html if written == lang else f'<span lang="{written}">{html}</span>'
+
+
+def shared_words(languages: list[str], html: str) -> str:
+    """Interface words that are the same in every one of ``languages``, shown once with no
+    language of their own (``PDF``); but marked with the language every one of them has them
+    from, when that is not all their own (``Best Paper`` on a site in ``[en, ja]``, whose
+    Japanese page would otherwise call it Japanese)."""
+    written = {words_language(lang) for lang in languages}
+    if len(written) == 1 and written != set(languages):
+        return f'<span lang="{written.pop()}">{html}</span>'
+    return html
+
+
+def joined_words(languages: list[str], key: str, separator: str = " / ") -> str:
+    """``ui(lang)[key]`` of each of ``languages``, each wording once: where the words cannot be
+    marked with their language (an attribute, plain text), nor shown twice (``Search / Search``
+    on a site in ``[en, ja]``)."""
+    return separator.join(dict.fromkeys(ui(lang)[key] for lang in languages))
+
+
 def _pick(table: dict[str, str], lang: str) -> str:
-    return table.get(lang, table[FALLBACK])
+    return table[table_language(lang)]
 
 
 LANGUAGE_NAMES = {
@@ -201,12 +242,14 @@ _OTHER_UI: dict[str, dict[str, str]] = {}
 
 
 def ui(lang: str) -> dict[str, str]:
-    """Every interface word in ``lang``: the English ones for a language without its own, but
-    for its name (the language switch would offer "English" twice)."""
+    """Every interface word in ``lang`` (``ko-KR``: those of ``ko``): the English ones for a
+    language without its own, but for its name (the language switch would offer "English"
+    twice). Words shown in an element of ``lang`` go through ``marked_words``."""
     words = UI.get(lang) or _OTHER_UI.get(lang)
     if words is None:
-        name = LANGUAGE_NAMES.get(lang.split("-")[0], lang)
-        words = _OTHER_UI[lang] = {**UI[FALLBACK], "language_name": name}
+        words = _OTHER_UI[lang] = dict(UI[table_language(lang)])
+        if words_language(lang) != lang:
+            words["language_name"] = LANGUAGE_NAMES.get(lang.split("-")[0], lang)
     return words
 
 
@@ -228,14 +271,15 @@ MONTHS = (
 
 
 def format_date(date: dt.date, lang: str) -> str:
-    """``2025년 3월 17일`` or ``17 March 2025``."""
-    if lang == "ko":
+    """``2025년 3월 17일`` or ``17 March 2025``: in the language of the interface words
+    (``words_language``)."""
+    if table_language(lang) == "ko":
         return f"{date.year}년 {date.month}월 {date.day}일"
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 def format_month(year: int, month: int, lang: str) -> str:
-    """``2025년 3월`` or ``March 2025``."""
-    if lang == "ko":
+    """``2025년 3월`` or ``March 2025``, as ``format_date``."""
+    if table_language(lang) == "ko":
         return f"{year}년 {month}월"
     return f"{MONTHS[month - 1]} {year}"

@@ -128,6 +128,9 @@ def _environment(
         og_locale=seo.og_locale,
         paper_data=seo.paper_data,
         digest_data=seo.digest_data,
+        ui_html=snippets.ui_html,
+        marked_html=snippets.marked_html,
+        joined_words=i18n.joined_words,
         bi_html=snippets.bi_html,
         label_html=snippets.label_html,
         date_html=snippets.date_html,
@@ -141,6 +144,7 @@ def _environment(
         search_words=snippets.search_words,
     )
     env.filters["plain_text"] = snippets.plain_text
+    env.filters["words_language"] = i18n.words_language
     return env
 
 

@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from papersite.context import BiText
-from papersite.i18n import format_date, ui
+from papersite.i18n import format_date, joined_words, marked_words, ui
 
 
 def _escaped(text: str) -> str:
@@ -86,7 +86,7 @@ def bi_html(
         if badged and part.unreviewed:
             out.append(_badge(part.lang))
         if missing:
-            note = _html(ui(part.lang)["translation_missing"])
+            note = _words(part.lang, "translation_missing")
             out.append(f'<span class="missing-note">{note}</span>')
         else:
             out.append(_html(part.html))
@@ -104,8 +104,31 @@ def bi_html(
 
 def _badge(lang: str) -> str:
     """The mark of a text a machine wrote and no one reviewed, in the reader's language."""
-    words = _html(ui(lang)["machine_unreviewed"])
+    words = _words(lang, "machine_unreviewed")
     return f'<small class="provenance-badge" lang="{_html(lang)}">{words}</small>'
+
+
+def _words(lang: str, key: str, **values: Any) -> str:
+    """``ui(lang)[key]``, escaped, with ``values`` put in its ``{names}`` (escaped, but markup,
+    such as a title marked with its own language), for an element in ``lang``: marked with the
+    language the words are in when that is another (``i18n.marked_words``)."""
+    words = _html(ui(lang)[key])
+    if values:
+        words = words.format(**{name: _html(value) for name, value in values.items()})
+    return marked_words(lang, words)
+
+
+def ui_html(lang: str, key: str, **values: Any) -> Markup:
+    """``_words`` for templates: ``{{ ui_html(lang, "glossary_intro") }}`` inside an element
+    of ``lang``, where ``{{ ui(lang).glossary_intro }}`` would give a language without words of
+    its own English words that claim to be in it."""
+    return Markup(_words(lang, key, **values))
+
+
+def marked_html(lang: str, text: str) -> Markup:
+    """``text`` in the words of the interface (a month, from ``format_month``), escaped, for an
+    element in ``lang``: ``i18n.marked_words``, for templates."""
+    return Markup(marked_words(lang, _html(text)))
 
 
 @jinja2.pass_context
@@ -131,10 +154,9 @@ def _make_label(languages: list[str], key: str, tag: str) -> str:
     tag = _html(tag)
     parts = []
     for lang in languages:
-        words = ui(lang)
-        if key not in words:
+        if key not in ui(lang):
             raise jinja2.UndefinedError(f"no interface word {key!r}")
-        parts.append(f'<{tag} lang="{_html(lang)}" class="bi">{_html(words[key])}</{tag}>')
+        parts.append(f'<{tag} lang="{_html(lang)}" class="bi">{_words(lang, key)}</{tag}>')
     return "".join(parts)
 
 
@@ -148,7 +170,7 @@ def _date(languages: list[str], value: dt.date) -> str:
     iso = _html(value.isoformat())
     return "".join(
         f'<span lang="{_html(lang)}" class="bi"><time datetime="{iso}">'
-        f"{_html(format_date(value, lang))}</time></span>"
+        f"{marked_words(lang, _html(format_date(value, lang)))}</time></span>"
         for lang in languages
     )
 
@@ -175,8 +197,7 @@ def digest_card_html(
     conference = f" · {_html(digest.conference_name)}" if digest.conference_name else ""
     count = len(digest.entries)
     counts = "".join(
-        f'<span lang="{_html(lang)}" class="bi">'
-        f"{_html(ui(lang)['paper_count'].format(count=count))}</span>"
+        f'<span lang="{_html(lang)}" class="bi">{_words(lang, "paper_count", count=count)}</span>'
         for lang in languages
     )
     return Markup(
@@ -258,7 +279,7 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
         copy, copied = _html(ui(lang)["copy_button"]), _html(ui(lang)["copied"])
         buttons.append(
             f'<span lang="{_html(lang)}" class="bi" data-default="{copy}" data-done="{copied}">'
-            f"{copy}</span>"
+            f"{_words(lang, 'copy_button')}</span>"
         )
     out.append(
         '  </ul>\n  <details class="cite">\n'
@@ -307,7 +328,7 @@ def search_filters(
     languages: list[str] = context["languages"]
 
     def words(key: str) -> str:
-        return _html(" / ".join(ui(lang)[key] for lang in languages))
+        return _html(joined_words(languages, key))
 
     kind, tag = words("kind"), words("tags")
     spans = [
@@ -340,7 +361,7 @@ def people_html(context: jinja2.runtime.Context, entry: Any, shown: int = 5) -> 
     if len(authors) > shown + 1:
         more = "".join(
             f'<span lang="{_html(lang)}" class="bi">'
-            f"{_html(ui(lang)['more_authors'].format(count=len(authors) - shown))}</span>"
+            f"{_words(lang, 'more_authors', count=len(authors) - shown)}</span>"
             for lang in languages
         )
         out.append(

@@ -43,7 +43,12 @@
   }
   function setLabels(button, attribute) {
     var spans = button.querySelectorAll("span[" + attribute + "]");
-    for (var i = 0; i < spans.length; i++) spans[i].textContent = spans[i].getAttribute(attribute);
+    for (var i = 0; i < spans.length; i++) {
+      // Into the words' own element where they have one: English words on a page in a language
+      // without interface words of its own are marked <span lang="en"> (i18n.marked_words).
+      var words = spans[i].firstElementChild || spans[i];
+      words.textContent = spans[i].getAttribute(attribute);
+    }
   }
   function selectText(element) {
     var range = document.createRange();

@@ -1,0 +1,229 @@
+"""A site language without interface words of its own (``ja``) gets the English ones, marked as
+English wherever they are shown (WCAG 3.1.2, language of parts), while the elements the language
+switch shows and hides keep the language of their page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
+from papersite import build
+from papersite.export import export_digest
+from papersite.i18n import AWARDS, LINK_KINDS, UI, format_date, format_month, ui
+
+
+def weekly(text: Callable[..., dict[str, str]]) -> dict[str, Any]:
+    """A weekly digest whose texts ``text`` makes from their words in each language."""
+    return {
+        "kind": "weekly",
+        "period": {"start": "2025-03-17", "end": "2025-03-23"},
+        "title": text(ko="이번 주", en="This week", ja="今週"),
+        "overview": text(en="Trends.", ja="傾向。"),
+        "aliases": ["posts/old-week"],
+        "papers": [
+            {
+                "title": text(en="DAPO: An Open-Source LLM RL System at Scale", ja="DAPO"),
+                "arxiv": "2503.14476",
+                "authors": ["A One", "B Two", "C Three", "D Four", "E Five", "F Six", "G Seven"],
+                "summary": text(ko="한국어 소개", en="English introduction"),
+                "links": [{"kind": "code", "url": "https://github.com/BytedTsinghua-SIA/DAPO"}],
+            }
+        ],
+    }
+
+
+def conference(text: Callable[..., dict[str, str]]) -> dict[str, Any]:
+    """A conference digest with two known awards."""
+    return {
+        "kind": "conference",
+        "conference": {"name": "NeurIPS", "year": 2025},
+        "date": "2025-12-02",
+        "title": text(ko="학회", en="The conference", ja="学会"),
+        "papers": [
+            {
+                "title": text(en="A best paper", ja="最優秀論文"),
+                "award": "best-paper",
+                "links": [{"kind": "project", "url": "https://example.org/project"}],
+            },
+            {"title": text(en="An oral", ko="구두"), "award": "oral"},
+        ],
+    }
+
+
+def english_words() -> set[str]:
+    """Every English interface word, award and link kind that is not also the Korean one, and
+    the dates the sites below show, as English writes them."""
+    words = {word for key, word in UI["en"].items() if word != UI["ko"][key] and "{" not in word}
+    for table in (AWARDS, LINK_KINDS):
+        words |= {names["en"] for names in table.values() if names["en"] != names["ko"]}
+    days = [dt.date(2025, 3, 18), dt.date(2025, 12, 2)]
+    words |= {format_date(day, "en") for day in days}
+    words |= {format_month(day.year, day.month, "en") for day in days}
+    words |= {ui("en")["more_authors"].format(count=3), ui("en")["paper_count"].format(count=2)}
+    return words
+
+
+ENGLISH = english_words()
+
+
+def language_of(node: Tag | NavigableString) -> str | None:
+    """The language a text or element is in: its own ``lang``, or its nearest ancestor's."""
+    element = node if isinstance(node, Tag) else node.parent
+    while element is not None:
+        if element.has_attr("lang"):
+            return str(element["lang"])
+        element = element.parent
+    return None
+
+
+def english_not_marked_english(page: BeautifulSoup) -> list[tuple[str, str | None]]:
+    """The English interface words of a page whose language is not English."""
+    found = []
+    for string in page.find_all(string=True):
+        if string.parent.name in ("script", "style", "title"):
+            continue
+        text = " ".join(string.split())
+        if text in ENGLISH and language_of(string) != "en":
+            found.append((text, language_of(string)))
+    return found
+
+
+def built(write_tree: WriteTree, tmp_path: Path, languages: list[str]) -> Path:
+    """A site in ``languages`` with a weekly and a conference digest, written in them alone (a
+    text in none of them in the site's first), built; its output."""
+
+    def text(**words: str) -> dict[str, str]:
+        written = {lang: words[lang] for lang in languages if lang in words}
+        return written or {languages[0]: next(iter(words.values()))}
+
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG.replace(
+                "languages: [ko, en]", f"languages: {json.dumps(languages)}"
+            ).replace('{ko: "테스트 사이트", en: "Test site"}', '"Test site"'),
+            "digests/weekly/2025-03-17.yaml": json.dumps(weekly(text), ensure_ascii=False),
+            "digests/conferences/neurips-2025.yaml": json.dumps(
+                conference(text), ensure_ascii=False
+            ),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    return out
+
+
+def pages(out: Path) -> dict[str, BeautifulSoup]:
+    return {
+        path.relative_to(out).as_posix(): BeautifulSoup(path.read_bytes(), "html5lib")
+        for path in sorted(out.rglob("*.html"))
+    }
+
+
+SITES = [["ko", "en", "ja"], ["en", "ja"], ["ja"]]
+
+
+@pytest.mark.parametrize("languages", SITES)
+def test_english_words_on_a_japanese_page_are_marked_english(
+    write_tree: WriteTree, tmp_path: Path, languages: list[str]
+) -> None:
+    """Labels, awards, link kinds, dates, counts, the missing-translation note, the archive's
+    months and the search page's notes: none is called Japanese, on any page."""
+    out = built(write_tree, tmp_path, languages)
+    wrong = {
+        page: found
+        for page, document in pages(out).items()
+        if (found := english_not_marked_english(document))
+    }
+    assert wrong == {}
+    japanese = BeautifulSoup((out / "weekly/2025-03-17/index.html").read_bytes(), "html5lib")
+    assert japanese.find(string="今週") and language_of(japanese.find(string="今週")) == "ja"
+
+
+def test_the_switch_still_finds_each_languages_label(write_tree: WriteTree, tmp_path: Path) -> None:
+    """The words are marked inside the element the language switch shows for Japanese, which
+    keeps its ``lang="ja"``: a page shown in Japanese has its labels, in English."""
+    out = built(write_tree, tmp_path, ["ko", "en", "ja"])
+    page = BeautifulSoup((out / "conferences/neurips-2025/index.html").read_bytes(), "html5lib")
+    nav = page.select('.site-nav .bi[lang="ja"]')
+    assert [element.get_text() for element in nav][:2] == ["Weekly", "Conferences"]
+    assert all(element.select('span[lang="en"]') for element in nav)
+    award = page.select_one(".award-best-paper")
+    assert {str(part["lang"]): part.get_text() for part in award.select(".bi[lang]")} == {
+        "ko": "최우수 논문상",
+        "en": "Best Paper",
+        "ja": "Best Paper",
+    }
+    weekly = BeautifulSoup((out / "weekly/2025-03-17/index.html").read_bytes(), "html5lib")
+    copy = weekly.select_one('.copy-button .bi[lang="ja"]')
+    assert copy is not None and copy["data-done"] == "Copied"
+    assert language_of(copy.find(string="Copy")) == "en"
+
+
+def test_a_label_the_same_in_every_language_is_marked_with_the_one_it_is_in(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """On a site in ``[en, ja]`` an award's name is English in both: shown once, marked English
+    (the Japanese page would otherwise call it Japanese); a link's own label is the editor's,
+    and stays unmarked."""
+    out = built(write_tree, tmp_path, ["en", "ja"])
+    page = BeautifulSoup((out / "ja/conferences/neurips-2025/index.html").read_bytes(), "html5lib")
+    award = page.select_one(".award-best-paper")
+    assert award.get_text() == "Best Paper"
+    assert language_of(award.find(string="Best Paper")) == "en"
+
+
+def test_words_shown_for_several_languages_at_once_are_each_shown_once(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Where the languages' words stand side by side with no element of their own (a search
+    box's placeholder, the switch's "all languages"), English words serve English and Japanese
+    once: not "Search papers / Search papers"."""
+    out = built(write_tree, tmp_path, ["ko", "en", "ja"])
+    page = BeautifulSoup((out / "index.html").read_bytes(), "html5lib")
+    assert page.select_one("#search-box-q")["placeholder"] == "논문 검색 / Search papers"
+    both = page.select_one('.lang-switch a[data-show="all"]')
+    assert [(str(s["lang"]), s.get_text()) for s in both.select("span")] == [
+        ("ko", "모두"),
+        ("en", "Both"),
+    ]
+
+
+def test_a_redirects_title_keeps_its_language_in_english_words(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    out = built(write_tree, tmp_path, ["ko", "en", "ja"])
+    page = BeautifulSoup((out / "posts/old-week/index.html").read_bytes(), "html5lib")
+    title = page.find(string="今週")
+    assert language_of(title) == "ja"
+    assert language_of(title.parent.parent) == "en"  # "This page has moved: …"
+
+
+def test_the_newsletter_marks_english_words_english(write_tree: WriteTree, tmp_path: Path) -> None:
+    """In a newsletter of a site in ``[ko, ja]``: each wording once, in its language."""
+    site = built(write_tree, tmp_path, ["ko", "ja"]).parent / "site"
+    exported = export_digest(site, "digests/weekly/2025-03-17.yaml", "newsletter")
+    message = email.message_from_bytes(exported.content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    html = message.get_body(("html",))
+    assert html is not None
+    page = BeautifulSoup(html.get_content(), "html5lib")
+    assert english_not_marked_english(page) == []
+    link = page.find(string="Paper page")
+    assert link is not None and language_of(link) == "en"
+
+
+def test_a_regional_code_has_the_words_of_its_language() -> None:
+    """``ko-KR`` is Korean: its words are the Korean ones, and they need no other mark."""
+    assert ui("ko-KR")["home"] == "홈"
+    assert format_date(dt.date(2025, 3, 17), "ko-KR") == "2025년 3월 17일"
