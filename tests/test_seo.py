@@ -337,3 +337,57 @@ def test_the_newsletter_links_a_korean_domain_by_uri(idn_site: Path) -> None:
     links += re.findall(r"https?://\S+", text.get_content())
     ours = [assert_uri(link) for link in links if IDN_HOST in link or "예시" in link]
     assert {"", "weekly/2025-03-17/", "papers/2503.14476/"} <= set(ours)
+
+
+MARKED_TITLES = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 **주요** 논문", en: "The `torch.compile` *week*"}
+papers:
+  - title: {ko: "[다포](https://example.org/dapo): 강화 학습", en: "DAPO at **scale**, 1. \\\\*not* emphasis"}
+    arxiv: "2503.14476"
+    summary: {ko: "한국어 소개", en: "English introduction"}
+"""
+
+
+def test_titles_are_shown_as_their_words_without_markdowns_marks(write_tree: WriteTree) -> None:
+    """A title's Markdown is rendered in the page's heading; where it is plain text (the
+    ``<title>``, sharing tags, JSON-LD, feeds, search labels) its marks would show as written."""
+    config = SITE_CONFIG.replace(
+        'title: {ko: "테스트 사이트", en: "Test site"}', 'title: "A *site*"'
+    )
+    site = write_tree(
+        {
+            "papersite.yaml": config,
+            "digests/weekly/2025-03-17.yaml": MARKED_TITLES,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    out = site / "build"
+    build(site, out, search=False)
+
+    digest, paper = (
+        soup(out, "weekly/2025-03-17/index.html"),
+        soup(out, "papers/2503.14476/index.html"),
+    )
+    assert digest.title is not None and paper.title is not None
+    assert digest.title.string == "이번 주의 주요 논문 (2025-03-17) · A site"
+    assert meta(digest, "og:title") == ["이번 주의 주요 논문 (2025-03-17) · A site"]
+    assert meta(digest, "og:site_name") == ["A site"]
+    assert paper.title.string == "DAPO at scale, 1. *not* emphasis · A site"
+    assert meta(paper, "twitter:title") == [paper.title.string]
+    assert json_ld(paper)["name"] == "DAPO at scale, 1. *not* emphasis"
+    assert json_ld(digest)["name"] == "이번 주의 주요 논문"
+    heading = paper.select_one("h1[data-pagefind-meta]")
+    assert heading is not None
+    labels = json.loads(str(heading["data-pagefind-meta"]).removeprefix("title:"))
+    assert labels == [[["다포: 강화 학습", "DAPO at scale, 1. *not* emphasis"], ""]]
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert feed.feed.title == "A site"
+    assert feed.entries[0].title.startswith(
+        "이번 주의 주요 논문 / The torch.compile week (2025-03-17"
+    )
+    assert "다포: 강화 학습 / DAPO at scale" in feed.entries[0].summary
+    # The pages themselves render the Markdown.
+    h1 = digest.select_one("h1")
+    assert h1 is not None and h1.select_one("strong") is not None and h1.select_one("code")

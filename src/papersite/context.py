@@ -23,7 +23,7 @@ from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label, marked_words, shared_words
-from papersite.markup import MarkdownRenderer, plain_paragraph
+from papersite.markup import MarkdownRenderer, markdown_words, plain_paragraph
 from papersite.model import (
     EVERY_LANGUAGE,
     KNOWN_AWARDS,
@@ -147,7 +147,8 @@ class BiText:
     parts: tuple[Part, ...]
     shared: Markup | None = None
     plain: dict[str, str] = field(default_factory=dict)
-    """The source text per language (for <title> and meta tags); falls back across languages."""
+    """The text per language as written (Markdown: for export; ``words`` for <title> and meta
+    tags); falls back across languages."""
     shared_unreviewed: bool = False
     """The shared text was written by a machine, and no one has reviewed it."""
 
@@ -155,6 +156,13 @@ class BiText:
     def unreviewed(self) -> bool:
         """Some language of it was written by a machine and not reviewed."""
         return self.shared_unreviewed or any(part.unreviewed for part in self.parts)
+
+    def words(self, lang: str, *, inline: bool = True) -> str:
+        """The text in ``lang`` (falling back as ``plain``) as one line of the words a reader
+        sees, read as a title (inline Markdown) or, with ``inline=False``, as a block text: for
+        a page's ``<title>``, its meta tags, feeds, JSON-LD and search results, where ``**``, a
+        code span's backticks or a link's URL would show as written. Math stays as TeX."""
+        return markdown_words(self.plain[lang], inline=inline)
 
     def written_in(self, lang: str) -> bool:
         """Whether it has a text of its own in ``lang`` (or one for every language), rather than

@@ -186,7 +186,8 @@ def _feed(
         title += " · " + joined_words(languages, label)
     if tag:
         title += f" · #{tag}"
-    subtitle = in_every_language(view.description, languages) if view.description else None
+    description = view.description
+    subtitle = in_every_language(description, languages, inline=False) if description else None
     path = folder + FEED_FILE
     self_url = absolute_url(view.base_url, edition.prefix + path)
     return Feed(
@@ -237,9 +238,10 @@ def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
     )
 
 
-def in_every_language(text: BiText, languages: list[str]) -> str:
-    """``"이번 주의 논문 / Papers of the week"``: each language's plain text once, in site order."""
-    return _joined(text.plain.get(lang, "") for lang in languages)
+def in_every_language(text: BiText, languages: list[str], *, inline: bool = True) -> str:
+    """``"이번 주의 논문 / Papers of the week"``: each language's words once (``BiText.words``: of a
+    title, or with ``inline=False`` of a block text), in site order."""
+    return _joined(text.words(lang, inline=inline) for lang in languages if lang in text.plain)
 
 
 def _joined(parts: Iterable[str]) -> str:

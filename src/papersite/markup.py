@@ -9,6 +9,7 @@ escaped source and reported as a warning.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -308,6 +309,40 @@ def _only_mathml(mathml: str) -> bool:
         if any(a not in _MATHML_ATTRIBUTES for a in _MATHML_ATTRIBUTE.findall(attributes)):
             return False
     return True
+
+
+# What a line of plain text made from a text (a page's title and description, its meta tags, a
+# link's preview) leaves out of its Markdown: each rule's match gives way to its replacement.
+# Math stays as TeX: read as plain text, "x^2" says more than MathML's "x2". Not a parser: such
+# a line is a few hundred characters, and a parse per page would cost a large site seconds.
+BLOCK, INLINE = "block", "inline"
+_PLAIN_RULES = [
+    (r"^ {0,3}\[\^[^\]\s]+\]:.*(?:\n(?: {4}|\t).*)*", "", ("[^",), BLOCK),  # notes, what follows
+    (r"\[\^[^\]\s]+\]|\^\[[^\]]*\]", "", ("^",), INLINE),  # references to notes, inline notes
+    (r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)", r"\1", ("](",), INLINE),  # links: their words
+    (r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+", "", (), BLOCK),  # list items, headings, quotes
+    (r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", ("**", "__", "~~"), INLINE),  # strong, struck out
+    (r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", ("*",), INLINE),  # emphasis
+    (r"`+([^`]+?)`+", r"\1", ("`",), INLINE),  # code
+    (r"\\([!-/:-@\[-`{-~])", r"\1", ("\\",), INLINE),  # escaped punctuation
+]  # fmt: skip
+"""Each rule: a pattern, what its match gives way to, the marks a text must hold for it to be
+tried (none: always), as most texts have few of them and each pattern scans the whole text, and
+whether it is tried in block texts only (a title is inline: a leading "1. " is its words)."""
+_PLAIN_PATTERNS = [
+    (re.compile(p, re.MULTILINE), r, marks, where) for p, r, marks, where in _PLAIN_RULES
+]
+
+
+@functools.lru_cache(maxsize=4096)  # a text is shown on each of its editions' pages
+def markdown_words(markdown: str, *, inline: bool = False) -> str:
+    """A text's Markdown as one line of plain text, the words a reader sees: the marks of
+    emphasis, code, links and footnotes left out (and in a block text, of lists, headings and
+    quotes), the words kept; for a page's title and description, feeds, JSON-LD, search."""
+    for pattern, replacement, marks, where in _PLAIN_PATTERNS:
+        if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
+            markdown = pattern.sub(replacement, markdown)
+    return " ".join(markdown.split())
 
 
 def plain_paragraph(text: str) -> str:

@@ -89,7 +89,11 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv_id}
         data["sameAs"] = f"https://arxiv.org/abs/{arxiv_id}"
     if paper.abstract:
-        data["abstract"] = _english_or(paper.abstract, default_language)
+        # As written: an abstract's words made from its Markdown (``BiText.words``) would cost a
+        # large site's cold build seconds, for a field no search engine shows as it is.
+        data["abstract"] = paper.abstract.plain[
+            _english_or_default(paper.abstract, default_language)
+        ]
     return data
 
 
@@ -100,7 +104,7 @@ def digest_data(digest: DigestView, base_url: str, languages: list[str]) -> dict
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
-        "name": digest.title.plain[default_language],
+        "name": digest.title.words(default_language),
         "url": absolute_url(base_url, digest.url),
         "datePublished": digest.date.isoformat(),
         "inLanguage": languages,
@@ -116,6 +120,10 @@ def digest_data(digest: DigestView, base_url: str, languages: list[str]) -> dict
 
 
 def _english_or(text: BiText, default_language: str) -> str:
-    """The English text (the name a paper is known by in the literature), else the default
+    """The English words (the name a paper is known by in the literature), else the default
     language's."""
-    return text.plain.get("en") or text.plain[default_language]
+    return text.words(_english_or_default(text, default_language))
+
+
+def _english_or_default(text: BiText, default_language: str) -> str:
+    return "en" if "en" in text.plain else default_language

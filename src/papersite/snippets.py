@@ -16,9 +16,7 @@ wrote (``tests/test_snippets.py`` keeps those bodies and compares).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +25,7 @@ from markupsafe import Markup
 
 from papersite.context import BiText
 from papersite.i18n import format_date, joined_words, marked_words, ui
+from papersite.markup import markdown_words
 
 
 def _escaped(text: str) -> str:
@@ -314,8 +313,8 @@ def search_labels(context: jinja2.runtime.Context, subjects: Iterable[Any]) -> s
 
 def _search_texts(text: BiText, languages: list[str]) -> str | list[str]:
     if text.shared is not None:
-        return text.plain[languages[0]]
-    return [text.plain[lang] if text.written_in(lang) else "" for lang in languages]
+        return text.words(languages[0])
+    return [text.words(lang) if text.written_in(lang) else "" for lang in languages]
 
 
 @jinja2.pass_context
@@ -397,25 +396,6 @@ def tag_list_html(context: jinja2.runtime.Context, tags: Any) -> Markup:
     return Markup(f'<ul class="tags" aria-label="{label}">\n{items}</ul>\n')
 
 
-# What a page's description (its meta tags, a link's preview) leaves out of a text's Markdown:
-# each rule's match gives way to its replacement. Math stays as TeX: read as plain text, "x^2"
-# says more than MathML's "x2". Not a parser: a description is a line of a few hundred
-# characters, and a parse per page would cost a large site seconds.
-_PLAIN_RULES = [
-    (r"^ {0,3}\[\^[^\]\s]+\]:.*(?:\n(?: {4}|\t).*)*", "", ("[^",)),  # notes, with what follows them
-    (r"\[\^[^\]\s]+\]|\^\[[^\]]*\]", "", ("^",)),  # references to notes, inline notes
-    (r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)", r"\1", ("](",)),  # links, images: their words
-    (r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+", "", ()),  # list items, headings, quotes
-    (r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", ("**", "__", "~~")),  # strong, struck out
-    (r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", ("*",)),  # emphasis
-    (r"`+([^`]+?)`+", r"\1", ("`",)),  # code
-    (r"\\([!-/:-@\[-`{-~])", r"\1", ("\\",)),  # escaped punctuation
-]
-"""Each rule: a pattern, what its match gives way to, and the marks a text must hold for it to
-be tried (none: always), as most texts have few of them and each pattern scans the whole text."""
-_PLAIN_PATTERNS = [(re.compile(p, re.MULTILINE), r, marks) for p, r, marks in _PLAIN_RULES]
-
-
 def plain_text(value: Any) -> str:
     """The ``plain_text`` filter: a text's Markdown (or what a block made of it, escaped) as one
     line of plain text, for a page's description: the marks of lists, headings, emphasis, links
@@ -423,16 +403,8 @@ def plain_text(value: Any) -> str:
     text = value.unescape() if isinstance(value, Markup) else str(value)
     # A description is cut at 300 characters: what the marks of the first 600 leave is
     # enough, and an abstract's whole text took 0.1 ms, seconds on a large site.
-    return _plain_text(text[:DESCRIBED])
+    return markdown_words(text[:DESCRIBED])
 
 
 DESCRIBED = 600
 """How much of a text a description is made from (it shows at most 300 characters)."""
-
-
-@functools.lru_cache(maxsize=4096)  # a text is described on each of its editions' pages
-def _plain_text(markdown: str) -> str:
-    for pattern, replacement, marks in _PLAIN_PATTERNS:
-        if not marks or any(mark in markdown for mark in marks):
-            markdown = pattern.sub(replacement, markdown)
-    return " ".join(markdown.split())
