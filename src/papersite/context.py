@@ -164,6 +164,11 @@ class BiText:
         code span's backticks or a link's URL would show as written. Math stays as TeX."""
         return markdown_words(self.plain[lang], inline=inline)
 
+    def english_or(self, default_language: str) -> str:
+        """English where the site has it (the language a paper is known by in the literature,
+        for its page's title, its description and JSON-LD), else ``default_language``."""
+        return "en" if "en" in self.plain else default_language
+
     def written_in(self, lang: str) -> bool:
         """Whether it has a text of its own in ``lang`` (or one for every language), rather than
         another language's standing in (``plain`` falls back)."""

@@ -91,9 +91,7 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
     if paper.abstract:
         # As written: an abstract's words made from its Markdown (``BiText.words``) would cost a
         # large site's cold build seconds, for a field no search engine shows as it is.
-        data["abstract"] = paper.abstract.plain[
-            _english_or_default(paper.abstract, default_language)
-        ]
+        data["abstract"] = paper.abstract.plain[paper.abstract.english_or(default_language)]
     return data
 
 
@@ -122,8 +120,4 @@ def digest_data(digest: DigestView, base_url: str, languages: list[str]) -> dict
 def _english_or(text: BiText, default_language: str) -> str:
     """The English words (the name a paper is known by in the literature), else the default
     language's."""
-    return text.words(_english_or_default(text, default_language))
-
-
-def _english_or_default(text: BiText, default_language: str) -> str:
-    return "en" if "en" in text.plain else default_language
+    return text.words(text.english_or(default_language))
