@@ -268,6 +268,39 @@ def summary_marks(site: Path, out: Path, lang: str) -> list[str]:
 RL_GLOSSARY = "terms:\n  - en: reinforcement learning\n    ko: [강화 학습]\n"
 
 
+def test_spaces_around_a_glossarys_forms_are_no_part_of_them(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """As YAML keeps them in quotes: a term is its words, for check, the marks and their
+    titles."""
+    glossary = (
+        'terms:\n  - en: " transformer "\n    also: ["attention model "]\n'
+        '    ko: ["트랜스포머 ", " 변환기"]\n    wrong: [" 변압기"]\n'
+    )
+    site = one_paper_site(
+        write_tree,
+        glossary,
+        "Transformers and an attention model, a transformer.",
+        "트랜스포머와 변압기.",
+    )
+
+    warned = [f.problem for f in check_site(site).findings if f.rule == "glossary"]
+    english = summary_marks(site, tmp_path / "out", "en")
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+    titles = {a.get_text(): a["title"] for a in page.select("article.paper .field-summary abbr")}
+
+    assert [p.message for p in warned] == [
+        "'변압기' is a wrong rendering of 'transformer' (glossary.yaml): write '트랜스포머', '변환기'"
+    ]
+    assert english == ["Transformers", "attention model", "transformer"]
+    assert titles == {
+        "Transformers": "트랜스포머 / 변환기",
+        "attention model": "트랜스포머 / 변환기",
+        "transformer": "트랜스포머 / 변환기",
+        "트랜스포머": "transformer",
+    }
+
+
 @pytest.mark.parametrize(
     ("english", "term"),
     [

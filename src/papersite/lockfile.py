@@ -67,11 +67,7 @@ class Lockfile(StrictModel):
     @cached_property
     def _by_resolved_title(self) -> dict[str, LockEntry]:
         # Built once per lockfile (the model is frozen), so a build looks titles up in O(1).
-        return {
-            normalise_title(entry.arxiv.resolved_from_title): entry
-            for entry in self.papers.values()
-            if entry.arxiv and entry.arxiv.resolved_from_title
-        }
+        return {title: entry for entry in self.papers.values() if (title := _resolved(entry))}
 
     def with_record(self, arxiv_id: str, **records: object) -> Lockfile:
         """A copy with the given source records (``arxiv=...``) stored for ``arxiv_id``."""
@@ -130,7 +126,7 @@ def parse_lockfile(text: str) -> Lockfile:
         except ValidationError:
             pass
         else:
-            if not _misfiled(lockfile.papers):
+            if not _misfiled(lockfile.papers) and not _same_resolved_titles(lockfile.papers):
                 return lockfile
     return _located_lockfile(text, data)
 
@@ -154,9 +150,13 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     document.data = data
     problems: list[Problem] = []
     lockfile = validate_document(Lockfile, document, problems, {})
+    entries = _valid_entries(data)
     problems += [
-        document.problem(("papers", key), message, key=True)
-        for key, message in _misfiled(_valid_entries(data))
+        document.problem(("papers", key), message, key=True) for key, message in _misfiled(entries)
+    ]
+    problems += [
+        document.problem(("papers", key, "arxiv", "resolved_from_title"), message)
+        for key, message in _same_resolved_titles(entries)
     ]
     problems = [_with_advice(p) for p in duplicates + problems]
     if problems or lockfile is None:
@@ -176,6 +176,36 @@ def _misfiled(papers: Mapping[str, LockEntry]) -> list[tuple[str, str]]:
         message = _arxiv_key_problem(key, entry.arxiv.id) if entry.arxiv else _key_problem(key)
         if message is not None:
             found.append((key, message))
+    return found
+
+
+def _resolved(entry: LockEntry) -> str:
+    """The title ``enrich --resolve-titles`` found the entry's paper from, normalised as a build
+    looks it up; "" when the digest gives the ID itself."""
+    record = entry.arxiv
+    return (
+        normalise_title(record.resolved_from_title) if record and record.resolved_from_title else ""
+    )
+
+
+def _same_resolved_titles(papers: Mapping[str, LockEntry]) -> list[tuple[str, str]]:
+    """The keys whose record was resolved from the same title as an earlier entry's, each with
+    what to do. A build finds the record of a paper without an ID by that title: of two, it
+    would use one and never say which."""
+    first: dict[str, str] = {}
+    found = []
+    for key, entry in papers.items():
+        title = _resolved(entry)
+        if title and first.setdefault(title, key) != key:
+            found.append(
+                (
+                    key,
+                    f"the entry {first[title]} was resolved from the same title, and a build "
+                    "would silently use one of the two for the paper of that title: keep "
+                    "'resolved_from_title' on the record of the right paper and set it to null "
+                    "on the other, or write the right ID as the paper's 'arxiv' in its digest",
+                )
+            )
     return found
 
 

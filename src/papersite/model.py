@@ -669,6 +669,17 @@ class ArxivRecord(StrictModel):
     fetched: AwareTime
     """When the record was fetched (UTC)."""
 
+    @model_validator(mode="after")
+    def _updated_not_before_published(self) -> ArxivRecord:
+        # The pages would show a latest version older than the first one.
+        if self.published and self.updated and self.updated < self.published:
+            raise field_error(
+                "updated",
+                f"the latest version's date ({self.updated}) is before the first version's "
+                f"'published' ({self.published}); 'updated' is the same day or later",
+            )
+        return self
+
     @property
     def abs_url(self) -> str:
         return f"https://arxiv.org/abs/{self.id}"
@@ -760,11 +771,14 @@ class LinkSettings(StrictModel):
 def _a_word(value: str) -> str:
     if is_blank(value):
         raise ValueError("is empty; write the term's words, or remove it")
-    return composed(value)
+    # Spaces around a form (" transformer ", as YAML keeps them in quotes) are no part of it:
+    # kept, they would ask the texts for them, and show in the page's marks and messages.
+    return composed(value.strip())
 
 
 GlossaryWord = Annotated[str, AfterValidator(_a_word)]
-"""A form of a glossary term: words, never blank (a blank one is found everywhere)."""
+"""A form of a glossary term: words, never blank (a blank one is found everywhere), without
+the spaces around them."""
 
 
 def _some_rendering(value: list[str]) -> list[str]:

@@ -1,0 +1,112 @@
+"""The lockfile's records checked against each other and themselves: what JSON and the field types
+alone accept, but a build would show wrongly or pick from silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, arxiv_record, lockfile_text
+from papersite import build
+from papersite.errors import ContentError, Problem
+
+DIGEST_PATH = "digests/weekly/2025-03-17.yaml"
+GATED_TITLE = "Gated Attention for Large Language Models"
+DIGEST = f"""\
+kind: weekly
+period: {{start: 2025-03-17, end: 2025-03-23}}
+title: {{ko: "이번 주", en: "This week"}}
+papers:
+  - title: {{ko: "다포", en: "{DAPO_RECORD["title"]}"}}
+    arxiv: "2503.14476"
+  - title: {{ko: "게이트", en: "{GATED_TITLE}"}}
+"""
+
+
+def build_problems(write_tree: WriteTree, tmp_path: Path, lockfile: str) -> list[Problem]:
+    """What a build with this lockfile stops with; it writes nothing."""
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, DIGEST_PATH: DIGEST, "arxiv.lock.json": lockfile}
+    )
+    with pytest.raises(ContentError) as caught:
+        build(source, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    return caught.value.problems
+
+
+def value_position(source: str, field: str, value: str) -> tuple[int, int]:
+    """1-based line and column of the JSON string ``value`` of the first ``field`` holding it."""
+    pair = f'"{field}": "{value}"'
+    for number, line in enumerate(source.splitlines(), start=1):
+        if pair in line:
+            return number, line.index(pair) + len(f'"{field}": ') + 1
+    raise AssertionError(f"{pair!r} is not in the lockfile")
+
+
+def test_a_latest_version_dated_before_the_first_is_an_error_at_updated(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "published": "2025-03-18", "updated": "2025-03-01"})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.field) == ("arxiv.lock.json", "papers.2503.14476.arxiv.updated")
+    assert (problem.line, problem.column) == value_position(lockfile, "updated", "2025-03-01")
+    assert problem.message.startswith(
+        "the latest version's date (2025-03-01) is before the first version's 'published' "
+        "(2025-03-18); 'updated' is the same day or later"
+    )
+    assert "git checkout -- arxiv.lock.json" in problem.message
+
+
+def resolved(arxiv_id: str, title: str) -> dict[str, object]:
+    """A record that ``enrich --resolve-titles`` found from ``title``."""
+    return arxiv_record(arxiv_id, GATED_TITLE, resolved_from_title=title)
+
+
+def test_two_records_resolved_from_the_same_title_are_an_error_naming_both(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """The titles differ only in what ``normalise_title`` removes: a build would look both up as
+    one, and use whichever came last."""
+    lockfile = lockfile_text(
+        DAPO_RECORD,
+        resolved("2505.06708", GATED_TITLE),
+        resolved("2501.00001", "gated attention for large language models!"),
+    )
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    # The file's keys are sorted: 2501.00001 comes first, and keeps the title.
+    assert problem.field == "papers.2505.06708.arxiv.resolved_from_title"
+    assert (problem.line, problem.column) == value_position(
+        lockfile, "resolved_from_title", GATED_TITLE
+    )
+    assert problem.message.startswith(
+        "the entry 2501.00001 was resolved from the same title, and a build would silently use "
+        "one of the two for the paper of that title: keep 'resolved_from_title' on the record "
+        "of the right paper and set it to null on the other, or write the right ID as the "
+        "paper's 'arxiv' in its digest"
+    )
+
+
+def test_records_resolved_from_different_titles_build(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = lockfile_text(
+        DAPO_RECORD,
+        resolved("2505.06708", GATED_TITLE),
+        resolved("2501.00001", "Gated Attention for Small Language Models"),
+    )
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, DIGEST_PATH: DIGEST, "arxiv.lock.json": lockfile}
+    )
+
+    build(source, tmp_path / "out")
+
+    page = tmp_path / "out" / "papers/gated-attention-for-large-language-models/index.html"
+    links = html.parse(str(page)).xpath("//a/@href")
+    assert "https://arxiv.org/abs/2505.06708" in links
+    assert "https://arxiv.org/abs/2501.00001" not in links
