@@ -110,3 +110,14 @@ def test_records_resolved_from_different_titles_build(
     links = html.parse(str(page)).xpath("//a/@href")
     assert "https://arxiv.org/abs/2505.06708" in links
     assert "https://arxiv.org/abs/2501.00001" not in links
+
+
+def test_a_version_below_1_says_what_to_write(write_tree: WriteTree, tmp_path: Path) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "version": 0})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == "papers.2503.14476.arxiv.version"
+    assert problem.message.startswith(
+        "0 is too small; write a whole number 1 or more; fix the file"
+    )

@@ -995,6 +995,65 @@ def test_settings_written_as_numbers_are_taken(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
+    ("setting", "field", "message"),
+    [
+        ("per_page: 0", "per_page", "0 is too small; write a whole number 1 or more"),
+        ("arxiv: {retries: 11}", "arxiv.retries", "11 is too large; write a whole number from 0 to 10"),
+        ("arxiv: {timeout_seconds: 0}", "arxiv.timeout_seconds", "0 is too small; write a number above 0"),
+        ("links: {timeout_seconds: 300.5}", "links.timeout_seconds",
+         "300.5 is too large; write a number above 0 and 300 or less"),
+        ("semantic_scholar: {batch_size: 501}", "semantic_scholar.batch_size",
+         "501 is too large; write a whole number from 1 to 500"),
+    ],
+)  # fmt: skip
+def test_a_setting_out_of_its_bounds_says_what_to_write(
+    write_tree: WriteTree, setting: str, field: str, message: str
+) -> None:
+    """In the contract's words, not pydantic's ("Input should be greater than or equal to 1")."""
+    root = weekly_site(write_tree, WEEKLY)
+    config = root / "papersite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+
+    problem = only_problem(root)
+
+    assert (problem.path, problem.line, problem.field) == ("papersite.yaml", 4, field)
+    assert problem.message == message
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "field", "message"),
+    [
+        ("year: 2025", "year: 1800", "conference.year",
+         "1800 is too small; write a whole number from 1900 to 2999"),
+        ("name: NeurIPS", 'name: ""', "conference.name", "is empty; write it"),
+    ],
+)  # fmt: skip
+def test_a_digest_field_out_of_its_bounds_says_what_to_write(
+    write_tree: WriteTree, before: str, after: str, field: str, message: str
+) -> None:
+    digest = CONFERENCE.replace(before, after)
+    root = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips-2025.yaml": digest}
+    )
+
+    problem = only_problem(root)
+
+    assert (problem.line, problem.field) == (2, field)
+    assert problem.message == message
+
+
+def test_a_site_without_languages_is_told_to_list_one(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY)
+    config = root / "papersite.yaml"
+    config.write_text(SITE_CONFIG.replace("[ko, en]", "[]"), encoding="utf-8")
+
+    problem = only_problem(root)
+
+    assert (problem.path, problem.line, problem.field) == ("papersite.yaml", 3, "languages")
+    assert problem.message == "is empty; give one or more"
+
+
+@pytest.mark.parametrize(
     ("before", "after", "field", "line"),
     [
         ("award: best-paper", 'award: ""', "papers[0].award", 8),

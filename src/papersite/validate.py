@@ -16,6 +16,7 @@ from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from papersite.errors import ContentError, Problem
 from papersite.glossary import term_problems
@@ -251,6 +252,9 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(
             location, f"expected a mapping of its fields ({fields}), got {error['input']!r}"
         )
+    bound = _bound_message(model, location, error)
+    if bound is not None:
+        return document.problem(location, bound)
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
     if kind in {
@@ -286,22 +290,79 @@ def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
 
 def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
     """The field names the model accepts at ``location`` (through lists, mappings, optionals)."""
+    current = _without_none(_field_at(model, location)[0])
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _field_at(model: type[BaseModel], location: Location) -> tuple[Any, FieldInfo | None]:
+    """The type the model expects at ``location`` (through lists, mappings, optionals), and the
+    field declared there (None for a list's item or a mapping's value); (None, None) when the
+    model has nothing there."""
     current: Any = model
+    info: FieldInfo | None = None
     for part in location:
         current = _without_none(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             info = current.model_fields.get(str(part))
             if info is None:
-                return []
+                return None, None
             current = info.annotation
         elif get_origin(current) in (list, dict):
-            current = get_args(current)[-1]  # the item, or the mapping's value
+            current, info = get_args(current)[-1], None  # the item, or the mapping's value
         else:
-            return []
-    current = _without_none(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+            return None, None
+    return current, info
+
+
+_NUMBER_BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+_LENGTH_BOUNDS = {"too_short", "too_long", "string_too_short", "string_too_long"}
+
+
+def _bound_message(model: type[BaseModel], location: Location, error: Any) -> str | None:
+    """A bound's error in the contract's words (pydantic's say "Input should be greater than or
+    equal to 1"): what the value is, and what to write instead; None for other errors."""
+    kind, value, ctx = error["type"], error["input"], error.get("ctx", {})
+    if kind in _NUMBER_BOUNDS:
+        annotation, info = _field_at(model, location)
+        bounds = {
+            name: getattr(item, name)
+            for item in (info.metadata if info is not None else [])
+            for name in _BOUND_WORDS
+            if hasattr(item, name)
+        }
+        number = "whole number" if _without_none(annotation) is int else "number"
+        size = "small" if kind.startswith("greater") else "large"
+        return f"{value!r} is too {size}; write a {number} {_wanted({**bounds, **ctx})}"
+    if kind in _LENGTH_BOUNDS:
+        return _length_message(kind, value, ctx)
+    return None
+
+
+_BOUND_WORDS = {"ge": "{} or more", "gt": "above {}", "le": "{} or less", "lt": "below {}"}
+"""Each of pydantic's bounds on a number, as what to write."""
+
+
+def _wanted(bounds: dict[str, Any]) -> str:
+    """The numbers ``bounds`` (pydantic's ``ge``, ``gt``, ``le``, ``lt``) allow, in words."""
+    written = {name: f"{value:g}" for name, value in bounds.items()}
+    if "ge" in written and "le" in written:
+        return f"from {written['ge']} to {written['le']}"
+    return " and ".join(
+        words.format(written[name]) for name, words in _BOUND_WORDS.items() if name in written
+    )
+
+
+def _length_message(kind: str, value: Any, ctx: dict[str, Any]) -> str:
+    """A text's or a list's length error: how long it is, and how long it must be."""
+    text = kind.startswith("string")
+    if kind.endswith("short") and ctx["min_length"] == 1:
+        return "is empty; write it" if text else "is empty; give one or more"
+    length, unit = (len(value), "characters") if text else (ctx["actual_length"], "items")
+    if kind.endswith("long"):
+        return f"has {length} {unit}; give at most {ctx['max_length']}"
+    return f"has {length} {unit}; give at least {ctx['min_length']}"
 
 
 def _without_none(annotation: Any) -> Any:
