@@ -8,6 +8,7 @@ import email
 import email.policy
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ElementTree
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import feedparser
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 
@@ -305,18 +307,21 @@ def test_feeds_link_a_korean_domain_by_uri(idn_site: Path) -> None:
 
 
 def test_the_data_files_name_a_korean_domain_by_uri(idn_site: Path) -> None:
-    """``data/``'s ``url`` fields, its CSV's url column and its schemas' ``$id`` come from
-    ``urls.absolute_url`` too, as the pages' do."""
+    """``data/``'s ``url`` and ``base_url`` fields, its CSV's url column and its schemas' ``$id``
+    come from ``urls.absolute_url`` too, as the pages' do."""
     papers = json.loads((idn_site / "data/papers.json").read_text(encoding="utf-8"))
     digests = json.loads((idn_site / "data/digests.json").read_text(encoding="utf-8"))
     urls = [paper["url"] for paper in papers["papers"]]
     urls += [digest["url"] for digest in digests["digests"]]
     urls += [papers["$schema"], digests["$schema"]]
+    urls += [papers["site"]["base_url"], digests["site"]["base_url"]]
     with (idn_site / "data/papers.csv").open(encoding="utf-8", newline="") as rows:
         urls += [row["url"] for row in csv.DictReader(rows)]
     schema = json.loads((idn_site / SCHEMA_DIR / "papers.schema.json").read_text(encoding="utf-8"))
     urls.append(schema["$id"])
     assert sorted(assert_uri(url) for url in urls) == [
+        "",
+        "",
         f"{SCHEMA_DIR}/digests.schema.json",
         f"{SCHEMA_DIR}/papers.schema.json",
         f"{SCHEMA_DIR}/papers.schema.json",
@@ -391,3 +396,64 @@ def test_titles_are_shown_as_their_words_without_markdowns_marks(write_tree: Wri
     # The pages themselves render the Markdown.
     h1 = digest.select_one("h1")
     assert h1 is not None and h1.select_one("strong") is not None and h1.select_one("code")
+
+
+UPPER_BASE = "https://Example.ORG/Site/"
+LOWER_BASE = "https://example.org/Site/"  # the host lowered, the path as written
+
+
+def upper_case_host_site(write_tree: WriteTree, base_url: str = UPPER_BASE) -> Path:
+    """The minimal site with a lockfile, at ``base_url``."""
+    return write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG.replace("https://example.org/papers/", base_url),
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+
+
+def test_an_upper_case_host_is_published_in_lower_case(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Hosts are compared without case: one site has one spelling of its URLs. The path is the
+    server's, and keeps its case."""
+    out = tmp_path / "out"
+    build(upper_case_host_site(write_tree), out, search=False)
+
+    page = lxml.html.parse(str(out / "weekly/2025-03-17/index.html"))
+    assert page.xpath('//head/link[@rel="canonical"]/@href') == [LOWER_BASE + "weekly/2025-03-17/"]
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.link == LOWER_BASE
+    assert [entry.link for entry in feed.entries] == [LOWER_BASE + "weekly/2025-03-17/"]
+    sitemap = ElementTree.parse(out / "sitemap.xml").getroot()
+    locs = [loc.text or "" for loc in sitemap.iter(f"{SITEMAP}loc")]
+    assert locs and all(loc.startswith(LOWER_BASE) for loc in locs), locs
+    papers = json.loads((out / "data/papers.json").read_text(encoding="utf-8"))
+    assert papers["site"]["base_url"] == LOWER_BASE
+    assert [paper["url"] for paper in papers["papers"]] == [LOWER_BASE + "papers/2503.14476/"]
+
+
+def test_changing_only_the_hosts_case_rebuilds_nothing_and_matches_a_cold_build(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    source = upper_case_host_site(write_tree, LOWER_BASE)
+    out = tmp_path / "out"
+    build(source, out, search=False)
+    before = output_files(out)
+    config = source / "papersite.yaml"
+    config.write_text(config.read_text("utf-8").replace(LOWER_BASE, UPPER_BASE), "utf-8")
+
+    build(source, out, search=False)  # with the build cache of the first
+    cold = tmp_path / "cold"
+    shutil.copytree(source, cold, ignore=shutil.ignore_patterns(".papersite-cache", "out"))
+    build(cold, tmp_path / "cold-out", search=False)
+
+    assert output_files(out) == before
+    assert output_files(tmp_path / "cold-out") == before
+
+
+def output_files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``: relative path → content."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}

@@ -158,7 +158,9 @@ def _schema(name: str) -> dict[str, Any]:
 def _site_record(site: Site) -> SiteRecord:
     config = site.config
     return SiteRecord(
-        title=config.title, base_url=config.base_url, languages=list(config.languages)
+        title=config.title,
+        base_url=absolute_url(config.base_url, ""),  # as the records' URLs begin
+        languages=list(config.languages),
     )
 
 

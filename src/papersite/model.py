@@ -133,9 +133,11 @@ def idna_host(host: str) -> str:
 
 
 def normalise_base_url(value: str) -> str:
-    """An http(s) base URL that ends with '/'; raises ``ValueError`` otherwise. Every page's
-    absolute URL is this and a path: it can have no query or fragment to come after them, no
-    name and password (which every page would publish), and no empty folder name."""
+    """An http(s) base URL that ends with '/', its scheme and host in lower case (as browsers
+    and crawlers compare them: ``https://Example.ORG/Site/`` is ``https://example.org/Site/``);
+    raises ``ValueError`` otherwise. Every page's absolute URL is this and a path: it can have
+    no query or fragment to come after them, no name and password (which every page would
+    publish), and no empty folder name."""
     parts = urlsplit(_check_http_url(value))
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise ValueError(
@@ -165,7 +167,9 @@ def normalise_base_url(value: str) -> str:
     if not value.endswith("/") and parts.path.rsplit("/", 1)[-1].endswith((".html", ".htm")):
         folder = value.rsplit("/", 1)[0] + "/"
         raise ValueError(f"{value!r} is a page's address; give its folder's: {folder!r}")
-    return value if value.endswith("/") else value + "/"
+    # urlsplit gives the scheme in lower case; the path keeps its case, which servers heed.
+    normal = f"{parts.scheme}://{parts.netloc.lower()}{parts.path}"
+    return normal if normal.endswith("/") else normal + "/"
 
 
 def composed(value: str) -> str:
