@@ -61,6 +61,10 @@ def test_a_latest_version_dated_before_the_first_is_an_error_at_updated(
     assert "git checkout -- arxiv.lock.json" in problem.message
 
 
+SAME_TITLE = "gated attention for large language models!"
+"""``GATED_TITLE`` as ``normalise_title`` reads it, written otherwise."""
+
+
 def resolved(arxiv_id: str, title: str) -> dict[str, object]:
     """A record that ``enrich --resolve-titles`` found from ``title``."""
     return arxiv_record(arxiv_id, GATED_TITLE, resolved_from_title=title)
@@ -74,7 +78,7 @@ def test_two_records_resolved_from_the_same_title_are_an_error_naming_both(
     lockfile = lockfile_text(
         DAPO_RECORD,
         resolved("2505.06708", GATED_TITLE),
-        resolved("2501.00001", "gated attention for large language models!"),
+        resolved("2501.00001", SAME_TITLE),
     )
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
@@ -84,11 +88,12 @@ def test_two_records_resolved_from_the_same_title_are_an_error_naming_both(
     assert (problem.line, problem.column) == value_position(
         lockfile, "resolved_from_title", GATED_TITLE
     )
+    first = value_position(lockfile, "resolved_from_title", SAME_TITLE)
     assert problem.message.startswith(
-        "the entry 2501.00001 was resolved from the same title, and a build would silently use "
-        "one of the two for the paper of that title: keep 'resolved_from_title' on the record "
-        "of the right paper and set it to null on the other, or write the right ID as the "
-        "paper's 'arxiv' in its digest"
+        f"the entry 2501.00001 (at {first[0]}:{first[1]}) was resolved from the same title, "
+        "and a build would silently use one of the two for the paper of that title: keep "
+        "'resolved_from_title' on the record of the right paper and set it to null on the "
+        "other, or write the right ID as the paper's 'arxiv' in its digest"
     )
 
 

@@ -154,10 +154,17 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     problems += [
         document.problem(("papers", key), message, key=True) for key, message in _misfiled(entries)
     ]
-    problems += [
-        document.problem(("papers", key, "arxiv", "resolved_from_title"), message)
-        for key, message in _same_resolved_titles(entries)
-    ]
+    for key, first in _same_resolved_titles(entries):
+        line, column = document.position(_resolved_field(first))
+        problems.append(
+            document.problem(
+                _resolved_field(key),
+                f"the entry {first} (at {line}:{column}) was resolved from the same title, and "
+                "a build would silently use one of the two for the paper of that title: keep "
+                "'resolved_from_title' on the record of the right paper and set it to null on "
+                "the other, or write the right ID as the paper's 'arxiv' in its digest",
+            )
+        )
     problems = [_with_advice(p) for p in duplicates + problems]
     if problems or lockfile is None:
         raise ContentError(problems)
@@ -189,24 +196,21 @@ def _resolved(entry: LockEntry) -> str:
 
 
 def _same_resolved_titles(papers: Mapping[str, LockEntry]) -> list[tuple[str, str]]:
-    """The keys whose record was resolved from the same title as an earlier entry's, each with
-    what to do. A build finds the record of a paper without an ID by that title: of two, it
+    """Each key whose record was resolved from the same title as an earlier entry's, with that
+    entry's key. A build finds the record of a paper without an ID by that title: of two, it
     would use one and never say which."""
     first: dict[str, str] = {}
     found = []
     for key, entry in papers.items():
         title = _resolved(entry)
         if title and first.setdefault(title, key) != key:
-            found.append(
-                (
-                    key,
-                    f"the entry {first[title]} was resolved from the same title, and a build "
-                    "would silently use one of the two for the paper of that title: keep "
-                    "'resolved_from_title' on the record of the right paper and set it to null "
-                    "on the other, or write the right ID as the paper's 'arxiv' in its digest",
-                )
-            )
+            found.append((key, first[title]))
     return found
+
+
+def _resolved_field(key: str) -> tuple[str, ...]:
+    """Where the title an entry was resolved from stands in the file."""
+    return ("papers", key, "arxiv", "resolved_from_title")
 
 
 def _arxiv_key_problem(key: str, record_id: str) -> str:
