@@ -346,7 +346,7 @@ _BOUND_WORDS = {"ge": "{} or more", "gt": "above {}", "le": "{} or less", "lt": 
 
 def _wanted(bounds: dict[str, Any]) -> str:
     """The numbers ``bounds`` (pydantic's ``ge``, ``gt``, ``le``, ``lt``) allow, in words."""
-    written = {name: f"{value:g}" for name, value in bounds.items()}
+    written = {name: f"{v:g}" if isinstance(v, float) else str(v) for name, v in bounds.items()}
     if "ge" in written and "le" in written:
         return f"from {written['ge']} to {written['le']}"
     return " and ".join(
