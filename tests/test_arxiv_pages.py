@@ -919,6 +919,19 @@ def test_an_arxiv_abstract_is_shown_as_the_plain_text_it_is_with_its_math(
     assert len(paragraph.find_all("math")) == 2
 
 
+def test_an_arxiv_abstract_is_the_json_ld_abstract_as_the_plain_text_it_is(
+    build_site: BuildSite,
+) -> None:
+    """The JSON-LD abstract is arXiv's text, not the Markdown that shows it on the page
+    (``\\_\\_init\\_\\_``)."""
+    words = "We patch the __init__ method of *every* layer; see [1](x) and <b>this</b> with $x_1$."
+    built = build_site(dapo_digest(), lockfile_text({**DAPO_RECORD, "abstract": words}))
+
+    page = built.soup(DAPO_PAGE)
+    scripts = page.select('script[type="application/ld+json"]')
+    assert json.loads(scripts[0].string or "")["abstract"] == words
+
+
 def test_paper_without_id_ignores_a_record_not_resolved_from_its_title(
     build_site: BuildSite,
 ) -> None:

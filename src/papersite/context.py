@@ -171,6 +171,13 @@ class BiText:
             return " ".join(as_is.split())
         return markdown_words(self.plain[lang], inline=inline)
 
+    def as_written(self, lang: str) -> str:
+        """The text in ``lang`` (falling back as ``plain``) as it was written: arXiv's plain text
+        (``verbatim``), else the editor's Markdown. For a paper's JSON-LD abstract, where an
+        abstract's words made from its Markdown (``words``) would cost a large site's cold build
+        seconds, and the Markdown made of arXiv's text would show its escapes."""
+        return self.verbatim.get(lang, self.plain[lang])
+
     def english_or(self, default_language: str) -> str:
         """English where the site has it (the language a paper is known by in the literature,
         for its page's title, its description and JSON-LD), else ``default_language``."""
@@ -716,7 +723,10 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
             paper.summary, where("summary"), unreviewed=review("summary", paper.summary)
         ),
         abstract=texts.text(
-            abstract, where("abstract"), unreviewed=review("abstract", paper.abstract)
+            abstract,
+            where("abstract"),
+            unreviewed=review("abstract", paper.abstract),
+            verbatim=verbatim,
         ),
         sections=[
             SectionView(
@@ -749,14 +759,14 @@ def _titled(
     paper: Paper, record: ArxivRecord | None, languages: list[str]
 ) -> tuple[dict[str, str], dict[str, str] | None, dict[str, str]]:
     """A paper's title and abstract: the digest's, with arXiv's where it has no English one;
-    and arXiv's title by its Markdown (``_Texts.text``'s ``verbatim``). arXiv's texts are plain
+    and arXiv's texts by their Markdown (``_Texts.text``'s ``verbatim``). arXiv's texts are plain
     text, shown as such (``markup.plain_paragraph``): a title's ``*`` or ``_`` is no emphasis."""
     if record is None:
         return paper.title, paper.abstract, {}
-    arxiv_title = plain_paragraph(record.title)
+    arxiv_title, arxiv_abstract = plain_paragraph(record.title), plain_paragraph(record.abstract)
     title = _filled(paper.title, arxiv_title, languages) or paper.title
-    abstract = _filled(paper.abstract, plain_paragraph(record.abstract), languages)
-    return title, abstract, {arxiv_title: record.title}
+    abstract = _filled(paper.abstract, arxiv_abstract, languages)
+    return title, abstract, {arxiv_title: record.title, arxiv_abstract: record.abstract}
 
 
 def text_place(sourced: SourcedDigest, location: tuple[str | int, ...]) -> str:

@@ -89,9 +89,8 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv_id}
         data["sameAs"] = f"https://arxiv.org/abs/{arxiv_id}"
     if paper.abstract:
-        # As written: an abstract's words made from its Markdown (``BiText.words``) would cost a
-        # large site's cold build seconds, for a field no search engine shows as it is.
-        data["abstract"] = paper.abstract.plain[paper.abstract.english_or(default_language)]
+        # As written (``BiText.as_written``), for a field no search engine shows as it is.
+        data["abstract"] = paper.abstract.as_written(paper.abstract.english_or(default_language))
     return data
 
 
