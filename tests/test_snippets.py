@@ -51,7 +51,10 @@ JINJA_BODIES = """
 {%- endmacro %}
 
 {% macro label(key, tag="span") -%}
-{% for lang in languages %}<{{ tag }} lang="{{ lang }}" class="bi">{{ ui(lang)[key] }}</{{ tag }}>{% endfor %}
+{#- Once, in an element of no language, where every language has the same words ("arXiv ID"). -#}
+{% set ns = namespace(words=[]) %}{% for lang in languages %}{% set ns.words = ns.words + [ui(lang)[key]] %}{% endfor %}
+{% if languages | length > 1 and ns.words | unique | list | length == 1 %}<{{ tag }} class="bi">{{ ns.words[0] }}</{{ tag }}>
+{%- else %}{% for lang in languages %}<{{ tag }} lang="{{ lang }}" class="bi">{{ ui(lang)[key] }}</{{ tag }}>{% endfor %}{% endif %}
 {%- endmacro %}
 
 {% macro date(value) -%}
@@ -199,7 +202,7 @@ def test_labels_and_dates_are_written_as_their_jinja_bodies_wrote_them(
     env: jinja2.Environment, languages: list[str]
 ) -> None:
     values = {"languages": languages, "default_language": languages[0]}
-    for call in ['label("summary")', 'label("papers", "h2")', "date(day)"]:
+    for call in ['label("summary")', 'label("papers", "h2")', 'label("arxiv_id")', "date(day)"]:
         python, jinja = render_both(env, call, day=dt.date(2025, 3, 7), **values)
         assert python == jinja, call
         assert python  # something was written: a page never shows an empty label
