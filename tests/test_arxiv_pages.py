@@ -257,16 +257,23 @@ def arxiv_block(built: Built, where: str) -> Tag:
     return blocks[0]
 
 
+def english_words(label: Tag | None) -> str:
+    """A label's English words: its English element's, or its one element of no language where
+    every language has the same words ("arXiv ID")."""
+    assert label is not None
+    return text(label.select_one("[lang=en]") or label.select_one(".bi:not([lang])"))
+
+
 def row(block: Tag, english_label: str) -> Tag:
     """The ``<dd>`` of the block's ``<dt>`` labelled ``english_label`` in English."""
     for item in block.select("dl > div"):
-        if english(item.select_one("dt")) == english_label:
+        if english_words(item.select_one("dt")) == english_label:
             return item.select_one("dd")
     raise AssertionError(f"no {english_label!r} row")
 
 
 def labels(block: Tag) -> list[str]:
-    return [english(dt_) for dt_ in block.select("dl dt")]
+    return [english_words(dt_) for dt_ in block.select("dl dt")]
 
 
 @pytest.fixture

@@ -65,8 +65,11 @@ def bi_html(
     badged = tag != "span"
     tag, class_ = _html(tag), _html(class_)
     if text.shared is not None:
-        badge = _badge(default_language) if badged and text.shared_unreviewed else ""
-        return Markup(f'<{tag} class="bi {class_}">{badge}{_html(text.shared)}</{tag}>')
+        # One text for every language (a plain string): in no language, so in no direction the
+        # page can tell; the reader's browser takes it from its first letters (an Arabic title
+        # on a Korean page), its badge left out of that by a direction of its own.
+        badge = _badge(default_language, ' dir="auto"') if badged and text.shared_unreviewed else ""
+        return Markup(f'<{tag} class="bi {class_}" dir="auto">{badge}{_html(text.shared)}</{tag}>')
     out = []
     fills, filler = "", None
     if len(languages) > 1 and None in [part.html for part in text.parts]:
@@ -105,10 +108,10 @@ def _bi_span(lang: str | None) -> tuple[str, str]:
     return f'<span{_lang(lang)} class="bi">', "</span>"
 
 
-def _badge(lang: str) -> str:
+def _badge(lang: str, attributes: str = "") -> str:
     """The mark of a text a machine wrote and no one reviewed, in the reader's language."""
     words = _words(lang, "machine_unreviewed")
-    return f'<small class="provenance-badge" lang="{_html(lang)}">{words}</small>'
+    return f'<small class="provenance-badge" lang="{_html(lang)}"{attributes}>{words}</small>'
 
 
 def _words(lang: str, key: str, **values: Any) -> str:
@@ -426,22 +429,29 @@ def people_html(context: jinja2.runtime.Context, entry: Any, shown: int = 5) -> 
         )
         out.append(
             f'<div class="authors"><span class="visually-hidden">{_label(languages, "authors")}:'
-            f" </span>{_escaped(', '.join(authors[:shown]))},\n"
+            f" </span>{_any_direction(', '.join(authors[:shown]))},\n"
             f'<details class="more-authors"><summary>{more}</summary>'
-            f"{_escaped(', '.join(authors[shown:]))}</details></div>\n"
+            f"{_any_direction(', '.join(authors[shown:]))}</details></div>\n"
         )
     elif authors:
         out.append(
             f'<p class="authors"><span class="visually-hidden">{_label(languages, "authors")}:'
-            f" </span>{_escaped(', '.join(authors))}</p>"
+            f" </span>{_any_direction(', '.join(authors))}</p>"
         )
     if entry.affiliations:
         out.append(
             '<p class="affiliations"><span class="visually-hidden">'
             f"{_label(languages, 'affiliations')}: </span>"
-            f"{_escaped(' · '.join(entry.affiliations))}</p>"
+            f"{_any_direction(' · '.join(entry.affiliations))}</p>"
         )
     return Markup("".join(out))
+
+
+def _any_direction(names: str) -> str:
+    """Names (authors, affiliations), escaped, in whichever direction their first letters
+    are written: they are in no language the page knows, and an Arabic name laid out left to
+    right, or a Latin one inside a right-to-left page, shows its words out of order."""
+    return f'<span dir="auto">{_escaped(names)}</span>'
 
 
 @jinja2.pass_context
