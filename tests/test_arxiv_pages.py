@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pybtex.database
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -256,16 +257,23 @@ def arxiv_block(built: Built, where: str) -> Tag:
     return blocks[0]
 
 
+def english_words(label: Tag | None) -> str:
+    """A label's English words: its English element's, or its one element of no language where
+    every language has the same words ("arXiv ID")."""
+    assert label is not None
+    return text(label.select_one("[lang=en]") or label.select_one(".bi:not([lang])"))
+
+
 def row(block: Tag, english_label: str) -> Tag:
     """The ``<dd>`` of the block's ``<dt>`` labelled ``english_label`` in English."""
     for item in block.select("dl > div"):
-        if english(item.select_one("dt")) == english_label:
+        if english_words(item.select_one("dt")) == english_label:
             return item.select_one("dd")
     raise AssertionError(f"no {english_label!r} row")
 
 
 def labels(block: Tag) -> list[str]:
-    return [english(dt_) for dt_ in block.select("dl dt")]
+    return [english_words(dt_) for dt_ in block.select("dl dt")]
 
 
 @pytest.fixture
@@ -918,6 +926,19 @@ def test_an_arxiv_abstract_is_shown_as_the_plain_text_it_is_with_its_math(
     assert len(paragraph.find_all("math")) == 2
 
 
+def test_an_arxiv_abstract_is_the_json_ld_abstract_as_the_plain_text_it_is(
+    build_site: BuildSite,
+) -> None:
+    """The JSON-LD abstract is arXiv's text, not the Markdown that shows it on the page
+    (``\\_\\_init\\_\\_``)."""
+    words = "We patch the __init__ method of *every* layer; see [1](x) and <b>this</b> with $x_1$."
+    built = build_site(dapo_digest(), lockfile_text({**DAPO_RECORD, "abstract": words}))
+
+    page = built.soup(DAPO_PAGE)
+    scripts = page.select('script[type="application/ld+json"]')
+    assert json.loads(scripts[0].string or "")["abstract"] == words
+
+
 def test_paper_without_id_ignores_a_record_not_resolved_from_its_title(
     build_site: BuildSite,
 ) -> None:
@@ -984,6 +1005,39 @@ def test_zero_citations_are_shown(build_site: BuildSite) -> None:
 
 
 # --- escaping ------------------------------------------------------------------------------------
+
+MARKED_RECORD_TITLE = "A *very* _fast_ <b>bold</b> Attention_is_all ``Why?'' [1](x) method"
+"""An arXiv title (plain text) with what Markdown would read as emphasis, a tag, code, a link."""
+
+
+def test_a_records_title_is_its_plain_text_everywhere(build_site: BuildSite) -> None:
+    record = arxiv_record("2503.14476", MARKED_RECORD_TITLE)
+    built = build_site(dapo_digest(title='{ko: "다포"}'), lockfile_text(record))
+
+    paper, weekly = built.soup(DAPO_PAGE), built.soup(WEEKLY_PAGE)
+    listed = built.soup("papers/index.html").select_one("ul.paper-list")
+    for title in (paper.select_one("h1"), weekly.select_one(f"{DAPO_ENTRY} .paper-title"), listed):
+        assert title is not None
+        assert MARKED_RECORD_TITLE in english(title)
+        assert title.select("[lang=en] :is(em, strong, b, code, a)") == []
+    assert paper.title is not None and paper.title.string.startswith(MARKED_RECORD_TITLE + " · ")
+    scripts = paper.select('script[type="application/ld+json"]')
+    assert json.loads(scripts[0].string or "")["name"] == MARKED_RECORD_TITLE
+    labels = str(paper.select_one("h1")["data-pagefind-meta"]).removeprefix("title:")
+    assert json.loads(labels) == [[["다포", MARKED_RECORD_TITLE], ""]]
+    feed = feedparser.parse((built.out / "feed.xml").read_bytes())
+    summary = BeautifulSoup(feed.entries[0].summary, "html5lib")
+    assert summary.li is not None and summary.li.get_text() == f"다포 / {MARKED_RECORD_TITLE}"
+
+
+def test_a_digests_title_beside_a_record_stays_markdown(build_site: BuildSite) -> None:
+    record = arxiv_record("2503.14476", MARKED_RECORD_TITLE)
+    built = build_site(dapo_digest(title='{ko: "*다포*"}'), lockfile_text(record))
+
+    heading = built.soup(DAPO_PAGE).select_one("h1")
+    assert heading is not None and heading.select_one("[lang=ko] em") is not None
+    assert heading.select("[lang=en] em") == []
+
 
 EVIL_TITLE = "Evil <script>alert(1)</script> Attention"
 EVIL_AUTHOR = "Mallory <script>steal()</script>"

@@ -199,6 +199,46 @@ def test_words_shown_for_several_languages_at_once_are_each_shown_once(
     ]
 
 
+def shown_twice(page: BeautifulSoup) -> list[str]:
+    """The texts of a page shown for one language and, the same, for the next beside it."""
+    twice = []
+    for element in page.select(".bi[lang]"):
+        after = element.find_next_sibling()
+        if (
+            after is not None
+            and "bi" in after.get("class", [])
+            and after.get("lang") not in (None, element["lang"])
+            and after.get_text() == element.get_text()
+        ):
+            twice.append(element.get_text())
+    return twice
+
+
+def test_interface_words_the_same_in_every_language_are_shown_once(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """On a site in ``[en, ja]`` the interface words (labels, dates, counts, months, notes) are
+    English in both: a page in both languages shows them once, not "Weekly · Weekly", in an
+    element of no language of its own (the switch shows it for either), marked English."""
+    out = built(write_tree, tmp_path, ["en", "ja"])
+
+    twice = {
+        page: found for page, document in pages(out).items() if (found := shown_twice(document))
+    }
+    assert twice == {}
+    page = BeautifulSoup((out / "weekly/2025-03-17/index.html").read_bytes(), "html5lib")
+    weekly = page.select_one('.site-nav a[href$="weekly/"]')
+    assert weekly is not None and weekly.get_text() == "Weekly"
+    assert [element.get("lang") for element in weekly.select(".bi")] == [None]
+    assert language_of(weekly.find(string="Weekly")) == "en"
+    copy = page.select(".copy-button .bi")
+    assert [(c.get("lang"), c["data-done"], c.get_text()) for c in copy] == [
+        (None, "Copied", "Copy")
+    ]
+    missing = BeautifulSoup((out / "404.html").read_bytes(), "html5lib").select("main p.bi")
+    assert len(missing) == 1 and language_of(missing[0].find(string=True)) == "en"
+
+
 def test_a_redirects_title_keeps_its_language_in_english_words(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:

@@ -496,3 +496,48 @@ def test_lists_of_papers_show_the_latest_featured_first(
             "papers/2503.14476/",  # in the ICLR 2026 digest (2026-04-25)
             "papers/2501.00001/",  # in the week of 2025-03-24: an older ID, featured later
         ], page
+
+
+ARABIC_TITLE = "الانتباه هو كل ما تحتاجه"
+RIGHT_TO_LEFT = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+papers:
+  - title: "الانتباه هو كل ما تحتاجه"
+    authors: ["أحمد علي", "Ada Lovelace"]
+    affiliations: ["جامعة القاهرة"]
+    summary: {ko: "한국어 소개", en: "English introduction"}
+"""
+
+
+def test_texts_in_no_known_language_take_their_direction_from_their_letters(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A title written once for every language, and names, are in no language the page knows:
+    ``dir="auto"``, so that an Arabic title is laid out right to left on a Korean page. A text
+    in one of the site's languages (Korean, English) keeps the page's direction."""
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": RIGHT_TO_LEFT}
+    )
+    out = tmp_path / "out"
+    build(source, out)
+
+    weekly = soup_of(out, WEEKLY_PAGE)
+    entry = weekly.select_one("article.paper")
+    assert entry is not None
+    title = entry.select_one(".paper-title .bi")
+    assert title is not None and title.get_text() == ARABIC_TITLE and title["dir"] == "auto"
+    authors = entry.select_one(".authors span[dir=auto]")
+    assert authors is not None and authors.get_text() == "أحمد علي, Ada Lovelace"
+    affiliations = entry.select_one(".affiliations span[dir=auto]")
+    assert affiliations is not None and affiliations.get_text() == "جامعة القاهرة"
+    summaries = entry.select("div.bi[lang]")
+    assert [(part["lang"], part.get("dir")) for part in summaries] == [("ko", None), ("en", None)]
+    link = entry.select_one(".paper-title a")
+    assert link is not None
+    heading = soup_of(out, target(WEEKLY_PAGE, str(link["href"])) + "index.html").select_one("h1")
+    assert heading is not None
+    assert [(part.get_text(), part.get("dir")) for part in heading.select(".bi")] == [
+        (ARABIC_TITLE, "auto")
+    ]

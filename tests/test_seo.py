@@ -79,6 +79,19 @@ def test_every_page_but_404_has_its_canonical_url_and_sharing_tags(built_site: P
         assert meta(document, "description") == description == meta(document, "twitter:description")
 
 
+@pytest.mark.parametrize(
+    ("lang", "locale"),
+    [
+        ("ko", "ko_KR"), ("en", "en_US"), ("ja", "ja_JP"), ("pt", "pt"),
+        ("ko-KR", "ko_KR"), ("pt-BR", "pt_BR"), ("en-gb", "en_GB"), ("es-419", "es_419"),
+        ("zh-Hant", "zh_TW"), ("zh-Hans", "zh_CN"), ("zh-Hant-HK", "zh_HK"), ("sr-Latn", "sr"),
+    ],
+)  # fmt: skip
+def test_og_locale_is_a_language_and_territory(lang: str, locale: str) -> None:
+    """Open Graph's ``ll_CC``: a tag's own region, else its script's or language's usual one."""
+    assert seo.og_locale(lang) == locale
+
+
 def test_a_paper_page_is_an_article_described_by_its_abstract(built_site: Path) -> None:
     document = soup(built_site, "papers/2503.14476/index.html")
 

@@ -22,8 +22,8 @@ from papersite.render import make_environment
 from papersite.theme import default_theme
 
 JINJA_BODIES = """
-{% macro unreviewed_badge(lang) -%}
-<small class="provenance-badge" lang="{{ lang }}">{{ ui(lang).machine_unreviewed }}</small>
+{% macro unreviewed_badge(lang, attributes="") -%}
+<small class="provenance-badge" lang="{{ lang }}"{{ attributes }}>{{ ui(lang).machine_unreviewed }}</small>
 {%- endmacro %}
 
 {% macro bi(text, tag="div", class="") -%}
@@ -31,7 +31,8 @@ JINJA_BODIES = """
     often sits inside a link, where the badge would become part of the link's name. -#}
 {% set badged = tag != "span" %}
 {% if text.shared is not none %}
-<{{ tag }} class="bi {{ class }}">{% if badged and text.shared_unreviewed %}{{ unreviewed_badge(default_language) }}{% endif %}{{ text.shared }}</{{ tag }}>
+{#- In no language: its direction is its first letters', the badge's not counted. -#}
+<{{ tag }} class="bi {{ class }}" dir="auto">{% if badged and text.shared_unreviewed %}{{ unreviewed_badge(default_language, ' dir="auto"' | safe) }}{% endif %}{{ text.shared }}</{{ tag }}>
 {%- else %}
 {#- On a page in several languages, the first text there is stands in for those missing. -#}
 {% set shown = text.parts | selectattr("lang", "in", languages) | list %}
@@ -51,7 +52,10 @@ JINJA_BODIES = """
 {%- endmacro %}
 
 {% macro label(key, tag="span") -%}
-{% for lang in languages %}<{{ tag }} lang="{{ lang }}" class="bi">{{ ui(lang)[key] }}</{{ tag }}>{% endfor %}
+{#- Once, in an element of no language, where every language has the same words ("arXiv ID"). -#}
+{% set ns = namespace(words=[]) %}{% for lang in languages %}{% set ns.words = ns.words + [ui(lang)[key]] %}{% endfor %}
+{% if languages | length > 1 and ns.words | unique | list | length == 1 %}<{{ tag }} class="bi">{{ ns.words[0] }}</{{ tag }}>
+{%- else %}{% for lang in languages %}<{{ tag }} lang="{{ lang }}" class="bi">{{ ui(lang)[key] }}</{{ tag }}>{% endfor %}{% endif %}
 {%- endmacro %}
 
 {% macro date(value) -%}
@@ -79,11 +83,12 @@ JINJA_BODIES = """
 
 
 {% macro people(entry, shown=5) -%}
+{#- Names are in no language the page knows: each list in the direction of its first letters. -#}
 {% if entry.authors | length > shown + 1 %}
-<div class="authors"><span class="visually-hidden">{{ label("authors") }}: </span>{{ entry.authors[:shown] | join(", ") }},
-<details class="more-authors"><summary>{% for lang in languages %}<span lang="{{ lang }}" class="bi">{{ ui(lang).more_authors.format(count=entry.authors | length - shown) }}</span>{% endfor %}</summary>{{ entry.authors[shown:] | join(", ") }}</details></div>
-{% elif entry.authors %}<p class="authors"><span class="visually-hidden">{{ label("authors") }}: </span>{{ entry.authors | join(", ") }}</p>{% endif %}
-{% if entry.affiliations %}<p class="affiliations"><span class="visually-hidden">{{ label("affiliations") }}: </span>{{ entry.affiliations | join(" · ") }}</p>{% endif %}
+<div class="authors"><span class="visually-hidden">{{ label("authors") }}: </span><span dir="auto">{{ entry.authors[:shown] | join(", ") }}</span>,
+<details class="more-authors"><summary>{% for lang in languages %}<span lang="{{ lang }}" class="bi">{{ ui(lang).more_authors.format(count=entry.authors | length - shown) }}</span>{% endfor %}</summary><span dir="auto">{{ entry.authors[shown:] | join(", ") }}</span></details></div>
+{% elif entry.authors %}<p class="authors"><span class="visually-hidden">{{ label("authors") }}: </span><span dir="auto">{{ entry.authors | join(", ") }}</span></p>{% endif %}
+{% if entry.affiliations %}<p class="affiliations"><span class="visually-hidden">{{ label("affiliations") }}: </span><span dir="auto">{{ entry.affiliations | join(" · ") }}</span></p>{% endif %}
 {%- endmacro %}
 
 {% macro paper_item(paper) -%}
@@ -199,7 +204,7 @@ def test_labels_and_dates_are_written_as_their_jinja_bodies_wrote_them(
     env: jinja2.Environment, languages: list[str]
 ) -> None:
     values = {"languages": languages, "default_language": languages[0]}
-    for call in ['label("summary")', 'label("papers", "h2")', "date(day)"]:
+    for call in ['label("summary")', 'label("papers", "h2")', 'label("arxiv_id")', "date(day)"]:
         python, jinja = render_both(env, call, day=dt.date(2025, 3, 7), **values)
         assert python == jinja, call
         assert python  # something was written: a page never shows an empty label

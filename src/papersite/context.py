@@ -151,6 +151,10 @@ class BiText:
     tags); falls back across languages."""
     shared_unreviewed: bool = False
     """The shared text was written by a machine, and no one has reviewed it."""
+    verbatim: dict[str, str] = field(default_factory=dict)
+    """The words of the languages whose text is plain text, not Markdown (arXiv's title, which
+    ``plain`` holds as the Markdown that shows it, ``markup.plain_paragraph``): ``words`` gives
+    them as they are, as that Markdown's marks cannot be told from an editor's."""
 
     @property
     def unreviewed(self) -> bool:
@@ -162,7 +166,17 @@ class BiText:
         sees, read as a title (inline Markdown) or, with ``inline=False``, as a block text: for
         a page's ``<title>``, its meta tags, feeds, JSON-LD and search results, where ``**``, a
         code span's backticks or a link's URL would show as written. Math stays as TeX."""
+        as_is = self.verbatim.get(lang)
+        if as_is is not None:
+            return " ".join(as_is.split())
         return markdown_words(self.plain[lang], inline=inline)
+
+    def as_written(self, lang: str) -> str:
+        """The text in ``lang`` (falling back as ``plain``) as it was written: arXiv's plain text
+        (``verbatim``), else the editor's Markdown. For a paper's JSON-LD abstract, where an
+        abstract's words made from its Markdown (``words``) would cost a large site's cold build
+        seconds, and the Markdown made of arXiv's text would show its escapes."""
+        return self.verbatim.get(lang, self.plain[lang])
 
     def english_or(self, default_language: str) -> str:
         """English where the site has it (the language a paper is known by in the literature,
@@ -418,14 +432,18 @@ class _Texts:
         *,
         inline: bool = False,
         unreviewed: Collection[str] = (),
+        verbatim: dict[str, str] | None = None,
     ) -> BiText | None:
         """``value`` rendered; ``unreviewed`` are the languages of it (``EVERY_LANGUAGE`` for
-        the shared text) that a machine wrote and no one has reviewed."""
+        the shared text) that a machine wrote and no one has reviewed; ``verbatim`` gives the
+        plain text of a language's Markdown that was made from one (``BiText.verbatim``)."""
         if not value or all(is_blank(v) for v in value.values()):
             return None
         plain = {lang: text_in(value, lang) or "" for lang in self.languages}
         fallback = next((v for v in plain.values() if v), "")
         plain = {lang: v or fallback for lang, v in plain.items()}
+        if verbatim:
+            verbatim = {lang: verbatim[v] for lang, v in plain.items() if v in verbatim}
         if EVERY_LANGUAGE in value:
             shared = self._render(value[EVERY_LANGUAGE], where, (), inline)
             return BiText((), shared, plain, shared_unreviewed=EVERY_LANGUAGE in unreviewed)
@@ -434,7 +452,7 @@ class _Texts:
             source = text_in(value, lang)
             html = None if source is None else self._render(source, where, (lang,), inline)
             parts.append(Part(lang, html, html is not None and lang in unreviewed))
-        return BiText(tuple(parts), None, plain)
+        return BiText(tuple(parts), None, plain, verbatim=verbatim or {})
 
     def _render(
         self,
@@ -674,18 +692,24 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
     def review(field: str, text: dict[str, str] | None) -> list[str]:
         return _unreviewed(sourced.digest, appearance.index, field, text)
 
-    title, abstract = _titled(paper, record, languages)
+    title, abstract, verbatim = _titled(paper, record, languages)
     authors = list(paper.authors) or (list(record.authors) if record else [])
     meta = None
     if record is not None and site_paper is not None:
-        english = text_in(title, ARXIV_LANGUAGE) or record.title
+        english = text_in(paper.title, ARXIV_LANGUAGE) or record.title
         meta = _meta_view(site_paper, record, paper.arxiv, cite_authors=authors, title=english)
     return EntryView(
         identity=paper.identity,
         anchor="paper-" + paper.identity.replace("/", "-"),
         url=paper_url(paper.identity),
         title=_required(
-            texts.text(title, where("title"), inline=True, unreviewed=review("title", paper.title))
+            texts.text(
+                title,
+                where("title"),
+                inline=True,
+                unreviewed=review("title", paper.title),
+                verbatim=verbatim,
+            )
         ),
         authors=authors,
         affiliations=list(paper.affiliations),
@@ -699,7 +723,10 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
             paper.summary, where("summary"), unreviewed=review("summary", paper.summary)
         ),
         abstract=texts.text(
-            abstract, where("abstract"), unreviewed=review("abstract", paper.abstract)
+            abstract,
+            where("abstract"),
+            unreviewed=review("abstract", paper.abstract),
+            verbatim=verbatim,
         ),
         sections=[
             SectionView(
@@ -730,13 +757,16 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
 
 def _titled(
     paper: Paper, record: ArxivRecord | None, languages: list[str]
-) -> tuple[dict[str, str], dict[str, str] | None]:
-    """A paper's title and abstract: the digest's, with arXiv's where it has no English one."""
-    title = _filled(paper.title, record.title if record else None, languages) or paper.title
-    abstract = _filled(
-        paper.abstract, plain_paragraph(record.abstract) if record else None, languages
-    )
-    return title, abstract
+) -> tuple[dict[str, str], dict[str, str] | None, dict[str, str]]:
+    """A paper's title and abstract: the digest's, with arXiv's where it has no English one;
+    and arXiv's texts by their Markdown (``_Texts.text``'s ``verbatim``). arXiv's texts are plain
+    text, shown as such (``markup.plain_paragraph``): a title's ``*`` or ``_`` is no emphasis."""
+    if record is None:
+        return paper.title, paper.abstract, {}
+    arxiv_title, arxiv_abstract = plain_paragraph(record.title), plain_paragraph(record.abstract)
+    title = _filled(paper.title, arxiv_title, languages) or paper.title
+    abstract = _filled(paper.abstract, arxiv_abstract, languages)
+    return title, abstract, {arxiv_title: record.title, arxiv_abstract: record.abstract}
 
 
 def text_place(sourced: SourcedDigest, location: tuple[str | int, ...]) -> str:

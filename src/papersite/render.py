@@ -129,6 +129,7 @@ def _environment(
         paper_data=seo.paper_data,
         digest_data=seo.digest_data,
         ui_html=snippets.ui_html,
+        in_each_language_html=snippets.in_each_language_html,
         marked_html=snippets.marked_html,
         joined_words=i18n.joined_words,
         bi_html=snippets.bi_html,

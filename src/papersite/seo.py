@@ -11,8 +11,10 @@ from papersite.context import BiText, DigestView, PaperView
 from papersite.editions import Edition, alternates, pretty_path
 from papersite.urls import absolute_url
 
-# Open Graph wants a territory with the language; these are the usual ones for each language.
+# Open Graph wants a territory with the language; these are the usual ones for each language,
+# and for a language written in a script of its own.
 _TERRITORIES = {"ko": "KR", "en": "US", "ja": "JP", "zh": "CN", "de": "DE", "fr": "FR", "es": "ES"}
+_SCRIPT_TERRITORIES = {("zh", "Hant"): "TW", ("zh", "Hans"): "CN"}
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,16 @@ class SitemapEntry:
 
 
 def og_locale(lang: str) -> str:
-    """``ko`` → ``ko_KR``; a language without a usual territory stays as it is."""
-    territory = _TERRITORIES.get(lang)
-    return f"{lang}_{territory}" if territory else lang
+    """Open Graph's ``language_TERRITORY`` of a site language (a BCP 47 tag): its own region
+    (``ko-KR``, ``pt-br`` → ``ko_KR``, ``pt_BR``), else the usual territory of its script
+    (``zh-Hant`` → ``zh_TW``) or of its language (``ko`` → ``ko_KR``); a language without a
+    usual territory is the language alone (``pt``, ``sr-Latn`` → ``sr``)."""
+    language, *subtags = lang.split("-")
+    language = language.lower()
+    region = next((s.upper() for s in subtags if len(s) == 2 or (len(s) == 3 and s.isdigit())), "")
+    script = next((s.title() for s in subtags if len(s) == 4 and s.isalpha()), "")
+    territory = region or _SCRIPT_TERRITORIES.get((language, script)) or _TERRITORIES.get(language)
+    return f"{language}_{territory}" if territory else language
 
 
 def canonical_url(base_url: str, page_path: str) -> str:
@@ -89,9 +98,8 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv_id}
         data["sameAs"] = f"https://arxiv.org/abs/{arxiv_id}"
     if paper.abstract:
-        # As written: an abstract's words made from its Markdown (``BiText.words``) would cost a
-        # large site's cold build seconds, for a field no search engine shows as it is.
-        data["abstract"] = paper.abstract.plain[paper.abstract.english_or(default_language)]
+        # As written (``BiText.as_written``), for a field no search engine shows as it is.
+        data["abstract"] = paper.abstract.as_written(paper.abstract.english_or(default_language))
     return data
 
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from papersite.context import BiText
-from papersite.i18n import format_date, joined_words, marked_words, ui
+from papersite.i18n import format_date, joined_words, marked_words, shared_words, ui
 from papersite.markup import markdown_words
 
 
@@ -65,8 +65,11 @@ def bi_html(
     badged = tag != "span"
     tag, class_ = _html(tag), _html(class_)
     if text.shared is not None:
-        badge = _badge(default_language) if badged and text.shared_unreviewed else ""
-        return Markup(f'<{tag} class="bi {class_}">{badge}{_html(text.shared)}</{tag}>')
+        # One text for every language (a plain string): in no language, so in no direction the
+        # page can tell; the reader's browser takes it from its first letters (an Arabic title
+        # on a Korean page), its badge left out of that by a direction of its own.
+        badge = _badge(default_language, ' dir="auto"') if badged and text.shared_unreviewed else ""
+        return Markup(f'<{tag} class="bi {class_}" dir="auto">{badge}{_html(text.shared)}</{tag}>')
     out = []
     fills, filler = "", None
     if len(languages) > 1 and None in [part.html for part in text.parts]:
@@ -101,20 +104,75 @@ def bi_html(
     return Markup("".join(out))
 
 
-def _badge(lang: str) -> str:
+def _bi_span(lang: str | None) -> tuple[str, str]:
+    return f'<span{_lang(lang)} class="bi">', "</span>"
+
+
+def _badge(lang: str, attributes: str = "") -> str:
     """The mark of a text a machine wrote and no one reviewed, in the reader's language."""
     words = _words(lang, "machine_unreviewed")
-    return f'<small class="provenance-badge" lang="{_html(lang)}">{words}</small>'
+    return f'<small class="provenance-badge" lang="{_html(lang)}"{attributes}>{words}</small>'
 
 
 def _words(lang: str, key: str, **values: Any) -> str:
     """``ui(lang)[key]``, escaped, with ``values`` put in its ``{names}`` (escaped, but markup,
     such as a title marked with its own language), for an element in ``lang``: marked with the
     language the words are in when that is another (``i18n.marked_words``)."""
+    return marked_words(lang, _unmarked(lang, key, **values))
+
+
+def _unmarked(lang: str, key: str, **values: Any) -> str:
+    """``_words`` before they are marked with their language."""
     words = _html(ui(lang)[key])
     if values:
         words = words.format(**{name: _html(value) for name, value in values.items()})
-    return marked_words(lang, words)
+    return words
+
+
+def _in_each_language(
+    languages: list[str],
+    words: Callable[[str], str],
+    element: Callable[[str | None], tuple[str, str]],
+) -> str:
+    """Interface words in an element for each of ``languages``: ``words(lang)`` (escaped) between
+    the start and end tags ``element(lang)``, marked with the language
+    they are in (``i18n.marked_words``). Where every language has the same words (``Weekly`` on
+    a site in ``[en, ja]``, ``arXiv ID`` in ``[ko, en]``), one element of no language
+    (``element(None)``, shown whichever language the switch shows), as a label of the same
+    words in every language is (``context._Texts.labels``): a page in every language would
+    show them twice (``Weekly · Weekly``)."""
+    each = {lang: words(lang) for lang in languages}
+    first = each[languages[0]]
+    if len(languages) > 1 and all(text == first for text in each.values()):
+        start, end = element(None)
+        return start + shared_words(languages, first) + end
+    out: list[str] = []
+    for lang in languages:
+        start, end = element(lang)
+        out += (start, marked_words(lang, each[lang]), end)
+    return "".join(out)
+
+
+def _lang(lang: str | None) -> str:
+    """The ``lang`` attribute of an element in ``lang``; none for one in every language."""
+    return "" if lang is None else f' lang="{_html(lang)}"'
+
+
+@jinja2.pass_context
+def in_each_language_html(
+    context: jinja2.runtime.Context, tag: str, class_: str, caller: Callable[[str], str]
+) -> Markup:
+    """``_in_each_language`` for templates, as a call block whose body writes the words of
+    ``lang`` (unmarked): ``{% call(lang) m.in_each_language("p", "bi") %}{{ ui(lang).x }}{%
+    endcall %}``."""
+    tag, class_ = _html(tag), _html(class_)
+    return Markup(
+        _in_each_language(
+            context["languages"],
+            lambda lang: str(caller(lang)),
+            lambda lang: (f'<{tag}{_lang(lang)} class="{class_}">', f"</{tag}>"),
+        )
+    )
 
 
 def ui_html(lang: str, key: str, **values: Any) -> Markup:
@@ -151,12 +209,14 @@ _LABELS: dict[tuple[tuple[str, ...], str, str], str] = {}
 
 def _make_label(languages: list[str], key: str, tag: str) -> str:
     tag = _html(tag)
-    parts = []
     for lang in languages:
         if key not in ui(lang):
             raise jinja2.UndefinedError(f"no interface word {key!r}")
-        parts.append(f'<{tag} lang="{_html(lang)}" class="bi">{_words(lang, key)}</{tag}>')
-    return "".join(parts)
+    return _in_each_language(
+        languages,
+        lambda lang: _unmarked(lang, key),
+        lambda lang: (f'<{tag}{_lang(lang)} class="bi">', f"</{tag}>"),
+    )
 
 
 @jinja2.pass_context
@@ -167,10 +227,10 @@ def date_html(context: jinja2.runtime.Context, value: dt.date) -> Markup:
 
 def _date(languages: list[str], value: dt.date) -> str:
     iso = _html(value.isoformat())
-    return "".join(
-        f'<span lang="{_html(lang)}" class="bi"><time datetime="{iso}">'
-        f"{marked_words(lang, _html(format_date(value, lang)))}</time></span>"
-        for lang in languages
+    return _in_each_language(
+        languages,
+        lambda lang: _html(format_date(value, lang)),
+        lambda lang: (f'<span{_lang(lang)} class="bi"><time datetime="{iso}">', "</time></span>"),
     )
 
 
@@ -195,9 +255,8 @@ def digest_card_html(
     root, level_ = _html(context["root"]), _html(level)
     conference = f" · {_html(digest.conference_name)}" if digest.conference_name else ""
     count = len(digest.entries)
-    counts = "".join(
-        f'<span lang="{_html(lang)}" class="bi">{_words(lang, "paper_count", count=count)}</span>'
-        for lang in languages
+    counts = _in_each_language(
+        languages, lambda lang: _unmarked(lang, "paper_count", count=count), _bi_span
     )
     return Markup(
         '<article class="card digest-card">\n'
@@ -273,19 +332,24 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
             f'<li><a class="link link-pdf" href="{_html(meta.open_access_pdf)}" rel="noopener">'
             f"{label('open_access_pdf')}</a></li>"
         )
-    buttons = []
-    for lang in languages:
-        copy, copied = _html(ui(lang)["copy_button"]), _html(ui(lang)["copied"])
-        buttons.append(
-            f'<span lang="{_html(lang)}" class="bi" data-default="{copy}" data-done="{copied}">'
-            f"{_words(lang, 'copy_button')}</span>"
+
+    def button(lang: str | None) -> tuple[str, str]:
+        # One for every language only where they have the same words: from the same table, so
+        # "Copied" is the same in each too.
+        words = ui(lang or languages[0])
+        copy, copied = _html(words["copy_button"]), _html(words["copied"])
+        return (
+            f'<span{_lang(lang)} class="bi" data-default="{copy}" data-done="{copied}">',
+            "</span>",
         )
+
+    buttons = _in_each_language(languages, lambda lang: _unmarked(lang, "copy_button"), button)
     out.append(
         '  </ul>\n  <details class="cite">\n'
         f'    <summary>{label("cite")} <span class="meta">BibTeX</span></summary>\n'
         f'    <pre class="bibtex" id="{prefix}_bibtex" tabindex="0"><code>{_html(meta.bibtex)}</code></pre>\n'
         f'    <button type="button" class="copy-button" data-copy="{prefix}_bibtex" hidden>'
-        f"{''.join(buttons)}</button>\n  </details>\n</section>\n"
+        f"{buttons}</button>\n  </details>\n</section>\n"
     )
     return Markup("".join(out))
 
@@ -358,29 +422,36 @@ def people_html(context: jinja2.runtime.Context, entry: Any, shown: int = 5) -> 
     languages: list[str] = context["languages"]
     authors, out = entry.authors, []
     if len(authors) > shown + 1:
-        more = "".join(
-            f'<span lang="{_html(lang)}" class="bi">'
-            f"{_words(lang, 'more_authors', count=len(authors) - shown)}</span>"
-            for lang in languages
+        more = _in_each_language(
+            languages,
+            lambda lang: _unmarked(lang, "more_authors", count=len(authors) - shown),
+            _bi_span,
         )
         out.append(
             f'<div class="authors"><span class="visually-hidden">{_label(languages, "authors")}:'
-            f" </span>{_escaped(', '.join(authors[:shown]))},\n"
+            f" </span>{_any_direction(', '.join(authors[:shown]))},\n"
             f'<details class="more-authors"><summary>{more}</summary>'
-            f"{_escaped(', '.join(authors[shown:]))}</details></div>\n"
+            f"{_any_direction(', '.join(authors[shown:]))}</details></div>\n"
         )
     elif authors:
         out.append(
             f'<p class="authors"><span class="visually-hidden">{_label(languages, "authors")}:'
-            f" </span>{_escaped(', '.join(authors))}</p>"
+            f" </span>{_any_direction(', '.join(authors))}</p>"
         )
     if entry.affiliations:
         out.append(
             '<p class="affiliations"><span class="visually-hidden">'
             f"{_label(languages, 'affiliations')}: </span>"
-            f"{_escaped(' · '.join(entry.affiliations))}</p>"
+            f"{_any_direction(' · '.join(entry.affiliations))}</p>"
         )
     return Markup("".join(out))
+
+
+def _any_direction(names: str) -> str:
+    """Names (authors, affiliations), escaped, in whichever direction their first letters
+    are written: they are in no language the page knows, and an Arabic name laid out left to
+    right, or a Latin one inside a right-to-left page, shows its words out of order."""
+    return f'<span dir="auto">{_escaped(names)}</span>'
 
 
 @jinja2.pass_context
