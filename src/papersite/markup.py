@@ -324,7 +324,6 @@ _PLAIN_RULES = [
     (r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", ("**", "__", "~~"), INLINE),  # strong, struck out
     (r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", ("*",), INLINE),  # emphasis
     (r"`+([^`]+?)`+", r"\1", ("`",), INLINE),  # code
-    (r"\\([!-/:-@\[-`{-~])", r"\1", ("\\",), INLINE),  # escaped punctuation
 ]  # fmt: skip
 """Each rule: a pattern, what its match gives way to, the marks a text must hold for it to be
 tried (none: always), as most texts have few of them and each pattern scans the whole text, and
@@ -334,9 +333,26 @@ _PLAIN_PATTERNS = [
 ]
 
 
+_ESCAPED_MARK = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""An escaped mark (``\\*``, ``\\[``, ``\\```): the mark itself, as plain text."""
+_HIDDEN = 0xE000
+"""Where an escaped mark hides while the rules run (the Private Use Area, ``_HIDDEN`` + its
+code), so that no rule reads it as a mark: arXiv's titles and abstracts are Markdown-escaped
+(``plain_paragraph``), and ``\\[1\\](x)`` was read as a link."""
+_SHOWN = {_HIDDEN + code: chr(code) for code in range(0x21, 0x7F)}
+
+
+def _hidden_mark(match: re.Match[str]) -> str:
+    return chr(_HIDDEN + ord(match[1]))
+
+
 _INLINE_MARKS = re.compile(
     "|".join(
-        re.escape(mark) for _, _, marks, where in _PLAIN_RULES if where == INLINE for mark in marks
+        re.escape(mark)
+        for mark in (
+            "\\",  # an escaped mark
+            *(mark for _, _, marks, where in _PLAIN_RULES if where == INLINE for mark in marks),
+        )
     )
 )
 """Any mark that an inline rule looks for: a title with none (most) has nothing to leave out."""
@@ -353,9 +369,14 @@ def markdown_words(markdown: str, *, inline: bool = False) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a text is shown on each of its editions' pages
 def _markdown_words(markdown: str, inline: bool) -> str:
+    escaped = "\\" in markdown
+    if escaped:
+        markdown = _ESCAPED_MARK.sub(_hidden_mark, markdown)
     for pattern, replacement, marks, where in _PLAIN_PATTERNS:
         if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
             markdown = pattern.sub(replacement, markdown)
+    if escaped:
+        markdown = markdown.translate(_SHOWN)
     return " ".join(markdown.split())
 
 
