@@ -4,6 +4,7 @@ library. (``--links`` against a loopback server is in test_linkcheck.py.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
 from papersite.check import CheckReport, check_site, format_github
 from papersite.cli import main
+from papersite.new import new_weekly
 from papersite.theme import default_theme
 
 TAGGED_CONFIG = SITE_CONFIG + "tags: [reinforcement-learning, reasoning, llm]\n"
@@ -300,6 +302,30 @@ def test_the_same_url_twice_in_a_paper(clean_site: Path) -> None:
          line_of(digest, "HTTPS://"), "papers[0].links[2].url"),
     ]  # fmt: skip
     assert "links[0]" in report.findings[0].problem.message
+
+
+def test_a_placeholder_title_given_by_a_markdown_heading_is_an_error_there(
+    write_tree: WriteTree,
+) -> None:
+    """A Markdown paper whose block gives no title is titled by its heading; a title that only
+    starts with the placeholder's words is a title."""
+    real = "Paper title generation at scale"
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace(
+                "DAPO: An Open-Source LLM Reinforcement Learning System at Scale", real
+            ),
+        }
+    )
+    path = new_weekly(site, dt.date(2026, 11, 23), "md")
+    skeleton = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^title: .*Paper title.*\n", "", skeleton), encoding="utf-8")
+
+    found = [f for f in findings(check_site(site)) if f[0] == "placeholder"]
+
+    heading = line_of(path, "## Paper title")
+    assert found == [("placeholder", "digests/weekly/2026-11-23.md", heading, "papers[0].title")]
 
 
 def test_tex_the_build_cannot_render_is_reported(clean_site: Path) -> None:

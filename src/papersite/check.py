@@ -4,6 +4,8 @@ The build's stages run as they do for ``papersite build`` (``build.prepare_site`
 rendering), without writing anything, and then the editorial lints look at the whole site:
 
 - ``missing-translation``: a text written in some of the site's languages but not all;
+- ``placeholder``: a paper still titled as ``papersite new`` wrote it ("Paper title"), an error:
+  several such papers are one paper page, published under the placeholder;
 - ``no-arxiv-id``: a paper with no arXiv ID and none resolved from its title;
 - ``not-in-lockfile``: an ID whose arXiv record is missing from ``arxiv.lock.json``;
 - ``arxiv-record``: the record disagrees with the entry (withdrawn, version, title);
@@ -49,6 +51,7 @@ from papersite.model import (
     text_in,
 )
 from papersite.names import CHECK_FORMATS
+from papersite.new import PLACEHOLDER_TITLE
 from papersite.pipeline import prepare_site
 from papersite.provenance import digest_texts, unreviewed_texts
 from papersite.render import render_site
@@ -162,6 +165,7 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _missing_translations(sourced, site.config.languages)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):
+            yield from _placeholder_title(sourced, index, paper)
             yield from _duplicate_links(sourced, index, paper)
 
 
@@ -317,6 +321,23 @@ def _unknown_tags(sourced: SourcedDigest, vocabulary: list[str]) -> Iterator[Fin
                 ),
                 "error",
                 "unknown-tag",
+            )
+
+
+def _placeholder_title(sourced: SourcedDigest, index: int, paper: Paper) -> Iterator[Finding]:
+    """The skeleton's title, left: an error, as the build would publish it (the build goes on,
+    so that a new digest can be previewed while it is written)."""
+    for lang, title in paper.title.items():
+        if _spelling(title) == _spelling(PLACEHOLDER_TITLE):
+            where = ("papers", index, "title") if lang == EVERY_LANGUAGE else None
+            yield Finding(
+                sourced.problem(
+                    where or ("papers", index, "title", lang),
+                    f"'{title.strip()}' is the placeholder `papersite new` writes: give the "
+                    "paper's own title (papers left with it would be one page)",
+                ),
+                "error",
+                "placeholder",
             )
 
 
