@@ -377,6 +377,38 @@ def test_paths_choose_which_files_are_reported(
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_the_summary_of_a_check_of_some_files_names_them(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "Checked 2 digests" for one file: the count of the site, which is read whole, as
+    if both files had been checked. The status is still that of the files' findings."""
+    site = write_tree(
+        {
+            "papersite.yaml": TAGGED_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": SECOND_WEEK + "    tags: [reasonin]\n",
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+
+    def summary(*paths: str) -> tuple[int, str]:
+        status = main(["check", *paths])
+        return status, capsys.readouterr().out.splitlines()[-1]
+
+    whole = "the site's 2 digests, checked with the whole site"
+    assert summary("digests/weekly/2025-03-17.yaml") == (
+        0, f"Checked digests/weekly/2025-03-17.yaml (1 of {whole}): 0 errors, 0 warnings"
+    )  # fmt: skip
+    assert summary("digests/weekly/2025-03-24.yaml") == (
+        1, f"Checked digests/weekly/2025-03-24.yaml (1 of {whole}): 1 errors, 0 warnings"
+    )  # fmt: skip
+    assert summary("digests/weekly/") == (
+        1, f"Checked digests/weekly (2 of {whole}): 1 errors, 0 warnings"
+    )  # fmt: skip
+    assert summary() == summary(".") == (1, "Checked 2 digests: 1 errors, 0 warnings")
+
+
 GITHUB_COMMAND = re.compile(r"^::(error|warning) ([^:]*)::(.*)$")
 
 

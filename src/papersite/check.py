@@ -77,6 +77,11 @@ class CheckReport:
 
     findings: list[Finding] = field(default_factory=list)
     digests: int = 0
+    """The site's digests: every one is read, whatever ``paths`` chose."""
+    paths: list[str] = field(default_factory=list)
+    """The files and folders asked about (relative to the site); none: the whole site."""
+    chosen: int = 0
+    """How many of the site's digests ``paths`` hold."""
     links_checked: int = 0
     links_cached: int = 0
 
@@ -97,10 +102,13 @@ class CheckReport:
         if self.links_checked or self.links_cached:
             every = self.links_checked + self.links_cached  # fetched now, or answered before
             links = f", {every} links checked ({self.links_cached} from the cache)"
-        return (
-            f"Checked {self.digests} digests{links}: "
-            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
-        )
+        checked = f"{self.digests} digests"
+        if self.paths:  # the findings are those of the paths, the count the site's
+            checked = (
+                f"{', '.join(self.paths)} ({self.chosen} of the site's {checked}, checked with "
+                "the whole site)"
+            )
+        return f"Checked {checked}{links}: {len(self.errors)} errors, {len(self.warnings)} warnings"
 
 
 def check_site(
@@ -123,15 +131,15 @@ def check_site(
     Raises ``PapersiteError`` for a path outside the site or missing."""
     source = Path(source)
     chosen = [_site_relative(Path(p), source) for p in paths]
-    report = CheckReport()
+    report = CheckReport(paths=[] if "." in chosen else chosen)
     try:
         prepared = prepare_site(source)
     except ContentError as error:
         report.findings = _tagged(error.problems, "error", "invalid")
-        report.digests = len(digest_files(source))  # every file was read, valid or not
+        _count_digests(report, digest_files(source))  # every file was read, valid or not
     else:
         site = prepared.site
-        report.digests = len(site.digests)
+        _count_digests(report, [sourced.path for sourced in site.digests])
         report.findings = list(_lints(site, prepared.view, source))
         if review or strict_review:
             severity: Severity = "error" if strict_review else "warning"
@@ -145,6 +153,11 @@ def check_site(
         report.findings = [Finding(f.problem, "error", f.rule) for f in report.findings]
     report.findings = sorted(f for f in report.findings if _chosen(f.problem.path, chosen))
     return report
+
+
+def _count_digests(report: CheckReport, paths: list[str]) -> None:
+    report.digests = len(paths)
+    report.chosen = sum(_chosen(path, report.paths) for path in paths)
 
 
 def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
