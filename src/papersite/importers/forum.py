@@ -286,6 +286,8 @@ def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) ->
 
 def _tex_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
     for line in lines:
+        if layout.block_of(line.text).code:
+            continue  # code is not math
         found = _TEX_OUTSIDE_MATH.search(_MATH.sub("", line.text))
         if found:
             reader.warn(
