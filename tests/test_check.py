@@ -4,6 +4,7 @@ library. (``--links`` against a loopback server is in test_linkcheck.py.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
 from papersite.check import CheckReport, check_site, format_github
 from papersite.cli import main
+from papersite.new import new_weekly
 from papersite.theme import default_theme
 
 TAGGED_CONFIG = SITE_CONFIG + "tags: [reinforcement-learning, reasoning, llm]\n"
@@ -302,6 +304,30 @@ def test_the_same_url_twice_in_a_paper(clean_site: Path) -> None:
     assert "links[0]" in report.findings[0].problem.message
 
 
+def test_a_placeholder_title_given_by_a_markdown_heading_is_an_error_there(
+    write_tree: WriteTree,
+) -> None:
+    """A Markdown paper whose block gives no title is titled by its heading; a title that only
+    starts with the placeholder's words is a title."""
+    real = "Paper title generation at scale"
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace(
+                "DAPO: An Open-Source LLM Reinforcement Learning System at Scale", real
+            ),
+        }
+    )
+    path = new_weekly(site, dt.date(2026, 11, 23), "md")
+    skeleton = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^title: .*Paper title.*\n", "", skeleton), encoding="utf-8")
+
+    found = [f for f in findings(check_site(site)) if f[0] == "placeholder"]
+
+    heading = line_of(path, "## Paper title")
+    assert found == [("placeholder", "digests/weekly/2026-11-23.md", heading, "papers[0].title")]
+
+
 def test_tex_the_build_cannot_render_is_reported(clean_site: Path) -> None:
     digest = clean_site / "digests/weekly/2025-03-17.yaml"
     digest.write_text(WEEKLY.replace('en: "English abstract"', 'en: "Bad $\\\\frac{1}{$ math"'))
@@ -349,6 +375,38 @@ def test_paths_choose_which_files_are_reported(
     assert "is not inside the site folder" in capsys.readouterr().err
     assert main(["check", "digests/weekly/2099-01-01.yaml"]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_summary_of_a_check_of_some_files_names_them(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "Checked 2 digests" for one file: the count of the site, which is read whole, as
+    if both files had been checked. The status is still that of the files' findings."""
+    site = write_tree(
+        {
+            "papersite.yaml": TAGGED_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": SECOND_WEEK + "    tags: [reasonin]\n",
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+
+    def summary(*paths: str) -> tuple[int, str]:
+        status = main(["check", *paths])
+        return status, capsys.readouterr().out.splitlines()[-1]
+
+    whole = "the site's 2 digests, checked with the whole site"
+    assert summary("digests/weekly/2025-03-17.yaml") == (
+        0, f"Checked digests/weekly/2025-03-17.yaml (1 of {whole}): 0 errors, 0 warnings"
+    )  # fmt: skip
+    assert summary("digests/weekly/2025-03-24.yaml") == (
+        1, f"Checked digests/weekly/2025-03-24.yaml (1 of {whole}): 1 errors, 0 warnings"
+    )  # fmt: skip
+    assert summary("digests/weekly/") == (
+        1, f"Checked digests/weekly (2 of {whole}): 1 errors, 0 warnings"
+    )  # fmt: skip
+    assert summary() == summary(".") == (1, "Checked 2 digests: 1 errors, 0 warnings")
 
 
 GITHUB_COMMAND = re.compile(r"^::(error|warning) ([^:]*)::(.*)$")

@@ -165,3 +165,31 @@ def test_a_start_that_is_not_a_date_says_how_to_write_one(
         "argument --start: '2026-02-30' is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"
     )
     assert not (site / "digests").exists()
+
+
+def test_a_skeleton_left_with_its_placeholder_title_is_an_error_of_check(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two new digests whose papers kept the skeleton's title were one paper page, published
+    under the placeholder, and ``check`` passed: it is an error at the title, in either form."""
+    for fmt, start in (("yaml", "2026-11-23"), ("md", "2026-11-30")):
+        assert (
+            run(capsys, "new", "weekly", "--start", start, "--format", fmt, "--source", str(site))[
+                0
+            ]
+            == 0
+        )
+
+    status, out, _ = run(capsys, "check", "--source", str(site))
+
+    expected = []
+    for name in ("2026-11-23.yaml", "2026-11-30.md"):
+        lines = (site / "digests" / "weekly" / name).read_text(encoding="utf-8").splitlines()
+        number, line = next((n, x) for n, x in enumerate(lines, 1) if '"Paper title"' in x)
+        expected.append(
+            f"digests/weekly/{name}:{number}:{line.index('Paper title')}: error: "
+            "papers[0].title.en: 'Paper title' is the placeholder `papersite new` writes: give "
+            "the paper's own title (papers left with it would be one page) [placeholder]"
+        )
+    assert status == 1
+    assert [line for line in out.splitlines() if "[placeholder]" in line] == expected

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -415,6 +416,20 @@ def test_a_search_index_that_fails_is_not_tried_again_until_a_file_changes(
         assert server.rebuild({WEEKLY_PATH}).ok and server.site.search_pending, "pending again"
 
 
+def test_a_search_index_stopped_by_ctrl_c_is_not_said_to_be_stopped_for_an_edit(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SEARCH_LATER_FROM", 1)
+    said = io.StringIO()
+    with Server(minimal_site, port=0, out=tmp_path / "out", stdout=said, stderr=said) as server:
+        stop = threading.Event()
+        stop.set()
+        stopped = server.make_search_index(stop)
+
+    assert stopped.cancelled
+    assert "search index" not in said.getvalue().split("Ctrl-C to stop", 1)[1]
+
+
 def fail_pagefind(*arguments: object) -> None:
     raise SearchError("Pagefind failed: simulated")
 
@@ -496,8 +511,14 @@ class ServeProcess:
 
     SERVING = re.compile(r"^Serving (?P<url>http://\S+) from (?P<out>.+) \(Ctrl-C to stop\)$")
 
-    def __init__(self, source: Path, *options: str) -> None:
-        command = [sys.executable, "-m", "papersite", "serve", "--source", str(source)]
+    def __init__(self, source: Path, *options: str, prelude: str = "") -> None:
+        """``prelude``: Python run in the process before the command (``-c`` instead of ``-m``)."""
+        python = (
+            ["-c", f"{prelude}\nfrom papersite.cli import run\nrun()"]
+            if prelude
+            else ["-m", "papersite"]
+        )
+        command = [sys.executable, *python, "serve", "--source", str(source)]
         self.process = subprocess.Popen(
             [*command, "--port", "0", *options],
             stdout=subprocess.PIPE,
@@ -576,8 +597,8 @@ def serve_command() -> Iterator[Callable[..., ServeProcess]]:
     started is stopped after the test, whatever happened."""
     started: list[ServeProcess] = []
 
-    def start(source: Path, *options: str) -> ServeProcess:
-        started.append(ServeProcess(source, *options))
+    def start(source: Path, *options: str, prelude: str = "") -> ServeProcess:
+        started.append(ServeProcess(source, *options, prelude=prelude))
         return started[-1].ready()
 
     yield start
@@ -733,6 +754,53 @@ def test_ctrl_c_stops_serve_with_status_0_and_removes_the_served_files(
 
     assert not served.out.exists()
     assert "Traceback" not in "\n".join(served.lines["err"])
+
+
+SLOW_POLL = """\
+import papersite.serve
+papersite.serve.POLL_SECONDS = 30.0
+"""
+
+
+def test_ctrl_c_stops_serve_at_once_however_long_its_watching_loop_waits(
+    serve_command: Callable[..., ServeProcess], minimal_site: Path
+) -> None:
+    """The watching loop waited for its poll to end before it saw Ctrl-C (a quarter of a second
+    as shipped: 30 s here, so that the test does not depend on timing)."""
+    served = serve_command(minimal_site, prelude=SLOW_POLL)
+    time.sleep(0.5)  # the loop is waiting for a change
+
+    started = time.monotonic()
+    assert served.stop() == 0
+    assert time.monotonic() - started < 1.5
+
+    assert not served.out.exists()
+    assert "Traceback" not in "\n".join(served.lines["err"])
+
+
+def test_stopping_does_not_wait_for_the_served_files_to_be_deleted(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A served site of thousands of papers is tens of thousands of files, seconds of deleting
+    that Ctrl-C waited for (here, each deletion in this process takes 3 s): the folder is moved
+    out of the way at once, and deleted by a process of its own."""
+    with Server(minimal_site, port=0, stdout=io.StringIO(), stderr=io.StringIO()) as running:
+        served = running.site.out.resolve()
+        real_rmtree = shutil.rmtree
+
+        def slow_rmtree(path: Any, *args: Any, **kwargs: Any) -> None:
+            time.sleep(3)
+            real_rmtree(path, *args, **kwargs)
+
+        monkeypatch.setattr(shutil, "rmtree", slow_rmtree)
+        started = time.monotonic()
+
+    assert time.monotonic() - started < 1.5
+    assert not served.exists()
+    deadline = time.monotonic() + DEADLINE
+    while list(served.parent.glob(served.name + "*")):  # the process deleting it, at work
+        assert time.monotonic() < deadline, list(served.parent.glob(served.name + "*"))
+        time.sleep(0.05)
 
 
 def test_serve_sends_404_through_a_link_planted_in_its_folder(

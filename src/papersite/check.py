@@ -4,6 +4,8 @@ The build's stages run as they do for ``papersite build`` (``build.prepare_site`
 rendering), without writing anything, and then the editorial lints look at the whole site:
 
 - ``missing-translation``: a text written in some of the site's languages but not all;
+- ``placeholder``: a paper still titled as ``papersite new`` wrote it ("Paper title"), an error:
+  several such papers are one paper page, published under the placeholder;
 - ``no-arxiv-id``: a paper with no arXiv ID and none resolved from its title;
 - ``not-in-lockfile``: an ID whose arXiv record is missing from ``arxiv.lock.json``;
 - ``arxiv-record``: the record disagrees with the entry (withdrawn, version, title);
@@ -49,6 +51,7 @@ from papersite.model import (
     text_in,
 )
 from papersite.names import CHECK_FORMATS
+from papersite.new import PLACEHOLDER_TITLE
 from papersite.pipeline import prepare_site
 from papersite.provenance import digest_texts, unreviewed_texts
 from papersite.render import render_site
@@ -74,6 +77,11 @@ class CheckReport:
 
     findings: list[Finding] = field(default_factory=list)
     digests: int = 0
+    """The site's digests: every one is read, whatever ``paths`` chose."""
+    paths: list[str] = field(default_factory=list)
+    """The files and folders asked about (relative to the site); none: the whole site."""
+    chosen: int = 0
+    """How many of the site's digests ``paths`` hold."""
     links_checked: int = 0
     links_cached: int = 0
 
@@ -94,10 +102,13 @@ class CheckReport:
         if self.links_checked or self.links_cached:
             every = self.links_checked + self.links_cached  # fetched now, or answered before
             links = f", {every} links checked ({self.links_cached} from the cache)"
-        return (
-            f"Checked {self.digests} digests{links}: "
-            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
-        )
+        checked = f"{self.digests} digests"
+        if self.paths:  # the findings are those of the paths, the count the site's
+            checked = (
+                f"{', '.join(self.paths)} ({self.chosen} of the site's {checked}, checked with "
+                "the whole site)"
+            )
+        return f"Checked {checked}{links}: {len(self.errors)} errors, {len(self.warnings)} warnings"
 
 
 def check_site(
@@ -120,15 +131,15 @@ def check_site(
     Raises ``PapersiteError`` for a path outside the site or missing."""
     source = Path(source)
     chosen = [_site_relative(Path(p), source) for p in paths]
-    report = CheckReport()
+    report = CheckReport(paths=[] if "." in chosen else chosen)
     try:
         prepared = prepare_site(source)
     except ContentError as error:
         report.findings = _tagged(error.problems, "error", "invalid")
-        report.digests = len(digest_files(source))  # every file was read, valid or not
+        _count_digests(report, digest_files(source))  # every file was read, valid or not
     else:
         site = prepared.site
-        report.digests = len(site.digests)
+        _count_digests(report, [sourced.path for sourced in site.digests])
         report.findings = list(_lints(site, prepared.view, source))
         if review or strict_review:
             severity: Severity = "error" if strict_review else "warning"
@@ -142,6 +153,11 @@ def check_site(
         report.findings = [Finding(f.problem, "error", f.rule) for f in report.findings]
     report.findings = sorted(f for f in report.findings if _chosen(f.problem.path, chosen))
     return report
+
+
+def _count_digests(report: CheckReport, paths: list[str]) -> None:
+    report.digests = len(paths)
+    report.chosen = sum(_chosen(path, report.paths) for path in paths)
 
 
 def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
@@ -162,6 +178,7 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _missing_translations(sourced, site.config.languages)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):
+            yield from _placeholder_title(sourced, index, paper)
             yield from _duplicate_links(sourced, index, paper)
 
 
@@ -317,6 +334,23 @@ def _unknown_tags(sourced: SourcedDigest, vocabulary: list[str]) -> Iterator[Fin
                 ),
                 "error",
                 "unknown-tag",
+            )
+
+
+def _placeholder_title(sourced: SourcedDigest, index: int, paper: Paper) -> Iterator[Finding]:
+    """The skeleton's title, left: an error, as the build would publish it (the build goes on,
+    so that a new digest can be previewed while it is written)."""
+    for lang, title in paper.title.items():
+        if _spelling(title) == _spelling(PLACEHOLDER_TITLE):
+            where = ("papers", index, "title") if lang == EVERY_LANGUAGE else None
+            yield Finding(
+                sourced.problem(
+                    where or ("papers", index, "title", lang),
+                    f"'{title.strip()}' is the placeholder `papersite new` writes: give the "
+                    "paper's own title (papers left with it would be one page)",
+                ),
+                "error",
+                "placeholder",
             )
 
 

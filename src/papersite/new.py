@@ -19,6 +19,9 @@ from papersite.names import CONFIG_FILE, DIGEST_FORMATS
 DEFAULT_LANGUAGES = ["ko", "en"]
 
 FORMATS = DIGEST_FORMATS
+PLACEHOLDER_TITLE = "Paper title"
+"""The title of the skeleton's paper, until the editor writes the real one: ``check`` reports
+it as an error (left in several digests, it would make their papers one page)."""
 SUFFIXES = {"yaml": ".yaml", "md": ".md"}
 
 
@@ -112,10 +115,12 @@ def _text_map(languages: list[str], values: dict[str, str] | None = None) -> str
 
 def _for_languages(template: str, languages: list[str]) -> str:
     """Fill the body's language placeholders: ``{EMPTY}`` (an empty text), ``{TITLE}`` (the
-    paper title skeleton), ``{BLOCKS:###}`` (one empty heading per language at that depth)."""
+    paper title skeleton; ``{PLACEHOLDER}`` its one title), ``{BLOCKS:###}`` (one empty heading
+    per language at that depth)."""
     text = template.replace("{EMPTY}", _text_map(languages))
+    text = text.replace("{PLACEHOLDER}", PLACEHOLDER_TITLE)
     named = "en" if "en" in languages else languages[0]  # the paper needs a title for its URL
-    skeleton = {lang: "Paper title" if lang == named else "" for lang in languages}
+    skeleton = {lang: PLACEHOLDER_TITLE if lang == named else "" for lang in languages}
     text = text.replace("{TITLE}", _text_map(languages, skeleton))
     for depth in ("###", "####"):
         blocks = "".join(f"{depth} {lang}\n\n" for lang in languages)
@@ -176,7 +181,7 @@ MARKDOWN_BODY = """\
 
 {BLOCKS:###}
 
-## Paper title
+## {PLACEHOLDER}
 
 ```yaml
 title: {TITLE}  # the English title as on arXiv

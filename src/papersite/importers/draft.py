@@ -95,6 +95,13 @@ class Block:
 
     text: str
     bullet: bool = False
+    verbatim: bool = False
+    """A fenced code block or a table, kept as written (several lines)."""
+
+    @property
+    def code(self) -> bool:
+        """A fenced code block: text in no language."""
+        return self.verbatim and not self.text.startswith("|")
 
 
 def blocks_to_markdown(blocks: list[Block]) -> str:
@@ -112,6 +119,10 @@ def split_by_language(blocks: list[Block]) -> dict[str, str]:
     """A bilingual text from blocks in either language: each block goes to its own language,
     in order (posts give the Korean paragraphs, then the English ones)."""
     by_language: dict[str, list[Block]] = {lang: [] for lang in LANGUAGES}
+    previous: str | None = None
     for block in blocks:
-        by_language[language_of(block.text)].append(block)
+        # Code goes with the paragraph before it (a table goes by its words).
+        lang = previous if block.code and previous is not None else language_of(block.text)
+        by_language[lang].append(block)
+        previous = lang
     return {lang: blocks_to_markdown(by_language[lang]) for lang in LANGUAGES}

@@ -14,6 +14,7 @@ text that fits nowhere becomes a marked section of its paper.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -51,8 +52,10 @@ class _Part:
     kind: str  # summary | abstract | section | links
     title: dict[str, str] | None = None
     blocks: list[Block] = field(default_factory=list)
-    line: int = 0
-    """The line of its heading (0: the text before any heading)."""
+    heading: layout.Line | None = None
+    """The line of its heading (None: the text before any heading, or after an inline one)."""
+    lines: int = 0
+    """How many lines were read into it (a links part keeps its links, not its lines)."""
 
 
 @dataclass
@@ -167,7 +170,7 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
             continue
         heading = layout.heading_of(line.text) or layout.section_heading(line)
         if heading is not None:
-            parts.append(_Part(heading.kind, heading.title, line=line.number))
+            parts.append(_Part(heading.kind, heading.title, heading=line))
             continue
         inline = layout.inline_heading(line.text)
         if inline is not None:
@@ -175,11 +178,10 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
             line = layout.Line(line.number, inline[1])
         if not _place(paper, parts[-1], line):
             unplaced.append(line)
+        parts[-1].lines += 1
+    parts = _texts_read_as_headings(reader, paper, parts, unplaced)
+    _warn_of_empty_headings(reader, parts)
     _fill(paper, parts, unplaced)
-    for part in parts:
-        if part.kind == "section" and part.title is not None and not part.blocks:
-            shown = " / ".join(title for title in part.title.values() if title)
-            reader.warn(part.line, f"the section '{shown}' has no text under it: it is left out")
     for run in layout.runs(unplaced):
         reader.warn(
             run[0].number,
@@ -211,6 +213,55 @@ def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
     return True
 
 
+def _texts_read_as_headings(
+    reader: _Reader, paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]
+) -> list[_Part]:
+    """The parts, less those headed by a plain line that is a text made of one of the forum's
+    words (``요약``, ``Summary``): a line that reads as the heading of an introduction or an
+    abstract, has no text under it, and starts nothing new (the part before it is of its kind,
+    or the heading after it starts a part of its kind that has text). Such a line goes back, as
+    text, to the part before it."""
+    kept: list[_Part] = []
+    for index, part in enumerate(parts):
+        line = part.heading
+        before = kept[-1] if kept and (kept[-1].heading or kept[-1].lines) else None
+        after = parts[index + 1] if index + 1 < len(parts) else None
+        kinds = {before.kind if before else None, after.kind if after and after.lines else None}
+        if line is None or part.lines or line.level or before is None:
+            kept.append(part)
+        elif part.kind in kinds & {"summary", "abstract"}:
+            reader.warn(
+                line.number,
+                f"{line.text!r} is taken for text, not a heading: no text follows it, and it "
+                "starts no new part; delete it from the digest if it is a heading",
+            )
+            if not _place(paper, before, line):  # text under a links heading
+                bisect.insort(unplaced, line, key=lambda other: other.number)
+            before.lines += 1
+        else:
+            kept.append(part)
+    return kept
+
+
+def _warn_of_empty_headings(reader: _Reader, parts: list[_Part]) -> None:
+    """Each heading with no text under it, but for links headings at the paper's end (the seeds
+    lost many links in the copy: no text is lost there)."""
+    for index, part in enumerate(parts):
+        if part.heading is None or part.lines:
+            continue
+        if all(other.kind == "links" for other in parts[index:]):
+            continue
+        shown = " / ".join(title for title in (part.title or {}).values() if title)
+        if shown:
+            message = f"the section '{shown}' has no text under it: it is left out"
+        else:
+            message = (
+                f"the heading {part.heading.text!r} has no text under it: it is left out (if it "
+                "is a text, put it in the digest)"
+            )
+        reader.warn(part.heading.number, message)
+
+
 def _label_of(text: str, found: list[WrittenLink]) -> str | None:
     """``Project page: https://…`` → ``Project page``: a short label before a line's one link
     (a Markdown link's own text, ``코드: [공식 구현](https://…)``, names it before this)."""
@@ -235,6 +286,8 @@ def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) ->
 
 def _tex_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
     for line in lines:
+        if layout.block_of(line.text).code:
+            continue  # code is not math
         found = _TEX_OUTSIDE_MATH.search(_MATH.sub("", line.text))
         if found:
             reader.warn(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from dataclasses import dataclass
 
 from papersite.importers.draft import Block, language_of
@@ -25,6 +26,9 @@ _BULLET = re.compile(r"^[•●◦▪‣·*+\-–]\s+(.*)$")
 # A Markdown heading ("## Title", perhaps closed by #s) and a thematic break ("---", "* * *").
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# A code fence (```, ~~~) and a table's delimiter row (| --- | :-: |), as CommonMark and GFM.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TABLE_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 _AWARD = re.compile(r"^\[([^\]\d]{2,40})\]\s*(.+)$")
 _WEEK = re.compile(
@@ -79,7 +83,8 @@ class Line:
     number: int
     """1-based line number in the input."""
     text: str
-    """The line without surrounding white space (nor a Markdown heading's marker)."""
+    """The line without surrounding white space (nor a Markdown heading's marker); a fenced
+    code block's or a table's lines, as written (``lines_of``)."""
     level: int = 0
     """The level of a Markdown heading (``## …`` is 2); 0 for any other line."""
 
@@ -100,10 +105,50 @@ class PostTitle:
 
 def lines_of(text: str) -> list[Line]:
     """The lines that hold text, numbered as in the input: no blank line, no thematic break
-    (``---``, which a Markdown post may put between papers), no empty heading."""
+    (``---``, which a Markdown post may put between papers), no empty heading. A fenced code
+    block and a table are one line each, as written (``verbatim``), numbered by their first."""
     text = _CONTROLS.sub("", _BREAKS.sub("\n", text.replace("\r\n", "\n")))
-    lines = (_line(number, raw.strip()) for number, raw in enumerate(text.split("\n"), start=1))
-    return [line for line in lines if line.text and not _THEMATIC_BREAK.match(line.text)]
+    raws = text.split("\n")
+    lines: list[Line] = []
+    index = 0
+    while index < len(raws):
+        end = _verbatim_end(raws, index)
+        if end > index + 1:
+            block = textwrap.dedent("\n".join(raw.rstrip() for raw in raws[index:end]))
+            lines.append(Line(index + 1, block.strip("\n")))
+        else:
+            line = _line(index + 1, raws[index].strip())
+            if line.text and not _THEMATIC_BREAK.match(line.text):
+                lines.append(line)
+        index = max(end, index + 1)
+    return lines
+
+
+def _verbatim_end(raws: list[str], index: int) -> int:
+    """Where the fenced code block or the table that starts at ``raws[index]`` ends (the index
+    after its last line); ``index`` for any other line."""
+    fence = _FENCE.match(raws[index])
+    if fence:  # a fence never closed runs to the end, as in Markdown
+        marker = fence[1]
+        closing = (
+            end
+            for end in range(index + 1, len(raws))
+            if raws[end].strip().startswith(marker) and not raws[end].strip().strip(marker[0])
+        )
+        return next(closing, len(raws) - 1) + 1
+    rows = [raw.strip() for raw in raws[index : index + 2]]
+    if len(rows) < 2 or not rows[0].startswith("|") or not _TABLE_DELIMITER.match(rows[1]):
+        return index
+    end = index + 2
+    while end < len(raws) and raws[end].strip().startswith("|"):
+        end += 1
+    return end
+
+
+def is_verbatim(text: str) -> bool:
+    """A fenced code block or a table (``lines_of``): text as written, never a title or a
+    heading."""
+    return "\n" in text and (bool(_FENCE.match(text)) or text.startswith("|"))
 
 
 def _line(number: int, text: str) -> Line:
@@ -125,6 +170,8 @@ def runs(lines: list[Line]) -> list[list[Line]]:
 
 
 def block_of(text: str) -> Block:
+    if is_verbatim(text):
+        return Block(text, verbatim=True)
     match = _BULLET.match(text)
     return Block(match[1].strip(), bullet=True) if match else Block(text)
 
@@ -157,7 +204,7 @@ def _names(label: re.Pattern[str], text: str) -> list[str]:
 def heading_of(text: str) -> Heading | None:
     """The part a heading line starts, or None for a line that is not a heading (nor one that
     holds a link: ``[label](https://…)`` has the form of ``한국어(English)``)."""
-    if len(text) > 120 or _BULLET.match(text) or written_links(text):
+    if len(text) > 120 or "\n" in text or _BULLET.match(text) or written_links(text):
         return None
     bare = text.rstrip(":：").strip()
     emphasised = _EMPHASIS.match(bare)  # "**논문 소개**", a heading written in bold
@@ -204,6 +251,8 @@ def is_paper_title(lines: list[Line], index: int) -> bool:
     the heading of any part is a title too, whatever its words."""
     line = lines[index]
     text = line.text
+    if is_verbatim(text):
+        return False
     # A long plain line is a paragraph; a Markdown heading is a title at any length (export
     # writes one for a paper whose two titles are long).
     if len(text) > 300 and not line.level:

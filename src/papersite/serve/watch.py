@@ -75,8 +75,12 @@ class _Watch:
             self.ready.set()  # also if watching failed (a folder removed meanwhile): never hang
 
     def stop(self) -> None:
-        self._stop.set()
+        self.ask_to_stop()
         self._thread.join()
+
+    def ask_to_stop(self) -> None:
+        """Stops at its next tick, without waiting for it (``stop`` waits)."""
+        self._stop.set()
 
 
 class SiteWatcher:
@@ -114,9 +118,17 @@ class SiteWatcher:
         """Whether a change waits to be taken by ``changes``."""
         return not self._changes.empty()
 
+    def wake(self) -> None:
+        """Ends a wait in ``changes`` now, with no change."""
+        self._changes.put(set())
+
     def close(self) -> None:
-        # The site's watcher first, and outside the lock: it may be waiting for the lock to
-        # restart the folders' watcher.
+        # Both watchers are asked first, so that they stop in the same tick, not one after the
+        # other. The site's watcher is waited for first, and outside the lock: it may be
+        # waiting for the lock to restart the folders' watcher (which it then stops at once).
+        for watch in (self._site, self._folders):
+            if watch is not None:
+                watch.ask_to_stop()
         if self._site is not None:
             self._site.stop()
             self._site = None
