@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from papersite.cache import BuildCache
-from papersite.markup import MarkdownRenderer, Rendering
+from papersite.markup import MarkdownRenderer, Rendering, markdown_words, plain_paragraph
 
 
 def render(text: str, *, inline: bool = False) -> Rendering:
@@ -266,3 +266,25 @@ def test_prefetch_renders_on_every_core_what_one_process_would(tmp_path: Path) -
     from_cache = MarkdownRenderer(BuildCache(tmp_path / "cache"))
     from_cache._render = must_not_render  # type: ignore[method-assign]
     assert from_cache.render(texts[0][0]) == one_process.render(texts[0][0])
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "See [1](https://example.org) and ``Why?'' and __init__",
+        "A *very* fast `method` <b>bold</b> & \\alpha",
+        "# not a heading, 1. not a list, > not a quote",
+        "Attention_is_all \\[sic\\] ~~kept~~ | pipe | !bang",
+    ],
+)
+@pytest.mark.parametrize("inline", [True, False])
+def test_plain_text_made_markdown_reads_back_as_its_words(plain: str, inline: bool) -> None:
+    """arXiv's texts are shown through Markdown that escapes their marks (``plain_paragraph``);
+    their words for a page's description, ``<title>``, feeds and search (``markdown_words``)
+    are the text itself, not its escapes (a '[1](x)' once read back as '\\1\\')."""
+    assert markdown_words(plain_paragraph(plain), inline=inline) == plain
+
+
+def test_markdown_words_leaves_out_marks_but_keeps_escaped_ones() -> None:
+    text = "**bold** and [a link](https://example.org) and \\*stars\\* and `code` and \\`tick\\`"
+    assert markdown_words(text, inline=True) == "bold and a link and *stars* and code and `tick`"
