@@ -36,7 +36,7 @@ from papersite.arxiv_ids import arxiv_base_id
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
-from papersite.i18n import link_label, table_language, words_language
+from papersite.i18n import english_or_first, link_label, table_language, words_language
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
@@ -300,8 +300,7 @@ def award_name(entry: EntryView, languages: list[str]) -> str | None:
     has English, as in the community's posts, else in the site's first language."""
     if entry.award_label is None:
         return None
-    lang = "en" if "en" in languages else languages[0]
-    return entry.award_label.plain[lang]
+    return entry.award_label.plain[english_or_first(languages)]
 
 
 def forum_link(link: LinkView, languages: list[str]) -> str:

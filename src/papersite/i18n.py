@@ -9,8 +9,17 @@ with it, so that screen readers and search engines read them as what they are (W
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 FALLBACK = "en"
+
+
+def english_or_first(languages: Sequence[str]) -> str:
+    """English where the site has it, else its first (default) language: the one language of
+    what is made in one only (the search index, a forum post's award prefix, a new paper's
+    placeholder title, from which its URL is made)."""
+    return "en" if "en" in languages else languages[0]
+
 
 UI: dict[str, dict[str, str]] = {
     "ko": {

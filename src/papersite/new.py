@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from papersite.errors import PapersiteError
+from papersite.i18n import english_or_first
 from papersite.load import peek_config
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
@@ -119,7 +120,7 @@ def _for_languages(template: str, languages: list[str]) -> str:
     per language at that depth)."""
     text = template.replace("{EMPTY}", _text_map(languages))
     text = text.replace("{PLACEHOLDER}", PLACEHOLDER_TITLE)
-    named = "en" if "en" in languages else languages[0]  # the paper needs a title for its URL
+    named = english_or_first(languages)  # the paper needs a title for its URL
     skeleton = {lang: PLACEHOLDER_TITLE if lang == named else "" for lang in languages}
     text = text.replace("{TITLE}", _text_map(languages, skeleton))
     for depth in ("###", "####"):

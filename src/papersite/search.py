@@ -32,6 +32,7 @@ from typing import Any
 import cbor2
 
 from papersite.errors import PapersiteError
+from papersite.i18n import english_or_first
 
 BUNDLE = "pagefind"
 """The folder of the search bundle (script, UI, index) inside the output."""
@@ -189,7 +190,7 @@ def is_indexed(path: str, languages: Sequence[str]) -> bool:
 def index_language(languages: Sequence[str]) -> str:
     """The language of the one index: English where the site has it, as Pagefind stems English
     words (``sinks`` finds ``sink``) and has no stemmer for Korean; else the default language."""
-    return "en" if "en" in languages else languages[0]
+    return english_or_first(languages)
 
 
 def make_bundle(
