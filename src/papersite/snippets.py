@@ -104,8 +104,13 @@ def bi_html(
     return Markup("".join(out))
 
 
-def _bi_span(lang: str | None) -> tuple[str, str]:
-    return f'<span{_lang(lang)} class="bi">', "</span>"
+def _element(tag: str, class_: str) -> Callable[[str | None], tuple[str, str]]:
+    """The start and end tags of a ``tag`` element of ``class_`` (both escaped already) in a
+    language, or in every language (None), for ``_in_each_language``."""
+    return lambda lang: (f'<{tag}{_lang(lang)} class="{class_}">', f"</{tag}>")
+
+
+_bi_span = _element("span", "bi")
 
 
 def _badge(lang: str, attributes: str = "") -> str:
@@ -170,7 +175,7 @@ def in_each_language_html(
         _in_each_language(
             context["languages"],
             lambda lang: str(caller(lang)),
-            lambda lang: (f'<{tag}{_lang(lang)} class="{class_}">', f"</{tag}>"),
+            _element(tag, class_),
         )
     )
 
@@ -215,7 +220,7 @@ def _make_label(languages: list[str], key: str, tag: str) -> str:
     return _in_each_language(
         languages,
         lambda lang: _unmarked(lang, key),
-        lambda lang: (f'<{tag}{_lang(lang)} class="bi">', f"</{tag}>"),
+        _element(tag, "bi"),
     )
 
 
