@@ -8,8 +8,10 @@ import gzip
 import importlib
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pagefind.service
@@ -24,6 +26,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from conftest import CHROMEDRIVER, REPO, WEEKLY, chromium_missing, chromium_options, require
 from loopback import serving
 from papersite import build, search
+from papersite.cache import BuildCache
 from papersite.cli import main
 from papersite.search import (
     BODY,
@@ -268,6 +271,38 @@ def test_the_stems_are_not_read_once_the_search_index_is_cancelled(
     with pytest.raises(SearchCancelled):
         build(minimal_site, tmp_path / "out", cancelled=lambda: True)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_workers_reading_stems_stop_at_the_first_share_once_cancelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``papersite serve``'s Ctrl-C while a large site's pages are read for their stems: the
+    forked workers are ended after the share that was being read, not after the whole block."""
+    read = tmp_path / "read"
+    read.mkdir()
+
+    def stems_marker(page: str) -> str:  # in a worker: leaves a trace the parent can count
+        (read / page).touch()
+        time.sleep(0.01)
+        return ""
+
+    monkeypatch.setattr(pipeline, "stems_marker", stems_marker)
+    monkeypatch.setattr(pipeline, "workers_for", lambda count: 2)  # on a one-core machine too
+    pages = [f"page-{number}" for number in range(400)]
+    writer = SimpleNamespace(
+        manifest={path: SimpleNamespace(content=path) for path in pages},
+        read=lambda path: path.encode(),
+    )
+    asked = []
+
+    def cancelled() -> bool:  # once the first share of the workers is back
+        asked.append(True)
+        return len(asked) > 1
+
+    with pytest.raises(SearchCancelled):
+        list(pipeline._prepared_pages(writer, pages, BuildCache(tmp_path / "cache"), cancelled))
+
+    assert 0 < len(list(read.iterdir())) < len(pages) / 2
 
 
 def test_the_site_root_carries_nojekyll(built_site: Path) -> None:

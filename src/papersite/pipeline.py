@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,7 @@ from papersite.incremental import PageInputs
 from papersite.load import load_site
 from papersite.lockfile import read_lockfile, reread_lockfile
 from papersite.model import Site, SourcedDigest, normalise_base_url
-from papersite.parallel import fork_map, render_in_parallel, workers_for
+from papersite.parallel import fork_each, render_in_parallel, workers_for
 from papersite.render import (
     PageJob,
     make_environment,
@@ -347,7 +347,8 @@ def _prepared_pages(
     """Each page of ``paths`` as Pagefind is given it (``search.prepare_page``). What is added
     to a page is remembered in the build cache by the page's hash, since finding it reads the
     page's text (1.5–3 ms): a rebuild reads only the pages that changed, a cold build on every
-    core. ``cancelled`` is asked every ``STEMS_BLOCK`` pages."""
+    core. ``cancelled`` is asked every ``STEMS_BLOCK`` pages, and between the workers' shares:
+    once it says so, the workers are ended (``papersite serve``'s Ctrl-C does not wait for them)."""
     hashes = [writer.manifest[path].content for path in paths]
     markers = {key: marker for key in hashes if (marker := cache.get(SEARCH, key)) is not None}
     missing = [number for number, key in enumerate(hashes) if key not in markers]
@@ -362,9 +363,11 @@ def _prepared_pages(
             def find(share: range, block: list[int] = block) -> list[tuple[int, str]]:
                 return [(n, stems_marker(writer.read(paths[block[n]]).decode())) for n in share]
 
-            for share in fork_map(find, len(block), processes):
-                for number, marker in share:
-                    markers[hashes[block[number]]] = marker
+            with closing(fork_each(find, len(block), processes)) as shares:
+                for share in shares:
+                    stop_if(cancelled)
+                    for number, marker in share:
+                        markers[hashes[block[number]]] = marker
     for number, (path, key) in enumerate(zip(paths, hashes, strict=True)):
         if number % STEMS_BLOCK == 0:
             stop_if(cancelled)
