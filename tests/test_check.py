@@ -409,6 +409,33 @@ def test_the_summary_of_a_check_of_some_files_names_them(
     assert summary() == summary(".") == (1, "Checked 2 digests: 1 errors, 0 warnings")
 
 
+def test_json_names_the_paths_checked(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text summary named the files asked about; the JSON document did not, so a tool could
+    not tell a check of one file from a check of the whole site."""
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": SECOND_WEEK,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+
+    def document(*paths: str) -> dict[str, object]:
+        main(["check", "--format", "json", *paths])
+        parsed: dict[str, object] = json.loads(capsys.readouterr().out)
+        return {key: parsed[key] for key in ("digests", "paths", "chosen")}
+
+    assert document("digests/weekly/2025-03-24.yaml") == {
+        "digests": 2, "paths": ["digests/weekly/2025-03-24.yaml"], "chosen": 1,
+    }  # fmt: skip
+    assert document("digests/weekly/") == {"digests": 2, "paths": ["digests/weekly"], "chosen": 2}
+    assert document() == document(".") == {"digests": 2, "paths": [], "chosen": 2}
+
+
 GITHUB_COMMAND = re.compile(r"^::(error|warning) ([^:]*)::(.*)$")
 
 
@@ -473,6 +500,7 @@ def test_json_lists_every_finding_for_tools(
     assert document["version"] == 1
     assert document["ok"] is True
     assert (document["digests"], document["errors"], document["warnings"]) == (1, 0, 2)
+    assert (document["paths"], document["chosen"]) == ([], 1)
     assert {f["rule"] for f in document["findings"]} == {"missing-translation", "not-in-lockfile"}
     assert set(document["findings"][0]) == {
         "severity", "rule", "path", "line", "column", "field", "message",

@@ -478,6 +478,8 @@ def format_json(report: CheckReport) -> str:
         "version": JSON_FORMAT_VERSION,
         "ok": report.ok,
         "digests": report.digests,
+        "paths": report.paths,
+        "chosen": report.chosen,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "links": {"checked": report.links_checked, "cached": report.links_cached},
