@@ -334,6 +334,40 @@ def test_a_section_heading_with_no_text_is_left_out_with_a_warning(
     ]
 
 
+@pytest.mark.parametrize(
+    ("title_line", "title"),
+    [
+        (
+            "둘째 논문 / Second Paper (and Beyond)",
+            {"ko": "둘째 논문", "en": "Second Paper (and Beyond)"},
+        ),
+        ("둘째 논문 (Second Paper)", {"ko": "둘째 논문", "en": "Second Paper"}),
+    ],
+    ids=["slash-and-parentheses", "parentheses"],
+)
+def test_a_title_with_parentheses_starts_a_paper(
+    tmp_path: Path, site: Path, title_line: str, title: dict[str, str]
+) -> None:
+    """A title line ending in parentheses has the form of a section's heading (한국어(English)):
+    it was read as an empty section of the paper before, whose title was left out and whose
+    introduction was added to that paper's."""
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2026/01/12 ~ 01/18] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "첫 논문 / First paper\n\n논문 소개\n\n첫 소개.\n\nFirst intro.\n\n"
+        f"{title_line}\n\n논문 소개\n\n둘째 소개.\n\nSecond intro.\n",
+        encoding="utf-8",
+    )
+
+    result = import_post(post, "forum", site=site)
+
+    first, second = load_text(result.text, result.path).papers
+    assert text(first.summary) == {"ko": "첫 소개.", "en": "First intro."}
+    assert second.title == title
+    assert text(second.summary) == {"ko": "둘째 소개.", "en": "Second intro."}
+    assert result.warnings == []
+
+
 HEADING_WORDS_AS_TEXT = """\
 [2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)
 
