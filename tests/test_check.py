@@ -377,6 +377,41 @@ def test_paths_choose_which_files_are_reported(
     assert "does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "path", ["digests/weekly/_draft.yaml", "digests/weekly/notes.txt", "digests/_drafts"]
+)
+def test_a_path_that_holds_no_digest_is_refused(
+    write_tree: WriteTree,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+) -> None:
+    """A draft (whose name starts with _) was "checked" with 0 errors and exit status 0: no
+    digest was in it, so no finding was reported, and the editor took it for clean."""
+    broken = WEEKLY.replace("kind: weekly", "kind: weekly\nauthor: me")
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/_draft.yaml": broken,
+            "digests/weekly/notes.txt": broken,
+            "digests/_drafts/2025-03-24.yaml": broken,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+
+    assert main(["check", path]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: {path} holds none of the site's digests, so nothing in it would be checked: "
+        "files and folders whose names start with _ or ., and README.md files, are not digests "
+        "(nor files not ending in .yaml, .yml, .md); rename a draft to check it\n"
+    )
+    assert main(["check", "digests/weekly"]) == 0  # a folder that holds a digest is checked
+
+
 def test_the_summary_of_a_check_of_some_files_names_them(
     write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

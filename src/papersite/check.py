@@ -50,7 +50,7 @@ from papersite.model import (
     SourcedDigest,
     text_in,
 )
-from papersite.names import CHECK_FORMATS
+from papersite.names import CHECK_FORMATS, DIGEST_SUFFIXES, DIGESTS_DIR
 from papersite.new import PLACEHOLDER_TITLE
 from papersite.pipeline import prepare_site
 from papersite.provenance import digest_texts, unreviewed_texts
@@ -60,6 +60,11 @@ from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 Severity = Literal["error", "warning"]
 FORMATS = CHECK_FORMATS
 JSON_FORMAT_VERSION = 1
+NOT_DIGESTS = (
+    "files and folders whose names start with _ or ., and README.md files, are not digests (nor "
+    f"files not ending in {', '.join(DIGEST_SUFFIXES)})"
+)
+"""Which files of ``digests/`` are not digests (``fingerprint.digest_files``), for messages."""
 
 
 @dataclass(frozen=True, order=True)
@@ -131,6 +136,7 @@ def check_site(
     Raises ``PapersiteError`` for a path outside the site or missing."""
     source = Path(source)
     chosen = [_site_relative(Path(p), source) for p in paths]
+    _refuse_paths_without_digests(paths, chosen, digest_files(source))
     report = CheckReport(paths=[] if "." in chosen else chosen)
     try:
         prepared = prepare_site(source)
@@ -415,6 +421,20 @@ def _site_relative(path: Path, source: Path) -> str:
             "or give --source"
         ) from None
     return relative.as_posix()
+
+
+def _refuse_paths_without_digests(
+    paths: Sequence[Path | str], chosen: list[str], files: list[str]
+) -> None:
+    """A PATH in ``digests/`` that holds no digest (a draft, a note) would report nothing, as if
+    it had been checked and found clean."""
+    for given, relative in zip(paths, chosen, strict=True):
+        in_digests = relative == DIGESTS_DIR or relative.startswith(f"{DIGESTS_DIR}/")
+        if in_digests and not any(_chosen(path, [relative]) for path in files):
+            raise PapersiteError(
+                f"{given} holds none of the site's digests, so nothing in it would be checked: "
+                f"{NOT_DIGESTS}; rename a draft to check it"
+            )
 
 
 def _chosen(path: str, chosen: list[str]) -> bool:
