@@ -1219,6 +1219,33 @@ def test_a_file_of_several_weeks_needs_week(
     assert load_text(out).period.start == dt.date(2024, 3, 26)  # type: ignore[union-attr]
 
 
+def test_a_dair_ai_file_without_the_week_asked_for_says_which_it_holds(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--week April` said only "no week matching 'April'", and a file with no week's heading
+    "no week ('Top ML Papers of the Week (…)')": neither said what the file holds, or what to
+    give instead."""
+    week = DATA / "dair-ai-2025-03-17.md"
+    argv = ["import", "--from", "dair-ai", "--source", str(site), "--out", "-"]
+
+    status, out, err = run(capsys, *argv, str(week), "--week", "April")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: {week}: no week matching 'April'; its weeks: line 5: Top ML Papers of the Week "
+        "(March 17 - March 23) - 2025; give --week a part of one of them, e.g. --week "
+        "'March 17 - March 23'\n"
+    )
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nNo week here.\n", encoding="utf-8")
+    status, out, err = run(capsys, *argv, str(notes))
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: {notes}: no week's heading, such as '## Top ML Papers of the Week (March 17 - "
+        "March 23) - 2025': give dair-ai's README, or a part of it that holds a week's heading "
+        "and its papers\n"
+    )
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 
