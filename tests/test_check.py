@@ -412,6 +412,35 @@ def test_a_path_that_holds_no_digest_is_refused(
     assert main(["check", "digests/weekly"]) == 0  # a folder that holds a digest is checked
 
 
+def test_paths_may_be_given_from_the_site_folder(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the repository's root, `check --source site digests/…` said the file did not
+    exist, where `export --source site digests/…` reads it from the site folder."""
+    root = write_tree(
+        {
+            "site/papersite.yaml": TAGGED_CONFIG,
+            "site/digests/weekly/2025-03-17.yaml": WEEKLY,
+            "site/digests/weekly/2025-03-24.yaml": SECOND_WEEK + "    tags: [reasonin]\n",
+            "site/arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(root)
+
+    assert main(["check", "--source", "site", "digests/weekly/2025-03-24.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("digests/weekly/2025-03-24.yaml:")
+    assert out.splitlines()[-1].startswith("Checked digests/weekly/2025-03-24.yaml (1 of ")
+    assert main(["check", "--source", "site", "site/digests/weekly/2025-03-17.yaml"]) == 0
+    assert main(["check", "--source", "site", "."]) == 1  # the site folder, from outside it
+    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 errors, 0 warnings"
+    assert main(["check", "--source", "site", "digests/weekly/2099-01-01.yaml"]) == 1
+    assert capsys.readouterr().err == (
+        "error: digests/weekly/2099-01-01.yaml does not exist (in the current folder, nor in "
+        "site)\n"
+    )
+
+
 def test_the_summary_of_a_check_of_some_files_names_them(
     write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

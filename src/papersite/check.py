@@ -128,7 +128,7 @@ def check_site(
     strict_review: bool = False,
 ) -> CheckReport:
     """Check the site in ``source``; report only the findings in ``paths`` (files or folders,
-    relative to the current folder) when any are given. ``strict`` makes warnings errors;
+    relative to the current folder, or else to ``source``) when any are given. ``strict`` makes warnings errors;
     ``links`` checks every external URL (network); ``link_cache=False`` neither reads nor writes
     the cache of results, ``link_cache_hours`` overrides how long a working link's result is kept.
     ``review`` lists every machine-written text not yet reviewed (``unreviewed``, a warning);
@@ -411,16 +411,20 @@ def _link_findings(
 
 
 def _site_relative(path: Path, source: Path) -> str:
-    if not path.exists():
-        raise PapersiteError(f"{path} does not exist")
-    try:
-        relative = path.resolve().relative_to(source.resolve())
-    except ValueError:
-        raise PapersiteError(
-            f"{path} is not inside the site folder {source}; check files of the site, "
-            "or give --source"
-        ) from None
-    return relative.as_posix()
+    """``path`` relative to the site: read from the current folder or, failing that, from the
+    site folder, as ``export`` reads its DIGEST (``check --source site digests/…`` from the
+    repository's root)."""
+    found = [candidate for candidate in (path, source / path) if candidate.exists()]
+    if not found:
+        raise PapersiteError(f"{path} does not exist (in the current folder, nor in {source})")
+    root = source.resolve()
+    for candidate in found:
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root).as_posix()
+    raise PapersiteError(
+        f"{path} is not inside the site folder {source}; check files of the site, or give --source"
+    )
 
 
 def _refuse_paths_without_digests(
