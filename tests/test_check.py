@@ -377,6 +377,70 @@ def test_paths_choose_which_files_are_reported(
     assert "does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "path", ["digests/weekly/_draft.yaml", "digests/weekly/notes.txt", "digests/_drafts"]
+)
+def test_a_path_that_holds_no_digest_is_refused(
+    write_tree: WriteTree,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+) -> None:
+    """A draft (whose name starts with _) was "checked" with 0 errors and exit status 0: no
+    digest was in it, so no finding was reported, and the editor took it for clean."""
+    broken = WEEKLY.replace("kind: weekly", "kind: weekly\nauthor: me")
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/_draft.yaml": broken,
+            "digests/weekly/notes.txt": broken,
+            "digests/_drafts/2025-03-24.yaml": broken,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+
+    assert main(["check", path]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: {path} holds none of the site's digests, so nothing in it would be checked: "
+        "files and folders whose names start with _ or ., and README.md files, are not digests "
+        "(nor files not ending in .yaml, .yml, .md); rename a draft to check it\n"
+    )
+    assert main(["check", "digests/weekly"]) == 0  # a folder that holds a digest is checked
+
+
+def test_paths_may_be_given_from_the_site_folder(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the repository's root, `check --source site digests/…` said the file did not
+    exist, where `export --source site digests/…` reads it from the site folder."""
+    root = write_tree(
+        {
+            "site/papersite.yaml": TAGGED_CONFIG,
+            "site/digests/weekly/2025-03-17.yaml": WEEKLY,
+            "site/digests/weekly/2025-03-24.yaml": SECOND_WEEK + "    tags: [reasonin]\n",
+            "site/arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(root)
+
+    assert main(["check", "--source", "site", "digests/weekly/2025-03-24.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("digests/weekly/2025-03-24.yaml:")
+    assert out.splitlines()[-1].startswith("Checked digests/weekly/2025-03-24.yaml (1 of ")
+    assert main(["check", "--source", "site", "site/digests/weekly/2025-03-17.yaml"]) == 0
+    assert main(["check", "--source", "site", "."]) == 1  # the site folder, from outside it
+    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 errors, 0 warnings"
+    assert main(["check", "--source", "site", "digests/weekly/2099-01-01.yaml"]) == 1
+    assert capsys.readouterr().err == (
+        "error: digests/weekly/2099-01-01.yaml does not exist (in the current folder, nor in "
+        "site)\n"
+    )
+
+
 def test_the_summary_of_a_check_of_some_files_names_them(
     write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -407,6 +471,33 @@ def test_the_summary_of_a_check_of_some_files_names_them(
         1, f"Checked digests/weekly (2 of {whole}): 1 errors, 0 warnings"
     )  # fmt: skip
     assert summary() == summary(".") == (1, "Checked 2 digests: 1 errors, 0 warnings")
+
+
+def test_json_names_the_paths_checked(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text summary named the files asked about; the JSON document did not, so a tool could
+    not tell a check of one file from a check of the whole site."""
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": SECOND_WEEK,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    monkeypatch.chdir(site)
+
+    def document(*paths: str) -> dict[str, object]:
+        main(["check", "--format", "json", *paths])
+        parsed: dict[str, object] = json.loads(capsys.readouterr().out)
+        return {key: parsed[key] for key in ("digests", "paths", "chosen")}
+
+    assert document("digests/weekly/2025-03-24.yaml") == {
+        "digests": 2, "paths": ["digests/weekly/2025-03-24.yaml"], "chosen": 1,
+    }  # fmt: skip
+    assert document("digests/weekly/") == {"digests": 2, "paths": ["digests/weekly"], "chosen": 2}
+    assert document() == document(".") == {"digests": 2, "paths": [], "chosen": 2}
 
 
 GITHUB_COMMAND = re.compile(r"^::(error|warning) ([^:]*)::(.*)$")
@@ -473,6 +564,7 @@ def test_json_lists_every_finding_for_tools(
     assert document["version"] == 1
     assert document["ok"] is True
     assert (document["digests"], document["errors"], document["warnings"]) == (1, 0, 2)
+    assert (document["paths"], document["chosen"]) == ([], 1)
     assert {f["rule"] for f in document["findings"]} == {"missing-translation", "not-in-lockfile"}
     assert set(document["findings"][0]) == {
         "severity", "rule", "path", "line", "column", "field", "message",

@@ -160,6 +160,20 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_text(
     assert data(tmp_path / "out", "papers")["papers"][0]["title"]["en"] == formula  # JSON: as is
 
 
+def test_the_csv_gives_the_arxiv_id_of_a_paper_not_yet_in_the_lockfile(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """The column was filled from the lockfile's record only: a paper whose digest gives its
+    arXiv ID, before `papersite enrich`, had none, as if it were not on arXiv."""
+    digest = WEEKLY.replace('arxiv: "2503.14476"', 'arxiv: "2503.14476v2"')
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+    build(site, tmp_path / "out", search=False)
+
+    raw = (tmp_path / "out" / "data" / "papers.csv").read_text(encoding="utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(raw))
+    assert (row["id"], row["arxiv_id"]) == ("2503.14476", "2503.14476")
+
+
 # --- diffs, the export file, round trips --------------------------------------------------------
 
 

@@ -487,7 +487,7 @@ def test_cli_refuses_an_unknown_digest_with_exit_1(
     assert captured.err == (
         "error: digests/weekly/1999-01-01.yaml is not one of the site's digests "
         "(digests/weekly/2025-03-17.yaml); files and folders whose names start with _ or ., "
-        "and README.md files, are not digests\n"
+        "and README.md files, are not digests (nor files not ending in .yaml, .yml, .md)\n"
     )
 
 

@@ -334,6 +334,40 @@ def test_a_section_heading_with_no_text_is_left_out_with_a_warning(
     ]
 
 
+@pytest.mark.parametrize(
+    ("title_line", "title"),
+    [
+        (
+            "둘째 논문 / Second Paper (and Beyond)",
+            {"ko": "둘째 논문", "en": "Second Paper (and Beyond)"},
+        ),
+        ("둘째 논문 (Second Paper)", {"ko": "둘째 논문", "en": "Second Paper"}),
+    ],
+    ids=["slash-and-parentheses", "parentheses"],
+)
+def test_a_title_with_parentheses_starts_a_paper(
+    tmp_path: Path, site: Path, title_line: str, title: dict[str, str]
+) -> None:
+    """A title line ending in parentheses has the form of a section's heading (한국어(English)):
+    it was read as an empty section of the paper before, whose title was left out and whose
+    introduction was added to that paper's."""
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2026/01/12 ~ 01/18] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "첫 논문 / First paper\n\n논문 소개\n\n첫 소개.\n\nFirst intro.\n\n"
+        f"{title_line}\n\n논문 소개\n\n둘째 소개.\n\nSecond intro.\n",
+        encoding="utf-8",
+    )
+
+    result = import_post(post, "forum", site=site)
+
+    first, second = load_text(result.text, result.path).papers
+    assert text(first.summary) == {"ko": "첫 소개.", "en": "First intro."}
+    assert second.title == title
+    assert text(second.summary) == {"ko": "둘째 소개.", "en": "Second intro."}
+    assert result.warnings == []
+
+
 HEADING_WORDS_AS_TEXT = """\
 [2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)
 
@@ -1183,6 +1217,33 @@ def test_a_file_of_several_weeks_needs_week(
     status, out, _ = run(capsys, *argv, "--week", "March 26")
     assert status == 0
     assert load_text(out).period.start == dt.date(2024, 3, 26)  # type: ignore[union-attr]
+
+
+def test_a_dair_ai_file_without_the_week_asked_for_says_which_it_holds(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--week April` said only "no week matching 'April'", and a file with no week's heading
+    "no week ('Top ML Papers of the Week (…)')": neither said what the file holds, or what to
+    give instead."""
+    week = DATA / "dair-ai-2025-03-17.md"
+    argv = ["import", "--from", "dair-ai", "--source", str(site), "--out", "-"]
+
+    status, out, err = run(capsys, *argv, str(week), "--week", "April")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: {week}: no week matching 'April'; its weeks: line 5: Top ML Papers of the Week "
+        "(March 17 - March 23) - 2025; give --week a part of one of them, e.g. --week "
+        "'March 17 - March 23'\n"
+    )
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nNo week here.\n", encoding="utf-8")
+    status, out, err = run(capsys, *argv, str(notes))
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: {notes}: no week's heading, such as '## Top ML Papers of the Week (March 17 - "
+        "March 23) - 2025': give dair-ai's README, or a part of it that holds a week's heading "
+        "and its papers\n"
+    )
 
 
 # --- the command line -----------------------------------------------------------------------------

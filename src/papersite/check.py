@@ -50,7 +50,7 @@ from papersite.model import (
     SourcedDigest,
     text_in,
 )
-from papersite.names import CHECK_FORMATS
+from papersite.names import CHECK_FORMATS, DIGEST_SUFFIXES, DIGESTS_DIR
 from papersite.new import PLACEHOLDER_TITLE
 from papersite.pipeline import prepare_site
 from papersite.provenance import digest_texts, unreviewed_texts
@@ -60,6 +60,11 @@ from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 Severity = Literal["error", "warning"]
 FORMATS = CHECK_FORMATS
 JSON_FORMAT_VERSION = 1
+NOT_DIGESTS = (
+    "files and folders whose names start with _ or ., and README.md files, are not digests (nor "
+    f"files not ending in {', '.join(DIGEST_SUFFIXES)})"
+)
+"""Which files of ``digests/`` are not digests (``fingerprint.digest_files``), for messages."""
 
 
 @dataclass(frozen=True, order=True)
@@ -123,7 +128,7 @@ def check_site(
     strict_review: bool = False,
 ) -> CheckReport:
     """Check the site in ``source``; report only the findings in ``paths`` (files or folders,
-    relative to the current folder) when any are given. ``strict`` makes warnings errors;
+    relative to the current folder, or else to ``source``) when any are given. ``strict`` makes warnings errors;
     ``links`` checks every external URL (network); ``link_cache=False`` neither reads nor writes
     the cache of results, ``link_cache_hours`` overrides how long a working link's result is kept.
     ``review`` lists every machine-written text not yet reviewed (``unreviewed``, a warning);
@@ -131,6 +136,7 @@ def check_site(
     Raises ``PapersiteError`` for a path outside the site or missing."""
     source = Path(source)
     chosen = [_site_relative(Path(p), source) for p in paths]
+    _refuse_paths_without_digests(paths, chosen, digest_files(source))
     report = CheckReport(paths=[] if "." in chosen else chosen)
     try:
         prepared = prepare_site(source)
@@ -405,16 +411,34 @@ def _link_findings(
 
 
 def _site_relative(path: Path, source: Path) -> str:
-    if not path.exists():
-        raise PapersiteError(f"{path} does not exist")
-    try:
-        relative = path.resolve().relative_to(source.resolve())
-    except ValueError:
-        raise PapersiteError(
-            f"{path} is not inside the site folder {source}; check files of the site, "
-            "or give --source"
-        ) from None
-    return relative.as_posix()
+    """``path`` relative to the site: read from the current folder or, failing that, from the
+    site folder, as ``export`` reads its DIGEST (``check --source site digests/…`` from the
+    repository's root)."""
+    found = [candidate for candidate in (path, source / path) if candidate.exists()]
+    if not found:
+        raise PapersiteError(f"{path} does not exist (in the current folder, nor in {source})")
+    root = source.resolve()
+    for candidate in found:
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root).as_posix()
+    raise PapersiteError(
+        f"{path} is not inside the site folder {source}; check files of the site, or give --source"
+    )
+
+
+def _refuse_paths_without_digests(
+    paths: Sequence[Path | str], chosen: list[str], files: list[str]
+) -> None:
+    """A PATH in ``digests/`` that holds no digest (a draft, a note) would report nothing, as if
+    it had been checked and found clean."""
+    for given, relative in zip(paths, chosen, strict=True):
+        in_digests = relative == DIGESTS_DIR or relative.startswith(f"{DIGESTS_DIR}/")
+        if in_digests and not any(_chosen(path, [relative]) for path in files):
+            raise PapersiteError(
+                f"{given} holds none of the site's digests, so nothing in it would be checked: "
+                f"{NOT_DIGESTS}; rename a draft to check it"
+            )
 
 
 def _chosen(path: str, chosen: list[str]) -> bool:
@@ -478,6 +502,8 @@ def format_json(report: CheckReport) -> str:
         "version": JSON_FORMAT_VERSION,
         "ok": report.ok,
         "digests": report.digests,
+        "paths": report.paths,
+        "chosen": report.chosen,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "links": {"checked": report.links_checked, "cached": report.links_cached},

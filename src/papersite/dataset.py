@@ -33,6 +33,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.enrich import given_arxiv_id
 from papersite.model import (
     ArxivRecord,
     Digest,
@@ -503,7 +505,7 @@ def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]
     """The paper's row: the fields of its record (``_paper_record``) that fit in a cell."""
     record, title = paper.arxiv, _title(paper)
     return [
-        paper.identity, absolute_url(base_url, paper.url), record.id if record else "",
+        paper.identity, absolute_url(base_url, paper.url), _arxiv_id(paper),
         *(text_in(title, lang) or "" for lang in languages),
         CSV_SEPARATOR.join(_authors(paper)),
         record.published.isoformat() if record and record.published else "",
@@ -512,6 +514,15 @@ def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]
         CSV_SEPARATOR.join(_tags(paper)),
         CSV_SEPARATOR.join(_digest_id(a.digest) for a in paper.appearances),
     ]  # fmt: skip
+
+
+def _arxiv_id(paper: SitePaper) -> str:
+    """The paper's arXiv ID without version: its record's, else the one its digests give (a
+    paper not yet in the lockfile is on arXiv all the same); "" for a paper not known there."""
+    if paper.arxiv is not None:
+        return paper.arxiv.id
+    given = given_arxiv_id(paper)
+    return canonical_arxiv_id(given) if given else ""
 
 
 def _inert(cell: str) -> str:

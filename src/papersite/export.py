@@ -33,6 +33,7 @@ import jinja2
 from markupsafe import Markup
 
 from papersite.arxiv_ids import arxiv_base_id
+from papersite.check import NOT_DIGESTS
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
@@ -197,10 +198,7 @@ def load_digest(source: Path, digest: Path | str, *, base_url: str | None = None
     found = next((d for d in view.digests if d.path == path), None)
     if found is None:
         known = ", ".join(sorted(d.path for d in view.digests))
-        raise ExportError(
-            f"{digest} is not one of the site's digests ({known}); files and folders whose "
-            "names start with _ or ., and README.md files, are not digests"
-        )
+        raise ExportError(f"{digest} is not one of the site's digests ({known}); {NOT_DIGESTS}")
     model = next(d.digest for d in site.digests if d.path == path)
     conference = (model.conference.name, model.conference.year) if model.conference else None
     return LoadedDigest(view, found, conference, [w for w in warnings if w.path == found.path])

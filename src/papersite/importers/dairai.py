@@ -107,19 +107,31 @@ def _weeks(text: str) -> list[_Week]:
 
 
 def _choose(weeks: list[_Week], path: str, wanted: str | None) -> _Week:
+    every = weeks
     if wanted is not None:
         weeks = [week for week in weeks if wanted.casefold() in week.heading.casefold()]
     if len(weeks) == 1:
         return weeks[0]
+    if not every:
+        raise PapersiteError(
+            f"{path}: no week's heading, such as '## Top ML Papers of the Week (March 17 - "
+            "March 23) - 2025': give dair-ai's README, or a part of it that holds a week's "
+            "heading and its papers"
+        )
     if not weeks:
-        what = f"matching '{wanted}'" if wanted else "('Top ML Papers of the Week (…)')"
-        raise PapersiteError(f"{path}: no week {what}")
-    shown = "; ".join(f"line {week.line}: {week.heading}" for week in weeks[:5])
-    more = f" and {len(weeks) - 5} more" if len(weeks) > 5 else ""
+        raise PapersiteError(
+            f"{path}: no week matching '{wanted}'; its weeks: {_listed(every)}; give --week a "
+            f"part of one of them, e.g. --week '{every[0].dates}'"
+        )
     raise PapersiteError(
-        f"{path} holds {len(weeks)} weeks ({shown}{more}); pick one with --week, e.g. "
+        f"{path} holds {len(weeks)} weeks ({_listed(weeks)}); pick one with --week, e.g. "
         f"--week '{weeks[0].dates}'"
     )
+
+
+def _listed(weeks: list[_Week]) -> str:
+    shown = "; ".join(f"line {week.line}: {week.heading}" for week in weeks[:5])
+    return shown + (f" and {len(weeks) - 5} more" if len(weeks) > 5 else "")
 
 
 def _table_papers(week: _Week, path: str, warnings: list[Problem]) -> list[DraftPaper]:

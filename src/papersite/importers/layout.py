@@ -55,6 +55,8 @@ _LINE_LABELS = {
     for word in ("authors", "affiliations")
 }
 _KNOWN_SECTIONS = {"선정 위원회 평가": "Reflections from the Selection Committee"}
+_FIRST_PARTS = ("summary", "abstract")
+"""The parts whose heading follows a paper's title line."""
 
 # The forum's own text: the category line, the note that a model wrote the summary, the
 # sign-up and like buttons, the like count. Checked on the line without its list marker.
@@ -219,6 +221,7 @@ def heading_of(text: str) -> Heading | None:
         return Heading("section", {"ko": bare, "en": _KNOWN_SECTIONS[bare]})
     if (
         match
+        and not _has_bilingual_form(bare)  # "한국어 / English (and Beyond)": a paper's title
         and language_of(match["ko"]) == "ko"
         and language_of(match["en"]) == "en"
         and not re.search(r"[.다!?]$", match["ko"].strip())
@@ -259,15 +262,21 @@ def is_paper_title(lines: list[Line], index: int) -> bool:
         return False
     if _BULLET.match(text) or is_url_line(text) or _is_labelled(text):
         return False
-    if heading_of(text) is not None or is_forum_chrome(text) or is_post_title(text):
+    if is_forum_chrome(text) or is_post_title(text):
         return False
     after = lines[index + 1 : index + 4]
     heading = _next_heading(lines, index)
+    own = heading_of(text)
+    if own is not None:
+        # "한국어 제목 (English Title)" has the form of a section's heading; followed by the
+        # heading of an introduction, it has no text of its own and starts a paper. (Before an
+        # abstract's heading it may be a section that lost its text in the copy.)
+        return own.kind == "section" and heading is not None and heading.kind == "summary"
     if line.level and after and (heading is not None or _is_labelled(after[0].text)):
         return True
     if _SENTENCE_END.search(text):
         return False  # the last line of a text before a heading, not a title
-    if heading is not None and heading.kind in ("summary", "abstract"):
+    if heading is not None and heading.kind in _FIRST_PARTS:
         return True
     return _has_bilingual_form(text)
 
@@ -347,7 +356,8 @@ def _title_split(parts: list[str]) -> int | None:
 
 
 def split_paper_title(text: str) -> tuple[str | None, dict[str, str]]:
-    """``[Best Paper] 한국어 / English`` → ``("best-paper", {"ko": "한국어", "en": "English"})``."""
+    """``[Best Paper] 한국어 / English`` → ``("best-paper", {"ko": "한국어", "en": "English"})``;
+    ``한국어 (English)`` gives both titles too."""
     award = None
     match = _AWARD.match(text)
     if match:
@@ -361,8 +371,7 @@ def split_paper_title(text: str) -> tuple[str | None, dict[str, str]]:
     if k is not None:
         english, korean = parts[: len(parts) - k], parts[len(parts) - k :]
         return award, {"ko": " / ".join(korean).strip(), "en": " / ".join(english).strip()}
-    lang = language_of(text)
-    return award, {"ko": text if lang == "ko" else "", "en": text if lang == "en" else ""}
+    return award, titles_of(text, {"ko": "", "en": ""})  # "한국어 (English)", or one title
 
 
 def _award(text: str) -> str:
