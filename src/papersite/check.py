@@ -50,7 +50,7 @@ from papersite.model import (
     SourcedDigest,
     text_in,
 )
-from papersite.names import CHECK_FORMATS, DIGEST_SUFFIXES, DIGESTS_DIR
+from papersite.names import CHECK_FORMATS, DIGESTS_DIR, NOT_DIGESTS
 from papersite.new import PLACEHOLDER_TITLE
 from papersite.pipeline import prepare_site
 from papersite.provenance import digest_texts, unreviewed_texts
@@ -60,11 +60,6 @@ from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 Severity = Literal["error", "warning"]
 FORMATS = CHECK_FORMATS
 JSON_FORMAT_VERSION = 1
-NOT_DIGESTS = (
-    "files and folders whose names start with _ or ., and README.md files, are not digests (nor "
-    f"files not ending in {', '.join(DIGEST_SUFFIXES)})"
-)
-"""Which files of ``digests/`` are not digests (``fingerprint.digest_files``), for messages."""
 
 
 @dataclass(frozen=True, order=True)

@@ -33,7 +33,6 @@ import jinja2
 from markupsafe import Markup
 
 from papersite.arxiv_ids import arxiv_base_id
-from papersite.check import NOT_DIGESTS
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
@@ -42,7 +41,7 @@ from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
 from papersite.markup import MarkdownRenderer
-from papersite.names import DIGESTS_DIR, EXPORT_FORMATS
+from papersite.names import DIGESTS_DIR, EXPORT_FORMATS, NOT_DIGESTS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
 from papersite.theme import theme_dirs

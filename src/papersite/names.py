@@ -13,6 +13,12 @@ DIGESTS_DIR = "digests"
 DIGEST_SUFFIXES = (".yaml", ".yml", ".md")
 """The endings of a digest file's name."""
 
+NOT_DIGESTS = (
+    "files and folders whose names start with _ or ., and README.md files, are not digests (nor "
+    f"files not ending in {', '.join(DIGEST_SUFFIXES)})"
+)
+"""Which files of ``digests/`` are not digests (``fingerprint.digest_files``), for messages."""
+
 LOCKFILE = "arxiv.lock.json"
 """The metadata lockfile, in the site folder (``lockfile``)."""
 
