@@ -678,6 +678,52 @@ def test_several_equal_titles_are_reported_and_never_guessed(
     assert arxiv_records(site) == {}
 
 
+def test_a_title_of_a_paper_another_entry_names_by_id_is_not_stored_and_says_to_write_the_id(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """The record stays the named paper's (not marked as resolved from another title)."""
+    shorter = "DAPO: An Open-Source LLM Reinforcement Learning System Scale"
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (shorter, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert not report.resolved
+    assert [(w.line, w.field) for w in report.warnings] == [(7, "papers[1].title")]
+    assert report.warnings[0].message == (
+        "arXiv's paper of this title is 2503.14476, which "
+        'digests/weekly/2025-03-17.yaml:6 names already: write `arxiv: "2503.14476"` here '
+        "too, so that both entries are one paper with one page"
+    )
+    assert arxiv_records(site)["2503.14476"]["resolved_from_title"] is None
+
+
+def test_two_titles_resolving_to_one_paper_keep_the_first_and_enrich_again_changes_nothing(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """Storing the second title over the first would take the record from the first paper,
+    which the next run would search for and take back: a lockfile that never settles."""
+    shorter = "DAPO: An Open-Source LLM Reinforcement Learning System Scale"
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, None), (shorter, None)))
+
+    first = enrich(site, resolve_titles=True, environ={})
+    before = (site / "arxiv.lock.json").read_bytes()
+    second = enrich(site, resolve_titles=True, environ={})
+    refreshed = enrich(site, refresh=[], resolve_titles=True, environ={})
+
+    assert [line.split(":")[1] for line in first.resolved] == ["5"]
+    assert [line.split(":")[1] for line in refreshed.resolved] == ["5"]
+    assert arxiv_records(site)["2503.14476"]["resolved_from_title"] == DAPO.title
+    assert (site / "arxiv.lock.json").read_bytes() == before
+    assert not second.resolved
+    for report in (first, second, refreshed):
+        assert [(w.line, w.field) for w in report.warnings] == [(6, "papers[1].title")]
+        assert report.warnings[0].message == (
+            "arXiv's paper of this title is 2503.14476, which the title at "
+            "digests/weekly/2025-03-17.yaml:5 resolved to already: write "
+            '`arxiv: "2503.14476"` in both entries, so that they are one paper with one page'
+        )
+
+
 def test_a_title_search_that_finds_nothing_says_so(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:

@@ -289,13 +289,17 @@ class _Enrichment:
             key=lambda pair: -pair[0],
         )
         accepted = [c for score, c in scored if score >= SAME_TITLE]
+        taken = self._taken(accepted[0].id, paper) if len(accepted) == 1 else None
+        if taken is not None:
+            self.report.warnings.append(appearance.problem(taken, "title"))
+            return
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
             self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
             write_lockfile(self.root, self.lockfile)
-            place = appearance.problem("", "arxiv")
+            place = _place(appearance.problem("", "arxiv"))
             self.report.resolved.append(
-                f'{place.path}:{place.line}: papers[{appearance.index}]: arxiv: "{record.id}"'
+                f'{place}: papers[{appearance.index}]: arxiv: "{record.id}"'
                 f"  # {_shorten(record.title)}"
             )
             return
@@ -307,6 +311,35 @@ class _Enrichment:
         else:
             message = "arXiv's title search found nothing; add the ID by hand"
         self.report.warnings.append(appearance.problem(message, "title"))
+
+    def _taken(self, arxiv_id: str, paper: SitePaper) -> str | None:
+        """Why ``paper``'s title, resolved to ``arxiv_id``, is not stored: another paper has the
+        record, by its ID or by a title resolved before (storing this title over that one would
+        take the record from it, and the next run would take it back); None when none has."""
+        found = f"arXiv's paper of this title is {arxiv_id}, which"
+        write = f'write `arxiv: "{arxiv_id}"`'
+        named = self.by_id.get(arxiv_id)
+        if named is not None:
+            given = next(a for a in named.appearances if a.paper.arxiv)
+            return (
+                f"{found} {_place(given.problem('', 'arxiv'))} names already: {write} here too, "
+                "so that both entries are one paper with one page"
+            )
+        resolved = self._resolved_by(arxiv_id, paper)
+        if resolved is None:
+            return None
+        return (
+            f"{found} the title at {_place(resolved.appearances[-1].problem('', 'title'))} "
+            f"resolved to already: {write} in both entries, so that they are one paper with one page"
+        )
+
+    def _resolved_by(self, arxiv_id: str, paper: SitePaper) -> SitePaper | None:
+        """The paper other than ``paper`` whose title the lockfile resolved to ``arxiv_id``."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        if entry is None or entry.arxiv is None or not entry.arxiv.resolved_from_title:
+            return None
+        others = (other for other in self.site.papers.values() if other is not paper)
+        return next((o for o in others if lockfile_entry(o, self.lockfile) is entry), None)
 
     def _used(self) -> dict[str, ArxivRecord]:
         """Every lockfile key some digest uses (by ID or resolved title), with its arXiv record."""
@@ -347,6 +380,11 @@ class _Enrichment:
             paper.arxiv = entry.arxiv if entry else None
             warnings += paper_mismatches(paper)
         return warnings
+
+
+def _place(problem: Problem) -> str:
+    """``path:line`` of a problem: where an editor goes to write an ID."""
+    return f"{problem.path}:{problem.line}"
 
 
 def _shorten(title: str, limit: int = 60) -> str:
