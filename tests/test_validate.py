@@ -88,7 +88,33 @@ def test_title_given_as_a_number_is_not_a_text(write_tree: WriteTree) -> None:
 
     assert where(problem) == (WEEKLY_PATH, 3, 8, "title")
     assert "expected a text" in problem.message
-    assert "got 42" in problem.message
+    assert problem.message.endswith(
+        "got the number 42 (an unquoted number is read as a number: put the text in quotes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [
+        ("On", "true (an unquoted yes, no, on, off, true or false is read as true or false"),
+        ("No", "false (an unquoted yes, no, on, off, true or false is read as true or false"),
+        ("Null", "nothing (an empty value, or ~ or null unquoted): write the text"),
+        ("1.10", "the number 1.1 (an unquoted number is read as a number"),
+        ("2025-01-01", "the date 2025-01-01 (an unquoted date is read as a date"),
+    ],
+)
+def test_an_unquoted_name_that_yaml_reads_as_no_text_says_what_it_was_read_as(
+    write_tree: WriteTree, written: str, read_as: str
+) -> None:
+    """ "got False" for an author written No, or "got datetime.date(2025, 1, 1)", showed neither
+    what was written nor what to do."""
+    digest = WEEKLY.replace('    arxiv: "2503.14476"\n', f"    authors: [Kim, {written}]\n")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 6, 20, "papers[0].authors[1]")
+    assert problem.message.startswith(f"input should be a valid string, got {read_as}")
 
 
 EMPTY_TEXT = "this text is empty; write it, in at least one of the site's languages"

@@ -33,7 +33,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
-from papersite.load import Positions, format_location
+from papersite.load import Positions, as_read, format_location
 
 EVERY_LANGUAGE = "*"
 """The key under which a plain-string text is stored: the same text in every language."""
@@ -222,7 +222,8 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
             code: composed(text) if isinstance(text, str) else text for code, text in value.items()
         }
     raise ValueError(
-        f"expected a text: a string, or a mapping from language code to string, got {value!r}"
+        "expected a text: a string, or a mapping from language code to string, "
+        f"got {as_read(value)}"
     )
 
 
