@@ -409,6 +409,20 @@ def test_a_url_with_a_space_says_so(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
+    "url", ["https://example.org:99999/a", "https://example.org:8o8o/a", "https://example.org:0/"]
+)
+def test_a_url_whose_port_is_no_port_says_so(write_tree: WriteTree, url: str) -> None:
+    """The link was published as written, and no browser can follow it."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem)[3] == "papers[0].links[0].url"
+    assert problem.message == f"{url!r} has a port that is not one (1-65535): fix it, or remove it"
+
+
+@pytest.mark.parametrize(
     ("url", "shown"),
     [
         (

@@ -69,6 +69,13 @@ def _check_http_url(value: str) -> str:
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     if _SPACE.search(value):
         raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
+    try:
+        port = parts.port  # raises for a port above 65535, or one that is not a number
+    except ValueError:
+        port = 0
+    if port == 0:
+        # Published as written, a link no browser can follow.
+        raise ValueError(f"{value!r} has a port that is not one (1-65535): fix it, or remove it")
     unsafe = _UNSAFE_IN_URL.search(value)
     if unsafe is not None:
         raise ValueError(
@@ -147,12 +154,6 @@ def normalise_base_url(value: str) -> str:
         raise ValueError(
             f"{value!r} holds a name or password, which every page would publish; remove it"
         )
-    try:
-        port = parts.port  # raises for a port above 65535
-    except ValueError:
-        port = 0
-    if port == 0:
-        raise ValueError(f"{value!r} has a port that is not one (1-65535)")
     try:
         idna_host(parts.hostname or "")
     except ValueError as error:
