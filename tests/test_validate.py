@@ -549,15 +549,29 @@ def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str, why: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "arxiv", ["arXiv:2503.14476", "https://arxiv.org/abs/2503.14476", "arxiv:2503.14476"]
+    ("arxiv", "bare"),
+    [
+        ("arXiv:2503.14476", "2503.14476"),
+        ("https://arxiv.org/abs/2503.14476", "2503.14476"),
+        ("arxiv:2503.14476", "2503.14476"),
+        # What the address bar and arXiv's own pages give, pasted as they are:
+        ("arXiv: 2503.14476v2", "2503.14476v2"),
+        ("https://arxiv.org/pdf/2503.14476v2.pdf", "2503.14476v2"),
+        ("https://arxiv.org/pdf/2503.14476v2", "2503.14476v2"),
+        ("https://arxiv.org/abs/2503.14476/", "2503.14476"),
+        ("https://www.arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
+        ("http://export.arxiv.org/abs/2503.14476", "2503.14476"),
+        ("arxiv.org/abs/2503.14476", "2503.14476"),
+        ("https://arxiv.org/html/2503.14476v1", "2503.14476v1"),
+    ],
 )
-def test_arxiv_id_with_a_prefix_gets_a_hint(write_tree: WriteTree, arxiv: str) -> None:
+def test_arxiv_id_with_a_prefix_gets_a_hint(write_tree: WriteTree, arxiv: str, bare: str) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
 
     problem = only_problem(root)
 
     assert where(problem) == (WEEKLY_PATH, 6, 12, "papers[0].arxiv")
-    assert problem.message.endswith("; write just the ID: '2503.14476'")
+    assert problem.message.endswith(f"; write just the ID: '{bare}'")
 
 
 @pytest.mark.parametrize(
