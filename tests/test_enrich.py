@@ -331,9 +331,18 @@ def test_a_pinned_version_newer_than_arxiv_knows_is_a_warning(
     site = make_site(write_tree, fake_arxiv, digest((GATED.title, "2505.06708v3")))
 
     report = enrich(site, environ={})
+    again = enrich(site, environ={})
 
     assert [p.field for p in report.warnings] == ["papers[0].arxiv"]
-    assert "v3 is newer than the latest version" in report.warnings[0].message
+    # Just fetched, arXiv's latest version is known: refreshing (as a build says) cannot help.
+    assert report.warnings[0].message == (
+        "arXiv has no v3 of 2505.06708: its latest version is v1; check the version"
+    )
+    assert [p.field for p in again.warnings] == ["papers[0].arxiv"]
+    assert again.warnings[0].message == (
+        "v3 is newer than the latest version arxiv.lock.json knows (v1); "
+        "run `papersite enrich --refresh 2505.06708`"
+    )
 
 
 def test_an_id_whose_arxiv_title_is_another_paper_is_reported_as_a_likely_typo(

@@ -158,6 +158,8 @@ class _Enrichment:
         self.report = EnrichReport()
         self.by_id: dict[str, SitePaper] = {}
         """Papers whose digests give an arXiv ID, by canonical ID."""
+        self.fetched: set[str] = set()
+        """The IDs whose arXiv records this run fetched."""
         for paper in site.papers.values():
             given = given_arxiv_id(paper)
             if given is not None:
@@ -242,6 +244,8 @@ class _Enrichment:
                 records = {}
             for arxiv_id, record in records.items():
                 self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+            if source.key == "arxiv":
+                self.fetched |= records.keys()
             unknown += [arxiv_id for arxiv_id in batch if arxiv_id not in records]
             self.report.fetched[source.label] = self.report.fetched.get(source.label, 0) + len(
                 records
@@ -375,10 +379,10 @@ class _Enrichment:
         """Withdrawn papers, unknown pinned versions and mistyped-looking IDs, now that the
         lockfile is complete."""
         warnings = []
-        for paper in self.by_id.values():
+        for arxiv_id, paper in self.by_id.items():
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
-            warnings += paper_mismatches(paper)
+            warnings += paper_mismatches(paper, fetched=arxiv_id in self.fetched)
         return warnings
 
 
