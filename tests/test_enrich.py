@@ -28,7 +28,7 @@ from conftest import SITE_CONFIG, WriteTree
 from fake_arxiv import Behaviour, FakeArxiv, FakePaper
 from papersite import build
 from papersite.cli import main
-from papersite.errors import ContentError
+from papersite.errors import ContentError, PapersiteError
 from papersite.fetch import enrich
 from papersite.model import ArxivSettings
 from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
@@ -777,6 +777,21 @@ def test_the_environment_overrides_the_configured_endpoint(
 
     assert report.ok
     assert len(fake_arxiv.requests) == 1
+
+
+def test_an_environment_endpoint_that_is_no_url_says_so_in_papersites_words(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    with pytest.raises(PapersiteError) as caught:
+        enrich(site, environ={"PAPERSITE_ARXIV_API_URL": "export.arxiv.org/api/query"})
+
+    assert str(caught.value) == (
+        "PAPERSITE_ARXIV_API_URL='export.arxiv.org/api/query' is not usable: only http(s) URLs "
+        "are allowed, got 'export.arxiv.org/api/query'"
+    )
+    assert fake_arxiv.requests == []
 
 
 def test_a_delay_below_arxivs_three_seconds_is_refused_for_arxiv_itself(

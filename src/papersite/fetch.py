@@ -142,9 +142,8 @@ def _override(settings: SettingsT, variable: str, environ: Mapping[str, str]) ->
     try:
         return type(settings).model_validate({**settings.model_dump(), "api_url": url})
     except ValidationError as error:
-        raise PapersiteError(
-            f"{variable}={url!r} is not usable: {error.errors()[0]['msg']}"
-        ) from None
+        reason = error.errors()[0]["msg"].removeprefix("Value error, ")  # pydantic's words
+        raise PapersiteError(f"{variable}={url!r} is not usable: {reason}") from None
 
 
 class _Enrichment:
