@@ -259,9 +259,14 @@ def _undeclared(unknown: list[str], declared: list[str], where: str) -> str:
     """The message for a text given in the ``unknown`` languages, the first of which it is at."""
     others = ", ".join(f"'{code}'" for code in unknown[1:])
     also = f" (nor are {others}, in this text)" if others else ""
+    meant = next((code for code in declared if code.casefold() == unknown[0].casefold()), None)
+    advice = f"fix the code or add it to {where}"
+    if meant is not None:
+        advice = f"write '{meant}', as the site does"
+        advice += f"; fix the others or add them to {where}" if others else ""
     return (
         f"language '{unknown[0]}' is not one of this site's languages ({', '.join(declared)})"
-        f"{also}; fix the code or add it to {where}"
+        f"{also}; {advice}"
     )
 
 
