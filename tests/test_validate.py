@@ -490,6 +490,28 @@ def test_a_language_listed_twice_is_an_error_at_languages(write_tree: WriteTree)
     assert problem.message == "a language is listed twice; list each once"
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "EN",
+            "'EN' is not a language code such as 'ko' or 'en': write 'en' (codes are lower case)",
+        ),
+        ("english", "'english' is not a language code such as 'ko' or 'en'"),
+    ],
+)
+def test_a_declared_language_that_is_no_code_says_what_to_write(
+    write_tree: WriteTree, written: str, message: str
+) -> None:
+    config = SITE_CONFIG.replace("languages: [ko, en]", f"languages: [ko, {written}]")
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
+
+    problem = next(p for p in problems_of(root) if p.field == "languages[1]")
+
+    assert where(problem) == ("papersite.yaml", 3, 17, "languages[1]")
+    assert problem.message == message
+
+
 def test_a_site_title_in_a_language_the_site_does_not_have(write_tree: WriteTree) -> None:
     config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko]")
     root = write_tree({"papersite.yaml": config, WEEKLY_PATH: 'title: "x"\n'})

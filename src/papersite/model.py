@@ -197,7 +197,9 @@ def _check_tag(value: str) -> str:
 
 def _check_language_code(value: str) -> str:
     if not _LANGUAGE_CODE.match(value):
-        raise ValueError(f"{value!r} is not a language code such as 'ko' or 'en'")
+        lower = value.lower() if _LANGUAGE_CODE.match(value.lower()) else None
+        hint = f": write {lower!r} (codes are lower case)" if lower else ""
+        raise ValueError(f"{value!r} is not a language code such as 'ko' or 'en'{hint}")
     return value
 
 
