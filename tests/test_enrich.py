@@ -28,7 +28,7 @@ from conftest import SITE_CONFIG, WriteTree
 from fake_arxiv import Behaviour, FakeArxiv, FakePaper
 from papersite import build
 from papersite.cli import main
-from papersite.errors import ContentError
+from papersite.errors import ContentError, PapersiteError
 from papersite.fetch import enrich
 from papersite.model import ArxivSettings
 from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
@@ -331,9 +331,18 @@ def test_a_pinned_version_newer_than_arxiv_knows_is_a_warning(
     site = make_site(write_tree, fake_arxiv, digest((GATED.title, "2505.06708v3")))
 
     report = enrich(site, environ={})
+    again = enrich(site, environ={})
 
     assert [p.field for p in report.warnings] == ["papers[0].arxiv"]
-    assert "v3 is newer than the latest version" in report.warnings[0].message
+    # Just fetched, arXiv's latest version is known: refreshing (as a build says) cannot help.
+    assert report.warnings[0].message == (
+        "arXiv has no v3 of 2505.06708: its latest version is v1; check the version"
+    )
+    assert [p.field for p in again.warnings] == ["papers[0].arxiv"]
+    assert again.warnings[0].message == (
+        "v3 is newer than the latest version arxiv.lock.json knows (v1); "
+        "run `papersite enrich --refresh 2505.06708`"
+    )
 
 
 def test_an_id_whose_arxiv_title_is_another_paper_is_reported_as_a_likely_typo(
@@ -678,6 +687,52 @@ def test_several_equal_titles_are_reported_and_never_guessed(
     assert arxiv_records(site) == {}
 
 
+def test_a_title_of_a_paper_another_entry_names_by_id_is_not_stored_and_says_to_write_the_id(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """The record stays the named paper's (not marked as resolved from another title)."""
+    shorter = "DAPO: An Open-Source LLM Reinforcement Learning System Scale"
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (shorter, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert not report.resolved
+    assert [(w.line, w.field) for w in report.warnings] == [(7, "papers[1].title")]
+    assert report.warnings[0].message == (
+        "arXiv's paper of this title is 2503.14476, which "
+        'digests/weekly/2025-03-17.yaml:6 names already: write `arxiv: "2503.14476"` here '
+        "too, so that both entries are one paper with one page"
+    )
+    assert arxiv_records(site)["2503.14476"]["resolved_from_title"] is None
+
+
+def test_two_titles_resolving_to_one_paper_keep_the_first_and_enrich_again_changes_nothing(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """Storing the second title over the first would take the record from the first paper,
+    which the next run would search for and take back: a lockfile that never settles."""
+    shorter = "DAPO: An Open-Source LLM Reinforcement Learning System Scale"
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, None), (shorter, None)))
+
+    first = enrich(site, resolve_titles=True, environ={})
+    before = (site / "arxiv.lock.json").read_bytes()
+    second = enrich(site, resolve_titles=True, environ={})
+    refreshed = enrich(site, refresh=[], resolve_titles=True, environ={})
+
+    assert [line.split(":")[1] for line in first.resolved] == ["5"]
+    assert [line.split(":")[1] for line in refreshed.resolved] == ["5"]
+    assert arxiv_records(site)["2503.14476"]["resolved_from_title"] == DAPO.title
+    assert (site / "arxiv.lock.json").read_bytes() == before
+    assert not second.resolved
+    for report in (first, second, refreshed):
+        assert [(w.line, w.field) for w in report.warnings] == [(6, "papers[1].title")]
+        assert report.warnings[0].message == (
+            "arXiv's paper of this title is 2503.14476, which the title at "
+            "digests/weekly/2025-03-17.yaml:5 resolved to already: write "
+            '`arxiv: "2503.14476"` in both entries, so that they are one paper with one page'
+        )
+
+
 def test_a_title_search_that_finds_nothing_says_so(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:
@@ -722,6 +777,21 @@ def test_the_environment_overrides_the_configured_endpoint(
 
     assert report.ok
     assert len(fake_arxiv.requests) == 1
+
+
+def test_an_environment_endpoint_that_is_no_url_says_so_in_papersites_words(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    with pytest.raises(PapersiteError) as caught:
+        enrich(site, environ={"PAPERSITE_ARXIV_API_URL": "export.arxiv.org/api/query"})
+
+    assert str(caught.value) == (
+        "PAPERSITE_ARXIV_API_URL='export.arxiv.org/api/query' is not usable: only http(s) URLs "
+        "are allowed, got 'export.arxiv.org/api/query'"
+    )
+    assert fake_arxiv.requests == []
 
 
 def test_a_delay_below_arxivs_three_seconds_is_refused_for_arxiv_itself(

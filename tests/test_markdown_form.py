@@ -402,6 +402,37 @@ def test_html_comments_are_notes_and_a_closing_rule_is_no_part_of_a_text(
     assert paper.sections[0].body == {"ko": "한국어 본문", "en": "English body"}
 
 
+def test_a_rule_right_under_a_line_of_text_is_an_error_not_a_new_paper(
+    write_tree: WriteTree,
+) -> None:
+    """Right under a line, '---' underlines it: the line became a paper of its own, and the
+    text above it was lost from the paper it was written in."""
+    text = AS_MARKDOWN.replace("English body\n", "English body\n---\n")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "English body"), 1, "")
+    assert problem.message == (
+        "'English body' with a line of '-' under it is a heading (GitHub's preview shows one) "
+        "that would start a paper: put a blank line above a '---' meant as a rule between "
+        "papers, or write a paper's heading as '## English body'"
+    )
+
+
+def test_a_line_of_equals_signs_under_text_is_an_error_not_a_title_that_drops_the_text(
+    write_tree: WriteTree,
+) -> None:
+    text = AS_MARKDOWN.replace("English introduction\n", "English\nintroduction\n===\n")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, text.split("\n").index("English") + 1, 1, "")
+    assert problem.message == (
+        "'English introduction' with a line of '=' under it is a heading (GitHub's preview shows "
+        "one) whose text would be left out: write a title as '# English introduction'"
+    )
+
+
 def test_overview_given_twice_as_headings_says_so(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN + "\n## Overview\n\nAgain.\n"
 

@@ -88,7 +88,33 @@ def test_title_given_as_a_number_is_not_a_text(write_tree: WriteTree) -> None:
 
     assert where(problem) == (WEEKLY_PATH, 3, 8, "title")
     assert "expected a text" in problem.message
-    assert "got 42" in problem.message
+    assert problem.message.endswith(
+        "got the number 42 (an unquoted number is read as a number: put the text in quotes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [
+        ("On", "true (an unquoted yes, no, on, off, true or false is read as true or false"),
+        ("No", "false (an unquoted yes, no, on, off, true or false is read as true or false"),
+        ("Null", "nothing (an empty value, or ~ or null unquoted): write the text"),
+        ("1.10", "the number 1.1 (an unquoted number is read as a number"),
+        ("2025-01-01", "the date 2025-01-01 (an unquoted date is read as a date"),
+    ],
+)
+def test_an_unquoted_name_that_yaml_reads_as_no_text_says_what_it_was_read_as(
+    write_tree: WriteTree, written: str, read_as: str
+) -> None:
+    """ "got False" for an author written No, or "got datetime.date(2025, 1, 1)", showed neither
+    what was written nor what to do."""
+    digest = WEEKLY.replace('    arxiv: "2503.14476"\n', f"    authors: [Kim, {written}]\n")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 6, 20, "papers[0].authors[1]")
+    assert problem.message.startswith(f"input should be a valid string, got {read_as}")
 
 
 EMPTY_TEXT = "this text is empty; write it, in at least one of the site's languages"
@@ -304,8 +330,11 @@ def test_every_undeclared_language_of_a_text_is_named_in_its_one_error(
     problem = only_problem(root)
 
     assert where(problem) == (WEEKLY_PATH, 7, 29, "papers[0].summary.EN")
-    assert "language 'EN' is not one of this site's languages (ko, en)" in problem.message
-    assert "nor are 'ja', 'fr'" in problem.message
+    assert problem.message == (
+        "language 'EN' is not one of this site's languages (ko, en) (nor are 'ja', 'fr', in this "
+        "text); write 'en', as the site does; fix the others or add them to 'languages' in "
+        "papersite.yaml"
+    )
 
 
 def test_an_undeclared_language_and_a_value_that_is_not_text_are_reported_together(
@@ -383,6 +412,20 @@ def test_a_url_with_a_space_says_so(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
+    "url", ["https://example.org:99999/a", "https://example.org:8o8o/a", "https://example.org:0/"]
+)
+def test_a_url_whose_port_is_no_port_says_so(write_tree: WriteTree, url: str) -> None:
+    """The link was published as written, and no browser can follow it."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem)[3] == "papers[0].links[0].url"
+    assert problem.message == f"{url!r} has a port that is not one (1-65535): fix it, or remove it"
+
+
+@pytest.mark.parametrize(
     ("url", "shown"),
     [
         (
@@ -447,6 +490,28 @@ def test_a_language_listed_twice_is_an_error_at_languages(write_tree: WriteTree)
     assert problem.message == "a language is listed twice; list each once"
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "EN",
+            "'EN' is not a language code such as 'ko' or 'en': write 'en' (codes are lower case)",
+        ),
+        ("english", "'english' is not a language code such as 'ko' or 'en'"),
+    ],
+)
+def test_a_declared_language_that_is_no_code_says_what_to_write(
+    write_tree: WriteTree, written: str, message: str
+) -> None:
+    config = SITE_CONFIG.replace("languages: [ko, en]", f"languages: [ko, {written}]")
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
+
+    problem = next(p for p in problems_of(root) if p.field == "languages[1]")
+
+    assert where(problem) == ("papersite.yaml", 3, 17, "languages[1]")
+    assert problem.message == message
+
+
 def test_a_site_title_in_a_language_the_site_does_not_have(write_tree: WriteTree) -> None:
     config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko]")
     root = write_tree({"papersite.yaml": config, WEEKLY_PATH: 'title: "x"\n'})
@@ -509,15 +574,29 @@ def test_invalid_arxiv_id(write_tree: WriteTree, arxiv: str, why: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "arxiv", ["arXiv:2503.14476", "https://arxiv.org/abs/2503.14476", "arxiv:2503.14476"]
+    ("arxiv", "bare"),
+    [
+        ("arXiv:2503.14476", "2503.14476"),
+        ("https://arxiv.org/abs/2503.14476", "2503.14476"),
+        ("arxiv:2503.14476", "2503.14476"),
+        # What the address bar and arXiv's own pages give, pasted as they are:
+        ("arXiv: 2503.14476v2", "2503.14476v2"),
+        ("https://arxiv.org/pdf/2503.14476v2.pdf", "2503.14476v2"),
+        ("https://arxiv.org/pdf/2503.14476v2", "2503.14476v2"),
+        ("https://arxiv.org/abs/2503.14476/", "2503.14476"),
+        ("https://www.arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
+        ("http://export.arxiv.org/abs/2503.14476", "2503.14476"),
+        ("arxiv.org/abs/2503.14476", "2503.14476"),
+        ("https://arxiv.org/html/2503.14476v1", "2503.14476v1"),
+    ],
 )
-def test_arxiv_id_with_a_prefix_gets_a_hint(write_tree: WriteTree, arxiv: str) -> None:
+def test_arxiv_id_with_a_prefix_gets_a_hint(write_tree: WriteTree, arxiv: str, bare: str) -> None:
     root = weekly_site(write_tree, WEEKLY.replace('"2503.14476"', f'"{arxiv}"'))
 
     problem = only_problem(root)
 
     assert where(problem) == (WEEKLY_PATH, 6, 12, "papers[0].arxiv")
-    assert problem.message.endswith("; write just the ID: '2503.14476'")
+    assert problem.message.endswith(f"; write just the ID: '{bare}'")
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,13 @@ ARXIV_ID_PATTERN = (
 """One arXiv ID, with or without version, as a pattern to embed (``importers.links``)."""
 _ARXIV_ID = re.compile(ARXIV_ID_PATTERN)
 _VERSION = re.compile(r"v(?P<version>\d+)$", re.ASCII)
+_PASTED = re.compile(
+    r"^(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)"
+    r"(?P<id>.+?)(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+"""An ID as pasted from arXiv: ``arXiv:`` before it, or in the address of its abstract page, PDF
+or HTML version."""
 
 OLD_STYLE_ARCHIVES = frozenset(
     {
@@ -105,7 +112,7 @@ def check_base_arxiv_id(value: str) -> str:
 def _checked(value: str) -> ArxivIdParts:
     parts = parse_arxiv_id(value)
     if parts is None:
-        bare = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.I)
+        bare = _PASTED.sub(r"\g<id>", value)
         hint = f"; write just the ID: '{bare}'" if bare != value and parse_arxiv_id(bare) else ""
         raise ValueError(f"{value!r} is not an arXiv ID: {ARXIV_ID_FORM}{hint}")
     wrong = _impossible(parts)

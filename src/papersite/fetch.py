@@ -142,9 +142,8 @@ def _override(settings: SettingsT, variable: str, environ: Mapping[str, str]) ->
     try:
         return type(settings).model_validate({**settings.model_dump(), "api_url": url})
     except ValidationError as error:
-        raise PapersiteError(
-            f"{variable}={url!r} is not usable: {error.errors()[0]['msg']}"
-        ) from None
+        reason = error.errors()[0]["msg"].removeprefix("Value error, ")  # pydantic's words
+        raise PapersiteError(f"{variable}={url!r} is not usable: {reason}") from None
 
 
 class _Enrichment:
@@ -158,6 +157,8 @@ class _Enrichment:
         self.report = EnrichReport()
         self.by_id: dict[str, SitePaper] = {}
         """Papers whose digests give an arXiv ID, by canonical ID."""
+        self.fetched: set[str] = set()
+        """The IDs whose arXiv records this run fetched."""
         for paper in site.papers.values():
             given = given_arxiv_id(paper)
             if given is not None:
@@ -242,6 +243,8 @@ class _Enrichment:
                 records = {}
             for arxiv_id, record in records.items():
                 self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+            if source.key == "arxiv":
+                self.fetched |= records.keys()
             unknown += [arxiv_id for arxiv_id in batch if arxiv_id not in records]
             self.report.fetched[source.label] = self.report.fetched.get(source.label, 0) + len(
                 records
@@ -289,13 +292,17 @@ class _Enrichment:
             key=lambda pair: -pair[0],
         )
         accepted = [c for score, c in scored if score >= SAME_TITLE]
+        taken = self._taken(accepted[0].id, paper) if len(accepted) == 1 else None
+        if taken is not None:
+            self.report.warnings.append(appearance.problem(taken, "title"))
+            return
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
             self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
             write_lockfile(self.root, self.lockfile)
-            place = appearance.problem("", "arxiv")
+            place = _place(appearance.problem("", "arxiv"))
             self.report.resolved.append(
-                f'{place.path}:{place.line}: papers[{appearance.index}]: arxiv: "{record.id}"'
+                f'{place}: papers[{appearance.index}]: arxiv: "{record.id}"'
                 f"  # {_shorten(record.title)}"
             )
             return
@@ -307,6 +314,35 @@ class _Enrichment:
         else:
             message = "arXiv's title search found nothing; add the ID by hand"
         self.report.warnings.append(appearance.problem(message, "title"))
+
+    def _taken(self, arxiv_id: str, paper: SitePaper) -> str | None:
+        """Why ``paper``'s title, resolved to ``arxiv_id``, is not stored: another paper has the
+        record, by its ID or by a title resolved before (storing this title over that one would
+        take the record from it, and the next run would take it back); None when none has."""
+        found = f"arXiv's paper of this title is {arxiv_id}, which"
+        write = f'write `arxiv: "{arxiv_id}"`'
+        named = self.by_id.get(arxiv_id)
+        if named is not None:
+            given = next(a for a in named.appearances if a.paper.arxiv)
+            return (
+                f"{found} {_place(given.problem('', 'arxiv'))} names already: {write} here too, "
+                "so that both entries are one paper with one page"
+            )
+        resolved = self._resolved_by(arxiv_id, paper)
+        if resolved is None:
+            return None
+        return (
+            f"{found} the title at {_place(resolved.appearances[-1].problem('', 'title'))} "
+            f"resolved to already: {write} in both entries, so that they are one paper with one page"
+        )
+
+    def _resolved_by(self, arxiv_id: str, paper: SitePaper) -> SitePaper | None:
+        """The paper other than ``paper`` whose title the lockfile resolved to ``arxiv_id``."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        if entry is None or entry.arxiv is None or not entry.arxiv.resolved_from_title:
+            return None
+        others = (other for other in self.site.papers.values() if other is not paper)
+        return next((o for o in others if lockfile_entry(o, self.lockfile) is entry), None)
 
     def _used(self) -> dict[str, ArxivRecord]:
         """Every lockfile key some digest uses (by ID or resolved title), with its arXiv record."""
@@ -342,11 +378,16 @@ class _Enrichment:
         """Withdrawn papers, unknown pinned versions and mistyped-looking IDs, now that the
         lockfile is complete."""
         warnings = []
-        for paper in self.by_id.values():
+        for arxiv_id, paper in self.by_id.items():
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
-            warnings += paper_mismatches(paper)
+            warnings += paper_mismatches(paper, fetched=arxiv_id in self.fetched)
         return warnings
+
+
+def _place(problem: Problem) -> str:
+    """``path:line`` of a problem: where an editor goes to write an ID."""
+    return f"{problem.path}:{problem.line}"
 
 
 def _shorten(title: str, limit: int = 60) -> str:

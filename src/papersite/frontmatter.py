@@ -35,6 +35,8 @@ _CLOSING_BREAK = re.compile(r"(?:^|\n\n) {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 """A thematic break closing a text, after a blank line (right under a line, ``---`` underlines
 a heading)."""
 _STRUCTURE_LEVELS = 4  # headings h1-h4 are structure; h5 and h6 may be used inside texts
+_SETEXT = ("=", "-")
+"""The markup of a heading made by underlining a line (a setext heading), not by '#'s."""
 _TEXT_FIELDS = {"summary": "summary", "abstract": "abstract"}
 _PAPER_HEADINGS = ["summary", "abstract", "section"]
 _SECTION = re.compile(r"^section\s*(?::\s*(?P<title>.*))?$", re.IGNORECASE)
@@ -130,15 +132,31 @@ def _headings(builder: _Builder) -> list[_Heading]:
         level = int(token.tag[1])
         if level > _STRUCTURE_LEVELS:
             continue
-        inline = tokens[index + 1]
-        headings.append(
-            _Heading(level, inline.content.strip(), builder.first_line + token.map[0], token.map[1])
-        )
+        text = " ".join(tokens[index + 1].content.split())
+        line = builder.first_line + token.map[0]
+        if token.markup in _SETEXT:
+            builder.error(line, (), _setext_message(level, text, token.markup))
+            continue
+        headings.append(_Heading(level, text, line, token.map[1]))
     for current, following in itertools.pairwise(headings):
         current.body_end = following.line - builder.first_line
     if headings:
         headings[-1].body_end = len(builder.body_lines)
     return headings
+
+
+def _setext_message(level: int, text: str, underline: str) -> str:
+    # Right under a line of text, '---' (a rule between papers, written without the blank line
+    # above it) makes that line a paper's heading, taking it from the text it ends.
+    written = (
+        f"'{text}' with a line of '{underline}' under it is a heading (GitHub's preview shows one)"
+    )
+    if underline == "-":
+        return (
+            f"{written} that would start a paper: put a blank line above a '---' meant as a rule "
+            f"between papers, or write a paper's heading as '## {text}'"
+        )
+    return f"{written} whose text would be left out: write a title as '# {text}'"
 
 
 def _read_body(builder: _Builder, data: dict[str, Any]) -> None:

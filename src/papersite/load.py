@@ -8,6 +8,7 @@ of every node, so that later stages can point at ``file:line:col``.
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import re
 import zlib
@@ -153,6 +154,25 @@ def format_location(location: Location) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+def as_read(value: object) -> str:
+    """``value``, a scalar given where text was wanted, for a message: what it was read as, and
+    that quotes keep it text (YAML reads an unquoted ``On`` as true, ``1.10`` as the number 1.1,
+    ``2025-01-01`` as a date)."""
+    quote = "put the text in quotes"
+    if isinstance(value, bool):
+        return (
+            f"{str(value).lower()} (an unquoted yes, no, on, off, true or false is read as true "
+            f"or false: {quote})"
+        )
+    if value is None:
+        return "nothing (an empty value, or ~ or null unquoted): write the text"
+    if isinstance(value, int | float):
+        return f"the number {value!r} (an unquoted number is read as a number: {quote})"
+    if isinstance(value, dt.date):  # a datetime too
+        return f"the date {value.isoformat()} (an unquoted date is read as a date: {quote})"
+    return repr(value)
 
 
 MAX_VALUES = 100_000

@@ -33,7 +33,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
-from papersite.load import Positions, format_location
+from papersite.load import Positions, as_read, format_location
 
 EVERY_LANGUAGE = "*"
 """The key under which a plain-string text is stored: the same text in every language."""
@@ -69,6 +69,13 @@ def _check_http_url(value: str) -> str:
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     if _SPACE.search(value):
         raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
+    try:
+        port = parts.port  # raises for a port above 65535, or one that is not a number
+    except ValueError:
+        port = 0
+    if port == 0:
+        # Published as written, a link no browser can follow.
+        raise ValueError(f"{value!r} has a port that is not one (1-65535): fix it, or remove it")
     unsafe = _UNSAFE_IN_URL.search(value)
     if unsafe is not None:
         raise ValueError(
@@ -148,12 +155,6 @@ def normalise_base_url(value: str) -> str:
             f"{value!r} holds a name or password, which every page would publish; remove it"
         )
     try:
-        port = parts.port  # raises for a port above 65535
-    except ValueError:
-        port = 0
-    if port == 0:
-        raise ValueError(f"{value!r} has a port that is not one (1-65535)")
-    try:
         idna_host(parts.hostname or "")
     except ValueError as error:
         raise ValueError(
@@ -196,7 +197,9 @@ def _check_tag(value: str) -> str:
 
 def _check_language_code(value: str) -> str:
     if not _LANGUAGE_CODE.match(value):
-        raise ValueError(f"{value!r} is not a language code such as 'ko' or 'en'")
+        lower = value.lower() if _LANGUAGE_CODE.match(value.lower()) else None
+        hint = f": write {lower!r} (codes are lower case)" if lower else ""
+        raise ValueError(f"{value!r} is not a language code such as 'ko' or 'en'{hint}")
     return value
 
 
@@ -222,7 +225,8 @@ def _text_input(value: Any, info: ValidationInfo) -> Any:
             code: composed(text) if isinstance(text, str) else text for code, text in value.items()
         }
     raise ValueError(
-        f"expected a text: a string, or a mapping from language code to string, got {value!r}"
+        "expected a text: a string, or a mapping from language code to string, "
+        f"got {as_read(value)}"
     )
 
 
@@ -257,9 +261,14 @@ def _undeclared(unknown: list[str], declared: list[str], where: str) -> str:
     """The message for a text given in the ``unknown`` languages, the first of which it is at."""
     others = ", ".join(f"'{code}'" for code in unknown[1:])
     also = f" (nor are {others}, in this text)" if others else ""
+    meant = next((code for code in declared if code.casefold() == unknown[0].casefold()), None)
+    advice = f"fix the code or add it to {where}"
+    if meant is not None:
+        advice = f"write '{meant}', as the site does"
+        advice += f"; fix the others or add them to {where}" if others else ""
     return (
         f"language '{unknown[0]}' is not one of this site's languages ({', '.join(declared)})"
-        f"{also}; fix the code or add it to {where}"
+        f"{also}; {advice}"
     )
 
 

@@ -20,7 +20,14 @@ from pydantic.fields import FieldInfo
 
 from papersite.errors import ContentError, Problem
 from papersite.glossary import term_problems
-from papersite.load import LoadedSite, Location, Positions, SourceDocument, format_location
+from papersite.load import (
+    LoadedSite,
+    Location,
+    Positions,
+    SourceDocument,
+    as_read,
+    format_location,
+)
 from papersite.model import (
     KIND_FIELDS,
     AliasPath,
@@ -271,7 +278,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "bool_type",
         "int_from_float",
     }:
-        message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"
+        given = as_read(error["input"]) if kind == "string_type" else repr(error["input"])
+        message = f"{message[0].lower()}{message[1:]}, got {given}"
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
         # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
