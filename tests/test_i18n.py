@@ -13,13 +13,14 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
 from papersite import build
 from papersite.export import export_digest
-from papersite.i18n import AWARDS, LINK_KINDS, UI, format_date, format_month, ui
+from papersite.i18n import AWARDS, LINK_KINDS, UI, format_date, format_month, right_to_left, ui
 
 
 def weekly(text: Callable[..., dict[str, str]]) -> dict[str, Any]:
@@ -267,3 +268,85 @@ def test_a_regional_code_has_the_words_of_its_language() -> None:
     """``ko-KR`` is Korean: its words are the Korean ones, and they need no other mark."""
     assert ui("ko-KR")["home"] == "홈"
     assert format_date(dt.date(2025, 3, 17), "ko-KR") == "2025년 3월 17일"
+
+
+RIGHT_TO_LEFT_SITE = """\
+title: {LANG: "أوراق الأسبوع", en: "Papers of the week"}
+base_url: "https://example.org/papers/"
+languages: [LANG, en]
+"""
+
+RIGHT_TO_LEFT_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {LANG: "أوراق هذا الأسبوع", en: "This week"}
+overview: {LANG: "نظرة عامة."}
+papers:
+  - title: {LANG: "دابو", en: "DAPO"}
+    arxiv: "2503.14476"
+    summary: {en: "An English introduction."}
+    abstract: {LANG: "ملخص عربي."}
+"""
+
+
+def right_to_left_site(write_tree: WriteTree, tmp_path: Path, language: str) -> Path:
+    """A site in ``[language, en]`` (``language`` written right to left), built; its output."""
+    site = write_tree(
+        {
+            "papersite.yaml": RIGHT_TO_LEFT_SITE.replace("LANG", language),
+            "digests/weekly/2025-03-17.yaml": RIGHT_TO_LEFT_WEEKLY.replace("LANG", language),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    return out
+
+
+def directions(page: lxml.html.HtmlElement, lang: str) -> set[str | None]:
+    """The ``dir`` of every element of ``page`` in ``lang`` (its ``<html>`` left out)."""
+    return {element.get("dir") for element in page.xpath(f"//body//*[@lang='{lang}']")}
+
+
+@pytest.mark.parametrize("language", ["ar", "he"])
+def test_a_right_to_left_language_is_written_right_to_left(
+    write_tree: WriteTree, tmp_path: Path, language: str
+) -> None:
+    """Every element in Arabic or Hebrew says ``dir="rtl"``; the page in that language alone is
+    right to left as a whole, and what it shows in English (interface words, a text with no
+    translation) says ``dir="ltr"``. A page in several languages keeps its layout left to right,
+    as does the English one, where an untranslated Arabic text is right to left."""
+    out = right_to_left_site(write_tree, tmp_path, language)
+    for page in ["weekly/2025-03-17/index.html", "papers/2503.14476/index.html", "index.html"]:
+        both = lxml.html.parse(out / page).getroot()
+        assert both.get("dir") is None, page
+        assert directions(both, language) == {"rtl"}, page
+        assert directions(both, "en") <= {None, "ltr"}, page
+
+        alone = lxml.html.parse(out / language / page).getroot()
+        assert (alone.get("lang"), alone.get("dir")) == (language, "rtl"), page
+        assert directions(alone, language) == {"rtl"}, page
+        assert directions(alone, "en") == {"ltr"}, page
+
+        english = lxml.html.parse(out / "en" / page).getroot()
+        assert english.get("dir") is None, page
+        assert directions(english, language) <= {"rtl"}, page
+
+    alone = lxml.html.parse(out / language / "weekly/2025-03-17/index.html").getroot()
+    [fallback] = alone.xpath("//*[contains(@class, 'fallback')]")
+    assert (fallback.get("lang"), fallback.get("dir")) == ("en", "ltr")
+    assert fallback.text_content().strip() == "An English introduction."
+    english = lxml.html.parse(out / "en/weekly/2025-03-17/index.html").getroot()
+    [fallback] = english.xpath("//*[contains(@class, 'fallback')]")
+    assert (fallback.get("lang"), fallback.get("dir")) == (language, "rtl")
+    switch = alone.xpath(f"//nav//a[@data-show='{language}']")
+    assert [link.get("dir") for link in switch] == ["rtl"]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("ar", True), ("he", True), ("fa-IR", True), ("ur", True), ("pa-Arab", True),
+     ("ar-Latn", False), ("ks-Deva", False), ("ko", False), ("en", False), ("ja", False)],
+)  # fmt: skip
+def test_a_language_is_right_to_left_by_its_script(code: str, expected: bool) -> None:
+    assert right_to_left(code) is expected

@@ -24,7 +24,14 @@ import jinja2
 from markupsafe import Markup
 
 from papersite.context import BiText
-from papersite.i18n import format_date, joined_words, marked_words, shared_words, ui
+from papersite.i18n import (
+    direction,
+    format_date,
+    joined_words,
+    marked_words,
+    shared_words,
+    ui,
+)
 from papersite.markup import markdown_words
 
 
@@ -68,7 +75,7 @@ def bi_html(
         # One text for every language (a plain string): in no language, so in no direction the
         # page can tell; the reader's browser takes it from its first letters (an Arabic title
         # on a Korean page), its badge left out of that by a direction of its own.
-        badge = _badge(default_language, ' dir="auto"') if badged and text.shared_unreviewed else ""
+        badge = _badge(default_language, isolated=True) if badged and text.shared_unreviewed else ""
         return Markup(f'<{tag} class="bi {class_}" dir="auto">{badge}{_html(text.shared)}</{tag}>')
     out = []
     fills, filler = "", None
@@ -82,7 +89,7 @@ def bi_html(
         if part.lang not in languages:
             continue
         missing = part.html is None
-        out.append(f'<{tag} lang="{_html(part.lang)}" class="bi {class_}')
+        out.append(f'<{tag}{_lang(part.lang)} class="bi {class_}')
         out.append(' missing"' if missing else '"')
         out.append(f"{fills}>" if part is filler else ">")
         if badged and part.unreviewed:
@@ -98,7 +105,7 @@ def bi_html(
             if other is not None:
                 badge = _badge(default_language) if badged and other.unreviewed else ""
                 out.append(
-                    f'<{tag} lang="{_html(other.lang)}" class="bi {class_} fallback">'
+                    f'<{tag}{_lang(other.lang, default_language)} class="bi {class_} fallback">'
                     f"{badge}{_html(other.html)}</{tag}>\n"
                 )
     return Markup("".join(out))
@@ -113,10 +120,13 @@ def _element(tag: str, class_: str) -> Callable[[str | None], tuple[str, str]]:
 _bi_span = _element("span", "bi")
 
 
-def _badge(lang: str, attributes: str = "") -> str:
-    """The mark of a text a machine wrote and no one reviewed, in the reader's language."""
+def _badge(lang: str, *, isolated: bool = False) -> str:
+    """The mark of a text a machine wrote and no one reviewed, in the reader's language;
+    ``isolated``: with a direction of its own even in a language written left to right, so that
+    a text of ``dir="auto"`` takes its direction from its own letters, not the badge's."""
     words = _words(lang, "machine_unreviewed")
-    return f'<small class="provenance-badge" lang="{_html(lang)}"{attributes}>{words}</small>'
+    own = ' dir="auto"' if isolated and not direction(lang) else ""
+    return f'<small class="provenance-badge"{_lang(lang)}{own}>{words}</small>'
 
 
 def _words(lang: str, key: str, **values: Any) -> str:
@@ -158,9 +168,15 @@ def _in_each_language(
     return "".join(out)
 
 
-def _lang(lang: str | None) -> str:
-    """The ``lang`` attribute of an element in ``lang``; none for one in every language."""
-    return "" if lang is None else f' lang="{_html(lang)}"'
+def _lang(lang: str | None, within: str | None = None) -> str:
+    """The ``lang`` attribute of an element in ``lang``, with the ``dir`` it needs in a page (or
+    an element) in ``within`` (``i18n.direction``); none for one in every language."""
+    return "" if lang is None else f' lang="{_html(lang)}"{direction(lang, within)}'
+
+
+def lang_attributes(lang: str, within: str | None = None) -> Markup:
+    """``_lang`` for templates: ``<p{{ lang_attributes(lang) }}>``."""
+    return Markup(_lang(lang, within))
 
 
 @jinja2.pass_context
@@ -258,7 +274,7 @@ def digest_card_html(
     conference's date and its count."""
     languages: list[str] = context["languages"]
     root, level_ = _html(context["root"]), _html(level)
-    conference = f" · {_html(digest.conference_name)}" if digest.conference_name else ""
+    conference = f" · {_any_direction(digest.conference_name)}" if digest.conference_name else ""
     count = len(digest.entries)
     counts = _in_each_language(
         languages, lambda lang: _unmarked(lang, "paper_count", count=count), _bi_span
@@ -312,9 +328,9 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
         updated = f" · {_date(languages, meta.updated)}" if meta.updated else ""
         out.append(row("latest_version", f"v{_html(meta.latest_version)}{updated}"))
     if meta.journal_ref:
-        out.append(row("journal_ref", _html(meta.journal_ref)))
+        out.append(row("journal_ref", _any_direction(meta.journal_ref)))
     if meta.venue:
-        out.append(row("venue", _html(meta.venue)))
+        out.append(row("venue", _any_direction(meta.venue)))
     if meta.citation_count is not None:
         count = _html(meta.citation_count)
         if meta.semantic_scholar_url:
@@ -453,9 +469,10 @@ def people_html(context: jinja2.runtime.Context, entry: Any, shown: int = 5) -> 
 
 
 def _any_direction(names: str) -> str:
-    """Names (authors, affiliations), escaped, in whichever direction their first letters
-    are written: they are in no language the page knows, and an Arabic name laid out left to
-    right, or a Latin one inside a right-to-left page, shows its words out of order."""
+    """Names (authors, affiliations, a conference, a venue), escaped, in whichever direction
+    their first letters are written: they are in no language the page knows, and an Arabic name
+    laid out left to right, or a Latin one inside a right-to-left page, shows its words out of
+    order."""
     return f'<span dir="auto">{_escaped(names)}</span>'
 
 
@@ -467,7 +484,8 @@ def tag_list_html(context: jinja2.runtime.Context, tags: Any) -> Markup:
     root = _html(context["root"])
     label = _html(ui(context["default_language"])["tags"])
     items = "".join(
-        f'<li><a href="{root}tags/{_html(tag)}/" rel="tag">#{_html(tag)}</a></li>' for tag in tags
+        f'<li><a href="{root}tags/{_html(tag)}/" rel="tag" dir="auto">#{_html(tag)}</a></li>'
+        for tag in tags
     )
     return Markup(f'<ul class="tags" aria-label="{label}">\n{items}</ul>\n')
 
