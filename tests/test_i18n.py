@@ -151,22 +151,33 @@ def test_english_words_on_a_japanese_page_are_marked_english(
     assert japanese.find(string="今週") and language_of(japanese.find(string="今週")) == "ja"
 
 
+def shown_for(element: Tag, lang: str) -> list[str]:
+    """The texts of the ``.bi`` elements in ``element`` that the language switch shows when
+    ``lang`` is chosen (``base.html``'s style): those in ``lang``, and those that fill in for it."""
+    return [
+        part.get_text()
+        for part in element.select(".bi[lang]")
+        if part["lang"] == lang or lang in part.get("data-fills", "").split()
+    ]
+
+
 def test_the_switch_still_finds_each_languages_label(write_tree: WriteTree, tmp_path: Path) -> None:
     """The words are marked inside the element the language switch shows for Japanese, which
-    keeps its ``lang="ja"``: a page shown in Japanese has its labels, in English."""
+    keeps its ``lang="ja"``: a page shown in Japanese has its labels, in English. Where they are
+    the English element's words, that element is the one shown for Japanese too."""
     out = built(write_tree, tmp_path, ["ko", "en", "ja"])
     page = BeautifulSoup((out / "conferences/neurips-2025/index.html").read_bytes(), "html5lib")
-    nav = page.select('.site-nav .bi[lang="ja"]')
+    nav = page.select('.site-nav .bi:is([lang="ja"], [data-fills~="ja"])')
     assert [element.get_text() for element in nav][:2] == ["Weekly", "Conferences"]
-    assert all(element.select('span[lang="en"]') for element in nav)
+    assert all(language_of(element.find(string=True)) == "en" for element in nav)
     award = page.select_one(".award-best-paper")
-    assert {str(part["lang"]): part.get_text() for part in award.select(".bi[lang]")} == {
-        "ko": "최우수 논문상",
-        "en": "Best Paper",
-        "ja": "Best Paper",
+    assert {lang: shown_for(award, lang) for lang in ["ko", "en", "ja"]} == {
+        "ko": ["최우수 논문상"],
+        "en": ["Best Paper"],
+        "ja": ["Best Paper"],
     }
     weekly = BeautifulSoup((out / "weekly/2025-03-17/index.html").read_bytes(), "html5lib")
-    copy = weekly.select_one('.copy-button .bi[lang="ja"]')
+    copy = weekly.select_one('.copy-button .bi[data-fills~="ja"]')
     assert copy is not None and copy["data-done"] == "Copied"
     assert language_of(copy.find(string="Copy")) == "en"
 
@@ -238,6 +249,37 @@ def test_interface_words_the_same_in_every_language_are_shown_once(
     ]
     missing = BeautifulSoup((out / "404.html").read_bytes(), "html5lib").select("main p.bi")
     assert len(missing) == 1 and language_of(missing[0].find(string=True)) == "en"
+
+
+def test_words_english_and_japanese_share_are_shown_once_for_both(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """On a site in ``[ko, en, ja]`` the Japanese interface words are the English ones: the page
+    in every language shows them once (``주간 논문 · Weekly``, not ``… · Weekly · Weekly``), in
+    the English element, which the switch also shows for Japanese; so are award and link names
+    and the note of a translation missing in both."""
+    out = built(write_tree, tmp_path, ["ko", "en", "ja"])
+    korean_only = {**weekly(lambda **words: {"ko": words.get("ko", "한국어만")}), "aliases": []}
+    korean_only["period"] = {"start": "2025-03-24", "end": "2025-03-30"}
+    week = out.parent / "site/digests/weekly/2025-03-24.yaml"
+    week.write_text(json.dumps(korean_only, ensure_ascii=False), encoding="utf-8")
+    build(out.parent / "site", out)
+    twice = {
+        page: found for page, document in pages(out).items() if (found := shown_twice(document))
+    }
+    assert twice == {}
+    overview = BeautifulSoup((out / "weekly/2025-03-24/index.html").read_bytes(), "html5lib")
+    missing = overview.select(".overview .missing")
+    assert [(part["lang"], part.get("data-fills")) for part in missing] == [("en", "ja")]
+    page = BeautifulSoup((out / "conferences/neurips-2025/index.html").read_bytes(), "html5lib")
+    nav = page.select_one('.site-nav a[href$="weekly/"]')
+    assert {lang: shown_for(nav, lang) for lang in ["ko", "en", "ja"]} == {
+        "ko": ["주간 논문"],
+        "en": ["Weekly"],
+        "ja": ["Weekly"],
+    }
+    project = page.select_one(".link-project")
+    assert shown_for(project, "ja") == shown_for(project, "en") == ["Project"]
 
 
 def test_a_redirects_title_keeps_its_language_in_english_words(

@@ -155,6 +155,9 @@ class BiText:
     """The words of the languages whose text is plain text, not Markdown (arXiv's title, which
     ``plain`` holds as the Markdown that shows it, ``markup.plain_paragraph``): ``words`` gives
     them as they are, as that Markdown's marks cannot be told from an editor's."""
+    interface: bool = False
+    """Words of the interface (an award's or a link kind's name), which ``plain`` holds: a
+    page shows them as it shows its labels, each wording once (``snippets._in_each_language``)."""
 
     @property
     def unreviewed(self) -> bool:
@@ -494,7 +497,7 @@ class _Texts:
                     Part(lang, self._label(lang, labels[lang], interface))
                     for lang in self.languages
                 )
-                text = BiText(parts, None, dict(labels))
+                text = BiText(parts, None, dict(labels), interface=interface)
             self._labels[key] = text
         return text
 

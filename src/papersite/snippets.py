@@ -77,21 +77,27 @@ def bi_html(
         # on a Korean page), its badge left out of that by a direction of its own.
         badge = _badge(default_language, isolated=True) if badged and text.shared_unreviewed else ""
         return Markup(f'<{tag} class="bi {class_}" dir="auto">{badge}{_html(text.shared)}</{tag}>')
+    if text.interface and len(languages) > 1:
+        # An award's or a link kind's name: each wording once, as a label's.
+        words, element = (lambda lang: _html(text.plain[lang])), _element(tag, f"bi {class_}")
+        return Markup(_in_each_language(languages, words, element))
     out = []
-    fills, filler = "", None
+    fills, filler, notes = "", None, {}
     if len(languages) > 1 and None in [part.html for part in text.parts]:
-        # What the page shows, in place, for the languages the text lacks.
+        # What the page shows, in place, for the languages the text lacks; and a note for each
+        # wording of "missing" (English and Japanese have one), not the same note twice.
         shown = [part for part in text.parts if part.lang in languages]
         lacking = [part.lang for part in shown if part.html is None]
         filler = next((part for part in shown if part.html is not None), None) if lacking else None
-        fills = f' data-fills="{_html(" ".join(lacking))}"'
+        fills = _fills(lacking)
+        notes = _wordings({lang: _unmarked(lang, "translation_missing") for lang in lacking})
     for part in text.parts:
-        if part.lang not in languages:
-            continue
         missing = part.html is None
+        if part.lang not in languages or (notes and missing and part.lang not in notes):
+            continue
         out.append(f'<{tag}{_lang(part.lang)} class="bi {class_}')
         out.append(' missing"' if missing else '"')
-        out.append(f"{fills}>" if part is filler else ">")
+        out.append(f"{fills}>" if part is filler else f"{_fills(notes.get(part.lang, []))}>")
         if badged and part.unreviewed:
             out.append(_badge(part.lang))
         if missing:
@@ -111,10 +117,15 @@ def bi_html(
     return Markup("".join(out))
 
 
-def _element(tag: str, class_: str) -> Callable[[str | None], tuple[str, str]]:
-    """The start and end tags of a ``tag`` element of ``class_`` (both escaped already) in a
-    language, or in every language (None), for ``_in_each_language``."""
-    return lambda lang: (f'<{tag}{_lang(lang)} class="{class_}">', f"</{tag}>")
+Element = Callable[[str | None, str], tuple[str, str]]
+"""The start and end tags of an element of interface words in a language, or in every language
+(None), given its attributes of language (``lang``, ``dir``, ``data-fills``), for
+``_in_each_language``."""
+
+
+def _element(tag: str, class_: str) -> Element:
+    """The ``Element`` of a ``tag`` element of ``class_`` (both escaped already)."""
+    return lambda lang, attributes: (f'<{tag}{attributes} class="{class_}">', f"</{tag}>")
 
 
 _bi_span = _element("span", "bi")
@@ -144,28 +155,41 @@ def _unmarked(lang: str, key: str, **values: Any) -> str:
     return words
 
 
-def _in_each_language(
-    languages: list[str],
-    words: Callable[[str], str],
-    element: Callable[[str | None], tuple[str, str]],
-) -> str:
+def _in_each_language(languages: list[str], words: Callable[[str], str], element: Element) -> str:
     """Interface words in an element for each of ``languages``: ``words(lang)`` (escaped) between
-    the start and end tags ``element(lang)``, marked with the language
+    the start and end tags ``element(lang, attributes)``, marked with the language
     they are in (``i18n.marked_words``). Where every language has the same words (``Weekly`` on
     a site in ``[en, ja]``, ``arXiv ID`` in ``[ko, en]``), one element of no language
-    (``element(None)``, shown whichever language the switch shows), as a label of the same
+    (``element(None, "")``, shown whichever language the switch shows), as a label of the same
     words in every language is (``context._Texts.labels``): a page in every language would
-    show them twice (``Weekly · Weekly``)."""
+    show them twice (``Weekly · Weekly``). Where some have the same words as an earlier one
+    (English and Japanese in ``[ko, en, ja]``), its element stands for them (``data-fills``,
+    which the switch shows for those languages too), not ``주간 논문 · Weekly · Weekly``."""
     each = {lang: words(lang) for lang in languages}
     first = each[languages[0]]
     if len(languages) > 1 and all(text == first for text in each.values()):
-        start, end = element(None)
+        start, end = element(None, "")
         return start + shared_words(languages, first) + end
     out: list[str] = []
-    for lang in languages:
-        start, end = element(lang)
+    for lang, others in _wordings(each).items():
+        start, end = element(lang, _lang(lang) + _fills(others))
         out += (start, marked_words(lang, each[lang]), end)
     return "".join(out)
+
+
+def _wordings(each: dict[str, str]) -> dict[str, list[str]]:
+    """The languages of ``each`` (words by language) by wording: the first language of each
+    wording, with the others that have the same words, for which its element stands."""
+    by_words: dict[str, list[str]] = {}
+    for lang, words in each.items():
+        by_words.setdefault(words, []).append(lang)
+    return {group[0]: group[1:] for group in by_words.values()}
+
+
+def _fills(languages: list[str]) -> str:
+    """The ``data-fills`` of an element that the language switch also shows for ``languages``
+    (``base.html``'s style), or "" for none."""
+    return f' data-fills="{_html(" ".join(languages))}"' if languages else ""
 
 
 def _lang(lang: str | None, within: str | None = None) -> str:
@@ -251,7 +275,10 @@ def _date(languages: list[str], value: dt.date) -> str:
     return _in_each_language(
         languages,
         lambda lang: _html(format_date(value, lang)),
-        lambda lang: (f'<span{_lang(lang)} class="bi"><time datetime="{iso}">', "</time></span>"),
+        lambda lang, attributes: (
+            f'<span{attributes} class="bi"><time datetime="{iso}">',
+            "</time></span>",
+        ),
     )
 
 
@@ -354,13 +381,13 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
             f"{label('open_access_pdf')}</a></li>"
         )
 
-    def button(lang: str | None) -> tuple[str, str]:
+    def button(lang: str | None, attributes: str) -> tuple[str, str]:
         # One for every language only where they have the same words: from the same table, so
         # "Copied" is the same in each too.
         words = ui(lang or languages[0])
         copy, copied = _html(words["copy_button"]), _html(words["copied"])
         return (
-            f'<span{_lang(lang)} class="bi" data-default="{copy}" data-done="{copied}">',
+            f'<span{attributes} class="bi" data-default="{copy}" data-done="{copied}">',
             "</span>",
         )
 
