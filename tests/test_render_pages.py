@@ -597,3 +597,37 @@ def test_names_in_no_known_language_take_their_direction_from_their_letters(
     paper = "papers/2503.14476/index.html"
     for words in ["مجلة 12 (2025)", "مجلة التعلم"]:
         assert directed(paper, f"//dd//*[text()='{words}']") == [(words, "auto")]
+
+
+LINKED_TITLE = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주: [포럼](https://example.org/forum)", en: "This week: [the forum](https://example.org/forum)"}
+papers:
+  - title: {ko: "[다포](https://example.org/dapo)와 $x^2$", en: "[DAPO](https://example.org/dapo) and $x^2$"}
+    summary: {ko: "[소개](https://example.org/a)", en: "An [introduction](https://example.org/a)."}
+"""
+
+
+def test_a_title_with_a_link_is_no_link_inside_a_link(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A title is a link's text (the contents, lists, the paper's heading): a link written in it
+    keeps its words but is no link, and a formula in it takes no focus, since HTML has no link
+    (nor focusable element) inside a link and a browser cuts the outer link short there. Links in
+    a text are links."""
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": LINKED_TITLE}
+    )
+    out = tmp_path / "out"
+    build(source, out)
+
+    for page in html_pages(out):
+        document = lxml.html.parse(out / page)
+        assert document.xpath("//a//a | //a//*[@tabindex]") == [], page
+    weekly = lxml.html.parse(out / WEEKLY_PAGE)
+    [contents] = weekly.xpath("//nav[contains(@class, 'toc')]//li/a[span[@lang='en']]")
+    assert " ".join(contents.xpath("string(span[@lang='en'])").split()) == "DAPO and x2"
+    assert weekly.xpath("//h1/span[@lang='en']/text()") == ["This week: the forum"]
+    summary = weekly.xpath("//*[contains(@class, 'field-summary')]//a/@href")
+    assert summary == ["https://example.org/a", "https://example.org/a"]

@@ -9,6 +9,7 @@ a declared dataclass. Warnings (TeX that could not be converted) are collected w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -474,7 +475,7 @@ class _Texts:
         if rendering.warnings and where is not None:
             digest, location = where
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
-        return rendering.html
+        return _unlinked(rendering.html) if inline else rendering.html
 
     def labels(self, labels: dict[str, str], *, interface: bool) -> BiText:
         """A label given per language (not Markdown): the interface's words (``interface``: an
@@ -770,6 +771,20 @@ def _titled(
     title = _filled(paper.title, arxiv_title, languages) or paper.title
     abstract = _filled(paper.abstract, arxiv_abstract, languages)
     return title, abstract, {arxiv_title: record.title, arxiv_abstract: record.abstract}
+
+
+_LINK_TAG = re.compile(r"</?a\b[^>]*>")
+_FOCUSABLE = ' tabindex="0"'
+
+
+def _unlinked(html: Markup) -> Markup:
+    """A title's HTML without its links (their words kept) nor anything that takes the focus (a
+    formula, which can scroll in a text): a title is a link's text (in the contents, lists, the
+    header), and a link inside a link is no HTML; a browser cuts the outer link short there.
+    The renderer writes no other ``<a`` (text's ``<`` is escaped)."""
+    if "<a" not in html and _FOCUSABLE not in html:
+        return html
+    return Markup(_LINK_TAG.sub("", html).replace(_FOCUSABLE, ""))
 
 
 def text_place(sourced: SourcedDigest, location: tuple[str | int, ...]) -> str:
