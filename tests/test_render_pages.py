@@ -631,3 +631,16 @@ def test_a_title_with_a_link_is_no_link_inside_a_link(
     assert weekly.xpath("//h1/span[@lang='en']/text()") == ["This week: the forum"]
     summary = weekly.xpath("//*[contains(@class, 'field-summary')]//a/@href")
     assert summary == ["https://example.org/a", "https://example.org/a"]
+
+
+def test_a_digest_of_one_paper_counts_it_in_the_singular(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """A digest card counts its papers in each language: "1 paper", not "1 papers"."""
+    out = tmp_path / "out"
+    build(minimal_site, out)
+    card = lxml.html.parse(out / "weekly/index.html").xpath("//*[@class='paper-count']")
+    assert [(part.get("lang"), part.text_content()) for part in card[0]] == [
+        ("ko", "논문 1편"),
+        ("en", "1 paper"),
+    ]

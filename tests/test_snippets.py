@@ -69,7 +69,7 @@ JINJA_BODIES = """
 {% macro digest_card(digest, level=3) -%}
 <article class="card digest-card">
   <h{{ level }}><a href="{{ root }}{{ digest.url }}">{{ bi(digest.title, "span") }}</a></h{{ level }}>
-  <p class="meta">{{ digest_when(digest) }}{% if digest.conference_name %} · <span dir="auto">{{ digest.conference_name }}</span>{% endif %} · <span class="paper-count">{% for lang in languages %}<span{{ lang_attributes(lang) }} class="bi">{{ ui(lang).paper_count.format(count=digest.entries | length) }}</span>{% endfor %}</span></p>
+  <p class="meta">{{ digest_when(digest) }}{% if digest.conference_name %} · <span dir="auto">{{ digest.conference_name }}</span>{% endif %} · <span class="paper-count">{% for lang in languages %}<span{{ lang_attributes(lang) }} class="bi">{{ ui(lang).one_paper if digest.entries | length == 1 else ui(lang).paper_count.format(count=digest.entries | length) }}</span>{% endfor %}</span></p>
 </article>
 {%- endmacro %}
 

@@ -303,9 +303,8 @@ def digest_card_html(
     root, level_ = _html(context["root"]), _html(level)
     conference = f" · {_any_direction(digest.conference_name)}" if digest.conference_name else ""
     count = len(digest.entries)
-    counts = _in_each_language(
-        languages, lambda lang: _unmarked(lang, "paper_count", count=count), _bi_span
-    )
+    key = "one_paper" if count == 1 else "paper_count"  # not "1 papers"
+    counts = _in_each_language(languages, lambda lang: _unmarked(lang, key, count=count), _bi_span)
     return Markup(
         '<article class="card digest-card">\n'
         f'  <h{level_}><a href="{root}{_html(digest.url)}">{_html(title)}</a></h{level_}>\n'
