@@ -13,13 +13,14 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, lockfile_text
 from papersite import build
 from papersite.export import export_digest
-from papersite.i18n import AWARDS, LINK_KINDS, UI, format_date, format_month, ui
+from papersite.i18n import AWARDS, LINK_KINDS, UI, format_date, format_month, right_to_left, ui
 
 
 def weekly(text: Callable[..., dict[str, str]]) -> dict[str, Any]:
@@ -150,22 +151,33 @@ def test_english_words_on_a_japanese_page_are_marked_english(
     assert japanese.find(string="今週") and language_of(japanese.find(string="今週")) == "ja"
 
 
+def shown_for(element: Tag, lang: str) -> list[str]:
+    """The texts of the ``.bi`` elements in ``element`` that the language switch shows when
+    ``lang`` is chosen (``base.html``'s style): those in ``lang``, and those that fill in for it."""
+    return [
+        part.get_text()
+        for part in element.select(".bi[lang]")
+        if part["lang"] == lang or lang in part.get("data-fills", "").split()
+    ]
+
+
 def test_the_switch_still_finds_each_languages_label(write_tree: WriteTree, tmp_path: Path) -> None:
     """The words are marked inside the element the language switch shows for Japanese, which
-    keeps its ``lang="ja"``: a page shown in Japanese has its labels, in English."""
+    keeps its ``lang="ja"``: a page shown in Japanese has its labels, in English. Where they are
+    the English element's words, that element is the one shown for Japanese too."""
     out = built(write_tree, tmp_path, ["ko", "en", "ja"])
     page = BeautifulSoup((out / "conferences/neurips-2025/index.html").read_bytes(), "html5lib")
-    nav = page.select('.site-nav .bi[lang="ja"]')
+    nav = page.select('.site-nav .bi:is([lang="ja"], [data-fills~="ja"])')
     assert [element.get_text() for element in nav][:2] == ["Weekly", "Conferences"]
-    assert all(element.select('span[lang="en"]') for element in nav)
+    assert all(language_of(element.find(string=True)) == "en" for element in nav)
     award = page.select_one(".award-best-paper")
-    assert {str(part["lang"]): part.get_text() for part in award.select(".bi[lang]")} == {
-        "ko": "최우수 논문상",
-        "en": "Best Paper",
-        "ja": "Best Paper",
+    assert {lang: shown_for(award, lang) for lang in ["ko", "en", "ja"]} == {
+        "ko": ["최우수 논문상"],
+        "en": ["Best Paper"],
+        "ja": ["Best Paper"],
     }
     weekly = BeautifulSoup((out / "weekly/2025-03-17/index.html").read_bytes(), "html5lib")
-    copy = weekly.select_one('.copy-button .bi[lang="ja"]')
+    copy = weekly.select_one('.copy-button .bi[data-fills~="ja"]')
     assert copy is not None and copy["data-done"] == "Copied"
     assert language_of(copy.find(string="Copy")) == "en"
 
@@ -239,6 +251,37 @@ def test_interface_words_the_same_in_every_language_are_shown_once(
     assert len(missing) == 1 and language_of(missing[0].find(string=True)) == "en"
 
 
+def test_words_english_and_japanese_share_are_shown_once_for_both(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """On a site in ``[ko, en, ja]`` the Japanese interface words are the English ones: the page
+    in every language shows them once (``주간 논문 · Weekly``, not ``… · Weekly · Weekly``), in
+    the English element, which the switch also shows for Japanese; so are award and link names
+    and the note of a translation missing in both."""
+    out = built(write_tree, tmp_path, ["ko", "en", "ja"])
+    korean_only = {**weekly(lambda **words: {"ko": words.get("ko", "한국어만")}), "aliases": []}
+    korean_only["period"] = {"start": "2025-03-24", "end": "2025-03-30"}
+    week = out.parent / "site/digests/weekly/2025-03-24.yaml"
+    week.write_text(json.dumps(korean_only, ensure_ascii=False), encoding="utf-8")
+    build(out.parent / "site", out)
+    twice = {
+        page: found for page, document in pages(out).items() if (found := shown_twice(document))
+    }
+    assert twice == {}
+    overview = BeautifulSoup((out / "weekly/2025-03-24/index.html").read_bytes(), "html5lib")
+    missing = overview.select(".overview .missing")
+    assert [(part["lang"], part.get("data-fills")) for part in missing] == [("en", "ja")]
+    page = BeautifulSoup((out / "conferences/neurips-2025/index.html").read_bytes(), "html5lib")
+    nav = page.select_one('.site-nav a[href$="weekly/"]')
+    assert {lang: shown_for(nav, lang) for lang in ["ko", "en", "ja"]} == {
+        "ko": ["주간 논문"],
+        "en": ["Weekly"],
+        "ja": ["Weekly"],
+    }
+    project = page.select_one(".link-project")
+    assert shown_for(project, "ja") == shown_for(project, "en") == ["Project"]
+
+
 def test_a_redirects_title_keeps_its_language_in_english_words(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
@@ -267,3 +310,85 @@ def test_a_regional_code_has_the_words_of_its_language() -> None:
     """``ko-KR`` is Korean: its words are the Korean ones, and they need no other mark."""
     assert ui("ko-KR")["home"] == "홈"
     assert format_date(dt.date(2025, 3, 17), "ko-KR") == "2025년 3월 17일"
+
+
+RIGHT_TO_LEFT_SITE = """\
+title: {LANG: "أوراق الأسبوع", en: "Papers of the week"}
+base_url: "https://example.org/papers/"
+languages: [LANG, en]
+"""
+
+RIGHT_TO_LEFT_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {LANG: "أوراق هذا الأسبوع", en: "This week"}
+overview: {LANG: "نظرة عامة."}
+papers:
+  - title: {LANG: "دابو", en: "DAPO"}
+    arxiv: "2503.14476"
+    summary: {en: "An English introduction."}
+    abstract: {LANG: "ملخص عربي."}
+"""
+
+
+def right_to_left_site(write_tree: WriteTree, tmp_path: Path, language: str) -> Path:
+    """A site in ``[language, en]`` (``language`` written right to left), built; its output."""
+    site = write_tree(
+        {
+            "papersite.yaml": RIGHT_TO_LEFT_SITE.replace("LANG", language),
+            "digests/weekly/2025-03-17.yaml": RIGHT_TO_LEFT_WEEKLY.replace("LANG", language),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    return out
+
+
+def directions(page: lxml.html.HtmlElement, lang: str) -> set[str | None]:
+    """The ``dir`` of every element of ``page`` in ``lang`` (its ``<html>`` left out)."""
+    return {element.get("dir") for element in page.xpath(f"//body//*[@lang='{lang}']")}
+
+
+@pytest.mark.parametrize("language", ["ar", "he"])
+def test_a_right_to_left_language_is_written_right_to_left(
+    write_tree: WriteTree, tmp_path: Path, language: str
+) -> None:
+    """Every element in Arabic or Hebrew says ``dir="rtl"``; the page in that language alone is
+    right to left as a whole, and what it shows in English (interface words, a text with no
+    translation) says ``dir="ltr"``. A page in several languages keeps its layout left to right,
+    as does the English one, where an untranslated Arabic text is right to left."""
+    out = right_to_left_site(write_tree, tmp_path, language)
+    for page in ["weekly/2025-03-17/index.html", "papers/2503.14476/index.html", "index.html"]:
+        both = lxml.html.parse(out / page).getroot()
+        assert both.get("dir") is None, page
+        assert directions(both, language) == {"rtl"}, page
+        assert directions(both, "en") <= {None, "ltr"}, page
+
+        alone = lxml.html.parse(out / language / page).getroot()
+        assert (alone.get("lang"), alone.get("dir")) == (language, "rtl"), page
+        assert directions(alone, language) == {"rtl"}, page
+        assert directions(alone, "en") == {"ltr"}, page
+
+        english = lxml.html.parse(out / "en" / page).getroot()
+        assert english.get("dir") is None, page
+        assert directions(english, language) <= {"rtl"}, page
+
+    alone = lxml.html.parse(out / language / "weekly/2025-03-17/index.html").getroot()
+    [fallback] = alone.xpath("//*[contains(@class, 'fallback')]")
+    assert (fallback.get("lang"), fallback.get("dir")) == ("en", "ltr")
+    assert fallback.text_content().strip() == "An English introduction."
+    english = lxml.html.parse(out / "en/weekly/2025-03-17/index.html").getroot()
+    [fallback] = english.xpath("//*[contains(@class, 'fallback')]")
+    assert (fallback.get("lang"), fallback.get("dir")) == (language, "rtl")
+    switch = alone.xpath(f"//nav//a[@data-show='{language}']")
+    assert [link.get("dir") for link in switch] == ["rtl"]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("ar", True), ("he", True), ("fa-IR", True), ("ur", True), ("pa-Arab", True),
+     ("ar-Latn", False), ("ks-Deva", False), ("ko", False), ("en", False), ("ja", False)],
+)  # fmt: skip
+def test_a_language_is_right_to_left_by_its_script(code: str, expected: bool) -> None:
+    assert right_to_left(code) is expected

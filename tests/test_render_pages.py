@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from conftest import SITE_CONFIG, WEEKLY, WriteTree, code_scripts
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, code_scripts, lockfile_text
 from papersite import build
 from papersite.context import build_view
 from papersite.load import load_site
@@ -540,4 +542,105 @@ def test_texts_in_no_known_language_take_their_direction_from_their_letters(
     assert heading is not None
     assert [(part.get_text(), part.get("dir")) for part in heading.select(".bi")] == [
         (ARABIC_TITLE, "auto")
+    ]
+
+
+ARABIC_CONFERENCE = """\
+kind: conference
+conference: {name: "مؤتمر التعلم", year: 2025, url: "https://example.org/conference"}
+date: 2025-07-20
+title: {ko: "학회", en: "The conference"}
+tags: [تعلم-الآلة]
+papers:
+  - title: {ko: "다포", en: "DAPO"}
+    arxiv: "2503.14476"
+    summary: {ko: "한국어 소개", en: "English introduction"}
+    tags: [تعلم-الآلة, reinforcement-learning]
+"""
+
+
+def test_names_in_no_known_language_take_their_direction_from_their_letters(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A conference's name, arXiv's journal reference, Semantic Scholar's venue and a tag are
+    written as their editors or sources wrote them, in no language the page knows: each is in
+    an element of ``dir="auto"``, so that an Arabic name is laid out right to left (with its
+    ``#`` on its right) on a Korean or English page."""
+    scholar = {"paper_id": "abc", "venue": "مجلة التعلم", "fetched": "2026-01-01T00:00:00Z"}
+    record = {**DAPO_RECORD, "journal_ref": "مجلة 12 (2025)"}
+    lockfile = json.loads(lockfile_text(record))
+    lockfile["papers"]["2503.14476"]["semantic_scholar"] = scholar
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/icml-2025.yaml": ARABIC_CONFERENCE,
+            "arxiv.lock.json": json.dumps(lockfile),
+        }
+    )
+    out = tmp_path / "out"
+    build(source, out)
+
+    def directed(page: str, xpath: str) -> list[tuple[str, str | None]]:
+        found = lxml.html.parse(out / page).xpath(xpath)
+        assert found, (page, xpath)
+        return [(" ".join(e.text_content().split()), e.get("dir")) for e in found]
+
+    conference = "//*[normalize-space(text())='مؤتمر التعلم']"
+    [digest_page] = [p.relative_to(out).as_posix() for p in out.glob("conferences/*/index.html")]
+    for page in ["index.html", "conferences/index.html", digest_page]:
+        assert set(directed(page, conference)) == {("مؤتمر التعلم", "auto")}, page
+    tag = "//a[@rel='tag'][starts-with(normalize-space(.), '#تعلم')]"
+    for page in ["index.html", "tags/index.html", digest_page, "papers/2503.14476/index.html"]:
+        assert {direction for _, direction in directed(page, tag)} == {"auto"}, page
+    [(_, heading)] = directed("tags/تعلم-الآلة/index.html", "//h1")
+    assert heading == "auto"
+    paper = "papers/2503.14476/index.html"
+    for words in ["مجلة 12 (2025)", "مجلة التعلم"]:
+        assert directed(paper, f"//dd//*[text()='{words}']") == [(words, "auto")]
+
+
+LINKED_TITLE = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주: [포럼](https://example.org/forum)", en: "This week: [the forum](https://example.org/forum)"}
+papers:
+  - title: {ko: "[다포](https://example.org/dapo)와 $x^2$", en: "[DAPO](https://example.org/dapo) and $x^2$"}
+    summary: {ko: "[소개](https://example.org/a)", en: "An [introduction](https://example.org/a)."}
+"""
+
+
+def test_a_title_with_a_link_is_no_link_inside_a_link(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A title is a link's text (the contents, lists, the paper's heading): a link written in it
+    keeps its words but is no link, and a formula in it takes no focus, since HTML has no link
+    (nor focusable element) inside a link and a browser cuts the outer link short there. Links in
+    a text are links."""
+    source = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": LINKED_TITLE}
+    )
+    out = tmp_path / "out"
+    build(source, out)
+
+    for page in html_pages(out):
+        document = lxml.html.parse(out / page)
+        assert document.xpath("//a//a | //a//*[@tabindex]") == [], page
+    weekly = lxml.html.parse(out / WEEKLY_PAGE)
+    [contents] = weekly.xpath("//nav[contains(@class, 'toc')]//li/a[span[@lang='en']]")
+    assert " ".join(contents.xpath("string(span[@lang='en'])").split()) == "DAPO and x2"
+    assert weekly.xpath("//h1/span[@lang='en']/text()") == ["This week: the forum"]
+    summary = weekly.xpath("//*[contains(@class, 'field-summary')]//a/@href")
+    assert summary == ["https://example.org/a", "https://example.org/a"]
+
+
+def test_a_digest_of_one_paper_counts_it_in_the_singular(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """A digest card counts its papers in each language: "1 paper", not "1 papers"."""
+    out = tmp_path / "out"
+    build(minimal_site, out)
+    card = lxml.html.parse(out / "weekly/index.html").xpath("//*[@class='paper-count']")
+    assert [(part.get("lang"), part.text_content()) for part in card[0]] == [
+        ("ko", "논문 1편"),
+        ("en", "1 paper"),
     ]

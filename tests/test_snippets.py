@@ -23,7 +23,7 @@ from papersite.theme import default_theme
 
 JINJA_BODIES = """
 {% macro unreviewed_badge(lang, attributes="") -%}
-<small class="provenance-badge" lang="{{ lang }}"{{ attributes }}>{{ ui(lang).machine_unreviewed }}</small>
+<small class="provenance-badge"{{ lang_attributes(lang) }}{{ attributes if lang is not right_to_left }}>{{ ui(lang).machine_unreviewed }}</small>
 {%- endmacro %}
 
 {% macro bi(text, tag="div", class="") -%}
@@ -39,13 +39,13 @@ JINJA_BODIES = """
 {% set lacking = shown | selectattr("html", "none") | map(attribute="lang") | list %}
 {% set filler = (shown | rejectattr("html", "none") | first) if languages | length > 1 and lacking else none %}
 {% for part in text.parts if part.lang in languages %}
-<{{ tag }} lang="{{ part.lang }}" class="bi {{ class }}{% if part.html is none %} missing{% endif %}"{% if filler is not none and part is sameas filler %} data-fills="{{ lacking | join(' ') }}"{% endif %}>
+<{{ tag }}{{ lang_attributes(part.lang) }} class="bi {{ class }}{% if part.html is none %} missing{% endif %}"{% if filler is not none and part is sameas filler %} data-fills="{{ lacking | join(' ') }}"{% endif %}>
 {%- if badged and part.unreviewed %}{{ unreviewed_badge(part.lang) }}{% endif %}
 {%- if part.html is not none %}{{ part.html }}{% else %}<span class="missing-note">{{ ui(part.lang).translation_missing }}</span>{% endif -%}
 </{{ tag }}>
 {#- A page in one language shows the text in another rather than nothing, marked as such. -#}
 {% if part.html is none and languages | length == 1 %}{% for other in text.parts if other.html is not none %}{% if loop.first %}
-<{{ tag }} lang="{{ other.lang }}" class="bi {{ class }} fallback">{% if badged and other.unreviewed %}{{ unreviewed_badge(default_language) }}{% endif %}{{ other.html }}</{{ tag }}>
+<{{ tag }}{{ lang_attributes(other.lang, default_language) }} class="bi {{ class }} fallback">{% if badged and other.unreviewed %}{{ unreviewed_badge(default_language) }}{% endif %}{{ other.html }}</{{ tag }}>
 {% endif %}{% endfor %}{% endif %}
 {% endfor %}
 {%- endif %}
@@ -55,11 +55,11 @@ JINJA_BODIES = """
 {#- Once, in an element of no language, where every language has the same words ("arXiv ID"). -#}
 {% set ns = namespace(words=[]) %}{% for lang in languages %}{% set ns.words = ns.words + [ui(lang)[key]] %}{% endfor %}
 {% if languages | length > 1 and ns.words | unique | list | length == 1 %}<{{ tag }} class="bi">{{ ns.words[0] }}</{{ tag }}>
-{%- else %}{% for lang in languages %}<{{ tag }} lang="{{ lang }}" class="bi">{{ ui(lang)[key] }}</{{ tag }}>{% endfor %}{% endif %}
+{%- else %}{% for lang in languages %}<{{ tag }}{{ lang_attributes(lang) }} class="bi">{{ ui(lang)[key] }}</{{ tag }}>{% endfor %}{% endif %}
 {%- endmacro %}
 
 {% macro date(value) -%}
-{% for lang in languages %}<span lang="{{ lang }}" class="bi"><time datetime="{{ value.isoformat() }}">{{ format_date(value, lang) }}</time></span>{% endfor %}
+{% for lang in languages %}<span{{ lang_attributes(lang) }} class="bi"><time datetime="{{ value.isoformat() }}">{{ format_date(value, lang) }}</time></span>{% endfor %}
 {%- endmacro %}
 
 {% macro digest_when(digest) -%}
@@ -69,14 +69,14 @@ JINJA_BODIES = """
 {% macro digest_card(digest, level=3) -%}
 <article class="card digest-card">
   <h{{ level }}><a href="{{ root }}{{ digest.url }}">{{ bi(digest.title, "span") }}</a></h{{ level }}>
-  <p class="meta">{{ digest_when(digest) }}{% if digest.conference_name %} · {{ digest.conference_name }}{% endif %} · <span class="paper-count">{% for lang in languages %}<span lang="{{ lang }}" class="bi">{{ ui(lang).paper_count.format(count=digest.entries | length) }}</span>{% endfor %}</span></p>
+  <p class="meta">{{ digest_when(digest) }}{% if digest.conference_name %} · <span dir="auto">{{ digest.conference_name }}</span>{% endif %} · <span class="paper-count">{% for lang in languages %}<span{{ lang_attributes(lang) }} class="bi">{{ ui(lang).one_paper if digest.entries | length == 1 else ui(lang).paper_count.format(count=digest.entries | length) }}</span>{% endfor %}</span></p>
 </article>
 {%- endmacro %}
 
 {% macro tag_list(tags) -%}
 {% if tags %}
 <ul class="tags" aria-label="{{ ui(default_language).tags }}">
-{% for tag in tags %}<li><a href="{{ root }}tags/{{ tag }}/" rel="tag">#{{ tag }}</a></li>{% endfor %}
+{% for tag in tags %}<li><a href="{{ root }}tags/{{ tag }}/" rel="tag" dir="auto">#{{ tag }}</a></li>{% endfor %}
 </ul>
 {% endif %}
 {%- endmacro %}
@@ -86,7 +86,7 @@ JINJA_BODIES = """
 {#- Names are in no language the page knows: each list in the direction of its first letters. -#}
 {% if entry.authors | length > shown + 1 %}
 <div class="authors"><span class="visually-hidden">{{ label("authors") }}: </span><span dir="auto">{{ entry.authors[:shown] | join(", ") }}</span>,
-<details class="more-authors"><summary>{% for lang in languages %}<span lang="{{ lang }}" class="bi">{{ ui(lang).more_authors.format(count=entry.authors | length - shown) }}</span>{% endfor %}</summary><span dir="auto">{{ entry.authors[shown:] | join(", ") }}</span></details></div>
+<details class="more-authors"><summary>{% for lang in languages %}<span{{ lang_attributes(lang) }} class="bi">{{ ui(lang).more_authors.format(count=entry.authors | length - shown) }}</span>{% endfor %}</summary><span dir="auto">{{ entry.authors[shown:] | join(", ") }}</span></details></div>
 {% elif entry.authors %}<p class="authors"><span class="visually-hidden">{{ label("authors") }}: </span><span dir="auto">{{ entry.authors | join(", ") }}</span></p>{% endif %}
 {% if entry.affiliations %}<p class="affiliations"><span class="visually-hidden">{{ label("affiliations") }}: </span><span dir="auto">{{ entry.affiliations | join(" · ") }}</span></p>{% endif %}
 {%- endmacro %}
@@ -105,8 +105,8 @@ JINJA_BODIES = """
     {% if meta.primary_category %}<div><dt>{{ label("categories") }}</dt><dd><span class="category primary-category">{{ meta.primary_category }}</span>{% for category in meta.other_categories %} <span class="category">{{ category }}</span>{% endfor %}</dd></div>{% endif %}
     {% if meta.published %}<div><dt>{{ label("submitted") }}</dt><dd>{{ date(meta.published) }}</dd></div>{% endif %}
     {% if meta.latest_version %}<div><dt>{{ label("latest_version") }}</dt><dd>v{{ meta.latest_version }}{% if meta.updated %} · {{ date(meta.updated) }}{% endif %}</dd></div>{% endif %}
-    {% if meta.journal_ref %}<div><dt>{{ label("journal_ref") }}</dt><dd>{{ meta.journal_ref }}</dd></div>{% endif %}
-    {% if meta.venue %}<div><dt>{{ label("venue") }}</dt><dd>{{ meta.venue }}</dd></div>{% endif %}
+    {% if meta.journal_ref %}<div><dt>{{ label("journal_ref") }}</dt><dd><span dir="auto">{{ meta.journal_ref }}</span></dd></div>{% endif %}
+    {% if meta.venue %}<div><dt>{{ label("venue") }}</dt><dd><span dir="auto">{{ meta.venue }}</span></dd></div>{% endif %}
     {% if meta.citation_count is not none %}<div><dt>{{ label("citations") }}</dt><dd>{% if meta.semantic_scholar_url %}<a href="{{ meta.semantic_scholar_url }}" rel="noopener">{{ meta.citation_count }}</a>{% else %}{{ meta.citation_count }}{% endif %}</dd></div>{% endif %}
   </dl>
   <ul class="links arxiv-links">
@@ -118,7 +118,7 @@ JINJA_BODIES = """
   <details class="cite">
     <summary>{{ label("cite") }} <span class="meta">BibTeX</span></summary>
     <pre class="bibtex" id="{{ id_prefix }}_bibtex" tabindex="0"><code>{{ meta.bibtex }}</code></pre>
-    <button type="button" class="copy-button" data-copy="{{ id_prefix }}_bibtex" hidden>{% for lang in languages %}<span lang="{{ lang }}" class="bi" data-default="{{ ui(lang).copy_button }}" data-done="{{ ui(lang).copied }}">{{ ui(lang).copy_button }}</span>{% endfor %}</button>
+    <button type="button" class="copy-button" data-copy="{{ id_prefix }}_bibtex" hidden>{% for lang in languages %}<span{{ lang_attributes(lang) }} class="bi" data-default="{{ ui(lang).copy_button }}" data-done="{{ ui(lang).copied }}">{{ ui(lang).copy_button }}</span>{% endfor %}</button>
   </details>
 </section>
 {% endif %}

@@ -9,6 +9,7 @@ a declared dataclass. Warnings (TeX that could not be converted) are collected w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -155,6 +156,9 @@ class BiText:
     """The words of the languages whose text is plain text, not Markdown (arXiv's title, which
     ``plain`` holds as the Markdown that shows it, ``markup.plain_paragraph``): ``words`` gives
     them as they are, as that Markdown's marks cannot be told from an editor's."""
+    interface: bool = False
+    """Words of the interface (an award's or a link kind's name), which ``plain`` holds: a
+    page shows them as it shows its labels, each wording once (``snippets._in_each_language``)."""
 
     @property
     def unreviewed(self) -> bool:
@@ -471,7 +475,7 @@ class _Texts:
         if rendering.warnings and where is not None:
             digest, location = where
             self.warnings += [digest.problem((*location, *suffix), m) for m in rendering.warnings]
-        return rendering.html
+        return _unlinked(rendering.html) if inline else rendering.html
 
     def labels(self, labels: dict[str, str], *, interface: bool) -> BiText:
         """A label given per language (not Markdown): the interface's words (``interface``: an
@@ -494,7 +498,7 @@ class _Texts:
                     Part(lang, self._label(lang, labels[lang], interface))
                     for lang in self.languages
                 )
-                text = BiText(parts, None, dict(labels))
+                text = BiText(parts, None, dict(labels), interface=interface)
             self._labels[key] = text
         return text
 
@@ -767,6 +771,20 @@ def _titled(
     title = _filled(paper.title, arxiv_title, languages) or paper.title
     abstract = _filled(paper.abstract, arxiv_abstract, languages)
     return title, abstract, {arxiv_title: record.title, arxiv_abstract: record.abstract}
+
+
+_LINK_TAG = re.compile(r"</?a\b[^>]*>")
+_FOCUSABLE = ' tabindex="0"'
+
+
+def _unlinked(html: Markup) -> Markup:
+    """A title's HTML without its links (their words kept) nor anything that takes the focus (a
+    formula, which can scroll in a text): a title is a link's text (in the contents, lists, the
+    header), and a link inside a link is no HTML; a browser cuts the outer link short there.
+    The renderer writes no other ``<a`` (text's ``<`` is escaped)."""
+    if "<a" not in html and _FOCUSABLE not in html:
+        return html
+    return Markup(_LINK_TAG.sub("", html).replace(_FOCUSABLE, ""))
 
 
 def text_place(sourced: SourcedDigest, location: tuple[str | int, ...]) -> str:

@@ -9,6 +9,7 @@ with it, so that screen readers and search engines read them as what they are (W
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 FALLBACK = "en"
@@ -65,6 +66,7 @@ UI: dict[str, dict[str, str]] = {
         "not_found_body": "주소가 바뀌었거나 없는 페이지입니다.",
         "moved_to": "이 페이지는 옮겨졌습니다: {title}",
         "paper_count": "논문 {count}편",
+        "one_paper": "논문 1편",
         "other_papers": "그 밖의 논문",
         "skip": "본문으로 건너뛰기",
         "arxiv": "arXiv",
@@ -140,6 +142,7 @@ UI: dict[str, dict[str, str]] = {
         "not_found_body": "The address has changed or the page does not exist.",
         "moved_to": "This page has moved: {title}",
         "paper_count": "{count} papers",
+        "one_paper": "1 paper",
         "other_papers": "Other papers",
         "skip": "Skip to content",
         "arxiv": "arXiv",
@@ -209,12 +212,43 @@ def table_language(lang: str) -> str:
     return lang.split("-")[0] if words_language(lang) == lang else FALLBACK
 
 
+RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr",
+                           "ug", "ur", "yi"})  # fmt: skip
+"""Languages written from right to left, unless their code names another script (``ks-Deva``)."""
+
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc",
+                                   "thaa"})  # fmt: skip
+"""Scripts written from right to left, by their ISO 15924 code (``pa-Arab``, ``az-Arab``)."""
+
+
+def right_to_left(lang: str) -> bool:
+    """Whether text in ``lang`` (a BCP 47 code) is written from right to left: by its script
+    subtag where it has one (``ar-Latn`` is not), else by its language."""
+    subtags = lang.lower().split("-")
+    script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
+    return script in RIGHT_TO_LEFT_SCRIPTS if script else subtags[0] in RIGHT_TO_LEFT
+
+
+@functools.cache
+def direction(lang: str, within: str | None = None) -> str:
+    """The ``dir`` attribute an element in ``lang`` needs beside its ``lang``: `` dir="rtl"`` for
+    a language written from right to left; `` dir="ltr"`` for one written left to right inside
+    an element (or a page) in ``within``, written right to left; else "": the direction of
+    every page in several languages, whose layout is left to right."""
+    if right_to_left(lang):
+        return ' dir="rtl"'
+    return ' dir="ltr"' if within is not None and right_to_left(within) else ""
+
+
 def marked_words(lang: str, html: str) -> str:
     """Interface words (``html``, escaped) for an element in ``lang``: as they are, or in a
     ``<span lang>`` of the language they are in, when ``lang`` has none of its own. The element
-    keeps its own ``lang``: the language switch (``site.js``) shows and hides it by that."""
+    keeps its own ``lang``: the language switch (``site.js``) shows and hides it by that. English
+    words in an element of a language written from right to left say they are left to right."""
     written = words_language(lang)
-    return html if written == lang else f'<span lang="{written}">{html}</span>'
+    if written == lang:
+        return html
+    return f'<span lang="{written}"{direction(written, lang)}>{html}</span>'
 
 
 def shared_words(languages: list[str], html: str) -> str:

@@ -131,6 +131,7 @@ def _environment(
         ui_html=snippets.ui_html,
         in_each_language_html=snippets.in_each_language_html,
         marked_html=snippets.marked_html,
+        lang_attributes=snippets.lang_attributes,
         joined_words=i18n.joined_words,
         bi_html=snippets.bi_html,
         label_html=snippets.label_html,
@@ -146,6 +147,7 @@ def _environment(
     )
     env.filters["plain_text"] = snippets.plain_text
     env.filters["words_language"] = i18n.words_language
+    env.tests["right_to_left"] = i18n.right_to_left
     return env
 
 

@@ -24,7 +24,14 @@ import jinja2
 from markupsafe import Markup
 
 from papersite.context import BiText
-from papersite.i18n import format_date, joined_words, marked_words, shared_words, ui
+from papersite.i18n import (
+    direction,
+    format_date,
+    joined_words,
+    marked_words,
+    shared_words,
+    ui,
+)
 from papersite.markup import markdown_words
 
 
@@ -68,23 +75,29 @@ def bi_html(
         # One text for every language (a plain string): in no language, so in no direction the
         # page can tell; the reader's browser takes it from its first letters (an Arabic title
         # on a Korean page), its badge left out of that by a direction of its own.
-        badge = _badge(default_language, ' dir="auto"') if badged and text.shared_unreviewed else ""
+        badge = _badge(default_language, isolated=True) if badged and text.shared_unreviewed else ""
         return Markup(f'<{tag} class="bi {class_}" dir="auto">{badge}{_html(text.shared)}</{tag}>')
+    if text.interface and len(languages) > 1:
+        # An award's or a link kind's name: each wording once, as a label's.
+        words, element = (lambda lang: _html(text.plain[lang])), _element(tag, f"bi {class_}")
+        return Markup(_in_each_language(languages, words, element))
     out = []
-    fills, filler = "", None
+    fills, filler, notes = "", None, {}
     if len(languages) > 1 and None in [part.html for part in text.parts]:
-        # What the page shows, in place, for the languages the text lacks.
+        # What the page shows, in place, for the languages the text lacks; and a note for each
+        # wording of "missing" (English and Japanese have one), not the same note twice.
         shown = [part for part in text.parts if part.lang in languages]
         lacking = [part.lang for part in shown if part.html is None]
         filler = next((part for part in shown if part.html is not None), None) if lacking else None
-        fills = f' data-fills="{_html(" ".join(lacking))}"'
+        fills = _fills(lacking)
+        notes = _wordings({lang: _unmarked(lang, "translation_missing") for lang in lacking})
     for part in text.parts:
-        if part.lang not in languages:
-            continue
         missing = part.html is None
-        out.append(f'<{tag} lang="{_html(part.lang)}" class="bi {class_}')
+        if part.lang not in languages or (notes and missing and part.lang not in notes):
+            continue
+        out.append(f'<{tag}{_lang(part.lang)} class="bi {class_}')
         out.append(' missing"' if missing else '"')
-        out.append(f"{fills}>" if part is filler else ">")
+        out.append(f"{fills}>" if part is filler else f"{_fills(notes.get(part.lang, []))}>")
         if badged and part.unreviewed:
             out.append(_badge(part.lang))
         if missing:
@@ -98,25 +111,33 @@ def bi_html(
             if other is not None:
                 badge = _badge(default_language) if badged and other.unreviewed else ""
                 out.append(
-                    f'<{tag} lang="{_html(other.lang)}" class="bi {class_} fallback">'
+                    f'<{tag}{_lang(other.lang, default_language)} class="bi {class_} fallback">'
                     f"{badge}{_html(other.html)}</{tag}>\n"
                 )
     return Markup("".join(out))
 
 
-def _element(tag: str, class_: str) -> Callable[[str | None], tuple[str, str]]:
-    """The start and end tags of a ``tag`` element of ``class_`` (both escaped already) in a
-    language, or in every language (None), for ``_in_each_language``."""
-    return lambda lang: (f'<{tag}{_lang(lang)} class="{class_}">', f"</{tag}>")
+Element = Callable[[str | None, str], tuple[str, str]]
+"""The start and end tags of an element of interface words in a language, or in every language
+(None), given its attributes of language (``lang``, ``dir``, ``data-fills``), for
+``_in_each_language``."""
+
+
+def _element(tag: str, class_: str) -> Element:
+    """The ``Element`` of a ``tag`` element of ``class_`` (both escaped already)."""
+    return lambda lang, attributes: (f'<{tag}{attributes} class="{class_}">', f"</{tag}>")
 
 
 _bi_span = _element("span", "bi")
 
 
-def _badge(lang: str, attributes: str = "") -> str:
-    """The mark of a text a machine wrote and no one reviewed, in the reader's language."""
+def _badge(lang: str, *, isolated: bool = False) -> str:
+    """The mark of a text a machine wrote and no one reviewed, in the reader's language;
+    ``isolated``: with a direction of its own even in a language written left to right, so that
+    a text of ``dir="auto"`` takes its direction from its own letters, not the badge's."""
     words = _words(lang, "machine_unreviewed")
-    return f'<small class="provenance-badge" lang="{_html(lang)}"{attributes}>{words}</small>'
+    own = ' dir="auto"' if isolated and not direction(lang) else ""
+    return f'<small class="provenance-badge"{_lang(lang)}{own}>{words}</small>'
 
 
 def _words(lang: str, key: str, **values: Any) -> str:
@@ -134,33 +155,52 @@ def _unmarked(lang: str, key: str, **values: Any) -> str:
     return words
 
 
-def _in_each_language(
-    languages: list[str],
-    words: Callable[[str], str],
-    element: Callable[[str | None], tuple[str, str]],
-) -> str:
+def _in_each_language(languages: list[str], words: Callable[[str], str], element: Element) -> str:
     """Interface words in an element for each of ``languages``: ``words(lang)`` (escaped) between
-    the start and end tags ``element(lang)``, marked with the language
+    the start and end tags ``element(lang, attributes)``, marked with the language
     they are in (``i18n.marked_words``). Where every language has the same words (``Weekly`` on
     a site in ``[en, ja]``, ``arXiv ID`` in ``[ko, en]``), one element of no language
-    (``element(None)``, shown whichever language the switch shows), as a label of the same
+    (``element(None, "")``, shown whichever language the switch shows), as a label of the same
     words in every language is (``context._Texts.labels``): a page in every language would
-    show them twice (``Weekly · Weekly``)."""
+    show them twice (``Weekly · Weekly``). Where some have the same words as an earlier one
+    (English and Japanese in ``[ko, en, ja]``), its element stands for them (``data-fills``,
+    which the switch shows for those languages too), not ``주간 논문 · Weekly · Weekly``."""
     each = {lang: words(lang) for lang in languages}
     first = each[languages[0]]
     if len(languages) > 1 and all(text == first for text in each.values()):
-        start, end = element(None)
+        start, end = element(None, "")
         return start + shared_words(languages, first) + end
     out: list[str] = []
-    for lang in languages:
-        start, end = element(lang)
+    for lang, others in _wordings(each).items():
+        start, end = element(lang, _lang(lang) + _fills(others))
         out += (start, marked_words(lang, each[lang]), end)
     return "".join(out)
 
 
-def _lang(lang: str | None) -> str:
-    """The ``lang`` attribute of an element in ``lang``; none for one in every language."""
-    return "" if lang is None else f' lang="{_html(lang)}"'
+def _wordings(each: dict[str, str]) -> dict[str, list[str]]:
+    """The languages of ``each`` (words by language) by wording: the first language of each
+    wording, with the others that have the same words, for which its element stands."""
+    by_words: dict[str, list[str]] = {}
+    for lang, words in each.items():
+        by_words.setdefault(words, []).append(lang)
+    return {group[0]: group[1:] for group in by_words.values()}
+
+
+def _fills(languages: list[str]) -> str:
+    """The ``data-fills`` of an element that the language switch also shows for ``languages``
+    (``base.html``'s style), or "" for none."""
+    return f' data-fills="{_html(" ".join(languages))}"' if languages else ""
+
+
+def _lang(lang: str | None, within: str | None = None) -> str:
+    """The ``lang`` attribute of an element in ``lang``, with the ``dir`` it needs in a page (or
+    an element) in ``within`` (``i18n.direction``); none for one in every language."""
+    return "" if lang is None else f' lang="{_html(lang)}"{direction(lang, within)}'
+
+
+def lang_attributes(lang: str, within: str | None = None) -> Markup:
+    """``_lang`` for templates: ``<p{{ lang_attributes(lang) }}>``."""
+    return Markup(_lang(lang, within))
 
 
 @jinja2.pass_context
@@ -235,7 +275,10 @@ def _date(languages: list[str], value: dt.date) -> str:
     return _in_each_language(
         languages,
         lambda lang: _html(format_date(value, lang)),
-        lambda lang: (f'<span{_lang(lang)} class="bi"><time datetime="{iso}">', "</time></span>"),
+        lambda lang, attributes: (
+            f'<span{attributes} class="bi"><time datetime="{iso}">',
+            "</time></span>",
+        ),
     )
 
 
@@ -258,11 +301,10 @@ def digest_card_html(
     conference's date and its count."""
     languages: list[str] = context["languages"]
     root, level_ = _html(context["root"]), _html(level)
-    conference = f" · {_html(digest.conference_name)}" if digest.conference_name else ""
+    conference = f" · {_any_direction(digest.conference_name)}" if digest.conference_name else ""
     count = len(digest.entries)
-    counts = _in_each_language(
-        languages, lambda lang: _unmarked(lang, "paper_count", count=count), _bi_span
-    )
+    key = "one_paper" if count == 1 else "paper_count"  # not "1 papers"
+    counts = _in_each_language(languages, lambda lang: _unmarked(lang, key, count=count), _bi_span)
     return Markup(
         '<article class="card digest-card">\n'
         f'  <h{level_}><a href="{root}{_html(digest.url)}">{_html(title)}</a></h{level_}>\n'
@@ -312,9 +354,9 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
         updated = f" · {_date(languages, meta.updated)}" if meta.updated else ""
         out.append(row("latest_version", f"v{_html(meta.latest_version)}{updated}"))
     if meta.journal_ref:
-        out.append(row("journal_ref", _html(meta.journal_ref)))
+        out.append(row("journal_ref", _any_direction(meta.journal_ref)))
     if meta.venue:
-        out.append(row("venue", _html(meta.venue)))
+        out.append(row("venue", _any_direction(meta.venue)))
     if meta.citation_count is not None:
         count = _html(meta.citation_count)
         if meta.semantic_scholar_url:
@@ -338,13 +380,13 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
             f"{label('open_access_pdf')}</a></li>"
         )
 
-    def button(lang: str | None) -> tuple[str, str]:
+    def button(lang: str | None, attributes: str) -> tuple[str, str]:
         # One for every language only where they have the same words: from the same table, so
         # "Copied" is the same in each too.
         words = ui(lang or languages[0])
         copy, copied = _html(words["copy_button"]), _html(words["copied"])
         return (
-            f'<span{_lang(lang)} class="bi" data-default="{copy}" data-done="{copied}">',
+            f'<span{attributes} class="bi" data-default="{copy}" data-done="{copied}">',
             "</span>",
         )
 
@@ -453,9 +495,10 @@ def people_html(context: jinja2.runtime.Context, entry: Any, shown: int = 5) -> 
 
 
 def _any_direction(names: str) -> str:
-    """Names (authors, affiliations), escaped, in whichever direction their first letters
-    are written: they are in no language the page knows, and an Arabic name laid out left to
-    right, or a Latin one inside a right-to-left page, shows its words out of order."""
+    """Names (authors, affiliations, a conference, a venue), escaped, in whichever direction
+    their first letters are written: they are in no language the page knows, and an Arabic name
+    laid out left to right, or a Latin one inside a right-to-left page, shows its words out of
+    order."""
     return f'<span dir="auto">{_escaped(names)}</span>'
 
 
@@ -467,7 +510,8 @@ def tag_list_html(context: jinja2.runtime.Context, tags: Any) -> Markup:
     root = _html(context["root"])
     label = _html(ui(context["default_language"])["tags"])
     items = "".join(
-        f'<li><a href="{root}tags/{_html(tag)}/" rel="tag">#{_html(tag)}</a></li>' for tag in tags
+        f'<li><a href="{root}tags/{_html(tag)}/" rel="tag" dir="auto">#{_html(tag)}</a></li>'
+        for tag in tags
     )
     return Markup(f'<ul class="tags" aria-label="{label}">\n{items}</ul>\n')
 
