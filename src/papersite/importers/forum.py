@@ -30,6 +30,7 @@ from papersite.importers.draft import (
     ImportReport,
     split_by_language,
 )
+from papersite.importers.forum_markdown import from_forum_markdown
 from papersite.importers.links import (
     WrittenLink,
     add_link,
@@ -77,7 +78,7 @@ def read_forum_post(
     gives the week or the conference (and no ``start`` of the week: Discourse's raw view leaves
     the topic's title out), or no paper."""
     reader = _Reader(path, lockfile, start)
-    lines = layout.lines_of(text)
+    lines = layout.lines_of(from_forum_markdown(text))
     if not lines:
         raise PapersiteError(f"{path} is empty")
     starts = layout.paper_starts(lines)
