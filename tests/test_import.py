@@ -1314,6 +1314,8 @@ papers:
 
         Math $a<b$, an autolink <https://example.com/a>, and code `<br>`.
     abstract: {en: "English abstract"}
+    links:
+      - {kind: code, url: "https://example.com/code", label: "<Code> [here]"}
   - title: {ko: "하나의 소속", en: "One affiliation"}
     authors: ["Only, Author"]
     affiliations: ["University of California, Berkeley"]
@@ -1350,6 +1352,8 @@ def test_html_like_text_is_escaped_in_the_post_and_survives_export_and_import(
     for mine, theirs in zip(imported.papers, original.papers, strict=True):
         assert mine.title == theirs.title
         assert text(mine.summary) == text(theirs.summary)
+        # The import also takes a text's URL for a link of its paper.
+        assert [link for link in mine.links if link.url != "https://example.com/a"] == theirs.links
 
 
 def test_names_holding_a_comma_and_a_semicolon_survive_export_and_import(
