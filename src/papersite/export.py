@@ -384,12 +384,14 @@ def newsletter(
         "digest": digest,
         "subject": subject,
         "digest_url": digest_url,
-        # Also in the languages the words are in, as the HTML part shows each wording once, in
-        # its own language (``i18n.words_language``).
+        # Also in the languages the words are in: both parts show each wording once, in its
+        # own language (``i18n.words_language``: a language without words of its own has
+        # English ones), in the site's order.
         "words": {
             lang: _words(NEWSLETTER_WORDS, lang)
             for lang in [*view.languages, *map(words_language, view.languages)]
         },
+        "wording_languages": list(dict.fromkeys(map(words_language, view.languages))),
         "styles": STYLES,
         "email_html": partial(email_html, _EmailMarkdown(), page_url=digest_url),
     }
