@@ -439,6 +439,28 @@ def test_a_text_that_is_one_of_the_forums_words_survives_export_and_import(
     assert text(imported.papers[0].abstract) == {"ko": "한국어 초록", "en": "Abstract"}
 
 
+def test_a_text_that_is_one_of_the_forums_words_before_its_translation_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``소개`` followed by its English text was read as a heading with text under it: the
+    Korean introduction and abstract were lost. An exported post's headings are Markdown
+    headings, so a plain line there is text."""
+    digest = WEEKLY.replace('ko: "한국어 소개"', 'ko: "소개"').replace(
+        'ko: "한국어 초록"', 'ko: "초록"'
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, err = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert text(imported.papers[0].summary) == text(original.papers[0].summary) == {
+        "ko": "소개", "en": "English introduction"
+    }  # fmt: skip
+    assert text(imported.papers[0].abstract) == {"ko": "초록", "en": "English abstract"}
+    assert "has no text under it" not in err
+
+
 CODE_AND_TABLES = """\
 [2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)
 

@@ -159,6 +159,9 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
     paper = DraftPaper(title=title, award=award)
     parts = [_Part("summary")]  # text before any heading introduces the paper
     unplaced: list[layout.Line] = []
+    # Where the forum's words head the parts as Markdown headings (an exported post), a plain
+    # line is text, even one of those words ("소개" then "Intro" was taken for a heading, lost).
+    marked = any(line.level and _part_heading(line.text) for line in body)
     for line in body:
         if layout.is_forum_chrome(line.text):
             reader.set_aside.append(line)
@@ -169,7 +172,8 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         if not paper.affiliations and (affiliations := layout.affiliations_of(line.text)):
             paper.affiliations = affiliations
             continue
-        heading = layout.heading_of(line.text) or layout.section_heading(line)
+        plain = marked and not line.level
+        heading = (None if plain else layout.heading_of(line.text)) or layout.section_heading(line)
         if heading is not None:
             parts.append(_Part(heading.kind, heading.title, heading=line))
             continue
@@ -191,6 +195,12 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         )
     finish_links(paper, reader.lockfile)
     return paper
+
+
+def _part_heading(text: str) -> bool:
+    """A heading of one of the forum's words (an introduction, an abstract, links)."""
+    heading = layout.heading_of(text)
+    return heading is not None and heading.kind != "section"
 
 
 def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
