@@ -461,6 +461,30 @@ def test_a_text_that_is_one_of_the_forums_words_before_its_translation_survives_
     assert "has no text under it" not in err
 
 
+def test_a_third_languages_texts_are_named_where_the_import_puts_them(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site in [ko, en, ja] exports its Japanese too: the import, which reads Korean and
+    English by script, put it in the English texts and said nothing."""
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ja]")
+    digest = WEEKLY.replace('en: "English introduction"', 'en: "English introduction", ja: "紹介"')
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest})
+
+    _, imported, err = export_and_import(capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path)
+
+    post = (tmp_path / "post.md").read_text(encoding="utf-8").splitlines()
+    line = post.index("紹介") + 1
+    assert text(imported.papers[0].summary) == {
+        "ko": "한국어 소개",
+        "en": "English introduction\n\n紹介",
+    }
+    assert (
+        f"{tmp_path / 'post.md'}:{line}:1: '紹介' is in neither Korean nor English, the import's "
+        "two languages: it is kept with the text or title around it; move it to its own "
+        "language in the digest (warning)"
+    ) in err.splitlines()
+
+
 CODE_AND_TABLES = """\
 [2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)
 

@@ -28,6 +28,7 @@ from papersite.importers.draft import (
     DraftPaper,
     DraftSection,
     ImportReport,
+    other_script,
     split_by_language,
 )
 from papersite.importers.forum_markdown import from_forum_markdown
@@ -96,7 +97,7 @@ def read_forum_post(
     digest = _digest(reader, lines[: starts[0]])
     for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         digest.papers.append(_paper(reader, lines[begin], lines[begin + 1 : end]))
-    _tex_warnings(reader, lines)
+    _line_warnings(reader, lines)
     digest.notes = _notes(reader, path)
     for run in layout.runs(reader.set_aside):
         reader.warn(
@@ -295,16 +296,25 @@ def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) ->
         paper.sections.append(DraftSection(dict(UNCLASSIFIED_TITLE), split_by_language(blocks)))
 
 
-def _tex_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
+def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
+    """What the editor must fix in the texts: TeX outside math, and words in a language the
+    import does not read (a site in [ko, en, ja] exports its Japanese, which went unsaid into
+    the English texts)."""
     for line in lines:
         if layout.block_of(line.text).code:
-            continue  # code is not math
-        found = _TEX_OUTSIDE_MATH.search(_MATH.sub("", line.text))
-        if found:
+            continue  # code is not math, nor a language
+        text = _MATH.sub("", line.text)
+        if found := _TEX_OUTSIDE_MATH.search(text):
             reader.warn(
                 line.number,
                 f"TeX outside $…$ ({found[0]} …): wrap formulas in $…$ so that they are "
                 "shown as math",
+            )
+        if word := other_script(text):
+            reader.warn(
+                line.number,
+                f"'{word}' is in neither Korean nor English, the import's two languages: it is "
+                "kept with the text or title around it; move it to its own language in the digest",
             )
 
 
