@@ -1407,10 +1407,11 @@ def test_names_holding_a_comma_and_a_semicolon_survive_export_and_import(
 ) -> None:
     """The import splits a names line at semicolons where it has them, else at commas: an
     affiliation holding both was cut in two, and one name alone holding a comma too."""
-    original, imported, _ = export_and_import(
+    original, imported, err = export_and_import(
         capsys, html_site, "digests/weekly/2025-03-17.yaml", tmp_path
     )
 
+    assert "TeX" not in err  # a name's escaped "\;" or "\," is no TeX
     assert [p.authors for p in imported.papers] == [p.authors for p in original.papers] == [
         ["B. Author, Jr.; III", "C. <Author>"], ["Only, Author"]
     ]  # fmt: skip

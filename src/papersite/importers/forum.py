@@ -304,7 +304,8 @@ def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
         if layout.block_of(line.text).code:
             continue  # code is not math, nor a language
         text = _MATH.sub("", line.text)
-        if found := _TEX_OUTSIDE_MATH.search(text):
+        names = layout.authors_of(text) or layout.affiliations_of(text)  # "\;" is no TeX there
+        if not names and (found := _TEX_OUTSIDE_MATH.search(text)):
             reader.warn(
                 line.number,
                 f"TeX outside $…$ ({found[0]} …): wrap formulas in $…$ so that they are "
