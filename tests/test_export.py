@@ -320,6 +320,25 @@ def test_newsletter_links_to_the_digest_and_every_paper_page_in_both_parts(
             assert soup.find(string=lambda s, t=title: s is not None and t in s) is not None
 
 
+def test_newsletter_text_part_names_each_wording_once_on_a_three_language_site(
+    write_tree: WriteTree,
+) -> None:
+    """Japanese has English words: the text part said "논문 페이지 · Paper page · Paper page" where
+    the HTML part says "논문 페이지 · Paper page"."""
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ja]")
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": WEEKLY})
+
+    plain, html = parts_of(message_of(site, "digests/weekly/2025-03-17.yaml"))
+
+    page = "https://example.org/papers/papers/2503.14476/"
+    assert [line for line in plain.splitlines() if page in line] == [
+        f"논문 페이지 · Paper page: {page}"
+    ]
+    soup = BeautifulSoup(html, "html5lib")
+    shown = [a.get_text() for a in soup.find_all("a", href=page) if "Paper page" in a.get_text()]
+    assert shown == ["논문 페이지 · Paper page"]
+
+
 def test_newsletter_marks_each_text_with_its_language_korean_first(example_site: Path) -> None:
     _, html = parts_of(message_of(example_site, "digests/weekly/2025-03-17.yaml"))
     soup = BeautifulSoup(html, "html5lib")

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite.arxiv_ids import arxiv_base_id
@@ -435,6 +437,52 @@ def test_a_text_that_is_one_of_the_forums_words_survives_export_and_import(
 
     assert text(imported.papers[0].summary) == text(original.papers[0].summary) == {"ko": "요약"}
     assert text(imported.papers[0].abstract) == {"ko": "한국어 초록", "en": "Abstract"}
+
+
+def test_a_text_that_is_one_of_the_forums_words_before_its_translation_survives_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``소개`` followed by its English text was read as a heading with text under it: the
+    Korean introduction and abstract were lost. An exported post's headings are Markdown
+    headings, so a plain line there is text."""
+    digest = WEEKLY.replace('ko: "한국어 소개"', 'ko: "소개"').replace(
+        'ko: "한국어 초록"', 'ko: "초록"'
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, err = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert text(imported.papers[0].summary) == text(original.papers[0].summary) == {
+        "ko": "소개", "en": "English introduction"
+    }  # fmt: skip
+    assert text(imported.papers[0].abstract) == {"ko": "초록", "en": "English abstract"}
+    assert "has no text under it" not in err
+
+
+def test_a_third_languages_texts_are_named_where_the_import_puts_them(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site in [ko, en, ja] exports its Japanese too: the import, which reads Korean and
+    English by script, put it in the English texts and said nothing."""
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ja]")
+    digest = WEEKLY.replace('en: "English introduction"', 'en: "English introduction", ja: "紹介"')
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest})
+
+    _, imported, err = export_and_import(capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path)
+
+    post = (tmp_path / "post.md").read_text(encoding="utf-8").splitlines()
+    line = post.index("紹介") + 1
+    assert text(imported.papers[0].summary) == {
+        "ko": "한국어 소개",
+        "en": "English introduction\n\n紹介",
+    }
+    assert (
+        f"{tmp_path / 'post.md'}:{line}:1: '紹介' is in neither Korean nor English, the import's "
+        "two languages: it is kept with the text or title around it; move it to its own "
+        "language in the digest (warning)"
+    ) in err.splitlines()
 
 
 CODE_AND_TABLES = """\
@@ -1288,3 +1336,87 @@ def test_import_rejects_a_url_that_is_not_http(capsys: pytest.CaptureFixture[str
         main(["import", "post.txt", "--from", "forum", "--url", "javascript:alert(1)"])
     assert exited.value.code == 2
     assert "only http(s) URLs are allowed" in capsys.readouterr().err
+
+
+# Texts the site shows as written (it escapes raw HTML) and names whose separators the forum's
+# lines use: a Discourse post must show the same words, and the import must read them back.
+HTML_AND_SEPARATORS = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 <주요> 논문", en: "Papers of the <week>"}
+overview: {en: "Tags like <details> and a <b> c, <!-- a comment --> and `<code>` stay."}
+papers:
+  - title: {ko: "태그 <tags> 논문", en: "a <b> c and </tags>"}
+    authors: ["B. Author, Jr.; III", "C. <Author>"]
+    affiliations: ["Dept. of CS; University of X, Y", "KAIST"]
+    summary:
+      ko: "<div>블록</div>으로 시작하는 줄이 아닙니다."
+      en: |
+        <div class="x">
+
+        A paragraph between the tags of an HTML block.
+
+        </div>
+
+        Math $a<b$, an autolink <https://example.com/a>, and code `<br>`.
+    abstract: {en: "English abstract"}
+    links:
+      - {kind: code, url: "https://example.com/code", label: "<Code> [here]"}
+  - title: {ko: "하나의 소속", en: "One affiliation"}
+    authors: ["Only, Author"]
+    affiliations: ["University of California, Berkeley"]
+    summary: {ko: "소개", en: "Introduction"}
+"""
+
+
+@pytest.fixture
+def html_site(write_tree: WriteTree) -> Path:
+    """A site with HTML_AND_SEPARATORS as its only digest."""
+    return write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": HTML_AND_SEPARATORS}
+    )
+
+
+def test_html_like_text_is_escaped_in_the_post_and_survives_export_and_import(
+    html_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The post holds no raw HTML (Discourse dropped ``<tags>`` and made ``<b>`` bold), and
+    the import takes its escapes back; code, math and autolinks keep their ``<``."""
+    original, imported, _ = export_and_import(
+        capsys, html_site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    post = (tmp_path / "post.md").read_text(encoding="utf-8")
+    discourse = MarkdownIt("commonmark", {"html": True}).use(dollarmath_plugin)
+    tokens = discourse.parse(post)
+    raw = [t.content for t in tokens if t.type == "html_block"]
+    raw += [c.content for t in tokens for c in t.children or [] if c.type == "html_inline"]
+    assert raw == []
+    assert "Math $a<b$, an autolink <https://example.com/a>, and code `<br>`." in post
+    assert imported.title == original.title
+    assert text(imported.overview) == text(original.overview)
+    for mine, theirs in zip(imported.papers, original.papers, strict=True):
+        assert mine.title == theirs.title
+        assert text(mine.summary) == text(theirs.summary)
+        # The import also takes a text's URL for a link of its paper.
+        assert [link for link in mine.links if link.url != "https://example.com/a"] == theirs.links
+
+
+def test_names_holding_a_comma_and_a_semicolon_survive_export_and_import(
+    html_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The import splits a names line at semicolons where it has them, else at commas: an
+    affiliation holding both was cut in two, and one name alone holding a comma too."""
+    original, imported, err = export_and_import(
+        capsys, html_site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert "TeX" not in err  # a name's escaped "\;" or "\," is no TeX
+    assert [p.authors for p in imported.papers] == [p.authors for p in original.papers] == [
+        ["B. Author, Jr.; III", "C. <Author>"], ["Only, Author"]
+    ]  # fmt: skip
+    assert (
+        [p.affiliations for p in imported.papers]
+        == [p.affiliations for p in original.papers]
+        == [["Dept. of CS; University of X, Y", "KAIST"], ["University of California, Berkeley"]]
+    )

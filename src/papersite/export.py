@@ -37,6 +37,7 @@ from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
 from papersite.i18n import english_or_first, link_label, table_language, words_language
+from papersite.importers.forum_markdown import forum_markdown, names_line
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
@@ -311,15 +312,9 @@ def forum_link(link: LinkView, languages: list[str]) -> str:
     exact = written_links(link.url) == [WrittenLink(link.url)]  # no final "." cut off
     if exact and alone.kind == link.kind and label in (None, alone.label):
         return link.url
-    text = re.sub(r"([\[\]\\])", r"\\\1", label or link.url)
+    text = re.sub(r"([\[\]\\<])", r"\\\1", label or link.url)
     title = f' "{link.kind}"' if alone.kind != link.kind else ""
     return f"[{text}]({link.url}{title})"
-
-
-def names_line(names: list[str]) -> str:
-    """Authors on one line, as the import splits them back: at commas, or at semicolons where a
-    name holds a comma ("B. Author, Jr.")."""
-    return ("; " if any("," in name for name in names) else ", ").join(names)
 
 
 def unlisted_arxiv_link(entry: EntryView) -> str | None:
@@ -369,6 +364,7 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, titl
         forum_link=partial(forum_link, languages=view.languages),
         unlisted_arxiv_link=unlisted_arxiv_link,
         names_line=names_line,
+        forum_markdown=forum_markdown,
     )
     # The template leaves a blank line after each block; a post ends with one line break.
     return post.rstrip("\n") + "\n"
@@ -388,12 +384,14 @@ def newsletter(
         "digest": digest,
         "subject": subject,
         "digest_url": digest_url,
-        # Also in the languages the words are in, as the HTML part shows each wording once, in
-        # its own language (``i18n.words_language``).
+        # Also in the languages the words are in: both parts show each wording once, in its
+        # own language (``i18n.words_language``: a language without words of its own has
+        # English ones), in the site's order.
         "words": {
             lang: _words(NEWSLETTER_WORDS, lang)
             for lang in [*view.languages, *map(words_language, view.languages)]
         },
+        "wording_languages": list(dict.fromkeys(map(words_language, view.languages))),
         "styles": STYLES,
         "email_html": partial(email_html, _EmailMarkdown(), page_url=digest_url),
     }

@@ -80,6 +80,19 @@ def hangul_ratio(text: str) -> float:
     return hangul / letters if letters else 0.0
 
 
+_OTHER_SCRIPT = re.compile(
+    r"[^\W\d_A-Za-z\u00c0-\u024f\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]{2,}"
+)
+"""Two letters or more of a script that is neither Latin nor Hangul (Japanese, Chinese, Greek…)."""
+
+
+def other_script(text: str) -> str | None:
+    """The first word of ``text`` in neither Korean nor English, as scripts tell (``language_of``
+    knows only those two); None when it has none."""
+    found = _OTHER_SCRIPT.search(text)
+    return found[0] if found else None
+
+
 def language_of(text: str) -> str:
     """``ko`` for a line written in Korean, ``en`` otherwise.
 

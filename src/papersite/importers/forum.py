@@ -28,8 +28,10 @@ from papersite.importers.draft import (
     DraftPaper,
     DraftSection,
     ImportReport,
+    other_script,
     split_by_language,
 )
+from papersite.importers.forum_markdown import from_forum_markdown
 from papersite.importers.links import (
     WrittenLink,
     add_link,
@@ -77,7 +79,7 @@ def read_forum_post(
     gives the week or the conference (and no ``start`` of the week: Discourse's raw view leaves
     the topic's title out), or no paper."""
     reader = _Reader(path, lockfile, start)
-    lines = layout.lines_of(text)
+    lines = layout.lines_of(from_forum_markdown(text))
     if not lines:
         raise PapersiteError(f"{path} is empty")
     starts = layout.paper_starts(lines)
@@ -95,7 +97,7 @@ def read_forum_post(
     digest = _digest(reader, lines[: starts[0]])
     for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         digest.papers.append(_paper(reader, lines[begin], lines[begin + 1 : end]))
-    _tex_warnings(reader, lines)
+    _line_warnings(reader, lines)
     digest.notes = _notes(reader, path)
     for run in layout.runs(reader.set_aside):
         reader.warn(
@@ -158,6 +160,9 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
     paper = DraftPaper(title=title, award=award)
     parts = [_Part("summary")]  # text before any heading introduces the paper
     unplaced: list[layout.Line] = []
+    # Where the forum's words head the parts as Markdown headings (an exported post), a plain
+    # line is text, even one of those words ("소개" then "Intro" was taken for a heading, lost).
+    marked = any(line.level and _part_heading(line.text) for line in body)
     for line in body:
         if layout.is_forum_chrome(line.text):
             reader.set_aside.append(line)
@@ -168,7 +173,8 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         if not paper.affiliations and (affiliations := layout.affiliations_of(line.text)):
             paper.affiliations = affiliations
             continue
-        heading = layout.heading_of(line.text) or layout.section_heading(line)
+        plain = marked and not line.level
+        heading = (None if plain else layout.heading_of(line.text)) or layout.section_heading(line)
         if heading is not None:
             parts.append(_Part(heading.kind, heading.title, heading=line))
             continue
@@ -190,6 +196,12 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         )
     finish_links(paper, reader.lockfile)
     return paper
+
+
+def _part_heading(text: str) -> bool:
+    """A heading of one of the forum's words (an introduction, an abstract, links)."""
+    heading = layout.heading_of(text)
+    return heading is not None and heading.kind != "section"
 
 
 def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
@@ -284,16 +296,26 @@ def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) ->
         paper.sections.append(DraftSection(dict(UNCLASSIFIED_TITLE), split_by_language(blocks)))
 
 
-def _tex_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
+def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
+    """What the editor must fix in the texts: TeX outside math, and words in a language the
+    import does not read (a site in [ko, en, ja] exports its Japanese, which went unsaid into
+    the English texts)."""
     for line in lines:
         if layout.block_of(line.text).code:
-            continue  # code is not math
-        found = _TEX_OUTSIDE_MATH.search(_MATH.sub("", line.text))
-        if found:
+            continue  # code is not math, nor a language
+        text = _MATH.sub("", line.text)
+        names = layout.authors_of(text) or layout.affiliations_of(text)  # "\;" is no TeX there
+        if not names and (found := _TEX_OUTSIDE_MATH.search(text)):
             reader.warn(
                 line.number,
                 f"TeX outside $…$ ({found[0]} …): wrap formulas in $…$ so that they are "
                 "shown as math",
+            )
+        if word := other_script(text):
+            reader.warn(
+                line.number,
+                f"'{word}' is in neither Korean nor English, the import's two languages: it is "
+                "kept with the text or title around it; move it to its own language in the digest",
             )
 
 

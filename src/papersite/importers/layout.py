@@ -15,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 
 from papersite.importers.draft import Block, language_of
+from papersite.importers.forum_markdown import split_names
 from papersite.importers.forum_words import HEADING_PARTS, names_of
 from papersite.importers.links import is_url_line, written_links
 from papersite.model import KNOWN_AWARDS, slugify
@@ -199,8 +200,7 @@ def _names(label: re.Pattern[str], text: str) -> list[str]:
     match = label.match(text)
     if match is None:
         return []
-    separator = r";" if ";" in match[1] else r"[,·]"
-    return [name.strip() for name in re.split(separator, match[1]) if name.strip()]
+    return split_names(match[1])
 
 
 def heading_of(text: str) -> Heading | None:

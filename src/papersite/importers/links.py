@@ -84,9 +84,14 @@ def written_links(text: str) -> list[WrittenLink]:
 def _markdown_link(match: re.Match[str]) -> WrittenLink:
     if match["auto"]:
         return WrittenLink(match["auto"])
-    label = _ESCAPED.sub(r"\1", match["label"]).strip()
+    label = unescaped(match["label"]).strip()
     kind = match["title"] if match["title"] in LINK_KINDS else None
     return WrittenLink(match["url"], label if label and label != match["url"] else None, kind)
+
+
+def unescaped(text: str) -> str:
+    """Markdown's escaped marks (``\\[``, ``\\;``) as the marks, as a post shows them."""
+    return _ESCAPED.sub(r"\1", text)
 
 
 def text_around_links(text: str) -> str:
