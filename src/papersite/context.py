@@ -24,7 +24,7 @@ from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label, marked_words, shared_words
-from papersite.markup import MarkdownRenderer, markdown_words, plain_paragraph
+from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import (
     EVERY_LANGUAGE,
     KNOWN_AWARDS,
@@ -41,6 +41,7 @@ from papersite.model import (
     slugify,
     text_in,
 )
+from papersite.plain import markdown_words
 from papersite.provenance import (
     UNREVIEWED,
     DigestText,

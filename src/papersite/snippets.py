@@ -32,7 +32,7 @@ from papersite.i18n import (
     shared_words,
     ui,
 )
-from papersite.markup import markdown_words
+from papersite.plain import markdown_words
 
 
 def _escaped(text: str) -> str:
