@@ -227,8 +227,9 @@ class MetaView:
     doi: str | None
     journal_ref: str | None
     withdrawn: bool
-    cite: tuple[ArxivRecord, list[str], str] = field(repr=False, compare=False)
-    """What the BibTeX entry is made from: the record, and the authors and title shown."""
+    cite: tuple[ArxivRecord, list[str]] = field(repr=False, compare=False)
+    """What the BibTeX entry is made from: the record (its title is the citation's), and the
+    authors shown."""
     citation_count: int | None = None
     venue: str | None = None
     open_access_pdf: str | None = None
@@ -701,8 +702,7 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
     authors = list(paper.authors) or (list(record.authors) if record else [])
     meta = None
     if record is not None and site_paper is not None:
-        english = text_in(paper.title, ARXIV_LANGUAGE) or record.title
-        meta = _meta_view(site_paper, record, paper.arxiv, cite_authors=authors, title=english)
+        meta = _meta_view(site_paper, record, paper.arxiv, cite_authors=authors)
     return EntryView(
         identity=paper.identity,
         anchor="paper-" + paper.identity.replace("/", "-"),
@@ -848,7 +848,6 @@ def _meta_view(
     given_id: str | None,
     *,
     cite_authors: list[str],
-    title: str,
 ) -> MetaView:
     pinned = arxiv_version(given_id) if given_id else None
     shown_id = f"{record.id}v{pinned}" if pinned else record.id
@@ -866,7 +865,7 @@ def _meta_view(
         doi=record.doi,
         journal_ref=record.journal_ref,
         withdrawn=record.withdrawn,
-        cite=(record, cite_authors, title),
+        cite=(record, cite_authors),
         citation_count=scholar.citation_count if scholar else None,
         venue=scholar.venue if scholar else None,
         open_access_pdf=scholar.open_access_pdf if scholar else None,
