@@ -682,3 +682,20 @@ def test_headings_inside_texts_stand_under_the_heading_the_text_is_shown_under(
     assert heading_levels(out, "en/" + WEEKLY_PAGE) == [1, 2, 3, 4, 2, 2, 3, 4, 5, 3, 4]
     # h2 contents; h2 award, h3 paper, h4 summary, its text's h5 and h6.
     assert heading_levels(out, "en/conferences/iclr-2026/index.html") == [1, 2, 2, 3, 4, 5, 6]
+
+
+def test_tag_lists_count_what_the_tags_page_lists_digests_too(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A tag on a digest alone was listed as "#llm 0": its count was of papers only, while its
+    page lists the digest."""
+    weekly = WEEKLY.replace("papers:\n", "tags: [llm, reinforcement-learning]\npapers:\n")
+    out = build_weekly_and_conference(write_tree, tmp_path / "out", weekly)
+
+    for page in ["tags/index.html", "index.html"]:
+        tree = lxml.html.parse(out / page)
+        counts = {
+            a.get("href").rstrip("/").rsplit("/", 1)[-1]: a.findtext("span[@class='count']")
+            for a in tree.xpath("//a[@rel='tag'][span[@class='count']]")
+        }
+        assert counts == {"llm": "1", "reinforcement-learning": "2"}, page

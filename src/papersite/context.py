@@ -362,6 +362,12 @@ class TagView:
     papers: list[PaperView]
     digests: list[DigestView]
 
+    @property
+    def listed(self) -> int:
+        """How many digests and papers its page lists: the count the tag lists show, which
+        counted papers only, and gave a tag of digests alone "0"."""
+        return len(self.digests) + len(self.papers)
+
     @cached_property
     def digest_urls(self) -> tuple[str, ...]:
         """The URLs of its digests and of those its papers appear in, sorted."""
