@@ -923,3 +923,18 @@ def test_progress_is_a_bar_with_count_and_time_left_on_a_terminal(
     assert "2/2" in text
     assert "0:00:00" in text  # the time-left column
     assert "arXiv: 2 to fetch" not in text
+
+
+def test_an_error_entry_in_a_whole_answer_fails_its_batch_naming_it(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """arXiv's error entries say what is wrong with the request, not with one paper."""
+    error_id = "http://arxiv.org/api/errors#incorrect_id_format_for_2501.00001"
+    fake_arxiv.add(broken_paper("2501.00001", "Error", id=error_id))
+    site = make_site(write_tree, fake_arxiv, digest(("A paper", "2501.00001")))
+
+    report = enrich(site, environ={})
+
+    assert [f.ids for f in report.failures] == [["2501.00001"]]
+    assert f"arXiv's entry {error_id} cannot be read (" in report.failures[0].reason
+    assert len(fake_arxiv.requests) == 1

@@ -43,6 +43,8 @@ _WITHDRAWN = re.compile(
 ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_FEED = ATOM + "feed"
 TOTAL_RESULTS = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
+ABSTRACT_PAGE = "arxiv.org/abs/"
+"""What a paper's entry ID holds before the paper's ID (``http://arxiv.org/abs/2503.14476v2``)."""
 
 
 class _AtomSession(requests.Session):
@@ -98,7 +100,7 @@ def _take_unreadable(feed: Any) -> dict[str, str]:
         entry_id = (entry.findtext(ATOM + "id") or "").strip()
         problem = _date_problem(entry)
         if entry_id and problem is not None:
-            taken[entry_id.split("arxiv.org/abs/")[-1]] = problem
+            taken[entry_id.split(ABSTRACT_PAGE)[-1]] = problem
             feed.remove(entry)
     total = feed.find(TOTAL_RESULTS)
     if taken and total is not None and (total.text or "").strip().isdigit():
@@ -200,10 +202,16 @@ class ArxivSource:
 
 
 def _readable_record(result: Any, fetched: dt.datetime) -> ArxivRecord | Unreadable:
-    """``to_record``; ``Unreadable`` for an entry that lacks what a record needs (a title)."""
+    """``to_record``; ``Unreadable`` for a paper's entry that lacks what a record needs (a
+    title). An entry that is no paper's (arXiv's error entries) is a ``PermanentError`` that
+    names it: it says what is wrong with the request, not with one paper."""
     try:
         return to_record(result, fetched)
     except ValueError as error:  # pydantic's ValidationError too
+        if ABSTRACT_PAGE not in result.entry_id:
+            raise PermanentError(
+                f"arXiv's entry {result.entry_id} cannot be read ({_first_error(error)})"
+            ) from None
         return Unreadable(_first_error(error))
 
 
