@@ -61,6 +61,9 @@ class FakePaper:
     doi: str | None = None
     journal_ref: str | None = None
     comment: str | None = None
+    served: dict[str, str | None] = field(default_factory=dict)
+    """Elements of the Atom entry served otherwise than the fields say, by name (``published``):
+    their text, or None to leave them out. For entries arXiv's answers were seen to break."""
 
     def __post_init__(self) -> None:
         """Rejects papers arXiv could not have, so a typo in a test fails where it is made."""
@@ -329,6 +332,12 @@ def _add_entry(feed: Any, paper: FakePaper, version: int) -> None:
     _sub(entry, _arxiv("primary_category"), term=paper.primary_category, scheme=ARXIV)
     for category in paper.categories:
         _sub(entry, _atom("category"), term=category, scheme=ARXIV)
+    for name, text in paper.served.items():
+        element = entry.find(_atom(name))
+        if text is None:
+            entry.remove(element)
+        else:
+            element.text = text
 
 
 def _serialize(feed: Any) -> bytes:

@@ -519,23 +519,48 @@ def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
     assert reason in report.failures[0].reason
 
 
-def test_an_entry_that_cannot_be_a_record_is_named_and_not_retried(
-    write_tree: WriteTree, fake_arxiv: FakeArxiv
-) -> None:
-    """arXiv's answer is a whole feed, but one entry lacks what a record needs (a title)."""
-    untitled = FakePaper(
-        "2501.00001", "", ["A"], "An abstract.", ["2025-01-02"], "cs.LG", ["cs.LG"]
+def broken_paper(arxiv_id: str, title: str = "A paper", **served: str | None) -> FakePaper:
+    """A paper whose entry arXiv serves with ``served``'s elements changed (None: left out)."""
+    return FakePaper(
+        arxiv_id, title, ["A"], "An abstract.", ["2025-01-02"], "cs.LG", ["cs.LG"], served=served
     )
-    fake_arxiv.add(untitled)
-    site = make_site(write_tree, fake_arxiv, digest(("A paper", untitled.id)))
 
-    report = enrich(site, environ={})
 
-    assert len(fake_arxiv.requests) == 1
-    assert [f.ids for f in report.failures] == [["2501.00001"]]
-    reason = report.failures[0].reason
-    assert "arXiv's entry http://arxiv.org/abs/2501.00001v1 cannot be read (title: " in reason
-    assert not (site / "arxiv.lock.json").exists()
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        (broken_paper("2501.00001", ""), "(title: String should have at least 1 character)"),
+        (broken_paper("2501.00001", published=None), "(its <published> is missing)"),
+        (broken_paper("2501.00001", updated="last Tuesday"), "(its <updated> 'last Tuesday' is"),
+    ],
+    ids=["empty-title", "no-published", "unparseable-date"],
+)
+def test_an_entry_that_cannot_be_read_costs_its_paper_not_its_batch_or_the_next(
+    write_tree: WriteTree,
+    fake_arxiv: FakeArxiv,
+    capsys: pytest.CaptureFixture[str],
+    broken: FakePaper,
+    reason: str,
+) -> None:
+    """arXiv's answer is a whole feed, but one entry lacks what a record needs: the batch's
+    other records and the next batches are stored, the entry is named at its paper's ID, as
+    unreadable (not as an ID arXiv does not have), and not asked for again."""
+    fake_arxiv.add(broken)
+    papers = [(DAPO.title, DAPO.id), ("A paper", broken.id), (GATED.title, GATED.id)]
+    site = make_site(write_tree, fake_arxiv, digest(*papers), page_size=2)
+
+    status = main(["enrich", "--source", str(site)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert sorted(arxiv_records(site)) == [DAPO.id, GATED.id]
+    assert [sorted(r.id_list) for r in fake_arxiv.requests] == [[broken.id, DAPO.id], [GATED.id]]
+    assert (
+        "digests/weekly/2025-03-17.yaml:8:12: papers[1].arxiv: arXiv's answer for 2501.00001 "
+        f"cannot be read {reason}" in err
+    )
+    assert "run `papersite enrich` again later" in err
+    assert "has no paper" not in err and "could not fetch" not in err
 
 
 def test_a_refused_connection_is_retried_and_then_named(write_tree: WriteTree) -> None:
@@ -898,3 +923,18 @@ def test_progress_is_a_bar_with_count_and_time_left_on_a_terminal(
     assert "2/2" in text
     assert "0:00:00" in text  # the time-left column
     assert "arXiv: 2 to fetch" not in text
+
+
+def test_an_error_entry_in_a_whole_answer_fails_its_batch_naming_it(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """arXiv's error entries say what is wrong with the request, not with one paper."""
+    error_id = "http://arxiv.org/api/errors#incorrect_id_format_for_2501.00001"
+    fake_arxiv.add(broken_paper("2501.00001", "Error", id=error_id))
+    site = make_site(write_tree, fake_arxiv, digest(("A paper", "2501.00001")))
+
+    report = enrich(site, environ={})
+
+    assert [f.ids for f in report.failures] == [["2501.00001"]]
+    assert f"arXiv's entry {error_id} cannot be read (" in report.failures[0].reason
+    assert len(fake_arxiv.requests) == 1

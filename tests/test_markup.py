@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from papersite.cache import BuildCache
-from papersite.markup import MarkdownRenderer, Rendering, markdown_words, plain_paragraph
+from papersite.markup import MarkdownRenderer, Rendering, plain_paragraph
+from papersite.plain import markdown_words
 
 
 def render(text: str, *, inline: bool = False) -> Rendering:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -644,3 +645,57 @@ def test_a_digest_of_one_paper_counts_it_in_the_singular(
         ("ko", "논문 1편"),
         ("en", "1 paper"),
     ]
+
+
+def heading_levels(out: Path, page: str) -> list[int]:
+    """The levels of a page's headings, in the order a screen reader lists them."""
+    tree = lxml.html.fromstring((out / page).read_bytes())
+    return [int(h.tag[1]) for h in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+
+
+def test_headings_inside_texts_stand_under_the_heading_the_text_is_shown_under(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A text's ``#`` was a second h1, and its ``##`` under a paper's h3 climbed out of the
+    paper: a text's highest heading is one below the heading it stands under, wherever it is
+    shown (a weekly and a conference digest, the paper page), the rest at their distance."""
+    headed = '{ko: "# 위\\n\\n본문\\n\\n## 아래", en: "# Top\\n\\nBody\\n\\n## Below"}'
+    deep = '"##### Five\\n\\nBody"'
+    weekly = (
+        WEEKLY.replace('{ko: "한국어 소개", en: "English introduction"}', headed)
+        .replace('{ko: "한국어 초록", en: "English abstract"}', deep)
+        .replace("papers:\n", f"overview: {headed}\npapers:\n")
+    )
+    conference = CONFERENCE.replace(
+        '{ko: "학회에서의 소개", en: "Introduced at the conference"}', headed
+    )
+    out = build_weekly_and_conference(write_tree, tmp_path / "out", weekly, conference)
+
+    pages = [WEEKLY_PAGE, "conferences/iclr-2026/index.html", "papers/2503.14476/index.html"]
+    for page in [edition + page for edition in ["", "ko/", "en/"] for page in pages]:
+        levels = heading_levels(out, page)
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)
+        skipped = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert not skipped, (page, levels)
+    # h1 digest; h2 overview, its text's h3 and h4; h2 contents; h2 paper, h3 summary, its
+    # text's h4 and h5; h3 abstract, whose h5 stands one below it, as h4.
+    assert heading_levels(out, "en/" + WEEKLY_PAGE) == [1, 2, 3, 4, 2, 2, 3, 4, 5, 3, 4]
+    # h2 contents; h2 award, h3 paper, h4 summary, its text's h5 and h6.
+    assert heading_levels(out, "en/conferences/iclr-2026/index.html") == [1, 2, 2, 3, 4, 5, 6]
+
+
+def test_tag_lists_count_what_the_tags_page_lists_digests_too(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A tag on a digest alone was listed as "#llm 0": its count was of papers only, while its
+    page lists the digest."""
+    weekly = WEEKLY.replace("papers:\n", "tags: [llm, reinforcement-learning]\npapers:\n")
+    out = build_weekly_and_conference(write_tree, tmp_path / "out", weekly)
+
+    for page in ["tags/index.html", "index.html"]:
+        tree = lxml.html.parse(out / page)
+        counts = {
+            a.get("href").rstrip("/").rsplit("/", 1)[-1]: a.findtext("span[@class='count']")
+            for a in tree.xpath("//a[@rel='tag'][span[@class='count']]")
+        }
+        assert counts == {"llm": "1", "reinforcement-learning": "2"}, page

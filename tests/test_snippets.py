@@ -377,3 +377,18 @@ def test_the_search_page_has_the_words_of_the_index_in_each_language() -> None:
 )
 def test_a_description_is_a_texts_words_without_its_markdown(markdown: str, plain: str) -> None:
     assert snippets.plain_text(markdown) == plain
+
+
+@pytest.mark.parametrize(
+    ("html", "level", "expected"),
+    [
+        ("<h1>a</h1><h2>b</h2><h3>c</h3>", 3, "<h4>a</h4><h5>b</h5><h6>c</h6>"),
+        ("<h1>a</h1><h3>b</h3><h4>c</h4>", 4, "<h5>a</h5><h6>b</h6><h6>c</h6>"),  # none below h6
+        ("<h5>a</h5><hr /><h6>b</h6>", 1, "<h2>a</h2><hr /><h3>b</h3>"),
+        ("<p>&lt;h1&gt; is text</p>", 2, "<p>&lt;h1&gt; is text</p>"),
+    ],
+)
+def test_headings_under_moves_a_texts_headings_below_the_pages(
+    html: str, level: int, expected: str
+) -> None:
+    assert snippets.headings_under(Markup(html), level) == Markup(expected)

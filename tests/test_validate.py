@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SITE_CONFIG, WEEKLY, WriteTree, only_problem, problems_of, validate
 from papersite.errors import Problem
-from papersite.model import EVERY_LANGUAGE, Site
+from papersite.model import EVERY_LANGUAGE, Paper, Site
 
 WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
 
@@ -671,6 +671,57 @@ def test_paper_identity_without_arxiv_is_a_slug_of_the_english_title(write_tree:
     identity = "dapo-an-open-source-llm-reinforcement-learning-system-at-scale"
     assert list(site.papers) == [identity]
     assert site.papers[identity].url == f"papers/{identity}/"
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        (
+            "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+            "dapo-an-open-source-llm-reinforcement-learning-system-at-scale",
+        ),
+        ("C++ and C: A Study", "c-and-c-a-study"),
+        ('GPT-4o\'s "Chain-of-Thought" (2024)', "gpt-4o-s-chain-of-thought-2024"),
+        ("snake_case_names", "snake-case-names"),
+        ("x_1 and y^2 under $\\mathcal{O}(n \\log n)$", "x-1-and-y-2-under-mathcal-o-n-log-n"),
+        ("100% Accurate? Q&A / A-B Tests!", "100-accurate-q-a-a-b-tests"),
+        ("Über Ångström — naïve café", "über-ångström-naïve-café"),
+        ("ＦＵＬＬ\u3000ＷＩＤＴＨ ①②", "full-width-12"),
+        ("한국어 제목: 강화학습의 새로운 방법", "한국어-제목-강화학습의-새로운-방법"),
+        ("2 * 3 = 6 and a*b", "2-3-6-and-a-b"),
+        ("Don't Stop Pretraining", "don-t-stop-pretraining"),
+        ("ẞtraße ﬁnance", "sstrasse-finance"),
+    ],
+)
+def test_a_title_without_marks_keeps_its_slug(title: str, slug: str) -> None:
+    """A paper's URL is public: the slugs of titles without Markdown marks stay as they were."""
+    assert Paper(title={"en": title}).identity == slug
+
+
+def test_a_slug_is_made_of_the_words_of_the_title_not_its_markdown(write_tree: WriteTree) -> None:
+    """A link's URL, emphasis, code and note marks are not words: they stay out of the URL, so
+    the paper titled with and without them in two digests is one page."""
+    marked = "[DAPO](https://example.com/a) and **more** `code`[^1]"
+    without_arxiv = WEEKLY.replace('    arxiv: "2503.14476"\n', "")
+    digest = without_arxiv.replace(
+        'en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"', f'en: "{marked}"'
+    )
+    later = without_arxiv.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: digest,
+            "digests/weekly/2025-03-24.yaml": later.replace(
+                "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+                "DAPO and more code",
+            ),
+        }
+    )
+
+    site = validate(root)
+
+    assert list(site.papers) == ["dapo-and-more-code"]
+    assert len(site.papers["dapo-and-more-code"].appearances) == 2
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 arXiv's "Export BibTeX citation" gives ``@misc`` with ``eprint``, ``archivePrefix={arXiv}``,
 ``primaryClass`` and ``url``, keyed by the first author's family name, the year of the latest
 version and the first four significant words of the title (``yu2025dapoopensourcellmreinforcement``).
+The title is arXiv's, as its export and Google Scholar give it: a digest may shorten a title, or
+write it in Markdown, and a citation names the paper as the literature does.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ _STOP_WORDS = frozenset(
 )
 
 
-def bibtex(record: ArxivRecord, authors: list[str], title: str) -> str:
-    """The BibTeX entry for a paper; ``authors`` and ``title`` as the page shows them."""
+def bibtex(record: ArxivRecord, authors: list[str]) -> str:
+    """The BibTeX entry for a paper: arXiv's title, and ``authors`` as the page shows them."""
     year = _year(record)
     fields = [
-        ("title", title),
+        ("title", record.title),
         ("author", " and ".join(authors)),
         ("year", year),
         ("eprint", record.id),
@@ -34,16 +36,16 @@ def bibtex(record: ArxivRecord, authors: list[str], title: str) -> str:
     ]
     if record.doi:
         fields.append(("doi", record.doi))
-    lines = [f"@misc{{{citation_key(record, authors, title)},"]
+    lines = [f"@misc{{{citation_key(record, authors)},"]
     lines += [f"  {name}={{{_braced(value)}}}," for name, value in fields if value]
     lines.append("}")
     return "\n".join(lines)
 
 
-def citation_key(record: ArxivRecord, authors: list[str], title: str) -> str:
-    """``yu2025dapoopensourcellmreinforcement``: family name, year, four title words."""
+def citation_key(record: ArxivRecord, authors: list[str]) -> str:
+    """``yu2025dapoopensourcellmreinforcement``: family name, year, four words of arXiv's title."""
     family = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
-    words = [_ascii_word(word) for word in re.split(r"\s+", title)]
+    words = [_ascii_word(word) for word in re.split(r"\s+", record.title)]
     significant = [w for w in words if w and w not in _STOP_WORDS][:4]
     return f"{family or 'anonymous'}{_year(record)}{''.join(significant)}"
 

@@ -24,7 +24,7 @@ from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label, marked_words, shared_words
-from papersite.markup import MarkdownRenderer, markdown_words, plain_paragraph
+from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import (
     EVERY_LANGUAGE,
     KNOWN_AWARDS,
@@ -41,6 +41,7 @@ from papersite.model import (
     slugify,
     text_in,
 )
+from papersite.plain import markdown_words
 from papersite.provenance import (
     UNREVIEWED,
     DigestText,
@@ -226,8 +227,9 @@ class MetaView:
     doi: str | None
     journal_ref: str | None
     withdrawn: bool
-    cite: tuple[ArxivRecord, list[str], str] = field(repr=False, compare=False)
-    """What the BibTeX entry is made from: the record, and the authors and title shown."""
+    cite: tuple[ArxivRecord, list[str]] = field(repr=False, compare=False)
+    """What the BibTeX entry is made from: the record (its title is the citation's), and the
+    authors shown."""
     citation_count: int | None = None
     venue: str | None = None
     open_access_pdf: str | None = None
@@ -359,6 +361,12 @@ class TagView:
     url: str
     papers: list[PaperView]
     digests: list[DigestView]
+
+    @property
+    def listed(self) -> int:
+        """How many digests and papers its page lists: the count the tag lists show, which
+        counted papers only, and gave a tag of digests alone "0"."""
+        return len(self.digests) + len(self.papers)
 
     @cached_property
     def digest_urls(self) -> tuple[str, ...]:
@@ -700,8 +708,7 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
     authors = list(paper.authors) or (list(record.authors) if record else [])
     meta = None
     if record is not None and site_paper is not None:
-        english = text_in(paper.title, ARXIV_LANGUAGE) or record.title
-        meta = _meta_view(site_paper, record, paper.arxiv, cite_authors=authors, title=english)
+        meta = _meta_view(site_paper, record, paper.arxiv, cite_authors=authors)
     return EntryView(
         identity=paper.identity,
         anchor="paper-" + paper.identity.replace("/", "-"),
@@ -847,7 +854,6 @@ def _meta_view(
     given_id: str | None,
     *,
     cite_authors: list[str],
-    title: str,
 ) -> MetaView:
     pinned = arxiv_version(given_id) if given_id else None
     shown_id = f"{record.id}v{pinned}" if pinned else record.id
@@ -865,7 +871,7 @@ def _meta_view(
         doi=record.doi,
         journal_ref=record.journal_ref,
         withdrawn=record.withdrawn,
-        cite=(record, cite_authors, title),
+        cite=(record, cite_authors),
         citation_count=scholar.citation_count if scholar else None,
         venue=scholar.venue if scholar else None,
         open_access_pdf=scholar.open_access_pdf if scholar else None,

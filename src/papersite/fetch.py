@@ -38,7 +38,7 @@ from papersite.model import (
 )
 from papersite.names import EXTRA_SOURCES as EXTRA_SOURCES
 from papersite.progress import QuietReporter, Reporter
-from papersite.sources import EmptyAnswer, FetchError, Source, with_retries
+from papersite.sources import EmptyAnswer, FetchError, Source, Unreadable, with_retries
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
 from papersite.titles import SAME_TITLE, title_similarity
@@ -63,7 +63,7 @@ class EnrichReport:
     resolved: list[str] = field(default_factory=list)
     """One line per ID found from a title, ready to paste: ``file:line: papers[i]: arxiv: "…"``."""
     errors: list[Problem] = field(default_factory=list)
-    """IDs arXiv does not know."""
+    """IDs arXiv does not know, and IDs whose entry in a source's answer cannot be read."""
     warnings: list[Problem] = field(default_factory=list)
     """Withdrawn papers, mistyped-looking IDs, titles that found no unique match."""
     missing: list[Problem] = field(default_factory=list)
@@ -188,11 +188,11 @@ class _Enrichment:
         try:
             unknown = self._fetch(source, todo)
             self.report.errors += [
-                a.problem(f"arXiv has no paper {arxiv_id}; check the ID for a typo", "arxiv")
+                problem
                 for arxiv_id in unknown
-                if arxiv_id in self.by_id
-                for a in self.by_id[arxiv_id].appearances
-                if a.paper.arxiv
+                for problem in self._at_ids(
+                    arxiv_id, f"arXiv has no paper {arxiv_id}; check the ID for a typo"
+                )
             ]
             if resolve_titles:
                 self._resolve_titles(source, refresh)
@@ -220,8 +220,32 @@ class _Enrichment:
         entry = self.lockfile.papers.get(arxiv_id)
         return entry is not None and getattr(entry, key) is not None
 
+    def _at_ids(self, arxiv_id: str, message: str) -> list[Problem]:
+        """``message`` at the ``arxiv`` field of each entry that gives ``arxiv_id``."""
+        paper = self.by_id.get(arxiv_id)
+        appearances = paper.appearances if paper is not None else []
+        return [a.problem(message, "arxiv") for a in appearances if a.paper.arxiv]
+
+    def _store(self, source: Source, found: Mapping[str, BaseModel | Unreadable]) -> set[str]:
+        """Store the records of a batch's answer in the lockfile, and report each ID whose
+        entry cannot be read; the IDs stored."""
+        stored = set()
+        for arxiv_id, record in found.items():
+            if isinstance(record, Unreadable):
+                self.report.errors += self._at_ids(
+                    arxiv_id,
+                    f"{source.label}'s answer for {arxiv_id} cannot be read ({record.reason}), "
+                    f"so its record was not stored: run `papersite enrich` again later; if this "
+                    f"persists, tell {source.label}",
+                )
+            else:
+                self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+                stored.add(arxiv_id)
+        return stored
+
     def _fetch(self, source: Source, ids: Sequence[str]) -> list[str]:
-        """Fetch ``ids`` batch by batch, saving after each; the IDs the source does not know."""
+        """Fetch ``ids`` batch by batch, saving after each; the IDs the source does not know.
+        One whose entry cannot be read is reported, and the rest of its batch kept."""
         unknown: list[str] = []
         if not ids:
             return unknown
@@ -241,13 +265,12 @@ class _Enrichment:
                     self.report.failures.append(FetchError(error.source, ids[start:], error.reason))
                     return unknown
                 records = {}
-            for arxiv_id, record in records.items():
-                self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+            stored = self._store(source, records)
             if source.key == "arxiv":
-                self.fetched |= records.keys()
+                self.fetched |= stored
             unknown += [arxiv_id for arxiv_id in batch if arxiv_id not in records]
             self.report.fetched[source.label] = self.report.fetched.get(source.label, 0) + len(
-                records
+                stored
             )
             write_lockfile(self.root, self.lockfile)
             self.reporter.advance(len(batch))

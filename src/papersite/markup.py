@@ -9,7 +9,6 @@ escaped source and reported as a warning.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -309,75 +308,6 @@ def _only_mathml(mathml: str) -> bool:
         if any(a not in _MATHML_ATTRIBUTES for a in _MATHML_ATTRIBUTE.findall(attributes)):
             return False
     return True
-
-
-# What a line of plain text made from a text (a page's title and description, its meta tags, a
-# link's preview) leaves out of its Markdown: each rule's match gives way to its replacement.
-# Math stays as TeX: read as plain text, "x^2" says more than MathML's "x2". Not a parser: such
-# a line is a few hundred characters, and a parse per page would cost a large site seconds.
-BLOCK, INLINE = "block", "inline"
-_PLAIN_RULES = [
-    (r"^ {0,3}\[\^[^\]\s]+\]:.*(?:\n(?: {4}|\t).*)*", "", ("[^",), BLOCK),  # notes, what follows
-    (r"\[\^[^\]\s]+\]|\^\[[^\]]*\]", "", ("^",), INLINE),  # references to notes, inline notes
-    (r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)", r"\1", ("](",), INLINE),  # links: their words
-    (r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+", "", (), BLOCK),  # list items, headings, quotes
-    (r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", ("**", "__", "~~"), INLINE),  # strong, struck out
-    (r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", ("*",), INLINE),  # emphasis
-    (r"`+([^`]+?)`+", r"\1", ("`",), INLINE),  # code
-]  # fmt: skip
-"""Each rule: a pattern, what its match gives way to, the marks a text must hold for it to be
-tried (none: always), as most texts have few of them and each pattern scans the whole text, and
-whether it is tried in block texts only (a title is inline: a leading "1. " is its words)."""
-_PLAIN_PATTERNS = [
-    (re.compile(p, re.MULTILINE), r, marks, where) for p, r, marks, where in _PLAIN_RULES
-]
-
-
-_ESCAPED_MARK = re.compile(r"\\([!-/:-@\[-`{-~])")
-"""An escaped mark (``\\*``, ``\\[``, ``\\```): the mark itself, as plain text."""
-_HIDDEN = 0xE000
-"""Where an escaped mark hides while the rules run (the Private Use Area, ``_HIDDEN`` + its
-code), so that no rule reads it as a mark: arXiv's titles and abstracts are Markdown-escaped
-(``plain_paragraph``), and ``\\[1\\](x)`` was read as a link."""
-_SHOWN = {_HIDDEN + code: chr(code) for code in range(0x21, 0x7F)}
-
-
-def _hidden_mark(match: re.Match[str]) -> str:
-    return chr(_HIDDEN + ord(match[1]))
-
-
-_INLINE_MARKS = re.compile(
-    "|".join(
-        re.escape(mark)
-        for mark in (
-            "\\",  # an escaped mark
-            *(mark for _, _, marks, where in _PLAIN_RULES if where == INLINE for mark in marks),
-        )
-    )
-)
-"""Any mark that an inline rule looks for: a title with none (most) has nothing to leave out."""
-
-
-def markdown_words(markdown: str, *, inline: bool = False) -> str:
-    """A text's Markdown as one line of plain text, the words a reader sees: the marks of
-    emphasis, code, links and footnotes left out (and in a block text, of lists, headings and
-    quotes), the words kept; for a page's title and description, feeds, JSON-LD, search."""
-    if inline and _INLINE_MARKS.search(markdown) is None:  # a large site's feeds ask 30,000 times
-        return " ".join(markdown.split())
-    return _markdown_words(markdown, inline)
-
-
-@functools.lru_cache(maxsize=4096)  # a text is shown on each of its editions' pages
-def _markdown_words(markdown: str, inline: bool) -> str:
-    escaped = "\\" in markdown
-    if escaped:
-        markdown = _ESCAPED_MARK.sub(_hidden_mark, markdown)
-    for pattern, replacement, marks, where in _PLAIN_PATTERNS:
-        if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
-            markdown = pattern.sub(replacement, markdown)
-    if escaped:
-        markdown = markdown.translate(_SHOWN)
-    return " ".join(markdown.split())
 
 
 def plain_paragraph(text: str) -> str:

@@ -34,6 +34,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
 from papersite.load import Positions, as_read, format_location
+from papersite.plain import markdown_words
 
 EVERY_LANGUAGE = "*"
 """The key under which a plain-string text is stored: the same text in every language."""
@@ -545,13 +546,15 @@ class Paper(StrictModel):
 
     @cached_property
     def identity(self) -> str:
-        """The arXiv ID without version, else a slug of the English (or first) title. Worked out
-        once an entry (the model is frozen): each build asks it of every entry several times,
-        and a resident process's entries live on (``resident.py``)."""
+        """The arXiv ID without version, else a slug of the words of the English (or first)
+        title, so that a link's URL or a code span's backticks do not reach the paper's URL (a
+        title without marks gives the slug of its text). Worked out once an entry (the model
+        is frozen): each build asks it of every entry several times, and a resident process's
+        entries live on (``resident.py``)."""
         if self.arxiv:
             return arxiv_base_id(self.arxiv)
         title = text_in(self.title, "en") or next(iter(self.title.values()), "")
-        return slugify(title)
+        return slugify(markdown_words(title, inline=True))
 
 
 class Period(StrictModel):

@@ -146,6 +146,7 @@ def _environment(
         search_words=snippets.search_words,
     )
     env.filters["plain_text"] = snippets.plain_text
+    env.filters["headings_under"] = snippets.headings_under
     env.filters["words_language"] = i18n.words_language
     env.tests["right_to_left"] = i18n.right_to_left
     return env

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,7 +33,7 @@ from papersite.i18n import (
     shared_words,
     ui,
 )
-from papersite.markup import markdown_words
+from papersite.plain import markdown_words
 
 
 def _escaped(text: str) -> str:
@@ -528,3 +529,26 @@ def plain_text(value: Any) -> str:
 
 DESCRIBED = 600
 """How much of a text a description is made from (it shows at most 300 characters)."""
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+"""A heading's opening or closing tag in a text's HTML: the renderer writes no other ``<h1``…
+``<h6`` (a text's own ``<`` is escaped; MathML has no such element)."""
+
+
+def headings_under(html: Markup, level: int) -> Markup:
+    """The ``headings_under`` filter: a text's HTML (as ``bi`` gives it) with its headings moved
+    to stand under the page's heading of ``level``: the highest becomes ``level + 1``, the others
+    keep their distance to it, none lower than h6. Written as they are, a text's ``#`` was a
+    second h1 on the page and its ``##`` under a paper's h3 climbed out of the paper. Done here,
+    where a page says where a text stands, so a text's rendering (cached once) serves every
+    place it is shown."""
+    if "<h" not in html:  # most texts have no heading
+        return html
+    levels = [int(match[2]) for match in _HEADING_TAG.finditer(html)]
+    if not levels or min(levels) == level + 1:
+        return html
+    shift = level + 1 - min(levels)
+    return Markup(
+        _HEADING_TAG.sub(lambda match: f"<{match[1]}h{min(6, int(match[2]) + shift)}", html)
+    )

@@ -12,6 +12,9 @@ Exceptions:
 - ``PermanentError``: a failure that will not pass by retrying (HTTP 400, 401, 403, 404).
 - ``FetchError``: a batch failed for good (a ``PermanentError``, or a ``TransientError`` after the
   last retry); carries the IDs that could not be fetched.
+
+One entry of an answer that cannot be read is not an exception: ``fetch`` gives ``Unreadable`` for
+its ID, and the batch's other records, so that one bad entry costs one paper, not a batch.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import datetime as dt
 import email.utils
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -58,6 +62,14 @@ class PermanentError(Exception):
     """A failure that retrying will not fix."""
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """What a source gives for an ID it answered for with an entry that cannot be read."""
+
+    reason: str
+    """What is wrong with the entry: "its <title> is empty"."""
+
+
 class FetchError(PapersiteError):
     """A batch could not be fetched; ``ids`` lists the IDs left without a record."""
 
@@ -81,9 +93,10 @@ class Source(Protocol):
     backoff_seconds: float
     """The first retry's wait; each further retry waits twice as long."""
 
-    def fetch(self, ids: Sequence[str]) -> Mapping[str, BaseModel]:
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, BaseModel | Unreadable]:
         """Records of the papers the source knows among ``ids`` (canonical arXiv IDs); an ID it
-        does not know is left out. Raises ``TransientError`` or ``PermanentError``."""
+        does not know is left out, one whose entry cannot be read is ``Unreadable``. Raises
+        ``TransientError`` or ``PermanentError``."""
         ...
 
     def close(self) -> None:

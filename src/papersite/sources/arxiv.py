@@ -3,8 +3,9 @@
 ``arxiv.Client`` gives the request spacing (``delay_seconds`` between requests, over one kept-alive
 connection), the query URLs and the Atom parsing. papersite adds what the client leaves out: a
 timeout on every request, retries with back-off instead of immediate ones (as long as a 429 or 503
-answer's ``Retry-After`` asks, within ``sources.MAX_BACKOFF_SECONDS``), and an answer that is not
-a whole Atom feed treated as a failure rather than as "no results" (``_AtomSession``).
+answer's ``Retry-After`` asks, within ``sources.MAX_BACKOFF_SECONDS``), an answer that is not
+a whole Atom feed treated as a failure rather than as "no results" (``_AtomSession``), and an
+entry that cannot be read reported by its ID (``Unreadable``) while the rest of its answer is kept.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from papersite.sources import (
     EmptyAnswer,
     PermanentError,
     TransientError,
+    Unreadable,
     fetched_at,
     retry_after,
 )
@@ -38,14 +40,19 @@ _WITHDRAWN = re.compile(
 )
 
 
-ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+ATOM = "{http://www.w3.org/2005/Atom}"
+ATOM_FEED = ATOM + "feed"
+TOTAL_RESULTS = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
+ABSTRACT_PAGE = "arxiv.org/abs/"
+"""What a paper's entry ID holds before the paper's ID (``http://arxiv.org/abs/2503.14476v2``)."""
 
 
 class _AtomSession(requests.Session):
     """A session whose requests time out (``arxiv.Client`` sets no timeout of its own), and
     whose answers are whole Atom feeds. The client reads a feed leniently (lxml's ``recover``):
     a feed cut off mid-entry would give a record with half its abstract and no authors, and an
-    HTML error page sent with status 200 would read as "no such paper"."""
+    HTML error page sent with status 200 would read as "no such paper". An entry the client
+    cannot read is taken out of the feed and named in ``unreadable`` (``_take_unreadable``)."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__()
@@ -53,17 +60,24 @@ class _AtomSession(requests.Session):
         self.retry_after: float | None = None
         """The last answer's ``Retry-After``, in seconds: the client's ``HTTPError`` has only
         the status."""
+        self.unreadable: dict[str, str] = {}
+        """The entries taken out of the answers since the last ``clear``: what is wrong with
+        each, by its ID as arXiv gave it (``2503.14476v2``)."""
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
         response = super().request(*args, **kwargs)
         self.retry_after = retry_after(response.headers)
         if response.status_code == requests.codes.ok:  # the client reports any other status
-            _check_atom_feed(response.content)
+            feed = _atom_feed(response.content)
+            taken = _take_unreadable(feed)
+            if taken:
+                self.unreadable |= taken
+                response._content = etree.tostring(feed)  # what the client reads
         return response
 
 
-def _check_atom_feed(content: bytes) -> None:
+def _atom_feed(content: bytes) -> Any:
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(content, parser=parser)
@@ -73,6 +87,38 @@ def _check_atom_feed(content: bytes) -> None:
         ) from None
     if root.tag != ATOM_FEED:
         raise TransientError(f"arXiv sent a response that is not an Atom feed (<{root.tag}>)")
+    return root
+
+
+def _take_unreadable(feed: Any) -> dict[str, str]:
+    """Take out of ``feed`` the entries ``arxiv.Client`` cannot read, and say what is wrong
+    with each, by ID: it skips one without a ``<published>`` or ``<updated>`` (which would then
+    read as an ID arXiv does not have), and stops at a date it cannot parse, losing the whole
+    page. The feed's count goes down with them, so that the client asks for no further page."""
+    taken: dict[str, str] = {}
+    for entry in feed.findall(ATOM + "entry"):
+        entry_id = (entry.findtext(ATOM + "id") or "").strip()
+        problem = _date_problem(entry)
+        if entry_id and problem is not None:
+            taken[entry_id.split(ABSTRACT_PAGE)[-1]] = problem
+            feed.remove(entry)
+    total = feed.find(TOTAL_RESULTS)
+    if taken and total is not None and (total.text or "").strip().isdigit():
+        total.text = str(max(0, int(total.text) - len(taken)))
+    return taken
+
+
+def _date_problem(entry: Any) -> str | None:
+    """What keeps the client from reading an entry's dates, as it reads them; None if nothing."""
+    for name in ("published", "updated"):
+        text = (entry.findtext(ATOM + name) or "").strip()
+        if not text:
+            return f"its <{name}> is missing"
+        try:
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return f"its <{name}> {text!r} is not a date"
+    return None
 
 
 class ArxivSource:
@@ -94,25 +140,33 @@ class ArxivSource:
         self._client.query_url_format = settings.api_url + "?{}"
         self._session = self._client._session = _AtomSession(settings.timeout_seconds)
 
-    def fetch(self, ids: Sequence[str]) -> Mapping[str, ArxivRecord]:
-        """The records arXiv has for ``ids`` (canonical IDs, latest versions)."""
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, ArxivRecord | Unreadable]:
+        """The records arXiv has for ``ids`` (canonical IDs, latest versions); ``Unreadable``
+        for an ID whose entry cannot be read."""
         search = arxiv.Search(id_list=list(ids), max_results=len(ids))
+        self._session.unreadable = {}
         results = self._run(search, complete_on_short_page=True)
-        if not results:
+        found: dict[str, ArxivRecord | Unreadable] = {
+            canonical_arxiv_id(short_id): Unreadable(problem)
+            for short_id, problem in self._session.unreadable.items()
+        }
+        if not results and not found:
             # arXiv sometimes answers with an empty page; an ID it does not know is left out of
             # a non-empty answer, so an empty answer to a whole batch is worth one more try (and
             # then means arXiv has none of them: see ``fetch.Enricher._fetch``).
             raise EmptyAnswer("arXiv answered with an empty page")
         fetched = fetched_at(self.now)
-        records = (_readable_record(result, fetched) for result in results)
-        return {record.id: record for record in records if record.id in ids}
+        for result in results:
+            found[canonical_arxiv_id(result.get_short_id())] = _readable_record(result, fetched)
+        return {arxiv_id: found[arxiv_id] for arxiv_id in ids if arxiv_id in found}
 
     def search_titles(self, title: str, limit: int = 5) -> list[ArxivRecord]:
         """The best ``limit`` matches of a title search (``ti:"..."``), arXiv's order."""
         words = " ".join(re.sub(r"[^\w]+", " ", title).split())
         search = arxiv.Search(query=f'ti:"{words}"', max_results=limit)
         fetched = fetched_at(self.now)
-        return [_readable_record(result, fetched) for result in self._run(search)]
+        records = [_readable_record(result, fetched) for result in self._run(search)]
+        return [record for record in records if isinstance(record, ArxivRecord)]
 
     def close(self) -> None:
         self._session.close()
@@ -147,15 +201,18 @@ class ArxivSource:
         return results
 
 
-def _readable_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
-    """``to_record``; an entry that is not a paper's (arXiv's error entries) or lacks what a
-    record needs (a title, a date) is a ``PermanentError`` that names it."""
+def _readable_record(result: Any, fetched: dt.datetime) -> ArxivRecord | Unreadable:
+    """``to_record``; ``Unreadable`` for a paper's entry that lacks what a record needs (a
+    title). An entry that is no paper's (arXiv's error entries) is a ``PermanentError`` that
+    names it: it says what is wrong with the request, not with one paper."""
     try:
         return to_record(result, fetched)
     except ValueError as error:  # pydantic's ValidationError too
-        raise PermanentError(
-            f"arXiv's entry {result.entry_id} cannot be read ({_first_error(error)})"
-        ) from None
+        if ABSTRACT_PAGE not in result.entry_id:
+            raise PermanentError(
+                f"arXiv's entry {result.entry_id} cannot be read ({_first_error(error)})"
+            ) from None
+        return Unreadable(_first_error(error))
 
 
 def _first_error(error: ValueError) -> str:
