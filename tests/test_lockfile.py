@@ -126,3 +126,18 @@ def test_a_version_below_1_says_what_to_write(write_tree: WriteTree, tmp_path: P
     assert problem.message.startswith(
         "0 is too small; write a whole number 1 or more; fix the file"
     )
+
+
+def test_authors_given_as_one_name_say_to_write_a_json_list(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "authors": "Qiying Yu"})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == "papers.2503.14476.arxiv.authors"
+    assert (problem.line, problem.column) == value_position(lockfile, "authors", "Qiying Yu")
+    assert problem.message.startswith(
+        "input should be a valid list, got 'Qiying Yu'; write a list, even of one item: [\"Qiying Yu\"]; "
+        "fix the file"
+    )

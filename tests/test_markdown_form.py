@@ -312,6 +312,21 @@ def test_unknown_front_matter_field_points_at_its_line(write_tree: WriteTree) ->
     assert "did you mean 'source'?" in problem.message
 
 
+@pytest.mark.parametrize("body", ["", "\n# 이번 주\n\n## Overview\n\n개요\n"])
+def test_a_markdown_digest_without_papers_says_to_add_paper_sections(
+    write_tree: WriteTree, body: str
+) -> None:
+    front = AS_MARKDOWN.split("\n---\n", 1)[0] + "\n---\n"
+
+    problem = only_problem(markdown_site(write_tree, front + body))
+
+    assert where(problem) == (MD_PATH, 2, 1, "papers")
+    assert problem.message == (
+        "a digest needs at least one paper: give each a '## <its title>' section after the "
+        "front matter (see README.md, 'The Markdown form of a digest')"
+    )
+
+
 def test_yaml_syntax_error_in_front_matter_points_into_the_file(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN.replace("title: {ko:", "title: Bad: {ko:", 1)
 

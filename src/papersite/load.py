@@ -443,9 +443,14 @@ def peek_config(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def is_markdown(path: str) -> bool:
+    """Whether a content file is in the Markdown form (``.md``, in any case), by its name."""
+    return path.lower().endswith(".md")
+
+
 def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     """Parse a content file's text in the form its name says."""
-    if path.lower().endswith(".md"):
+    if is_markdown(path):
         from papersite.frontmatter import parse_markdown_digest
 
         document, problems = parse_markdown_digest(text, path)
