@@ -286,8 +286,10 @@ def test_impossible_date_is_reported_at_the_date(write_tree: WriteTree) -> None:
     problem = only_problem(root)
 
     assert where(problem) == (WEEKLY_PATH, 2, 34, "period.end")
-    assert "valid date" in problem.message
-    assert "'2025-02-30'" in problem.message
+    assert problem.message == (
+        "input should be a valid date or datetime, day value is outside expected range, got "
+        "'2025-02-30'; write it as YYYY-MM-DD, e.g. 2025-03-17"
+    )
 
 
 @pytest.mark.parametrize(

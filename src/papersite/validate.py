@@ -57,6 +57,19 @@ from papersite.urls import (
     tag_url,
 )
 
+_DAY = "YYYY-MM-DD, e.g. 2025-03-17"
+_MOMENT = "YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z"
+DATE_FORMS = {
+    "date_from_datetime_parsing": _DAY,
+    "date_from_datetime_inexact": _DAY,
+    "date_parsing": _DAY,
+    "date_type": _DAY,
+    "datetime_from_date_parsing": _MOMENT,
+    "datetime_parsing": _MOMENT,
+    "datetime_type": _MOMENT,
+}
+"""Pydantic's kinds of error for a value that is not a day or a moment, and how to write one."""
+
 NO_MARKDOWN_PAPERS = (
     "a digest needs at least one paper: give each a '## <its title>' section after the front "
     "matter (see README.md, 'The Markdown form of a digest')"
@@ -273,6 +286,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(location, bound)
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
+    if kind == "date_from_datetime_inexact":  # a number, which pydantic reads as Unix time
+        message = "Input should be a date, not a number"
     if kind in {
         "string_type",
         "int_type",
@@ -280,9 +295,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "int_parsing",
         "list_type",
         "dict_type",
-        "date_from_datetime_parsing",
-        "date_parsing",
-        "date_type",
+        *DATE_FORMS,
         "literal_error",
         "bool_type",
         "int_from_float",
@@ -294,6 +307,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
     if kind == "list_type":
         message += _list_advice(error["input"])
+    if kind in DATE_FORMS:
+        message += f"; write it as {DATE_FORMS[kind]}"
     return document.problem(location, message)
 
 
