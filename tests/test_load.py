@@ -539,6 +539,18 @@ def test_a_misnamed_digest_added_after_a_build_stops_the_next_one(
     ]
 
 
+def test_a_digest_linked_to_no_file_says_where_the_link_leads(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    (root / "digests" / "weekly" / "2025-03-24.yaml").symlink_to("../moved/2025-03-24.yaml")
+
+    loaded = load_site(root)
+
+    assert [str(problem) for problem in loaded.problems] == [
+        "digests/weekly/2025-03-24.yaml: the file is a symbolic link to "
+        "../moved/2025-03-24.yaml, which does not exist: fix the link, or remove it"
+    ]
+
+
 def test_a_linked_folder_of_digests_is_read_once_and_a_link_around_it_does_not_loop(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:

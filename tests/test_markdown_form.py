@@ -382,7 +382,19 @@ def test_language_given_twice(write_tree: WriteTree) -> None:
     problem = only_problem(markdown_site(write_tree, text))
 
     assert where(problem) == (MD_PATH, 34, 1, "papers[0].summary.ko")
-    assert "language 'ko' is given twice" in problem.message
+    assert problem.message == "language 'ko' is given twice (first at line 30); keep one"
+
+
+def test_a_paper_heading_given_twice_names_the_first_and_says_to_keep_one(
+    write_tree: WriteTree,
+) -> None:
+    text = AS_MARKDOWN.replace("### Abstract", "### Summary\n\nagain\n\n### Abstract")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    first = line_of(text, "### Summary")
+    assert where(problem) == (MD_PATH, line_of(text, "again") - 2, 1, "papers[0].summary")
+    assert problem.message == f"'summary' is given twice (first at line {first}); keep one"
 
 
 def test_markdown_digest_without_front_matter(write_tree: WriteTree) -> None:

@@ -443,6 +443,16 @@ def peek_config(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _unreadable(path: Path, error: OSError) -> str:
+    """Why a content file cannot be read, and what to do."""
+    if path.is_symlink() and not path.exists():
+        return (
+            f"the file is a symbolic link to {path.readlink()}, which does not exist: "
+            "fix the link, or remove it"
+        )
+    return f"cannot read the file: {error.strerror}; make it readable, or remove it"
+
+
 def misnamed_digest(path: str) -> Problem | None:
     """The error for a digest in the Markdown form whose name ends otherwise than ``.md``
     (``x.markdown``), which the build would otherwise leave out without a word."""
@@ -554,8 +564,7 @@ def read_hashed_source(
         try:
             raw = (root / relative).read_bytes()
         except OSError as error:
-            message = f"cannot read the file: {error.strerror}"
-            return None, [Problem(relative, 0, 0, "", message)], ""
+            return None, [Problem(relative, 0, 0, "", _unreadable(root / relative, error))], ""
         known = content_hash(relative, raw)
         cached = cache.take("parsed", known) if cache is not None else None
     if cached is not None:
