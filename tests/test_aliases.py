@@ -132,7 +132,10 @@ def test_an_alias_that_is_not_a_string_is_an_error(write_tree: WriteTree) -> Non
     problem = only_problem(root)
 
     assert where(problem) == (WEEKLY_PATH, 4, 10, "aliases")
-    assert problem.message == "input should be a valid list, got 'posts/old/'"
+    assert problem.message == (
+        "input should be a valid list, got 'posts/old/'; write a list, even of one item: "
+        '["posts/old/"]'
+    )
 
 
 def test_an_alias_declared_in_two_digests_names_the_first(write_tree: WriteTree) -> None:

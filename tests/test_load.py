@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import SITE_CONFIG, WEEKLY, WriteTree
-from papersite import load
+from papersite import build, load
 from papersite.cache import BuildCache
 from papersite.errors import ContentError, Problem
 from papersite.load import format_location, load_site
@@ -497,6 +497,57 @@ def test_digest_files_are_found_by_suffix_and_drafts_and_readmes_are_skipped(
         "digests/conferences/neurips-2025.md",
         "digests/weekly/2025-03-17.yaml",
         "digests/weekly/2025-03-24.yml",
+    ]
+
+
+@pytest.mark.parametrize("name", ["2025-03-24.markdown", "2025-03-24.MKD", "2025-03-24.mdown"])
+def test_a_markdown_digest_named_otherwise_than_md_says_to_rename_it(
+    write_tree: WriteTree, name: str
+) -> None:
+    stem, suffix = name.split(".")
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            f"digests/weekly/{name}": "---\nkind: weekly\n---\n",
+            f"digests/weekly/_{name}": "a note, kept as one",
+        }
+    )
+
+    loaded = load_site(root)
+
+    assert [str(problem) for problem in loaded.problems] == [
+        f"digests/weekly/{name}: papersite reads digests from .yaml, .yml, .md files, not "
+        f"'.{suffix}': rename it to '{stem}.md', or to '_{name}' to keep it as a note that is "
+        "no digest"
+    ]
+    assert [document.path for document in loaded.digests] == ["digests/weekly/2025-03-17.yaml"]
+
+
+def test_a_misnamed_digest_added_after_a_build_stops_the_next_one(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    build(root, tmp_path / "out", search=False)
+    (root / "digests" / "weekly" / "2025-03-24.markdown").write_text("---\nkind: weekly\n---\n")
+
+    with pytest.raises(ContentError) as caught:
+        build(root, tmp_path / "out", search=False)
+
+    assert [problem.path for problem in caught.value.problems] == [
+        "digests/weekly/2025-03-24.markdown"
+    ]
+
+
+def test_a_digest_linked_to_no_file_says_where_the_link_leads(write_tree: WriteTree) -> None:
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    (root / "digests" / "weekly" / "2025-03-24.yaml").symlink_to("../moved/2025-03-24.yaml")
+
+    loaded = load_site(root)
+
+    assert [str(problem) for problem in loaded.problems] == [
+        "digests/weekly/2025-03-24.yaml: the file is a symbolic link to "
+        "../moved/2025-03-24.yaml, which does not exist: fix the link, or remove it"
     ]
 
 

@@ -126,3 +126,49 @@ def test_a_version_below_1_says_what_to_write(write_tree: WriteTree, tmp_path: P
     assert problem.message.startswith(
         "0 is too small; write a whole number 1 or more; fix the file"
     )
+
+
+def test_authors_given_as_one_name_say_to_write_a_json_list(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "authors": "Qiying Yu"})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == "papers.2503.14476.arxiv.authors"
+    assert (problem.line, problem.column) == value_position(lockfile, "authors", "Qiying Yu")
+    assert problem.message.startswith(
+        "input should be a valid list, got 'Qiying Yu'; write a list, even of one item: [\"Qiying Yu\"]; "
+        "fix the file"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "fetched",
+            '"yesterday"',
+            "input should be a valid datetime or date, input is too short, got 'yesterday'; "
+            "write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z; fix the file",
+        ),
+        (
+            "published",
+            "20250318",
+            "input should be a date, not a number, got 20250318; write it as YYYY-MM-DD, "
+            "e.g. 2025-03-17; fix the file",
+        ),
+    ],
+)
+def test_a_date_or_time_written_otherwise_says_how_to_write_it(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    lockfile = lockfile_text(DAPO_RECORD)
+    written = value_position(lockfile, field, str(DAPO_RECORD[field]))
+    lockfile = lockfile.replace(f'"{field}": "{DAPO_RECORD[field]}"', f'"{field}": {value}', 1)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f"papers.2503.14476.arxiv.{field}"
+    assert (problem.line, problem.column) == written
+    assert problem.message.startswith(message)

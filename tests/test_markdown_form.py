@@ -312,6 +312,21 @@ def test_unknown_front_matter_field_points_at_its_line(write_tree: WriteTree) ->
     assert "did you mean 'source'?" in problem.message
 
 
+@pytest.mark.parametrize("body", ["", "\n# 이번 주\n\n## Overview\n\n개요\n"])
+def test_a_markdown_digest_without_papers_says_to_add_paper_sections(
+    write_tree: WriteTree, body: str
+) -> None:
+    front = AS_MARKDOWN.split("\n---\n", 1)[0] + "\n---\n"
+
+    problem = only_problem(markdown_site(write_tree, front + body))
+
+    assert where(problem) == (MD_PATH, 2, 1, "papers")
+    assert problem.message == (
+        "a digest needs at least one paper: give each a '## <its title>' section after the "
+        "front matter (see README.md, 'The Markdown form of a digest')"
+    )
+
+
 def test_yaml_syntax_error_in_front_matter_points_into_the_file(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN.replace("title: {ko:", "title: Bad: {ko:", 1)
 
@@ -367,7 +382,19 @@ def test_language_given_twice(write_tree: WriteTree) -> None:
     problem = only_problem(markdown_site(write_tree, text))
 
     assert where(problem) == (MD_PATH, 34, 1, "papers[0].summary.ko")
-    assert "language 'ko' is given twice" in problem.message
+    assert problem.message == "language 'ko' is given twice (first at line 30); keep one"
+
+
+def test_a_paper_heading_given_twice_names_the_first_and_says_to_keep_one(
+    write_tree: WriteTree,
+) -> None:
+    text = AS_MARKDOWN.replace("### Abstract", "### Summary\n\nagain\n\n### Abstract")
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    first = line_of(text, "### Summary")
+    assert where(problem) == (MD_PATH, line_of(text, "again") - 2, 1, "papers[0].summary")
+    assert problem.message == f"'summary' is given twice (first at line {first}); keep one"
 
 
 def test_markdown_digest_without_front_matter(write_tree: WriteTree) -> None:

@@ -20,6 +20,7 @@ from papersite.names import (
     DIGESTS_DIR,
     GLOSSARY_FILE,
     LOCKFILE,
+    OTHER_MARKDOWN_SUFFIXES,
 )
 
 
@@ -40,7 +41,8 @@ def digest_files(root: Path) -> list[str]:
     """Relative paths of the digest files under ``digests/``, in a stable order.
 
     Files and folders whose names start with ``_`` or ``.``, and ``README.md`` files, are
-    not digests: they leave room for notes and drafts beside the digests.
+    not digests: they leave room for notes and drafts beside the digests. Markdown files named
+    otherwise than ``.md`` are listed, as digests misnamed (``load.misnamed_digest``).
     """
     found: list[str] = []
     # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
@@ -50,7 +52,8 @@ def digest_files(root: Path) -> list[str]:
         found += [
             f"{relative}/{name}"
             for name in files
-            if name.lower().endswith(DIGEST_SUFFIXES)  # "NeurIPS.YAML" too
+            # "NeurIPS.YAML" too; and "x.markdown", for load_site to say to rename it
+            if name.lower().endswith((*DIGEST_SUFFIXES, *OTHER_MARKDOWN_SUFFIXES))
             and _not_a_draft(name)
             and name.lower() != "readme.md"  # README.MD, Readme.md: a note, whatever its case
         ]

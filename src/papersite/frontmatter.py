@@ -71,6 +71,12 @@ class _Builder:
             Problem(self.document.path, line, 1, format_location(location), message)
         )
 
+    def given_twice(self, line: int, location: Location, what: str) -> None:
+        """The error for a heading that gives ``location`` again, naming the first one's line."""
+        first = self.document.key_positions.get(location)
+        where = f" (first at line {first[0]})" if first else ""
+        self.error(line, location, f"{what} is given twice{where}; keep one")
+
     def text(self, start: int, end: int) -> str:
         """The body's lines from ``start`` to ``end`` as a text: without HTML comments, which
         GitHub's preview hides (a reviewer never sees them, so they are notes, not text), nor a
@@ -285,7 +291,7 @@ def _read_text(
             continue
         lang = match["lang"]
         if lang in bodies:
-            builder.error(child.line, (*location, lang), f"language '{lang}' is given twice")
+            builder.given_twice(child.line, (*location, lang), f"language '{lang}'")
             continue
         if match["title"] is not None:
             if not section:
@@ -336,7 +342,7 @@ def _read_paper(
         section_match = _SECTION.match(child.text)
         if field_name is not None:
             if field_name in paper:
-                builder.error(child.line, (*location, field_name), f"'{field_name}' is given twice")
+                builder.given_twice(child.line, (*location, field_name), f"'{field_name}'")
                 continue
             builder.mark((*location, field_name), child.line)
             paper[field_name] = _read_text(

@@ -22,7 +22,7 @@ import yaml
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
 from papersite.fingerprint import digest_files
-from papersite.names import CONFIG_FILE, GLOSSARY_FILE
+from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, GLOSSARY_FILE, OTHER_MARKDOWN_SUFFIXES
 
 # Plain YAML scalars under these keys are kept as written: an unquoted arXiv ID such as
 # 2503.10610 would otherwise become the float 2503.1061 and lose its last digit.
@@ -443,9 +443,42 @@ def peek_config(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _unreadable(path: Path, error: OSError) -> str:
+    """Why a content file cannot be read, and what to do."""
+    if path.is_symlink() and not path.exists():
+        return (
+            f"the file is a symbolic link to {path.readlink()}, which does not exist: "
+            "fix the link, or remove it"
+        )
+    return f"cannot read the file: {error.strerror}; make it readable, or remove it"
+
+
+def misnamed_digest(path: str) -> Problem | None:
+    """The error for a digest in the Markdown form whose name ends otherwise than ``.md``
+    (``x.markdown``), which the build would otherwise leave out without a word."""
+    stem, dot, suffix = path.rpartition(".")
+    if f"{dot}{suffix}".lower() not in OTHER_MARKDOWN_SUFFIXES:
+        return None
+    name = stem.rsplit("/", 1)[-1]
+    return Problem(
+        path,
+        0,
+        0,
+        "",
+        f"papersite reads digests from {', '.join(DIGEST_SUFFIXES)} files, not '.{suffix}': "
+        f"rename it to '{name}.md', or to '_{name}.{suffix}' to keep it as a note that is no "
+        "digest",
+    )
+
+
+def is_markdown(path: str) -> bool:
+    """Whether a content file is in the Markdown form (``.md``, in any case), by its name."""
+    return path.lower().endswith(".md")
+
+
 def parse_source(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     """Parse a content file's text in the form its name says."""
-    if path.lower().endswith(".md"):
+    if is_markdown(path):
         from papersite.frontmatter import parse_markdown_digest
 
         document, problems = parse_markdown_digest(text, path)
@@ -531,8 +564,7 @@ def read_hashed_source(
         try:
             raw = (root / relative).read_bytes()
         except OSError as error:
-            message = f"cannot read the file: {error.strerror}"
-            return None, [Problem(relative, 0, 0, "", message)], ""
+            return None, [Problem(relative, 0, 0, "", _unreadable(root / relative, error))], ""
         known = content_hash(relative, raw)
         cached = cache.take("parsed", known) if cache is not None else None
     if cached is not None:
@@ -606,6 +638,10 @@ def load_site(
     for relative in files:
         if relative in unread:
             hashes[relative] = known[relative]
+            continue
+        misnamed = misnamed_digest(relative)
+        if misnamed is not None:
+            problems.append(misnamed)
             continue
         if not _utf8_name(relative):  # its path could be in no page, feed or data file
             shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -13,6 +13,10 @@ DIGESTS_DIR = "digests"
 DIGEST_SUFFIXES = (".yaml", ".yml", ".md")
 """The endings of a digest file's name."""
 
+OTHER_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn")
+"""Other endings of a Markdown file's name: a digest named so is an error that says to rename
+it, rather than a file the build would leave out without a word."""
+
 NOT_DIGESTS = (
     "files and folders whose names start with _ or ., and README.md files, are not digests (nor "
     f"files not ending in {', '.join(DIGEST_SUFFIXES)})"

@@ -8,6 +8,7 @@ need the whole site: one paper once per digest, one page per URL, aliases that t
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,6 +28,7 @@ from papersite.load import (
     SourceDocument,
     as_read,
     format_location,
+    is_markdown,
 )
 from papersite.model import (
     KIND_FIELDS,
@@ -53,6 +55,24 @@ from papersite.urls import (
     reserved_folders,
     tag_feed_url,
     tag_url,
+)
+
+_DAY = "YYYY-MM-DD, e.g. 2025-03-17"
+_MOMENT = "YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z"
+DATE_FORMS = {
+    "date_from_datetime_parsing": _DAY,
+    "date_from_datetime_inexact": _DAY,
+    "date_parsing": _DAY,
+    "date_type": _DAY,
+    "datetime_from_date_parsing": _MOMENT,
+    "datetime_parsing": _MOMENT,
+    "datetime_type": _MOMENT,
+}
+"""Pydantic's kinds of error for a value that is not a day or a moment, and how to write one."""
+
+NO_MARKDOWN_PAPERS = (
+    "a digest needs at least one paper: give each a '## <its title>' section after the front "
+    "matter (see README.md, 'The Markdown form of a digest')"
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -98,6 +118,7 @@ def validate_site(
             digests.append(sourced)
             declared.append(DeclaredAliases.of(sourced))
             problems += _repeated_papers(enumerate(digest.papers), document)
+            problems += _period_problems(digest, document)
     problems += _digest_url_collisions(digests)
     regrouped = (
         _collected_again(digests, collected) if collected is not None and not problems else None
@@ -231,9 +252,7 @@ def validate_document(
 ) -> ModelT | None:
     """``document.data`` as ``model``, or None with every error appended to ``problems``."""
     if not isinstance(document.data, dict):
-        problems.append(
-            Problem(document.path, 1, 1, "", "expected a mapping of fields at the top of the file")
-        )
+        problems.append(Problem(document.path, 1, 1, "", _not_a_mapping(model, document.data)))
         return None
     try:
         return model.model_validate(document.data, context=context)
@@ -247,12 +266,15 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     kind = error["type"]
     if kind == "extra_forbidden":
         return document.problem(location, _unknown_field_message(model, location), key=True)
+    if kind == "missing" and location == ("papers",) and is_markdown(document.path):
+        # The Markdown form's papers are its '##' sections, not a field of its front matter.
+        return document.problem(location, NO_MARKDOWN_PAPERS)
     if kind == "missing":
         return document.problem(location, f"the required field '{location[-1]}' is missing")
     if kind == "field":
         field_location = (*location, error["ctx"]["field"])
         return document.problem(field_location, error["msg"], key=error["ctx"]["at_key"])
-    if kind == "too_short" and location and location[-1] == "papers":
+    if location and location[-1] == "papers" and _nothing_given(kind, error["input"]):
         return document.problem(location, "a digest needs at least one paper under 'papers'")
     if kind == "model_type":  # pydantic's words name the class: "instance of Paper"
         fields = ", ".join(_fields_at(model, location))
@@ -264,6 +286,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(location, bound)
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
+    if kind == "date_from_datetime_inexact":  # a number, which pydantic reads as Unix time
+        message = "Input should be a date, not a number"
     if kind in {
         "string_type",
         "int_type",
@@ -271,9 +295,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "int_parsing",
         "list_type",
         "dict_type",
-        "date_from_datetime_parsing",
-        "date_parsing",
-        "date_type",
+        *DATE_FORMS,
         "literal_error",
         "bool_type",
         "int_from_float",
@@ -283,7 +305,38 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
         # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
+    if kind == "list_type":
+        message += _list_advice(error["input"])
+    if kind in DATE_FORMS:
+        message += f"; write it as {DATE_FORMS[kind]}"
     return document.problem(location, message)
+
+
+def _not_a_mapping(model: type[BaseModel], data: Any) -> str:
+    """What to write at the top of a file that holds a list or a lone value, not fields."""
+    got = "a list" if isinstance(data, list) else f"the single value {data!r}"
+    if data is None:  # a papersite.yaml with nothing in it, or only comments
+        got = "nothing"
+    return (
+        f"expected a mapping of fields at the top of the file, got {got}; write one "
+        f"'name: value' line per field, not indented ({', '.join(_fields_at(model, ()))})"
+    )
+
+
+def _nothing_given(kind: str, value: Any) -> bool:
+    """Whether a list was left empty: ``[]``, or nothing after its key."""
+    return kind == "too_short" or (kind == "list_type" and value is None)
+
+
+def _list_advice(value: Any) -> str:
+    """How to write as a list what was given as one value (``authors: "A. Author"``)."""
+    if value is None:
+        return "; write its items under it, each on a line of its own after '- ', or remove it"
+    if isinstance(value, dict):
+        return ""
+    # JSON's form of the item, which YAML reads too: the advice fits the lockfile as well.
+    item = json.dumps(value, ensure_ascii=False, default=str)
+    return f"; write a list, even of one item: [{item}]"
 
 
 def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
@@ -402,6 +455,28 @@ def _valid_entries(
     """The paper entries of a digest that failed validation which are valid on their own."""
     context = {"languages": languages}
     return _valid_items(document, "papers", lambda e: Paper.model_validate(e, context=context))
+
+
+LONGEST_WEEK_DAYS = 31
+"""The longest period a weekly digest may cover: a double issue over a holiday is a week or two
+longer than a week, and a longer one is a mistyped year or month (2025-03-17 to 2026-03-23),
+which would date the digest, and sort it, by a day months or years away."""
+
+
+def _period_problems(digest: Digest, document: SourceDocument) -> list[Problem]:
+    """A weekly digest's period that is too long to be a week's."""
+    period = digest.period
+    if period is None or (period.end - period.start).days < LONGEST_WEEK_DAYS:
+        return []
+    days = (period.end - period.start).days + 1
+    return [
+        document.problem(
+            ("period", "end"),
+            f"the period from {period.start} to {period.end} is {days} days long, and a weekly "
+            f"digest covers a week (at most {LONGEST_WEEK_DAYS} days): is its year or month "
+            "mistyped?",
+        )
+    ]
 
 
 def _repeated_papers(
