@@ -728,3 +728,36 @@ def test_check_counts_the_digests_it_read_also_when_one_is_invalid(
     )
     assert main(["check", "--source", str(site)]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 errors, 0 warnings"
+
+
+@pytest.mark.parametrize(("end", "days"), [("2052-03-23", 9869), ("2025-04-17", 32)])
+def test_a_weekly_period_longer_than_a_month_is_a_warning_of_a_mistyped_date(
+    write_tree: WriteTree, end: str, days: int
+) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace("end: 2025-03-23", f"end: {end}"),
+        }
+    )
+
+    report = check_site(site)
+
+    found = [f for f in report.findings if f.rule == "long-period"]
+    assert [(f.severity, f.problem.field) for f in found] == [("warning", "period.end")]
+    assert found[0].problem.message.startswith(
+        f"the period from 2025-03-17 to {end} is {days} days long"
+    )
+    assert report.ok
+
+
+@pytest.mark.parametrize("end", ["2025-03-17", "2025-03-30", "2025-04-16"])
+def test_a_short_or_double_week_is_no_long_period(write_tree: WriteTree, end: str) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace("end: 2025-03-23", f"end: {end}"),
+        }
+    )
+
+    assert not [f for f in check_site(site).findings if f.rule == "long-period"]

@@ -177,6 +177,7 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _tagged(found, "warning", "glossary")
     for sourced in site.digests:
         yield from _missing_translations(sourced, site.config.languages)
+        yield from _long_period(sourced)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):
             yield from _placeholder_title(sourced, index, paper)
@@ -336,6 +337,31 @@ def _unknown_tags(sourced: SourcedDigest, vocabulary: list[str]) -> Iterator[Fin
                 "error",
                 "unknown-tag",
             )
+
+
+LONGEST_WEEK_DAYS = 31
+"""The longest period a weekly digest covers without a warning: a double issue over a holiday
+is a week or two longer than a week; a longer one is likely a mistyped year or month
+(2025-03-17 to 2026-03-23), which would date the digest, and sort it, months or years away."""
+
+
+def _long_period(sourced: SourcedDigest) -> Iterator[Finding]:
+    """A weekly digest's period too long to be a week's. A warning, not an error: the digest
+    contract sets no length, and the build publishes what is written."""
+    period = sourced.digest.period
+    if period is None or (period.end - period.start).days < LONGEST_WEEK_DAYS:
+        return
+    days = (period.end - period.start).days + 1
+    yield Finding(
+        sourced.problem(
+            ("period", "end"),
+            f"the period from {period.start} to {period.end} is {days} days long, and a weekly "
+            f"digest covers a week or two (at most {LONGEST_WEEK_DAYS} days without this "
+            "warning): is its year or month mistyped?",
+        ),
+        "warning",
+        "long-period",
+    )
 
 
 def _placeholder_title(sourced: SourcedDigest, index: int, paper: Paper) -> Iterator[Finding]:

@@ -118,7 +118,6 @@ def validate_site(
             digests.append(sourced)
             declared.append(DeclaredAliases.of(sourced))
             problems += _repeated_papers(enumerate(digest.papers), document)
-            problems += _period_problems(digest, document)
     problems += _digest_url_collisions(digests)
     regrouped = (
         _collected_again(digests, collected) if collected is not None and not problems else None
@@ -455,28 +454,6 @@ def _valid_entries(
     """The paper entries of a digest that failed validation which are valid on their own."""
     context = {"languages": languages}
     return _valid_items(document, "papers", lambda e: Paper.model_validate(e, context=context))
-
-
-LONGEST_WEEK_DAYS = 31
-"""The longest period a weekly digest may cover: a double issue over a holiday is a week or two
-longer than a week, and a longer one is a mistyped year or month (2025-03-17 to 2026-03-23),
-which would date the digest, and sort it, by a day months or years away."""
-
-
-def _period_problems(digest: Digest, document: SourceDocument) -> list[Problem]:
-    """A weekly digest's period that is too long to be a week's."""
-    period = digest.period
-    if period is None or (period.end - period.start).days < LONGEST_WEEK_DAYS:
-        return []
-    days = (period.end - period.start).days + 1
-    return [
-        document.problem(
-            ("period", "end"),
-            f"the period from {period.start} to {period.end} is {days} days long, and a weekly "
-            f"digest covers a week (at most {LONGEST_WEEK_DAYS} days): is its year or month "
-            "mistyped?",
-        )
-    ]
 
 
 def _repeated_papers(
