@@ -100,6 +100,27 @@ def test_a_tag_feed_holds_the_digests_that_or_whose_papers_carry_the_tag(
     assert awards.feed.title.endswith("· #awards")
 
 
+def test_every_feed_is_written_by_the_site_not_by_its_kind_or_tag(feed_site: Path) -> None:
+    """The author of a kind's or a tag's feed (and so, RFC 4287 says, of its every entry) was
+    the feed's own title, "테스트 사이트 / Test site · #awards"."""
+    authors = {
+        path: [author.name for author in parse(feed_site, path).feed.authors]
+        for path in (
+            "feed.xml",
+            "weekly/feed.xml",
+            "tags/awards/feed.xml",
+            "en/tags/awards/feed.xml",
+        )
+    }
+
+    assert authors == {
+        "feed.xml": ["테스트 사이트 / Test site"],
+        "weekly/feed.xml": ["테스트 사이트 / Test site"],
+        "tags/awards/feed.xml": ["테스트 사이트 / Test site"],
+        "en/tags/awards/feed.xml": ["Test site"],
+    }
+
+
 def test_a_summary_lists_the_papers_in_both_languages_as_text(feed_site: Path) -> None:
     entry = parse(feed_site, "conferences/feed.xml").entries[0]
 

@@ -292,3 +292,23 @@ def test_pull_request_workflow_tests_builds_and_uploads_the_site() -> None:
     assert same_path(upload["with"]["path"], "build/")
     assert upload["with"]["name"]
     assert upload["with"]["retention-days"] >= 1
+
+
+# --- both: downloads cached between runs ---
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_the_tests_install_from_pip_and_npm_caches_keyed_on_what_pins_them(path: Path) -> None:
+    """Every run downloaded every Python and npm package again (no cache at all)."""
+    workflow = load(path.name)
+    cache_job, cache_at, cache = find_action(workflow, "actions/cache")
+    test_job, test_at, _ = find_run(workflow, runs_the_tests)
+    assert cache_job == test_job and cache_at < test_at
+    assert set(cache["with"]["path"].split()) == {"~/.cache/pip", "~/.npm"}
+    key = cache["with"]["key"]
+    pinned = re.search(r"hashFiles\(([^)]*)\)", key)
+    assert pinned, key
+    assert {"'pyproject.toml'", "'tests/js/package-lock.json'"} <= {
+        name.strip() for name in pinned[1].split(",")
+    }
+    assert (REPO / "tests" / "js" / "package-lock.json").is_file()

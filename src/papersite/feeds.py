@@ -52,6 +52,9 @@ class Feed:
     edition: Edition
     id: str
     title: str
+    author: str
+    """The site's title, in the edition's languages: who writes every feed of the site (not the
+    feed's title, which names its kind or tag: "… · #llm" was each entry's author)."""
     subtitle: str | None
     self_url: str
     page_url: str
@@ -181,7 +184,7 @@ def _feed(
 ) -> Feed:
     """The feed of the page at ``folder`` (``weekly/``) in ``edition``, holding ``entries``."""
     languages = edition.languages
-    title = in_every_language(view.title, languages)
+    author = title = in_every_language(view.title, languages)
     if label:
         title += " · " + joined_words(languages, label)
     if tag:
@@ -195,6 +198,7 @@ def _feed(
         edition=edition,
         id=stable_id(self_url),
         title=title,
+        author=author,
         subtitle=subtitle,
         self_url=self_url,
         page_url=absolute_url(view.base_url, edition.prefix + folder),

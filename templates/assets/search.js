@@ -44,25 +44,50 @@
   var MARKED = ".pagefind-ui__result-link, .pagefind-ui__result-tag, .pagefind-ui__filter-name, " +
     ".pagefind-ui__filter-group-label, .pagefind-ui__filter-label";
 
-  // labels: a list of [texts, dates]; texts, one string per site language ("" where it has
-  // none), or one string for every language, which takes no `lang` of its own; dates, a weekly
-  // digest's, or "". Shown as one element, each language's text in a span.
-  function shown(labels, languages) {
+  // labels: a list of [texts, dates] (or [texts, dates, marks]); texts, one string per site
+  // language ("" where it has none), or one string for every language, which takes no `lang` of
+  // its own; dates, a weekly digest's, or ""; marks, the language each text is in, where that is
+  // not its site language's (interface words: the English ones for a language without its own).
+  // Shown as one element, each text in a span, in the `wanted` languages only (all, if not given).
+  function shown(labels, languages, wanted) {
     var element = document.createElement("span");
     labels.forEach(function (label, index) {
       if (index) element.append(" · ");
-      var texts = typeof label[0] === "string" ? [label[0]] : label[0];
-      var parts = 0;
-      texts.forEach(function (text, k) {
-        if (!text) return;
-        var part = document.createElement("span");
-        if (texts === label[0]) part.lang = languages[k];
-        part.textContent = text;
-        element.append(parts++ ? " / " : "", part);
+      var parts = typeof label[0] === "string" ? [[label[0], ""]]
+        : written(label[0], languages, label[2] || languages, wanted);
+      parts.forEach(function (part, k) {
+        var span = document.createElement("span");
+        if (part[1]) span.lang = part[1];
+        span.textContent = part[0];
+        element.append(k ? " / " : "", span);
       });
       if (label[1]) element.append(" (" + label[1] + ")");
     });
     return element;
+  }
+
+  // [text, lang] of each site language's text: those of the `wanted` languages where the text
+  // has any (else every one it has: a missing translation shows the others, marked with their
+  // language, as the pages do), each wording once, as the build joins words (i18n.joined_words).
+  function written(texts, languages, marks, wanted) {
+    var parts = texts.map(function (text, k) { return [text, marks[k], languages[k]]; })
+      .filter(function (part) { return part[0]; });
+    var chosen = parts.filter(function (part) { return !wanted || wanted.indexOf(part[2]) !== -1; });
+    var seen = Object.create(null);
+    return (chosen.length ? chosen : parts).filter(function (part) {
+      return seen[part[0]] ? false : (seen[part[0]] = true);
+    });
+  }
+
+  // The page's languages: one on a page of a language folder (/en/search/).
+  function pageLanguages() {
+    return (document.documentElement.getAttribute("data-languages") || "").split(" ");
+  }
+
+  // The languages the page shows now: the one the reader chose (site.js), else all its own.
+  function wanted() {
+    var chosen = document.documentElement.getAttribute("data-show");
+    return chosen ? [chosen] : pageLanguages();
   }
 
   // The labels in a field of the index, or null where a theme's own search_meta.html writes
@@ -77,10 +102,12 @@
   }
 
   // Marks every text of `element` that `labelsOf(textNode)` knows, and again each that Pagefind
-  // changes; drops what was shown for a text that Pagefind has removed.
+  // changes; drops what was shown for a text that Pagefind has removed. Shows each in the
+  // languages the page shows, again when the reader chooses another (site.js sets data-show).
   function markLanguages(element, languages, labelsOf) {
     var sources = new WeakMap();  // each span shown → the text node of Pagefind's it shows
     var made = new WeakMap();  // and back
+    var shownLabels = new WeakMap();  // each span shown → the labels it shows
     function mark() {
       element.querySelectorAll("[data-papersite-text]").forEach(function (span) {
         var source = sources.get(span);
@@ -91,14 +118,21 @@
           if (node.nodeType !== Node.TEXT_NODE || !node.data) return;
           var labels = labelsOf(node);
           if (!labels) return;
-          var span = shown(labels, languages);
+          var span = shown(labels, languages, wanted());
           span.setAttribute("data-papersite-text", "");
           if (made.get(node)) made.get(node).remove();
           holder.insertBefore(span, node);
           sources.set(span, node);
           made.set(node, span);
+          shownLabels.set(span, labels);
           node.data = "";
         });
+      });
+    }
+    function showAgain() {
+      element.querySelectorAll("[data-papersite-text]").forEach(function (span) {
+        var labels = shownLabels.get(span);
+        if (labels) span.replaceChildren.apply(span, shown(labels, languages, wanted()).childNodes);
       });
     }
     var observer = new MutationObserver(function () {
@@ -106,6 +140,10 @@
       observer.takeRecords();  // those of mark's own changes
     });
     observer.observe(element, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(function () {
+      showAgain();
+      observer.takeRecords();
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-show"] });
     mark();
   }
 
@@ -131,9 +169,16 @@
     var text = function (labels) { return shown(labels, languages).textContent; };
     // By text, in maps with no keys of their own: a tag may be named "constructor".
     var words = Object.create(null);  // the filters' names and the kinds, as Pagefind shows them
+    // The language each word is in (i18n.words_language), where search.html gives it.
+    var marks = (element.getAttribute("data-words-languages") || "").split(" ");
+    if (marks.length !== languages.length) marks = languages;
     (parsed(element.getAttribute("data-words")) || []).forEach(function (texts) {
-      var label = [[texts, ""]], name = text(label);
-      words[name] = words[name.replace(/^(\w)/, function (c) { return c.toUpperCase(); })] = label;
+      var label = [[texts, "", marks]];
+      // As the index has them (every language), and as this page's own labels are (its
+      // languages: the result's digest, data-digest-label).
+      [text(label), shown(label, languages, pageLanguages()).textContent].forEach(function (name) {
+        words[name] = words[name.replace(/^(\w)/, function (c) { return c.toUpperCase(); })] = label;
+      });
     });
     var labelled = Object.create(null);  // each result's labels (title, digests), by its URL
     var ui = new PagefindUI({
