@@ -41,6 +41,7 @@ from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem
 from papersite.fingerprint import digest_files
 from papersite.glossary import glossary_problems
+from papersite.load import site_relative
 from papersite.markup import MarkdownRenderer
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -432,20 +433,17 @@ def _link_findings(
 
 
 def _site_relative(path: Path, source: Path) -> str:
-    """``path`` relative to the site: read from the current folder or, failing that, from the
-    site folder, as ``export`` reads its DIGEST (``check --source site digests/…`` from the
-    repository's root)."""
-    found = [candidate for candidate in (path, source / path) if candidate.exists()]
-    if not found:
+    """``path`` relative to the site, read as ``export`` reads its DIGEST
+    (``load.site_relative``), where it exists."""
+    if not (path.exists() or (source / path).exists()):
         raise PapersiteError(f"{path} does not exist (in the current folder, nor in {source})")
-    root = source.resolve()
-    for candidate in found:
-        resolved = candidate.resolve()
-        if resolved.is_relative_to(root):
-            return resolved.relative_to(root).as_posix()
-    raise PapersiteError(
-        f"{path} is not inside the site folder {source}; check files of the site, or give --source"
-    )
+    relative = site_relative(source, path, existing=True)
+    if relative is None:
+        raise PapersiteError(
+            f"{path} is not inside the site folder {source}; check files of the site, or give "
+            "--source"
+        )
+    return relative
 
 
 def _refuse_paths_without_digests(

@@ -41,6 +41,7 @@ from papersite.importers.forum_markdown import forum_markdown, names_line
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
 from papersite.importers.links import WrittenLink, classify, written_links
+from papersite.load import site_relative
 from papersite.markup import MarkdownRenderer
 from papersite.names import DIGESTS_DIR, EXPORT_FORMATS, NOT_DIGESTS
 from papersite.pipeline import prepare_site
@@ -205,14 +206,11 @@ def load_digest(source: Path, digest: Path | str, *, base_url: str | None = None
 
 
 def _site_path(source: Path, digest: Path) -> str:
-    """``digest`` relative to the site root, as digests are named. A relative path is read from
-    the current folder (as a shell completes it), else from the site folder (``--source``)."""
-    root = source.resolve()
-    for candidate in (digest, source / digest):  # an absolute digest is the same path twice
-        resolved = candidate.resolve()
-        if resolved.is_relative_to(root):
-            return resolved.relative_to(root).as_posix()
-    raise ExportError(f"{digest} is not in the site folder {root}")
+    """``digest`` relative to the site root, as digests are named (``load.site_relative``)."""
+    relative = site_relative(source, digest)
+    if relative is None:
+        raise ExportError(f"{digest} is not in the site folder {source.resolve()}")
+    return relative
 
 
 def write_export(exported: Exported, out: Path, source: Path | str) -> None:

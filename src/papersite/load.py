@@ -471,6 +471,21 @@ def misnamed_digest(path: str) -> Problem | None:
     )
 
 
+def site_relative(source: Path, path: Path, *, existing: bool = False) -> str | None:
+    """``path``, as given on the command line, relative to the site folder ``source``: read from
+    the current folder (as a shell completes it), else from the site folder (``--source``, from
+    the repository's root); with ``existing``, only where it exists. None when it is in
+    neither."""
+    root = source.resolve()
+    for candidate in (path, source / path):  # an absolute path is the same path twice
+        if existing and not candidate.exists():
+            continue
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root).as_posix()
+    return None
+
+
 def is_markdown(path: str) -> bool:
     """Whether a content file is in the Markdown form (``.md``, in any case), by its name."""
     return path.lower().endswith(".md")
