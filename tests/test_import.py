@@ -1420,3 +1420,39 @@ def test_names_holding_a_comma_and_a_semicolon_survive_export_and_import(
         == [p.affiliations for p in original.papers]
         == [["Dept. of CS; University of X, Y", "KAIST"], ["University of California, Berkeley"]]
     )
+
+
+SOFT_BREAKS = """\
+kind: weekly
+period: {start: 2026-01-05, end: 2026-01-11}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+overview: {ko: "한 문단이\\n두 줄입니다.", en: "One paragraph\\non two lines."}
+papers:
+  - title: {ko: "줄바꿈 논문", en: "A Paper With Soft Breaks"}
+    summary:
+      ko: "첫 줄이\\n이어지는 문단입니다.\\n\\n- 목록 항목이\\n  이어집니다\\n- 둘째 항목"
+      en: "The first line\\ngoes on here.\\n\\n- an item that\\n  goes on\\n- a second item"
+    abstract: {en: "An abstract\\nwrapped at\\nseventy columns."}
+    sections:
+      - title: {ko: "메모", en: "Notes"}
+        body: {ko: "메모가\\n이어집니다.", en: "A note\\ngoes on."}
+"""
+
+
+def test_a_paragraph_on_several_lines_survives_export_and_import(
+    capsys: pytest.CaptureFixture[str], write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """In Markdown a single line break goes on the paragraph: each line of it came back as a
+    paragraph of its own, and a list item's second line as a paragraph after the list."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2026-01-05.yaml": SOFT_BREAKS}
+    )
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2026-01-05.yaml", tmp_path
+    )
+
+    assert_survives(original, imported, {})
+    assert text(imported.papers[0].summary)["en"] == (
+        "The first line\ngoes on here.\n\n- an item that\n  goes on\n- a second item"
+    )
