@@ -1456,3 +1456,41 @@ def test_a_paragraph_on_several_lines_survives_export_and_import(
     assert text(imported.papers[0].summary)["en"] == (
         "The first line\ngoes on here.\n\n- an item that\n  goes on\n- a second item"
     )
+
+
+def test_a_middle_dot_inside_a_name_keeps_the_name_whole(tmp_path: Path, site: Path) -> None:
+    """A '·' between letters is part of a name (a transliterated 장·폴, Catalan's l·l): a lone
+    name holding one was split into two. Spaced, '·' still separates the names of a list."""
+    post = tmp_path / "post.md"
+    post.write_text(
+        "# [2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "## 첫 논문 / First Paper\n\n저자: 장·폴 사르트르\n\n소속: Universitat Autònoma\n\n"
+        "### 논문 소개\n\nIntro.\n\n"
+        "## 둘째 논문 / Second Paper\n\n저자: Gal·la Puig · Kim Lee · Park\n\n"
+        "소속: 서울대학교·KAIST\n\n### 논문 소개\n\nIntro.\n",
+        encoding="utf-8",
+    )
+
+    digest = load_text(import_post(post, "forum", site=site).text)
+
+    first, second = digest.papers
+    assert first.authors == ["장·폴 사르트르"]
+    assert second.authors == ["Gal·la Puig", "Kim Lee", "Park"]
+    assert second.affiliations == ["서울대학교·KAIST"]
+
+
+def test_a_lone_name_holding_a_middle_dot_survives_export_and_import(
+    capsys: pytest.CaptureFixture[str], write_tree: WriteTree, tmp_path: Path
+) -> None:
+    digest = SOFT_BREAKS.replace(
+        '    summary:\n', '    authors: ["Marcel·lí Antúnez"]\n    affiliations: ["A·B Lab"]\n'
+        "    summary:\n", 1
+    )  # fmt: skip
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2026-01-05.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2026-01-05.yaml", tmp_path
+    )
+
+    assert imported.papers[0].authors == original.papers[0].authors == ["Marcel·lí Antúnez"]
+    assert imported.papers[0].affiliations == ["A·B Lab"]

@@ -23,7 +23,9 @@ _OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 """Where raw HTML may start: a tag, a closing tag, a comment, a declaration."""
 _ESCAPED_OPENING = re.compile(r"\\<(?=[A-Za-z/!?])")
 _SEPARATOR = re.compile(r"(?<!\\);")
-_FALLBACK_SEPARATOR = re.compile(r"(?<!\\),|·")
+_FALLBACK_SEPARATOR = re.compile(r"(?<!\\),|\s·\s")
+"""A comma, or a '·' with white space on both sides as a list writes it ("A · B"): between
+letters a '·' is part of a name (a transliterated 장·폴, Catalan's l·l)."""
 
 
 @functools.cache
@@ -86,7 +88,7 @@ def names_line(names: list[str], separator: str = ", ") -> str:
 
 def split_names(line: str) -> list[str]:
     """The names of a line ``names_line`` wrote, or a post's: split at semicolons where it has
-    them, else at commas (and ``·``); escaped marks are the marks."""
+    them, else at commas (and at a spaced ``·``); escaped marks are the marks."""
     separator = _SEPARATOR if _SEPARATOR.search(line) else _FALLBACK_SEPARATOR
     names = (unescaped(name).strip() for name in separator.split(line))
     return [name for name in names if name]
