@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -29,8 +30,9 @@ from papersite.importers.draft import UNCLASSIFIED_TITLE, language_of
 from papersite.importers.links import classify
 from papersite.load import load_site, parse_source, read_source
 from papersite.lockfile import read_lockfile
-from papersite.markup import plain_paragraph
+from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import EVERY_LANGUAGE, ArxivRecord, Digest, Paper
+from papersite.snippets import headings_under
 from papersite.validate import validate_document, validate_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1494,3 +1496,47 @@ def test_a_lone_name_holding_a_middle_dot_survives_export_and_import(
 
     assert imported.papers[0].authors == original.papers[0].authors == ["Marcel·lí Antúnez"]
     assert imported.papers[0].affiliations == ["A·B Lab"]
+
+
+TEXT_HEADINGS = """\
+kind: weekly
+period: {start: 2026-01-05, end: 2026-01-11}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+papers:
+  - title: {ko: "제목 논문", en: "A Paper With Headings"}
+    summary:
+      ko: "##### 작은 제목\\n\\n본문입니다."
+      en: "# Big heading\\n\\nText under it.\\n\\n## Abstract\\n\\nMore text."
+    abstract: {en: "The abstract."}
+"""
+
+
+def shown_headings(markdown: str) -> list[tuple[str, str]]:
+    """The headings a paper's summary shows on its page (under the field's h3)."""
+    html = headings_under(MarkdownRenderer().render(markdown).html, 3)
+    page = lxml.html.fragment_fromstring(str(html), create_parent="div")
+    return [(h.tag, h.text_content()) for h in page.xpath("h1|h2|h3|h4|h5|h6")]
+
+
+def test_a_texts_own_headings_survive_export_and_import(
+    capsys: pytest.CaptureFixture[str], write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A text's '#' in the post was the post's own structure: it started a section (or, named
+    'Abstract', the abstract) and took the text after it out of the summary."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2026-01-05.yaml": TEXT_HEADINGS}
+    )
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2026-01-05.yaml", tmp_path
+    )
+
+    (paper,) = imported.papers
+    assert paper.sections == []
+    assert text(paper.abstract) == {"en": "The abstract."}
+    assert text(paper.summary)["ko"] == "##### 작은 제목\n\n본문입니다."
+    for lang in ("ko", "en"):
+        assert shown_headings(text(paper.summary)[lang]) == shown_headings(
+            text(original.papers[0].summary)[lang]
+        )
+    assert shown_headings(text(paper.summary)["en"]) == [("h4", "Big heading"), ("h5", "Abstract")]

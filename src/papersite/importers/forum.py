@@ -31,7 +31,7 @@ from papersite.importers.draft import (
     other_script,
     split_by_language,
 )
-from papersite.importers.forum_markdown import from_forum_markdown
+from papersite.importers.forum_markdown import TEXT_HEADINGS, from_forum_markdown
 from papersite.importers.links import (
     WrittenLink,
     add_link,
@@ -88,6 +88,8 @@ def read_forum_post(
     if not lines:
         raise PapersiteError(f"{path} is empty")
     reader.markdown = any(line.level for line in lines)
+    if reader.markdown:
+        lines = [_as_text(line) if line.level >= TEXT_HEADINGS else line for line in lines]
     starts = layout.paper_starts(lines)
     if not starts:
         raise PapersiteError(
@@ -111,6 +113,12 @@ def read_forum_post(
             f"set aside as the forum's own text, kept as a comment at the top: {_quote(run)}",
         )
     return ImportReport(digest, sorted(reader.warnings))
+
+
+def _as_text(line: layout.Line) -> layout.Line:
+    """A Markdown heading below the post's structure (``TEXT_HEADINGS``) as a line of its
+    text, with its ``#``s."""
+    return layout.Line(line.number, f"{'#' * line.level} {line.text}")
 
 
 def _post_title(reader: _Reader, line: layout.Line) -> layout.PostTitle | None:
