@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -29,8 +30,9 @@ from papersite.importers.draft import UNCLASSIFIED_TITLE, language_of
 from papersite.importers.links import classify
 from papersite.load import load_site, parse_source, read_source
 from papersite.lockfile import read_lockfile
-from papersite.markup import plain_paragraph
+from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import EVERY_LANGUAGE, ArxivRecord, Digest, Paper
+from papersite.snippets import headings_under
 from papersite.validate import validate_document, validate_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1420,3 +1422,121 @@ def test_names_holding_a_comma_and_a_semicolon_survive_export_and_import(
         == [p.affiliations for p in original.papers]
         == [["Dept. of CS; University of X, Y", "KAIST"], ["University of California, Berkeley"]]
     )
+
+
+SOFT_BREAKS = """\
+kind: weekly
+period: {start: 2026-01-05, end: 2026-01-11}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+overview: {ko: "한 문단이\\n두 줄입니다.", en: "One paragraph\\non two lines."}
+papers:
+  - title: {ko: "줄바꿈 논문", en: "A Paper With Soft Breaks"}
+    summary:
+      ko: "첫 줄이\\n이어지는 문단입니다.\\n\\n- 목록 항목이\\n  이어집니다\\n- 둘째 항목"
+      en: "The first line\\ngoes on here.\\n\\n- an item that\\n  goes on\\n- a second item"
+    abstract: {en: "An abstract\\nwrapped at\\nseventy columns."}
+    sections:
+      - title: {ko: "메모", en: "Notes"}
+        body: {ko: "메모가\\n이어집니다.", en: "A note\\ngoes on."}
+"""
+
+
+def test_a_paragraph_on_several_lines_survives_export_and_import(
+    capsys: pytest.CaptureFixture[str], write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """In Markdown a single line break goes on the paragraph: each line of it came back as a
+    paragraph of its own, and a list item's second line as a paragraph after the list."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2026-01-05.yaml": SOFT_BREAKS}
+    )
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2026-01-05.yaml", tmp_path
+    )
+
+    assert_survives(original, imported, {})
+    assert text(imported.papers[0].summary)["en"] == (
+        "The first line\ngoes on here.\n\n- an item that\n  goes on\n- a second item"
+    )
+
+
+def test_a_middle_dot_inside_a_name_keeps_the_name_whole(tmp_path: Path, site: Path) -> None:
+    """A '·' between letters is part of a name (a transliterated 장·폴, Catalan's l·l): a lone
+    name holding one was split into two. Spaced, '·' still separates the names of a list."""
+    post = tmp_path / "post.md"
+    post.write_text(
+        "# [2026/01/05 ~ 01/11] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "## 첫 논문 / First Paper\n\n저자: 장·폴 사르트르\n\n소속: Universitat Autònoma\n\n"
+        "### 논문 소개\n\nIntro.\n\n"
+        "## 둘째 논문 / Second Paper\n\n저자: Gal·la Puig · Kim Lee · Park\n\n"
+        "소속: 서울대학교·KAIST\n\n### 논문 소개\n\nIntro.\n",
+        encoding="utf-8",
+    )
+
+    digest = load_text(import_post(post, "forum", site=site).text)
+
+    first, second = digest.papers
+    assert first.authors == ["장·폴 사르트르"]
+    assert second.authors == ["Gal·la Puig", "Kim Lee", "Park"]
+    assert second.affiliations == ["서울대학교·KAIST"]
+
+
+def test_a_lone_name_holding_a_middle_dot_survives_export_and_import(
+    capsys: pytest.CaptureFixture[str], write_tree: WriteTree, tmp_path: Path
+) -> None:
+    digest = SOFT_BREAKS.replace(
+        '    summary:\n', '    authors: ["Marcel·lí Antúnez"]\n    affiliations: ["A·B Lab"]\n'
+        "    summary:\n", 1
+    )  # fmt: skip
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2026-01-05.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2026-01-05.yaml", tmp_path
+    )
+
+    assert imported.papers[0].authors == original.papers[0].authors == ["Marcel·lí Antúnez"]
+    assert imported.papers[0].affiliations == ["A·B Lab"]
+
+
+TEXT_HEADINGS = """\
+kind: weekly
+period: {start: 2026-01-05, end: 2026-01-11}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+papers:
+  - title: {ko: "제목 논문", en: "A Paper With Headings"}
+    summary:
+      ko: "##### 작은 제목\\n\\n본문입니다."
+      en: "# Big heading\\n\\nText under it.\\n\\n## Abstract\\n\\nMore text."
+    abstract: {en: "The abstract."}
+"""
+
+
+def shown_headings(markdown: str) -> list[tuple[str, str]]:
+    """The headings a paper's summary shows on its page (under the field's h3)."""
+    html = headings_under(MarkdownRenderer().render(markdown).html, 3)
+    page = lxml.html.fragment_fromstring(str(html), create_parent="div")
+    return [(h.tag, h.text_content()) for h in page.xpath("h1|h2|h3|h4|h5|h6")]
+
+
+def test_a_texts_own_headings_survive_export_and_import(
+    capsys: pytest.CaptureFixture[str], write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A text's '#' in the post was the post's own structure: it started a section (or, named
+    'Abstract', the abstract) and took the text after it out of the summary."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2026-01-05.yaml": TEXT_HEADINGS}
+    )
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2026-01-05.yaml", tmp_path
+    )
+
+    (paper,) = imported.papers
+    assert paper.sections == []
+    assert text(paper.abstract) == {"en": "The abstract."}
+    assert text(paper.summary)["ko"] == "##### 작은 제목\n\n본문입니다."
+    for lang in ("ko", "en"):
+        assert shown_headings(text(paper.summary)[lang]) == shown_headings(
+            text(original.papers[0].summary)[lang]
+        )
+    assert shown_headings(text(paper.summary)["en"]) == [("h4", "Big heading"), ("h5", "Abstract")]

@@ -429,6 +429,33 @@ def test_html_comments_are_notes_and_a_closing_rule_is_no_part_of_a_text(
     assert paper.sections[0].body == {"ko": "한국어 본문", "en": "English body"}
 
 
+def test_html_comments_inside_code_are_the_code_s_text_and_kept(write_tree: WriteTree) -> None:
+    """A comment is a note only where GitHub's preview hides it: inside a code span or a code
+    block it is shown as written, and it was cut out of the code, so the site lost part of it."""
+    summary = (
+        "Write `<!-- note -->` in HTML. <!-- hidden -->\n\n"
+        "```html\n<p>a</p>\n<!-- in a fence -->\n```\n\n"
+        "    <!-- indented code -->\n\n"
+        "- item\n\n  ```\n  <!-- in a list's fence -->\n  ```\n\n"
+        "> quoted <!-- hidden in a quote -->\n\n"
+        "``a`` <!-- after a span --> ``<!-- in a double span -->``\n\n"
+        "\\`<!-- escaped backtick: no span -->`"
+    )
+    text = AS_MARKDOWN.replace("한국어 소개\n", summary + "\n", 1)
+
+    paper = validate(markdown_site(write_tree, text)).digests[0].digest.papers[0]
+
+    assert paper.summary["ko"] == (
+        "Write `<!-- note -->` in HTML. \n\n"
+        "```html\n<p>a</p>\n<!-- in a fence -->\n```\n\n"
+        "    <!-- indented code -->\n\n"
+        "- item\n\n  ```\n  <!-- in a list's fence -->\n  ```\n\n"
+        "> quoted \n\n"
+        "``a``  ``<!-- in a double span -->``\n\n"
+        "\\``"
+    )
+
+
 def test_a_rule_right_under_a_line_of_text_is_an_error_not_a_new_paper(
     write_tree: WriteTree,
 ) -> None:

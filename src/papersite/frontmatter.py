@@ -17,6 +17,7 @@ The result is the same plain data the YAML form gives, with positions in the ``.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline, html_inline
 from markdown_it.token import Token
 
 from papersite.errors import Problem
@@ -46,6 +48,24 @@ _LANGUAGE = re.compile(r"^(?P<lang>[A-Za-z][A-Za-z0-9-]*)\s*(?::\s*(?P<title>.*)
 _parser = MarkdownIt("commonmark").disable("inline")
 
 
+def _noting_comments(state: StateInline, silent: bool) -> bool:
+    """markdown-it's raw HTML rule, noting where each comment it reads is in ``env["source"]``.
+
+    It only runs where a comment can be: never inside a code span, which the backticks rule
+    has taken before it (nor in an image's alt text, parsed from a source of its own)."""
+    start = state.pos
+    if not html_inline(state, silent):
+        return False
+    if not silent and state.src == state.env["source"] and state.src.startswith("<!--", start):
+        state.env["comments"].append((start, state.pos))
+    return True
+
+
+# A comment in a paragraph is one where GitHub's preview (CommonMark, raw HTML on) reads one.
+_comment_parser = MarkdownIt("commonmark")
+_comment_parser.inline.ruler.at("html_inline", _noting_comments)
+
+
 @dataclass
 class _Heading:
     level: int
@@ -65,6 +85,8 @@ class _Builder:
     """Whether a '## Overview' has been read."""
     blocks: list[Token] = field(default_factory=list)
     """The body's top-level blocks other than headings, from its one Markdown parse."""
+    comments: list[tuple[int, int]] = field(default_factory=list)
+    """Where the body's HTML comments are, as offsets into its lines joined by newlines."""
 
     def error(self, line: int, location: Location, message: str) -> None:
         self.problems.append(
@@ -79,10 +101,28 @@ class _Builder:
 
     def text(self, start: int, end: int) -> str:
         """The body's lines from ``start`` to ``end`` as a text: without HTML comments, which
-        GitHub's preview hides (a reviewer never sees them, so they are notes, not text), nor a
-        thematic break at its end (``---`` put between papers)."""
-        text = _HTML_COMMENT.sub("", "\n".join(self.body_lines[start:end])).strip("\n")
+        GitHub's preview hides (a reviewer never sees them, so they are notes, not text; in code
+        it shows them, and they stay), nor a thematic break at its end (``---`` put between
+        papers)."""
+        starts = self.line_starts
+        begin, stop = starts[start], max(starts[start], starts[end] - 1)
+        pieces, position = [], begin
+        for comment_start, comment_end in self.comments:
+            if begin <= comment_start and comment_end <= stop:
+                pieces.append(self.body[position:comment_start])
+                position = comment_end
+        pieces.append(self.body[position:stop])
+        text = "".join(pieces).strip("\n")
         return _CLOSING_BREAK.sub("", text).rstrip("\n")
+
+    @functools.cached_property
+    def body(self) -> str:
+        return "\n".join(self.body_lines)
+
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        """The offset in ``body`` of each line, and one past its end."""
+        return list(itertools.accumulate((len(line) + 1 for line in self.body_lines), initial=0))
 
     def mark(self, location: Location, line: int) -> None:
         self.document.value_positions[location] = (line, 1)
@@ -124,8 +164,30 @@ def parse_markdown_digest(text: str, path: str) -> tuple[SourceDocument, list[Pr
     return document, builder.problems
 
 
+def _comments(builder: _Builder, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Where the body's HTML comments are, as offsets into it: in raw HTML blocks, and where
+    markdown-it reads one in a block's inline text (so never inside a code span, nor in fenced
+    or indented code). A block's inline text is read from its lines as written: their '>' and
+    list-marker prefixes cannot open or close a code span or a comment."""
+    found: dict[tuple[int, int], None] = {}
+    for token in tokens:
+        if token.map is None or token.type not in ("inline", "html_block"):
+            continue
+        begin = builder.line_starts[token.map[0]]
+        source = builder.body[begin : builder.line_starts[token.map[1]] - 1]
+        if token.type == "html_block":
+            spans = [match.span() for match in _HTML_COMMENT.finditer(source)]
+        else:
+            env: dict[str, Any] = {"source": source, "comments": []}
+            _comment_parser.parseInline(source, env)
+            spans = env["comments"]
+        found.update(dict.fromkeys((begin + start, begin + stop) for start, stop in spans))
+    return sorted(found)
+
+
 def _headings(builder: _Builder) -> list[_Heading]:
-    tokens = _parser.parse("\n".join(builder.body_lines))
+    tokens = _parser.parse(builder.body)
+    builder.comments = _comments(builder, tokens)
     builder.blocks = [
         token
         for token in tokens

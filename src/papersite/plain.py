@@ -39,10 +39,24 @@ _HIDDEN = 0xE000
 code), so that no rule reads it as a mark: arXiv's titles and abstracts are Markdown-escaped
 (``plain_paragraph``), and ``\\[1\\](x)`` was read as a link."""
 _SHOWN = {_HIDDEN + code: chr(code) for code in range(0x21, 0x7F)}
+_MATH = re.compile(
+    r"(?<![\\$])\$\$(?:[^$\\]|\\.)+?\$\$"
+    r"|(?<![\\$])\$(?=[^\s$])(?:[^$\\]|\\.)*?(?<=[^\s\\])\$(?!\d)"
+)
+"""TeX math as the page's Markdown reads it (``markup``): ``$$…$$``, or ``$…$`` opened before a
+non-space and closed after one, not before a digit; an escaped ``\\$`` neither opens nor closes
+it."""
+_MARK = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def _hidden_mark(match: re.Match[str]) -> str:
     return chr(_HIDDEN + ord(match[1]))
+
+
+def _hidden_math(match: re.Match[str]) -> str:
+    """A formula with every mark hidden: its backslashes are TeX's, and no rule may read its
+    ``*`` or ``[…]`` as Markdown (math stays as its TeX)."""
+    return _MARK.sub(_hidden_mark, match[0])
 
 
 _INLINE_MARKS = re.compile(
@@ -68,9 +82,9 @@ def markdown_words(markdown: str, *, inline: bool = False) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a text is shown on each of its editions' pages
 def _markdown_words(markdown: str, inline: bool) -> str:
-    escaped = "\\" in markdown
+    escaped = "\\" in markdown or "$" in markdown
     if escaped:
-        markdown = _ESCAPED_MARK.sub(_hidden_mark, markdown)
+        markdown = _ESCAPED_MARK.sub(_hidden_mark, _MATH.sub(_hidden_math, markdown))
     for pattern, replacement, marks, where in _PLAIN_PATTERNS:
         if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
             markdown = pattern.sub(replacement, markdown)

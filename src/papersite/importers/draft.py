@@ -124,7 +124,8 @@ def blocks_to_markdown(blocks: list[Block]) -> str:
         if index:
             previous = blocks[index - 1]
             out.append("\n" if block.bullet and previous.bullet else "\n\n")
-        out.append(f"- {block.text}" if block.bullet else block.text)
+        # A list item's further lines are indented under it.
+        out.append("- " + block.text.replace("\n", "\n  ") if block.bullet else block.text)
     return "".join(out)
 
 

@@ -31,7 +31,7 @@ from papersite.importers.draft import (
     other_script,
     split_by_language,
 )
-from papersite.importers.forum_markdown import from_forum_markdown
+from papersite.importers.forum_markdown import TEXT_HEADINGS, from_forum_markdown
 from papersite.importers.links import (
     WrittenLink,
     add_link,
@@ -51,13 +51,15 @@ _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$")
 class _Part:
     """A headed part of a paper while it is read: where its lines go."""
 
-    kind: str  # summary | abstract | section | links
+    kind: str  # summary | abstract | section | links (or overview, before the papers)
     title: dict[str, str] | None = None
     blocks: list[Block] = field(default_factory=list)
     heading: layout.Line | None = None
     """The line of its heading (None: the text before any heading, or after an inline one)."""
     lines: int = 0
     """How many lines were read into it (a links part keeps its links, not its lines)."""
+    last: layout.Line | None = None
+    """The line of its last text block, which a Markdown post's next line may go on."""
 
 
 @dataclass
@@ -65,6 +67,9 @@ class _Reader:
     path: str
     lockfile: Lockfile
     start: dt.date | None = None
+    markdown: bool = False
+    """The post is Markdown (it has '#' headings): a line right under a text's line goes on its
+    paragraph or list item, where in the plain text the forum shows every line is a paragraph."""
     warnings: list[Problem] = field(default_factory=list)
     set_aside: list[layout.Line] = field(default_factory=list)
 
@@ -82,6 +87,9 @@ def read_forum_post(
     lines = layout.lines_of(from_forum_markdown(text))
     if not lines:
         raise PapersiteError(f"{path} is empty")
+    reader.markdown = any(line.level for line in lines)
+    if reader.markdown:
+        lines = [_as_text(line) if line.level >= TEXT_HEADINGS else line for line in lines]
     starts = layout.paper_starts(lines)
     if not starts:
         raise PapersiteError(
@@ -105,6 +113,12 @@ def read_forum_post(
             f"set aside as the forum's own text, kept as a comment at the top: {_quote(run)}",
         )
     return ImportReport(digest, sorted(reader.warnings))
+
+
+def _as_text(line: layout.Line) -> layout.Line:
+    """A Markdown heading below the post's structure (``TEXT_HEADINGS``) as a line of its
+    text, with its ``#``s."""
+    return layout.Line(line.number, f"{'#' * line.level} {line.text}")
 
 
 def _post_title(reader: _Reader, line: layout.Line) -> layout.PostTitle | None:
@@ -137,21 +151,21 @@ def _digest(reader: _Reader, header: list[layout.Line]) -> DraftDigest:
             f"the post gives no publication date: set 'date' (it is {heading.conference[1]}-12-31 "
             "for now)",
         )
-    overview: list[Block] = []
+    overview = _Part("overview")
     for line in header:
         if title_line is not None and line.text == title_line.text:
             continue  # the post's title, and the page's title that repeats it
         if layout.is_forum_chrome(line.text):
             reader.set_aside.append(line)
         else:
-            overview.append(layout.block_of(line.text))
+            _add_text(overview, line, markdown=reader.markdown)
     return DraftDigest(
         kind=heading.kind,
         title=heading.title,
         papers=[],
         period=heading.period,
         conference=heading.conference,
-        overview=split_by_language(overview),
+        overview=split_by_language(overview.blocks),
     )
 
 
@@ -182,7 +196,7 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         if inline is not None:
             parts.append(_Part(inline[0].kind, inline[0].title))
             line = layout.Line(line.number, inline[1])
-        if not _place(paper, parts[-1], line):
+        if not _place(paper, parts[-1], line, markdown=reader.markdown):
             unplaced.append(line)
         parts[-1].lines += 1
     parts = _texts_read_as_headings(reader, paper, parts, unplaced)
@@ -204,7 +218,7 @@ def _part_heading(text: str) -> bool:
     return heading is not None and heading.kind != "section"
 
 
-def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
+def _place(paper: DraftPaper, part: _Part, line: layout.Line, *, markdown: bool) -> bool:
     """Put a line in its part; False when it has no place (text among the links). Under a
     links heading a link keeps the label the line gives it (its Markdown text, or the words
     before its URL); in a text it is named by its host, and the text keeps it as written."""
@@ -221,8 +235,22 @@ def _place(paper: DraftPaper, part: _Part, line: layout.Line) -> bool:
         add_link(paper, link, listed=listed)
     if part.kind == "links":
         return bool(found) and (label is not None or not text_around_links(block.text))
-    part.blocks.append(block)
+    _add_text(part, line, markdown=markdown)
     return True
+
+
+def _add_text(part: _Part, line: layout.Line, *, markdown: bool) -> None:
+    """Add a line to a text: as a block of its own, or, in a Markdown post, on the paragraph or
+    list item of the line right above it (a single line break does not end one in Markdown),
+    when it starts no list item, code block or table."""
+    block = layout.block_of(line.text)
+    right_under = markdown and part.last is not None and line.number == part.last.number + 1
+    last = part.blocks[-1] if right_under and part.blocks else None
+    if last is not None and not (last.verbatim or block.verbatim or block.bullet):
+        part.blocks[-1] = Block(f"{last.text}\n{block.text}", bullet=last.bullet)
+    else:
+        part.blocks.append(block)
+    part.last = line
 
 
 def _texts_read_as_headings(
@@ -247,7 +275,7 @@ def _texts_read_as_headings(
                 f"{line.text!r} is taken for text, not a heading: no text follows it, and it "
                 "starts no new part; delete it from the digest if it is a heading",
             )
-            if not _place(paper, before, line):  # text under a links heading
+            if not _place(paper, before, line, markdown=reader.markdown):  # under links
                 bisect.insort(unplaced, line, key=lambda other: other.number)
             before.lines += 1
         else:

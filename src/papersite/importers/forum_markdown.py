@@ -23,7 +23,9 @@ _OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 """Where raw HTML may start: a tag, a closing tag, a comment, a declaration."""
 _ESCAPED_OPENING = re.compile(r"\\<(?=[A-Za-z/!?])")
 _SEPARATOR = re.compile(r"(?<!\\);")
-_FALLBACK_SEPARATOR = re.compile(r"(?<!\\),|·")
+_FALLBACK_SEPARATOR = re.compile(r"(?<!\\),|\s·\s")
+"""A comma, or a '·' with white space on both sides as a list writes it ("A · B"): between
+letters a '·' is part of a name (a transliterated 장·폴, Catalan's l·l)."""
 
 
 @functools.cache
@@ -44,9 +46,17 @@ def _raw_html(markdown: str) -> int:
     return total
 
 
+TEXT_HEADINGS = 4
+"""The highest level of a text's own headings in a post: the post's structure is ``#`` its title,
+``##`` a paper, ``###`` a part (논문 소개, a section), so the import reads a ``####`` to
+``######`` heading as a text's."""
+
+
 def forum_markdown(markdown: str) -> str:
-    """``markdown`` as a post must write it to show what the site shows: each ``<`` that would
-    open raw HTML escaped, left to right (an attribute may hold another tag)."""
+    """``markdown`` as a post must write it to show what the site shows: a text's headings
+    under the part's (``_headings_under_parts``), each ``<`` that would open raw HTML escaped,
+    left to right (an attribute may hold another tag)."""
+    markdown = _headings_under_parts(markdown)
     if "<" not in markdown:
         return markdown
     raw, position = _raw_html(markdown), 0
@@ -56,6 +66,44 @@ def forum_markdown(markdown: str) -> str:
         if (fewer := _raw_html(trial)) < raw:
             markdown, raw, position = trial, fewer, position + 1
     return markdown
+
+
+def _headings_under_parts(markdown: str) -> str:
+    """A text with its headings moved below the post's structure, as a page moves them below
+    the heading it shows the text under (``snippets.headings_under``): the highest becomes a
+    ``####`` (if it is higher), the others keep their distance to it, none lower than
+    ``######``. Written as they were, a summary's ``# …`` started a part of the post, and the
+    text after it was imported into that part."""
+    if "#" not in markdown and "\n" not in markdown:
+        return markdown
+    headings = [
+        token
+        for token in _discourse().parse(markdown)
+        if token.type == "heading_open" and token.level == 0 and token.map is not None
+    ]
+    highest = min((int(token.tag[1]) for token in headings), default=TEXT_HEADINGS)
+    if highest >= TEXT_HEADINGS:
+        return markdown
+    lines = markdown.split("\n")
+    for token in reversed(headings):  # a setext heading's lines become one, so from the end
+        assert token.map is not None
+        start, end = token.map
+        level = min(6, int(token.tag[1]) + TEXT_HEADINGS - highest)
+        words = " ".join(_heading_words(lines[start:end], token.markup))
+        lines[start:end] = ["#" * level + " " + words]
+    return "\n".join(lines)
+
+
+def _heading_words(lines: list[str], markup: str) -> list[str]:
+    """A heading's words as its lines write them: without an ATX heading's ``#`` marks, or a
+    setext heading's underline."""
+    if markup in ("=", "-"):
+        return [line.strip() for line in lines[:-1]]
+    return [_ATX_MARKS.sub("", lines[0]).strip()]
+
+
+_ATX_MARKS = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$")
+"""An ATX heading's opening ``#``s, and its closing ones."""
 
 
 def from_forum_markdown(markdown: str) -> str:
@@ -86,7 +134,7 @@ def names_line(names: list[str], separator: str = ", ") -> str:
 
 def split_names(line: str) -> list[str]:
     """The names of a line ``names_line`` wrote, or a post's: split at semicolons where it has
-    them, else at commas (and ``·``); escaped marks are the marks."""
+    them, else at commas (and at a spaced ``·``); escaped marks are the marks."""
     separator = _SEPARATOR if _SEPARATOR.search(line) else _FALLBACK_SEPARATOR
     names = (unescaped(name).strip() for name in separator.split(line))
     return [name for name in names if name]
