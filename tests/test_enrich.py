@@ -8,6 +8,7 @@ stable text, atomic writes, nothing lost on interruption.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -756,6 +757,58 @@ def test_two_titles_resolving_to_one_paper_keep_the_first_and_enrich_again_chang
             "digests/weekly/2025-03-17.yaml:5 resolved to already: write "
             '`arxiv: "2503.14476"` in both entries, so that they are one paper with one page'
         )
+
+
+NEAR_GATED = (
+    "Gated attention for large language models: non-linearity, sparsity and attention-sink-free"
+)
+"""Gated Attention's title as a digest might write it: close enough to be resolved."""
+
+
+@pytest.mark.parametrize("refresh", [[], [GATED.id], [GATED.id + "v2"]])
+def test_refresh_refetches_a_record_found_from_a_title_and_keeps_it_resolved(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, refresh: list[str]
+) -> None:
+    """``--refresh`` (all, or the ID) also covers papers the digest names by title only: the
+    record is fetched again by its ID, and stays the one the title finds."""
+    site = make_site(write_tree, fake_arxiv, digest((NEAR_GATED, None)))
+    enrich(site, resolve_titles=True, environ={})
+    fake_arxiv.add(_new_version(GATED, "2025-06-01"))
+
+    report = enrich(site, refresh=refresh, environ={})
+
+    assert fake_arxiv.requests[-1].id_list == [GATED.id]
+    assert report.fetched == {"arXiv": 1}
+    assert not report.warnings
+    record = arxiv_records(site)[GATED.id]
+    assert (record["version"], record["updated"]) == (2, "2025-06-01")
+    assert record["resolved_from_title"] == NEAR_GATED
+    assert not build(site).warnings
+
+
+def _new_version(paper: FakePaper, day: str) -> FakePaper:
+    """``paper`` as arXiv serves it once a new version came out on ``day``."""
+    return dataclasses.replace(paper, versions=[*paper.versions, day])
+
+
+def test_offline_with_refresh_reports_only_what_the_lockfile_lacks(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--refresh`` asks for a fetch, which ``--offline`` does not make: a record the lockfile
+    has is not "missing"."""
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    enrich(site, environ={})
+    (site / "digests/weekly/2025-03-17.yaml").write_text(
+        digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)), encoding="utf-8"
+    )
+
+    status = main(["enrich", "--source", str(site), "--offline", "--refresh"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "2505.06708 is not in arxiv.lock.json" in err
+    assert "2503.14476 is not in" not in err
+    assert len(fake_arxiv.requests) == 1
 
 
 def test_a_title_search_that_finds_nothing_says_so(

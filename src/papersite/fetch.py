@@ -171,8 +171,10 @@ class _Enrichment:
         offline: bool,
         resolve_titles: bool,
     ) -> None:
-        """Fetch the arXiv records the lockfile lacks (or ``refresh`` names), then resolve titles."""
-        todo = self._todo("arxiv", self.by_id, refresh)
+        """Fetch the arXiv records the lockfile lacks (or ``refresh`` names), then resolve titles.
+        A refresh also covers the records found from titles, which only it can fetch again."""
+        wanted: dict[str, object] = {**self._used(), **self.by_id}
+        todo = self._todo("arxiv", wanted, None if offline else refresh)
         self.report.already = len(self.by_id) - len(set(todo) & self.by_id.keys())
         if offline:
             self.report.missing += [
@@ -239,9 +241,19 @@ class _Enrichment:
                     f"persists, tell {source.label}",
                 )
             else:
+                record = self._still_resolved(arxiv_id, record)
                 self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
                 stored.add(arxiv_id)
         return stored
+
+    def _still_resolved(self, arxiv_id: str, record: BaseModel) -> BaseModel:
+        """``record``, fetched again by its ID, still marked with the title the lockfile's
+        record was resolved from: the build finds it by that title."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        old = entry.arxiv if entry is not None else None
+        if not isinstance(record, ArxivRecord) or old is None or not old.resolved_from_title:
+            return record
+        return record.model_copy(update={"resolved_from_title": old.resolved_from_title})
 
     def _fetch(self, source: Source, ids: Sequence[str]) -> list[str]:
         """Fetch ``ids`` batch by batch, saving after each; the IDs the source does not know.
