@@ -811,6 +811,60 @@ def test_offline_with_refresh_reports_only_what_the_lockfile_lacks(
     assert len(fake_arxiv.requests) == 1
 
 
+V3 = FakePaper(
+    "2412.19437",
+    "DeepSeek-V3 Technical Report",
+    ["DeepSeek-AI"],
+    "S.",
+    ["2024-12-27"],
+    "cs.CL",
+    ["cs.CL"],
+)
+V3_2 = FakePaper(
+    "2512.02556",
+    "DeepSeek-V3.2 Technical Report",
+    ["DeepSeek-AI"],
+    "S.",
+    ["2025-12-02"],
+    "cs.CL",
+    ["cs.CL"],
+)
+"""Two papers whose titles are 97% alike once normalised: a number apart."""
+
+
+def test_a_title_that_differs_in_a_number_is_another_paper_and_not_resolved(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """arXiv's search finds only V3.2 for V3's title (its words are all there): close in
+    letters, another paper."""
+    fake_arxiv.add(V3_2)
+    site = make_site(write_tree, fake_arxiv, digest((V3.title, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert not report.resolved
+    assert arxiv_records(site) == {}
+    assert [(w.line, w.field) for w in report.warnings] == [(5, "papers[0].title")]
+    assert report.warnings[0].message == (
+        "arXiv's closest titles differ from this one in a number (another model, version or "
+        "size: another paper), not guessing: 'DeepSeek-V3.2 Technical Report' (2512.02556, 97%)"
+    )
+
+
+def test_of_two_titles_a_number_apart_the_one_with_the_same_numbers_is_resolved(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    fake_arxiv.add(V3_2, V3)
+    site = make_site(write_tree, fake_arxiv, digest(("DeepSeek-V3 technical report", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert [line.split("arxiv: ")[1] for line in report.resolved] == [
+        '"2412.19437"  # DeepSeek-V3 Technical Report'
+    ]
+    assert not report.warnings
+
+
 def test_a_title_search_that_finds_nothing_says_so(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:
