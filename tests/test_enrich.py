@@ -498,8 +498,17 @@ def test_a_client_error_is_not_retried(write_tree: WriteTree, fake_arxiv: FakeAr
         (Behaviour.cut(), "not a whole Atom feed"),
         (Behaviour.broken(), "arXiv's answer broke off"),
         (Behaviour.foreign(), "not an Atom feed (<html>)"),
+        (Behaviour.trickle(0.2), "did not answer in time"),
     ],
-    ids=["empty-page", "malformed-xml", "slow-server", "cut-feed", "broken-off", "html-page"],
+    ids=[
+        "empty-page",
+        "malformed-xml",
+        "slow-server",
+        "cut-feed",
+        "broken-off",
+        "html-page",
+        "trickling-server",
+    ],
 )
 def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
     write_tree: WriteTree, fake_arxiv: FakeArxiv, behaviour: Behaviour, reason: str
