@@ -31,6 +31,7 @@ from papersite.sources import (
     TransientError,
     Unreadable,
     fetched_at,
+    read_by,
     retry_after,
 )
 
@@ -85,15 +86,13 @@ class _AtomSession(requests.Session):
 
 
 def _body_by(response: requests.Response, deadline: float) -> bytes:
-    """The whole body of ``response``, read by ``deadline``: the session's timeout bounds each
-    read, so a server that sends a few bytes at a time would otherwise hold the run for hours."""
-    chunks = []
+    """The whole body of ``response``, read by ``deadline`` (``sources.read_by``)."""
+    chunks = iter(lambda: response.raw.read1(CHUNK_BYTES, decode_content=True), b"")
     try:
-        while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                response.close()  # the rest of the answer would come first on this connection
-                raise requests.ReadTimeout("the whole answer took longer than the timeout")
+        return read_by(chunks, deadline)
+    except TimeoutError as error:
+        response.close()  # the rest of the answer would come first on this connection
+        raise requests.ReadTimeout(error) from None
     # As requests itself words urllib3's errors when it reads a body (``Response.iter_content``).
     except urllib3.exceptions.ReadTimeoutError as error:
         raise requests.ReadTimeout(error) from error
@@ -103,7 +102,6 @@ def _body_by(response: requests.Response, deadline: float) -> bytes:
         raise requests.exceptions.ContentDecodingError(error) from error
     except urllib3.exceptions.SSLError as error:
         raise requests.exceptions.SSLError(error) from error
-    return b"".join(chunks)
 
 
 def _atom_feed(content: bytes) -> Any:
