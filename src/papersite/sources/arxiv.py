@@ -45,6 +45,7 @@ _WITHDRAWN = re.compile(
 
 CHUNK_BYTES = 64 * 1024
 """The most of an answer read at a time: a read returns whatever has come, up to this."""
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_FEED = ATOM + "feed"
 TOTAL_RESULTS = "{http://a9.com/-/spec/opensearch/1.1/}totalResults"
