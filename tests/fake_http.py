@@ -12,14 +12,16 @@ import threading
 import time
 import traceback
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Generic, Literal, Self, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-Kind = Literal["ok", "status", "delay", "malformed", "empty", "hang", "cut", "broken", "foreign"]
+Kind = Literal[
+    "ok", "status", "delay", "malformed", "empty", "hang", "cut", "broken", "foreign", "trickle"
+]
 
 PROXY_PAGE = (
     b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
@@ -29,6 +31,8 @@ PROXY_PAGE = (
 # How often serve_forever looks for a shutdown request; the default (0.5 s) would add up to
 # half a second to every test that uses a fake.
 POLL_INTERVAL = 0.02
+# How much of a trickled answer is sent at a time.
+TRICKLE_BYTES = 16
 # A connection that never sends its request must not keep server_close() waiting forever.
 READ_TIMEOUT = 5.0
 
@@ -85,6 +89,12 @@ class Behaviour:
         return cls("foreign")
 
     @classmethod
+    def trickle(cls, seconds: float) -> Behaviour:
+        """Send the real answer a few bytes at a time, ``seconds`` apart: each read of a client
+        gets something within its timeout, and the whole answer takes minutes."""
+        return cls("trickle", seconds=seconds)
+
+    @classmethod
     def hang(cls) -> Behaviour:
         """Never answer; the connection is dropped when the fake stops (interruption tests)."""
         return cls("hang")
@@ -112,6 +122,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     length: int | None = None
     """The ``Content-Length`` sent, when it is not the body's (a connection broken off)."""
+    pause: float = 0.0
+    """Seconds between two pieces of the body (``TRICKLE_BYTES`` each); 0 sends it at once."""
 
 
 Record = TypeVar("Record")
@@ -243,6 +255,8 @@ class FakeServer(ABC, Generic[Record]):
         if behaviour.kind == "foreign":
             return Reply(200, "text/html", PROXY_PAGE)
         reply = self.reply_ok(incoming)
+        if behaviour.kind == "trickle":
+            return replace(reply, pause=behaviour.seconds)
         if behaviour.kind in ("cut", "broken"):
             half = reply.body[: len(reply.body) // 2]
             length = len(reply.body) if behaviour.kind == "broken" else None
@@ -313,6 +327,12 @@ def _write(handler: _Handler, reply: Reply) -> None:
         for name, value in reply.headers.items():
             handler.send_header(name, value)
         handler.end_headers()
-        handler.wfile.write(reply.body)
+        if not reply.pause:
+            handler.wfile.write(reply.body)
+        for start in range(0, len(reply.body) if reply.pause else 0, TRICKLE_BYTES):
+            handler.wfile.write(reply.body[start : start + TRICKLE_BYTES])
+            handler.wfile.flush()
+            if handler.server.fake._stopping.wait(reply.pause):
+                return
     except ConnectionError:
         pass  # the client gave up first (a timeout test); nobody is left to tell

@@ -8,6 +8,7 @@ stable text, atomic writes, nothing lost on interruption.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -497,8 +498,17 @@ def test_a_client_error_is_not_retried(write_tree: WriteTree, fake_arxiv: FakeAr
         (Behaviour.cut(), "not a whole Atom feed"),
         (Behaviour.broken(), "arXiv's answer broke off"),
         (Behaviour.foreign(), "not an Atom feed (<html>)"),
+        (Behaviour.trickle(0.2), "did not answer in time"),
     ],
-    ids=["empty-page", "malformed-xml", "slow-server", "cut-feed", "broken-off", "html-page"],
+    ids=[
+        "empty-page",
+        "malformed-xml",
+        "slow-server",
+        "cut-feed",
+        "broken-off",
+        "html-page",
+        "trickling-server",
+    ],
 )
 def test_a_bad_answer_is_retried_then_succeeds_and_if_it_persists_is_named(
     write_tree: WriteTree, fake_arxiv: FakeArxiv, behaviour: Behaviour, reason: str
@@ -756,6 +766,112 @@ def test_two_titles_resolving_to_one_paper_keep_the_first_and_enrich_again_chang
             "digests/weekly/2025-03-17.yaml:5 resolved to already: write "
             '`arxiv: "2503.14476"` in both entries, so that they are one paper with one page'
         )
+
+
+NEAR_GATED = (
+    "Gated attention for large language models: non-linearity, sparsity and attention-sink-free"
+)
+"""Gated Attention's title as a digest might write it: close enough to be resolved."""
+
+
+@pytest.mark.parametrize("refresh", [[], [GATED.id], [GATED.id + "v2"]])
+def test_refresh_refetches_a_record_found_from_a_title_and_keeps_it_resolved(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, refresh: list[str]
+) -> None:
+    """``--refresh`` (all, or the ID) also covers papers the digest names by title only: the
+    record is fetched again by its ID, and stays the one the title finds."""
+    site = make_site(write_tree, fake_arxiv, digest((NEAR_GATED, None)))
+    enrich(site, resolve_titles=True, environ={})
+    fake_arxiv.add(_new_version(GATED, "2025-06-01"))
+
+    report = enrich(site, refresh=refresh, environ={})
+
+    assert fake_arxiv.requests[-1].id_list == [GATED.id]
+    assert report.fetched == {"arXiv": 1}
+    assert not report.warnings
+    record = arxiv_records(site)[GATED.id]
+    assert (record["version"], record["updated"]) == (2, "2025-06-01")
+    assert record["resolved_from_title"] == NEAR_GATED
+    assert not build(site).warnings
+
+
+def _new_version(paper: FakePaper, day: str) -> FakePaper:
+    """``paper`` as arXiv serves it once a new version came out on ``day``."""
+    return dataclasses.replace(paper, versions=[*paper.versions, day])
+
+
+def test_offline_with_refresh_reports_only_what_the_lockfile_lacks(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--refresh`` asks for a fetch, which ``--offline`` does not make: a record the lockfile
+    has is not "missing"."""
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    enrich(site, environ={})
+    (site / "digests/weekly/2025-03-17.yaml").write_text(
+        digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)), encoding="utf-8"
+    )
+
+    status = main(["enrich", "--source", str(site), "--offline", "--refresh"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "2505.06708 is not in arxiv.lock.json" in err
+    assert "2503.14476 is not in" not in err
+    assert len(fake_arxiv.requests) == 1
+
+
+V3 = FakePaper(
+    "2412.19437",
+    "DeepSeek-V3 Technical Report",
+    ["DeepSeek-AI"],
+    "S.",
+    ["2024-12-27"],
+    "cs.CL",
+    ["cs.CL"],
+)
+V3_2 = FakePaper(
+    "2512.02556",
+    "DeepSeek-V3.2 Technical Report",
+    ["DeepSeek-AI"],
+    "S.",
+    ["2025-12-02"],
+    "cs.CL",
+    ["cs.CL"],
+)
+"""Two papers whose titles are 97% alike once normalised: a number apart."""
+
+
+def test_a_title_that_differs_in_a_number_is_another_paper_and_not_resolved(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """arXiv's search finds only V3.2 for V3's title (its words are all there): close in
+    letters, another paper."""
+    fake_arxiv.add(V3_2)
+    site = make_site(write_tree, fake_arxiv, digest((V3.title, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert not report.resolved
+    assert arxiv_records(site) == {}
+    assert [(w.line, w.field) for w in report.warnings] == [(5, "papers[0].title")]
+    assert report.warnings[0].message == (
+        "arXiv's closest titles differ from this one in a number (another model, version or "
+        "size: another paper), not guessing: 'DeepSeek-V3.2 Technical Report' (2512.02556, 97%)"
+    )
+
+
+def test_of_two_titles_a_number_apart_the_one_with_the_same_numbers_is_resolved(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    fake_arxiv.add(V3_2, V3)
+    site = make_site(write_tree, fake_arxiv, digest(("DeepSeek-V3 technical report", None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert [line.split("arxiv: ")[1] for line in report.resolved] == [
+        '"2412.19437"  # DeepSeek-V3 Technical Report'
+    ]
+    assert not report.warnings
 
 
 def test_a_title_search_that_finds_nothing_says_so(

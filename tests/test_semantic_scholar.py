@@ -470,11 +470,15 @@ def test_malformed_json_is_retried(scholar_site: Path, fake_scholar: FakeSemanti
     assert scholar_records(scholar_site)[IDS[0]]["paper_id"] == "s2paper1"
 
 
+@pytest.mark.parametrize(
+    "slow", [Behaviour.delay(3), Behaviour.trickle(0.2)], ids=["late", "a-few-bytes-at-a-time"]
+)
 def test_slow_answer_times_out_and_is_retried(
-    make_site: MakeSite, fake_scholar: FakeSemanticScholar
+    make_site: MakeSite, fake_scholar: FakeSemanticScholar, slow: Behaviour
 ) -> None:
+    """``timeout_seconds`` bounds the whole answer, also one whose every read gets a few bytes."""
     site = make_site(timeout_seconds=0.5)
-    fake_scholar.script = [Behaviour.delay(3)]
+    fake_scholar.script = [slow]
 
     report = run(site)
 

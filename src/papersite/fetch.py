@@ -10,6 +10,7 @@ marked as resolved from the title, for the editor to paste into the digest.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,7 +42,7 @@ from papersite.progress import QuietReporter, Reporter
 from papersite.sources import EmptyAnswer, FetchError, Source, Unreadable, with_retries
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
-from papersite.titles import SAME_TITLE, title_similarity
+from papersite.titles import SAME_TITLE, normalise_title, title_similarity
 from papersite.validate import validate_site
 
 ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
@@ -171,8 +172,10 @@ class _Enrichment:
         offline: bool,
         resolve_titles: bool,
     ) -> None:
-        """Fetch the arXiv records the lockfile lacks (or ``refresh`` names), then resolve titles."""
-        todo = self._todo("arxiv", self.by_id, refresh)
+        """Fetch the arXiv records the lockfile lacks (or ``refresh`` names), then resolve titles.
+        A refresh also covers the records found from titles, which only it can fetch again."""
+        wanted: dict[str, object] = {**self._used(), **self.by_id}
+        todo = self._todo("arxiv", wanted, None if offline else refresh)
         self.report.already = len(self.by_id) - len(set(todo) & self.by_id.keys())
         if offline:
             self.report.missing += [
@@ -239,9 +242,19 @@ class _Enrichment:
                     f"persists, tell {source.label}",
                 )
             else:
+                record = self._still_resolved(arxiv_id, record)
                 self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
                 stored.add(arxiv_id)
         return stored
+
+    def _still_resolved(self, arxiv_id: str, record: BaseModel) -> BaseModel:
+        """``record``, fetched again by its ID, still marked with the title the lockfile's
+        record was resolved from: the build finds it by that title."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        old = entry.arxiv if entry is not None else None
+        if not isinstance(record, ArxivRecord) or old is None or not old.resolved_from_title:
+            return record
+        return record.model_copy(update={"resolved_from_title": old.resolved_from_title})
 
     def _fetch(self, source: Source, ids: Sequence[str]) -> list[str]:
         """Fetch ``ids`` batch by batch, saving after each; the IDs the source does not know.
@@ -314,7 +327,8 @@ class _Enrichment:
             ((title_similarity(title, c.title), c) for c in candidates),
             key=lambda pair: -pair[0],
         )
-        accepted = [c for score, c in scored if score >= SAME_TITLE]
+        close = [c for score, c in scored if score >= SAME_TITLE]
+        accepted = [c for c in close if _numbers(c.title) == _numbers(title)]
         taken = self._taken(accepted[0].id, paper) if len(accepted) == 1 else None
         if taken is not None:
             self.report.warnings.append(appearance.problem(taken, "title"))
@@ -332,6 +346,11 @@ class _Enrichment:
         listed = "; ".join(f"{c.title!r} ({c.id}, {score:.0f}%)" for score, c in scored[:3])
         if accepted:
             message = f"several arXiv papers have this title, not guessing: {listed}"
+        elif close:
+            message = (
+                "arXiv's closest titles differ from this one in a number (another model, version "
+                f"or size: another paper), not guessing: {listed}"
+            )
         elif scored:
             message = f"no arXiv title matches closely enough (≥ {SAME_TITLE:.0f}%); best: {listed}"
         else:
@@ -411,6 +430,12 @@ class _Enrichment:
 def _place(problem: Problem) -> str:
     """``path:line`` of a problem: where an editor goes to write an ID."""
     return f"{problem.path}:{problem.line}"
+
+
+def _numbers(title: str) -> list[str]:
+    """The numbers of a title, in order: two titles a letter apart are one paper's ("Scaling
+    Law" and "Scaling Laws"), a number apart are two ("Gemma 2" and "Gemma 3")."""
+    return re.findall(r"\d+", normalise_title(title))
 
 
 def _shorten(title: str, limit: int = 60) -> str:

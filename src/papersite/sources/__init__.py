@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -164,6 +164,18 @@ def retry_after(headers: Mapping[str, str], now: dt.datetime | None = None) -> f
     if when.tzinfo is None:  # "-0000": a time in UTC
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def read_by(chunks: Iterable[bytes], deadline: float) -> bytes:
+    """An answer's body from its ``chunks``, as they come; ``TimeoutError`` once it is still
+    coming at ``deadline`` (``time.monotonic``). A client's timeout bounds each read, so a server
+    sending a few bytes at a time would otherwise hold a run for hours."""
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if time.monotonic() > deadline:
+            raise TimeoutError("the whole answer took longer than the timeout")
+    return bytes(body)
 
 
 def fetched_at(now: dt.datetime | None = None) -> dt.datetime:

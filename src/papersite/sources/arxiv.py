@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import arxiv
 import requests
+import urllib3
 from lxml import etree
 from pydantic import ValidationError
 
@@ -29,6 +31,7 @@ from papersite.sources import (
     TransientError,
     Unreadable,
     fetched_at,
+    read_by,
     retry_after,
 )
 
@@ -39,6 +42,9 @@ _WITHDRAWN = re.compile(
     re.IGNORECASE,
 )
 
+
+CHUNK_BYTES = 64 * 1024
+"""The most of an answer read at a time: a read returns whatever has come, up to this."""
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_FEED = ATOM + "feed"
@@ -65,8 +71,11 @@ class _AtomSession(requests.Session):
         each, by its ID as arXiv gave it (``2503.14476v2``)."""
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        deadline = time.monotonic() + self.timeout
         kwargs.setdefault("timeout", self.timeout)
+        kwargs["stream"] = True  # read here, by the deadline (``_body_by``)
         response = super().request(*args, **kwargs)
+        response._content = _body_by(response, deadline)
         self.retry_after = retry_after(response.headers)
         if response.status_code == requests.codes.ok:  # the client reports any other status
             feed = _atom_feed(response.content)
@@ -75,6 +84,25 @@ class _AtomSession(requests.Session):
                 self.unreadable |= taken
                 response._content = etree.tostring(feed)  # what the client reads
         return response
+
+
+def _body_by(response: requests.Response, deadline: float) -> bytes:
+    """The whole body of ``response``, read by ``deadline`` (``sources.read_by``)."""
+    chunks = iter(lambda: response.raw.read1(CHUNK_BYTES, decode_content=True), b"")
+    try:
+        return read_by(chunks, deadline)
+    except TimeoutError as error:
+        response.close()  # the rest of the answer would come first on this connection
+        raise requests.ReadTimeout(error) from None
+    # As requests itself words urllib3's errors when it reads a body (``Response.iter_content``).
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.ReadTimeout(error) from error
+    except urllib3.exceptions.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error) from error
+    except urllib3.exceptions.DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error) from error
+    except urllib3.exceptions.SSLError as error:
+        raise requests.exceptions.SSLError(error) from error
 
 
 def _atom_feed(content: bytes) -> Any:

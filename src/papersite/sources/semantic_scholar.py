@@ -9,6 +9,8 @@ the server's ``Retry-After``.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +26,7 @@ from papersite.sources import (
     Spacer,
     TransientError,
     fetched_at,
+    read_by,
     retry_after,
 )
 
@@ -52,6 +55,7 @@ class SemanticScholarSource:
         headers = {"user-agent": f"papersite/{__version__}"}
         if api_key:
             headers["x-api-key"] = api_key
+        self._timeout = settings.timeout_seconds
         self._client = httpx.Client(
             base_url=settings.api_url.rstrip("/"),
             headers=headers,
@@ -79,9 +83,11 @@ class SemanticScholarSource:
 
     def _post(self, path: str, **kwargs: Any) -> Any:
         self._spacer.wait()
+        deadline = time.monotonic() + self._timeout
         try:
-            response = self._client.post(path, **kwargs)
-        except httpx.TimeoutException:
+            with self._client.stream("POST", path, **kwargs) as response:
+                body = read_by(response.iter_bytes(), deadline)
+        except (httpx.TimeoutException, TimeoutError):
             raise TransientError("Semantic Scholar did not answer in time") from None
         except httpx.TransportError as error:
             raise TransientError(f"cannot connect to Semantic Scholar ({error})") from None
@@ -94,10 +100,11 @@ class SemanticScholarSource:
             )
         if response.status_code != 200:
             raise PermanentError(
-                f"Semantic Scholar answered HTTP {response.status_code}: {response.text[:200]}"
+                f"Semantic Scholar answered HTTP {response.status_code}: "
+                f"{body[:200].decode(errors='replace')}"
             )
         try:
-            return response.json()
+            return json.loads(body)
         except ValueError:
             raise TransientError("Semantic Scholar sent a response that is not JSON") from None
 
