@@ -376,6 +376,9 @@ def test_the_redirect_template_is_a_small_valid_page(write_tree: WriteTree) -> N
         "https://example.org/papers/weekly/2025-03-17/"
     )
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    # Fits a phone for the moment it shows, as every other page does.
+    viewport = soup.find("meta", attrs={"name": "viewport"})["content"]
+    assert viewport == "width=device-width, initial-scale=1"
     refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
     assert refresh == "0; url=../../weekly/2025-03-17/"
     links = [(p["lang"], p.a["href"], p.get_text()) for p in soup.body.find_all("p")]

@@ -495,3 +495,53 @@ def test_an_old_address_leads_to_its_digest_with_the_place_on_the_page(
             expected = site + "weekly/2025-03-17/" + fragment
             WebDriverWait(browser, 10).until(lambda d: d.current_url == expected)
     assert browser.find_element(By.CSS_SELECTOR, "article#paper-2503\\.14476").is_displayed()
+
+
+RTL_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주", en: "This week", ar: "هذا الأسبوع"}
+overview: {en: "An overview in English alone."}
+papers:
+  - title: {ko: "다포", en: "DAPO", ar: "دابو"}
+    summary: {ko: "한국어 소개", en: "English introduction", ar: "مقدمة"}
+"""
+
+
+@pytest.fixture(scope="module")
+def served_rtl_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site in ``[ko, en, ar]`` with one weekly digest, built and served; yields its root."""
+    source = tmp_path_factory.mktemp("rtl") / "site"
+    (source / "digests" / "weekly").mkdir(parents=True)
+    config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ar]")
+    (source / "papersite.yaml").write_text(config, encoding="utf-8")
+    (source / "digests" / "weekly" / "2025-03-17.yaml").write_text(RTL_WEEKLY, encoding="utf-8")
+    out = source / "build"
+    build(source, out, search=False)
+    with serving(out) as root:
+        yield root
+
+
+DIRECTIONS = """
+const overview = document.querySelector("main .bi[lang='en'][data-fills~='ar']");
+return [document.documentElement.dir, getComputedStyle(document.body).direction,
+        overview && overview.checkVisibility() ? getComputedStyle(overview).direction : null];
+"""
+
+
+def test_a_language_written_right_to_left_chosen_in_place_turns_the_page(
+    browser: webdriver.Chrome, served_rtl_site: str
+) -> None:
+    """Arabic chosen on the page in every language turned its ``lang`` but left it left to
+    right; the English text standing in for a missing Arabic one stays left to right."""
+    browser.get(served_rtl_site + "weekly/2025-03-17/")
+    assert browser.execute_script(DIRECTIONS)[:2] == ["", "ltr"]
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ar']").click()
+    assert browser.execute_script("return document.documentElement.lang") == "ar"
+    assert browser.execute_script(DIRECTIONS) == ["rtl", "rtl", "ltr"]
+
+    browser.get(served_rtl_site + "weekly/")  # remembered on the next page
+    assert browser.execute_script(DIRECTIONS)[:2] == ["rtl", "rtl"]
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.execute_script(DIRECTIONS)[:2] == ["", "ltr"]

@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
+import lxml.etree
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 
@@ -195,3 +197,73 @@ def test_a_feed_carries_only_the_newest_digests(
     for path in ("feed.xml", "weekly/feed.xml", "tags/reinforcement-learning/feed.xml"):
         links = [entry.link for entry in parse(site / "build", path).entries]
         assert [link.rsplit("/", 2)[-2] for link in links] == ["2025-03-17", "2025-03-10"], path
+
+
+def test_a_feed_with_no_entry_yet_is_dated_by_the_sites_newest_digest(
+    write_tree: WriteTree,
+) -> None:
+    """A site with no conference digest yet: its conferences feed was dated 1970-01-01."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    build(site)
+
+    for path in ("conferences/feed.xml", "en/conferences/feed.xml"):
+        feed = parse(site / "build", path)
+        assert feed.entries == []
+        assert feed.feed.updated == "2025-03-23T00:00:00Z", path
+
+
+UNTRANSLATED = """\
+kind: conference
+conference: {name: NeurIPS, year: 2025}
+date: 2025-11-26
+title: {ko: "학회 수상 논문"}
+papers:
+  - title: {en: "Gated Attention"}
+  - title: {ko: "다포", en: "DAPO"}
+"""
+
+
+def test_a_one_language_feed_marks_a_title_shown_in_another_language(
+    write_tree: WriteTree,
+) -> None:
+    """The English feed shows a Korean-only title in Korean: it says so (``xml:lang``), and in
+    its summary's HTML (``lang``); the Korean feed likewise for an English-only title."""
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG.replace(
+                '{ko: "테스트 사이트", en: "Test site"}', "{ko: 사이트}"
+            ),
+            "digests/conferences/neurips-2025.yaml": UNTRANSLATED,
+        }
+    )
+    build(site)
+
+    def read(path: str) -> lxml.etree._Element:
+        return lxml.etree.fromstring((site / "build" / path).read_bytes())
+
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    english, korean, both = read("en/feed.xml"), read("ko/feed.xml"), read("feed.xml")
+    assert english.get(lang) == "en"
+    assert [
+        (e.tag.split("}")[1], e.get(lang))
+        for e in english.xpath("a:title|a:author", namespaces=atom)
+    ] == [
+        ("title", "ko"),
+        ("author", "ko"),
+    ]
+    [title] = english.xpath("a:entry/a:title", namespaces=atom)
+    assert (title.text, title.get(lang)) == ("학회 수상 논문 (2025-11-26)", "ko")
+    [title] = korean.xpath("a:entry/a:title", namespaces=atom)
+    assert title.get(lang) is None
+
+    def items(feed: lxml.etree._Element) -> list[tuple[str | None, str]]:
+        [summary] = feed.xpath("a:entry/a:summary", namespaces=atom)
+        html = lxml.html.fromstring(summary.text)
+        return [(li.get("lang"), li.text_content()) for li in html.iter("li")]
+
+    assert items(english) == [(None, "Gated Attention"), (None, "DAPO")]
+    assert items(korean) == [("en", "Gated Attention"), (None, "다포")]
+    assert items(both) == [(None, "Gated Attention"), (None, "다포 / DAPO")]
+    assert both.xpath("//*[@xml:lang]") == [both]  # the bilingual feed: only its own
+    parse(site / "build", "en/feed.xml")

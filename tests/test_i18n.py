@@ -200,12 +200,26 @@ def test_words_shown_for_several_languages_at_once_are_each_shown_once(
 ) -> None:
     """Where the languages' words stand side by side with no element of their own (a search
     box's placeholder, the switch's "all languages"), English words serve English and Japanese
-    once: not "Search papers / Search papers"."""
+    once: not "Search papers / Search papers". The switch's page in every language is "All" of
+    three languages, not "Both"."""
     out = built(write_tree, tmp_path, ["ko", "en", "ja"])
     page = BeautifulSoup((out / "index.html").read_bytes(), "html5lib")
     assert page.select_one("#search-box-q")["placeholder"] == "논문 검색 / Search papers"
-    both = page.select_one('.lang-switch a[data-show="all"]')
-    assert [(str(s["lang"]), s.get_text()) for s in both.select("span")] == [
+    every = page.select_one('.lang-switch a[data-show="all"]')
+    assert [(str(s["lang"]), s.get_text()) for s in every.select("span")] == [
+        ("ko", "모두"),
+        ("en", "All"),
+    ]
+
+
+def test_the_switch_calls_the_page_in_two_languages_both(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Of two languages, the page showing every language is "Both", in each one's words."""
+    out = built(write_tree, tmp_path, ["ko", "en"])
+    page = lxml.html.fromstring((out / "en/index.html").read_bytes())
+    [every] = page.xpath('//nav[@class="lang-switch"]//a[@data-show="all"]')
+    assert [(s.get("lang"), s.text_content()) for s in every.xpath("span")] == [
         ("ko", "모두"),
         ("en", "Both"),
     ]

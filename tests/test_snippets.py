@@ -386,6 +386,14 @@ def test_a_description_is_a_texts_words_without_its_markdown(markdown: str, plai
         ("<h1>a</h1><h3>b</h3><h4>c</h4>", 4, "<h5>a</h5><h6>b</h6><h6>c</h6>"),  # none below h6
         ("<h5>a</h5><hr /><h6>b</h6>", 1, "<h2>a</h2><hr /><h3>b</h3>"),
         ("<p>&lt;h1&gt; is text</p>", 2, "<p>&lt;h1&gt; is text</p>"),
+        # A gap within a text is closed: each heading at most one below the one before it.
+        ("<h1>a</h1><h3>b</h3>", 2, "<h3>a</h3><h4>b</h4>"),
+        ("<h2>a</h2><h4>b</h4><h2>c</h2>", 2, "<h3>a</h3><h4>b</h4><h3>c</h3>"),
+        (
+            '<div lang="ko"><h1>a</h1><h3>b</h3></div><div lang="en"><h1>c</h1></div>',
+            1,
+            '<div lang="ko"><h2>a</h2><h3>b</h3></div><div lang="en"><h2>c</h2></div>',
+        ),
     ],
 )
 def test_headings_under_moves_a_texts_headings_below_the_pages(

@@ -188,6 +188,16 @@ class BiText:
         for its page's title, its description and JSON-LD), else ``default_language``."""
         return "en" if "en" in self.plain else default_language
 
+    def language_of(self, lang: str) -> str | None:
+        """The language ``plain[lang]`` is in: ``lang``, or the one whose text stands in for its
+        missing translation (the first of the site's that has one, as ``plain`` falls back);
+        None for one text shared by every language."""
+        if self.shared is not None:
+            return None
+        if self.written_in(lang):
+            return lang
+        return next((part.lang for part in self.parts if part.html), lang)
+
     def written_in(self, lang: str) -> bool:
         """Whether it has a text of its own in ``lang`` (or one for every language), rather than
         another language's standing in (``plain`` falls back)."""

@@ -6,7 +6,10 @@ Feed readers need absolute URLs, so feeds use the site's ``base_url``. Entry and
 so a reader never sees an old digest as new, and no other site's, as Atom asks (RFC 4287: an ID
 is permanent and universally unique; from the path alone, every papersite site's feed had one
 ID). A feed's ``updated`` is its newest digest's date, never the build time: two builds give the
-same bytes.
+same bytes. A feed with no entry yet (no conference digest) takes the site's newest digest's.
+
+A feed in one language marks what it shows in another (a title with no translation, shown in
+the language that has one) with that language (``xml:lang``, ``lang`` in a summary's HTML).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from markupsafe import escape
 
 from papersite.context import BiText, DigestView, SiteView, TextReads
 from papersite.editions import Edition
-from papersite.i18n import joined_words
+from papersite.i18n import joined_words, words_language
 from papersite.resident import same_objects
 from papersite.urls import absolute_url
 
@@ -34,6 +37,8 @@ class FeedEntry:
 
     id: str
     title: str
+    title_lang: str | None
+    """The language of ``title`` where it is not the feed's (``_stand_in``), else None."""
     url: str
     """Absolute."""
     date: dt.date
@@ -52,25 +57,29 @@ class Feed:
     edition: Edition
     id: str
     title: str
+    title_lang: str | None
+    """The language of ``title`` where it is not the feed's (``_stand_in``), else None."""
     author: str
     """The site's title, in the edition's languages: who writes every feed of the site (not the
     feed's title, which names its kind or tag: "… · #llm" was each entry's author)."""
+    author_lang: str | None
     subtitle: str | None
+    subtitle_lang: str | None
     self_url: str
     page_url: str
     """The HTML page the feed follows; absolute."""
     entries: list[FeedEntry]
     """Newest first."""
+    updated: dt.date | None
+    """Its newest entry's date; with no entry, the site's newest digest's (Atom asks for a date,
+    and the build time would make two builds differ); None on a site with no digest."""
     digests: tuple[str, ...]
-    """The URLs of the digests its entries are, newest first: what the feed is made from,
-    besides the site's title and description (``incremental.py``)."""
+    """The URLs of the digests its entries are, newest first (or, of a feed with no entry, the
+    site's newest digest, its date): what the feed is made from, besides the site's title and
+    description (``incremental.py``)."""
     texts: frozenset[str] = frozenset()
     """The long texts its entries were made from (``context.TextReads``): its pages are keyed on
     them besides what they read as they render."""
-
-    @property
-    def updated(self) -> dt.date | None:
-        return self.entries[0].date if self.entries else None
 
 
 def stable_id(url: str) -> str:
@@ -83,9 +92,9 @@ FEED_LIMIT = 50
 entries, not the archive (Hugo and the MkDocs RSS plugin do the same)."""
 
 
-KeptFeed = tuple[tuple[Any, ...], tuple[DigestView, ...], Feed]
+KeptFeed = tuple[tuple[Any, ...], tuple[DigestView | None, ...], Feed]
 """A feed, with what it was made from besides its place: the site's address, title and
-description, and the views of the digests it carries, the very objects."""
+description, and the views of the digests it carries (or that dates it), the very objects."""
 
 
 def site_feeds(
@@ -138,15 +147,19 @@ def _edition_feeds(
     def feed(
         folder: str, label: str | None, digests: list[DigestView], tag: str | None = None
     ) -> Feed:
-        shown = tuple(digests[:FEED_LIMIT])
+        shown = digests[:FEED_LIMIT]
+        # A feed with no entry is dated by the site's newest digest, so is made from it (None:
+        # not the same as a feed whose entry that digest is).
+        dated = shown or view.digests[:1]
+        basis: tuple[DigestView | None, ...] = tuple(shown) if shown else (None, *dated)
         place = (edition.prefix, *edition.languages, folder, label, tag)
         last = kept.get(place)
-        if last is not None and last[0] == settings and same_objects(last[1], shown):
+        if last is not None and last[0] == settings and same_objects(last[1], basis):
             made[place] = last
             return last[2]
         made_feed = _feed(view, edition, folder, label, [entry(d) for d in shown], tag=tag,
-                          digests=tuple(d.url for d in shown))  # fmt: skip
-        made[place] = (settings, shown, made_feed)
+                          dated=dated)  # fmt: skip
+        made[place] = (settings, basis, made_feed)
         return made_feed
 
     feeds = [
@@ -180,13 +193,17 @@ def _feed(
     entries: list[FeedEntry],
     *,
     tag: str | None = None,
-    digests: tuple[str, ...],
+    dated: list[DigestView],
 ) -> Feed:
-    """The feed of the page at ``folder`` (``weekly/``) in ``edition``, holding ``entries``."""
+    """The feed of the page at ``folder`` (``weekly/``) in ``edition``, holding ``entries``,
+    made from the digests ``dated`` (its entries', or the one that dates an empty feed)."""
     languages = edition.languages
     author = title = in_every_language(view.title, languages)
+    author_lang = title_lang = _stand_in(view.title, languages)
     if label:
         title += " · " + joined_words(languages, label)
+        if title_lang != words_language(languages[0]):  # a title in two languages
+            title_lang = None
     if tag:
         title += f" · #{tag}"
     description = view.description
@@ -198,12 +215,16 @@ def _feed(
         edition=edition,
         id=stable_id(self_url),
         title=title,
+        title_lang=title_lang,
         author=author,
+        author_lang=author_lang,
         subtitle=subtitle,
+        subtitle_lang=_stand_in(description, languages) if description else None,
         self_url=self_url,
         page_url=absolute_url(view.base_url, edition.prefix + folder),
         entries=entries,
-        digests=digests,
+        updated=dated[0].date if dated else None,
+        digests=tuple(digest.url for digest in dated),
     )
 
 
@@ -227,19 +248,34 @@ def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
         if digest.period
         else digest.date.isoformat()
     )
-    items = "".join(
-        f"<li>{escape(in_every_language(entry.title, edition.languages))}</li>"
-        for entry in digest.entries
-    )
+    items = "".join(_item(entry.title, edition.languages) for entry in digest.entries)
     url = absolute_url(view.base_url, edition.prefix + digest.url)
     return FeedEntry(
         id=stable_id(url),
         title=f"{in_every_language(digest.title, edition.languages)} ({when})",
+        title_lang=_stand_in(digest.title, edition.languages),
         url=url,
         date=digest.date,
         summary_html=f"<ul>{items}</ul>",
         tags=list(digest.tags),
     )
+
+
+def _item(title: BiText, languages: list[str]) -> str:
+    """A paper's title in a summary's list, marked with its language where not the feed's."""
+    lang = _stand_in(title, languages)
+    marked = f' lang="{lang}"' if lang else ""
+    return f"<li{marked}>{escape(in_every_language(title, languages))}</li>"
+
+
+def _stand_in(text: BiText, languages: list[str]) -> str | None:
+    """The language a feed in ``languages`` shows ``text`` in when that feed is in one language
+    and the text has no translation in it, so shows another's (``BiText.language_of``); else
+    None: the feed's own ``xml:lang`` says it."""
+    if len(languages) != 1:
+        return None
+    shown = text.language_of(languages[0])
+    return None if shown in (None, languages[0]) else shown
 
 
 def in_every_language(text: BiText, languages: list[str], *, inline: bool = True) -> str:

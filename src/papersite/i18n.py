@@ -26,6 +26,7 @@ UI: dict[str, dict[str, str]] = {
     "ko": {
         "language_name": "한국어",
         "both": "모두",
+        "all": "모두",
         "language_switch": "표시 언어",
         "home": "홈",
         "latest": "최신 다이제스트",
@@ -102,6 +103,7 @@ UI: dict[str, dict[str, str]] = {
     "en": {
         "language_name": "English",
         "both": "Both",
+        "all": "All",
         "language_switch": "Language",
         "home": "Home",
         "latest": "Latest digest",

@@ -539,16 +539,23 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 def headings_under(html: Markup, level: int) -> Markup:
     """The ``headings_under`` filter: a text's HTML (as ``bi`` gives it) with its headings moved
     to stand under the page's heading of ``level``: the highest becomes ``level + 1``, the others
-    keep their distance to it, none lower than h6. Written as they are, a text's ``#`` was a
-    second h1 on the page and its ``##`` under a paper's h3 climbed out of the paper. Done here,
-    where a page says where a text stands, so a text's rendering (cached once) serves every
-    place it is shown."""
+    keep their distance to it, none lower than h6, and none more than one level below the
+    heading before it (a text's ``#`` then ``###`` skipped a level: they are ``level + 1`` and
+    ``level + 2``). Written as they are, a text's ``#`` was a second h1 on the page and its ``##``
+    under a paper's h3 climbed out of the paper. Done here, where a page says where a text
+    stands, so a text's rendering (cached once) serves every place it is shown."""
     if "<h" not in html:  # most texts have no heading
         return html
-    levels = [int(match[2]) for match in _HEADING_TAG.finditer(html)]
-    if not levels or min(levels) == level + 1:
+    levels = [int(match[2]) for match in _HEADING_TAG.finditer(html) if not match[1]]
+    if not levels:
         return html
     shift = level + 1 - min(levels)
-    return Markup(
-        _HEADING_TAG.sub(lambda match: f"<{match[1]}h{min(6, int(match[2]) + shift)}", html)
-    )
+    above = level  # the level of the heading before: the page's, then the text's last one
+
+    def moved(match: re.Match[str]) -> str:
+        nonlocal above
+        if not match[1]:  # an opening tag; its closing tag, next, keeps its level
+            above = min(6, int(match[2]) + shift, above + 1)
+        return f"<{match[1]}h{above}"
+
+    return Markup(_HEADING_TAG.sub(moved, html))

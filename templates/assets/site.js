@@ -20,6 +20,10 @@
     else root.setAttribute("data-show", choice);
     // What the page is in now: for screen readers, and for Pagefind's interface words.
     root.setAttribute("lang", choice === "all" ? pageLanguage : choice);
+    // And its direction: right to left for a language written so, else the layout's own.
+    var rightToLeft = (root.getAttribute("data-right-to-left") || "").split(" ");
+    if (rightToLeft.indexOf(choice) !== -1) root.setAttribute("dir", "rtl");
+    else root.removeAttribute("dir");
     var links = document.querySelectorAll(".lang-switch a[data-show]");
     for (var i = 0; i < links.length; i++) {
       if (links[i].getAttribute("data-show") === choice) links[i].setAttribute("aria-current", "true");
