@@ -451,3 +451,26 @@ def test_a_build_stopped_by_ctrl_c_or_a_full_disk_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith(message) and "Traceback" not in err, err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_ctrl_c_before_a_command_has_begun_is_a_plain_interrupted_not_a_traceback() -> None:
+    """Ctrl-C while a command still imports its libraries (its first few tenths of a second):
+    the command ``papersite`` ends with status 130 and one line, as after a build's Ctrl-C."""
+    import subprocess
+    import sys
+
+    # ``main`` as it is while it imports: the interrupt comes from inside it, before any
+    # command's own handler (build's, enrich's) is reached.
+    script = (
+        "import papersite.cli as cli\n"
+        "def importing():\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.main = importing\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 130
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == "interrupted"

@@ -213,7 +213,7 @@ def _build(args: argparse.Namespace) -> int:
     # traceback, for the two ways a user's machine stops one.
     except KeyboardInterrupt:
         print("interrupted: the output is as it was before this build", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except OSError as error:  # a full disk, a folder that became read-only
         where = f" ({error.filename})" if error.filename else ""
         print(
@@ -255,7 +255,7 @@ def _enrich(args: argparse.Namespace) -> int:
             f"interrupted: {LOCKFILE} keeps every record fetched before the interruption",
             file=sys.stderr,
         )
-        return 130
+        return INTERRUPTED
     _print_problems(report.errors)
     _print_problems(report.warnings, " (warning)")
     _print_problems(report.missing)
@@ -528,14 +528,25 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+INTERRUPTED = 130
+"""The exit status after Ctrl-C, as shells give a process ended by SIGINT (128 + 2)."""
+
+
 def run() -> NoReturn:
     """The ``papersite`` command: ``main``, then out of the process at once, as Instagram's
     servers leave (``os._exit``). A build leaves millions of objects, which Python's own exit
     would collect and free one by one (a fifth of a second at 10,000 papers, more at 50,000)
     just before the process ends anyway. Nothing is lost: the output is flushed first, every
     file is closed and every worker joined by then, and no command leaves work to ``atexit``.
-    An error that escapes ``main`` ends the process the usual way, with its traceback."""
-    code = main()
+    An error that escapes ``main`` ends the process the usual way, with its traceback; but not
+    Ctrl-C: a command that must say what it leaves (build, enrich) says it itself, and anywhere
+    else (while a command imports its libraries, its first few tenths of a second) it is a
+    plain "interrupted", not a traceback."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = INTERRUPTED
     try:
         sys.stdout.flush()
         sys.stderr.flush()
