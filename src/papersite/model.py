@@ -368,7 +368,7 @@ edited by hand) matches and renders as the composed one does."""
 AwareTime = Annotated[dt.datetime, BeforeValidator(_moment_input), AfterValidator(_check_time_zone)]
 """A moment with its time zone, such as when a record was fetched."""
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
-"""A date in a digest: ``YYYY-MM-DD``."""
+"""A date, in a digest or the lockfile: ``YYYY-MM-DD``."""
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 WholeNumber = Annotated[int, Field(strict=True)]
 """A number as YAML writes one: a quoted ``"2025"`` is text and ``true`` a boolean, so both are
