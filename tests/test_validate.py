@@ -445,6 +445,18 @@ def test_javascript_url_in_links_is_refused(write_tree: WriteTree) -> None:
     )
 
 
+@pytest.mark.parametrize("label", ['""', '"   "', '"\\t"'])
+def test_a_blank_link_label_is_an_error_at_it(write_tree: WriteTree, label: str) -> None:
+    """A page would show the link with no text at all: nothing to read or click."""
+    digest = WEEKLY.replace('DAPO"}', f'DAPO", label: {label}}}')
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 79, "papers[0].links[0].label")
+    assert problem.message == "this is empty; write it, or remove it"
+
+
 @pytest.mark.parametrize("url", ["ftp://example.org/a", "javascript:alert(1)", "example.org/a"])
 def test_non_http_source_url_is_refused(write_tree: WriteTree, url: str) -> None:
     root = weekly_site(

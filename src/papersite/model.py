@@ -472,8 +472,9 @@ class Link(StrictModel):
     """What the link points at; decides its icon and label."""
     url: HttpUrl
     """Where it points; http(s) only."""
-    label: str | None = None
-    """Shown instead of the kind's name, e.g. 'X thread'."""
+    label: Name | None = None
+    """Shown instead of the kind's name, e.g. 'X thread'; never blank, which would show a link
+    with no text."""
 
 
 ProvenanceStatus = Literal["human", "machine", "upstream", "reviewed"]
