@@ -234,3 +234,15 @@ def test_a_semantic_scholar_number_of_another_type_is_refused(
 
 
 FETCHED = "2026-11-21T09:12:44Z"
+
+
+def test_a_blank_author_is_an_error_at_it(write_tree: WriteTree, tmp_path: Path) -> None:
+    """A page would list an empty name (", Qiying Yu"), and the citation an empty author."""
+    lockfile = lockfile_text({**DAPO_RECORD, "authors": ["Qiying Yu", " "]})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == "papers.2503.14476.arxiv.authors[1]"
+    lines = lockfile.splitlines()
+    assert lines[problem.line - 1].strip() == '" "' == lines[problem.line - 1][problem.column - 1 :]
+    assert problem.message.startswith("this is empty; write it, or remove it; fix the file")

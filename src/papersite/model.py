@@ -693,7 +693,7 @@ class ArxivRecord(StrictModel):
     version: WholeNumber | None = Field(default=None, ge=1)
     """The latest version; None only in a record written by hand without it."""
     title: ComposedText = Field(min_length=1)
-    authors: list[ComposedText] = Field(default_factory=list)
+    authors: list[Name] = Field(default_factory=list)
     abstract: ComposedText = ""
     primary_category: str = ""
     categories: list[str] = Field(default_factory=list)
