@@ -966,3 +966,35 @@ def test_a_weekly_digest_dated_years_from_its_period_is_a_warning_at_its_date(
         "the digest is dated 1925-03-24, 100 years before its period (2025-03-17 to 2025-03-23): "
         "is its year mistyped?"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"), [("NeurIPS 2025", "NeurIPS"), ("ICML-2025", "ICML"), ("2025", "")]
+)
+def test_a_conference_name_holding_its_year_is_a_warning_at_the_name(
+    write_tree: WriteTree, name: str, suggested: str
+) -> None:
+    """The URL is /conferences/<name>-<year>/: the year would be in it twice."""
+    digest = CONFERENCE.replace("name: NeurIPS", f"name: {name!r}")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips.yaml": digest})
+
+    report = check_site(site)
+
+    [finding] = [f for f in report.findings if f.rule == "year-in-name"]
+    assert (finding.severity, finding.problem.line, finding.problem.field) == (
+        "warning", 2, "conference.name"
+    )  # fmt: skip
+    url = f"/conferences/{name.lower().replace(' ', '-')}-2025/"
+    advice = f" ({suggested!r})" if suggested else ""
+    assert finding.problem.message == (
+        f"the name {name!r} holds the year, which the digest's URL adds again ({url}): write "
+        f"the name without it{advice}; the year is 'year: 2025'"
+    )
+
+
+@pytest.mark.parametrize("name", ["NeurIPS", "ICLR 20251", "COLT"])
+def test_a_conference_name_without_its_year_is_no_finding(write_tree: WriteTree, name: str) -> None:
+    digest = CONFERENCE.replace("name: NeurIPS", f"name: {name!r}")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips.yaml": digest})
+
+    assert [f for f in check_site(site).findings if f.rule == "year-in-name"] == []

@@ -15,6 +15,7 @@ rendering), without writing anything, and then the editorial lints look at the w
 - ``duplicate-link``: a paper linking to the same URL twice;
 - ``long-period``, ``implausible-date``: a weekly period longer than a month, a date no digest
   can have, or a conference digest dated years from its conference (a mistyped year?);
+- ``year-in-name``: a conference's name that holds its year, which its URL adds again;
 - ``weekly-award``: an ``award`` on a paper of a weekly digest (it is for conference digests);
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
 - ``glossary``: a text whose English uses a term of ``glossary.yaml`` and whose Korean uses a
@@ -34,6 +35,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -192,6 +194,7 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _missing_translations(sourced, site.config.languages)
         yield from _long_period(sourced)
         yield from _implausible_dates(sourced)
+        yield from _year_in_name(sourced)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):
             yield from _placeholder_title(sourced, index, paper)
@@ -438,6 +441,29 @@ def _out_of_range(sourced: SourcedDigest) -> Finding | None:
             what = f"{day} is not a date a digest can have (from {first} to a year from today)"
             return _date_finding(sourced, location, what)
     return None
+
+
+def _year_in_name(sourced: SourcedDigest) -> Iterator[Finding]:
+    """A conference's name that holds its year ('NeurIPS 2025'), which its URL adds again
+    (/conferences/neurips-2025-2025/), as its pages' titles do."""
+    conference = sourced.digest.conference
+    if conference is None:
+        return
+    year = re.compile(rf"(?<!\d){conference.year}(?!\d)")
+    if year.search(conference.name) is None:
+        return
+    without = year.sub("", conference.name).strip(" -–—_,'’")
+    advice = f" ({without!r})" if without else ""
+    yield Finding(
+        sourced.problem(
+            ("conference", "name"),
+            f"the name {conference.name!r} holds the year, which the digest's URL adds again "
+            f"(/{sourced.url}): write the name without it{advice}; the year is "
+            f"'year: {conference.year}'",
+        ),
+        "warning",
+        "year-in-name",
+    )
 
 
 def _date_finding(sourced: SourcedDigest, location: tuple[str, ...], what: str) -> Finding:
