@@ -246,3 +246,19 @@ def test_a_blank_author_is_an_error_at_it(write_tree: WriteTree, tmp_path: Path)
     lines = lockfile.splitlines()
     assert lines[problem.line - 1].strip() == '" "' == lines[problem.line - 1][problem.column - 1 :]
     assert problem.message.startswith("this is empty; write it, or remove it; fix the file")
+
+
+@pytest.mark.parametrize(("text", "got"), [("[]", "a list"), ("null", "null"), ('"x"', "'x'")])
+def test_a_lockfile_that_is_no_json_object_says_what_to_write_in_json(
+    write_tree: WriteTree, tmp_path: Path, text: str, got: str
+) -> None:
+    """Not the advice for YAML files ("one 'name: value' line per field")."""
+    [problem] = build_problems(write_tree, tmp_path, text)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", 1, 1, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        f'expected a JSON object at the top of the file, got {got}: write {{"format": 1, '
+        '"papers": {}} (and run papersite enrich to fill it); fix the file by hand'
+    )
