@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
-from papersite.check import CheckReport, check_site, format_github
+from conftest import (
+    DAPO_RECORD,
+    SITE_CONFIG,
+    WEEKLY,
+    WriteTree,
+    arxiv_record,
+    lockfile_text,
+    validate,
+)
+from papersite.check import CheckReport, Finding, check_site, format_github
 from papersite.cli import main
+from papersite.errors import Problem
 from papersite.new import new_weekly
 from papersite.theme import default_theme
 
@@ -27,6 +36,16 @@ papers:
   - title: {ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}
     arxiv: "2503.14476"
     summary: {ko: "한국어 소개", en: "English introduction"}
+"""
+
+CONFERENCE = """\
+kind: conference
+conference: {name: NeurIPS, year: 2025}
+date: 2025-11-27
+title: {ko: "NeurIPS 2025 우수 논문", en: "NeurIPS 2025 awards"}
+papers:
+  - title: {ko: "인공 집단 지성", en: "Artificial Hivemind"}
+    award: best-paper
 """
 
 
@@ -57,7 +76,7 @@ def test_a_clean_site_has_nothing_to_report_and_nothing_is_written(
 ) -> None:
     assert main(["check", "--source", str(clean_site)]) == 0
     out = capsys.readouterr().out
-    assert out == "Checked 1 digests: 0 errors, 0 warnings\n"
+    assert out == "Checked 1 digest: 0 errors, 0 warnings\n"
     assert not (clean_site / "build").exists()
     assert sorted(p.name for p in clean_site.iterdir()) == [
         "arxiv.lock.json", "digests", "papersite.yaml",
@@ -78,7 +97,7 @@ def test_an_invalid_digest_is_an_error_at_its_place(
         out,
         re.M,
     )
-    assert out.rstrip().endswith("1 errors, 0 warnings")
+    assert out.rstrip().endswith("1 error, 0 warnings")
 
 
 def test_a_missing_translation_is_a_warning_where_the_text_is(write_tree: WriteTree) -> None:
@@ -433,7 +452,7 @@ def test_paths_may_be_given_from_the_site_folder(
     assert out.splitlines()[-1].startswith("Checked digests/weekly/2025-03-24.yaml (1 of ")
     assert main(["check", "--source", "site", "site/digests/weekly/2025-03-17.yaml"]) == 0
     assert main(["check", "--source", "site", "."]) == 1  # the site folder, from outside it
-    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 errors, 0 warnings"
+    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 error, 0 warnings"
     assert main(["check", "--source", "site", "digests/weekly/2099-01-01.yaml"]) == 1
     assert capsys.readouterr().err == (
         "error: digests/weekly/2099-01-01.yaml does not exist (in the current folder, nor in "
@@ -465,12 +484,12 @@ def test_the_summary_of_a_check_of_some_files_names_them(
         0, f"Checked digests/weekly/2025-03-17.yaml (1 of {whole}): 0 errors, 0 warnings"
     )  # fmt: skip
     assert summary("digests/weekly/2025-03-24.yaml") == (
-        1, f"Checked digests/weekly/2025-03-24.yaml (1 of {whole}): 1 errors, 0 warnings"
+        1, f"Checked digests/weekly/2025-03-24.yaml (1 of {whole}): 1 error, 0 warnings"
     )  # fmt: skip
     assert summary("digests/weekly/") == (
-        1, f"Checked digests/weekly (2 of {whole}): 1 errors, 0 warnings"
+        1, f"Checked digests/weekly (2 of {whole}): 1 error, 0 warnings"
     )  # fmt: skip
-    assert summary() == summary(".") == (1, "Checked 2 digests: 1 errors, 0 warnings")
+    assert summary() == summary(".") == (1, "Checked 2 digests: 1 error, 0 warnings")
 
 
 def test_json_names_the_paths_checked(
@@ -531,7 +550,7 @@ def test_github_annotations_name_the_file_from_the_repository_root(
     assert fields["title"] == "unknown-tag%3A papers[0].tags[0]"
     assert message.startswith("'reasonin' is not in the site's tags")
     assert "did you mean 'reasoning'?" in message
-    assert lines[-1] == "Checked 1 digests: 1 errors, 0 warnings"
+    assert lines[-1] == "Checked 1 digest: 1 error, 0 warnings"
 
 
 def test_github_annotations_escape_what_would_end_a_command(minimal_site: Path) -> None:
@@ -727,7 +746,7 @@ def test_check_counts_the_digests_it_read_also_when_one_is_invalid(
         }
     )
     assert main(["check", "--source", str(site)]) == 1
-    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 errors, 0 warnings"
+    assert capsys.readouterr().out.splitlines()[-1] == "Checked 2 digests: 1 error, 0 warnings"
 
 
 @pytest.mark.parametrize(("end", "days"), [("2052-03-23", 9869), ("2025-04-17", 32)])
@@ -761,3 +780,221 @@ def test_a_short_or_double_week_is_no_long_period(write_tree: WriteTree, end: st
     )
 
     assert not [f for f in check_site(site).findings if f.rule == "long-period"]
+
+
+@pytest.mark.parametrize(
+    ("digests", "errors", "warnings", "summary"),
+    [
+        (1, 1, 1, "Checked 1 digest: 1 error, 1 warning"),
+        (2, 0, 2, "Checked 2 digests: 0 errors, 2 warnings"),
+    ],
+)
+def test_the_summary_counts_in_the_singular_and_the_plural(
+    digests: int, errors: int, warnings: int, summary: str
+) -> None:
+    problem = Problem("digests/weekly/2025-03-17.yaml", 1, 1, "title", "a finding")
+    found = [Finding(problem, "error", "invalid")] * errors
+    found += [Finding(problem, "warning", "markup")] * warnings
+
+    assert CheckReport(findings=found, digests=digests).summary() == summary
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "DAPO: An *Open-Source* LLM Reinforcement Learning System at Scale",
+        "DAPO: An Open-Source `LLM` Reinforcement Learning System at **Scale**",
+        "[DAPO](https://dapo-sia.github.io/): An Open-Source LLM Reinforcement Learning System at Scale",
+    ],
+)
+@pytest.mark.parametrize("arxiv", ['    arxiv: "2503.14476"\n', ""])
+def test_one_title_with_and_without_markdown_marks_is_one_title(
+    write_tree: WriteTree, marked: str, arxiv: str
+) -> None:
+    """Both entries are one paper page (``Paper.identity`` reads a title's words): the same
+    words are the same title, whatever marks one digest gives them."""
+    plain = "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"
+    later = SECOND_WEEK.replace(plain, marked)
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY.replace('    arxiv: "2503.14476"\n', arxiv),
+            "digests/weekly/2025-03-24.yaml": later.replace('    arxiv: "2503.14476"\n', arxiv),
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+
+    report = check_site(site)
+
+    assert [f for f in report.findings if f.rule == "conflicting-paper"] == []
+    assert len(validate(site).papers) == 1
+
+
+def test_an_award_on_a_weekly_digests_paper_is_a_warning_at_it(write_tree: WriteTree) -> None:
+    """The digest format gives 'award' to conference digests, without forbidding it elsewhere:
+    the build shows it (a badge), and check asks whether it was meant."""
+    digest = WEEKLY.replace(
+        '    arxiv: "2503.14476"\n', '    arxiv: "2503.14476"\n    award: best-paper\n'
+    )
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": digest,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+
+    report = check_site(site)
+
+    assert findings(report) == [
+        ("weekly-award", "digests/weekly/2025-03-17.yaml", 7, "papers[0].award")
+    ]
+    [finding] = report.findings
+    assert finding.severity == "warning"
+    assert (finding.problem.column, finding.problem.message) == (12, WEEKLY_AWARD_MESSAGE)
+    assert report.ok
+
+
+WEEKLY_AWARD_MESSAGE = (
+    "'award' is for the papers of a conference digest (best-paper, runner-up, oral, "
+    "spotlight, or the award's name); on a weekly digest it shows as a badge beside the "
+    "title: remove it, unless the badge is meant"
+)
+
+
+def test_an_award_in_a_conference_digest_is_no_finding(write_tree: WriteTree) -> None:
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips-2025.yaml": CONFERENCE}
+    )
+
+    assert [f for f in check_site(site).findings if f.rule == "weekly-award"] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "date: 2025-11-27",
+            "date: 1925-11-27",
+            "date",
+            "the digest is dated 1925-11-27, 100 years before its conference (2025): is its year "
+            "mistyped?",
+        ),
+        (
+            "date: 2025-11-27",
+            "date: 2052-11-27",
+            "date",
+            "the digest is dated 2052-11-27, 27 years after its conference (2025): is its year "
+            "mistyped?",
+        ),
+        (
+            "date: 2025-11-27",
+            "date: 0001-01-01",
+            "date",
+            "the digest is dated 0001-01-01, 2024 years before its conference (2025): is its year "
+            "mistyped?",
+        ),
+        (
+            "date: 2025-11-27",
+            "date: 9999-12-31",
+            "date",
+            "the digest is dated 9999-12-31, 7974 years after its conference (2025): is its year "
+            "mistyped?",
+        ),
+    ],
+)
+def test_an_implausible_date_is_a_warning_at_it(
+    write_tree: WriteTree, old: str, new: str, field: str, message: str
+) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/neurips-2025.yaml": CONFERENCE.replace(old, new),
+        }
+    )
+
+    report = check_site(site)
+
+    found = [f for f in report.findings if f.rule == "implausible-date"]
+    assert [(f.severity, f.problem.line, f.problem.field) for f in found] == [("warning", 3, field)]
+    assert found[0].problem.message == message
+    assert report.ok
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [("0001-01-01", "0001-01-07", "period.start"), ("9999-12-25", "9999-12-31", "period.start")],
+)
+def test_an_implausible_weekly_period_is_a_warning_at_its_start(
+    write_tree: WriteTree, start: str, end: str, field: str
+) -> None:
+    period = f"period: {{start: {start}, end: {end}}}"
+    digest = WEEKLY.replace("period: {start: 2025-03-17, end: 2025-03-23}", period)
+    site = write_tree({"papersite.yaml": SITE_CONFIG, f"digests/weekly/{start}.yaml": digest})
+
+    report = check_site(site)
+
+    found = [f for f in report.findings if f.rule == "implausible-date"]
+    assert [(f.severity, f.problem.field) for f in found] == [("warning", field)]
+    assert found[0].problem.message.startswith(f"{start} is not a date a digest can have")
+
+
+@pytest.mark.parametrize("date", ["2024-12-20", "2025-11-27", "2026-01-15"])
+def test_a_conference_digest_dated_near_its_year_is_no_finding(
+    write_tree: WriteTree, date: str
+) -> None:
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/conferences/neurips-2025.yaml": CONFERENCE.replace("2025-11-27", date),
+        }
+    )
+
+    assert [f for f in check_site(site).findings if f.rule == "implausible-date"] == []
+
+
+def test_a_weekly_digest_dated_years_from_its_period_is_a_warning_at_its_date(
+    write_tree: WriteTree,
+) -> None:
+    digest = WEEKLY.replace("papers:\n", "date: 1925-03-24\npapers:\n")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    [finding] = [f for f in check_site(site).findings if f.rule == "implausible-date"]
+
+    assert (finding.severity, finding.problem.line, finding.problem.field) == ("warning", 4, "date")
+    assert finding.problem.message == (
+        "the digest is dated 1925-03-24, 100 years before its period (2025-03-17 to 2025-03-23): "
+        "is its year mistyped?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"), [("NeurIPS 2025", "NeurIPS"), ("ICML-2025", "ICML"), ("2025", "")]
+)
+def test_a_conference_name_holding_its_year_is_a_warning_at_the_name(
+    write_tree: WriteTree, name: str, suggested: str
+) -> None:
+    """The URL is /conferences/<name>-<year>/: the year would be in it twice."""
+    digest = CONFERENCE.replace("name: NeurIPS", f"name: {name!r}")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips.yaml": digest})
+
+    report = check_site(site)
+
+    [finding] = [f for f in report.findings if f.rule == "year-in-name"]
+    assert (finding.severity, finding.problem.line, finding.problem.field) == (
+        "warning", 2, "conference.name"
+    )  # fmt: skip
+    url = f"/conferences/{name.lower().replace(' ', '-')}-2025/"
+    advice = f" ({suggested!r})" if suggested else ""
+    assert finding.problem.message == (
+        f"the name {name!r} holds the year, which the digest's URL adds again ({url}): write "
+        f"the name without it{advice}; the year is 'year: 2025'"
+    )
+
+
+@pytest.mark.parametrize("name", ["NeurIPS", "ICLR 20251", "COLT"])
+def test_a_conference_name_without_its_year_is_no_finding(write_tree: WriteTree, name: str) -> None:
+    digest = CONFERENCE.replace("name: NeurIPS", f"name: {name!r}")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips.yaml": digest})
+
+    assert [f for f in check_site(site).findings if f.rule == "year-in-name"] == []

@@ -3,6 +3,7 @@ alone accept, but a build would show wrongly or pick from silently."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -149,14 +150,13 @@ def test_authors_given_as_one_name_say_to_write_a_json_list(
         (
             "fetched",
             '"yesterday"',
-            "input should be a valid datetime or date, input is too short, got 'yesterday'; "
-            "write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z; fix the file",
+            "'yesterday' is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
+            "e.g. 2026-11-21T09:12:44Z; fix the file",
         ),
         (
             "published",
             "20250318",
-            "input should be a date, not a number, got 20250318; write it as YYYY-MM-DD, "
-            "e.g. 2025-03-17; fix the file",
+            "20250318 is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17; fix the file",
         ),
     ],
 )
@@ -172,3 +172,93 @@ def test_a_date_or_time_written_otherwise_says_how_to_write_it(
     assert problem.field == f"papers.2503.14476.arxiv.{field}"
     assert (problem.line, problem.column) == written
     assert problem.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "version",
+            '"2"',
+            "input should be a valid integer, got '2'; write the number as plain digits, "
+            "without quotes",
+        ),
+        ("version", "2.0", "input should be a valid integer, got 2.0"),
+        ("version", "true", "input should be a valid integer, got True"),
+        ("withdrawn", "0", "input should be a valid boolean, got 0; write true or false"),
+        ("withdrawn", '"false"', "input should be a valid boolean, got 'false'; write true or"),
+        (
+            "fetched",
+            "1742256000",
+            "1742256000 is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
+            "e.g. 2026-11-21T09:12:44Z",
+        ),
+        ("fetched", '"1742256000"', "'1742256000' is not a time: write it as YYYY-MM-DDTHH"),
+        ("published", "0", "0 is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"),
+        ("updated", '"2025-05-20T00:00:00"', "'2025-05-20T00:00:00' is not a date: write it"),
+    ],
+)
+def test_a_value_of_another_type_is_refused_not_converted(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    """A hand edit that JSON reads as another type than the field's: pydantic's lax mode would
+    take "2" for 2, 0 for false and a number for seconds since 1970."""
+    lockfile = lockfile_text(DAPO_RECORD)
+    written = json.dumps(DAPO_RECORD[field])
+    line = next(n for n, text in enumerate(lockfile.splitlines(), 1) if f'"{field}": ' in text)
+    lockfile = lockfile.replace(f'"{field}": {written}', f'"{field}": {value}', 1)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.field) == ("arxiv.lock.json", f"papers.2503.14476.arxiv.{field}")
+    text = lockfile.splitlines()[line - 1]
+    assert (problem.line, problem.column) == (line, text.index(value) + 1)
+    assert problem.message.startswith(message)
+    assert problem.message.endswith("git checkout -- arxiv.lock.json) and run papersite enrich")
+
+
+@pytest.mark.parametrize(("field", "value"), [("citation_count", '"12"'), ("year", "2025.0")])
+def test_a_semantic_scholar_number_of_another_type_is_refused(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str
+) -> None:
+    record = {"paper_id": "abc", "citation_count": 12, "year": 2025, "fetched": FETCHED}
+    data = json.loads(lockfile_text(DAPO_RECORD))
+    data["papers"]["2503.14476"]["semantic_scholar"] = record
+    lockfile = json.dumps(data, indent=2, sort_keys=True)
+    lockfile = lockfile.replace(f'"{field}": {record[field]}', f'"{field}": {value}', 1)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f"papers.2503.14476.semantic_scholar.{field}"
+    assert problem.message.startswith("input should be a valid integer")
+
+
+FETCHED = "2026-11-21T09:12:44Z"
+
+
+def test_a_blank_author_is_an_error_at_it(write_tree: WriteTree, tmp_path: Path) -> None:
+    """A page would list an empty name (", Qiying Yu"), and the citation an empty author."""
+    lockfile = lockfile_text({**DAPO_RECORD, "authors": ["Qiying Yu", " "]})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == "papers.2503.14476.arxiv.authors[1]"
+    lines = lockfile.splitlines()
+    assert lines[problem.line - 1].strip() == '" "' == lines[problem.line - 1][problem.column - 1 :]
+    assert problem.message.startswith("this is empty; write it, or remove it; fix the file")
+
+
+@pytest.mark.parametrize(("text", "got"), [("[]", "a list"), ("null", "null"), ('"x"', "'x'")])
+def test_a_lockfile_that_is_no_json_object_says_what_to_write_in_json(
+    write_tree: WriteTree, tmp_path: Path, text: str, got: str
+) -> None:
+    """Not the advice for YAML files ("one 'name: value' line per field")."""
+    [problem] = build_problems(write_tree, tmp_path, text)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", 1, 1, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        f'expected a JSON object at the top of the file, got {got}: write {{"format": 1, '
+        '"papers": {}} (and run papersite enrich to fill it); fix the file by hand'
+    )

@@ -284,6 +284,24 @@ def test_bad_url_in_a_paper_block_points_at_its_line_in_the_file(write_tree: Wri
     assert "only http(s) URLs are allowed, got 'javascript:alert(1)'" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('arxiv: "2503.14476"', 'arxiv: "2503.14476"\ntags: [llm, llm]', "papers[0].tags[1]"),
+        ("kind: weekly", "kind: weekly\ntags: [llm, llm]", "tags[1]"),
+    ],
+)
+def test_a_tag_given_twice_points_at_the_repeated_tag_in_the_file(
+    write_tree: WriteTree, old: str, new: str, field: str
+) -> None:
+    text = AS_MARKDOWN.replace(old, new)
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "tags: [llm, llm]"), 13, field)
+    assert problem.message == "the tag 'llm' is given twice: remove one"
+
+
 def test_yaml_syntax_error_in_a_paper_block_points_into_the_file(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN.replace('arxiv: "2503.14476"', "arxiv: [2503.14476")
 

@@ -445,6 +445,18 @@ def test_javascript_url_in_links_is_refused(write_tree: WriteTree) -> None:
     )
 
 
+@pytest.mark.parametrize("label", ['""', '"   "', '"\\t"'])
+def test_a_blank_link_label_is_an_error_at_it(write_tree: WriteTree, label: str) -> None:
+    """A page would show the link with no text at all: nothing to read or click."""
+    digest = WEEKLY.replace('DAPO"}', f'DAPO", label: {label}}}')
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 79, "papers[0].links[0].label")
+    assert problem.message == "this is empty; write it, or remove it"
+
+
 @pytest.mark.parametrize("url", ["ftp://example.org/a", "javascript:alert(1)", "example.org/a"])
 def test_non_http_source_url_is_refused(write_tree: WriteTree, url: str) -> None:
     root = weekly_site(
@@ -538,14 +550,60 @@ def test_a_base_url_every_page_url_could_not_be_made_from(
     assert problem.message.startswith(f"{url!r} {message}"), problem.message
 
 
-def test_a_language_listed_twice_is_an_error_at_languages(write_tree: WriteTree) -> None:
+def test_a_language_listed_twice_is_an_error_at_the_repeated_item(write_tree: WriteTree) -> None:
     config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ko]")
     root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
 
     problem = only_problem(root)
 
-    assert where(problem) == ("papersite.yaml", 3, 12, "languages")
-    assert problem.message == "a language is listed twice; list each once"
+    assert where(problem) == ("papersite.yaml", 3, 21, "languages[2]")
+    assert problem.message == "the language 'ko' is given twice: remove one"
+
+
+@pytest.mark.parametrize(
+    ("digest", "line", "column", "field"),
+    [
+        (
+            WEEKLY.replace("tags: [reinforcement-learning]", "tags: [llm, rl, llm]"),
+            11,
+            21,
+            "papers[0].tags[2]",
+        ),
+        (WEEKLY.replace("papers:\n", "tags:\n  - llm\n  - llm\npapers:\n"), 6, 5, "tags[1]"),
+    ],
+)
+def test_a_tag_given_twice_is_an_error_at_the_repeated_item(
+    write_tree: WriteTree, digest: str, line: int, column: int, field: str
+) -> None:
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, line, column, field)
+    assert problem.message == "the tag 'llm' is given twice: remove one"
+
+
+def test_a_tag_given_twice_in_the_sites_vocabulary_is_an_error_at_it(
+    write_tree: WriteTree,
+) -> None:
+    config = SITE_CONFIG + "tags: [llm, rl, llm]\n"
+    root = write_tree({"papersite.yaml": config, WEEKLY_PATH: WEEKLY})
+
+    problem = only_problem(root)
+
+    assert where(problem) == ("papersite.yaml", 4, 17, "tags[2]")
+    assert problem.message == "the tag 'llm' is given twice: remove one"
+
+
+def test_a_tag_and_its_decomposed_spelling_are_one_tag_given_twice(
+    write_tree: WriteTree,
+) -> None:
+    """Hangul pasted from macOS is decomposed (NFD): it looks the same, and is the same tag."""
+    tags = f"tags: [강화학습, {unicodedata.normalize('NFD', '강화학습')}]"
+    digest = WEEKLY.replace("tags: [reinforcement-learning]", tags)
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert problem.field == "papers[0].tags[1]"
+    assert problem.message == "the tag '강화학습' is given twice: remove one"
 
 
 @pytest.mark.parametrize(

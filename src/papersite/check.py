@@ -13,6 +13,10 @@ rendering), without writing anything, and then the editorial lints look at the w
   entries that are the same paper under different identities (which would give two pages);
 - ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
 - ``duplicate-link``: a paper linking to the same URL twice;
+- ``long-period``, ``implausible-date``: a weekly period longer than a month, a date no digest
+  can have, or a conference digest dated years from its conference (a mistyped year?);
+- ``year-in-name``: a conference's name that holds its year, which its URL adds again;
+- ``weekly-award``: an ``award`` on a paper of a weekly digest (it is for conference digests);
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
 - ``glossary``: a text whose English uses a term of ``glossary.yaml`` and whose Korean uses a
   wrong rendering of it, or none of the accepted ones;
@@ -27,9 +31,11 @@ chooses which files' findings are reported.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +51,7 @@ from papersite.load import site_relative
 from papersite.markup import MarkdownRenderer
 from papersite.model import (
     EVERY_LANGUAGE,
+    FIRST_YEAR,
     Paper,
     Site,
     SitePaper,
@@ -54,6 +61,7 @@ from papersite.model import (
 from papersite.names import CHECK_FORMATS, DIGESTS_DIR, NOT_DIGESTS
 from papersite.new import PLACEHOLDER_TITLE
 from papersite.pipeline import prepare_site
+from papersite.plain import markdown_words
 from papersite.provenance import digest_texts, unreviewed_texts
 from papersite.render import render_site
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
@@ -103,13 +111,19 @@ class CheckReport:
         if self.links_checked or self.links_cached:
             every = self.links_checked + self.links_cached  # fetched now, or answered before
             links = f", {every} links checked ({self.links_cached} from the cache)"
-        checked = f"{self.digests} digests"
+        checked = _counted(self.digests, "digest")
         if self.paths:  # the findings are those of the paths, the count the site's
             checked = (
                 f"{', '.join(self.paths)} ({self.chosen} of the site's {checked}, checked with "
                 "the whole site)"
             )
-        return f"Checked {checked}{links}: {len(self.errors)} errors, {len(self.warnings)} warnings"
+        found = f"{_counted(len(self.errors), 'error')}, {_counted(len(self.warnings), 'warning')}"
+        return f"Checked {checked}{links}: {found}"
+
+
+def _counted(number: int, noun: str) -> str:
+    """``1 digest``, ``2 digests``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def check_site(
@@ -179,10 +193,13 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
     for sourced in site.digests:
         yield from _missing_translations(sourced, site.config.languages)
         yield from _long_period(sourced)
+        yield from _implausible_dates(sourced)
+        yield from _year_in_name(sourced)
         yield from _unknown_tags(sourced, site.config.tags)
         for index, paper in enumerate(sourced.digest.papers):
             yield from _placeholder_title(sourced, index, paper)
             yield from _duplicate_links(sourced, index, paper)
+            yield from _weekly_award(sourced, index, paper)
 
 
 def _template_errors(view: SiteView, source: Path) -> list[Finding]:
@@ -282,7 +299,9 @@ def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
 
 
 def _spelling(title: str) -> str:
-    return " ".join(title.casefold().split())
+    """A title's words as a reader sees them (its Markdown marks left out, as
+    ``Paper.identity`` leaves them), but for case and spaces."""
+    return " ".join(markdown_words(title, inline=True).casefold().split())
 
 
 def _same_paper_twice(site: Site) -> Iterator[Finding]:
@@ -363,6 +382,110 @@ def _long_period(sourced: SourcedDigest) -> Iterator[Finding]:
         "warning",
         "long-period",
     )
+
+
+DIGEST_YEARS = (FIRST_YEAR, 1)
+"""The first year a digest may be dated without a warning, and how many years after today's."""
+YEARS_APART = 1
+"""How many years a digest's date may be from the year it covers: an award of December is
+written up in January."""
+
+
+def _implausible_dates(sourced: SourcedDigest) -> Iterator[Finding]:
+    """A digest dated years from what it covers, or a date no digest can have (0001-01-01,
+    9999-12-31): a mistyped year, which would date and sort the digest far away. A warning,
+    not an error: the digest contract sets no range, and the build publishes it."""
+    found = _far_from_what_it_covers(sourced) or _out_of_range(sourced)
+    if found is not None:
+        yield found
+
+
+def _far_from_what_it_covers(sourced: SourcedDigest) -> Finding | None:
+    """A conference digest's date, or a weekly digest's own (not its period's end), years
+    from its conference's year or its period."""
+    digest = sourced.digest
+    if digest.conference is not None:
+        year, what = digest.conference.year, f"its conference ({digest.conference.year})"
+    elif digest.period is not None and "date" in digest.model_fields_set:
+        year, what = (
+            digest.period.end.year,
+            f"its period ({digest.period.start} to {digest.period.end})",
+        )
+    else:
+        return None
+    apart = digest.published.year - year
+    if abs(apart) <= YEARS_APART:
+        return None
+    side = "before" if apart < 0 else "after"
+    return _date_finding(
+        sourced,
+        ("date",),
+        f"the digest is dated {digest.published}, {abs(apart)} years {side} {what}",
+    )
+
+
+def _out_of_range(sourced: SourcedDigest) -> Finding | None:
+    """The first of the digest's dates (its period's, then its own) outside ``DIGEST_YEARS``."""
+    digest = sourced.digest
+    dates: list[tuple[tuple[str, ...], dt.date]] = []
+    if digest.period is not None:
+        dates += [
+            (("period", "start"), digest.period.start),
+            (("period", "end"), digest.period.end),
+        ]
+    if "date" in digest.model_fields_set:
+        dates.append((("date",), digest.published))
+    first, ahead = DIGEST_YEARS
+    for location, day in dates:
+        if not first <= day.year <= dt.date.today().year + ahead:
+            what = f"{day} is not a date a digest can have (from {first} to a year from today)"
+            return _date_finding(sourced, location, what)
+    return None
+
+
+def _year_in_name(sourced: SourcedDigest) -> Iterator[Finding]:
+    """A conference's name that holds its year ('NeurIPS 2025'), which its URL adds again
+    (/conferences/neurips-2025-2025/), as its pages' titles do."""
+    conference = sourced.digest.conference
+    if conference is None:
+        return
+    year = re.compile(rf"(?<!\d){conference.year}(?!\d)")
+    if year.search(conference.name) is None:
+        return
+    without = year.sub("", conference.name).strip(" -–—_,'’")
+    advice = f" ({without!r})" if without else ""
+    yield Finding(
+        sourced.problem(
+            ("conference", "name"),
+            f"the name {conference.name!r} holds the year, which the digest's URL adds again "
+            f"(/{sourced.url}): write the name without it{advice}; the year is "
+            f"'year: {conference.year}'",
+        ),
+        "warning",
+        "year-in-name",
+    )
+
+
+def _date_finding(sourced: SourcedDigest, location: tuple[str, ...], what: str) -> Finding:
+    return Finding(
+        sourced.problem(location, f"{what}: is its year mistyped?"), "warning", "implausible-date"
+    )
+
+
+def _weekly_award(sourced: SourcedDigest, index: int, paper: Paper) -> Iterator[Finding]:
+    """An award in a weekly digest. The digest format gives 'award' to conference digests but
+    does not forbid it elsewhere, and the pages show it: a warning, so that a build goes on."""
+    if paper.award is not None and sourced.digest.kind == "weekly":
+        yield Finding(
+            sourced.problem(
+                ("papers", index, "award"),
+                "'award' is for the papers of a conference digest (best-paper, runner-up, oral, "
+                "spotlight, or the award's name); on a weekly digest it shows as a badge beside "
+                "the title: remove it, unless the badge is meant",
+            ),
+            "warning",
+            "weekly-award",
+        )
 
 
 def _placeholder_title(sourced: SourcedDigest, index: int, paper: Paper) -> Iterator[Finding]:

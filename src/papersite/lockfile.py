@@ -141,6 +141,8 @@ def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, 
 
 def _located_lockfile(text: str, data: Any) -> Lockfile:
     """Validate ``data`` again, now knowing where each node stands, to locate every problem."""
+    if not isinstance(data, dict):  # validate_document's advice is for YAML files
+        raise ContentError([_broken(1, 1, _not_an_object(data))])
     document = SourceDocument(LOCKFILE, None)
     # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
     # from the JSON parser, the authority on what the file means.
@@ -169,6 +171,14 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     if problems or lockfile is None:
         raise ContentError(problems)
     return lockfile
+
+
+def _not_an_object(data: Any) -> str:
+    got = "a list" if isinstance(data, list) else "null" if data is None else repr(data)
+    return (
+        f"expected a JSON object at the top of the file, got {got}: write "
+        f'{{"format": {FORMAT}, "papers": {{}}}} (and run papersite enrich to fill it)'
+    )
 
 
 def _misfiled(papers: Mapping[str, LockEntry]) -> list[tuple[str, str]]:

@@ -51,6 +51,7 @@ _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _SPACE = re.compile(r"\s")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_ISO_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}", re.ASCII)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """The years a conference digest may be of."""
@@ -110,6 +111,17 @@ def _date_input(value: Any) -> Any:
     raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
 
 
+def _moment_input(value: Any) -> Any:
+    """A moment as the lockfile writes one, ``2026-11-21T09:12:44Z``; not a number, nor the
+    text of one, which pydantic would take for seconds since 1970."""
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _ISO_DATE_START.match(value)):
+        return value
+    raise ValueError(
+        f"{value!r} is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
+        "e.g. 2026-11-21T09:12:44Z"
+    )
+
+
 def _check_time_zone(value: dt.datetime) -> dt.datetime:
     # Published as a JSON Schema date-time (data/papers.json), which must have its offset.
     if value.utcoffset() is None:
@@ -120,9 +132,10 @@ def _check_time_zone(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def field_error(field: str, message: str, *, at_key: bool = False) -> PydanticCustomError:
-    """An error that belongs to the named field (or mapping key, with ``at_key``) below the
-    one being validated; ``validate.py`` points at that field's position."""
+def field_error(field: str | int, message: str, *, at_key: bool = False) -> PydanticCustomError:
+    """An error that belongs to the named field (or mapping key, with ``at_key``; or the
+    item of a list, by its index) below the one being validated; ``validate.py`` points at
+    that field's position."""
     # The message is passed as context, not as the template, so braces in it stay as written.
     return PydanticCustomError(
         "field", "{message}", {"field": field, "at_key": at_key, "message": message}
@@ -194,6 +207,16 @@ def _check_tag(value: str) -> str:
     if value != value.lower():
         raise ValueError(f"tags are lower case: write {value.lower()!r}")
     return value
+
+
+def _each_once(values: list[str], what: str) -> list[str]:
+    """``values``, when none is given twice; else an error at the first repeated item."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise field_error(index, f"the {what} {value!r} is given twice: remove one")
+        seen.add(value)
+    return values
 
 
 def _check_language_code(value: str) -> str:
@@ -336,20 +359,24 @@ ArxivId = Annotated[str, AfterValidator(check_arxiv_id)]
 PaperArxivId = Annotated[str, AfterValidator(check_base_arxiv_id)]
 """An arXiv ID without version, in canonical form: a paper's, as the lockfile keys it."""
 Tag = Annotated[str, AfterValidator(_check_tag)]
+Tags = Annotated[list[Tag], AfterValidator(lambda tags: _each_once(tags, "tag"))]
+"""Tags, each given once: a repeated one is a slip, which the pages would show twice."""
 ComposedText = Annotated[str, AfterValidator(composed)]
 """Text from an outside source, as the lockfile keeps it (a title, a name, an abstract): composed
 (NFC) as a digest's texts are, so that a decomposed one (as macOS writes them, in a lockfile
 edited by hand) matches and renders as the composed one does."""
-AwareTime = Annotated[dt.datetime, AfterValidator(_check_time_zone)]
+AwareTime = Annotated[dt.datetime, BeforeValidator(_moment_input), AfterValidator(_check_time_zone)]
 """A moment with its time zone, such as when a record was fetched."""
 Day = Annotated[dt.date, BeforeValidator(_date_input)]
-"""A date in a digest: ``YYYY-MM-DD``."""
+"""A date, in a digest or the lockfile: ``YYYY-MM-DD``."""
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 WholeNumber = Annotated[int, Field(strict=True)]
 """A number as YAML writes one: a quoted ``"2025"`` is text and ``true`` a boolean, so both are
 refused rather than quietly converted (pydantic's lax mode would take them as 2025 and 1)."""
 Number = Annotated[float, Field(strict=True)]
 """Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do)."""
+Flag = Annotated[bool, Field(strict=True)]
+"""``true`` or ``false``; not ``0`` or ``"false"``, which pydantic's lax mode would convert."""
 AliasPath = Annotated[str, AfterValidator(_check_alias)]
 """An old path of a digest, relative to the site root (see ``urls.alias_page``)."""
 Text = Annotated[dict[str, str], WrapValidator(_per_language)]
@@ -445,8 +472,9 @@ class Link(StrictModel):
     """What the link points at; decides its icon and label."""
     url: HttpUrl
     """Where it points; http(s) only."""
-    label: str | None = None
-    """Shown instead of the kind's name, e.g. 'X thread'."""
+    label: Name | None = None
+    """Shown instead of the kind's name, e.g. 'X thread'; never blank, which would show a link
+    with no text."""
 
 
 ProvenanceStatus = Literal["human", "machine", "upstream", "reviewed"]
@@ -540,7 +568,7 @@ class Paper(StrictModel):
     """The abstract (논문 초록)."""
     sections: list[Section] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
-    tags: list[Tag] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
     provenance: PaperProvenance | None = None
     """Who wrote this paper's texts, over the digest's ``provenance``."""
 
@@ -623,7 +651,7 @@ class Digest(StrictModel):
     source: HttpUrl | None = None
     """Where the digest was first published."""
     overview: Text | None = None
-    tags: list[Tag] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
     aliases: list[AliasPath] = Field(default_factory=list)
     """Old paths of this digest (it was renamed or moved); each gets a page that redirects here.
     ``validate.py`` checks that no page of the site and no other alias uses them."""
@@ -662,22 +690,22 @@ class ArxivRecord(StrictModel):
     id: PaperArxivId
     """The ID without version, in arXiv's canonical form (``math/0309136``, not
     ``math.GT/0309136``)."""
-    version: int | None = Field(default=None, ge=1)
+    version: WholeNumber | None = Field(default=None, ge=1)
     """The latest version; None only in a record written by hand without it."""
     title: ComposedText = Field(min_length=1)
-    authors: list[ComposedText] = Field(default_factory=list)
+    authors: list[Name] = Field(default_factory=list)
     abstract: ComposedText = ""
     primary_category: str = ""
     categories: list[str] = Field(default_factory=list)
     """Every category, the primary one included."""
-    published: dt.date | None = None
+    published: Day | None = None
     """When version 1 was submitted; None only in a record written by hand without it."""
-    updated: dt.date | None = None
+    updated: Day | None = None
     """When the latest version was submitted; None only in a record written by hand."""
     doi: str | None = None
     journal_ref: ComposedText | None = None
     comment: ComposedText | None = None
-    withdrawn: bool = False
+    withdrawn: Flag = False
     """arXiv marks the paper as withdrawn (in its comment or abstract)."""
     resolved_from_title: ComposedText | None = None
     """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
@@ -708,9 +736,9 @@ class SemanticScholarRecord(StrictModel):
     """Semantic Scholar's own ID of the paper."""
     url: HttpUrl | None = None
     """The paper's page on Semantic Scholar."""
-    citation_count: int | None = Field(default=None, ge=0)
+    citation_count: WholeNumber | None = Field(default=None, ge=0)
     venue: ComposedText | None = None
-    year: int | None = None
+    year: WholeNumber | None = None
     open_access_pdf: HttpUrl | None = None
     """The publication's open-access PDF, where Semantic Scholar knows one."""
     fetched: AwareTime
@@ -834,9 +862,11 @@ class SiteConfig(StrictModel):
     description: Text | None = None
     base_url: BaseUrl
     """Where the site is served, possibly with a sub-path; always ends with '/'."""
-    languages: list[LanguageCode] = Field(min_length=1)
+    languages: Annotated[
+        list[LanguageCode], AfterValidator(lambda codes: _each_once(codes, "language"))
+    ] = Field(min_length=1)
     """The site's languages; the first is the default."""
-    tags: list[Tag] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
     """The site's tag vocabulary (optional)."""
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     semantic_scholar: SemanticScholarSettings = Field(default_factory=SemanticScholarSettings)
@@ -846,8 +876,6 @@ class SiteConfig(StrictModel):
 
     @model_validator(mode="after")
     def _languages_agree(self) -> SiteConfig:
-        if len(set(self.languages)) != len(self.languages):
-            raise field_error("languages", "a language is listed twice; list each once")
         for name in ("title", "description"):
             text: dict[str, str] = getattr(self, name) or {}
             unknown = [c for c in text if c != EVERY_LANGUAGE and c not in self.languages]

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import UnionType
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
@@ -304,6 +304,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
         # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
+    if kind == "bool_type":
+        message += "; write true or false, without quotes"
     if kind == "list_type":
         message += _list_advice(error["input"])
     if kind in DATE_FORMS:
@@ -426,10 +428,10 @@ def _length_message(kind: str, value: Any, ctx: dict[str, Any]) -> str:
 
 
 def _without_none(annotation: Any) -> Any:
-    """``Paper | None`` → ``Paper``."""
+    """``Paper | None`` → ``Paper``, and ``WholeNumber | None`` → ``int``."""
     if get_origin(annotation) in (Union, UnionType):
-        return next(arg for arg in get_args(annotation) if arg is not type(None))
-    return annotation
+        annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
 def _valid_items(
