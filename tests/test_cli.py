@@ -14,7 +14,7 @@ from papersite.cli import main
 
 WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
 SUMMARY = re.compile(
-    r"^Built 1 digests, 1 papers, (?P<pages>\d+) pages \((?P<written>\d+) written\), 0 warnings in \d+\.\d+ s$"
+    r"^Built 1 digest, 1 paper, (?P<pages>\d+) pages \((?P<written>\d+) written\), 0 warnings in \d+\.\d+ s$"
 )
 BAD_URL = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", "javascript:alert(1)")
 UNCONVERTIBLE_TEX = WEEKLY.replace('en: "English abstract"', r'en: "Uses $\\notacommand{x}$."')
@@ -153,7 +153,7 @@ def test_bad_content_prints_located_problems_exits_1_and_writes_nothing(
     assert captured.err.splitlines() == [
         "digests/weekly/2025-03-17.yaml:10:27: papers[0].links[0].url: "
         "only http(s) URLs are allowed, got 'javascript:alert(1)'",
-        "error: 1 problem(s); nothing was written",
+        "error: 1 problem; nothing was written",
     ]
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left behind
@@ -177,7 +177,7 @@ def test_bad_content_reports_every_file(
         "digests/weekly/2025-03-17.yaml:10:27",
         "digests/weekly/2025-03-24.yaml:6:12",
     ]
-    assert lines[2] == "error: 2 problem(s); nothing was written"
+    assert lines[2] == "error: 2 problems; nothing was written"
 
 
 def test_bad_content_leaves_the_previous_build_byte_for_byte(
@@ -221,7 +221,7 @@ def test_warning_is_printed_and_counted(
         captured.err.strip(),
     ), captured.err
     assert re.match(
-        r"^Built 1 digests, 1 papers, \d+ pages \(\d+ written\), 1 warnings in ", captured.out
+        r"^Built 1 digest, 1 paper, \d+ pages \(\d+ written\), 1 warning in ", captured.out
     )
 
 

@@ -613,7 +613,7 @@ def test_serve_listens_on_loopback_and_reloads_after_an_edit(
 ) -> None:
     served = serve_command(minimal_site)
     assert served.url.startswith("http://127.0.0.1:")
-    assert served.wait_for(re.compile(r"^Built 1 digests, 1 papers: \d+ files in [\d.]+ s$"))
+    assert served.wait_for(re.compile(r"^Built 1 digest, 1 paper: \d+ files in [\d.]+ s$"))
     stream = events(served.origin)
     _, first = stream.next()
     mark = served.mark()

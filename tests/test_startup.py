@@ -105,7 +105,7 @@ def test_the_command_reports_and_exits_with_its_status(minimal_site: Path, tmp_p
     )
 
     assert built.returncode == 0, built.stderr
-    assert built.stdout.startswith("Built 1 digests, 1 papers, ")
+    assert built.stdout.startswith("Built 1 digest, 1 paper, ")
     assert built.stdout.endswith(" s\n")
     assert (minimal_site / "build" / "index.html").is_file()
 
@@ -115,7 +115,7 @@ def test_the_command_reports_and_exits_with_its_status(minimal_site: Path, tmp_p
     )
 
     assert failed.returncode == 1
-    assert failed.stderr.endswith("problem(s); nothing was written\n")
+    assert failed.stderr.endswith("error: 3 problems; nothing was written\n")
     assert "2025-03-17.yaml" in failed.stderr
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papersite.cache import BuildCache
-from papersite.errors import Problem, StrictModeError
+from papersite.errors import Problem, StrictModeError, counted
 from papersite.fingerprint import (
     Stamper,
     Stamps,
@@ -76,11 +76,11 @@ class BuildReport:
     (``defer_search``): a build without ``defer_search`` makes it again."""
 
     def summary(self) -> str:
-        review = f", {len(self.unreviewed)} texts to review" if self.unreviewed else ""
+        review = f", {counted(len(self.unreviewed), 'text')} to review" if self.unreviewed else ""
         return (
-            f"Built {self.digests} digests, {self.papers} papers, {self.pages} pages "
-            f"({len(self.written)} written), {len(self.warnings)} warnings{review} "
-            f"in {self.seconds:.2f} s"
+            f"Built {counted(self.digests, 'digest')}, {counted(self.papers, 'paper')}, "
+            f"{counted(self.pages, 'page')} ({len(self.written)} written), "
+            f"{counted(len(self.warnings), 'warning')}{review} in {self.seconds:.2f} s"
         )
 
 

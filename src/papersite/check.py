@@ -44,7 +44,7 @@ from typing import Literal
 
 from papersite.context import SiteView
 from papersite.enrich import missing_records, paper_mismatches
-from papersite.errors import ContentError, PapersiteError, Problem
+from papersite.errors import ContentError, PapersiteError, Problem, counted
 from papersite.fingerprint import digest_files
 from papersite.glossary import glossary_problems
 from papersite.load import site_relative
@@ -111,19 +111,14 @@ class CheckReport:
         if self.links_checked or self.links_cached:
             every = self.links_checked + self.links_cached  # fetched now, or answered before
             links = f", {every} links checked ({self.links_cached} from the cache)"
-        checked = _counted(self.digests, "digest")
+        checked = counted(self.digests, "digest")
         if self.paths:  # the findings are those of the paths, the count the site's
             checked = (
                 f"{', '.join(self.paths)} ({self.chosen} of the site's {checked}, checked with "
                 "the whole site)"
             )
-        found = f"{_counted(len(self.errors), 'error')}, {_counted(len(self.warnings), 'warning')}"
+        found = f"{counted(len(self.errors), 'error')}, {counted(len(self.warnings), 'warning')}"
         return f"Checked {checked}{links}: {found}"
-
-
-def _counted(number: int, noun: str) -> str:
-    """``1 digest``, ``2 digests``."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def check_site(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from papersite import __version__
-from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError
+from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError, counted
 from papersite.heap import frozen_heap
 from papersite.names import (
     CHECK_FORMATS,
@@ -178,7 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         else:
-            print(f"error: {len(error.problems)} problem(s); nothing was written", file=sys.stderr)
+            print(
+                f"error: {counted(len(error.problems), 'problem')}; nothing was written",
+                file=sys.stderr,
+            )
         return 1
     except PapersiteError as error:
         print(f"error: {error}", file=sys.stderr)

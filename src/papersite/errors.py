@@ -76,3 +76,8 @@ class StrictModeError(PapersiteError):
         lines = [str(problem) for problem in self.problems]
         lines.append(f"{len(self.problems)} {what}, which {option} treats as errors")
         super().__init__("\n".join(lines))
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 digest``, ``2 digests``: a count in a command's summary (``noun`` takes an "s")."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -32,7 +32,7 @@ from types import FrameType, TracebackType
 from typing import TextIO
 from urllib.parse import quote
 
-from papersite.errors import PapersiteError, Problem
+from papersite.errors import PapersiteError, Problem, counted
 from papersite.names import CONFIG_FILE, LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
@@ -197,8 +197,8 @@ class Server:
         if rebuild.report is not None:
             report = rebuild.report
             self._print(
-                f"Built {report.digests} digests, {report.papers} papers: "
-                f"{report.pages} files in {rebuild.seconds:.2f} s"
+                f"Built {counted(report.digests, 'digest')}, {counted(report.papers, 'paper')}: "
+                f"{counted(report.pages, 'file')} in {rebuild.seconds:.2f} s"
                 + ("; the search index follows" if report.search_pending else "")
             )
         else:
