@@ -59,6 +59,8 @@ def _hidden_mark(match: re.Match[str]) -> str:
 def split_math(text: str) -> list[str]:
     """``text`` cut around its formulas (``MATH``), as ``re.split`` with a group cuts it: the
     text outside math at even indices, each formula (with its dollars) at the odd ones."""
+    if "$" not in text:  # most texts: no need to find their escapes
+        return [text]
     parts, start = [], 0
     for match in MATH.finditer(text):
         if match["math"] is not None:
