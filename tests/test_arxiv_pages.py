@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import lxml.html
 import pybtex.database
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -938,6 +939,51 @@ def test_an_arxiv_abstract_is_the_json_ld_abstract_as_the_plain_text_it_is(
     page = built.soup(DAPO_PAGE)
     scripts = page.select('script[type="application/ld+json"]')
     assert json.loads(scripts[0].string or "")["abstract"] == words
+
+
+def english_abstract(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The paragraph of a paper page's English abstract."""
+    [paragraph] = page.xpath(
+        "//article[contains(@class, 'paper-page')]/*[contains(@class, 'field-abstract')]"
+        "/div[@lang='en']/p"
+    )
+    return paragraph
+
+
+def test_a_formula_after_one_holding_an_escaped_dollar_is_math_too(
+    build_site: BuildSite,
+) -> None:
+    """An escaped ``\\$`` in arXiv's TeX neither ends a formula nor starts one: the next
+    formula's TeX was escaped as text (``$\\\\{x\\\\}$``), and showed as its source."""
+    abstract = r"The loss $a\$b$ and the set $\{x\}$ are formulas."
+    built = build_site(dapo_digest(), lockfile_text({**DAPO_RECORD, "abstract": abstract}))
+
+    paragraph = english_abstract(lxml.html.parse(built.out / DAPO_PAGE).getroot())
+    formulas = [element.getparent() for element in paragraph.iter("math")]
+    assert [f.get("class") for f in formulas] == ["math inline", "math inline"]
+    assert [f.text_content() for f in formulas] == ["a$b", "{x}"]
+    assert [[(e.tag, e.text) for e in f.iter("mi", "mo")] for f in formulas] == [
+        [("mi", "a"), ("mi", "$"), ("mi", "b")],
+        [("mo", "{"), ("mi", "x"), ("mo", "}")],
+    ]
+    assert paragraph.text_content() == "The loss a$b and the set {x} are formulas."
+    assert built.report.warnings == []
+
+
+def test_an_escaped_dollar_in_an_arxiv_abstract_reads_as_the_page_shows_it(
+    build_site: BuildSite,
+) -> None:
+    """arXiv writes a dollar sign as TeX's ``\\$``: the page shows ``$``, and so must the words
+    made for the meta description and the JSON-LD (they kept the backslash)."""
+    abstract = r"Training costs \$5 per run, not \$50, on one GPU."
+    built = build_site(dapo_digest(), lockfile_text({**DAPO_RECORD, "abstract": abstract}))
+
+    page = lxml.html.parse(built.out / DAPO_PAGE).getroot()
+    shown = english_abstract(page).text_content()
+    assert shown == "Training costs $5 per run, not $50, on one GPU."
+    assert page.xpath("//meta[@name='description']/@content") == [shown]
+    [json_ld] = page.xpath("//script[@type='application/ld+json']")
+    assert json.loads(json_ld.text)["abstract"] == shown
 
 
 def test_paper_without_id_ignores_a_record_not_resolved_from_its_title(

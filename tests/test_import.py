@@ -22,7 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
+from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
 from papersite.arxiv_ids import arxiv_base_id
 from papersite.cli import main
 from papersite.importers import import_post
@@ -726,6 +726,39 @@ def test_an_arxiv_id_without_a_link_or_a_record_survives_export_and_import(
 
     assert original.papers[0].links == [] and original.papers[0].arxiv == "2604.01234"
     assert imported.papers[0].arxiv == "2604.01234"
+
+
+DEEPSEEK_V3 = arxiv_record("2412.19437", "DeepSeek-V3 Technical Report")
+DEEPSEEK_V3_2 = arxiv_record("2512.02556", "DeepSeek-V3.2 Technical Report")
+"""Two arXiv papers whose titles are 97% alike once normalised: a number apart."""
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [([DEEPSEEK_V3], None), ([DEEPSEEK_V3, DEEPSEEK_V3_2], "2512.02556")],
+    ids=["only-the-other-paper", "both-papers"],
+)
+def test_an_imported_title_a_number_apart_from_a_records_is_not_that_paper(
+    write_tree: WriteTree,
+    tmp_path: Path,
+    records: list[dict[str, Any]],
+    expected: str | None,
+) -> None:
+    """The lockfile gives an imported paper its ID by title as ``enrich`` resolves one: a
+    title nearly the same but for a number is another paper's (DeepSeek-V3.2 took V3's ID)."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "arxiv.lock.json": lockfile_text(*records)})
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2026/01/12 ~ 01/18] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)\n\n"
+        "딥시크 V3.2 / DeepSeek-V3.2 Technical Report\n\n논문 소개\n\n소개.\n\nIntro.\n",
+        encoding="utf-8",
+    )
+
+    result = import_post(post, "forum", site=site)
+
+    (paper,) = load_text(result.text, result.path).papers
+    assert paper.title["en"] == "DeepSeek-V3.2 Technical Report"
+    assert paper.arxiv == expected
 
 
 def test_titles_survive_export_and_import_on_a_site_whose_first_language_is_english(

@@ -14,6 +14,7 @@ WITH_MATH = [
     r"Pricing with $a\$b$ costs \$5",
     r"Sets $\{x \mid x > 0\}$ and $\\alpha_{[1]}$ and $$\sum_{i} x\_i$$",
     r"A \*star\* outside, $a\*b$ inside",
+    r"Two formulas $a$$b+*c*$ side by side, and *emphasis*",
 ]
 
 
@@ -37,7 +38,12 @@ def test_math_keeps_its_tex_and_the_words_around_it_are_the_pages(text: str) -> 
 
 
 @pytest.mark.parametrize(
-    "plain", [r"Pricing $a\$b$ costs", r"$\{x\}$ and $\\alpha$ \[sic\] $x\_i$"]
+    "plain",
+    [
+        r"Pricing $a\$b$ costs",
+        r"$\{x\}$ and $\\alpha$ \[sic\] $x\_i$",
+        r"The loss $a\$b$ and the set $\{x\}$ are formulas",
+    ],
 )
 def test_plain_text_with_math_made_markdown_reads_back_as_itself(plain: str) -> None:
     """arXiv's title as the page shows it (its Markdown, ``plain_paragraph``) and as written

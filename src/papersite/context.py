@@ -24,7 +24,7 @@ from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
 from papersite.i18n import award_label, link_label, marked_words, shared_words
-from papersite.markup import MarkdownRenderer, plain_paragraph
+from papersite.markup import MarkdownRenderer, plain_paragraph, plain_words
 from papersite.model import (
     EVERY_LANGUAGE,
     KNOWN_AWARDS,
@@ -155,8 +155,9 @@ class BiText:
     """The shared text was written by a machine, and no one has reviewed it."""
     verbatim: dict[str, str] = field(default_factory=dict)
     """The words of the languages whose text is plain text, not Markdown (arXiv's title, which
-    ``plain`` holds as the Markdown that shows it, ``markup.plain_paragraph``): ``words`` gives
-    them as they are, as that Markdown's marks cannot be told from an editor's."""
+    ``plain`` holds as the Markdown that shows it, ``markup.plain_paragraph``), as the page shows
+    them (``markup.plain_words``: TeX's ``\\$`` as ``$``): ``words`` gives these, as that
+    Markdown's marks cannot be told from an editor's."""
     interface: bool = False
     """Words of the interface (an award's or a link kind's name), which ``plain`` holds: a
     page shows them as it shows its labels, each wording once (``snippets._in_each_language``)."""
@@ -178,9 +179,10 @@ class BiText:
 
     def as_written(self, lang: str) -> str:
         """The text in ``lang`` (falling back as ``plain``) as it was written: arXiv's plain text
-        (``verbatim``), else the editor's Markdown. For a paper's JSON-LD abstract, where an
-        abstract's words made from its Markdown (``words``) would cost a large site's cold build
-        seconds, and the Markdown made of arXiv's text would show its escapes."""
+        as the page shows it (``verbatim``), else the editor's Markdown. For a paper's JSON-LD
+        abstract, where an abstract's words made from its Markdown (``words``) would cost a
+        large site's cold build seconds, and the Markdown made of arXiv's text would show its
+        escapes."""
         return self.verbatim.get(lang, self.plain[lang])
 
     def english_or(self, default_language: str) -> str:
@@ -787,7 +789,11 @@ def _titled(
     arxiv_title, arxiv_abstract = plain_paragraph(record.title), plain_paragraph(record.abstract)
     title = _filled(paper.title, arxiv_title, languages) or paper.title
     abstract = _filled(paper.abstract, arxiv_abstract, languages)
-    return title, abstract, {arxiv_title: record.title, arxiv_abstract: record.abstract}
+    verbatim = {
+        arxiv_title: plain_words(record.title),
+        arxiv_abstract: plain_words(record.abstract),
+    }
+    return title, abstract, verbatim
 
 
 _LINK_TAG = re.compile(r"</?a\b[^>]*>")

@@ -10,7 +10,6 @@ marked as resolved from the title, for the editor to paste into the digest.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -42,7 +41,7 @@ from papersite.progress import QuietReporter, Reporter
 from papersite.sources import EmptyAnswer, FetchError, Source, Unreadable, with_retries
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
-from papersite.titles import SAME_TITLE, normalise_title, title_similarity
+from papersite.titles import SAME_TITLE, same_numbers, title_similarity
 from papersite.validate import validate_site
 
 ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
@@ -328,7 +327,7 @@ class _Enrichment:
             key=lambda pair: -pair[0],
         )
         close = [c for score, c in scored if score >= SAME_TITLE]
-        accepted = [c for c in close if _numbers(c.title) == _numbers(title)]
+        accepted = [c for c in close if same_numbers(c.title, title)]
         taken = self._taken(accepted[0].id, paper) if len(accepted) == 1 else None
         if taken is not None:
             self.report.warnings.append(appearance.problem(taken, "title"))
@@ -430,12 +429,6 @@ class _Enrichment:
 def _place(problem: Problem) -> str:
     """``path:line`` of a problem: where an editor goes to write an ID."""
     return f"{problem.path}:{problem.line}"
-
-
-def _numbers(title: str) -> list[str]:
-    """The numbers of a title, in order: two titles a letter apart are one paper's ("Scaling
-    Law" and "Scaling Laws"), a number apart are two ("Gemma 2" and "Gemma 3")."""
-    return re.findall(r"\d+", normalise_title(title))
 
 
 def _shorten(title: str, limit: int = 60) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -26,6 +26,7 @@ from papersite.cache import BuildCache
 from papersite.glossary import SOURCE_LANGUAGE, TARGET_LANGUAGE, glossary_key, use_glossary
 from papersite.model import Glossary
 from papersite.parallel import fork_map, workers_for
+from papersite.plain import split_math
 
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
 # paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
@@ -315,14 +316,27 @@ def plain_paragraph(text: str) -> str:
     one paragraph: every mark Markdown would read (``__init__``, TeX's quotes ````like''``, a
     ``[1](url)``, ``<b>``) and a leading ``#``, ``>``, ``-``, ``1.`` … is escaped; TeX math
     (``$…$``, ``$$…$$``) is left as it is, for the math renderer."""
-    parts = _MATH_SPAN.split(text)
-    parts[::2] = [_INLINE_MARK.sub(_escaped_mark, part) for part in parts[::2]]  # outside math
-    return _BLOCK_START.sub(_escape_marker, "".join(parts), count=1)
+    escaped = _outside_math(text, lambda part: _INLINE_MARK.sub(_escaped_mark, part))
+    return _BLOCK_START.sub(_escape_marker, escaped, count=1)
 
 
-_MATH_SPAN = re.compile(r"(\$\$.+?\$\$|(?<!\\)\$[^$\n]+?\$)")
-"""What may be TeX math in a plain text: taken generously, as a mark escaped inside it would
-spoil the formula, and one left outside it at worst shows as Markdown."""
+def plain_words(text: str) -> str:
+    """The words ``plain_paragraph(text)`` shows, as plain text (for a page's meta tags, feeds,
+    JSON-LD, search): ``text`` but for TeX's ``\\$`` outside math, which shows as ``$``; math
+    stays as its TeX, as in ``plain.markdown_words``."""
+    if "\\$" not in text:  # most titles and abstracts
+        return text
+    return _outside_math(text, lambda part: part.replace("\\$", "$"))
+
+
+def _outside_math(text: str, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` made to each of its stretches outside TeX math (``split_math``:
+    where the page reads math)."""
+    parts = split_math(text)
+    parts[::2] = [change(part) for part in parts[::2]]
+    return "".join(parts)
+
+
 _INLINE_MARK = re.compile(r"\\\$|[\\`*_\[\]<>!|~&]")
 """A mark of Markdown's inline syntax, or TeX's ``\\$`` (a dollar sign, as in Markdown)."""
 

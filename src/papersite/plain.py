@@ -39,13 +39,16 @@ _HIDDEN = 0xE000
 code), so that no rule reads it as a mark: arXiv's titles and abstracts are Markdown-escaped
 (``plain_paragraph``), and ``\\[1\\](x)`` was read as a link."""
 _SHOWN = {_HIDDEN + code: chr(code) for code in range(0x21, 0x7F)}
-_MATH = re.compile(
-    r"(?<![\\$])\$\$(?:[^$\\]|\\.)+?\$\$"
-    r"|(?<![\\$])\$(?=[^\s$])(?:[^$\\]|\\.)*?(?<=[^\s\\])\$(?!\d)"
+MATH = re.compile(
+    r"\\[\s\S]"  # an escaped character: a `$` after an odd number of backslashes is text
+    r"|(?<!\d)(?P<math>\$\$(?:[^$\\]|\\[\s\S]|\$(?!\$))+?\$\$(?!\d)"
+    r"|\$(?=[^\s$])(?:[^$\\]|\\[\s\S])*?(?<=\S)\$(?!\d))"
 )
-"""TeX math as the page's Markdown reads it (``markup``): ``$$…$$``, or ``$…$`` opened before a
-non-space and closed after one, not before a digit; an escaped ``\\$`` neither opens nor closes
-it."""
+"""TeX math as the page's Markdown reads it (``markup``, mdit-py-plugins' dollarmath): the
+``math`` group of a match, ``$$…$$``, or ``$…$`` opened before a non-space and closed after
+one; neither opened after a digit nor closed before one. An escaped ``\\$`` neither opens nor
+closes a formula (matched, without the group, so that ``\\\\$x$`` is math and ``\\$x$``
+is not). Read it through ``split_math``."""
 _MARK = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -53,10 +56,24 @@ def _hidden_mark(match: re.Match[str]) -> str:
     return chr(_HIDDEN + ord(match[1]))
 
 
-def _hidden_math(match: re.Match[str]) -> str:
+def split_math(text: str) -> list[str]:
+    """``text`` cut around its formulas (``MATH``), as ``re.split`` with a group cuts it: the
+    text outside math at even indices, each formula (with its dollars) at the odd ones."""
+    if "$" not in text:  # most texts: no need to find their escapes
+        return [text]
+    parts, start = [], 0
+    for match in MATH.finditer(text):
+        if match["math"] is not None:
+            parts += [text[start : match.start()], match[0]]
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _hidden_math(formula: str) -> str:
     """A formula with every mark hidden: its backslashes are TeX's, and no rule may read its
     ``*`` or ``[…]`` as Markdown (math stays as its TeX)."""
-    return _MARK.sub(_hidden_mark, match[0])
+    return _MARK.sub(_hidden_mark, formula)
 
 
 _INLINE_MARKS = re.compile(
@@ -84,7 +101,10 @@ def markdown_words(markdown: str, *, inline: bool = False) -> str:
 def _markdown_words(markdown: str, inline: bool) -> str:
     escaped = "\\" in markdown or "$" in markdown
     if escaped:
-        markdown = _ESCAPED_MARK.sub(_hidden_mark, _MATH.sub(_hidden_math, markdown))
+        parts = split_math(markdown)
+        parts[::2] = [_ESCAPED_MARK.sub(_hidden_mark, part) for part in parts[::2]]
+        parts[1::2] = [_hidden_math(formula) for formula in parts[1::2]]
+        markdown = "".join(parts)
     for pattern, replacement, marks, where in _PLAIN_PATTERNS:
         if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
             markdown = pattern.sub(replacement, markdown)

@@ -1,7 +1,8 @@
 """Comparing paper titles the way an editor would: ignoring case, punctuation, TeX and Unicode forms.
 
-Two uses, two thresholds. Finding an arXiv ID from a title (``enrich --resolve-titles``) accepts a
-candidate only when the titles are equal or nearly so (``SAME_TITLE``). Checking an ID the digest
+Two uses, two thresholds. Finding an arXiv ID from a title (``enrich --resolve-titles``, and
+``import`` from the lockfile) accepts a candidate only when the titles are equal or nearly so
+(``SAME_TITLE``) and hold the same numbers (``same_numbers``). Checking an ID the digest
 gives warns only when arXiv's title shares little with the digest's (``RELATED_TITLE``), so that a
 digest may shorten a title (drop its subtitle) without a warning, but a mistyped ID is caught.
 """
@@ -21,6 +22,7 @@ probably mistyped."""
 
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
 _NOT_WORD = re.compile(r"[\W_]+")
+_NUMBER = re.compile(r"\d+")
 
 
 def normalise_title(title: str) -> str:
@@ -52,3 +54,10 @@ def title_overlap(a: str, b: str) -> float:
     """How much two titles share, 0–100; 100 when one's words are all in the other (a title
     without its subtitle), so only really different titles score low."""
     return float(fuzz.token_set_ratio(normalise_title(a), normalise_title(b)))
+
+
+def same_numbers(a: str, b: str) -> bool:
+    """Whether two titles hold the same numbers in the same order: titles a letter apart are one
+    paper's ("Scaling Law" and "Scaling Laws"), a number apart are two ("Gemma 2" and "Gemma 3",
+    "DeepSeek-V3" and "DeepSeek-V3.2"), though their ``title_similarity`` passes ``SAME_TITLE``."""
+    return _NUMBER.findall(normalise_title(a)) == _NUMBER.findall(normalise_title(b))

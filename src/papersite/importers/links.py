@@ -14,7 +14,7 @@ from papersite.arxiv_ids import ARXIV_ID_PATTERN, arxiv_base_id, check_arxiv_id
 from papersite.i18n import LINK_KINDS
 from papersite.importers.draft import DraftLink, DraftPaper
 from papersite.lockfile import Lockfile
-from papersite.titles import SAME_TITLE, normalise_title, title_similarity
+from papersite.titles import SAME_TITLE, normalise_title, same_numbers, title_similarity
 
 # A post copied as text often breaks "https://" into "https: //"; mend it before looking.
 _BROKEN_SCHEME = re.compile(r"\b(https?):\s+//")
@@ -195,7 +195,8 @@ def add_link(paper: DraftPaper, link: DraftLink, *, listed: bool = False) -> Non
 
 def arxiv_by_title(lockfile: Lockfile, title: str) -> str | None:
     """The ID of the lockfile's paper with this title: the same title once normalised, nearly
-    the same (a typo, punctuation), or the title without arXiv's subtitle."""
+    the same (a typo, punctuation, but not a number: "Llama 3" is not "Llama 2"'s paper), or
+    the title without arXiv's subtitle."""
     wanted = normalise_title(title)
     if not wanted:
         return None
@@ -205,9 +206,14 @@ def arxiv_by_title(lockfile: Lockfile, title: str) -> str | None:
             continue
         known = normalise_title(record.title)
         shortened = len(wanted.split()) >= 4 and known.startswith(wanted + " ")
-        if known == wanted or shortened or title_similarity(title, record.title) >= SAME_TITLE:
+        if known == wanted or shortened or _nearly(title, record.title):
             return arxiv_id
     return None
+
+
+def _nearly(title: str, known: str) -> bool:
+    """Whether ``title`` is ``known`` but for a typo or punctuation (as ``enrich`` resolves it)."""
+    return title_similarity(title, known) >= SAME_TITLE and same_numbers(title, known)
 
 
 def finish_links(paper: DraftPaper, lockfile: Lockfile) -> None:
