@@ -289,3 +289,23 @@ def test_plain_text_made_markdown_reads_back_as_its_words(plain: str, inline: bo
 def test_markdown_words_leaves_out_marks_but_keeps_escaped_ones() -> None:
     text = "**bold** and [a link](https://example.org) and \\*stars\\* and `code` and \\`tick\\`"
     assert markdown_words(text, inline=True) == "bold and a link and *stars* and code and `tick`"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$k$-means finds 5",  # the paragraph ends with a digit
+        "$x$ is a line ending in a backslash \\",
+        r"$\alpha$ grows as $n^2$, up to 2",
+    ],
+    ids=["ends-with-a-digit", "ends-with-a-backslash", "two-formulas"],
+)
+def test_a_formula_opening_a_paragraph_is_math_whatever_the_paragraph_ends_with(text: str) -> None:
+    """mdit-py-plugins' dollar rule takes the character before a paragraph's first ``$`` to be
+    the paragraph's last one (``src[-1]``): a digit or a backslash there left the formula as
+    text with its dollars. Inline and block texts alike."""
+    for inline in (False, True):
+        soup = parse(render(text, inline=inline).html)
+        formulas = soup.find_all("math")
+        assert len(formulas) == text.count("$") // 2, (inline, str(soup))
+        assert "$" not in soup.get_text()

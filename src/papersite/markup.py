@@ -17,9 +17,11 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.footnote import footnote_plugin
 
 from papersite.cache import BuildCache
@@ -121,11 +123,12 @@ class MarkdownRenderer:
         md.use(
             dollarmath_plugin,
             allow_labels=False,
-            allow_space=False,
-            allow_digits=False,
             double_inline=True,
             renderer=self._math,
+            **DOLLAR_RULES,
         )
+        opening = math_inline_dollar(allow_double=True, **DOLLAR_RULES)
+        md.inline.ruler.at("math_inline", _nothing_before_the_start(opening))
 
         # A formula wider than a phone scrolls inside its wrapper; tabindex lets keyboard users
         # reach and scroll it. `$$…$$` inside a sentence gets a <span>, not the plugin's <div>,
@@ -294,6 +297,34 @@ class MarkdownRenderer:
         if place:  # with footnotes, named after their place
             digest.update(f"\0place\0{place}".encode())
         return digest.hexdigest()
+
+
+DOLLAR_RULES = {"allow_space": False, "allow_digits": False}
+"""The dollar-math plugin's options for Pandoc's rule (``_make_parser``), given to the plugin and
+to the inline rule made again for ``_nothing_before_the_start``."""
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+
+def _nothing_before_the_start(rule: InlineRule) -> InlineRule:
+    """mdit-py-plugins' inline dollar ``rule``, with nothing before the start of its text.
+
+    At a text's first character the plugin reads the one before it as ``src[-1]``, the text's
+    last: a paragraph opening with ``$x$`` and ending with a digit (not allowed before an
+    opening ``$``) or a backslash (which escapes it) was left as text, dollars and all. Given a
+    text that ends with a line break, as a paragraph's may, it reads what is there."""
+
+    def rule_at_the_start(state: StateInline, silent: bool) -> bool:
+        if state.pos or not state.src.endswith(("\\", *"0123456789")):
+            return rule(state, silent)
+        text = state.src
+        state.src = text + "\n"  # the plugin looks for the closing "$" up to the text's end
+        try:
+            return rule(state, silent)
+        finally:
+            state.src = text
+
+    return rule_at_the_start
 
 
 def _only_mathml(mathml: str) -> bool:
