@@ -134,6 +134,9 @@ def test_the_template_has_a_place_for_each_language_of_the_site(
         (["weekly"], "no papersite.yaml in "),
         (["conference", "", "2025"], "'' gives no file name (no letters or digits)"),
         (["conference", "ICML", "99999"], "99999 is not a conference's year (1900-2999)"),
+        # The week's end would be past the last date Python has: this was a traceback.
+        (["weekly", "--start", "9999-12-31"], "9999-12-31 is not a week's start: give --start a"),
+        (["weekly", "--start", "0001-01-01"], "0001-01-01 is not a week's start: give --start a"),
     ],
 )
 def test_new_refuses_what_could_not_build(
@@ -143,7 +146,7 @@ def test_new_refuses_what_could_not_build(
     argv: list[str],
     message: str,
 ) -> None:
-    """Outside a site, or for a conference no digest can be of: nothing is written."""
+    """Outside a site, or for a week or conference no digest can be of: nothing is written."""
     where = tmp_path / "not-a-site" if argv == ["weekly"] else site
     status, out, err = run(capsys, "new", *argv, "--source", str(where))
 

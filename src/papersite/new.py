@@ -39,6 +39,10 @@ def new_weekly(source: Path, start: dt.date | None = None, fmt: str = "yaml") ->
     """Write ``digests/weekly/<start>.<fmt>`` for the week from ``start`` (default: the coming
     Monday); returns its path."""
     start = start or coming_monday(dt.date.today())
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:  # a mistyped year: 9999-12-31 has no week
+        raise PapersiteError(
+            f"{start} is not a week's start: give --start a date in {FIRST_YEAR}-{LAST_YEAR}"
+        )
     end = start + dt.timedelta(days=6)
     header = WEEKLY_HEADER.format(start=start, end=end)
     title = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
