@@ -154,6 +154,21 @@ def test_new_refuses_what_could_not_build(
     assert not (where / "digests").exists()
 
 
+def test_a_file_where_the_digests_folder_should_be_is_an_error_not_a_traceback(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "digests").write_text("not a folder\n", encoding="utf-8")
+    status, out, err = run(capsys, "new", "weekly", "--start", "2026-11-23", "--source", str(site))
+
+    target = site / "digests" / "weekly" / "2026-11-23.yaml"
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: cannot write {target} ({target.parent}: Not a directory); nothing was written: "
+        "move what is in the way, or choose another folder\n"
+    )
+    assert (site / "digests").read_text(encoding="utf-8") == "not a folder\n"
+
+
 @pytest.mark.parametrize("command", [["new", "weekly"], ["import", "post.txt", "--from", "forum"]])
 def test_a_start_that_is_not_a_date_says_how_to_write_one(
     site: Path, capsys: pytest.CaptureFixture[str], command: list[str]

@@ -100,12 +100,28 @@ def write_new_digest(target: Path, text: str, hint: str, *, other_form: bool = T
     for path in forms:
         if path.exists():
             raise DigestExistsError(f"{path} already exists; {hint}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    created = False
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+            created = True
             file.write(text)
-    except FileExistsError:
-        raise DigestExistsError(f"{target} already exists; {hint}") from None
+    except FileExistsError as error:
+        if target.is_file() or target.is_symlink():
+            raise DigestExistsError(f"{target} already exists; {hint}") from None
+        raise _unwritable(target, error) from None  # a folder of that name, or in the path
+    except OSError as error:  # a file where a folder should be, a read-only folder, a full disk
+        if created:
+            target.unlink(missing_ok=True)
+        raise _unwritable(target, error) from None
+
+
+def _unwritable(target: Path, error: OSError) -> PapersiteError:
+    where = f"{error.filename}: " if error.filename and error.filename != str(target) else ""
+    return PapersiteError(
+        f"cannot write {target} ({where}{error.strerror or error}); nothing was written: move "
+        "what is in the way, or choose another folder"
+    )
 
 
 def _text_map(languages: list[str], values: dict[str, str] | None = None) -> str:
