@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SITE_CONFIG, WriteTree, validate
+from conftest import SITE_CONFIG, WEEKLY, WriteTree, validate
 from papersite.cli import main
 from papersite.new import coming_monday
+
+CONFERENCE = WEEKLY.replace(
+    "kind: weekly\nperiod: {start: 2025-03-17, end: 2025-03-23}\n",
+    "kind: conference\nconference: {name: NeurIPS, year: 2025}\ndate: 2025-12-10\n",
+)
 
 
 @pytest.fixture
@@ -102,6 +107,41 @@ def test_new_never_overwrites_a_digest_in_either_form(
     assert f"{path} already exists" in err
     assert path.read_text(encoding="utf-8") == "the editor's work\n"
     assert sorted(p.name for p in path.parent.iterdir()) == [existing]
+
+
+@pytest.mark.parametrize(
+    ("existing", "content", "argv", "url"),
+    [
+        ("weekly/week-48.yaml", WEEKLY.replace("2025-03-17, end: 2025-03-23", "2026-11-23, end: 2026-11-29"),
+         ["weekly", "--start", "2026-11-23"], "weekly/2026-11-23/"),
+        ("conferences/nips.yaml", CONFERENCE, ["conference", "NeurIPS", "2025"],
+         "conferences/neurips-2025/"),
+        ("conferences/nips.yaml", CONFERENCE, ["conference", "neurips", "2025", "--format", "md"],
+         "conferences/neurips-2025/"),
+    ],
+)  # fmt: skip
+def test_new_refuses_a_second_digest_of_a_week_or_conference_under_another_name(
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    existing: str,
+    content: str,
+    argv: list[str],
+    url: str,
+) -> None:
+    """A digest's URL comes from its content: a second file for it made the build fail."""
+    path = site / "digests" / existing
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+
+    status, out, err = run(capsys, "new", *argv, "--source", str(site))
+
+    assert status == 1 and out == ""
+    assert err == (
+        f"error: {path} is already the digest at {url} (a digest's URL comes from its period or "
+        "conference, not its file name); edit it, or remove it first\n"
+    )
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    validate(site)
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "md"])

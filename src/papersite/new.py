@@ -12,10 +12,12 @@ import json
 from pathlib import Path
 
 from papersite.errors import PapersiteError
+from papersite.fingerprint import digest_files
 from papersite.i18n import english_or_first
-from papersite.load import peek_config
+from papersite.load import peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
+from papersite.validate import _salvaged_url as digest_url_of
 
 DEFAULT_LANGUAGES = ["ko", "en"]
 
@@ -83,6 +85,7 @@ def _write(
         )
     languages = site_languages(source)
     target = source / "digests" / kind_folder / (stem + SUFFIXES[fmt])
+    _refuse_a_second_digest_at(source, kind_folder, stem)
     title_line = f"title: {_text_map(languages, title)}\n"
     body = YAML_BODY if fmt == "yaml" else COMMON_FIELDS
     text = header + title_line + _for_languages(body, languages)
@@ -90,6 +93,35 @@ def _write(
         text = f"---\n{text}---\n\n{_for_languages(MARKDOWN_BODY, languages)}"
     write_new_digest(target, text, "edit it, or remove it first to start again")
     return target
+
+
+def _refuse_a_second_digest_at(source: Path, kind_folder: str, stem: str) -> None:
+    """Stop if a digest of the site under another name already has the new one's URL (the
+    build would refuse the two): new never makes a second digest of one week or conference."""
+    # What such a digest holds for sure: its week's start date, or its conference's year.
+    needle = stem if kind_folder == "weekly" else stem.rsplit("-", 1)[-1]
+    same = _digest_at(source, f"{kind_folder}/{stem}/", needle)
+    if same is not None and Path(same).with_suffix("") != Path("digests", kind_folder, stem):
+        raise DigestExistsError(
+            f"{source / same} is already the digest at {kind_folder}/{stem}/ (a digest's URL "
+            "comes from its period or conference, not its file name); edit it, or remove it first"
+        )
+
+
+def _digest_at(source: Path, url: str, needle: str) -> str | None:
+    """The digest file of the site whose URL is ``url``, if any, whatever its name. Only the
+    files whose text holds ``needle`` (the week's start, the conference's year) are parsed."""
+    for relative in digest_files(source):
+        try:
+            if needle not in (source / relative).read_text(encoding="utf-8", errors="replace"):
+                continue
+        except OSError:
+            continue  # the build says what is wrong with it
+        document, _ = read_source(source, relative)
+        data = document.data if document is not None else None
+        if isinstance(data, dict) and digest_url_of(data) == url:
+            return relative
+    return None
 
 
 def write_new_digest(target: Path, text: str, hint: str, *, other_form: bool = True) -> None:
