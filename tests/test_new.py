@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
 from conftest import SITE_CONFIG, WEEKLY, WriteTree, validate
+from papersite import build
 from papersite.cli import main
 from papersite.new import coming_monday
 
@@ -142,6 +144,29 @@ def test_new_refuses_a_second_digest_of_a_week_or_conference_under_another_name(
     )
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     validate(site)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "md"])
+def test_a_conference_name_with_markdown_signs_is_shown_as_written(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """The name went into the Markdown title as it was: "A*B*" showed as "A" and an emphasised
+    "B", and "<x>" as an HTML tag."""
+    name = r"A*B* <x> [C] D&B $1$ a_b_ \o/"
+    status, out, _ = run(capsys, "new", "conference", name, "2026", "--format", fmt,
+                         "--source", str(site))  # fmt: skip
+    assert status == 0
+    path = Path(out)
+    path.write_text(path.read_text(encoding="utf-8").replace("Paper title", "Real"), "utf-8")
+    build(site, tmp_path / "out", search=False)
+
+    page = lxml.html.parse(
+        str(next((tmp_path / "out" / "en" / "conferences").glob("*/index.html")))
+    )
+    assert page.xpath("string(//h1)") == f"{name} 2026 Best Paper Awards"
+    text = path.read_text(encoding="utf-8")
+    front = text.split("---\n")[1] if fmt == "md" else text
+    assert yaml.safe_load(front)["conference"]["name"] == name
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "md"])

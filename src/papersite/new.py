@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from papersite.errors import PapersiteError
@@ -60,8 +61,13 @@ def new_conference(source: Path, name: str, year: int, fmt: str = "yaml") -> Pat
     if not FIRST_YEAR <= year <= LAST_YEAR:  # as the digest's conference.year may be
         raise PapersiteError(f"{year} is not a conference's year ({FIRST_YEAR}-{LAST_YEAR})")
     header = CONFERENCE_HEADER.format(name=yaml_quoted(name), year=year)
-    title = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
+    shown = _MARKDOWN_SIGN.sub(r"\\\g<0>", name)  # the title is Markdown; the name is not
+    title = {"ko": f"{shown} {year} 우수 논문 소개", "en": f"{shown} {year} Best Paper Awards"}
     return _write(source, "conferences", f"{slugify(name)}-{year}", fmt, header, title)
+
+
+_MARKDOWN_SIGN = re.compile(r"[\\`*_\[\]<>~$|#!&]")
+"""The characters of a name that Markdown could read as marks (emphasis, a link, HTML, math)."""
 
 
 def site_languages(source: Path) -> list[str]:
