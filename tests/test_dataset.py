@@ -143,6 +143,25 @@ def test_the_csv_has_a_row_per_paper(built_site: Path) -> None:
     assert dapo["authors"].split("; ") == papers["2503.14476"]["authors"]
 
 
+def test_a_csv_list_reads_back_whatever_its_items_hold(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Authors were joined with "; " as they were: one author "Doe; Jane" read back as two.
+    An item holding ";" or '"', a line break or a space in front is quoted, as in CSV."""
+    authors = ["Doe; Jane", 'Ann "Nan" Lee', "Kim, Jr.", "Multi\nLine", " Spaced", "Bo Li"]
+    listed = ", ".join(json.dumps(name) for name in authors)
+    digest = WEEKLY.replace('    arxiv: "2503.14476"\n', f"    authors: [{listed}]\n")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+    build(site, tmp_path / "out", search=False)
+
+    raw = (tmp_path / "out" / "data" / "papers.csv").read_text(encoding="utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(raw, newline=""))
+    (read,) = csv.reader([row["authors"]], delimiter=";", skipinitialspace=True)
+    assert read == authors == data(tmp_path / "out", "papers")["papers"][0]["authors"]
+    assert row["authors"].endswith("; Bo Li")  # a plain name is as it was
+    assert row["tags"] == "reinforcement-learning"
+
+
 def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_text(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:

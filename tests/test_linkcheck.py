@@ -3,6 +3,7 @@ whose pages are live, dead, slow, moved, looping, or failing until they work."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import socket
@@ -346,6 +347,58 @@ def test_dead_links_are_checked_again_unless_failures_are_cached(
     assert messages(cached.errors) == [f"{url}: dead link: HTTP 404"]
     clock.now += 1 * HOUR
     assert check(url, settings=settings, cache_file=cache, now=clock).checked == 1
+
+
+def test_reusing_results_for_0_hours_fetches_dead_links_too(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    """``--link-cache-hours 0`` fetches every URL again, as the README says: a dead link's
+    result, kept for ``failure_cache_hours``, was reused."""
+    settings = FAST.model_copy(update={"failure_cache_hours": 1})
+    cache, url = tmp_path / CACHE_FILE, server.url("/dead")
+    check(url, settings=settings, cache_file=cache)
+
+    again = check(url, settings=settings, cache_file=cache, reuse_hours=0)
+    assert (again.checked, again.cached) == (1, 0)
+    assert server.count("/dead") == 4  # HEAD, then GET, twice
+    assert messages(again.errors) == [f"{url}: dead link: HTTP 404"]
+
+
+def test_reusing_results_for_fewer_hours_keeps_the_other_results_for_the_next_runs(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    """A run with ``--link-cache-hours`` (here also on one digest's links only) forgot every
+    cached result it did not reuse, so the next run fetched them all again."""
+    cache, clock = tmp_path / CACHE_FILE, Clock()
+    live, moved = server.url("/live"), server.url("/moved")
+    check(live, moved, cache_file=cache, now=clock)
+    clock.now += 2 * HOUR
+
+    assert check(live, cache_file=cache, now=clock, reuse_hours=1).checked == 1
+    saved = json.loads(cache.read_text(encoding="utf-8"))["links"]
+    assert sorted(saved) == sorted([live, moved])
+
+    requests = len(server.requests)
+    after = check(live, moved, cache_file=cache, now=clock)
+    assert (after.checked, after.cached) == (0, 2) and len(server.requests) == requests
+
+
+def test_a_link_fetched_again_is_not_cached_by_its_old_result(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    """A working link that is down when fetched again (``--link-cache-hours 0``) is not taken
+    as working from the cache by the next run."""
+    settings = FAST.model_copy(update={"retries": 0})
+    cache, url = tmp_path / CACHE_FILE, server.url("/down")
+    cache.parent.mkdir()
+    checked = dt.datetime.now(dt.UTC).isoformat()
+    entry = {"checked": checked, "outcome": "ok", "message": ""}
+    cache.write_text(json.dumps({"format": 1, "links": {url: entry}}), encoding="utf-8")
+    assert check(url, settings=settings, cache_file=cache).cached == 1
+
+    assert len(check(url, settings=settings, cache_file=cache, reuse_hours=0).errors) == 1
+    assert json.loads(cache.read_text(encoding="utf-8"))["links"] == {}
+    assert check(url, settings=settings, cache_file=cache).checked == 1
 
 
 @pytest.mark.parametrize("path", ["/down", "/limited"])

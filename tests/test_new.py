@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
-from conftest import SITE_CONFIG, WriteTree, validate
+from conftest import SITE_CONFIG, WEEKLY, WriteTree, validate
+from papersite import build
 from papersite.cli import main
 from papersite.new import coming_monday
+
+CONFERENCE = WEEKLY.replace(
+    "kind: weekly\nperiod: {start: 2025-03-17, end: 2025-03-23}\n",
+    "kind: conference\nconference: {name: NeurIPS, year: 2025}\ndate: 2025-12-10\n",
+)
 
 
 @pytest.fixture
@@ -104,6 +111,64 @@ def test_new_never_overwrites_a_digest_in_either_form(
     assert sorted(p.name for p in path.parent.iterdir()) == [existing]
 
 
+@pytest.mark.parametrize(
+    ("existing", "content", "argv", "url"),
+    [
+        ("weekly/week-48.yaml", WEEKLY.replace("2025-03-17, end: 2025-03-23", "2026-11-23, end: 2026-11-29"),
+         ["weekly", "--start", "2026-11-23"], "weekly/2026-11-23/"),
+        ("conferences/nips.yaml", CONFERENCE, ["conference", "NeurIPS", "2025"],
+         "conferences/neurips-2025/"),
+        ("conferences/nips.yaml", CONFERENCE, ["conference", "neurips", "2025", "--format", "md"],
+         "conferences/neurips-2025/"),
+    ],
+)  # fmt: skip
+def test_new_refuses_a_second_digest_of_a_week_or_conference_under_another_name(
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    existing: str,
+    content: str,
+    argv: list[str],
+    url: str,
+) -> None:
+    """A digest's URL comes from its content: a second file for it made the build fail."""
+    path = site / "digests" / existing
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+
+    status, out, err = run(capsys, "new", *argv, "--source", str(site))
+
+    assert status == 1 and out == ""
+    assert err == (
+        f"error: {path} is already the digest at {url} (a digest's URL comes from its period or "
+        "conference, not its file name); edit it, or remove it first\n"
+    )
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    validate(site)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "md"])
+def test_a_conference_name_with_markdown_signs_is_shown_as_written(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """The name went into the Markdown title as it was: "A*B*" showed as "A" and an emphasised
+    "B", and "<x>" as an HTML tag."""
+    name = r"A*B* <x> [C] D&B $1$ a_b_ \o/"
+    status, out, _ = run(capsys, "new", "conference", name, "2026", "--format", fmt,
+                         "--source", str(site))  # fmt: skip
+    assert status == 0
+    path = Path(out)
+    path.write_text(path.read_text(encoding="utf-8").replace("Paper title", "Real"), "utf-8")
+    build(site, tmp_path / "out", search=False)
+
+    page = lxml.html.parse(
+        str(next((tmp_path / "out" / "en" / "conferences").glob("*/index.html")))
+    )
+    assert page.xpath("string(//h1)") == f"{name} 2026 Best Paper Awards"
+    text = path.read_text(encoding="utf-8")
+    front = text.split("---\n")[1] if fmt == "md" else text
+    assert yaml.safe_load(front)["conference"]["name"] == name
+
+
 @pytest.mark.parametrize("fmt", ["yaml", "md"])
 @pytest.mark.parametrize("languages", [["ja", "en"], ["ko"], ["en", "ko", "ja"]])
 def test_the_template_has_a_place_for_each_language_of_the_site(
@@ -134,6 +199,9 @@ def test_the_template_has_a_place_for_each_language_of_the_site(
         (["weekly"], "no papersite.yaml in "),
         (["conference", "", "2025"], "'' gives no file name (no letters or digits)"),
         (["conference", "ICML", "99999"], "99999 is not a conference's year (1900-2999)"),
+        # The week's end would be past the last date Python has: this was a traceback.
+        (["weekly", "--start", "9999-12-31"], "9999-12-31 is not a week's start: give --start a"),
+        (["weekly", "--start", "0001-01-01"], "0001-01-01 is not a week's start: give --start a"),
     ],
 )
 def test_new_refuses_what_could_not_build(
@@ -143,12 +211,27 @@ def test_new_refuses_what_could_not_build(
     argv: list[str],
     message: str,
 ) -> None:
-    """Outside a site, or for a conference no digest can be of: nothing is written."""
+    """Outside a site, or for a week or conference no digest can be of: nothing is written."""
     where = tmp_path / "not-a-site" if argv == ["weekly"] else site
     status, out, err = run(capsys, "new", *argv, "--source", str(where))
 
     assert status == 1 and out == "" and message in err, err
     assert not (where / "digests").exists()
+
+
+def test_a_file_where_the_digests_folder_should_be_is_an_error_not_a_traceback(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "digests").write_text("not a folder\n", encoding="utf-8")
+    status, out, err = run(capsys, "new", "weekly", "--start", "2026-11-23", "--source", str(site))
+
+    target = site / "digests" / "weekly" / "2026-11-23.yaml"
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: cannot write {target} ({target.parent}: Not a directory); nothing was written: "
+        "move what is in the way, or choose another folder\n"
+    )
+    assert (site / "digests").read_text(encoding="utf-8") == "not a folder\n"
 
 
 @pytest.mark.parametrize("command", [["new", "weekly"], ["import", "post.txt", "--from", "forum"]])

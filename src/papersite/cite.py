@@ -27,7 +27,7 @@ def bibtex(record: ArxivRecord, authors: list[str]) -> str:
     year = _year(record)
     fields = [
         ("title", record.title),
-        ("author", " and ".join(authors)),
+        ("author", " and ".join(_bibtex_name(name) for name in authors)),
         ("year", year),
         ("eprint", record.id),
         ("archivePrefix", "arXiv"),
@@ -44,10 +44,46 @@ def bibtex(record: ArxivRecord, authors: list[str]) -> str:
 
 def citation_key(record: ArxivRecord, authors: list[str]) -> str:
     """``yu2025dapoopensourcellmreinforcement``: family name, year, four words of arXiv's title."""
-    family = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
+    family = _ascii_word(_family_name(authors[0])) if authors else ""
     words = [_ascii_word(word) for word in re.split(r"\s+", record.title)]
     significant = [w for w in words if w and w not in _STOP_WORDS][:4]
     return f"{family or 'anonymous'}{_year(record)}{''.join(significant)}"
+
+
+def _bibtex_name(name: str) -> str:
+    """``name`` as BibTeX reads the person it names, who is one of the ``and``-joined list.
+
+    BibTeX reads "Last, First" and "von Last, Jr, First", and splits a list at every word
+    "and": so a name holding that word (``Procter and Gamble Research``) is braced, as one
+    name; so is a name in Hangul, kana or Han characters written with a space (``김 철수``),
+    whose family name comes first, where BibTeX takes the last word; and "Martin Luther King,
+    Jr.", which BibTeX reads as a family name "Martin Luther King" and a given name "Jr.", is
+    written "King, Jr., Martin Luther"."""
+    if _AND_WORD.search(name) or (" " in name.strip() and _FAMILY_FIRST_SCRIPT.search(name)):
+        return "{" + name + "}"
+    suffixed = _SUFFIXED.fullmatch(name.strip())
+    if suffixed is None or len(words := suffixed["name"].split()) < 2:
+        return name
+    last = len(words) - 1
+    while last > 1 and words[last - 1][:1].islower():  # "van der" stays with the family name
+        last -= 1
+    return f"{' '.join(words[last:])}, {suffixed['suffix']}, {' '.join(words[:last])}"
+
+
+def _family_name(name: str) -> str:
+    """The word of ``name`` a citation key starts with: its last word, or the last before a
+    comma ("Smith, John", "Martin Luther King, Jr.")."""
+    words = name.split(",", 1)[0].split()
+    return words[-1] if words else ""
+
+
+_AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
+_FAMILY_FIRST_SCRIPT = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af]"
+)
+"""Hangul, kana and Han: names written family name first."""
+_SUFFIXED = re.compile(r"(?P<name>[^,]*\S)\s*,\s*(?P<suffix>(?:Jr|Sr)\.?|II|III|IV)", re.IGNORECASE)
+"""A name with a generational suffix after a comma: "Martin Luther King, Jr."."""
 
 
 def _year(record: ArxivRecord) -> str:

@@ -496,6 +496,20 @@ CSV_SEPARATOR = "; "
 """Between the items of a list in one cell (authors, tags, digests)."""
 
 
+def _list_cell(items: Iterable[str]) -> str:
+    """``items`` in one cell, joined with ``CSV_SEPARATOR``. An item that the separator could
+    split or a reader could trim (an author "Doe; Jane", a ``"``, a line break, a space in
+    front) is in double quotes, its own doubled, as a field of a CSV line: every cell reads
+    back with a CSV reader splitting at ``;`` and skipping the space after it."""
+    return CSV_SEPARATOR.join(_csv_field(item) for item in items)
+
+
+def _csv_field(item: str) -> str:
+    if any(char in item for char in ';"\n\r') or item[:1].isspace():
+        return '"' + item.replace('"', '""') + '"'
+    return item
+
+
 CSV_HEADER = ["id", "url", "arxiv_id", "authors", "published", "updated", "primary_category",
               "tags", "digests"]  # fmt: skip
 """The columns, with ``title_<lang>`` for each site language after ``arxiv_id``."""
@@ -507,12 +521,12 @@ def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]
     return [
         paper.identity, absolute_url(base_url, paper.url), _arxiv_id(paper),
         *(text_in(title, lang) or "" for lang in languages),
-        CSV_SEPARATOR.join(_authors(paper)),
+        _list_cell(_authors(paper)),
         record.published.isoformat() if record and record.published else "",
         record.updated.isoformat() if record and record.updated else "",
         record.primary_category if record else "",
-        CSV_SEPARATOR.join(_tags(paper)),
-        CSV_SEPARATOR.join(_digest_id(a.digest) for a in paper.appearances),
+        _list_cell(_tags(paper)),
+        _list_cell(_digest_id(a.digest) for a in paper.appearances),
     ]  # fmt: skip
 
 

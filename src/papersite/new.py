@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from papersite.errors import PapersiteError
+from papersite.fingerprint import digest_files
 from papersite.i18n import english_or_first
-from papersite.load import peek_config
+from papersite.load import peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
+from papersite.validate import _salvaged_url as digest_url_of
 
 DEFAULT_LANGUAGES = ["ko", "en"]
 
@@ -39,6 +42,10 @@ def new_weekly(source: Path, start: dt.date | None = None, fmt: str = "yaml") ->
     """Write ``digests/weekly/<start>.<fmt>`` for the week from ``start`` (default: the coming
     Monday); returns its path."""
     start = start or coming_monday(dt.date.today())
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:  # a mistyped year: 9999-12-31 has no week
+        raise PapersiteError(
+            f"{start} is not a week's start: give --start a date in {FIRST_YEAR}-{LAST_YEAR}"
+        )
     end = start + dt.timedelta(days=6)
     header = WEEKLY_HEADER.format(start=start, end=end)
     title = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
@@ -54,8 +61,13 @@ def new_conference(source: Path, name: str, year: int, fmt: str = "yaml") -> Pat
     if not FIRST_YEAR <= year <= LAST_YEAR:  # as the digest's conference.year may be
         raise PapersiteError(f"{year} is not a conference's year ({FIRST_YEAR}-{LAST_YEAR})")
     header = CONFERENCE_HEADER.format(name=yaml_quoted(name), year=year)
-    title = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
+    shown = _MARKDOWN_SIGN.sub(r"\\\g<0>", name)  # the title is Markdown; the name is not
+    title = {"ko": f"{shown} {year} 우수 논문 소개", "en": f"{shown} {year} Best Paper Awards"}
     return _write(source, "conferences", f"{slugify(name)}-{year}", fmt, header, title)
+
+
+_MARKDOWN_SIGN = re.compile(r"[\\`*_\[\]<>~$|#!&]")
+"""The characters of a name that Markdown could read as marks (emphasis, a link, HTML, math)."""
 
 
 def site_languages(source: Path) -> list[str]:
@@ -79,6 +91,7 @@ def _write(
         )
     languages = site_languages(source)
     target = source / "digests" / kind_folder / (stem + SUFFIXES[fmt])
+    _refuse_a_second_digest_at(source, kind_folder, stem)
     title_line = f"title: {_text_map(languages, title)}\n"
     body = YAML_BODY if fmt == "yaml" else COMMON_FIELDS
     text = header + title_line + _for_languages(body, languages)
@@ -86,6 +99,35 @@ def _write(
         text = f"---\n{text}---\n\n{_for_languages(MARKDOWN_BODY, languages)}"
     write_new_digest(target, text, "edit it, or remove it first to start again")
     return target
+
+
+def _refuse_a_second_digest_at(source: Path, kind_folder: str, stem: str) -> None:
+    """Stop if a digest of the site under another name already has the new one's URL (the
+    build would refuse the two): new never makes a second digest of one week or conference."""
+    # What such a digest holds for sure: its week's start date, or its conference's year.
+    needle = stem if kind_folder == "weekly" else stem.rsplit("-", 1)[-1]
+    same = _digest_at(source, f"{kind_folder}/{stem}/", needle)
+    if same is not None and Path(same).with_suffix("") != Path("digests", kind_folder, stem):
+        raise DigestExistsError(
+            f"{source / same} is already the digest at {kind_folder}/{stem}/ (a digest's URL "
+            "comes from its period or conference, not its file name); edit it, or remove it first"
+        )
+
+
+def _digest_at(source: Path, url: str, needle: str) -> str | None:
+    """The digest file of the site whose URL is ``url``, if any, whatever its name. Only the
+    files whose text holds ``needle`` (the week's start, the conference's year) are parsed."""
+    for relative in digest_files(source):
+        try:
+            if needle not in (source / relative).read_text(encoding="utf-8", errors="replace"):
+                continue
+        except OSError:
+            continue  # the build says what is wrong with it
+        document, _ = read_source(source, relative)
+        data = document.data if document is not None else None
+        if isinstance(data, dict) and digest_url_of(data) == url:
+            return relative
+    return None
 
 
 def write_new_digest(target: Path, text: str, hint: str, *, other_form: bool = True) -> None:
@@ -96,12 +138,28 @@ def write_new_digest(target: Path, text: str, hint: str, *, other_form: bool = T
     for path in forms:
         if path.exists():
             raise DigestExistsError(f"{path} already exists; {hint}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    created = False
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+            created = True
             file.write(text)
-    except FileExistsError:
-        raise DigestExistsError(f"{target} already exists; {hint}") from None
+    except FileExistsError as error:
+        if target.is_file() or target.is_symlink():
+            raise DigestExistsError(f"{target} already exists; {hint}") from None
+        raise _unwritable(target, error) from None  # a folder of that name, or in the path
+    except OSError as error:  # a file where a folder should be, a read-only folder, a full disk
+        if created:
+            target.unlink(missing_ok=True)
+        raise _unwritable(target, error) from None
+
+
+def _unwritable(target: Path, error: OSError) -> PapersiteError:
+    where = f"{error.filename}: " if error.filename and error.filename != str(target) else ""
+    return PapersiteError(
+        f"cannot write {target} ({where}{error.strerror or error}); nothing was written: move "
+        "what is in the way, or choose another folder"
+    )
 
 
 def _text_map(languages: list[str], values: dict[str, str] | None = None) -> str:

@@ -65,10 +65,9 @@ def check_links(
     fresh) and report on each reference. ``cache_file`` None neither reads nor writes a cache;
     ``now`` is the clock of the cache's times; ``reuse_hours``, how long a working link's
     cached result may stand in for a request this time, instead of ``settings.cache_hours``
-    (``--link-cache-hours``), which still decides what is kept for the next runs."""
-    reuse = settings
-    if reuse_hours is not None:
-        reuse = settings.model_copy(update={"cache_hours": reuse_hours})
+    (``--link-cache-hours``; a dead link's result for no longer than that either), which
+    still decides what is kept for the next runs."""
+    reuse = settings if reuse_hours is None else _reusing(settings, reuse_hours)
     by_url, skipped = _by_url(refs, settings.skip)
     cache_warnings: list[Problem] = []
     stored: dict[str, LinkResult] = {}
@@ -76,6 +75,9 @@ def check_links(
         stored, cache_warnings = read_cache(cache_file)
     started = now()
     fresh = {url: r for url, r in stored.items() if is_fresh(r, reuse, started)}
+    # What is not reused this time may still be for the next runs (a URL this run does not
+    # check, with PATHs; a result older than --link-cache-hours but within cache_hours).
+    kept = {url: r for url, r in stored.items() if url in fresh or is_fresh(r, settings, started)}
     results = {url: fresh[url] for url in by_url if url in fresh}
     fetched: dict[str, LinkResult] = {}
     try:
@@ -84,14 +86,23 @@ def check_links(
             asyncio.run(check_all(missing, settings, fetched, now))
     finally:
         # Also after an interruption: what was checked is kept for the next run.
-        if cache_file is not None and (fetched or fresh.keys() != stored.keys()):
-            cache_warnings += write_cache(cache_file, {**fresh, **cacheable(fetched, settings)})
+        if cache_file is not None and (fetched or kept.keys() != stored.keys()):
+            # A URL fetched again is known by its new result only, even one not worth keeping.
+            older = {url: r for url, r in kept.items() if url not in fetched}
+            cache_warnings += write_cache(cache_file, {**older, **cacheable(fetched, settings)})
     results.update(fetched)
     report = LinkReport([], [], len(fetched), len(by_url) - len(fetched), len(skipped))
     report.cache_warnings = cache_warnings
     for url, url_refs in by_url.items():
         _report(results[url], url_refs, report)
     return report
+
+
+def _reusing(settings: LinkSettings, hours: float) -> LinkSettings:
+    """``settings`` reusing results for at most ``hours``: working links' for that long, dead
+    links' for no longer than either says (``--link-cache-hours 0`` fetches every URL)."""
+    failure_hours = min(settings.failure_cache_hours, hours)
+    return settings.model_copy(update={"cache_hours": hours, "failure_cache_hours": failure_hours})
 
 
 def _by_url(

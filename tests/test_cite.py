@@ -1,0 +1,62 @@
+"""The BibTeX of a paper page read back by pybtex, which reads names as BibTeX does: each author
+must come back as the person the digest or arXiv names, in the parts a bibliography style uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pybtex.database
+import pytest
+
+from papersite.cite import bibtex, citation_key
+from papersite.model import ArxivRecord
+
+RECORD = ArxivRecord(id="hep-th/9901001", version=1, title="Braces {and} 100% & more",
+                     published=dt.date(1999, 1, 1), fetched=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+
+
+def people(authors: list[str]) -> list[tuple[str, str, str, str]]:
+    """Each author as pybtex parses the entry: (given names, von, family name, jr)."""
+    [entry] = pybtex.database.parse_string(bibtex(RECORD, authors), "bibtex").entries.values()
+    return [
+        (
+            " ".join(p.first_names + p.middle_names),
+            " ".join(p.prelast_names),
+            " ".join(p.last_names),
+            " ".join(p.lineage_names),
+        )
+        for p in entry.persons["author"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Ludwig van der Waals", ("Ludwig", "van der", "Waals", "")),
+        ("María de la Cruz", ("María", "de la", "Cruz", "")),
+        ("Plato", ("", "", "Plato", "")),
+        ("김철수", ("", "", "김철수", "")),
+        ("Smith, John", ("John", "", "Smith", "")),
+        # Were split in two at "and", or read with the given name last, or "Jr." as a given name.
+        ("Procter and Gamble Research", ("", "", "{Procter and Gamble Research}", "")),
+        ("김 철수", ("", "", "{김 철수}", "")),
+        ("Martin Luther King, Jr.", ("Martin Luther", "", "King", "Jr.")),
+        ("Ludwig van der Waals, Jr.", ("Ludwig", "van der", "Waals", "Jr.")),
+    ],
+)
+def test_each_author_reads_back_as_the_person_named(
+    name: str, parts: tuple[str, str, str, str]
+) -> None:
+    assert people([name, "Ada Lovelace"]) == [parts, ("Ada", "", "Lovelace", "")]
+
+
+@pytest.mark.parametrize(
+    ("first_author", "key"),
+    [
+        ("Ludwig van der Waals", "waals1999braces100more"),
+        ("Martin Luther King, Jr.", "king1999braces100more"),  # was "jr1999…"
+        ("Smith, John", "smith1999braces100more"),  # was "john1999…"
+    ],
+)
+def test_the_citation_key_starts_with_the_family_name(first_author: str, key: str) -> None:
+    assert citation_key(RECORD, [first_author]) == key
