@@ -18,7 +18,7 @@ from papersite.i18n import english_or_first
 from papersite.load import peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
-from papersite.validate import _salvaged_url as digest_url_of
+from papersite.validate import salvaged_url as digest_url_of
 
 DEFAULT_LANGUAGES = ["ko", "en"]
 

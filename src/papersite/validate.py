@@ -568,10 +568,10 @@ def _salvaged_aliases(document: SourceDocument) -> DeclaredAliases:
     are reported with the digest's other fields.)"""
     data = document.data if isinstance(document.data, dict) else {}
     aliases = list(_valid_items(document, "aliases", _ALIAS.validate_python))
-    return DeclaredAliases(document.path, document.positions, _salvaged_url(data), aliases)
+    return DeclaredAliases(document.path, document.positions, salvaged_url(data), aliases)
 
 
-def _salvaged_url(data: dict[str, Any]) -> str | None:
+def salvaged_url(data: dict[str, Any]) -> str | None:
     """The URL of a digest that failed validation, from its kind's field if that is valid."""
     try:
         if data.get("kind") == "weekly":
