@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -286,6 +288,44 @@ def test_the_colours_follow_the_systems_light_or_dark_mode(
         assert (lighter + 0.05) / (darker + 0.05) >= 7, f"{page}: body text contrast"
 
 
+# The focused element's ring: its style, width and colour, and the first opaque background
+# behind it (the element's own for a ring drawn inside it, a negative offset; else its parent's).
+FOCUS_RING = """
+const element = document.activeElement, style = getComputedStyle(element);
+let behind = parseFloat(style.outlineOffset) < 0 ? element : element.parentElement;
+while (behind && getComputedStyle(behind).backgroundColor.match(/^rgba\\(.*, 0\\)$/)) behind = behind.parentElement;
+return [element.closest('.site-header, .skip-link') !== null, element.textContent.trim(),
+        style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor,
+        getComputedStyle(behind || document.documentElement).backgroundColor];
+"""
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two ``rgb(…)`` colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_control_of_the_header_shows_a_visible_ring_when_tabbed_to(
+    browser: webdriver.Chrome, served_site: str, scheme: str
+) -> None:
+    """The language switch's current link (모두 / Both) has the accent as its background, and
+    its ring, drawn inside it in the accent too, could not be seen."""
+    _emulate_colour_scheme(browser, scheme)
+    browser.get(served_site + PAGE_TYPES["weekly"])
+    rings = []
+    for _ in range(30):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        in_header, text, style, width, colour, behind = browser.execute_script(FOCUS_RING)
+        if not in_header:
+            break
+        rings.append((text, style, width, round(_contrast(colour, behind), 1)))
+    assert any(text == "모두 / Both" for text, *_ in rings), "the Tab key reaches the switch"
+    faint = [ring for ring in rings if ring[1] == "none" or ring[2] < 2 or ring[3] < 3]
+    assert faint == [], "WCAG 2.4.13: a ring of 2 pixels at least 3:1 against what is behind it"
+
+
 # --- screenshots, for people to look at -----------------------------------------------------------
 
 SCREENSHOTS = Path(os.environ.get("PAPERSITE_SCREENSHOTS") or REPO / "screenshots")
@@ -468,6 +508,22 @@ def test_without_javascript_the_more_authors_summary_reveals_the_rest(
     assert "Yu Yue, Tiantian Fan, Gaohong Liu" in _rendered_text(authors)
 
 
+def test_a_printed_paper_page_lists_every_author_without_the_more_summary(
+    browser: webdriver.Chrome, served_arxiv_site: str
+) -> None:
+    """Paper cannot open a <details>: the authors after the fifth were left out of a printed
+    page, which said "3 more" instead."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    browser.get(served_arxiv_site + ARXIV_PAPER_PAGE)
+    authors = browser.find_element(By.CSS_SELECTOR, ".paper-page header .authors")
+    shown = _rendered_text(authors)
+    assert "Qiying Yu" in shown and "Yu Yue, Tiantian Fan, Gaohong Liu" in shown
+    assert "more" not in shown
+
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen"})
+    assert "Gaohong Liu" not in _rendered_text(authors), "on screen the rest stays folded"
+
+
 # --- old addresses (aliases) ------------------------------------------------------------------------
 
 
@@ -545,3 +601,27 @@ def test_a_language_written_right_to_left_chosen_in_place_turns_the_page(
     assert browser.execute_script(DIRECTIONS)[:2] == ["rtl", "rtl"]
     browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
     assert browser.execute_script(DIRECTIONS)[:2] == ["", "ltr"]
+
+
+# Where the skip link is once focused, and how wide the page is.
+SKIP_LINK = """
+const link = document.querySelector('.skip-link'); link.focus(); const box = link.getBoundingClientRect();
+return [box.left >= 0 && box.right <= innerWidth && box.width > 50, document.activeElement === link];
+"""
+
+
+@pytest.mark.parametrize("page", ["ar/weekly/2025-03-17/", "ar/", "weekly/2025-03-17/"])
+def test_a_page_right_to_left_fits_a_phone_and_shows_its_skip_link_when_focused(
+    browser: webdriver.Chrome, served_rtl_site: str, page: str
+) -> None:
+    """The skip link waited 999 pixels to the left of the page: on a page right to left that
+    widened it (1,374 pixels on a 375-pixel phone, which showed the page zoomed out)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    if not page.startswith("ar/"):  # the page in every language, turned to Arabic in place
+        browser.get(served_rtl_site + page)
+        browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ar']").click()
+    browser.get(served_rtl_site + page)
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert browser.execute_script(WIDTHS) == [375, 375]
+    assert browser.execute_script(SKIP_LINK) == [True, True]
+    assert browser.execute_script(WIDTHS) == [375, 375]
