@@ -255,6 +255,46 @@ def test_every_kind_of_page_fits_a_375_pixel_phone_without_scrolling_sideways(
     assert browser.execute_script(WIDTHS)[0] > 375
 
 
+KOREAN_TABLE = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "표가 있는 주", en: "A week with a table"}
+overview:
+  ko: |
+    | 모델 | 파라미터 | 점수 | 비고 | 평가에 쓴 데이터 세트 |
+    |---|---|---|---|---|
+    | 모델A | 7B | 81.2 | 오픈소스 | https://example.com/a/long/address/of/the/data/set |
+papers:
+  - title: {ko: "논문", en: "A paper"}
+"""
+
+# The number of lines each cell's words take.
+CELL_LINES = """
+return Array.from(document.querySelectorAll('main table :is(th, td)')).map((cell) => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  return [cell.textContent, new Set(Array.from(range.getClientRects()).map((r) => r.top)).size];
+});
+"""
+
+
+def test_a_korean_table_keeps_its_words_whole_on_a_phone(
+    browser: webdriver.Chrome, write_tree: Any, tmp_path: Path
+) -> None:
+    """Korean breaks anywhere in a long word (overflow-wrap), which let a table's columns
+    shrink to one syllable a line: 파/라/미/터. The table scrolls by itself instead."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": KOREAN_TABLE}
+    )
+    build(site, tmp_path / "out", search=False)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    with serving(tmp_path / "out") as root:
+        browser.get(root + "weekly/2025-03-17/")
+        lines = browser.execute_script(CELL_LINES)
+        assert "파라미터" in [text for text, _ in lines]
+        assert [cell for cell in lines if cell[1] != 1] == []
+        assert browser.execute_script(WIDTHS) == [375, 375]
+
+
 def _emulate_colour_scheme(driver: webdriver.Chrome, scheme: str) -> None:
     feature = {"name": "prefers-color-scheme", "value": scheme}
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
