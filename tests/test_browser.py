@@ -146,6 +146,33 @@ def test_the_language_chosen_is_shown_before_the_page_is_read_to_its_end(
     assert browser.execute_script("return window.shownAtFirst") == "en"
 
 
+# Two languages of a text side by side on one line, with nothing between them: no separator
+# (" · "), no margin, no space. Words only screen readers hear are left out.
+RUN_TOGETHER = """
+return Array.from(document.querySelectorAll('.bi + .bi')).filter((part) => {
+  const before = part.previousSibling;
+  if (!(before instanceof Element && before.classList.contains('bi'))) return false;
+  if (!part.checkVisibility() || !before.checkVisibility() || part.closest('.visually-hidden')) return false;
+  const style = getComputedStyle(part), separator = getComputedStyle(part, '::before').content;
+  return style.display.startsWith('inline') && ['none', 'normal'].includes(separator)
+    && parseFloat(style.marginInlineStart) === 0 && !/\\s$/.test(before.textContent);
+}).map((part) => part.previousSibling.textContent + part.textContent);
+"""
+
+
+def test_a_texts_languages_side_by_side_are_never_run_together(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The footer read "데이터Data: papers.json", the 404 page's link home "이번 주의 ML
+    논문ML Papers of the Week", the glossary "(쓰지 않는 번역not: …)"."""
+    run_together = {}
+    for page in [*PAGE_TYPES.values(), "papers/", "tags/", "archive/", "glossary/", "no/such/"]:
+        browser.get(served_site + page)
+        if found := browser.execute_script(RUN_TOGETHER):
+            run_together[page] = found
+    assert run_together == {}
+
+
 def test_without_javascript_the_switch_links_to_the_page_in_one_language(
     browser_without_js: webdriver.Chrome, served_site: str
 ) -> None:
