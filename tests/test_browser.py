@@ -355,6 +355,42 @@ def test_the_colours_follow_the_systems_light_or_dark_mode(
         assert (lighter + 0.05) / (darker + 0.05) >= 7, f"{page}: body text contrast"
 
 
+# The colour of every visible text of the page's main part, with the text's start.
+TEXT_COLOURS = """
+const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+const found = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (node.data.trim() && node.parentElement.checkVisibility())
+    found.push([node.data.trim().slice(0, 30), getComputedStyle(node.parentElement).color]);
+}
+return found;
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_page_printed_from_either_mode_is_dark_text_on_white_paper(
+    browser: webdriver.Chrome, served_site: str, scheme: str
+) -> None:
+    """Printed from a system in dark mode, awards came out in light gold and the missing
+    translation notes in pale pink on the white paper (browsers leave backgrounds out)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"media": "print", "features": [{"name": "prefers-color-scheme", "value": scheme}]},
+    )
+    faint, checked = {}, set()
+    for page in (PAGE_TYPES["conference"], PAGE_TYPES["paper"]):
+        browser.get(served_site + page)
+        texts = browser.execute_script(TEXT_COLOURS)
+        checked |= {text for text, _ in texts}
+        found = {
+            text: colour for text, colour in texts if _contrast(colour, "rgb(255, 255, 255)") < 4.5
+        }
+        if found:
+            faint[page] = found
+    assert {"Best Paper", "Translation missing"} <= checked, "awards and notes are checked"
+    assert faint == {}
+
+
 # The focused element's ring: its style, width and colour, and the first opaque background
 # behind it (the element's own for a ring drawn inside it, a negative offset; else its parent's).
 FOCUS_RING = """
