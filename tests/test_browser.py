@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -144,6 +146,33 @@ def test_the_language_chosen_is_shown_before_the_page_is_read_to_its_end(
     assert browser.execute_script("return window.shownAtFirst") == "en"
 
 
+# Two languages of a text side by side on one line, with nothing between them: no separator
+# (" · "), no margin, no space. Words only screen readers hear are left out.
+RUN_TOGETHER = """
+return Array.from(document.querySelectorAll('.bi + .bi')).filter((part) => {
+  const before = part.previousSibling;
+  if (!(before instanceof Element && before.classList.contains('bi'))) return false;
+  if (!part.checkVisibility() || !before.checkVisibility() || part.closest('.visually-hidden')) return false;
+  const style = getComputedStyle(part), separator = getComputedStyle(part, '::before').content;
+  return style.display.startsWith('inline') && ['none', 'normal'].includes(separator)
+    && parseFloat(style.marginInlineStart) === 0 && !/\\s$/.test(before.textContent);
+}).map((part) => part.previousSibling.textContent + part.textContent);
+"""
+
+
+def test_a_texts_languages_side_by_side_are_never_run_together(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The footer read "데이터Data: papers.json", the 404 page's link home "이번 주의 ML
+    논문ML Papers of the Week", the glossary "(쓰지 않는 번역not: …)"."""
+    run_together = {}
+    for page in [*PAGE_TYPES.values(), "papers/", "tags/", "archive/", "glossary/", "no/such/"]:
+        browser.get(served_site + page)
+        if found := browser.execute_script(RUN_TOGETHER):
+            run_together[page] = found
+    assert run_together == {}
+
+
 def test_without_javascript_the_switch_links_to_the_page_in_one_language(
     browser_without_js: webdriver.Chrome, served_site: str
 ) -> None:
@@ -253,6 +282,46 @@ def test_every_kind_of_page_fits_a_375_pixel_phone_without_scrolling_sideways(
     assert browser.execute_script(WIDTHS)[0] > 375
 
 
+KOREAN_TABLE = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "표가 있는 주", en: "A week with a table"}
+overview:
+  ko: |
+    | 모델 | 파라미터 | 점수 | 비고 | 평가에 쓴 데이터 세트 |
+    |---|---|---|---|---|
+    | 모델A | 7B | 81.2 | 오픈소스 | https://example.com/a/long/address/of/the/data/set |
+papers:
+  - title: {ko: "논문", en: "A paper"}
+"""
+
+# The number of lines each cell's words take.
+CELL_LINES = """
+return Array.from(document.querySelectorAll('main table :is(th, td)')).map((cell) => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  return [cell.textContent, new Set(Array.from(range.getClientRects()).map((r) => r.top)).size];
+});
+"""
+
+
+def test_a_korean_table_keeps_its_words_whole_on_a_phone(
+    browser: webdriver.Chrome, write_tree: Any, tmp_path: Path
+) -> None:
+    """Korean breaks anywhere in a long word (overflow-wrap), which let a table's columns
+    shrink to one syllable a line: 파/라/미/터. The table scrolls by itself instead."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": KOREAN_TABLE}
+    )
+    build(site, tmp_path / "out", search=False)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    with serving(tmp_path / "out") as root:
+        browser.get(root + "weekly/2025-03-17/")
+        lines = browser.execute_script(CELL_LINES)
+        assert "파라미터" in [text for text, _ in lines]
+        assert [cell for cell in lines if cell[1] != 1] == []
+        assert browser.execute_script(WIDTHS) == [375, 375]
+
+
 def _emulate_colour_scheme(driver: webdriver.Chrome, scheme: str) -> None:
     feature = {"name": "prefers-color-scheme", "value": scheme}
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
@@ -284,6 +353,80 @@ def test_the_colours_follow_the_systems_light_or_dark_mode(
             assert background > 0.85 and text < 0.05, page
         lighter, darker = max(background, text), min(background, text)
         assert (lighter + 0.05) / (darker + 0.05) >= 7, f"{page}: body text contrast"
+
+
+# The colour of every visible text of the page's main part, with the text's start.
+TEXT_COLOURS = """
+const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+const found = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (node.data.trim() && node.parentElement.checkVisibility())
+    found.push([node.data.trim().slice(0, 30), getComputedStyle(node.parentElement).color]);
+}
+return found;
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_page_printed_from_either_mode_is_dark_text_on_white_paper(
+    browser: webdriver.Chrome, served_site: str, scheme: str
+) -> None:
+    """Printed from a system in dark mode, awards came out in light gold and the missing
+    translation notes in pale pink on the white paper (browsers leave backgrounds out)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"media": "print", "features": [{"name": "prefers-color-scheme", "value": scheme}]},
+    )
+    faint, checked = {}, set()
+    for page in (PAGE_TYPES["conference"], PAGE_TYPES["paper"]):
+        browser.get(served_site + page)
+        texts = browser.execute_script(TEXT_COLOURS)
+        checked |= {text for text, _ in texts}
+        found = {
+            text: colour for text, colour in texts if _contrast(colour, "rgb(255, 255, 255)") < 4.5
+        }
+        if found:
+            faint[page] = found
+    assert {"Best Paper", "Translation missing"} <= checked, "awards and notes are checked"
+    assert faint == {}
+
+
+# The focused element's ring: its style, width and colour, and the first opaque background
+# behind it (the element's own for a ring drawn inside it, a negative offset; else its parent's).
+FOCUS_RING = """
+const element = document.activeElement, style = getComputedStyle(element);
+let behind = parseFloat(style.outlineOffset) < 0 ? element : element.parentElement;
+while (behind && getComputedStyle(behind).backgroundColor.match(/^rgba\\(.*, 0\\)$/)) behind = behind.parentElement;
+return [element.closest('.site-header, .skip-link') !== null, element.textContent.trim(),
+        style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor,
+        getComputedStyle(behind || document.documentElement).backgroundColor];
+"""
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two ``rgb(…)`` colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_control_of_the_header_shows_a_visible_ring_when_tabbed_to(
+    browser: webdriver.Chrome, served_site: str, scheme: str
+) -> None:
+    """The language switch's current link (모두 / Both) has the accent as its background, and
+    its ring, drawn inside it in the accent too, could not be seen."""
+    _emulate_colour_scheme(browser, scheme)
+    browser.get(served_site + PAGE_TYPES["weekly"])
+    rings = []
+    for _ in range(30):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        in_header, text, style, width, colour, behind = browser.execute_script(FOCUS_RING)
+        if not in_header:
+            break
+        rings.append((text, style, width, round(_contrast(colour, behind), 1)))
+    assert any(text == "모두 / Both" for text, *_ in rings), "the Tab key reaches the switch"
+    faint = [ring for ring in rings if ring[1] == "none" or ring[2] < 2 or ring[3] < 3]
+    assert faint == [], "WCAG 2.4.13: a ring of 2 pixels at least 3:1 against what is behind it"
 
 
 # --- screenshots, for people to look at -----------------------------------------------------------
@@ -468,6 +611,22 @@ def test_without_javascript_the_more_authors_summary_reveals_the_rest(
     assert "Yu Yue, Tiantian Fan, Gaohong Liu" in _rendered_text(authors)
 
 
+def test_a_printed_paper_page_lists_every_author_without_the_more_summary(
+    browser: webdriver.Chrome, served_arxiv_site: str
+) -> None:
+    """Paper cannot open a <details>: the authors after the fifth were left out of a printed
+    page, which said "3 more" instead."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    browser.get(served_arxiv_site + ARXIV_PAPER_PAGE)
+    authors = browser.find_element(By.CSS_SELECTOR, ".paper-page header .authors")
+    shown = _rendered_text(authors)
+    assert "Qiying Yu" in shown and "Yu Yue, Tiantian Fan, Gaohong Liu" in shown
+    assert "more" not in shown
+
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen"})
+    assert "Gaohong Liu" not in _rendered_text(authors), "on screen the rest stays folded"
+
+
 # --- old addresses (aliases) ------------------------------------------------------------------------
 
 
@@ -545,3 +704,27 @@ def test_a_language_written_right_to_left_chosen_in_place_turns_the_page(
     assert browser.execute_script(DIRECTIONS)[:2] == ["rtl", "rtl"]
     browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
     assert browser.execute_script(DIRECTIONS)[:2] == ["", "ltr"]
+
+
+# Where the skip link is once focused, and how wide the page is.
+SKIP_LINK = """
+const link = document.querySelector('.skip-link'); link.focus(); const box = link.getBoundingClientRect();
+return [box.left >= 0 && box.right <= innerWidth && box.width > 50, document.activeElement === link];
+"""
+
+
+@pytest.mark.parametrize("page", ["ar/weekly/2025-03-17/", "ar/", "weekly/2025-03-17/"])
+def test_a_page_right_to_left_fits_a_phone_and_shows_its_skip_link_when_focused(
+    browser: webdriver.Chrome, served_rtl_site: str, page: str
+) -> None:
+    """The skip link waited 999 pixels to the left of the page: on a page right to left that
+    widened it (1,374 pixels on a 375-pixel phone, which showed the page zoomed out)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    if not page.startswith("ar/"):  # the page in every language, turned to Arabic in place
+        browser.get(served_rtl_site + page)
+        browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ar']").click()
+    browser.get(served_rtl_site + page)
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert browser.execute_script(WIDTHS) == [375, 375]
+    assert browser.execute_script(SKIP_LINK) == [True, True]
+    assert browser.execute_script(WIDTHS) == [375, 375]

@@ -360,7 +360,7 @@ def test_language_switch_links_to_this_page_in_each_edition(built_site: Path) ->
 
 @pytest.mark.parametrize(
     "rule",
-    ["word-break: keep-all", "@media (prefers-color-scheme: dark)", "@media print"],
+    ["word-break: keep-all", "@media screen and (prefers-color-scheme: dark)", "@media print"],
 )
 def test_stylesheet_has_rule(built_site: Path, rule: str) -> None:
     css = (built_site / "assets" / "style.css").read_text(encoding="utf-8")

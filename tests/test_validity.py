@@ -33,6 +33,7 @@ from conftest import (
     lockfile_text,
     require,
 )
+from loopback import serving
 from papersite import build
 
 # --- the Nu Html Checker -------------------------------------------------------------------------
@@ -156,6 +157,64 @@ def test_axe_finds_nothing_serious_on_the_four_kinds_of_page(
         if found:
             serious[page] = found
     assert serious == {}
+
+
+WIDE_CONTENT = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "코드와 표", en: "Code and tables"}
+overview:
+  ko: |
+    | 모델 | 파라미터 | 점수 | 비고 | 평가에 쓴 데이터 세트 |
+    |---|---|---|---|---|
+    | 모델A | 7B | 81.2 | 오픈소스 | https://example.com/a/long/address/of/the/data/set |
+  en: |
+    ```python
+    scores = softmax(queries @ keys.transpose(-2, -1) / math.sqrt(queries.size(-1)), dim=-1) @ values  # a line longer than the text
+    ```
+
+    ```python
+    short = 1
+    ```
+papers:
+  - title: {ko: "논문", en: "A paper"}
+"""
+
+PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True}
+
+
+def _serious(violations: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} {v['targets'][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_a_code_block_or_table_too_wide_to_fit_is_reached_by_the_keyboard(
+    browser: webdriver.Chrome, write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A code block (at any width) or a table (on a phone) wider than the text scrolls by
+    itself, and could not be scrolled without a mouse: axe's scrollable-region-focusable."""
+    require(None if AXE.is_file() else f"axe-core is not installed: {AXE}")
+    axe = AXE.read_text(encoding="utf-8")
+    browser.set_script_timeout(60)
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WIDE_CONTENT}
+    )
+    build(site, tmp_path / "out", search=False)
+    with serving(tmp_path / "out") as root:
+        assert _serious(axe_violations(browser, root + "weekly/2025-03-17/", axe)) == []
+        # A block that fits is no stop for the Tab key.
+        tab_stops = (
+            "return Array.from(document.querySelectorAll('main pre')).map((e) => e.tabIndex)"
+        )
+        assert browser.execute_script(tab_stops) == [0, -1]
+
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        assert _serious(axe_violations(browser, root + "weekly/2025-03-17/", axe)) == []
+        table = "return document.querySelector('main table').tabIndex"
+        assert browser.execute_script(table) == 0
 
 
 # --- the issue's points, on every page of the example site ---------------------------------------

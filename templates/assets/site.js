@@ -62,6 +62,27 @@
     selection.addRange(range);
   }
 
+  // A code block or a table wider than the text scrolls by itself: the keyboard reaches it then
+  // (tabindex), as it reaches a formula (whose tabindex markup.py writes, as formulas scroll
+  // at any width). Again when the window changes width, as it may then fit or stop fitting.
+  var SCROLLER = "main pre:not(.bibtex), main table";
+  var MADE_FOCUSABLE = "data-scroll-focus";
+  function reachScrollers() {
+    var scrollers = document.querySelectorAll(SCROLLER);
+    for (var i = 0; i < scrollers.length; i++) {
+      var element = scrollers[i];
+      if (element.scrollWidth > element.clientWidth) {
+        if (!element.hasAttribute("tabindex")) {
+          element.setAttribute("tabindex", "0");
+          element.setAttribute(MADE_FOCUSABLE, "");
+        }
+      } else if (element.hasAttribute(MADE_FOCUSABLE)) {
+        element.removeAttribute("tabindex");
+        element.removeAttribute(MADE_FOCUSABLE);
+      }
+    }
+  }
+
   // Applied before the first paint where possible, so the page does not flash both languages.
   apply(stored() || "all");
 
@@ -79,6 +100,7 @@
         if ((root.getAttribute("data-languages") || "").split(" ").length > 1) {
           event.preventDefault();
           apply(choice);
+          reachScrollers();  // those of the language now shown
         } else {
           // To this page in another edition: with its query (a search) and place on the page.
           link.search = location.search;
@@ -86,6 +108,8 @@
         }
       });
     }
+    reachScrollers();
+    window.addEventListener("resize", reachScrollers);
     // "Copy" buttons beside BibTeX blocks: shown only when JavaScript can copy.
     var copyButtons = document.querySelectorAll("button[data-copy]");
     for (var k = 0; k < copyButtons.length; k++) {
