@@ -390,6 +390,10 @@ def newsletter(
             for lang in [*view.languages, *map(words_language, view.languages)]
         },
         "wording_languages": list(dict.fromkeys(map(words_language, view.languages))),
+        # A message in one language is laid out in its direction (right to left for Arabic),
+        # as a one-language page is; one in several is left to right, each element of a
+        # language written right to left marked so (``i18n.direction``).
+        "within": view.languages[0] if len(view.languages) == 1 else None,
         "styles": STYLES,
         "email_html": partial(email_html, _EmailMarkdown(), page_url=digest_url),
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from papersite.errors import PapersiteError
 from papersite.fingerprint import digest_files
-from papersite.i18n import english_or_first
+from papersite.i18n import english_or_first, table_language, words_language
 from papersite.load import peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
@@ -92,11 +92,11 @@ def _write(
     languages = site_languages(source)
     target = source / "digests" / kind_folder / (stem + SUFFIXES[fmt])
     _refuse_a_second_digest_at(source, kind_folder, stem)
-    title_line = f"title: {_text_map(languages, title)}\n"
+    title_line = f"title: {_usual(languages, title)}\n"
     body = YAML_BODY if fmt == "yaml" else COMMON_FIELDS
-    text = header + title_line + _for_languages(body, languages)
+    text = header + title_line + for_languages(body, languages)
     if fmt == "md":
-        text = f"---\n{text}---\n\n{_for_languages(MARKDOWN_BODY, languages)}"
+        text = f"---\n{text}---\n\n{for_languages(MARKDOWN_BODY, languages)}"
     write_new_digest(target, text, "edit it, or remove it first to start again")
     return target
 
@@ -163,20 +163,48 @@ def _unwritable(target: Path, error: OSError) -> PapersiteError:
 
 
 def _text_map(languages: list[str], values: dict[str, str] | None = None) -> str:
-    """A text as a YAML flow mapping, one entry per site language (English where a language
-    has no default of its own; empty without ``values``)."""
+    """A text as a YAML flow mapping, one entry per site language: its value in ``values``,
+    else empty (a translation to write, which ``check`` names)."""
     values = values or {}
-    entries = (
-        f"{lang}: {yaml_quoted(values.get(lang, values.get('en', '')))}" for lang in languages
-    )
+    entries = (f"{lang}: {yaml_quoted(values.get(lang, ''))}" for lang in languages)
     return "{" + ", ".join(entries) + "}"
 
 
-def _for_languages(template: str, languages: list[str]) -> str:
+def _in_own_words(languages: list[str], words: dict[str, str]) -> dict[str, str]:
+    """``words`` (by ``i18n`` table language) for each of ``languages`` that has words of its
+    own (``ko-KR`` those of ``ko``); none for a language without (``ja``): English words there
+    would be a Japanese text that is not one, and ``check`` would not ask for it."""
+    return {lang: words[table_language(lang)] for lang in languages if words_language(lang) == lang}
+
+
+def _usual(languages: list[str], words: dict[str, str]) -> str:
+    """A title of the template (the digest's, an extra section's): the usual one in each site
+    language that has it; one plain string (in no language) on a site where none has, as a
+    title may not be empty."""
+    own = _in_own_words(languages, words)
+    return _text_map(languages, own) if own else yaml_quoted(words["en"])
+
+
+def _provenance_example(languages: list[str]) -> str:
+    """The commented provenance default, in the site's languages: the first machine-written,
+    the others from upstream, as in the example site."""
+    first, *others = languages
+    return "{" + ", ".join([f"{first}: machine", *(f"{lang}: upstream" for lang in others)]) + "}"
+
+
+SECTION_TITLE = {"ko": "선정 위원회 평가", "en": "Reflections from the Selection Committee"}
+"""The commented example of an extra section's title."""
+
+
+def for_languages(template: str, languages: list[str]) -> str:
     """Fill the body's language placeholders: ``{EMPTY}`` (an empty text), ``{TITLE}`` (the
     paper title skeleton; ``{PLACEHOLDER}`` its one title), ``{BLOCKS:###}`` (one empty heading
-    per language at that depth)."""
+    per language at that depth), and the commented examples' texts (``{SECTION}``,
+    ``{MACHINE}``, ``{FIRST}``), so that each is valid in the site once uncommented."""
     text = template.replace("{EMPTY}", _text_map(languages))
+    text = text.replace("{SECTION}", _usual(languages, SECTION_TITLE))
+    text = text.replace("{MACHINE}", _provenance_example(languages))
+    text = text.replace("{FIRST}", languages[0])
     text = text.replace("{PLACEHOLDER}", PLACEHOLDER_TITLE)
     named = english_or_first(languages)  # the paper needs a title for its URL
     skeleton = {lang: PLACEHOLDER_TITLE if lang == named else "" for lang in languages}
@@ -210,7 +238,7 @@ COMMON_FIELDS = """\
 # tags: [llm]                                   # optional: tags of the whole digest
 # aliases: ["old/url/"]                         # optional: old URLs that should lead here
 # provenance:                                   # optional: who wrote the texts (README: Provenance)
-#   default: {ko: machine, en: upstream}        # human | machine | upstream | reviewed
+#   default: {MACHINE}        # human | machine | upstream | reviewed
 #   by: {machine: "GPT-4o"}
 """
 
@@ -227,11 +255,11 @@ papers:                                         # at least one; copy the block f
     summary: {EMPTY}  # the digest's introduction (논문 소개)
     abstract: {EMPTY}  # the abstract (논문 초록); arXiv's English is used if empty
     # sections:                                 # optional extra sections, in order
-    #   - title: {ko: "선정 위원회 평가", en: "Reflections from the Selection Committee"}
+    #   - title: {SECTION}
     #     body: {EMPTY}
     links: []                                   # e.g. - {kind: code, url: "https://github.com/…"}
     tags: []                                    # e.g. [reinforcement-learning]
-    # provenance: {summary: {ko: reviewed}}     # optional: over the digest's provenance
+    # provenance: {summary: {{FIRST}: reviewed}}     # optional: over the digest's provenance
 """
 )
 
@@ -250,7 +278,7 @@ title: {TITLE}  # the English title as on arXiv
 # award: best-paper                   # conference digests: best-paper | runner-up | oral | spotlight | other text
 links: []                             # e.g. - {kind: code, url: "https://github.com/…"}
 tags: []                              # e.g. [reinforcement-learning]
-# provenance: {summary: {ko: reviewed}}   # optional: over the digest's provenance
+# provenance: {summary: {{FIRST}: reviewed}}   # optional: over the digest's provenance
 ```
 
 ### Summary

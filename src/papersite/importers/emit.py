@@ -11,7 +11,13 @@ import re
 
 from papersite.importers.draft import LANGUAGES, DraftDigest, DraftLink, DraftPaper
 from papersite.model import KNOWN_AWARDS
-from papersite.new import COMMON_FIELDS, CONFERENCE_HEADER, WEEKLY_HEADER, yaml_quoted
+from papersite.new import (
+    COMMON_FIELDS,
+    CONFERENCE_HEADER,
+    WEEKLY_HEADER,
+    for_languages,
+    yaml_quoted,
+)
 
 TRANSLATE = "번역할 곳 (to translate)"
 """The comment beside a Korean text left empty for translators."""
@@ -61,7 +67,7 @@ def _header(draft: DraftDigest) -> list[str]:
         name, year = draft.conference
         lines += CONFERENCE_HEADER.format(name=yaml_quoted(name), year=year).splitlines()
     lines.append(f"title: {_inline(draft.title)}")
-    common = COMMON_FIELDS.splitlines()
+    common = for_languages(COMMON_FIELDS, list(LANGUAGES)).splitlines()
     if draft.source is not None:
         lines.append(f"source: {yaml_quoted(draft.source)}")
         common = [line for line in common if not line.startswith("# source:")]
