@@ -26,7 +26,7 @@ from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, 
 from papersite.arxiv_ids import arxiv_base_id
 from papersite.cli import main
 from papersite.importers import import_post
-from papersite.importers.draft import UNCLASSIFIED_TITLE, language_of
+from papersite.importers.draft import language_of
 from papersite.importers.links import classify
 from papersite.load import load_site, parse_source, read_source
 from papersite.lockfile import read_lockfile
@@ -133,14 +133,12 @@ def compare_papers(ours: Paper, theirs: Paper) -> None:
     assert {(link.kind, link.url) for link in ours.links} == {
         (link.kind, link.url) for link in theirs.links
     }
-    marked = [s for s in ours.sections if text(s.title) == UNCLASSIFIED_TITLE]
-    sections = [s for s in ours.sections if s not in marked]
-    assert [text(s.title) for s in sections] == [text(s.title) for s in theirs.sections]
+    assert [text(s.title) for s in ours.sections] == [text(s.title) for s in theirs.sections]
     fields: dict[str, tuple[Any, Any]] = {
         "summary": (ours.summary, theirs.summary),
         "abstract": (ours.abstract, theirs.abstract),
     }
-    for index, (mine, other) in enumerate(zip(sections, theirs.sections, strict=True)):
+    for index, (mine, other) in enumerate(zip(ours.sections, theirs.sections, strict=True)):
         fields[f"sections[{index}]"] = (mine.body, other.body)
     for name, (mine, other) in fields.items():
         mine, other = text(mine), text(other)
@@ -165,9 +163,9 @@ def test_the_seeds_warnings_name_the_lines_to_review(
     assert status == 0
     # The "read more" lines whose links were lost in the copy, each at its line.
     assert (
-        f"{CONFERENCE_SEED}:38:1: could not place 'Gated Attention 논문과 GitHub 저장소는 아래 "
-        "링크에서 참고해주세요:'; it is in the paper's section 'Import: unclassified text' for "
-        "the editor to move or delete (warning)\n"
+        f"{CONFERENCE_SEED}:38:1: 'Gated Attention 논문과 GitHub 저장소는 아래 링크에서 "
+        "참고해주세요:' is text among the links: it is in the paper's section 'Read more'; add "
+        "the link it names if its URL was lost in the copy (warning)\n"
     ) in err
     assert f"{CONFERENCE_SEED}:87:1: TeX outside $…$ (\\sqrt …)" in err
     assert f"{CONFERENCE_SEED}:112:1: set aside as the forum's own text" in err
@@ -295,14 +293,14 @@ def test_the_forum_layout_in_its_variants(tmp_path: Path, site: Path) -> None:
     ]
     (marked,) = gated.sections
     assert (text(marked.title), text(marked.body)) == (
-        UNCLASSIFIED_TITLE,
+        {"ko": "더 읽어보기", "en": "Read more"},  # the words of the heading it was under
         {"en": "Slides from the talk"},
     )
     assert [str(w) for w in result.warnings] == [
         f"{post}:1:1: set aside as the forum's own text, kept as a comment at the top: "
         "'PyTorchKR🔥🇰🇷 🤔💭'",
-        f"{post}:24:1: could not place 'Slides from the talk'; it is in the paper's section "
-        "'Import: unclassified text' for the editor to move or delete",
+        f"{post}:24:1: 'Slides from the talk' is text among the links: it is in the paper's "
+        "section 'Read more'; add the link it names if its URL was lost in the copy",
     ]
     assert "#   line 1: PyTorchKR🔥🇰🇷 🤔💭\n" in result.text
     assert unknown.title == {"ko": "", "en": "Unknown Paper Without Korean Title"}

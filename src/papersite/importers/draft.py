@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from papersite.errors import Problem
+from papersite.importers.forum_words import FORUM_WORDS
 
 LANGUAGES = ("ko", "en")
-UNCLASSIFIED_TITLE = {"ko": "가져오기: 분류하지 못한 텍스트", "en": "Import: unclassified text"}
-"""The title of the section that holds a paper's text the importer could not place."""
+READ_MORE_TITLE = {lang: FORUM_WORDS[lang]["more_links"] for lang in LANGUAGES}
+"""The title of the section that holds a paper's text among its links: what a post says under
+its "더 읽어보기" heading besides the URLs (the seeds' lines introducing links the copy lost)."""
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -9,7 +9,7 @@ award such as ``[Best Paper]``), perhaps ``저자: …`` and ``소속: …``, th
 ones. Markdown adds ``#`` heading markers and ``[label](url)`` links, and keeps emphasis, which
 stays in the texts (they are Markdown in digests too). Posts vary, so every step is lenient,
 and nothing is dropped: the forum's own lines (buttons, sign-up notes) are kept as comments, and
-text that fits nowhere becomes a marked section of its paper.
+text among a paper's links becomes its "더 읽어보기 / Read more" section.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from papersite.errors import PapersiteError, Problem
 from papersite.importers import layout
 from papersite.importers.draft import (
-    UNCLASSIFIED_TITLE,
+    READ_MORE_TITLE,
     Block,
     DraftDigest,
     DraftPaper,
@@ -173,7 +173,7 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
     award, title = layout.split_paper_title(title_line.text)
     paper = DraftPaper(title=title, award=award)
     parts = [_Part("summary")]  # text before any heading introduces the paper
-    unplaced: list[layout.Line] = []
+    among_links: list[layout.Line] = []
     # Where the forum's words head the parts as Markdown headings (an exported post), a plain
     # line is text, even one of those words ("소개" then "Intro" was taken for a heading, lost).
     marked = any(line.level and _part_heading(line.text) for line in body)
@@ -197,16 +197,16 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
             parts.append(_Part(inline[0].kind, inline[0].title))
             line = layout.Line(line.number, inline[1])
         if not _place(paper, parts[-1], line, markdown=reader.markdown):
-            unplaced.append(line)
+            among_links.append(line)
         parts[-1].lines += 1
-    parts = _texts_read_as_headings(reader, paper, parts, unplaced)
+    parts = _texts_read_as_headings(reader, paper, parts, among_links)
     _warn_of_empty_headings(reader, parts)
-    _fill(paper, parts, unplaced)
-    for run in layout.runs(unplaced):
+    _fill(paper, parts, among_links)
+    for run in layout.runs(among_links):
         reader.warn(
             run[0].number,
-            f"could not place {_quote(run)}; it is in the paper's section "
-            f"'{UNCLASSIFIED_TITLE['en']}' for the editor to move or delete",
+            f"{_quote(run)} is text among the links: it is in the paper's section "
+            f"'{READ_MORE_TITLE['en']}'; add the link it names if its URL was lost in the copy",
         )
     finish_links(paper, reader.lockfile)
     return paper
@@ -219,9 +219,10 @@ def _part_heading(text: str) -> bool:
 
 
 def _place(paper: DraftPaper, part: _Part, line: layout.Line, *, markdown: bool) -> bool:
-    """Put a line in its part; False when it has no place (text among the links). Under a
-    links heading a link keeps the label the line gives it (its Markdown text, or the words
-    before its URL); in a text it is named by its host, and the text keeps it as written."""
+    """Put a line in its part; False for text among the links (``_fill`` gives it to the
+    paper's Read more section). Under a links heading a link keeps the label the line gives it
+    (its Markdown text, or the words before its URL); in a text it is named by its host, and the
+    text keeps it as written."""
     block = layout.block_of(line.text)
     for link in onebox_links(line.text):
         add_link(paper, link)
@@ -254,7 +255,7 @@ def _add_text(part: _Part, line: layout.Line, *, markdown: bool) -> None:
 
 
 def _texts_read_as_headings(
-    reader: _Reader, paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]
+    reader: _Reader, paper: DraftPaper, parts: list[_Part], among_links: list[layout.Line]
 ) -> list[_Part]:
     """The parts, less those headed by a plain line that is a text made of one of the forum's
     words (``요약``, ``Summary``): a line that reads as the heading of an introduction or an
@@ -276,7 +277,7 @@ def _texts_read_as_headings(
                 "starts no new part; delete it from the digest if it is a heading",
             )
             if not _place(paper, before, line, markdown=reader.markdown):  # under links
-                bisect.insort(unplaced, line, key=lambda other: other.number)
+                bisect.insort(among_links, line, key=lambda other: other.number)
             before.lines += 1
         else:
             kept.append(part)
@@ -311,7 +312,7 @@ def _label_of(text: str, found: list[WrittenLink]) -> str | None:
     return rest if 0 < len(rest) <= 40 else None
 
 
-def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) -> None:
+def _fill(paper: DraftPaper, parts: list[_Part], among_links: list[layout.Line]) -> None:
     summary = [b for p in parts if p.kind == "summary" for b in p.blocks]
     abstract = [b for p in parts if p.kind == "abstract" for b in p.blocks]
     paper.summary = split_by_language(summary) if summary else None
@@ -319,9 +320,9 @@ def _fill(paper: DraftPaper, parts: list[_Part], unplaced: list[layout.Line]) ->
     for part in parts:
         if part.kind == "section" and part.title is not None and part.blocks:  # a body is due
             paper.sections.append(DraftSection(part.title, split_by_language(part.blocks)))
-    if unplaced:
-        blocks = [layout.block_of(line.text) for line in unplaced]
-        paper.sections.append(DraftSection(dict(UNCLASSIFIED_TITLE), split_by_language(blocks)))
+    if among_links:
+        blocks = [layout.block_of(line.text) for line in among_links]
+        paper.sections.append(DraftSection(dict(READ_MORE_TITLE), split_by_language(blocks)))
 
 
 def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
