@@ -10,6 +10,7 @@ from lxml import html
 from conftest import SITE_CONFIG, WriteTree
 from papersite import build
 from papersite.markup import MarkdownRenderer
+from papersite.plain import markdown_words
 
 
 def nested_list(depth: int) -> str:
@@ -18,7 +19,11 @@ def nested_list(depth: int) -> str:
 
 
 def words_of(fragment: str) -> str:
-    return html.fragment_fromstring(fragment, create_parent="div").text_content()
+    """The words a reader of ``fragment`` (HTML) reads: its text, an image's alt text."""
+    root = html.fragment_fromstring(fragment, create_parent="div")
+    for image in root.iter("img"):
+        image.tail = image.get("alt", "") + (image.tail or "")
+    return str(root.text_content())
 
 
 @pytest.mark.parametrize("depth", [11, 30, 49])
@@ -64,3 +69,45 @@ def test_the_parser_for_other_readers_reads_a_too_deep_text_without_failing() ->
     a text nested past the limit must not stop them with a traceback."""
     tokens = MarkdownRenderer().parser.parse(">" * 120 + " https://example.org/")
     assert tokens[0].type == "blockquote_open"
+
+
+SHOWN_AS_WRITTEN = [
+    "See [Transformer](https://en.wikipedia.org/wiki/Transformer_(deep_learning_architecture))",
+    "[a](<https://example.org/a b>), [b](https://example.org 'a title') and ![c](https://x.org/c)",
+    "A [link](javascript:alert(1)) the page shows as text",
+    "[vb](vbscript:x) [data](data:text/html,x) [far](//evil.example/x)",
+    "Q&amp;A &lt;b&gt; &#x1F600; &copy; but &NotAnEntity; and AT&T",
+    "`&amp; stays in code` and &amp; outside",
+    "Autolinks <https://example.org/a?b=1&c=2> and <editor@example.org>",
+    "Not links: <javascript:alert(1)> <b>bold</b>",
+]
+
+
+@pytest.mark.parametrize("title", SHOWN_AS_WRITTEN)
+def test_a_titles_plain_words_are_the_words_its_heading_shows(title: str) -> None:
+    """A page's <title>, meta tags, feeds and search show a title's words: those its heading
+    shows. A URL's parentheses were left behind ("Transformer)"), a refused link lost its words,
+    and entities showed as typed ("Q&amp;A" in the browser's tab)."""
+    heading = words_of(MarkdownRenderer().render(title, inline=True).html)
+    assert markdown_words(title, inline=True) == " ".join(heading.split())
+
+
+def test_a_digest_pages_title_is_its_headings_words(write_tree: WriteTree, tmp_path: Path) -> None:
+    """The same, read from a built page: its <title> and og:title begin with the h1's words."""
+    title = SHOWN_AS_WRITTEN[0] + " &amp; " + SHOWN_AS_WRITTEN[2]
+    digest = f"""\
+kind: weekly
+period: {{start: 2025-03-17, end: 2025-03-23}}
+title: {{ko: "제목", en: "{title}"}}
+papers:
+  - title: "A paper"
+"""
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+    build(site, tmp_path / "out", search=False)
+    page = html.parse(str(tmp_path / "out/en/weekly/2025-03-17/index.html")).getroot()
+    [heading] = page.xpath("//h1")
+    words = heading.text_content()
+    assert words.startswith("See Transformer & A [link](javascript:alert(1))")
+    assert page.findtext(".//title").startswith(words + " (2025-03-17)")
+    [og_title] = page.xpath("//meta[@property='og:title']/@content")
+    assert og_title.startswith(words + " (2025-03-17)")

@@ -29,13 +29,11 @@ from papersite.cache import BuildCache
 from papersite.glossary import SOURCE_LANGUAGE, TARGET_LANGUAGE, glossary_key, use_glossary
 from papersite.model import Glossary
 from papersite.parallel import fork_map, workers_for
-from papersite.plain import split_math
+from papersite.plain import is_safe_link, split_math
 
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
 # paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
 _BLOCK_START = re.compile(r"^(\s*)([#>+*|=`~-]|\d+[.)])")
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # latex2mathml passes commands it does not know through as text (<mi>\eg</mi>): a backslash left
 # in its output means the formula was not understood.
 _UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
@@ -63,16 +61,6 @@ _MATHML_ATTRIBUTES = frozenset(
         "align side encoding"
     ).split()
 )
-
-
-def is_safe_link(url: str) -> bool:
-    """Only http(s), mailto and relative links may appear in rendered text. ``//host/…`` is
-    not relative: it leads to another host (over ``file:`` when the site is opened from disk,
-    where Windows reads it as a network share), and must say ``https:``, as ``links`` must."""
-    if url.startswith("//"):
-        return False
-    match = _SCHEME.match(url)
-    return match is None or match.group(1).lower() in _SAFE_SCHEMES
 
 
 @dataclass
