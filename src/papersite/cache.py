@@ -32,7 +32,7 @@ from papersite import __version__
 CACHE_DIR = ".papersite-cache/build"
 COMPILED_DIR = ".papersite-cache/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
-FORMAT = 27
+FORMAT = 28
 
 
 def content_hash(*parts: bytes | str) -> str:

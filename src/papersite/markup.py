@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -28,13 +29,11 @@ from papersite.cache import BuildCache
 from papersite.glossary import SOURCE_LANGUAGE, TARGET_LANGUAGE, glossary_key, use_glossary
 from papersite.model import Glossary
 from papersite.parallel import fork_map, workers_for
-from papersite.plain import split_math
+from papersite.plain import is_safe_link, split_math
 
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
 # paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
 _BLOCK_START = re.compile(r"^(\s*)([#>+*|=`~-]|\d+[.)])")
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # latex2mathml passes commands it does not know through as text (<mi>\eg</mi>): a backslash left
 # in its output means the formula was not understood.
 _UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
@@ -64,16 +63,6 @@ _MATHML_ATTRIBUTES = frozenset(
 )
 
 
-def is_safe_link(url: str) -> bool:
-    """Only http(s), mailto and relative links may appear in rendered text. ``//host/…`` is
-    not relative: it leads to another host (over ``file:`` when the site is opened from disk,
-    where Windows reads it as a network share), and must say ``https:``, as ``links`` must."""
-    if url.startswith("//"):
-        return False
-    match = _SCHEME.match(url)
-    return match is None or match.group(1).lower() in _SAFE_SCHEMES
-
-
 @dataclass
 class Rendering:
     """HTML made from one text, and what went wrong along the way."""
@@ -89,6 +78,19 @@ see ``MarkdownRenderer.source``)."""
 
 MINIMUM_TEXTS = 200
 """Below this many texts to render, one process is quicker than starting workers."""
+
+MAX_NESTING = 100
+"""How deep lists, quotes, emphasis and links may nest (a list item is two levels: the list and
+the item). markdown-it's CommonMark preset allows 20, ten levels of list, and silently drops
+whatever is deeper; a text nested deeper than this is shown as its source (``_TooDeep``)."""
+
+
+class _TooDeep(Exception):
+    """The block parser reached ``MAX_NESTING`` with text still to read, which it would drop."""
+
+
+_WHOLE = "papersite_whole"
+"""The env key that asks the block parser to raise ``_TooDeep`` rather than drop text."""
 
 
 class MarkdownRenderer:
@@ -114,8 +116,11 @@ class MarkdownRenderer:
         return self._md
 
     def _make_parser(self) -> MarkdownIt:
-        md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+        md = MarkdownIt(
+            "commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING}
+        )
         md.enable(["table", "strikethrough"])
+        _refuse_to_drop_deep_text(md)
         md.validateLink = is_safe_link  # type: ignore[method-assign]
         md.use(footnote_plugin)
         # Pandoc's rule: `$` opens math only before a non-space and closes only after one,
@@ -272,7 +277,7 @@ class MarkdownRenderer:
     def _render(self, source: Source) -> Rendering:
         text, inline, lang, place = source
         self._warnings = []
-        env = {"lang": lang}
+        env: dict[str, Any] = {"lang": lang, _WHOLE: True}
         text = text.strip()
         if "^" in text:  # may have footnotes (`[^1]`, `^[…]`)
             # Their ids are named after the text and its place, not numbered from 1 in each: a
@@ -280,7 +285,14 @@ class MarkdownRenderer:
             # "[1]" must lead to its own note.
             named = f"{lang}\0{text}" + (f"\0{place}" if place else "")
             env["docId"] = hashlib.blake2b(named.encode(), digest_size=4).hexdigest()
-        html = self._md.renderInline(text, env) if inline else self._md.render(text, env)
+        try:
+            html = self._md.renderInline(text, env) if inline else self._md.render(text, env)
+        except _TooDeep:
+            self._warnings = [
+                f"lists and quotes nested more than {MAX_NESTING} levels deep (a list and its "
+                "item are two), shown as source: nest them less deeply"
+            ]
+            html = f'<pre class="source">{escape(text)}</pre>\n'
         return Rendering(Markup(html), self._warnings)
 
     def _store_key(self, source: Source) -> str:
@@ -304,6 +316,24 @@ DOLLAR_RULES = {"allow_space": False, "allow_digits": False}
 to the inline rule made again for ``_nothing_before_the_start``."""
 
 InlineRule = Callable[[StateInline, bool], bool]
+
+
+def _refuse_to_drop_deep_text(md: MarkdownIt) -> None:
+    """Make ``md``'s block parser raise ``_TooDeep`` where, nested ``maxNesting`` levels deep,
+    it would skip the rest of a list or quote without a word (markdown-it's guard against
+    unbounded recursion), so that no text goes missing from a page unnoticed. Only while it
+    renders a page's text (``_WHOLE`` in its env): the readers of ``MarkdownRenderer.parser``
+    (the glossary check, the link checker) read what the page shows as Markdown, and the source
+    shown instead has no terms or links."""
+    tokenize = md.block.tokenize
+
+    def tokenize_or_refuse(state: StateBlock, start: int, end: int) -> None:
+        deep = state.level >= md.options.maxNesting
+        if deep and state.env.get(_WHOLE) and state.skipEmptyLines(start) < end:
+            raise _TooDeep
+        tokenize(state, start, end)
+
+    md.block.tokenize = tokenize_or_refuse  # type: ignore[method-assign,assignment]
 
 
 def _nothing_before_the_start(rule: InlineRule) -> InlineRule:

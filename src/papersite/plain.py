@@ -2,23 +2,64 @@
 
 For a page's ``<title>`` and meta tags, feeds, JSON-LD, search, and the slug of a paper without
 an arXiv ID (``model.Paper.identity``), where a link's URL, ``**`` or a code span's backticks
-would show as written. Only ``re``: the model, below every other stage, uses it.
+would show as written. Only ``re`` and ``html``: the model, below every other stage, uses it.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import re
+from collections.abc import Callable
+
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_link(url: str) -> bool:
+    """Only http(s), mailto and relative links may appear in rendered text. ``//host/…`` is
+    not relative: it leads to another host (over ``file:`` when the site is opened from disk,
+    where Windows reads it as a network share), and must say ``https:``, as ``links`` must."""
+    if url.startswith("//"):
+        return False
+    match = _SCHEME.match(url)
+    return match is None or match.group(1).lower() in _SAFE_SCHEMES
+
+
+def _link_words(match: re.Match[str]) -> str:
+    """A link's words, where the page makes it a link; the whole of it, as written, where the
+    page shows it as text (a ``javascript:`` URL, which ``is_safe_link`` refuses)."""
+    return match["words"] if is_safe_link(match["url"].strip("<>")) else match[0]
+
+
+def _entity(match: re.Match[str]) -> str:
+    """The character an HTML entity stands for (the page shows ``&amp;`` as ``&``); a code
+    span, where the page shows an entity as written, unchanged."""
+    return match[0] if match["code"] else html.unescape(match[0])
+
+
+_LINK = (
+    r"!?\[(?P<words>[^\]]*)\]\(\s*"
+    r"(?P<url><[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"  # <…>, or with balanced parentheses
+    r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)"""  # a title
+)
+"""An inline link or image, as CommonMark reads it: a Wikipedia URL has parentheses."""
+_AUTOLINK = r"<(?P<words>(?P<url>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*))>"
+_EMAIL = r"<([^\s<>@:\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>"
+_ENTITY = r"(?P<code>`+[^`]+?`+)|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 
 # What a line of plain text made from a text (a page's title and description, its meta tags, a
 # link's preview) leaves out of its Markdown: each rule's match gives way to its replacement.
 # Math stays as TeX: read as plain text, "x^2" says more than MathML's "x2". Not a parser: such
 # a line is a few hundred characters, and a parse per page would cost a large site seconds.
 BLOCK, INLINE = "block", "inline"
-_PLAIN_RULES = [
+_PLAIN_RULES: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...], str]] = [
     (r"^ {0,3}\[\^[^\]\s]+\]:.*(?:\n(?: {4}|\t).*)*", "", ("[^",), BLOCK),  # notes, what follows
     (r"\[\^[^\]\s]+\]|\^\[[^\]]*\]", "", ("^",), INLINE),  # references to notes, inline notes
-    (r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)", r"\1", ("](",), INLINE),  # links: their words
+    (_LINK, _link_words, ("](",), INLINE),  # links: their words
+    (_AUTOLINK, _link_words, ("<",), INLINE),  # <https://…>
+    (_EMAIL, r"\1", ("<",), INLINE),  # <name@host>
+    (_ENTITY, _entity, ("&",), INLINE),  # &amp;, &#x1F600;: the character (not in code)
     (r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+", "", (), BLOCK),  # list items, headings, quotes
     (r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", ("**", "__", "~~"), INLINE),  # strong, struck out
     (r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", ("*",), INLINE),  # emphasis
