@@ -462,8 +462,8 @@ def test_builds_into_an_existing_empty_folder(minimal_site: Path, out: Path) -> 
 
 @pytest.mark.parametrize(
     "where",
-    [".", "..", "templates", "templates/site", ".papersite-cache/out"],
-    ids=["the-source", "its-parent", "the-theme", "in-the-theme", "in-the-cache"],
+    [".", "..", "templates", "templates/site", ".papersite-cache/out", "digests/site"],
+    ids=["the-source", "its-parent", "the-theme", "in-the-theme", "in-the-cache", "in-digests"],
 )
 def test_refuses_to_replace_the_source(minimal_site: Path, where: str) -> None:
     """Nor to write into what builds read: the output would become templates."""
@@ -474,6 +474,34 @@ def test_refuses_to_replace_the_source(minimal_site: Path, where: str) -> None:
 
     assert tree(minimal_site.parent) == before
     assert not (minimal_site / "templates").exists()
+
+
+@pytest.mark.parametrize("linked", ["templates", "digests"])
+def test_refuses_to_write_into_a_folder_the_site_links_in(
+    minimal_site: Path, tmp_path: Path, linked: str
+) -> None:
+    """A site's templates/ or digests/ linked to a shared folder: an output in that folder
+    would be read back by the next build, as theme files or as digests."""
+    shared = tmp_path / "shared"
+    (shared / "weekly").mkdir(parents=True)
+    if linked == "digests":
+        (minimal_site / "digests" / "weekly" / "2025-03-17.yaml").rename(
+            shared / "weekly" / "2025-03-17.yaml"
+        )
+        (minimal_site / "digests" / "weekly").rmdir()
+        (minimal_site / "digests").rmdir()
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    before = tree(shared)
+
+    with pytest.raises(OutputError, match="which builds read"):
+        build(minimal_site, shared / "site")
+
+    assert tree(shared) == before and not (shared / "site").exists()
+
+
+def test_an_output_name_too_long_is_an_output_error(minimal_site: Path, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="File name too long; choose another --out"):
+        build(minimal_site, tmp_path / ("x" * 300))
 
 
 def test_refuses_a_file_as_output(minimal_site: Path, out: Path) -> None:

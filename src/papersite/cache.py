@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from papersite import __version__
+from papersite.names import CACHE_ROOT
 
-CACHE_DIR = ".papersite-cache/build"
-COMPILED_DIR = ".papersite-cache/templates"
+CACHE_DIR = f"{CACHE_ROOT}/build"
+COMPILED_DIR = f"{CACHE_ROOT}/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
 FORMAT = 24
 
