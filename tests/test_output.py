@@ -8,9 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
-from conftest import WEEKLY
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
 from papersite import build, write
 from papersite.build import survey_ahead
 from papersite.errors import ContentError, OutputError
@@ -755,3 +756,29 @@ def test_a_manifest_packed_unpacks_as_it_was(size: int) -> None:
         for number in range(size)
     }
     assert write.unpack_manifest(write.pack_manifest(manifest)) == manifest
+
+
+def test_a_site_with_no_digest_yet_builds_with_search_and_indexes_its_first(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Pagefind cannot index a site with nothing to search: until the first digest, the search
+    page says that search is unavailable (as without search) and loads none of its files."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/README.md": "Digests go here.\n"})
+    out = tmp_path / "build"
+
+    build(site, out)
+
+    search = lxml.html.fromstring((out / "search" / "index.html").read_bytes())
+    assert search.xpath('//*[@id="search"]') == []
+    assert search.get_element_by_id("search-unavailable").get("hidden") is None
+    assert not any("pagefind" in page for page in tree(out)), "no bundle, nothing loads one"
+
+    (site / "digests" / "weekly").mkdir()
+    (site / "digests" / "weekly" / "2025-03-17.yaml").write_text(WEEKLY, encoding="utf-8")
+    build(site, out)
+    build(site, tmp_path / "cold")
+
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    search = lxml.html.fromstring((out / "search" / "index.html").read_bytes())
+    assert search.get_element_by_id("search").get("data-bundle") == "../pagefind/"
+    assert tree(out) == tree(tmp_path / "cold")
