@@ -442,6 +442,21 @@ def test_rebuild_drops_files_papersite_did_not_write(
     assert tree(out) == built
 
 
+def test_an_update_restores_the_marker_a_person_emptied(
+    built: dict[str, bytes], minimal_site: Path, out: Path, tmp_path: Path
+) -> None:
+    """``touch build/.papersite-output`` (an empty marker): the next build with work to do
+    gives the output a cold build gives, marker included."""
+    (out / MARKER).write_bytes(b"")
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(WEEKLY.replace("English introduction", "An English introduction"), encoding="utf-8")
+
+    build(minimal_site, out)
+    build(minimal_site, tmp_path / "cold")
+
+    assert tree(out) == tree(tmp_path / "cold")
+
+
 def test_refuses_a_non_empty_folder_it_did_not_make(minimal_site: Path, out: Path) -> None:
     out.mkdir()
     (out / "thesis.tex").write_text("years of work", encoding="utf-8")

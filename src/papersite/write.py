@@ -283,11 +283,15 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired)
 
 
+MARKER_TEXT = b"This folder is written by papersite build; it is replaced on every build.\n"
+
+
 def _write_marker(folder: Path) -> None:
-    (folder / MARKER).write_text(
-        "This folder is written by papersite build; it is replaced on every build.\n",
-        encoding="utf-8",
-    )
+    """The marker in ``folder``, unless it holds it already (an update keeps the output's own,
+    which a person may have emptied, as ``touch`` makes one)."""
+    marker = folder / MARKER
+    if not marker.is_file() or marker.read_bytes() != MARKER_TEXT:
+        marker.write_bytes(MARKER_TEXT)
 
 
 SWAP_FROM = 1000
@@ -632,6 +636,7 @@ class OutputWriter:
             _swap(self.staging, self.out)
             return
         _Update(self.out, self.staging, self.written, removed, self._leave_undo, strays).apply()
+        _write_marker(self.out)
         shutil.rmtree(self.staging)
         self._touched = {""} | set(self._changed_folders)
         for path in [*self.written, *removed]:
