@@ -449,7 +449,9 @@ def test_an_update_restores_the_marker_a_person_emptied(
     gives the output a cold build gives, marker included."""
     (out / MARKER).write_bytes(b"")
     digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
-    digest.write_text(WEEKLY.replace("English introduction", "An English introduction"), encoding="utf-8")
+    digest.write_text(
+        WEEKLY.replace("English introduction", "An English introduction"), encoding="utf-8"
+    )
 
     build(minimal_site, out)
     build(minimal_site, tmp_path / "cold")
