@@ -16,6 +16,7 @@ build slower, never different.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -190,8 +191,9 @@ class BuildCache:
         """Write back the part's shards that need it; False if the cache cannot be written."""
         if part in FILED:
             return self._save_filed(part)
-        if part in SHARDED:  # the one file it was before it had shards
-            (self.folder / f"{part}.pickle").unlink(missing_ok=True)
+        if part in SHARDED:  # the one file it was before it had shards, which no build reads
+            with contextlib.suppress(OSError):  # a cache folder that cannot be written (below)
+                (self.folder / f"{part}.pickle").unlink(missing_ok=True)
         used, taken = self._used.get(part, {}), self._taken.get(part, set())
         shards: dict[int, list[str]] = {}
         # In the order of use, which the unsharded part keeps (``keep_recent``).
