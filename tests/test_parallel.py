@@ -1,0 +1,52 @@
+"""Forked workers: a worker that dies (killed, out of memory) stops the work with an error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+KILLED_WORKER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from papersite.errors import PapersiteError
+    from papersite.parallel import fork_map
+
+    def task(share):
+        if 0 in share:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
+        return list(share)
+
+    try:
+        fork_map(task, 200, 2)
+    except PapersiteError as error:
+        print(error)
+        print(sorted(os.listdir(f"/proc/{os.getpid()}/task")) == [str(os.getpid())])
+        sys.exit(3)
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks; reads /proc")
+def test_a_killed_worker_stops_the_work_with_an_error_instead_of_hanging() -> None:
+    """A worker killed mid-share (the kernel's out-of-memory killer, a crash in a C library)
+    left its share unanswered, and the build waited for it for ever."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
+    )
+
+    assert done.returncode == 3, done.stderr
+    message, only_thread = done.stdout.splitlines()
+    assert message.startswith("a worker process of the build ended before its work was done")
+    assert message.endswith("nothing was written: run the build again, with more memory free")
+    assert only_thread == "True", "the pool's threads ended with it"
