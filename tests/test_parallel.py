@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+from papersite.parallel import fork_map
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -51,3 +54,19 @@ def test_a_killed_worker_stops_the_work_with_an_error_instead_of_hanging() -> No
     assert message.startswith("a worker process of the build ended before its work was done")
     assert message.endswith("nothing was written: run the build again, with more memory free")
     assert no_worker_left == "True", "the other worker was stopped too"
+
+
+def _fail_on_the_first(share: range) -> list[int]:
+    if 0 in share:
+        raise ValueError("a share failed")
+    return list(share)
+
+
+def test_an_error_in_a_share_is_raised_and_the_other_workers_stopped() -> None:
+    """The first error ends the work: the other workers are stopped, not waited for, and the
+    pool's thread ends without an error of its own (pytest fails on one, as on a warning)."""
+    with pytest.raises(ValueError, match="a share failed"):
+        fork_map(_fail_on_the_first, 200, 2)
+
+    assert multiprocessing.active_children() == []
+    assert fork_map(len, 200, 2) == [7] * 8 + [6] * 24, "a new pool works as before"

@@ -76,7 +76,12 @@ def fork_each(
         done = False
         try:
             # In the order of the shares, as their results come: the same order every build.
-            yield from pool.map(_run, _shares(count, processes * 16))
+            # Each let go of once taken (as ``Executor.map`` does); and none cancelled here,
+            # which the pool's thread, failing them once its workers are stopped, would trip on.
+            futures = [pool.submit(_run, share) for share in _shares(count, processes * 16)]
+            futures.reverse()
+            while futures:
+                yield futures.pop().result()
             done = True
         except BrokenProcessPool:
             raise PapersiteError(DEAD_WORKER) from None
@@ -95,7 +100,7 @@ def _end(pool: ProcessPoolExecutor, others: set[BaseProcess], done: bool) -> Non
             worker.terminate()
         for worker in workers:
             worker.join()
-    pool.shutdown(wait=True, cancel_futures=True)
+    pool.shutdown(wait=True)  # stopped, the workers leave the pool broken: no share waits
 
 
 DEAD_WORKER = (
