@@ -891,6 +891,15 @@ def delete_cache(root: Path) -> None:
     shutil.rmtree(root / ".papersite-cache")
 
 
+def block_cache(root: Path) -> None:
+    """A file where the cache's folder goes: a cache that can be neither read nor written, as
+    one on a read-only disk."""
+    cache = root / ".papersite-cache"
+    if cache.is_dir():
+        shutil.rmtree(cache)
+    cache.write_bytes(b"not a folder")
+
+
 def record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the pages the builds render from now on, in this process."""
     rendered: list[str] = []
@@ -1138,7 +1147,7 @@ def entry_titles(feed: Path) -> list[str]:
     return [entry.findtext(f"{ATOM}title") or "" for entry in root.iter(f"{ATOM}entry")]
 
 
-@pytest.mark.parametrize("spoil", [delete_cache, corrupt_cache])
+@pytest.mark.parametrize("spoil", [delete_cache, corrupt_cache, block_cache])
 def test_the_cache_is_safe_to_lose(
     site: SiteState, tmp_path: Path, spoil: Callable[[Path], None]
 ) -> None:

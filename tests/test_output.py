@@ -8,9 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
-from conftest import WEEKLY
+from conftest import SITE_CONFIG, WEEKLY, WriteTree
 from papersite import build, write
 from papersite.build import survey_ahead
 from papersite.errors import ContentError, OutputError
@@ -441,6 +442,23 @@ def test_rebuild_drops_files_papersite_did_not_write(
     assert tree(out) == built
 
 
+def test_an_update_restores_the_marker_a_person_emptied(
+    built: dict[str, bytes], minimal_site: Path, out: Path, tmp_path: Path
+) -> None:
+    """``touch build/.papersite-output`` (an empty marker): the next build with work to do
+    gives the output a cold build gives, marker included."""
+    (out / MARKER).write_bytes(b"")
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(
+        WEEKLY.replace("English introduction", "An English introduction"), encoding="utf-8"
+    )
+
+    build(minimal_site, out)
+    build(minimal_site, tmp_path / "cold")
+
+    assert tree(out) == tree(tmp_path / "cold")
+
+
 def test_refuses_a_non_empty_folder_it_did_not_make(minimal_site: Path, out: Path) -> None:
     out.mkdir()
     (out / "thesis.tex").write_text("years of work", encoding="utf-8")
@@ -462,8 +480,8 @@ def test_builds_into_an_existing_empty_folder(minimal_site: Path, out: Path) -> 
 
 @pytest.mark.parametrize(
     "where",
-    [".", "..", "templates", "templates/site", ".papersite-cache/out"],
-    ids=["the-source", "its-parent", "the-theme", "in-the-theme", "in-the-cache"],
+    [".", "..", "templates", "templates/site", ".papersite-cache/out", "digests/site"],
+    ids=["the-source", "its-parent", "the-theme", "in-the-theme", "in-the-cache", "in-digests"],
 )
 def test_refuses_to_replace_the_source(minimal_site: Path, where: str) -> None:
     """Nor to write into what builds read: the output would become templates."""
@@ -474,6 +492,34 @@ def test_refuses_to_replace_the_source(minimal_site: Path, where: str) -> None:
 
     assert tree(minimal_site.parent) == before
     assert not (minimal_site / "templates").exists()
+
+
+@pytest.mark.parametrize("linked", ["templates", "digests"])
+def test_refuses_to_write_into_a_folder_the_site_links_in(
+    minimal_site: Path, tmp_path: Path, linked: str
+) -> None:
+    """A site's templates/ or digests/ linked to a shared folder: an output in that folder
+    would be read back by the next build, as theme files or as digests."""
+    shared = tmp_path / "shared"
+    (shared / "weekly").mkdir(parents=True)
+    if linked == "digests":
+        (minimal_site / "digests" / "weekly" / "2025-03-17.yaml").rename(
+            shared / "weekly" / "2025-03-17.yaml"
+        )
+        (minimal_site / "digests" / "weekly").rmdir()
+        (minimal_site / "digests").rmdir()
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    before = tree(shared)
+
+    with pytest.raises(OutputError, match="which builds read"):
+        build(minimal_site, shared / "site")
+
+    assert tree(shared) == before and not (shared / "site").exists()
+
+
+def test_an_output_name_too_long_is_an_output_error(minimal_site: Path, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="File name too long; choose another --out"):
+        build(minimal_site, tmp_path / ("x" * 300))
 
 
 def test_refuses_a_file_as_output(minimal_site: Path, out: Path) -> None:
@@ -727,3 +773,29 @@ def test_a_manifest_packed_unpacks_as_it_was(size: int) -> None:
         for number in range(size)
     }
     assert write.unpack_manifest(write.pack_manifest(manifest)) == manifest
+
+
+def test_a_site_with_no_digest_yet_builds_with_search_and_indexes_its_first(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Pagefind cannot index a site with nothing to search: until the first digest, the search
+    page says that search is unavailable (as without search) and loads none of its files."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/README.md": "Digests go here.\n"})
+    out = tmp_path / "build"
+
+    build(site, out)
+
+    search = lxml.html.fromstring((out / "search" / "index.html").read_bytes())
+    assert search.xpath('//*[@id="search"]') == []
+    assert search.get_element_by_id("search-unavailable").get("hidden") is None
+    assert not any("pagefind" in page for page in tree(out)), "no bundle, nothing loads one"
+
+    (site / "digests" / "weekly").mkdir()
+    (site / "digests" / "weekly" / "2025-03-17.yaml").write_text(WEEKLY, encoding="utf-8")
+    build(site, out)
+    build(site, tmp_path / "cold")
+
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    search = lxml.html.fromstring((out / "search" / "index.html").read_bytes())
+    assert search.get_element_by_id("search").get("data-bundle") == "../pagefind/"
+    assert tree(out) == tree(tmp_path / "cold")

@@ -24,6 +24,7 @@ from papersite.fingerprint import (
     Stamper,
     Stamps,
     content_inputs,
+    digest_files,
     input_fingerprint,
     shared_inputs,
 )
@@ -131,11 +132,16 @@ def build(
     if last is None:
         last = LastBuild.recall(cache, record_key)
     folders = theme_dirs(source)
+    files = digest_files(source)
+    # Pagefind cannot index a site with no page to search: until its first digest, the site is
+    # built as without search, its search page saying that search is unavailable. An option,
+    # so that every page is keyed on it.
+    search = search and bool(files)
     options = [f"base_url={base_url}", f"origin={origin}", f"search={search}"]
     stamper = Stamper(source, last.stamps if last is not None else None)
     content = content_inputs(source, options, stamper)
     shared = shared_inputs(source, folders, content)
-    fingerprint, hashes, stamps = input_fingerprint(source, shared, stamper)
+    fingerprint, hashes, stamps = input_fingerprint(source, shared, stamper, files)
     search_due = search and not defer_search and last is not None and last.search_pending
     if (
         last is not None

@@ -16,6 +16,7 @@ build slower, never different.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -28,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from papersite import __version__
+from papersite.names import CACHE_ROOT
 
-CACHE_DIR = ".papersite-cache/build"
-COMPILED_DIR = ".papersite-cache/templates"
+CACHE_DIR = f"{CACHE_ROOT}/build"
+COMPILED_DIR = f"{CACHE_ROOT}/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
 FORMAT = 28
 
@@ -189,8 +191,9 @@ class BuildCache:
         """Write back the part's shards that need it; False if the cache cannot be written."""
         if part in FILED:
             return self._save_filed(part)
-        if part in SHARDED:  # the one file it was before it had shards
-            (self.folder / f"{part}.pickle").unlink(missing_ok=True)
+        if part in SHARDED:  # the one file it was before it had shards, which no build reads
+            with contextlib.suppress(OSError):  # a cache folder that cannot be written (below)
+                (self.folder / f"{part}.pickle").unlink(missing_ok=True)
         used, taken = self._used.get(part, {}), self._taken.get(part, set())
         shards: dict[int, list[str]] = {}
         # In the order of use, which the unsharded part keeps (``keep_recent``).

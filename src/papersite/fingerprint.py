@@ -178,11 +178,12 @@ class Stamper:
 
 
 def input_fingerprint(
-    source: Path, shared: str, stamper: Stamper
+    source: Path, shared: str, stamper: Stamper, files: list[str]
 ) -> tuple[str, dict[str, str], Stamps]:
-    """The hash of every input of a build (the shared inputs and each digest file); each digest
-    file's ``file_hash``, which the load stage then need not compute again; and the
-    ``Stamper``'s stamps of the files it hashed (these, and any it hashed before)."""
-    hashes = {relative: stamper.hash(relative) for relative in digest_files(source)}
+    """The hash of every input of a build (the shared inputs and each of the digest ``files``,
+    as ``digest_files`` lists them); each digest file's ``file_hash``, which the load stage then
+    need not compute again; and the ``Stamper``'s stamps of the files it hashed (these, and any
+    it hashed before)."""
+    hashes = {relative: stamper.hash(relative) for relative in files}
     parts = (f"{path}={key}" for path, key in hashes.items())
     return content_hash(shared, *parts), hashes, stamper.fresh

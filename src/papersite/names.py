@@ -10,6 +10,12 @@ CONFIG_FILE = "papersite.yaml"
 DIGESTS_DIR = "digests"
 """The folder of the digest files, in the site folder."""
 
+TEMPLATES_DIR = "templates"
+"""The site's own templates and assets, over the default theme's, in the site folder."""
+
+CACHE_ROOT = ".papersite-cache"
+"""The folder of the build cache and compiled templates, in the site folder (``cache``)."""
+
 DIGEST_SUFFIXES = (".yaml", ".yml", ".md")
 """The endings of a digest file's name."""
 

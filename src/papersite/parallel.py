@@ -21,10 +21,13 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-from papersite.errors import ContentError, Problem
+from papersite.errors import ContentError, PapersiteError, Problem
 from papersite.heap import collect_in_worker, frozen_heap, settle
 from papersite.write import ChunkedPage, OutputWriter, Page, WriterShare
 
@@ -63,13 +66,47 @@ def fork_each(
     # workers, so they are not copied into each (Instagram's gc.freeze trick).
     with frozen_heap():
         settle()
+        others = set(multiprocessing.active_children())
+        # An executor rather than multiprocessing's Pool: a worker that dies (the kernel's
+        # out-of-memory killer) breaks it, where the Pool waited for the dead worker's share
+        # for ever.
+        pool = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+        )
+        done = False
         try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(processes, initializer=_start_worker) as pool:
-                # In the order of the shares, as their results come: the same order every build.
-                yield from pool.imap(_run, _shares(count, processes * 16), chunksize=1)
+            # In the order of the shares, as their results come: the same order every build.
+            # Each let go of once taken (as ``Executor.map`` does); and none cancelled here,
+            # which the pool's thread, failing them once its workers are stopped, would trip on.
+            futures = [pool.submit(_run, share) for share in _shares(count, processes * 16)]
+            futures.reverse()
+            while futures:
+                yield futures.pop().result()
+            done = True
+        except BrokenProcessPool:
+            raise PapersiteError(DEAD_WORKER) from None
         finally:
             _task = None
+            _end(pool, others, done)
+
+
+def _end(pool: ProcessPoolExecutor, others: set[BaseProcess], done: bool) -> None:
+    """Shut ``pool`` down, its threads and workers ended; the workers stopped at once unless
+    every share is ``done`` (an error, Ctrl-C): one left running writes on into a staging folder
+    being deleted. (``others``: the process's children that are not the pool's.)"""
+    if not done:
+        workers = set(multiprocessing.active_children()) - others
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join()
+    pool.shutdown(wait=True)  # stopped, the workers leave the pool broken: no share waits
+
+
+DEAD_WORKER = (
+    "a worker process of the build ended before its work was done (killed, perhaps for lack of "
+    "memory); nothing was written: run the build again, with more memory free"
+)
 
 
 def _start_worker() -> None:

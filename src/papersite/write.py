@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
 from papersite.errors import OutputError
+from papersite.names import CACHE_ROOT, DIGESTS_DIR, TEMPLATES_DIR
 
 T = TypeVar("T")
 
@@ -211,7 +212,15 @@ MARKER = ".papersite-output"
 
 def check_output_folder(out: Path, source: Path) -> None:
     """Raise ``OutputError`` unless ``out`` may be replaced by a build of ``source``."""
-    out, source = out.resolve(), source.resolve()
+    try:
+        _check_output_folder(out.resolve(), source.resolve())
+    except OSError as error:  # a name too long, a folder that cannot be read
+        raise OutputError(
+            f"cannot use {out} as the output folder: {error.strerror}; choose another --out"
+        ) from None
+
+
+def _check_output_folder(out: Path, source: Path) -> None:
     home = Path.home().resolve()
     if out == Path(out.anchor):
         raise OutputError(f"refusing to write the site to the root folder {out}; choose --out")
@@ -222,10 +231,10 @@ def check_output_folder(out: Path, source: Path) -> None:
             f"refusing to write the site to {out}: it holds the source folder {source}; "
             "choose an --out such as 'build'"
         )
-    for inside in ("templates", ".papersite-cache"):  # read by the next build: not output
-        if out == source / inside or source / inside in out.parents:
+    for inside in _read_by_builds(source):
+        if out == inside or inside in out.parents:
             raise OutputError(
-                f"refusing to write the site into {source / inside}, which builds read; "
+                f"refusing to write the site into {inside}, which builds read; "
                 "choose an --out such as 'build'"
             )
     if out.exists() and not out.is_dir():
@@ -240,6 +249,13 @@ def check_output_folder(out: Path, source: Path) -> None:
             f"{out} is not empty and was not made by papersite (it has no {MARKER} file); "
             "papersite will not replace it: remove it yourself or choose another --out"
         )
+
+
+def _read_by_builds(source: Path) -> list[Path]:
+    """The folders of the resolved ``source`` that a build reads, themselves resolved (a site
+    may link in a shared theme or folder of digests): an output there would be read back by the
+    next build, as theme files (copied into every output) or as digests."""
+    return [(source / inside).resolve() for inside in (TEMPLATES_DIR, DIGESTS_DIR, CACHE_ROOT)]
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -267,11 +283,15 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired)
 
 
+MARKER_TEXT = b"This folder is written by papersite build; it is replaced on every build.\n"
+
+
 def _write_marker(folder: Path) -> None:
-    (folder / MARKER).write_text(
-        "This folder is written by papersite build; it is replaced on every build.\n",
-        encoding="utf-8",
-    )
+    """The marker in ``folder``, unless it holds it already (an update keeps the output's own,
+    which a person may have emptied, as ``touch`` makes one)."""
+    marker = folder / MARKER
+    if not marker.is_file() or marker.read_bytes() != MARKER_TEXT:
+        marker.write_bytes(MARKER_TEXT)
 
 
 SWAP_FROM = 1000
@@ -616,6 +636,7 @@ class OutputWriter:
             _swap(self.staging, self.out)
             return
         _Update(self.out, self.staging, self.written, removed, self._leave_undo, strays).apply()
+        _write_marker(self.out)
         shutil.rmtree(self.staging)
         self._touched = {""} | set(self._changed_folders)
         for path in [*self.written, *removed]:
