@@ -237,7 +237,7 @@ def test_strict_turns_a_warning_into_exit_1_and_writes_nothing(
     assert status == 1
     assert lines[0].startswith("digests/weekly/2025-03-17.yaml:8:")
     assert "papers[0].abstract.en: could not convert TeX" in lines[0]
-    assert "--strict" in lines[-1]
+    assert lines[-1] == "error: 1 warning, and --strict is on"
     assert not out.exists()
 
 

@@ -292,7 +292,7 @@ def test_the_build_counts_texts_to_review_and_strict_review_fails_it(
         build(site, out, search=False, strict_review=True)
     assert main(["build", "--source", str(site), "--out", str(out), "--strict-review"]) == 1
     err = capsys.readouterr().err
-    assert "2 machine-written text(s) not reviewed, and --strict-review is on" in err
+    assert "2 machine-written texts not reviewed, and --strict-review is on" in err
 
 
 def test_provenance_in_the_markdown_form(write_tree: WriteTree, tmp_path: Path) -> None:

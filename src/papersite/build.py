@@ -313,7 +313,10 @@ def _check_strictness(
         raise StrictModeError(warnings)
     if strict_review and unreviewed:
         raise StrictModeError(
-            unreviewed, what="machine-written text(s) not reviewed", option="--strict-review"
+            unreviewed,
+            noun="machine-written text",
+            qualifier=" not reviewed",
+            option="--strict-review",
         )
 
 

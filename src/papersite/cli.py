@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(error.problems)
         if isinstance(error, StrictModeError):
             print(
-                f"error: {len(error.problems)} {error.what}, and {error.option} is on",
+                f"error: {error.what}, and {error.option} is on",
                 file=sys.stderr,
             )
         else:

@@ -68,13 +68,20 @@ class StrictModeError(PapersiteError):
     machine-written texts are not reviewed)."""
 
     def __init__(
-        self, warnings: Iterable[Problem], *, what: str = "warning(s)", option: str = "--strict"
+        self,
+        warnings: Iterable[Problem],
+        *,
+        noun: str = "warning",
+        qualifier: str = "",
+        option: str = "--strict",
     ) -> None:
         self.problems = sorted(warnings)
-        self.what = what
+        self.what = counted(len(self.problems), noun) + qualifier
+        """How many there are, and of what: ``1 warning``, ``2 machine-written texts not
+        reviewed``."""
         self.option = option
         lines = [str(problem) for problem in self.problems]
-        lines.append(f"{len(self.problems)} {what}, which {option} treats as errors")
+        lines.append(f"{self.what}, which {option} treats as errors")
         super().__init__("\n".join(lines))
 
 
