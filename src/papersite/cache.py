@@ -32,7 +32,7 @@ from papersite import __version__
 CACHE_DIR = ".papersite-cache/build"
 COMPILED_DIR = ".papersite-cache/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
-FORMAT = 28
+FORMAT = 29
 
 
 def content_hash(*parts: bytes | str) -> str:
