@@ -728,3 +728,59 @@ def test_a_page_right_to_left_fits_a_phone_and_shows_its_skip_link_when_focused(
     assert browser.execute_script(WIDTHS) == [375, 375]
     assert browser.execute_script(SKIP_LINK) == [True, True]
     assert browser.execute_script(WIDTHS) == [375, 375]
+
+
+# A digest whose Korean parts each end with a direction left open: an override (U+202E) in the
+# site's and the digest's titles, an isolate (U+2067) in the paper's.
+OPEN_DIRECTION_CONFIG = SITE_CONFIG.replace('"테스트 사이트"', '"테스트 사이트\\u202e"')
+OPEN_DIRECTION_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문\\u202e", en: "Papers of the week"}
+papers:
+  - title: {ko: "다포\\u2067", en: "DAPO scales RL"}
+    summary: {ko: "한국어 소개", en: "English introduction"}
+"""
+
+
+@pytest.fixture(scope="module")
+def served_open_direction_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site whose Korean titles end with an unclosed override or isolate, built and served;
+    yields its root."""
+    source = tmp_path_factory.mktemp("open-direction") / "site"
+    (source / "digests" / "weekly").mkdir(parents=True)
+    (source / "papersite.yaml").write_text(OPEN_DIRECTION_CONFIG, encoding="utf-8")
+    weekly = source / "digests" / "weekly" / "2025-03-17.yaml"
+    weekly.write_text(OPEN_DIRECTION_WEEKLY, encoding="utf-8")
+    out = source / "build"
+    build(source, out, search=False)
+    with serving(out) as root:
+        yield root
+
+
+# Each visible English part after a Korean part that leaves a direction open: where it sits, and
+# whether its first letter is laid out left of its last (its words in their own order).
+ENGLISH_AFTER_OPEN_DIRECTION = """
+const left = (text, i) => {
+  const range = document.createRange(); range.setStart(text, i); range.setEnd(text, i + 1);
+  return range.getBoundingClientRect().left;
+};
+return Array.from(document.querySelectorAll(".bi[lang='en']"))
+  .filter((en) => en.checkVisibility() && /[\\u202e\\u2067]$/.test(
+    en.previousElementSibling ? en.previousElementSibling.textContent : ""))
+  .map((en) => [en.closest(".site-header") ? "site header" : "main",
+                en.textContent.trim(),
+                left(en.firstChild, 0) < left(en.firstChild, en.firstChild.length - 1)]);
+"""
+
+
+@pytest.mark.parametrize("page", ["weekly/2025-03-17/", "papers/dapo-scales-rl/"])
+def test_a_direction_left_open_in_one_language_does_not_reorder_the_next(
+    browser: webdriver.Chrome, served_open_direction_site: str, page: str
+) -> None:
+    """A Korean title ending with U+202E laid the English title beside it (the site's title in
+    the header, a paper's digest on its page) out right to left: "lR selacs OPAD"."""
+    browser.get(served_open_direction_site + page)
+    parts = browser.execute_script(ENGLISH_AFTER_OPEN_DIRECTION)
+    assert ["site header", "Test site", True] in parts  # side by side on one line
+    assert parts and all(in_order for _, _, in_order in parts), parts

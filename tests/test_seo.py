@@ -470,3 +470,58 @@ def test_changing_only_the_hosts_case_rebuilds_nothing_and_matches_a_cold_build(
 def output_files(root: Path) -> dict[str, bytes]:
     """Every file under ``root``: relative path → content."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+LINK_WORDS = [f"the {n} reading list of the week" for n in ("first", "second", "third", "fourth")]
+LINKS_FIRST = " ".join(
+    f"[{words}](https://example.org/{'long-path/' * 12}{n}/)" for n, words in enumerate(LINK_WORDS)
+)
+KOREAN_WORDS, ENGLISH_WORDS = "이번 주의 개요. " * 40, "An abstract. " * 40
+"""What follows the links: more than a description shows."""
+LINKS_FIRST_WEEKLY = f"""\
+kind: weekly
+period: {{start: 2025-03-17, end: 2025-03-23}}
+title: {{ko: "이번 주의 논문", en: "Papers of the week"}}
+overview: {{ko: "{LINKS_FIRST} {KOREAN_WORDS}", en: "{LINKS_FIRST} The overview."}}
+papers:
+  - title: {{ko: "다포", en: "DAPO"}}
+    arxiv: "2503.14476"
+    summary: {{ko: "한국어 소개", en: "English introduction"}}
+    abstract: {{ko: "{LINKS_FIRST} 한국어 초록.", en: "{LINKS_FIRST} {ENGLISH_WORDS}"}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "text"),
+    [
+        ("weekly/2025-03-17/index.html", "//section[@class='overview']/div[@lang='ko']"),
+        ("papers/2503.14476/index.html", "//section[contains(@class, 'abstract')]/div[@lang='en']"),
+    ],
+)
+def test_a_description_of_a_text_opening_with_long_links_is_their_words(
+    write_tree: WriteTree, page: str, text: str
+) -> None:
+    """The description was cut from the first 600 characters of Markdown before its marks were
+    left out: a cut inside the fourth link left "[the fourth reading list](https://exa…"."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": LINKS_FIRST_WEEKLY}
+    )
+    build(site, site / "build", search=False)
+
+    document = lxml.html.parse(site / "build" / page).getroot()
+    descriptions = {
+        str(content)
+        for content in document.xpath(
+            "//head/meta[@name='description' or @property='og:description'"
+            " or @name='twitter:description']/@content"
+        )
+    }
+    [description] = descriptions
+    assert "[" not in description and "](" not in description, description
+    assert description.startswith(" ".join(LINK_WORDS)), description
+    [shown] = document.xpath(text)
+    visible = " ".join(shown.text_content().split())
+    assert description.endswith("...") and visible.startswith(description.removesuffix("...")), (
+        description,
+        visible,
+    )

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
-from papersite import snippets
+from papersite import plain, snippets
 from papersite.context import BiText, Part
 from papersite.render import make_environment
 from papersite.theme import default_theme
@@ -377,6 +377,51 @@ def test_the_search_page_has_the_words_of_the_index_in_each_language() -> None:
 )
 def test_a_description_is_a_texts_words_without_its_markdown(markdown: str, plain: str) -> None:
     assert snippets.plain_text(markdown) == plain
+
+
+LONG = "x" * 700
+"""Longer than the piece of Markdown a description is first made from."""
+AFTER = " and the words after it." * 30
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        f"Read [the list](https://example.org/{LONG}) first{AFTER}",  # a link
+        f"![a figure](https://example.org/{LONG}.png){AFTER}",  # an image
+        f"Read <https://example.org/{LONG}> first{AFTER}",  # an autolink
+        f"**{'bold words ' * 70}bold**{AFTER}",  # strong emphasis
+        f"*{'emphasised words ' * 50}words*{AFTER}",  # emphasis
+        f"`{'code ' * 150}`{AFTER}",  # a code span
+        "A set $" + r"\{x\} + " * 100 + r"\{x\}$ of" + AFTER,  # a formula: its \{ is TeX's
+        f"[1] is cited, then [a link](https://example.org/{LONG}){AFTER}",  # a [ of the text's
+    ],
+)
+def test_a_description_is_cut_after_its_marks_are_left_out(markdown: str) -> None:
+    """It was cut from the first 600 characters of Markdown: a link, emphasis, code span or
+    formula cut in two showed its marks ("[the list](https://example.org/xxx")."""
+    whole = plain.markdown_words(markdown)
+
+    assert snippets.plain_text(markdown) == whole[: snippets.DESCRIBED]
+
+
+def test_a_long_texts_description_reads_only_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 50 KB text of words (and marks, closed) gives its description from its first 600
+    characters, as a 1 KB one does: reading all of it took 3 ms."""
+    read: list[int] = []
+
+    def words(markdown: str) -> str:
+        read.append(len(markdown))
+        return plain.markdown_words(markdown)
+
+    monkeypatch.setattr(snippets, "markdown_words", words)
+    sentence = (
+        "We tune a model with **RL** on [data](https://example.org/) for `pass@1` and $x^2$. "
+    )
+    text = sentence * 600
+
+    assert snippets.plain_text(text) == plain.markdown_words(text)[: snippets.DESCRIBED]
+    assert read == [600]
 
 
 @pytest.mark.parametrize(
