@@ -29,7 +29,7 @@ from papersite.cache import BuildCache
 from papersite.glossary import SOURCE_LANGUAGE, TARGET_LANGUAGE, glossary_key, use_glossary
 from papersite.model import Glossary
 from papersite.parallel import fork_map, workers_for
-from papersite.plain import is_safe_link, split_math
+from papersite.plain import around_math, is_safe_link
 
 # What makes a line a Markdown block (heading, quote, list, fence, table, rule) rather than a
 # paragraph; plain text from arXiv starting this way is escaped so it stays a paragraph.
@@ -377,7 +377,7 @@ def plain_paragraph(text: str) -> str:
     one paragraph: every mark Markdown would read (``__init__``, TeX's quotes ````like''``, a
     ``[1](url)``, ``<b>``) and a leading ``#``, ``>``, ``-``, ``1.`` … is escaped; TeX math
     (``$…$``, ``$$…$$``) is left as it is, for the math renderer."""
-    escaped = _outside_math(text, lambda part: _INLINE_MARK.sub(_escaped_mark, part))
+    escaped = around_math(text, lambda part: _INLINE_MARK.sub(_escaped_mark, part))
     return _BLOCK_START.sub(_escape_marker, escaped, count=1)
 
 
@@ -387,15 +387,7 @@ def plain_words(text: str) -> str:
     stays as its TeX, as in ``plain.markdown_words``."""
     if "\\$" not in text:  # most titles and abstracts
         return text
-    return _outside_math(text, lambda part: part.replace("\\$", "$"))
-
-
-def _outside_math(text: str, change: Callable[[str], str]) -> str:
-    """``text`` with ``change`` made to each of its stretches outside TeX math (``split_math``:
-    where the page reads math)."""
-    parts = split_math(text)
-    parts[::2] = [change(part) for part in parts[::2]]
-    return "".join(parts)
+    return around_math(text, lambda part: part.replace("\\$", "$"))
 
 
 _INLINE_MARK = re.compile(r"\\\$|[\\`*_\[\]<>!|~&]")

@@ -111,6 +111,18 @@ def split_math(text: str) -> list[str]:
     return parts
 
 
+def around_math(
+    text: str, outside: Callable[[str], str], math: Callable[[str], str] | None = None
+) -> str:
+    """``text`` with ``outside`` made to each of its stretches outside TeX math
+    (``split_math``: where the page reads math), and ``math``, if given, to each formula."""
+    parts = split_math(text)
+    parts[::2] = [outside(part) for part in parts[::2]]
+    if math is not None:
+        parts[1::2] = [math(formula) for formula in parts[1::2]]
+    return "".join(parts)
+
+
 def _hidden_math(formula: str) -> str:
     """A formula with every mark hidden: its backslashes are TeX's, and no rule may read its
     ``*`` or ``[…]`` as Markdown (math stays as its TeX)."""
@@ -142,10 +154,9 @@ def markdown_words(markdown: str, *, inline: bool = False) -> str:
 def _markdown_words(markdown: str, inline: bool) -> str:
     escaped = "\\" in markdown or "$" in markdown
     if escaped:
-        parts = split_math(markdown)
-        parts[::2] = [_ESCAPED_MARK.sub(_hidden_mark, part) for part in parts[::2]]
-        parts[1::2] = [_hidden_math(formula) for formula in parts[1::2]]
-        markdown = "".join(parts)
+        markdown = around_math(
+            markdown, lambda part: _ESCAPED_MARK.sub(_hidden_mark, part), _hidden_math
+        )
     for pattern, replacement, marks, where in _PLAIN_PATTERNS:
         if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
             markdown = pattern.sub(replacement, markdown)
