@@ -530,6 +530,31 @@ def test_a_language_the_site_lacks_is_named_where_the_import_puts_it(
     ) in err.splitlines()
 
 
+def test_a_korean_paragraph_that_cites_a_long_url_stays_korean(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The URL's Latin letters outnumbered the line's Hangul: it was filed as English."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG})
+    url = "https://en.wikipedia.org/wiki/Transformer_(deep_learning_architecture)"
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2025/03/17 ~ 03/23] 이번 주의 논문 (Papers of the week)\r\n\r\n"
+        "다포 / DAPO\r\n\r\n논문 소개\r\n\r\n"
+        f"이 논문은 {url} 를 인용합니다 🙂.\r\n\r\nThis paper cites {url}.\r\n",
+        encoding="utf-8",
+    )
+
+    status, out, err = run(
+        capsys, "import", str(post), "--from", "forum", "--source", str(site), "--out", "-"
+    )
+
+    assert status == 0, err
+    assert text(load_text(out).papers[0].summary) == {
+        "ko": f"이 논문은 {url} 를 인용합니다 🙂.",
+        "en": f"This paper cites {url}.",
+    }
+
+
 @pytest.mark.parametrize(
     ("line", "languages", "language"),
     [

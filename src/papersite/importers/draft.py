@@ -24,6 +24,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z]")
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+URL = re.compile(r"https?://[^\s<>\"'`]+")
+"""A URL in a post's text (``links.py`` finds links with it)."""
 SCRIPT_LANGUAGES = ("ko", "en", "ja", "zh")
 """The languages an import tells apart by script; a site's other languages get no text from it
 (French is written in Latin letters, as English is)."""
@@ -111,8 +113,10 @@ def language_of(text: str, languages: Sequence[str] = LANGUAGES) -> str:
 
     Korean lines name many English terms (models, methods) but always carry a good share of
     Hangul; English lines carry almost none. A fifth of the letters tells them apart, and the
-    same share of kana and Han tells a Japanese or Chinese line (``_cjk_language``).
+    same share of kana and Han tells a Japanese or Chinese line (``_cjk_language``). URLs are
+    not counted: their Latin letters made a Korean line that cites one English.
     """
+    text = URL.sub(" ", text)
     if "ko" in languages and hangul_ratio(text) >= 0.2:
         return "ko"
     cjk = len(_KANA.findall(text)) + len(_HAN.findall(text))

@@ -370,9 +370,9 @@ def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
 def _notes(reader: _Reader, path: str) -> list[str]:
     notes = [
         f"Imported by `papersite import --from forum` from {path.rsplit('/', 1)[-1]}: review it.",
-        f"Languages ({', '.join(reader.languages)}) were told apart by script; links come from",
-        "the text, arXiv IDs from arxiv.lock.json (run `papersite enrich` for new ones); tags",
-        "are left to you.",
+        f"The languages ({', '.join(reader.languages)}) were told apart by script; links come",
+        "from the text, arXiv IDs from arxiv.lock.json (run `papersite enrich` for new ones);",
+        "tags are left to you.",
     ]
     if reader.set_aside:
         notes += ["", "The forum's own lines, set aside (delete this list once reviewed):"]
