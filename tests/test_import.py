@@ -462,6 +462,35 @@ def test_a_text_that_is_one_of_the_forums_words_before_its_translation_survives_
     assert "has no text under it" not in err
 
 
+def test_titles_holding_parentheses_survive_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``한국어 (요약) (English)``: the English title went into the Korean one, and the digest's
+    got the usual weekly title instead."""
+    digest = WEEKLY.replace(
+        'title: {ko: "이번 주의 논문", en: "Papers of the week"}',
+        'title: {ko: "이번 주의 논문 (요약)", en: "Papers of the week"}',
+    ).replace(
+        "    links:\n",
+        "    sections:\n"
+        '      - title: {ko: "추가 (부록)", en: "Extra (Appendix)"}\n'
+        '        body: {ko: "부록", en: "Appendix"}\n'
+        "    links:\n",
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert text(imported.title) == text(original.title) == {
+        "ko": "이번 주의 논문 (요약)", "en": "Papers of the week"
+    }  # fmt: skip
+    assert [text(s.title) for s in imported.papers[0].sections] == [
+        {"ko": "추가 (부록)", "en": "Extra (Appendix)"}
+    ]
+
+
 THREE_LANGUAGES = """\
 kind: weekly
 period: {start: 2025-03-17, end: 2025-03-23}

@@ -44,6 +44,11 @@ _SENTENCE_END = re.compile(r"(?:[.:;,]|[다요죠음])$")
 # "한국어(English)": a heading or a title and its translation; the translation may hold one
 # level of parentheses ("평가(Review (short))").
 _TRANSLATED = re.compile(r"^(?P<ko>[^()]+?)\s*\((?P<en>[^()]*(?:\([^()]*\)[^()]*)*)\)$")
+# A title and its translation, where the title too may hold parentheses ("추가 (부록)(Extra)"):
+# the translation is the last group. Not for telling a plain line a heading: a sentence may end so.
+_TITLE_TRANSLATED = re.compile(
+    r"^(?P<ko>(?:[^()]|\([^()]*\))+?)\s*\((?P<en>[^()]*(?:\([^()]*\)[^()]*)*)\)$"
+)
 WEEKLY_TITLE = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
 """A weekly post's usual titles, for a language its title line does not give."""
 
@@ -430,7 +435,7 @@ def titles_of(
     title in another of ``languages`` after them (``… (日本語)``) is its own."""
     text, others = peel_translations(text.strip(), languages)
     title = {**usual, **others}
-    match = _TRANSLATED.match(text)
+    match = _TITLE_TRANSLATED.match(text)
     halves = [match["ko"].strip(), match["en"].strip()] if match else []
     languages = [language_of(half) for half in halves]
     if len(set(languages)) == 2:
