@@ -1390,6 +1390,29 @@ def test_a_dair_ai_row_keeps_its_points_as_a_list(site: Path) -> None:
     assert summary.count("\n- ") == 6 and "<br>" not in summary and "  " not in summary
 
 
+def test_a_dair_ai_row_keeps_every_link_and_escaped_pipe(site: Path, tmp_path: Path) -> None:
+    """A URL holding parentheses was cut at its first ")", a bare URL in the links cell was
+    dropped, and GFM's escaped "\\|" stayed escaped in the title."""
+    week = tmp_path / "week.md"
+    week.write_text(
+        "## Top ML Papers of the Week (March 24 - March 30) - 2025\r\n"
+        "| **Paper**  | **Links** |\r\n| ------------- | ------------- |\r\n"
+        "| 1) **Pipes \\| Things** - Uses a \\| b. | [Paper](https://arxiv.org/abs/2503.14476), "
+        "[Code](https://github.com/foo/bar_(baz)), https://example.org/blog/post |\r\n",
+        encoding="utf-8",
+    )
+
+    [paper] = load_text(import_post(week, "dair-ai", site=site).text).papers
+
+    assert paper.title == {"ko": "", "en": "Pipes | Things"}
+    assert paper.summary == {"ko": "", "en": "Uses a | b.\n"}
+    assert [str(link.url) for link in paper.links] == [
+        "https://arxiv.org/abs/2503.14476",
+        "https://github.com/foo/bar_(baz)",
+        "https://example.org/blog/post",
+    ]
+
+
 def test_the_dair_ai_week_agrees_with_the_forums_digest_of_it(site: Path) -> None:
     """The forum's weekly seed translates the same upstream week: the same papers, arXiv IDs
     and X threads."""
