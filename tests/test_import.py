@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -489,6 +490,29 @@ def test_titles_holding_parentheses_survive_export_and_import(
     assert [text(s.title) for s in imported.papers[0].sections] == [
         {"ko": "추가 (부록)", "en": "Extra (Appendix)"}
     ]
+
+
+def test_a_code_block_survives_import_in_the_markdown_form(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Markdown form escaped a code block's fences and its ``# comment`` lines: the code
+    became text, with backslashes."""
+    code = "```bash\n# install it\npip install papersite\n```"
+    digest = WEEKLY.replace(
+        'summary: {ko: "한국어 소개", en: "English introduction"}',
+        "summary:\n      ko: |\n        한국어 소개\n\n"
+        + textwrap.indent(code, " " * 8)
+        + '\n      en: "English introduction"',
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path, fmt="md"
+    )
+
+    assert text(imported.papers[0].summary) == text(original.papers[0].summary) == {
+        "ko": f"한국어 소개\n\n{code}", "en": "English introduction"
+    }  # fmt: skip
 
 
 THREE_LANGUAGES = """\

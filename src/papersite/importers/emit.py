@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from markdown_it import MarkdownIt
+
 from papersite.importers.draft import DraftDigest, DraftLink, DraftPaper
 from papersite.model import KNOWN_AWARDS
 from papersite.new import (
@@ -26,6 +28,8 @@ TRANSLATE = "번역할 곳 (to translate)"
 # A line of text that Markdown would read as a heading or a rule would break the Markdown
 # form's structure; a backslash keeps it text (CommonMark escapes any ASCII punctuation).
 _STRUCTURAL_LINE = re.compile(r"^(\s{0,3})([#=]|-{3,}\s*$|\*{3,}\s*$|_{3,}\s*$|```|~~~)")
+_CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
+_BLOCKS = MarkdownIt("commonmark").disable("inline")  # only the block structure matters
 
 
 def to_yaml(draft: DraftDigest) -> str:
@@ -167,4 +171,26 @@ def _language_sections(
 
 
 def _markdown_safe(text: str) -> str:
-    return "\n".join(_STRUCTURAL_LINE.sub(r"\1\\\2", line) for line in text.split("\n"))
+    """``text`` with its structural lines escaped, but for the lines of a closed code block,
+    which stay as written: escaped, its fences would show as text, and its ``# comment`` lines
+    would gain a backslash. An unclosed fence is escaped, as it would take in the headings
+    after the text."""
+    lines = text.split("\n")
+    code = _code_block_lines(text, lines)
+    return "\n".join(
+        line if index in code else _STRUCTURAL_LINE.sub(r"\1\\\2", line)
+        for index, line in enumerate(lines)
+    )
+
+
+def _code_block_lines(text: str, lines: list[str]) -> set[int]:
+    """The indexes of the lines of ``text``'s fenced code blocks that are closed."""
+    found: set[int] = set()
+    for token in _BLOCKS.parse(text):
+        if token.type != "fence" or token.map is None:
+            continue
+        start, end = token.map
+        closing = _CLOSING_FENCE.match(lines[end - 1]) if end - 1 > start else None
+        if closing and closing[1][0] == token.markup[0] and len(closing[1]) >= len(token.markup):
+            found.update(range(start, end))
+    return found
