@@ -70,6 +70,10 @@ PAGES: dict[str, Page] = {
     "/loop-a": always(302, "/loop-b"),
     "/loop-b": always(302, "/loop-a"),
     "/to-ftp": always(302, "ftp://example.org/file"),
+    "/nowhere": always(302),  # a redirect without a Location header
+    "/moved-nowhere": always(301),
+    "/found-nowhere": always(302, "/nowhere"),
+    "/head-nowhere": lambda method, seen: Answer(302 if method == "HEAD" else 200),
 }
 
 

@@ -60,3 +60,21 @@ def test_each_author_reads_back_as_the_person_named(
 )
 def test_the_citation_key_starts_with_the_family_name(first_author: str, key: str) -> None:
     assert citation_key(RECORD, [first_author]) == key
+
+
+@pytest.mark.parametrize(
+    ("doi", "read_back"),
+    [
+        # Were written \# and \%, which biber and pybtex keep: the link gained backslashes.
+        ("10.1002/(SICI)1097-4636(199706)35:4<443::AID-JBM5>3.0.CO;2-#", None),
+        ("10.1000/100%_sure~not\\really", None),
+        ("10.1000/{braced}", None),
+        # An unbalanced brace cannot be written verbatim: its percent-encoding names the same DOI.
+        ("10.1000/a}b{", "10.1000/a%7Db%7B"),
+    ],
+)
+def test_the_doi_reads_back_verbatim(doi: str, read_back: str | None) -> None:
+    record = RECORD.model_copy(update={"doi": doi})
+    [entry] = pybtex.database.parse_string(bibtex(record, ["Ada"]), "bibtex").entries.values()
+    assert entry.fields["doi"] == (read_back or doi)
+    assert entry.fields["url"] == "https://arxiv.org/abs/hep-th/9901001"

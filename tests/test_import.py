@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +78,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def load(root: Path, relative: str) -> Digest:
-    """A digest file read and validated as the build does."""
+def load(root: Path, relative: str, languages: list[str] | None = None) -> Digest:
+    """A digest file read and validated as the build does (for a site in ``languages``)."""
     document, problems = read_source(root, relative)
     assert document is not None and not problems, problems
-    digest = validate_document(Digest, document, problems, {"languages": ["ko", "en"]})
+    context = {"languages": languages or ["ko", "en"]}
+    digest = validate_document(Digest, document, problems, context)
     assert digest is not None and not problems, problems
     return digest
 
@@ -461,28 +463,167 @@ def test_a_text_that_is_one_of_the_forums_words_before_its_translation_survives_
     assert "has no text under it" not in err
 
 
-def test_a_third_languages_texts_are_named_where_the_import_puts_them(
+def test_titles_holding_parentheses_survive_export_and_import(
     write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A site in [ko, en, ja] exports its Japanese too: the import, which reads Korean and
-    English by script, put it in the English texts and said nothing."""
+    """``한국어 (요약) (English)``: the English title went into the Korean one, and the digest's
+    got the usual weekly title instead."""
+    digest = WEEKLY.replace(
+        'title: {ko: "이번 주의 논문", en: "Papers of the week"}',
+        'title: {ko: "이번 주의 논문 (요약)", en: "Papers of the week"}',
+    ).replace(
+        "    links:\n",
+        "    sections:\n"
+        '      - title: {ko: "추가 (부록)", en: "Extra (Appendix)"}\n'
+        '        body: {ko: "부록", en: "Appendix"}\n'
+        "    links:\n",
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path
+    )
+
+    assert text(imported.title) == text(original.title) == {
+        "ko": "이번 주의 논문 (요약)", "en": "Papers of the week"
+    }  # fmt: skip
+    assert [text(s.title) for s in imported.papers[0].sections] == [
+        {"ko": "추가 (부록)", "en": "Extra (Appendix)"}
+    ]
+
+
+def test_a_code_block_survives_import_in_the_markdown_form(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Markdown form escaped a code block's fences and its ``# comment`` lines: the code
+    became text, with backslashes."""
+    code = "```bash\n# install it\npip install papersite\n```"
+    digest = WEEKLY.replace(
+        'summary: {ko: "한국어 소개", en: "English introduction"}',
+        "summary:\n      ko: |\n        한국어 소개\n\n"
+        + textwrap.indent(code, " " * 8)
+        + '\n      en: "English introduction"',
+    )
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    original, imported, _ = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path, fmt="md"
+    )
+
+    assert text(imported.papers[0].summary) == text(original.papers[0].summary) == {
+        "ko": f"한국어 소개\n\n{code}", "en": "English introduction"
+    }  # fmt: skip
+
+
+THREE_LANGUAGES = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week", ja: "今週の論文"}
+papers:
+  - title: {ko: "다포", en: "DAPO: Reinforcement Learning at Scale", ja: "大規模な強化学習"}
+    summary: {ko: "한국어 소개", en: "English introduction", ja: "日本語の紹介です。"}
+    abstract: {ko: "한국어 초록", en: "English abstract", ja: "概要"}
+    sections:
+      - title: {ko: "평가", en: "Reflections", ja: "評価"}
+        body: {ko: "한국어 평가", en: "The committee's view", ja: "委員会の評価です。"}
+    links:
+      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "md"])
+def test_a_third_languages_texts_survive_export_and_import(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A site in [ko, en, ja] exports its Japanese too: the import, which read Korean and
+    English only, put it in the English texts and titles (kana, or Han alone: 概要, 評価)."""
     config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ja]")
-    digest = WEEKLY.replace('en: "English introduction"', 'en: "English introduction", ja: "紹介"')
-    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest})
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": THREE_LANGUAGES})
 
-    _, imported, err = export_and_import(capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path)
+    original, imported, err = export_and_import(
+        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path, ["ko", "en", "ja"], fmt
+    )
 
-    post = (tmp_path / "post.md").read_text(encoding="utf-8").splitlines()
-    line = post.index("紹介") + 1
-    assert text(imported.papers[0].summary) == {
+    assert text(imported.title) == text(original.title)
+    [paper], [before] = imported.papers, original.papers
+    for field in ("title", "summary", "abstract"):
+        assert text(getattr(paper, field)) == text(getattr(before, field)), field
+    assert [(text(s.title), text(s.body)) for s in paper.sections] == [
+        (text(s.title), text(s.body)) for s in before.sections
+    ]
+    assert "none of the import's languages" not in err
+
+
+def test_a_language_the_site_lacks_is_named_where_the_import_puts_it(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Japanese in a post for a site in [ko, en] stays with the English text, with a warning."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG})
+    post = tmp_path / "post.md"
+    post.write_text(
+        "[2025/03/17 ~ 03/23] 이번 주의 논문 (Papers of the week)\n\n"
+        "## 다포 / DAPO\n\n### 논문 소개\n\n한국어 소개\n\nEnglish introduction\n\n"
+        "日本語の紹介です。\n",
+        encoding="utf-8",
+    )
+
+    status, out, err = run(
+        capsys, "import", str(post), "--from", "forum", "--source", str(site), "--out", "-"
+    )
+
+    assert status == 0, err
+    assert text(load_text(out).papers[0].summary) == {
         "ko": "한국어 소개",
-        "en": "English introduction\n\n紹介",
+        "en": "English introduction\n\n日本語の紹介です。",
     }
     assert (
-        f"{tmp_path / 'post.md'}:{line}:1: '紹介' is in neither Korean nor English, the import's "
-        "two languages: it is kept with the text or title around it; move it to its own "
-        "language in the digest (warning)"
+        f"{post}:11:1: '日本語の紹介です' is in none of the import's languages (ko, en): it is kept "
+        "with the text or title around it; move it to its own language in the digest, or add "
+        "its language to 'languages' in papersite.yaml (warning)"
     ) in err.splitlines()
+
+
+def test_a_korean_paragraph_that_cites_a_long_url_stays_korean(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The URL's Latin letters outnumbered the line's Hangul: it was filed as English."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG})
+    url = "https://en.wikipedia.org/wiki/Transformer_(deep_learning_architecture)"
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "[2025/03/17 ~ 03/23] 이번 주의 논문 (Papers of the week)\r\n\r\n"
+        "다포 / DAPO\r\n\r\n논문 소개\r\n\r\n"
+        f"이 논문은 {url} 를 인용합니다 🙂.\r\n\r\nThis paper cites {url}.\r\n",
+        encoding="utf-8",
+    )
+
+    status, out, err = run(
+        capsys, "import", str(post), "--from", "forum", "--source", str(site), "--out", "-"
+    )
+
+    assert status == 0, err
+    assert text(load_text(out).papers[0].summary) == {
+        "ko": f"이 논문은 {url} 를 인용합니다 🙂.",
+        "en": f"This paper cites {url}.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "languages", "language"),
+    [
+        ("日本語の紹介です。GPT-4 を使う", ["ko", "en", "ja"], "ja"),
+        ("評価", ["ko", "en", "ja"], "ja"),  # Han alone: Japanese on a site without Chinese
+        ("評価", ["ko", "en", "zh", "ja"], "zh"),  # and Chinese where the site has it
+        ("日本語の紹介です。", ["ko", "en", "zh", "ja"], "ja"),
+        ("日本語の紹介です。", ["ko", "en"], "en"),  # no Japanese on the site: with English
+        ("한국어 소개 (韓國語)", ["ko", "en", "ja"], "ko"),
+        ("A model named 大 here", ["ko", "en", "ja"], "en"),
+    ],
+)
+def test_languages_are_told_apart_by_script_among_the_sites(
+    line: str, languages: list[str], language: str
+) -> None:
+    assert language_of(line, languages) == language
 
 
 CODE_AND_TABLES = """\
@@ -684,22 +825,28 @@ def synthetic_site(write_tree: WriteTree) -> Path:
 
 
 def export_and_import(
-    capsys: pytest.CaptureFixture[str], site: Path, digest: str, out: Path
+    capsys: pytest.CaptureFixture[str],
+    site: Path,
+    digest: str,
+    out: Path,
+    languages: list[str] | None = None,
+    fmt: str = "yaml",
 ) -> tuple[Digest, Digest, str]:
-    """The digest as the site reads it, and as exported to a forum post and imported back
-    (both through the command line), with what the import printed to standard error."""
-    post, imported = out / "post.md", out / "imported.yaml"
+    """The digest as the site (in ``languages``) reads it, and as exported to a forum post and
+    imported back in the form ``fmt`` (both through the command line), with what the import
+    printed to standard error."""
+    post, imported = out / "post.md", out / f"imported.{fmt}"
     status, _, err = run(
         capsys, "export", digest, "--format", "forum", "--source", str(site), "--out", str(post)
     )
     assert status == 0, err
     status, _, err = run(
         capsys, "import", str(post), "--from", "forum", "--source", str(site),
-        "--out", str(imported),
+        "--out", str(imported), "--format", fmt,
     )  # fmt: skip
     assert status == 0, err
     original = next(d.digest for d in validate_site(load_site(site)).digests if d.path == digest)
-    return original, load(out, imported.name), err
+    return original, load(out, imported.name, languages), err
 
 
 def test_an_arxiv_id_without_a_link_or_a_record_survives_export_and_import(
@@ -1265,6 +1412,29 @@ def test_a_dair_ai_row_keeps_its_points_as_a_list(site: Path) -> None:
     )
     assert "Key highlights include:\n\n- Multi-Head Latent Attention (MLA) – Introduces" in summary
     assert summary.count("\n- ") == 6 and "<br>" not in summary and "  " not in summary
+
+
+def test_a_dair_ai_row_keeps_every_link_and_escaped_pipe(site: Path, tmp_path: Path) -> None:
+    """A URL holding parentheses was cut at its first ")", a bare URL in the links cell was
+    dropped, and GFM's escaped "\\|" stayed escaped in the title."""
+    week = tmp_path / "week.md"
+    week.write_text(
+        "## Top ML Papers of the Week (March 24 - March 30) - 2025\r\n"
+        "| **Paper**  | **Links** |\r\n| ------------- | ------------- |\r\n"
+        "| 1) **Pipes \\| Things** - Uses a \\| b. | [Paper](https://arxiv.org/abs/2503.14476), "
+        "[Code](https://github.com/foo/bar_(baz)), https://example.org/blog/post |\r\n",
+        encoding="utf-8",
+    )
+
+    [paper] = load_text(import_post(week, "dair-ai", site=site).text).papers
+
+    assert paper.title == {"ko": "", "en": "Pipes | Things"}
+    assert paper.summary == {"ko": "", "en": "Uses a | b.\n"}
+    assert [str(link.url) for link in paper.links] == [
+        "https://arxiv.org/abs/2503.14476",
+        "https://github.com/foo/bar_(baz)",
+        "https://example.org/blog/post",
+    ]
 
 
 def test_the_dair_ai_week_agrees_with_the_forums_digest_of_it(site: Path) -> None:

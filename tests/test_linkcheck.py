@@ -227,6 +227,36 @@ def test_a_redirect_away_from_the_web_is_an_error(server: LinkServer) -> None:
     ]
 
 
+@pytest.mark.parametrize(("path", "status"), [("/nowhere", 302), ("/moved-nowhere", 301)])
+def test_a_redirect_without_a_location_is_a_dead_link(
+    server: LinkServer, path: str, status: int
+) -> None:
+    url = server.url(path)
+    report = check(url)
+    assert [str(e) for e in report.errors] == [
+        f"digests/weekly/2025-03-17.yaml:1:9: papers[0].links[0].url: {url}: "
+        f"dead link: HTTP {status} without a Location header"
+    ]
+    assert report.warnings == []
+    # HEAD's answer is not believed, as for a 404; GET's is.
+    assert server.requests == [("HEAD", path), ("GET", path)]
+
+
+def test_a_redirect_to_a_redirect_without_a_location_is_a_dead_link(server: LinkServer) -> None:
+    url = server.url("/found-nowhere")
+    report = check(url)
+    assert messages(report.errors) == [
+        f"{url}: dead link: redirects to {server.url('/nowhere')}, "
+        "which answers HTTP 302 without a Location header"
+    ]
+
+
+def test_a_redirect_without_a_location_only_for_head_is_asked_with_get(server: LinkServer) -> None:
+    report = check(server.url("/head-nowhere"))
+    assert (report.errors, report.warnings) == ([], [])
+    assert server.requests == [("HEAD", "/head-nowhere"), ("GET", "/head-nowhere")]
+
+
 # --- each URL once, and within the limits -------------------------------------------------------
 
 

@@ -26,18 +26,17 @@ def bibtex(record: ArxivRecord, authors: list[str]) -> str:
     """The BibTeX entry for a paper: arXiv's title, and ``authors`` as the page shows them."""
     year = _year(record)
     fields = [
-        ("title", record.title),
-        ("author", " and ".join(_bibtex_name(name) for name in authors)),
+        ("title", _braced(record.title)),
+        ("author", _braced(" and ".join(_bibtex_name(name) for name in authors))),
         ("year", year),
         ("eprint", record.id),
         ("archivePrefix", "arXiv"),
-        ("primaryClass", record.primary_category),
-        ("url", record.abs_url),
+        ("primaryClass", _braced(record.primary_category)),
+        ("url", _verbatim(record.abs_url)),
+        ("doi", _verbatim(record.doi or "")),
     ]
-    if record.doi:
-        fields.append(("doi", record.doi))
     lines = [f"@misc{{{citation_key(record, authors)},"]
-    lines += [f"  {name}={{{_braced(value)}}}," for name, value in fields if value]
+    lines += [f"  {name}={{{value}}}," for name, value in fields if value]
     lines.append("}")
     return "\n".join(lines)
 
@@ -107,14 +106,30 @@ def _braced(value: str) -> str:
     Balanced braces stay, as they keep a title's capitals. ``%``, ``&`` and ``#`` are escaped:
     LaTeX reads them as a comment, an alignment tab and a macro parameter."""
     value = _SPECIAL.sub(r"\\\1", value)
+    if _balanced(value):
+        return value
+    return _BRACE.sub(lambda brace: _NAMED_BRACES[brace[0][-1]], value)
+
+
+def _verbatim(value: str) -> str:
+    """A DOI or URL as its field's text: as it is, since biber, biblatex's ``\\url`` and pybtex
+    read ``url`` and ``doi`` verbatim (``\\%`` would reach the link as a backslash and a percent
+    sign). Only an unbalanced brace, which would end the field early, is written percent-encoded
+    (``%7B``, ``%7D``), the form doi.org and every browser read as the same character."""
+    if _balanced(value):
+        return value
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
+def _balanced(value: str) -> bool:
+    """Whether every brace of ``value`` is closed, and closed after it is opened, as BibTeX
+    counts them: backslashes do not escape braces."""
     depth = 0
     for char in value:
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
-            break
-    if depth == 0:
-        return value
-    return _BRACE.sub(lambda brace: _NAMED_BRACES[brace[0][-1]], value)
+            return False
+    return depth == 0
 
 
 _SPECIAL = re.compile(r"(?<!\\)([%&#])")

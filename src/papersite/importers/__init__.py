@@ -17,7 +17,7 @@ from pathlib import Path
 
 from papersite.errors import ContentError, PapersiteError, Problem
 from papersite.importers.dairai import read_dairai_week
-from papersite.importers.draft import LANGUAGES, DraftDigest, ImportReport
+from papersite.importers.draft import LANGUAGES, DraftDigest, ImportReport, import_languages
 from papersite.importers.emit import to_markdown, to_yaml
 from papersite.importers.forum import read_forum_post
 from papersite.load import decode_utf8, parse_source, read_source
@@ -73,10 +73,12 @@ def import_post(
         )
     text = _read(file)
     lockfile = read_lockfile(site)
+    written = import_languages(languages)
     if source == "forum":
-        report = read_forum_post(text, str(file), lockfile, start=start)
+        report = read_forum_post(text, str(file), lockfile, start=start, languages=written)
     else:
         report = read_dairai_week(text, str(file), lockfile, start=start, week=week)
+    report.digest.languages = written  # every text has an entry per language, as 'new' writes
     _override(report, url, start)
     digest = report.digest
     output = to_yaml(digest) if fmt == "yaml" else to_markdown(digest)

@@ -27,7 +27,7 @@ from papersite.importers.draft import (
     ImportReport,
     blocks_to_markdown,
 )
-from papersite.importers.links import arxiv_id_in, classify, finish_links, urls_in
+from papersite.importers.links import arxiv_id_in, classify, finish_links, urls_in, written_links
 from papersite.lockfile import Lockfile
 
 UPSTREAM = "https://github.com/dair-ai/ML-Papers-of-the-Week"
@@ -41,7 +41,6 @@ _DATES = re.compile(
 )
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _SEPARATOR_ROW = re.compile(r"^\|[\s:|-]+\|?\s*$")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 _LIST_ITEM = re.compile(r"^(\d+)\.\s+(.*)$")
 _TWEET = re.compile(r"(?:x|twitter)\.com/[^/]+/status/(\d+)")
 _LABEL_KINDS = {
@@ -140,11 +139,14 @@ def _table_papers(week: _Week, path: str, warnings: list[Problem]) -> list[Draft
         row = line.strip()
         if not row.startswith("|") or _SEPARATOR_ROW.match(row) or "**Paper**" in row:
             continue
-        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip("|"))]
+        # GFM: "\|" is a "|" of the cell's text, not a column's end.
+        cells = [
+            cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", row.strip("|"))
+        ]
         entry, links = (" | ".join(cells[:-1]), cells[-1]) if len(cells) > 1 else (cells[0], "")
         paper = _paper(entry, number, path, warnings)
-        for label, url in _MD_LINK.findall(links):
-            _add(paper, _link(label, url))
+        for written in written_links(links):  # a URL may hold parentheses, or stand alone
+            _add(paper, _link(written.label or "", written.url))
         papers.append(paper)
     return papers
 
@@ -197,7 +199,7 @@ def _link(label: str, url: str) -> DraftLink:
     if kind is not None and link.kind != "discussion":
         link.kind = kind
     if link.label is None and word not in _LABEL_KINDS:
-        link.label = label
+        link.label = label or None
     elif link.label is None and label.strip().lower() != word:
         link.label = label  # "Paper 1", "Paper 2"
     return link

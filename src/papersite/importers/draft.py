@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from papersite.errors import Problem
@@ -21,6 +22,13 @@ its "더 읽어보기" heading besides the URLs (the seeds' lines introducing li
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z]")
+_KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+URL = re.compile(r"https?://[^\s<>\"'`]+")
+"""A URL in a post's text (``links.py`` finds links with it)."""
+SCRIPT_LANGUAGES = ("ko", "en", "ja", "zh")
+"""The languages an import tells apart by script; a site's other languages get no text from it
+(French is written in Latin letters, as English is)."""
 
 
 @dataclass
@@ -64,6 +72,8 @@ class DraftDigest:
     overview: dict[str, str] | None = None
     notes: list[str] = field(default_factory=list)
     """Comment lines for the top of the file: where it came from, lines set aside."""
+    languages: tuple[str, ...] = LANGUAGES
+    """The languages its texts are written in (``import_languages``)."""
 
 
 @dataclass
@@ -88,20 +98,45 @@ _OTHER_SCRIPT = re.compile(
 """Two letters or more of a script that is neither Latin nor Hangul (Japanese, Chinese, Greek…)."""
 
 
-def other_script(text: str) -> str | None:
-    """The first word of ``text`` in neither Korean nor English, as scripts tell (``language_of``
-    knows only those two); None when it has none."""
-    found = _OTHER_SCRIPT.search(text)
-    return found[0] if found else None
+def other_script(text: str, languages: Sequence[str] = LANGUAGES) -> str | None:
+    """The first word of ``text`` in none of ``languages``, as scripts tell (``language_of``);
+    None when it has none."""
+    for found in _OTHER_SCRIPT.finditer(text):
+        if _cjk_language(found[0], languages) is None:
+            return found[0]
+    return None
 
 
-def language_of(text: str) -> str:
-    """``ko`` for a line written in Korean, ``en`` otherwise.
+def language_of(text: str, languages: Sequence[str] = LANGUAGES) -> str:
+    """Which of ``languages`` (Korean, English and perhaps Japanese or Chinese) a line is
+    written in, by its script: ``en`` when it is none of the others.
 
     Korean lines name many English terms (models, methods) but always carry a good share of
-    Hangul; English lines carry almost none. A fifth of the letters tells them apart.
+    Hangul; English lines carry almost none. A fifth of the letters tells them apart, and the
+    same share of kana and Han tells a Japanese or Chinese line (``_cjk_language``). URLs are
+    not counted: their Latin letters made a Korean line that cites one English.
     """
-    return "ko" if hangul_ratio(text) >= 0.2 else "en"
+    text = URL.sub(" ", text)
+    if "ko" in languages and hangul_ratio(text) >= 0.2:
+        return "ko"
+    cjk = len(_KANA.findall(text)) + len(_HAN.findall(text))
+    letters = cjk + len(_HANGUL.findall(text)) + len(_LATIN.findall(text))
+    if cjk and cjk >= 0.2 * letters:
+        return _cjk_language(text, languages) or "en"
+    return "en"
+
+
+def _cjk_language(text: str, languages: Sequence[str]) -> str | None:
+    """The site's language of a text in kana or Han: Japanese where it has kana; Han alone is
+    Chinese on a site that has Chinese, else Japanese (a short Japanese title, ``論文``, may be
+    written in Han alone; Chinese prose never has kana). None when the site has neither."""
+    kana = _KANA.search(text) is not None
+    han = _HAN.search(text) is not None
+    if kana and "ja" in languages:
+        return "ja"
+    if han and not kana:
+        return next((lang for lang in ("zh", "ja") if lang in languages), None)
+    return None
 
 
 @dataclass
@@ -131,14 +166,24 @@ def blocks_to_markdown(blocks: list[Block]) -> str:
     return "".join(out)
 
 
-def split_by_language(blocks: list[Block]) -> dict[str, str]:
-    """A bilingual text from blocks in either language: each block goes to its own language,
-    in order (posts give the Korean paragraphs, then the English ones)."""
-    by_language: dict[str, list[Block]] = {lang: [] for lang in LANGUAGES}
+def split_by_language(blocks: list[Block], languages: Sequence[str] = LANGUAGES) -> dict[str, str]:
+    """A text from blocks in any of ``languages`` (``import_languages``): each block goes to
+    its own language, in order (posts give the Korean paragraphs, then the English ones)."""
+    by_language: dict[str, list[Block]] = {lang: [] for lang in languages}
     previous: str | None = None
     for block in blocks:
         # Code goes with the paragraph before it (a table goes by its words).
-        lang = previous if block.code and previous is not None else language_of(block.text)
+        if block.code and previous is not None:
+            lang = previous
+        else:
+            lang = language_of(block.text, languages)
         by_language[lang].append(block)
         previous = lang
-    return {lang: blocks_to_markdown(by_language[lang]) for lang in LANGUAGES}
+    return {lang: blocks_to_markdown(by_language[lang]) for lang in languages}
+
+
+def import_languages(site_languages: Sequence[str]) -> tuple[str, ...]:
+    """The languages an import writes texts in: Korean and English, then those of the site's
+    other languages that a script tells apart (``SCRIPT_LANGUAGES``), in the site's order."""
+    extra = [lang for lang in site_languages if lang in SCRIPT_LANGUAGES and lang not in LANGUAGES]
+    return (*LANGUAGES, *extra)

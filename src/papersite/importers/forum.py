@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from papersite.errors import PapersiteError, Problem
 from papersite.importers import layout
 from papersite.importers.draft import (
+    LANGUAGES,
     READ_MORE_TITLE,
     Block,
     DraftDigest,
@@ -67,6 +68,8 @@ class _Reader:
     path: str
     lockfile: Lockfile
     start: dt.date | None = None
+    languages: tuple[str, ...] = LANGUAGES
+    """The languages texts are filed in (``draft.import_languages``)."""
     markdown: bool = False
     """The post is Markdown (it has '#' headings): a line right under a text's line goes on its
     paragraph or list item, where in the plain text the forum shows every line is a paragraph."""
@@ -78,12 +81,17 @@ class _Reader:
 
 
 def read_forum_post(
-    text: str, path: str, lockfile: Lockfile, *, start: dt.date | None = None
+    text: str,
+    path: str,
+    lockfile: Lockfile,
+    *,
+    start: dt.date | None = None,
+    languages: tuple[str, ...] = LANGUAGES,
 ) -> ImportReport:
-    """The draft digest of a forum post; ``PapersiteError`` when it has no title line that
-    gives the week or the conference (and no ``start`` of the week: Discourse's raw view leaves
-    the topic's title out), or no paper."""
-    reader = _Reader(path, lockfile, start)
+    """The draft digest of a forum post, its texts in ``languages`` (``import_languages``);
+    ``PapersiteError`` when it has no title line that gives the week or the conference (and no
+    ``start`` of the week: Discourse's raw view leaves the topic's title out), or no paper."""
+    reader = _Reader(path, lockfile, start, languages)
     lines = layout.lines_of(from_forum_markdown(text))
     if not lines:
         raise PapersiteError(f"{path} is empty")
@@ -123,7 +131,7 @@ def _as_text(line: layout.Line) -> layout.Line:
 
 def _post_title(reader: _Reader, line: layout.Line) -> layout.PostTitle | None:
     try:
-        return layout.parse_post_title(line.text)
+        return layout.parse_post_title(line.text, reader.languages)
     except layout.NotAWeek as error:
         raise PapersiteError(
             f"{reader.path}:{line.number}: {error}; fix the line, or give the week with --start"
@@ -165,12 +173,13 @@ def _digest(reader: _Reader, header: list[layout.Line]) -> DraftDigest:
         papers=[],
         period=heading.period,
         conference=heading.conference,
-        overview=split_by_language(overview.blocks),
+        overview=split_by_language(overview.blocks, reader.languages),
+        languages=reader.languages,
     )
 
 
 def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) -> DraftPaper:
-    award, title = layout.split_paper_title(title_line.text)
+    award, title = layout.split_paper_title(title_line.text, reader.languages)
     paper = DraftPaper(title=title, award=award)
     parts = [_Part("summary")]  # text before any heading introduces the paper
     among_links: list[layout.Line] = []
@@ -188,7 +197,9 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
             paper.affiliations = affiliations
             continue
         plain = marked and not line.level
-        heading = (None if plain else layout.heading_of(line.text)) or layout.section_heading(line)
+        heading = (None if plain else layout.heading_of(line.text)) or layout.section_heading(
+            line, reader.languages
+        )
         if heading is not None:
             parts.append(_Part(heading.kind, heading.title, heading=line))
             continue
@@ -201,7 +212,7 @@ def _paper(reader: _Reader, title_line: layout.Line, body: list[layout.Line]) ->
         parts[-1].lines += 1
     parts = _texts_read_as_headings(reader, paper, parts, among_links)
     _warn_of_empty_headings(reader, parts)
-    _fill(paper, parts, among_links)
+    _fill(paper, parts, among_links, reader.languages)
     for run in layout.runs(among_links):
         reader.warn(
             run[0].number,
@@ -312,23 +323,30 @@ def _label_of(text: str, found: list[WrittenLink]) -> str | None:
     return rest if 0 < len(rest) <= 40 else None
 
 
-def _fill(paper: DraftPaper, parts: list[_Part], among_links: list[layout.Line]) -> None:
+def _fill(
+    paper: DraftPaper,
+    parts: list[_Part],
+    among_links: list[layout.Line],
+    languages: tuple[str, ...],
+) -> None:
     summary = [b for p in parts if p.kind == "summary" for b in p.blocks]
     abstract = [b for p in parts if p.kind == "abstract" for b in p.blocks]
-    paper.summary = split_by_language(summary) if summary else None
-    paper.abstract = split_by_language(abstract) if abstract else None
+    paper.summary = split_by_language(summary, languages) if summary else None
+    paper.abstract = split_by_language(abstract, languages) if abstract else None
     for part in parts:
         if part.kind == "section" and part.title is not None and part.blocks:  # a body is due
-            paper.sections.append(DraftSection(part.title, split_by_language(part.blocks)))
+            body = split_by_language(part.blocks, languages)
+            paper.sections.append(DraftSection(part.title, body))
     if among_links:
         blocks = [layout.block_of(line.text) for line in among_links]
-        paper.sections.append(DraftSection(dict(READ_MORE_TITLE), split_by_language(blocks)))
+        body = split_by_language(blocks, languages)
+        paper.sections.append(DraftSection(dict(READ_MORE_TITLE), body))
 
 
 def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
-    """What the editor must fix in the texts: TeX outside math, and words in a language the
-    import does not read (a site in [ko, en, ja] exports its Japanese, which went unsaid into
-    the English texts)."""
+    """What the editor must fix in the texts: TeX outside math, and words in a script none of
+    the import's languages is written in (Japanese on a site in Korean and English), which stay
+    in the text around them."""
     for line in lines:
         if layout.block_of(line.text).code:
             continue  # code is not math, nor a language
@@ -340,19 +358,21 @@ def _line_warnings(reader: _Reader, lines: list[layout.Line]) -> None:
                 f"TeX outside $…$ ({found[0]} …): wrap formulas in $…$ so that they are "
                 "shown as math",
             )
-        if word := other_script(text):
+        if word := other_script(text, reader.languages):
             reader.warn(
                 line.number,
-                f"'{word}' is in neither Korean nor English, the import's two languages: it is "
-                "kept with the text or title around it; move it to its own language in the digest",
+                f"'{word}' is in none of the import's languages ({', '.join(reader.languages)}): "
+                "it is kept with the text or title around it; move it to its own language in "
+                "the digest, or add its language to 'languages' in papersite.yaml",
             )
 
 
 def _notes(reader: _Reader, path: str) -> list[str]:
     notes = [
         f"Imported by `papersite import --from forum` from {path.rsplit('/', 1)[-1]}: review it.",
-        "Korean and English were told apart by script; links come from the text, arXiv IDs",
-        "from arxiv.lock.json (run `papersite enrich` for new ones); tags are left to you.",
+        f"The languages ({', '.join(reader.languages)}) were told apart by script; links come",
+        "from the text, arXiv IDs from arxiv.lock.json (run `papersite enrich` for new ones);",
+        "tags are left to you.",
     ]
     if reader.set_aside:
         notes += ["", "The forum's own lines, set aside (delete this list once reviewed):"]

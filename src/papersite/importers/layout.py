@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from papersite.importers.draft import Block, language_of
+from papersite.importers.draft import LANGUAGES, Block, language_of
 from papersite.importers.forum_markdown import split_names
 from papersite.importers.forum_words import HEADING_PARTS, names_of
 from papersite.importers.links import is_url_line, written_links
@@ -43,6 +44,11 @@ _SENTENCE_END = re.compile(r"(?:[.:;,]|[다요죠음])$")
 # "한국어(English)": a heading or a title and its translation; the translation may hold one
 # level of parentheses ("평가(Review (short))").
 _TRANSLATED = re.compile(r"^(?P<ko>[^()]+?)\s*\((?P<en>[^()]*(?:\([^()]*\)[^()]*)*)\)$")
+# A title and its translation, where the title too may hold parentheses ("추가 (부록)(Extra)"):
+# the translation is the last group. Not for telling a plain line a heading: a sentence may end so.
+_TITLE_TRANSLATED = re.compile(
+    r"^(?P<ko>(?:[^()]|\([^()]*\))+?)\s*\((?P<en>[^()]*(?:\([^()]*\)[^()]*)*)\)$"
+)
 WEEKLY_TITLE = {"ko": "이번 주의 주요 ML 논문", "en": "Top ML Papers of the Week"}
 """A weekly post's usual titles, for a language its title line does not give."""
 
@@ -230,12 +236,12 @@ def heading_of(text: str) -> Heading | None:
     return None
 
 
-def section_heading(line: Line) -> Heading | None:
+def section_heading(line: Line, languages: Sequence[str] = LANGUAGES) -> Heading | None:
     """A Markdown heading that names no part (``heading_of``) starts a section, titled as
     written (one title, or ``한국어(English)``); None for any other line."""
     if not line.level or written_links(line.text):
         return None
-    return Heading("section", titles_of(line.text, {"ko": "", "en": ""}))
+    return Heading("section", titles_of(line.text, {"ko": "", "en": ""}, languages))
 
 
 def inline_heading(text: str) -> tuple[Heading, str] | None:
@@ -355,23 +361,32 @@ def _title_split(parts: list[str]) -> int | None:
     return None
 
 
-def split_paper_title(text: str) -> tuple[str | None, dict[str, str]]:
+def split_paper_title(
+    text: str, languages: Sequence[str] = LANGUAGES
+) -> tuple[str | None, dict[str, str]]:
     """``[Best Paper] 한국어 / English`` → ``("best-paper", {"ko": "한국어", "en": "English"})``;
-    ``한국어 (English)`` gives both titles too."""
+    ``한국어 (English)`` gives both titles too, and a title in another of ``languages`` after
+    them (``… / 日本語``, ``peel_translations``) its own."""
     award = None
     match = _AWARD.match(text)
     if match:
         award, text = _award(match[1]), match[2]
+    text, others = peel_translations(text, languages)
+    return award, {**_korean_and_english(text), **others}
+
+
+def _korean_and_english(text: str) -> dict[str, str]:
+    """``한국어 / English`` (or ``English / 한국어``, ``한국어 (English)``, one title) → both."""
     parts = text.split(" / ")
     k = _title_split(parts) if len(parts) >= 2 else None
     if k is not None:
-        return award, {"ko": " / ".join(parts[:k]).strip(), "en": " / ".join(parts[k:]).strip()}
+        return {"ko": " / ".join(parts[:k]).strip(), "en": " / ".join(parts[k:]).strip()}
     # English first, as a site whose first language is English exports it.
     k = _title_split(parts[::-1]) if len(parts) >= 2 else None
     if k is not None:
         english, korean = parts[: len(parts) - k], parts[len(parts) - k :]
-        return award, {"ko": " / ".join(korean).strip(), "en": " / ".join(english).strip()}
-    return award, titles_of(text, {"ko": "", "en": ""})  # "한국어 (English)", or one title
+        return {"ko": " / ".join(korean).strip(), "en": " / ".join(english).strip()}
+    return titles_of(text, {"ko": "", "en": ""})  # "한국어 (English)", or one title
 
 
 def _award(text: str) -> str:
@@ -387,7 +402,7 @@ class NotAWeek(ValueError):
     """A post's title line names a week by dates that are not dates."""
 
 
-def parse_post_title(text: str) -> PostTitle | None:
+def parse_post_title(text: str, languages: Sequence[str] = LANGUAGES) -> PostTitle | None:
     """The week (``[2025/03/17 ~ 03/23] 이번 주의 … (Top ML …)``) or the conference and year
     (``NeurIPS 2025 우수 논문 소개``, or ``[ICML 2026] 수상 논문 (Award papers)`` for a title that
     does not name them) the post's title line gives, with the digest's title."""
@@ -400,23 +415,27 @@ def parse_post_title(text: str) -> PostTitle | None:
             end = dt.date(end_y, int(end_month), int(end_day))
         except ValueError as error:  # 2025/02/30
             raise NotAWeek(f"the title's week has a date that is not one ({error})") from None
-        return PostTitle("weekly", titles_of(rest, WEEKLY_TITLE), period=(start, end))
+        title = titles_of(rest, WEEKLY_TITLE, languages)
+        return PostTitle("weekly", title, period=(start, end))
     prefixed = _CONFERENCE_PREFIX.match(text)
     conference = prefixed or _CONFERENCE.search(text)
     if conference and any(c.isupper() for c in conference[1]):
         name, year = conference[1], int(conference[2])
         usual = {"ko": f"{name} {year} 우수 논문 소개", "en": f"{name} {year} Best Paper Awards"}
-        title = titles_of(prefixed[3] if prefixed else text, usual)
+        title = titles_of(prefixed[3] if prefixed else text, usual, languages)
         return PostTitle("conference", title, conference=(name, year))
     return None
 
 
-def titles_of(text: str, usual: dict[str, str]) -> dict[str, str]:
+def titles_of(
+    text: str, usual: dict[str, str], languages: Sequence[str] = LANGUAGES
+) -> dict[str, str]:
     """``이번 주의 주요 ML 논문 (Top ML Papers of the Week)`` → both titles, in either order; a
-    title alone goes to the language of its script, and ``usual`` gives what is missing."""
-    text = text.strip()
-    title = dict(usual)
-    match = _TRANSLATED.match(text)
+    title alone goes to the language of its script, and ``usual`` gives what is missing. A
+    title in another of ``languages`` after them (``… (日本語)``) is its own."""
+    text, others = peel_translations(text.strip(), languages)
+    title = {**usual, **others}
+    match = _TITLE_TRANSLATED.match(text)
     halves = [match["ko"].strip(), match["en"].strip()] if match else []
     languages = [language_of(half) for half in halves]
     if len(set(languages)) == 2:
@@ -424,3 +443,26 @@ def titles_of(text: str, usual: dict[str, str]) -> dict[str, str]:
     elif text:
         title[language_of(text)] = text
     return title
+
+
+_LAST_TRANSLATION = re.compile(r"^(?P<rest>.*?\S)\s*\((?P<last>[^()]+)\)$")
+
+
+def peel_translations(text: str, languages: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """``text`` without the translations into ``languages`` other than Korean and English that
+    end it, as export writes them after those two (``한국어 / English / 日本語``, ``한국어
+    (English) (日本語)``), and those translations by language; told apart by script."""
+    others: dict[str, str] = {}
+    while True:
+        slashed = text.rsplit(" / ", 1)
+        bracketed = _LAST_TRANSLATION.match(text)
+        ends = [tuple(slashed)] if len(slashed) == 2 else []
+        ends += [(bracketed["rest"], bracketed["last"])] if bracketed else []
+        for rest, last in ends:
+            lang = language_of(last, languages)
+            if lang not in LANGUAGES and lang not in others and rest.strip():
+                others[lang] = last.strip()
+                text = rest.strip()
+                break
+        else:
+            return text, others

@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from papersite.arxiv_ids import ARXIV_ID_PATTERN, arxiv_base_id, check_arxiv_id
 from papersite.i18n import LINK_KINDS
-from papersite.importers.draft import DraftLink, DraftPaper
+from papersite.importers.draft import URL, DraftLink, DraftPaper
 from papersite.lockfile import Lockfile
 from papersite.titles import SAME_TITLE, normalise_title, same_numbers, title_similarity
 
 # A post copied as text often breaks "https://" into "https: //"; mend it before looking.
 _BROKEN_SCHEME = re.compile(r"\b(https?):\s+//")
-_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_URL = URL
 # A Markdown link, [text](url "title") (the text escapes brackets, the URL may hold one level
 # of parentheses), or an autolink, <url>.
 _MARKDOWN_LINK = re.compile(

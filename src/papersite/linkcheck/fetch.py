@@ -12,7 +12,8 @@ How a URL is checked (``LinkSettings``, ``links:`` in ``papersite.yaml``, sets t
   ``max_redirects``. A link whose first hops are permanent (301, 308) gets a warning naming
   where they lead; temporary redirects (302, 303, 307) are how many sites work, and are fine.
 - Errors: HTTP 4xx and 5xx (after the retries), timeouts and failed connections (after the
-  retries), redirect loops, too many redirects, a redirect to something other than http(s).
+  retries), a 3xx without a ``Location`` header (asked again with GET, as an error status is),
+  redirect loops, too many redirects, a redirect to something other than http(s).
   HTTP 429 after every retry is reported apart (``LinkReport.limited``): the server turned the
   checker away, which says nothing about the link.
 """
@@ -39,8 +40,8 @@ PERMANENT_REDIRECTS = frozenset({301, 308})
 MAX_BACKOFF_SECONDS = 60.0
 
 Outcome = Literal["ok", "moved", "dead", "unreachable", "limited"]
-"""ok: it answers. moved: a permanent redirect (warning). dead: HTTP 4xx, a redirect loop, a bad
-address (error). unreachable: a timeout, a failed connection or 5xx after every retry (error).
+"""ok: it answers. moved: a permanent redirect (warning). dead: HTTP 4xx, a 3xx without a
+Location, a redirect loop, a bad address (error). unreachable: a timeout, a failed connection or 5xx after every retry (error).
 limited: HTTP 429 after every retry (warning)."""
 
 
@@ -156,7 +157,7 @@ class _Checker:
         while True:
             answer = await self._send(method, url)
             if isinstance(answer, _Hop) and not _worth_retrying(answer.status):
-                if method == "HEAD" and answer.status >= 400:
+                if method == "HEAD" and _broken(answer):
                     method = "GET"
                     continue
                 return answer
@@ -202,10 +203,11 @@ class _Checker:
 
 def _verdict(chain: list[str], statuses: list[int], final: int) -> tuple[Outcome, str]:
     """Judge a followed chain: ``chain[i]`` answered ``statuses[i]``, the last ``final``."""
-    if final >= 400:
+    if final >= 300:  # a 3xx here gave no Location: a redirect to nowhere
+        answer = f"HTTP {final}" if final >= 400 else f"HTTP {final} without a Location header"
         if len(chain) == 1:
-            return "dead", f"dead link: HTTP {final}"
-        return "dead", f"dead link: redirects to {chain[-1]}, which answers HTTP {final}"
+            return "dead", f"dead link: {answer}"
+        return "dead", f"dead link: redirects to {chain[-1]}, which answers {answer}"
     permanent = 0
     while permanent < len(statuses) and statuses[permanent] in PERMANENT_REDIRECTS:
         permanent += 1
@@ -214,6 +216,11 @@ def _verdict(chain: list[str], statuses: list[int], final: int) -> tuple[Outcome
         # may change tomorrow, the permanent ones say what the link should be.
         return "moved", f"redirects to {chain[permanent]}; update the link"
     return "ok", ""
+
+
+def _broken(hop: _Hop) -> bool:
+    """An error status, or a redirect that names no place to go."""
+    return hop.status >= 300 and hop.location is None
 
 
 def _worth_retrying(status: int) -> bool:
