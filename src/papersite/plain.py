@@ -222,3 +222,20 @@ def _markdown_words(markdown: str, inline: bool) -> str:
     if escaped:
         markdown = markdown.translate(_SHOWN)
     return one_line(markdown)
+
+
+_SPOKEN_MARKS = str.maketrans(
+    {"^": " sup ", "_": " sub ", "+": " plus ", "-": " minus ", "=": " eq ", "<": " lt ",
+     ">": " gt ", "'": " prime ", "*": " ast ", "/": " over ", "|": " mid ", "!": " factorial "}
+)  # fmt: skip
+"""The marks of TeX that tell one formula from another, as words: a slug keeps only letters
+and digits, and ``$x^2$`` and ``$x_2$`` were both ``x-2``."""
+
+
+def slug_words(title: str) -> str:
+    """A title's words (``markdown_words``) for its slug: its formulas' marks spelled out
+    (``_SPOKEN_MARKS``), so that two papers whose titles differ in a formula get two pages, not
+    one page for both (``model.Paper.identity``)."""
+    return markdown_words(
+        around_math(title, str, lambda tex: tex.translate(_SPOKEN_MARKS)), inline=True
+    )
