@@ -49,3 +49,43 @@ def test_plain_text_with_math_made_markdown_reads_back_as_itself(plain: str) -> 
     """arXiv's title as the page shows it (its Markdown, ``plain_paragraph``) and as written
     (``BiText.verbatim``) give the same words."""
     assert markdown_words(plain_paragraph(plain)) == plain
+
+
+BY_REFERENCE = [
+    'See [the paper][ref], [Ref] and [ref][] here.\n\n[REF]: https://example.com/p "Title"',
+    "![a figure][img] and [code].\n\n[img]: <https://example.com/i.png>\n"
+    "[code]:\n  https://e.com\n  'its title'",
+    "Refused: [bad][js].\n\n[js]: javascript:alert(1)",
+    "Not a definition: it cannot interrupt a paragraph\n[ref]: https://example.com\n\n[ref]",
+    "A note[^1] and [undefined][nowhere].\n\n[^1]: the note's words",
+]
+
+
+@pytest.mark.parametrize("text", BY_REFERENCE)
+def test_links_by_reference_give_the_words_the_page_shows(text: str) -> None:
+    """A link by reference (``[words][ref]`` with ``[ref]: https://…`` below) is its words, and
+    its definition is no word, where the page makes them a link; a definition the page refuses
+    (``javascript:``) or cannot read shows as written. The description showed
+    ``See [the paper][ref] … [ref]: https://example.com/p``."""
+    html = str(MarkdownRenderer().render(text).html)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    for note in page.xpath('.//*[contains(@class, "footnote")]'):
+        note.drop_tree()  # a note's words are left out of the plain words, where they follow
+    for link in page.xpath(".//a[@href]"):
+        assert link.get("href").startswith("https://"), html
+    for image in page.xpath(".//img"):
+        image.tail = image.get("alt", "") + (image.tail or "")
+    assert markdown_words(text) == " ".join(page.text_content().split())
+
+
+CONTROLS = ["\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"]
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+@pytest.mark.parametrize("inline", [True, False])
+def test_plain_words_carry_no_direction_control(control: str, inline: bool) -> None:
+    """A line of plain text has no element to fence a control left open, which reversed the
+    words after it (a feed's title, a description cut anywhere): the words keep no embedding,
+    override or isolate, only the marks (LRM, RLM), which reorder nothing."""
+    title = f"Week {control}open and *closed*\u2069\u202c \u200fmark"
+    assert markdown_words(title, inline=inline) == "Week open and closed \u200fmark"

@@ -699,3 +699,45 @@ def test_tag_lists_count_what_the_tags_page_lists_digests_too(
             for a in tree.xpath("//a[@rel='tag'][span[@class='count']]")
         }
         assert counts == {"llm": "1", "reinforcement-learning": "2"}, page
+
+
+FORMULA_TITLES = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: "Formulas"
+papers:
+  - title: "$x^2$ scaling"
+    summary: "The square."
+  - title: "$x_2$ scaling"
+    summary: "The second."
+  - title: "$a+b$ or $a-b$"
+    summary: "The sum."
+  - title: "$a-b$ or $a+b$"
+    summary: "The difference."
+"""
+
+
+def test_titles_that_differ_in_a_formula_are_two_papers_with_their_own_anchors(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A paper without an arXiv ID is named by a slug of its title, which kept letters and digits
+    only: ``$x^2$`` and ``$x_2$`` were one paper (an error in one digest, one page for both in
+    two). A formula's marks are spelled out: each paper has its page and its anchor, and the
+    digest's contents lead to the paper whose formula it shows."""
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": FORMULA_TITLES}
+    )
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    page = lxml.html.parse(out / "weekly/2025-03-17/index.html").getroot()
+    toc = [link.get("href") for link in page.xpath('//nav[contains(@class, "toc")]//a')]
+    assert len(set(toc)) == 4
+    shown = []
+    for href in toc:
+        (paper,) = page.xpath(f'//article[@id="{href.removeprefix("#")}"]')
+        title = paper.xpath('.//*[contains(@class, "paper-title")]')[0]
+        shown.append(lxml.html.tostring(title, encoding="unicode").split(">", 1)[1])
+        summary = paper.xpath('.//*[contains(@class, "summary")]')[0].text_content().split()[-1]
+        paper_page = (out / "weekly/2025-03-17" / title.xpath(".//a/@href")[0]).resolve()
+        assert summary in lxml.html.parse(paper_page / "index.html").getroot().text_content()
+    assert len(set(shown)) == 4  # each anchor leads to its own formula

@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import feedparser
+import lxml.etree
 import lxml.html
 import pytest
 from bs4 import BeautifulSoup
@@ -525,3 +526,43 @@ def test_a_description_of_a_text_opening_with_long_links_is_their_words(
         description,
         visible,
     )
+
+
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def test_plain_places_carry_no_direction_control_a_title_leaves_open(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """An override (U+202E) or isolate (U+2067) left open in a title, an arXiv title or an
+    author's name reversed the words after it wherever the page cannot fence it in an element
+    of its language: ``<title>`` ("… · 사이트" after it), meta tags, JSON-LD, feeds (read as a
+    feed reader reads them) and the search page's result labels. The page's own text keeps it,
+    fenced (``unicode-bidi: isolate`` on its language's element)."""
+    weekly = (
+        WEEKLY.replace('"이번 주의 논문"', '"주간 \u202e역방향"')
+        .replace('"Papers of the week"', '"Week \u2067open"')
+        .replace('en: "DAPO:', 'en: "DAPO \u202egnp.exe:')
+    )
+    record = DAPO_RECORD | {"authors": ["Ada \u2066Lovelace"]}
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": weekly,
+            "arxiv.lock.json": lockfile_text(record),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out, search=False)
+    plain: list[str] = []
+    for page in html_pages(out):
+        document = lxml.html.parse(out / page).getroot()
+        plain += document.xpath("//title/text() | //meta/@content | //*/@data-pagefind-meta")
+        plain += document.xpath('//script[@type="application/ld+json"]/text()')
+    for feed in out.rglob("feed.xml"):
+        plain += lxml.etree.parse(feed).xpath("//*[local-name() = 'title']/text()")
+    for words in ("역방향", "gnp.exe", "Lovelace"):
+        assert any(words in place for place in plain), words
+    assert [words for words in plain if DIRECTION_CONTROLS.search(words)] == []
+    heading = lxml.html.parse(out / "weekly/2025-03-17/index.html").xpath("//h1")[0]
+    assert "\u202e역방향" in heading.text_content()

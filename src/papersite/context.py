@@ -41,7 +41,7 @@ from papersite.model import (
     slugify,
     text_in,
 )
-from papersite.plain import markdown_words
+from papersite.plain import markdown_words, one_line
 from papersite.provenance import (
     UNREVIEWED,
     DigestText,
@@ -174,7 +174,7 @@ class BiText:
         code span's backticks or a link's URL would show as written. Math stays as TeX."""
         as_is = self.verbatim.get(lang)
         if as_is is not None:
-            return " ".join(as_is.split())
+            return one_line(as_is)
         return markdown_words(self.plain[lang], inline=inline)
 
     def as_written(self, lang: str) -> str:

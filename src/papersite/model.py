@@ -34,7 +34,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
 from papersite.load import Positions, as_read, format_location
-from papersite.plain import markdown_words
+from papersite.plain import slug_words
 
 EVERY_LANGUAGE = "*"
 """The key under which a plain-string text is stored: the same text in every language."""
@@ -582,7 +582,7 @@ class Paper(StrictModel):
         if self.arxiv:
             return arxiv_base_id(self.arxiv)
         title = text_in(self.title, "en") or next(iter(self.title.values()), "")
-        return slugify(markdown_words(title, inline=True))
+        return slugify(slug_words(title))
 
 
 class Period(StrictModel):

@@ -73,6 +73,47 @@ _PLAIN_PATTERNS = [
 ]
 
 
+_DEFINITION = re.compile(
+    r"[ ]{0,3}\[(?P<label>(?!\^)(?:[^\[\]\\]|\\.){1,999})\]:[ \t]*\n?[ \t]*"
+    r"(?P<url><[^<>\n]*>|\S+)"
+    r"""(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:"[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*(?:\n|$)"""
+)
+"""A link reference definition (``[label]: https://… "title"``) at the start of a paragraph,
+where CommonMark reads one (it cannot interrupt a paragraph); a note's ``[^label]:`` is not."""
+_PARAGRAPH_START = re.compile(r"\A|\n[ \t]*\n")
+_REFERENCE = re.compile(r"!?\[(?P<words>[^\[\]]*)\](?:\[(?P<label>[^\[\]]*)\])?(?![(\[:])")
+"""A link or image by reference: ``[words][label]``, ``[words][]``, or ``[words]``."""
+
+
+def _label(label: str) -> str:
+    """A reference's label as CommonMark matches it: case and runs of spaces ignored."""
+    return " ".join(label.split()).casefold()
+
+
+def _references(markdown: str) -> str:
+    """``markdown`` with its link reference definitions left out and each link by reference
+    given as its words, where the page makes them a link (a definition ``is_safe_link``
+    refuses is shown as written, and so are the links that name it): the description showed
+    ``See [the paper][ref] … [ref]: https://…``."""
+    labels: set[str] = set()
+    kept, start = [], 0
+    for paragraph in _PARAGRAPH_START.finditer(markdown):
+        position = paragraph.end()
+        while (found := _DEFINITION.match(markdown, position)) and is_safe_link(
+            found["url"].strip("<>")
+        ):
+            labels.add(_label(found["label"]))
+            kept.append(markdown[start:position])
+            start = position = found.end()
+    kept.append(markdown[start:])
+
+    def words(match: re.Match[str]) -> str:
+        label = _label(match["label"] or match["words"])
+        return match["words"] if label in labels else match[0]
+
+    return _REFERENCE.sub(words, "".join(kept)) if labels else markdown
+
+
 _ESCAPED_MARK = re.compile(r"\\([!-/:-@\[-`{-~])")
 """An escaped mark (``\\*``, ``\\[``, ``\\```): the mark itself, as plain text."""
 _HIDDEN = 0xE000
@@ -141,12 +182,28 @@ _INLINE_MARKS = re.compile(
 """Any mark that an inline rule looks for: a title with none (most) has nothing to leave out."""
 
 
+_DIRECTION_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+"""The embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder
+what follows them until closed; not the marks (U+200E LRM, U+200F RLM), which reorder
+nothing."""
+
+
+def one_line(words: str) -> str:
+    """``words`` as one line of plain text, without direction controls: a page fences a
+    control its text leaves open in the element of its language (``unicode-bidi: isolate``),
+    but a line of plain text (a ``<title>``, a feed's title, a description cut anywhere) has no
+    such end, and an override left open reversed the words after it ("Week \u202e… · Site"
+    showed the site's name backwards in a feed reader)."""
+    return " ".join(words.translate(_DIRECTION_CONTROLS).split())
+
+
 def markdown_words(markdown: str, *, inline: bool = False) -> str:
     """A text's Markdown as one line of plain text, the words a reader sees: the marks of
     emphasis, code, links and footnotes left out (and in a block text, of lists, headings and
-    quotes), the words kept; for a page's title and description, feeds, JSON-LD, search."""
+    quotes), the words kept, and direction controls (``one_line``); for a page's title and
+    description, feeds, JSON-LD, search."""
     if inline and _INLINE_MARKS.search(markdown) is None:  # a large site's feeds ask 30,000 times
-        return " ".join(markdown.split())
+        return one_line(markdown)
     return _markdown_words(markdown, inline)
 
 
@@ -157,9 +214,28 @@ def _markdown_words(markdown: str, inline: bool) -> str:
         markdown = around_math(
             markdown, lambda part: _ESCAPED_MARK.sub(_hidden_mark, part), _hidden_math
         )
+    if not inline and "]:" in markdown:  # a title has no room for a definition
+        markdown = _references(markdown)
     for pattern, replacement, marks, where in _PLAIN_PATTERNS:
         if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
             markdown = pattern.sub(replacement, markdown)
     if escaped:
         markdown = markdown.translate(_SHOWN)
-    return " ".join(markdown.split())
+    return one_line(markdown)
+
+
+_SPOKEN_MARKS = str.maketrans(
+    {"^": " sup ", "_": " sub ", "+": " plus ", "-": " minus ", "=": " eq ", "<": " lt ",
+     ">": " gt ", "'": " prime ", "*": " ast ", "/": " over ", "|": " mid ", "!": " factorial "}
+)  # fmt: skip
+"""The marks of TeX that tell one formula from another, as words: a slug keeps only letters
+and digits, and ``$x^2$`` and ``$x_2$`` were both ``x-2``."""
+
+
+def slug_words(title: str) -> str:
+    """A title's words (``markdown_words``) for its slug: its formulas' marks spelled out
+    (``_SPOKEN_MARKS``), so that two papers whose titles differ in a formula get two pages, not
+    one page for both (``model.Paper.identity``)."""
+    return markdown_words(
+        around_math(title, str, lambda tex: tex.translate(_SPOKEN_MARKS)), inline=True
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from papersite.context import BiText, DigestView, PaperView
 from papersite.editions import Edition, alternates, pretty_path
+from papersite.plain import one_line
 from papersite.urls import absolute_url
 
 # Open Graph wants a territory with the language; these are the usual ones for each language,
@@ -87,7 +88,7 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         "@type": "ScholarlyArticle",
         "name": _english_or(paper.title, default_language),
         "url": absolute_url(base_url, paper.url),
-        "author": [{"@type": "Person", "name": name} for name in paper.authors],
+        "author": [{"@type": "Person", "name": one_line(name)} for name in paper.authors],
     }
     if paper.meta is not None and paper.meta.published is not None:  # arXiv's first version
         # Not the first digest's date for a paper arXiv does not know: that is not when it was
