@@ -784,3 +784,53 @@ def test_a_direction_left_open_in_one_language_does_not_reorder_the_next(
     parts = browser.execute_script(ENGLISH_AFTER_OPEN_DIRECTION)
     assert ["site header", "Test site", True] in parts  # side by side on one line
     assert parts and all(in_order for _, _, in_order in parts), parts
+
+
+# --- the search page ------------------------------------------------------------------------------
+
+# The text of every live region of the page (role=status or aria-live), which screen readers
+# announce as it changes; Pagefind's own message ("3 results for …").
+LIVE_REGIONS = """
+return [Array.from(document.querySelectorAll('[role=status], [role=alert], [aria-live]'))
+          .filter((region) => region.getAttribute('aria-live') !== 'off')
+          .map((region) => region.textContent.trim()),
+        (document.querySelector('.pagefind-ui__message') || {textContent: ''}).textContent.trim()];
+"""
+
+
+def test_the_number_of_results_is_announced_to_screen_readers(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """Pagefind says "3 results for attention sink" in a paragraph no screen reader announces:
+    a reader who cannot see the page heard nothing after typing a query."""
+    browser.get(served_site + "en/search/?q=attention+sink")
+    WebDriverWait(browser, 10).until(
+        lambda d: re.search(r"\d+ results? for", d.execute_script(LIVE_REGIONS)[1])
+    )
+    regions, message = browser.execute_script(LIVE_REGIONS)
+    assert message in regions
+
+    box = browser.find_element(By.CSS_SELECTOR, "#search input")
+    box.clear()
+    box.send_keys("zzzqqqxxx")
+    WebDriverWait(browser, 10).until(lambda d: "No results" in d.execute_script(LIVE_REGIONS)[1])
+    regions, message = browser.execute_script(LIVE_REGIONS)
+    assert message in regions
+
+
+def test_escape_empties_the_search_and_its_address(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """Escape emptied the box and the results but left ``?q=`` in the address: a reload or Back
+    brought back the results the reader had cleared."""
+    browser.get(served_site + "en/search/?q=attention+sink")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")
+    )
+    box = browser.find_element(By.CSS_SELECTOR, "#search input")
+    box.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 10).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result")
+    )
+    assert box.get_attribute("value") == ""
+    WebDriverWait(browser, 2).until(lambda d: d.current_url == served_site + "en/search/")
