@@ -127,6 +127,60 @@ def test_a_language_chosen_in_place_is_the_pages_language_with_no_separators_lef
     assert browser.execute_script("return document.documentElement.lang") == "ko"
 
 
+def test_the_pages_title_is_in_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The ``<title>`` stayed Korean with English chosen: the tab read "이번 주의 주요 ML 논문",
+    and a screen reader read it in the English voice of the page's ``lang``."""
+    titles = {}
+    for edition in ("", "en/"):
+        for page in ("weekly/2025-03-17/", "papers/2503.14476/"):
+            browser.get(served_site + edition + page)
+            titles[edition + page] = browser.title
+    assert titles["weekly/2025-03-17/"] != titles["en/weekly/2025-03-17/"]
+
+    browser.get(served_site + "weekly/2025-03-17/")
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.title == titles["en/weekly/2025-03-17/"]
+    browser.get(served_site + "papers/2503.14476/")  # remembered on the next page
+    assert browser.title == titles["en/papers/2503.14476/"]
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.title == titles["papers/2503.14476/"]
+
+
+QUOTED_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "“인용” & 꺾쇠 <b>", en: 'Say "hi" & <b>', ja: "「引用」&amp; です"}
+papers:
+  - title: {ko: "다포", en: "DAPO", ja: "ダポ"}
+"""
+
+
+def test_each_of_three_languages_gives_the_title_its_own_page_has(
+    browser: webdriver.Chrome, write_tree: Any, tmp_path: Path
+) -> None:
+    """Quotes, ampersands and angle brackets reach the title as the page in that language
+    shows them."""
+    config = SITE_CONFIG.replace("[ko, en]", "[ko, en, ja]").replace(
+        '"Test site"}', '"Test site", ja: "テスト"}'
+    )
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": QUOTED_WEEKLY})
+    build(site, tmp_path / "out", search=False)
+    with serving(tmp_path / "out") as root:
+        own = {}
+        for edition in ("en/", "ja/"):
+            browser.get(root + edition + "weekly/2025-03-17/")
+            own[edition] = browser.title
+        assert own["en/"].startswith('Say "hi" & <b> (2025-03-17)')
+        browser.get(root + "weekly/2025-03-17/")
+        for edition in ("en/", "ja/"):
+            browser.find_element(
+                By.CSS_SELECTOR, f".lang-switch a[data-show='{edition[:2]}']"
+            ).click()
+            assert browser.title == own[edition]
+
+
 def test_the_language_chosen_is_shown_before_the_page_is_read_to_its_end(
     browser: webdriver.Chrome, served_site: str
 ) -> None:
