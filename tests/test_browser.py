@@ -127,6 +127,60 @@ def test_a_language_chosen_in_place_is_the_pages_language_with_no_separators_lef
     assert browser.execute_script("return document.documentElement.lang") == "ko"
 
 
+def test_the_pages_title_is_in_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The ``<title>`` stayed Korean with English chosen: the tab read "이번 주의 주요 ML 논문",
+    and a screen reader read it in the English voice of the page's ``lang``."""
+    titles = {}
+    for edition in ("", "en/"):
+        for page in ("weekly/2025-03-17/", "papers/2503.14476/"):
+            browser.get(served_site + edition + page)
+            titles[edition + page] = browser.title
+    assert titles["weekly/2025-03-17/"] != titles["en/weekly/2025-03-17/"]
+
+    browser.get(served_site + "weekly/2025-03-17/")
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.title == titles["en/weekly/2025-03-17/"]
+    browser.get(served_site + "papers/2503.14476/")  # remembered on the next page
+    assert browser.title == titles["en/papers/2503.14476/"]
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.title == titles["papers/2503.14476/"]
+
+
+QUOTED_WEEKLY = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "“인용” & 꺾쇠 <b>", en: 'Say "hi" & <b>', ja: "「引用」&amp; です"}
+papers:
+  - title: {ko: "다포", en: "DAPO", ja: "ダポ"}
+"""
+
+
+def test_each_of_three_languages_gives_the_title_its_own_page_has(
+    browser: webdriver.Chrome, write_tree: Any, tmp_path: Path
+) -> None:
+    """Quotes, ampersands and angle brackets reach the title as the page in that language
+    shows them."""
+    config = SITE_CONFIG.replace("[ko, en]", "[ko, en, ja]").replace(
+        '"Test site"}', '"Test site", ja: "テスト"}'
+    )
+    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": QUOTED_WEEKLY})
+    build(site, tmp_path / "out", search=False)
+    with serving(tmp_path / "out") as root:
+        own = {}
+        for edition in ("en/", "ja/"):
+            browser.get(root + edition + "weekly/2025-03-17/")
+            own[edition] = browser.title
+        assert own["en/"].startswith('Say "hi" & <b> (2025-03-17)')
+        browser.get(root + "weekly/2025-03-17/")
+        for edition in ("en/", "ja/"):
+            browser.find_element(
+                By.CSS_SELECTOR, f".lang-switch a[data-show='{edition[:2]}']"
+            ).click()
+            assert browser.title == own[edition]
+
+
 def test_the_language_chosen_is_shown_before_the_page_is_read_to_its_end(
     browser: webdriver.Chrome, served_site: str
 ) -> None:
@@ -784,3 +838,53 @@ def test_a_direction_left_open_in_one_language_does_not_reorder_the_next(
     parts = browser.execute_script(ENGLISH_AFTER_OPEN_DIRECTION)
     assert ["site header", "Test site", True] in parts  # side by side on one line
     assert parts and all(in_order for _, _, in_order in parts), parts
+
+
+# --- the search page ------------------------------------------------------------------------------
+
+# The text of every live region of the page (role=status or aria-live), which screen readers
+# announce as it changes; Pagefind's own message ("3 results for …").
+LIVE_REGIONS = """
+return [Array.from(document.querySelectorAll('[role=status], [role=alert], [aria-live]'))
+          .filter((region) => region.getAttribute('aria-live') !== 'off')
+          .map((region) => region.textContent.trim()),
+        (document.querySelector('.pagefind-ui__message') || {textContent: ''}).textContent.trim()];
+"""
+
+
+def test_the_number_of_results_is_announced_to_screen_readers(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """Pagefind says "3 results for attention sink" in a paragraph no screen reader announces:
+    a reader who cannot see the page heard nothing after typing a query."""
+    browser.get(served_site + "en/search/?q=attention+sink")
+    WebDriverWait(browser, 10).until(
+        lambda d: re.search(r"\d+ results? for", d.execute_script(LIVE_REGIONS)[1])
+    )
+    regions, message = browser.execute_script(LIVE_REGIONS)
+    assert message in regions
+
+    box = browser.find_element(By.CSS_SELECTOR, "#search input")
+    box.clear()
+    box.send_keys("zzzqqqxxx")
+    WebDriverWait(browser, 10).until(lambda d: "No results" in d.execute_script(LIVE_REGIONS)[1])
+    regions, message = browser.execute_script(LIVE_REGIONS)
+    assert message in regions
+
+
+def test_escape_empties_the_search_and_its_address(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """Escape emptied the box and the results but left ``?q=`` in the address: a reload or Back
+    brought back the results the reader had cleared."""
+    browser.get(served_site + "en/search/?q=attention+sink")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")
+    )
+    box = browser.find_element(By.CSS_SELECTOR, "#search input")
+    box.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 10).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result")
+    )
+    assert box.get_attribute("value") == ""
+    WebDriverWait(browser, 2).until(lambda d: d.current_url == served_site + "en/search/")

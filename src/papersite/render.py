@@ -132,6 +132,7 @@ def _environment(
         in_each_language_html=snippets.in_each_language_html,
         marked_html=snippets.marked_html,
         lang_attributes=snippets.lang_attributes,
+        title_attributes=snippets.title_attributes,
         joined_words=i18n.joined_words,
         bi_html=snippets.bi_html,
         label_html=snippets.label_html,

@@ -118,6 +118,33 @@ def bi_html(
     return Markup("".join(out))
 
 
+@jinja2.pass_context
+def title_attributes(context: jinja2.runtime.Context) -> Markup:
+    """On a page in several languages, the ``<title>``'s attributes ``data-title-<lang>``: the
+    page's title block as the page in ``lang`` alone has it, which ``site.js`` shows when the
+    reader chooses that language in place (the title stayed in the first language, and a screen
+    reader read it in the voice of the one chosen). None for a language whose title is the
+    page's own."""
+    languages: list[str] = context["languages"]
+    blocks = context.blocks.get("title")
+    if len(languages) < 2 or not blocks:
+        return Markup("")
+    own = _title(blocks[0], context, languages[0])
+    attributes = []
+    for lang in languages[1:]:
+        title = _title(blocks[0], context, lang)
+        if title != own:
+            attributes.append(f' data-title-{_escaped(lang.lower())}="{_escaped(title)}"')
+    return Markup("".join(attributes))
+
+
+def _title(block: Callable[..., Iterable[str]], context: jinja2.runtime.Context, lang: str) -> str:
+    """The title block rendered as on the page in ``lang`` alone, as the text a ``<title>``
+    shows (its entities read)."""
+    alone = context.derived({"default_language": lang, "languages": [lang]})
+    return Markup("".join(block(alone)).strip()).unescape()
+
+
 Element = Callable[[str | None, str], tuple[str, str]]
 """The start and end tags of an element of interface words in a language, or in every language
 (None), given its attributes of language (``lang``, ``dir``, ``data-fills``), for

@@ -210,18 +210,39 @@
     // Pagefind's input is named only by its title; give it a label screen readers announce.
     var input = element.querySelector("input");
     if (input) input.setAttribute("aria-label", element.getAttribute("data-input-label"));
+    announce(element);
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
     // The query typed here goes into the address, so that Back, a reload or a shared link gives
-    // its results (without it they gave the query the page was opened with, or none).
+    // its results (without it they gave the query the page was opened with, or none); also once
+    // Escape or the clear button has emptied the box, which Pagefind does without an input event.
     if (input) {
-      input.addEventListener("input", function () {
+      var remember = function () {
         var params = new URLSearchParams(window.location.search);
+        if (params.get("q") === input.value || (!input.value && !params.has("q"))) return;
         if (input.value) params.set("q", input.value);
         else params.delete("q");
         var search = params.toString();
         history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
-      });
+      };
+      input.addEventListener("input", remember);
+      new MutationObserver(remember).observe(element, { childList: true, subtree: true });
     }
   });
+
+  // Pagefind says how many results a query found ("2 results for …") in a paragraph that is
+  // made and remade as it searches, which screen readers do not announce. A live region of our
+  // own, there before the first search, repeats each new message.
+  function announce(element) {
+    var status = document.createElement("p");
+    status.className = "visually-hidden search-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-atomic", "true");
+    element.after(status);
+    new MutationObserver(function () {
+      var message = element.querySelector(".pagefind-ui__message");
+      var text = message ? message.textContent.trim() : "";
+      if (text && text !== status.textContent) status.textContent = text;
+    }).observe(element, { childList: true, characterData: true, subtree: true });
+  }
 })();

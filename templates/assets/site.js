@@ -5,6 +5,10 @@
   var KEY = "papersite.lang";
   var root = document.documentElement;
   var pageLanguage = root.getAttribute("lang");
+  // The page's title in each of its languages (base.html: data-title-<lang>), the script being
+  // read after it; its own stands for the page in every language and a language not given.
+  var titleElement = document.querySelector("head > title");
+  var ownTitle = document.title;
 
   function stored() {
     try { return localStorage.getItem(KEY); } catch (e) { return null; }
@@ -24,6 +28,8 @@
     var rightToLeft = (root.getAttribute("data-right-to-left") || "").split(" ");
     if (rightToLeft.indexOf(choice) !== -1) root.setAttribute("dir", "rtl");
     else root.removeAttribute("dir");
+    var title = titleElement && titleElement.getAttribute("data-title-" + choice.toLowerCase());
+    if (document.title !== (title || ownTitle)) document.title = title || ownTitle;
     var links = document.querySelectorAll(".lang-switch a[data-show]");
     for (var i = 0; i < links.length; i++) {
       if (links[i].getAttribute("data-show") === choice) links[i].setAttribute("aria-current", "true");
