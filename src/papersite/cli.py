@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from papersite import __version__
 from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError, counted
@@ -199,8 +200,8 @@ def _build(args: argparse.Namespace) -> int:
     # (``heap.py``): the process ends right after (``run``), and freeing or scanning the build's
     # millions of objects first would take half a second at 10,000 papers.
     _HELD.clear()
-    try:
-        with frozen_heap():
+    with frozen_heap():
+        try:
             report = build(
                 args.source,
                 args.out,
@@ -210,20 +211,22 @@ def _build(args: argparse.Namespace) -> int:
                 search=args.search,
                 hold=_HELD,
             )
-            _print_problems(report.warnings, " (warning)")
-            print(report.summary())
-    # The build has put the previous output back (its own guarantee): say so, without a
-    # traceback, for the two ways a user's machine stops one.
-    except KeyboardInterrupt:
-        print("interrupted: the output is as it was before this build", file=sys.stderr)
-        return INTERRUPTED
-    except OSError as error:  # a full disk, a folder that became read-only
-        where = f" ({error.filename})" if error.filename else ""
-        print(
-            f"error: {error.strerror or error}{where}; the output is as it was before this build",
-            file=sys.stderr,
-        )
-        return 1
+        # The build has put the previous output back (its own guarantee): say so, without a
+        # traceback, for the two ways a user's machine stops one. The report is printed after,
+        # outside: once it is written, the output is this build's, whatever becomes of stdout.
+        except KeyboardInterrupt:
+            print("interrupted: the output is as it was before this build", file=sys.stderr)
+            return INTERRUPTED
+        except OSError as error:  # a full disk, a folder that became read-only
+            where = f" ({error.filename})" if error.filename else ""
+            print(
+                f"error: {error.strerror or error}{where}; "
+                "the output is as it was before this build",
+                file=sys.stderr,
+            )
+            return 1
+        _print_problems(report.warnings, " (warning)")
+        print(report.summary())
     return 0
 
 
@@ -545,16 +548,62 @@ def run() -> NoReturn:
     Ctrl-C: a command that must say what it leaves (build, enrich) says it itself, and anywhere
     else (while a command imports its libraries, its first few tenths of a second) it is a
     plain "interrupted", not a traceback."""
+    sys.stdout = _StandardOutput(sys.stdout)
     try:
         code = main()
+        sys.stdout.flush()  # here, not in ``finally``: a failure to write is this command's
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = INTERRUPTED
+    except OutputLost as lost:
+        code = 1
+        if lost.errno != errno.EPIPE:  # a reader that left (``| head``) knows why
+            print(f"error: {lost}", file=sys.stderr)
     try:
-        sys.stdout.flush()
         sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+class OutputLost(Exception):
+    """Standard output could not be written (a full disk; a reader that left, ``| head``).
+
+    Not an ``OSError``, so that no command takes it for one of its own files (build's "the
+    output is as it was"), and not a ``PapersiteError``, so that it reaches ``run`` whatever the
+    command was doing."""
+
+    def __init__(self, error: OSError) -> None:
+        self.errno = error.errno
+        super().__init__(
+            f"cannot write to standard output: {error.strerror or error}; "
+            "free some space, or send the output elsewhere"
+        )
+
+
+class _StandardOutput:
+    """A text or binary stream whose failed writes and flushes raise ``OutputLost``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        try:
+            return int(self._stream.write(data))
+        except OSError as error:
+            raise OutputLost(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputLost(error) from None
+
+    @property
+    def buffer(self) -> _StandardOutput:
+        return _StandardOutput(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":
