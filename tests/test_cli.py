@@ -567,3 +567,30 @@ def test_a_reader_that_left_ends_the_command_quietly_with_status_1(
 
     assert done.returncode == 1
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["enrich", "--offline"], ["export", "--format", "json"]],
+    ids=" ".join,
+)
+def test_a_file_of_the_site_that_cannot_be_read_is_one_line_naming_it_not_a_traceback(
+    minimal_site: Path, command: list[str]
+) -> None:
+    """``arxiv.lock.json`` made a folder (a bad merge, an unpacked archive): every command that
+    reads it names it in one line and exits 1."""
+    lockfile = minimal_site / "arxiv.lock.json"
+    lockfile.unlink(missing_ok=True)
+    lockfile.mkdir()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "papersite", *command, "--source", str(minimal_site)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1:] == [
+        f"error: {lockfile}: Is a directory; "
+        "make it a file that you can read and write, or remove it"
+    ], done.stderr

@@ -187,6 +187,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PapersiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a file of the site that a command could not read or write
+        print(f"error: {_os_error(error)}", file=sys.stderr)
+        return 1
+
+
+def _os_error(error: OSError) -> str:
+    """``path: reason; what to do``, for an ``OSError`` no command turned into its own words
+    (``arxiv.lock.json`` made a folder, a file without read permission)."""
+    if error.filename is None:
+        return str(error.strerror or error)
+    return (
+        f"{error.filename}: {error.strerror or error}; "
+        "make it a file that you can read and write, or remove it"
+    )
 
 
 _HELD: list[object] = []
