@@ -594,3 +594,23 @@ def test_a_file_of_the_site_that_cannot_be_read_is_one_line_naming_it_not_a_trac
         f"error: {lockfile}: Is a directory; "
         "make it a file that you can read and write, or remove it"
     ], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "'-1': the hours cannot be negative"),
+        ("nan", "'nan' is not a number of hours"),
+        ("soon", "'soon' is not a number of hours"),
+    ],
+)
+def test_link_cache_hours_that_are_no_number_of_hours_say_which_mistake_it_is(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "--source", str(minimal_site), "--link-cache-hours", value])
+
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"papersite check: error: argument --link-cache-hours: {message}"
+    )

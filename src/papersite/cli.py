@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -357,8 +358,10 @@ def _hours(value: str) -> float:
     try:
         hours = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours") from None
-    if not hours >= 0:  # also refuses nan
+        hours = math.nan
+    if math.isnan(hours):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours")
+    if hours < 0:
         raise argparse.ArgumentTypeError(f"{value!r}: the hours cannot be negative")
     return hours
 
