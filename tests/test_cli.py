@@ -614,3 +614,20 @@ def test_link_cache_hours_that_are_no_number_of_hours_say_which_mistake_it_is(
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"papersite check: error: argument --link-cache-hours: {message}"
     )
+
+
+def test_a_file_given_as_the_site_folder_is_named_as_the_mistake_not_the_output_folder(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``papersite build --source papersite.yaml``: the mistake is --source, not --out (whose
+    default, build/ in the site folder, could not be made inside a file)."""
+    config = minimal_site / "papersite.yaml"
+    before = snapshot(minimal_site)
+
+    assert run_build("--source", str(config)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --source {config} is a file, not a site folder: "
+        "give the folder that holds papersite.yaml (default: the current folder)"
+    ]
+    assert snapshot(minimal_site) == before
