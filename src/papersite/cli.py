@@ -591,10 +591,9 @@ class OutputLost(Exception):
 
     def __init__(self, error: OSError) -> None:
         self.errno = error.errno
-        super().__init__(
-            f"cannot write to standard output: {error.strerror or error}; "
-            "free some space, or send the output elsewhere"
-        )
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        advice = "free some space, or send the output elsewhere" if full else "send it elsewhere"
+        super().__init__(f"cannot write to standard output: {error.strerror or error}; {advice}")
 
 
 class _StandardOutput:
