@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -474,3 +477,157 @@ def test_ctrl_c_before_a_command_has_begun_is_a_plain_interrupted_not_a_tracebac
     assert done.returncode == 130
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == "interrupted"
+
+
+# --- standard output that cannot be written ------------------------------------------------------
+
+FULL_DISK = Path("/dev/full")  # Linux's device on which every write fails with ENOSPC
+
+
+def run_command(
+    *args: str, stdout: int, buffered: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``python -m papersite ARGS`` with its standard output on the file descriptor given
+    (buffered as when it is a file, or unbuffered as with ``PYTHONUNBUFFERED``)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "papersite", *args],
+        stdout=stdout, stderr=subprocess.PIPE, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(not FULL_DISK.exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("buffered", [False, True], ids=["unbuffered", "buffered"])
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["check", "--format", "json"], ["export", "--format", "json"]],
+    ids=" ".join,
+)
+def test_a_report_lost_on_a_full_disk_is_an_error_in_one_line_not_a_success(
+    minimal_site: Path, command: list[str], buffered: bool
+) -> None:
+    """``papersite check --format json > findings.json`` on a full disk: the findings are lost,
+    so the status is 1, not 0 (buffered, the failure came at the exit and was dropped), and
+    the error says so in one line instead of a traceback."""
+    with FULL_DISK.open("w") as full:
+        done = run_command(
+            *command, "--source", str(minimal_site), stdout=full.fileno(), buffered=buffered
+        )
+
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1:] == [
+        "error: cannot write to standard output: No space left on device; "
+        "free some space, or send the output elsewhere"
+    ], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not FULL_DISK.exists(), reason="needs /dev/full")
+def test_a_build_whose_summary_cannot_be_printed_does_not_claim_its_output_was_kept(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """The build is done and written when its summary line fails: the error is the summary's,
+    never "the output is as it was before this build"."""
+    out = tmp_path / "out"
+    with FULL_DISK.open("w") as full:
+        done = run_command(
+            "build", "--source", str(minimal_site), "--out", str(out), "--no-search",
+            stdout=full.fileno(),
+        )  # fmt: skip
+
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: cannot write to standard output: No space left on device; "
+        "free some space, or send the output elsewhere"
+    ]
+    assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("buffered", [False, True], ids=["unbuffered", "buffered"])
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["build", "--no-search"], ["new", "weekly", "--start", "2025-03-24"]],
+    ids=" ".join,
+)
+def test_a_reader_that_left_ends_the_command_quietly_with_status_1(
+    minimal_site: Path, command: list[str], buffered: bool
+) -> None:
+    """``papersite check | head -1``: once the reader has gone, the rest of the output has
+    nowhere to go; the command ends with status 1 and no traceback, as after SIGPIPE."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = run_command(
+            *command, "--source", str(minimal_site), stdout=write_end, buffered=buffered
+        )
+    finally:
+        os.close(write_end)
+
+    assert done.returncode == 1
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["enrich", "--offline"], ["export", "--format", "json"]],
+    ids=" ".join,
+)
+def test_a_file_of_the_site_that_cannot_be_read_is_one_line_naming_it_not_a_traceback(
+    minimal_site: Path, command: list[str]
+) -> None:
+    """``arxiv.lock.json`` made a folder (a bad merge, an unpacked archive): every command that
+    reads it names it in one line and exits 1."""
+    lockfile = minimal_site / "arxiv.lock.json"
+    lockfile.unlink(missing_ok=True)
+    lockfile.mkdir()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "papersite", *command, "--source", str(minimal_site)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1:] == [
+        f"error: {lockfile}: Is a directory; "
+        "make it a file that you can read and write, or remove it"
+    ], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "'-1': the hours cannot be negative"),
+        ("nan", "'nan' is not a number of hours"),
+        ("soon", "'soon' is not a number of hours"),
+    ],
+)
+def test_link_cache_hours_that_are_no_number_of_hours_say_which_mistake_it_is(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "--source", str(minimal_site), "--link-cache-hours", value])
+
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"papersite check: error: argument --link-cache-hours: {message}"
+    )
+
+
+def test_a_file_given_as_the_site_folder_is_named_as_the_mistake_not_the_output_folder(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``papersite build --source papersite.yaml``: the mistake is --source, not --out (whose
+    default, build/ in the site folder, could not be made inside a file)."""
+    config = minimal_site / "papersite.yaml"
+    before = snapshot(minimal_site)
+
+    assert run_build("--source", str(config)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --source {config} is a file, not a site folder: "
+        "give the folder that holds papersite.yaml (default: the current folder)"
+    ]
+    assert snapshot(minimal_site) == before

@@ -756,6 +756,23 @@ def test_ctrl_c_stops_serve_with_status_0_and_removes_the_served_files(
     assert "Traceback" not in "\n".join(served.lines["err"])
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
+def test_closing_the_terminal_stops_serve_and_removes_the_served_files(
+    serve_command: Callable[..., ServeProcess], minimal_site: Path
+) -> None:
+    """Closing the terminal (or an SSH session) sends SIGHUP: the server stops as after Ctrl-C,
+    instead of dying and leaving its folder, the whole site, in the temporary folder."""
+    served = serve_command(minimal_site)
+    assert (served.out / "index.html").is_file()
+
+    served.process.send_signal(signal.SIGHUP)
+
+    assert served.process.wait(DEADLINE) == 0
+    served.stop()  # gathers its output
+    assert not served.out.exists()
+    assert "Traceback" not in "\n".join(served.lines["err"])
+
+
 SLOW_POLL = """\
 import papersite.serve
 papersite.serve.POLL_SECONDS = 30.0

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papersite.cache import BuildCache
-from papersite.errors import Problem, StrictModeError, counted
+from papersite.errors import PapersiteError, Problem, StrictModeError, counted
 from papersite.fingerprint import (
     Stamper,
     Stamps,
@@ -29,7 +29,7 @@ from papersite.fingerprint import (
     shared_inputs,
 )
 from papersite.heap import frozen_heap
-from papersite.names import LOCKFILE
+from papersite.names import CONFIG_FILE, LOCKFILE
 from papersite.resident import Resident
 from papersite.theme import theme_dirs
 from papersite.write import (
@@ -124,7 +124,12 @@ def build(
     started = time.perf_counter()
     source = Path(source)
     out = source / "build" if out is None else Path(out)
-    # Checked first, so that a wrong --out is reported before any work is done.
+    # Checked first, so that a wrong --source or --out is reported before any work is done.
+    if source.exists() and not source.is_dir():
+        raise PapersiteError(
+            f"--source {source} is a file, not a site folder: "
+            f"give the folder that holds {CONFIG_FILE} (default: the current folder)"
+        )
     check_output_folder(out, source)
     cache = BuildCache.for_site(source)
     record_key = str(out.resolve())

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from papersite import __version__
 from papersite.errors import ContentError, PapersiteError, Problem, StrictModeError, counted
@@ -186,6 +188,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PapersiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a file of the site that a command could not read or write
+        print(f"error: {_os_error(error)}", file=sys.stderr)
+        return 1
+
+
+def _os_error(error: OSError) -> str:
+    """``path: reason; what to do``, for an ``OSError`` no command turned into its own words
+    (``arxiv.lock.json`` made a folder, a file without read permission)."""
+    if error.filename is None:
+        return str(error.strerror or error)
+    return (
+        f"{error.filename}: {error.strerror or error}; "
+        "make it a file that you can read and write, or remove it"
+    )
 
 
 _HELD: list[object] = []
@@ -199,8 +215,8 @@ def _build(args: argparse.Namespace) -> int:
     # (``heap.py``): the process ends right after (``run``), and freeing or scanning the build's
     # millions of objects first would take half a second at 10,000 papers.
     _HELD.clear()
-    try:
-        with frozen_heap():
+    with frozen_heap():
+        try:
             report = build(
                 args.source,
                 args.out,
@@ -210,20 +226,22 @@ def _build(args: argparse.Namespace) -> int:
                 search=args.search,
                 hold=_HELD,
             )
-            _print_problems(report.warnings, " (warning)")
-            print(report.summary())
-    # The build has put the previous output back (its own guarantee): say so, without a
-    # traceback, for the two ways a user's machine stops one.
-    except KeyboardInterrupt:
-        print("interrupted: the output is as it was before this build", file=sys.stderr)
-        return INTERRUPTED
-    except OSError as error:  # a full disk, a folder that became read-only
-        where = f" ({error.filename})" if error.filename else ""
-        print(
-            f"error: {error.strerror or error}{where}; the output is as it was before this build",
-            file=sys.stderr,
-        )
-        return 1
+        # The build has put the previous output back (its own guarantee): say so, without a
+        # traceback, for the two ways a user's machine stops one. The report is printed after,
+        # outside: once it is written, the output is this build's, whatever becomes of stdout.
+        except KeyboardInterrupt:
+            print("interrupted: the output is as it was before this build", file=sys.stderr)
+            return INTERRUPTED
+        except OSError as error:  # a full disk, a folder that became read-only
+            where = f" ({error.filename})" if error.filename else ""
+            print(
+                f"error: {error.strerror or error}{where}; "
+                "the output is as it was before this build",
+                file=sys.stderr,
+            )
+            return 1
+        _print_problems(report.warnings, " (warning)")
+        print(report.summary())
     return 0
 
 
@@ -340,8 +358,10 @@ def _hours(value: str) -> float:
     try:
         hours = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours") from None
-    if not hours >= 0:  # also refuses nan
+        hours = math.nan
+    if math.isnan(hours):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours")
+    if hours < 0:
         raise argparse.ArgumentTypeError(f"{value!r}: the hours cannot be negative")
     return hours
 
@@ -545,16 +565,61 @@ def run() -> NoReturn:
     Ctrl-C: a command that must say what it leaves (build, enrich) says it itself, and anywhere
     else (while a command imports its libraries, its first few tenths of a second) it is a
     plain "interrupted", not a traceback."""
+    sys.stdout = _StandardOutput(sys.stdout)
     try:
         code = main()
+        sys.stdout.flush()  # here, not in ``finally``: a failure to write is this command's
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = INTERRUPTED
+    except OutputLost as lost:
+        code = 1
+        if lost.errno != errno.EPIPE:  # a reader that left (``| head``) knows why
+            print(f"error: {lost}", file=sys.stderr)
     try:
-        sys.stdout.flush()
         sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+class OutputLost(Exception):
+    """Standard output could not be written (a full disk; a reader that left, ``| head``).
+
+    Not an ``OSError``, so that no command takes it for one of its own files (build's "the
+    output is as it was"), and not a ``PapersiteError``, so that it reaches ``run`` whatever the
+    command was doing."""
+
+    def __init__(self, error: OSError) -> None:
+        self.errno = error.errno
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        advice = "free some space, or send the output elsewhere" if full else "send it elsewhere"
+        super().__init__(f"cannot write to standard output: {error.strerror or error}; {advice}")
+
+
+class _StandardOutput:
+    """A text or binary stream whose failed writes and flushes raise ``OutputLost``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        try:
+            return int(self._stream.write(data))
+        except OSError as error:
+            raise OutputLost(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputLost(error) from None
+
+    @property
+    def buffer(self) -> _StandardOutput:
+        return _StandardOutput(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":

@@ -250,12 +250,17 @@ def serve(
         server.run(stop or threading.Event())
 
 
+_HANGUP = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
+"""SIGHUP where the system has it (not Windows)."""
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[threading.Event]:
-    """An event that the first Ctrl-C (SIGINT) or SIGTERM sets, so that the server stops
-    cleanly; a second one acts as it normally would. Main thread only."""
+    """An event that the first Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) sets,
+    so that the server stops cleanly, removing its folder; a second one acts as it normally
+    would. Main thread only."""
     stop = threading.Event()
-    signals = (signal.SIGINT, signal.SIGTERM)
+    signals = (signal.SIGINT, signal.SIGTERM, *_HANGUP)
     previous = {number: signal.getsignal(number) for number in signals}
     server = os.getpid()
 
