@@ -784,6 +784,44 @@ def test_a_page_right_to_left_fits_a_phone_and_shows_its_skip_link_when_focused(
     assert browser.execute_script(WIDTHS) == [375, 375]
 
 
+# The sides of an element's borders and padding: [left border, right border, left padding,
+# right padding].
+SIDES = """
+const style = getComputedStyle(document.querySelector(arguments[0]));
+return [style.borderLeftWidth, style.borderRightWidth, style.paddingLeft, style.paddingRight];
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "selector", "ltr", "rtl"),
+    [
+        (
+            "papers/dapo/",
+            ".appearance",
+            ["3px", "0px", "16px", "0px"],
+            ["0px", "3px", "0px", "16px"],
+        ),
+        ("papers/dapo/", ".lang-switch li + li", ["1px", "0px"], ["0px", "1px"]),
+    ],
+)
+def test_a_page_right_to_left_mirrors_its_borders_and_indents(
+    browser: webdriver.Chrome,
+    served_rtl_site: str,
+    page: str,
+    selector: str,
+    ltr: list[str],
+    rtl: list[str],
+) -> None:
+    """The theme drew a paper's appearances' rule and the language switch's separators on the
+    left whatever the page's direction: on a page right to left they stood at the end of each
+    line, not its start, and the footer read ":Data papers.json"."""
+    browser.get(served_rtl_site + page)
+    assert browser.execute_script(SIDES, selector)[: len(ltr)] == ltr
+    browser.get(served_rtl_site + "ar/" + page)
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert browser.execute_script(SIDES, selector)[: len(rtl)] == rtl
+
+
 # A digest whose Korean parts each end with a direction left open: an override (U+202E) in the
 # site's and the digest's titles, an isolate (U+2067) in the paper's.
 OPEN_DIRECTION_CONFIG = SITE_CONFIG.replace('"테스트 사이트"', '"테스트 사이트\\u202e"')
