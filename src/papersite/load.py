@@ -9,6 +9,7 @@ of every node, so that later stages can point at ``file:line:col``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pickle
 import re
 import zlib
@@ -146,14 +147,21 @@ def nearest_position(
 
 
 def format_location(location: Location) -> str:
-    """``("papers", 3, "url")`` → ``papers[3].url``."""
+    """``("papers", 3, "url")`` → ``papers[3].url``; a key that a dot or bracket would make
+    ambiguous, quoted: ``("papers", "2503.14476", "arxiv")`` → ``papers["2503.14476"].arxiv``."""
     text = ""
     for part in location:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not part or _AMBIGUOUS_IN_PATH.search(part):
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
         else:
-            text += f".{part}" if text else str(part)
+            text += f".{part}" if text else part
     return text
+
+
+_AMBIGUOUS_IN_PATH = re.compile(r"[.\[\]\"'\s]")
+"""What a key may not hold to be written after a dot: an arXiv ID's dot would read as two keys."""
 
 
 def as_read(value: object) -> str:

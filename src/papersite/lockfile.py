@@ -118,7 +118,7 @@ def parse_lockfile(text: str) -> Lockfile:
         raise ContentError(
             [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
         ) from None
-    if not duplicates:
+    if not duplicates and isinstance(data, dict) and "format" in data:
         # The common case, a file papersite wrote: the models alone decide, with no need for
         # positions, which cost more than the parse itself on a large site.
         try:
@@ -151,6 +151,10 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     duplicates = [p for p in reader.problems if "duplicate key" in p.message]
     document.data = data
     problems: list[Problem] = []
+    if "format" not in data:
+        # Read as this papersite's format, a file from another (or half of one) would be
+        # misread record by record, with errors far from the cause, or none at all.
+        problems.append(document.problem(("format",), _NO_FORMAT))
     lockfile = validate_document(Lockfile, document, problems, {})
     entries = _valid_entries(data)
     problems += [
@@ -171,6 +175,12 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     if problems or lockfile is None:
         raise ContentError(problems)
     return lockfile
+
+
+_NO_FORMAT = (
+    'the file has no "format" (every lockfile papersite writes has one): add '
+    f'"format": {FORMAT} at its top if its records are as README.md describes ("The lockfile")'
+)
 
 
 def _not_an_object(data: Any) -> str:
