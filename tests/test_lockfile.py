@@ -289,3 +289,26 @@ def test_a_lockfile_without_its_format_says_to_write_it(
         'the file has no "format" (every lockfile papersite writes has one): add "format": 1 '
         'at its top if its records are as README.md describes ("The lockfile"); fix the file'
     )
+
+
+def test_a_broken_lockfile_is_reported_with_the_digests_errors(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Both in one run: the lockfile's error was reported only once the digests were fixed."""
+    lockfile = lockfile_text({**DAPO_RECORD, "version": "2"})
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            DIGEST_PATH: DIGEST.replace("kind: weekly", "kind: weakly"),
+            "arxiv.lock.json": lockfile,
+        }
+    )
+
+    with pytest.raises(ContentError) as caught:
+        build(source, tmp_path / "out")
+
+    assert [(p.path, p.field) for p in caught.value.problems] == [
+        ("arxiv.lock.json", 'papers["2503.14476"].arxiv.version'),
+        (DIGEST_PATH, "kind"),
+    ]
+    assert not (tmp_path / "out").exists()

@@ -88,6 +88,16 @@ def read_lockfile(root: Path) -> Lockfile:
     return reread_lockfile(root)[1]
 
 
+def lockfile_problems(root: Path) -> list[Problem]:
+    """What is wrong with the site's lockfile ([] when nothing is): a build that stops at its
+    digests' errors reports these with them, rather than one run after they are fixed."""
+    try:
+        read_lockfile(root)
+    except ContentError as error:
+        return error.problems
+    return []
+
+
 def reread_lockfile(
     root: Path, kept: tuple[str, Lockfile] | None = None, known: str = ""
 ) -> tuple[str, Lockfile]:
