@@ -22,7 +22,7 @@ import yaml
 
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
-from papersite.fingerprint import digest_files
+from papersite.fingerprint import NotAFileError, digest_files, read_file
 from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, GLOSSARY_FILE, OTHER_MARKDOWN_SUFFIXES
 
 # Plain YAML scalars under these keys are kept as written: an unquoted arXiv ID such as
@@ -451,8 +451,10 @@ def peek_config(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _unreadable(path: Path, error: OSError) -> str:
+def unreadable(path: Path, error: OSError) -> str:
     """Why a content file cannot be read, and what to do."""
+    if isinstance(error, NotAFileError):
+        return f"cannot read the file: {error.strerror}; remove it, or put a file in its place"
     if path.is_symlink() and not path.exists():
         return (
             f"the file is a symbolic link to {path.readlink()}, which does not exist: "
@@ -585,9 +587,9 @@ def read_hashed_source(
     raw = b""
     if cached is None:
         try:
-            raw = (root / relative).read_bytes()
+            raw = read_file(root / relative)
         except OSError as error:
-            return None, [Problem(relative, 0, 0, "", _unreadable(root / relative, error))], ""
+            return None, [Problem(relative, 0, 0, "", unreadable(root / relative, error))], ""
         known = content_hash(relative, raw)
         cached = cache.take("parsed", known) if cache is not None else None
     if cached is not None:

@@ -24,8 +24,8 @@ from pydantic import AfterValidator, Field, ValidationError
 
 from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
-from papersite.fingerprint import bytes_hash
-from papersite.load import SourceDocument, YamlReader, decode_utf8
+from papersite.fingerprint import bytes_hash, read_file
+from papersite.load import SourceDocument, YamlReader, decode_utf8, unreadable
 from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
@@ -112,7 +112,10 @@ def reread_lockfile(
         return kept
     if missing:
         return "", Lockfile()
-    raw = path.read_bytes()
+    try:
+        raw = read_file(path)
+    except OSError as error:
+        raise ContentError([Problem(LOCKFILE, 0, 0, "", unreadable(path, error))]) from None
     text, problems = decode_utf8(raw, LOCKFILE)
     if text is None:
         raise ContentError(problems)
