@@ -502,6 +502,25 @@ def test_a_url_with_no_host_says_the_host_is_missing(
 
 
 @pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("https://[zz]/x", "'zz' does not appear to be an IPv4 or IPv6 address"),
+        ("https://[::1/x", "Invalid IPv6 URL"),
+    ],
+)
+def test_a_url_whose_brackets_hold_no_address_names_the_url(
+    write_tree: WriteTree, url: str, why: str
+) -> None:
+    """The message was Python's alone ('zz' does not appear to be …), without the URL."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    assert problem.message == f"{url!r} is not a URL ({why}): fix its host"
+
+
+@pytest.mark.parametrize(
     ("char", "name"),
     [
         ("\u200b", "U+200B (ZERO WIDTH SPACE)"),

@@ -66,7 +66,10 @@ disks, and a URL that long is already past reading (50 Korean syllables, 150 Lat
 
 
 def _check_http_url(value: str) -> str:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # brackets around no IP address: 'https://[zz]/', 'https://[::1'
+        raise ValueError(f"{value!r} is not a URL ({error}): fix its host") from None
     if parts.scheme not in ("http", "https"):
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     if not parts.hostname:
