@@ -683,7 +683,7 @@ def test_a_record_under_another_papers_key_is_an_error_at_the_key(
 
     [problem] = content_problems(write_tree, tmp_path, lockfile)
 
-    assert (problem.path, problem.field) == ("arxiv.lock.json", "papers.2503.14476")
+    assert (problem.path, problem.field) == ("arxiv.lock.json", 'papers["2503.14476"]')
     assert (problem.line, problem.column) == position_of(lockfile, '"2503.14476": {')
     assert problem.message.startswith(
         "the record under this key is of 2505.06708, another paper, whose links and citation "
@@ -710,22 +710,22 @@ def test_every_misfiled_record_is_reported_at_once_with_the_files_other_problems
     by_field = {p.field: p for p in problems}
     assert sorted((p.line, p.column, p.field) for p in problems) == sorted(
         [
-            (*position_of(lockfile, '"two"'), "papers.2505.06708.arxiv.version"),
-            (*position_of(lockfile, '"2501.00002v3"'), "papers.2501.00002.arxiv.id"),
-            (*position_of(lockfile, '"2503.14476v2": {'), "papers.2503.14476v2"),
-            (*position_of(lockfile, '"math.GT/0309136": {'), "papers.math.GT/0309136"),
-            (*position_of(lockfile, '"2501.00001": {'), "papers.2501.00001"),
+            (*position_of(lockfile, '"two"'), 'papers["2505.06708"].arxiv.version'),
+            (*position_of(lockfile, '"2501.00002v3"'), 'papers["2501.00002"].arxiv.id'),
+            (*position_of(lockfile, '"2503.14476v2": {'), 'papers["2503.14476v2"]'),
+            (*position_of(lockfile, '"math.GT/0309136": {'), 'papers["math.GT/0309136"]'),
+            (*position_of(lockfile, '"2501.00001": {'), 'papers["2501.00001"]'),
         ]
     )
-    assert by_field["papers.2503.14476v2"].message.startswith(
+    assert by_field['papers["2503.14476v2"]'].message.startswith(
         "write the key as '2503.14476', its record's id: the paper's arXiv ID, without version, "
         "in arXiv's canonical form"
     )
-    assert by_field["papers.math.GT/0309136"].message.startswith(
+    assert by_field['papers["math.GT/0309136"]'].message.startswith(
         "write the key as 'math/0309136', its record's id"
     )
-    assert "is of 2505.06708, another paper" in by_field["papers.2501.00001"].message
-    assert by_field["papers.2501.00002.arxiv.id"].message.startswith(
+    assert "is of 2505.06708, another paper" in by_field['papers["2501.00001"]'].message
+    assert by_field['papers["2501.00002"].arxiv.id'].message.startswith(
         "'2501.00002v3' names version 3; write the paper's ID, '2501.00002' (the version is a "
         "field of its own)"
     )
@@ -757,7 +757,8 @@ def test_an_entry_without_an_arxiv_record_is_checked_against_its_key_too(
 
     [problem] = content_problems(write_tree, tmp_path, lockfile)
 
-    assert (problem.path, problem.field) == ("arxiv.lock.json", f"papers.{key}")
+    field = f'papers["{key}"]' if "." in key else f"papers.{key}"  # an ID's dot is no field's
+    assert (problem.path, problem.field) == ("arxiv.lock.json", field)
     assert (problem.line, problem.column) == position_of(lockfile, f'"{key}": {{')
     assert problem.message.startswith(message), problem.message
     assert "git checkout -- arxiv.lock.json" in problem.message
@@ -808,10 +809,10 @@ def test_a_fetched_time_without_time_zone_is_an_error_at_it(
     problems = content_problems(write_tree, tmp_path, lockfile)
 
     assert [(p.line, p.field) for p in problems] == [
-        (position_of(lockfile, '"fetched"')[0], "papers.2503.14476.arxiv.fetched"),
+        (position_of(lockfile, '"fetched"')[0], 'papers["2503.14476"].arxiv.fetched'),
         (
             position_of(lockfile, '"semantic_scholar"')[0],
-            "papers.2503.14476.semantic_scholar.fetched",
+            'papers["2503.14476"].semantic_scholar.fetched',
         ),
     ]
     naive = dt.datetime.fromisoformat(fetched).isoformat()

@@ -198,6 +198,32 @@ def test_one_paper_with_two_titles_or_versions_across_digests(write_tree: WriteT
     )
 
 
+def test_one_paper_with_two_korean_titles_across_digests_is_a_warning(
+    write_tree: WriteTree,
+) -> None:
+    """The paper's one page shows one of the two Korean titles; the other is lost unseen."""
+    later = SECOND_WEEK.replace('{ko: "다포",', '{ko: "다포: 대규모 강화 학습 시스템",')
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": WEEKLY,
+            "digests/weekly/2025-03-24.yaml": later,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    report = check_site(site)
+    conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
+    assert [(f.severity, f.problem.path, f.problem.field) for f in conflicts] == [
+        ("warning", "digests/weekly/2025-03-24.yaml", "papers[0].title")
+    ]
+    first_line = line_of(site / "digests/weekly/2025-03-17.yaml", "다포")
+    assert conflicts[0].problem.message == (
+        f"2503.14476 has the ko title '다포' in digests/weekly/2025-03-17.yaml:{first_line}:12; "
+        "use one title in every digest"
+    )
+    assert report.ok
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

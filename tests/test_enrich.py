@@ -985,8 +985,8 @@ def test_a_hand_broken_record_is_an_error_at_its_field(
 
     problems = caught.value.problems
     assert [(p.line, p.field) for p in problems] == [
-        (at + 1, "papers.2503.14476.arxiv.verison"),
-        (at + 2, "papers.2503.14476.arxiv.version"),
+        (at + 1, 'papers["2503.14476"].arxiv.verison'),
+        (at + 2, 'papers["2503.14476"].arxiv.version'),
     ]
     assert "did you mean 'version'?" in problems[0].message
     assert all("git checkout -- arxiv.lock.json" in p.message for p in problems)

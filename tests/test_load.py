@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -616,3 +618,32 @@ def test_a_cold_load_parses_on_every_core_what_one_process_would(
     assert parallel.problems == one_process.problems
     assert len(parallel.problems) >= 3, "the broken, duplicate and Latin-1 files are reported"
     assert parallel.hashes == one_process.hashes
+
+
+@pytest.mark.parametrize(
+    ("path", "make", "kind"),
+    [
+        ("digests/weekly/2025-03-24.yaml", os.mkfifo, "a named pipe (FIFO)"),
+        ("arxiv.lock.json", os.mkfifo, "a named pipe (FIFO)"),
+        ("arxiv.lock.json", os.mkdir, "a folder"),
+    ],
+)
+def test_a_content_path_that_is_no_regular_file_is_an_error_naming_it_not_read(
+    minimal_site: Path, path: str, make: Any, kind: str
+) -> None:
+    """Reading a named pipe waits for a writer: the build waited forever. The lockfile as a
+    folder stopped it with a traceback."""
+    (minimal_site / path).unlink(missing_ok=True)
+    make(minimal_site / path)
+    command = [sys.executable, "-m", "papersite", "build", "--no-search", "--source"]
+
+    failed = subprocess.run(
+        [*command, str(minimal_site)], capture_output=True, text=True, timeout=60
+    )
+
+    assert failed.returncode == 1
+    assert failed.stderr == (
+        f"{path}: cannot read the file: it is {kind}, not a regular file; remove it, or put a "
+        "file in its place\nerror: 1 problem; nothing was written\n"
+    )
+    assert not (minimal_site / "build").exists()

@@ -53,7 +53,10 @@ def test_a_latest_version_dated_before_the_first_is_an_error_at_updated(
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert (problem.path, problem.field) == ("arxiv.lock.json", "papers.2503.14476.arxiv.updated")
+    assert (problem.path, problem.field) == (
+        "arxiv.lock.json",
+        'papers["2503.14476"].arxiv.updated',
+    )
     assert (problem.line, problem.column) == value_position(lockfile, "updated", "2025-03-01")
     assert problem.message.startswith(
         "the latest version's date (2025-03-01) is before the first version's 'published' "
@@ -85,7 +88,7 @@ def test_two_records_resolved_from_the_same_title_are_an_error_naming_both(
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
     # The file's keys are sorted: 2501.00001 comes first, and keeps the title.
-    assert problem.field == "papers.2505.06708.arxiv.resolved_from_title"
+    assert problem.field == 'papers["2505.06708"].arxiv.resolved_from_title'
     assert (problem.line, problem.column) == value_position(
         lockfile, "resolved_from_title", GATED_TITLE
     )
@@ -123,7 +126,7 @@ def test_a_version_below_1_says_what_to_write(write_tree: WriteTree, tmp_path: P
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert problem.field == "papers.2503.14476.arxiv.version"
+    assert problem.field == 'papers["2503.14476"].arxiv.version'
     assert problem.message.startswith(
         "0 is too small; write a whole number 1 or more; fix the file"
     )
@@ -136,7 +139,7 @@ def test_authors_given_as_one_name_say_to_write_a_json_list(
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert problem.field == "papers.2503.14476.arxiv.authors"
+    assert problem.field == 'papers["2503.14476"].arxiv.authors'
     assert (problem.line, problem.column) == value_position(lockfile, "authors", "Qiying Yu")
     assert problem.message.startswith(
         "input should be a valid list, got 'Qiying Yu'; write a list, even of one item: [\"Qiying Yu\"]; "
@@ -169,7 +172,7 @@ def test_a_date_or_time_written_otherwise_says_how_to_write_it(
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert problem.field == f"papers.2503.14476.arxiv.{field}"
+    assert problem.field == f'papers["2503.14476"].arxiv.{field}'
     assert (problem.line, problem.column) == written
     assert problem.message.startswith(message)
 
@@ -210,7 +213,10 @@ def test_a_value_of_another_type_is_refused_not_converted(
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert (problem.path, problem.field) == ("arxiv.lock.json", f"papers.2503.14476.arxiv.{field}")
+    assert (problem.path, problem.field) == (
+        "arxiv.lock.json",
+        f'papers["2503.14476"].arxiv.{field}',
+    )
     text = lockfile.splitlines()[line - 1]
     assert (problem.line, problem.column) == (line, text.index(value) + 1)
     assert problem.message.startswith(message)
@@ -229,7 +235,7 @@ def test_a_semantic_scholar_number_of_another_type_is_refused(
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert problem.field == f"papers.2503.14476.semantic_scholar.{field}"
+    assert problem.field == f'papers["2503.14476"].semantic_scholar.{field}'
     assert problem.message.startswith("input should be a valid integer")
 
 
@@ -242,7 +248,7 @@ def test_a_blank_author_is_an_error_at_it(write_tree: WriteTree, tmp_path: Path)
 
     [problem] = build_problems(write_tree, tmp_path, lockfile)
 
-    assert problem.field == "papers.2503.14476.arxiv.authors[1]"
+    assert problem.field == 'papers["2503.14476"].arxiv.authors[1]'
     lines = lockfile.splitlines()
     assert lines[problem.line - 1].strip() == '" "' == lines[problem.line - 1][problem.column - 1 :]
     assert problem.message.startswith("this is empty; write it, or remove it; fix the file")
@@ -262,3 +268,47 @@ def test_a_lockfile_that_is_no_json_object_says_what_to_write_in_json(
         f'expected a JSON object at the top of the file, got {got}: write {{"format": 1, '
         '"papers": {}} (and run papersite enrich to fill it); fix the file by hand'
     )
+
+
+WITHOUT_FORMAT = lockfile_text(DAPO_RECORD).replace('  "format": 1,\n', "")
+"""A lockfile as papersite writes it, its "format" line taken out."""
+
+
+@pytest.mark.parametrize("text", ["{}", '{"papers": {}}', WITHOUT_FORMAT])
+def test_a_lockfile_without_its_format_says_to_write_it(
+    write_tree: WriteTree, tmp_path: Path, text: str
+) -> None:
+    """Every lockfile papersite writes says its format: one without, read as this papersite's
+    format, would be misread silently, record by record."""
+    [problem] = build_problems(write_tree, tmp_path, text)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", 1, 1, "format"
+    )  # fmt: skip
+    assert problem.message.startswith(
+        'the file has no "format" (every lockfile papersite writes has one): add "format": 1 '
+        'at its top if its records are as README.md describes ("The lockfile"); fix the file'
+    )
+
+
+def test_a_broken_lockfile_is_reported_with_the_digests_errors(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Both in one run: the lockfile's error was reported only once the digests were fixed."""
+    lockfile = lockfile_text({**DAPO_RECORD, "version": "2"})
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            DIGEST_PATH: DIGEST.replace("kind: weekly", "kind: weakly"),
+            "arxiv.lock.json": lockfile,
+        }
+    )
+
+    with pytest.raises(ContentError) as caught:
+        build(source, tmp_path / "out")
+
+    assert [(p.path, p.field) for p in caught.value.problems] == [
+        ("arxiv.lock.json", 'papers["2503.14476"].arxiv.version'),
+        (DIGEST_PATH, "kind"),
+    ]
+    assert not (tmp_path / "out").exists()

@@ -482,6 +482,68 @@ def test_a_url_with_a_space_says_so(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "scheme"),
+    [("https:///x", "https"), ("https:x", "https"), ("http://:80/x", "http")],
+)
+def test_a_url_with_no_host_says_the_host_is_missing(
+    write_tree: WriteTree, url: str, scheme: str
+) -> None:
+    """'https:///x' is http(s): the message said only http(s) URLs are allowed."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    assert problem.message == (
+        f"{url!r} has no host: write the server's name after '{scheme}://', "
+        f"e.g. '{scheme}://example.org/x'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("https://[zz]/x", "'zz' does not appear to be an IPv4 or IPv6 address"),
+        ("https://[::1/x", "Invalid IPv6 URL"),
+    ],
+)
+def test_a_url_whose_brackets_hold_no_address_names_the_url(
+    write_tree: WriteTree, url: str, why: str
+) -> None:
+    """The message was Python's alone ('zz' does not appear to be …), without the URL."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    assert problem.message == f"{url!r} is not a URL ({why}): fix its host"
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\u200b", "U+200B (ZERO WIDTH SPACE)"),
+        ("\u200d", "U+200D (ZERO WIDTH JOINER)"),
+        ("\ufeff", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+    ],
+)
+def test_an_invisible_character_in_a_links_host_is_an_error_at_it(
+    write_tree: WriteTree, char: str, name: str
+) -> None:
+    """Browsers drop or refuse it, so the link does not lead to the host the page shows."""
+    escape = f"\\u{ord(char):04x}"  # as YAML writes it in a quoted string
+    digest = WEEKLY.replace("https://github.com/", f"https://git{escape}hub.com/")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    url = f"https://git{char}hub.com/BytedTsinghua-SIA/DAPO"
+    assert problem.message == f"{url!r} has an invisible character in its host, {name}: remove it"
+
+
+@pytest.mark.parametrize(
     "url", ["https://example.org:99999/a", "https://example.org:8o8o/a", "https://example.org:0/"]
 )
 def test_a_url_whose_port_is_no_port_says_so(write_tree: WriteTree, url: str) -> None:
@@ -877,6 +939,32 @@ def test_a_tag_is_one_spelling_of_its_hangul_and_not_longer_than_a_slug(
     problem = only_problem(root)
     assert where(problem)[3] == "papers[0].tags[0]"
     assert problem.message == "a tag has at most 150 bytes: shorten it"
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("ＬＬＭ", "llm"), ("ｌｌｍ", "llm"), ("ｒｌ２", "rl2"), ("ｶﾞ", "ガ")]
+)
+def test_a_tag_in_full_width_or_half_width_characters_says_what_to_write(
+    write_tree: WriteTree, written: str, meant: str
+) -> None:
+    """'ｌｌｍ' would be a tag page of its own beside 'llm'."""
+    digest = WEEKLY.replace("tags: [reinforcement-learning]", f"tags: [llm, {written}]")
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 11, 17, "papers[0].tags[1]")
+    assert problem.message == (
+        f"{written!r} has full-width or half-width characters: write {meant!r}"
+    )
+
+
+def test_a_tag_keeps_hangul_compatibility_jamo(write_tree: WriteTree) -> None:
+    """NFKC would make 'ㅋ' a conjoining jamo: only full-width and half-width forms are refused."""
+    digest = WEEKLY.replace("tags: [reinforcement-learning]", "tags: [ㅋ]")
+
+    (paper,) = validate(weekly_site(write_tree, digest)).papers.values()
+
+    assert paper.appearances[0].paper.tags == ["ㅋ"]
 
 
 def test_the_same_paper_twice_in_one_digest(write_tree: WriteTree) -> None:

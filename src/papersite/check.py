@@ -52,6 +52,7 @@ from papersite.markup import MarkdownRenderer
 from papersite.model import (
     EVERY_LANGUAGE,
     FIRST_YEAR,
+    Appearance,
     Paper,
     Site,
     SitePaper,
@@ -179,7 +180,7 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
         yield from _tagged(missing_records(site_paper), "warning", "not-in-lockfile")
         yield from _tagged(paper_mismatches(site_paper), "warning", "arxiv-record")
         yield from _no_arxiv_id(site_paper)
-        yield from _conflicting_entries(site_paper)
+        yield from _conflicting_entries(site_paper, site.config.languages)
     yield from _same_paper_twice(site)
     if site.glossary is not None:
         # The pages' parser, so that a term counts where the page marks it (not in code, say).
@@ -255,31 +256,13 @@ def _no_arxiv_id(paper: SitePaper) -> Iterator[Finding]:
         )
 
 
-def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
-    """Entries of one paper (one identity) that disagree: another English title, or another
-    version of the ID. Each later entry is compared with the first."""
+def _conflicting_entries(paper: SitePaper, languages: list[str]) -> Iterator[Finding]:
+    """Entries of one paper (one identity) that disagree: another title in any language, or
+    another version of the ID. Each later entry is compared with the first."""
     first, *later = paper.appearances
-    first_title = text_in(first.paper.title, "en") or ""
-    where = first.problem("", "title").where
     for appearance in later:
-        title = text_in(appearance.paper.title, "en") or ""
-        # Compared as written, but for case and spaces: punctuation can make another paper
-        # ("C++" and "C" give one slug, so one page, without an ID).
-        if title and first_title and _spelling(title) != _spelling(first_title):
-            unrelated = title_overlap(title, first_title) < RELATED_TITLE
-            yield Finding(
-                appearance.problem(
-                    f"{paper.identity} is titled {first_title!r} in {where}; "
-                    + (
-                        "these look like two papers: is one ID mistyped?"
-                        if unrelated
-                        else "use one title in every digest"
-                    ),
-                    "title",
-                ),
-                "error" if unrelated else "warning",
-                "conflicting-paper",
-            )
+        for lang in languages:
+            yield from _conflicting_title(paper.identity, first, appearance, lang)
         if first.paper.arxiv and appearance.paper.arxiv != first.paper.arxiv:
             yield Finding(
                 appearance.problem(
@@ -291,6 +274,38 @@ def _conflicting_entries(paper: SitePaper) -> Iterator[Finding]:
                 "warning",
                 "conflicting-paper",
             )
+
+
+def _conflicting_title(
+    identity: str, first: Appearance, appearance: Appearance, lang: str
+) -> Iterator[Finding]:
+    """A later entry's title in ``lang`` spelt otherwise than the first entry's: the paper's
+    page shows one of the two. In English, a title unrelated to the first is an error (a
+    mistyped ID?); a translation may be worded anew without being another paper."""
+    first_title = text_in(first.paper.title, lang) or ""
+    title = text_in(appearance.paper.title, lang) or ""
+    # Compared as written, but for case and spaces: punctuation can make another paper
+    # ("C++" and "C" give one slug, so one page, without an ID).
+    if not title or not first_title or _spelling(title) == _spelling(first_title):
+        return
+    where = first.problem("", "title").where
+    unrelated = lang == "en" and title_overlap(title, first_title) < RELATED_TITLE
+    titled = (
+        f"is titled {first_title!r}" if lang == "en" else f"has the {lang} title {first_title!r}"
+    )
+    yield Finding(
+        appearance.problem(
+            f"{identity} {titled} in {where}; "
+            + (
+                "these look like two papers: is one ID mistyped?"
+                if unrelated
+                else "use one title in every digest"
+            ),
+            "title",
+        ),
+        "error" if unrelated else "warning",
+        "conflicting-paper",
+    )
 
 
 def _spelling(title: str) -> str:

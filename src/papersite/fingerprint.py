@@ -8,7 +8,9 @@ as it is.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -27,9 +29,29 @@ from papersite.names import (
 def file_hash(root: Path, relative: str) -> str:
     """The hash ``read_hashed_source`` gives the file (its path and bytes); "" if unreadable."""
     try:
-        return bytes_hash(relative, (root / relative).read_bytes())
+        return bytes_hash(relative, read_file(root / relative))
     except OSError:
         return ""
+
+
+class NotAFileError(OSError):
+    """A content path that names a named pipe, a socket or a device: never read."""
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the regular file at ``path`` (or a link to one). A named pipe, a socket or a
+    device is ``NotAFileError``, not read: reading one waits for a writer, or never ends."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a folder" if stat.S_ISDIR(mode)
+            else "not a file"
+        )  # fmt: skip
+        raise NotAFileError(errno.EINVAL, f"it is {kind}, not a regular file")
+    return path.read_bytes()
 
 
 def bytes_hash(relative: str, data: bytes) -> str:

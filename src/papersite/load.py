@@ -9,6 +9,7 @@ of every node, so that later stages can point at ``file:line:col``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pickle
 import re
 import zlib
@@ -21,7 +22,7 @@ import yaml
 
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
-from papersite.fingerprint import digest_files
+from papersite.fingerprint import NotAFileError, digest_files, read_file
 from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, GLOSSARY_FILE, OTHER_MARKDOWN_SUFFIXES
 
 # Plain YAML scalars under these keys are kept as written: an unquoted arXiv ID such as
@@ -146,14 +147,21 @@ def nearest_position(
 
 
 def format_location(location: Location) -> str:
-    """``("papers", 3, "url")`` → ``papers[3].url``."""
+    """``("papers", 3, "url")`` → ``papers[3].url``; a key that a dot or bracket would make
+    ambiguous, quoted: ``("papers", "2503.14476", "arxiv")`` → ``papers["2503.14476"].arxiv``."""
     text = ""
     for part in location:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not part or _AMBIGUOUS_IN_PATH.search(part):
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
         else:
-            text += f".{part}" if text else str(part)
+            text += f".{part}" if text else part
     return text
+
+
+_AMBIGUOUS_IN_PATH = re.compile(r"[.\[\]\"'\s]")
+"""What a key may not hold to be written after a dot: an arXiv ID's dot would read as two keys."""
 
 
 def as_read(value: object) -> str:
@@ -443,8 +451,10 @@ def peek_config(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _unreadable(path: Path, error: OSError) -> str:
+def unreadable(path: Path, error: OSError) -> str:
     """Why a content file cannot be read, and what to do."""
+    if isinstance(error, NotAFileError):
+        return f"cannot read the file: {error.strerror}; remove it, or put a file in its place"
     if path.is_symlink() and not path.exists():
         return (
             f"the file is a symbolic link to {path.readlink()}, which does not exist: "
@@ -577,9 +587,9 @@ def read_hashed_source(
     raw = b""
     if cached is None:
         try:
-            raw = (root / relative).read_bytes()
+            raw = read_file(root / relative)
         except OSError as error:
-            return None, [Problem(relative, 0, 0, "", _unreadable(root / relative, error))], ""
+            return None, [Problem(relative, 0, 0, "", unreadable(root / relative, error))], ""
         known = content_hash(relative, raw)
         cached = cache.take("parsed", known) if cache is not None else None
     if cached is not None:

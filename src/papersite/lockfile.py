@@ -24,8 +24,8 @@ from pydantic import AfterValidator, Field, ValidationError
 
 from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
-from papersite.fingerprint import bytes_hash
-from papersite.load import SourceDocument, YamlReader, decode_utf8
+from papersite.fingerprint import bytes_hash, read_file
+from papersite.load import SourceDocument, YamlReader, decode_utf8, unreadable
 from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
@@ -88,6 +88,16 @@ def read_lockfile(root: Path) -> Lockfile:
     return reread_lockfile(root)[1]
 
 
+def lockfile_problems(root: Path) -> list[Problem]:
+    """What is wrong with the site's lockfile ([] when nothing is): a build that stops at its
+    digests' errors reports these with them, rather than one run after they are fixed."""
+    try:
+        read_lockfile(root)
+    except ContentError as error:
+        return error.problems
+    return []
+
+
 def reread_lockfile(
     root: Path, kept: tuple[str, Lockfile] | None = None, known: str = ""
 ) -> tuple[str, Lockfile]:
@@ -102,7 +112,10 @@ def reread_lockfile(
         return kept
     if missing:
         return "", Lockfile()
-    raw = path.read_bytes()
+    try:
+        raw = read_file(path)
+    except OSError as error:
+        raise ContentError([Problem(LOCKFILE, 0, 0, "", unreadable(path, error))]) from None
     text, problems = decode_utf8(raw, LOCKFILE)
     if text is None:
         raise ContentError(problems)
@@ -118,7 +131,7 @@ def parse_lockfile(text: str) -> Lockfile:
         raise ContentError(
             [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
         ) from None
-    if not duplicates:
+    if not duplicates and isinstance(data, dict) and "format" in data:
         # The common case, a file papersite wrote: the models alone decide, with no need for
         # positions, which cost more than the parse itself on a large site.
         try:
@@ -151,6 +164,10 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     duplicates = [p for p in reader.problems if "duplicate key" in p.message]
     document.data = data
     problems: list[Problem] = []
+    if "format" not in data:
+        # Read as this papersite's format, a file from another (or half of one) would be
+        # misread record by record, with errors far from the cause, or none at all.
+        problems.append(document.problem(("format",), _NO_FORMAT))
     lockfile = validate_document(Lockfile, document, problems, {})
     entries = _valid_entries(data)
     problems += [
@@ -171,6 +188,12 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     if problems or lockfile is None:
         raise ContentError(problems)
     return lockfile
+
+
+_NO_FORMAT = (
+    'the file has no "format" (every lockfile papersite writes has one): add '
+    f'"format": {FORMAT} at its top if its records are as README.md describes ("The lockfile")'
+)
 
 
 def _not_an_object(data: Any) -> str:

@@ -66,9 +66,25 @@ disks, and a URL that long is already past reading (50 Korean syllables, 150 Lat
 
 
 def _check_http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # brackets around no IP address: 'https://[zz]/', 'https://[::1'
+        raise ValueError(f"{value!r} is not a URL ({error}): fix its host") from None
+    if parts.scheme not in ("http", "https"):
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
+    if not parts.hostname:
+        raise ValueError(
+            f"{value!r} has no host: write the server's name after '{parts.scheme}://', "
+            f"e.g. '{parts.scheme}://example.org/{parts.path.lstrip('/')}'"
+        )
+    invisible = next((c for c in parts.netloc if unicodedata.category(c) == "Cf"), None)
+    if invisible is not None:
+        # Browsers drop some (U+200B) and refuse others (U+200D): either way the host is not
+        # the one the page shows. Pasted with the URL, from a chat or a PDF.
+        raise ValueError(
+            f"{value!r} has an invisible character in its host, U+{ord(invisible):04X} "
+            f"({unicodedata.name(invisible, 'a format character')}): remove it"
+        )
     if _SPACE.search(value):
         raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
     try:
@@ -204,9 +220,23 @@ def _check_tag(value: str) -> str:
             f"{value!r} is not a tag: use lower-case words joined by hyphens, "
             "e.g. 'reinforcement-learning'"
         )
+    plain = composed("".join(map(_narrowed, value)))
+    if plain != value:
+        # Another spelling of the same word ('ＬＬＭ' for 'LLM') would make a tag page of its own.
+        raise ValueError(
+            f"{value!r} has full-width or half-width characters: write {plain.lower()!r}"
+        )
     if value != value.lower():
         raise ValueError(f"tags are lower case: write {value.lower()!r}")
     return value
+
+
+def _narrowed(char: str) -> str:
+    """A full-width or half-width form (U+FF00–U+FFEF: 'Ｌ', 'ｶ') as the character it is a form
+    of; any other character as it is (NFKC would also change Hangul's compatibility jamo)."""
+    if unicodedata.decomposition(char).startswith(("<wide>", "<narrow>")):
+        return unicodedata.normalize("NFKC", char)
+    return char
 
 
 def _each_once(values: list[str], what: str) -> list[str]:

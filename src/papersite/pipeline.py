@@ -27,7 +27,7 @@ from papersite.fingerprint import settings_inputs
 from papersite.heap import settle
 from papersite.incremental import PageInputs
 from papersite.load import load_site
-from papersite.lockfile import read_lockfile, reread_lockfile
+from papersite.lockfile import lockfile_problems, read_lockfile, reread_lockfile
 from papersite.model import Site, SourcedDigest, normalise_base_url
 from papersite.parallel import fork_each, render_in_parallel, workers_for
 from papersite.render import (
@@ -155,7 +155,10 @@ def prepare_site(
     if resident is not None and resident.collected is None:
         resident.collected = Collected()
     collected = resident.collected if resident is not None else None
-    site, hashes = validate_site(loaded, unread, collected), loaded.hashes
+    try:
+        site, hashes = validate_site(loaded, unread, collected), loaded.hashes
+    except ContentError as error:
+        raise ContentError(error.problems + lockfile_problems(source)) from None
     del loaded  # the parsed files: the validated site is all that the later stages need
     if parsed is not None:
         # Stored only once the content is known to be valid: a build that stops at a content error
