@@ -172,12 +172,9 @@ def test_papers_without_an_id_or_a_record_are_named(write_tree: WriteTree) -> No
     assert "papersite enrich" in report.findings[1].problem.message
 
 
-def test_one_paper_with_two_titles_or_versions_across_digests(write_tree: WriteTree) -> None:
-    later = SECOND_WEEK.replace('arxiv: "2503.14476"', 'arxiv: "2503.14476v2"').replace(
-        "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
-        "DAPO: An Open Source LLM RL System at Scale",
-    )
-    site = write_tree(
+def _two_weeks(write_tree: WriteTree, later: str) -> Path:
+    """A site of ``WEEKLY`` and ``later``, a second week that gives DAPO again."""
+    return write_tree(
         {
             "papersite.yaml": SITE_CONFIG,
             "digests/weekly/2025-03-17.yaml": WEEKLY,
@@ -185,6 +182,14 @@ def test_one_paper_with_two_titles_or_versions_across_digests(write_tree: WriteT
             "arxiv.lock.json": lockfile_text(DAPO_RECORD),
         }
     )
+
+
+def test_one_paper_with_two_titles_or_versions_across_digests(write_tree: WriteTree) -> None:
+    later = SECOND_WEEK.replace('arxiv: "2503.14476"', 'arxiv: "2503.14476v2"').replace(
+        "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
+        "DAPO: An Open Source LLM RL System at Scale",
+    )
+    site = _two_weeks(write_tree, later)
     report = check_site(site)
     conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
     assert [(f.severity, f.problem.path, f.problem.field) for f in conflicts] == [
@@ -203,14 +208,7 @@ def test_one_paper_with_two_korean_titles_across_digests_is_a_warning(
 ) -> None:
     """The paper's one page shows one of the two Korean titles; the other is lost unseen."""
     later = SECOND_WEEK.replace('{ko: "다포",', '{ko: "다포: 대규모 강화 학습 시스템",')
-    site = write_tree(
-        {
-            "papersite.yaml": SITE_CONFIG,
-            "digests/weekly/2025-03-17.yaml": WEEKLY,
-            "digests/weekly/2025-03-24.yaml": later,
-            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
-        }
-    )
+    site = _two_weeks(write_tree, later)
     report = check_site(site)
     conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
     assert [(f.severity, f.problem.path, f.problem.field) for f in conflicts] == [
@@ -262,14 +260,7 @@ def test_an_id_given_to_an_unrelated_title_is_an_error(write_tree: WriteTree) ->
         "DAPO: An Open-Source LLM Reinforcement Learning System at Scale",
         "Gated Attention for Large Language Models",
     )
-    site = write_tree(
-        {
-            "papersite.yaml": SITE_CONFIG,
-            "digests/weekly/2025-03-17.yaml": WEEKLY,
-            "digests/weekly/2025-03-24.yaml": later,
-            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
-        }
-    )
+    site = _two_weeks(write_tree, later)
     report = check_site(site)
     conflicts = [f for f in report.findings if f.rule == "conflicting-paper"]
     assert [(f.severity, f.problem.path) for f in conflicts] == [
@@ -283,14 +274,7 @@ def test_the_same_title_under_two_identities_is_an_error(
     write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
 ) -> None:
     later = SECOND_WEEK.replace('    arxiv: "2503.14476"\n', "")
-    site = write_tree(
-        {
-            "papersite.yaml": SITE_CONFIG,
-            "digests/weekly/2025-03-17.yaml": WEEKLY,
-            "digests/weekly/2025-03-24.yaml": later,
-            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
-        }
-    )
+    site = _two_weeks(write_tree, later)
     assert main(["check", "--source", str(site)]) == 1
     out = capsys.readouterr().out
     line = line_of(site / "digests/weekly/2025-03-24.yaml", "DAPO")
