@@ -124,6 +124,8 @@ def reread_lockfile(
 
 def parse_lockfile(text: str) -> Lockfile:
     """Parse the lockfile's text; every problem is located at its line and column."""
+    if not text.strip():  # JSON's own words would be "Expecting value"
+        raise ContentError([_broken(1, 1, _not_an_object("nothing (the file is empty)"))])
     duplicates: list[str] = []
     try:
         data = json.loads(text, object_pairs_hook=functools.partial(_no_duplicates, duplicates))
@@ -155,7 +157,8 @@ def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, 
 def _located_lockfile(text: str, data: Any) -> Lockfile:
     """Validate ``data`` again, now knowing where each node stands, to locate every problem."""
     if not isinstance(data, dict):  # validate_document's advice is for YAML files
-        raise ContentError([_broken(1, 1, _not_an_object(data))])
+        got = "a list" if isinstance(data, list) else json.dumps(data, ensure_ascii=False)
+        raise ContentError([_broken(1, 1, _not_an_object(got))])
     document = SourceDocument(LOCKFILE, None)
     # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
     # from the JSON parser, the authority on what the file means.
@@ -196,8 +199,7 @@ _NO_FORMAT = (
 )
 
 
-def _not_an_object(data: Any) -> str:
-    got = "a list" if isinstance(data, list) else "null" if data is None else repr(data)
+def _not_an_object(got: str) -> str:
     return (
         f"expected a JSON object at the top of the file, got {got}: write "
         f'{{"format": {FORMAT}, "papers": {{}}}} (and run papersite enrich to fill it)'
