@@ -369,3 +369,27 @@ def test_an_entry_that_is_no_object_is_named_as_json_writes_it(
     assert problem.message.startswith(
         "expected a mapping of its fields (arxiv, semantic_scholar), got true; fix the file"
     )
+
+
+def test_a_lockfile_left_with_a_merge_conflict_says_how_to_resolve_it(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Two pull requests that each ran enrich conflict in the committed lockfile. JSON's words
+    were "Expecting property name enclosed in double quotes", and the advice to run
+    `git checkout -- arxiv.lock.json`, which git refuses for a file not yet merged."""
+    ours = lockfile_text(DAPO_RECORD).splitlines(keepends=True)
+    at = next(n for n, line in enumerate(ours) if '"fetched"' in line)
+    theirs = ours[at].replace("2026-01-01", "2026-02-01")
+    conflict = ["<<<<<<< HEAD\n", ours[at], "=======\n", theirs, ">>>>>>> other-branch\n"]
+    lockfile = "".join([*ours[:at], *conflict, *ours[at + 1 :]])
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", at + 1, 1, ""
+    )  # fmt: skip
+    assert problem.message == (
+        "git left a merge conflict (<<<<<<<) in the file: take one side whole (git checkout "
+        "--theirs arxiv.lock.json, then git add it) and run papersite enrich, which fetches the "
+        "records the other side added"
+    )

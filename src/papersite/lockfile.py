@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from functools import cached_property
@@ -130,6 +131,10 @@ def parse_lockfile(text: str) -> Lockfile:
     try:
         data = json.loads(text, object_pairs_hook=functools.partial(_no_duplicates, duplicates))
     except json.JSONDecodeError as error:
+        conflict = _MERGE_CONFLICT.search(text)
+        if conflict is not None:
+            line = text.count("\n", 0, conflict.start()) + 1
+            raise ContentError([Problem(LOCKFILE, line, 1, "", _MERGED)]) from None
         raise ContentError(
             [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
         ) from None
@@ -144,6 +149,15 @@ def parse_lockfile(text: str) -> Lockfile:
             if not _misfiled(lockfile.papers) and not _same_resolved_titles(lockfile.papers):
                 return lockfile
     return _located_lockfile(text, data)
+
+
+_MERGE_CONFLICT = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+"""The line where git's conflict begins, which only a file JSON cannot read holds."""
+_MERGED = (
+    "git left a merge conflict (<<<<<<<) in the file: take one side whole (git checkout "
+    f"--theirs {LOCKFILE}, then git add it) and run papersite enrich, which fetches the "
+    "records the other side added"
+)  # not _with_advice's `git checkout -- arxiv.lock.json`, which git refuses while unmerged
 
 
 def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
