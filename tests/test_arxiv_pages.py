@@ -779,7 +779,7 @@ def test_an_entry_without_an_arxiv_record_under_its_canonical_id_is_valid(
         ("2", "format 2 is not one this papersite reads (it reads format 1): a newer papersite "
          "wrote the file; upgrade papersite"),
         ("0", "format 0 is not one this papersite reads (it reads format 1);"),
-        ('"1"', "input should be a valid integer, got '1'; write the number as plain digits"),
+        ('"1"', 'input should be a valid integer, got "1"; write the number as plain digits'),
     ],
 )  # fmt: skip
 def test_a_lockfile_of_another_format_says_which_format_is_read(

@@ -30,7 +30,7 @@ from fake_arxiv import Behaviour, FakeArxiv, FakePaper
 from papersite import build
 from papersite.cli import main
 from papersite.errors import ContentError, PapersiteError
-from papersite.fetch import enrich
+from papersite.fetch import EnrichReport, enrich
 from papersite.model import ArxivSettings
 from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
 from papersite.sources.arxiv import ArxivSource
@@ -1054,3 +1054,16 @@ def test_an_error_entry_in_a_whole_answer_fails_its_batch_naming_it(
     assert [f.ids for f in report.failures] == [["2501.00001"]]
     assert f"arXiv's entry {error_id} cannot be read (" in report.failures[0].reason
     assert len(fake_arxiv.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "words"), [(1, "1 ID resolved from titles; 1 unused record removed"),
+                         (2, "2 IDs resolved from titles; 2 unused records removed")],
+)  # fmt: skip
+def test_the_summary_counts_in_words_that_agree_with_the_number(count: int, words: str) -> None:
+    """It said "1 IDs resolved from titles" and "1 unused records removed"."""
+    report = EnrichReport(fetched={"arXiv": count}, resolved=["…"] * count, removed=count)
+
+    assert report.summary() == (
+        f"Enrich: fetched {count} from arXiv; 0 already in arxiv.lock.json; {words}"
+    )

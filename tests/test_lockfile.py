@@ -142,7 +142,7 @@ def test_authors_given_as_one_name_say_to_write_a_json_list(
     assert problem.field == 'papers["2503.14476"].arxiv.authors'
     assert (problem.line, problem.column) == value_position(lockfile, "authors", "Qiying Yu")
     assert problem.message.startswith(
-        "input should be a valid list, got 'Qiying Yu'; write a list, even of one item: [\"Qiying Yu\"]; "
+        'input should be a valid list, got "Qiying Yu"; write a list, even of one item: ["Qiying Yu"]; '
         "fix the file"
     )
 
@@ -183,13 +183,13 @@ def test_a_date_or_time_written_otherwise_says_how_to_write_it(
         (
             "version",
             '"2"',
-            "input should be a valid integer, got '2'; write the number as plain digits, "
+            'input should be a valid integer, got "2"; write the number as plain digits, '
             "without quotes",
         ),
         ("version", "2.0", "input should be a valid integer, got 2.0"),
-        ("version", "true", "input should be a valid integer, got True"),
+        ("version", "true", "input should be a valid integer, got true"),
         ("withdrawn", "0", "input should be a valid boolean, got 0; write true or false"),
-        ("withdrawn", '"false"', "input should be a valid boolean, got 'false'; write true or"),
+        ("withdrawn", '"false"', 'input should be a valid boolean, got "false"; write true or'),
         (
             "fetched",
             "1742256000",
@@ -254,7 +254,9 @@ def test_a_blank_author_is_an_error_at_it(write_tree: WriteTree, tmp_path: Path)
     assert problem.message.startswith("this is empty; write it, or remove it; fix the file")
 
 
-@pytest.mark.parametrize(("text", "got"), [("[]", "a list"), ("null", "null"), ('"x"', "'x'")])
+@pytest.mark.parametrize(
+    ("text", "got"), [("[]", "a list"), ("null", "null"), ('"x"', '"x"'), ("true", "true")]
+)
 def test_a_lockfile_that_is_no_json_object_says_what_to_write_in_json(
     write_tree: WriteTree, tmp_path: Path, text: str, got: str
 ) -> None:
@@ -312,3 +314,82 @@ def test_a_broken_lockfile_is_reported_with_the_digests_errors(
         (DIGEST_PATH, "kind"),
     ]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("text", ["", " \n\n"])
+def test_an_empty_lockfile_says_it_is_empty_and_what_to_write(
+    write_tree: WriteTree, tmp_path: Path, text: str
+) -> None:
+    """JSON's own words were "invalid JSON: Expecting value", at the line after a blank one."""
+    [problem] = build_problems(write_tree, tmp_path, text)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", 1, 1, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        "expected a JSON object at the top of the file, got nothing (the file is empty): write "
+        '{"format": 1, "papers": {}} (and run papersite enrich to fill it); fix the file by hand'
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "null", "input should be a valid string, got null; write the text in double"),
+        ("title", "true", "input should be a valid string, got true; write the text in double"),
+        ("doi", "10", "input should be a valid string, got 10; write the text in double quotes;"),
+        ("authors", "null", "input should be a valid list, got null; write a list ([] for none)"),
+        ("categories", '{"cs": 1}', 'input should be a valid list, got {"cs": 1}; fix the file'),
+        ("withdrawn", "null", "input should be a valid boolean, got null; write true or false"),
+    ],
+)
+def test_a_value_of_another_type_is_named_as_json_writes_it(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    """The editor wrote JSON's true and null: not Python's True and None, nor YAML's advice
+    ("an unquoted yes, no, on, off…", "each on a line of its own after '- '")."""
+    lockfile = lockfile_text({**DAPO_RECORD, field: json.loads(value)})
+    line = next(n for n, text in enumerate(lockfile.splitlines(), 1) if f'"{field}": ' in text)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f'papers["2503.14476"].arxiv.{field}'
+    assert problem.line == line
+    assert problem.message.startswith(message)
+
+
+def test_an_entry_that_is_no_object_is_named_as_json_writes_it(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = json.dumps({"format": 1, "papers": {"2503.14476": True}}, indent=2)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.line, problem.column, problem.field) == (4, 19, 'papers["2503.14476"]')
+    assert problem.message.startswith(
+        "expected a mapping of its fields (arxiv, semantic_scholar), got true; fix the file"
+    )
+
+
+def test_a_lockfile_left_with_a_merge_conflict_says_how_to_resolve_it(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """Two pull requests that each ran enrich conflict in the committed lockfile. JSON's words
+    were "Expecting property name enclosed in double quotes", and the advice to run
+    `git checkout -- arxiv.lock.json`, which git refuses for a file not yet merged."""
+    ours = lockfile_text(DAPO_RECORD).splitlines(keepends=True)
+    at = next(n for n, line in enumerate(ours) if '"fetched"' in line)
+    theirs = ours[at].replace("2026-01-01", "2026-02-01")
+    conflict = ["<<<<<<< HEAD\n", ours[at], "=======\n", theirs, ">>>>>>> other-branch\n"]
+    lockfile = "".join([*ours[:at], *conflict, *ours[at + 1 :]])
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", at + 1, 1, ""
+    )  # fmt: skip
+    assert problem.message == (
+        "git left a merge conflict (<<<<<<<) in the file: take one side whole (git checkout "
+        "--theirs arxiv.lock.json, then git add it) and run papersite enrich, which fetches the "
+        "records the other side added"
+    )

@@ -26,7 +26,7 @@ from papersite.enrich import (
     missing_record,
     paper_mismatches,
 )
-from papersite.errors import PapersiteError, Problem
+from papersite.errors import PapersiteError, Problem, counted
 from papersite.load import load_site
 from papersite.lockfile import LOCKFILE, Lockfile, read_lockfile, write_lockfile
 from papersite.model import (
@@ -79,9 +79,9 @@ class EnrichReport:
         fetched = ", ".join(f"{n} from {name}" for name, n in self.fetched.items()) or "nothing"
         parts = [f"fetched {fetched}", f"{self.already} already in {LOCKFILE}"]
         if self.resolved:
-            parts.append(f"{len(self.resolved)} IDs resolved from titles")
+            parts.append(f"{counted(len(self.resolved), 'ID')} resolved from titles")
         if self.removed:
-            parts.append(f"{self.removed} unused records removed")
+            parts.append(f"{counted(self.removed, 'unused record')} removed")
         return "Enrich: " + "; ".join(parts)
 
 

@@ -496,6 +496,11 @@ def site_relative(source: Path, path: Path, *, existing: bool = False) -> str | 
     return None
 
 
+def is_json(path: str) -> bool:
+    """Whether a site file is JSON (the lockfile), whose values messages spell as JSON does."""
+    return path.lower().endswith(".json")
+
+
 def is_markdown(path: str) -> bool:
     """Whether a content file is in the Markdown form (``.md``, in any case), by its name."""
     return path.lower().endswith(".md")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from functools import cached_property
@@ -124,10 +125,16 @@ def reread_lockfile(
 
 def parse_lockfile(text: str) -> Lockfile:
     """Parse the lockfile's text; every problem is located at its line and column."""
+    if not text.strip():  # JSON's own words would be "Expecting value"
+        raise ContentError([_broken(1, 1, _not_an_object("nothing (the file is empty)"))])
     duplicates: list[str] = []
     try:
         data = json.loads(text, object_pairs_hook=functools.partial(_no_duplicates, duplicates))
     except json.JSONDecodeError as error:
+        conflict = _MERGE_CONFLICT.search(text)
+        if conflict is not None:
+            line = text.count("\n", 0, conflict.start()) + 1
+            raise ContentError([Problem(LOCKFILE, line, 1, "", _MERGED)]) from None
         raise ContentError(
             [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
         ) from None
@@ -144,6 +151,15 @@ def parse_lockfile(text: str) -> Lockfile:
     return _located_lockfile(text, data)
 
 
+_MERGE_CONFLICT = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+"""The line where git's conflict begins, which only a file JSON cannot read holds."""
+_MERGED = (
+    "git left a merge conflict (<<<<<<<) in the file: take one side whole (git checkout "
+    f"--theirs {LOCKFILE}, then git add it) and run papersite enrich, which fetches the "
+    "records the other side added"
+)  # not _with_advice's `git checkout -- arxiv.lock.json`, which git refuses while unmerged
+
+
 def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object as a dict, noting keys given twice (the JSON parser keeps the last)."""
     result = dict(pairs)
@@ -155,7 +171,8 @@ def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, 
 def _located_lockfile(text: str, data: Any) -> Lockfile:
     """Validate ``data`` again, now knowing where each node stands, to locate every problem."""
     if not isinstance(data, dict):  # validate_document's advice is for YAML files
-        raise ContentError([_broken(1, 1, _not_an_object(data))])
+        got = "a list" if isinstance(data, list) else json.dumps(data, ensure_ascii=False)
+        raise ContentError([_broken(1, 1, _not_an_object(got))])
     document = SourceDocument(LOCKFILE, None)
     # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
     # from the JSON parser, the authority on what the file means.
@@ -196,8 +213,7 @@ _NO_FORMAT = (
 )
 
 
-def _not_an_object(data: Any) -> str:
-    got = "a list" if isinstance(data, list) else "null" if data is None else repr(data)
+def _not_an_object(got: str) -> str:
     return (
         f"expected a JSON object at the top of the file, got {got}: write "
         f'{{"format": {FORMAT}, "papers": {{}}}} (and run papersite enrich to fill it)'

@@ -20,7 +20,18 @@ RELATED_TITLE = 60.0
 """Below this ``title_overlap``, arXiv's title is too different from the digest's: the ID is
 probably mistyped."""
 
+_TEX_ACCENT = re.compile(r"\\(?:[`'^\"~=.]|[uvHtcdbrk](?![A-Za-z]))\s*")
+"""An accent command (``\\"o``, ``\\'{e}``, ``\\H{o}``, ``\\v{C}``), as arXiv writes accents: it
+goes, and the letter it marks stays in its word, as a Unicode accent does (``without_accents``)."""
+_TEX_LETTERS = {
+    "i": "i", "j": "j", "l": "ł", "L": "Ł", "o": "ø", "O": "Ø", "ss": "ß",
+    "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
+}  # fmt: skip
+"""TeX's commands for letters (``S{\\o}rensen``, ``Mart\\'{\\i}nez``), as Unicode writes them."""
+_TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[ijlLoO])(?![A-Za-z])\s*")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
+_TEX_GROUP = re.compile(r"[{}]")
+"""TeX's braces group (``G\\"{o}del``, ``{BERT}``): they part no words."""
 _NOT_WORD = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d+")
 
@@ -30,7 +41,9 @@ def normalise_title(title: str) -> str:
 
     ``"DAPO: An Open-Source $\\mathcal{LLM}$ RL System"`` → ``"dapo an open source llm rl system"``.
     """
-    text = without_accents(_TEX_COMMAND.sub(" ", title)).casefold()
+    text = _TEX_LETTER.sub(lambda letter: _TEX_LETTERS[letter[1]], _TEX_ACCENT.sub("", title))
+    text = _TEX_GROUP.sub("", _TEX_COMMAND.sub(" ", text))
+    text = without_accents(text).casefold()
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 

@@ -28,6 +28,7 @@ from papersite.load import (
     SourceDocument,
     as_read,
     format_location,
+    is_json,
     is_markdown,
 )
 from papersite.model import (
@@ -277,8 +278,9 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         return document.problem(location, "a digest needs at least one paper under 'papers'")
     if kind == "model_type":  # pydantic's words name the class: "instance of Paper"
         fields = ", ".join(_fields_at(model, location))
+        given = _given(document, kind, error["input"])
         return document.problem(
-            location, f"expected a mapping of its fields ({fields}), got {error['input']!r}"
+            location, f"expected a mapping of its fields ({fields}), got {given}"
         )
     bound = _bound_message(model, location, error)
     if bound is not None:
@@ -299,15 +301,14 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "bool_type",
         "int_from_float",
     }:
-        given = as_read(error["input"]) if kind == "string_type" else repr(error["input"])
-        message = f"{message[0].lower()}{message[1:]}, got {given}"
+        message = f"{message[0].lower()}{message[1:]}, got {_given(document, kind, error['input'])}"
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
         # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
     if kind == "bool_type":
         message += "; write true or false, without quotes"
     if kind == "list_type":
-        message += _list_advice(error["input"])
+        message += _list_advice(error["input"], is_json(document.path))
     if kind in DATE_FORMS:
         message += f"; write it as {DATE_FORMS[kind]}"
     return document.problem(location, message)
@@ -329,8 +330,23 @@ def _nothing_given(kind: str, value: Any) -> bool:
     return kind == "too_short" or (kind == "list_type" and value is None)
 
 
-def _list_advice(value: Any) -> str:
+def _given(document: SourceDocument, kind: str, value: Any) -> str:
+    """``value``, given where another type was wanted, as the file spells it: JSON's ``true``,
+    ``null`` and ``"text"`` in the lockfile, not Python's ``True``, ``None`` and ``'text'``; in
+    YAML, what an unquoted value was read as (``as_read``)."""
+    if is_json(document.path):
+        spelt = json.dumps(value, ensure_ascii=False, default=str)
+        scalar = not isinstance(value, list | dict)
+        return spelt + (
+            "; write the text in double quotes" if kind == "string_type" and scalar else ""
+        )
+    return as_read(value) if kind == "string_type" else repr(value)
+
+
+def _list_advice(value: Any, in_json: bool) -> str:
     """How to write as a list what was given as one value (``authors: "A. Author"``)."""
+    if value is None and in_json:
+        return "; write a list ([] for none), or remove the field"
     if value is None:
         return "; write its items under it, each on a line of its own after '- ', or remove it"
     if isinstance(value, dict):
