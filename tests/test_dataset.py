@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
@@ -191,6 +192,37 @@ def test_the_csv_gives_the_arxiv_id_of_a_paper_not_yet_in_the_lockfile(
     raw = (tmp_path / "out" / "data" / "papers.csv").read_text(encoding="utf-8-sig")
     (row,) = csv.DictReader(io.StringIO(raw))
     assert (row["id"], row["arxiv_id"]) == ("2503.14476", "2503.14476")
+
+
+def test_a_paper_titled_only_in_korean_has_arxivs_english_title_as_its_page_does(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """The record's title was its newest digest's alone: a digest giving only the Korean title
+    left the paper without an English one in papers.json and papers.csv, while its page shows
+    arXiv's."""
+    digest = WEEKLY.replace(
+        '{ko: "다포", en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"}',
+        '{ko: "다포"}',
+    )
+    site = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            "digests/weekly/2025-03-17.yaml": digest,
+            "arxiv.lock.json": lockfile_text(DAPO_RECORD),
+        }
+    )
+    out = tmp_path / "out"
+    build(site, out, search=False)
+
+    english = DAPO_RECORD["title"]
+    page = lxml.html.parse(str(out / "papers" / "2503.14476" / "index.html"))
+    assert page.xpath("string(//h1//*[@lang='en'])").strip() == english
+    (paper,) = data(out, "papers")["papers"]
+    assert paper["title"] == {"ko": "다포", "en": english}
+    raw = (out / "data" / "papers.csv").read_text(encoding="utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(raw, newline=""))
+    assert (row["title_ko"], row["title_en"]) == ("다포", english)
+    assert not errors(validator(out, "papers"), data(out, "papers"))
 
 
 # --- diffs, the export file, round trips --------------------------------------------------------

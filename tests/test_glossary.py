@@ -6,6 +6,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from selenium import webdriver
@@ -377,6 +378,34 @@ def test_a_term_inside_a_longer_one_is_neither_marked_nor_asked_for(
 
     assert warned == []
     assert summary_marks(site, tmp_path / "out", "en") == marked
+
+
+LATIN_RENDERING_GLOSSARY = "terms:\n  - en: reinforcement learning\n    ko: [강화 학습, RL]\n"
+
+
+@pytest.mark.parametrize(
+    ("korean", "marked", "warned"),
+    [
+        # "RL" was found inside "URL" and "RLHF": marked there, and taken for the rendering.
+        ("URL과 RLHF를 비교합니다.", [], True),
+        ("RL과 RLs를 비교합니다.", ["RL", "RLs"], False),  # a particle, a plural: still the term
+        ("딥RL 기법", ["RL"], False),  # Hangul before it is no word of its script
+    ],
+)
+def test_a_latin_rendering_is_not_found_inside_a_latin_word(
+    write_tree: WriteTree, tmp_path: Path, korean: str, marked: list[str], warned: bool
+) -> None:
+    site = one_paper_site(
+        write_tree, LATIN_RENDERING_GLOSSARY, "We compare reinforcement learning.", korean
+    )
+
+    found = [f.problem.field for f in check_site(site).findings if f.rule == "glossary"]
+
+    assert found == (["papers[0].summary.ko"] if warned else [])
+    build(site, tmp_path / "out", search=False)
+    page = lxml.html.parse(str(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html"))
+    marks = page.xpath("//article//*[contains(@class, 'field-summary')]/div[@lang='ko']//abbr")
+    assert [mark.text_content() for mark in marks] == marked
 
 
 @pytest.mark.parametrize(

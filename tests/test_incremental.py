@@ -1619,9 +1619,9 @@ def record_data_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         made.append(sourced.path)
         return digest_record(sourced, base_url)
 
-    def paper(site_paper: Any, base_url: str) -> Any:
+    def paper(site_paper: Any, *rest: Any) -> Any:
         made.append(site_paper.identity)
-        return paper_record(site_paper, base_url)
+        return paper_record(site_paper, *rest)
 
     monkeypatch.setattr(dataset, "_digest_record", digest)
     monkeypatch.setattr(dataset, "_paper_record", paper)

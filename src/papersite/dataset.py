@@ -34,6 +34,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.context import ARXIV_LANGUAGE
 from papersite.enrich import given_arxiv_id
 from papersite.model import (
     ArxivRecord,
@@ -102,7 +103,7 @@ class PaperRecord(_Record):
     id: str
     url: str
     title: dict[str, str]
-    """As the paper's newest digest gives it."""
+    """As the paper's newest digest gives it; in English, arXiv's where it gives none."""
     authors: list[str]
     tags: list[str]
     arxiv: ArxivRecord | None
@@ -186,11 +187,11 @@ def _digest_record(sourced: SourcedDigest, base_url: str) -> DigestRecord:
     )
 
 
-def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
+def _paper_record(paper: SitePaper, base_url: str, languages: Sequence[str]) -> PaperRecord:
     return PaperRecord.model_construct(
         id=paper.identity,
         url=absolute_url(base_url, paper.url),
-        title=_title(paper),
+        title=_title(paper, languages),
         authors=_authors(paper),
         tags=_tags(paper),
         arxiv=paper.arxiv,
@@ -208,9 +209,13 @@ def _paper_record(paper: SitePaper, base_url: str) -> PaperRecord:
     )
 
 
-def _title(paper: SitePaper) -> dict[str, str]:
-    """As the paper's newest digest gives it."""
-    return paper.appearances[-1].paper.title
+def _title(paper: SitePaper, languages: Sequence[str]) -> dict[str, str]:
+    """As the paper's newest digest gives it, with arXiv's English title (as arXiv writes it)
+    where that digest has no English one: the title the paper's page shows."""
+    title = paper.appearances[-1].paper.title
+    if paper.arxiv is None or ARXIV_LANGUAGE not in languages or text_in(title, ARXIV_LANGUAGE):
+        return title
+    return {**title, ARXIV_LANGUAGE: paper.arxiv.title}
 
 
 def _authors(paper: SitePaper) -> list[str]:
@@ -239,8 +244,8 @@ def _digest_item(sourced: SourcedDigest, base_url: str) -> bytes:
     return _item(_digest_record(sourced, base_url))
 
 
-def _paper_item(paper: SitePaper, base_url: str) -> bytes:
-    return _item(_paper_record(paper, base_url))
+def _paper_item(paper: SitePaper, base_url: str, languages: Sequence[str]) -> bytes:
+    return _item(_paper_record(paper, base_url, languages))
 
 
 def _item(record: BaseModel) -> bytes:
@@ -453,7 +458,7 @@ def dataset_pages(site: Site, copier: RecordCopier | None = None) -> list[Chunke
     languages = list(site.config.languages)
     lists: dict[str, tuple[list[Any], Callable[[Any, str], bytes]]] = {
         "digests": (digests, _digest_item),
-        "papers": (papers, _paper_item),
+        "papers": (papers, partial(_paper_item, languages=languages)),
     }
     pages = []
     for name, (items, make) in lists.items():
@@ -483,11 +488,11 @@ def _schema_file(name: str, base_url: str) -> Iterator[Chunk]:
 
 def archive_json(site: Site) -> bytes:
     """What ``papersite export --format json`` writes: every digest and paper, in one file."""
-    base_url = site.config.base_url
+    base_url, languages = site.config.base_url, site.config.languages
     digests, papers = _ordered(site)
     lists = {
         "digests": (_digest_item(sourced, base_url) for sourced in digests),
-        "papers": (_paper_item(paper, base_url) for paper in papers),
+        "papers": (_paper_item(paper, base_url, languages) for paper in papers),
     }
     return b"".join(_document(schema_url(base_url, "archive"), _site_record(site), lists))
 
@@ -517,7 +522,7 @@ CSV_HEADER = ["id", "url", "arxiv_id", "authors", "published", "updated", "prima
 
 def _csv_row(paper: SitePaper, base_url: str, languages: list[str]) -> list[str]:
     """The paper's row: the fields of its record (``_paper_record``) that fit in a cell."""
-    record, title = paper.arxiv, _title(paper)
+    record, title = paper.arxiv, _title(paper, languages)
     return [
         paper.identity, absolute_url(base_url, paper.url), _arxiv_id(paper),
         *(text_in(title, lang) or "" for lang in languages),

@@ -14,7 +14,8 @@ Four uses:
 English terms match as words, in any case, with a hyphen, spaces or nothing between their
 parts (``fine-tuning``, ``fine tuning``, ``finetuning``) and an optional plural ending.
 Korean renderings match anywhere in a word (Korean attaches particles: ``환각을``), ignoring
-spaces (``미세 조정``, ``미세조정``). Both only in prose (``prose.py``): never in code, math, links
+spaces (``미세 조정``, ``미세조정``); one written in Latin letters (``RL``) not inside a Latin word
+(``URL``). Both only in prose (``prose.py``): never in code, math, links
 or bare URLs, and within one run of it, where a line break counts as a space (a term may wrap).
 Of two terms over the same words, the longer counts (``occurrences``): what the page marks is
 what check counts. Texts and terms are NFC (the model composes them), so decomposed Hangul
@@ -67,7 +68,24 @@ def english_pattern(term: GlossaryTerm) -> re.Pattern[str]:
 def korean_pattern(forms: Iterable[str]) -> re.Pattern[str]:
     """Any of the Korean ``forms`` anywhere in a word, whatever the spaces in and around it."""
     ordered = sorted(forms, key=len, reverse=True)
-    return re.compile("|".join(_SPACE.join(map(re.escape, squeezed(f))) for f in ordered))
+    return re.compile("|".join(_korean_form(form) for form in ordered))
+
+
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+"""Latin letters and digits: the script of a rendering such as ``RL`` or ``CoT``."""
+
+
+def _korean_form(form: str) -> str:
+    """One rendering's pattern. Korean attaches particles, so it is found inside a word
+    (``환각을``); but a Latin letter or digit at its edge may not touch another, save a plural
+    ending, as English words do: ``RL`` is in ``RL을`` and ``RLs``, not in ``URL`` or ``RLHF``."""
+    letters = squeezed(form)
+    pattern = _SPACE.join(map(re.escape, letters))
+    if re.match(f"[{_LATIN}]", letters[0]):
+        pattern = f"(?<![{_LATIN}])" + pattern
+    if re.match(f"[{_LATIN}]", letters[-1]):
+        pattern += f"(?:s|es)?(?![{_LATIN}])"
+    return pattern
 
 
 def occurrences(text: str, patterns: Sequence[re.Pattern[str]]) -> list[tuple[int, int, int]]:
