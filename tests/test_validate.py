@@ -558,6 +558,24 @@ def test_a_url_whose_port_is_no_port_says_so(write_tree: WriteTree, url: str) ->
 
 
 @pytest.mark.parametrize(
+    "url", ["https://user:secret@github.com/a", "https://github.com@evil.example/a"]
+)
+def test_a_url_with_a_name_or_password_is_an_error(write_tree: WriteTree, url: str) -> None:
+    """A password in a link was published on every page showing it, and a name before '@'
+    makes a link that seems to lead to one host and leads to another (as base_url refused)."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    assert problem.message == (
+        f"{url!r} holds a name or password before its host ('…@'), which every page showing "
+        "it would publish; remove it, up to and including the '@'"
+    )
+
+
+@pytest.mark.parametrize(
     ("url", "shown"),
     [
         (
@@ -591,7 +609,10 @@ def test_a_url_with_a_character_no_url_may_hold_says_how_to_write_it(
         ("https://example.org/a/../b/", "has a '.' or '..' folder"),
         ("https://example.org/repo/index.html", "is a page's address; give its folder's: "),
         ("https://example.org/a#top", "has a query ('?') or a fragment ('#')"),
-        ("https://user:secret@example.org/", "holds a name or password, which every page"),
+        (
+            "https://user:secret@example.org/",
+            "holds a name or password before its host ('…@'), which every page",
+        ),
         ("https://example.org:99999/", "has a port that is not one (1-65535)"),
         ("https://example.org//", "has an empty folder name ('//')"),
         (

@@ -77,6 +77,12 @@ def _check_http_url(value: str) -> str:
             f"{value!r} has no host: write the server's name after '{parts.scheme}://', "
             f"e.g. '{parts.scheme}://example.org/{parts.path.lstrip('/')}'"
         )
+    if parts.username is not None or parts.password is not None:
+        # 'https://github.com@evil.example/' leads to evil.example: browsers warn of such a link.
+        raise ValueError(
+            f"{value!r} holds a name or password before its host ('…@'), which every page "
+            "showing it would publish; remove it, up to and including the '@'"
+        )
     invisible = next((c for c in parts.netloc if unicodedata.category(c) == "Cf"), None)
     if invisible is not None:
         # Browsers drop some (U+200B) and refuse others (U+200D): either way the host is not
@@ -173,16 +179,12 @@ def normalise_base_url(value: str) -> str:
     """An http(s) base URL that ends with '/', its scheme and host in lower case (as browsers
     and crawlers compare them: ``https://Example.ORG/Site/`` is ``https://example.org/Site/``);
     raises ``ValueError`` otherwise. Every page's absolute URL is this and a path: it can have
-    no query or fragment to come after them, no name and password (which every page would
-    publish), and no empty folder name."""
+    no query or fragment to come after them, and no empty folder name (nor, as no URL of the
+    site may, a name and password)."""
     parts = urlsplit(_check_http_url(value))
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise ValueError(
             f"{value!r} has a query ('?') or a fragment ('#'): give the site's address alone"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ValueError(
-            f"{value!r} holds a name or password, which every page would publish; remove it"
         )
     try:
         idna_host(parts.hostname or "")
