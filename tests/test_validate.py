@@ -1442,3 +1442,40 @@ def test_an_award_pasted_decomposed_is_the_same_award(write_tree: WriteTree) -> 
     papers = validate(root).digests[0].digest.papers
 
     assert [paper.award for paper in papers] == [composed, composed]
+
+
+LINK_KINDS_LISTED = (
+    "input should be 'paper', 'pdf', 'code', 'project', 'dataset', 'model', 'demo', 'video', "
+    "'blog', 'discussion' or 'other', got "
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        ("Code", "; did you mean 'code'?"),  # the right word in the wrong case
+        ("DATASET", "; did you mean 'dataset'?"),
+        ("codes", "; did you mean 'code'?"),
+        ("github", ""),  # close to none: the list alone
+    ],
+)
+def test_a_link_kind_close_to_one_suggests_it(write_tree: WriteTree, kind: str, hint: str) -> None:
+    """The kinds were listed, and the one meant left for the reader to find."""
+    digest = WEEKLY.replace("{kind: code,", f"{{kind: {kind},")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
+    assert problem.message == f"{LINK_KINDS_LISTED}{kind!r}{hint}"
+
+
+def test_a_digest_kind_in_capitals_suggests_it(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly", "kind: Weekly"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 7, "kind")
+    assert problem.message == (
+        "input should be 'weekly' or 'conference', got 'Weekly'; did you mean 'weekly'?"
+    )

@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -301,6 +301,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     }:
         given = as_read(error["input"]) if kind == "string_type" else repr(error["input"])
         message = f"{message[0].lower()}{message[1:]}, got {given}"
+    if kind == "literal_error":
+        message += _literal_hint(error["input"], error["ctx"]["expected"])
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
         # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
@@ -344,10 +346,28 @@ def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
     name = str(location[-1])
     known = _fields_at(model, location[:-1])
     message = f"unknown field '{name}'"
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"{message}; did you mean '{close[0]}'?"
+    close = closest(name, known)
+    if close is not None:
+        return f"{message}; did you mean '{close}'?"
     return f"{message}; the fields here are: {', '.join(known)}" if known else message
+
+
+def closest(name: str, known: Sequence[str]) -> str | None:
+    """The one of ``known`` that ``name`` was most likely meant to be (in any case: ``Code`` is
+    ``code``), if one is close enough."""
+    close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+"""A value that pydantic's ``literal_error`` lists as allowed: ``'paper', 'pdf' or 'code'``."""
+
+
+def _literal_hint(given: Any, expected: str) -> str:
+    """The hint for a value close to one of those allowed (``expected``, as pydantic lists
+    them): ``; did you mean 'code'?``; else nothing, as the message lists them all."""
+    close = closest(given, _QUOTED.findall(expected)) if isinstance(given, str) else None
+    return f"; did you mean '{close}'?" if close is not None else ""
 
 
 def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
