@@ -31,6 +31,7 @@ from papersite.load import (
     is_markdown,
 )
 from papersite.model import (
+    EVERY_LANGUAGE,
     KIND_FIELDS,
     AliasPath,
     Appearance,
@@ -262,6 +263,10 @@ def validate_document(
 
 def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, error: Any) -> Problem:
     location: Location = tuple(error["loc"])
+    # A plain string, stored under "*", and a mapping's key (pydantic's "[key]"): their field.
+    at_key = location[-1:] == ("[key]",)
+    if at_key or location[-1:] == (EVERY_LANGUAGE,):
+        location = location[:-1]
     kind = error["type"]
     if kind == "extra_forbidden":
         return document.problem(location, _unknown_field_message(model, location), key=True)
@@ -312,7 +317,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         message += _list_advice(error["input"])
     if kind in DATE_FORMS:
         message += f"; write it as {DATE_FORMS[kind]}"
-    return document.problem(location, message)
+    return document.problem(location, message, key=at_key)
 
 
 def _not_a_mapping(model: type[BaseModel], data: Any) -> str:
