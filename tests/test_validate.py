@@ -1479,3 +1479,36 @@ def test_a_digest_kind_in_capitals_suggests_it(write_tree: WriteTree) -> None:
     assert problem.message == (
         "input should be 'weekly' or 'conference', got 'Weekly'; did you mean 'weekly'?"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "line", "column"),
+    [
+        ("award", "award: {ko: 특별상, en: Special Award}", 9, 12),
+        (
+            "links[0].label",
+            "links: [{kind: code, url: 'https://x.org/', label: {ko: 코드, en: Code}}]",
+            9,
+            56,
+        ),
+    ],
+)
+def test_an_award_or_label_per_language_says_to_write_it_once(
+    write_tree: WriteTree, field: str, written: str, line: int, column: int
+) -> None:
+    """The contract's texts are per language, but an award and a link's label are one string:
+    the message was pydantic's 'input should be a valid string, got {...}'."""
+    digest = WEEKLY.replace("    tags: [reinforcement-learning]\n", f"    {written}\n")
+    digest = digest.replace(
+        '    links:\n      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n', ""
+    )
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    joined = "특별상 / Special Award" if field == "award" else "코드 / Code"
+    assert where(problem) == (WEEKLY_PATH, line, column, f"papers[0].{field}")
+    assert problem.message == (
+        "this is one string for every language, not a text per language: write it once, "
+        f"e.g. '{joined}'"
+    )

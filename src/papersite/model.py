@@ -445,7 +445,19 @@ def _not_blank_name(value: str) -> str:
     return composed(value)
 
 
-Name = Annotated[str, AfterValidator(_not_blank_name)]
+def _name_input(value: Any) -> Any:
+    """A name as given; one per language (``{ko: 특별상, en: Special Award}``) says to write it
+    once, where pydantic's words would only say that it is no string."""
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        joined = " / ".join(value.values())
+        raise ValueError(
+            f"this is one string for every language, not a text per language: write it once, "
+            f"e.g. {joined!r}"
+        )
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_name_input), AfterValidator(_not_blank_name)]
 """A name that is the same in every language (an author, an award): never blank, since a blank
 award would be a group of its own, and a blank author an empty place in the list; composed
 (NFC), as texts are, so that one award pasted from macOS is not a second group."""
