@@ -81,6 +81,38 @@ def test_authors_given_as_a_string_is_not_a_list(write_tree: WriteTree) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "advice"),
+    [
+        (
+            "{kind: code, url: 'https://x.org/'}",
+            '[{"kind": "code", "url": "https://x.org/"}]',
+        ),
+        (
+            "\n      kind: discussion\n      url: 'https://x.com/omarsar0/status/1902364950821257288'"
+            "\n      label: X thread",
+            "put '- ' before the item's first field",
+        ),
+    ],
+)
+def test_one_link_given_where_a_list_goes_says_to_write_a_list(
+    write_tree: WriteTree, written: str, advice: str
+) -> None:
+    """A section or link given as one mapping, not a list of one, had no advice at all."""
+    digest = WEEKLY.replace("    tags: [reinforcement-learning]\n", "")
+    digest = digest.replace(
+        '    links:\n      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n',
+        f"    links: {written}\n",
+    )
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem)[3] == "papers[0].links"
+    assert problem.message.startswith("input should be a valid list, got {"), problem.message
+    assert problem.message.endswith(f"; write a list, even of one item: {advice}")
+
+
 def test_a_list_left_empty_after_its_key_says_how_to_write_its_items(
     write_tree: WriteTree,
 ) -> None:

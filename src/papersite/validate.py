@@ -340,11 +340,15 @@ def _list_advice(value: Any) -> str:
     """How to write as a list what was given as one value (``authors: "A. Author"``)."""
     if value is None:
         return "; write its items under it, each on a line of its own after '- ', or remove it"
-    if isinstance(value, dict):
-        return ""
     # JSON's form of the item, which YAML reads too: the advice fits the lockfile as well.
     item = json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, dict) and len(item) > _SHOWN_ITEM:  # one section, link: as a list
+        return "; write a list, even of one item: put '- ' before the item's first field"
     return f"; write a list, even of one item: [{item}]"
+
+
+_SHOWN_ITEM = 80
+"""The longest item that a message about a list shows as it should be written."""
 
 
 def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
