@@ -626,6 +626,10 @@ def test_a_cold_load_parses_on_every_core_what_one_process_would(
         ("digests/weekly/2025-03-24.yaml", os.mkfifo, "a named pipe (FIFO)"),
         ("arxiv.lock.json", os.mkfifo, "a named pipe (FIFO)"),
         ("arxiv.lock.json", os.mkdir, "a folder"),
+        # It was "no papersite.yaml here", and a glossary left out without a word.
+        ("papersite.yaml", os.mkfifo, "a named pipe (FIFO)"),
+        ("glossary.yaml", os.mkfifo, "a named pipe (FIFO)"),
+        ("glossary.yaml", os.mkdir, "a folder"),
     ],
 )
 def test_a_content_path_that_is_no_regular_file_is_an_error_naming_it_not_read(
@@ -647,3 +651,18 @@ def test_a_content_path_that_is_no_regular_file_is_an_error_naming_it_not_read(
         "file in its place\nerror: 1 problem; nothing was written\n"
     )
     assert not (minimal_site / "build").exists()
+
+
+def test_peek_config_does_not_read_a_named_pipe(minimal_site: Path) -> None:
+    """``new`` and ``serve`` peek at ``papersite.yaml``: a named pipe there made them wait for a
+    writer forever. It is read as no configuration, which the build reports."""
+    (minimal_site / "papersite.yaml").unlink()
+    os.mkfifo(minimal_site / "papersite.yaml")
+    code = "import sys; from pathlib import Path; from papersite.load import peek_config; "
+    code += "print(peek_config(Path(sys.argv[1])))"
+
+    peeked = subprocess.run(
+        [sys.executable, "-c", code, str(minimal_site)], capture_output=True, text=True, timeout=30
+    )
+
+    assert (peeked.returncode, peeked.stdout) == (0, "{}\n")

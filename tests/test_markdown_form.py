@@ -524,6 +524,61 @@ def test_a_misspelt_overview_heading_is_not_read_as_a_paper(write_tree: WriteTre
     assert problem.message == "'## Overveiw' would start a paper: did you mean '## Overview'?"
 
 
+@pytest.mark.parametrize("heading", ["## 개요", "## Overview:"])
+def test_an_overview_heading_in_korean_is_not_read_as_a_paper(
+    write_tree: WriteTree, heading: str
+) -> None:
+    """'## 개요' was published as a paper titled 개요 (with its '### ko' and '### en' reported
+    as unknown paper headings, or with nothing under it, without a word)."""
+    text = AS_MARKDOWN.replace("## Overview\n", f"{heading}\n", 1)
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, heading), 1, "")
+    assert problem.message == f"'{heading}' would start a paper: did you mean '## Overview'?"
+
+
+@pytest.mark.parametrize(
+    ("heading", "field", "meant"),
+    [
+        ("## Summary", "summary", "### Summary"),
+        ("## 논문 초록", "abstract", "### Abstract"),
+        ("## Section: 선정 위원회 평가", "section", "### Section"),
+    ],
+)
+def test_a_papers_field_heading_at_a_papers_level_is_not_read_as_a_paper(
+    write_tree: WriteTree, heading: str, field: str, meant: str
+) -> None:
+    """A summary's heading written '##' was published as a second paper titled 'Summary'."""
+    text = AS_MARKDOWN + f"\n{heading}\n"
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, text.split("\n").index(heading) + 1, 1, "")
+    assert problem.message == (
+        f"'{heading}' would start a paper: a paper's {field} goes under '{meant}', below the "
+        "paper's own '##' heading"
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "meant"),
+    [("### 논문 소개", "### Summary"), ("### 요약", "### Summary"), ("### 초록", "### Abstract")],
+)
+def test_a_papers_heading_in_korean_suggests_the_english_one(
+    write_tree: WriteTree, heading: str, meant: str
+) -> None:
+    text = AS_MARKDOWN.replace("### Abstract", heading)
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, heading), 1, "papers[0]")
+    assert problem.message == (
+        f"unknown paper heading '{heading[4:]}'; did you mean '{meant}'? use '### Summary', "
+        "'### Abstract' or '### Section: <title>'"
+    )
+
+
 def test_text_before_the_first_heading_belongs_nowhere(write_tree: WriteTree) -> None:
     text = AS_MARKDOWN.replace("---\n\n# 이번 주의 논문", "---\n\nStray text.\n\n# 이번 주의 논문")
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -276,3 +279,18 @@ def test_a_skeleton_left_with_its_placeholder_title_is_an_error_of_check(
         )
     assert status == 1
     assert [line for line in out.splitlines() if "[placeholder]" in line] == expected
+
+
+def test_a_named_pipe_among_the_digests_is_not_read(site: Path) -> None:
+    """``new`` reads the site's digests to find one at the new URL: a named pipe among them
+    made it wait for a writer forever. It is passed over (the build reports it)."""
+    (site / "digests" / "weekly").mkdir(parents=True)
+    os.mkfifo(site / "digests" / "weekly" / "draft.yaml")
+    command = [sys.executable, "-m", "papersite", "new", "weekly", "--start", "2025-03-24"]
+
+    made = subprocess.run(
+        [*command, "--source", str(site)], capture_output=True, text=True, timeout=60
+    )
+
+    assert made.returncode == 0, made.stderr
+    assert (site / "digests" / "weekly" / "2025-03-24.yaml").is_file()

@@ -83,7 +83,7 @@ def test_a_digest_without_provenance_shows_and_asks_nothing(
         ("{default: {ko: machne}}", "machne", r"provenance\.default\.ko: .*'human', 'machine'"),
         ("{default: {fr: machine}}", "fr:", r"provenance\.default\.fr: language 'fr' is not"),
         ("{sumary: machine}", "sumary", r"provenance\.sumary: "),
-        ("{by: {robot: GPT}}", "robot", r"provenance\.by\.robot\.\[key\]: input should be"),
+        ("{by: {robot: GPT}}", "robot", r"provenance\.by\.robot: input should be"),
         ("[machine]", "[machine]", r"provenance: "),
     ],
 )
@@ -121,7 +121,26 @@ def test_a_wrong_language_and_a_wrong_status_are_reported_together(
     ]
     assert found[0][3].startswith("language 'fr' is not one of this site's languages")
     assert found[1][3] == (
-        "input should be 'human', 'machine', 'upstream' or 'reviewed', got 'machne'"
+        "input should be 'human', 'machine', 'upstream' or 'reviewed', got 'machne'; "
+        "did you mean 'machine'?"
+    )
+
+
+def test_a_wrong_status_for_every_language_names_the_field_alone(write_tree: WriteTree) -> None:
+    """It was 'provenance.default.*': the key papersite stores such a status under."""
+    digest = WEEKLY.replace("papers:\n", "provenance: {default: Machine}\npapers:\n", 1)
+    site = site_with(write_tree, digest)
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site / "build", search=False)
+
+    [problem] = raised.value.problems
+    line = line_of(digest, "provenance:")
+    column = digest.splitlines()[line - 1].index("Machine") + 1
+    assert (problem.line, problem.column, problem.field) == (line, column, "provenance.default")
+    assert problem.message == (
+        "input should be 'human', 'machine', 'upstream' or 'reviewed', got 'Machine'; "
+        "did you mean 'machine'?"
     )
 
 

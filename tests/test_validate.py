@@ -81,6 +81,38 @@ def test_authors_given_as_a_string_is_not_a_list(write_tree: WriteTree) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "advice"),
+    [
+        (
+            "{kind: code, url: 'https://x.org/'}",
+            '[{"kind": "code", "url": "https://x.org/"}]',
+        ),
+        (
+            "\n      kind: discussion\n      url: 'https://x.com/omarsar0/status/1902364950821257288'"
+            "\n      label: X thread",
+            "put '- ' before the item's first field",
+        ),
+    ],
+)
+def test_one_link_given_where_a_list_goes_says_to_write_a_list(
+    write_tree: WriteTree, written: str, advice: str
+) -> None:
+    """A section or link given as one mapping, not a list of one, had no advice at all."""
+    digest = WEEKLY.replace("    tags: [reinforcement-learning]\n", "")
+    digest = digest.replace(
+        '    links:\n      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n',
+        f"    links: {written}\n",
+    )
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem)[3] == "papers[0].links"
+    assert problem.message.startswith("input should be a valid list, got {"), problem.message
+    assert problem.message.endswith(f"; write a list, even of one item: {advice}")
+
+
 def test_a_list_left_empty_after_its_key_says_how_to_write_its_items(
     write_tree: WriteTree,
 ) -> None:
@@ -558,6 +590,24 @@ def test_a_url_whose_port_is_no_port_says_so(write_tree: WriteTree, url: str) ->
 
 
 @pytest.mark.parametrize(
+    "url", ["https://user:secret@github.com/a", "https://github.com@evil.example/a"]
+)
+def test_a_url_with_a_name_or_password_is_an_error(write_tree: WriteTree, url: str) -> None:
+    """A password in a link was published on every page showing it, and a name before '@'
+    makes a link that seems to lead to one host and leads to another (as base_url refused)."""
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    assert problem.message == (
+        f"{url!r} holds a name or password before its host ('…@'), which every page showing "
+        "it would publish; remove it, up to and including the '@'"
+    )
+
+
+@pytest.mark.parametrize(
     ("url", "shown"),
     [
         (
@@ -591,7 +641,10 @@ def test_a_url_with_a_character_no_url_may_hold_says_how_to_write_it(
         ("https://example.org/a/../b/", "has a '.' or '..' folder"),
         ("https://example.org/repo/index.html", "is a page's address; give its folder's: "),
         ("https://example.org/a#top", "has a query ('?') or a fragment ('#')"),
-        ("https://user:secret@example.org/", "holds a name or password, which every page"),
+        (
+            "https://user:secret@example.org/",
+            "holds a name or password before its host ('…@'), which every page",
+        ),
         ("https://example.org:99999/", "has a port that is not one (1-65535)"),
         ("https://example.org//", "has an empty folder name ('//')"),
         (
@@ -1421,3 +1474,73 @@ def test_an_award_pasted_decomposed_is_the_same_award(write_tree: WriteTree) -> 
     papers = validate(root).digests[0].digest.papers
 
     assert [paper.award for paper in papers] == [composed, composed]
+
+
+LINK_KINDS_LISTED = (
+    "input should be 'paper', 'pdf', 'code', 'project', 'dataset', 'model', 'demo', 'video', "
+    "'blog', 'discussion' or 'other', got "
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        ("Code", "; did you mean 'code'?"),  # the right word in the wrong case
+        ("DATASET", "; did you mean 'dataset'?"),
+        ("codes", "; did you mean 'code'?"),
+        ("github", ""),  # close to none: the list alone
+    ],
+)
+def test_a_link_kind_close_to_one_suggests_it(write_tree: WriteTree, kind: str, hint: str) -> None:
+    """The kinds were listed, and the one meant left for the reader to find."""
+    digest = WEEKLY.replace("{kind: code,", f"{{kind: {kind},")
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
+    assert problem.message == f"{LINK_KINDS_LISTED}{kind!r}{hint}"
+
+
+def test_a_digest_kind_in_capitals_suggests_it(write_tree: WriteTree) -> None:
+    root = weekly_site(write_tree, WEEKLY.replace("kind: weekly", "kind: Weekly"))
+
+    problem = only_problem(root)
+
+    assert where(problem) == (WEEKLY_PATH, 1, 7, "kind")
+    assert problem.message == (
+        "input should be 'weekly' or 'conference', got 'Weekly'; did you mean 'weekly'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "line", "column"),
+    [
+        ("award", "award: {ko: 특별상, en: Special Award}", 9, 12),
+        (
+            "links[0].label",
+            "links: [{kind: code, url: 'https://x.org/', label: {ko: 코드, en: Code}}]",
+            9,
+            56,
+        ),
+    ],
+)
+def test_an_award_or_label_per_language_says_to_write_it_once(
+    write_tree: WriteTree, field: str, written: str, line: int, column: int
+) -> None:
+    """The contract's texts are per language, but an award and a link's label are one string:
+    the message was pydantic's 'input should be a valid string, got {...}'."""
+    digest = WEEKLY.replace("    tags: [reinforcement-learning]\n", f"    {written}\n")
+    digest = digest.replace(
+        '    links:\n      - {kind: code, url: "https://github.com/BytedTsinghua-SIA/DAPO"}\n', ""
+    )
+    root = weekly_site(write_tree, digest)
+
+    problem = only_problem(root)
+
+    joined = "특별상 / Special Award" if field == "award" else "코드 / Code"
+    assert where(problem) == (WEEKLY_PATH, line, column, f"papers[0].{field}")
+    assert problem.message == (
+        "this is one string for every language, not a text per language: write it once, "
+        f"e.g. '{joined}'"
+    )

@@ -255,12 +255,8 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
             )
         elif heading.text.casefold() == "overview":
             _read_overview(builder, data, heading, children)
-        elif _misspelt_overview(heading.text):
-            builder.error(
-                heading.line,
-                (),
-                f"'## {heading.text}' would start a paper: did you mean '## Overview'?",
-            )
+        elif (misplaced := _misplaced(heading.text)) is not None:
+            builder.error(heading.line, (), misplaced)
         else:
             papers.append(_read_paper(builder, heading, children, len(papers)))
     if papers:
@@ -274,6 +270,42 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
         else:
             data["papers"] = papers
             builder.mark(("papers",), headings[0].line)
+
+
+def _misplaced(text: str) -> str | None:
+    """The error for a '##' heading that names a part of the structure rather than a paper (the
+    overview misspelt or in Korean, '## 개요'; a paper's field, '## Summary', '## 논문 초록'),
+    which would be published as a paper of that title; None for a paper's title."""
+    named = _field_named(text)
+    if named == "overview" or _misspelt_overview(text):
+        return f"'## {text}' would start a paper: did you mean '## Overview'?"
+    if named is not None:
+        return (
+            f"'## {text}' would start a paper: a paper's {named} goes under "
+            f"'### {named.title()}', below the paper's own '##' heading"
+        )
+    return None
+
+
+def _field_named(text: str) -> str | None:
+    """The part of the structure a heading's text names, in English or in the Korean of the
+    digests (``논문 소개``: 'summary'); None for any other text."""
+    words = " ".join(text.casefold().rstrip(":").split())
+    return "section" if _SECTION.match(words) else _HEADING_NAMES.get(words)
+
+
+_HEADING_NAMES = {
+    "overview": "overview",
+    "개요": "overview",
+    "summary": "summary",
+    "논문 소개": "summary",
+    "소개": "summary",
+    "요약": "summary",
+    "abstract": "abstract",
+    "논문 초록": "abstract",
+    "초록": "abstract",
+}
+"""The headings of the structure, and the Korean words the digests use for them."""
 
 
 def _misspelt_overview(text: str) -> bool:
@@ -415,8 +447,7 @@ def _read_paper(
                 _read_section(builder, location, child, grandchildren, section_match, len(sections))
             )
         else:
-            close = difflib.get_close_matches(child.text.casefold(), _PAPER_HEADINGS, n=1)
-            hint = f"did you mean '### {close[0].title()}'? " if close else ""
+            hint = _paper_heading_hint(child.text)
             builder.error(
                 child.line,
                 location,
@@ -433,6 +464,15 @@ def _read_paper(
         else:
             paper["sections"] = sections
     return paper
+
+
+def _paper_heading_hint(text: str) -> str:
+    """The hint for an unknown heading under a paper that is one misspelt or in Korean
+    (``### 논문 소개``): "did you mean '### Summary'? "; else nothing."""
+    named = _field_named(text)
+    close = difflib.get_close_matches(text.casefold(), _PAPER_HEADINGS, n=1)
+    meant = named if named in _PAPER_HEADINGS else next(iter(close), None)
+    return f"did you mean '### {meant.title()}'? " if meant else ""
 
 
 def _read_section(

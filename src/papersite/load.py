@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pickle
 import re
 import zlib
@@ -445,10 +446,17 @@ def peek_config(root: Path) -> dict[str, Any]:
     its languages, ``serve`` its address before a build has succeeded); {} when it is missing,
     unreadable or not a mapping, which a build reports."""
     try:
-        data = yaml.safe_load((root / CONFIG_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(read_file(root / CONFIG_FILE).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):  # a named pipe too: never read
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def is_there(path: Path) -> bool:
+    """Whether a site file is there, whatever it is: reading a named pipe, a folder or a link to
+    nothing in its place reports what it is (``unreadable``), where ``is_file`` would call it
+    missing, or leave it out without a word."""
+    return os.path.lexists(path)
 
 
 def unreadable(path: Path, error: OSError) -> str:
@@ -654,7 +662,7 @@ def load_site(
     known = known or {}
     problems: list[Problem] = []
     hashes: dict[str, str] = {}
-    if not (root / CONFIG_FILE).is_file():
+    if not is_there(root / CONFIG_FILE):
         message = f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
         problems.append(Problem(CONFIG_FILE, 0, 0, "", message))
         config = None
@@ -688,7 +696,7 @@ def load_site(
         elif document is not None and not file_problems:  # empty, or only comments
             problems.append(Problem(relative, 1, 1, "", EMPTY_DIGEST))
     glossary = None
-    if (root / GLOSSARY_FILE).is_file():
+    if is_there(root / GLOSSARY_FILE):
         glossary, glossary_problems, _ = read_hashed_source(root, GLOSSARY_FILE)
         problems += glossary_problems
     return LoadedSite(config, digests, problems, hashes, glossary, files)

@@ -77,6 +77,12 @@ def _check_http_url(value: str) -> str:
             f"{value!r} has no host: write the server's name after '{parts.scheme}://', "
             f"e.g. '{parts.scheme}://example.org/{parts.path.lstrip('/')}'"
         )
+    if parts.username is not None or parts.password is not None:
+        # 'https://github.com@evil.example/' leads to evil.example: browsers warn of such a link.
+        raise ValueError(
+            f"{value!r} holds a name or password before its host ('…@'), which every page "
+            "showing it would publish; remove it, up to and including the '@'"
+        )
     invisible = next((c for c in parts.netloc if unicodedata.category(c) == "Cf"), None)
     if invisible is not None:
         # Browsers drop some (U+200B) and refuse others (U+200D): either way the host is not
@@ -173,16 +179,12 @@ def normalise_base_url(value: str) -> str:
     """An http(s) base URL that ends with '/', its scheme and host in lower case (as browsers
     and crawlers compare them: ``https://Example.ORG/Site/`` is ``https://example.org/Site/``);
     raises ``ValueError`` otherwise. Every page's absolute URL is this and a path: it can have
-    no query or fragment to come after them, no name and password (which every page would
-    publish), and no empty folder name."""
+    no query or fragment to come after them, and no empty folder name (nor, as no URL of the
+    site may, a name and password)."""
     parts = urlsplit(_check_http_url(value))
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise ValueError(
             f"{value!r} has a query ('?') or a fragment ('#'): give the site's address alone"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ValueError(
-            f"{value!r} holds a name or password, which every page would publish; remove it"
         )
     try:
         idna_host(parts.hostname or "")
@@ -443,7 +445,19 @@ def _not_blank_name(value: str) -> str:
     return composed(value)
 
 
-Name = Annotated[str, AfterValidator(_not_blank_name)]
+def _name_input(value: Any) -> Any:
+    """A name as given; one per language (``{ko: 특별상, en: Special Award}``) says to write it
+    once, where pydantic's words would only say that it is no string."""
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        joined = " / ".join(value.values())
+        raise ValueError(
+            f"this is one string for every language, not a text per language: write it once, "
+            f"e.g. {joined!r}"
+        )
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_name_input), AfterValidator(_not_blank_name)]
 """A name that is the same in every language (an author, an award): never blank, since a blank
 award would be a group of its own, and a blank author an empty place in the list; composed
 (NFC), as texts are, so that one award pasted from macOS is not a second group."""

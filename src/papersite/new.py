@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 from papersite.errors import PapersiteError
-from papersite.fingerprint import digest_files
+from papersite.fingerprint import digest_files, read_file
 from papersite.i18n import english_or_first, table_language, words_language
-from papersite.load import peek_config, read_source
+from papersite.load import is_there, peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
 from papersite.validate import salvaged_url as digest_url_of
@@ -84,7 +84,7 @@ def _write(
 ) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if not (source / CONFIG_FILE).is_file():  # a digest outside a site is no use to anyone
+    if not is_there(source / CONFIG_FILE):  # a digest outside a site is no use to anyone
         raise PapersiteError(
             f"no {CONFIG_FILE} in {source}; is it a papersite site? (see README.md); give the "
             "site's folder with --source"
@@ -119,9 +119,9 @@ def _digest_at(source: Path, url: str, needle: str) -> str | None:
     files whose text holds ``needle`` (the week's start, the conference's year) are parsed."""
     for relative in digest_files(source):
         try:
-            if needle not in (source / relative).read_text(encoding="utf-8", errors="replace"):
+            if needle not in read_file(source / relative).decode("utf-8", errors="replace"):
                 continue
-        except OSError:
+        except OSError:  # a named pipe too, which reading would wait on forever
             continue  # the build says what is wrong with it
         document, _ = read_source(source, relative)
         data = document.data if document is not None else None

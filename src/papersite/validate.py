@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -32,6 +32,7 @@ from papersite.load import (
     is_markdown,
 )
 from papersite.model import (
+    EVERY_LANGUAGE,
     KIND_FIELDS,
     AliasPath,
     Appearance,
@@ -263,6 +264,10 @@ def validate_document(
 
 def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, error: Any) -> Problem:
     location: Location = tuple(error["loc"])
+    # A plain string, stored under "*", and a mapping's key (pydantic's "[key]"): their field.
+    at_key = location[-1:] == ("[key]",)
+    if at_key or location[-1:] == (EVERY_LANGUAGE,):
+        location = location[:-1]
     kind = error["type"]
     if kind == "extra_forbidden":
         return document.problem(location, _unknown_field_message(model, location), key=True)
@@ -302,6 +307,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "int_from_float",
     }:
         message = f"{message[0].lower()}{message[1:]}, got {_given(document, kind, error['input'])}"
+    if kind == "literal_error":
+        message += _literal_hint(error["input"], error["ctx"]["expected"])
     if kind in {"int_type", "float_type"} and isinstance(error["input"], str):
         # Quoted ("2025"), or a form YAML reads as text (1e3, 30s).
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
@@ -311,7 +318,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         message += _list_advice(error["input"], is_json(document.path))
     if kind in DATE_FORMS:
         message += f"; write it as {DATE_FORMS[kind]}"
-    return document.problem(location, message)
+    return document.problem(location, message, key=at_key)
 
 
 def _not_a_mapping(model: type[BaseModel], data: Any) -> str:
@@ -349,21 +356,43 @@ def _list_advice(value: Any, in_json: bool) -> str:
         return "; write a list ([] for none), or remove the field"
     if value is None:
         return "; write its items under it, each on a line of its own after '- ', or remove it"
-    if isinstance(value, dict):
-        return ""
     # JSON's form of the item, which YAML reads too: the advice fits the lockfile as well.
     item = json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, dict) and len(item) > _SHOWN_ITEM:  # one section, link: as a list
+        return "; write a list, even of one item: put '- ' before the item's first field"
     return f"; write a list, even of one item: [{item}]"
+
+
+_SHOWN_ITEM = 80
+"""The longest item that a message about a list shows as it should be written."""
 
 
 def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
     name = str(location[-1])
     known = _fields_at(model, location[:-1])
     message = f"unknown field '{name}'"
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"{message}; did you mean '{close[0]}'?"
+    close = closest(name, known)
+    if close is not None:
+        return f"{message}; did you mean '{close}'?"
     return f"{message}; the fields here are: {', '.join(known)}" if known else message
+
+
+def closest(name: str, known: Sequence[str]) -> str | None:
+    """The one of ``known`` that ``name`` was most likely meant to be (in any case: ``Code`` is
+    ``code``), if one is close enough."""
+    close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+"""A value that pydantic's ``literal_error`` lists as allowed: ``'paper', 'pdf' or 'code'``."""
+
+
+def _literal_hint(given: Any, expected: str) -> str:
+    """The hint for a value close to one of those allowed (``expected``, as pydantic lists
+    them): ``; did you mean 'code'?``; else nothing, as the message lists them all."""
+    close = closest(given, _QUOTED.findall(expected)) if isinstance(given, str) else None
+    return f"; did you mean '{close}'?" if close is not None else ""
 
 
 def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
