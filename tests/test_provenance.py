@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 
@@ -195,10 +196,9 @@ def test_the_digest_notice_names_the_machine_in_each_language(
     assert texts.keys() == {"ko", "en"}
     assert "GPT-4o" in texts["ko"] and "GPT-4o" in texts["en"]
     assert "not been reviewed" in texts["en"]
-    # The English edition speaks English only, and shows no Korean text to badge.
+    # The English edition shows no Korean text: nothing to badge, nor to give notice of.
     english = soup(tmp_path / "out" / "en" / "weekly" / "2025-03-17" / "index.html")
-    assert [p["lang"] for p in english.select(".provenance-notice p")] == ["en"]
-    assert english.select(".provenance-badge") == []
+    assert english.select(".provenance-notice, .provenance-badge") == []
 
 
 def test_an_english_machine_text_gets_the_english_badge(
@@ -350,3 +350,108 @@ def test_provenance_in_the_markdown_form(write_tree: WriteTree, tmp_path: Path) 
     source = (site / "digests" / "weekly" / "2025-03-17.md").read_text(encoding="utf-8")
     assert ("papers[0].abstract.ko", line_of(source, "#### ko", after="### Abstract")) in locations
     assert "papers[0].summary.ko" not in [location for location, _ in locations]
+
+
+# --- what each page claims: the bilingual page and both editions ---------------------------------
+
+DIGEST_PAGES = {
+    "bilingual": ("weekly", "2025-03-17", "index.html"),
+    "ko": ("ko", "weekly", "2025-03-17", "index.html"),
+    "en": ("en", "weekly", "2025-03-17", "index.html"),
+}
+
+
+def digest_pages(out: Path) -> dict[str, lxml.html.HtmlElement]:
+    """The digest's page in both languages and in each edition, parsed."""
+    return {
+        name: lxml.html.parse(str(out.joinpath(*path))).getroot()
+        for name, path in DIGEST_PAGES.items()
+    }
+
+
+def badges(page: lxml.html.HtmlElement) -> list[str]:
+    return [badge.text_content() for badge in page.find_class("provenance-badge")]
+
+
+def notices(page: lxml.html.HtmlElement) -> dict[str, str]:
+    """The digest notice's words per language (one page may hold the notice in several)."""
+    return {
+        p.get("lang", ""): p.text_content()
+        for notice in page.find_class("provenance-notice")
+        for p in notice.iter("p")
+    }
+
+
+def test_a_shared_text_is_a_machines_only_if_a_status_that_applies_says_so(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """One summary for every language, its languages' own statuses reviewed and human: neither
+    is a machine's, so the digest's ``default: machine`` (which they override) does not apply."""
+    digest = WEEKLY.replace(
+        "papers:\n",
+        "provenance: {default: machine, title: human, by: {machine: GPT-4o}}\npapers:\n",
+    ).replace(
+        'summary: {ko: "한국어 소개", en: "English introduction"}',
+        'summary: "One summary"\n    provenance: {summary: {ko: reviewed, en: human}}',
+    )
+    digest = digest.replace('    abstract: {ko: "한국어 초록", en: "English abstract"}\n', "")
+    site = site_with(write_tree, digest)
+
+    report = build(site, tmp_path / "out", search=False, strict_review=True)
+
+    assert report.unreviewed == []
+    assert [f for f in check_site(site, review=True).findings if f.rule == "unreviewed"] == []
+    for name, page in digest_pages(tmp_path / "out").items():
+        assert "One summary" in page.text_content(), name
+        assert (badges(page), notices(page)) == ([], {}), name
+
+
+@pytest.mark.parametrize("english_summary", [True, False])
+def test_an_edition_carries_the_notice_only_for_a_machine_text_it_shows(
+    write_tree: WriteTree, tmp_path: Path, english_summary: bool
+) -> None:
+    """Korean by a machine, English upstream: the English edition shows no machine text, and
+    says nothing of one, unless it shows the Korean summary for a missing English one."""
+    digest = REVIEWED_WEEKLY.replace('      ko: "한국어 초록"\n', "")
+    if not english_summary:
+        digest = digest.replace('      en: "Second introduction"\n', "")
+    build(site_with(write_tree, digest), tmp_path / "out", search=False)
+
+    pages = digest_pages(tmp_path / "out")
+
+    assert badges(pages["ko"]) == [BADGE_KO] and set(notices(pages["ko"])) == {"ko"}
+    assert set(notices(pages["bilingual"])) == {"ko", "en"}
+    if english_summary:
+        assert (badges(pages["en"]), notices(pages["en"])) == ([], {})
+    else:  # the Korean summary shown in its place, with the English badge
+        assert badges(pages["en"]) == [BADGE_EN] and set(notices(pages["en"])) == {"en"}
+
+
+def test_the_notice_names_each_machine_behind_a_text_the_page_shows(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A paper's ``by`` wins over its digest's: the notice names the paper's machine, and the
+    digest's only if a text of the digest's machine is shown."""
+    digest = REVIEWED_WEEKLY.replace(
+        "provenance: {summary: {ko: reviewed}}", "provenance: {by: {machine: Claude}}"
+    ).replace(
+        '      en: "Second introduction"\n',
+        '      en: "Second introduction"\n    provenance: {default: reviewed}\n',
+    )
+    site = site_with(write_tree, digest)
+    build(site, tmp_path / "out", search=False)
+
+    pages = digest_pages(tmp_path / "out")
+
+    assert "Claude" in notices(pages["ko"])["ko"]
+    assert "GPT-4o" not in notices(pages["ko"])["ko"]
+    assert "by Claude and" in notices(pages["bilingual"])["en"]
+
+    # With the second paper's Korean summary a machine's again, both machines are named.
+    (site / "digests" / "weekly" / "2025-03-17.yaml").write_text(
+        digest.replace("provenance: {default: reviewed}", "provenance: {title: reviewed}"),
+        encoding="utf-8",
+    )
+    build(site, tmp_path / "out", search=False)
+    english = notices(digest_pages(tmp_path / "out")["bilingual"])["en"]
+    assert "by Claude, GPT-4o and have not" in english

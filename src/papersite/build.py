@@ -48,7 +48,7 @@ from papersite.write import (
 if TYPE_CHECKING:
     from papersite.dataset import Spans
     from papersite.incremental import Listing
-    from papersite.model import SourcedDigest
+    from papersite.model import Site, SourcedDigest
 
 OUTPUT_RECORDS = 4
 """How many output folders the cache remembers the last build of (``build/``, ``serve``'s …)."""
@@ -172,7 +172,7 @@ def build(
         search=search,
     )
     warnings = sorted(prepared.enrich_warnings + prepared.view.warnings)
-    unreviewed = _unreviewed_texts(prepared.site.digests, resident)
+    unreviewed = _unreviewed_texts(prepared.site, resident)
     _check_strictness(warnings, unreviewed, strict, strict_review)
     surveyed = None
     if resident is not None and resident.survey is not None:
@@ -292,19 +292,19 @@ def _indexed(
     return search_fingerprint(files, languages)
 
 
-def _unreviewed_texts(digests: list[SourcedDigest], resident: Resident | None) -> list[Problem]:
-    """The machine-written texts of ``digests`` that no one has reviewed, at their lines; those
-    of a digest ``resident`` holds them for are not looked for again."""
+def _unreviewed_texts(site: Site, resident: Resident | None) -> list[Problem]:
+    """The machine-written texts of the site's digests that no one has reviewed, at their
+    lines; those of a digest ``resident`` holds them for are not looked for again."""
     from papersite.provenance import unreviewed_texts
 
     kept = resident.unreviewed if resident is not None else {}
     found: dict[str, tuple[SourcedDigest, list[Problem]]] = {}
-    for sourced in digests:
+    for sourced in site.digests:
         memo = kept.get(sourced.path)
         found[sourced.path] = (
             memo
             if memo is not None and memo[0] is sourced
-            else (sourced, list(unreviewed_texts(sourced)))
+            else (sourced, list(unreviewed_texts(sourced, site.config.languages)))
         )
     if resident is not None:
         resident.unreviewed = found

@@ -156,7 +156,9 @@ def check_site(
         if review or strict_review:
             severity: Severity = "error" if strict_review else "warning"
             for sourced in site.digests:
-                report.findings += _tagged(unreviewed_texts(sourced), severity, "unreviewed")
+                report.findings += _tagged(
+                    unreviewed_texts(sourced, site.config.languages), severity, "unreviewed"
+                )
         if links:
             report.findings += _link_findings(
                 site, source, report, use_cache=link_cache, cache_hours=link_cache_hours

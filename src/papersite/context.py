@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from markupsafe import Markup
 
@@ -153,6 +153,9 @@ class BiText:
     tags); falls back across languages."""
     shared_unreviewed: bool = False
     """The shared text was written by a machine, and no one has reviewed it."""
+    machine: str | None = None
+    """Which machine wrote the languages of it that no one has reviewed, as ``provenance.by``
+    names it (a paper's over its digest's); None if it names none."""
     verbatim: dict[str, str] = field(default_factory=dict)
     """The words of the languages whose text is plain text, not Markdown (arXiv's title, which
     ``plain`` holds as the Markdown that shows it, ``markup.plain_paragraph``), as the page shows
@@ -166,6 +169,23 @@ class BiText:
     def unreviewed(self) -> bool:
         """Some language of it was written by a machine and not reviewed."""
         return self.shared_unreviewed or any(part.unreviewed for part in self.parts)
+
+    @property
+    def fallback(self) -> Part | None:
+        """What a page in one language shows where the text lacks its language: the first
+        language the text is written in."""
+        return next((part for part in self.parts if part.html is not None), None)
+
+    def shows_unreviewed(self, languages: Sequence[str]) -> bool:
+        """A page in ``languages`` shows a language of it that a machine wrote and no one has
+        reviewed: the shared text, one of the page's languages, or, on a page in one language
+        that the text lacks, the ``fallback`` shown in its place (``snippets.bi_html``)."""
+        if self.shared is not None:
+            return self.shared_unreviewed
+        shown = [part for part in self.parts if part.lang in languages and part.html is not None]
+        if len(languages) == 1 and not shown and self.fallback is not None:
+            shown = [self.fallback]
+        return any(part.unreviewed for part in shown)
 
     def words(self, lang: str, *, inline: bool = True) -> str:
         """The text in ``lang`` (falling back as ``plain``) as one line of the words a reader
@@ -300,8 +320,6 @@ class DigestView:
     groups: list[AwardGroup]
     aliases: list[str] = field(default_factory=list)
     """Page paths of the digest's old URLs (``posts/old/index.html``), each a redirect here."""
-    machine: str | None = None
-    """Which machine, as the digest's ``provenance.by`` names it."""
 
     @cached_property
     def feed_entries(self) -> dict[tuple[str, ...], Any]:
@@ -314,18 +332,16 @@ class DigestView:
         """Its tags and its papers' (``feeds.py``: every rebuild asks it of every digest)."""
         return frozenset({*self.tags, *(tag for entry in self.entries for tag in entry.tags)})
 
-    @property
-    def unreviewed(self) -> int:
-        """How many of its texts (per language) a machine wrote and no one has reviewed."""
+    def machines(self, languages: Sequence[str]) -> list[str | None]:
+        """Who wrote the texts that a page of it in ``languages`` shows, where a machine wrote
+        them and no one has reviewed them (None for a machine ``provenance.by`` does not name):
+        each once, in the page's order; none for a page with no such text."""
         texts = [self.title, self.overview]
         for entry in self.entries:
             texts += [entry.title, entry.summary, entry.abstract]
             texts += [text for section in entry.sections for text in (section.title, section.body)]
-        return sum(
-            text.shared_unreviewed + sum(part.unreviewed for part in text.parts)
-            for text in texts
-            if text is not None
-        )
+        shown = [text.machine for text in texts if text and text.shows_unreviewed(languages)]
+        return list(dict.fromkeys(shown))
 
 
 @long_texts(_of_paper, "abstract")
@@ -438,6 +454,17 @@ class SiteView:
         return [digest for digest in self.digests if digest.kind == kind]
 
 
+class Unreviewed(NamedTuple):
+    """The languages of a text that a machine wrote and no one has reviewed
+    (``EVERY_LANGUAGE`` for the shared text), and which machine (``provenance.author``)."""
+
+    languages: Collection[str]
+    machine: str | None
+
+
+NO_REVIEW = Unreviewed((), None)
+
+
 class _Texts:
     """Renders model texts to ``BiText``, remembering warnings with their source position."""
 
@@ -455,12 +482,12 @@ class _Texts:
         where: tuple[SourcedDigest, tuple[str | int, ...]] | None = None,
         *,
         inline: bool = False,
-        unreviewed: Collection[str] = (),
+        unreviewed: Unreviewed = NO_REVIEW,
         verbatim: dict[str, str] | None = None,
     ) -> BiText | None:
-        """``value`` rendered; ``unreviewed`` are the languages of it (``EVERY_LANGUAGE`` for
-        the shared text) that a machine wrote and no one has reviewed; ``verbatim`` gives the
-        plain text of a language's Markdown that was made from one (``BiText.verbatim``)."""
+        """``value`` rendered; ``unreviewed`` says which languages of it a machine wrote and no
+        one has reviewed; ``verbatim`` gives the plain text of a language's Markdown that was
+        made from one (``BiText.verbatim``)."""
         if not value or all(is_blank(v) for v in value.values()):
             return None
         plain = {lang: text_in(value, lang) or "" for lang in self.languages}
@@ -470,13 +497,16 @@ class _Texts:
             verbatim = {lang: verbatim[v] for lang, v in plain.items() if v in verbatim}
         if EVERY_LANGUAGE in value:
             shared = self._render(value[EVERY_LANGUAGE], where, (), inline)
-            return BiText((), shared, plain, shared_unreviewed=EVERY_LANGUAGE in unreviewed)
+            shared_unreviewed = EVERY_LANGUAGE in unreviewed.languages
+            return BiText((), shared, plain, shared_unreviewed, machine=unreviewed.machine)
         parts = []
         for lang in self.languages:
             source = text_in(value, lang)
             html = None if source is None else self._render(source, where, (lang,), inline)
-            parts.append(Part(lang, html, html is not None and lang in unreviewed))
-        return BiText(tuple(parts), None, plain, verbatim=verbatim or {})
+            parts.append(Part(lang, html, html is not None and lang in unreviewed.languages))
+        return BiText(
+            tuple(parts), None, plain, machine=unreviewed.machine, verbatim=verbatim or {}
+        )
 
     def _render(
         self,
@@ -674,7 +704,7 @@ def _digest_view(texts: _Texts, sourced: SourcedDigest, papers: dict[str, SitePa
                 digest.title,
                 (sourced, ("title",)),
                 inline=True,
-                unreviewed=_unreviewed(digest, None, "title", digest.title),
+                unreviewed=_unreviewed(texts, digest, None, "title", digest.title),
             )
         ),
         date=digest.published,
@@ -685,22 +715,22 @@ def _digest_view(texts: _Texts, sourced: SourcedDigest, papers: dict[str, SitePa
         overview=texts.text(
             digest.overview,
             (sourced, ("overview",)),
-            unreviewed=_unreviewed(digest, None, "overview", digest.overview),
+            unreviewed=_unreviewed(texts, digest, None, "overview", digest.overview),
         ),
         tags=list(digest.tags),
         entries=entries,
         groups=_award_groups(entries),
         aliases=[alias_page(alias) for alias in digest.aliases],
-        machine=author(digest, None, UNREVIEWED),
     )
 
 
 def _unreviewed(
-    digest: Digest, paper: int | None, field: str, text: dict[str, str] | None
-) -> list[str]:
-    """The languages of a text of the digest (or of its paper number ``paper``) that a machine
-    wrote and no one has reviewed."""
-    return unreviewed_languages(digest, DigestText((), field, paper, text))
+    texts: _Texts, digest: Digest, paper: int | None, field: str, text: dict[str, str] | None
+) -> Unreviewed:
+    """Which languages of a text of the digest (or of its paper number ``paper``) a machine
+    wrote and no one has reviewed, and which machine."""
+    found = unreviewed_languages(digest, DigestText((), field, paper, text), texts.languages)
+    return Unreviewed(found, author(digest, paper, UNREVIEWED) if found else None)
 
 
 def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | None) -> EntryView:
@@ -713,8 +743,8 @@ def _entry_view(texts: _Texts, appearance: Appearance, site_paper: SitePaper | N
     def where(*location: str | int) -> tuple[SourcedDigest, tuple[str | int, ...]]:
         return (sourced, (*base, *location))
 
-    def review(field: str, text: dict[str, str] | None) -> list[str]:
-        return _unreviewed(sourced.digest, appearance.index, field, text)
+    def review(field: str, text: dict[str, str] | None) -> Unreviewed:
+        return _unreviewed(texts, sourced.digest, appearance.index, field, text)
 
     title, abstract, verbatim = _titled(paper, record, languages)
     authors = list(paper.authors) or (list(record.authors) if record else [])

@@ -202,7 +202,7 @@ def _paper_record(paper: SitePaper, base_url: str, languages: Sequence[str]) -> 
                 index=a.index,
                 award=a.paper.award,
                 summary=a.paper.summary,
-                provenance=_entry_provenance(a.digest.digest, a.index),
+                provenance=_entry_provenance(a.digest.digest, a.index, languages),
             )
             for a in paper.appearances
         ],
@@ -232,10 +232,10 @@ def _tags(paper: SitePaper) -> list[str]:
     return sorted({tag for a in paper.appearances for tag in a.paper.tags})
 
 
-def _entry_provenance(digest: Digest, index: int) -> Provenances:
+def _entry_provenance(digest: Digest, index: int, languages: Sequence[str]) -> Provenances:
     found: Provenances = {}
     for text in paper_texts(digest.papers[index], index):
-        for lang, known in text_statuses(digest, text).items():
+        for lang, known in text_statuses(digest, text, languages).items():
             found.setdefault(text.field, {})[lang] = known
     return found
 

@@ -559,26 +559,15 @@ class PaperProvenance(StrictModel):
     """Every section, titles and bodies."""
 
     def status(self, field: str, lang: str) -> ProvenanceStatus | None:
-        """The status this gives ``field`` in ``lang``: the field's own, else the default;
-        None if it says nothing."""
+        """The status this gives ``field`` in ``lang`` (a site language: a text shared by every
+        language takes its status from theirs, ``provenance.text_statuses``): the field's own,
+        else the default; None if it says nothing."""
         for statuses in (getattr(self, field, None), self.default):
             if statuses is not None:
                 found = statuses.get(lang, statuses.get(EVERY_LANGUAGE))
-                if lang == EVERY_LANGUAGE:
-                    found = _shared_status(statuses) or found
                 if found is not None:
                     return found
         return None
-
-
-def _shared_status(statuses: dict[str, ProvenanceStatus]) -> ProvenanceStatus | None:
-    """The status of a text shared by every language, from statuses given per language: a
-    machine's if any language's is (the one text is what each reads), else theirs if they
-    agree."""
-    given = set(statuses.values())
-    if "machine" in given:
-        return "machine"
-    return given.pop() if len(given) == 1 else None
 
 
 class Provenance(PaperProvenance):

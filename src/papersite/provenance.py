@@ -9,7 +9,7 @@ and nothing is assumed: no badge, nothing to review.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from papersite.errors import Problem
@@ -61,7 +61,8 @@ def paper_texts(paper: Paper, index: int) -> Iterator[DigestText]:
 
 
 def status(digest: Digest, paper: int | None, field: str, lang: str) -> ProvenanceStatus | None:
-    """The status of ``field`` in ``lang`` of the digest (``paper`` None) or of one paper."""
+    """The status of ``field`` in ``lang`` of the digest (``paper`` None) or of one paper: the
+    first that applies, from the paper's own to the digest's default."""
     own = digest.papers[paper].provenance if paper is not None else None
     for provenance in (own, digest.provenance):
         found = provenance.status(field, lang) if provenance is not None else None
@@ -79,27 +80,47 @@ def author(digest: Digest, paper: int | None, status: ProvenanceStatus) -> str |
     return None
 
 
-def text_statuses(digest: Digest, text: DigestText) -> dict[str, ProvenanceStatus]:
+def text_statuses(
+    digest: Digest, text: DigestText, languages: Sequence[str]
+) -> dict[str, ProvenanceStatus]:
     """The status of each language of ``text`` that the provenance gives one: the codes as
-    they are in the text (``EVERY_LANGUAGE`` for one string in every language)."""
-    found = {lang: status(digest, text.paper, text.field, lang) for lang in text.text or {}}
+    they are in the text. One string for every language (``EVERY_LANGUAGE``) is what the
+    reader of each of the site's ``languages`` reads, so it takes its status from theirs
+    (``shared_status``)."""
+    if text.text is not None and EVERY_LANGUAGE in text.text:
+        each = (status(digest, text.paper, text.field, lang) for lang in languages)
+        found = {EVERY_LANGUAGE: shared_status(each)}
+    else:
+        found = {lang: status(digest, text.paper, text.field, lang) for lang in text.text or {}}
     return {lang: known for lang, known in found.items() if known is not None}
 
 
-def unreviewed_languages(digest: Digest, text: DigestText) -> list[str]:
-    """The languages of ``text`` written by a machine and not reviewed (not empty ones)."""
+def shared_status(statuses: Iterable[ProvenanceStatus | None]) -> ProvenanceStatus | None:
+    """The status of one text that every language shares, from each language's: a machine's if
+    any language's is (each reads that one text), else the one the others agree on; None if
+    they disagree or none is known."""
+    given = {known for known in statuses if known is not None}
+    if UNREVIEWED in given:
+        return UNREVIEWED
+    return given.pop() if len(given) == 1 else None
+
+
+def unreviewed_languages(digest: Digest, text: DigestText, languages: Sequence[str]) -> list[str]:
+    """The languages of ``text`` written by a machine and not reviewed (not empty ones), of a
+    site in ``languages``."""
     return [
         lang
-        for lang, known in text_statuses(digest, text).items()
+        for lang, known in text_statuses(digest, text, languages).items()
         if known == UNREVIEWED and text.text and not is_blank(text.text[lang])
     ]
 
 
-def unreviewed_texts(sourced: SourcedDigest) -> Iterator[Problem]:
-    """Each machine-written text of the digest that no one has reviewed, at its language."""
+def unreviewed_texts(sourced: SourcedDigest, languages: Sequence[str]) -> Iterator[Problem]:
+    """Each machine-written text of the digest that no one has reviewed, at its language, of a
+    site in ``languages``."""
     digest = sourced.digest
     for text in digest_texts(digest):
-        for lang in unreviewed_languages(digest, text):
+        for lang in unreviewed_languages(digest, text, languages):
             shared = lang == EVERY_LANGUAGE
             machine = author(digest, text.paper, UNREVIEWED)
             yield sourced.problem(

@@ -108,7 +108,7 @@ def bi_html(
             out.append(_html(part.html))
         out.append(f"</{tag}>")
         if missing and len(languages) == 1:
-            other = next((o for o in text.parts if o.html is not None), None)
+            other = text.fallback
             if other is not None:
                 badge = _badge(default_language) if badged and other.unreviewed else ""
                 out.append(
