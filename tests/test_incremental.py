@@ -840,9 +840,20 @@ def append_to_a_paper_page(out: Path) -> None:
         page.write("<!-- edited by hand -->")
 
 
+def edit_a_paper_page_and_put_back_its_time(out: Path) -> None:
+    """An edit in place that keeps the page's size, inode and time (``touch -r``, ``cp -p``
+    over it, some editors and sync tools): only its change time (ctime) moves."""
+    page = some_paper_page(out)
+    status = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"<body", b"<BODY", 1))
+    os.utime(page, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (page.stat().st_ino, page.stat().st_size) == (status.st_ino, status.st_size)
+
+
 TAMPERINGS: dict[str, Callable[[Path], None]] = {
     "edit the home page": lambda out: (out / "index.html").write_text("hacked", encoding="utf-8"),
     "append to a paper page": append_to_a_paper_page,
+    "edit a paper page, its size and time put back": edit_a_paper_page_and_put_back_its_time,
     "delete a paper page": lambda out: some_paper_page(out).unlink(),
     "add a stray file": lambda out: (out / "papers" / "stray.html").write_text("x"),
 }
@@ -878,6 +889,35 @@ def test_a_changed_output_is_repaired_when_other_inputs_change(
 
     cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
     assert_like_cold(report, snapshot(out), cold, [f"hand-edit {page}", f"retitle {path}"])
+
+
+@pytest.mark.parametrize("resident", [False, True])
+def test_a_page_edited_by_hand_with_its_time_put_back_is_made_again_by_a_build_with_work(
+    site: SiteState, tmp_path: Path, resident: bool
+) -> None:
+    """The survey of a build with work to do (``write.survey_output``) knows a page edited in
+    place with its size and time put back, by its change time, as the check of a build with
+    nothing to do does; and the files a build writes or keeps (linked, swapped in) are
+    recorded as they are once in place, so that the next build with nothing to do does
+    nothing."""
+    kept = Resident() if resident else None
+    out = tmp_path / "out"
+    build(site.root, out, search=False, resident=kept)
+    edit_a_paper_page_and_put_back_its_time(out)
+    if kept is not None:
+        survey_ahead(out, kept)  # as ``papersite serve`` does while nothing changes
+    site.config["tags"].append("unused-tag")  # changes no page: only the incremental path runs
+    site.save()
+
+    report = build(site.root, out, search=False, resident=kept)
+
+    cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    assert_like_cold(report, snapshot(out), cold, ["hand-edit a page, time put back", "a tag"])
+    override_template(site, "base.html")  # every page written: the output swapped in
+    site.save()
+    build(site.root, out, search=False, resident=kept)
+    assert recorded_output_matches(site.root, out)
+    assert build(site.root, out, search=False, resident=kept).written == []
 
 
 def corrupt_cache(root: Path) -> None:
