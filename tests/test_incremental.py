@@ -88,6 +88,8 @@ class SiteState:
     lock: dict[str, Any]
     templates: dict[str, str] = field(default_factory=dict)
     """The site's own theme files (``templates/<name>``), overriding the default theme's."""
+    glossary: dict[str, Any] | None = None
+    """``glossary.yaml``, if the site has one."""
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     def fresh(self) -> int:
@@ -104,6 +106,8 @@ class SiteState:
             files[path] = text.encode()
         for name, text in self.templates.items():
             files[f"templates/{name}"] = text.encode()
+        if self.glossary is not None:
+            files["glossary.yaml"] = dump_yaml(self.glossary).encode()
         return files
 
     def save(self) -> None:
@@ -112,6 +116,8 @@ class SiteState:
             for path in sorted((self.root / folder).rglob("*")):
                 if path.is_file() and path.relative_to(self.root).as_posix() not in wanted:
                     path.unlink()
+        if self.glossary is None:
+            (self.root / "glossary.yaml").unlink(missing_ok=True)
         for relative, content in wanted.items():
             target = self.root / relative
             if not target.is_file() or target.read_bytes() != content:
@@ -300,8 +306,13 @@ def change_text(state: SiteState, rng: random.Random) -> str:
     path = rng.choice(sorted(state.digests))
     digest = state.digests[path]
     paper = rng.choice(digest["papers"])
-    target = rng.choice(["summary", "abstract", "title", "overview", "digest title"])
-    if target == "overview":
+    targets = ["summary", "abstract", "title", "overview", "digest title", "sections", "authors"]
+    target = rng.choice(
+        [*targets, "link label", "award" if digest["kind"] == "conference" else "date"]
+    )
+    if target in PAPER_FIELD_EDITS:
+        PAPER_FIELD_EDITS[target](state, rng, digest, paper)
+    elif target == "overview":
         digest["overview"] = bilingual(rng)
     elif target == "digest title":
         digest["title"] = {"ko": f"다이제스트 {state.fresh()}", "en": f"Digest {state.fresh()}"}
@@ -317,6 +328,42 @@ def change_text(state: SiteState, rng: random.Random) -> str:
         else:
             paper[target] = bilingual(rng)
     return f"change the {target} in {path} (paper {identity(paper)})"
+
+
+def _sections(state: SiteState, rng: random.Random, digest: Any, paper: Any) -> None:
+    number = state.fresh()
+    title = {"ko": f"평가 {number}", "en": f"Reflections {number}"}
+    paper["sections"] = [{"title": title, "body": bilingual(rng)}][: rng.randint(0, 1)]
+
+
+def _authors(state: SiteState, rng: random.Random, digest: Any, paper: Any) -> None:
+    paper["authors"] = [f"Writer {state.fresh()}", "Ada Lovelace"][: rng.randint(0, 2)]
+
+
+def _link_label(state: SiteState, rng: random.Random, digest: Any, paper: Any) -> None:
+    number = state.fresh()
+    link = {"kind": rng.choice(LINK_KINDS), "url": f"https://example.com/l/{number}"}
+    paper["links"] = [*paper.get("links", [])[:1], {**link, "label": f"Label {number}"}]
+
+
+def _award(state: SiteState, rng: random.Random, digest: Any, paper: Any) -> None:
+    paper["award"] = rng.choice(["best-paper", "runner-up", "spotlight", f"prize {state.fresh()}"])
+
+
+def _date(state: SiteState, rng: random.Random, digest: Any, paper: Any) -> None:
+    """A weekly digest's publication date, past or later than its week (the home page and the
+    feeds show the newest)."""
+    digest["date"] = digest["period"]["end"] + dt.timedelta(days=rng.choice([-3, 1, 400]))
+
+
+PAPER_FIELD_EDITS: dict[str, Callable[[SiteState, random.Random, Any, Any], None]] = {
+    "sections": _sections,
+    "authors": _authors,
+    "link label": _link_label,
+    "award": _award,
+    "date": _date,
+}
+"""``change_text``'s edits of a field other than a text."""
 
 
 def add_paper(state: SiteState, rng: random.Random) -> str:
@@ -476,16 +523,46 @@ def extend_vocabulary(state: SiteState, rng: random.Random) -> str:
     return f"add the tag {tag} to the vocabulary"
 
 
+def change_glossary(state: SiteState, rng: random.Random) -> str:
+    """Write, edit or delete ``glossary.yaml``: the terms marked in every text, and a page."""
+    if state.glossary is not None and rng.random() < 0.3:
+        state.glossary = None
+        return "delete glossary.yaml"
+    number = state.fresh()
+    terms: list[dict[str, Any]] = [{"en": "model", "ko": ["모델"]}]
+    terms.append({"en": "reward", "ko": [rng.choice(["보상", "리워드"])], "wrong": ["보수"]})
+    if rng.random() < 0.5:
+        terms.append({"en": "memory", "ko": ["메모리"], "note": {"ko": f"노트 {number}", "en": f"A note {number}"}})  # fmt: skip
+    state.glossary = {"terms": terms}
+    return f"write glossary.yaml ({len(terms)} terms)"
+
+
+def change_provenance(state: SiteState, rng: random.Random) -> str:
+    """Say who wrote a digest's texts, or a paper's summary: badges, texts to review."""
+    path = rng.choice(sorted(state.digests))
+    digest = state.digests[path]
+    statuses = ["human", "machine", "upstream", "reviewed"]
+    if rng.random() < 0.5:
+        default = {"ko": rng.choice(statuses), "en": rng.choice(statuses)}
+        digest["provenance"] = {"default": default, "by": {"machine": f"GPT-{state.fresh()}"}}
+        return f"the provenance of {path}: {default}"
+    paper = rng.choice(digest["papers"])
+    paper["provenance"] = {"summary": {"ko": rng.choice(statuses)}}
+    return f"the provenance of {identity(paper)}'s summary in {path}"
+
+
 def change_lockfile(state: SiteState, rng: random.Random) -> str:
     locked = set(state.lock["papers"])
     used = sorted({paper.get("arxiv") for _, paper in state.papers()} & locked)
     arxiv_id = rng.choice(used or sorted(locked))
     record = state.lock["papers"][arxiv_id]["arxiv"]
-    what = rng.choice(["abstract", "authors", "title", "record"])
-    if what == "record" and len(locked) > 1:  # the paper's pages lose what arXiv said
+    what = rng.choice(["abstract", "authors", "title", "record", "withdrawn"])
+    if what == "withdrawn":
+        record["withdrawn"] = not record.get("withdrawn", False)
+    elif what == "record" and len(locked) > 1:  # the paper's pages lose what arXiv said
         del state.lock["papers"][arxiv_id]
         return f"remove {arxiv_id} from the lockfile"
-    if what == "abstract":
+    elif what == "abstract":
         record["abstract"] = sentence(rng, False)
     elif what == "authors":
         record["authors"] = [f"Author {state.fresh()}"]
@@ -520,6 +597,8 @@ EDITS: list[Edit] = [
     change_template,
     change_config,
     extend_vocabulary,
+    change_glossary,
+    change_provenance,
     change_lockfile,
     touch,
 ]
@@ -840,9 +919,20 @@ def append_to_a_paper_page(out: Path) -> None:
         page.write("<!-- edited by hand -->")
 
 
+def edit_a_paper_page_and_put_back_its_time(out: Path) -> None:
+    """An edit in place that keeps the page's size, inode and time (``touch -r``, ``cp -p``
+    over it, some editors and sync tools): only its change time (ctime) moves."""
+    page = some_paper_page(out)
+    status = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"<body", b"<BODY", 1))
+    os.utime(page, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (page.stat().st_ino, page.stat().st_size) == (status.st_ino, status.st_size)
+
+
 TAMPERINGS: dict[str, Callable[[Path], None]] = {
     "edit the home page": lambda out: (out / "index.html").write_text("hacked", encoding="utf-8"),
     "append to a paper page": append_to_a_paper_page,
+    "edit a paper page, its size and time put back": edit_a_paper_page_and_put_back_its_time,
     "delete a paper page": lambda out: some_paper_page(out).unlink(),
     "add a stray file": lambda out: (out / "papers" / "stray.html").write_text("x"),
 }
@@ -878,6 +968,35 @@ def test_a_changed_output_is_repaired_when_other_inputs_change(
 
     cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
     assert_like_cold(report, snapshot(out), cold, [f"hand-edit {page}", f"retitle {path}"])
+
+
+@pytest.mark.parametrize("resident", [False, True])
+def test_a_page_edited_by_hand_with_its_time_put_back_is_made_again_by_a_build_with_work(
+    site: SiteState, tmp_path: Path, resident: bool
+) -> None:
+    """The survey of a build with work to do (``write.survey_output``) knows a page edited in
+    place with its size and time put back, by its change time, as the check of a build with
+    nothing to do does; and the files a build writes or keeps (linked, swapped in) are
+    recorded as they are once in place, so that the next build with nothing to do does
+    nothing."""
+    kept = Resident() if resident else None
+    out = tmp_path / "out"
+    build(site.root, out, search=False, resident=kept)
+    edit_a_paper_page_and_put_back_its_time(out)
+    if kept is not None:
+        survey_ahead(out, kept)  # as ``papersite serve`` does while nothing changes
+    site.config["tags"].append("unused-tag")  # changes no page: only the incremental path runs
+    site.save()
+
+    report = build(site.root, out, search=False, resident=kept)
+
+    cold = ColdBuilds(tmp_path / "cold").build(site.root, search=False)
+    assert_like_cold(report, snapshot(out), cold, ["hand-edit a page, time put back", "a tag"])
+    override_template(site, "base.html")  # every page written: the output swapped in
+    site.save()
+    build(site.root, out, search=False, resident=kept)
+    assert recorded_output_matches(site.root, out)
+    assert build(site.root, out, search=False, resident=kept).written == []
 
 
 def corrupt_cache(root: Path) -> None:

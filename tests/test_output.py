@@ -768,7 +768,7 @@ def test_files_removed_from_one_folder_have_it_asked_once_whether_it_is_empty(
 def test_a_manifest_packed_unpacks_as_it_was(size: int) -> None:
     manifest = {
         f"p{number}/index.html": write.Written(
-            None if number % 2 else f"key {number}", f"{number:032x}", (number, 10 + number, -1)
+            None if number % 2 else f"key {number}", f"{number:032x}", (number, 10 + number, -1, 7)
         )
         for number in range(size)
     }

@@ -48,7 +48,7 @@ from papersite.model import (
 )
 from papersite.provenance import paper_texts, text_statuses
 from papersite.urls import absolute_url
-from papersite.write import Chunk, ChunkedPage, Copied, Manifest, file_stat, piece_hash
+from papersite.write import Chunk, ChunkedPage, Copied, Manifest, Stat, file_stat, piece_hash
 
 DATASET_VERSION = 1
 DATA_DIR = "data"
@@ -300,7 +300,7 @@ RecordKey = tuple[str | int, ...]
 Span = tuple[int, int, bytes]
 """Where a record lies in a data file, offset and length in bytes, and its ``piece_hash``."""
 
-Spans = dict[str, tuple[tuple[int, int, int], dict[RecordKey, Span]]]
+Spans = dict[str, tuple[Stat, dict[RecordKey, Span]]]
 """Where each record of the data files lies in them as written: by the file's path, its stat
 then (``write.Written.stat``), and each record's span by its key."""
 
@@ -441,8 +441,10 @@ class RecordCopier:
         kept: Spans = {}
         for path, (stat, spans) in self.spans.items():  # files kept from the last output
             written = manifest.get(path)
-            if written is not None and written.stat == stat and path not in self.placed:
-                kept[path] = (stat, spans)
+            # The same file but for its change time, which linking it (a swapped-in output:
+            # ``OutputWriter.commit``) moves: recorded as it is now.
+            if written is not None and written.stat[:3] == stat[:3] and path not in self.placed:
+                kept[path] = (written.stat, spans)
         for path, placed in self.placed.items():
             if (written := manifest.get(path)) is not None:
                 kept[path] = (written.stat, placed)

@@ -165,7 +165,7 @@ def _write_all(file: int, data: bytes, position: int) -> int:
     return position
 
 
-def _write_file(target: Path, content: bytes) -> tuple[int, int, int]:
+def _write_file(target: Path, content: bytes) -> Stat:
     """Write a new file at ``target``; its ``file_stat``. Through the descriptor, which a
     large site's 30,000 pages make worth it: ``Path.write_bytes`` asks the file system three
     more times for each (its buffered file's checks), and a stat after it once more."""
@@ -305,7 +305,10 @@ output folder itself in place."""
 # --- papersite build, incrementally: only the files whose bytes changed are written ---
 
 
-UNKNOWN_STAT = (-1, -1, -1)
+Stat = tuple[int, int, int, int]
+"""A file's inode, size, mtime_ns and ctime_ns (``file_stat``)."""
+
+UNKNOWN_STAT: Stat = (-1, -1, -1, -1)
 """The ``Written.stat`` of a file still being written: never a file's."""
 
 
@@ -316,8 +319,8 @@ class Written(NamedTuple):
     """The hash of what the page was made from (see ``incremental.py``); None if unknown."""
     content: str
     """The hash of its bytes."""
-    stat: tuple[int, int, int]
-    """(inode, size, mtime_ns) once written: a file changed since by hand is not reused."""
+    stat: Stat
+    """``file_stat`` once in place: a file changed since by hand is not reused."""
     # A NamedTuple, not a dataclass: the last build's 30,000 of these are unpickled by every
     # build, and tuples unpickle several times faster.
 
@@ -362,7 +365,7 @@ def unpack_manifest(packed: PackedManifest) -> Manifest:
     return {
         path: Written(key or None, content, stat)
         for path, key, content, stat in zip(
-            *columns, zip(numbers, numbers, numbers, strict=True), strict=True
+            *columns, zip(*[numbers] * len(UNKNOWN_STAT), strict=True), strict=True
         )
     }
 
@@ -634,8 +637,12 @@ class OutputWriter:
             _write_marker(self.staging)
             os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
             _swap(self.staging, self.out)
+            # Linked into the staging folder, then unlinked with the old output: a change time
+            # (``file_stat``) later than recorded.
+            self._stat_again(self._kept)
             return
         _Update(self.out, self.staging, self.written, removed, self._leave_undo, strays).apply()
+        self._stat_again(self.written)  # renamed into place: a later change time
         _write_marker(self.out)
         shutil.rmtree(self.staging)
         self._touched = {""} | set(self._changed_folders)
@@ -643,6 +650,12 @@ class OutputWriter:
             while path:
                 path = path.rpartition("/")[0]
                 self._touched.add(path)
+
+    def _stat_again(self, paths: Iterable[str]) -> None:
+        """Record the ``file_stat`` of ``paths`` as they are now in the output."""
+        for path in paths:
+            if path in self.manifest:  # not one dropped since (``drop``)
+                self.manifest[path] = self.manifest[path]._replace(stat=file_stat(self.out / path))
 
     def folder_times(self) -> dict[str, int]:
         """``folder_times`` of the output once committed. After an update, only the folders it
@@ -911,11 +924,16 @@ def _running(pid: int) -> bool:
     return True
 
 
-def file_stat(path: Path | str | int) -> tuple[int, int, int]:
-    """What the writer records of a file (a path, or an open file's descriptor) once written:
+def file_stat(path: Path | str | int) -> Stat:
+    """What the writer records of a file (a path, or an open file's descriptor) once in place:
     ``Written.stat``."""
-    status = os.stat(path)
-    return status.st_ino, status.st_size, status.st_mtime_ns
+    return _stat_of(os.stat(path))
+
+
+def _stat_of(status: os.stat_result) -> Stat:
+    # The change time as git's ``trustctime`` has it (``fingerprint.Stamps``): an edit by hand
+    # that puts the size and modification time back (``touch -r``, ``cp -p``) still moves it.
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 def folder_times(out: Path, manifest: Manifest) -> dict[str, int]:
@@ -935,7 +953,7 @@ def _folders_holding(manifest: Manifest) -> list[str]:
 @dataclass(frozen=True)
 class OutputStamps:
     """What every file and folder of an output was like once written, packed: each file's
-    (inode, size, mtime_ns) and each folder's ``folder_times``.
+    ``file_stat`` and each folder's ``folder_times``.
 
     A build with nothing to do checks these and nothing else; packed as two strings and two
     arrays, they unpickle in milliseconds, without the manifest's keys and hashes and the
@@ -946,7 +964,7 @@ class OutputStamps:
     files: str
     """The manifest's paths, joined by NUL (which no path holds)."""
     file_stats: bytes
-    """``array("q")``: inode, size and mtime_ns of each file, in the order of ``files``."""
+    """``array("q")``: the ``file_stat`` of each file, in the order of ``files``."""
     folders: str
     folder_times: bytes
     """``array("q")``: the mtime_ns of each folder, in the order of ``folders``."""
@@ -968,7 +986,7 @@ class OutputStamps:
     def match(self, out: Path) -> bool:
         """Whether ``out`` holds these files and no other, none changed since.
 
-        Checked by time, not by listing: every file by (inode, size, time) and every folder by
+        Checked by time, not by listing: every file by ``file_stat`` and every folder by
         its time, since adding a file changes its folder's time. Walking 30,000 folders would
         cost more than a build with nothing to do.
         """
@@ -976,7 +994,8 @@ class OutputStamps:
         stats.frombytes(self.file_stats)
         numbers = iter(stats)
         checks: list[Check] = [(name, (time,)) for name, time in self.folder_record().items()]
-        checks += zip(_split(self.files), zip(numbers, numbers, numbers, strict=True), strict=True)
+        stat_of_each = zip(*[numbers] * len(UNKNOWN_STAT), strict=True)
+        checks += zip(_split(self.files), stat_of_each, strict=True)
         check = partial(_changed_paths, str(out.resolve()), first_only=True)
         return not _on_two_cores(check, checks)
 
@@ -999,7 +1018,7 @@ def _changed_paths(root: str, checks: list[Check], first_only: bool = False) -> 
             if len(was) == 1:
                 if status.st_mtime_ns != was[0]:
                     changed.append(path)
-            elif (status.st_ino, status.st_size, status.st_mtime_ns) != was:
+            elif _stat_of(status) != was:
                 changed.append(path)
         if first_only and changed:
             break
