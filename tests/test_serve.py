@@ -52,7 +52,7 @@ PAGE = "weekly/2025-03-17/"
 EDITED = WEEKLY.replace("Papers of the week", "Papers of the week, edited")
 BROKEN = '"<img src=x onerror=alert(1)>": 1\n' + EDITED
 """An unknown key, whose name is markup: the error quotes it, and must show it as text."""
-BROKEN_LINE = f"{WEEKLY_PATH}:1:1: <img src=x onerror=alert(1)>: unknown field"
+BROKEN_LINE = f'{WEEKLY_PATH}:1:1: ["<img src=x onerror=alert(1)>"]: unknown field'
 SECRET = "a secret kept beside the output folder"
 
 
