@@ -356,6 +356,8 @@ def _list_advice(value: Any, in_json: bool) -> str:
         return "; write a list ([] for none), or remove the field"
     if value is None:
         return "; write its items under it, each on a line of its own after '- ', or remove it"
+    if isinstance(value, dict) and in_json:
+        return ""  # the lockfile's lists hold words: an object is no item of one
     # JSON's form of the item, which YAML reads too: the advice fits the lockfile as well.
     item = json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, dict) and len(item) > _SHOWN_ITEM:  # one section, link: as a list
