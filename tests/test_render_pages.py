@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from papersite import build
 from papersite.context import build_view
 from papersite.load import load_site
 from papersite.markup import MarkdownRenderer
+from papersite.render import make_environment
 from papersite.validate import validate_site
 
 SITE = "http://site.test/"
@@ -741,3 +743,29 @@ def test_titles_that_differ_in_a_formula_are_two_papers_with_their_own_anchors(
         paper_page = (out / "weekly/2025-03-17" / title.xpath(".//a/@href")[0]).resolve()
         assert summary in lxml.html.parse(paper_page / "index.html").getroot().text_content()
     assert len(set(shown)) == 4  # each anchor leads to its own formula
+
+
+def test_a_template_rewritten_within_one_tick_of_the_clock_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that renders again and again (``papersite serve``) keeps one compiled theme
+    while its files' size and times are as they were. On a disk whose clock ticks once a second
+    (FAT, HFS+, some network disks), a template rewritten within the tick, at the same size,
+    kept its times: every page was rendered with the old template."""
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    template = theme / "page.html"
+    template.write_text("AAAA", encoding="utf-8")
+    first = template.stat()
+    real_stat = Path.stat
+
+    def coarse_clock(path: Path, **options: Any) -> os.stat_result:
+        """The template's size and times as they were when first written."""
+        return first if path == template else real_stat(path, **options)
+
+    monkeypatch.setattr(Path, "stat", coarse_clock)
+    assert make_environment([theme]).get_template("page.html").render() == "AAAA"
+
+    template.write_text("BBBB", encoding="utf-8")
+
+    assert make_environment([theme]).get_template("page.html").render() == "BBBB"

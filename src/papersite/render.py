@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from papersite.context import DigestView, PaperView, SiteView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import Feed, site_feeds
-from papersite.fingerprint import files_under
+from papersite.fingerprint import RACY_NS, files_under
 from papersite.fragments import STORE, FragmentCache, Fragments
 from papersite.names import ASSETS_DIR
 from papersite.paging import paginate
@@ -98,14 +99,22 @@ def _compiler_tag() -> str:
 
 def make_environment(folders: list[Path], compiled: Path | None = None) -> jinja2.Environment:
     """The Jinja environment of a theme; one per set of folders and the files in them as they
-    are now (name, size and time), reused, so each template is compiled once per process
+    are now (name, size and times, and the bytes of a file changed within ``RACY_NS``: see
+    ``_racy``), reused, so each template is compiled once per process
     (``papersite serve`` builds many times). A changed or new file makes a new environment, so
     the environment itself never looks at the files again: Jinja would check a template's time
     each time a page asks for it (five times a page: the page, ``base.html``, the macros...).
     ``compiled``: a folder that keeps the compiled templates from one process to the next
     (``CompiledTemplates``; a site's ``.papersite-cache/templates/``)."""
+    now = time.time_ns()
     files = tuple(
-        (str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        (
+            str(path),
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+            _racy(path, status, now),
+        )
         for folder in folders
         for path in files_under(folder)
         if (status := path.stat())
@@ -113,9 +122,21 @@ def make_environment(folders: list[Path], compiled: Path | None = None) -> jinja
     return _environment(tuple(folders), files, compiled)
 
 
+def _racy(path: Path, status: os.stat_result, now: int) -> str:
+    """The hash of a file changed within ``RACY_NS`` of ``now`` (else ""): on a disk whose clock
+    ticks once a second, a template rewritten within the tick keeps its size and times, and
+    only its bytes tell the environment made from the first version from the one to make now
+    (as ``fingerprint.Stamper`` does for the inputs' fingerprint)."""
+    if now - max(status.st_mtime_ns, status.st_ctime_ns) >= RACY_NS:
+        return ""
+    return content_hash(path.read_bytes())
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(
-    folders: tuple[Path, ...], files: tuple[tuple[str, int, int], ...], compiled: Path | None
+    folders: tuple[Path, ...],
+    files: tuple[tuple[str, int, int, int, str], ...],
+    compiled: Path | None,
 ) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(folder) for folder in folders])
     env = jinja2.Environment(**ENVIRONMENT_OPTIONS, loader=loader)
