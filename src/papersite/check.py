@@ -32,7 +32,6 @@ chooses which files' findings are reported.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import os
 import re
@@ -44,7 +43,7 @@ from typing import Literal
 
 from papersite.context import SiteView
 from papersite.enrich import missing_records, paper_mismatches
-from papersite.errors import ContentError, PapersiteError, Problem, counted
+from papersite.errors import ContentError, PapersiteError, Problem, closest, counted
 from papersite.fingerprint import digest_files
 from papersite.glossary import glossary_problems
 from papersite.load import site_relative
@@ -358,8 +357,8 @@ def _unknown_tags(sourced: SourcedDigest, vocabulary: list[str]) -> Iterator[Fin
         for number, tag in enumerate(tags):
             if tag in vocabulary:
                 continue
-            close = difflib.get_close_matches(tag, vocabulary, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            close = closest(tag, vocabulary)
+            hint = f"did you mean '{close}'? " if close else ""
             yield Finding(
                 sourced.problem(
                     (*location, number),

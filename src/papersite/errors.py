@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -88,3 +89,10 @@ class StrictModeError(PapersiteError):
 def counted(number: int, noun: str) -> str:
     """``1 digest``, ``2 digests``: a count in a command's summary (``noun`` takes an "s")."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def closest(name: str, known: Sequence[str]) -> str | None:
+    """The one of ``known`` that ``name`` was most likely meant to be (in any case: ``Code`` is
+    ``code``), if one is close enough: the "did you mean" of a message."""
+    close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=0.6)
+    return close[0] if close else None

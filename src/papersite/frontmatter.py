@@ -28,7 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline, html_inline
 from markdown_it.token import Token
 
-from papersite.errors import Problem
+from papersite.errors import Problem, closest
 from papersite.load import Location, SourceDocument, YamlReader, format_location
 
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -470,8 +470,7 @@ def _paper_heading_hint(text: str) -> str:
     """The hint for an unknown heading under a paper that is one misspelt or in Korean
     (``### 논문 소개``): "did you mean '### Summary'? "; else nothing."""
     named = _field_named(text)
-    close = difflib.get_close_matches(text.casefold(), _PAPER_HEADINGS, n=1)
-    meant = named if named in _PAPER_HEADINGS else next(iter(close), None)
+    meant = named if named in _PAPER_HEADINGS else closest(text, _PAPER_HEADINGS)
     return f"did you mean '### {meant.title()}'? " if meant else ""
 
 

@@ -7,11 +7,10 @@ need the whole site: one paper once per digest, one page per URL, aliases that t
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -19,7 +18,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from papersite.errors import ContentError, Problem
+from papersite.errors import ContentError, Problem, closest
 from papersite.glossary import term_problems
 from papersite.load import (
     LoadedSite,
@@ -377,13 +376,6 @@ def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
     if close is not None:
         return f"{message}; did you mean '{close}'?"
     return f"{message}; the fields here are: {', '.join(known)}" if known else message
-
-
-def closest(name: str, known: Sequence[str]) -> str | None:
-    """The one of ``known`` that ``name`` was most likely meant to be (in any case: ``Code`` is
-    ``code``), if one is close enough."""
-    close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 _QUOTED = re.compile(r"'([^']*)'")
