@@ -817,8 +817,8 @@ def _titled(
     if record is None:
         return paper.title, paper.abstract, {}
     arxiv_title, arxiv_abstract = plain_paragraph(record.title), plain_paragraph(record.abstract)
-    title = _filled(paper.title, arxiv_title, languages) or paper.title
-    abstract = _filled(paper.abstract, arxiv_abstract, languages)
+    title = filled(paper.title, arxiv_title, languages) or paper.title
+    abstract = filled(paper.abstract, arxiv_abstract, languages)
     verbatim = {
         arxiv_title: plain_words(record.title),
         arxiv_abstract: plain_words(record.abstract),
@@ -885,8 +885,8 @@ def _text_sources(
             yield from each(value, text.location[-1] == "title", sourced, text.location)
 
 
-def _filled(
-    text: dict[str, str] | None, arxiv_text: str | None, languages: list[str]
+def filled(
+    text: dict[str, str] | None, arxiv_text: str | None, languages: Sequence[str]
 ) -> dict[str, str] | None:
     """The digest's text, with arXiv's English text where the digest has no English one."""
     if not arxiv_text or ARXIV_LANGUAGE not in languages or text_in(text, ARXIV_LANGUAGE):

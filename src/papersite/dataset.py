@@ -34,7 +34,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from papersite.arxiv_ids import canonical_arxiv_id
-from papersite.context import ARXIV_LANGUAGE
+from papersite.context import filled
 from papersite.enrich import given_arxiv_id
 from papersite.model import (
     ArxivRecord,
@@ -213,9 +213,7 @@ def _title(paper: SitePaper, languages: Sequence[str]) -> dict[str, str]:
     """As the paper's newest digest gives it, with arXiv's English title (as arXiv writes it)
     where that digest has no English one: the title the paper's page shows."""
     title = paper.appearances[-1].paper.title
-    if paper.arxiv is None or ARXIV_LANGUAGE not in languages or text_in(title, ARXIV_LANGUAGE):
-        return title
-    return {**title, ARXIV_LANGUAGE: paper.arxiv.title}
+    return filled(title, paper.arxiv.title if paper.arxiv else None, languages) or title
 
 
 def _authors(paper: SitePaper) -> list[str]:
