@@ -44,8 +44,9 @@ _PAPER_HEADINGS = ["summary", "abstract", "section"]
 _SECTION = re.compile(r"^section\s*(?::\s*(?P<title>.*))?$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^(?P<lang>[A-Za-z][A-Za-z0-9-]*)\s*(?::\s*(?P<title>.*))?$")
 
-# Only the block structure matters here (headings, fences); inline parsing would be wasted.
-_parser = MarkdownIt("commonmark").disable("inline")
+BLOCKS = MarkdownIt("commonmark").disable("inline")
+"""A parser of a Markdown text's blocks alone (headings, fences), for where only the structure
+matters (here, and where the import writes the Markdown form): inline parsing would be wasted."""
 
 
 def _noting_comments(state: StateInline, silent: bool) -> bool:
@@ -186,7 +187,7 @@ def _comments(builder: _Builder, tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 def _headings(builder: _Builder) -> list[_Heading]:
-    tokens = _parser.parse(builder.body)
+    tokens = BLOCKS.parse(builder.body)
     builder.comments = _comments(builder, tokens)
     builder.blocks = [
         token

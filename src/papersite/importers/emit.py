@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from markdown_it import MarkdownIt
-
+from papersite.frontmatter import BLOCKS
 from papersite.importers.draft import DraftDigest, DraftLink, DraftPaper
 from papersite.model import KNOWN_AWARDS
 from papersite.new import (
@@ -29,7 +28,6 @@ TRANSLATE = "번역할 곳 (to translate)"
 # form's structure; a backslash keeps it text (CommonMark escapes any ASCII punctuation).
 _STRUCTURAL_LINE = re.compile(r"^(\s{0,3})([#=]|-{3,}\s*$|\*{3,}\s*$|_{3,}\s*$|```|~~~)")
 _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
-_BLOCKS = MarkdownIt("commonmark").disable("inline")  # only the block structure matters
 
 
 def to_yaml(draft: DraftDigest) -> str:
@@ -186,7 +184,7 @@ def _markdown_safe(text: str) -> str:
 def _code_block_lines(text: str, lines: list[str]) -> set[int]:
     """The indexes of the lines of ``text``'s fenced code blocks that are closed."""
     found: set[int] = set()
-    for token in _BLOCKS.parse(text):
+    for token in BLOCKS.parse(text):
         if token.type != "fence" or token.map is None:
             continue
         start, end = token.map
