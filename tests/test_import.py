@@ -1759,7 +1759,7 @@ def test_a_site_config_that_is_no_regular_file_stops_the_import_as_it_stops_the_
 
     status, out, err = run(capsys, "import", fixture, "--from", "dair-ai", "--source", str(site))
 
-    assert status == 1
+    assert (status, out) == (1, "")
     assert err.splitlines()[0] == (
         f"papersite.yaml: cannot read the file: it is {kind}, not a regular file; remove it, or "
         "put a file in its place"
