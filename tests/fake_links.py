@@ -74,6 +74,10 @@ PAGES: dict[str, Page] = {
     "/moved-nowhere": always(301),
     "/found-nowhere": always(302, "/nowhere"),
     "/head-nowhere": lambda method, seen: Answer(302 if method == "HEAD" else 200),
+    "/to-bad-ipv6": always(302, "http://["),  # redirects whose Location is no address
+    "/to-javascript": always(302, "javascript:alert(1)"),
+    "/to-spaced-host": always(301, "http://exa mple.com/"),
+    "/found-bad": always(302, "/to-bad-ipv6"),
 }
 
 

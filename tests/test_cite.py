@@ -78,3 +78,24 @@ def test_the_doi_reads_back_verbatim(doi: str, read_back: str | None) -> None:
     [entry] = pybtex.database.parse_string(bibtex(record, ["Ada"]), "bibtex").entries.values()
     assert entry.fields["doi"] == (read_back or doi)
     assert entry.fields["url"] == "https://arxiv.org/abs/hep-th/9901001"
+
+
+@pytest.mark.parametrize(
+    ("title", "author", "key"),
+    [
+        # Were "textscfoo…", "erdhos…", "emph…": TeX's command words, which no reader sees.
+        (r"\textsc{Foo}: Scaling Sparse Experts", "Ada Lovelace", "lovelace1999fooscalingsparseexperts"),
+        (r"G{\"o}del Machines Learn {\em Self-Reference} Quickly", "Ada Lovelace",
+         "lovelace1999godelmachineslearnselfreference"),
+        (r"On Erd\H{o}s Graphs and \c{C}ay Trees", "Paul Erd\\H{o}s", "erdos1999erdosgraphscaytrees"),
+        ("DAPO: An Open-Source LLM Reinforcement Learning System", "Qiying Yu",
+         "yu1999dapoopensourcellmreinforcement"),
+    ],
+)  # fmt: skip
+def test_the_citation_key_has_the_title_words_a_reader_sees(
+    title: str, author: str, key: str
+) -> None:
+    record = RECORD.model_copy(update={"title": title})
+    assert citation_key(record, [author]) == key
+    [read_back] = pybtex.database.parse_string(bibtex(record, [author]), "bibtex").entries
+    assert read_back == key

@@ -15,6 +15,7 @@ from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
 from papersite.cli import main, make_parser
 from papersite.export import ExportError, export_digest
 from papersite.i18n import award_label, ui
+from papersite.importers import import_post
 from papersite.load import load_site
 from papersite.model import Digest, text_in
 from papersite.validate import validate_site
@@ -569,3 +570,79 @@ def test_every_export_option_is_documented_in_the_readme() -> None:
     for option in options - {"-h", "--help"}:
         assert f"`{option}" in section, f"export {option} is not documented"
     assert "papersite export DIGEST --format forum|newsletter" in README
+
+
+# --- the provenance notice ----------------------------------------------------------------------
+
+MACHINE_WRITTEN = """\
+kind: weekly
+period: {start: 2025-03-17, end: 2025-03-23}
+title: {ko: "이번 주의 논문", en: "Papers of the week"}
+provenance:
+  default: {ko: machine, en: human}
+  by: {machine: "GPT-4o <mini>"}
+  title: human
+papers:
+  - title: {ko: "다포", en: "DAPO"}
+    summary: {ko: "기계가 번역한 소개.", en: "An editor's introduction."}
+"""
+
+
+def notice(lang: str, by: str) -> str:
+    return ui(lang)["machine_notice"].format(by=by)
+
+
+@pytest.mark.parametrize(("provenance", "expected"), [("", True), ("{ko: reviewed}", False)])
+def test_exports_of_machine_written_texts_carry_the_pages_notice_in_each_language(
+    write_tree: WriteTree, provenance: str, expected: bool
+) -> None:
+    """A forum post or newsletter of machine-translated texts said nothing of it, where the
+    digest's page shows the notice; a reviewed digest gets none, as its page does."""
+    digest = MACHINE_WRITTEN
+    if provenance:
+        digest += f"    provenance: {{summary: {provenance}}}\n"
+    path = "digests/weekly/2025-03-17.yaml"
+    site = write_tree({"papersite.yaml": SITE_CONFIG, path: digest})
+    notices = [notice("ko", "GPT-4o <mini>"), notice("en", "GPT-4o <mini>")]
+
+    post = export_text(site, path)
+    plain, html = parts_of(message_of(site, path))
+
+    forum_notices = [n.replace("<", "\\<") for n in notices]  # escaped, as in every text
+    assert post.endswith("\n\n".join(["", *forum_notices]) + "\n") is expected
+    assert plain.endswith("\n\n".join(["", *notices]) + "\n") is expected
+    notes = BeautifulSoup(html, "lxml").select('body > div[role="note"] > p')
+    assert [(p["lang"], p.get_text()) for p in notes] == (
+        [("ko", notices[0]), ("en", notices[1])] if expected else []
+    )
+
+
+def test_the_notice_is_in_the_sites_languages_only(write_tree: WriteTree) -> None:
+    """A site in Korean only gets the Korean notice, naming "a machine" where no machine is named."""
+    path = "digests/weekly/2025-03-17.yaml"
+    config = 'title: "사이트"\nbase_url: "https://example.org/"\nlanguages: [ko]\n'
+    digest = (
+        "kind: weekly\nperiod: {start: 2025-03-17, end: 2025-03-23}\ntitle: 이번 주\n"
+        "provenance: {default: {ko: machine}}\npapers:\n  - {title: 다포, summary: 소개}\n"
+    )
+    site = write_tree({"papersite.yaml": config, path: digest})
+
+    post = export_text(site, path)
+
+    assert post.endswith(f"\n\n소개\n\n{notice('ko', ui('ko')['a_machine'])}\n")
+
+
+def test_the_forum_posts_notice_is_not_read_back_as_a_text(write_tree: WriteTree) -> None:
+    path = "digests/weekly/2025-03-17.yaml"
+    site = write_tree({"papersite.yaml": SITE_CONFIG, path: MACHINE_WRITTEN})
+    post = site / "post.md"
+    post.write_text(export_text(site, path), encoding="utf-8")
+
+    imported = import_post(post, "forum", site=site)
+
+    paper = imported.digest.papers[0]
+    assert (paper.title, paper.summary, paper.sections) == (
+        {"ko": "다포", "en": "DAPO"},
+        {"ko": "기계가 번역한 소개.", "en": "An editor's introduction."},
+        [],
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -1741,3 +1742,26 @@ def test_a_texts_own_headings_survive_export_and_import(
             text(original.papers[0].summary)[lang]
         )
     assert shown_headings(text(paper.summary)["en"]) == [("h4", "Big heading"), ("h5", "Abstract")]
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"), [(os.mkfifo, "a named pipe (FIFO)"), (os.mkdir, "a folder")]
+)
+def test_a_site_config_that_is_no_regular_file_stops_the_import_as_it_stops_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, kind: str
+) -> None:
+    """The import took such a ``papersite.yaml`` for none, and wrote a digest in ko and en for a
+    site the build then refused to read."""
+    site = tmp_path / "site"
+    site.mkdir()
+    make(site / "papersite.yaml")
+    fixture = str(DATA / "dair-ai-2025-03-17.md")
+
+    status, out, err = run(capsys, "import", fixture, "--from", "dair-ai", "--source", str(site))
+
+    assert (status, out) == (1, "")
+    assert err.splitlines()[0] == (
+        f"papersite.yaml: cannot read the file: it is {kind}, not a regular file; remove it, or "
+        "put a file in its place"
+    )
+    assert not (site / "digests").exists()

@@ -223,7 +223,46 @@ def test_a_redirect_away_from_the_web_is_an_error(server: LinkServer) -> None:
     url = server.url("/to-ftp")
     report = check(url)
     assert messages(report.errors) == [
-        f"{url}: redirects to ftp://example.org/file, which is not an http(s) address"
+        f"{url}: dead link: HTTP 302 with a Location header that is not an http(s) address: "
+        "'ftp://example.org/file'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [
+        (
+            "/to-bad-ipv6",
+            "HTTP 302 with a Location header that is not a valid URL: 'http://[' "
+            "(Invalid IPv6 URL)",
+        ),
+        (
+            "/to-javascript",
+            "HTTP 302 with a Location header that is not an http(s) address: 'javascript:alert(1)'",
+        ),
+        (
+            "/to-spaced-host",
+            "HTTP 301 with a Location header that names no valid host: 'http://exa mple.com/'",
+        ),
+    ],
+)
+def test_a_redirect_to_no_address_is_a_dead_link_saying_so(
+    server: LinkServer, path: str, answer: str
+) -> None:
+    url = server.url(path)
+    report = check(url)
+    assert messages(report.errors) == [f"{url}: dead link: {answer}"]
+    assert report.warnings == []
+    # Asked again with GET, as a redirect without a Location is; never retried as unreachable.
+    assert server.requests == [("HEAD", path), ("GET", path)]
+
+
+def test_a_redirect_to_a_redirect_to_no_address_names_both(server: LinkServer) -> None:
+    url = server.url("/found-bad")
+    report = check(url)
+    assert messages(report.errors) == [
+        f"{url}: dead link: redirects to {server.url('/to-bad-ipv6')}, which answers HTTP 302 "
+        "with a Location header that is not a valid URL: 'http://[' (Invalid IPv6 URL)"
     ]
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from papersite.model import ArxivRecord
+from papersite.titles import normalise_title
 
 # Words arXiv leaves out of citation keys ("Attention Is All You Need" → vaswani2023attentionneed).
 _STOP_WORDS = frozenset(
@@ -43,8 +44,8 @@ def bibtex(record: ArxivRecord, authors: list[str]) -> str:
 
 def citation_key(record: ArxivRecord, authors: list[str]) -> str:
     """``yu2025dapoopensourcellmreinforcement``: family name, year, four words of arXiv's title."""
-    family = _ascii_word(_family_name(authors[0])) if authors else ""
-    words = [_ascii_word(word) for word in re.split(r"\s+", record.title)]
+    family = _key_word(_family_name(authors[0])) if authors else ""
+    words = [_key_word(word) for word in record.title.split()]
     significant = [w for w in words if w and w not in _STOP_WORDS][:4]
     return f"{family or 'anonymous'}{_year(record)}{''.join(significant)}"
 
@@ -90,6 +91,13 @@ def _year(record: ArxivRecord) -> str:
     knows no date."""
     date = record.updated or record.published
     return str(date.year) if date else ""
+
+
+def _key_word(word: str) -> str:
+    """One word of a title or name as a key writes it: the letters a reader sees, without TeX's
+    commands or braces (``\\textsc{Foo}:`` → ``foo``, ``Erd\\H{o}s`` → ``erdos``, as arXiv's keys
+    have them), and a hyphenated word kept whole (``Open-Source`` → ``opensource``)."""
+    return _ascii_word("".join(normalise_title(word).split()))
 
 
 def _ascii_word(text: str) -> str:

@@ -11,6 +11,9 @@ formats are theme templates (``templates/export/``), which a site can override l
   ``papersite import --from forum`` reads back: the title line, the titles, the links (a bare
   URL where its host tells its kind) are written as the importer reads them. A missing
   translation is left out, as in the forum's own posts.
+- Both end (the newsletter's HTML part: starts) with the notice a digest's page shows where a
+  machine wrote or translated texts that no one has reviewed (``machine_notices``), in each of
+  the site's languages: a reader of the post or the mail is told what a reader of the page is.
 - **newsletter**: e-mail clients drop ``<style>``, scripts and external CSS, and many show no
   MathML (Gmail, Outlook). So every element carries its own ``style=``, the layout is tables at
   most 600 px wide, every link is absolute (from ``base_url``), and math stays as its TeX source.
@@ -36,7 +39,7 @@ from papersite.arxiv_ids import arxiv_base_id
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
-from papersite.i18n import english_or_first, link_label, table_language, words_language
+from papersite.i18n import english_or_first, link_label, table_language, ui, words_language
 from papersite.importers.forum_markdown import forum_markdown, names_line
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
@@ -46,6 +49,7 @@ from papersite.markup import MarkdownRenderer
 from papersite.names import DIGESTS_DIR, EXPORT_FORMATS, NOT_DIGESTS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
+from papersite.snippets import lang_attributes
 from papersite.theme import theme_dirs
 from papersite.urls import absolute_url
 
@@ -117,6 +121,9 @@ STYLES: dict[str, str] = {
     "img": "max-width:100%;height:auto;border:0;",
     "div": "margin:0 0 12px 0;",
     "section": "margin:0;",
+    # The provenance notice (machine_notices), put before the newsletter's card.
+    "notice": "max-width:600px;margin:16px auto 0 auto;padding:0 8px;font-size:14px;"
+    "line-height:1.6;color:#92400e;" + _FONT,
 }
 """Every style of the newsletter, in one place: e-mail clients read only ``style=``."""
 
@@ -364,8 +371,23 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, titl
         names_line=names_line,
         forum_markdown=forum_markdown,
     )
+    notices = [forum_markdown(text) for _, text in machine_notices(view, digest)]
     # The template leaves a blank line after each block; a post ends with one line break.
-    return post.rstrip("\n") + "\n"
+    return "\n\n".join([post.rstrip("\n"), *notices]) + "\n"
+
+
+def machine_notices(view: SiteView, digest: DigestView) -> list[tuple[str, str]]:
+    """The notice of the digest's page (``macros.html``' provenance notice) where it shows texts
+    a machine wrote and no one reviewed, naming each machine: ``(lang, words)`` for each of the
+    site's languages, each wording once (a language without words of its own has English
+    ones); none when there are no such texts."""
+    machines = digest.machines(view.languages)
+    notices: dict[str, str] = {}
+    for lang in view.languages if machines else []:
+        words = ui(lang)
+        by = ", ".join(dict.fromkeys(machine or words["a_machine"] for machine in machines))
+        notices.setdefault(words["machine_notice"].format(by=by), lang)
+    return [(lang, text) for text, lang in notices.items()]
 
 
 # --- the newsletter -----------------------------------------------------------------------------
@@ -399,8 +421,10 @@ def newsletter(
     }
     message = EmailMessage()
     message["Subject"] = subject
+    notices = machine_notices(view, digest)
     text = env.get_template(NEWSLETTER_TEXT).render(values)
-    html = env.get_template(NEWSLETTER_HTML).render(values)
+    text = "\n\n".join([text.rstrip("\n"), *(words for _, words in notices)]) + "\n"
+    html = _with_notices(env.get_template(NEWSLETTER_HTML).render(values), notices, values)
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     # A boundary made from the content, not a random one, so the same digest gives the same
@@ -408,6 +432,24 @@ def newsletter(
     digest_of_parts = hashlib.sha256((text + html).encode("utf-8")).hexdigest()
     message.set_boundary(f"=_papersite_{digest_of_parts[:32]}")
     return message
+
+
+def _with_notices(html: str, notices: list[tuple[str, str]], values: dict[str, Any]) -> str:
+    """The newsletter's HTML with the ``notices`` first in its body, where a reader sees them
+    before the texts they are about, as on the page."""
+    if not notices:
+        return html
+    paragraphs = "".join(
+        f'<p{lang_attributes(lang, values["within"])} style="margin:0 0 8px 0;">{escape(words)}</p>'
+        for lang, words in notices
+    )
+    block = f'<div role="note" style="{STYLES["notice"]}">{paragraphs}</div>'
+    body = _BODY.search(html)
+    where = body.end() if body else 0
+    return html[:where] + block + html[where:]
+
+
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 
 class _EmailMarkdown(MarkdownRenderer):

@@ -20,7 +20,7 @@ from papersite.importers.dairai import read_dairai_week
 from papersite.importers.draft import LANGUAGES, DraftDigest, ImportReport, import_languages
 from papersite.importers.emit import to_markdown, to_yaml
 from papersite.importers.forum import read_forum_post
-from papersite.load import decode_utf8, parse_source, read_source
+from papersite.load import decode_utf8, is_there, parse_source, read_source
 from papersite.lockfile import read_lockfile
 from papersite.model import Digest, SiteConfig, slugify
 from papersite.names import CONFIG_FILE, IMPORT_SOURCES
@@ -129,7 +129,7 @@ def _folder_and_stem(digest: DraftDigest) -> str:
 
 def _languages(site: Path) -> list[str]:
     """The site's languages (ko and en where there is no site)."""
-    if not (site / CONFIG_FILE).is_file():
+    if not is_there(site / CONFIG_FILE):
         return DEFAULT_LANGUAGES
     document, problems = read_source(site, CONFIG_FILE)
     config = None

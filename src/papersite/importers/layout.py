@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from papersite.i18n import UI
 from papersite.importers.draft import LANGUAGES, Block, language_of
 from papersite.importers.forum_markdown import split_names
 from papersite.importers.forum_words import HEADING_PARTS, names_of
@@ -84,6 +85,10 @@ _CHROME = [
         r"^\d+개의 좋아요$",
         r"^(?:!\[\]\(\)|:\w+:|\s)+$",
     )
+] + [
+    # The notice that ``export`` ends a post with where a machine wrote texts no one reviewed.
+    re.compile("^" + ".+".join(map(re.escape, words["machine_notice"].split("{by}"))) + "$")
+    for words in UI.values()
 ]
 
 

@@ -12,8 +12,9 @@ How a URL is checked (``LinkSettings``, ``links:`` in ``papersite.yaml``, sets t
   ``max_redirects``. A link whose first hops are permanent (301, 308) gets a warning naming
   where they lead; temporary redirects (302, 303, 307) are how many sites work, and are fine.
 - Errors: HTTP 4xx and 5xx (after the retries), timeouts and failed connections (after the
-  retries), a 3xx without a ``Location`` header (asked again with GET, as an error status is),
-  redirect loops, too many redirects, a redirect to something other than http(s).
+  retries), a 3xx without a ``Location`` header or with one that names no http(s) address (not
+  a URL, ``http://[``, ``javascript:``; asked again with GET, as an error status is), redirect
+  loops, too many redirects.
   HTTP 429 after every retry is reported apart (``LinkReport.limited``): the server turned the
   checker away, which says nothing about the link.
 """
@@ -41,7 +42,7 @@ MAX_BACKOFF_SECONDS = 60.0
 
 Outcome = Literal["ok", "moved", "dead", "unreachable", "limited"]
 """ok: it answers. moved: a permanent redirect (warning). dead: HTTP 4xx, a 3xx without a
-Location, a redirect loop, a bad address (error). unreachable: a timeout, a failed connection or 5xx after every retry (error).
+usable Location, a redirect loop, a bad address (error). unreachable: a timeout, a failed connection or 5xx after every retry (error).
 limited: HTTP 429 after every retry (warning)."""
 
 
@@ -71,13 +72,14 @@ async def check_all(
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )
+    transport = httpx.AsyncHTTPTransport(limits=limits)
     async with httpx.AsyncClient(
         headers={"user-agent": USER_AGENT},
         timeout=settings.timeout_seconds,
-        limits=limits,
+        transport=transport,
         follow_redirects=False,
     ) as client:
-        checker = _Checker(client, settings)
+        checker = _Checker(client, transport, settings)
 
         async def check(url: str) -> None:
             outcome, message = await checker.check(url)
@@ -94,6 +96,14 @@ class _Hop:
     location: str | None = None
     """Where a redirect leads, absolute, without fragment."""
     retry_after: float | None = None
+    refused: str = ""
+    """Why a redirect's ``Location`` leads nowhere the checker can go, when it does not."""
+
+    def answer(self) -> str:
+        """The answer, as a report says it: ``HTTP 404``, ``HTTP 302 without a Location header``."""
+        if self.status >= 400:
+            return f"HTTP {self.status}"
+        return f"HTTP {self.status} {self.refused or 'without a Location header'}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,10 @@ class _Checker:
     """Checks URLs through one client, within the global and per-host limits."""
 
     client: httpx.AsyncClient
+    """Builds each request (headers, timeouts)."""
+    transport: httpx.AsyncHTTPTransport
+    """Sends it: the client would also make the redirect's next request, and raises (or, for
+    ``javascript:``, crashes) on a ``Location`` it cannot read, which a link check reports."""
     settings: LinkSettings
     _everywhere: asyncio.Semaphore = field(init=False)
     _hosts: dict[tuple[str, int | None], asyncio.Semaphore] = field(default_factory=dict)
@@ -140,9 +154,7 @@ class _Checker:
             if isinstance(hop, _Trouble):
                 return hop.give_up(self.settings.retries + 1)
             if hop.location is None:
-                return _verdict(chain, statuses, hop.status)
-            if urlsplit(hop.location).scheme.lower() not in ("http", "https"):
-                return "dead", f"redirects to {hop.location}, which is not an http(s) address"
+                return _verdict(chain, statuses, hop)
             if hop.location in chain:
                 loop = [*chain[chain.index(hop.location) :], hop.location]
                 return "dead", f"redirect loop: {' → '.join(loop)}"
@@ -177,16 +189,18 @@ class _Checker:
                 # httpx's timeout is per phase (connect, each read); this bounds the whole try.
                 async with asyncio.timeout(self.settings.timeout_seconds):
                     request = self.client.build_request(method, url)
-                    response = await self.client.send(request, stream=True)
+                    response = await self.transport.handle_async_request(request)
                     await response.aclose()  # the status is enough; never download a PDF
             except (httpx.TimeoutException, TimeoutError):
                 return _Trouble(f"no answer within {self.settings.timeout_seconds:g} s")
             except httpx.TransportError as error:
                 return _Trouble(f"cannot connect: {_reason(error)}")
-        following = response.next_request
-        location = without_fragment(str(following.url)) if following else None
         retry_after = retry_after_seconds(response.headers.get("retry-after"))
-        return _Hop(response.status_code, location, retry_after)
+        written = response.headers.get("location")
+        if not 300 <= response.status_code < 400 or written is None:
+            return _Hop(response.status_code, retry_after=retry_after)
+        location, refused = _redirect_target(request.url, written)
+        return _Hop(response.status_code, location, retry_after, refused)
 
     def _host(self, url: str) -> asyncio.Semaphore:
         parts = urlsplit(url)
@@ -201,10 +215,26 @@ class _Checker:
         return float(max(backoff, asked))
 
 
-def _verdict(chain: list[str], statuses: list[int], final: int) -> tuple[Outcome, str]:
-    """Judge a followed chain: ``chain[i]`` answered ``statuses[i]``, the last ``final``."""
-    if final >= 300:  # a 3xx here gave no Location: a redirect to nowhere
-        answer = f"HTTP {final}" if final >= 400 else f"HTTP {final} without a Location header"
+def _redirect_target(url: httpx.URL, written: str) -> tuple[str | None, str]:
+    """Where a redirect from ``url`` whose ``Location`` header says ``written`` leads (absolute,
+    without fragment), or None and why it leads nowhere a link can go."""
+    shown = repr(written.strip())
+    try:
+        urlsplit(written)  # httpx reads "http://[" as a host named "%5b"
+        target = url.join(written.strip())
+    except (ValueError, httpx.InvalidURL) as error:
+        return None, f"with a Location header that is not a valid URL: {shown} ({error})"
+    if target.scheme not in ("http", "https"):
+        return None, f"with a Location header that is not an http(s) address: {shown}"
+    if not target.host or "%" in target.host:
+        return None, f"with a Location header that names no valid host: {shown}"
+    return without_fragment(str(target)), ""
+
+
+def _verdict(chain: list[str], statuses: list[int], hop: _Hop) -> tuple[Outcome, str]:
+    """Judge a followed chain: ``chain[i]`` answered ``statuses[i]``, the last ``hop``."""
+    if hop.status >= 300:  # a 3xx here led nowhere: no Location, or none a link can follow
+        answer = hop.answer()
         if len(chain) == 1:
             return "dead", f"dead link: {answer}"
         return "dead", f"dead link: redirects to {chain[-1]}, which answers {answer}"
@@ -219,7 +249,7 @@ def _verdict(chain: list[str], statuses: list[int], final: int) -> tuple[Outcome
 
 
 def _broken(hop: _Hop) -> bool:
-    """An error status, or a redirect that names no place to go."""
+    """An error status, or a redirect that names no place to go (or none it can)."""
     return hop.status >= 300 and hop.location is None
 
 
