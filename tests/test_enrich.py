@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import lxml.html
 import pytest
 from requests.structures import CaseInsensitiveDict
 
@@ -159,6 +160,40 @@ def test_a_batch_of_ids_becomes_one_record_per_paper(
     assert record["withdrawn"] is False
     assert record["resolved_from_title"] is None
     assert str(record["fetched"]).endswith("Z")
+
+
+def test_fields_arxiv_wraps_or_lists_become_one_line_and_the_articles_doi(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """arXiv's DOI field lists the article's DOI first and then others (an erratum's), separated
+    by spaces; its long fields come wrapped over lines, as in its metadata files. The lockfile
+    keeps the article's DOI and one-line texts, and the page links to that DOI."""
+    wrapped = dataclasses.replace(
+        DAPO,
+        authors=["Qiying\n      Yu", "  ", "Zheng Zhang"],
+        doi="10.1103/PhysRevD.76.013009,  10.1103/PhysRevD.77.019901",
+        journal_ref="Phys. Rev. D 76,\n  013009 (2007)",
+        primary_category="\n cs.LG ",
+        categories=["\n cs.LG ", "cs.CL"],
+    )
+    fake_arxiv.add(wrapped)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    assert enrich(site, environ={}).ok
+    build(site, tmp_path / "out")
+
+    record = arxiv_records(site)["2503.14476"]
+    assert record["doi"] == "10.1103/PhysRevD.76.013009"
+    assert record["authors"] == ["Qiying Yu", "Zheng Zhang"]
+    assert record["journal_ref"] == "Phys. Rev. D 76, 013009 (2007)"
+    assert (record["primary_category"], record["categories"]) == ("cs.LG", ["cs.LG", "cs.CL"])
+    page = lxml.html.parse(tmp_path / "out/papers/2503.14476/index.html").getroot()
+    assert page.xpath("//a[contains(@class, 'link-doi')]/@href") == [
+        "https://doi.org/10.1103/PhysRevD.76.013009"
+    ]
+    cite = page.xpath("string(//pre[@class='bibtex'])")
+    assert "  doi={10.1103/PhysRevD.76.013009},\n" in cite
+    assert "  author={Qiying Yu and Zheng Zhang},\n" in cite
 
 
 def test_more_than_page_size_ids_are_split_into_requests_of_at_most_page_size(
