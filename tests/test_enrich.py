@@ -699,6 +699,30 @@ def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pastin
     assert not page.warnings
 
 
+def test_ids_found_from_titles_are_printed_in_the_digests_order(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lines to paste go down each digest, whatever the papers' pages are called."""
+    site = make_site(write_tree, fake_arxiv, digest((STRINGS.title, None), (GATED.title, None)))
+    (site / "digests/weekly/2025-03-10.yaml").write_text(
+        digest((KNOT.title, None)).replace(
+            "2025-03-17, end: 2025-03-23", "2025-03-10, end: 2025-03-16"
+        )
+    )
+
+    status = main(["enrich", "--source", str(site), "--resolve-titles"])
+
+    pasted = [
+        line.split("  # ")[0] for line in capsys.readouterr().out.splitlines() if "  # " in line
+    ]
+    assert status == 0
+    assert pasted == [
+        'digests/weekly/2025-03-10.yaml:5: papers[0]: arxiv: "math/0309136"',
+        'digests/weekly/2025-03-17.yaml:5: papers[0]: arxiv: "hep-th/9901001"',
+        'digests/weekly/2025-03-17.yaml:6: papers[1]: arxiv: "2505.06708"',
+    ]
+
+
 def test_arxiv_is_asked_for_as_many_results_as_are_used(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:
