@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import lxml.html
 import pytest
 from requests.structures import CaseInsensitiveDict
 
@@ -159,6 +160,40 @@ def test_a_batch_of_ids_becomes_one_record_per_paper(
     assert record["withdrawn"] is False
     assert record["resolved_from_title"] is None
     assert str(record["fetched"]).endswith("Z")
+
+
+def test_fields_arxiv_wraps_or_lists_become_one_line_and_the_articles_doi(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """arXiv's DOI field lists the article's DOI first and then others (an erratum's), separated
+    by spaces; its long fields come wrapped over lines, as in its metadata files. The lockfile
+    keeps the article's DOI and one-line texts, and the page links to that DOI."""
+    wrapped = dataclasses.replace(
+        DAPO,
+        authors=["Qiying\n      Yu", "  ", "Zheng Zhang"],
+        doi="10.1103/PhysRevD.76.013009,  10.1103/PhysRevD.77.019901",
+        journal_ref="Phys. Rev. D 76,\n  013009 (2007)",
+        primary_category="\n cs.LG ",
+        categories=["\n cs.LG ", "cs.CL"],
+    )
+    fake_arxiv.add(wrapped)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    assert enrich(site, environ={}).ok
+    build(site, tmp_path / "out")
+
+    record = arxiv_records(site)["2503.14476"]
+    assert record["doi"] == "10.1103/PhysRevD.76.013009"
+    assert record["authors"] == ["Qiying Yu", "Zheng Zhang"]
+    assert record["journal_ref"] == "Phys. Rev. D 76, 013009 (2007)"
+    assert (record["primary_category"], record["categories"]) == ("cs.LG", ["cs.LG", "cs.CL"])
+    page = lxml.html.parse(tmp_path / "out/papers/2503.14476/index.html").getroot()
+    assert page.xpath("//a[contains(@class, 'link-doi')]/@href") == [
+        "https://doi.org/10.1103/PhysRevD.76.013009"
+    ]
+    cite = page.xpath("string(//pre[@class='bibtex'])")
+    assert "  doi={10.1103/PhysRevD.76.013009},\n" in cite
+    assert "  author={Qiying Yu and Zheng Zhang},\n" in cite
 
 
 def test_more_than_page_size_ids_are_split_into_requests_of_at_most_page_size(
@@ -662,6 +697,30 @@ def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pastin
     assert fake_arxiv.requests[-1].params["search_query"].startswith('ti:"Gated attention')
     page = build(site)
     assert not page.warnings
+
+
+def test_ids_found_from_titles_are_printed_in_the_digests_order(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lines to paste go down each digest, whatever the papers' pages are called."""
+    site = make_site(write_tree, fake_arxiv, digest((STRINGS.title, None), (GATED.title, None)))
+    (site / "digests/weekly/2025-03-10.yaml").write_text(
+        digest((KNOT.title, None)).replace(
+            "2025-03-17, end: 2025-03-23", "2025-03-10, end: 2025-03-16"
+        )
+    )
+
+    status = main(["enrich", "--source", str(site), "--resolve-titles"])
+
+    pasted = [
+        line.split("  # ")[0] for line in capsys.readouterr().out.splitlines() if "  # " in line
+    ]
+    assert status == 0
+    assert pasted == [
+        'digests/weekly/2025-03-10.yaml:5: papers[0]: arxiv: "math/0309136"',
+        'digests/weekly/2025-03-17.yaml:5: papers[0]: arxiv: "hep-th/9901001"',
+        'digests/weekly/2025-03-17.yaml:6: papers[1]: arxiv: "2505.06708"',
+    ]
 
 
 def test_arxiv_is_asked_for_as_many_results_as_are_used(

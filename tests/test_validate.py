@@ -777,8 +777,8 @@ NEXT_YEAR = dt.datetime.now(dt.UTC).year % 100 + 1
         ("1412.12345", "December 2014 had four-digit numbers"),
         ("1501.1234", "January 2015 had five-digit numbers"),
         ("2503.00000", "numbers start at 00001"),
-        # fullwidth, Arabic-Indic digits
-        *[("2503.1447６", ""), ("2503.1447٦", ""), ("hep-th/990100１", "")],
+        # Arabic-Indic digits; fullwidth ones are told the ID to write (test_arxiv_ids.py)
+        ("2503.1447٦", ""),
         ("0703.0001", "March 2007 is before the new style began (April 2007)"),
         ("9912.12345", "December 2099 has not come yet"),  # not December 1999
         (f"{NEXT_YEAR:02d}01.00001", f"January 20{NEXT_YEAR:02d} has not come yet"),

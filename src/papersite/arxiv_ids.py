@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from typing import NamedTuple
 
 from papersite.i18n import format_month
@@ -112,13 +113,31 @@ def check_base_arxiv_id(value: str) -> str:
 def _checked(value: str) -> ArxivIdParts:
     parts = parse_arxiv_id(value)
     if parts is None:
-        bare = _PASTED.sub(r"\g<id>", value)
-        hint = f"; write just the ID: '{bare}'" if bare != value and parse_arxiv_id(bare) else ""
-        raise ValueError(f"{value!r} is not an arXiv ID: {ARXIV_ID_FORM}{hint}")
+        raise ValueError(f"{value!r} is not an arXiv ID: {ARXIV_ID_FORM}{_hint(value)}")
     wrong = _impossible(parts)
     if wrong is not None:
         raise ValueError(f"{value!r} is not an arXiv ID: {wrong}; {ARXIV_ID_FORM}")
     return parts
+
+
+_AROUND = "()[]<>\"'.,;:“”‘’「」"
+"""What pasting an ID from a sentence or a reference list may bring along at either end."""
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+"""Characters that show as nothing (zero-width spaces, joiners, direction marks): pasted from a
+web page, they make an ID that looks right unreadable."""
+
+
+def _hint(value: str) -> str:
+    """What to write instead of ``value`` when an ID is in it as pasted: with ``arXiv:`` or in an
+    address, between brackets or before a full stop, typed with full-width digits (as a Korean
+    input method does) or with invisible characters; "" when none is."""
+    folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
+    bare = re.sub(r"V(?=\d+$)", "v", _PASTED.sub(r"\g<id>", folded.strip().strip(_AROUND)))
+    parts = parse_arxiv_id(bare)
+    if bare == value or parts is None or _impossible(parts) is not None:
+        return ""
+    unseen = " (it holds full-width or invisible characters)" if folded != value else ""
+    return f"; write just the ID{unseen}: '{bare}'"
 
 
 def _impossible(parts: ArxivIdParts) -> str | None:

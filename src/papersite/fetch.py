@@ -301,7 +301,8 @@ class _Enrichment:
         if not unresolved:
             return
         self.reporter.start("arXiv title search", len(unresolved))
-        for paper in unresolved:
+        # In the digests' order, so that the lines to paste go down each file.
+        for paper in sorted(unresolved, key=_entry_order):
             self._resolve(source, paper)
             self.reporter.advance(1)
 
@@ -424,6 +425,12 @@ class _Enrichment:
             paper.arxiv = entry.arxiv if entry else None
             warnings += paper_mismatches(paper, fetched=arxiv_id in self.fetched)
         return warnings
+
+
+def _entry_order(paper: SitePaper) -> tuple[str, int]:
+    """Where the entry an ID found from the paper's title goes stands: its digest, its place."""
+    appearance = paper.appearances[-1]
+    return appearance.digest.path, appearance.index
 
 
 def _place(problem: Problem) -> str:

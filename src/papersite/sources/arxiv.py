@@ -251,26 +251,41 @@ def _first_error(error: ValueError) -> str:
 
 
 def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
-    """An ``arxiv.Result`` as the lockfile stores it."""
+    """An ``arxiv.Result`` as the lockfile stores it. arXiv wraps its long fields over lines, as
+    its metadata files do, and the client keeps the breaks: every text is taken as one line."""
     short_id = result.get_short_id()  # 2503.14476v2, or math/0309136v1
-    abstract = " ".join(result.summary.split())
-    comment = " ".join(result.comment.split()) if result.comment else None
+    abstract = _one_line(result.summary)
+    comment = _one_line(result.comment) or None
+    authors = [name for author in result.authors if (name := _one_line(author.name))]
     return ArxivRecord(
         id=canonical_arxiv_id(short_id),
         version=arxiv_version(short_id) or 1,
-        title=" ".join(result.title.split()),
-        authors=[author.name for author in result.authors],
+        title=_one_line(result.title),
+        authors=authors,
         abstract=abstract,
-        primary_category=result.primary_category,
-        categories=list(dict.fromkeys(result.categories)),
+        primary_category=_one_line(result.primary_category),
+        categories=list(dict.fromkeys(c for c in map(_one_line, result.categories) if c)),
         published=result.published.date(),
         updated=result.updated.date(),
-        doi=result.doi or None,
-        journal_ref=result.journal_ref or None,
+        doi=_first_doi(result.doi),
+        journal_ref=_one_line(result.journal_ref) or None,
         comment=comment,
         withdrawn=any(_WITHDRAWN.search(text) for text in (comment or "", abstract[:200])),
         fetched=fetched,
     )
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _first_doi(text: str | None) -> str | None:
+    """The article's DOI: arXiv's field holds one or more, separated by spaces, the article's
+    first (https://info.arxiv.org/help/bib_feed.html); a page links to one DOI, and a citation's
+    ``doi`` names one. Some are listed with a comma or semicolon after each, which a DOI may
+    hold inside (``…3.0.CO;2-O``) but does not end with."""
+    dois = (doi.rstrip(",;") for doi in (text or "").split())
+    return next((doi for doi in dois if doi), None)
 
 
 def _reason(error: Exception) -> str:
