@@ -22,6 +22,14 @@ def english_or_first(languages: Sequence[str]) -> str:
     return "en" if "en" in languages else languages[0]
 
 
+def stand_in_order(languages: Sequence[str]) -> list[str]:
+    """Where a text missing in one language is taken from, first to last: the English ones of
+    ``languages`` (``en``, ``en-GB``), the language an ML paper is read in after one's own,
+    then the others in site order (on a site in ``[ko, en, ja]``, a Japanese reader gets English
+    rather than Korean; in ``[ko, en]``, each the other)."""
+    return sorted(languages, key=lambda lang: primary_language(lang) != FALLBACK)
+
+
 UI: dict[str, dict[str, str]] = {
     "ko": {
         "language_name": "한국어",

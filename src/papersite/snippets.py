@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from papersite.context import BiText
+from papersite.context import BiText, stand_in
 from papersite.i18n import (
     direction,
     format_date,
@@ -89,7 +89,7 @@ def bi_html(
         # wording of "missing" (English and Japanese have one), not the same note twice.
         shown = [part for part in text.parts if part.lang in languages]
         lacking = [part.lang for part in shown if part.html is None]
-        filler = next((part for part in shown if part.html is not None), None) if lacking else None
+        filler = stand_in(shown) if lacking else None
         fills = _fills(lacking)
         notes = _wordings({lang: _unmarked(lang, "translation_missing") for lang in lacking})
     for part in text.parts:
