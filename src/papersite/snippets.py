@@ -192,8 +192,12 @@ def _in_each_language(languages: list[str], words: Callable[[str], str], element
     words in every language is (``context._Texts.labels``): a page in every language would
     show them twice (``Weekly · Weekly``). Where some have the same words as an earlier one
     (English and Japanese in ``[ko, en, ja]``), its element stands for them (``data-fills``,
-    which the switch shows for those languages too), not ``주간 논문 · Weekly · Weekly``."""
-    each = {lang: words(lang) for lang in languages}
+    which the switch shows for those languages too), not ``주간 논문 · Weekly · Weekly``. A
+    language whose words are empty gets no element (the switch shows nothing for it)."""
+    each = {lang: text for lang in languages if (text := words(lang))}
+    if not each:
+        return ""
+    languages = list(each)
     first = each[languages[0]]
     if len(languages) > 1 and all(text == first for text in each.values()):
         start, end = element(None, "")
