@@ -441,11 +441,15 @@ def test_the_notice_names_each_machine_behind_a_text_the_page_shows(
 ) -> None:
     """A paper's ``by`` wins over its digest's: the notice names the paper's machine, and the
     digest's only if a text of the digest's machine is shown."""
-    digest = REVIEWED_WEEKLY.replace(
-        "provenance: {summary: {ko: reviewed}}", "provenance: {by: {machine: Claude}}"
-    ).replace("default: {ko: machine, en: upstream}", "default: machine").replace(
-        '      en: "Second introduction"\n',
-        '      en: "Second introduction"\n    provenance: {default: reviewed}\n',
+    digest = (
+        REVIEWED_WEEKLY.replace(
+            "provenance: {summary: {ko: reviewed}}", "provenance: {by: {machine: Claude}}"
+        )
+        .replace("default: {ko: machine, en: upstream}", "default: machine")
+        .replace(
+            '      en: "Second introduction"\n',
+            '      en: "Second introduction"\n    provenance: {default: reviewed}\n',
+        )
     )
     site = site_with(write_tree, digest)
     build(site, tmp_path / "out", search=False)
