@@ -453,6 +453,46 @@ def test_terms_in_texts_are_marked_with_their_translation(site: Path, tmp_path: 
     assert all(a["tabindex"] == "0" for a in page.select("abbr.term"))
 
 
+def test_a_site_in_regional_codes_is_checked_and_marked_by_their_language(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """``[ko-KR, en-US]``: the glossary goes by the primary subtag, as the interface words do;
+    it marked nothing and check said nothing, silently."""
+    regional = {"ko:": "ko-KR:", "en:": "en-US:"}
+    site = write_tree(
+        {
+            "papersite.yaml": _replaced(SITE_CONFIG, regional).replace(
+                "[ko, en]", "[ko-KR, en-US]"
+            ),
+            # the terms' own ``ko`` is the glossary's key, not a language code of the site
+            "glossary.yaml": GLOSSARY.replace(
+                '{ko: "그럴듯한 거짓", en:', '{ko-KR: "그럴듯한 거짓", en-US:'
+            ),
+            "digests/weekly/2025-03-17.yaml": _replaced(DIGEST, regional),
+        }
+    )
+
+    findings = [f for f in check_site(site).findings if f.rule == "glossary"]
+    build(site, tmp_path / "out", search=False)
+
+    assert [(f.problem.line, f.problem.field) for f in findings] == [
+        (line_of(DIGEST, "쇄도를"), "papers[0].summary.ko-KR"),
+        (line_of(DIGEST, "다시 학습"), "papers[1].summary.ko-KR"),
+    ]
+    page = soup(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html")
+    marks = [(a.get_text(), a["title"], a.find_parent(attrs={"lang": True})["lang"])
+             for a in page.select("article.paper abbr.term")]  # fmt: skip
+    assert ("hallucination", "환각", "en-US") in marks
+    assert ("환각", "hallucination", "ko-KR") in marks
+
+
+def _replaced(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        text = text.replace(f"  {old}", f"  {new}").replace(f"{{{old}", f"{{{new}")
+        text = text.replace(f", {old}", f", {new}")
+    return text
+
+
 @pytest.mark.parametrize("order", ["model first", "reward model first"])
 def test_of_two_terms_over_the_same_words_the_longer_is_marked(
     write_tree: WriteTree, tmp_path: Path, order: str

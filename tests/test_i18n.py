@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -406,3 +407,28 @@ def test_a_right_to_left_language_is_written_right_to_left(
 )  # fmt: skip
 def test_a_language_is_right_to_left_by_its_script(code: str, expected: bool) -> None:
     assert right_to_left(code) is expected
+
+
+def test_a_text_missing_in_a_third_language_is_shown_in_english_before_the_default(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """On a site in ``[ko, en, ja]``, a text written in Korean and English but not Japanese
+    stands in English for Japanese (the language an ML reader reads after their own), on the
+    Japanese page, on the page in every language and in the Japanese feed: it stood in Korean,
+    the site's first language, which a Japanese reader is the least likely to read."""
+    out = built(write_tree, tmp_path, ["ko", "en", "ja"])
+
+    alone = BeautifulSoup((out / "ja/weekly/2025-03-17/index.html").read_bytes(), "html5lib")
+    stand_in = alone.select_one(".field-summary .fallback")
+    assert (stand_in["lang"], stand_in.get_text().strip()) == ("en", "English introduction")
+    every = BeautifulSoup((out / "weekly/2025-03-17/index.html").read_bytes(), "html5lib")
+    shown = shown_for(every.select_one(".field-summary"), "ja")
+    assert [text.strip() for text in shown] == [
+        "Introduction",
+        "English introduction",
+        "Translation missing",
+    ]
+    feed = lxml.etree.parse(str(out / "ja/conferences/feed.xml"))
+    items = lxml.html.fragment_fromstring(feed.findtext(".//{*}entry/{*}summary"))
+    oral = next(item for item in items.iter("li") if item.get("lang"))
+    assert (oral.get("lang"), oral.text) == ("en", "An oral")

@@ -193,12 +193,20 @@ def test_the_digest_notice_names_the_machine_in_each_language(
 
     assert notice is not None and notice["role"] == "note"
     texts = {p["lang"]: p.get_text() for p in notice.select("p")}
+    # Only the Korean texts are a machine's: the English reader of the page, as of the English
+    # edition, which shows no Korean text, is given no notice.
+    assert texts.keys() == {"ko"} and "GPT-4o" in texts["ko"]
+    english = soup(tmp_path / "out" / "en" / "weekly" / "2025-03-17" / "index.html")
+    assert english.select(".provenance-notice, .provenance-badge") == []
+    digest = REVIEWED_WEEKLY.replace("default: {ko: machine, en: upstream}", "default: machine")
+    build(site_with(write_tree, digest), tmp_path / "every", search=False)
+    notice = soup(tmp_path / "every" / "weekly" / "2025-03-17" / "index.html").select_one(
+        ".provenance-notice"
+    )
+    texts = {p["lang"]: p.get_text() for p in notice.select("p")}
     assert texts.keys() == {"ko", "en"}
     assert "GPT-4o" in texts["ko"] and "GPT-4o" in texts["en"]
     assert "not been reviewed" in texts["en"]
-    # The English edition shows no Korean text: nothing to badge, nor to give notice of.
-    english = soup(tmp_path / "out" / "en" / "weekly" / "2025-03-17" / "index.html")
-    assert english.select(".provenance-notice, .provenance-badge") == []
 
 
 def test_an_english_machine_text_gets_the_english_badge(
@@ -420,7 +428,8 @@ def test_an_edition_carries_the_notice_only_for_a_machine_text_it_shows(
     pages = digest_pages(tmp_path / "out")
 
     assert badges(pages["ko"]) == [BADGE_KO] and set(notices(pages["ko"])) == {"ko"}
-    assert set(notices(pages["bilingual"])) == {"ko", "en"}
+    # The page in both languages gives each language the notice of its edition, no other.
+    assert notices(pages["bilingual"]) == {**notices(pages["ko"]), **notices(pages["en"])}
     if english_summary:
         assert (badges(pages["en"]), notices(pages["en"])) == ([], {})
     else:  # the Korean summary shown in its place, with the English badge
@@ -432,11 +441,15 @@ def test_the_notice_names_each_machine_behind_a_text_the_page_shows(
 ) -> None:
     """A paper's ``by`` wins over its digest's: the notice names the paper's machine, and the
     digest's only if a text of the digest's machine is shown."""
-    digest = REVIEWED_WEEKLY.replace(
-        "provenance: {summary: {ko: reviewed}}", "provenance: {by: {machine: Claude}}"
-    ).replace(
-        '      en: "Second introduction"\n',
-        '      en: "Second introduction"\n    provenance: {default: reviewed}\n',
+    digest = (
+        REVIEWED_WEEKLY.replace(
+            "provenance: {summary: {ko: reviewed}}", "provenance: {by: {machine: Claude}}"
+        )
+        .replace("default: {ko: machine, en: upstream}", "default: machine")
+        .replace(
+            '      en: "Second introduction"\n',
+            '      en: "Second introduction"\n    provenance: {default: reviewed}\n',
+        )
     )
     site = site_with(write_tree, digest)
     build(site, tmp_path / "out", search=False)

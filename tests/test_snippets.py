@@ -34,17 +34,19 @@ JINJA_BODIES = """
 {#- In no language: its direction is its first letters', the badge's not counted. -#}
 <{{ tag }} class="bi {{ class }}" dir="auto">{% if badged and text.shared_unreviewed %}{{ unreviewed_badge(default_language, ' dir="auto"' | safe) }}{% endif %}{{ text.shared }}</{{ tag }}>
 {%- else %}
-{#- On a page in several languages, the first text there is stands in for those missing. -#}
+{#- On a page in several languages, the first text there is stands in for those missing, an
+    English one first. -#}
 {% set shown = text.parts | selectattr("lang", "in", languages) | list %}
 {% set lacking = shown | selectattr("html", "none") | map(attribute="lang") | list %}
-{% set filler = (shown | rejectattr("html", "none") | first) if languages | length > 1 and lacking else none %}
+{% set written = shown | rejectattr("html", "none") | list %}
+{% set filler = ((written | selectattr("lang", "equalto", "en") | list) + written) | first if languages | length > 1 and lacking else none %}
 {% for part in text.parts if part.lang in languages %}
 <{{ tag }}{{ lang_attributes(part.lang) }} class="bi {{ class }}{% if part.html is none %} missing{% endif %}"{% if filler is not none and part is sameas filler %} data-fills="{{ lacking | join(' ') }}"{% endif %}>
 {%- if badged and part.unreviewed %}{{ unreviewed_badge(part.lang) }}{% endif %}
 {%- if part.html is not none %}{{ part.html }}{% else %}<span class="missing-note">{{ ui(part.lang).translation_missing }}</span>{% endif -%}
 </{{ tag }}>
 {#- A page in one language shows the text in another rather than nothing, marked as such. -#}
-{% if part.html is none and languages | length == 1 %}{% for other in text.parts if other.html is not none %}{% if loop.first %}
+{% if part.html is none and languages | length == 1 %}{% set written = text.parts | rejectattr("html", "none") | list %}{% for other in (written | selectattr("lang", "equalto", "en") | list) + written %}{% if loop.first %}
 <{{ tag }}{{ lang_attributes(other.lang, default_language) }} class="bi {{ class }} fallback">{% if badged and other.unreviewed %}{{ unreviewed_badge(default_language) }}{% endif %}{{ other.html }}</{{ tag }}>
 {% endif %}{% endfor %}{% endif %}
 {% endfor %}

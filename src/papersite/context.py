@@ -23,7 +23,7 @@ from papersite.arxiv_ids import arxiv_version
 from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
-from papersite.i18n import award_label, link_label, marked_words, shared_words
+from papersite.i18n import award_label, link_label, marked_words, shared_words, stand_in_order
 from papersite.markup import MarkdownRenderer, plain_paragraph, plain_words
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -173,8 +173,8 @@ class BiText:
     @property
     def fallback(self) -> Part | None:
         """What a page in one language shows where the text lacks its language: the first
-        language the text is written in."""
-        return next((part for part in self.parts if part.html is not None), None)
+        language the text is written in, English first (``i18n.stand_in_order``)."""
+        return stand_in(self.parts)
 
     def shows_unreviewed(self, languages: Sequence[str]) -> bool:
         """A page in ``languages`` shows a language of it that a machine wrote and no one has
@@ -212,18 +212,26 @@ class BiText:
 
     def language_of(self, lang: str) -> str | None:
         """The language ``plain[lang]`` is in: ``lang``, or the one whose text stands in for its
-        missing translation (the first of the site's that has one, as ``plain`` falls back);
+        missing translation (``fallback``, as ``plain`` falls back);
         None for one text shared by every language."""
         if self.shared is not None:
             return None
         if self.written_in(lang):
             return lang
-        return next((part.lang for part in self.parts if part.html), lang)
+        fallback = self.fallback
+        return lang if fallback is None else fallback.lang
 
     def written_in(self, lang: str) -> bool:
         """Whether it has a text of its own in ``lang`` (or one for every language), rather than
         another language's standing in (``plain`` falls back)."""
         return self.shared is not None or any(p.lang == lang and p.html for p in self.parts)
+
+
+def stand_in(parts: Sequence[Part]) -> Part | None:
+    """Of ``parts``, the one shown where a text lacks a language: the first written, in
+    ``i18n.stand_in_order``."""
+    written = {part.lang: part for part in parts if part.html is not None}
+    return next((written[lang] for lang in stand_in_order(list(written))), None)
 
 
 @dataclass
@@ -472,6 +480,7 @@ class _Texts:
         self, languages: list[str], cache: BuildCache | None, glossary: Glossary | None = None
     ) -> None:
         self.languages = languages
+        self._stand_in_order = stand_in_order(languages)
         self.renderer = MarkdownRenderer(cache, glossary)
         self.warnings: list[Problem] = []
         self._labels: dict[tuple[bool, tuple[tuple[str, str], ...]], BiText] = {}
@@ -491,7 +500,7 @@ class _Texts:
         if not value or all(is_blank(v) for v in value.values()):
             return None
         plain = {lang: text_in(value, lang) or "" for lang in self.languages}
-        fallback = next((v for v in plain.values() if v), "")
+        fallback = next((plain[lang] for lang in self._stand_in_order if plain[lang]), "")
         plain = {lang: v or fallback for lang, v in plain.items()}
         if verbatim:
             verbatim = {lang: verbatim[v] for lang, v in plain.items() if v in verbatim}

@@ -36,6 +36,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from papersite.errors import Problem
+from papersite.i18n import primary_language
 from papersite.model import Glossary, GlossaryTerm, SourcedDigest
 from papersite.prose import prose_runs, prose_spans, run_text
 from papersite.provenance import digest_texts
@@ -242,13 +243,24 @@ def glossary_problems(
     for sourced in digests:
         for text in digest_texts(sourced.digest):
             value = text.text or {}
-            english, korean = value.get(SOURCE_LANGUAGE), value.get(TARGET_LANGUAGE)
+            english = in_language(value, SOURCE_LANGUAGE)[1]
+            korean_code, korean = in_language(value, TARGET_LANGUAGE)
             if not english or not korean or not _may_name_a_term(english, patterns.english):
                 continue
             # A rendering that is a link's own words is there for the reader ([환각](…)).
             english, korean = prose(parser, english), prose(parser, korean, link_text=True)
             for mismatch in mismatches(patterns, english, korean):
-                yield sourced.problem((*text.location, TARGET_LANGUAGE), mismatch.message())
+                yield sourced.problem((*text.location, korean_code), mismatch.message())
+
+
+def in_language(text: dict[str, str], language: str) -> tuple[str, str | None]:
+    """The site language code of ``text`` that is ``language`` (``ko-KR`` for ``ko``: the
+    glossary goes by the primary subtag, as the interface words do) and its text; the code
+    ``language`` and None where the text has none."""
+    for code, value in text.items():
+        if primary_language(code) == language:
+            return code, value
+    return language, None
 
 
 def _may_name_a_term(english: str, patterns: list[re.Pattern[str]]) -> bool:
@@ -296,7 +308,8 @@ def glossary_key(glossary: Glossary | None) -> str:
 class GlossaryMarker:
     """A markdown-it core rule that wraps glossary terms in a text's plain words (not in
     links, code or math) in ``<abbr title="translation" tabindex="0">``. The language of the
-    text being rendered is set in ``env["lang"]``; other languages are left alone."""
+    text being rendered is set in ``env["lang"]`` (a regional code, ``ko-KR``, is its language's);
+    other languages are left alone."""
 
     def __init__(self, glossary: Glossary) -> None:
         patterns = TermPatterns.of(glossary)
@@ -307,7 +320,7 @@ class GlossaryMarker:
         self.patterns = {lang: p for lang, p in by_language.items() if p[0]}
 
     def __call__(self, state: StateCore) -> None:
-        patterns = self.patterns.get(state.env.get("lang", ""))
+        patterns = self.patterns.get(primary_language(state.env.get("lang", "")))
         if not patterns:
             return
         for block in state.tokens:

@@ -27,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from papersite.cache import BuildCache
 from papersite.glossary import SOURCE_LANGUAGE, TARGET_LANGUAGE, glossary_key, use_glossary
+from papersite.i18n import primary_language
 from papersite.model import Glossary
 from papersite.parallel import fork_map, workers_for
 from papersite.plain import around_math, is_safe_link
@@ -217,7 +218,7 @@ class MarkdownRenderer:
         The place only where the text may have footnotes: their ids are made from it, as the same
         text can stand twice on a page (a paper's introduction in two digests, on its page; a
         summary copied as the abstract), and each reference must lead to its own note."""
-        marked = lang if lang in self._marked and not inline else ""
+        marked = lang if lang and primary_language(lang) in self._marked and not inline else ""
         return (text, inline, marked, place if "^" in text else "")
 
     def prefetch(self, texts: Iterable[tuple[str, bool, str | None, str]]) -> None:

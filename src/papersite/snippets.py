@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from papersite.context import BiText
+from papersite.context import BiText, stand_in
 from papersite.i18n import (
     direction,
     format_date,
@@ -89,7 +89,7 @@ def bi_html(
         # wording of "missing" (English and Japanese have one), not the same note twice.
         shown = [part for part in text.parts if part.lang in languages]
         lacking = [part.lang for part in shown if part.html is None]
-        filler = next((part for part in shown if part.html is not None), None) if lacking else None
+        filler = stand_in(shown) if lacking else None
         fills = _fills(lacking)
         notes = _wordings({lang: _unmarked(lang, "translation_missing") for lang in lacking})
     for part in text.parts:
@@ -192,8 +192,12 @@ def _in_each_language(languages: list[str], words: Callable[[str], str], element
     words in every language is (``context._Texts.labels``): a page in every language would
     show them twice (``Weekly · Weekly``). Where some have the same words as an earlier one
     (English and Japanese in ``[ko, en, ja]``), its element stands for them (``data-fills``,
-    which the switch shows for those languages too), not ``주간 논문 · Weekly · Weekly``."""
-    each = {lang: words(lang) for lang in languages}
+    which the switch shows for those languages too), not ``주간 논문 · Weekly · Weekly``. A
+    language whose words are empty gets no element (the switch shows nothing for it)."""
+    each = {lang: text for lang in languages if (text := words(lang))}
+    if not each:
+        return ""
+    languages = list(each)
     first = each[languages[0]]
     if len(languages) > 1 and all(text == first for text in each.values()):
         start, end = element(None, "")
