@@ -346,6 +346,49 @@ def test_a_pinned_version_newer_than_arxiv_knows_is_a_warning(
     )
 
 
+def test_a_refresh_that_fails_never_advises_the_refresh_that_was_just_run(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pinned version the lockfile does not know says to refresh the paper; when that very
+    refresh fails, the warning points at the failure, and the failure says how to try again
+    (with ``--refresh``: the bare command skips a paper the lockfile has)."""
+    site = make_site(write_tree, fake_arxiv, digest((GATED.title, "2505.06708v3")))
+    enrich(site, environ={})
+    fake_arxiv.default = Behaviour.status(503)
+    capsys.readouterr()
+
+    status = main(["enrich", "--source", str(site), "--refresh", GATED.id])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert (
+        "digests/weekly/2025-03-17.yaml:6:12: papers[0].arxiv: v3 is newer than the latest "
+        "version arxiv.lock.json knows (v1), and fetching 2505.06708 again failed: see the error "
+        "that names it (warning)\n" in err
+    )
+    assert "run `papersite enrich --refresh 2505.06708` later to try again" in err
+    assert err.count("papersite enrich --refresh") == 1
+
+
+def test_an_unreadable_answer_to_a_refresh_says_to_refresh_again(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The paper keeps its old record, which the bare ``papersite enrich`` never fetches
+    again: the advice names the ID to refresh."""
+    fake_arxiv.add(broken_paper("2501.00001"))
+    site = make_site(write_tree, fake_arxiv, digest(("A paper", "2501.00001")))
+    enrich(site, environ={})
+    fake_arxiv.add(broken_paper("2501.00001", published=None))
+    capsys.readouterr()
+
+    status = main(["enrich", "--source", str(site), "--refresh"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "cannot be read (its <published> is missing)" in err
+    assert "run `papersite enrich --refresh 2501.00001` again later" in err
+
+
 def test_an_id_whose_arxiv_title_is_another_paper_is_reported_as_a_likely_typo(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:

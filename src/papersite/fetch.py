@@ -38,7 +38,14 @@ from papersite.model import (
 )
 from papersite.names import EXTRA_SOURCES as EXTRA_SOURCES
 from papersite.progress import QuietReporter, Reporter
-from papersite.sources import EmptyAnswer, FetchError, Source, Unreadable, with_retries
+from papersite.sources import (
+    EmptyAnswer,
+    FetchError,
+    Source,
+    TransientError,
+    Unreadable,
+    with_retries,
+)
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
 from papersite.titles import SAME_TITLE, same_numbers, title_similarity
@@ -159,6 +166,8 @@ class _Enrichment:
         """Papers whose digests give an arXiv ID, by canonical ID."""
         self.fetched: set[str] = set()
         """The IDs whose arXiv records this run fetched."""
+        self.asked: set[str] = set()
+        """The IDs whose arXiv records this run set out to fetch."""
         for paper in site.papers.values():
             given = given_arxiv_id(paper)
             if given is not None:
@@ -187,6 +196,7 @@ class _Enrichment:
         if not todo and not resolve_titles:
             return
         source = make_source()
+        self.asked = set(todo)
         try:
             unknown = self._fetch(source, todo)
             self.report.errors += [
@@ -237,8 +247,8 @@ class _Enrichment:
                 self.report.errors += self._at_ids(
                     arxiv_id,
                     f"{source.label}'s answer for {arxiv_id} cannot be read ({record.reason}), "
-                    f"so its record was not stored: run `papersite enrich` again later; if this "
-                    f"persists, tell {source.label}",
+                    f"so its record was not stored: run `{self._again(source, [arxiv_id])}` "
+                    f"again later; if this persists, tell {source.label}",
                 )
             else:
                 record = self._still_resolved(arxiv_id, record)
@@ -274,7 +284,7 @@ class _Enrichment:
                 # One it gave before is a failure of the server, as any other.
                 known = any(self._has(source.key, arxiv_id) for arxiv_id in batch)
                 if not isinstance(error.__cause__, EmptyAnswer) or known:
-                    self.report.failures.append(FetchError(error.source, ids[start:], error.reason))
+                    self.report.failures.append(self._failure(source, ids[start:], error))
                     return unknown
                 records = {}
             stored = self._store(source, records)
@@ -287,6 +297,22 @@ class _Enrichment:
             write_lockfile(self.root, self.lockfile)
             self.reporter.advance(len(batch))
         return unknown
+
+    def _failure(self, source: Source, ids: Sequence[str], error: FetchError) -> FetchError:
+        """``error`` for every ID left unfetched, saying how to try again when it may pass."""
+        reason = error.reason
+        if isinstance(error.__cause__, TransientError):
+            reason += f"; run `{self._again(source, ids)}` later to try again"
+        return FetchError(error.source, ids, reason)
+
+    def _again(self, source: Source, ids: Sequence[str]) -> str:
+        """The command that fetches ``ids`` from ``source`` again: one the lockfile has a record
+        of is fetched only when ``--refresh`` names it, so the bare command would skip it."""
+        command = "papersite enrich"
+        if source.key != "arxiv":
+            command += f" --with {source.key.replace('_', '-')}"  # semantic_scholar's option
+        known = [arxiv_id for arxiv_id in ids if self._has(source.key, arxiv_id)]
+        return command + (f" --refresh {' '.join(known)}" if known else "")
 
     def _tell_retry(self, reason: str, wait: float) -> None:
         self.reporter.log(f"{reason}; retrying in {wait:.1f} s")
@@ -422,7 +448,9 @@ class _Enrichment:
         for arxiv_id, paper in self.by_id.items():
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
-            warnings += paper_mismatches(paper, fetched=arxiv_id in self.fetched)
+            fetched = arxiv_id in self.fetched
+            failed = arxiv_id in self.asked and not fetched
+            warnings += paper_mismatches(paper, fetched=fetched, failed=failed)
         return warnings
 
 
