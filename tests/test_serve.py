@@ -492,6 +492,34 @@ def test_a_site_that_fails_from_the_start_is_served_with_its_errors(
         assert request(origin_of(running.url), "/papers/" + PAGE)[0] == 200
 
 
+@pytest.mark.parametrize(
+    ("make", "kind"), [(os.mkdir, "a folder"), (os.mkfifo, "a named pipe (FIFO)")]
+)
+def test_a_papersite_yaml_that_is_no_file_is_served_with_the_builds_error_until_fixed(
+    minimal_site: Path, make: Callable[[Path], None], kind: str
+) -> None:
+    """As for ``build``, a papersite.yaml that cannot be read is there (not "no papersite.yaml
+    here"): the server starts, and its pages say what it is until a file takes its place."""
+    config = minimal_site / "papersite.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.unlink()
+    make(config)
+    errors = io.StringIO()
+    with Server(minimal_site, port=0, stdout=io.StringIO(), stderr=errors) as running:
+        status, _, page = request(origin_of(running.url), "/")
+        assert status == 404
+        assert problems_of(page) == [
+            f"papersite.yaml: cannot read the file: it is {kind}, not a regular file; remove it, "
+            "or put a file in its place"
+        ]
+        assert errors.getvalue().startswith("papersite.yaml: cannot read the file")
+
+        config.rmdir() if config.is_dir() else config.unlink()
+        config.write_text(text, encoding="utf-8")
+        assert running.rebuild().ok
+        assert request(origin_of(running.url), "/papers/" + PAGE)[0] == 200
+
+
 def test_a_broken_template_is_reported_at_its_line(minimal_site: Path) -> None:
     (minimal_site / "templates").mkdir()
     (minimal_site / "templates" / "robots.txt").write_text(
