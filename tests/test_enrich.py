@@ -993,6 +993,39 @@ def test_a_delay_below_arxivs_three_seconds_is_refused_for_arxiv_itself(
     assert "arxiv.delay_seconds: arXiv's API terms ask for at least 3 seconds" in str(caught.value)
 
 
+def test_a_short_delay_is_allowed_when_the_environment_points_at_a_test_server(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """papersite.yaml names no endpoint (so arXiv's), but the URL used is the environment's."""
+    config = SITE_CONFIG + "arxiv: {delay_seconds: 0.05, retries: 0}\n"
+    site = write_tree(
+        {"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest((DAPO.title, DAPO.id))}
+    )
+
+    report = enrich(site, environ={"PAPERSITE_ARXIV_API_URL": fake_arxiv.url})
+
+    assert report.ok
+    assert list(arxiv_records(site)) == [DAPO.id]
+
+
+def test_a_short_delay_is_refused_at_its_line_when_the_environment_points_at_arxiv(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    with pytest.raises(ContentError) as caught:
+        enrich(site, environ={"PAPERSITE_ARXIV_API_URL": "https://export.arxiv.org/api/query"})
+
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line, problem.field) == (
+        "papersite.yaml",
+        4,
+        "arxiv.delay_seconds",
+    )
+    assert problem.message.startswith("arXiv's API terms ask for at least 3 seconds")
+    assert fake_arxiv.requests == []
+
+
 def test_invalid_json_in_the_lockfile_is_an_error_with_its_line_and_nothing_is_overwritten(
     write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
 ) -> None:
