@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -648,6 +649,34 @@ def test_a_failure_half_way_keeps_the_batches_fetched_before(
 
     assert list(arxiv_records(site)) == ["2503.14476"]
     assert [f.ids for f in report.failures] == [["2505.06708", "math/0309136"]]
+
+
+def _files_of_at_most_100_bytes() -> None:
+    """In the child: a write that would make a file longer fails with EFBIG, as on a full disk
+    (SIGXFSZ ignored: it would kill the process instead), without root or a small disk."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+
+def test_a_lockfile_the_disk_refuses_is_named_with_what_to_do(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site)],
+        env=environment, capture_output=True, text=True, timeout=60, check=False,
+        preexec_fn=_files_of_at_most_100_bytes,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: cannot write {site / 'arxiv.lock.json'}: File too large; it is as it was before "
+        "this batch: free some space, or make the site folder writable, and run the command again"
+    )
+    assert "Traceback" not in result.stderr
+    assert not list(site.glob("*arxiv.lock.json*"))
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])

@@ -242,6 +242,17 @@ class _Enrichment:
             return sorted(wanted)
         return sorted(i for i in wanted if not self._has(key, i) or (refresh and i in refresh))
 
+    def _save(self) -> None:
+        """Write the lockfile as it stands; a disk that refuses it stops the run, in words."""
+        try:
+            write_lockfile(self.root, self.lockfile)
+        except OSError as error:  # a full disk, a read-only site folder
+            raise PapersiteError(
+                f"cannot write {self.root / LOCKFILE}: {error.strerror or error}; it is as it "
+                "was before this batch: free some space, or make the site folder writable, and "
+                "run the command again"
+            ) from None
+
     def _has(self, key: str, arxiv_id: str) -> bool:
         """Whether the lockfile holds the record of the source stored under ``key``."""
         entry = self.lockfile.papers.get(arxiv_id)
@@ -309,7 +320,7 @@ class _Enrichment:
             self.report.fetched[source.label] = self.report.fetched.get(source.label, 0) + len(
                 stored
             )
-            write_lockfile(self.root, self.lockfile)
+            self._save()
             self.reporter.advance(len(batch))
         return unknown
 
@@ -376,7 +387,7 @@ class _Enrichment:
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
             self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
-            write_lockfile(self.root, self.lockfile)
+            self._save()
             place = _place(appearance.problem("", "arxiv"))
             self.report.resolved.append(
                 f'{place}: papers[{appearance.index}]: arxiv: "{record.id}"'
@@ -446,7 +457,7 @@ class _Enrichment:
         self.report.removed = len(self.lockfile.papers) - len(keep)
         if self.report.removed:
             self.lockfile = self.lockfile.with_papers(keep)
-            write_lockfile(self.root, self.lockfile)
+            self._save()
 
     def stray(self, refresh: set[str]) -> list[Problem]:
         """A warning for each ID ``--refresh`` names that no digest uses (a typo, probably)."""
