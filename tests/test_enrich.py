@@ -13,7 +13,6 @@ import datetime as dt
 import itertools
 import json
 import os
-import resource
 import signal
 import socket
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from conftest import SITE_CONFIG, WriteTree
+from conftest import SITE_CONFIG, WriteTree, files_of_at_most_100_bytes
 from fake_arxiv import Behaviour, FakeArxiv, FakePaper
 from papersite import build
 from papersite.cli import main
@@ -651,13 +650,6 @@ def test_a_failure_half_way_keeps_the_batches_fetched_before(
     assert [f.ids for f in report.failures] == [["2505.06708", "math/0309136"]]
 
 
-def _files_of_at_most_100_bytes() -> None:
-    """In the child: a write that would make a file longer fails with EFBIG, as on a full disk
-    (SIGXFSZ ignored: it would kill the process instead), without root or a small disk."""
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
-
-
 def test_a_lockfile_the_disk_refuses_is_named_with_what_to_do(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:
@@ -667,7 +659,7 @@ def test_a_lockfile_the_disk_refuses_is_named_with_what_to_do(
     result = subprocess.run(
         [sys.executable, "-m", "papersite", "enrich", "--source", str(site)],
         env=environment, capture_output=True, text=True, timeout=60, check=False,
-        preexec_fn=_files_of_at_most_100_bytes,
+        preexec_fn=files_of_at_most_100_bytes,
     )  # fmt: skip
 
     assert result.returncode == 1

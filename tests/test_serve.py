@@ -39,7 +39,7 @@ from papersite.cli import main, make_parser
 from papersite.search import SearchError
 from papersite.serve import Server, exposure_warning
 from papersite.serve.live import EVENTS_PATH, SCRIPT_PATH, State, inject
-from papersite.serve.rebuild import LiveSite
+from papersite.serve.rebuild import LiveSite, problem_lines
 
 # ``papersite.build`` is also the name of the function the package exports.
 pipeline = importlib.import_module("papersite.pipeline")
@@ -518,6 +518,18 @@ def test_a_papersite_yaml_that_is_no_file_is_served_with_the_builds_error_until_
         config.write_text(text, encoding="utf-8")
         assert running.rebuild().ok
         assert request(origin_of(running.url), "/papers/" + PAGE)[0] == 200
+
+
+def test_a_write_the_disk_refuses_while_serving_says_what_to_do(tmp_path: Path) -> None:
+    """Not "fix the file": the disk's reason, and what to do about it."""
+    with pytest.raises(OSError) as refused, open("/dev/full", "wb") as full:
+        full.write(b"x")
+        full.flush()
+
+    assert problem_lines(refused.value, tmp_path) == (
+        "error: No space left on device; free some space, or make the folder writable, and save "
+        "a file to build again",
+    )
 
 
 def test_a_broken_template_is_reported_at_its_line(minimal_site: Path) -> None:
