@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -100,6 +102,14 @@ def code_scripts(soup: Any) -> list[Any]:
         else:
             code.append(script)
     return code
+
+
+def files_of_at_most_100_bytes() -> None:
+    """For ``preexec_fn``: in the child, a write that would make a file longer than 100 bytes
+    fails with EFBIG, as on a full disk, without root or a small disk (SIGXFSZ ignored: it would
+    kill the process instead)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
 
 
 def run_python(code: str, *args: str, timeout: float | None = None) -> str:

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 import papersite
-from conftest import WEEKLY
+from conftest import WEEKLY, files_of_at_most_100_bytes
 from papersite.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
 
 WEEKLY_PATH = "digests/weekly/2025-03-17.yaml"
 SUMMARY = re.compile(
@@ -454,6 +456,29 @@ def test_a_build_stopped_by_ctrl_c_or_a_full_disk_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith(message) and "Traceback" not in err, err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_the_disk_refuses_says_what_to_do(minimal_site: Path, tmp_path: Path) -> None:
+    """A real refused write (EFBIG, as a full disk's ENOSPC): the reason, that the output is
+    as it was, and what to do, in one line."""
+    out = tmp_path / "out"
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "papersite", "build", "--source", str(minimal_site),
+         "--out", str(out), "--no-search"],
+        env=environment, capture_output=True, text=True, timeout=120, check=False,
+        preexec_fn=files_of_at_most_100_bytes,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: File too large"), line
+    assert line.endswith(
+        "; the output is as it was before this build: free some space, or make the folder "
+        "writable, and build again"
+    )
+    assert not out.exists()
 
 
 def test_ctrl_c_before_a_command_has_begun_is_a_plain_interrupted_not_a_traceback() -> None:

@@ -26,7 +26,7 @@ import lxml.html
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from conftest import SITE_CONFIG, WriteTree
+from conftest import SITE_CONFIG, WriteTree, files_of_at_most_100_bytes
 from fake_arxiv import Behaviour, FakeArxiv, FakePaper
 from papersite import build
 from papersite.cli import main
@@ -381,6 +381,49 @@ def test_a_pinned_version_newer_than_arxiv_knows_is_a_warning(
     )
 
 
+def test_a_refresh_that_fails_never_advises_the_refresh_that_was_just_run(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pinned version the lockfile does not know says to refresh the paper; when that very
+    refresh fails, the warning points at the failure, and the failure says how to try again
+    (with ``--refresh``: the bare command skips a paper the lockfile has)."""
+    site = make_site(write_tree, fake_arxiv, digest((GATED.title, "2505.06708v3")))
+    enrich(site, environ={})
+    fake_arxiv.default = Behaviour.status(503)
+    capsys.readouterr()
+
+    status = main(["enrich", "--source", str(site), "--refresh", GATED.id])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert (
+        "digests/weekly/2025-03-17.yaml:6:12: papers[0].arxiv: v3 is newer than the latest "
+        "version arxiv.lock.json knows (v1), and fetching 2505.06708 again failed: see the error "
+        "that names it (warning)\n" in err
+    )
+    assert "run `papersite enrich --refresh 2505.06708` later to try again" in err
+    assert err.count("papersite enrich --refresh") == 1
+
+
+def test_an_unreadable_answer_to_a_refresh_says_to_refresh_again(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The paper keeps its old record, which the bare ``papersite enrich`` never fetches
+    again: the advice names the ID to refresh."""
+    fake_arxiv.add(broken_paper("2501.00001"))
+    site = make_site(write_tree, fake_arxiv, digest(("A paper", "2501.00001")))
+    enrich(site, environ={})
+    fake_arxiv.add(broken_paper("2501.00001", published=None))
+    capsys.readouterr()
+
+    status = main(["enrich", "--source", str(site), "--refresh"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "cannot be read (its <published> is missing)" in err
+    assert "run `papersite enrich --refresh 2501.00001` again later" in err
+
+
 def test_an_id_whose_arxiv_title_is_another_paper_is_reported_as_a_likely_typo(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:
@@ -640,6 +683,27 @@ def test_a_failure_half_way_keeps_the_batches_fetched_before(
 
     assert list(arxiv_records(site)) == ["2503.14476"]
     assert [f.ids for f in report.failures] == [["2505.06708", "math/0309136"]]
+
+
+def test_a_lockfile_the_disk_refuses_is_named_with_what_to_do(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site)],
+        env=environment, capture_output=True, text=True, timeout=60, check=False,
+        preexec_fn=files_of_at_most_100_bytes,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: cannot write {site / 'arxiv.lock.json'}: File too large; it is as it was before "
+        "this batch: free some space, or make the site folder writable, and run the command again"
+    )
+    assert "Traceback" not in result.stderr
+    assert not list(site.glob("*arxiv.lock.json*"))
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
@@ -1007,6 +1071,39 @@ def test_a_delay_below_arxivs_three_seconds_is_refused_for_arxiv_itself(
 
     assert "papersite.yaml:4:" in str(caught.value)
     assert "arxiv.delay_seconds: arXiv's API terms ask for at least 3 seconds" in str(caught.value)
+
+
+def test_a_short_delay_is_allowed_when_the_environment_points_at_a_test_server(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """papersite.yaml names no endpoint (so arXiv's), but the URL used is the environment's."""
+    config = SITE_CONFIG + "arxiv: {delay_seconds: 0.05, retries: 0}\n"
+    site = write_tree(
+        {"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": digest((DAPO.title, DAPO.id))}
+    )
+
+    report = enrich(site, environ={"PAPERSITE_ARXIV_API_URL": fake_arxiv.url})
+
+    assert report.ok
+    assert list(arxiv_records(site)) == [DAPO.id]
+
+
+def test_a_short_delay_is_refused_at_its_line_when_the_environment_points_at_arxiv(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    with pytest.raises(ContentError) as caught:
+        enrich(site, environ={"PAPERSITE_ARXIV_API_URL": "https://export.arxiv.org/api/query"})
+
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line, problem.field) == (
+        "papersite.yaml",
+        4,
+        "arxiv.delay_seconds",
+    )
+    assert problem.message.startswith("arXiv's API terms ask for at least 3 seconds")
+    assert fake_arxiv.requests == []
 
 
 def test_invalid_json_in_the_lockfile_is_an_error_with_its_line_and_nothing_is_overwritten(

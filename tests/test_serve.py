@@ -39,7 +39,7 @@ from papersite.cli import main, make_parser
 from papersite.search import SearchError
 from papersite.serve import Server, exposure_warning
 from papersite.serve.live import EVENTS_PATH, SCRIPT_PATH, State, inject
-from papersite.serve.rebuild import LiveSite
+from papersite.serve.rebuild import LiveSite, problem_lines
 
 # ``papersite.build`` is also the name of the function the package exports.
 pipeline = importlib.import_module("papersite.pipeline")
@@ -490,6 +490,46 @@ def test_a_site_that_fails_from_the_start_is_served_with_its_errors(
         (minimal_site / WEEKLY_PATH).write_text(WEEKLY, encoding="utf-8")
         assert running.rebuild().ok
         assert request(origin_of(running.url), "/papers/" + PAGE)[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"), [(os.mkdir, "a folder"), (os.mkfifo, "a named pipe (FIFO)")]
+)
+def test_a_papersite_yaml_that_is_no_file_is_served_with_the_builds_error_until_fixed(
+    minimal_site: Path, make: Callable[[Path], None], kind: str
+) -> None:
+    """As for ``build``, a papersite.yaml that cannot be read is there (not "no papersite.yaml
+    here"): the server starts, and its pages say what it is until a file takes its place."""
+    config = minimal_site / "papersite.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.unlink()
+    make(config)
+    errors = io.StringIO()
+    with Server(minimal_site, port=0, stdout=io.StringIO(), stderr=errors) as running:
+        status, _, page = request(origin_of(running.url), "/")
+        assert status == 404
+        assert problems_of(page) == [
+            f"papersite.yaml: cannot read the file: it is {kind}, not a regular file; remove it, "
+            "or put a file in its place"
+        ]
+        assert errors.getvalue().startswith("papersite.yaml: cannot read the file")
+
+        config.rmdir() if config.is_dir() else config.unlink()
+        config.write_text(text, encoding="utf-8")
+        assert running.rebuild().ok
+        assert request(origin_of(running.url), "/papers/" + PAGE)[0] == 200
+
+
+def test_a_write_the_disk_refuses_while_serving_says_what_to_do(tmp_path: Path) -> None:
+    """Not "fix the file": the disk's reason, and what to do about it."""
+    with pytest.raises(OSError) as refused, open("/dev/full", "wb") as full:
+        full.write(b"x")
+        full.flush()
+
+    assert problem_lines(refused.value, tmp_path) == (
+        "error: No space left on device; free some space, or make the folder writable, and save "
+        "a file to build again",
+    )
 
 
 def test_a_broken_template_is_reported_at_its_line(minimal_site: Path) -> None:

@@ -210,6 +210,7 @@ _HELD: list[object] = []
 
 def _build(args: argparse.Namespace) -> int:
     from papersite.build import build
+    from papersite.write import REFUSED_ADVICE, refused_write
 
     # What the build made is held (``_HELD``) and the collector stays off until the report is out
     # (``heap.py``): the process ends right after (``run``), and freeing or scanning the build's
@@ -233,10 +234,9 @@ def _build(args: argparse.Namespace) -> int:
             print("interrupted: the output is as it was before this build", file=sys.stderr)
             return INTERRUPTED
         except OSError as error:  # a full disk, a folder that became read-only
-            where = f" ({error.filename})" if error.filename else ""
             print(
-                f"error: {error.strerror or error}{where}; "
-                "the output is as it was before this build",
+                f"error: {refused_write(error)}; the output is as it was before this build: "
+                f"{REFUSED_ADVICE}, and build again",
                 file=sys.stderr,
             )
             return 1

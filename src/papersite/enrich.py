@@ -96,12 +96,14 @@ def missing_records(paper: SitePaper) -> list[Problem]:
     return [missing_record(a) for a in paper.appearances if a.paper.arxiv is not None]
 
 
-def paper_mismatches(paper: SitePaper, *, fetched: bool = False) -> list[Problem]:
+def paper_mismatches(
+    paper: SitePaper, *, fetched: bool = False, failed: bool = False
+) -> list[Problem]:
     """``record_mismatches`` of every entry of the paper."""
     return [
         problem
         for a in paper.appearances
-        for problem in record_mismatches(a, paper, fetched=fetched)
+        for problem in record_mismatches(a, paper, fetched=fetched, failed=failed)
     ]
 
 
@@ -115,11 +117,12 @@ def missing_record(appearance: Appearance) -> Problem:
 
 
 def record_mismatches(
-    appearance: Appearance, paper: SitePaper, *, fetched: bool = False
+    appearance: Appearance, paper: SitePaper, *, fetched: bool = False, failed: bool = False
 ) -> list[Problem]:
     """Warnings about an entry whose ID has a record: withdrawn, a pinned version the record does
     not know, or a title that is not this paper's. ``fetched``: the record was fetched just now,
-    so arXiv has no later version than it knows."""
+    so arXiv has no later version than it knows; ``failed``: fetching it again just failed, so
+    the advice is that failure's, not the command that was just run."""
     record = paper.arxiv
     given = appearance.paper.arxiv
     if record is None or given is None:
@@ -135,12 +138,14 @@ def record_mismatches(
         )
     pinned = arxiv_version(given)
     if pinned is not None and record.version is not None and pinned > record.version:
+        newer = f"v{pinned} is newer than the latest version {LOCKFILE} knows (v{record.version})"
         message = (
             f"arXiv has no v{pinned} of {record.id}: its latest version is v{record.version}; "
             "check the version"
             if fetched
-            else f"v{pinned} is newer than the latest version {LOCKFILE} knows "
-            f"(v{record.version}); run `papersite enrich --refresh {record.id}`"
+            else f"{newer}, and fetching {record.id} again failed: see the error that names it"
+            if failed
+            else f"{newer}; run `papersite enrich --refresh {record.id}`"
         )
         warnings.append(appearance.problem(message, "arxiv"))
     title = text_in(appearance.paper.title, "en")

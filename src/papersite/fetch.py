@@ -27,7 +27,7 @@ from papersite.enrich import (
     paper_mismatches,
 )
 from papersite.errors import PapersiteError, Problem, counted
-from papersite.load import load_site
+from papersite.load import LoadedSite, load_site
 from papersite.lockfile import LOCKFILE, Lockfile, read_lockfile, write_lockfile
 from papersite.model import (
     ArxivRecord,
@@ -38,7 +38,14 @@ from papersite.model import (
 )
 from papersite.names import EXTRA_SOURCES as EXTRA_SOURCES
 from papersite.progress import QuietReporter, Reporter
-from papersite.sources import EmptyAnswer, FetchError, Source, Unreadable, with_retries
+from papersite.sources import (
+    EmptyAnswer,
+    FetchError,
+    Source,
+    TransientError,
+    Unreadable,
+    with_retries,
+)
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
 from papersite.titles import SAME_TITLE, same_numbers, title_similarity
@@ -103,9 +110,9 @@ def enrich(
     could be fetched has been saved.
     """
     root = Path(source)
-    site = validate_site(load_site(root))
-    run = _Enrichment(root, site, read_lockfile(root), reporter or QuietReporter())
     environ = os.environ if environ is None else environ
+    site = validate_site(_with_used_endpoint(load_site(root), environ))
+    run = _Enrichment(root, site, read_lockfile(root), reporter or QuietReporter())
     arxiv_settings, s2_settings = source_settings(site, environ)
     refresh_ids = None if refresh is None else {canonical_arxiv_id(i) for i in refresh}
     extras: dict[str, Callable[[], Source]] = {
@@ -135,6 +142,21 @@ def source_settings(
     return arxiv_settings, s2_settings
 
 
+def _with_used_endpoint(loaded: LoadedSite, environ: Mapping[str, str]) -> LoadedSite:
+    """``loaded`` with the arXiv endpoint the environment overrides in papersite.yaml's place,
+    so that the least delay arXiv's terms ask for is checked against the URL used: a test
+    server's may be shorter, arXiv's may not, whatever papersite.yaml names."""
+    url = environ.get(ARXIV_URL_VARIABLE)
+    config = loaded.config
+    if not url or config is None or not isinstance(config.data, dict):
+        return loaded
+    _override(ArxivSettings(), ARXIV_URL_VARIABLE, environ)  # a URL at all, said in its words
+    arxiv = config.data.get("arxiv", {})
+    if isinstance(arxiv, dict):  # else not a mapping, which validation reports
+        config.data["arxiv"] = {**arxiv, "api_url": url}
+    return loaded
+
+
 def _override(settings: SettingsT, variable: str, environ: Mapping[str, str]) -> SettingsT:
     url = environ.get(variable)
     if not url:
@@ -159,6 +181,8 @@ class _Enrichment:
         """Papers whose digests give an arXiv ID, by canonical ID."""
         self.fetched: set[str] = set()
         """The IDs whose arXiv records this run fetched."""
+        self.asked: set[str] = set()
+        """The IDs whose arXiv records this run set out to fetch."""
         for paper in site.papers.values():
             given = given_arxiv_id(paper)
             if given is not None:
@@ -187,6 +211,7 @@ class _Enrichment:
         if not todo and not resolve_titles:
             return
         source = make_source()
+        self.asked = set(todo)
         try:
             unknown = self._fetch(source, todo)
             self.report.errors += [
@@ -217,6 +242,17 @@ class _Enrichment:
             return sorted(wanted)
         return sorted(i for i in wanted if not self._has(key, i) or (refresh and i in refresh))
 
+    def _save(self) -> None:
+        """Write the lockfile as it stands; a disk that refuses it stops the run, in words."""
+        try:
+            write_lockfile(self.root, self.lockfile)
+        except OSError as error:  # a full disk, a read-only site folder
+            raise PapersiteError(
+                f"cannot write {self.root / LOCKFILE}: {error.strerror or error}; it is as it "
+                "was before this batch: free some space, or make the site folder writable, and "
+                "run the command again"
+            ) from None
+
     def _has(self, key: str, arxiv_id: str) -> bool:
         """Whether the lockfile holds the record of the source stored under ``key``."""
         entry = self.lockfile.papers.get(arxiv_id)
@@ -237,8 +273,8 @@ class _Enrichment:
                 self.report.errors += self._at_ids(
                     arxiv_id,
                     f"{source.label}'s answer for {arxiv_id} cannot be read ({record.reason}), "
-                    f"so its record was not stored: run `papersite enrich` again later; if this "
-                    f"persists, tell {source.label}",
+                    f"so its record was not stored: run `{self._again(source, [arxiv_id])}` "
+                    f"again later; if this persists, tell {source.label}",
                 )
             else:
                 record = self._still_resolved(arxiv_id, record)
@@ -274,7 +310,7 @@ class _Enrichment:
                 # One it gave before is a failure of the server, as any other.
                 known = any(self._has(source.key, arxiv_id) for arxiv_id in batch)
                 if not isinstance(error.__cause__, EmptyAnswer) or known:
-                    self.report.failures.append(FetchError(error.source, ids[start:], error.reason))
+                    self.report.failures.append(self._failure(source, ids[start:], error))
                     return unknown
                 records = {}
             stored = self._store(source, records)
@@ -284,9 +320,25 @@ class _Enrichment:
             self.report.fetched[source.label] = self.report.fetched.get(source.label, 0) + len(
                 stored
             )
-            write_lockfile(self.root, self.lockfile)
+            self._save()
             self.reporter.advance(len(batch))
         return unknown
+
+    def _failure(self, source: Source, ids: Sequence[str], error: FetchError) -> FetchError:
+        """``error`` for every ID left unfetched, saying how to try again when it may pass."""
+        reason = error.reason
+        if isinstance(error.__cause__, TransientError):
+            reason += f"; run `{self._again(source, ids)}` later to try again"
+        return FetchError(error.source, ids, reason)
+
+    def _again(self, source: Source, ids: Sequence[str]) -> str:
+        """The command that fetches ``ids`` from ``source`` again: one the lockfile has a record
+        of is fetched only when ``--refresh`` names it, so the bare command would skip it."""
+        command = "papersite enrich"
+        if source.key != "arxiv":
+            command += f" --with {source.key.replace('_', '-')}"  # semantic_scholar's option
+        known = [arxiv_id for arxiv_id in ids if self._has(source.key, arxiv_id)]
+        return command + (f" --refresh {' '.join(known)}" if known else "")
 
     def _tell_retry(self, reason: str, wait: float) -> None:
         self.reporter.log(f"{reason}; retrying in {wait:.1f} s")
@@ -336,7 +388,7 @@ class _Enrichment:
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
             self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
-            write_lockfile(self.root, self.lockfile)
+            self._save()
             place = _place(appearance.problem("", "arxiv"))
             self.report.resolved.append(
                 f'{place}: papers[{appearance.index}]: arxiv: "{record.id}"'
@@ -406,7 +458,7 @@ class _Enrichment:
         self.report.removed = len(self.lockfile.papers) - len(keep)
         if self.report.removed:
             self.lockfile = self.lockfile.with_papers(keep)
-            write_lockfile(self.root, self.lockfile)
+            self._save()
 
     def stray(self, refresh: set[str]) -> list[Problem]:
         """A warning for each ID ``--refresh`` names that no digest uses (a typo, probably)."""
@@ -423,7 +475,9 @@ class _Enrichment:
         for arxiv_id, paper in self.by_id.items():
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
-            warnings += paper_mismatches(paper, fetched=arxiv_id in self.fetched)
+            fetched = arxiv_id in self.fetched
+            failed = arxiv_id in self.asked and not fetched
+            warnings += paper_mismatches(paper, fetched=fetched, failed=failed)
         return warnings
 
 

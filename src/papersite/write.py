@@ -206,6 +206,17 @@ def _copy_file_range(source: int, target: int, count: int, offset: int, position
     return copied
 
 
+REFUSED_ADVICE = "free some space, or make the folder writable"
+"""What to do about a write the disk refused: full (ENOSPC, EFBIG, a quota), or read-only."""
+
+
+def refused_write(error: OSError) -> str:
+    """``reason (path)`` of a write the disk refused; the path only where the system names one
+    (a write to an open file has none)."""
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}"
+
+
 MARKER = ".papersite-output"
 """A file in every output folder, so that a rebuild knows the folder is papersite's to replace."""
 

@@ -33,6 +33,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from papersite.errors import PapersiteError, Problem, counted
+from papersite.load import is_there
 from papersite.names import CONFIG_FILE, LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
@@ -84,7 +85,9 @@ class Server:
     # --- starting and stopping -----------------------------------------------------------------
 
     def __enter__(self) -> Server:
-        if not (self.source / CONFIG_FILE).is_file():
+        # Build's rule: a papersite.yaml that cannot be read (a folder, a named pipe) is there,
+        # and the first build says what it is, where the server shows it until it is fixed.
+        if not is_there(self.source / CONFIG_FILE):
             raise ServeError(
                 f"no {CONFIG_FILE} in {self.source.resolve()}: is it a papersite site? "
                 "Name the site folder with --source DIR"
