@@ -90,6 +90,38 @@ def test_check_warns_of_a_wrong_rendering_and_a_missing_one_at_the_korean_line(
     assert {f.severity for f in findings} == {"warning"}
 
 
+def note_in(korean: str, english: str) -> str:
+    """``GLOSSARY`` with its note in the site's codes of Korean and English."""
+    return GLOSSARY.replace('{ko: "그럴듯한 거짓", en:', f'{{{korean}: "그럴듯한 거짓", {english}:')
+
+
+@pytest.mark.parametrize(
+    ("korean", "english", "third"),
+    [("ko-KR", "en-US", None), ("ko", "en-GB", None), ("ko-KR", "en", "ja")],
+)
+def test_check_compares_regional_korean_and_english_texts(
+    write_tree: WriteTree, korean: str, english: str, third: str | None
+) -> None:
+    """A site in ``ko-KR`` and ``en-US`` writes Korean and English: check reads its texts as
+    the glossary's two languages (a third language is left alone), not as no language at all."""
+    languages = [korean, english, *([third] if third else [])]
+    digest = DIGEST.replace("ko:", f"{korean}:").replace("en:", f"{english}:")
+    site = write_tree(
+        {
+            "papersite.yaml": f"title: Test\nbase_url: https://example.org/\nlanguages: {languages}\n",
+            "glossary.yaml": note_in(korean, english),
+            "digests/weekly/2025-03-17.yaml": digest,
+        }
+    )
+
+    findings = [f for f in check_site(site).findings if f.rule in ("glossary", "invalid")]
+
+    assert [(f.problem.line, f.problem.field) for f in findings] == [
+        (line_of(digest, "쇄도를"), f"papers[0].summary.{korean}"),
+        (line_of(digest, "다시 학습"), f"papers[1].summary.{korean}"),
+    ]
+
+
 def test_spacing_case_hyphens_and_plurals_do_not_matter(site: Path) -> None:
     """ "Fewer hallucinations" / "환각 줄이기" and "fine tuning" / "미세조정" pass: the English
     forms match whatever their case, hyphen or plural, the Korean ones whatever their spaces."""

@@ -185,7 +185,8 @@ def _lints(site: Site, view: SiteView, source: Path) -> Iterator[Finding]:
     yield from _same_paper_twice(site)
     if site.glossary is not None:
         # The pages' parser, so that a term counts where the page marks it (not in code, say).
-        found = glossary_problems(site.glossary, site.digests, MarkdownRenderer().parser)
+        parser, languages = MarkdownRenderer().parser, site.config.languages
+        found = glossary_problems(site.glossary, site.digests, parser, languages)
         yield from _tagged(found, "warning", "glossary")
     for sourced in site.digests:
         yield from _missing_translations(sourced, site.config.languages)

@@ -36,6 +36,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from papersite.errors import Problem
+from papersite.i18n import primary_language
 from papersite.model import Glossary, GlossaryTerm, SourcedDigest
 from papersite.prose import prose_runs, prose_spans, run_text
 from papersite.provenance import digest_texts
@@ -45,6 +46,16 @@ if TYPE_CHECKING:
 
 SOURCE_LANGUAGE = "en"
 TARGET_LANGUAGE = "ko"
+
+
+def site_code(languages: Sequence[str], language: str) -> str | None:
+    """The code under which a site in ``languages`` writes ``language`` (``SOURCE_LANGUAGE`` or
+    ``TARGET_LANGUAGE``): the code itself, else its first regional form (``ko-KR``); None when
+    the site has neither."""
+    if language in languages:
+        return language
+    return next((lang for lang in languages if primary_language(lang) == language), None)
+
 
 _SEPARATORS = re.compile(r"[-\s]+")
 _SPACES = re.compile(r"\s+")
@@ -233,22 +244,29 @@ def _korean_occurrences(patterns: TermPatterns, korean: str) -> tuple[set[int], 
 
 
 def glossary_problems(
-    glossary: Glossary, digests: Iterable[SourcedDigest], parser: MarkdownIt
+    glossary: Glossary,
+    digests: Iterable[SourcedDigest],
+    parser: MarkdownIt,
+    languages: Sequence[str],
 ) -> Iterator[Problem]:
-    """Each text of the digests whose Korean version breaks the glossary, at its Korean line.
-    Texts are read with ``parser`` (the pages' own, without the marking) and only in prose: a
-    term in code or a URL is not marked on the page, so it is neither asked for nor found."""
+    """Each text of the digests, of a site in ``languages``, whose Korean version breaks the
+    glossary, at its Korean line (``ko``, or the site's regional code, ``ko-KR``). Texts are
+    read with ``parser`` (the pages' own, without the marking) and only in prose: a term in
+    code or a URL is not marked on the page, so it is neither asked for nor found."""
     patterns = TermPatterns.of(glossary)
+    source, target = site_code(languages, SOURCE_LANGUAGE), site_code(languages, TARGET_LANGUAGE)
+    if source is None or target is None:
+        return  # nothing is written in both languages
     for sourced in digests:
         for text in digest_texts(sourced.digest):
             value = text.text or {}
-            english, korean = value.get(SOURCE_LANGUAGE), value.get(TARGET_LANGUAGE)
+            english, korean = value.get(source), value.get(target)
             if not english or not korean or not _may_name_a_term(english, patterns.english):
                 continue
             # A rendering that is a link's own words is there for the reader ([환각](…)).
             english, korean = prose(parser, english), prose(parser, korean, link_text=True)
             for mismatch in mismatches(patterns, english, korean):
-                yield sourced.problem((*text.location, TARGET_LANGUAGE), mismatch.message())
+                yield sourced.problem((*text.location, target), mismatch.message())
 
 
 def _may_name_a_term(english: str, patterns: list[re.Pattern[str]]) -> bool:

@@ -201,17 +201,22 @@ LINK_KINDS: dict[str, dict[str, str]] = {
 }
 
 
+def primary_language(lang: str) -> str:
+    """The language of a BCP 47 code, without its region or script: ``ko`` for ``ko-KR``."""
+    return lang.split("-")[0]
+
+
 def words_language(lang: str) -> str:
     """The language of the interface words a page in ``lang`` is given (all but its name, see
     ``ui``): ``lang`` itself when the tables have its words (``ko``, or ``ko-KR``, which gets
     the words of ``ko``), else ``FALLBACK``. The one definition of which words fall back."""
-    return lang if lang.split("-")[0] in UI else FALLBACK
+    return lang if primary_language(lang) in UI else FALLBACK
 
 
 def table_language(lang: str) -> str:
     """The key of ``lang``'s words in a table of words by language (``UI``, and the exports'
     own): ``ko`` for ``ko-KR``, ``FALLBACK`` for ``ja``."""
-    return lang.split("-")[0] if words_language(lang) == lang else FALLBACK
+    return primary_language(lang) if words_language(lang) == lang else FALLBACK
 
 
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr",
@@ -294,7 +299,7 @@ def ui(lang: str) -> dict[str, str]:
     if words is None:
         words = _OTHER_UI[lang] = dict(UI[table_language(lang)])
         if words_language(lang) != lang:
-            words["language_name"] = LANGUAGE_NAMES.get(lang.split("-")[0], lang)
+            words["language_name"] = LANGUAGE_NAMES.get(primary_language(lang), lang)
     return words
 
 
