@@ -173,6 +173,12 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
         ('terms:\n  - en: " "\n    ko: [x]\n', 'en: " "', "terms[0].en: is empty; write"),
         ('terms:\n  - en: x\n    ko:\n      - ""\n', '- ""', "terms[0].ko[0]: is empty; write"),
         ("terms:\n  - en: x\n    ko: []\n", "ko: []", "terms[0].ko: no Korean rendering: give"),
+        (  # matched as the word "non", or every lone "s" and "-" for "-"
+            "terms:\n  - en: non-\n    ko: [비]\n",
+            "en: non-",
+            "terms[0].en: 'non-' starts or ends with a hyphen",
+        ),
+        ('terms:\n  - en: x\n    also: ["-"]\n    ko: [y]\n', '["-"]', "terms[0].also[0]: '-' "),
     ],
 )
 def test_a_broken_glossary_is_an_error_at_its_line(
@@ -363,6 +369,22 @@ def test_check_counts_a_term_exactly_where_the_page_marks_it(
 
     assert marks == (["reinforcement learning"] if term else [])
     assert warned == (["papers[0].summary.ko"] if term else [])
+
+
+@pytest.mark.parametrize("english", ["We use state--of--the--art models.", "A SOTA model."])
+def test_a_form_with_doubled_hyphens_matches_as_written(
+    write_tree: WriteTree, tmp_path: Path, english: str
+) -> None:
+    """A form matches itself: ``state--of--the--art`` (hyphens doubled, as some write a dash)
+    is the term, as ``english_identity`` already takes it for ``state-of-the-art``."""
+    glossary = "terms:\n  - en: state--of--the--art\n    also: [SOTA]\n    ko: [최신]\n"
+    site = one_paper_site(write_tree, glossary, english, "다른 방법을 씁니다.")
+
+    warned = [f.problem.field for f in check_site(site).findings if f.rule == "glossary"]
+    marks = summary_marks(site, tmp_path / "out", "en")
+
+    assert warned == ["papers[0].summary.ko"]
+    assert marks == [english.split()[-2] if "SOTA" in english else "state--of--the--art"]
 
 
 def test_a_wrapped_korean_rendering_is_found_by_check_and_marked_on_the_page(
