@@ -36,7 +36,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from papersite.errors import Problem
-from papersite.i18n import primary_language
+from papersite.i18n import site_code
 from papersite.model import Glossary, GlossaryTerm, SourcedDigest
 from papersite.prose import prose_runs, prose_spans, run_text
 from papersite.provenance import digest_texts
@@ -46,15 +46,6 @@ if TYPE_CHECKING:
 
 SOURCE_LANGUAGE = "en"
 TARGET_LANGUAGE = "ko"
-
-
-def site_code(languages: Sequence[str], language: str) -> str | None:
-    """The code under which a site in ``languages`` writes ``language`` (``SOURCE_LANGUAGE`` or
-    ``TARGET_LANGUAGE``): the code itself, else its first regional form (``ko-KR``); None when
-    the site has neither."""
-    if language in languages:
-        return language
-    return next((lang for lang in languages if primary_language(lang) == language), None)
 
 
 _SEPARATORS = re.compile(r"[-\s]+")

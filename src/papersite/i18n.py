@@ -206,6 +206,14 @@ def primary_language(lang: str) -> str:
     return lang.split("-")[0]
 
 
+def site_code(languages: Sequence[str], language: str) -> str | None:
+    """The code under which a site in ``languages`` writes ``language`` (``en``, ``ko``): the
+    code itself, else its first regional form (``ko-KR``); None when the site has neither."""
+    if language in languages:
+        return language
+    return next((lang for lang in languages if primary_language(lang) == language), None)
+
+
 def words_language(lang: str) -> str:
     """The language of the interface words a page in ``lang`` is given (all but its name, see
     ``ui``): ``lang`` itself when the tables have its words (``ko``, or ``ko-KR``, which gets
