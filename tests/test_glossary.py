@@ -90,6 +90,38 @@ def test_check_warns_of_a_wrong_rendering_and_a_missing_one_at_the_korean_line(
     assert {f.severity for f in findings} == {"warning"}
 
 
+def note_in(korean: str, english: str) -> str:
+    """``GLOSSARY`` with its note in the site's codes of Korean and English."""
+    return GLOSSARY.replace('{ko: "그럴듯한 거짓", en:', f'{{{korean}: "그럴듯한 거짓", {english}:')
+
+
+@pytest.mark.parametrize(
+    ("korean", "english", "third"),
+    [("ko-KR", "en-US", None), ("ko", "en-GB", None), ("ko-KR", "en", "ja")],
+)
+def test_check_compares_regional_korean_and_english_texts(
+    write_tree: WriteTree, korean: str, english: str, third: str | None
+) -> None:
+    """A site in ``ko-KR`` and ``en-US`` writes Korean and English: check reads its texts as
+    the glossary's two languages (a third language is left alone), not as no language at all."""
+    languages = [korean, english, *([third] if third else [])]
+    digest = DIGEST.replace("ko:", f"{korean}:").replace("en:", f"{english}:")
+    site = write_tree(
+        {
+            "papersite.yaml": f"title: Test\nbase_url: https://example.org/\nlanguages: {languages}\n",
+            "glossary.yaml": note_in(korean, english),
+            "digests/weekly/2025-03-17.yaml": digest,
+        }
+    )
+
+    findings = [f for f in check_site(site).findings if f.rule in ("glossary", "invalid")]
+
+    assert [(f.problem.line, f.problem.field) for f in findings] == [
+        (line_of(digest, "쇄도를"), f"papers[0].summary.{korean}"),
+        (line_of(digest, "다시 학습"), f"papers[1].summary.{korean}"),
+    ]
+
+
 def test_spacing_case_hyphens_and_plurals_do_not_matter(site: Path) -> None:
     """ "Fewer hallucinations" / "환각 줄이기" and "fine tuning" / "미세조정" pass: the English
     forms match whatever their case, hyphen or plural, the Korean ones whatever their spaces."""
@@ -141,6 +173,12 @@ def test_a_site_without_a_glossary_gets_no_glossary_page_link_or_marks(
         ('terms:\n  - en: " "\n    ko: [x]\n', 'en: " "', "terms[0].en: is empty; write"),
         ('terms:\n  - en: x\n    ko:\n      - ""\n', '- ""', "terms[0].ko[0]: is empty; write"),
         ("terms:\n  - en: x\n    ko: []\n", "ko: []", "terms[0].ko: no Korean rendering: give"),
+        (  # matched as the word "non", or every lone "s" and "-" for "-"
+            "terms:\n  - en: non-\n    ko: [비]\n",
+            "en: non-",
+            "terms[0].en: 'non-' starts or ends with a hyphen",
+        ),
+        ('terms:\n  - en: x\n    also: ["-"]\n    ko: [y]\n', '["-"]', "terms[0].also[0]: '-' "),
     ],
 )
 def test_a_broken_glossary_is_an_error_at_its_line(
@@ -331,6 +369,22 @@ def test_check_counts_a_term_exactly_where_the_page_marks_it(
 
     assert marks == (["reinforcement learning"] if term else [])
     assert warned == (["papers[0].summary.ko"] if term else [])
+
+
+@pytest.mark.parametrize("english", ["We use state--of--the--art models.", "A SOTA model."])
+def test_a_form_with_doubled_hyphens_matches_as_written(
+    write_tree: WriteTree, tmp_path: Path, english: str
+) -> None:
+    """A form matches itself: ``state--of--the--art`` (hyphens doubled, as some write a dash)
+    is the term, as ``english_identity`` already takes it for ``state-of-the-art``."""
+    glossary = "terms:\n  - en: state--of--the--art\n    also: [SOTA]\n    ko: [최신]\n"
+    site = one_paper_site(write_tree, glossary, english, "다른 방법을 씁니다.")
+
+    warned = [f.problem.field for f in check_site(site).findings if f.rule == "glossary"]
+    marks = summary_marks(site, tmp_path / "out", "en")
+
+    assert warned == ["papers[0].summary.ko"]
+    assert marks == [english.split()[-2] if "SOTA" in english else "state--of--the--art"]
 
 
 def test_a_wrapped_korean_rendering_is_found_by_check_and_marked_on_the_page(

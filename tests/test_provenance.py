@@ -468,3 +468,31 @@ def test_the_notice_names_each_machine_behind_a_text_the_page_shows(
     build(site, tmp_path / "out", search=False)
     english = notices(digest_pages(tmp_path / "out")["bilingual"])["en"]
     assert "by Claude, GPT-4o and have not" in english
+
+
+@pytest.mark.parametrize(
+    ("digest_by", "named"), [("GPT-4o", "GPT-4o"), ('" "', "a machine"), ('""', "a machine")]
+)
+def test_a_blank_name_in_by_names_no_one(
+    write_tree: WriteTree, tmp_path: Path, digest_by: str, named: str
+) -> None:
+    """A paper's blank ``by.machine`` is no name: the notice and check name its digest's
+    machine, or "a machine", never an empty space ("written by   and")."""
+    # Every language a machine's, so that the page in both gives the English notice too.
+    digest = (
+        REVIEWED_WEEKLY.replace(
+            'by: {machine: "GPT-4o", reviewed: "Kim"}', f"by: {{machine: {digest_by}}}"
+        )
+        .replace("provenance: {summary: {ko: reviewed}}", 'provenance: {by: {machine: "  "}}')
+        .replace("default: {ko: machine, en: upstream}", "default: machine")
+    )
+    site = site_with(write_tree, digest)
+    build(site, tmp_path / "out", search=False)
+
+    english = notices(digest_pages(tmp_path / "out")["bilingual"])["en"]
+    messages = {
+        f.problem.message for f in check_site(site, review=True).findings if f.rule == "unreviewed"
+    }
+
+    assert f"by {named} and have not" in english
+    assert {m.split(" and has not")[0].split("written by ")[1] for m in messages} == {named}

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 SOURCE_LANGUAGE = "en"
 TARGET_LANGUAGE = "ko"
 
+
 _SEPARATORS = re.compile(r"[-\s]+")
 _SPACES = re.compile(r"\s+")
 _SPACE = r"[^\S\n]*\n?[^\S\n]*"
@@ -61,7 +62,7 @@ it, as none does on the page. Not a space, which Korean matching takes out."""
 def english_pattern(term: GlossaryTerm) -> re.Pattern[str]:
     """Every English form of ``term`` as whole words."""
     forms = sorted({term.en, *term.also}, key=len, reverse=True)
-    separator = f"(?:-|{_SPACE})"
+    separator = f"(?:-+|{_SPACE})"  # as ``english_identity`` reads ``--``: one separator
     parts = [separator.join(re.escape(word) for word in _SEPARATORS.split(f)) for f in forms]
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?:s|es)?(?![\w-])", re.IGNORECASE)
 
@@ -122,8 +123,9 @@ def squeezed(text: str) -> str:
 
 def term_problems(document: SourceDocument, glossary: Glossary) -> Iterator[Problem]:
     """What ``glossary.yaml`` says that matching contradicts: a wrong rendering found in an
-    accepted one, and an English form that matching takes for an earlier term's (at the
-    second, naming the first)."""
+    accepted one, an English form with a hyphen at its edge (matching reads it as a space),
+    and an English form that matching takes for an earlier term's (at the second, naming the
+    first)."""
     first: dict[str, tuple[int, Location, str]] = {}
     for index, term in enumerate(glossary.terms):
         for number, wrong in enumerate(term.wrong):
@@ -133,6 +135,9 @@ def term_problems(document: SourceDocument, glossary: Glossary) -> Iterator[Prob
         forms: list[tuple[Location, str]] = [(("terms", index, "en"), term.en)]
         forms += [(("terms", index, "also", number), form) for number, form in enumerate(term.also)]
         for where, form in forms:
+            if form.startswith("-") or form.endswith("-"):
+                yield document.problem(where, _EDGE_HYPHEN.format(form=form))
+                continue
             term_index, earlier, earlier_form = first.setdefault(
                 english_identity(form), (index, where, form)
             )
@@ -144,6 +149,13 @@ def term_problems(document: SourceDocument, glossary: Glossary) -> Iterator[Prob
                     f"{line}:{column}): terms match in any case, with or without hyphens and "
                     "spaces; give each term once",
                 )
+
+
+_EDGE_HYPHEN = (
+    "{form!r} starts or ends with a hyphen, which matching reads as a space between words, so it "
+    "would match other words (or only lone letters and dashes): terms match as whole words; "
+    "write the whole word ('non-linear'), without the hyphen at its edge"
+)
 
 
 def _wrong_message(term: GlossaryTerm, wrong: str) -> str | None:

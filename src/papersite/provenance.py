@@ -72,11 +72,13 @@ def status(digest: Digest, paper: int | None, field: str, lang: str) -> Provenan
 
 
 def author(digest: Digest, paper: int | None, status: ProvenanceStatus) -> str | None:
-    """Who the provenance names for ``status`` (``by:``), the paper's over the digest's."""
+    """Who the provenance names for ``status`` (``by:``), the paper's over the digest's. A
+    blank name names no one (the notice would read "written by   and")."""
     own = digest.papers[paper].provenance if paper is not None else None
     for provenance in (own, digest.provenance):
-        if provenance is not None and status in provenance.by:
-            return provenance.by[status]
+        name = provenance.by.get(status, "") if provenance is not None else ""
+        if not is_blank(name):
+            return name.strip()
     return None
 
 
