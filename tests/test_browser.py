@@ -148,6 +148,67 @@ def test_the_pages_title_is_in_the_language_chosen_in_place(
     assert browser.title == titles["papers/2503.14476/"]
 
 
+# Each badge of a machine's text the page shows: its words, and the language it is read in.
+VISIBLE_BADGES = """
+return Array.from(document.querySelectorAll('main .provenance-badge'))
+  .filter((badge) => badge.checkVisibility())
+  .map((badge) => [badge.textContent, badge.closest('[lang]').lang]);
+"""
+
+
+@pytest.mark.parametrize("page", ["weekly/2025-03-17/", "conferences/neurips-2025/"])
+def test_the_badge_of_a_text_standing_in_for_a_translation_follows_the_language_chosen(
+    browser: webdriver.Chrome, served_site: str, page: str
+) -> None:
+    """English chosen in place showed the Korean text standing in for a missing English one
+    with its Korean badge, "기계 번역 · 검토 전", read in Korean, where the English edition
+    says "machine translation, not reviewed"."""
+    browser.get(served_site + "en/" + page)
+    english = browser.execute_script(VISIBLE_BADGES)
+    assert english and all(
+        badge == ["machine translation, not reviewed", "en"] for badge in english
+    )
+    browser.get(served_site + page)
+    every_language = browser.execute_script(VISIBLE_BADGES)
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.execute_script(VISIBLE_BADGES) == english
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    assert all(lang == "ko" for _, lang in browser.execute_script(VISIBLE_BADGES))
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.execute_script(VISIBLE_BADGES) == every_language
+
+
+# The landmarks and named regions of a page, each with the name Chromium gives it.
+LANDMARKS = "nav, form[role=search], section[aria-label], section[aria-labelledby], ul[aria-label]"
+
+
+def _landmark_names(driver: webdriver.Chrome) -> list[str]:
+    return [element.accessible_name for element in driver.find_elements(By.CSS_SELECTOR, LANDMARKS)]
+
+
+@pytest.mark.parametrize("page", ["conferences/neurips-2025/", "papers/2503.14476/"])
+def test_the_names_of_landmarks_follow_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str, page: str
+) -> None:
+    """The header's navigation, search and language switch, each paper's arXiv details and
+    tags, and a conference's award groups kept their Korean names (홈, 검색, 표시 언어, arXiv
+    정보, 태그, 최우수 논문상) with English chosen in place: a screen reader read them out in
+    its English voice."""
+    browser.get(served_site + "en/" + page)
+    english = _landmark_names(browser)
+    browser.get(served_site + page)
+    every_language = _landmark_names(browser)
+    assert "Language" in english and "표시 언어" in every_language
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert _landmark_names(browser) == english
+    browser.get(served_site + page)  # remembered on the next page
+    assert _landmark_names(browser) == english
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert _landmark_names(browser) == every_language
+
+
 QUOTED_WEEKLY = """\
 kind: weekly
 period: {start: 2025-03-17, end: 2025-03-23}
