@@ -1056,3 +1056,25 @@ def test_the_search_pages_own_words_follow_the_language_chosen_in_place(
 
     browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
     assert words_once_found("attention sink에 대한 결과 1건") == korean
+
+
+def test_the_search_box_of_the_search_page_is_named_in_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """It was named "검색 / Search" whatever the language chosen, the Korean read out in the
+    English voice."""
+    browser.get(served_site + "search/")
+    box = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#search input")
+    )
+    assert "검색" in box.accessible_name and "Search" in box.accessible_name
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    box = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#search input")
+    )
+    assert box.accessible_name == "Search"
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    box = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#search input")
+    )
+    assert box.accessible_name == "검색"

@@ -232,10 +232,14 @@
   // `query` if given.
   function start(options, element, query) {
     var ui = new PagefindUI(options());
-    // Pagefind's input is named only by its title; give it a label screen readers announce.
+    // Pagefind's input is named only by its title; give it a label screen readers announce: the
+    // page's heading where search.html names one, whose words are those of the language shown
+    // (the hidden language's are no part of a name), else words of every language.
     var input = element.querySelector("input");
     if (input) {
-      input.setAttribute("aria-label", element.getAttribute("data-input-label"));
+      var heading = document.getElementById(element.getAttribute("data-input-labelled-by") || "");
+      if (heading) input.setAttribute("aria-labelledby", heading.id);
+      else input.setAttribute("aria-label", element.getAttribute("data-input-label"));
       input.addEventListener("input", function () { remember(element); });
     }
     if (query) ui.triggerSearch(query);
