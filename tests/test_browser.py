@@ -148,6 +148,91 @@ def test_the_pages_title_is_in_the_language_chosen_in_place(
     assert browser.title == titles["papers/2503.14476/"]
 
 
+# Each badge of a machine's text the page shows: its words, and the language it is read in.
+VISIBLE_BADGES = """
+return Array.from(document.querySelectorAll('main .provenance-badge'))
+  .filter((badge) => badge.checkVisibility())
+  .map((badge) => [badge.textContent, badge.closest('[lang]').lang]);
+"""
+
+
+@pytest.mark.parametrize("page", ["weekly/2025-03-17/", "conferences/neurips-2025/"])
+def test_the_badge_of_a_text_standing_in_for_a_translation_follows_the_language_chosen(
+    browser: webdriver.Chrome, served_site: str, page: str
+) -> None:
+    """English chosen in place showed the Korean text standing in for a missing English one
+    with its Korean badge, "기계 번역 · 검토 전", read in Korean, where the English edition
+    says "machine translation, not reviewed"."""
+    browser.get(served_site + "en/" + page)
+    english = browser.execute_script(VISIBLE_BADGES)
+    assert english and all(
+        badge == ["machine translation, not reviewed", "en"] for badge in english
+    )
+    browser.get(served_site + page)
+    every_language = browser.execute_script(VISIBLE_BADGES)
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.execute_script(VISIBLE_BADGES) == english
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    assert all(lang == "ko" for _, lang in browser.execute_script(VISIBLE_BADGES))
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.execute_script(VISIBLE_BADGES) == every_language
+
+
+# The landmarks and named regions of a page, each with the name Chromium gives it.
+LANDMARKS = "nav, form[role=search], section[aria-label], section[aria-labelledby], ul[aria-label]"
+
+
+def _landmark_names(driver: webdriver.Chrome) -> list[str]:
+    return [element.accessible_name for element in driver.find_elements(By.CSS_SELECTOR, LANDMARKS)]
+
+
+@pytest.mark.parametrize("page", ["conferences/neurips-2025/", "papers/2503.14476/"])
+def test_the_names_of_landmarks_follow_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str, page: str
+) -> None:
+    """The header's navigation, search and language switch, each paper's arXiv details and
+    tags, and a conference's award groups kept their Korean names (홈, 검색, 표시 언어, arXiv
+    정보, 태그, 최우수 논문상) with English chosen in place: a screen reader read them out in
+    its English voice."""
+    browser.get(served_site + "en/" + page)
+    english = _landmark_names(browser)
+    browser.get(served_site + page)
+    every_language = _landmark_names(browser)
+    assert "Language" in english and "표시 언어" in every_language
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert _landmark_names(browser) == english
+    browser.get(served_site + page)  # remembered on the next page
+    assert _landmark_names(browser) == english
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert _landmark_names(browser) == every_language
+
+
+# How each title (of the site, the page, a paper, a digest in a list) is shown in English.
+TITLE_STYLES = """
+const titles = '.site-title .bi, h1 .bi, .paper-title .bi, .card h2 .bi, .card h3 .bi, .toc li .bi, .paper-list .bi';
+return Array.from(document.querySelectorAll(titles))
+  .filter((title) => title.lang === 'en' && title.checkVisibility())
+  .map((title) => { const style = getComputedStyle(title);
+    return [title.textContent.trim(), style.fontSize, style.fontWeight, style.color]; });
+"""
+
+
+@pytest.mark.parametrize("page", ["", "weekly/2025-03-17/", "papers/2503.14476/", "papers/"])
+def test_english_chosen_in_place_shows_its_titles_as_the_english_edition_does(
+    browser: webdriver.Chrome, served_site: str, page: str
+) -> None:
+    """English chosen in place showed every title as the small grey line under a Korean one
+    (0.72 of the size, weight 500): the rule that made it the page's own title lost, by its
+    selectors' weight, to the rule that makes it the second."""
+    browser.get(served_site + "en/" + page)
+    english = browser.execute_script(TITLE_STYLES)
+    browser.get(served_site + page)
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert english and browser.execute_script(TITLE_STYLES) == english
+
+
 QUOTED_WEEKLY = """\
 kind: weekly
 period: {start: 2025-03-17, end: 2025-03-23}
@@ -926,3 +1011,70 @@ def test_escape_empties_the_search_and_its_address(
     )
     assert box.get_attribute("value") == ""
     WebDriverWait(browser, 2).until(lambda d: d.current_url == served_site + "en/search/")
+
+
+# Pagefind's own words: its message, its buttons; and the query in its box.
+PAGEFIND_WORDS = """
+const box = document.querySelector('#search input');
+return [(document.querySelector('.pagefind-ui__message') || {textContent: ''}).textContent.trim(),
+        Array.from(document.querySelectorAll('#search button')).map((b) => b.textContent.trim()),
+        box && box.value];
+"""
+
+
+def test_the_search_pages_own_words_follow_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """Pagefind writes its words in the page's language when it starts: English chosen in place
+    left "attention sink에 대한 결과 1건" and "비우기" (Clear) on the page, announced in its
+    English voice; and a page opened in English kept "Clear" once Korean was chosen."""
+
+    def words_once_found(message: str) -> list[Any]:
+        WebDriverWait(browser, 10).until(
+            lambda d: (
+                d.execute_script(PAGEFIND_WORDS)[0] == message
+                and message in d.execute_script(LIVE_REGIONS)[0]
+            )
+        )
+        words: list[Any] = browser.execute_script(PAGEFIND_WORDS)
+        return words
+
+    browser.get(served_site + "search/?q=attention+sink")
+    korean = words_once_found("attention sink에 대한 결과 1건")
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    english = words_once_found("1 result for attention sink")
+    assert english[1:] == [["Clear"], "attention sink"] and korean[1:] == [
+        ["비우기"],
+        "attention sink",
+    ]
+    links = browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")
+    assert [link.text for link in links] == [
+        "Gated Attention for Large Language Models: Non-linearity, Sparsity, and "
+        "Attention-Sink-Free"
+    ]
+    assert browser.current_url == served_site + "search/?q=attention+sink"
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    assert words_once_found("attention sink에 대한 결과 1건") == korean
+
+
+def test_the_search_box_of_the_search_page_is_named_in_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """It was named "검색 / Search" whatever the language chosen, the Korean read out in the
+    English voice."""
+    browser.get(served_site + "search/")
+    box = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#search input")
+    )
+    assert "검색" in box.accessible_name and "Search" in box.accessible_name
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    box = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#search input")
+    )
+    assert box.accessible_name == "Search"
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    box = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#search input")
+    )
+    assert box.accessible_name == "검색"

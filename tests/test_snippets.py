@@ -22,8 +22,12 @@ from papersite.render import make_environment
 from papersite.theme import default_theme
 
 JINJA_BODIES = """
-{% macro unreviewed_badge(lang, attributes="") -%}
-<small class="provenance-badge"{{ lang_attributes(lang) }}{{ attributes if lang is not right_to_left }}>{{ ui(lang).machine_unreviewed }}</small>
+{% macro unreviewed_badge(lang, attributes="", class="") -%}
+<small class="provenance-badge{% if class %} {{ class }}{% endif %}"{{ lang_attributes(lang) }}{{ attributes if lang is not right_to_left }}>{{ ui(lang).machine_unreviewed }}</small>
+{%- endmacro %}
+
+{% macro aria_label(key, after="") -%}
+{% set first = ui(languages[0])[key] ~ after %} aria-label="{{ first }}"{% for lang in languages[1:] if ui(lang)[key] ~ after != first %}{% if loop.first %} data-label-{{ languages[0] | lower }}="{{ first }}"{% endif %} data-label-{{ lang | lower }}="{{ ui(lang)[key] ~ after }}"{% endfor %}
 {%- endmacro %}
 
 {% macro bi(text, tag="div", class="") -%}
@@ -42,7 +46,8 @@ JINJA_BODIES = """
 {% set filler = ((written | selectattr("lang", "equalto", "en") | list) + written) | first if languages | length > 1 and lacking else none %}
 {% for part in text.parts if part.lang in languages %}
 <{{ tag }}{{ lang_attributes(part.lang) }} class="bi {{ class }}{% if part.html is none %} missing{% endif %}"{% if filler is not none and part is sameas filler %} data-fills="{{ lacking | join(' ') }}"{% endif %}>
-{%- if badged and part.unreviewed %}{{ unreviewed_badge(part.lang) }}{% endif %}
+{%- if badged and part.unreviewed and filler is not none and part is sameas filler %}{{ unreviewed_badge(part.lang, class="bi") }}{% for other in lacking %}{{ unreviewed_badge(other, class="bi stand-in") }}{% endfor %}
+{%- elif badged and part.unreviewed %}{{ unreviewed_badge(part.lang) }}{% endif %}
 {%- if part.html is not none %}{{ part.html }}{% else %}<span class="missing-note">{{ ui(part.lang).translation_missing }}</span>{% endif -%}
 </{{ tag }}>
 {#- A page in one language shows the text in another rather than nothing, marked as such. -#}
@@ -77,7 +82,7 @@ JINJA_BODIES = """
 
 {% macro tag_list(tags) -%}
 {% if tags %}
-<ul class="tags" aria-label="{{ ui(default_language).tags }}">
+<ul class="tags"{{ aria_label("tags") }}>
 {% for tag in tags %}<li><a href="{{ root }}tags/{{ tag }}/" rel="tag" dir="auto">#{{ tag }}</a></li>{% endfor %}
 </ul>
 {% endif %}
@@ -100,7 +105,7 @@ JINJA_BODIES = """
 {% macro arxiv_meta(meta, id_prefix) -%}
 {% if meta %}
 {#- Named after the paper: a digest page has one such region per paper, and each needs its own name. #}
-<section class="arxiv-meta" aria-label="{{ ui(default_language).arxiv_details }}: arXiv:{{ meta.arxiv_id }}">
+<section class="arxiv-meta"{{ aria_label("arxiv_details", ": arXiv:" ~ meta.arxiv_id) }}>
   {% if meta.withdrawn %}<p class="withdrawn" role="note">{{ label("withdrawn") }}</p>{% endif %}
   <dl>
     <div><dt>{{ label("arxiv_id") }}</dt><dd><a href="{{ meta.abs_url }}" rel="noopener">arXiv:{{ meta.arxiv_id }}</a>{% if meta.version and meta.latest_version and meta.version != meta.latest_version %} <span class="meta">({{ label("shown_version") }}: v{{ meta.version }})</span>{% endif %}</dd></div>

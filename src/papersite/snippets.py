@@ -84,6 +84,7 @@ def bi_html(
         return Markup(_in_each_language(languages, words, element))
     out = []
     fills, filler, notes = "", None, {}
+    lacking: list[str] = []
     if len(languages) > 1 and None in [part.html for part in text.parts]:
         # What the page shows, in place, for the languages the text lacks; and a note for each
         # wording of "missing" (English and Japanese have one), not the same note twice.
@@ -100,7 +101,7 @@ def bi_html(
         out.append(' missing"' if missing else '"')
         out.append(f"{fills}>" if part is filler else f"{_fills(notes.get(part.lang, []))}>")
         if badged and part.unreviewed:
-            out.append(_badge(part.lang))
+            out.append(_badges(part.lang, lacking if part is filler else []))
         if missing:
             note = _words(part.lang, "translation_missing")
             out.append(f'<span class="missing-note">{note}</span>')
@@ -145,6 +146,32 @@ def _title(block: Callable[..., Iterable[str]], context: jinja2.runtime.Context,
     return Markup("".join(block(alone)).strip()).unescape()
 
 
+@jinja2.pass_context
+def aria_label(context: jinja2.runtime.Context, key: str) -> Markup:
+    """The ``aria-label`` of an element named by the interface word ``key``, in each of the
+    page's languages (``_aria_label``): ``<nav{{ aria_label("home") }}>``."""
+    return Markup(_aria_label(context["languages"], lambda lang: ui(lang)[key]))
+
+
+def _aria_label(languages: list[str], words: Callable[[str], str]) -> str:
+    """An ``aria-label`` of ``words(lang)`` (unescaped) in the first of ``languages``; on a page
+    in several, where some differ, with ``data-label-<lang>`` of each of those and of the first,
+    which ``site.js`` makes the label when the reader chooses that language in place, as it
+    does the ``<title>`` (``title_attributes``): a landmark stayed named in the first language,
+    read in the voice of the one chosen."""
+    first = words(languages[0])
+    own = f' aria-label="{_escaped(first)}"'
+    others = {lang: words(lang) for lang in languages[1:]}
+    others = {lang: label for lang, label in others.items() if label != first}
+    if not others:
+        return own
+    labels = {languages[0]: first, **others}
+    return own + "".join(
+        f' data-label-{_escaped(lang.lower())}="{_escaped(label)}"'
+        for lang, label in labels.items()
+    )
+
+
 Element = Callable[[str | None, str], tuple[str, str]]
 """The start and end tags of an element of interface words in a language, or in every language
 (None), given its attributes of language (``lang``, ``dir``, ``data-fills``), for
@@ -159,13 +186,29 @@ def _element(tag: str, class_: str) -> Element:
 _bi_span = _element("span", "bi")
 
 
-def _badge(lang: str, *, isolated: bool = False) -> str:
+def _badge(lang: str, *, isolated: bool = False, class_: str = "") -> str:
     """The mark of a text a machine wrote and no one reviewed, in the reader's language;
     ``isolated``: with a direction of its own even in a language written left to right, so that
-    a text of ``dir="auto"`` takes its direction from its own letters, not the badge's."""
+    a text of ``dir="auto"`` takes its direction from its own letters, not the badge's;
+    ``class_``: classes besides its own (escaped already)."""
     words = _words(lang, "machine_unreviewed")
     own = ' dir="auto"' if isolated and not direction(lang) else ""
-    return f'<small class="provenance-badge"{_lang(lang)}{own}>{words}</small>'
+    classes = f"provenance-badge {class_}" if class_ else "provenance-badge"
+    return f'<small class="{classes}"{_lang(lang)}{own}>{words}</small>'
+
+
+def _badges(lang: str, lacking: list[str]) -> str:
+    """The badge of a text in ``lang``; of one that stands in for the ``lacking`` languages'
+    missing ones, on a page in several languages, one in the words of each of them too, as the
+    reader who chose that language in place reads the rest of the page in its words (not a
+    badge in ``lang``'s words, in ``lang``'s voice). Each is then shown as the text's parts are
+    (``base.html``'s style): its own for ``lang`` and for every language shown at once, each
+    other for its language alone (``stand-in``)."""
+    if not lacking:
+        return _badge(lang)
+    badges = [_badge(lang, class_="bi")]
+    badges += [_badge(other, class_="bi stand-in") for other in lacking]
+    return "".join(badges)
 
 
 def _words(lang: str, key: str, **values: Any) -> str:
@@ -363,9 +406,11 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
     def row(key: str, value: str) -> str:
         return f"<div><dt>{label(key)}</dt><dd>{value}</dd></div>"
 
-    details = _html(ui(context["default_language"])["arxiv_details"])
     arxiv_id, abs_url, prefix = _html(meta.arxiv_id), _html(meta.abs_url), _html(id_prefix)
-    out = [f'<section class="arxiv-meta" aria-label="{details}: arXiv:{arxiv_id}">\n']
+    named = _aria_label(
+        languages, lambda lang: f"{ui(lang)['arxiv_details']}: arXiv:{meta.arxiv_id}"
+    )
+    out = [f'<section class="arxiv-meta"{named}>\n']
     if meta.withdrawn:
         out.append(f'<p class="withdrawn" role="note">{label("withdrawn")}</p>')
     version = ""
@@ -540,12 +585,12 @@ def tag_list_html(context: jinja2.runtime.Context, tags: Any) -> Markup:
     if not tags:
         return Markup("")
     root = _html(context["root"])
-    label = _html(ui(context["default_language"])["tags"])
+    named = _aria_label(context["languages"], lambda lang: ui(lang)["tags"])
     items = "".join(
         f'<li><a href="{root}tags/{_html(tag)}/" rel="tag" dir="auto">#{_html(tag)}</a></li>'
         for tag in tags
     )
-    return Markup(f'<ul class="tags" aria-label="{label}">\n{items}</ul>\n')
+    return Markup(f'<ul class="tags"{named}>\n{items}</ul>\n')
 
 
 def plain_text(value: Any) -> str:

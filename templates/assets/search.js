@@ -181,7 +181,8 @@
       });
     });
     var labelled = Object.create(null);  // each result's labels (title, digests), by its URL
-    var ui = new PagefindUI({
+    // Made afresh for each start: Pagefind deletes from the options it is given what it reads.
+    var options = function () { return {
       element: "#search",
       bundlePath: new URL(element.getAttribute("data-bundle"), here).pathname,
       baseUrl: siteBase,
@@ -199,7 +200,7 @@
         labelled[result.url] = [title, digests].filter(Boolean);
         return result;
       }
-    });
+    }; };
     markLanguages(element, languages, function (node) {
       if (words[node.data]) return words[node.data];
       var result = node.parentNode.closest(".pagefind-ui__result");
@@ -207,28 +208,56 @@
       var known = (link && labelled[link.getAttribute("href")]) || [];
       return known.filter(function (labels) { return text(labels) === node.data; })[0];
     });
-    // Pagefind's input is named only by its title; give it a label screen readers announce.
-    var input = element.querySelector("input");
-    if (input) input.setAttribute("aria-label", element.getAttribute("data-input-label"));
     announce(element);
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query) ui.triggerSearch(query);
+    var search = start(options, element, new URLSearchParams(window.location.search).get("q"));
+    // Pagefind writes its own words ("3 results for …", "Clear", "Load more results") in the
+    // page's language when it starts: the reader choosing another in place (site.js sets the
+    // page's lang) left them in the first, read in the voice of the one chosen. It starts again
+    // in the new one, with the query typed.
+    new MutationObserver(function () {
+      if (document.documentElement.lang === search.language) return;
+      var input = element.querySelector("input");
+      var query = input ? input.value : "";
+      search.ui.destroy();
+      search = start(options, element, query);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
     // The query typed here goes into the address, so that Back, a reload or a shared link gives
     // its results (without it they gave the query the page was opened with, or none); also once
     // Escape or the clear button has emptied the box, which Pagefind does without an input event.
-    if (input) {
-      var remember = function () {
-        var params = new URLSearchParams(window.location.search);
-        if (params.get("q") === input.value || (!input.value && !params.has("q"))) return;
-        if (input.value) params.set("q", input.value);
-        else params.delete("q");
-        var search = params.toString();
-        history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
-      };
-      input.addEventListener("input", remember);
-      new MutationObserver(remember).observe(element, { childList: true, subtree: true });
-    }
+    new MutationObserver(function () { remember(element); })
+      .observe(element, { childList: true, subtree: true });
   });
+
+  // Pagefind's interface in #search, made with options(), in the page's language, searching for
+  // `query` if given.
+  function start(options, element, query) {
+    var ui = new PagefindUI(options());
+    // Pagefind's input is named only by its title; give it a label screen readers announce: the
+    // page's heading where search.html names one, whose words are those of the language shown
+    // (the hidden language's are no part of a name), else words of every language.
+    var input = element.querySelector("input");
+    if (input) {
+      var heading = document.getElementById(element.getAttribute("data-input-labelled-by") || "");
+      if (heading) input.setAttribute("aria-labelledby", heading.id);
+      else input.setAttribute("aria-label", element.getAttribute("data-input-label"));
+      input.addEventListener("input", function () { remember(element); });
+    }
+    if (query) ui.triggerSearch(query);
+    return { ui: ui, language: document.documentElement.lang };
+  }
+
+  // The query in the box of `element` as the address's ?q=; none while Pagefind starts again
+  // (no box, or one not yet given the query).
+  function remember(element) {
+    var input = element.querySelector("input");
+    if (!input || !input.isConnected) return;
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("q") === input.value || (!input.value && !params.has("q"))) return;
+    if (input.value) params.set("q", input.value);
+    else params.delete("q");
+    var search = params.toString();
+    history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+  }
 
   // Pagefind says how many results a query found ("2 results for …") in a paragraph that is
   // made and remade as it searches, which screen readers do not announce. A live region of our

@@ -30,10 +30,23 @@
     else root.removeAttribute("dir");
     var title = titleElement && titleElement.getAttribute("data-title-" + choice.toLowerCase());
     if (document.title !== (title || ownTitle)) document.title = title || ownTitle;
+    relabel(choice === "all" ? pageLanguage : choice);
     var links = document.querySelectorAll(".lang-switch a[data-show]");
     for (var i = 0; i < links.length; i++) {
       if (links[i].getAttribute("data-show") === choice) links[i].setAttribute("aria-current", "true");
       else links[i].removeAttribute("aria-current");
+    }
+  }
+
+  // The names of landmarks (aria-label) in the language shown, as the title: each element named
+  // in several languages carries the name in each (data-label-<lang>, snippets.aria_label), its
+  // own language's among them; one without the language shown keeps that one.
+  function relabel(language) {
+    var own = "data-label-" + pageLanguage.toLowerCase();
+    var named = document.querySelectorAll("[" + own + "]");
+    for (var i = 0; i < named.length; i++) {
+      var label = named[i].getAttribute("data-label-" + language.toLowerCase()) || named[i].getAttribute(own);
+      if (named[i].getAttribute("aria-label") !== label) named[i].setAttribute("aria-label", label);
     }
   }
 
