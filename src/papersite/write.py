@@ -476,6 +476,8 @@ class OutputWriter:
         """After an update (``commit``): the folders it changed, with every folder above them."""
         self._copies = BackgroundCopies()
         self._copied: list[tuple[str, Path]] = []
+        self._doubted: set[str] = set()
+        """Kept files found changed since the survey when linked into a swapped-in output."""
         """Files written whose size and time are asked once their copies are done (``settle``)."""
 
     def _survey(self) -> Survey:
@@ -595,6 +597,12 @@ class OutputWriter:
             for path in sorted(self._kept):
                 target = self.staging / safe_relative(path)
                 self._make_folder(target.parent)
+                if file_stat(self.out / path) != self.manifest[path].stat:
+                    # Changed by hand since the survey (``papersite serve`` surveys ahead), its
+                    # time put back: linking moves its change time, which recorded after the
+                    # swap would vouch for the edit. Recorded as no file is, the next build
+                    # makes it again.
+                    self._doubted.add(path)
                 if _link_or_copy(self.out / path, target):  # a copy has its own inode and time
                     self.manifest[path] = self.manifest[path]._replace(stat=file_stat(target))
         return self.staging
@@ -663,10 +671,12 @@ class OutputWriter:
                 self._touched.add(path)
 
     def _stat_again(self, paths: Iterable[str]) -> None:
-        """Record the ``file_stat`` of ``paths`` as they are now in the output."""
+        """Record the ``file_stat`` of ``paths`` as they are now in the output; ``UNKNOWN_STAT``
+        for those found changed by hand before they were linked (``whole_staging``)."""
         for path in paths:
             if path in self.manifest:  # not one dropped since (``drop``)
-                self.manifest[path] = self.manifest[path]._replace(stat=file_stat(self.out / path))
+                stat = UNKNOWN_STAT if path in self._doubted else file_stat(self.out / path)
+                self.manifest[path] = self.manifest[path]._replace(stat=stat)
 
     def folder_times(self) -> dict[str, int]:
         """``folder_times`` of the output once committed. After an update, only the folders it
