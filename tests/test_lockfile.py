@@ -153,7 +153,7 @@ def test_authors_given_as_one_name_say_to_write_a_json_list(
         (
             "fetched",
             '"yesterday"',
-            "'yesterday' is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
+            '"yesterday" is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, '
             "e.g. 2026-11-21T09:12:44Z; fix the file",
         ),
         (
@@ -196,9 +196,14 @@ def test_a_date_or_time_written_otherwise_says_how_to_write_it(
             "1742256000 is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
             "e.g. 2026-11-21T09:12:44Z",
         ),
-        ("fetched", '"1742256000"', "'1742256000' is not a time: write it as YYYY-MM-DDTHH"),
+        ("fetched", '"1742256000"', '"1742256000" is not a time: write it as YYYY-MM-DDTHH'),
+        ("fetched", "true", "true is not a time: write it as YYYY-MM-DDTHH"),
+        ("fetched", "null", "null is not a time: write it as YYYY-MM-DDTHH"),
+        ("published", "false", "false is not a date: write it as YYYY-MM-DD"),
+        ("published", "[2025]", "[2025] is not a date: write it as YYYY-MM-DD"),
+        ("published", '{"y": 2025}', '{"y": 2025} is not a date: write it as YYYY-MM-DD'),
         ("published", "0", "0 is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"),
-        ("updated", '"2025-05-20T00:00:00"', "'2025-05-20T00:00:00' is not a date: write it"),
+        ("updated", '"2025-05-20T00:00:00"', '"2025-05-20T00:00:00" is not a date: write it'),
     ],
 )
 def test_a_value_of_another_type_is_refused_not_converted(

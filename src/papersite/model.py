@@ -130,7 +130,7 @@ def _date_input(value: Any) -> Any:
         return value
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         return value
-    raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
+    raise value_error("{value} is not a date: write it as " + DAY_FORM, value=value)
 
 
 def _moment_input(value: Any) -> Any:
@@ -138,18 +138,21 @@ def _moment_input(value: Any) -> Any:
     text of one, which pydantic would take for seconds since 1970."""
     if isinstance(value, dt.datetime) or (isinstance(value, str) and _ISO_DATE_START.match(value)):
         return value
-    raise ValueError(
-        f"{value!r} is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
-        "e.g. 2026-11-21T09:12:44Z"
-    )
+    raise value_error("{value} is not a time: write it as " + MOMENT_FORM, value=value)
+
+
+DAY_FORM = "YYYY-MM-DD, e.g. 2025-03-17"
+MOMENT_FORM = "YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z"
+"""How a day and a moment are written, for messages that say so."""
 
 
 def _check_time_zone(value: dt.datetime) -> dt.datetime:
     # Published as a JSON Schema date-time (data/papers.json), which must have its offset.
     if value.utcoffset() is None:
-        raise ValueError(
-            f"{value.isoformat()!r} has no time zone; write the time in UTC with a final 'Z', "
-            f"e.g. '{value.isoformat()}Z'"
+        raise value_error(
+            "{value} has no time zone; write the time in UTC with a final 'Z', e.g. {fixed}",
+            value=value.isoformat(),
+            fixed=f"{value.isoformat()}Z",
         )
     return value
 
@@ -161,6 +164,17 @@ def field_error(field: str | int, message: str, *, at_key: bool = False) -> Pyda
     # The message is passed as context, not as the template, so braces in it stay as written.
     return PydanticCustomError(
         "field", "{message}", {"field": field, "at_key": at_key, "message": message}
+    )
+
+
+def value_error(template: str, **values: object) -> PydanticCustomError:
+    """An error whose message names the given values (``"{value} is not a date"``), each spelt
+    as the file being validated writes it: ``validate.py`` writes JSON's ``"text"`` and ``true``
+    in the lockfile, and Python's form (``'text'``, as YAML may write it) elsewhere, which is
+    also the message's own form."""
+    shown = {name: repr(value) for name, value in values.items()}
+    return PydanticCustomError(
+        "value", template.format(**shown), {"template": template, "values": values}
     )
 
 

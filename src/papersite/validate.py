@@ -31,8 +31,10 @@ from papersite.load import (
     is_markdown,
 )
 from papersite.model import (
+    DAY_FORM,
     EVERY_LANGUAGE,
     KIND_FIELDS,
+    MOMENT_FORM,
     AliasPath,
     Appearance,
     Conference,
@@ -58,16 +60,14 @@ from papersite.urls import (
     tag_url,
 )
 
-_DAY = "YYYY-MM-DD, e.g. 2025-03-17"
-_MOMENT = "YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z"
 DATE_FORMS = {
-    "date_from_datetime_parsing": _DAY,
-    "date_from_datetime_inexact": _DAY,
-    "date_parsing": _DAY,
-    "date_type": _DAY,
-    "datetime_from_date_parsing": _MOMENT,
-    "datetime_parsing": _MOMENT,
-    "datetime_type": _MOMENT,
+    "date_from_datetime_parsing": DAY_FORM,
+    "date_from_datetime_inexact": DAY_FORM,
+    "date_parsing": DAY_FORM,
+    "date_type": DAY_FORM,
+    "datetime_from_date_parsing": MOMENT_FORM,
+    "datetime_parsing": MOMENT_FORM,
+    "datetime_type": MOMENT_FORM,
 }
 """Pydantic's kinds of error for a value that is not a day or a moment, and how to write one."""
 
@@ -278,6 +278,10 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     if kind == "field":
         field_location = (*location, error["ctx"]["field"])
         return document.problem(field_location, error["msg"], key=error["ctx"]["at_key"])
+    if kind == "value":  # model.value_error: its values as this file spells them
+        values = error["ctx"]["values"].items()
+        spelt = {name: _given(document, kind, value) for name, value in values}
+        return document.problem(location, error["ctx"]["template"].format(**spelt), key=at_key)
     if location and location[-1] == "papers" and _nothing_given(kind, error["input"]):
         return document.problem(location, "a digest needs at least one paper under 'papers'")
     if kind == "model_type":  # pydantic's words name the class: "instance of Paper"
