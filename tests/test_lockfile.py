@@ -4,6 +4,7 @@ alone accept, but a build would show wrongly or pick from silently."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -397,4 +398,31 @@ def test_a_lockfile_left_with_a_merge_conflict_says_how_to_resolve_it(
         "git left a merge conflict (<<<<<<<) in the file: take one side whole (git checkout "
         "--theirs arxiv.lock.json, then git add it) and run papersite enrich, which fetches the "
         "records the other side added"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "word"),
+    [("version", "NaN"), ("format", "Infinity"), ("version", "-Infinity")],
+)
+def test_nan_or_infinity_is_invalid_json_at_it(
+    write_tree: WriteTree, tmp_path: Path, field: str, word: str
+) -> None:
+    """Python's JSON parser reads these words, which JSON has not: they were reported as a
+    value of the wrong type ("got NaN"), or taken where a number goes."""
+    lockfile = lockfile_text({**DAPO_RECORD, "title": 'Not "NaN" nor -Infinity'})
+    line, text = next(
+        (n, text) for n, text in enumerate(lockfile.splitlines(), 1) if f'"{field}": ' in text
+    )
+    column = text.index(f'"{field}": ') + len(f'"{field}": ') + 1
+    lockfile = re.sub(rf'("{field}": )[^,\n]+', rf"\g<1>{word}", lockfile, count=1)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", line, column, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        f"invalid JSON: {word} is not a JSON value (JSON has no NaN or infinite number): "
+        "write a number, or null; fix the file by hand"
     )

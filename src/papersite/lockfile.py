@@ -129,7 +129,14 @@ def parse_lockfile(text: str) -> Lockfile:
         raise ContentError([_broken(1, 1, _not_an_object("nothing (the file is empty)"))])
     duplicates: list[str] = []
     try:
-        data = json.loads(text, object_pairs_hook=functools.partial(_no_duplicates, duplicates))
+        data = json.loads(
+            text,
+            object_pairs_hook=functools.partial(_no_duplicates, duplicates),
+            parse_constant=_not_json,
+        )
+    except _NotJson as error:
+        line, column = _constant_position(text)
+        raise ContentError([_broken(line, column, str(error))]) from None
     except json.JSONDecodeError as error:
         conflict = _MERGE_CONFLICT.search(text)
         if conflict is not None:
@@ -158,6 +165,28 @@ _MERGED = (
     f"--theirs {LOCKFILE}, then git add it) and run papersite enrich, which fetches the "
     "records the other side added"
 )  # not _with_advice's `git checkout -- arxiv.lock.json`, which git refuses while unmerged
+
+
+class _NotJson(ValueError):
+    """A word Python's JSON parser reads that JSON has not: ``NaN``, ``Infinity``."""
+
+
+def _not_json(word: str) -> Any:
+    raise _NotJson(
+        f"invalid JSON: {word} is not a JSON value (JSON has no NaN or infinite number): "
+        "write a number, or null"
+    )
+
+
+def _constant_position(text: str) -> tuple[int, int]:
+    """The line and column of the first ``NaN`` or ``Infinity`` outside a string."""
+    match = next(m for m in _CONSTANT_OR_STRING.finditer(text) if m[1])
+    line = text.count("\n", 0, match.start(1)) + 1
+    return line, match.start(1) - (text.rfind("\n", 0, match.start(1)) + 1) + 1
+
+
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+"""A JSON string, skipped whole (it may hold the words), or one of the words outside one."""
 
 
 def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
