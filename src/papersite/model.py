@@ -93,6 +93,9 @@ def _check_http_url(value: str) -> str:
         )
     if _SPACE.search(value):
         raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
+    wrong = _host_problem(parts.hostname, bracketed=parts.netloc.startswith("["))
+    if wrong is not None:
+        raise ValueError(f"{value!r} {wrong}")
     try:
         port = parts.port  # raises for a port above 65535, or one that is not a number
     except ValueError:
@@ -111,6 +114,66 @@ def _check_http_url(value: str) -> str:
             f"{value!r} has a '%' that is not followed by two hexadecimal digits: write it as %25"
         )
     return value
+
+
+def _host_problem(host: str, *, bracketed: bool) -> str | None:
+    """What is wrong with a URL's host (in lower case, as ``urlsplit`` gives it), to follow the
+    URL in a message; None when it is a DNS name (an internationalised one too) or an IP
+    address, which is all a browser can reach: it refuses, or cannot resolve, any other."""
+    if bracketed:  # urlsplit has refused brackets around anything but an IPv6 or IPvFuture one
+        return None if ":" in host else "has brackets that hold no IP address: fix its host"
+    try:
+        host = idna_host(host)  # an 'xn--' name too: IDNA decodes it to check it
+    except ValueError as error:
+        return (
+            f"has a host name that is not a valid internationalised domain name ({error}); "
+            "check its spelling"
+        )
+    name = host.removesuffix(".")  # 'example.org.' is the same, fully qualified
+    last = name.rpartition(".")[2]
+    if last.isdigit() or last.startswith("0x"):  # a browser reads the host as an IPv4 address
+        return None if _is_ipv4(name) else _NOT_IPV4
+    if len(name) > _MOST_HOST_CHARACTERS:
+        return (
+            f"has a host of {len(name)} characters, where one has at most "
+            f"{_MOST_HOST_CHARACTERS}: check its spelling"
+        )
+    return next(filter(None, map(_label_problem, name.split("."))), None)
+
+
+def _is_ipv4(host: str) -> bool:
+    parts = host.split(".")
+    return len(parts) == 4 and all(p.isdigit() and str(int(p)) == p and int(p) < 256 for p in parts)
+
+
+def _label_problem(label: str) -> str | None:
+    """What is wrong with one name between a host's dots; None when nothing is."""
+    if not label:
+        return "has an empty name between two dots of its host ('..', or a '.' first): remove one"
+    wrong = _NOT_IN_HOST.search(label)
+    if wrong is not None:
+        return (
+            f"has {wrong[0]!r} in its host, which a host name may not hold (only letters, "
+            "digits, '-' and '.'): check its spelling"
+        )
+    if len(label) > _MOST_LABEL_CHARACTERS:
+        return (
+            f"has a name of {len(label)} characters between the dots of its host, where one "
+            f"has at most {_MOST_LABEL_CHARACTERS}: check its spelling"
+        )
+    if label.startswith("-") or label.endswith("-"):
+        return f"has {label!r} in its host, which may not start or end with '-': fix its host"
+    return None
+
+
+_NOT_IN_HOST = re.compile(r"[^a-z0-9-]")
+_MOST_HOST_CHARACTERS, _MOST_LABEL_CHARACTERS = 253, 63
+"""The longest a DNS name may be (RFC 1035, without its final '.'), and one name between its
+dots."""
+_NOT_IPV4 = (
+    "has a host that ends in a number but is not an IP address: write four numbers from 0 to "
+    "255 joined by dots (192.0.2.1), or check its spelling"
+)
 
 
 _UNSAFE_IN_URL = re.compile(r'["<>\\^`{|}]')
@@ -181,8 +244,9 @@ def value_error(template: str, **values: object) -> PydanticCustomError:
 def idna_host(host: str) -> str:
     """A host name as DNS and URIs spell it: in IDNA, as browsers write it (UTS #46,
     non-transitional: ``예시.한국`` → ``xn--vv4b11d.xn--3e0b707e``); an ASCII name as it is.
-    Raises ``ValueError`` for a name that IDNA cannot write."""
-    if host.isascii():
+    Raises ``ValueError`` for a name that IDNA cannot write, or an ``xn--`` name that is not
+    one IDNA writes."""
+    if host.isascii() and "xn--" not in host.lower():
         return host
     import idna  # only for such a name: its tables cost every start 2 ms
 
@@ -200,13 +264,6 @@ def normalise_base_url(value: str) -> str:
         raise ValueError(
             f"{value!r} has a query ('?') or a fragment ('#'): give the site's address alone"
         )
-    try:
-        idna_host(parts.hostname or "")
-    except ValueError as error:
-        raise ValueError(
-            f"{value!r} has a host name that is not a valid internationalised domain name "
-            f"({error}); check its spelling"
-        ) from None
     if "//" in parts.path:
         raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")
     if any(segment in (".", "..") for segment in parts.path.split("/")):
