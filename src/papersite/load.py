@@ -247,11 +247,22 @@ class _Unreadable(Exception):
         self.message = message
 
 
-def _line_and_column(text: AnyStr, position: int) -> tuple[int, int]:
+def line_and_column(text: AnyStr, position: int) -> tuple[int, int]:
     """The 1-based line and column of the character (or byte) at ``position`` of ``text``."""
     before = text[:position]
     newline = b"\n" if isinstance(before, bytes) else "\n"
     return before.count(newline) + 1, position - (before.rfind(newline) + 1) + 1
+
+
+def unallowed_character(path: str, text: str, char: str, line_offset: int = 0) -> Problem:
+    """The problem of ``char``, which neither YAML nor Markdown takes as it is, at its first
+    place in ``text`` (whose first line is the file's ``line_offset + 1``)."""
+    line, column = line_and_column(text, text.find(char))
+    message = (
+        f"the character U+{ord(char):04X} is not allowed in this file, nor can pages "
+        "and feeds carry it (pasted from a PDF?); remove it"
+    )
+    return Problem(path, line + line_offset, column, "", message)
 
 
 def _syntax_hint(text: str, mark: Any, problem: str) -> str:
@@ -306,13 +317,9 @@ class YamlReader:
         except yaml.reader.ReaderError as error:  # a character YAML does not allow, typed as it is
             # Found by the character, not by ``error.position``: LibYAML counts UTF-8 bytes, the
             # pure-Python reader characters. The reader stops at the first it meets.
-            line, column = _line_and_column(text, text.find(chr(error.character)))
-            message = (
-                f"the character U+{error.character:04X} is not allowed in YAML, nor can pages "
-                "and feeds carry it (pasted from a PDF?); remove it"
-            )
+            char = chr(error.character)
             self.problems.append(
-                Problem(self.document.path, line + self.line_offset, column, "", message)
+                unallowed_character(self.document.path, text, char, self.line_offset)
             )
             return None
         if node is None:
@@ -432,13 +439,14 @@ def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, column = _line_and_column(raw, error.start)
+        line, column = line_and_column(raw, error.start)
         message = (
             f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded); "
             "save it as UTF-8"
         )
         return None, [Problem(path, line, column, "", message)]
-    return text.replace("\r\n", "\n"), []
+    # A carriage return alone ends a line too (in YAML, in CommonMark and in old Mac editors).
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 def peek_config(root: Path) -> dict[str, Any]:

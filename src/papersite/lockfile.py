@@ -26,7 +26,7 @@ from pydantic import AfterValidator, Field, ValidationError
 from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
 from papersite.fingerprint import bytes_hash, read_file
-from papersite.load import SourceDocument, YamlReader, decode_utf8, unreadable
+from papersite.load import SourceDocument, YamlReader, decode_utf8, line_and_column, unreadable
 from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
@@ -181,8 +181,7 @@ def _not_json(word: str) -> Any:
 def _constant_position(text: str) -> tuple[int, int]:
     """The line and column of the first ``NaN`` or ``Infinity`` outside a string."""
     match = next(m for m in _CONSTANT_OR_STRING.finditer(text) if m[1])
-    line = text.count("\n", 0, match.start(1)) + 1
-    return line, match.start(1) - (text.rfind("\n", 0, match.start(1)) + 1) + 1
+    return line_and_column(text, match.start(1))
 
 
 _CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
