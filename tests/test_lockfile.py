@@ -426,3 +426,80 @@ def test_nan_or_infinity_is_invalid_json_at_it(
         f"invalid JSON: {word} is not a JSON value (JSON has no NaN or infinite number): "
         "write a number, or null; fix the file by hand"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("title", "DAPO\u0000", "the control character U+0000"),
+        ("abstract", "Inference\u000bscaling", "the control character U+000B"),
+        ("comment", "10 pages\u0085", "the control character U+0085"),
+    ],
+)
+def test_a_character_pages_cannot_carry_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str, shown: str
+) -> None:
+    """Such a character in a digest is an error; from the lockfile it went into the pages
+    (an HTML parse error) and the data files, as JSON's escape (\\u0000) or as it is."""
+    lockfile = lockfile_text({**DAPO_RECORD, field: value})
+    written = json.dumps(value)  # as lockfile_text writes it
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f'papers["2503.14476"].arxiv.{field}'
+    line = lockfile.splitlines()[problem.line - 1]
+    assert line[problem.column - 1 :].startswith(written)
+    assert problem.message.startswith(
+        f"has {shown}, which pages and feeds cannot carry (pasted from a PDF?); remove it; "
+        "fix the file by hand"
+    )
+
+
+def test_an_author_with_a_control_character_is_an_error_at_the_name(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "authors": ["Qiying Yu", "Zheng\u0001Zhang"]})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == 'papers["2503.14476"].arxiv.authors[1]'
+    assert lockfile.splitlines()[problem.line - 1].strip() == '"Zheng\\u0001Zhang"'
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("[", "]"), ('{"a": ', "}")])
+def test_values_nested_thousands_deep_are_an_error_at_the_first_too_deep(
+    write_tree: WriteTree, tmp_path: Path, opening: str, closing: str
+) -> None:
+    """Python's JSON parser gave up with a RecursionError, shown as a traceback."""
+    head = '{"format": 1, "papers": {"2503.14476": '
+    lockfile = head + opening * 5000 + "1" + closing * 5000 + "}}\n"
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    # The top object is level 1 and "papers" level 2: level 101 is the 99th opening.
+    assert (problem.line, problem.column, problem.field) == (
+        1, len(head) + 98 * len(opening) + 1, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        "values nested more than 100 deep; a lockfile's go five levels deep; fix the file"
+    )
+
+
+def test_a_number_of_thousands_of_digits_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """More digits than Python converts to a number: a ValueError, shown as a traceback."""
+    lockfile = lockfile_text({**DAPO_RECORD, "title": "9" * 5000, "version": 2})
+    line, text = next(
+        (n, text) for n, text in enumerate(lockfile.splitlines(), 1) if '"version": ' in text
+    )
+    lockfile = lockfile.replace('"version": 2', '"version": ' + "9" * 5000)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    column = text.index("2") + 1
+    assert (problem.line, problem.column, problem.field) == (line, column, "")
+    assert problem.message.startswith(
+        "a number of 5000 digits, more than any number of the file has: write the right one; "
+        "fix the file by hand"
+    )

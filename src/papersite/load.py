@@ -544,10 +544,10 @@ _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]"
 )
 """These, and (as a range, which is searched much faster than their list) every code point from
-the first plane's last two on: ``_forbidden`` keeps the non-characters among those."""
+the first plane's last two on: ``forbidden_character`` keeps the non-characters among those."""
 
 
-def _forbidden(value: str) -> str | None:
+def forbidden_character(value: str) -> str | None:
     """The first character of ``value`` that pages and feeds may not carry."""
     found = _CONTROL.search(value)
     while found is not None:  # most values have none; a few a character of the last planes
@@ -569,7 +569,7 @@ def control_characters(document: SourceDocument) -> list[Problem]:
 
     def look(value: Any, location: Location) -> None:
         if isinstance(value, str):
-            found = _forbidden(value) if _CONTROL.search(value) else None
+            found = forbidden_character(value) if _CONTROL.search(value) else None
             if found is not None:
                 code = f"U+{ord(found):04X}"
                 kind = "non-character" if _is_non_character(found) else "control character"
