@@ -1489,6 +1489,32 @@ def test_settings_written_as_numbers_are_taken(write_tree: WriteTree) -> None:
 
 
 @pytest.mark.parametrize(
+    ("setting", "field", "shown"),
+    [
+        ("arxiv: {delay_seconds: .inf}", "arxiv.delay_seconds", "inf"),
+        ("arxiv: {timeout_seconds: .inf}", "arxiv.timeout_seconds", "inf"),
+        ("semantic_scholar: {delay_seconds: .nan}", "semantic_scholar.delay_seconds", "nan"),
+        ("links: {cache_hours: .Inf}", "links.cache_hours", "inf"),
+    ],
+)
+def test_a_setting_of_no_finite_number_says_what_to_write(
+    write_tree: WriteTree, setting: str, field: str, shown: str
+) -> None:
+    """YAML's .inf passed every lower bound, and time.sleep raises OverflowError for it
+    (a wait before a request); .nan was "too small"."""
+    root = weekly_site(write_tree, WEEKLY)
+    config = root / "papersite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+
+    problem = only_problem(root)
+
+    assert (problem.path, problem.line, problem.field) == ("papersite.yaml", 4, field)
+    assert problem.message == (
+        f"input should be a finite number, got {shown}; write a number such as 3 or 2.5"
+    )
+
+
+@pytest.mark.parametrize(
     ("setting", "field", "message"),
     [
         ("per_page: 0", "per_page", "0 is too small; write a whole number 1 or more"),

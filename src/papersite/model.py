@@ -476,8 +476,9 @@ LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 WholeNumber = Annotated[int, Field(strict=True)]
 """A number as YAML writes one: a quoted ``"2025"`` is text and ``true`` a boolean, so both are
 refused rather than quietly converted (pydantic's lax mode would take them as 2025 and 1)."""
-Number = Annotated[float, Field(strict=True)]
-"""Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do)."""
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do);
+not YAML's ``.inf`` or ``.nan``, which no wait or time limit can be (``time.sleep`` raises)."""
 Flag = Annotated[bool, Field(strict=True)]
 """``true`` or ``false``; not ``0`` or ``"false"``, which pydantic's lax mode would convert."""
 AliasPath = Annotated[str, AfterValidator(_check_alias)]

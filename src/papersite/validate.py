@@ -308,6 +308,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "literal_error",
         "bool_type",
         "int_from_float",
+        "finite_number",
     }:
         message = f"{message[0].lower()}{message[1:]}, got {_given(document, kind, error['input'])}"
     if kind == "literal_error":
@@ -317,6 +318,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
     if kind == "bool_type":
         message += "; write true or false, without quotes"
+    if kind == "finite_number":  # YAML's .inf or .nan
+        message += "; write a number such as 3 or 2.5"
     if kind == "list_type":
         message += _list_advice(error["input"], is_json(document.path))
     if kind in DATE_FORMS:
