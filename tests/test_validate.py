@@ -59,6 +59,33 @@ def test_unknown_top_level_key_suggests_the_closest_field(write_tree: WriteTree)
     assert "did you mean 'title'?" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("written", "column", "hidden"),
+    [
+        ("    ar\u200bxiv", 5, "U+200B (ZERO WIDTH SPACE)"),
+        ("    \u00a0arxiv", 5, "U+00A0 (NO-BREAK SPACE)"),
+        ("    arxiv\u3000", 5, "U+3000 (IDEOGRAPHIC SPACE)"),
+    ],
+)
+def test_an_unknown_key_with_a_character_that_looks_like_a_space_names_it(
+    write_tree: WriteTree, written: str, column: int, hidden: str
+) -> None:
+    """Pasted from a web page or a chat: the screen shows a known field, the message said only
+    that it was unknown (and 'did you mean' the name it seems to be)."""
+    digest = WEEKLY.replace('    arxiv: "2503.14476"', f'{written}: "2503.14476"')
+    root = weekly_site(write_tree, digest)
+
+    problems = [p for p in problems_of(root) if "unknown field" in p.message]
+
+    assert [(p.line, p.column) for p in problems] == [(6, column)]
+    assert f"unknown field '{written.strip(' ')}', which holds {hidden}, a character that " in (
+        problems[0].message
+    )
+    assert "looks like a space or like nothing: indent with plain spaces, and retype the name" in (
+        problems[0].message
+    )
+
+
 def test_unknown_key_with_no_close_match_lists_the_fields(write_tree: WriteTree) -> None:
     digest = WEEKLY.replace("{kind: code, url:", "{kind: code, zzz: 1, url:")
     root = weekly_site(write_tree, digest)

@@ -13,6 +13,7 @@ import json
 import os
 import pickle
 import re
+import unicodedata
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -265,10 +266,18 @@ def unallowed_character(path: str, text: str, char: str, line_offset: int = 0) -
     return Problem(path, line + line_offset, column, "", message)
 
 
-def _syntax_hint(text: str, mark: Any, problem: str) -> str:
+def _syntax_hint(text: str, mark: Any, problem: str, line_offset: int) -> str:
     """What to do about the YAML errors editors meet most, whose own words do not say."""
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         return ": this is a tab; YAML is indented with spaces"
+    pasted = _pasted_indent(text, mark.line) if mark is not None else None
+    if pasted is not None:
+        line, char = pasted
+        return (
+            f": line {line + line_offset} is indented with U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'a space')}), which YAML does not read as a space "
+            "(pasted from a web page?); indent with plain spaces"
+        )
     if "mapping values are not allowed" in problem:
         return ": a value with ': ' in it must be quoted, as in title: \"DAPO: RL at scale\""
     if "another document" in problem:  # a second '---', as between two digests pasted together
@@ -276,6 +285,18 @@ def _syntax_hint(text: str, mark: Any, problem: str) -> str:
             ": one YAML document here; remove this '---' (another digest needs a file of its own)"
         )
     return ""
+
+
+def _pasted_indent(text: str, index: int) -> tuple[int, str] | None:
+    """The 1-based line, of the error's (0-based ``index``) and the one before it, that is
+    indented with another space than U+0020, and that space; None when neither is."""
+    lines = text.split("\n")
+    for number in (index, index - 1):
+        if 0 <= number < len(lines):
+            first = lines[number].lstrip(" ")[:1]
+            if first and first != "\t" and unicodedata.category(first) == "Zs":
+                return number + 1, first
+    return None
 
 
 class YamlReader:
@@ -309,7 +330,7 @@ class YamlReader:
             message = f"YAML syntax error: {error.problem or error}"
             if error.context:
                 message += f" ({error.context})"
-            message += _syntax_hint(text, mark, str(error.problem))
+            message += _syntax_hint(text, mark, str(error.problem), self.line_offset)
             self.problems.append(
                 Problem(self.document.path, line + self.line_offset, column, "", message)
             )

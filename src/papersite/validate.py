@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -379,11 +380,23 @@ def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
     name = str(location[-1])
     known = _fields_at(model, location[:-1])
     message = f"unknown field '{name}'"
+    hidden = next((c for c in name if c != " " and unicodedata.category(c) in _HIDDEN), None)
+    if hidden is not None:
+        # Pasted from a web page or a chat, a no-break space looks like the space YAML indents
+        # with, and a zero-width one like nothing: the name on the screen is a known one.
+        message += (
+            f", which holds U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')}), "
+            "a character that looks like a space or like nothing: indent with plain spaces, "
+            "and retype the name"
+        )
     close = closest(name, known)
     if close is not None:
         return f"{message}; did you mean '{close}'?"
     return f"{message}; the fields here are: {', '.join(known)}" if known else message
 
+
+_HIDDEN = frozenset({"Zs", "Zl", "Zp", "Cf"})
+"""The Unicode categories of spaces and invisible format characters."""
 
 _QUOTED = re.compile(r"'([^']*)'")
 """A value that pydantic's ``literal_error`` lists as allowed: ``'paper', 'pdf' or 'code'``."""
