@@ -503,3 +503,42 @@ def test_a_number_of_thousands_of_digits_is_an_error_at_it(
         "a number of 5000 digits, more than any number of the file has: write the right one; "
         "fix the file by hand"
     )
+
+
+def test_a_line_separator_in_a_text_leaves_later_positions_on_their_lines(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """YAML, which locates the file's problems, reads U+2028 (as JSON writes it, unescaped) as
+    a line break: every later problem was placed a line too low. And a character YAML does not
+    read (U+FFFF) left every problem at 1:1."""
+    gated = arxiv_record("2505.06708", GATED_TITLE)
+    dapo = {**DAPO_RECORD, "abstract": "One line\u2028another", "comment": "x\uffff"}
+    data = json.loads(lockfile_text(dapo, {**gated, "version": "2"}))
+    lockfile = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    lines = lockfile.split("\n")  # as JSON counts them (splitlines would end one at U+2028)
+
+    problems = build_problems(write_tree, tmp_path, lockfile)
+
+    assert [(p.line, p.column, p.field) for p in problems] == [
+        (*json_position(lines, '"comment": "x\uffff"'), 'papers["2503.14476"].arxiv.comment'),
+        (*json_position(lines, '"version": "2"'), 'papers["2505.06708"].arxiv.version'),
+    ]
+
+
+def test_a_line_separator_alone_leaves_later_positions_on_their_lines(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    gated = arxiv_record("2505.06708", GATED_TITLE)
+    dapo = {**DAPO_RECORD, "abstract": "One\u2028two\u2029three"}
+    data = json.loads(lockfile_text(dapo, {**gated, "version": "2"}))
+    lockfile = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.line, problem.column) == json_position(lockfile.split("\n"), '"version": "2"')
+
+
+def json_position(lines: list[str], pair: str) -> tuple[int, int]:
+    """1-based line and column of the value of the first ``"field": value`` ``pair``."""
+    number, text = next((n, text) for n, text in enumerate(lines, 1) if pair in text)
+    return number, text.index(pair) + pair.index(": ") + 3

@@ -250,7 +250,7 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
     # from the JSON parser, the authority on what the file means.
     reader = YamlReader(document)
-    reader.read(text)
+    reader.read(_YAML_UNLIKE_JSON.sub("?", text))
     duplicates = [p for p in reader.problems if "duplicate key" in p.message]
     document.data = data
     problems: list[Problem] = []
@@ -280,6 +280,13 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
         raise ContentError(problems)
     return lockfile
 
+
+_YAML_UNLIKE_JSON = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""A character that YAML reads otherwise than JSON: as a line break (U+0085, U+2028, U+2029,
+which would put every later position on the wrong line), or not at all (U+FFFF, most
+controls: no position at all). Read for positions only, each is replaced by '?'."""
 
 _NO_FORMAT = (
     'the file has no "format" (every lockfile papersite writes has one): add '
