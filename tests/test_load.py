@@ -251,6 +251,32 @@ def test_a_character_yaml_does_not_allow_typed_as_it_is_is_an_error_at_it(
     assert problem.message.startswith(f"the character U+{ord(character):04X} is not allowed")
 
 
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR"), ("\x85", "NEXT LINE")],
+)
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_line_break_editors_do_not_show_typed_as_it_is_is_an_error_at_it(
+    write_tree: WriteTree, character: str, name: str, quoted: bool
+) -> None:
+    """YAML reads it as a line break: unquoted, the text broke in two (a syntax error placed a
+    line below); quoted, every later problem was placed a line below its own."""
+    summary = f"English{character}introduction"
+    summary = f'"{summary}"' if quoted else summary
+    digest = WEEKLY.replace('en: "English introduction"}', f"en: {summary}}}")
+    digest = digest.replace('arxiv: "2503.14476"', 'arxiv: "2503.1447x"')
+    root = weekly_site(write_tree, digest)
+
+    [problem] = load_problems(root)
+
+    line = digest.split("\n")[6]  # as editors count lines
+    assert (problem.line, problem.column) == (7, line.index(character) + 1)
+    assert problem.message == (
+        f"the character U+{ord(character):04X} ({name}) is a line break to YAML, though not to "
+        "most editors (pasted from a web page or a PDF?); replace it with a line break, or a space"
+    )
+
+
 def test_a_digest_file_with_its_extension_in_capitals_is_read(write_tree: WriteTree) -> None:
     markdown = "---\nkind: weekly\nperiod: {start: 2025-03-31, end: 2025-04-06}\n"
     markdown += "title: Week\n---\n\n## A paper\n"

@@ -287,6 +287,23 @@ def _syntax_hint(text: str, mark: Any, problem: str, line_offset: int) -> str:
     return ""
 
 
+_UNSEEN_BREAK = re.compile("[\x85\u2028\u2029]")
+"""The characters YAML reads as line breaks and editors do not (nor do papersite's messages)."""
+
+
+def _unseen_break(path: str, text: str, found: re.Match[str], line_offset: int) -> Problem:
+    # Read as a line break, it moves every later line (an error after it was placed on a line
+    # below its own), cuts a text in two (a syntax error), or folds into a space.
+    line, column = line_and_column(text, found.start())
+    char = found[0]
+    message = (
+        f"the character U+{ord(char):04X} ({unicodedata.name(char, 'NEXT LINE')}) is a line "
+        "break to YAML, though not to most editors (pasted from a web page or a PDF?); "
+        "replace it with a line break, or a space"
+    )
+    return Problem(path, line + line_offset, column, "", message)
+
+
 def _pasted_indent(text: str, index: int) -> tuple[int, str] | None:
     """The 1-based line, of the error's (0-based ``index``) and the one before it, that is
     indented with another space than U+0020, and that space; None when neither is."""
@@ -321,6 +338,10 @@ class YamlReader:
             self.problems.append(
                 Problem(self.document.path, line + self.line_offset, column, "", TOO_DEEP)
             )
+            return None
+        unseen = _UNSEEN_BREAK.search(text)
+        if unseen is not None:
+            self.problems.append(_unseen_break(self.document.path, text, unseen, self.line_offset))
             return None
         try:
             node = yaml.compose(text, Loader=_Loader)
