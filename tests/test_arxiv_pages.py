@@ -817,7 +817,7 @@ def test_a_fetched_time_without_time_zone_is_an_error_at_it(
     ]
     naive = dt.datetime.fromisoformat(fetched).isoformat()
     assert problems[0].message.startswith(
-        f"'{naive}' has no time zone; write the time in UTC with a final 'Z', e.g. '{naive}Z'"
+        f'"{naive}" has no time zone; write the time in UTC with a final \'Z\', e.g. "{naive}Z"'
     )
 
 

@@ -53,6 +53,40 @@ def test_yaml_syntax_error_is_reported_at_the_parsers_position(write_tree: Write
     )
 
 
+@pytest.mark.parametrize(
+    ("space", "name"), [("\u00a0", "NO-BREAK SPACE"), ("\u3000", "IDEOGRAPHIC SPACE")]
+)
+def test_an_indentation_pasted_with_another_space_is_named(
+    write_tree: WriteTree, space: str, name: str
+) -> None:
+    """A line pasted from a web page or a chat: YAML's own words did not say why a line that
+    looks well indented is not."""
+    digest = WEEKLY.replace('    arxiv: "2503.14476"', f'  {space * 2}arxiv: "2503.14476"')
+    root = weekly_site(write_tree, digest)
+
+    [problem] = load_problems(root)
+
+    assert (problem.line, problem.field) == (6, "")
+    assert problem.message.endswith(
+        f": line 6 is indented with U+{ord(space):04X} ({name}), which YAML does not read as a "
+        "space (pasted from a web page?); indent with plain spaces"
+    )
+
+
+def test_an_indentation_pasted_with_another_space_is_named_in_front_matter(
+    write_tree: WriteTree,
+) -> None:
+    front = WEEKLY.split("papers:")[0].replace("title: {ko", "title:\n\u00a0\u00a0ko: x\n  en", 1)
+    root = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/a.md": f"---\n{front}---\n"})
+
+    [problem] = load_problems(root)
+
+    assert problem.message.endswith(
+        ": line 5 is indented with U+00A0 (NO-BREAK SPACE), which YAML does not read as a "
+        "space (pasted from a web page?); indent with plain spaces"
+    )
+
+
 def test_a_tab_in_the_indentation_is_named(write_tree: WriteTree) -> None:
     root = weekly_site(write_tree, WEEKLY.replace("  - title:", "\t- title:"))
 
@@ -215,6 +249,32 @@ def test_a_character_yaml_does_not_allow_typed_as_it_is_is_an_error_at_it(
 
     assert (problem.path, problem.line, problem.column) == (path, line, column)
     assert problem.message.startswith(f"the character U+{ord(character):04X} is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR"), ("\x85", "NEXT LINE")],
+)
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_line_break_editors_do_not_show_typed_as_it_is_is_an_error_at_it(
+    write_tree: WriteTree, character: str, name: str, quoted: bool
+) -> None:
+    """YAML reads it as a line break: unquoted, the text broke in two (a syntax error placed a
+    line below); quoted, every later problem was placed a line below its own."""
+    summary = f"English{character}introduction"
+    summary = f'"{summary}"' if quoted else summary
+    digest = WEEKLY.replace('en: "English introduction"}', f"en: {summary}}}")
+    digest = digest.replace('arxiv: "2503.14476"', 'arxiv: "2503.1447x"')
+    root = weekly_site(write_tree, digest)
+
+    [problem] = load_problems(root)
+
+    line = digest.split("\n")[6]  # as editors count lines
+    assert (problem.line, problem.column) == (7, line.index(character) + 1)
+    assert problem.message == (
+        f"the character U+{ord(character):04X} ({name}) is a line break to YAML, though not to "
+        "most editors (pasted from a web page or a PDF?); replace it with a line break, or a space"
+    )
 
 
 def test_a_digest_file_with_its_extension_in_capitals_is_read(write_tree: WriteTree) -> None:

@@ -4,6 +4,7 @@ alone accept, but a build would show wrongly or pick from silently."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,7 @@ def test_authors_given_as_one_name_say_to_write_a_json_list(
         (
             "fetched",
             '"yesterday"',
-            "'yesterday' is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
+            '"yesterday" is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, '
             "e.g. 2026-11-21T09:12:44Z; fix the file",
         ),
         (
@@ -196,9 +197,14 @@ def test_a_date_or_time_written_otherwise_says_how_to_write_it(
             "1742256000 is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
             "e.g. 2026-11-21T09:12:44Z",
         ),
-        ("fetched", '"1742256000"', "'1742256000' is not a time: write it as YYYY-MM-DDTHH"),
+        ("fetched", '"1742256000"', '"1742256000" is not a time: write it as YYYY-MM-DDTHH'),
+        ("fetched", "true", "true is not a time: write it as YYYY-MM-DDTHH"),
+        ("fetched", "null", "null is not a time: write it as YYYY-MM-DDTHH"),
+        ("published", "false", "false is not a date: write it as YYYY-MM-DD"),
+        ("published", "[2025]", "[2025] is not a date: write it as YYYY-MM-DD"),
+        ("published", '{"y": 2025}', '{"y": 2025} is not a date: write it as YYYY-MM-DD'),
         ("published", "0", "0 is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17"),
-        ("updated", '"2025-05-20T00:00:00"', "'2025-05-20T00:00:00' is not a date: write it"),
+        ("updated", '"2025-05-20T00:00:00"', '"2025-05-20T00:00:00" is not a date: write it'),
     ],
 )
 def test_a_value_of_another_type_is_refused_not_converted(
@@ -393,3 +399,146 @@ def test_a_lockfile_left_with_a_merge_conflict_says_how_to_resolve_it(
         "--theirs arxiv.lock.json, then git add it) and run papersite enrich, which fetches the "
         "records the other side added"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "word"),
+    [("version", "NaN"), ("format", "Infinity"), ("version", "-Infinity")],
+)
+def test_nan_or_infinity_is_invalid_json_at_it(
+    write_tree: WriteTree, tmp_path: Path, field: str, word: str
+) -> None:
+    """Python's JSON parser reads these words, which JSON has not: they were reported as a
+    value of the wrong type ("got NaN"), or taken where a number goes."""
+    lockfile = lockfile_text({**DAPO_RECORD, "title": 'Not "NaN" nor -Infinity'})
+    line, text = next(
+        (n, text) for n, text in enumerate(lockfile.splitlines(), 1) if f'"{field}": ' in text
+    )
+    column = text.index(f'"{field}": ') + len(f'"{field}": ') + 1
+    lockfile = re.sub(rf'("{field}": )[^,\n]+', rf"\g<1>{word}", lockfile, count=1)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json", line, column, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        f"invalid JSON: {word} is not a JSON value (JSON has no NaN or infinite number): "
+        "write a number, or null; fix the file by hand"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("title", "DAPO\u0000", "the control character U+0000"),
+        ("abstract", "Inference\u000bscaling", "the control character U+000B"),
+        ("comment", "10 pages\u0085", "the control character U+0085"),
+    ],
+)
+def test_a_character_pages_cannot_carry_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str, shown: str
+) -> None:
+    """Such a character in a digest is an error; from the lockfile it went into the pages
+    (an HTML parse error) and the data files, as JSON's escape (\\u0000) or as it is."""
+    lockfile = lockfile_text({**DAPO_RECORD, field: value})
+    written = json.dumps(value)  # as lockfile_text writes it
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f'papers["2503.14476"].arxiv.{field}'
+    line = lockfile.splitlines()[problem.line - 1]
+    assert line[problem.column - 1 :].startswith(written)
+    assert problem.message.startswith(
+        f"has {shown}, which pages and feeds cannot carry (pasted from a PDF?); remove it; "
+        "fix the file by hand"
+    )
+
+
+def test_an_author_with_a_control_character_is_an_error_at_the_name(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    lockfile = lockfile_text({**DAPO_RECORD, "authors": ["Qiying Yu", "Zheng\u0001Zhang"]})
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == 'papers["2503.14476"].arxiv.authors[1]'
+    assert lockfile.splitlines()[problem.line - 1].strip() == '"Zheng\\u0001Zhang"'
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("[", "]"), ('{"a": ', "}")])
+def test_values_nested_thousands_deep_are_an_error_at_the_first_too_deep(
+    write_tree: WriteTree, tmp_path: Path, opening: str, closing: str
+) -> None:
+    """Python's JSON parser gave up with a RecursionError, shown as a traceback."""
+    head = '{"format": 1, "papers": {"2503.14476": '
+    lockfile = head + opening * 5000 + "1" + closing * 5000 + "}}\n"
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    # The top object is level 1 and "papers" level 2: level 101 is the 99th opening.
+    assert (problem.line, problem.column, problem.field) == (
+        1, len(head) + 98 * len(opening) + 1, ""
+    )  # fmt: skip
+    assert problem.message.startswith(
+        "values nested more than 100 deep; a lockfile's go five levels deep; fix the file"
+    )
+
+
+def test_a_number_of_thousands_of_digits_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """More digits than Python converts to a number: a ValueError, shown as a traceback."""
+    lockfile = lockfile_text({**DAPO_RECORD, "title": "9" * 5000, "version": 2})
+    line, text = next(
+        (n, text) for n, text in enumerate(lockfile.splitlines(), 1) if '"version": ' in text
+    )
+    lockfile = lockfile.replace('"version": 2', '"version": ' + "9" * 5000)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    column = text.index("2") + 1
+    assert (problem.line, problem.column, problem.field) == (line, column, "")
+    assert problem.message.startswith(
+        "a number of 5000 digits, more than any number of the file has: write the right one; "
+        "fix the file by hand"
+    )
+
+
+def test_a_line_separator_in_a_text_leaves_later_positions_on_their_lines(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """YAML, which locates the file's problems, reads U+2028 (as JSON writes it, unescaped) as
+    a line break: every later problem was placed a line too low. And a character YAML does not
+    read (U+FFFF) left every problem at 1:1."""
+    gated = arxiv_record("2505.06708", GATED_TITLE)
+    dapo = {**DAPO_RECORD, "abstract": "One line\u2028another", "comment": "x\uffff"}
+    data = json.loads(lockfile_text(dapo, {**gated, "version": "2"}))
+    lockfile = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    lines = lockfile.split("\n")  # as JSON counts them (splitlines would end one at U+2028)
+
+    problems = build_problems(write_tree, tmp_path, lockfile)
+
+    assert [(p.line, p.column, p.field) for p in problems] == [
+        (*json_position(lines, '"comment": "x\uffff"'), 'papers["2503.14476"].arxiv.comment'),
+        (*json_position(lines, '"version": "2"'), 'papers["2505.06708"].arxiv.version'),
+    ]
+
+
+def test_a_line_separator_alone_leaves_later_positions_on_their_lines(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    gated = arxiv_record("2505.06708", GATED_TITLE)
+    dapo = {**DAPO_RECORD, "abstract": "One\u2028two\u2029three"}
+    data = json.loads(lockfile_text(dapo, {**gated, "version": "2"}))
+    lockfile = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.line, problem.column) == json_position(lockfile.split("\n"), '"version": "2"')
+
+
+def json_position(lines: list[str], pair: str) -> tuple[int, int]:
+    """1-based line and column of the value of the first ``"field": value`` ``pair``."""
+    number, text = next((n, text) for n, text in enumerate(lines, 1) if pair in text)
+    return number, text.index(pair) + pair.index(": ") + 3

@@ -142,6 +142,47 @@ def test_markdown_and_yaml_forms_give_the_same_digest(tmp_path: Path) -> None:
     assert from_markdown.digest.papers[0].sections[0].title == {"ko": "제목", "en": "Title"}
 
 
+@pytest.mark.parametrize("relative", [MD_PATH, "digests/weekly/2025-03-17.yaml"])
+def test_a_digest_with_old_mac_line_ends_reads_as_with_unix_ones(
+    write_tree: WriteTree, relative: str
+) -> None:
+    """A carriage return alone ends a line in YAML and in CommonMark: the Markdown form said
+    it had no front matter, and YAML's errors were placed on line 1."""
+    text = AS_MARKDOWN if relative == MD_PATH else AS_YAML
+    root = write_tree({"papersite.yaml": SITE_CONFIG, relative: text})
+    [expected] = validate(root).digests
+    (root / relative).write_bytes(text.replace("\n", "\r").encode())
+
+    assert validate(root).digests[0].digest == expected.digest
+
+    broken = text.replace('"2503.14476"', '"2503.1447x"').replace("\n", "\r")
+    (root / relative).write_bytes(broken.encode())
+    problem = only_problem(root)
+    assert (problem.line, problem.field) == (line_of(text, "2503.14476"), "papers[0].arxiv")
+
+
+@pytest.mark.parametrize(
+    ("heading", "column"), [("## DAPO", 5), ("#### en: Title", 10), ("### Summary", 6)]
+)
+def test_a_nul_in_a_heading_is_an_error_at_it(
+    write_tree: WriteTree, heading: str, column: int
+) -> None:
+    """markdown-it reads it as U+FFFD, so a title showed '�' where the YAML form refuses it
+    (and the Markdown form too, in a text)."""
+    text = AS_MARKDOWN.replace(heading, heading[: column - 1] + "\x00" + heading[column - 1 :])
+
+    with pytest.raises(ContentError) as caught:
+        validate(markdown_site(write_tree, text))
+
+    # Others may follow from the heading as markdown-it read it (not the block's title).
+    [problem] = [p for p in caught.value.problems if "U+0000" in p.message]
+    assert where(problem) == (MD_PATH, line_of(text, "\x00"), column, "")
+    assert problem.message == (
+        "the character U+0000 is not allowed in this file, nor can pages and feeds carry it "
+        "(pasted from a PDF?); remove it"
+    )
+
+
 def test_the_same_digest_in_either_form_gives_the_same_footnote_links(tmp_path: Path) -> None:
     note = "English introduction[^1]\n\n[^1]: A note."
     forms = [

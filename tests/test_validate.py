@@ -59,6 +59,33 @@ def test_unknown_top_level_key_suggests_the_closest_field(write_tree: WriteTree)
     assert "did you mean 'title'?" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("written", "column", "hidden"),
+    [
+        ("    ar\u200bxiv", 5, "U+200B (ZERO WIDTH SPACE)"),
+        ("    \u00a0arxiv", 5, "U+00A0 (NO-BREAK SPACE)"),
+        ("    arxiv\u3000", 5, "U+3000 (IDEOGRAPHIC SPACE)"),
+    ],
+)
+def test_an_unknown_key_with_a_character_that_looks_like_a_space_names_it(
+    write_tree: WriteTree, written: str, column: int, hidden: str
+) -> None:
+    """Pasted from a web page or a chat: the screen shows a known field, the message said only
+    that it was unknown (and 'did you mean' the name it seems to be)."""
+    digest = WEEKLY.replace('    arxiv: "2503.14476"', f'{written}: "2503.14476"')
+    root = weekly_site(write_tree, digest)
+
+    problems = [p for p in problems_of(root) if "unknown field" in p.message]
+
+    assert [(p.line, p.column) for p in problems] == [(6, column)]
+    assert f"unknown field '{written.strip(' ')}', which holds {hidden}, a character that " in (
+        problems[0].message
+    )
+    assert "looks like a space or like nothing: indent with plain spaces, and retype the name" in (
+        problems[0].message
+    )
+
+
 def test_unknown_key_with_no_close_match_lists_the_fields(write_tree: WriteTree) -> None:
     digest = WEEKLY.replace("{kind: code, url:", "{kind: code, zzz: 1, url:")
     root = weekly_site(write_tree, digest)
@@ -552,6 +579,111 @@ def test_a_url_whose_brackets_hold_no_address_names_the_url(
     assert problem.message == f"{url!r} is not a URL ({why}): fix its host"
 
 
+LONG_LABEL = "a" * 64
+LONG_HOST = ".".join(["a" * 63] * 4)
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        (
+            "exa_mple.com",
+            "has '_' in its host, which a host name may not hold (only letters, digits, '-' and "
+            "'.'): check its spelling",
+        ),
+        ("exa%41mple.com", "has '%' in its host, which a host name may not hold"),
+        (
+            "example..com",
+            "has an empty name between two dots of its host ('..', or a '.' first): remove one",
+        ),
+        (".example.com", "has an empty name between two dots of its host"),
+        (
+            f"{LONG_LABEL}.com",
+            "has a name of 64 characters between the dots of its host, where one has at most 63: "
+            "check its spelling",
+        ),
+        (
+            "-github.com",
+            "has '-github' in its host, which may not start or end with '-': fix its host",
+        ),
+        ("github-.com", "has 'github-' in its host, which may not start or end with '-'"),
+        (
+            f"{LONG_HOST}.com",
+            "has a host of 259 characters, where one has at most 253: check its spelling",
+        ),
+        (
+            "1.2.3",
+            "has a host that ends in a number but is not an IP address: write four numbers from "
+            "0 to 255 joined by dots (192.0.2.1), or check its spelling",
+        ),
+        ("256.0.0.1", "has a host that ends in a number but is not an IP address"),
+        ("[v1.x]", "has brackets that hold no IP address: fix its host"),
+        ("-예시.한국", "has a host name that is not a valid internationalised domain name ("),
+        ("xn--zz.com", "has a host name that is not a valid internationalised domain name ("),
+    ],
+)
+def test_a_url_whose_host_is_no_host_name_says_what_is_wrong(
+    write_tree: WriteTree, host: str, message: str
+) -> None:
+    """A browser refuses such a host, or no name server knows it: the link leads nowhere."""
+    url = f"https://{host}/BytedTsinghua-SIA/DAPO"
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 10, 27, "papers[0].links[0].url")
+    assert problem.message.startswith(f"{url!r} {message}"), problem.message
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "github.com",
+        "GitHub.com",
+        "github.com.",
+        "localhost:8000",
+        "192.0.2.1",
+        "[2001:db8::1]",
+        "한국.kr",
+        "xn--3e0b707e.kr",
+        "my-lab.example",
+        f"{'a' * 63}.com",
+    ],
+)
+def test_a_url_whose_host_is_a_name_or_an_address_is_taken(
+    write_tree: WriteTree, host: str
+) -> None:
+    url = f"https://{host}/x"
+    digest = WEEKLY.replace("https://github.com/BytedTsinghua-SIA/DAPO", url)
+
+    [paper] = validate(weekly_site(write_tree, digest)).digests[0].digest.papers
+
+    assert paper.links[0].url == url
+
+
+def test_a_source_or_conference_url_whose_host_is_no_host_name_is_an_error_at_it(
+    write_tree: WriteTree,
+) -> None:
+    digest = WEEKLY.replace("kind: weekly\n", 'kind: weekly\nsource: "https://a_b.org/"\n')
+    conference = CONFERENCE.replace("https://neurips.cc/", "https://neurips..cc/")
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: digest,
+            "digests/conferences/neurips-2025.yaml": conference,
+        }
+    )
+
+    problems = problems_of(root)
+
+    assert [where(p) for p in problems] == [
+        ("digests/conferences/neurips-2025.yaml", 2, 46, "conference.url"),
+        (WEEKLY_PATH, 2, 9, "source"),
+    ]
+    assert problems[0].message.startswith("'https://neurips..cc/' has an empty name between")
+    assert problems[1].message.startswith("'https://a_b.org/' has '_' in its host")
+
+
 @pytest.mark.parametrize(
     ("char", "name"),
     [
@@ -651,6 +783,8 @@ def test_a_url_with_a_character_no_url_may_hold_says_how_to_write_it(
             "https://-예시.한국/",
             "has a host name that is not a valid internationalised domain name (",
         ),
+        ("https://example_site.org/", "has '_' in its host, which a host name may not hold"),
+        ("https://example..org/", "has an empty name between two dots of its host"),
     ],
 )
 def test_a_base_url_every_page_url_could_not_be_made_from(
@@ -1379,6 +1513,32 @@ def test_settings_written_as_numbers_are_taken(write_tree: WriteTree) -> None:
 
     assert site.config.per_page == 20
     assert (site.config.arxiv.timeout_seconds, site.config.arxiv.delay_seconds) == (5, 3.5)
+
+
+@pytest.mark.parametrize(
+    ("setting", "field", "shown"),
+    [
+        ("arxiv: {delay_seconds: .inf}", "arxiv.delay_seconds", "inf"),
+        ("arxiv: {timeout_seconds: .inf}", "arxiv.timeout_seconds", "inf"),
+        ("semantic_scholar: {delay_seconds: .nan}", "semantic_scholar.delay_seconds", "nan"),
+        ("links: {cache_hours: .Inf}", "links.cache_hours", "inf"),
+    ],
+)
+def test_a_setting_of_no_finite_number_says_what_to_write(
+    write_tree: WriteTree, setting: str, field: str, shown: str
+) -> None:
+    """YAML's .inf passed every lower bound, and time.sleep raises OverflowError for it
+    (a wait before a request); .nan was "too small"."""
+    root = weekly_site(write_tree, WEEKLY)
+    config = root / "papersite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+
+    problem = only_problem(root)
+
+    assert (problem.path, problem.line, problem.field) == ("papersite.yaml", 4, field)
+    assert problem.message == (
+        f"input should be a finite number, got {shown}; write a number such as 3 or 2.5"
+    )
 
 
 @pytest.mark.parametrize(

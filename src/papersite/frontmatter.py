@@ -29,7 +29,13 @@ from markdown_it.rules_inline import StateInline, html_inline
 from markdown_it.token import Token
 
 from papersite.errors import Problem, closest
-from papersite.load import Location, SourceDocument, YamlReader, format_location
+from papersite.load import (
+    Location,
+    SourceDocument,
+    YamlReader,
+    format_location,
+    unallowed_character,
+)
 
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)\s*$")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -203,6 +209,10 @@ def _headings(builder: _Builder) -> list[_Heading]:
             continue
         text = " ".join(tokens[index + 1].content.split())
         line = builder.first_line + token.map[0]
+        written = builder.body_lines[token.map[0]]
+        if "\x00" in written:  # markdown-it reads it as U+FFFD: a title would show '�'
+            path = builder.document.path
+            builder.problems.append(unallowed_character(path, written, "\x00", line - 1))
         if token.markup in _SETEXT:
             builder.error(line, (), _setext_message(level, text, token.markup))
             continue

@@ -13,6 +13,7 @@ import json
 import os
 import pickle
 import re
+import unicodedata
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -247,17 +248,36 @@ class _Unreadable(Exception):
         self.message = message
 
 
-def _line_and_column(text: AnyStr, position: int) -> tuple[int, int]:
+def line_and_column(text: AnyStr, position: int) -> tuple[int, int]:
     """The 1-based line and column of the character (or byte) at ``position`` of ``text``."""
     before = text[:position]
     newline = b"\n" if isinstance(before, bytes) else "\n"
     return before.count(newline) + 1, position - (before.rfind(newline) + 1) + 1
 
 
-def _syntax_hint(text: str, mark: Any, problem: str) -> str:
+def unallowed_character(path: str, text: str, char: str, line_offset: int = 0) -> Problem:
+    """The problem of ``char``, which neither YAML nor Markdown takes as it is, at its first
+    place in ``text`` (whose first line is the file's ``line_offset + 1``)."""
+    line, column = line_and_column(text, text.find(char))
+    message = (
+        f"the character U+{ord(char):04X} is not allowed in this file, nor can pages "
+        "and feeds carry it (pasted from a PDF?); remove it"
+    )
+    return Problem(path, line + line_offset, column, "", message)
+
+
+def _syntax_hint(text: str, mark: Any, problem: str, line_offset: int) -> str:
     """What to do about the YAML errors editors meet most, whose own words do not say."""
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         return ": this is a tab; YAML is indented with spaces"
+    pasted = _pasted_indent(text, mark.line) if mark is not None else None
+    if pasted is not None:
+        line, char = pasted
+        return (
+            f": line {line + line_offset} is indented with U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'a space')}), which YAML does not read as a space "
+            "(pasted from a web page?); indent with plain spaces"
+        )
     if "mapping values are not allowed" in problem:
         return ": a value with ': ' in it must be quoted, as in title: \"DAPO: RL at scale\""
     if "another document" in problem:  # a second '---', as between two digests pasted together
@@ -265,6 +285,35 @@ def _syntax_hint(text: str, mark: Any, problem: str) -> str:
             ": one YAML document here; remove this '---' (another digest needs a file of its own)"
         )
     return ""
+
+
+_UNSEEN_BREAK = re.compile("[\x85\u2028\u2029]")
+"""The characters YAML reads as line breaks and editors do not (nor do papersite's messages)."""
+
+
+def _unseen_break(path: str, text: str, found: re.Match[str], line_offset: int) -> Problem:
+    # Read as a line break, it moves every later line (an error after it was placed on a line
+    # below its own), cuts a text in two (a syntax error), or folds into a space.
+    line, column = line_and_column(text, found.start())
+    char = found[0]
+    message = (
+        f"the character U+{ord(char):04X} ({unicodedata.name(char, 'NEXT LINE')}) is a line "
+        "break to YAML, though not to most editors (pasted from a web page or a PDF?); "
+        "replace it with a line break, or a space"
+    )
+    return Problem(path, line + line_offset, column, "", message)
+
+
+def _pasted_indent(text: str, index: int) -> tuple[int, str] | None:
+    """The 1-based line, of the error's (0-based ``index``) and the one before it, that is
+    indented with another space than U+0020, and that space; None when neither is."""
+    lines = text.split("\n")
+    for number in (index, index - 1):
+        if 0 <= number < len(lines):
+            first = lines[number].lstrip(" ")[:1]
+            if first and first != "\t" and unicodedata.category(first) == "Zs":
+                return number + 1, first
+    return None
 
 
 class YamlReader:
@@ -290,6 +339,10 @@ class YamlReader:
                 Problem(self.document.path, line + self.line_offset, column, "", TOO_DEEP)
             )
             return None
+        unseen = _UNSEEN_BREAK.search(text)
+        if unseen is not None:
+            self.problems.append(_unseen_break(self.document.path, text, unseen, self.line_offset))
+            return None
         try:
             node = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as error:
@@ -298,7 +351,7 @@ class YamlReader:
             message = f"YAML syntax error: {error.problem or error}"
             if error.context:
                 message += f" ({error.context})"
-            message += _syntax_hint(text, mark, str(error.problem))
+            message += _syntax_hint(text, mark, str(error.problem), self.line_offset)
             self.problems.append(
                 Problem(self.document.path, line + self.line_offset, column, "", message)
             )
@@ -306,13 +359,9 @@ class YamlReader:
         except yaml.reader.ReaderError as error:  # a character YAML does not allow, typed as it is
             # Found by the character, not by ``error.position``: LibYAML counts UTF-8 bytes, the
             # pure-Python reader characters. The reader stops at the first it meets.
-            line, column = _line_and_column(text, text.find(chr(error.character)))
-            message = (
-                f"the character U+{error.character:04X} is not allowed in YAML, nor can pages "
-                "and feeds carry it (pasted from a PDF?); remove it"
-            )
+            char = chr(error.character)
             self.problems.append(
-                Problem(self.document.path, line + self.line_offset, column, "", message)
+                unallowed_character(self.document.path, text, char, self.line_offset)
             )
             return None
         if node is None:
@@ -432,13 +481,14 @@ def decode_utf8(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, column = _line_and_column(raw, error.start)
+        line, column = line_and_column(raw, error.start)
         message = (
             f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded); "
             "save it as UTF-8"
         )
         return None, [Problem(path, line, column, "", message)]
-    return text.replace("\r\n", "\n"), []
+    # A carriage return alone ends a line too (in YAML, in CommonMark and in old Mac editors).
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 def peek_config(root: Path) -> dict[str, Any]:
@@ -536,10 +586,10 @@ _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]"
 )
 """These, and (as a range, which is searched much faster than their list) every code point from
-the first plane's last two on: ``_forbidden`` keeps the non-characters among those."""
+the first plane's last two on: ``forbidden_character`` keeps the non-characters among those."""
 
 
-def _forbidden(value: str) -> str | None:
+def forbidden_character(value: str) -> str | None:
     """The first character of ``value`` that pages and feeds may not carry."""
     found = _CONTROL.search(value)
     while found is not None:  # most values have none; a few a character of the last planes
@@ -561,7 +611,7 @@ def control_characters(document: SourceDocument) -> list[Problem]:
 
     def look(value: Any, location: Location) -> None:
         if isinstance(value, str):
-            found = _forbidden(value) if _CONTROL.search(value) else None
+            found = forbidden_character(value) if _CONTROL.search(value) else None
             if found is not None:
                 code = f"U+{ord(found):04X}"
                 kind = "non-character" if _is_non_character(found) else "control character"

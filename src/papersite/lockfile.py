@@ -16,7 +16,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +26,16 @@ from pydantic import AfterValidator, Field, ValidationError
 from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
 from papersite.fingerprint import bytes_hash, read_file
-from papersite.load import SourceDocument, YamlReader, decode_utf8, unreadable
+from papersite.load import (
+    MAX_DEPTH,
+    SourceDocument,
+    YamlReader,
+    control_characters,
+    decode_utf8,
+    forbidden_character,
+    line_and_column,
+    unreadable,
+)
 from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
@@ -129,7 +138,18 @@ def parse_lockfile(text: str) -> Lockfile:
         raise ContentError([_broken(1, 1, _not_an_object("nothing (the file is empty)"))])
     duplicates: list[str] = []
     try:
-        data = json.loads(text, object_pairs_hook=functools.partial(_no_duplicates, duplicates))
+        data = json.loads(
+            text,
+            object_pairs_hook=functools.partial(_no_duplicates, duplicates),
+            parse_constant=_not_json,
+            parse_int=_whole_number,
+        )
+    except _NotJson as error:
+        line, column = _token_position(text, error.token)
+        raise ContentError([_broken(line, column, str(error))]) from None
+    except RecursionError:  # JSON's parser recurses once per level: some thousand of them
+        line, column = _token_position(text, lambda token, depth: depth > MAX_DEPTH)
+        raise ContentError([_broken(line, column, _TOO_DEEP)]) from None
     except json.JSONDecodeError as error:
         conflict = _MERGE_CONFLICT.search(text)
         if conflict is not None:
@@ -138,7 +158,7 @@ def parse_lockfile(text: str) -> Lockfile:
         raise ContentError(
             [_broken(error.lineno, error.colno, f"invalid JSON: {error.msg}")]
         ) from None
-    if not duplicates and isinstance(data, dict) and "format" in data:
+    if not duplicates and isinstance(data, dict) and "format" in data and _plain(text):
         # The common case, a file papersite wrote: the models alone decide, with no need for
         # positions, which cost more than the parse itself on a large site.
         try:
@@ -160,6 +180,59 @@ _MERGED = (
 )  # not _with_advice's `git checkout -- arxiv.lock.json`, which git refuses while unmerged
 
 
+class _NotJson(ValueError):
+    """A value Python's JSON parser reads that JSON has not (``NaN``), or that Python cannot
+    hold; ``token`` tells it from the other tokens of the file (``_token_position``)."""
+
+    def __init__(self, message: str, token: Callable[[str, int], bool]) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+def _not_json(word: str) -> Any:
+    raise _NotJson(
+        f"invalid JSON: {word} is not a JSON value (JSON has no NaN or infinite number): "
+        "write a number, or null",
+        lambda token, depth: token == word,
+    )
+
+
+def _whole_number(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # more digits than Python converts (4300): no field's number has them
+        raise _NotJson(
+            f"a number of {len(digits.lstrip('-'))} digits, more than any number of the file "
+            "has: write the right one",
+            lambda token, depth: token == digits,
+        ) from None
+
+
+def _token_position(text: str, wanted: Callable[[str, int], bool]) -> tuple[int, int]:
+    """The line and column of the first token outside JSON's strings that is ``wanted``,
+    given its text and how deeply it is nested (1 for the top object's own brace)."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match[0]
+        depth += token in ("[", "{")
+        if wanted(token, depth):
+            return line_and_column(text, match.start())
+        depth -= token in ("]", "}")
+    return 1, 1  # pragma: no cover - only called for a token the parser met
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[][{}]')
+"""A JSON string, skipped whole (it may hold anything), or a token outside one that
+``_token_position`` may look for: a word, a number, a bracket."""
+_TOO_DEEP = f"values nested more than {MAX_DEPTH} deep; a lockfile's go five levels deep"
+
+
+def _plain(text: str) -> bool:
+    """Whether the file holds no character that pages and feeds cannot carry, as it is or
+    escaped (JSON writes a control character as ``\\u0001``): nearly every file is so."""
+    return "\\u" not in text and forbidden_character(text) is None
+
+
 def _no_duplicates(found: list[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object as a dict, noting keys given twice (the JSON parser keeps the last)."""
     result = dict(pairs)
@@ -177,7 +250,7 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
     # JSON is YAML, and the YAML reader knows where each node stands; the data itself comes
     # from the JSON parser, the authority on what the file means.
     reader = YamlReader(document)
-    reader.read(text)
+    reader.read(_YAML_UNLIKE_JSON.sub("?", text))
     duplicates = [p for p in reader.problems if "duplicate key" in p.message]
     document.data = data
     problems: list[Problem] = []
@@ -186,6 +259,7 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
         # misread record by record, with errors far from the cause, or none at all.
         problems.append(document.problem(("format",), _NO_FORMAT))
     lockfile = validate_document(Lockfile, document, problems, {})
+    problems += control_characters(document)  # as in a digest: the pages show these texts
     entries = _valid_entries(data)
     problems += [
         document.problem(("papers", key), message, key=True) for key, message in _misfiled(entries)
@@ -206,6 +280,13 @@ def _located_lockfile(text: str, data: Any) -> Lockfile:
         raise ContentError(problems)
     return lockfile
 
+
+_YAML_UNLIKE_JSON = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""A character that YAML reads otherwise than JSON: as a line break (U+0085, U+2028, U+2029,
+which would put every later position on the wrong line), or not at all (U+FFFF, most
+controls: no position at all). Read for positions only, each is replaced by '?'."""
 
 _NO_FORMAT = (
     'the file has no "format" (every lockfile papersite writes has one): add '

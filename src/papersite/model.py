@@ -93,6 +93,9 @@ def _check_http_url(value: str) -> str:
         )
     if _SPACE.search(value):
         raise ValueError(f"{value!r} has a space: write it as %20, or remove it")
+    wrong = _host_problem(parts.hostname, bracketed=parts.netloc.startswith("["))
+    if wrong is not None:
+        raise ValueError(f"{value!r} {wrong}")
     try:
         port = parts.port  # raises for a port above 65535, or one that is not a number
     except ValueError:
@@ -113,6 +116,66 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def _host_problem(host: str, *, bracketed: bool) -> str | None:
+    """What is wrong with a URL's host (in lower case, as ``urlsplit`` gives it), to follow the
+    URL in a message; None when it is a DNS name (an internationalised one too) or an IP
+    address, which is all a browser can reach: it refuses, or cannot resolve, any other."""
+    if bracketed:  # urlsplit has refused brackets around anything but an IPv6 or IPvFuture one
+        return None if ":" in host else "has brackets that hold no IP address: fix its host"
+    try:
+        host = idna_host(host)  # an 'xn--' name too: IDNA decodes it to check it
+    except ValueError as error:
+        return (
+            f"has a host name that is not a valid internationalised domain name ({error}); "
+            "check its spelling"
+        )
+    name = host.removesuffix(".")  # 'example.org.' is the same, fully qualified
+    last = name.rpartition(".")[2]
+    if last.isdigit() or last.startswith("0x"):  # a browser reads the host as an IPv4 address
+        return None if _is_ipv4(name) else _NOT_IPV4
+    if len(name) > _MOST_HOST_CHARACTERS:
+        return (
+            f"has a host of {len(name)} characters, where one has at most "
+            f"{_MOST_HOST_CHARACTERS}: check its spelling"
+        )
+    return next(filter(None, map(_label_problem, name.split("."))), None)
+
+
+def _is_ipv4(host: str) -> bool:
+    parts = host.split(".")
+    return len(parts) == 4 and all(p.isdigit() and str(int(p)) == p and int(p) < 256 for p in parts)
+
+
+def _label_problem(label: str) -> str | None:
+    """What is wrong with one name between a host's dots; None when nothing is."""
+    if not label:
+        return "has an empty name between two dots of its host ('..', or a '.' first): remove one"
+    wrong = _NOT_IN_HOST.search(label)
+    if wrong is not None:
+        return (
+            f"has {wrong[0]!r} in its host, which a host name may not hold (only letters, "
+            "digits, '-' and '.'): check its spelling"
+        )
+    if len(label) > _MOST_LABEL_CHARACTERS:
+        return (
+            f"has a name of {len(label)} characters between the dots of its host, where one "
+            f"has at most {_MOST_LABEL_CHARACTERS}: check its spelling"
+        )
+    if label.startswith("-") or label.endswith("-"):
+        return f"has {label!r} in its host, which may not start or end with '-': fix its host"
+    return None
+
+
+_NOT_IN_HOST = re.compile(r"[^a-z0-9-]")
+_MOST_HOST_CHARACTERS, _MOST_LABEL_CHARACTERS = 253, 63
+"""The longest a DNS name may be (RFC 1035, without its final '.'), and one name between its
+dots."""
+_NOT_IPV4 = (
+    "has a host that ends in a number but is not an IP address: write four numbers from 0 to "
+    "255 joined by dots (192.0.2.1), or check its spelling"
+)
+
+
 _UNSAFE_IN_URL = re.compile(r'["<>\\^`{|}]')
 """Characters that no part of a URL may hold as they are (RFC 3986): pages would carry an
 invalid address."""
@@ -130,7 +193,7 @@ def _date_input(value: Any) -> Any:
         return value
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         return value
-    raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-17")
+    raise value_error("{value} is not a date: write it as " + DAY_FORM, value=value)
 
 
 def _moment_input(value: Any) -> Any:
@@ -138,18 +201,21 @@ def _moment_input(value: Any) -> Any:
     text of one, which pydantic would take for seconds since 1970."""
     if isinstance(value, dt.datetime) or (isinstance(value, str) and _ISO_DATE_START.match(value)):
         return value
-    raise ValueError(
-        f"{value!r} is not a time: write it as YYYY-MM-DDTHH:MM:SSZ, in UTC, "
-        "e.g. 2026-11-21T09:12:44Z"
-    )
+    raise value_error("{value} is not a time: write it as " + MOMENT_FORM, value=value)
+
+
+DAY_FORM = "YYYY-MM-DD, e.g. 2025-03-17"
+MOMENT_FORM = "YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z"
+"""How a day and a moment are written, for messages that say so."""
 
 
 def _check_time_zone(value: dt.datetime) -> dt.datetime:
     # Published as a JSON Schema date-time (data/papers.json), which must have its offset.
     if value.utcoffset() is None:
-        raise ValueError(
-            f"{value.isoformat()!r} has no time zone; write the time in UTC with a final 'Z', "
-            f"e.g. '{value.isoformat()}Z'"
+        raise value_error(
+            "{value} has no time zone; write the time in UTC with a final 'Z', e.g. {fixed}",
+            value=value.isoformat(),
+            fixed=f"{value.isoformat()}Z",
         )
     return value
 
@@ -164,11 +230,23 @@ def field_error(field: str | int, message: str, *, at_key: bool = False) -> Pyda
     )
 
 
+def value_error(template: str, **values: object) -> PydanticCustomError:
+    """An error whose message names the given values (``"{value} is not a date"``), each spelt
+    as the file being validated writes it: ``validate.py`` writes JSON's ``"text"`` and ``true``
+    in the lockfile, and Python's form (``'text'``, as YAML may write it) elsewhere, which is
+    also the message's own form."""
+    shown = {name: repr(value) for name, value in values.items()}
+    return PydanticCustomError(
+        "value", template.format(**shown), {"template": template, "values": values}
+    )
+
+
 def idna_host(host: str) -> str:
     """A host name as DNS and URIs spell it: in IDNA, as browsers write it (UTS #46,
     non-transitional: ``예시.한국`` → ``xn--vv4b11d.xn--3e0b707e``); an ASCII name as it is.
-    Raises ``ValueError`` for a name that IDNA cannot write."""
-    if host.isascii():
+    Raises ``ValueError`` for a name that IDNA cannot write, or an ``xn--`` name that is not
+    one IDNA writes."""
+    if host.isascii() and "xn--" not in host.lower():
         return host
     import idna  # only for such a name: its tables cost every start 2 ms
 
@@ -186,13 +264,6 @@ def normalise_base_url(value: str) -> str:
         raise ValueError(
             f"{value!r} has a query ('?') or a fragment ('#'): give the site's address alone"
         )
-    try:
-        idna_host(parts.hostname or "")
-    except ValueError as error:
-        raise ValueError(
-            f"{value!r} has a host name that is not a valid internationalised domain name "
-            f"({error}); check its spelling"
-        ) from None
     if "//" in parts.path:
         raise ValueError(f"{value!r} has an empty folder name ('//'); remove the extra '/'")
     if any(segment in (".", "..") for segment in parts.path.split("/")):
@@ -405,8 +476,9 @@ LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
 WholeNumber = Annotated[int, Field(strict=True)]
 """A number as YAML writes one: a quoted ``"2025"`` is text and ``true`` a boolean, so both are
 refused rather than quietly converted (pydantic's lax mode would take them as 2025 and 1)."""
-Number = Annotated[float, Field(strict=True)]
-"""Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do)."""
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""Like ``WholeNumber``, for a quantity that may have a fraction (``3`` and ``2.5`` both do);
+not YAML's ``.inf`` or ``.nan``, which no wait or time limit can be (``time.sleep`` raises)."""
 Flag = Annotated[bool, Field(strict=True)]
 """``true`` or ``false``; not ``0`` or ``"false"``, which pydantic's lax mode would convert."""
 AliasPath = Annotated[str, AfterValidator(_check_alias)]

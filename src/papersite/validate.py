@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,8 +32,10 @@ from papersite.load import (
     is_markdown,
 )
 from papersite.model import (
+    DAY_FORM,
     EVERY_LANGUAGE,
     KIND_FIELDS,
+    MOMENT_FORM,
     AliasPath,
     Appearance,
     Conference,
@@ -58,16 +61,14 @@ from papersite.urls import (
     tag_url,
 )
 
-_DAY = "YYYY-MM-DD, e.g. 2025-03-17"
-_MOMENT = "YYYY-MM-DDTHH:MM:SSZ, in UTC, e.g. 2026-11-21T09:12:44Z"
 DATE_FORMS = {
-    "date_from_datetime_parsing": _DAY,
-    "date_from_datetime_inexact": _DAY,
-    "date_parsing": _DAY,
-    "date_type": _DAY,
-    "datetime_from_date_parsing": _MOMENT,
-    "datetime_parsing": _MOMENT,
-    "datetime_type": _MOMENT,
+    "date_from_datetime_parsing": DAY_FORM,
+    "date_from_datetime_inexact": DAY_FORM,
+    "date_parsing": DAY_FORM,
+    "date_type": DAY_FORM,
+    "datetime_from_date_parsing": MOMENT_FORM,
+    "datetime_parsing": MOMENT_FORM,
+    "datetime_type": MOMENT_FORM,
 }
 """Pydantic's kinds of error for a value that is not a day or a moment, and how to write one."""
 
@@ -278,6 +279,10 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     if kind == "field":
         field_location = (*location, error["ctx"]["field"])
         return document.problem(field_location, error["msg"], key=error["ctx"]["at_key"])
+    if kind == "value":  # model.value_error: its values as this file spells them
+        values = error["ctx"]["values"].items()
+        spelt = {name: _given(document, kind, value) for name, value in values}
+        return document.problem(location, error["ctx"]["template"].format(**spelt), key=at_key)
     if location and location[-1] == "papers" and _nothing_given(kind, error["input"]):
         return document.problem(location, "a digest needs at least one paper under 'papers'")
     if kind == "model_type":  # pydantic's words name the class: "instance of Paper"
@@ -304,6 +309,7 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         "literal_error",
         "bool_type",
         "int_from_float",
+        "finite_number",
     }:
         message = f"{message[0].lower()}{message[1:]}, got {_given(document, kind, error['input'])}"
     if kind == "literal_error":
@@ -313,6 +319,8 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
         message += "; write the number as plain digits, without quotes (2025, 1000, 2.5)"
     if kind == "bool_type":
         message += "; write true or false, without quotes"
+    if kind == "finite_number":  # YAML's .inf or .nan
+        message += "; write a number such as 3 or 2.5"
     if kind == "list_type":
         message += _list_advice(error["input"], is_json(document.path))
     if kind in DATE_FORMS:
@@ -372,11 +380,23 @@ def _unknown_field_message(model: type[BaseModel], location: Location) -> str:
     name = str(location[-1])
     known = _fields_at(model, location[:-1])
     message = f"unknown field '{name}'"
+    hidden = next((c for c in name if c != " " and unicodedata.category(c) in _HIDDEN), None)
+    if hidden is not None:
+        # Pasted from a web page or a chat, a no-break space looks like the space YAML indents
+        # with, and a zero-width one like nothing: the name on the screen is a known one.
+        message += (
+            f", which holds U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')}), "
+            "a character that looks like a space or like nothing: indent with plain spaces, "
+            "and retype the name"
+        )
     close = closest(name, known)
     if close is not None:
         return f"{message}; did you mean '{close}'?"
     return f"{message}; the fields here are: {', '.join(known)}" if known else message
 
+
+_HIDDEN = frozenset({"Zs", "Zl", "Zp", "Cf"})
+"""The Unicode categories of spaces and invisible format characters."""
 
 _QUOTED = re.compile(r"'([^']*)'")
 """A value that pydantic's ``literal_error`` lists as allowed: ``'paper', 'pdf' or 'code'``."""
