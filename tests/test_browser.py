@@ -1013,51 +1013,6 @@ def test_escape_empties_the_search_and_its_address(
     WebDriverWait(browser, 2).until(lambda d: d.current_url == served_site + "en/search/")
 
 
-# Pagefind's own words: its message, its buttons; and the query in its box.
-PAGEFIND_WORDS = """
-const box = document.querySelector('#search input');
-return [(document.querySelector('.pagefind-ui__message') || {textContent: ''}).textContent.trim(),
-        Array.from(document.querySelectorAll('#search button')).map((b) => b.textContent.trim()),
-        box && box.value];
-"""
-
-
-def test_the_search_pages_own_words_follow_the_language_chosen_in_place(
-    browser: webdriver.Chrome, served_site: str
-) -> None:
-    """Pagefind writes its words in the page's language when it starts: English chosen in place
-    left "attention sink에 대한 결과 1건" and "비우기" (Clear) on the page, announced in its
-    English voice; and a page opened in English kept "Clear" once Korean was chosen."""
-
-    def words_once_found(message: str) -> list[Any]:
-        WebDriverWait(browser, 10).until(
-            lambda d: (
-                d.execute_script(PAGEFIND_WORDS)[0] == message
-                and message in d.execute_script(LIVE_REGIONS)[0]
-            )
-        )
-        words: list[Any] = browser.execute_script(PAGEFIND_WORDS)
-        return words
-
-    browser.get(served_site + "search/?q=attention+sink")
-    korean = words_once_found("attention sink에 대한 결과 1건")
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
-    english = words_once_found("1 result for attention sink")
-    assert english[1:] == [["Clear"], "attention sink"] and korean[1:] == [
-        ["비우기"],
-        "attention sink",
-    ]
-    links = browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")
-    assert [link.text for link in links] == [
-        "Gated Attention for Large Language Models: Non-linearity, Sparsity, and "
-        "Attention-Sink-Free"
-    ]
-    assert browser.current_url == served_site + "search/?q=attention+sink"
-
-    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
-    assert words_once_found("attention sink에 대한 결과 1건") == korean
-
-
 def test_the_search_box_of_the_search_page_is_named_in_the_language_chosen_in_place(
     browser: webdriver.Chrome, served_site: str
 ) -> None:

@@ -633,7 +633,7 @@ def test_the_bilingual_search_page_shows_the_language_the_reader_chose(
 
     switch = ".lang-switch a[data-show='{}']"
     browser.find_element(By.CSS_SELECTOR, switch.format("en")).click()
-    results(browser)  # Pagefind starts again in English
+    results(browser)
     shown = languages_shown(browser)
     assert shown[f"title {dapo}"] == DAPO_TITLE[1:]
     assert shown[f"digest {dapo}"] == [("en", "Digest"), ("en", "Top ML Papers of the Week")]

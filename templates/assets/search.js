@@ -209,18 +209,10 @@
       return known.filter(function (labels) { return text(labels) === node.data; })[0];
     });
     announce(element);
-    var search = start(options, element, new URLSearchParams(window.location.search).get("q"));
-    // Pagefind writes its own words ("3 results for …", "Clear", "Load more results") in the
-    // page's language when it starts: the reader choosing another in place (site.js sets the
-    // page's lang) left them in the first, read in the voice of the one chosen. It starts again
-    // in the new one, with the query typed.
-    new MutationObserver(function () {
-      if (document.documentElement.lang === search.language) return;
-      var input = element.querySelector("input");
-      var query = input ? input.value : "";
-      search.ui.destroy();
-      search = start(options, element, query);
-    }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+    // Pagefind writes its own words ("3 results for …", "Clear") in the page's language when it
+    // starts, and keeps them when the reader chooses another in place. Starting it again in the
+    // new language made its results come back only sometimes, on a loaded machine: not done.
+    start(options, element, new URLSearchParams(window.location.search).get("q"));
     // The query typed here goes into the address, so that Back, a reload or a shared link gives
     // its results (without it they gave the query the page was opened with, or none); also once
     // Escape or the clear button has emptied the box, which Pagefind does without an input event.
@@ -243,11 +235,10 @@
       input.addEventListener("input", function () { remember(element); });
     }
     if (query) ui.triggerSearch(query);
-    return { ui: ui, language: document.documentElement.lang };
   }
 
-  // The query in the box of `element` as the address's ?q=; none while Pagefind starts again
-  // (no box, or one not yet given the query).
+  // The query in the box of `element` as the address's ?q=; none while Pagefind starts (no box
+  // yet).
   function remember(element) {
     var input = element.querySelector("input");
     if (!input || !input.isConnected) return;
