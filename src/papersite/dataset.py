@@ -31,6 +31,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from papersite.arxiv_ids import canonical_arxiv_id
@@ -248,10 +249,31 @@ def _paper_item(paper: SitePaper, base_url: str, languages: Sequence[str]) -> by
 
 def _item(record: BaseModel) -> bytes:
     """A record as an item of a top-level list: indented JSON, two spaces in, UTF-8."""
+    values = record.__pydantic_serializer__.to_python(record, by_alias=True, mode="json")
+    dumped = pydantic_core.to_json(_unshared(values), indent=1)
     # Indented by replacing the newlines of the bytes pydantic writes: JSON escapes every line
     # break inside a string, so each newline is one between lines of the record.
-    dumped = record.__pydantic_serializer__.to_json(record, by_alias=True, indent=1)
     return b"  " + dumped.replace(b"\n", b"\n  ")
+
+
+def _unshared(value: Any) -> Any:
+    """``value`` (JSON's types) with a copy of each text not in ASCII, for pydantic to write.
+    It reads a text through CPython's UTF-8 form of it, which CPython then keeps inside the text
+    for as long as the text lives: written from the site's own texts, the records would leave a
+    second copy of every Korean text in the worker that writes the file (at 50,000 papers, some
+    200 MiB over the largest process's peak). A copy takes its UTF-8 form away with it."""
+    kind = type(value)
+    if kind is str:
+        return (
+            value
+            if value.isascii()
+            else value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+        )
+    if kind is dict:
+        return {key: _unshared(item) for key, item in value.items()}
+    if kind is list:
+        return [_unshared(item) for item in value]
+    return value
 
 
 C = TypeVar("C", bytes, Chunk)
@@ -465,7 +487,11 @@ def dataset_pages(site: Site, copier: RecordCopier | None = None) -> list[Chunke
         path, schema = f"{DATA_DIR}/{name}.json", schema_url(base_url, name)
         content: Iterator[Chunk]
         if copier is None:
-            content = _document(schema, record, {name: (make(item, base_url) for item in items)})
+            # ``map`` takes this ``make`` now: a generator would look it up when the file is
+            # written, after the loop, and make every list's records with the last list's.
+            content = _document(
+                schema, record, {name: map(make, items, itertools.repeat(base_url))}
+            )
         else:
             key = copier.digest_key if name == "digests" else copier.paper_key
             records = [(partial(key, item), partial(make, item, base_url)) for item in items]
