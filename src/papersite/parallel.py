@@ -17,9 +17,11 @@ It pays only for many items: a few hundred pages render faster in the process th
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -71,7 +73,10 @@ def fork_each(
         # out-of-memory killer) breaks it, where the Pool waited for the dead worker's share
         # for ever.
         pool = ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+            processes,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
         done = False
         try:
@@ -109,16 +114,37 @@ DEAD_WORKER = (
 )
 
 
-def _start_worker() -> None:
-    """A forked worker's start: its collector runs as usual (``collect_in_worker``), and it
-    takes back the default handler of SIGTERM, with which the pool ends it once the work is
-    done. It inherits the parent's, and ``papersite serve``'s first SIGTERM only asks the
-    server to stop (``serve.stop_on_signals``): a worker with it outlived the pool's one
-    SIGTERM, and the build waited for it for ever. Ctrl-C, which the terminal sends to every
-    process of the group, is the parent's to handle: workers ignore it."""
+def _start_worker(parent: int) -> None:
+    """A forked worker's start: it ends with its ``parent`` (``_end_with_parent``), its
+    collector runs as usual (``collect_in_worker``), and it takes back the default handler of
+    SIGTERM, with which the pool ends it once the work is done. It inherits the parent's, and
+    ``papersite serve``'s first SIGTERM only asks the server to stop
+    (``serve.stop_on_signals``): a worker with it outlived the pool's one SIGTERM, and the build
+    waited for it for ever. Ctrl-C, which the terminal sends to every process of the group, is
+    the parent's to handle: workers ignore it."""
+    _end_with_parent(parent)
     collect_in_worker()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: the signal the calling process gets when its parent ends."""
+
+
+def _end_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this worker when ``parent`` ends. A build killed outright
+    (SIGKILL, the out-of-memory killer) cannot stop its workers, and each, holding both ends
+    of the pool's pipes itself, waited on them for ever. The parent may have ended before the
+    ``prctl``: then the worker has been handed to another process, and ends at once. (The
+    kernel sends the signal when the *thread* that forked ends: the one that takes the
+    results, which outlives the pool.) Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    # prctl fails only for an invalid signal, which SIGKILL is not.
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run(share: range) -> Any:
