@@ -345,6 +345,24 @@ def test_arxiv_block_without_a_doi_has_no_doi_link(dapo_plain: Built, where: str
     assert block.select_one(".link-doi") is None
 
 
+@pytest.mark.parametrize(
+    ("doi", "encoded"),
+    [
+        ('10.1000/a#b?c%d "e" <f>', "10.1000/a%23b%3Fc%25d%20%22e%22%20%3Cf%3E"),
+        ("10.1002/(SICI)1097-4636:4;2-N+x", "10.1002/(SICI)1097-4636:4;2-N%2Bx"),
+    ],
+)
+def test_arxiv_block_links_a_doi_percent_encoded_and_shows_it_as_written(
+    build_site: BuildSite, doi: str, encoded: str
+) -> None:
+    # The DOI Handbook's URL form: a '#' or '?' written as it is began a fragment or a query.
+    built = build_site(dapo_digest(), lockfile_text(dict(DAPO_RECORD, doi=doi)))
+    for page in [DAPO_PAGE, WEEKLY_PAGE]:
+        links = lxml.html.parse(built.out / page).getroot().xpath("//a[@class='link link-doi']")
+        assert [link.get("href") for link in links] == [f"https://doi.org/{encoded}"], page
+        assert [link.text_content() for link in links] == [f"DOI: {doi}"], page
+
+
 @pytest.mark.parametrize("where", BLOCKS)
 def test_arxiv_block_shows_the_journal_reference(dapo_with_doi: Built, where: str) -> None:
     block = arxiv_block(dapo_with_doi, where)

@@ -208,6 +208,60 @@ def test_missing_site_configuration_exits_1(
     assert capsys.readouterr().err.startswith("papersite.yaml: no papersite.yaml here")
 
 
+def test_a_site_folder_that_does_not_exist_is_said_not_to_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not asked whether it is a papersite site: a mistyped --source. ``check`` says the same
+    (in its own form: ``path: error: message [rule]``)."""
+    missing = tmp_path / "no" / "such" / "folder"
+    message = (
+        f"the site folder {missing} does not exist: give the folder that holds papersite.yaml "
+        "(--source; default: the current folder)"
+    )
+
+    assert run_build("--source", str(missing)) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"papersite.yaml: {message}",
+        "error: 1 problem; nothing was written",
+    ]
+    assert main(["check", "--source", str(missing)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == f"papersite.yaml: error: {message} [invalid]"
+    assert not (tmp_path / "no").exists()
+
+
+OVERRIDES = " (a site's templates/ folder overrides the default theme: see README.md, Themes)"
+
+
+@pytest.mark.parametrize("kind", ["file", "broken link"])
+def test_a_templates_folder_that_is_a_file_or_a_broken_link_is_an_error_naming_it(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """It overrides the default theme: left out without a word, the site was built with the
+    default theme's templates, not the site's own."""
+    templates = minimal_site / "templates"
+    if kind == "file":
+        templates.write_text("base.html\n", encoding="utf-8")
+        message = (
+            "not a folder: make it a folder of the templates that override the default "
+            "theme's, or remove it"
+        )
+    else:
+        templates.symlink_to(tmp_path / "gone")
+        message = (
+            f"a symbolic link to {tmp_path / 'gone'}, which does not exist, where the site's "
+            "templates folder belongs: fix the link, or remove it"
+        )
+    out = tmp_path / "out"
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"templates: {message}{OVERRIDES}",
+        "error: 1 problem; nothing was written",
+    ]
+    assert not out.exists()
+
+
 # --- warnings and --strict -----------------------------------------------------------------------
 
 

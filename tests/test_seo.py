@@ -156,10 +156,11 @@ def test_a_paper_page_carries_a_scholarly_article(built_site: Path) -> None:
     assert isinstance(authors, list) and authors[0] == {"@type": "Person", "name": "Qiying Yu"}
 
 
-def test_a_paper_arxiv_does_not_know_claims_no_publication_date(
+def test_a_paper_arxiv_does_not_know_claims_no_publication_date_and_no_authors(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
-    """The date of the digest that featured it is not when it was published."""
+    """The date of the digest that featured it is not when it was published; and a paper of no
+    known authors names none, rather than an empty list, which schema.org's validators warn of."""
     digest = WEEKLY.replace('    arxiv: "2503.14476"\n', "")
     source = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
     out = tmp_path / "out"
@@ -169,6 +170,7 @@ def test_a_paper_arxiv_does_not_know_claims_no_publication_date(
     data = json_ld(soup(out, page.relative_to(out).as_posix()))
     assert data["@type"] == "ScholarlyArticle" and "identifier" not in data
     assert "datePublished" not in data
+    assert "author" not in data
 
 
 def test_an_edition_describes_a_digest_in_its_own_language(built_site: Path) -> None:

@@ -119,7 +119,7 @@ JINJA_BODIES = """
   <ul class="links arxiv-links">
     <li><a class="link link-paper" href="{{ meta.abs_url }}" rel="noopener">{{ label("abstract_page") }}</a></li>
     <li><a class="link link-pdf" href="{{ meta.pdf_url }}" rel="noopener">PDF</a></li>
-    {% if meta.doi %}<li><a class="link link-doi" href="https://doi.org/{{ meta.doi }}" rel="noopener">DOI: {{ meta.doi }}</a></li>{% endif %}
+    {% if meta.doi %}<li><a class="link link-doi" href="{{ doi_url(meta.doi) }}" rel="noopener">DOI: {{ meta.doi }}</a></li>{% endif %}
     {% if meta.open_access_pdf %}<li><a class="link link-pdf" href="{{ meta.open_access_pdf }}" rel="noopener">{{ label("open_access_pdf") }}</a></li>{% endif %}
   </ul>
   <details class="cite">
@@ -288,7 +288,7 @@ def meta(**fields: object) -> SimpleNamespace:
 
 METAS = [
     meta(),
-    meta(withdrawn=True, version=3, other_categories=["<cs.X>"], doi="10.1/<&>"),
+    meta(withdrawn=True, version=3, other_categories=["<cs.X>"], doi='10.1/<&> #?%"'),
     meta(version=None, updated=None, other_categories=[], citation_count=0),
     meta(semantic_scholar_url=None, doi=None, open_access_pdf=None, venue=None),
     meta(primary_category="", published=None, latest_version=None, journal_ref=None),
@@ -300,7 +300,8 @@ METAS = [
 def test_arxiv_details_are_written_as_their_jinja_body_wrote_them(
     env: jinja2.Environment, languages: list[str]
 ) -> None:
-    values = {"languages": languages, "default_language": languages[0]}
+    # The DOI's link is percent-encoded (``snippets.doi_url``), which Jinja cannot do alone.
+    values = {"languages": languages, "default_language": languages[0], "doi_url": snippets.doi_url}
     for details in METAS:
         for prefix in ["paper", 'a-"b"<c>']:
             python, jinja = render_both(

@@ -713,8 +713,7 @@ def load_site(
     problems: list[Problem] = []
     hashes: dict[str, str] = {}
     if not is_there(root / CONFIG_FILE):
-        message = f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
-        problems.append(Problem(CONFIG_FILE, 0, 0, "", message))
+        problems.append(Problem(CONFIG_FILE, 0, 0, "", _no_config(root)))
         config = None
     else:
         config, config_problems, hashes[CONFIG_FILE] = read_hashed_source(root, CONFIG_FILE)
@@ -750,6 +749,17 @@ def load_site(
         glossary, glossary_problems, _ = read_hashed_source(root, GLOSSARY_FILE)
         problems += glossary_problems
     return LoadedSite(config, digests, problems, hashes, glossary, files)
+
+
+def _no_config(root: Path) -> str:
+    """Why the site folder ``root`` has no ``papersite.yaml``, and what to do: a folder that does
+    not exist (a mistyped ``--source``) is not asked whether it is a site."""
+    if not root.exists():
+        return (
+            f"the site folder {root} does not exist: give the folder that holds {CONFIG_FILE} "
+            "(--source; default: the current folder)"
+        )
+    return f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
 
 
 PARALLEL_FILES = 64

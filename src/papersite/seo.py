@@ -88,8 +88,9 @@ def paper_data(paper: PaperView, base_url: str, default_language: str) -> dict[s
         "@type": "ScholarlyArticle",
         "name": _english_or(paper.title, default_language),
         "url": absolute_url(base_url, paper.url),
-        "author": [{"@type": "Person", "name": one_line(name)} for name in paper.authors],
     }
+    if paper.authors:  # an empty list, schema.org's validators warn of
+        data["author"] = [{"@type": "Person", "name": one_line(name)} for name in paper.authors]
     if paper.meta is not None and paper.meta.published is not None:  # arXiv's first version
         # Not the first digest's date for a paper arXiv does not know: that is not when it was
         # published.

@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -446,10 +447,9 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
         f'    <li><a class="link link-pdf" href="{_html(meta.pdf_url)}" rel="noopener">PDF</a></li>\n'
     )
     if meta.doi:
-        doi = _html(meta.doi)
         out.append(
-            f'<li><a class="link link-doi" href="https://doi.org/{doi}" rel="noopener">'
-            f"DOI: {doi}</a></li>"
+            f'<li><a class="link link-doi" href="{_html(doi_url(meta.doi))}" rel="noopener">'
+            f"DOI: {_html(meta.doi)}</a></li>"
         )
     if meta.open_access_pdf:
         out.append(
@@ -476,6 +476,20 @@ def arxiv_meta_html(context: jinja2.runtime.Context, meta: Any, id_prefix: str) 
         f"{buttons}</button>\n  </details>\n</section>\n"
     )
     return Markup("".join(out))
+
+
+def doi_url(doi: str) -> str:
+    """The link to ``doi`` at doi.org, percent-encoded as the DOI Handbook asks of a DOI in a
+    URL: the characters it must encode (``%``, ``"``, ``#``, a space, ``?``), those it should
+    (``<>{}^[]`|\\+``) and any a URL cannot hold (non-ASCII ones, as UTF-8). Written as they
+    are, ``#`` and ``?`` began a fragment or a query, and cut the DOI short. ``/``, ``:``,
+    ``;``, ``(`` and ``)``, common in DOIs and allowed in a path, stay."""
+    return "https://doi.org/" + quote(doi, safe=_DOI_KEPT)
+
+
+_DOI_KEPT = "/:;()!$&'*,=@"
+"""What a DOI keeps as it is in its URL, besides letters, digits and ``-._~``: RFC 3986's
+characters of a path but ``+``, which the DOI Handbook asks to encode."""
 
 
 @jinja2.pass_context
