@@ -46,6 +46,7 @@ from papersite.enrich import missing_records, paper_mismatches
 from papersite.errors import ContentError, PapersiteError, Problem, closest, counted
 from papersite.fingerprint import digest_files
 from papersite.glossary import glossary_problems
+from papersite.i18n import ENGLISH, code_of, primary_language
 from papersite.load import site_relative
 from papersite.markup import MarkdownRenderer
 from papersite.model import (
@@ -56,6 +57,7 @@ from papersite.model import (
     Site,
     SitePaper,
     SourcedDigest,
+    english_text,
     text_in,
 )
 from papersite.names import CHECK_FORMATS, DIGESTS_DIR, NOT_DIGESTS
@@ -218,12 +220,12 @@ def _tagged(problems: Iterable[Problem], severity: Severity, rule: str) -> list[
 
 def _missing_translations(sourced: SourcedDigest, languages: list[str]) -> Iterator[Finding]:
     """A text given in some languages only. A plain string is every language's text, and an
-    English abstract may be left to arXiv, so neither is reported."""
+    English abstract may be left to arXiv (``context.filled``), so neither is reported."""
     for location, text in ((t.location, t.text) for t in digest_texts(sourced.digest)):
         if not text or EVERY_LANGUAGE in text or not any(v.strip() for v in text.values()):
             continue
         for lang in languages:
-            if text_in(text, lang) is None and not _left_to_arxiv(location, lang):
+            if text_in(text, lang) is None and not _left_to_arxiv(location, lang, languages):
                 present = ", ".join(code for code in languages if text_in(text, code))
                 yield Finding(
                     sourced.problem(
@@ -236,9 +238,10 @@ def _missing_translations(sourced: SourcedDigest, languages: list[str]) -> Itera
                 )
 
 
-def _left_to_arxiv(location: tuple[str | int, ...], lang: str) -> bool:
-    """The English abstract falls back to arXiv's (see the digest format)."""
-    return location[-1] == "abstract" and lang == "en"
+def _left_to_arxiv(location: tuple[str | int, ...], lang: str, languages: list[str]) -> bool:
+    """The English abstract (``en``, or ``en-US``: the one ``context.filled`` fills) falls back
+    to arXiv's (see the digest format)."""
+    return location[-1] == "abstract" and lang == code_of(languages, ENGLISH)
 
 
 def _no_arxiv_id(paper: SitePaper) -> Iterator[Finding]:
@@ -290,10 +293,9 @@ def _conflicting_title(
     if not title or not first_title or _spelling(title) == _spelling(first_title):
         return
     where = first.problem("", "title").where
-    unrelated = lang == "en" and title_overlap(title, first_title) < RELATED_TITLE
-    titled = (
-        f"is titled {first_title!r}" if lang == "en" else f"has the {lang} title {first_title!r}"
-    )
+    english = primary_language(lang) == ENGLISH
+    unrelated = english and title_overlap(title, first_title) < RELATED_TITLE
+    titled = f"is titled {first_title!r}" if english else f"has the {lang} title {first_title!r}"
     yield Finding(
         appearance.problem(
             f"{identity} {titled} in {where}; "
@@ -324,7 +326,7 @@ def _same_paper_twice(site: Site) -> Iterator[Finding]:
         keys |= {
             f"title:{normalise_title(title)}"
             for a in paper.appearances
-            if (title := text_in(a.paper.title, "en"))
+            if (title := english_text(a.paper.title))
         }
         for key in keys:
             by_key[key].append(paper)

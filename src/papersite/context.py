@@ -23,7 +23,15 @@ from papersite.arxiv_ids import arxiv_version
 from papersite.cache import BuildCache
 from papersite.cite import bibtex
 from papersite.errors import Problem
-from papersite.i18n import award_label, link_label, marked_words, shared_words, stand_in_order
+from papersite.i18n import (
+    ENGLISH,
+    award_label,
+    code_of,
+    link_label,
+    marked_words,
+    shared_words,
+    stand_in_order,
+)
 from papersite.markup import MarkdownRenderer, plain_paragraph, plain_words
 from papersite.model import (
     EVERY_LANGUAGE,
@@ -53,8 +61,9 @@ from papersite.resident import KeptPaper, KeptView, Resident, same_objects
 from papersite.titles import without_accents
 from papersite.urls import alias_page, paper_url, tag_url
 
-ARXIV_LANGUAGE = "en"
-"""The language of arXiv's titles and abstracts."""
+ARXIV_LANGUAGE = ENGLISH
+"""The language of arXiv's titles and abstracts: a primary subtag, which a site may write with a
+region (``en-US``: ``i18n.code_of``)."""
 
 View = TypeVar("View", bound=type)
 
@@ -207,8 +216,9 @@ class BiText:
 
     def english_or(self, default_language: str) -> str:
         """English where the site has it (the language a paper is known by in the literature,
-        for its page's title, its description and JSON-LD), else ``default_language``."""
-        return "en" if "en" in self.plain else default_language
+        for its page's title, its description and JSON-LD; ``en``, or ``en-US``:
+        ``i18n.code_of``), else ``default_language``."""
+        return code_of(self.plain, ENGLISH) or default_language
 
     def language_of(self, lang: str) -> str | None:
         """The language ``plain[lang]`` is in: ``lang``, or the one whose text stands in for its
@@ -897,10 +907,12 @@ def _text_sources(
 def filled(
     text: dict[str, str] | None, arxiv_text: str | None, languages: Sequence[str]
 ) -> dict[str, str] | None:
-    """The digest's text, with arXiv's English text where the digest has no English one."""
-    if not arxiv_text or ARXIV_LANGUAGE not in languages or text_in(text, ARXIV_LANGUAGE):
+    """The digest's text, with arXiv's English text where the digest has no English one (in the
+    site's code for English: ``en-US`` on a site in ``[ko-KR, en-US]``)."""
+    english = code_of(languages, ARXIV_LANGUAGE)
+    if not arxiv_text or english is None or text_in(text, english):
         return text
-    return {**(text or {}), ARXIV_LANGUAGE: arxiv_text}
+    return {**(text or {}), english: arxiv_text}
 
 
 def _meta_view(

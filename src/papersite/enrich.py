@@ -12,7 +12,7 @@ from __future__ import annotations
 from papersite.arxiv_ids import arxiv_version, canonical_arxiv_id
 from papersite.errors import Problem
 from papersite.lockfile import LOCKFILE, LockEntry, Lockfile
-from papersite.model import Appearance, Site, SitePaper, text_in
+from papersite.model import Appearance, Site, SitePaper, english_text
 from papersite.resident import same_objects
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
@@ -70,7 +70,7 @@ def given_arxiv_id(paper: SitePaper) -> str | None:
 def english_title(paper: SitePaper) -> str | None:
     """The paper's English title as the latest digest writes it; the name arXiv knows it by."""
     return next(
-        (title for a in reversed(paper.appearances) if (title := text_in(a.paper.title, "en"))),
+        (title for a in reversed(paper.appearances) if (title := english_text(a.paper.title))),
         None,
     )
 
@@ -148,7 +148,7 @@ def record_mismatches(
             else f"{newer}; run `papersite enrich --refresh {record.id}`"
         )
         warnings.append(appearance.problem(message, "arxiv"))
-    title = text_in(appearance.paper.title, "en")
+    title = english_text(appearance.paper.title)
     if title and title_overlap(title, record.title) < RELATED_TITLE:
         warnings.append(
             appearance.problem(

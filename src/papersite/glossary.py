@@ -36,7 +36,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from papersite.errors import Problem
-from papersite.i18n import primary_language
+from papersite.i18n import ENGLISH, code_of, primary_language
 from papersite.model import Glossary, GlossaryTerm, SourcedDigest
 from papersite.prose import prose_runs, prose_spans, run_text
 from papersite.provenance import digest_texts
@@ -44,7 +44,7 @@ from papersite.provenance import digest_texts
 if TYPE_CHECKING:
     from papersite.load import Location, SourceDocument
 
-SOURCE_LANGUAGE = "en"
+SOURCE_LANGUAGE = ENGLISH
 TARGET_LANGUAGE = "ko"
 
 
@@ -269,10 +269,8 @@ def in_language(text: dict[str, str], language: str) -> tuple[str, str | None]:
     """The site language code of ``text`` that is ``language`` (``ko-KR`` for ``ko``: the
     glossary goes by the primary subtag, as the interface words do) and its text; the code
     ``language`` and None where the text has none."""
-    for code, value in text.items():
-        if primary_language(code) == language:
-            return code, value
-    return language, None
+    code = code_of(text, language)
+    return (language, None) if code is None else (code, text[code])
 
 
 def _may_name_a_term(english: str, patterns: list[re.Pattern[str]]) -> bool:

@@ -10,16 +10,29 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-FALLBACK = "en"
+ENGLISH = "en"
+"""English: the language of arXiv's titles and abstracts, the one a paper is known by."""
+
+FALLBACK = ENGLISH
+
+
+def code_of(languages: Collection[str], language: str) -> str | None:
+    """The code among ``languages`` (a site's, or the keys of a text) that writes ``language``
+    (a primary subtag, as ``primary_language`` gives): ``language`` itself where it is one,
+    else the first with it as its primary subtag (``en-US`` for ``en`` on a site in
+    ``[ko-KR, en-US]``); None where none is."""
+    if language in languages:
+        return language
+    return next((code for code in languages if primary_language(code) == language), None)
 
 
 def english_or_first(languages: Sequence[str]) -> str:
-    """English where the site has it, else its first (default) language: the one language of
-    what is made in one only (the search index, a forum post's award prefix, a new paper's
-    placeholder title, from which its URL is made)."""
-    return "en" if "en" in languages else languages[0]
+    """English (``code_of``: ``en``, or ``en-US``) where the site has it, else its first
+    (default) language: the one language of what is made in one only (the search index, a
+    forum post's award prefix, a new paper's placeholder title, from which its URL is made)."""
+    return code_of(languages, ENGLISH) or languages[0]
 
 
 def stand_in_order(languages: Sequence[str]) -> list[str]:

@@ -33,6 +33,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from papersite.arxiv_ids import arxiv_base_id, check_arxiv_id, check_base_arxiv_id
 from papersite.errors import Problem
+from papersite.i18n import ENGLISH, code_of
 from papersite.load import Positions, as_read, format_location
 from papersite.plain import slug_words
 
@@ -496,6 +497,12 @@ def text_in(text: dict[str, str] | None, lang: str) -> str | None:
     return None if value is None or is_blank(value) else value
 
 
+def english_text(text: dict[str, str] | None) -> str | None:
+    """The text in English, ``en`` or a regional ``en-US`` (``i18n.code_of``), as ``text_in``
+    reads it: the name a paper is known by, and searched for, on arXiv."""
+    return text_in(text, code_of(text or {}, ENGLISH) or ENGLISH)
+
+
 def is_blank(value: str) -> bool:
     """Empty or only whitespace (without making a stripped copy, as ``strip`` would)."""
     return not value or value.isspace()
@@ -686,7 +693,7 @@ class Paper(StrictModel):
         entries live on (``resident.py``)."""
         if self.arxiv:
             return arxiv_base_id(self.arxiv)
-        title = text_in(self.title, "en") or next(iter(self.title.values()), "")
+        title = english_text(self.title) or next(iter(self.title.values()), "")
         return slugify(slug_words(title))
 
 
