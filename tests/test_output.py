@@ -601,6 +601,20 @@ def test_a_span_copied_from_another_file_is_written_and_hashed_as_its_bytes_woul
     assert source.read_bytes() == copied, "the source is read, not changed"
 
 
+SIX_PAGES = {f"p{number}/index.html": f"<p>{number}</p>".encode() for number in range(6)}
+"""Six pages, each in a folder of its own."""
+
+
+def six_pages_written(out: Path, *, keyed: bool = False) -> write.OutputWriter:
+    """A first build's writer, having written ``SIX_PAGES`` into ``out`` (each keyed on its
+    path, with ``keyed``)."""
+    first = write.OutputWriter(out, {})
+    for path, content in SIX_PAGES.items():
+        first.add(path, content, inputs=path if keyed else None)
+    first.commit()
+    return first
+
+
 def test_files_a_worker_kept_are_in_the_whole_staging_copy(tmp_path: Path) -> None:
     """A forked worker's writer keeps pages whose bytes did not change; the parent, merging its
     share, must read them where they are, and link them into a whole copy of the site (for a
@@ -682,11 +696,8 @@ def test_a_rebuild_keeps_no_page_changed_since_and_removes_a_file_added(
     folder times are asked again only where the update touched, is what the output is."""
     monkeypatch.setattr(write, "FORK_CHECKS", 4 if forked else 10**9)
     out = tmp_path / "out"
-    pages = {f"p{number}/index.html": f"<p>{number}</p>".encode() for number in range(6)}
-    first = write.OutputWriter(out, {})
-    for path, content in pages.items():
-        first.add(path, content, inputs=path)
-    first.commit()
+    pages = SIX_PAGES
+    first = six_pages_written(out, keyed=True)
     times = first.folder_times()
     for path in ("p0/index.html", "p5/index.html"):
         OUTPUT_CHANGES[change](out / path)
@@ -714,11 +725,8 @@ def test_a_rebuild_that_changes_most_files_swaps_in_a_whole_new_output(
     the same file."""
     monkeypatch.setattr(write, "SWAP_FROM", swap_from)
     out = tmp_path / "out"
-    pages = {f"p{number}/index.html": f"<p>{number}</p>".encode() for number in range(6)}
-    first = write.OutputWriter(out, {})
-    for path, content in pages.items():
-        first.add(path, content)
-    first.commit()
+    pages = SIX_PAGES
+    first = six_pages_written(out)
     times = first.folder_times()
     (out / "p1" / "mine.txt").write_text("mine", encoding="utf-8")
     # Seen by the folder's time, which may not have moved on within the file system's tick.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from papersite import write
+from test_output import SIX_PAGES, six_pages_written
 
 
 def edit_in_place_keeping_size_and_time(page: Path) -> None:
@@ -29,11 +30,8 @@ def test_a_kept_file_edited_by_hand_after_the_survey_is_not_vouched_for_by_a_swa
     make the page again. The build after the next finds it changed and makes it again."""
     monkeypatch.setattr(write, "SWAP_FROM", 3)  # the rebuild writes more files than it keeps
     out = tmp_path / "out"
-    pages = {f"p{number}/index.html": f"<p>{number}</p>".encode() for number in range(6)}
-    first = write.OutputWriter(out, {})
-    for path, content in pages.items():
-        first.add(path, content)
-    first.commit()
+    pages = SIX_PAGES
+    first = six_pages_written(out)
     folders = first.folder_times()
 
     swapping = write.OutputWriter(out, first.manifest, folders)  # surveyed here
