@@ -216,10 +216,26 @@ def test_new_refuses_what_could_not_build(
 ) -> None:
     """Outside a site, or for a week or conference no digest can be of: nothing is written."""
     where = tmp_path / "not-a-site" if argv == ["weekly"] else site
+    where.mkdir(exist_ok=True)
     status, out, err = run(capsys, "new", *argv, "--source", str(where))
 
     assert status == 1 and out == "" and message in err, err
     assert not (where / "digests").exists()
+
+
+def test_new_in_a_site_folder_that_does_not_exist_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ``build`` says it: not asked whether a mistyped --source is a papersite site."""
+    missing = tmp_path / "no-such-site"
+    status, out, err = run(capsys, "new", "weekly", "--source", str(missing))
+
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: the site folder {missing} does not exist: give the folder that holds "
+        "papersite.yaml (--source; default: the current folder)\n"
+    )
+    assert not missing.exists()
 
 
 def test_a_file_where_the_digests_folder_should_be_is_an_error_not_a_traceback(

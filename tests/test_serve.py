@@ -891,6 +891,19 @@ def test_serve_outside_a_site_says_so_and_exits_1(
     assert "no papersite.yaml in" in capsys.readouterr().err
 
 
+def test_serve_from_a_site_folder_that_does_not_exist_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ``build`` says it: not asked whether a mistyped --source is a papersite site."""
+    missing = tmp_path / "no-such-site"
+    assert main(["serve", "--source", str(missing), "--port", "0"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: the site folder {missing} does not exist: give the folder that holds "
+        "papersite.yaml (--source; default: the current folder)\n"
+    )
+    assert not missing.exists()
+
+
 @pytest.mark.parametrize("port", ["-1", "65536", "http"])
 def test_a_port_that_is_not_one_is_a_usage_error(port: str) -> None:
     with pytest.raises(SystemExit) as exit_:

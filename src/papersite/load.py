@@ -754,12 +754,21 @@ def load_site(
 def _no_config(root: Path) -> str:
     """Why the site folder ``root`` has no ``papersite.yaml``, and what to do: a folder that does
     not exist (a mistyped ``--source``) is not asked whether it is a site."""
-    if not root.exists():
-        return (
-            f"the site folder {root} does not exist: give the folder that holds {CONFIG_FILE} "
-            "(--source; default: the current folder)"
-        )
-    return f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
+    return (
+        missing_site_folder(root)
+        or f"no {CONFIG_FILE} here; is {root} a papersite site? (see README.md)"
+    )
+
+
+def missing_site_folder(root: Path) -> str | None:
+    """What to say of a site folder ``root`` that does not exist (a mistyped ``--source``), for
+    every command that takes one; None if it exists."""
+    if root.exists():
+        return None
+    return (
+        f"the site folder {root} does not exist: give the folder that holds {CONFIG_FILE} "
+        "(--source; default: the current folder)"
+    )
 
 
 PARALLEL_FILES = 64

@@ -15,7 +15,7 @@ from pathlib import Path
 from papersite.errors import PapersiteError
 from papersite.fingerprint import digest_files, read_file
 from papersite.i18n import english_or_first, table_language, words_language
-from papersite.load import is_there, peek_config, read_source
+from papersite.load import is_there, missing_site_folder, peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
 from papersite.names import CONFIG_FILE, DIGEST_FORMATS
 from papersite.validate import salvaged_url as digest_url_of
@@ -86,7 +86,8 @@ def _write(
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not is_there(source / CONFIG_FILE):  # a digest outside a site is no use to anyone
         raise PapersiteError(
-            f"no {CONFIG_FILE} in {source}; is it a papersite site? (see README.md); give the "
+            missing_site_folder(source)
+            or f"no {CONFIG_FILE} in {source}; is it a papersite site? (see README.md); give the "
             "site's folder with --source"
         )
     languages = site_languages(source)

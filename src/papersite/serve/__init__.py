@@ -33,7 +33,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from papersite.errors import PapersiteError, Problem, counted
-from papersite.load import is_there
+from papersite.load import is_there, missing_site_folder
 from papersite.names import CONFIG_FILE, LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
@@ -89,7 +89,8 @@ class Server:
         # and the first build says what it is, where the server shows it until it is fixed.
         if not is_there(self.source / CONFIG_FILE):
             raise ServeError(
-                f"no {CONFIG_FILE} in {self.source.resolve()}: is it a papersite site? "
+                missing_site_folder(self.source)
+                or f"no {CONFIG_FILE} in {self.source.resolve()}: is it a papersite site? "
                 "Name the site folder with --source DIR"
             )
         out = self._given_out or Path(tempfile.mkdtemp(prefix="papersite-serve-"))
