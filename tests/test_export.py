@@ -533,6 +533,33 @@ def test_cli_refuses_an_output_it_must_not_write(
     assert not target.exists()
 
 
+@pytest.mark.parametrize(
+    ("out", "advice"),
+    [
+        (
+            "missing-folder/post.md",
+            "make the folder {parent}, or give --out a file in a folder that exists",
+        ),
+        ("a-folder/", "give --out a file's name, not a folder's"),
+    ],
+)
+def test_an_output_that_cannot_be_written_says_what_to_do(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str], out: str, advice: str
+) -> None:
+    """It said only the system's reason ("No such file or directory")."""
+    target = minimal_site / out
+    if out.endswith("/"):
+        target.mkdir()
+    status = main(
+        ["export", "--format", "json", "--source", str(minimal_site), "--out", str(target)]
+    )
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith(f"error: cannot write {target}: "), err
+    assert err.rstrip().endswith(advice.format(parent=target.parent)), err
+
+
 def test_cli_reports_broken_content_and_warnings(
     minimal_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

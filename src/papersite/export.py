@@ -52,6 +52,7 @@ from papersite.render import make_environment
 from papersite.snippets import lang_attributes
 from papersite.theme import theme_dirs
 from papersite.urls import absolute_url
+from papersite.write import REFUSED_ADVICE
 
 FORMATS = EXPORT_FORMATS
 FORUM_TEMPLATE = "export/forum.md"
@@ -234,7 +235,17 @@ def write_export(exported: Exported, out: Path, source: Path | str) -> None:
     try:
         out.write_bytes(exported.content)
     except OSError as error:
-        raise ExportError(f"cannot write {out}: {error.strerror}") from None
+        advice = _write_advice(out, error)
+        raise ExportError(f"cannot write {out}: {error.strerror}; {advice}") from None
+
+
+def _write_advice(out: Path, error: OSError) -> str:
+    """What to do about ``out`` that could not be written."""
+    if isinstance(error, FileNotFoundError):
+        return f"make the folder {out.parent}, or give --out a file in a folder that exists"
+    if isinstance(error, IsADirectoryError):
+        return "give --out a file's name, not a folder's"
+    return REFUSED_ADVICE
 
 
 # --- what the templates get ---------------------------------------------------------------------
