@@ -8,6 +8,7 @@ collisions, the same paper twice) live in ``validate.py``.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Collection
@@ -143,8 +144,11 @@ def _host_problem(host: str, *, bracketed: bool) -> str | None:
 
 
 def _is_ipv4(host: str) -> bool:
-    parts = host.split(".")
-    return len(parts) == 4 and all(p.isdigit() and str(int(p)) == p and int(p) < 256 for p in parts)
+    try:
+        ipaddress.IPv4Address(host)  # four numbers of 0-255, without leading zeros
+    except ValueError:
+        return False
+    return True
 
 
 def _label_problem(label: str) -> str | None:
