@@ -1704,3 +1704,36 @@ def test_an_award_or_label_per_language_says_to_write_it_once(
         "this is one string for every language, not a text per language: write it once, "
         f"e.g. '{joined}'"
     )
+
+
+def test_a_title_in_either_emphasis_is_one_paper(write_tree: WriteTree) -> None:
+    """``_Attention_`` and ``*Attention*`` are one emphasis to a reader: the paper so titled in
+    two digests is one page, at the slug of its words (it was ``attention--is-…``, the
+    underscores left in and folded to two hyphens, beside ``attention-is-…``)."""
+    without_arxiv = WEEKLY.replace('    arxiv: "2503.14476"\n', "")
+    title = 'en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"'
+    later = without_arxiv.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: without_arxiv.replace(title, 'en: "_Attention_ Is All You Need"'),
+            "digests/weekly/2025-03-24.yaml": later.replace(
+                title, 'en: "*Attention* Is All You Need"'
+            ),
+        }
+    )
+
+    site = validate(root)
+
+    assert list(site.papers) == ["attention-is-all-you-need"]
+    assert len(site.papers["attention-is-all-you-need"].appearances) == 2
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("Sparse_ Attention", "sparse-attention"), ("f_(x) and g_", "f-x-and-g")],
+)
+def test_an_underscore_beside_other_marks_folds_to_one_hyphen(title: str, slug: str) -> None:
+    """A slug folds each run of marks to one hyphen, an underscore among them: ``_ `` gave
+    ``--``."""
+    assert Paper(title={"en": title}).identity == slug
