@@ -658,3 +658,16 @@ def test_heading_errors_and_field_errors_of_one_file_are_reported_together(
     messages = [problem.message for problem in caught.value.problems]
     assert any("unknown paper heading 'Foo'" in message for message in messages)
     assert any("only http(s) URLs are allowed" in message for message in messages)
+
+
+def test_front_matter_below_blank_lines_is_found_and_the_lines_named(write_tree: WriteTree) -> None:
+    """A blank line pasted above the front matter: the message said the digest has none, at
+    line 1, while the reader sees it on line 3; it opens on the first line (GitHub's preview,
+    too, reads a later '---' as a rule)."""
+    problem = only_problem(markdown_site(write_tree, "\n  \n" + AS_MARKDOWN))
+
+    assert where(problem) == (MD_PATH, 3, 1, "")
+    assert problem.message == (
+        "the front matter opens on the first line of the file: remove the 2 blank lines "
+        "above this '---'"
+    )

@@ -89,3 +89,29 @@ def test_plain_words_carry_no_direction_control(control: str, inline: bool) -> N
     override or isolate, only the marks (LRM, RLM), which reorder nothing."""
     title = f"Week {control}open and *closed*\u2069\u202c \u200fmark"
     assert markdown_words(title, inline=inline) == "Week open and closed \u200fmark"
+
+
+AS_THE_PAGE_SHOWS = [
+    "_Attention_ Is All You Need",
+    "**Bold**, *emphasis*, _emphasis_ and __strong__",
+    "_under_score_ and snake_case_names stay",
+    "Rethinking `__init__` and `**kwargs`",
+    "A code span ``with `a` backtick`` and `x*y*z`",
+    "`[a](https://example.com)` is code, not a link",
+    "An entity in code `&amp;` and out of it &amp;",
+    "&notanentity; stays as written, &not; is a sign",
+    "<https://example.com/_a_> and _b_ and <https://example.com/*c*>",
+]
+
+
+@pytest.mark.parametrize("text", AS_THE_PAGE_SHOWS)
+@pytest.mark.parametrize("inline", [True, False])
+def test_the_plain_words_are_the_words_the_page_shows(text: str, inline: bool) -> None:
+    """A page's ``<title>``, description, feeds and search read a text's words as its page
+    shows them: ``_emphasis_`` lost its marks on the page but kept them in the ``<title>``, the
+    marks inside a code span (``__init__``) were taken for emphasis and left out, and an
+    unknown entity (``&notanentity;``) was read as ``&not`` followed by letters."""
+    html = str(MarkdownRenderer().render(text, inline=inline).html)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+
+    assert markdown_words(text, inline=inline) == " ".join(page.text_content().split())

@@ -1704,3 +1704,66 @@ def test_an_award_or_label_per_language_says_to_write_it_once(
         "this is one string for every language, not a text per language: write it once, "
         f"e.g. '{joined}'"
     )
+
+
+def test_a_title_in_either_emphasis_is_one_paper(write_tree: WriteTree) -> None:
+    """``_Attention_`` and ``*Attention*`` are one emphasis to a reader: the paper so titled in
+    two digests is one page, at the slug of its words (it was ``attention--is-…``, the
+    underscores left in and folded to two hyphens, beside ``attention-is-…``)."""
+    without_arxiv = WEEKLY.replace('    arxiv: "2503.14476"\n', "")
+    title = 'en: "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"'
+    later = without_arxiv.replace("2025-03-17", "2025-03-24").replace("2025-03-23", "2025-03-30")
+    root = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            WEEKLY_PATH: without_arxiv.replace(title, 'en: "_Attention_ Is All You Need"'),
+            "digests/weekly/2025-03-24.yaml": later.replace(
+                title, 'en: "*Attention* Is All You Need"'
+            ),
+        }
+    )
+
+    site = validate(root)
+
+    assert list(site.papers) == ["attention-is-all-you-need"]
+    assert len(site.papers["attention-is-all-you-need"].appearances) == 2
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("Sparse_ Attention", "sparse-attention"), ("f_(x) and g_", "f-x-and-g")],
+)
+def test_an_underscore_beside_other_marks_folds_to_one_hyphen(title: str, slug: str) -> None:
+    """A slug folds each run of marks to one hyphen, an underscore among them: ``_ `` gave
+    ``--``."""
+    assert Paper(title={"en": title}).identity == slug
+
+
+def test_a_date_where_fields_belong_is_shown_as_the_date(write_tree: WriteTree) -> None:
+    """``period: 2025-03-17`` (the start alone): the message showed Python's
+    ``datetime.date(2025, 3, 17)``, not the date as written."""
+    digest = WEEKLY.replace("period: {start: 2025-03-17, end: 2025-03-23}", "period: 2025-03-17")
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 2, 9, "period")
+    assert problem.message == (
+        "expected a mapping of its fields (start, end), got the date 2025-03-17"
+    )
+
+
+def test_a_long_value_given_where_a_list_goes_is_shown_shortened(write_tree: WriteTree) -> None:
+    """A paper given as a mapping under ``papers:`` (its ``-`` left out): the message repeated
+    the whole paper, its summaries and abstracts, before the advice."""
+    digest = WEEKLY.replace("  - title:", "    title:").replace(
+        '{ko: "한국어 초록", en: "English abstract"}', '"' + "A long abstract. " * 40 + '"'
+    )
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem)[3] == "papers"
+    assert problem.message.startswith("input should be a valid list, got {'title': {")
+    assert "long abstract" not in problem.message and len(problem.message) < 250
+    assert problem.message.endswith(
+        "; write a list, even of one item: put '- ' before the item's first field"
+    )

@@ -147,15 +147,32 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+def _no_front_matter(text: str, path: str) -> Problem:
+    """Why ``text`` has no front matter: none at all, one never closed, or one below blank
+    lines (it opens on the first line, as GitHub's preview reads it)."""
+    lines = text.split("\n")
+    blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if blank and lines[blank].strip() == "---":
+        return Problem(
+            path,
+            blank + 1,
+            1,
+            "",
+            f"the front matter opens on the first line of the file: remove the {blank} blank "
+            f"line{'s' if blank > 1 else ''} above this '---'",
+        )
+    message = "a Markdown digest starts with YAML front matter between '---' lines"
+    if lines[0].strip() == "---":
+        message = "the front matter opened at line 1 is not closed: add a '---' line after it"
+    return Problem(path, 1, 1, "", message)
+
+
 def parse_markdown_digest(text: str, path: str) -> tuple[SourceDocument, list[Problem]]:
     """Parse a Markdown digest into the same data and positions as the YAML form."""
     document = SourceDocument(path, None)
     parts = split_front_matter(text)
     if parts is None:
-        message = "a Markdown digest starts with YAML front matter between '---' lines"
-        if text.split("\n", 1)[0].strip() == "---":
-            message = "the front matter opened at line 1 is not closed: add a '---' line after it"
-        return document, [Problem(path, 1, 1, "", message)]
+        return document, [_no_front_matter(text, path)]
     front, body, body_line = parts
     reader = YamlReader(document, line_offset=1)
     data = reader.read(front)

@@ -547,10 +547,11 @@ award would be a group of its own, and a blank author an empty place in the list
 
 
 def slugify(value: str) -> str:
-    """A URL-safe slug: Unicode letters and digits kept, everything else folded to hyphens; a
-    long one cut to ``MAX_SLUG_BYTES``, at a hyphen where one falls in its second half."""
+    """A URL-safe slug: Unicode letters and digits kept, each run of anything else (an
+    underscore among it) folded to one hyphen; a long one cut to ``MAX_SLUG_BYTES``, at a
+    hyphen where one falls in its second half."""
     normal = unicodedata.normalize("NFKC", value).casefold()
-    slug = re.sub(r"[^\w]+|_+", "-", normal).strip("-")
+    slug = re.sub(r"[\W_]+", "-", normal).strip("-")
     if len(slug.encode()) <= MAX_SLUG_BYTES:
         return slug
     cut = slug.encode()[:MAX_SLUG_BYTES].decode("utf-8", "ignore")

@@ -11,6 +11,7 @@ import functools
 import html
 import re
 from collections.abc import Callable
+from html.entities import html5
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -32,10 +33,19 @@ def _link_words(match: re.Match[str]) -> str:
     return match["words"] if is_safe_link(match["url"].strip("<>")) else match[0]
 
 
+def _autolink_words(match: re.Match[str]) -> str:
+    """An autolink's words (``_link_words``), its URL, with its marks hidden
+    (``_hidden_mark``): no later rule reads the ``_`` of ``<https://x.org/_a_>`` as
+    emphasis."""
+    return _MARK.sub(_hidden_mark, _link_words(match))
+
+
 def _entity(match: re.Match[str]) -> str:
     """The character an HTML entity stands for (the page shows ``&amp;`` as ``&``); a code
-    span, where the page shows an entity as written, unchanged."""
-    return match[0] if match["code"] else html.unescape(match[0])
+    span, where the page shows an entity as written, unchanged, and so is a name HTML does not
+    know (``html.unescape`` read ``&notanentity;`` as ``&not`` and letters: "¬anentity;")."""
+    known = match[0][1] == "#" or match[0][1:] in html5
+    return html.unescape(match[0]) if known and not match["code"] else match[0]
 
 
 _LINK = (
@@ -57,12 +67,13 @@ _PLAIN_RULES: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, .
     (r"^ {0,3}\[\^[^\]\s]+\]:.*(?:\n(?: {4}|\t).*)*", "", ("[^",), BLOCK),  # notes, what follows
     (r"\[\^[^\]\s]+\]|\^\[[^\]]*\]", "", ("^",), INLINE),  # references to notes, inline notes
     (_LINK, _link_words, ("](",), INLINE),  # links: their words
-    (_AUTOLINK, _link_words, ("<",), INLINE),  # <https://…>
+    (_AUTOLINK, _autolink_words, ("<",), INLINE),  # <https://…>
     (_EMAIL, r"\1", ("<",), INLINE),  # <name@host>
     (_ENTITY, _entity, ("&",), INLINE),  # &amp;, &#x1F600;: the character (not in code)
     (r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+", "", (), BLOCK),  # list items, headings, quotes
     (r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", ("**", "__", "~~"), INLINE),  # strong, struck out
     (r"(?<![\w*\\])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", ("*",), INLINE),  # emphasis
+    (r"(?<![\w\\])_(?=\S)(.+?)(?<=\S)_(?!\w)", r"\1", ("_",), INLINE),  # _emphasis_, not in_words
     (r"`+([^`]+?)`+", r"\1", ("`",), INLINE),  # code
 ]  # fmt: skip
 """Each rule: a pattern, what its match gives way to, the marks a text must hold for it to be
@@ -114,8 +125,14 @@ def _references(markdown: str) -> str:
     return _REFERENCE.sub(words, "".join(kept)) if labels else markdown
 
 
-_ESCAPED_MARK = re.compile(r"\\([!-/:-@\[-`{-~])")
-"""An escaped mark (``\\*``, ``\\[``, ``\\```): the mark itself, as plain text."""
+_ESCAPE_OR_CODE = re.compile(
+    r"\\(?P<mark>[!-/:-@\[-`{-~])"
+    r"|(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)",
+    re.DOTALL,
+)
+"""An escaped mark (``\\*``, ``\\[``, ``\\```): the mark itself, as plain text; or a code span,
+as CommonMark reads one (opened and closed by runs of as many backticks, after the escapes
+before it), whose marks are its text: ``__init__`` was read as emphasis."""
 _HIDDEN = 0xE000
 """Where an escaped mark hides while the rules run (the Private Use Area, ``_HIDDEN`` + its
 code), so that no rule reads it as a mark: arXiv's titles and abstracts are Markdown-escaped
@@ -136,6 +153,18 @@ _MARK = re.compile(r"([!-/:-@\[-`{-~])")
 
 def _hidden_mark(match: re.Match[str]) -> str:
     return chr(_HIDDEN + ord(match[1]))
+
+
+def _hidden_escape_or_code(match: re.Match[str]) -> str:
+    """An escaped mark, hidden (``_hidden_mark``); a code span's text, without its backticks,
+    with every mark hidden and one space dropped at each end where both have one, as the page
+    shows it."""
+    if match["mark"] is not None:
+        return chr(_HIDDEN + ord(match["mark"]))
+    code = match["code"].replace("\n", " ")
+    if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+        code = code[1:-1]
+    return _MARK.sub(_hidden_mark, code)
 
 
 def split_math(text: str) -> list[str]:
@@ -207,21 +236,24 @@ def markdown_words(markdown: str, *, inline: bool = False) -> str:
     return _markdown_words(markdown, inline)
 
 
+_HIDING_MARKS = ("\\", "$", "`", "<")
+"""The marks of what hides its own marks from the rules: an escape, math, a code span, an
+autolink; a text without them keeps its own Private Use Area characters as they are."""
+
+
 @functools.lru_cache(maxsize=4096)  # a text is shown on each of its editions' pages
 def _markdown_words(markdown: str, inline: bool) -> str:
-    escaped = "\\" in markdown or "$" in markdown
-    if escaped:
+    hides = any(mark in markdown for mark in _HIDING_MARKS)
+    if hides:
         markdown = around_math(
-            markdown, lambda part: _ESCAPED_MARK.sub(_hidden_mark, part), _hidden_math
+            markdown, lambda part: _ESCAPE_OR_CODE.sub(_hidden_escape_or_code, part), _hidden_math
         )
     if not inline and "]:" in markdown:  # a title has no room for a definition
         markdown = _references(markdown)
     for pattern, replacement, marks, where in _PLAIN_PATTERNS:
         if (where == INLINE or not inline) and (not marks or any(m in markdown for m in marks)):
             markdown = pattern.sub(replacement, markdown)
-    if escaped:
-        markdown = markdown.translate(_SHOWN)
-    return one_line(markdown)
+    return one_line(markdown.translate(_SHOWN) if hides else markdown)
 
 
 _SPOKEN_MARKS = str.maketrans(

@@ -7,6 +7,7 @@ need the whole site: one paper once per digest, one page per URL, aliases that t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -354,7 +355,17 @@ def _given(document: SourceDocument, kind: str, value: Any) -> str:
         return spelt + (
             "; write the text in double quotes" if kind == "string_type" and scalar else ""
         )
-    return as_read(value) if kind == "string_type" else repr(value)
+    return as_read(value) if kind == "string_type" else _shown(value)
+
+
+def _shown(value: Any) -> str:
+    """``value`` for a message: a date as written (not Python's ``datetime.date(2025, 3,
+    17)``), anything longer than ``_SHOWN_ITEM`` cut there (a paper given where a list goes
+    repeated all its texts)."""
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    spelt = repr(value)
+    return spelt if len(spelt) <= _SHOWN_ITEM else f"{spelt[:_SHOWN_ITEM]}…"
 
 
 def _list_advice(value: Any, in_json: bool) -> str:
