@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from papersite.errors import Problem
+from papersite.i18n import code_of, primary_language
 from papersite.importers.forum_words import FORUM_WORDS
 
 LANGUAGES = ("ko", "en")
@@ -183,7 +184,28 @@ def split_by_language(blocks: list[Block], languages: Sequence[str] = LANGUAGES)
 
 
 def import_languages(site_languages: Sequence[str]) -> tuple[str, ...]:
-    """The languages an import writes texts in: Korean and English, then those of the site's
-    other languages that a script tells apart (``SCRIPT_LANGUAGES``), in the site's order."""
-    extra = [lang for lang in site_languages if lang in SCRIPT_LANGUAGES and lang not in LANGUAGES]
+    """The languages an import files texts in, by primary subtag (``in_site_codes`` writes
+    them as the site does): Korean and English, then those of the site's other languages that
+    a script tells apart (``SCRIPT_LANGUAGES``: ``ja`` for ``ja-JP``), in the site's order."""
+    primaries = dict.fromkeys(primary_language(lang) for lang in site_languages)
+    extra = [lang for lang in primaries if lang in SCRIPT_LANGUAGES and lang not in LANGUAGES]
     return (*LANGUAGES, *extra)
+
+
+def in_site_codes(draft: DraftDigest, site_languages: Sequence[str]) -> None:
+    """Key the draft's texts by the site's code for each of their languages (``ko-KR`` for
+    ``ko`` on a site in ``[ko-KR, en-US]``, ``code_of``), as the site's digests are written:
+    the importers file texts by primary subtag. A site in ``[ko, en]`` keeps every key."""
+    codes = {lang: code_of(site_languages, lang) or lang for lang in draft.languages}
+
+    def coded(text: dict[str, str]) -> dict[str, str]:
+        return {codes.get(lang, lang): body for lang, body in text.items()}
+
+    draft.title = coded(draft.title)
+    draft.overview = None if draft.overview is None else coded(draft.overview)
+    for paper in draft.papers:
+        paper.title = coded(paper.title)
+        paper.summary = None if paper.summary is None else coded(paper.summary)
+        paper.abstract = None if paper.abstract is None else coded(paper.abstract)
+        paper.sections = [DraftSection(coded(s.title), coded(s.body)) for s in paper.sections]
+    draft.languages = tuple(codes[lang] for lang in draft.languages)
