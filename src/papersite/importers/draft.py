@@ -1,8 +1,9 @@
 """What an importer builds before it is written out: a draft digest, plain mutable data.
 
 The importers fill these dataclasses from a post; ``emit.py`` turns one into the text of a digest
-file. Texts are kept as Markdown per language (``{"ko": …, "en": …}``); a language the post did
-not give is an empty string, so that the file shows translators where their text goes.
+file. Texts are kept as Markdown per language (``{"ko": …, "en": …}``, by primary subtag until
+``in_site_codes`` writes them as the site does: ``ko-KR``); a language the post did not give is
+an empty string, so that the file shows translators where their text goes.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ class DraftDigest:
     notes: list[str] = field(default_factory=list)
     """Comment lines for the top of the file: where it came from, lines set aside."""
     languages: tuple[str, ...] = LANGUAGES
-    """The languages its texts are written in (``import_languages``)."""
+    """The languages its texts are written in (``import_languages``), by the site's codes for
+    them once ``in_site_codes`` has keyed its texts so."""
 
 
 @dataclass
