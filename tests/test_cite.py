@@ -63,6 +63,34 @@ def test_the_citation_key_starts_with_the_family_name(first_author: str, key: st
 
 
 @pytest.mark.parametrize(
+    ("first_author", "key"),
+    [
+        # Latin letters NFKD leaves whole were dropped: "srensen", "ukasiewicz", "okovic".
+        ("Søren Sørensen", "sorensen1999braces100more"),
+        (r"Hans Christian {\O}rsted", "orsted1999braces100more"),  # TeX's \O, as arXiv writes it
+        ("Jan Łukasiewicz", "lukasiewicz1999braces100more"),
+        ("Novak Đoković", "dokovic1999braces100more"),
+        ("Ólafur Þórðarson", "thordarson1999braces100more"),
+        ("Ayşe Yıldız", "yildiz1999braces100more"),
+        ("Sophie Lœwenthal", "loewenthal1999braces100more"),
+        ("Anders Kjærgaard", "kjaergaard1999braces100more"),
+        ("Tomas Ŧŋ", "tng1999braces100more"),  # stroke and eng, by their Unicode names
+        ("Carl Friedrich Gauß", "gauss1999braces100more"),
+        ("Thomas Müller", "muller1999braces100more"),  # NFKD's, as before
+        # No Latin letter to spell: "anonymous", as for a record without authors.
+        ("김철수", "anonymous1999braces100more"),
+        ("李 明", "anonymous1999braces100more"),
+    ],
+)
+def test_the_citation_key_spells_a_latin_family_name_in_ascii(first_author: str, key: str) -> None:
+    """As BibTeX tools' keys do (Zotero, Better BibTeX): ``ø`` → ``o``, ``ł`` → ``l``, ``æ`` →
+    ``ae``; the key is one BibTeX reads back."""
+    assert citation_key(RECORD, [first_author]) == key
+    [read_back] = pybtex.database.parse_string(bibtex(RECORD, [first_author]), "bibtex").entries
+    assert read_back == key
+
+
+@pytest.mark.parametrize(
     ("doi", "read_back"),
     [
         # Were written \# and \%, which biber and pybtex keep: the link gained backslashes.
@@ -90,6 +118,8 @@ def test_the_doi_reads_back_verbatim(doi: str, read_back: str | None) -> None:
         (r"On Erd\H{o}s Graphs and \c{C}ay Trees", "Paul Erd\\H{o}s", "erdos1999erdosgraphscaytrees"),
         ("DAPO: An Open-Source LLM Reinforcement Learning System", "Qiying Yu",
          "yu1999dapoopensourcellmreinforcement"),
+        # Were "lring", "r", "resund".
+        ("Læring på Ærø: Øresund Models", "Ada Lovelace", "lovelace1999laeringpaaerooresund"),
     ],
 )  # fmt: skip
 def test_the_citation_key_has_the_title_words_a_reader_sees(

@@ -8,10 +8,12 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, lockfile_text
+from papersite import build
 from papersite.cli import main, make_parser
 from papersite.export import ExportError, export_digest
 from papersite.i18n import award_label, ui
@@ -619,29 +621,59 @@ def notice(lang: str, by: str) -> str:
     return ui(lang)["machine_notice"].format(by=by)
 
 
-@pytest.mark.parametrize(("provenance", "expected"), [("", True), ("{ko: reviewed}", False)])
-def test_exports_of_machine_written_texts_carry_the_pages_notice_in_each_language(
-    write_tree: WriteTree, provenance: str, expected: bool
+SECOND_MACHINE = """\
+  - title: {ko: "둘", en: "Two"}
+    summary: {ko: "편집자의 소개.", en: "An introduction DeepL wrote."}
+    provenance: {default: {ko: human, en: machine}, by: {machine: DeepL}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("more", "expected"),
+    [
+        ("", [("ko", "GPT-4o <mini>")]),  # the English texts are an editor's
+        ("    provenance: {summary: {ko: reviewed}}\n", []),
+        (
+            "    provenance: {summary: machine}\n",
+            [("ko", "GPT-4o <mini>"), ("en", "GPT-4o <mini>")],
+        ),
+        (SECOND_MACHINE, [("ko", "GPT-4o <mini>"), ("en", "DeepL")]),
+    ],
+    ids=["korean-only", "reviewed", "both", "a-machine-each"],
+)
+def test_exports_of_machine_written_texts_carry_the_pages_notice_in_its_languages(
+    write_tree: WriteTree, tmp_path: Path, more: str, expected: list[tuple[str, str]]
 ) -> None:
-    """A forum post or newsletter of machine-translated texts said nothing of it, where the
-    digest's page shows the notice; a reviewed digest gets none, as its page does."""
-    digest = MACHINE_WRITTEN
-    if provenance:
-        digest += f"    provenance: {{summary: {provenance}}}\n"
+    """A forum post or newsletter of machine-translated texts carries the notice of the
+    digest's page, by the page's rule: in each language whose texts a machine wrote and no one
+    reviewed, naming that language's machines. It gave the notice in every language when any
+    language's texts were a machine's, naming every machine; a reviewed digest gets none."""
     path = "digests/weekly/2025-03-17.yaml"
-    site = write_tree({"papersite.yaml": SITE_CONFIG, path: digest})
-    notices = [notice("ko", "GPT-4o <mini>"), notice("en", "GPT-4o <mini>")]
+    site = write_tree({"papersite.yaml": SITE_CONFIG, path: MACHINE_WRITTEN + more})
+    notices = [(lang, notice(lang, by)) for lang, by in expected]
 
     post = export_text(site, path)
     plain, html = parts_of(message_of(site, path))
 
-    forum_notices = [n.replace("<", "\\<") for n in notices]  # escaped, as in every text
-    assert post.endswith("\n\n".join(["", *forum_notices]) + "\n") is expected
-    assert plain.endswith("\n\n".join(["", *notices]) + "\n") is expected
+    assert page_notices(site, tmp_path / "out", "weekly/2025-03-17/") == notices
+    texts = [words for _, words in notices]
+    forum_notices = [words.replace("<", "\\<") for words in texts]  # escaped, as every text
+    assert post.endswith("\n\n".join(["", *forum_notices]) + "\n")
+    assert plain.endswith("\n\n".join(["", *texts]) + "\n")
+    for lang in ("ko", "en"):  # and nowhere else: not in a language the page gives none in
+        opening = notice(lang, "{by}").split("{by}")[0]
+        given = sum(lang == language for language, _ in notices)
+        assert (post.count(opening), plain.count(opening)) == (given, given), lang
     notes = BeautifulSoup(html, "lxml").select('body > div[role="note"] > p')
-    assert [(p["lang"], p.get_text()) for p in notes] == (
-        [("ko", notices[0]), ("en", notices[1])] if expected else []
-    )
+    assert [(p["lang"], p.get_text()) for p in notes] == notices
+
+
+def page_notices(site: Path, out: Path, page: str) -> list[tuple[str, str]]:
+    """The built page's provenance notice: ``(lang, words)`` of each language that has one."""
+    build(site, out, search=False)
+    tree = lxml.html.parse(str(out / page / "index.html"))
+    found = tree.xpath("//div[@class='provenance-notice']/p")
+    return [(p.get("lang"), p.text_content()) for p in found if p.text_content().strip()]
 
 
 def test_the_notice_is_in_the_sites_languages_only(write_tree: WriteTree) -> None:
@@ -659,17 +691,21 @@ def test_the_notice_is_in_the_sites_languages_only(write_tree: WriteTree) -> Non
     assert post.endswith(f"\n\n소개\n\n{notice('ko', ui('ko')['a_machine'])}\n")
 
 
-def test_the_forum_posts_notice_is_not_read_back_as_a_text(write_tree: WriteTree) -> None:
+@pytest.mark.parametrize("more", ["", SECOND_MACHINE], ids=["korean", "a-machine-each"])
+def test_the_forum_posts_notice_is_not_read_back_as_a_text(
+    write_tree: WriteTree, more: str
+) -> None:
+    """Nor are the notices in each language naming each its own machines: the round trip gives
+    back the texts, and the post's last paper takes in no notice."""
     path = "digests/weekly/2025-03-17.yaml"
-    site = write_tree({"papersite.yaml": SITE_CONFIG, path: MACHINE_WRITTEN})
+    site = write_tree({"papersite.yaml": SITE_CONFIG, path: MACHINE_WRITTEN + more})
     post = site / "post.md"
     post.write_text(export_text(site, path), encoding="utf-8")
 
     imported = import_post(post, "forum", site=site)
 
-    paper = imported.digest.papers[0]
-    assert (paper.title, paper.summary, paper.sections) == (
-        {"ko": "다포", "en": "DAPO"},
-        {"ko": "기계가 번역한 소개.", "en": "An editor's introduction."},
-        [],
-    )
+    original = digest_model(site, path).papers
+    assert [(p.title, p.summary, p.sections) for p in imported.digest.papers] == [
+        (paper.title, paper.summary, []) for paper in original
+    ]
+    assert len(original) == (2 if more else 1)

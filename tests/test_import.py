@@ -25,10 +25,12 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from conftest import DAPO_RECORD, SITE_CONFIG, WEEKLY, WriteTree, arxiv_record, lockfile_text
+from papersite import build
 from papersite.arxiv_ids import arxiv_base_id
 from papersite.cli import main
-from papersite.importers import import_post
+from papersite.importers import import_post, write_import
 from papersite.importers.draft import language_of
+from papersite.importers.emit import TRANSLATE
 from papersite.importers.links import classify
 from papersite.load import load_site, parse_source, read_source
 from papersite.lockfile import read_lockfile
@@ -36,8 +38,11 @@ from papersite.markup import MarkdownRenderer, plain_paragraph
 from papersite.model import EVERY_LANGUAGE, ArxivRecord, Digest, Paper
 from papersite.snippets import headings_under
 from papersite.validate import validate_document, validate_site
+from test_regional_english import regional
 
 REPO = Path(__file__).resolve().parents[1]
+WEEK = "digests/weekly/2025-03-17.yaml"
+REGIONAL = ["ko-KR", "en-US"]
 SEEDS = REPO / "tests" / "data" / "seeds"
 """The two forum posts the project was born from, as the forum shows them (copies of
 ``../shared/seeds/``), so that every clone can check that they import to ``digests/``."""
@@ -532,18 +537,30 @@ papers:
 """
 
 
+@pytest.mark.parametrize("languages", [["ko", "en", "ja"], ["ko-KR", "en-US", "ja-JP"]])
 @pytest.mark.parametrize("fmt", ["yaml", "md"])
 def test_a_third_languages_texts_survive_export_and_import(
-    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+    write_tree: WriteTree,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    languages: list[str],
 ) -> None:
     """A site in [ko, en, ja] exports its Japanese too: the import, which read Korean and
-    English only, put it in the English texts and titles (kana, or Han alone: 概要, 評価)."""
+    English only, put it in the English texts and titles (kana, or Han alone: 概要, 評価). In
+    ``[ko-KR, en-US, ja-JP]`` Japanese is told apart by its primary subtag."""
+    codes = dict(zip(("ko", "en", "ja"), languages, strict=True))
     config = SITE_CONFIG.replace("languages: [ko, en]", "languages: [ko, en, ja]")
-    site = write_tree({"papersite.yaml": config, "digests/weekly/2025-03-17.yaml": THREE_LANGUAGES})
-
-    original, imported, err = export_and_import(
-        capsys, site, "digests/weekly/2025-03-17.yaml", tmp_path, ["ko", "en", "ja"], fmt
+    site = write_tree(
+        {
+            "papersite.yaml": re.sub(r"\b(ko|en|ja)\b", lambda m: codes[m[1]], config),
+            WEEK: re.sub(
+                r"([{,] ?)(ko|en|ja):", lambda m: m[1] + codes[m[2]] + ":", THREE_LANGUAGES
+            ),
+        }
     )
+
+    original, imported, err = export_and_import(capsys, site, WEEK, tmp_path, languages, fmt)
 
     assert text(imported.title) == text(original.title)
     [paper], [before] = imported.papers, original.papers
@@ -944,6 +961,63 @@ def test_import_into_a_site_without_korean_says_so_before_reading_the_post(
         "has both (--source)\n"
     )
     assert not (site / "digests").exists()
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "md"])
+def test_a_post_imported_into_a_regional_site_is_written_in_its_codes_and_builds(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A site in ``[ko-KR, en-US]`` imports the post it exported: the import wrote ``ko`` and
+    ``en``, which the site does not declare, so it refused the site."""
+    site = write_tree({"papersite.yaml": regional(SITE_CONFIG), WEEK: regional(WEEKLY)})
+    post = tmp_path / "post.md"
+    run(capsys, "export", WEEK, "--format", "forum", "--source", str(site), "--out", str(post))
+    original = load(site, WEEK, REGIONAL)
+    (site / WEEK).unlink()
+
+    status, _, err = run(
+        capsys, "import", str(post), "--from", "forum", "--source", str(site), "--format", fmt
+    )
+
+    assert status == 0, err
+    imported = load(site, WEEK.replace(".yaml", f".{fmt}"), REGIONAL)
+    [paper], [before] = imported.papers, original.papers
+    assert text(imported.title) == text(original.title)
+    for field in ("title", "summary", "abstract"):
+        assert text(getattr(paper, field)) == text(getattr(before, field)), field
+    summary = built_summary(site, tmp_path / "out")
+    assert summary == {"ko-KR": "한국어 소개", "en-US": "English introduction"}
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "md"])
+def test_a_dair_ai_week_imported_into_a_regional_site_is_written_in_its_codes_and_builds(
+    write_tree: WriteTree, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """The English texts go under ``en-US``, and the Korean ones left to translators under
+    ``ko-KR``, with the note for them."""
+    site = write_tree({"papersite.yaml": regional(SITE_CONFIG)})
+
+    result = import_post(DATA / "dair-ai-2025-03-17.md", "dair-ai", site=site, fmt=fmt)
+    write_import(result, site)
+
+    digest = load(site, result.path, REGIONAL)
+    assert digest.papers[0].title == {"ko-KR": "", "en-US": "A Review of DeepSeek Models"}
+    assert f'"A Review of DeepSeek Models"}}  # ko-KR: {TRANSLATE}' in result.text
+    assert " ko:" not in result.text and " en:" not in result.text
+    build(site, tmp_path / "out", search=False)
+    page = lxml.html.parse(str(tmp_path / "out" / "weekly" / "2025-03-17" / "index.html"))
+    english = page.xpath("//article[@class='paper'][1]//h2//*[@lang='en-US']")
+    assert english and english[0].text_content().strip() == "A Review of DeepSeek Models"
+
+
+def built_summary(site: Path, out: Path) -> dict[str, str]:
+    """The first paper's introduction on the built digest page, by the ``lang`` it is in."""
+    build(site, out, search=False)
+    page = lxml.html.parse(str(out / "weekly" / "2025-03-17" / "index.html"))
+    found = page.xpath(
+        "//article[@class='paper'][1]//section[contains(@class, 'field-summary')]/div"
+    )
+    return {node.get("lang"): node.text_content().strip() for node in found}
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ write it in Markdown, and a citation names the paper as the literature does.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -101,9 +102,41 @@ def _key_word(word: str) -> str:
 
 
 def _ascii_word(text: str) -> str:
-    """Lower-case ASCII letters and digits, accents dropped: ``Müller-Lyer`` → ``mullerlyer``."""
+    """Lower-case ASCII letters and digits, as BibTeX tools' keys have them (Zotero, Better
+    BibTeX): accents dropped (``Müller-Lyer`` → ``mullerlyer``), Latin letters that have none to
+    drop spelled in ASCII (``Sørensen`` → ``sorensen``, ``Łukasz`` → ``lukasz``, ``æ`` → ``ae``),
+    and letters of other scripts (Hangul, Han) left out."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
+    if not decomposed.isascii():
+        decomposed = "".join(map(_latin_in_ascii, decomposed))
+    return re.sub(r"[^a-z0-9]", "", decomposed.lower())
+
+
+@functools.cache
+def _latin_in_ascii(char: str) -> str:
+    """``char`` in ASCII, where it is a Latin letter NFKD leaves whole: the letter its Unicode
+    name builds on (LATIN SMALL LETTER O WITH STROKE, ``ø`` → ``o``; ``ł``, ``đ``, ``ħ``), or
+    its usual spelling (``æ`` → ``ae``, ``þ`` → ``th``, ``ß`` → ``ss``); else "" (an accent
+    NFKD took off, a letter of another script)."""
+    if char.isascii():
+        return char
+    latin = _LATIN_LETTER.fullmatch(unicodedata.name(char, ""))
+    if latin is None:
+        return ""
+    letter = latin["letter"]
+    return letter.lower() if len(letter) == 1 else _SPELLED_LETTERS.get(letter, "")
+
+
+_LATIN_LETTER = re.compile(
+    r"LATIN (?:SMALL |CAPITAL )?(?:LETTER|LIGATURE) (?P<letter>.+?)(?: WITH .+)?"
+)
+_SPELLED_LETTERS = {
+    "AE": "ae", "OE": "oe", "SHARP S": "ss", "ETH": "d", "THORN": "th", "DOTLESS I": "i",
+    "DOTLESS J": "j", "ENG": "ng",
+}  # fmt: skip
+"""Latin letters named otherwise than as a letter with a mark, as transliteration spells them
+(Icelandic ``Þórðarson`` → ``thordarson``, Sámi ``ŋ`` → ``ng``); rarer ones (``ə``, ``ʒ``) are
+left out, as before."""
 
 
 def _braced(value: str) -> str:

@@ -13,7 +13,8 @@ formats are theme templates (``templates/export/``), which a site can override l
   translation is left out, as in the forum's own posts.
 - Both end (the newsletter's HTML part: starts) with the notice a digest's page shows where a
   machine wrote or translated texts that no one has reviewed (``machine_notices``), in each of
-  the site's languages: a reader of the post or the mail is told what a reader of the page is.
+  the site's languages whose texts those are, as the page: a reader of the post or the mail is
+  told what a reader of the page is.
 - **newsletter**: e-mail clients drop ``<style>``, scripts and external CSS, and many show no
   MathML (Gmail, Outlook). So every element carries its own ``style=``, the layout is tables at
   most 600 px wide, every link is absolute (from ``base_url``), and math stays as its TeX source.
@@ -388,16 +389,17 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, titl
 
 
 def machine_notices(view: SiteView, digest: DigestView) -> list[tuple[str, str]]:
-    """The notice of the digest's page (``macros.html``' provenance notice) where it shows texts
-    a machine wrote and no one reviewed, naming each machine: ``(lang, words)`` for each of the
-    site's languages, each wording once (a language without words of its own has English
-    ones); none when there are no such texts."""
-    machines = digest.machines(view.languages)
+    """The notice of the digest's page (``macros.html``' provenance notice), by its rule: in
+    each of the site's languages whose texts (or those standing in for its missing ones) a
+    machine wrote and no one reviewed, naming the machines behind that language's texts only
+    (``digest.machines([lang])``). ``(lang, words)``, each wording once (a language without
+    words of its own has English ones); none when there are no such texts."""
     notices: dict[str, str] = {}
-    for lang in view.languages if machines else []:
-        words = ui(lang)
-        by = ", ".join(dict.fromkeys(machine or words["a_machine"] for machine in machines))
-        notices.setdefault(words["machine_notice"].format(by=by), lang)
+    for lang in view.languages:
+        if machines := digest.machines([lang]):
+            words = ui(lang)
+            by = ", ".join(dict.fromkeys(machine or words["a_machine"] for machine in machines))
+            notices.setdefault(words["machine_notice"].format(by=by), lang)
     return [(lang, text) for text, lang in notices.items()]
 
 

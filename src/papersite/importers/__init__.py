@@ -16,8 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papersite.errors import ContentError, PapersiteError, Problem
+from papersite.i18n import code_of
 from papersite.importers.dairai import read_dairai_week
-from papersite.importers.draft import LANGUAGES, DraftDigest, ImportReport, import_languages
+from papersite.importers.draft import (
+    LANGUAGES,
+    DraftDigest,
+    ImportReport,
+    import_languages,
+    in_site_codes,
+)
 from papersite.importers.emit import to_markdown, to_yaml
 from papersite.importers.forum import read_forum_post
 from papersite.load import decode_utf8, is_there, parse_source, read_source
@@ -64,7 +71,7 @@ def import_post(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     languages = _languages(site)
-    missing = [language for language in LANGUAGES if language not in languages]
+    missing = [language for language in LANGUAGES if code_of(languages, language) is None]
     if missing:  # the digest written would name a language the site does not declare
         raise PapersiteError(
             f"papersite import writes Korean and English texts ({', '.join(LANGUAGES)}), and "
@@ -79,6 +86,7 @@ def import_post(
     else:
         report = read_dairai_week(text, str(file), lockfile, start=start, week=week)
     report.digest.languages = written  # every text has an entry per language, as 'new' writes
+    in_site_codes(report.digest, languages)
     _override(report, url, start)
     digest = report.digest
     output = to_yaml(digest) if fmt == "yaml" else to_markdown(digest)

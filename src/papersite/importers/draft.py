@@ -1,8 +1,9 @@
 """What an importer builds before it is written out: a draft digest, plain mutable data.
 
 The importers fill these dataclasses from a post; ``emit.py`` turns one into the text of a digest
-file. Texts are kept as Markdown per language (``{"ko": …, "en": …}``); a language the post did
-not give is an empty string, so that the file shows translators where their text goes.
+file. Texts are kept as Markdown per language (``{"ko": …, "en": …}``, by primary subtag until
+``in_site_codes`` writes them as the site does: ``ko-KR``); a language the post did not give is
+an empty string, so that the file shows translators where their text goes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from papersite.errors import Problem
+from papersite.i18n import code_of, primary_language
 from papersite.importers.forum_words import FORUM_WORDS
 
 LANGUAGES = ("ko", "en")
@@ -73,7 +75,8 @@ class DraftDigest:
     notes: list[str] = field(default_factory=list)
     """Comment lines for the top of the file: where it came from, lines set aside."""
     languages: tuple[str, ...] = LANGUAGES
-    """The languages its texts are written in (``import_languages``)."""
+    """The languages its texts are written in (``import_languages``), by the site's codes for
+    them once ``in_site_codes`` has keyed its texts so."""
 
 
 @dataclass
@@ -183,7 +186,28 @@ def split_by_language(blocks: list[Block], languages: Sequence[str] = LANGUAGES)
 
 
 def import_languages(site_languages: Sequence[str]) -> tuple[str, ...]:
-    """The languages an import writes texts in: Korean and English, then those of the site's
-    other languages that a script tells apart (``SCRIPT_LANGUAGES``), in the site's order."""
-    extra = [lang for lang in site_languages if lang in SCRIPT_LANGUAGES and lang not in LANGUAGES]
+    """The languages an import files texts in, by primary subtag (``in_site_codes`` writes
+    them as the site does): Korean and English, then those of the site's other languages that
+    a script tells apart (``SCRIPT_LANGUAGES``: ``ja`` for ``ja-JP``), in the site's order."""
+    primaries = dict.fromkeys(primary_language(lang) for lang in site_languages)
+    extra = [lang for lang in primaries if lang in SCRIPT_LANGUAGES and lang not in LANGUAGES]
     return (*LANGUAGES, *extra)
+
+
+def in_site_codes(draft: DraftDigest, site_languages: Sequence[str]) -> None:
+    """Key the draft's texts by the site's code for each of their languages (``ko-KR`` for
+    ``ko`` on a site in ``[ko-KR, en-US]``, ``code_of``), as the site's digests are written:
+    the importers file texts by primary subtag. A site in ``[ko, en]`` keeps every key."""
+    codes = {lang: code_of(site_languages, lang) or lang for lang in draft.languages}
+
+    def coded(text: dict[str, str]) -> dict[str, str]:
+        return {codes.get(lang, lang): body for lang, body in text.items()}
+
+    draft.title = coded(draft.title)
+    draft.overview = None if draft.overview is None else coded(draft.overview)
+    for paper in draft.papers:
+        paper.title = coded(paper.title)
+        paper.summary = None if paper.summary is None else coded(paper.summary)
+        paper.abstract = None if paper.abstract is None else coded(paper.abstract)
+        paper.sections = [DraftSection(coded(s.title), coded(s.body)) for s in paper.sections]
+    draft.languages = tuple(codes[lang] for lang in draft.languages)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from papersite.frontmatter import BLOCKS
+from papersite.i18n import code_of, primary_language
 from papersite.importers.draft import DraftDigest, DraftLink, DraftPaper
 from papersite.model import KNOWN_AWARDS
 from papersite.new import (
@@ -45,13 +46,13 @@ def to_yaml(draft: DraftDigest) -> str:
 def to_markdown(draft: DraftDigest) -> str:
     """The Markdown form: front matter, the overview and each paper as sections."""
     front = "\n".join(_header(draft))
-    title = draft.title.get("ko") or draft.title.get("en") or ""
+    title = _first_given(draft.title, draft.languages, ("ko", "en"))
     parts = [f"---\n{front}\n---\n\n# {title}\n"]
     languages = draft.languages
     if draft.overview is not None:
         parts.append("## Overview\n" + _language_sections("###", draft.overview, languages))
     for paper in draft.papers:
-        heading = paper.title.get("en") or paper.title.get("ko") or ""
+        heading = _first_given(paper.title, languages, ("en", "ko"))
         fields = "\n".join(_paper_fields(paper, languages, with_texts=False))
         parts.append(f"## {heading}\n\n```yaml\n{fields}\n```\n")
         for name, text in (("Summary", paper.summary), ("Abstract", paper.abstract)):
@@ -82,7 +83,7 @@ def _header(draft: DraftDigest) -> list[str]:
 def _paper_fields(paper: DraftPaper, languages: Sequence[str], *, with_texts: bool) -> list[str]:
     """The paper's fields, unindented; the texts only for the YAML form (the Markdown form
     writes them as sections)."""
-    note = f"  # ko: {TRANSLATE}" if paper.for_translators else ""
+    note = f"  # {code_of(languages, 'ko')}: {TRANSLATE}" if paper.for_translators else ""
     lines = [f"title: {_inline(paper.title, languages)}{note}"]
     if paper.arxiv:
         lines.append(f"arxiv: {yaml_quoted(paper.arxiv)}")
@@ -104,6 +105,13 @@ def _paper_fields(paper: DraftPaper, languages: Sequence[str], *, with_texts: bo
     lines += _links(paper.links)
     lines.append("tags: []")
     return lines
+
+
+def _first_given(text: dict[str, str], languages: Sequence[str], order: Sequence[str]) -> str:
+    """The text in the first of ``order`` (primary subtags) that ``text`` gives, under the
+    site's code for it (``languages``); "" when it gives none."""
+    codes = (code_of(languages, language) for language in order)
+    return next((text[code] for code in codes if code and text.get(code)), "")
 
 
 def _links(links: list[DraftLink]) -> list[str]:
@@ -138,7 +146,7 @@ def _text_field(
     for lang in languages:
         value = text.get(lang, "").strip("\n")
         if not value:
-            note = f"  # {TRANSLATE}" if translate and lang == "ko" else ""
+            note = f"  # {TRANSLATE}" if translate and primary_language(lang) == "ko" else ""
             lines.append(f'{pad}  {lang}: ""{note}')
         elif _literal_safe(value):
             lines.append(f"{pad}  {lang}: |")
