@@ -33,6 +33,7 @@ import cbor2
 
 from papersite.errors import PapersiteError
 from papersite.i18n import english_or_first
+from papersite.parallel import ending_with_this_process
 
 BUNDLE = "pagefind"
 """The folder of the search bundle (script, UI, index) inside the output."""
@@ -243,9 +244,15 @@ def run_pagefind(
         "--force-language", language, "--silent",
     ]  # fmt: skip
     stop_if(cancelled)
-    # Run from the copies' folder, so that a pagefind.yml in the current folder is not read.
+    # Run from the copies' folder, so that a pagefind.yml in the current folder is not read; and
+    # ended with the build, were it killed outright (``parallel.end_with_parent``).
     with subprocess.Popen(
-        command, cwd=pages, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=pages,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ending_with_this_process(),
     ) as process:
         while True:
             try:
