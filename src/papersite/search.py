@@ -22,6 +22,7 @@ import html
 import json
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -264,11 +265,25 @@ def run_pagefind(
                     process.communicate()
                     raise SearchCancelled(STOPPED) from None
     if process.returncode != 0:
-        message = (errors or output).strip().splitlines()
-        raise SearchError(
-            f"Pagefind failed (exit status {process.returncode}): "
-            + (message[0] if message else "no message")
+        raise SearchError(_failure(process.returncode, errors or output))
+
+
+def _failure(status: int, said: str) -> str:
+    """Why Pagefind failed: the first line it said, or the signal that stopped it (past a file
+    size limit, which Python ignores and the programs it runs do not; the out-of-memory killer),
+    which leaves it no word to say."""
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return (
+            f"Pagefind was stopped by {name} ({signal.strsignal(-status) or 'unknown'}): free "
+            "some disk space and memory (or raise ulimit -f), then build again, or build with "
+            "--no-search"
         )
+    lines = said.strip().splitlines()
+    return f"Pagefind failed (exit status {status}): " + (lines[0] if lines else "no message")
 
 
 CANCEL_CHECK_SECONDS = 0.2
