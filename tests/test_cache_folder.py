@@ -54,6 +54,23 @@ def test_build_says_the_cache_cannot_be_kept(
     assert (out / "weekly" / "2025-03-17" / "index.html").is_file()
 
 
+@pytest.mark.parametrize("inside", ["build", "templates"])
+def test_build_says_a_part_of_the_cache_cannot_be_kept(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], inside: str
+) -> None:
+    """The parsed digests and rendered texts (``build/``), or the compiled templates."""
+    (minimal_site / ".papersite-cache").mkdir()
+    blocked = minimal_site / ".papersite-cache" / inside
+    blocked.write_bytes(b"not a folder")
+    out = tmp_path / "out"
+    assert main(["build", "--source", str(minimal_site), "--out", str(out), "--no-search"]) == 0
+    assert capsys.readouterr().err == (
+        f"warning: {blocked} is a file, not a folder, so nothing is cached and each run starts "
+        "from scratch; remove it (.papersite-cache holds only what papersite makes again, and "
+        "is safe to delete)\n"
+    )
+
+
 def test_the_link_check_says_its_results_cannot_be_kept(
     blocked_site: tuple[Path, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

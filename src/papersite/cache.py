@@ -56,6 +56,13 @@ def unusable_folder(folder: Path, within: Path) -> str | None:
     return None
 
 
+def unusable_caches(source: Path) -> list[str]:
+    """Why the site's build cache, or its compiled templates, cannot be kept
+    (``unusable_folder``), once for each thing in the way."""
+    reasons = (unusable_folder(source / folder, source) for folder in (CACHE_DIR, COMPILED_DIR))
+    return list(dict.fromkeys(reason for reason in reasons if reason is not None))
+
+
 def _what_is(path: Path) -> str:
     """What stands at ``path``, which is not a folder."""
     if path.is_symlink():

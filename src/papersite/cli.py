@@ -247,10 +247,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _warn_if_uncached(source: Path) -> None:
-    """Say so when the build cache cannot be kept (``cache.unusable_folder``)."""
-    from papersite.cache import CACHE_DIR, unusable_folder
+    """Say so when the build cache cannot be kept (``cache.unusable_caches``)."""
+    from papersite.cache import unusable_caches
 
-    if reason := unusable_folder(source / CACHE_DIR, within=source):
+    for reason in unusable_caches(source):
         print(f"warning: {reason}", file=sys.stderr)
 
 
