@@ -159,14 +159,18 @@ def slow_pagefind(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, PR_SET_PDEATHSIG")
+@pytest.mark.parametrize("command", [["build"], ["serve", "--port", "0"]])
 def test_pagefind_ends_when_the_build_is_killed(
-    minimal_site: Path, slow_pagefind: tuple[Path, Path], killed_afterwards: set[Process]
+    minimal_site: Path,
+    slow_pagefind: tuple[Path, Path],
+    killed_afterwards: set[Process],
+    command: list[str],
 ) -> None:
     """Pagefind, run by the build as a program of its own, went on indexing into a folder no
     one would read once the build was killed outright."""
     binary, pid_file = slow_pagefind
     build = subprocess.Popen(
-        [sys.executable, "-m", "papersite", "build"],
+        [sys.executable, "-m", "papersite", *command],
         cwd=minimal_site,
         env={
             "PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin",
