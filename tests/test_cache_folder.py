@@ -9,8 +9,10 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
 
+from conftest import WEEKLY
 from papersite.cli import main
 from test_serve import ServeProcess
 
@@ -100,3 +102,23 @@ def test_serve_says_the_cache_cannot_be_kept(blocked_site: tuple[Path, str]) -> 
     finally:
         assert served.stop() == 0
     assert served.lines["err"] == [f"warning: {warning}"]
+
+
+def test_a_cache_entry_that_cannot_be_deleted_does_not_fail_a_build_that_succeeded(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cache is saved after the output is swapped in: an error there made the build exit 1
+    saying that the output was as before, when it held the new pages."""
+    out = tmp_path / "out"
+    assert main(["build", "--source", str(minimal_site), "--out", str(out), "--no-search"]) == 0
+    # Where a record of a build into another folder goes, which a build deletes as stale.
+    (minimal_site / ".papersite-cache" / "build" / "output-stale.pickle").mkdir()
+    digest = minimal_site / "digests" / "weekly" / "2025-03-17.yaml"
+    digest.write_text(WEEKLY.replace("English introduction", "On zymurgy"), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["build", "--source", str(minimal_site), "--out", str(out), "--no-search"]) == 0
+
+    assert capsys.readouterr().err == ""
+    page = lxml.html.parse(out / "en" / "weekly" / "2025-03-17" / "index.html").getroot()
+    assert "On zymurgy" in page.text_content()

@@ -262,8 +262,11 @@ class BuildCache:
             return False
         kept = {self._entry_path(part, key) for key in used}
         for path in self.folder.glob(f"{part}-*.pickle"):
+            # One that cannot be deleted (a folder by that name) is only left: the build, whose
+            # output is in place, has succeeded.
             if path not in kept:
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
         return True
 
     def _entry_path(self, part: str, key: str) -> Path:
