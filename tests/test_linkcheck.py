@@ -500,15 +500,32 @@ def test_a_damaged_cache_is_ignored_with_a_warning(
     assert check(server.url("/live"), cache_file=cache).cached == 1
 
 
-def test_a_cache_that_cannot_be_written_is_a_warning(server: LinkServer, tmp_path: Path) -> None:
+def test_a_cache_folder_that_is_a_file_is_one_warning_saying_what_to_do(
+    server: LinkServer, tmp_path: Path
+) -> None:
     (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
     cache = tmp_path / "not-a-folder" / "links.json"
     report = check(server.url("/live"), cache_file=cache)
+    assert (report.errors, report.checked) == ([], 1)
+    # Not a system error for reading and another for writing: what is wrong, and what to do.
+    assert [w.message for w in report.cache_warnings] == [
+        f"the link check's results are not kept: {tmp_path / 'not-a-folder'} is a file, not a "
+        "folder, so nothing is cached and each run starts from scratch; remove it "
+        "(.papersite-cache holds only what papersite makes again, and is safe to delete)"
+    ]
+
+
+def test_a_cache_that_cannot_be_read_or_written_is_a_warning_saying_what_to_do(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / CACHE_FILE
+    cache.mkdir(parents=True)  # a folder where the file goes
+    report = check(server.url("/live"), cache_file=cache)
     assert report.errors == []
-    # Reading it failed too (it is not in a folder), and said so.
-    assert [w.message.split(" (")[0] for w in report.cache_warnings] == [
-        "cannot read the link cache",
-        "cannot write the link cache",
+    assert [w.message for w in report.cache_warnings] == [
+        "cannot read the link cache (Is a directory); ignored: remove it (it is safe to delete)",
+        "cannot write the link cache (Is a directory), so the results are not kept: free some "
+        "space, or make the folder writable, or remove it (it is safe to delete)",
     ]
 
 

@@ -1,4 +1,5 @@
-"""Forked workers end with the build: a build killed outright (SIGKILL) leaves none running."""
+"""Forked workers and Pagefind end with the build: a build killed outright (SIGKILL) leaves none
+running."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,3 +139,61 @@ def test_a_worker_whose_parent_ended_before_it_started_ends_at_once() -> None:
 
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 1
+
+
+@pytest.fixture
+def slow_pagefind(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in for Pagefind's binary (``PAGEFIND_BINARY_PATH``), and the file where it writes
+    its process ID: it becomes ``sleep``, in the same process, so it runs until it is killed."""
+    binary, pid_file = tmp_path / "pagefind", tmp_path / "pagefind.pid"
+    binary.write_text(
+        textwrap.dedent(f"""\
+            #!/bin/sh
+            echo $$ > {pid_file}.part && mv {pid_file}.part {pid_file}
+            exec sleep 60
+        """),
+        encoding="utf-8",
+    )
+    binary.chmod(0o755)
+    return binary, pid_file
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, PR_SET_PDEATHSIG")
+@pytest.mark.parametrize("command", [["build"], ["serve", "--port", "0"]])
+def test_pagefind_ends_when_the_build_is_killed(
+    minimal_site: Path,
+    slow_pagefind: tuple[Path, Path],
+    killed_afterwards: set[Process],
+    command: list[str],
+) -> None:
+    """Pagefind, run by the build as a program of its own, went on indexing into a folder no
+    one would read once the build was killed outright."""
+    binary, pid_file = slow_pagefind
+    build = subprocess.Popen(
+        [sys.executable, "-m", "papersite", *command],
+        cwd=minimal_site,
+        env={
+            "PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin",
+            "PAGEFIND_BINARY_PATH": str(binary),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while not pid_file.exists() and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pid_file.exists(), f"Pagefind did not start (the build: {build.poll()})"
+        pid = int(pid_file.read_text())
+        fields = _stat(pid)
+        assert fields is not None, "Pagefind runs"
+        pagefind = (pid, fields[19])
+        killed_afterwards.add(pagefind)
+    finally:
+        build.kill()
+        build.wait()
+
+    deadline = time.monotonic() + 5
+    while _alive(pagefind) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pagefind), "Pagefind ended with the build"

@@ -364,6 +364,33 @@ def test_a_missing_pagefind_binary_is_an_error_naming_the_way_out(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "meaning"), [("XFSZ", "File size limit exceeded"), ("KILL", "Killed")]
+)
+def test_pagefind_stopped_by_a_signal_is_an_error_naming_it_and_the_way_out(
+    minimal_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    meaning: str,
+) -> None:
+    """As Pagefind is stopped past a file size limit (``ulimit -f``: Python ignores SIGXFSZ, the
+    programs it runs do not), or by the out-of-memory killer: it says nothing itself."""
+    binary = tmp_path / "pagefind"
+    binary.write_text(f"#!/bin/sh\nkill -{name} $$\n", encoding="utf-8")
+    binary.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+
+    assert main(["build", "--source", str(minimal_site), "--out", str(tmp_path / "out")]) == 1
+
+    assert capsys.readouterr().err == (
+        f"error: Pagefind was stopped by SIG{name} ({meaning}): free some disk space and "
+        "memory (or raise ulimit -f), then build again, or build with --no-search\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_search_forms_are_plain_get_forms_that_work_without_javascript(built_site: Path) -> None:
     for page, action in [
         ("papers/2503.14476/index.html", "../../search/"),

@@ -20,6 +20,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.util
+import itertools
 import os
 import pickle
 import sys
@@ -35,6 +36,39 @@ CACHE_DIR = f"{CACHE_ROOT}/build"
 COMPILED_DIR = f"{CACHE_ROOT}/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
 FORMAT = 39
+
+
+def unusable_folder(folder: Path, within: Path) -> str | None:
+    """Why nothing can be cached in ``folder``, said with what to do: it, or a folder above it
+    inside ``within`` (the site folder), is something else (a file, a symbolic link to nothing)
+    where a folder must be. None when ``folder`` is a folder, or can be made. Never an error: a
+    build without a cache is only slower; but worth a warning, since every build, and every link
+    check, then starts from scratch."""
+    for path in itertools.takewhile(lambda path: path != within, (folder, *folder.parents)):
+        if path.is_dir():
+            return None
+        if os.path.lexists(path):
+            return (
+                f"{path} is {_what_is(path)}, not a folder, so nothing is cached and each run "
+                f"starts from scratch; remove it ({CACHE_ROOT} holds only what papersite makes "
+                "again, and is safe to delete)"
+            )
+    return None
+
+
+def unusable_caches(source: Path) -> list[str]:
+    """Why the site's build cache, or its compiled templates, cannot be kept
+    (``unusable_folder``), once for each thing in the way."""
+    reasons = (unusable_folder(source / folder, source) for folder in (CACHE_DIR, COMPILED_DIR))
+    return list(dict.fromkeys(reason for reason in reasons if reason is not None))
+
+
+def _what_is(path: Path) -> str:
+    """What stands at ``path``, which is not a folder."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        return f"a symbolic link to {target}" + ("" if path.exists() else ", which does not exist")
+    return "a file"
 
 
 def content_hash(*parts: bytes | str) -> str:
@@ -228,8 +262,11 @@ class BuildCache:
             return False
         kept = {self._entry_path(part, key) for key in used}
         for path in self.folder.glob(f"{part}-*.pickle"):
+            # One that cannot be deleted (a folder by that name) is only left: the build, whose
+            # output is in place, has succeeded.
             if path not in kept:
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
         return True
 
     def _entry_path(self, part: str, key: str) -> Path:

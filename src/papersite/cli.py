@@ -241,8 +241,17 @@ def _build(args: argparse.Namespace) -> int:
             )
             return 1
         _print_problems(report.warnings, " (warning)")
+        _warn_if_uncached(args.source)
         print(report.summary())
     return 0
+
+
+def _warn_if_uncached(source: Path) -> None:
+    """Say so when the build cache cannot be kept (``cache.unusable_caches``)."""
+    from papersite.cache import unusable_caches
+
+    for reason in unusable_caches(source):
+        print(f"warning: {reason}", file=sys.stderr)
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -423,6 +432,8 @@ def _port(value: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from papersite.serve import serve, stop_on_signals
 
+    if args.source.is_dir():  # else serve says what is wrong with it
+        _warn_if_uncached(args.source)
     # Ctrl-C is how a server is stopped: a clean stop, exit status 0.
     with stop_on_signals() as stop:
         serve(args.source, host=args.host, port=args.port, search=args.search, stop=stop)

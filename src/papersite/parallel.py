@@ -18,6 +18,7 @@ It pays only for many items: a few hundred pages render faster in the process th
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -115,14 +116,14 @@ DEAD_WORKER = (
 
 
 def _start_worker(parent: int) -> None:
-    """A forked worker's start: it ends with its ``parent`` (``_end_with_parent``), its
+    """A forked worker's start: it ends with its ``parent`` (``end_with_parent``), its
     collector runs as usual (``collect_in_worker``), and it takes back the default handler of
     SIGTERM, with which the pool ends it once the work is done. It inherits the parent's, and
     ``papersite serve``'s first SIGTERM only asks the server to stop
     (``serve.stop_on_signals``): a worker with it outlived the pool's one SIGTERM, and the build
     waited for it for ever. Ctrl-C, which the terminal sends to every process of the group, is
     the parent's to handle: workers ignore it."""
-    _end_with_parent(parent)
+    end_with_parent(parent)
     collect_in_worker()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -132,19 +133,37 @@ PR_SET_PDEATHSIG = 1
 """Linux's ``prctl`` option: the signal the calling process gets when its parent ends."""
 
 
-def _end_with_parent(parent: int) -> None:
-    """On Linux, have the kernel kill this worker when ``parent`` ends. A build killed outright
-    (SIGKILL, the out-of-memory killer) cannot stop its workers, and each, holding both ends
-    of the pool's pipes itself, waited on them for ever. The parent may have ended before the
-    ``prctl``: then the worker has been handed to another process, and ends at once. (The
-    kernel sends the signal when the *thread* that forked ends: the one that takes the
-    results, which outlives the pool.) Elsewhere, nothing."""
+def end_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this process (a worker, or a program the build runs) when
+    ``parent`` ends. A build killed outright (SIGKILL, the out-of-memory killer) cannot stop
+    its children: each worker, holding both ends of the pool's pipes itself, waited on them for
+    ever, and Pagefind went on indexing into a folder no one would read. The parent may have
+    ended before the ``prctl``: then the child has been handed to another process, and ends at
+    once. (The kernel sends the signal when the *thread* that forked ends: for the workers, the
+    one that takes the results, which outlives the pool; for a program, the one that waits for
+    it.) Elsewhere, nothing."""
     if not sys.platform.startswith("linux"):
         return
     # prctl fails only for an invalid signal, which SIGKILL is not.
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _prctl()(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(1)
+
+
+def ending_with_this_process() -> Callable[[], None] | None:
+    """For ``subprocess.Popen``'s ``preexec_fn``: a program that ends with this process
+    (``end_with_parent``); None where that cannot be had. libc is looked up here, before the
+    fork, so that the child, which may share a lock with another thread, only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    _prctl()
+    return functools.partial(end_with_parent, os.getpid())
+
+
+@functools.cache
+def _prctl() -> Any:
+    """libc's ``prctl``."""
+    return ctypes.CDLL(None, use_errno=True).prctl
 
 
 def _run(share: range) -> Any:

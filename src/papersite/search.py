@@ -22,6 +22,7 @@ import html
 import json
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +34,7 @@ import cbor2
 
 from papersite.errors import PapersiteError
 from papersite.i18n import english_or_first
+from papersite.parallel import ending_with_this_process
 
 BUNDLE = "pagefind"
 """The folder of the search bundle (script, UI, index) inside the output."""
@@ -243,9 +245,15 @@ def run_pagefind(
         "--force-language", language, "--silent",
     ]  # fmt: skip
     stop_if(cancelled)
-    # Run from the copies' folder, so that a pagefind.yml in the current folder is not read.
+    # Run from the copies' folder, so that a pagefind.yml in the current folder is not read; and
+    # ended with the build, were it killed outright (``parallel.end_with_parent``).
     with subprocess.Popen(
-        command, cwd=pages, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=pages,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ending_with_this_process(),
     ) as process:
         while True:
             try:
@@ -257,11 +265,25 @@ def run_pagefind(
                     process.communicate()
                     raise SearchCancelled(STOPPED) from None
     if process.returncode != 0:
-        message = (errors or output).strip().splitlines()
-        raise SearchError(
-            f"Pagefind failed (exit status {process.returncode}): "
-            + (message[0] if message else "no message")
+        raise SearchError(_failure(process.returncode, errors or output))
+
+
+def _failure(status: int, said: str) -> str:
+    """Why Pagefind failed: the first line it said, or the signal that stopped it (past a file
+    size limit, which Python ignores and the programs it runs do not; the out-of-memory killer),
+    which leaves it no word to say."""
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return (
+            f"Pagefind was stopped by {name} ({signal.strsignal(-status) or 'unknown'}): free "
+            "some disk space and memory (or raise ulimit -f), then build again, or build with "
+            "--no-search"
         )
+    lines = said.strip().splitlines()
+    return f"Pagefind failed (exit status {status}): " + (lines[0] if lines else "no message")
 
 
 CANCEL_CHECK_SECONDS = 0.2

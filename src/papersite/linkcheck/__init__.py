@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papersite.errors import Problem
-from papersite.linkcheck.cache import CACHE_FILE, cacheable, is_fresh, read_cache, write_cache
+from papersite.linkcheck.cache import (
+    CACHE_FILE,
+    blocked_cache,
+    cacheable,
+    is_fresh,
+    read_cache,
+    write_cache,
+)
 from papersite.linkcheck.collect import LinkRef, collect_links, urls_in_markdown
 from papersite.linkcheck.fetch import (
     MAX_BACKOFF_SECONDS,
@@ -71,6 +78,8 @@ def check_links(
     by_url, skipped = _by_url(refs, settings.skip)
     cache_warnings: list[Problem] = []
     stored: dict[str, LinkResult] = {}
+    if cache_file is not None and (blocked := blocked_cache(cache_file)):
+        cache_warnings, cache_file = [blocked], None
     if cache_file is not None:
         stored, cache_warnings = read_cache(cache_file)
     started = now()

@@ -19,12 +19,16 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from papersite.cache import unusable_folder
 from papersite.errors import Problem
 from papersite.linkcheck.fetch import LinkResult, Outcome
 from papersite.model import LinkSettings, StrictModel
+from papersite.write import REFUSED_ADVICE
 
 CACHE_FILE = Path(".papersite-cache") / "links.json"
 """The cache's place, relative to the site folder."""
+
+REMOVE = "remove it (it is safe to delete)"
 
 
 class _CachedLink(StrictModel):
@@ -64,7 +68,12 @@ def read_cache(path: Path) -> tuple[dict[str, LinkResult], list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}, []
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return {}, [
+            _cache_warning(path, f"cannot read the link cache ({reason}); ignored: {REMOVE}")
+        ]
+    except UnicodeDecodeError as error:
         return {}, [_cache_warning(path, f"cannot read the link cache ({error}); ignored")]
     try:
         cache = _CacheFile.model_validate(json.loads(text))
@@ -101,8 +110,24 @@ def write_cache(path: Path, results: dict[str, LinkResult]) -> list[Problem]:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        return [_cache_warning(path, f"cannot write the link cache ({error})")]
+        reason = error.strerror or str(error)
+        return [
+            _cache_warning(
+                path,
+                f"cannot write the link cache ({reason}), so the results are not kept: "
+                f"{REFUSED_ADVICE}, or {REMOVE}",
+            )
+        ]
     return []
+
+
+def blocked_cache(path: Path) -> Problem | None:
+    """A warning when no result can be kept in the cache file ``path``, in the site's cache
+    folder: that folder is not one (``cache.unusable_folder``); None when it can be."""
+    reason = unusable_folder(path.parent, within=path.parent.parent)
+    if reason is None:
+        return None
+    return _cache_warning(path, f"the link check's results are not kept: {reason}")
 
 
 def _cache_warning(path: Path, message: str) -> Problem:
