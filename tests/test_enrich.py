@@ -700,7 +700,7 @@ def test_a_lockfile_the_disk_refuses_is_named_with_what_to_do(
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
         f"error: cannot write {site / 'arxiv.lock.json'}: File too large; it is as it was before "
-        "this batch: free some space, or make the site folder writable, and run the command again"
+        "this batch: free some space, or make the folder writable, and run the command again"
     )
     assert "Traceback" not in result.stderr
     assert not list(site.glob("*arxiv.lock.json*"))

@@ -50,6 +50,7 @@ from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
 from papersite.titles import SAME_TITLE, same_numbers, title_similarity
 from papersite.validate import validate_site
+from papersite.write import REFUSED_ADVICE
 
 ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
 SEMANTIC_SCHOLAR_URL_VARIABLE = "PAPERSITE_SEMANTIC_SCHOLAR_API_URL"
@@ -249,8 +250,7 @@ class _Enrichment:
         except OSError as error:  # a full disk, a read-only site folder
             raise PapersiteError(
                 f"cannot write {self.root / LOCKFILE}: {error.strerror or error}; it is as it "
-                "was before this batch: free some space, or make the site folder writable, and "
-                "run the command again"
+                f"was before this batch: {REFUSED_ADVICE}, and run the command again"
             ) from None
 
     def _has(self, key: str, arxiv_id: str) -> bool:
