@@ -271,6 +271,51 @@ def test_refresh_refetches_everything_or_only_the_ids_given(
     ]
 
 
+def stamp_fetched(site: Path, when: str) -> bytes:
+    """Set every record's ``fetched`` to ``when``, as enrich writes the file; its new bytes."""
+    data = lock(site)
+    for entry in data["papers"].values():  # type: ignore[attr-defined]
+        entry["arxiv"]["fetched"] = when
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (site / "arxiv.lock.json").write_text(text, encoding="utf-8")
+    return text.encode()
+
+
+@pytest.mark.parametrize("gated_id", [GATED.id, None], ids=["by-id", "resolved-from-title"])
+def test_a_refresh_that_finds_nothing_new_leaves_the_file_byte_identical(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, gated_id: str | None
+) -> None:
+    """A lockfile's diff shows what changed: a refresh restamped every record's ``fetched``."""
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, gated_id)))
+    enrich(site, resolve_titles=True, environ={})
+    before = stamp_fetched(site, "2026-01-01T00:00:00Z")
+    asked = len(fake_arxiv.requests)
+
+    report = enrich(site, refresh=[], resolve_titles=True, environ={})
+
+    assert report.ok
+    assert len(fake_arxiv.requests) > asked
+    assert sorted(arxiv_records(site)) == [DAPO.id, GATED.id]
+    assert (site / "arxiv.lock.json").read_bytes() == before
+
+
+def test_a_refresh_restamps_only_the_records_that_changed(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+    enrich(site, environ={})
+    stamp_fetched(site, "2026-01-01T00:00:00Z")
+    fake_arxiv.add(dataclasses.replace(GATED, versions=[*GATED.versions, "2025-06-01"]))
+
+    enrich(site, refresh=[], environ={})
+
+    records = arxiv_records(site)
+    assert records[DAPO.id]["fetched"] == "2026-01-01T00:00:00Z"
+    assert records[GATED.id]["version"] == 2
+    fetched = dt.datetime.fromisoformat(str(records[GATED.id]["fetched"]))
+    assert dt.datetime.now(dt.UTC) - fetched < dt.timedelta(minutes=5)
+
+
 def test_refreshing_an_id_no_digest_names_warns_and_fetches_nothing(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:

@@ -277,10 +277,20 @@ class _Enrichment:
                     f"again later; if this persists, tell {source.label}",
                 )
             else:
-                record = self._still_resolved(arxiv_id, record)
-                self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+                self._put(source.key, arxiv_id, self._still_resolved(arxiv_id, record))
                 stored.add(arxiv_id)
         return stored
+
+    def _put(self, key: str, arxiv_id: str, record: BaseModel) -> None:
+        """Store ``record`` as the lockfile's record of the source stored under ``key``, unless
+        the record there differs from it only in when it was fetched: that one is kept,
+        ``fetched`` included, so a refresh that finds nothing new leaves the file as it was
+        (as a lockfile of packages is), and a pull request's diff shows only what changed."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        old = getattr(entry, key) if entry is not None else None
+        if old is not None and old == record.model_copy(update={"fetched": old.fetched}):
+            return
+        self.lockfile = self.lockfile.with_record(arxiv_id, **{key: record})
 
     def _still_resolved(self, arxiv_id: str, record: BaseModel) -> BaseModel:
         """``record``, fetched again by its ID, still marked with the title the lockfile's
@@ -387,7 +397,7 @@ class _Enrichment:
             return
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
-            self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
+            self._put("arxiv", record.id, record)
             self._save()
             place = _place(appearance.problem("", "arxiv"))
             self.report.resolved.append(

@@ -827,7 +827,8 @@ class ArxivRecord(StrictModel):
     """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
     digest gives the ID itself."""
     fetched: AwareTime
-    """When the record was fetched (UTC)."""
+    """When the record was fetched (UTC) as it is: a refetch that finds it unchanged keeps it,
+    this time included, so that a refresh that finds nothing new changes nothing."""
 
     @model_validator(mode="after")
     def _updated_not_before_published(self) -> ArxivRecord:
@@ -858,6 +859,7 @@ class SemanticScholarRecord(StrictModel):
     open_access_pdf: HttpUrl | None = None
     """The publication's open-access PDF, where Semantic Scholar knows one."""
     fetched: AwareTime
+    """When the record was fetched (UTC) as it is, as ``ArxivRecord.fetched``."""
 
 
 class _SourceSettings(StrictModel):
