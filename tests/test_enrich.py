@@ -505,6 +505,67 @@ def test_a_withdrawn_paper_is_reported_at_its_arxiv_field(
     assert arxiv_records(site)["2401.00001"]["withdrawn"] is True
 
 
+WITHDRAWN_PAPER = FakePaper(
+    "2401.00002", "Sparse attention is all you need for long contexts", ["A"], "We show it.",
+    ["2024-01-01", "2024-02-01"], "cs.LG", ["cs.LG"], comment="Paper withdrawn by the authors",
+)  # fmt: skip
+
+
+def test_a_withdrawn_paper_found_from_its_title_is_reported_at_its_title(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """Only a record found by ID was checked: the one found from a title was stored silently."""
+    fake_arxiv.add(WITHDRAWN_PAPER)
+    site = make_site(write_tree, fake_arxiv, digest((WITHDRAWN_PAPER.title, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    expected = [
+        (
+            5,
+            "papers[0].title",
+            "arXiv marks 2401.00002 as withdrawn (Paper withdrawn by the authors); check that "
+            "2401.00002 is this paper, or say so in the digest",
+        )
+    ]
+    assert [(w.line, w.field, w.message) for w in report.warnings] == expected
+    built = build(site, tmp_path / "out")
+    assert [(w.line, w.field, w.message) for w in built.warnings] == expected
+
+
+@pytest.mark.parametrize(
+    ("comment", "abstract", "withdrawn"),
+    [
+        ("Paper withdrawn by the authors", "We show it.", True),
+        ("This paper has been withdrawn by the author due to an error in Lemma 2", "", True),
+        ("This submission has been withdrawn by arXiv administrators due to text overlap", "", True),
+        (None, "This paper has been withdrawn.", True),
+        (None, "Withdrawn.", True),
+        ("12 pages. Withdrawn due to a crucial sign error in equation 3", "", True),
+        ("This preprint has been withdrawn; see the journal version", "", True),
+        ("The authors have withdrawn this paper because of a flaw", "", True),
+        ("12 pages. Extends a withdrawn paper of ours", "We show it.", False),
+        (None, "The withdrawn state of migrants is studied here.", False),
+        (None, "We study papers withdrawn from journals and why they are cited.", False),
+    ],
+)
+def test_arxivs_wordings_of_a_withdrawal_mark_the_record_withdrawn(
+    write_tree: WriteTree,
+    fake_arxiv: FakeArxiv,
+    comment: str | None,
+    abstract: str,
+    withdrawn: bool,
+) -> None:
+    paper = dataclasses.replace(WITHDRAWN_PAPER, comment=comment, summary=abstract or "x")
+    fake_arxiv.add(paper)
+    site = make_site(write_tree, fake_arxiv, digest((paper.title, paper.id)))
+
+    report = enrich(site, environ={})
+
+    assert arxiv_records(site)[paper.id]["withdrawn"] is withdrawn
+    assert ["withdrawn" in w.message for w in report.warnings] == ([True] if withdrawn else [])
+
+
 # --- failures and retries ---------------------------------------------------------------------------
 
 

@@ -479,12 +479,14 @@ class _Enrichment:
         ]
 
     def mismatches(self) -> list[Problem]:
-        """Withdrawn papers, unknown pinned versions and mistyped-looking IDs, now that the
-        lockfile is complete."""
+        """Withdrawn papers (found by ID or from their titles), unknown pinned versions and
+        mistyped-looking IDs, now that the lockfile is complete."""
         warnings = []
-        for arxiv_id, paper in self.by_id.items():
+        resolved = [p for p in self.site.papers.values() if given_arxiv_id(p) is None]
+        for paper in [*self.by_id.values(), *resolved]:
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
+            arxiv_id = paper.arxiv.id if paper.arxiv else ""
             fetched = arxiv_id in self.fetched
             failed = arxiv_id in self.asked and not fetched
             warnings += paper_mismatches(paper, fetched=fetched, failed=failed)
