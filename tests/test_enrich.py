@@ -538,7 +538,7 @@ def test_a_withdrawn_paper_found_from_its_title_is_reported_at_its_title(
     [
         ("Paper withdrawn by the authors", "We show it.", True),
         ("This paper has been withdrawn by the author due to an error in Lemma 2", "", True),
-        ("This submission has been withdrawn by arXiv administrators due to text overlap", "", True),
+        ("This submission has been withdrawn by arXiv administrators for overlap", "", True),
         (None, "This paper has been withdrawn.", True),
         (None, "Withdrawn.", True),
         ("12 pages. Withdrawn due to a crucial sign error in equation 3", "", True),
