@@ -271,6 +271,51 @@ def test_refresh_refetches_everything_or_only_the_ids_given(
     ]
 
 
+def stamp_fetched(site: Path, when: str) -> bytes:
+    """Set every record's ``fetched`` to ``when``, as enrich writes the file; its new bytes."""
+    data = lock(site)
+    for entry in data["papers"].values():  # type: ignore[attr-defined]
+        entry["arxiv"]["fetched"] = when
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (site / "arxiv.lock.json").write_text(text, encoding="utf-8")
+    return text.encode()
+
+
+@pytest.mark.parametrize("gated_id", [GATED.id, None], ids=["by-id", "resolved-from-title"])
+def test_a_refresh_that_finds_nothing_new_leaves_the_file_byte_identical(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, gated_id: str | None
+) -> None:
+    """A lockfile's diff shows what changed: a refresh restamped every record's ``fetched``."""
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, gated_id)))
+    enrich(site, resolve_titles=True, environ={})
+    before = stamp_fetched(site, "2026-01-01T00:00:00Z")
+    asked = len(fake_arxiv.requests)
+
+    report = enrich(site, refresh=[], resolve_titles=True, environ={})
+
+    assert report.ok
+    assert len(fake_arxiv.requests) > asked
+    assert sorted(arxiv_records(site)) == [DAPO.id, GATED.id]
+    assert (site / "arxiv.lock.json").read_bytes() == before
+
+
+def test_a_refresh_restamps_only_the_records_that_changed(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id), (GATED.title, GATED.id)))
+    enrich(site, environ={})
+    stamp_fetched(site, "2026-01-01T00:00:00Z")
+    fake_arxiv.add(dataclasses.replace(GATED, versions=[*GATED.versions, "2025-06-01"]))
+
+    enrich(site, refresh=[], environ={})
+
+    records = arxiv_records(site)
+    assert records[DAPO.id]["fetched"] == "2026-01-01T00:00:00Z"
+    assert records[GATED.id]["version"] == 2
+    fetched = dt.datetime.fromisoformat(str(records[GATED.id]["fetched"]))
+    assert dt.datetime.now(dt.UTC) - fetched < dt.timedelta(minutes=5)
+
+
 def test_refreshing_an_id_no_digest_names_warns_and_fetches_nothing(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:
@@ -458,6 +503,67 @@ def test_a_withdrawn_paper_is_reported_at_its_arxiv_field(
     assert [(p.line, p.field) for p in report.warnings] == [(6, "papers[0].arxiv")]
     assert "withdrawn" in report.warnings[0].message
     assert arxiv_records(site)["2401.00001"]["withdrawn"] is True
+
+
+WITHDRAWN_PAPER = FakePaper(
+    "2401.00002", "Sparse attention is all you need for long contexts", ["A"], "We show it.",
+    ["2024-01-01", "2024-02-01"], "cs.LG", ["cs.LG"], comment="Paper withdrawn by the authors",
+)  # fmt: skip
+
+
+def test_a_withdrawn_paper_found_from_its_title_is_reported_at_its_title(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """Only a record found by ID was checked: the one found from a title was stored silently."""
+    fake_arxiv.add(WITHDRAWN_PAPER)
+    site = make_site(write_tree, fake_arxiv, digest((WITHDRAWN_PAPER.title, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    expected = [
+        (
+            5,
+            "papers[0].title",
+            "arXiv marks 2401.00002 as withdrawn (Paper withdrawn by the authors); check that "
+            "2401.00002 is this paper, or say so in the digest",
+        )
+    ]
+    assert [(w.line, w.field, w.message) for w in report.warnings] == expected
+    built = build(site, tmp_path / "out")
+    assert [(w.line, w.field, w.message) for w in built.warnings] == expected
+
+
+@pytest.mark.parametrize(
+    ("comment", "abstract", "withdrawn"),
+    [
+        ("Paper withdrawn by the authors", "We show it.", True),
+        ("This paper has been withdrawn by the author due to an error in Lemma 2", "", True),
+        ("This submission has been withdrawn by arXiv administrators for overlap", "", True),
+        (None, "This paper has been withdrawn.", True),
+        (None, "Withdrawn.", True),
+        ("12 pages. Withdrawn due to a crucial sign error in equation 3", "", True),
+        ("This preprint has been withdrawn; see the journal version", "", True),
+        ("The authors have withdrawn this paper because of a flaw", "", True),
+        ("12 pages. Extends a withdrawn paper of ours", "We show it.", False),
+        (None, "The withdrawn state of migrants is studied here.", False),
+        (None, "We study papers withdrawn from journals and why they are cited.", False),
+    ],
+)
+def test_arxivs_wordings_of_a_withdrawal_mark_the_record_withdrawn(
+    write_tree: WriteTree,
+    fake_arxiv: FakeArxiv,
+    comment: str | None,
+    abstract: str,
+    withdrawn: bool,
+) -> None:
+    paper = dataclasses.replace(WITHDRAWN_PAPER, comment=comment, summary=abstract or "x")
+    fake_arxiv.add(paper)
+    site = make_site(write_tree, fake_arxiv, digest((paper.title, paper.id)))
+
+    report = enrich(site, environ={})
+
+    assert arxiv_records(site)[paper.id]["withdrawn"] is withdrawn
+    assert ["withdrawn" in w.message for w in report.warnings] == ([True] if withdrawn else [])
 
 
 # --- failures and retries ---------------------------------------------------------------------------
@@ -700,7 +806,7 @@ def test_a_lockfile_the_disk_refuses_is_named_with_what_to_do(
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
         f"error: cannot write {site / 'arxiv.lock.json'}: File too large; it is as it was before "
-        "this batch: free some space, or make the site folder writable, and run the command again"
+        "this batch: free some space, or make the folder writable, and run the command again"
     )
     assert "Traceback" not in result.stderr
     assert not list(site.glob("*arxiv.lock.json*"))

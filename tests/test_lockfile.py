@@ -229,6 +229,87 @@ def test_a_value_of_another_type_is_refused_not_converted(
     assert problem.message.endswith("git checkout -- arxiv.lock.json) and run papersite enrich")
 
 
+REFETCH = "remove the entry and run papersite enrich to fetch its record again; fix the file"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("version", str(10**30), f"{10**30} cannot be an arXiv version, a small number (none"),
+        ("version", "1001", "1001 cannot be an arXiv version, a small number (none has reached"),
+        (
+            "published",
+            '"0001-01-01"',
+            '"0001-01-01" cannot be an arXiv date, before arXiv began (1991-08-14): ' + REFETCH,
+        ),
+        ("published", '"1991-08-13"', '"1991-08-13" cannot be an arXiv date, before arXiv began'),
+        ("updated", '"9999-12-31"', '"9999-12-31" cannot be an arXiv date, after 2999: ' + REFETCH),
+        (
+            "fetched",
+            '"0001-01-01T00:00:00Z"',
+            '"0001-01-01T00:00:00Z" cannot be when a record was fetched, before arXiv began '
+            "(1991-08-14): " + REFETCH,
+        ),
+        ("fetched", '"1991-08-13T23:00:00Z"', '"1991-08-13T23:00:00Z" cannot be when a record'),
+    ],
+)
+def test_a_value_no_arxiv_record_can_have_is_an_error_at_it_saying_to_fetch_it_again(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    """JSON and the field's type accepted them: a version of 10**30, a date before arXiv."""
+    record = {**DAPO_RECORD, "published": "1991-08-14"}
+    lockfile = lockfile_text(record)
+    written = f'"{field}": {json.dumps(record[field])}'
+    line, column = json_position(lockfile.splitlines(), written)
+    lockfile = lockfile.replace(written, f'"{field}": {value}', 1)
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.path, problem.line, problem.column, problem.field) == (
+        "arxiv.lock.json",
+        line,
+        column,
+        f'papers["2503.14476"].arxiv.{field}',
+    )
+    assert problem.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("version", 1000), ("published", "1991-08-14"), ("fetched", "1991-08-13T23:00:00-05:00")],
+)
+def test_the_extreme_values_an_arxiv_record_can_have_build(
+    write_tree: WriteTree, tmp_path: Path, field: str, value: object
+) -> None:
+    record = {**DAPO_RECORD, "published": "1991-08-14", field: value}
+    source = write_tree(
+        {
+            "papersite.yaml": SITE_CONFIG,
+            DIGEST_PATH: DIGEST,
+            "arxiv.lock.json": lockfile_text(record),
+        }
+    )
+
+    build(source, tmp_path / "out")
+
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("entry", ["{}", '{"arxiv": null, "semantic_scholar": null}'])
+def test_an_entry_without_any_record_is_an_error_at_it(
+    write_tree: WriteTree, tmp_path: Path, entry: str
+) -> None:
+    lockfile = f'{{\n  "format": 1,\n  "papers": {{\n    "2503.14476": {entry}\n  }}\n}}\n'
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert (problem.line, problem.column, problem.field) == (4, 19, 'papers["2503.14476"]')
+    assert problem.message.startswith(
+        "the entry holds no record (arxiv, semantic_scholar): every entry papersite enrich writes "
+        "has one; " + REFETCH
+    )
+
+
 @pytest.mark.parametrize(("field", "value"), [("citation_count", '"12"'), ("year", "2025.0")])
 def test_a_semantic_scholar_number_of_another_type_is_refused(
     write_tree: WriteTree, tmp_path: Path, field: str, value: str

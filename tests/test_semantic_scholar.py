@@ -228,6 +228,26 @@ def test_records_carry_the_time_they_were_fetched(scholar_site: Path) -> None:
         assert before <= fetched <= after
 
 
+def test_a_refresh_that_finds_nothing_new_keeps_each_record_and_the_file_byte_identical(
+    scholar_site: Path,
+) -> None:
+    """A refresh restamped every record's ``fetched``, so the lockfile's diff touched them all."""
+    run(scholar_site)
+    data = json.loads((scholar_site / LOCKFILE).read_text(encoding="utf-8"))
+    for entry in data["papers"].values():
+        for record in (entry["arxiv"], entry["semantic_scholar"]):
+            if record is not None:
+                record["fetched"] = "2026-01-01T00:00:00Z"
+    before = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (scholar_site / LOCKFILE).write_text(before, encoding="utf-8")
+
+    report = run(scholar_site, refresh=[])
+
+    assert report.ok
+    assert report.fetched["Semantic Scholar"] == 2
+    assert (scholar_site / LOCKFILE).read_text(encoding="utf-8") == before
+
+
 def test_batch_request_lists_each_paper_as_arxiv_lookup(
     scholar_site: Path, fake_scholar: FakeSemanticScholar
 ) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from papersite.arxiv_ids import arxiv_version, canonical_arxiv_id
 from papersite.errors import Problem
 from papersite.lockfile import LOCKFILE, LockEntry, Lockfile
-from papersite.model import Appearance, Site, SitePaper, english_text
+from papersite.model import Appearance, ArxivRecord, Site, SitePaper, english_text
 from papersite.resident import same_objects
 from papersite.titles import RELATED_TITLE, normalise_title, title_overlap
 
@@ -125,17 +125,13 @@ def record_mismatches(
     the advice is that failure's, not the command that was just run."""
     record = paper.arxiv
     given = appearance.paper.arxiv
-    if record is None or given is None:
+    if record is None:
         return []
-    warnings = []
-    if record.withdrawn:
-        why = f" ({record.comment})" if record.comment else ""
-        warnings.append(
-            appearance.problem(
-                f"arXiv marks {record.id} as withdrawn{why}; check the ID, or say so in the digest",
-                "arxiv",
-            )
-        )
+    if given is None:
+        # A record found from the paper's title (``enrich --resolve-titles``), when no entry of
+        # the paper gives the ID: there is no ID to check, but the paper may be withdrawn.
+        return [] if given_arxiv_id(paper) else _withdrawn(appearance, record, "title")
+    warnings = _withdrawn(appearance, record, "arxiv")
     pinned = arxiv_version(given)
     if pinned is not None and record.version is not None and pinned > record.version:
         newer = f"v{pinned} is newer than the latest version {LOCKFILE} knows (v{record.version})"
@@ -158,3 +154,16 @@ def record_mismatches(
             )
         )
     return warnings
+
+
+def _withdrawn(appearance: Appearance, record: ArxivRecord, field: str) -> list[Problem]:
+    """A warning at ``field`` when arXiv marks the record's paper as withdrawn."""
+    if not record.withdrawn:
+        return []
+    why = f" ({record.comment})" if record.comment else ""
+    check = "check the ID" if field == "arxiv" else f"check that {record.id} is this paper"
+    return [
+        appearance.problem(
+            f"arXiv marks {record.id} as withdrawn{why}; {check}, or say so in the digest", field
+        )
+    ]

@@ -50,6 +50,7 @@ from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
 from papersite.titles import SAME_TITLE, same_numbers, title_similarity
 from papersite.validate import validate_site
+from papersite.write import REFUSED_ADVICE
 
 ARXIV_URL_VARIABLE = "PAPERSITE_ARXIV_API_URL"
 SEMANTIC_SCHOLAR_URL_VARIABLE = "PAPERSITE_SEMANTIC_SCHOLAR_API_URL"
@@ -249,8 +250,7 @@ class _Enrichment:
         except OSError as error:  # a full disk, a read-only site folder
             raise PapersiteError(
                 f"cannot write {self.root / LOCKFILE}: {error.strerror or error}; it is as it "
-                "was before this batch: free some space, or make the site folder writable, and "
-                "run the command again"
+                f"was before this batch: {REFUSED_ADVICE}, and run the command again"
             ) from None
 
     def _has(self, key: str, arxiv_id: str) -> bool:
@@ -277,10 +277,20 @@ class _Enrichment:
                     f"again later; if this persists, tell {source.label}",
                 )
             else:
-                record = self._still_resolved(arxiv_id, record)
-                self.lockfile = self.lockfile.with_record(arxiv_id, **{source.key: record})
+                self._put(source.key, arxiv_id, self._still_resolved(arxiv_id, record))
                 stored.add(arxiv_id)
         return stored
+
+    def _put(self, key: str, arxiv_id: str, record: BaseModel) -> None:
+        """Store ``record`` as the lockfile's record of the source stored under ``key``, unless
+        the record there differs from it only in when it was fetched: that one is kept,
+        ``fetched`` included, so a refresh that finds nothing new leaves the file as it was
+        (as a lockfile of packages is), and a pull request's diff shows only what changed."""
+        entry = self.lockfile.papers.get(arxiv_id)
+        old = getattr(entry, key) if entry is not None else None
+        if old is not None and old == record.model_copy(update={"fetched": old.fetched}):
+            return
+        self.lockfile = self.lockfile.with_record(arxiv_id, **{key: record})
 
     def _still_resolved(self, arxiv_id: str, record: BaseModel) -> BaseModel:
         """``record``, fetched again by its ID, still marked with the title the lockfile's
@@ -387,7 +397,7 @@ class _Enrichment:
             return
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
-            self.lockfile = self.lockfile.with_record(record.id, arxiv=record)
+            self._put("arxiv", record.id, record)
             self._save()
             place = _place(appearance.problem("", "arxiv"))
             self.report.resolved.append(
@@ -469,12 +479,14 @@ class _Enrichment:
         ]
 
     def mismatches(self) -> list[Problem]:
-        """Withdrawn papers, unknown pinned versions and mistyped-looking IDs, now that the
-        lockfile is complete."""
+        """Withdrawn papers (found by ID or from their titles), unknown pinned versions and
+        mistyped-looking IDs, now that the lockfile is complete."""
         warnings = []
-        for arxiv_id, paper in self.by_id.items():
+        resolved = [p for p in self.site.papers.values() if given_arxiv_id(p) is None]
+        for paper in [*self.by_id.values(), *resolved]:
             entry = lockfile_entry(paper, self.lockfile)
             paper.arxiv = entry.arxiv if entry else None
+            arxiv_id = paper.arxiv.id if paper.arxiv else ""
             fetched = arxiv_id in self.fetched
             failed = arxiv_id in self.asked and not fetched
             warnings += paper_mismatches(paper, fetched=fetched, failed=failed)

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from papersite.arxiv_ids import canonical_arxiv_id, check_arxiv_id
 from papersite.errors import ContentError, Problem
@@ -36,7 +36,13 @@ from papersite.load import (
     line_and_column,
     unreadable,
 )
-from papersite.model import ArxivRecord, SemanticScholarRecord, StrictModel, WholeNumber
+from papersite.model import (
+    REFETCH,
+    ArxivRecord,
+    SemanticScholarRecord,
+    StrictModel,
+    WholeNumber,
+)
 from papersite.names import LOCKFILE as LOCKFILE
 from papersite.titles import normalise_title
 from papersite.validate import validate_document
@@ -58,6 +64,16 @@ class LockEntry(StrictModel):
 
     arxiv: ArxivRecord | None = None
     semantic_scholar: SemanticScholarRecord | None = None
+
+    @model_validator(mode="after")
+    def _some_record(self) -> LockEntry:
+        # ``enrich`` stores an entry with its first record: one without any is no paper's.
+        if self.arxiv is None and self.semantic_scholar is None:
+            raise ValueError(
+                "the entry holds no record (arxiv, semantic_scholar): every entry papersite "
+                f"enrich writes has one; {REFETCH}"
+            )
+        return self
 
 
 class Lockfile(StrictModel):
@@ -82,7 +98,8 @@ class Lockfile(StrictModel):
     def with_record(self, arxiv_id: str, **records: object) -> Lockfile:
         """A copy with the given source records (``arxiv=...``) stored for ``arxiv_id``."""
         key = canonical_arxiv_id(arxiv_id)
-        entry = self.papers.get(key, LockEntry())
+        # Constructed, not validated: the empty entry gets its record at once.
+        entry = self.papers.get(key, LockEntry.model_construct())
         papers = dict(self.papers)
         papers[key] = entry.model_copy(update=records)
         return self.with_papers(papers)

@@ -796,6 +796,55 @@ class Digest(StrictModel):
 
 # --- metadata from outside sources (the lockfile; filled in by the enrichment stage) ------------
 
+ARXIV_BEGAN = dt.date(1991, 8, 14)
+"""The day arXiv's first paper (hep-th/9108001) was submitted: no record's date is earlier."""
+MAX_ARXIV_VERSION = 1000
+"""More versions than any arXiv paper has: a paper's versions count up from 1, a few each."""
+REFETCH = "remove the entry and run papersite enrich to fetch its record again"
+"""What to do about a lockfile value that no arXiv record can have (a record edited by hand)."""
+
+
+def _before_or_after_arxiv(moment: dt.date) -> str | None:
+    """Why a day cannot be in an arXiv record; None when it can."""
+    if moment < ARXIV_BEGAN:
+        return f"before arXiv began ({ARXIV_BEGAN})"
+    return f"after {LAST_YEAR}" if moment.year > LAST_YEAR else None
+
+
+def _arxiv_day(value: dt.date) -> dt.date:
+    why = _before_or_after_arxiv(value)
+    if why is not None:
+        raise value_error(f"{{value}} cannot be an arXiv date, {why}: {REFETCH}", value=str(value))
+    return value
+
+
+def _fetch_time(value: dt.datetime) -> dt.datetime:
+    why = _before_or_after_arxiv(value.astimezone(dt.UTC).date())
+    if why is not None:
+        written = value.isoformat().replace("+00:00", "Z")
+        raise value_error(
+            f"{{value}} cannot be when a record was fetched, {why}: {REFETCH}", value=written
+        )
+    return value
+
+
+def _arxiv_version(value: int) -> int:
+    if value > MAX_ARXIV_VERSION:
+        raise value_error(
+            f"{{value}} cannot be an arXiv version, a small number (none has reached "
+            f"{MAX_ARXIV_VERSION}): {REFETCH}",
+            value=value,
+        )
+    return value
+
+
+ArxivDay = Annotated[Day, AfterValidator(_arxiv_day)]
+"""A date of an arXiv record: arXiv's own time, from its first paper on."""
+FetchTime = Annotated[AwareTime, AfterValidator(_fetch_time)]
+"""When a source's record was fetched: after arXiv began, with its time zone."""
+ArxivVersion = Annotated[WholeNumber, Field(ge=1), AfterValidator(_arxiv_version)]
+"""A version number of an arXiv paper: 1, 2, …, never thousands."""
+
 
 class ArxivRecord(StrictModel):
     """What arXiv says about a paper, as ``papersite enrich`` stored it in the lockfile.
@@ -807,7 +856,7 @@ class ArxivRecord(StrictModel):
     id: PaperArxivId
     """The ID without version, in arXiv's canonical form (``math/0309136``, not
     ``math.GT/0309136``)."""
-    version: WholeNumber | None = Field(default=None, ge=1)
+    version: ArxivVersion | None = None
     """The latest version; None only in a record written by hand without it."""
     title: ComposedText = Field(min_length=1)
     authors: list[Name] = Field(default_factory=list)
@@ -815,9 +864,9 @@ class ArxivRecord(StrictModel):
     primary_category: str = ""
     categories: list[str] = Field(default_factory=list)
     """Every category, the primary one included."""
-    published: Day | None = None
+    published: ArxivDay | None = None
     """When version 1 was submitted; None only in a record written by hand without it."""
-    updated: Day | None = None
+    updated: ArxivDay | None = None
     """When the latest version was submitted; None only in a record written by hand."""
     doi: str | None = None
     journal_ref: ComposedText | None = None
@@ -827,8 +876,9 @@ class ArxivRecord(StrictModel):
     resolved_from_title: ComposedText | None = None
     """The digest title this ID was found from by ``enrich --resolve-titles``; None when the
     digest gives the ID itself."""
-    fetched: AwareTime
-    """When the record was fetched (UTC)."""
+    fetched: FetchTime
+    """When the record was fetched (UTC) as it is: a refetch that finds it unchanged keeps it,
+    this time included, so that a refresh that finds nothing new changes nothing."""
 
     @model_validator(mode="after")
     def _updated_not_before_published(self) -> ArxivRecord:
@@ -858,7 +908,8 @@ class SemanticScholarRecord(StrictModel):
     year: WholeNumber | None = None
     open_access_pdf: HttpUrl | None = None
     """The publication's open-access PDF, where Semantic Scholar knows one."""
-    fetched: AwareTime
+    fetched: FetchTime
+    """When the record was fetched (UTC) as it is, as ``ArxivRecord.fetched``."""
 
 
 class _SourceSettings(StrictModel):

@@ -23,15 +23,28 @@ probably mistyped."""
 _TEX_ACCENT = re.compile(r"\\(?:[`'^\"~=.]|[uvHtcdbrk](?![A-Za-z]))\s*")
 """An accent command (``\\"o``, ``\\'{e}``, ``\\H{o}``, ``\\v{C}``), as arXiv writes accents: it
 goes, and the letter it marks stays in its word, as a Unicode accent does (``without_accents``)."""
+_GREEK = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+    "sigma tau upsilon phi chi psi omega"
+).split()
 _TEX_LETTERS = {
     "i": "i", "j": "j", "l": "ł", "L": "Ł", "o": "ø", "O": "Ø", "ss": "ß",
     "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
+    **dict(zip(_GREEK, "αβγδεζηθικλμνξοπρστυφχψω", strict=True)),
+    **dict(zip(map(str.capitalize, _GREEK), "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ", strict=True)),
+    "varepsilon": "ε", "vartheta": "ϑ", "varkappa": "ϰ", "varpi": "ϖ", "varrho": "ϱ",
+    "varsigma": "ς", "varphi": "φ", "digamma": "ϝ",
 }  # fmt: skip
-"""TeX's commands for letters (``S{\\o}rensen``, ``Mart\\'{\\i}nez``), as Unicode writes them."""
-_TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[ijlLoO])(?![A-Za-z])\s*")
+"""TeX's commands for letters (``S{\\o}rensen``, ``Mart\\'{\\i}nez``, ``$\\alpha$-Fold``), as
+Unicode writes them: a Greek letter is a letter of its word, as a digest writes ``α-Fold``
+(NFKC and case folding then make ``\\vartheta``'s ϑ θ, and ``\\Sigma``'s Σ σ)."""
+_TEX_LETTER = re.compile(
+    r"\\(" + "|".join(sorted(_TEX_LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])\s*"
+)
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
-_TEX_GROUP = re.compile(r"[{}]")
-"""TeX's braces group (``G\\"{o}del``, ``{BERT}``): they part no words."""
+_TEX_GROUP = re.compile(r"[{}$]")
+"""TeX's braces group (``G\\"{o}del``, ``{BERT}``) and its dollars open and close math
+(``$\\mu$P``, a digest's ``μP``): they part no words."""
 _NOT_WORD = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d+")
 

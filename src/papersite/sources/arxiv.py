@@ -35,12 +35,21 @@ from papersite.sources import (
     retry_after,
 )
 
-# arXiv marks a withdrawn paper in its comment ("This paper has been withdrawn by the author")
-# or replaces the abstract with such a sentence.
 _WITHDRAWN = re.compile(
-    r"^\s*withdrawn\b|\b(?:paper|article|submission|manuscript) (?:has been|is|was) withdrawn",
-    re.IGNORECASE,
+    r"""
+    (?:^|[.:;]\s)\s*(?:paper\s+)?withdrawn\b
+        # "Withdrawn.", "Paper withdrawn by the authors", "arXiv admin note: withdrawn …"
+    | \b(?:paper|article|submission|manuscript|preprint|work|version|note|letter|draft)
+        \s+(?:has\s+been|have\s+been|is\s+being|is|was)\s+withdrawn\b
+        # "This paper has been withdrawn by the author due to …", "The article is withdrawn"
+    | \b(?:authors?|we)\s+(?:(?:have|has)\s+)?(?:withdrawn?|withdrew)
+        \s+(?:this|the|our)\s+(?:paper|article|submission|manuscript|preprint|work)\b
+        # "The authors have withdrawn this paper", "We withdraw this submission"
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
+"""How arXiv marks a withdrawn paper: a comment, or an abstract replaced, that says so in one
+of the ways authors and arXiv's administrators word it."""
 
 
 CHUNK_BYTES = 64 * 1024
