@@ -517,6 +517,25 @@ def test_refuses_to_write_into_a_folder_the_site_links_in(
     assert tree(shared) == before and not (shared / "site").exists()
 
 
+@pytest.mark.parametrize("linked", ["templates/assets/shared", "digests/shared"])
+def test_refuses_to_write_into_a_folder_linked_in_below_what_builds_read(
+    minimal_site: Path, tmp_path: Path, linked: str
+) -> None:
+    """A sub-folder of templates/ or digests/ linked to a shared folder is read through as
+    well: an output there was copied into itself by every build (as theme assets), growing."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "extra.css").write_text("body {}\n", encoding="utf-8")
+    (minimal_site / linked).parent.mkdir(parents=True, exist_ok=True)
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    before = tree(shared)
+
+    with pytest.raises(OutputError, match=f"refusing to write the site into {shared}, which"):
+        build(minimal_site, shared / "site")
+
+    assert tree(shared) == before and not (shared / "site").exists()
+
+
 def test_an_output_name_too_long_is_an_output_error(minimal_site: Path, tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="File name too long; choose another --out"):
         build(minimal_site, tmp_path / ("x" * 300))

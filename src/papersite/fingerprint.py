@@ -103,6 +103,16 @@ def linked_walk(
         yield folder, files
 
 
+def linked_in(root: Path) -> list[Path]:
+    """The real folders that ``linked_walk`` enters under ``root`` through symbolic links, as
+    a build reads them (a folder of digests or theme assets shared with another site)."""
+    return [
+        Path(os.path.realpath(folder))
+        for folder, _ in linked_walk(root)
+        if folder != str(root) and os.path.islink(folder)
+    ]
+
+
 def files_under(root: Path) -> list[Path]:
     """Every file under ``root``, through folders linked in too, in the order of sorted paths
     (``Path.rglob`` does not enter links)."""
