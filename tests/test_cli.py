@@ -262,6 +262,35 @@ def test_a_templates_folder_that_is_a_file_or_a_broken_link_is_an_error_naming_i
     assert not out.exists()
 
 
+@pytest.mark.parametrize("linked", ["digests", "digests/shared"])
+def test_a_folder_of_digests_linked_to_nothing_is_an_error_and_the_output_is_kept(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], linked: str
+) -> None:
+    """A shared folder moved away, or a submodule not checked out: left out without a word, the
+    site was built without its digests, and their published pages were deleted."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (minimal_site / WEEKLY_PATH).rename(shared / "2025-03-17.yaml")
+    if linked == "digests":
+        (minimal_site / "digests" / "weekly").rmdir()
+        (minimal_site / "digests").rmdir()
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    out = tmp_path / "out"
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+    built = snapshot(out)
+    shared.rename(tmp_path / "moved")
+    capsys.readouterr()
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"{linked}: the file is a symbolic link to {shared}, which does not exist: "
+        "fix the link, or remove it",
+        "error: 1 problem; nothing was written",
+    ]
+    assert snapshot(out) == built
+
+
 # --- warnings and --strict -----------------------------------------------------------------------
 
 
