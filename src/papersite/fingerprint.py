@@ -68,7 +68,7 @@ def digest_files(root: Path) -> list[str]:
     are links to nothing (``digests/`` itself too), which ``load`` reports: a folder of digests
     linked in and moved away would leave its digests out without a word.
     """
-    if _links_nowhere(root, DIGESTS_DIR):
+    if links_nowhere(root / DIGESTS_DIR):
         return [DIGESTS_DIR]
     found: list[str] = []
     # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
@@ -81,7 +81,7 @@ def digest_files(root: Path) -> list[str]:
             # "NeurIPS.YAML" too; and "x.markdown", for load_site to say to rename it
             if (
                 name.lower().endswith((*DIGEST_SUFFIXES, *OTHER_MARKDOWN_SUFFIXES))
-                or _links_nowhere(folder, name)
+                or links_nowhere(f"{folder}/{name}")
             )
             and _not_a_draft(name)
             and name.lower() != "readme.md"  # README.MD, Readme.md: a note, whatever its case
@@ -93,10 +93,9 @@ def _not_a_draft(name: str) -> bool:
     return not name.startswith(("_", "."))
 
 
-def _links_nowhere(folder: Path | str, name: str) -> bool:
-    """Whether ``name`` in ``folder`` is a symbolic link to nothing (``os.walk`` lists one with
-    the files, as it cannot tell whether it led to a folder)."""
-    path = os.path.join(folder, name)
+def links_nowhere(path: Path | str) -> bool:
+    """Whether ``path`` is a symbolic link to nothing (``os.walk`` lists one with the files, as
+    it cannot tell whether it led to a folder)."""
     return os.path.islink(path) and not os.path.exists(path)
 
 
