@@ -249,6 +249,11 @@ def _check_output_folder(out: Path, source: Path) -> None:
                 f"refusing to write the site into {inside}, which builds read; "
                 "choose an --out such as 'build'"
             )
+        if out in inside.parents:  # a folder linked in from the output: replacing it deletes it
+            raise OutputError(
+                f"refusing to write the site to {out}: it holds {inside}, which builds read; "
+                "move that folder out of it, or choose another --out"
+            )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
     existing = next(folder for folder in out.parents if folder.exists())
