@@ -291,6 +291,27 @@ def test_a_folder_of_digests_linked_to_nothing_is_an_error_and_the_output_is_kep
     assert snapshot(out) == built
 
 
+def test_a_template_that_is_not_utf8_is_an_error_at_its_byte_not_a_traceback(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site's template saved in Latin-1: Jinja's loader raised UnicodeDecodeError, which the
+    build let through as a traceback naming no file."""
+    (minimal_site / "templates").mkdir()
+    (minimal_site / "templates" / "tags.html").write_bytes(
+        b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'
+    )
+    out = tmp_path / "out"
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        "templates/tags.html:2:20: the file is not UTF-8 (byte 0xe9 cannot be decoded); "
+        "save it as UTF-8",
+        "error: 1 problem; nothing was written",
+    ]
+    assert not out.exists()
+
+
 # --- warnings and --strict -----------------------------------------------------------------------
 
 
