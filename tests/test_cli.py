@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -606,6 +607,54 @@ def test_ctrl_c_before_a_command_has_begun_is_a_plain_interrupted_not_a_tracebac
     assert done.returncode == 130
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == "interrupted"
+
+
+def run_on_an_ascii_terminal(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """``python -m papersite ARGS`` whose standard output's encoding is ASCII, as on a terminal
+    with a non-UTF-8 locale (``PYTHONIOENCODING`` sets it the same way)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONIOENCODING": "ascii"}
+    return subprocess.run(
+        [sys.executable, "-m", "papersite", *args],
+        cwd=cwd, env=env, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_messages_with_korean_on_an_ascii_terminal_are_escaped_not_a_traceback(
+    minimal_site: Path,
+) -> None:
+    """``new`` printed its path with the system's encoding, which cannot write Korean: a
+    traceback after the digest was written."""
+    done = run_on_an_ascii_terminal("new", "conference", "학회", "2027", cwd=minimal_site)
+
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout == b"digests/conferences/\\ud559\\ud68c-2027.yaml\n"
+    assert (minimal_site / "digests" / "conferences" / "학회-2027.yaml").is_file()
+
+
+SEED = str(REPO / "tests" / "data" / "seeds" / "000_bb1cdde4a4ab2b42.txt")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check", "--format", "json"], ["import", SEED, "--from", "forum", "--out", "-"]],
+    ids=["check-json", "import-to-stdout"],
+)
+def test_data_written_to_standard_output_is_utf8_whatever_the_terminal(
+    minimal_site: Path, command: list[str]
+) -> None:
+    """A JSON report or a digest piped into a file is UTF-8, as its format says, not the
+    terminal's encoding (which failed with a traceback on Korean)."""
+    (minimal_site / WEEKLY_PATH).unlink()
+    (minimal_site / "digests" / "weekly" / "주간.yaml").write_text(BAD_URL, encoding="utf-8")
+
+    done = run_on_an_ascii_terminal(*command, cwd=minimal_site)
+
+    assert b"Traceback" not in done.stderr, done.stderr
+    text = done.stdout.decode("utf-8")
+    if command[0] == "check":
+        assert json.loads(text)["findings"][0]["path"] == "digests/weekly/주간.yaml"
+    else:
+        assert any("\uac00" <= char <= "\ud7a3" for char in text)  # the post's Korean
 
 
 # --- standard output that cannot be written ------------------------------------------------------
