@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -257,6 +258,56 @@ def test_a_templates_folder_that_is_a_file_or_a_broken_link_is_an_error_naming_i
 
     assert capsys.readouterr().err.splitlines() == [
         f"templates: {message}{OVERRIDES}",
+        "error: 1 problem; nothing was written",
+    ]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("linked", ["digests", "digests/shared"])
+def test_a_folder_of_digests_linked_to_nothing_is_an_error_and_the_output_is_kept(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], linked: str
+) -> None:
+    """A shared folder moved away, or a submodule not checked out: left out without a word, the
+    site was built without its digests, and their published pages were deleted."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (minimal_site / WEEKLY_PATH).rename(shared / "2025-03-17.yaml")
+    if linked == "digests":
+        (minimal_site / "digests" / "weekly").rmdir()
+        (minimal_site / "digests").rmdir()
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    out = tmp_path / "out"
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+    built = snapshot(out)
+    shared.rename(tmp_path / "moved")
+    capsys.readouterr()
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"{linked}: the file is a symbolic link to {shared}, which does not exist: "
+        "fix the link, or remove it",
+        "error: 1 problem; nothing was written",
+    ]
+    assert snapshot(out) == built
+
+
+def test_a_template_that_is_not_utf8_is_an_error_at_its_byte_not_a_traceback(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site's template saved in Latin-1: Jinja's loader raised UnicodeDecodeError, which the
+    build let through as a traceback naming no file."""
+    (minimal_site / "templates").mkdir()
+    (minimal_site / "templates" / "tags.html").write_bytes(
+        b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'
+    )
+    out = tmp_path / "out"
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        "templates/tags.html:2:20: the file is not UTF-8 (byte 0xe9 cannot be decoded); "
+        "save it as UTF-8",
         "error: 1 problem; nothing was written",
     ]
     assert not out.exists()
@@ -556,6 +607,54 @@ def test_ctrl_c_before_a_command_has_begun_is_a_plain_interrupted_not_a_tracebac
     assert done.returncode == 130
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == "interrupted"
+
+
+def run_on_an_ascii_terminal(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """``python -m papersite ARGS`` whose standard output's encoding is ASCII, as on a terminal
+    with a non-UTF-8 locale (``PYTHONIOENCODING`` sets it the same way)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONIOENCODING": "ascii"}
+    return subprocess.run(
+        [sys.executable, "-m", "papersite", *args],
+        cwd=cwd, env=env, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_messages_with_korean_on_an_ascii_terminal_are_escaped_not_a_traceback(
+    minimal_site: Path,
+) -> None:
+    """``new`` printed its path with the system's encoding, which cannot write Korean: a
+    traceback after the digest was written."""
+    done = run_on_an_ascii_terminal("new", "conference", "학회", "2027", cwd=minimal_site)
+
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout == b"digests/conferences/\\ud559\\ud68c-2027.yaml\n"
+    assert (minimal_site / "digests" / "conferences" / "학회-2027.yaml").is_file()
+
+
+SEED = str(REPO / "tests" / "data" / "seeds" / "000_bb1cdde4a4ab2b42.txt")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check", "--format", "json"], ["import", SEED, "--from", "forum", "--out", "-"]],
+    ids=["check-json", "import-to-stdout"],
+)
+def test_data_written_to_standard_output_is_utf8_whatever_the_terminal(
+    minimal_site: Path, command: list[str]
+) -> None:
+    """A JSON report or a digest piped into a file is UTF-8, as its format says, not the
+    terminal's encoding (which failed with a traceback on Korean)."""
+    (minimal_site / WEEKLY_PATH).unlink()
+    (minimal_site / "digests" / "weekly" / "주간.yaml").write_text(BAD_URL, encoding="utf-8")
+
+    done = run_on_an_ascii_terminal(*command, cwd=minimal_site)
+
+    assert b"Traceback" not in done.stderr, done.stderr
+    text = done.stdout.decode("utf-8")
+    if command[0] == "check":
+        assert json.loads(text)["findings"][0]["path"] == "digests/weekly/주간.yaml"
+    else:
+        assert any("\uac00" <= char <= "\ud7a3" for char in text)  # the post's Korean
 
 
 # --- standard output that cannot be written ------------------------------------------------------

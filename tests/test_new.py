@@ -253,6 +253,25 @@ def test_a_file_where_the_digests_folder_should_be_is_an_error_not_a_traceback(
     assert (site / "digests").read_text(encoding="utf-8") == "not a folder\n"
 
 
+@pytest.mark.parametrize("linked", ["digests", "digests/weekly"])
+def test_a_folder_of_digests_linked_to_nothing_is_named_with_where_it_leads(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], linked: str
+) -> None:
+    """It said "File exists" of a folder that is not there."""
+    (site / linked).parent.mkdir(parents=True, exist_ok=True)
+    (site / linked).symlink_to(tmp_path / "moved", target_is_directory=True)
+    status, out, err = run(capsys, "new", "weekly", "--start", "2026-11-23", "--source", str(site))
+
+    target = site / "digests" / "weekly" / "2026-11-23.yaml"
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: cannot write {target} ({site / linked} is a symbolic link to "
+        f"{tmp_path / 'moved'}, which does not exist); nothing was written: fix the link, or "
+        "remove it\n"
+    )
+    assert not (tmp_path / "moved").exists()
+
+
 @pytest.mark.parametrize("command", [["new", "weekly"], ["import", "post.txt", "--from", "forum"]])
 def test_a_start_that_is_not_a_date_says_how_to_write_one(
     site: Path, capsys: pytest.CaptureFixture[str], command: list[str]

@@ -517,6 +517,47 @@ def test_refuses_to_write_into_a_folder_the_site_links_in(
     assert tree(shared) == before and not (shared / "site").exists()
 
 
+@pytest.mark.parametrize("linked", ["templates/assets/shared", "digests/shared"])
+def test_refuses_to_write_into_a_folder_linked_in_below_what_builds_read(
+    minimal_site: Path, tmp_path: Path, linked: str
+) -> None:
+    """A sub-folder of templates/ or digests/ linked to a shared folder is read through as
+    well: an output there was copied into itself by every build (as theme assets), growing."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "extra.css").write_text("body {}\n", encoding="utf-8")
+    (minimal_site / linked).parent.mkdir(parents=True, exist_ok=True)
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    before = tree(shared)
+
+    with pytest.raises(OutputError, match=f"refusing to write the site into {shared}, which"):
+        build(minimal_site, shared / "site")
+
+    assert tree(shared) == before and not (shared / "site").exists()
+
+
+@pytest.mark.parametrize("linked", ["templates", "digests/shared"])
+def test_refuses_to_replace_an_output_that_holds_a_folder_the_site_links_in(
+    minimal_site: Path, tmp_path: Path, linked: str
+) -> None:
+    """A shared folder of digests (or a theme) kept in a folder papersite made: the rebuild
+    replaced that folder, and deleted the only copy of the digests with it."""
+    out = tmp_path / "out"
+    build(minimal_site, out)
+    shared = out / "shared"
+    shared.mkdir()
+    (shared / "2025-03-24.yaml").write_text(SECOND_WEEK, encoding="utf-8")
+    (minimal_site / linked).symlink_to(shared, target_is_directory=True)
+    before = tree(out)
+
+    with pytest.raises(
+        OutputError, match=f"refusing to write the site to {out}: it holds {shared}"
+    ):
+        build(minimal_site, out)
+
+    assert tree(out) == before
+
+
 def test_an_output_name_too_long_is_an_output_error(minimal_site: Path, tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="File name too long; choose another --out"):
         build(minimal_site, tmp_path / ("x" * 300))

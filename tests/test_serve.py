@@ -702,6 +702,29 @@ def test_serve_shows_a_broken_digest_keeps_serving_and_clears_once_fixed(
     assert problems_of(request(served.origin, "/papers/" + PAGE)[2]) == []
 
 
+def test_a_digest_named_with_bytes_that_are_not_utf8_is_reported_and_watching_goes_on(
+    serve_command: Callable[..., ServeProcess], minimal_site: Path
+) -> None:
+    """watchfiles cannot report such a name: its watch ended with a traceback, and no edit was
+    seen again while the server went on serving the old pages."""
+    served = serve_command(minimal_site)
+    errors = served.mark("err")
+    bad = os.path.join(os.fsencode(minimal_site), b"digests", b"weekly", b"copy\xff.yaml")
+
+    with open(bad, "wb") as file:
+        file.write(EDITED.encode("utf-8"))
+
+    served.wait_for(re.compile(r"copy\\xff\.yaml: the file's name is not UTF-8"), "err", errors)
+    mark = served.mark()
+    os.unlink(bad)
+    served.wait_for(re.compile(r"errors cleared"), after=mark)
+    mark = served.mark()
+    save(minimal_site / WEEKLY_PATH, EDITED)
+    served.wait_for(re.compile(re.escape(WEEKLY_PATH) + r".*: rebuilt in "), after=mark)
+    assert "Papers of the week, edited" in request(served.origin, "/papers/" + PAGE)[2]
+    assert not [line for line in served.lines["err"] if "Traceback" in line]
+
+
 def test_serve_follows_a_config_saved_by_renaming_and_a_templates_folder_made_later(
     serve_command: Callable[..., ServeProcess],
     minimal_site: Path,

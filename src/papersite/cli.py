@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import io
 import math
 import os
 import sys
@@ -389,7 +390,7 @@ def _check(args: argparse.Namespace) -> int:
         strict_review=args.strict_review,
     )
     if args.fmt == "json":
-        sys.stdout.write(format_json(report))
+        _write_utf8(format_json(report).encode("utf-8"))
     elif args.fmt == "github":
         sys.stdout.write(format_github(report, args.source))
     else:
@@ -497,7 +498,7 @@ def _import(args: argparse.Namespace) -> int:
         week=args.week,
     )
     if args.out == "-":
-        sys.stdout.write(result.text)
+        _write_utf8(result.text.encode("utf-8"))
     else:
         print(write_import(result, args.source, Path(args.out) if args.out else None))
     _print_problems(result.warnings, " (warning)")
@@ -553,9 +554,7 @@ def _export(args: argparse.Namespace) -> int:
         exported = export_digest(args.source, args.digest, args.fmt, base_url=args.base_url)
     _print_problems(exported.warnings, " (warning)")
     if args.out is None or str(args.out) == "-":  # "-" as for import's --out
-        sys.stdout.flush()
-        sys.stdout.buffer.write(exported.content)
-        sys.stdout.buffer.flush()
+        _write_utf8(exported.content)
     else:
         write_export(exported, args.out, args.source)
         print(args.out)
@@ -576,6 +575,8 @@ def run() -> NoReturn:
     Ctrl-C: a command that must say what it leaves (build, enrich) says it itself, and anywhere
     else (while a command imports its libraries, its first few tenths of a second) it is a
     plain "interrupted", not a traceback."""
+    if isinstance(sys.stdout, io.TextIOWrapper):  # Korean paths on a terminal that is not UTF-8
+        sys.stdout.reconfigure(errors="backslashreplace")  # as Python writes standard error
     sys.stdout = _StandardOutput(sys.stdout)
     try:
         code = main()
@@ -591,6 +592,14 @@ def run() -> NoReturn:
         sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+def _write_utf8(data: bytes) -> None:
+    """Writes a file's bytes (UTF-8, as its format says) to standard output, whatever the
+    terminal's encoding, after what was printed before it."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 class OutputLost(Exception):

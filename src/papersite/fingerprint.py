@@ -64,8 +64,12 @@ def digest_files(root: Path) -> list[str]:
 
     Files and folders whose names start with ``_`` or ``.``, and ``README.md`` files, are
     not digests: they leave room for notes and drafts beside the digests. Markdown files named
-    otherwise than ``.md`` are listed, as digests misnamed (``load.misnamed_digest``).
+    otherwise than ``.md`` are listed, as digests misnamed (``load.misnamed_digest``), and so
+    are links to nothing (``digests/`` itself too), which ``load`` reports: a folder of digests
+    linked in and moved away would leave its digests out without a word.
     """
+    if links_nowhere(root / DIGESTS_DIR):
+        return [DIGESTS_DIR]
     found: list[str] = []
     # os.walk and strings rather than Path.rglob: a build with nothing to do lists a thousand
     # files, and Path objects would be a tenth of its time.
@@ -75,7 +79,10 @@ def digest_files(root: Path) -> list[str]:
             f"{relative}/{name}"
             for name in files
             # "NeurIPS.YAML" too; and "x.markdown", for load_site to say to rename it
-            if name.lower().endswith((*DIGEST_SUFFIXES, *OTHER_MARKDOWN_SUFFIXES))
+            if (
+                name.lower().endswith((*DIGEST_SUFFIXES, *OTHER_MARKDOWN_SUFFIXES))
+                or links_nowhere(f"{folder}/{name}")
+            )
             and _not_a_draft(name)
             and name.lower() != "readme.md"  # README.MD, Readme.md: a note, whatever its case
         ]
@@ -84,6 +91,12 @@ def digest_files(root: Path) -> list[str]:
 
 def _not_a_draft(name: str) -> bool:
     return not name.startswith(("_", "."))
+
+
+def links_nowhere(path: Path | str) -> bool:
+    """Whether ``path`` is a symbolic link to nothing (``os.walk`` lists one with the files, as
+    it cannot tell whether it led to a folder)."""
+    return os.path.islink(path) and not os.path.exists(path)
 
 
 def linked_walk(
@@ -101,6 +114,16 @@ def linked_walk(
             name for name in folders if enter(name) and _first_visit(f"{folder}/{name}", entered)
         ]
         yield folder, files
+
+
+def linked_in(root: Path) -> list[Path]:
+    """The real folders that ``linked_walk`` enters under ``root`` through symbolic links, as
+    a build reads them (a folder of digests or theme assets shared with another site)."""
+    return [
+        Path(os.path.realpath(folder))
+        for folder, _ in linked_walk(root)
+        if folder != str(root) and os.path.islink(folder)
+    ]
 
 
 def files_under(root: Path) -> list[Path]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
 from papersite.errors import PapersiteError
-from papersite.fingerprint import digest_files, read_file
+from papersite.fingerprint import digest_files, links_nowhere, read_file
 from papersite.i18n import english_or_first, table_language, words_language
 from papersite.load import is_there, missing_site_folder, peek_config, read_source
 from papersite.model import FIRST_YEAR, LAST_YEAR, slugify
@@ -156,6 +157,12 @@ def write_new_digest(target: Path, text: str, hint: str, *, other_form: bool = T
 
 
 def _unwritable(target: Path, error: OSError) -> PapersiteError:
+    if error.filename and links_nowhere(error.filename):  # a shared folder moved away
+        leads = os.readlink(error.filename)
+        return PapersiteError(
+            f"cannot write {target} ({error.filename} is a symbolic link to {leads}, which does "
+            "not exist); nothing was written: fix the link, or remove it"
+        )
     where = f"{error.filename}: " if error.filename and error.filename != str(target) else ""
     return PapersiteError(
         f"cannot write {target} ({where}{error.strerror or error}); nothing was written: move "

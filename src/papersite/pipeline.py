@@ -23,15 +23,16 @@ from papersite.editions import site_editions
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.feeds import KeptFeed, site_feeds
-from papersite.fingerprint import settings_inputs
+from papersite.fingerprint import read_file, settings_inputs
 from papersite.heap import settle
 from papersite.incremental import PageInputs
-from papersite.load import load_site
+from papersite.load import decode_utf8, load_site
 from papersite.lockfile import lockfile_problems, read_lockfile, reread_lockfile
 from papersite.model import Site, SourcedDigest, normalise_base_url
 from papersite.parallel import fork_each, render_in_parallel, workers_for
 from papersite.render import (
     PageJob,
+    _template_path,  # private there: render.py is not this change's to edit
     make_environment,
     plan_site,
     raised_in_template,
@@ -255,6 +256,11 @@ def write_pages(
         """A template's failure as its located problem, which crosses processes."""
         try:
             yield
+        except UnicodeDecodeError as error:
+            problems = _undecodable_template(error, prepared.source)
+            if not problems:
+                raise
+            raise ContentError(problems) from error
         except Exception as error:
             if not raised_in_template(error):
                 raise
@@ -289,6 +295,22 @@ def write_pages(
     for asset in [*theme_assets(folders), NOJEKYLL]:
         writer.add(asset.path, asset.content)
     writer.settle()  # before the search index, which may fork
+
+
+def _undecodable_template(error: UnicodeDecodeError, source: Path) -> list[Problem]:
+    """The problem at the first byte that is not UTF-8 of the template Jinja's loader was
+    reading when ``error`` was raised (``filename`` in its ``get_source``); none if it was not
+    reading one."""
+    traceback = error.__traceback__
+    filename = None
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if frame.f_code.co_name == "get_source":
+            filename = frame.f_locals.get("filename", filename)
+        traceback = traceback.tb_next
+    if not isinstance(filename, str):
+        return []
+    return decode_utf8(read_file(Path(filename)), _template_path(filename, source))[1]
 
 
 def search_fingerprint(files: Manifest, languages: Sequence[str]) -> str:

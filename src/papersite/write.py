@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
 from papersite.errors import OutputError
+from papersite.fingerprint import linked_in
 from papersite.names import CACHE_ROOT, DIGESTS_DIR, TEMPLATES_DIR
 
 T = TypeVar("T")
@@ -248,6 +249,11 @@ def _check_output_folder(out: Path, source: Path) -> None:
                 f"refusing to write the site into {inside}, which builds read; "
                 "choose an --out such as 'build'"
             )
+        if out in inside.parents:  # a folder linked in from the output: replacing it deletes it
+            raise OutputError(
+                f"refusing to write the site to {out}: it holds {inside}, which builds read; "
+                "move that folder out of it, or choose another --out"
+            )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
     existing = next(folder for folder in out.parents if folder.exists())
@@ -264,9 +270,11 @@ def _check_output_folder(out: Path, source: Path) -> None:
 
 def _read_by_builds(source: Path) -> list[Path]:
     """The folders of the resolved ``source`` that a build reads, themselves resolved (a site
-    may link in a shared theme or folder of digests): an output there would be read back by the
-    next build, as theme files (copied into every output) or as digests."""
-    return [(source / inside).resolve() for inside in (TEMPLATES_DIR, DIGESTS_DIR, CACHE_ROOT)]
+    may link in a shared theme or folder of digests), with the folders linked in below them,
+    which builds read through: an output there would be read back by the next build, as theme
+    files (copied into every output) or as digests."""
+    read = [(source / inside).resolve() for inside in (TEMPLATES_DIR, DIGESTS_DIR, CACHE_ROOT)]
+    return read + [linked for folder in read[:2] for linked in linked_in(folder)]
 
 
 def safe_relative(path: str) -> PurePosixPath:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import watchfiles
+from watchfiles._rust_notify import WatchfilesRustInternalError
 
 from papersite.lockfile import LOCKFILE
 from papersite.names import CONFIG_FILE, DIGESTS_DIR, GLOSSARY_FILE
@@ -60,19 +61,35 @@ class _Watch:
         keep: Callable[[watchfiles.Change, str], bool],
     ) -> None:
         try:
-            for changes in watchfiles.watch(
-                *paths,
-                watch_filter=keep,
-                recursive=recursive,
-                stop_event=self._stop,
-                rust_timeout=TICK_MS,
-                yield_on_timeout=True,  # an empty group: the watch is in place
-            ):
-                self.ready.set()
-                if changes:
-                    on_change(changes)
+            while True:
+                try:
+                    return self._watch(paths, on_change, recursive, keep)
+                except WatchfilesRustInternalError:
+                    # A file named with bytes that are not UTF-8, which watchfiles cannot report
+                    # (the build names it): watch again, and report every watched path, as what
+                    # changed while no watch was in place is not known.
+                    on_change({(watchfiles.Change.modified, str(path)) for path in paths})
         finally:
             self.ready.set()  # also if watching failed (a folder removed meanwhile): never hang
+
+    def _watch(
+        self,
+        paths: list[Path],
+        on_change: Callable[[set[Change]], None],
+        recursive: bool,
+        keep: Callable[[watchfiles.Change, str], bool],
+    ) -> None:
+        for changes in watchfiles.watch(
+            *paths,
+            watch_filter=keep,
+            recursive=recursive,
+            stop_event=self._stop,
+            rust_timeout=TICK_MS,
+            yield_on_timeout=True,  # an empty group: the watch is in place
+        ):
+            self.ready.set()
+            if changes:
+                on_change(changes)
 
     def stop(self) -> None:
         self.ask_to_stop()
