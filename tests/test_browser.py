@@ -209,6 +209,28 @@ def test_the_names_of_landmarks_follow_the_language_chosen_in_place(
     assert _landmark_names(browser) == every_language
 
 
+
+PLACEHOLDERS = "return Array.from(document.querySelectorAll('input[type=search]'), (box) => box.placeholder);"
+
+
+def test_the_search_boxes_hint_is_in_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The header's search box (and the 404 page's) kept showing "논문 검색 / Search papers"
+    with English chosen in place: Korean words on the page in English, read out as its hint."""
+    browser.get(served_site + "weekly/2025-03-17/")
+    assert browser.execute_script(PLACEHOLDERS) == ["논문 검색 / Search papers"]
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.execute_script(PLACEHOLDERS) == ["Search papers"]
+    browser.get(served_site + "no/such/page/")  # remembered on the next page, the 404 page too
+    assert browser.execute_script(PLACEHOLDERS) == ["Search papers", "Search papers"]
+    browser.get(served_site + "papers/2503.14476/")
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    assert browser.execute_script(PLACEHOLDERS) == ["논문 검색"]
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.execute_script(PLACEHOLDERS) == ["논문 검색 / Search papers"]
+
 # How each title (of the site, the page, a paper, a digest in a list) is shown in English.
 TITLE_STYLES = """
 const titles = '.site-title .bi, h1 .bi, .paper-title .bi, .card h2 .bi, .card h3 .bi, .toc li .bi, .paper-list .bi';
