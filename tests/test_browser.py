@@ -209,8 +209,9 @@ def test_the_names_of_landmarks_follow_the_language_chosen_in_place(
     assert _landmark_names(browser) == every_language
 
 
-
-PLACEHOLDERS = "return Array.from(document.querySelectorAll('input[type=search]'), (box) => box.placeholder);"
+PLACEHOLDERS = (
+    "return Array.from(document.querySelectorAll('input[type=search]'), (box) => box.placeholder);"
+)
 
 
 def test_the_search_boxes_hint_is_in_the_language_chosen_in_place(
@@ -230,6 +231,7 @@ def test_the_search_boxes_hint_is_in_the_language_chosen_in_place(
     assert browser.execute_script(PLACEHOLDERS) == ["논문 검색"]
     browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
     assert browser.execute_script(PLACEHOLDERS) == ["논문 검색 / Search papers"]
+
 
 # How each title (of the site, the page, a paper, a digest in a list) is shown in English.
 TITLE_STYLES = """

@@ -169,6 +169,7 @@ def test_a_conferences_contents_and_the_home_pages_list_follow_the_pages_order_o
     assert contents == [f"#paper-{slug}" for slug in order]
     assert latest == [f"./conferences/iclr-2026/#paper-{slug}" for slug in order]
 
+
 def test_conference_entries_show_their_authors(built_site: Path) -> None:
     soup = soup_of(built_site, CONFERENCE_PAGE)
 

@@ -34,7 +34,7 @@ from papersite.names import CACHE_ROOT
 CACHE_DIR = f"{CACHE_ROOT}/build"
 COMPILED_DIR = f"{CACHE_ROOT}/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
-FORMAT = 38
+FORMAT = 39
 
 
 def content_hash(*parts: bytes | str) -> str:
