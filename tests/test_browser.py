@@ -931,6 +931,58 @@ def test_a_page_right_to_left_mirrors_its_borders_and_indents(
     assert browser.execute_script(SIDES, selector)[: len(rtl)] == rtl
 
 
+# Words no line can break between: in a title, a conference's name, an award, an author's
+# name, an affiliation and a link's label.
+LONG = "Averyverylongunbrokenword" * 5
+LONG_WORDS = f"""\
+kind: conference
+conference: {{name: "Conf{LONG}", year: 2025}}
+date: 2025-12-01
+title: {{ko: "학회 {LONG}", en: "Title{LONG}"}}
+papers:
+  - title: {{ko: "논문 {LONG}", en: "Paper{LONG}"}}
+    authors: ["Author{LONG}"]
+    affiliations: ["Lab{LONG}"]
+    award: "Award{LONG}"
+    links:
+      - {{kind: other, url: "https://example.com/", label: "Label{LONG}"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def served_long_words_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site in ``[ko, en]`` whose one conference digest is written in words too long for a
+    phone's line, built and served; yields its root."""
+    source = tmp_path_factory.mktemp("long") / "site"
+    (source / "digests" / "conferences").mkdir(parents=True)
+    (source / "papersite.yaml").write_text(SITE_CONFIG, encoding="utf-8")
+    digest = source / "digests" / "conferences" / "conf-2025.yaml"
+    digest.write_text(LONG_WORDS, encoding="utf-8")
+    out = source / "build"
+    build(source, out, search=False)
+    with serving(out) as root:
+        yield root
+
+
+@pytest.mark.parametrize("edition", ["", "en/", "ko/"])
+def test_words_too_long_for_a_line_break_rather_than_widen_a_phones_page(
+    browser: webdriver.Chrome, served_long_words_site: str, edition: str
+) -> None:
+    """In the English edition, a card (the home page's, a list's, a tag's) and an award's
+    badge grew as wide as their longest word (1,477 pixels on a 320-pixel phone): a grid's
+    items and an inline block do not shrink below it, which Korean's overflow-wrap: anywhere
+    allowed on the other pages."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**PHONE, "width": 320})
+    pages = ["", "conferences/", "conferences/conf" + LONG.lower() + "-2025/", "archive/"]
+    pages += ["papers/", "papers/paper" + LONG.lower() + "/"]
+    widths = {}
+    for page in pages:
+        browser.get(served_long_words_site + edition + page)
+        assert not browser.execute_script("return document.title").startswith("404"), page
+        widths[page] = browser.execute_script(WIDTHS)
+    assert {page: found for page, found in widths.items() if found != [320, 320]} == {}
+
+
 # A digest whose Korean parts each end with a direction left open: an override (U+202E) in the
 # site's and the digest's titles, an isolate (U+2067) in the paper's.
 OPEN_DIRECTION_CONFIG = SITE_CONFIG.replace('"테스트 사이트"', '"테스트 사이트\\u202e"')
