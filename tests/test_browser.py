@@ -931,8 +931,8 @@ def test_a_page_right_to_left_mirrors_its_borders_and_indents(
     assert browser.execute_script(SIDES, selector)[: len(rtl)] == rtl
 
 
-# Words no line can break between: in a title, a conference's name, an award, an author's
-# name, an affiliation and a link's label.
+# Words no line can break between: in the site's title, a digest's and a paper's, a conference's
+# name, an award, an author's name, an affiliation and a link's label.
 LONG = "Averyverylongunbrokenword" * 5
 LONG_WORDS = f"""\
 kind: conference
@@ -955,7 +955,8 @@ def served_long_words_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     phone's line, built and served; yields its root."""
     source = tmp_path_factory.mktemp("long") / "site"
     (source / "digests" / "conferences").mkdir(parents=True)
-    (source / "papersite.yaml").write_text(SITE_CONFIG, encoding="utf-8")
+    config = SITE_CONFIG.replace('en: "Test site"', f'en: "Site{LONG}"')
+    (source / "papersite.yaml").write_text(config, encoding="utf-8")
     digest = source / "digests" / "conferences" / "conf-2025.yaml"
     digest.write_text(LONG_WORDS, encoding="utf-8")
     out = source / "build"
@@ -968,8 +969,8 @@ def served_long_words_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def test_words_too_long_for_a_line_break_rather_than_widen_a_phones_page(
     browser: webdriver.Chrome, served_long_words_site: str, edition: str
 ) -> None:
-    """In the English edition, a card (the home page's, a list's, a tag's) and an award's
-    badge grew as wide as their longest word (1,477 pixels on a 320-pixel phone): a grid's
+    """In the English edition, a card (the home page's, a list's, a tag's), an award's badge,
+    a link's and the header's site title grew as wide as their longest word (1,477 pixels on a 320-pixel phone): a grid's
     items and an inline block do not shrink below it, which Korean's overflow-wrap: anywhere
     allowed on the other pages."""
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**PHONE, "width": 320})
