@@ -209,6 +209,30 @@ def test_the_names_of_landmarks_follow_the_language_chosen_in_place(
     assert _landmark_names(browser) == every_language
 
 
+PLACEHOLDERS = (
+    "return Array.from(document.querySelectorAll('input[type=search]'), (box) => box.placeholder);"
+)
+
+
+def test_the_search_boxes_hint_is_in_the_language_chosen_in_place(
+    browser: webdriver.Chrome, served_site: str
+) -> None:
+    """The header's search box (and the 404 page's) kept showing "논문 검색 / Search papers"
+    with English chosen in place: Korean words on the page in English, read out as its hint."""
+    browser.get(served_site + "weekly/2025-03-17/")
+    assert browser.execute_script(PLACEHOLDERS) == ["논문 검색 / Search papers"]
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='en']").click()
+    assert browser.execute_script(PLACEHOLDERS) == ["Search papers"]
+    browser.get(served_site + "no/such/page/")  # remembered on the next page, the 404 page too
+    assert browser.execute_script(PLACEHOLDERS) == ["Search papers", "Search papers"]
+    browser.get(served_site + "papers/2503.14476/")
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='ko']").click()
+    assert browser.execute_script(PLACEHOLDERS) == ["논문 검색"]
+    browser.find_element(By.CSS_SELECTOR, ".lang-switch a[data-show='all']").click()
+    assert browser.execute_script(PLACEHOLDERS) == ["논문 검색 / Search papers"]
+
+
 # How each title (of the site, the page, a paper, a digest in a list) is shown in English.
 TITLE_STYLES = """
 const titles = '.site-title .bi, h1 .bi, .paper-title .bi, .card h2 .bi, .card h3 .bi, .toc li .bi, .paper-list .bi';
@@ -905,6 +929,59 @@ def test_a_page_right_to_left_mirrors_its_borders_and_indents(
     browser.get(served_rtl_site + "ar/" + page)
     assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
     assert browser.execute_script(SIDES, selector)[: len(rtl)] == rtl
+
+
+# Words no line can break between: in the site's title, a digest's and a paper's, a conference's
+# name, an award, an author's name, an affiliation and a link's label.
+LONG = "Averyverylongunbrokenword" * 5
+LONG_WORDS = f"""\
+kind: conference
+conference: {{name: "Conf{LONG}", year: 2025}}
+date: 2025-12-01
+title: {{ko: "학회 {LONG}", en: "Title{LONG}"}}
+papers:
+  - title: {{ko: "논문 {LONG}", en: "Paper{LONG}"}}
+    authors: ["Author{LONG}"]
+    affiliations: ["Lab{LONG}"]
+    award: "Award{LONG}"
+    links:
+      - {{kind: other, url: "https://example.com/", label: "Label{LONG}"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def served_long_words_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site in ``[ko, en]`` whose one conference digest is written in words too long for a
+    phone's line, built and served; yields its root."""
+    source = tmp_path_factory.mktemp("long") / "site"
+    (source / "digests" / "conferences").mkdir(parents=True)
+    config = SITE_CONFIG.replace('en: "Test site"', f'en: "Site{LONG}"')
+    (source / "papersite.yaml").write_text(config, encoding="utf-8")
+    digest = source / "digests" / "conferences" / "conf-2025.yaml"
+    digest.write_text(LONG_WORDS, encoding="utf-8")
+    out = source / "build"
+    build(source, out, search=False)
+    with serving(out) as root:
+        yield root
+
+
+@pytest.mark.parametrize("edition", ["", "en/", "ko/"])
+def test_words_too_long_for_a_line_break_rather_than_widen_a_phones_page(
+    browser: webdriver.Chrome, served_long_words_site: str, edition: str
+) -> None:
+    """In the English edition, a card (the home page's, a list's, a tag's), an award's badge,
+    a link's and the header's site title grew as wide as their longest word (1,477 pixels on a 320-pixel phone): a grid's
+    items and an inline block do not shrink below it, which Korean's overflow-wrap: anywhere
+    allowed on the other pages."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**PHONE, "width": 320})
+    pages = ["", "conferences/", "conferences/conf" + LONG.lower() + "-2025/", "archive/"]
+    pages += ["papers/", "papers/paper" + LONG.lower() + "/"]
+    widths = {}
+    for page in pages:
+        browser.get(served_long_words_site + edition + page)
+        assert not browser.execute_script("return document.title").startswith("404"), page
+        widths[page] = browser.execute_script(WIDTHS)
+    assert {page: found for page, found in widths.items() if found != [320, 320]} == {}
 
 
 # A digest whose Korean parts each end with a direction left open: an override (U+202E) in the

@@ -132,6 +132,25 @@ def test_a_summary_lists_the_papers_in_both_languages_as_text(feed_site: Path) -
     assert items == ["게이트 어텐션 & <script>alert(1)</script> / Gated Attention"]
 
 
+def test_a_conferences_summary_lists_its_papers_in_the_pages_order_of_awards(
+    write_tree: WriteTree,
+) -> None:
+    """Its page shows the papers grouped by award, best first; the summary listed them in the
+    file's order."""
+    conference = CONFERENCE + (
+        '  - {title: {ko: "구두", en: "An oral"}, award: oral}\n'
+        '  - {title: {ko: "최우수", en: "The best"}, award: best-paper}\n'
+    )
+    site = write_tree(
+        {"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips-2025.yaml": conference}
+    )
+    build(site)
+
+    entry = parse(site / "build", "en/conferences/feed.xml").entries[0]
+    items = [li.get_text() for li in BeautifulSoup(entry.summary, "html5lib").find_all("li")]
+    assert items == ["The best", "An oral", "Gated Attention"]
+
+
 def test_ids_are_the_sites_own_and_the_same_in_every_build(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:

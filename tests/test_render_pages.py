@@ -137,6 +137,39 @@ def test_conference_entries_show_their_award_badge(built_site: Path) -> None:
             assert text(article.select_one(".award [lang=en]")) == english
 
 
+AWARDS_OUT_OF_ORDER = """\
+kind: conference
+conference: {name: ICLR, year: 2026}
+date: 2026-04-25
+title: {ko: "ICLR 2026 수상 논문", en: "ICLR 2026 awards"}
+papers:
+  - {title: {ko: "그 밖의 논문", en: "No award"}}
+  - {title: {ko: "구두 발표 논문", en: "An oral"}, award: oral}
+  - {title: {ko: "시간의 시험", en: "Test of time"}, award: "Test of Time"}
+  - {title: {ko: "최우수 논문", en: "The best"}, award: best-paper}
+  - {title: {ko: "차상위 논문", en: "A runner-up"}, award: runner-up}
+"""
+
+
+def test_a_conferences_contents_and_the_home_pages_list_follow_the_pages_order_of_awards(
+    write_tree: WriteTree, tmp_path: Path
+) -> None:
+    """A conference page shows its papers grouped by award, best first, whatever the file's
+    order; its contents (and the home page's list of the latest digest) listed them in the
+    file's order, so that "1." led to the last paper on the page."""
+    out = build_weekly_and_conference(write_tree, tmp_path / "out", conference=AWARDS_OUT_OF_ORDER)
+    page = lxml.html.parse(str(out / "conferences/iclr-2026/index.html")).getroot()
+    shown = [article.get("id") for article in page.xpath("//article[contains(@class, 'paper')]")]
+    contents = [a.get("href") for a in page.xpath("//nav[contains(@class, 'toc')]//a")]
+    home = lxml.html.parse(str(out / "index.html")).getroot()
+    latest = [a.get("href") for a in home.xpath("//ol[contains(@class, 'paper-index')]//a")]
+
+    order = ["the-best", "a-runner-up", "an-oral", "test-of-time", "no-award"]
+    assert shown == [f"paper-{slug}" for slug in order]
+    assert contents == [f"#paper-{slug}" for slug in order]
+    assert latest == [f"./conferences/iclr-2026/#paper-{slug}" for slug in order]
+
+
 def test_conference_entries_show_their_authors(built_site: Path) -> None:
     soup = soup_of(built_site, CONFERENCE_PAGE)
 

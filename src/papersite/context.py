@@ -345,6 +345,14 @@ class DigestView:
         of the edition: made once for as long as the view is kept (``resident.py``)."""
         return {}
 
+    @property
+    def shown_entries(self) -> list[EntryView]:
+        """Its entries in the order its page shows them: a conference's grouped by award (the
+        order its contents and the home page list them in), a weekly's as written."""
+        if self.kind != "conference":
+            return self.entries
+        return [entry for group in self.groups for entry in group.entries]
+
     @cached_property
     def every_tag(self) -> frozenset[str]:
         """Its tags and its papers' (``feeds.py``: every rebuild asks it of every digest)."""

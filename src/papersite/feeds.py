@@ -248,7 +248,7 @@ def _entry(view: SiteView, edition: Edition, digest: DigestView) -> FeedEntry:
         if digest.period
         else digest.date.isoformat()
     )
-    items = "".join(_item(entry.title, edition.languages) for entry in digest.entries)
+    items = "".join(_item(entry.title, edition.languages) for entry in digest.shown_entries)
     url = absolute_url(view.base_url, edition.prefix + digest.url)
     return FeedEntry(
         id=stable_id(url),

@@ -155,6 +155,7 @@ def _environment(
         lang_attributes=snippets.lang_attributes,
         title_attributes=snippets.title_attributes,
         aria_label=snippets.aria_label,
+        placeholder=snippets.placeholder,
         joined_words=i18n.joined_words,
         bi_html=snippets.bi_html,
         label_html=snippets.label_html,

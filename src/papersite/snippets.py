@@ -154,6 +154,25 @@ def aria_label(context: jinja2.runtime.Context, key: str) -> Markup:
     return Markup(_aria_label(context["languages"], lambda lang: ui(lang)[key]))
 
 
+@jinja2.pass_context
+def placeholder(context: jinja2.runtime.Context, key: str) -> Markup:
+    """A search box's ``placeholder``: the interface word ``key`` in each of the page's languages
+    (``joined_words``); on a page in several, with ``data-placeholder-<lang>`` of each, which
+    ``site.js`` shows when the reader chooses that language in place, as it does a landmark's
+    name (the box showed "논문 검색 / Search papers" on the page in English)."""
+    languages: list[str] = context["languages"]
+    own = f' placeholder="{_escaped(joined_words(languages, key))}"'
+    if len(languages) < 2:
+        return Markup(own)
+    return Markup(
+        own
+        + "".join(
+            f' data-placeholder-{_escaped(lang.lower())}="{_escaped(ui(lang)[key])}"'
+            for lang in languages
+        )
+    )
+
+
 def _aria_label(languages: list[str], words: Callable[[str], str]) -> str:
     """An ``aria-label`` of ``words(lang)`` (unescaped) in the first of ``languages``; on a page
     in several, where some differ, with ``data-label-<lang>`` of each of those and of the first,

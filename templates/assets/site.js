@@ -31,6 +31,7 @@
     var title = titleElement && titleElement.getAttribute("data-title-" + choice.toLowerCase());
     if (document.title !== (title || ownTitle)) document.title = title || ownTitle;
     relabel(choice === "all" ? pageLanguage : choice);
+    rehint(choice);
     var links = document.querySelectorAll(".lang-switch a[data-show]");
     for (var i = 0; i < links.length; i++) {
       if (links[i].getAttribute("data-show") === choice) links[i].setAttribute("aria-current", "true");
@@ -47,6 +48,19 @@
     for (var i = 0; i < named.length; i++) {
       var label = named[i].getAttribute("data-label-" + language.toLowerCase()) || named[i].getAttribute(own);
       if (named[i].getAttribute("aria-label") !== label) named[i].setAttribute("aria-label", label);
+    }
+  }
+
+  // A search box's hint (placeholder) likewise: in each language it has one for
+  // (data-placeholder-<lang>, snippets.placeholder), the page's own (every language's) kept for
+  // "all" and a language not given.
+  function rehint(choice) {
+    var boxes = document.querySelectorAll("input[data-placeholder-" + pageLanguage.toLowerCase() + "]");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (!box.hasAttribute("data-placeholder-all")) box.setAttribute("data-placeholder-all", box.placeholder);
+      var hint = box.getAttribute("data-placeholder-" + choice.toLowerCase()) || box.getAttribute("data-placeholder-all");
+      if (box.placeholder !== hint) box.placeholder = hint;
     }
   }
 
