@@ -297,10 +297,7 @@ def test_a_template_that_is_not_utf8_is_an_error_at_its_byte_not_a_traceback(
 ) -> None:
     """A site's template saved in Latin-1: Jinja's loader raised UnicodeDecodeError, which the
     build let through as a traceback naming no file."""
-    (minimal_site / "templates").mkdir()
-    (minimal_site / "templates" / "tags.html").write_bytes(
-        b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'
-    )
+    _latin1_template(minimal_site)
     out = tmp_path / "out"
 
     assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
@@ -311,6 +308,28 @@ def test_a_template_that_is_not_utf8_is_an_error_at_its_byte_not_a_traceback(
         "error: 1 problem; nothing was written",
     ]
     assert not out.exists()
+
+
+def test_check_names_a_template_that_is_not_utf8_at_its_byte_not_a_traceback(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check`` renders every page as the build does, and let the same error through."""
+    _latin1_template(minimal_site)
+
+    assert main(["check", "--source", str(minimal_site)]) == 1
+
+    errors = [line for line in capsys.readouterr().out.splitlines() if ": error: " in line]
+    assert errors == [
+        "templates/tags.html:2:20: error: the file is not UTF-8 (byte 0xe9 cannot be decoded); "
+        "save it as UTF-8 [template]"
+    ]
+
+
+def _latin1_template(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates" / "tags.html").write_bytes(
+        b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'
+    )
 
 
 # --- warnings and --strict -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,23 +23,21 @@ from papersite.editions import site_editions
 from papersite.enrich import enrich_site
 from papersite.errors import ContentError, Problem, StrictModeError
 from papersite.feeds import KeptFeed, site_feeds
-from papersite.fingerprint import read_file, settings_inputs
+from papersite.fingerprint import settings_inputs
 from papersite.heap import settle
 from papersite.incremental import PageInputs
-from papersite.load import decode_utf8, load_site
+from papersite.load import load_site
 from papersite.lockfile import lockfile_problems, read_lockfile, reread_lockfile
 from papersite.model import Site, SourcedDigest, normalise_base_url
 from papersite.parallel import fork_each, render_in_parallel, workers_for
 from papersite.render import (
     PageJob,
-    _template_path,  # private there: render.py is not this change's to edit
+    located_in_templates,
     make_environment,
     plan_site,
-    raised_in_template,
     render_chunks,
     render_job,
     render_site,
-    template_problem,
     theme_assets,
 )
 from papersite.resident import Resident
@@ -251,23 +249,8 @@ def write_pages(
             todo.append(job)
     work += len(todo)
 
-    @contextmanager
-    def located() -> Iterator[None]:
-        """A template's failure as its located problem, which crosses processes."""
-        try:
-            yield
-        except UnicodeDecodeError as error:
-            problems = _undecodable_template(error, prepared.source)
-            if not problems:
-                raise
-            raise ContentError(problems) from error
-        except Exception as error:
-            if not raised_in_template(error):
-                raise
-            raise ContentError([template_problem(error, prepared.source)]) from error
-
     def streamed(job: PageJob) -> Iterator[bytes]:
-        with located():
+        with located_in_templates(prepared.source):
             yield from render_chunks(env, job)
 
     def render(number: int) -> tuple[Page | ChunkedPage, str]:
@@ -277,7 +260,7 @@ def write_pages(
         if job.streamed:  # rendered as it is written: keyed on every text it could read
             return ChunkedPage(job.path, streamed(job)), inputs.key(job)
         TextReads.start()
-        with located():
+        with located_in_templates(prepared.source):
             page = render_job(env, job)
         return page, inputs.key(job, TextReads.read)
 
@@ -295,22 +278,6 @@ def write_pages(
     for asset in [*theme_assets(folders), NOJEKYLL]:
         writer.add(asset.path, asset.content)
     writer.settle()  # before the search index, which may fork
-
-
-def _undecodable_template(error: UnicodeDecodeError, source: Path) -> list[Problem]:
-    """The problem at the first byte that is not UTF-8 of the template Jinja's loader was
-    reading when ``error`` was raised (``filename`` in its ``get_source``); none if it was not
-    reading one."""
-    traceback = error.__traceback__
-    filename = None
-    while traceback is not None:
-        frame = traceback.tb_frame
-        if frame.f_code.co_name == "get_source":
-            filename = frame.f_locals.get("filename", filename)
-        traceback = traceback.tb_next
-    if not isinstance(filename, str):
-        return []
-    return decode_utf8(read_file(Path(filename)), _template_path(filename, source))[1]
 
 
 def search_fingerprint(files: Manifest, languages: Sequence[str]) -> str:

@@ -18,6 +18,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ from papersite.context import DigestView, PaperView, SiteView
 from papersite.editions import Edition, alternates, pretty_path, site_editions
 from papersite.errors import ContentError, Problem
 from papersite.feeds import Feed, site_feeds
-from papersite.fingerprint import RACY_NS, files_under
+from papersite.fingerprint import RACY_NS, files_under, read_file
 from papersite.fragments import STORE, FragmentCache, Fragments
+from papersite.load import decode_utf8
 from papersite.names import ASSETS_DIR
 from papersite.paging import paginate
 from papersite.redirects import redirects
@@ -179,9 +181,22 @@ def _environment(
 def render_site(view: SiteView, source: Path) -> list[Page]:
     """Every page and asset of the site, in every edition (see ``editions.py``). A template
     that fails is a ``ContentError`` at the template's file and line."""
-    try:
+    with located_in_templates(source):
         return _render_site(view, source)
+
+
+@contextmanager
+def located_in_templates(source: Path) -> Iterator[None]:
+    """A template's failure as a ``ContentError`` at its file and line, which crosses processes:
+    Jinja's own, any error raised while a template ran, and a template of the site that is not
+    UTF-8 (at its first byte that is not)."""
+    try:
+        yield
     except Exception as error:
+        undecodable = isinstance(error, UnicodeDecodeError)
+        problems = _undecodable_template(error, source) if undecodable else []
+        if problems:
+            raise ContentError(problems) from error
         if not raised_in_template(error):
             raise
         raise ContentError([template_problem(error, source)]) from error
@@ -210,6 +225,22 @@ def template_problem(error: Exception, source: Path) -> Problem:
             message = f"{type(error).__name__}: {error}"
             return Problem(_template_path(frame.filename, source), frame.lineno, 0, "", message)
     return Problem("templates", 0, 0, "", f"{type(error).__name__} in a template: {error}")
+
+
+def _undecodable_template(error: BaseException, source: Path) -> list[Problem]:
+    """The problem at the first byte that is not UTF-8 of the template Jinja's loader was
+    reading when ``error`` was raised (``filename`` in its ``get_source``); none if it was not
+    reading one."""
+    traceback = error.__traceback__
+    filename = None
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if frame.f_code.co_name == "get_source":
+            filename = frame.f_locals.get("filename", filename)
+        traceback = traceback.tb_next
+    if not isinstance(filename, str):
+        return []
+    return decode_utf8(read_file(Path(filename)), _template_path(filename, source))[1]
 
 
 def _template_path(filename: str, source: Path) -> str:
