@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -287,6 +288,32 @@ def test_a_folder_of_digests_linked_to_nothing_is_an_error_and_the_output_is_kep
     assert capsys.readouterr().err.splitlines() == [
         f"{linked}: the file is a symbolic link to {shared}, which does not exist: "
         "fix the link, or remove it",
+        "error: 1 problem; nothing was written",
+    ]
+    assert snapshot(out) == built
+
+
+@pytest.mark.parametrize("kind", ["file", "named pipe"])
+def test_a_digests_that_is_not_a_folder_is_an_error_and_the_output_is_kept(
+    minimal_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A file or a pipe named ``digests`` held no digest to walk: the site was built with none,
+    and every published page of a digest or paper was deleted."""
+    out = tmp_path / "out"
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 0
+    built = snapshot(out)
+    shutil.rmtree(minimal_site / "digests")
+    if kind == "file":
+        (minimal_site / "digests").write_text("weekly/2025-03-17.yaml\n", encoding="utf-8")
+    else:
+        os.mkfifo(minimal_site / "digests")
+    capsys.readouterr()
+
+    assert run_build("--source", str(minimal_site), "--out", str(out)) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        "digests: not a folder: remove it, and keep the site's digests in a folder of that name "
+        "(papersite new makes it, with a first digest)",
         "error: 1 problem; nothing was written",
     ]
     assert snapshot(out) == built

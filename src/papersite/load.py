@@ -25,7 +25,13 @@ import yaml
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
 from papersite.fingerprint import NotAFileError, digest_files, read_file
-from papersite.names import CONFIG_FILE, DIGEST_SUFFIXES, GLOSSARY_FILE, OTHER_MARKDOWN_SUFFIXES
+from papersite.names import (
+    CONFIG_FILE,
+    DIGEST_SUFFIXES,
+    DIGESTS_DIR,
+    GLOSSARY_FILE,
+    OTHER_MARKDOWN_SUFFIXES,
+)
 
 # Plain YAML scalars under these keys are kept as written: an unquoted arXiv ID such as
 # 2503.10610 would otherwise become the float 2503.1061 and lose its last digit.
@@ -521,6 +527,20 @@ def unreadable(path: Path, error: OSError) -> str:
     return f"cannot read the file: {error.strerror}; make it readable, or remove it"
 
 
+def _digests_not_a_folder(root: Path) -> list[Problem]:
+    """The error for a ``digests`` that is there but no folder (a file, a named pipe), where a
+    build would find no digest and replace the output with a site without any. A link to
+    nothing is listed as a digest (``digest_files``) and reported as one."""
+    path = root / DIGESTS_DIR
+    if not os.path.lexists(path) or path.is_dir() or (path.is_symlink() and not path.exists()):
+        return []
+    message = (
+        "not a folder: remove it, and keep the site's digests in a folder of that name "
+        "(papersite new makes it, with a first digest)"
+    )
+    return [Problem(DIGESTS_DIR, 0, 0, "", message)]
+
+
 def misnamed_digest(path: str) -> Problem | None:
     """The error for a digest in the Markdown form whose name ends otherwise than ``.md``
     (``x.markdown``), which the build would otherwise leave out without a word."""
@@ -719,6 +739,7 @@ def load_site(
         config, config_problems, hashes[CONFIG_FILE] = read_hashed_source(root, CONFIG_FILE)
         problems += config_problems
     digests = []
+    problems += _digests_not_a_folder(root)
     files = digest_files(root)
     if cache is not None:
         _parse_ahead(root, [path for path in files if path not in unread], cache, known)
