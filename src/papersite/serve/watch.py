@@ -48,48 +48,40 @@ class _Watch:
     ) -> None:
         self.ready = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(paths, on_change, recursive, keep), daemon=True
-        )
+        self._paths = paths
+        self._on_change = on_change
+        self._recursive = recursive
+        self._keep = keep
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _run(
-        self,
-        paths: list[Path],
-        on_change: Callable[[set[Change]], None],
-        recursive: bool,
-        keep: Callable[[watchfiles.Change, str], bool],
-    ) -> None:
+    def _run(self) -> None:
         try:
             while True:
                 try:
-                    return self._watch(paths, on_change, recursive, keep)
+                    return self._watch()
                 except WatchfilesRustInternalError:
                     # A file named with bytes that are not UTF-8, which watchfiles cannot report
                     # (the build names it): watch again, and report every watched path, as what
                     # changed while no watch was in place is not known.
-                    on_change({(watchfiles.Change.modified, str(path)) for path in paths})
+                    self._on_change(
+                        {(watchfiles.Change.modified, str(path)) for path in self._paths}
+                    )
         finally:
             self.ready.set()  # also if watching failed (a folder removed meanwhile): never hang
 
-    def _watch(
-        self,
-        paths: list[Path],
-        on_change: Callable[[set[Change]], None],
-        recursive: bool,
-        keep: Callable[[watchfiles.Change, str], bool],
-    ) -> None:
+    def _watch(self) -> None:
         for changes in watchfiles.watch(
-            *paths,
-            watch_filter=keep,
-            recursive=recursive,
+            *self._paths,
+            watch_filter=self._keep,
+            recursive=self._recursive,
             stop_event=self._stop,
             rust_timeout=TICK_MS,
             yield_on_timeout=True,  # an empty group: the watch is in place
         ):
             self.ready.set()
             if changes:
-                on_change(changes)
+                self._on_change(changes)
 
     def stop(self) -> None:
         self.ask_to_stop()
