@@ -1767,3 +1767,21 @@ def test_a_long_value_given_where_a_list_goes_is_shown_shortened(write_tree: Wri
     assert problem.message.endswith(
         "; write a list, even of one item: put '- ' before the item's first field"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("large_language", "large-language"), ("Deep__RL_", "deep-rl")]
+)
+def test_a_tag_with_underscores_says_to_join_its_words_with_hyphens(
+    write_tree: WriteTree, written: str, meant: str
+) -> None:
+    """'large_language' would be a tag page of its own beside 'large-language'; it passed on a
+    site without a vocabulary."""
+    digest = WEEKLY.replace("tags: [reinforcement-learning]", f"tags: [llm, {written}]")
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 11, 17, "papers[0].tags[1]")
+    assert problem.message == (
+        f"{written!r}: a tag joins its words with hyphens, not '_': write {meant!r}"
+    )

@@ -48,6 +48,7 @@ LINK_KINDS = (
 KNOWN_AWARDS = ("best-paper", "runner-up", "oral", "spotlight")
 
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+_UNDERSCORES = re.compile(r"_+")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -293,6 +294,12 @@ def _check_tag(value: str) -> str:
     value = composed(value)
     if len(value.encode()) > MAX_SLUG_BYTES:
         raise ValueError(f"a tag has at most {MAX_SLUG_BYTES} bytes: shorten it")
+    hyphened = _UNDERSCORES.sub("-", value).strip("-")
+    if hyphened != value and _TAG.match(hyphened):
+        # _TAG's \w takes '_': 'large_language' would be a tag beside 'large-language'.
+        raise ValueError(
+            f"{value!r}: a tag joins its words with hyphens, not '_': write {hyphened.lower()!r}"
+        )
     if not _TAG.match(value):
         raise ValueError(
             f"{value!r} is not a tag: use lower-case words joined by hyphens, "
