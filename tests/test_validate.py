@@ -1648,7 +1648,7 @@ LINK_KINDS_LISTED = (
         ("Code", "; did you mean 'code'?"),  # the right word in the wrong case
         ("DATASET", "; did you mean 'dataset'?"),
         ("codes", "; did you mean 'code'?"),
-        ("github", ""),  # close to none: the list alone
+        ("sticker", ""),  # close to none: the list alone
     ],
 )
 def test_a_link_kind_close_to_one_suggests_it(write_tree: WriteTree, kind: str, hint: str) -> None:
@@ -1660,6 +1660,37 @@ def test_a_link_kind_close_to_one_suggests_it(write_tree: WriteTree, kind: str, 
 
     assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
     assert problem.message == f"{LINK_KINDS_LISTED}{kind!r}{hint}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        ("github", "; did you mean 'code'?"),
+        ("GitHub", "; did you mean 'code'?"),
+        ("arxiv", "; did you mean 'paper' or 'pdf'?"),
+        ("huggingface", "; did you mean 'model' or 'dataset'?"),
+        ("youtube", "; did you mean 'video'?"),
+        ("twitter", "; did you mean 'discussion'?"),
+        ("homepage", "; did you mean 'project'?"),
+    ],
+)
+def test_a_link_kind_written_as_a_likely_word_suggests_the_kind_it_means(
+    write_tree: WriteTree, kind: str, hint: str
+) -> None:
+    """'github' is close to no kind in spelling, and got the list alone."""
+    digest = WEEKLY.replace("{kind: code,", f"{{kind: {kind},")
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
+    assert problem.message == f"{LINK_KINDS_LISTED}{kind!r}{hint}"
+
+
+def test_a_word_for_a_link_kind_is_no_hint_for_another_field(write_tree: WriteTree) -> None:
+    """The digest's kind takes weekly or conference: 'github' there means neither."""
+    problem = only_problem(weekly_site(write_tree, WEEKLY.replace("kind: weekly", "kind: github")))
+
+    assert problem.message == "input should be 'weekly' or 'conference', got 'github'"
 
 
 def test_a_digest_kind_in_capitals_suggests_it(write_tree: WriteTree) -> None:

@@ -45,6 +45,19 @@ LINK_KINDS = (
     "paper", "pdf", "code", "project", "dataset", "model", "demo", "video", "blog",
     "discussion", "other",
 )  # fmt: skip
+LINK_KIND_WORDS = {
+    "github": ("code",), "gitlab": ("code",), "repo": ("code",), "repository": ("code",),
+    "source": ("code",), "arxiv": ("paper", "pdf"), "article": ("paper",),
+    "openreview": ("paper",), "homepage": ("project",), "website": ("project",),
+    "site": ("project",), "page": ("project",), "huggingface": ("model", "dataset"),
+    "hf": ("model", "dataset"), "weights": ("model",), "checkpoint": ("model",),
+    "data": ("dataset",), "youtube": ("video",), "talk": ("video",), "post": ("blog",),
+    "twitter": ("discussion",), "x": ("discussion",), "tweet": ("discussion",),
+    "thread": ("discussion",), "reddit": ("discussion",), "forum": ("discussion",),
+    "hn": ("discussion",), "colab": ("demo",), "space": ("demo",), "playground": ("demo",),
+}  # fmt: skip
+"""Words an editor may write as a link's ``kind`` that are none of ``LINK_KINDS`` nor close to
+one in spelling, with the kinds they mean: ``github`` is a ``code`` link."""
 KNOWN_AWARDS = ("best-paper", "runner-up", "oral", "spotlight")
 
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")

@@ -36,6 +36,7 @@ from papersite.model import (
     DAY_FORM,
     EVERY_LANGUAGE,
     KIND_FIELDS,
+    LINK_KIND_WORDS,
     MOMENT_FORM,
     AliasPath,
     Appearance,
@@ -415,9 +416,16 @@ _QUOTED = re.compile(r"'([^']*)'")
 
 def _literal_hint(given: Any, expected: str) -> str:
     """The hint for a value close to one of those allowed (``expected``, as pydantic lists
-    them): ``; did you mean 'code'?``; else nothing, as the message lists them all."""
-    close = closest(given, _QUOTED.findall(expected)) if isinstance(given, str) else None
-    return f"; did you mean '{close}'?" if close is not None else ""
+    them), or a word for them (``github``, ``LINK_KIND_WORDS``): ``; did you mean 'code'?``;
+    else nothing, as the message lists them all."""
+    if not isinstance(given, str):
+        return ""
+    allowed = _QUOTED.findall(expected)
+    close = closest(given, allowed)
+    meant = (close,) if close is not None else LINK_KIND_WORDS.get(given.strip().casefold(), ())
+    if not meant or not set(meant) <= set(allowed):
+        return ""
+    return "; did you mean " + " or ".join(f"'{kind}'" for kind in meant) + "?"
 
 
 def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
