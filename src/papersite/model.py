@@ -560,6 +560,17 @@ def _name_input(value: Any) -> Any:
     return value
 
 
+def _who_input(value: Any) -> Any:
+    """Who wrote a status's texts (``by.machine``), as given; a list of names says to write them
+    as the one text the notice shows, where pydantic's words would only say it is no string."""
+    if isinstance(value, list) and value and all(isinstance(name, str) for name in value):
+        raise ValueError(
+            "expected one text naming who, got a list; write the names in one text, joined "
+            f"with commas: {', '.join(value)!r}"
+        )
+    return _name_input(value)
+
+
 Name = Annotated[str, BeforeValidator(_name_input), AfterValidator(_not_blank_name)]
 """A name that is the same in every language (an author, an award): never blank, since a blank
 award would be a group of its own, and a blank author an empty place in the list; composed
@@ -654,7 +665,9 @@ class PaperProvenance(StrictModel):
 
     default: Statuses | None = None
     """Every text of the paper that is not named below."""
-    by: dict[ProvenanceStatus, str] = Field(default_factory=dict)
+    by: dict[ProvenanceStatus, Annotated[str, BeforeValidator(_who_input)]] = Field(
+        default_factory=dict
+    )
     """Who, per status: ``machine: GPT-4o``, ``reviewed: <reviewer>``."""
     title: Statuses | None = None
     summary: Statuses | None = None
