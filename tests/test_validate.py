@@ -169,7 +169,10 @@ def test_papers_left_empty_after_its_key_needs_a_paper(write_tree: WriteTree) ->
     [
         ("- title: x\n", "a list"),
         ("# nothing yet\n", "nothing"),
-        ("just words\n", "the single value 'just words'"),
+        ("just words\n", "a single value: 'just words'"),
+        # Python's repr was shown: datetime.date(2025, 3, 17), and all of a long line.
+        ("2025-03-17\n", "a single value: the date 2025-03-17"),
+        ("word " * 30, f"a single value: {repr('word ' * 30)[:80]}…"),
     ],
 )
 def test_a_config_that_is_no_mapping_lists_its_fields(

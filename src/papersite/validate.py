@@ -255,7 +255,7 @@ def validate_document(
 ) -> ModelT | None:
     """``document.data`` as ``model``, or None with every error appended to ``problems``."""
     if not isinstance(document.data, dict):
-        problems.append(Problem(document.path, 1, 1, "", _not_a_mapping(model, document.data)))
+        problems.append(Problem(document.path, 1, 1, "", _not_a_mapping(model, document)))
         return None
     try:
         return model.model_validate(document.data, context=context)
@@ -330,9 +330,10 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     return document.problem(location, message, key=at_key)
 
 
-def _not_a_mapping(model: type[BaseModel], data: Any) -> str:
+def _not_a_mapping(model: type[BaseModel], document: SourceDocument) -> str:
     """What to write at the top of a file that holds a list or a lone value, not fields."""
-    got = "a list" if isinstance(data, list) else f"the single value {data!r}"
+    data = document.data
+    got = "a list" if isinstance(data, list) else f"a single value: {_given(document, '', data)}"
     if data is None:  # a papersite.yaml with nothing in it, or only comments
         got = "nothing"
     return (
