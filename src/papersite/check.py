@@ -14,7 +14,8 @@ rendering), without writing anything, and then the editorial lints look at the w
 - ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
 - ``duplicate-link``: a paper linking to the same URL twice;
 - ``long-period``, ``implausible-date``: a weekly period longer than a month, a date no digest
-  can have, or a conference digest dated years from its conference (a mistyped year?);
+  can have, a conference digest dated years from its conference (a mistyped year?), or a
+  weekly digest dated before its period starts;
 - ``year-in-name``: a conference's name that holds its year, which its URL adds again;
 - ``weekly-award``: an ``award`` on a paper of a weekly digest (it is for conference digests);
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
