@@ -1008,3 +1008,43 @@ def test_a_conference_name_without_its_year_is_no_finding(write_tree: WriteTree,
     site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/conferences/neurips.yaml": digest})
 
     assert [f for f in check_site(site).findings if f.rule == "year-in-name"] == []
+
+
+def test_a_weekly_digest_dated_before_its_period_starts_is_a_warning_at_its_date(
+    write_tree: WriteTree,
+) -> None:
+    """Published before the week it covers: within a year, it passed without a word."""
+    digest = WEEKLY.replace("papers:\n", "date: 2025-03-10\npapers:\n")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    [finding] = [f for f in check_site(site).findings if f.rule == "implausible-date"]
+
+    assert (finding.severity, finding.problem.line, finding.problem.field) == ("warning", 4, "date")
+    assert finding.problem.message == (
+        "the digest is dated 2025-03-10, before its period starts (2025-03-17): write the day it "
+        "was published, or leave 'date' out (it is then the period's end, 2025-03-23)"
+    )
+
+
+@pytest.mark.parametrize("date", ["2025-03-17", "2025-03-20", "2025-03-23", "2025-04-02"])
+def test_a_weekly_digest_dated_in_or_after_its_period_is_no_finding(
+    write_tree: WriteTree, date: str
+) -> None:
+    digest = WEEKLY.replace("papers:\n", f"date: {date}\npapers:\n")
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": digest})
+
+    assert [f for f in check_site(site).findings if f.rule == "implausible-date"] == []
+
+
+def test_check_does_not_count_a_digest_that_links_to_nothing(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It is an error (the link's target named), and no digest was read from it."""
+    site = write_tree({"papersite.yaml": SITE_CONFIG, "digests/weekly/2025-03-17.yaml": WEEKLY})
+    (site / "digests/weekly/2025-03-24.yaml").symlink_to(site / "moved-away.yaml")
+
+    assert main(["check", "--source", str(site)]) == 1
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("digests/weekly/2025-03-24.yaml:"), lines
+    assert lines[-1] == "Checked 1 digest: 1 error, 0 warnings"

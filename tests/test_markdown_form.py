@@ -671,3 +671,37 @@ def test_front_matter_below_blank_lines_is_found_and_the_lines_named(write_tree:
         "the front matter opens on the first line of the file: remove the 2 blank lines "
         "above this '---'"
     )
+
+
+def _papers_one_level_down(text: str) -> str:
+    """``text`` with its papers written a level too deep: '### <title>', '#### Summary',
+    '##### ko'."""
+    head, papers = text.split("\n## DAPO", 1)
+    lines = ("#" + line if line.startswith("#") else line for line in papers.split("\n"))
+    return head + "\n### DAPO" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("overview", [True, False])
+def test_papers_written_a_level_too_deep_are_one_error_at_the_first(
+    write_tree: WriteTree, overview: bool
+) -> None:
+    """Read as written, each '###' paper and its parts gave an error of its own (or a language
+    of the overview above them), after 'a digest needs at least one paper'."""
+    text = AS_MARKDOWN
+    if not overview:
+        text = text.replace(
+            "## Overview\n\n### ko\n\n한국어 개요\n\n### en\n\nEnglish overview\n", ""
+        )
+    second = "\n## DAPO" + AS_MARKDOWN.split("\n## DAPO", 1)[1].replace("2503.14476", "2503.14477")
+    second = second.replace("DAPO: An Open-Source", "DAPO 2: An Open-Source")
+    text = _papers_one_level_down(text + second)
+
+    problem = only_problem(markdown_site(write_tree, text))
+
+    assert where(problem) == (MD_PATH, line_of(text, "### DAPO"), 1, "papers")
+    assert problem.message == (
+        "'### DAPO: An Open-Source LLM Reinforcement Learning System at Scale' is a paper one "
+        "level too deep: a paper is a '## <its title>' section, with '### Summary', "
+        "'### Abstract', '### Section' and '#### <lang>' under it; remove one '#' from the "
+        "headings of each paper and its parts"
+    )

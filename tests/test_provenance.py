@@ -496,3 +496,35 @@ def test_a_blank_name_in_by_names_no_one(
 
     assert f"by {named} and have not" in english
     assert {m.split(" and has not")[0].split("written by ")[1] for m in messages} == {named}
+
+
+@pytest.mark.parametrize(
+    ("by", "message"),
+    [
+        (
+            "{machine: [GPT-4o, Claude]}",
+            "expected one text naming who, got a list; write the names in one text, joined with "
+            "commas: 'GPT-4o, Claude'",
+        ),
+        (
+            "{machine: {ko: GPT-4o, en: GPT-4o}}",
+            "this is one string for every language, not a text per language: write it once, "
+            "e.g. 'GPT-4o / GPT-4o'",
+        ),
+    ],
+)
+def test_by_given_as_a_list_says_to_write_one_text(
+    write_tree: WriteTree, by: str, message: str
+) -> None:
+    """The notice names by.machine as written; a list said only 'should be a valid string'."""
+    digest = WEEKLY.replace("papers:\n", f"provenance: {{by: {by}}}\npapers:\n", 1)
+    site = site_with(write_tree, digest)
+
+    with pytest.raises(ContentError) as raised:
+        build(site, site / "build", search=False)
+
+    [problem] = raised.value.problems
+    line = line_of(digest, "provenance:")
+    column = digest.splitlines()[line - 1].index(by[len("{machine: ") :]) + 1
+    assert (problem.line, problem.column, problem.field) == (line, column, "provenance.by.machine")
+    assert problem.message == message

@@ -169,7 +169,10 @@ def test_papers_left_empty_after_its_key_needs_a_paper(write_tree: WriteTree) ->
     [
         ("- title: x\n", "a list"),
         ("# nothing yet\n", "nothing"),
-        ("just words\n", "the single value 'just words'"),
+        ("just words\n", "a single value: 'just words'"),
+        # Python's repr was shown: datetime.date(2025, 3, 17), and all of a long line.
+        ("2025-03-17\n", "a single value: the date 2025-03-17"),
+        ("word " * 30, f"a single value: {repr('word ' * 30)[:80]}…"),
     ],
 )
 def test_a_config_that_is_no_mapping_lists_its_fields(
@@ -1648,7 +1651,7 @@ LINK_KINDS_LISTED = (
         ("Code", "; did you mean 'code'?"),  # the right word in the wrong case
         ("DATASET", "; did you mean 'dataset'?"),
         ("codes", "; did you mean 'code'?"),
-        ("github", ""),  # close to none: the list alone
+        ("sticker", ""),  # close to none: the list alone
     ],
 )
 def test_a_link_kind_close_to_one_suggests_it(write_tree: WriteTree, kind: str, hint: str) -> None:
@@ -1660,6 +1663,37 @@ def test_a_link_kind_close_to_one_suggests_it(write_tree: WriteTree, kind: str, 
 
     assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
     assert problem.message == f"{LINK_KINDS_LISTED}{kind!r}{hint}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        ("github", "; did you mean 'code'?"),
+        ("GitHub", "; did you mean 'code'?"),
+        ("arxiv", "; did you mean 'paper' or 'pdf'?"),
+        ("huggingface", "; did you mean 'model' or 'dataset'?"),
+        ("youtube", "; did you mean 'video'?"),
+        ("twitter", "; did you mean 'discussion'?"),
+        ("homepage", "; did you mean 'project'?"),
+    ],
+)
+def test_a_link_kind_written_as_a_likely_word_suggests_the_kind_it_means(
+    write_tree: WriteTree, kind: str, hint: str
+) -> None:
+    """'github' is close to no kind in spelling, and got the list alone."""
+    digest = WEEKLY.replace("{kind: code,", f"{{kind: {kind},")
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 10, 16, "papers[0].links[0].kind")
+    assert problem.message == f"{LINK_KINDS_LISTED}{kind!r}{hint}"
+
+
+def test_a_word_for_a_link_kind_is_no_hint_for_another_field(write_tree: WriteTree) -> None:
+    """The digest's kind takes weekly or conference: 'github' there means neither."""
+    problem = only_problem(weekly_site(write_tree, WEEKLY.replace("kind: weekly", "kind: github")))
+
+    assert problem.message == "input should be 'weekly' or 'conference', got 'github'"
 
 
 def test_a_digest_kind_in_capitals_suggests_it(write_tree: WriteTree) -> None:
@@ -1766,4 +1800,22 @@ def test_a_long_value_given_where_a_list_goes_is_shown_shortened(write_tree: Wri
     assert "long abstract" not in problem.message and len(problem.message) < 250
     assert problem.message.endswith(
         "; write a list, even of one item: put '- ' before the item's first field"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("large_language", "large-language"), ("Deep__RL_", "deep-rl")]
+)
+def test_a_tag_with_underscores_says_to_join_its_words_with_hyphens(
+    write_tree: WriteTree, written: str, meant: str
+) -> None:
+    """'large_language' would be a tag page of its own beside 'large-language'; it passed on a
+    site without a vocabulary."""
+    digest = WEEKLY.replace("tags: [reinforcement-learning]", f"tags: [llm, {written}]")
+
+    problem = only_problem(weekly_site(write_tree, digest))
+
+    assert where(problem) == (WEEKLY_PATH, 11, 17, "papers[0].tags[1]")
+    assert problem.message == (
+        f"{written!r}: a tag joins its words with hyphens, not '_': write {meant!r}"
     )

@@ -14,7 +14,8 @@ rendering), without writing anything, and then the editorial lints look at the w
 - ``unknown-tag``: a tag outside ``tags:`` of ``papersite.yaml``, with a did-you-mean;
 - ``duplicate-link``: a paper linking to the same URL twice;
 - ``long-period``, ``implausible-date``: a weekly period longer than a month, a date no digest
-  can have, or a conference digest dated years from its conference (a mistyped year?);
+  can have, a conference digest dated years from its conference (a mistyped year?), or a
+  weekly digest dated before its period starts;
 - ``year-in-name``: a conference's name that holds its year, which its URL adds again;
 - ``weekly-award``: an ``award`` on a paper of a weekly digest (it is for conference digests);
 - ``markup``: a text the build could not fully render (TeX that is not MathML);
@@ -149,7 +150,9 @@ def check_site(
         prepared = prepare_site(source)
     except ContentError as error:
         report.findings = _tagged(error.problems, "error", "invalid")
-        _count_digests(report, digest_files(source))  # every file was read, valid or not
+        # Every file was read, valid or not; not a link to nothing, a pipe, a folder.
+        read = [path for path in digest_files(source) if (source / path).is_file()]
+        _count_digests(report, read)
     else:
         site = prepared.site
         _count_digests(report, [sourced.path for sourced in site.digests])
@@ -408,7 +411,9 @@ def _implausible_dates(sourced: SourcedDigest) -> Iterator[Finding]:
     """A digest dated years from what it covers, or a date no digest can have (0001-01-01,
     9999-12-31): a mistyped year, which would date and sort the digest far away. A warning,
     not an error: the digest contract sets no range, and the build publishes it."""
-    found = _far_from_what_it_covers(sourced) or _out_of_range(sourced)
+    found = (
+        _far_from_what_it_covers(sourced) or _before_its_period(sourced) or _out_of_range(sourced)
+    )
     if found is not None:
         yield found
 
@@ -434,6 +439,24 @@ def _far_from_what_it_covers(sourced: SourcedDigest) -> Finding | None:
         sourced,
         ("date",),
         f"the digest is dated {digest.published}, {abs(apart)} years {side} {what}",
+    )
+
+
+def _before_its_period(sourced: SourcedDigest) -> Finding | None:
+    """A weekly digest dated before its period starts: published before the week it picks
+    papers from, which puts it before that week in the archive and the feeds."""
+    digest = sourced.digest
+    if digest.period is None or digest.published >= digest.period.start:
+        return None
+    return Finding(
+        sourced.problem(
+            ("date",),
+            f"the digest is dated {digest.published}, before its period starts "
+            f"({digest.period.start}): write the day it was published, or leave 'date' out "
+            f"(it is then the period's end, {digest.period.end})",
+        ),
+        "warning",
+        "implausible-date",
     )
 
 

@@ -16,6 +16,7 @@ The result is the same plain data the YAML form gives, with positions in the ``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import itertools
@@ -222,23 +223,32 @@ def _headings(builder: _Builder) -> list[_Heading]:
         if token.type != "heading_open" or token.level != 0 or token.map is None:
             continue
         level = int(token.tag[1])
-        if level > _STRUCTURE_LEVELS:
+        if level > _STRUCTURE_LEVELS + 1:  # one more: the languages of papers a level too deep
             continue
         text = " ".join(tokens[index + 1].content.split())
         line = builder.first_line + token.map[0]
         written = builder.body_lines[token.map[0]]
-        if "\x00" in written:  # markdown-it reads it as U+FFFD: a title would show '�'
+        if (
+            "\x00" in written and level <= _STRUCTURE_LEVELS
+        ):  # markdown-it reads it as U+FFFD: a title would show '�'
             path = builder.document.path
             builder.problems.append(unallowed_character(path, written, "\x00", line - 1))
         if token.markup in _SETEXT:
             builder.error(line, (), _setext_message(level, text, token.markup))
             continue
         headings.append(_Heading(level, text, line, token.map[1]))
-    for current, following in itertools.pairwise(headings):
-        current.body_end = following.line - builder.first_line
-    if headings:
-        headings[-1].body_end = len(builder.body_lines)
     return headings
+
+
+def _structure(builder: _Builder, headings: list[_Heading]) -> list[_Heading]:
+    """The headings of the structure (h1–h4; h5 and h6 belong to the texts), each with the end
+    of the text under it."""
+    kept = [heading for heading in headings if heading.level <= _STRUCTURE_LEVELS]
+    for current, following in itertools.pairwise(kept):
+        current.body_end = following.line - builder.first_line
+    if kept:
+        kept[-1].body_end = len(builder.body_lines)
+    return kept
 
 
 def _setext_message(level: int, text: str, underline: str) -> str:
@@ -256,7 +266,7 @@ def _setext_message(level: int, text: str, underline: str) -> str:
 
 
 def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
-    headings = _headings(builder)
+    headings = _structure(builder, _raised_papers(builder, _headings(builder)))
     preamble_end = headings[0].line - builder.first_line if headings else len(builder.body_lines)
     if builder.text(0, preamble_end).strip():
         builder.error(
@@ -298,6 +308,39 @@ def _read_body(builder: _Builder, data: dict[str, Any]) -> None:
         else:
             data["papers"] = papers
             builder.mark(("papers",), headings[0].line)
+
+
+def _raised_papers(builder: _Builder, headings: list[_Heading]) -> list[_Heading]:
+    """``headings``, with papers written a level too deep ('### <title>' over '#### Summary')
+    raised to where they belong, and one error at the first: read as written, each of their
+    headings was an error of its own (or a language of the overview above them)."""
+    first = _first_paper_too_deep(headings)
+    if first is None:
+        return headings
+    builder.error(
+        headings[first].line,
+        ("papers",),
+        f"'### {headings[first].text}' is a paper one level too deep: a paper is a "
+        "'## <its title>' section, with '### Summary', '### Abstract', '### Section' and "
+        "'#### <lang>' under it; remove one '#' from the headings of each paper and its parts",
+    )
+    end = _next_at_or_above(headings, first, 2)
+    raised = [dataclasses.replace(heading, level=heading.level - 1) for heading in headings]
+    return [*headings[:first], *raised[first:end], *headings[end:]]
+
+
+def _first_paper_too_deep(headings: list[_Heading]) -> int | None:
+    """The index of the first '###' heading with a paper's parts ('#### Summary') under it, in
+    a body where no '##' heading is a paper; None if there is none, or a '##' paper."""
+    if any(h.level == 2 and _misplaced(h.text) is None for h in headings):
+        return None
+    for index, heading in enumerate(headings):
+        children = headings[index + 1 : _next_at_or_above(headings, index, heading.level)]
+        if heading.level == 3 and any(
+            child.level == 4 and _field_named(child.text) in _PAPER_HEADINGS for child in children
+        ):
+            return index
+    return None
 
 
 def _misplaced(text: str) -> str | None:

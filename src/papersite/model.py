@@ -45,9 +45,23 @@ LINK_KINDS = (
     "paper", "pdf", "code", "project", "dataset", "model", "demo", "video", "blog",
     "discussion", "other",
 )  # fmt: skip
+LINK_KIND_WORDS = {
+    "github": ("code",), "gitlab": ("code",), "repo": ("code",), "repository": ("code",),
+    "source": ("code",), "arxiv": ("paper", "pdf"), "article": ("paper",),
+    "openreview": ("paper",), "homepage": ("project",), "website": ("project",),
+    "site": ("project",), "page": ("project",), "huggingface": ("model", "dataset"),
+    "hf": ("model", "dataset"), "weights": ("model",), "checkpoint": ("model",),
+    "data": ("dataset",), "youtube": ("video",), "talk": ("video",), "post": ("blog",),
+    "twitter": ("discussion",), "x": ("discussion",), "tweet": ("discussion",),
+    "thread": ("discussion",), "reddit": ("discussion",), "forum": ("discussion",),
+    "hn": ("discussion",), "colab": ("demo",), "space": ("demo",), "playground": ("demo",),
+}  # fmt: skip
+"""Words an editor may write as a link's ``kind`` that are none of ``LINK_KINDS`` nor close to
+one in spelling, with the kinds they mean: ``github`` is a ``code`` link."""
 KNOWN_AWARDS = ("best-paper", "runner-up", "oral", "spotlight")
 
 _TAG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+_UNDERSCORES = re.compile(r"_+")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -293,6 +307,12 @@ def _check_tag(value: str) -> str:
     value = composed(value)
     if len(value.encode()) > MAX_SLUG_BYTES:
         raise ValueError(f"a tag has at most {MAX_SLUG_BYTES} bytes: shorten it")
+    hyphened = _UNDERSCORES.sub("-", value).strip("-")
+    if hyphened != value and _TAG.match(hyphened):
+        # _TAG's \w takes '_': 'large_language' would be a tag beside 'large-language'.
+        raise ValueError(
+            f"{value!r}: a tag joins its words with hyphens, not '_': write {hyphened.lower()!r}"
+        )
     if not _TAG.match(value):
         raise ValueError(
             f"{value!r} is not a tag: use lower-case words joined by hyphens, "
@@ -540,6 +560,17 @@ def _name_input(value: Any) -> Any:
     return value
 
 
+def _who_input(value: Any) -> Any:
+    """Who wrote a status's texts (``by.machine``), as given; a list of names says to write them
+    as the one text the notice shows, where pydantic's words would only say it is no string."""
+    if isinstance(value, list) and value and all(isinstance(name, str) for name in value):
+        raise ValueError(
+            "expected one text naming who, got a list; write the names in one text, joined "
+            f"with commas: {', '.join(value)!r}"
+        )
+    return _name_input(value)
+
+
 Name = Annotated[str, BeforeValidator(_name_input), AfterValidator(_not_blank_name)]
 """A name that is the same in every language (an author, an award): never blank, since a blank
 award would be a group of its own, and a blank author an empty place in the list; composed
@@ -634,7 +665,9 @@ class PaperProvenance(StrictModel):
 
     default: Statuses | None = None
     """Every text of the paper that is not named below."""
-    by: dict[ProvenanceStatus, str] = Field(default_factory=dict)
+    by: dict[ProvenanceStatus, Annotated[str, BeforeValidator(_who_input)]] = Field(
+        default_factory=dict
+    )
     """Who, per status: ``machine: GPT-4o``, ``reviewed: <reviewer>``."""
     title: Statuses | None = None
     summary: Statuses | None = None

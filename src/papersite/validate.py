@@ -36,6 +36,7 @@ from papersite.model import (
     DAY_FORM,
     EVERY_LANGUAGE,
     KIND_FIELDS,
+    LINK_KIND_WORDS,
     MOMENT_FORM,
     AliasPath,
     Appearance,
@@ -254,7 +255,7 @@ def validate_document(
 ) -> ModelT | None:
     """``document.data`` as ``model``, or None with every error appended to ``problems``."""
     if not isinstance(document.data, dict):
-        problems.append(Problem(document.path, 1, 1, "", _not_a_mapping(model, document.data)))
+        problems.append(Problem(document.path, 1, 1, "", _not_a_mapping(model, document)))
         return None
     try:
         return model.model_validate(document.data, context=context)
@@ -329,9 +330,10 @@ def _problem_from_pydantic(model: type[BaseModel], document: SourceDocument, err
     return document.problem(location, message, key=at_key)
 
 
-def _not_a_mapping(model: type[BaseModel], data: Any) -> str:
+def _not_a_mapping(model: type[BaseModel], document: SourceDocument) -> str:
     """What to write at the top of a file that holds a list or a lone value, not fields."""
-    got = "a list" if isinstance(data, list) else f"the single value {data!r}"
+    data = document.data
+    got = "a list" if isinstance(data, list) else f"a single value: {_given(document, '', data)}"
     if data is None:  # a papersite.yaml with nothing in it, or only comments
         got = "nothing"
     return (
@@ -415,9 +417,16 @@ _QUOTED = re.compile(r"'([^']*)'")
 
 def _literal_hint(given: Any, expected: str) -> str:
     """The hint for a value close to one of those allowed (``expected``, as pydantic lists
-    them): ``; did you mean 'code'?``; else nothing, as the message lists them all."""
-    close = closest(given, _QUOTED.findall(expected)) if isinstance(given, str) else None
-    return f"; did you mean '{close}'?" if close is not None else ""
+    them), or a word for them (``github``, ``LINK_KIND_WORDS``): ``; did you mean 'code'?``;
+    else nothing, as the message lists them all."""
+    if not isinstance(given, str):
+        return ""
+    allowed = _QUOTED.findall(expected)
+    close = closest(given, allowed)
+    meant = (close,) if close is not None else LINK_KIND_WORDS.get(given.strip().casefold(), ())
+    if not meant or not set(meant) <= set(allowed):
+        return ""
+    return "; did you mean " + " or ".join(f"'{kind}'" for kind in meant) + "?"
 
 
 def _fields_at(model: type[BaseModel], location: Location) -> list[str]:
