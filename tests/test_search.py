@@ -816,3 +816,44 @@ def test_without_the_index_the_search_page_says_search_is_unavailable(
         note = browser.find_element(By.ID, "search-unavailable")
         WebDriverWait(browser, 10).until(lambda _: note.is_displayed())
         assert "built without its search index" in note.text
+
+
+EXCERPTS = """
+return Array.from(document.querySelectorAll(".pagefind-ui__result-excerpt"))
+  .map((excerpt) => excerpt.textContent);
+"""
+
+
+def excerpts(driver: webdriver.Chrome) -> list[str]:
+    """The results' excerpts the search page shows, once every result has loaded."""
+    results(driver)
+    shown: list[str] = WebDriverWait(driver, 10).until(
+        lambda d: (found := d.execute_script(EXCERPTS)) and all(found) and found
+    )
+    return shown
+
+
+def test_an_excerpt_quotes_one_language_with_spaces_between_blocks(
+    browser: webdriver.Chrome, served: str
+) -> None:
+    """Pagefind cut excerpts across a bilingual page's languages, their words run together
+    ("Featured in소개된 다이제스트", "연구Zebrafish"); each is now cut from the part of the page
+    in a language the search page shows, with a space where the page breaks lines."""
+    browser.get(served + "en/search/?q=DAPO")
+    shown = excerpts(browser)
+    assert [e for e in shown if re.search("[가-힣]", e)] == []
+    assert any(e.startswith("Papers · arXiv:2503.14476. DAPO: An Open-Source") for e in shown)
+
+    browser.get(served + "ko/search/?q=DAPO")
+    shown = excerpts(browser)
+    assert all(re.search("[가-힣]", e) for e in shown)
+    assert [e for e in shown if re.search(r"Featured|Papers|[가-힣][A-Z][a-z]", e)] == []
+
+
+def test_a_query_of_spaces_is_no_query(browser: webdriver.Chrome, served: str) -> None:
+    """search/?q=%20%20 said "No results for" an empty term."""
+    browser.get(served + "search/?q=%20%20")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search input"))
+    time.sleep(1)  # a search, were one started, says so within this
+    messages = browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__message")
+    assert [m.text for m in messages if m.text.strip()] == []
