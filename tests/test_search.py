@@ -96,6 +96,25 @@ def test_a_prepared_page_lists_the_stems_of_its_indexed_text_only() -> None:
     assert prepare_page(plain) == plain, "nothing to add"
 
 
+def test_a_bilingual_page_is_given_to_pagefind_as_one_part_per_language() -> None:
+    """Its languages' words ran together where their elements touch ("Featured in소개된")."""
+    page = (
+        '<html lang="ko"><body><main data-pagefind-body data-pagefind-meta="title:T"><p>'
+        '<span lang="ko">소개된 다이제스트</span><span lang="en">Featured in</span></p>'
+        '<dl><dt>arXiv</dt><dd><span lang="ko">연구</span><span lang="en">Zebra<b>fish</b></span>'
+        "</dd></dl></main></body></html>"
+    )
+    soup = BeautifulSoup(prepare_page(page), "html5lib")
+
+    (marked,) = soup.select(f"[{BODY}]")
+    parts = {part["id"]: [p.get_text() for p in part.select("p")] for part in marked.select("div")}
+    assert parts == {
+        "papersite-lang-ko": ["소개된 다이제스트", "arXiv", "연구"],
+        "papersite-lang-en": ["Featured in", "arXiv", "Zebrafish"],
+    }
+    assert soup.select_one("main")["data-pagefind-meta"] == "title:T", "kept for Pagefind"
+
+
 TRICKY_PAGE = (
     '<!doctype html><html lang="ko"><body><DIV DATA-PAGEFIND-BODY class="a">모델은 &amp; 어텐션의'
     "<!-- <p>주석은</p> --> 서울<script>var s = '<div data-pagefind-ignore>스크립트는</div></DIV>';</script>"

@@ -192,12 +192,15 @@ def language_parts(page: str) -> str:
     parts = []
     for language in languages:
         paragraphs = [""]
+        pending = False  # a line break before another language's words, which are left out
         for text, written_in, broken in runs:
             if written_in not in ("", language):
                 paragraphs[-1] += " "  # another language's words stood between: not one word
+                pending = pending or broken
                 continue
-            if broken and paragraphs[-1].strip():
+            if (broken or pending) and paragraphs[-1].strip():
                 paragraphs.append("")
+            pending = False
             paragraphs[-1] += text
         body = "".join(f"<p>{html.escape(p.strip())}</p>" for p in paragraphs if p.strip())
         parts.append(f'<div id="{LANGUAGE_ID}{html.escape(language)}">{body}</div>')
