@@ -96,6 +96,25 @@ def test_a_prepared_page_lists_the_stems_of_its_indexed_text_only() -> None:
     assert prepare_page(plain) == plain, "nothing to add"
 
 
+def test_a_bilingual_page_is_given_to_pagefind_as_one_part_per_language() -> None:
+    """Its languages' words ran together where their elements touch ("Featured in소개된")."""
+    page = (
+        '<html lang="ko"><body><main data-pagefind-body data-pagefind-meta="title:T"><p>'
+        '<span lang="ko">소개된 다이제스트</span><span lang="en">Featured in</span></p>'
+        '<dl><dt>arXiv</dt><dd><span lang="ko">연구</span><span lang="en">Zebra<b>fish</b></span>'
+        "</dd></dl></main></body></html>"
+    )
+    soup = BeautifulSoup(prepare_page(page), "html5lib")
+
+    (marked,) = soup.select(f"[{BODY}]")
+    parts = {part["id"]: [p.get_text() for p in part.select("p")] for part in marked.select("div")}
+    assert parts == {
+        "papersite-lang-ko": ["소개된 다이제스트", "arXiv", "연구"],
+        "papersite-lang-en": ["Featured in", "arXiv", "Zebrafish"],
+    }
+    assert soup.select_one("main")["data-pagefind-meta"] == "title:T", "kept for Pagefind"
+
+
 TRICKY_PAGE = (
     '<!doctype html><html lang="ko"><body><DIV DATA-PAGEFIND-BODY class="a">모델은 &amp; 어텐션의'
     "<!-- <p>주석은</p> --> 서울<script>var s = '<div data-pagefind-ignore>스크립트는</div></DIV>';</script>"
@@ -816,3 +835,44 @@ def test_without_the_index_the_search_page_says_search_is_unavailable(
         note = browser.find_element(By.ID, "search-unavailable")
         WebDriverWait(browser, 10).until(lambda _: note.is_displayed())
         assert "built without its search index" in note.text
+
+
+EXCERPTS = """
+return Array.from(document.querySelectorAll(".pagefind-ui__result-excerpt"))
+  .map((excerpt) => excerpt.textContent);
+"""
+
+
+def excerpts(driver: webdriver.Chrome) -> list[str]:
+    """The results' excerpts the search page shows, once every result has loaded."""
+    results(driver)
+    shown: list[str] = WebDriverWait(driver, 10).until(
+        lambda d: (found := d.execute_script(EXCERPTS)) and all(found) and found
+    )
+    return shown
+
+
+def test_an_excerpt_quotes_one_language_with_spaces_between_blocks(
+    browser: webdriver.Chrome, served: str
+) -> None:
+    """Pagefind cut excerpts across a bilingual page's languages, their words run together
+    ("Featured in소개된 다이제스트", "연구Zebrafish"); each is now cut from the part of the page
+    in a language the search page shows, with a space where the page breaks lines."""
+    browser.get(served + "en/search/?q=DAPO")
+    shown = excerpts(browser)
+    assert [e for e in shown if re.search("[가-힣]", e)] == []
+    assert any(e.startswith("Papers · arXiv:2503.14476. DAPO: An Open-Source") for e in shown)
+
+    browser.get(served + "ko/search/?q=DAPO")
+    shown = excerpts(browser)
+    assert all(re.search("[가-힣]", e) for e in shown)
+    assert [e for e in shown if re.search(r"Featured|Papers|[가-힣][A-Z][a-z]", e)] == []
+
+
+def test_a_query_of_spaces_is_no_query(browser: webdriver.Chrome, served: str) -> None:
+    """search/?q=%20%20 said "No results for" an empty term."""
+    browser.get(served + "search/?q=%20%20")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search input"))
+    time.sleep(1)  # a search, were one started, says so within this
+    messages = browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__message")
+    assert [m.text for m in messages if m.text.strip()] == []

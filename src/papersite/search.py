@@ -25,7 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -122,18 +122,35 @@ _RAW_TEXT = {tag: re.compile(rf"</{tag}[\t\n\f\r ]*>", re.I) for tag in ("script
 _SKIPPED = frozenset({*_RAW_TEXT, "template"})
 
 
+_BLOCK = frozenset(
+    "address article aside blockquote br caption dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary "
+    "table tbody td tfoot th thead tr ul".split()
+)
+"""Elements that break a line: the text on either side of one is not one run of words."""
+_LANG = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""", re.I)
+
+
 def indexed_text(page: str) -> str:
     """The text of ``page`` that Pagefind will index: inside ``data-pagefind-body``, outside
     ``data-pagefind-ignore``, scripts, styles and templates; the runs of text between tags,
     their character references decoded, joined by spaces."""
-    stack: list[tuple[str, bool, bool]] = []  # (tag, inside body, ignored)
-    parts: list[str] = []
+    return " ".join(text for text, _, _ in indexed_runs(page))
+
+
+def indexed_runs(page: str) -> Iterator[tuple[str, str, bool]]:
+    """The runs of text of ``indexed_text``, each with the language of its nearest element with a
+    ``lang`` inside the indexed part ("" if none: names, numbers, the same in every language),
+    and whether an element that breaks a line (``_BLOCK``) opened or closed before it."""
+    stack: list[tuple[str, bool, bool, str]] = []  # (tag, inside body, ignored, language)
     position = 0
+    broken = False
     while position < len(page):
         match = _TOKEN.search(page, position)
         end = match.start() if match else len(page)
         if end > position and stack and stack[-1][1] and not stack[-1][2]:
-            parts.append(html.unescape(page[position:end]))
+            yield html.unescape(page[position:end]), stack[-1][3], broken
+            broken = False
         if match is None:
             break
         position = match.end()
@@ -141,6 +158,7 @@ def indexed_text(page: str) -> str:
         if name is None:  # a comment, a doctype
             continue
         tag = name.lower()
+        broken = broken or tag in _BLOCK
         if match[1]:  # an end tag closes up to its element, so that one left out leaks nothing
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == tag:
@@ -151,14 +169,52 @@ def indexed_text(page: str) -> str:
             position = close.end() if close else len(page)
         elif tag not in _VOID and not attributes.rstrip().endswith("/"):
             names = set(_ATTRIBUTE_NAME.findall(attributes.lower()))
-            inside, ignored = stack[-1][1:] if stack else (False, False)
+            inside, ignored, language = stack[-1][1:] if stack else (False, False, "")
             in_body = inside or BODY in names
-            stack.append((tag, in_body, ignored or IGNORE in names or tag in _SKIPPED))
-    return " ".join(parts)
+            if in_body and (lang := _LANG.search(attributes)):
+                language = next(value for value in lang.groups() if value is not None)
+            stack.append((tag, in_body, ignored or IGNORE in names or tag in _SKIPPED, language))
+
+
+LANGUAGE_ID = "papersite-lang-"
+"""The ``id`` of each language's part of a prepared page: ``papersite-lang-en``."""
+
+
+def language_parts(page: str) -> str:
+    """The indexed text of a page in several languages, as one part for each language (its own
+    words and those in no language), each part's runs of words as paragraphs: so that a result's
+    excerpt, cut from one part (``templates/assets/search.js``), quotes one language with spaces
+    where the page breaks lines. "" for a page in one language."""
+    runs = list(indexed_runs(page))
+    languages = list(dict.fromkeys(language for _, language, _ in runs if language))
+    if len(languages) < 2:
+        return ""
+    parts = []
+    for language in languages:
+        paragraphs = [""]
+        pending = False  # a line break before another language's words, which are left out
+        for text, written_in, broken in runs:
+            if written_in not in ("", language):
+                paragraphs[-1] += " "  # another language's words stood between: not one word
+                pending = pending or broken
+                continue
+            if (broken or pending) and paragraphs[-1].strip():
+                paragraphs.append("")
+            pending = False
+            paragraphs[-1] += text
+        body = "".join(f"<p>{html.escape(p.strip())}</p>" for p in paragraphs if p.strip())
+        parts.append(f'<div id="{LANGUAGE_ID}{html.escape(language)}">{body}</div>')
+    return f"{PARTS}{''.join(parts)}</div>\n"
+
+
+PARTS = f"<div {BODY}>"
+"""How ``language_parts`` begins: the page's own content is then left out of the index."""
+_BODY_ATTRIBUTE = re.compile(rf"(\s){BODY}(?=[\s/>=])", re.I)
 
 
 def prepare_page(page: str) -> str:
-    """``page`` as it is given to Pagefind: with the stems of its Korean words as metadata.
+    """``page`` as it is given to Pagefind: with the stems of its Korean words as metadata, and
+    its indexed text in one part for each language (``language_parts``) in place of its own.
 
     Metadata rather than text, so that result excerpts quote the page as it is written.
     """
@@ -167,18 +223,23 @@ def prepare_page(page: str) -> str:
 
 def stems_marker(page: str) -> str:
     """What ``prepare_page`` adds to ``page``: a hidden element with the stems of its indexed
-    text as metadata; "" if there are none."""
+    text as metadata, and its ``language_parts``; "" if there are neither."""
     found = korean_stems(indexed_text(page))
+    parts = language_parts(page)
     if not found:
-        return ""
+        return parts
     field = html.escape("stems:" + " ".join(sorted(found)))
-    return f'<div hidden data-pagefind-meta="{field}"></div>\n'
+    return f'<div hidden data-pagefind-meta="{field}"></div>\n' + parts
 
 
 def with_marker(page: str, marker: str) -> str:
-    """``page`` with ``marker`` (``stems_marker``) at the end of its body."""
+    """``page`` with ``marker`` (``stems_marker``) at the end of its body; where the marker holds
+    the page's language parts, the page's own content is no longer marked for search (its
+    metadata and filters, which Pagefind reads anywhere in the page, stay)."""
     if not marker:
         return page
+    if PARTS in marker:
+        page = _BODY_ATTRIBUTE.sub(r"\1data-papersite-body", page)
     head, body_end, tail = page.rpartition("</body>")
     return head + marker + body_end + tail if body_end else page + marker
 

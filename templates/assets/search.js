@@ -35,6 +35,30 @@
 
   window.papersiteSearch = { prepareQuery: prepareQuery };
 
+  // The build gives Pagefind each page's text as one part per language, each with its id
+  // (src/papersite/search.py, language_parts). A result's excerpt is cut from the part of a
+  // language shown (the one with most of the words found), not across the languages.
+  var PART = "papersite-lang-";
+  var EXCERPT_WORDS = 30;
+
+  function excerptIn(result, languages) {
+    var parts = (result.anchors || []).filter(function (a) { return a.id.indexOf(PART) === 0; })
+      .sort(function (a, b) { return a.location - b.location; });
+    var words = (result.raw_content || "").split(/[\r\n\s]+/g);
+    var best = null;
+    parts.forEach(function (part, k) {
+      if (languages.indexOf(part.id.slice(PART.length)) === -1) return;
+      var end = k + 1 < parts.length ? parts[k + 1].location : words.length;
+      var hits = (result.locations || []).filter(function (at) { return at >= part.location && at < end; });
+      if (!best || hits.length > best.hits.length) best = { start: part.location, end: end, hits: hits };
+    });
+    if (!best) return result.excerpt;
+    var start = Math.max(best.start, Math.min((best.hits[0] || best.start) - 5, best.end - EXCERPT_WORDS));
+    return words.slice(start, Math.min(start + EXCERPT_WORDS, best.end)).map(function (word, k) {
+      return best.hits.indexOf(start + k) === -1 ? word : "<mark>" + word + "</mark>";
+    }).join(" ").trim();
+  }
+
   // Texts in several languages, which Pagefind's interface writes as plain text: the results'
   // titles and digests (JSON in the index: templates/search_meta.html), the filters' names and
   // the kinds of digest (data-words). Each is shown as one span per language with its `lang`,
@@ -196,6 +220,7 @@
         var meta = { title: title ? text(title) : result.meta.title };
         if (result.meta.digest) meta[digestLabel] = digests ? text(digests) : result.meta.digest;
         result.meta = meta;
+        result.excerpt = excerptIn(result, wanted());
         result.url = relink(result.url, siteBase, treeBase);
         labelled[result.url] = [title, digests].filter(Boolean);
         return result;
@@ -212,7 +237,8 @@
     // Pagefind writes its own words ("3 results for …", "Clear") in the page's language when it
     // starts, and keeps them when the reader chooses another in place. Starting it again in the
     // new language made its results come back only sometimes, on a loaded machine: not done.
-    start(options, element, new URLSearchParams(window.location.search).get("q"));
+    // A query of spaces is none (Pagefind said "No results for" an empty term).
+    start(options, element, (new URLSearchParams(window.location.search).get("q") || "").trim());
     // The query typed here goes into the address, so that Back, a reload or a shared link gives
     // its results (without it they gave the query the page was opened with, or none); also once
     // Escape or the clear button has emptied the box, which Pagefind does without an input event.
