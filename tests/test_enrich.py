@@ -1333,3 +1333,34 @@ def test_the_summary_counts_in_words_that_agree_with_the_number(count: int, word
     assert report.summary() == (
         f"Enrich: fetched {count} from arXiv; 0 already in arxiv.lock.json; {words}"
     )
+
+
+def test_texts_with_characters_pages_cannot_carry_are_stored_as_the_lockfile_reads_them(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """arXiv's metadata holds Windows-1252 punctuation read as Latin-1 (U+0092 for ’, U+0096 for
+    –): C1 controls, which XML carries and pages may not, as may they no non-character
+    (U+FDD0). A lockfile holding them is one its own reader refuses, stopping every build and
+    ``enrich`` itself: they are stored as the characters meant, or left out."""
+    garbled = dataclasses.replace(
+        DAPO,
+        title="DAPO: An Open\ufdd0-Source LLM RL System Don\u0092t Stop",
+        authors=["Qiying Yu \u0096 ByteDance", "Zheng\u0081 Zhang"],
+        summary="We don\u0092t stop.\u0085",
+        comment="12 pages\u009d",
+        journal_ref="Proc.\u0093 X\u0094",
+    )
+    fake_arxiv.add(garbled)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    assert enrich(site, environ={}).ok
+    report = build(site, tmp_path / "out")
+
+    assert not report.warnings
+    record = arxiv_records(site)["2503.14476"]
+    assert record["title"] == "DAPO: An Open-Source LLM RL System Don\u2019t Stop"
+    assert record["authors"] == ["Qiying Yu \u2013 ByteDance", "Zheng Zhang"]
+    assert record["abstract"] == "We don\u2019t stop.\u2026"
+    assert (record["comment"], record["journal_ref"]) == ("12 pages", "Proc.\u201c X\u201d")
+    page = lxml.html.parse(tmp_path / "out/papers/2503.14476/index.html").getroot()
+    assert "Qiying Yu \u2013 ByteDance" in page.xpath("string(//main)")

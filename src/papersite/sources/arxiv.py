@@ -30,6 +30,7 @@ from papersite.sources import (
     PermanentError,
     TransientError,
     Unreadable,
+    carriable,
     fetched_at,
     read_by,
     retry_after,
@@ -285,7 +286,8 @@ def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """``text`` on one line, as pages carry it (``sources.carriable``)."""
+    return " ".join(carriable(text or "").split())
 
 
 def _first_doi(text: str | None) -> str | None:
@@ -293,7 +295,7 @@ def _first_doi(text: str | None) -> str | None:
     first (https://info.arxiv.org/help/bib_feed.html); a page links to one DOI, and a citation's
     ``doi`` names one. Some are listed with a comma or semicolon after each, which a DOI may
     hold inside (``…3.0.CO;2-O``) but does not end with."""
-    dois = (doi.rstrip(",;") for doi in (text or "").split())
+    dois = (doi.rstrip(",;") for doi in _one_line(text).split(" "))
     return next((doi for doi in dois if doi), None)
 
 

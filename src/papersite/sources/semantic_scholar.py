@@ -25,6 +25,7 @@ from papersite.sources import (
     PermanentError,
     Spacer,
     TransientError,
+    carriable,
     fetched_at,
     read_by,
     retry_after,
@@ -119,7 +120,7 @@ def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRec
         "paper_id": paper["paperId"],
         "url": paper.get("url") or None,
         "citation_count": paper.get("citationCount"),
-        "venue": paper.get("venue") or None,
+        "venue": _text(paper.get("venue")),
         "year": paper.get("year"),
         "open_access_pdf": (pdf.get("url") if isinstance(pdf, dict) else None) or None,
         "fetched": fetched,
@@ -132,3 +133,9 @@ def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRec
         return None
     usable = {name: None if name in unusable else value for name, value in fields.items()}
     return SemanticScholarRecord.model_validate(usable)
+
+
+def _text(value: object) -> object:
+    """A text of the answer as the lockfile can keep it (``sources.carriable``); None for an
+    empty one; any other value as it is, for the record to refuse."""
+    return (carriable(value) or None) if isinstance(value, str) else value or None
