@@ -33,6 +33,7 @@ from papersite.cli import main
 from papersite.errors import ContentError, PapersiteError
 from papersite.fetch import EnrichReport, enrich
 from papersite.model import ArxivSettings
+from papersite.progress import QuietReporter
 from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
 from papersite.sources.arxiv import ArxivSource
 
@@ -867,6 +868,51 @@ def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pastin
     assert fake_arxiv.requests[-1].params["search_query"].startswith('ti:"Gated attention')
     page = build(site)
     assert not page.warnings
+
+
+class InterruptAfterTitleSearch(QuietReporter):
+    """Ctrl-C as soon as one title has been searched (and what it found saved)."""
+
+    def advance(self, done: int) -> None:
+        if self.label == "arXiv title search":
+            raise KeyboardInterrupt
+
+    def start(self, label: str, total: int) -> None:
+        self.label = label
+
+
+def test_a_title_found_again_as_another_paper_leaves_a_lockfile_that_reads_at_every_step(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """A refresh searches the titles again: when the title now finds another paper (the first
+    was retitled, a new one took the title), the old record, saved as resolved from the same
+    title, made two such records, which the lockfile's reader refuses, until the end of the run
+    removed one: a Ctrl-C in between left a lockfile that stopped every build and ``enrich``."""
+    title = "Sparse Mixtures Are Enough"
+    first = dataclasses.replace(STRINGS, title=title)
+    fake_arxiv.add(first)
+    site = make_site(write_tree, fake_arxiv, digest((title, None), (KNOT.title, None)))
+    enrich(site, resolve_titles=True, environ={})
+    fake_arxiv.add(
+        dataclasses.replace(first, title="Sparse Mixtures Are Not Enough"),
+        dataclasses.replace(GATED, title=title),
+    )
+
+    with pytest.raises(KeyboardInterrupt):
+        enrich(
+            site,
+            refresh=[],
+            resolve_titles=True,
+            reporter=InterruptAfterTitleSearch(),
+            environ={},
+        )
+
+    assert not build(site).warnings
+    resolved = {k: r["resolved_from_title"] for k, r in arxiv_records(site).items()}
+    assert resolved["2505.06708"] == title
+    assert resolved["hep-th/9901001"] is None
+    assert enrich(site, environ={}).ok
+    assert list(arxiv_records(site)) == ["2505.06708", "math/0309136"]
 
 
 def test_ids_found_from_titles_are_printed_in_the_digests_order(
