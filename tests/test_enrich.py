@@ -197,6 +197,30 @@ def test_fields_arxiv_wraps_or_lists_become_one_line_and_the_articles_doi(
     assert "  author={Qiying Yu and Zheng Zhang},\n" in cite
 
 
+def test_acm_and_msc_classes_arxiv_lists_as_categories_are_not_shown_as_arxiv_categories(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """arXiv's API lists a paper's ACM and MSC classes (``I.2.7``, ``68T50``) as ``<category>``
+    elements beside its arXiv categories; its abstract page shows them apart, as "ACM classes"
+    and "MSC classes". The record's categories, and the page's, are arXiv's only."""
+    classified = dataclasses.replace(
+        DAPO, categories=["cs.LG", "I.2.7; I.2.6", "cs.CL", "68T50", "physics.comp-ph"]
+    )
+    fake_arxiv.add(classified)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    assert enrich(site, environ={}).ok
+    build(site, tmp_path / "out")
+
+    assert arxiv_records(site)["2503.14476"]["categories"] == ["cs.LG", "cs.CL", "physics.comp-ph"]
+    page = lxml.html.parse(tmp_path / "out/papers/2503.14476/index.html").getroot()
+    assert page.xpath("//*[contains(@class, 'category')]/text()") == [
+        "cs.LG",
+        "cs.CL",
+        "physics.comp-ph",
+    ]
+
+
 def test_more_than_page_size_ids_are_split_into_requests_of_at_most_page_size(
     write_tree: WriteTree, fake_arxiv: FakeArxiv
 ) -> None:

@@ -53,6 +53,12 @@ _WITHDRAWN = re.compile(
 of the ways authors and arXiv's administrators word it."""
 
 
+_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?")
+"""An arXiv category (``cs.LG``, ``hep-th``, ``astro-ph.CO``, ``physics.comp-ph``): the API also
+lists a paper's ACM and MSC classes (``I.2.7``, ``68T50``) as categories, which arXiv's abstract
+page shows apart from its categories, as "ACM classes" and "MSC classes"."""
+
+
 CHUNK_BYTES = 64 * 1024
 """The most of an answer read at a time: a read returns whatever has come, up to this."""
 
@@ -274,7 +280,9 @@ def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
         authors=authors,
         abstract=abstract,
         primary_category=_one_line(result.primary_category),
-        categories=list(dict.fromkeys(c for c in map(_one_line, result.categories) if c)),
+        categories=list(
+            dict.fromkeys(filter(_ARXIV_CATEGORY.fullmatch, map(_one_line, result.categories)))
+        ),
         published=result.published.date(),
         updated=result.updated.date(),
         doi=_first_doi(result.doi),
