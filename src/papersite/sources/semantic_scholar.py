@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from papersite import __version__
 from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.load import forbidden_character
 from papersite.model import SemanticScholarRecord, SemanticScholarSettings
 from papersite.sources import (
     RETRYABLE_STATUS,
@@ -112,7 +113,8 @@ class SemanticScholarSource:
 
 def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRecord | None:
     """One paper of the batch answer as the lockfile stores it. A value the record cannot hold
-    (a PDF link with a space or of another scheme, a negative count) is left out, as one
+    (a PDF link with a space or of another scheme, a negative count, a control character in a
+    link: ``sources.carriable``) is left out, as one
     Semantic Scholar does not know: its other values are still worth having. None when not even
     its ID can be kept."""
     pdf = paper.get("openAccessPdf")
@@ -125,10 +127,15 @@ def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRec
         "open_access_pdf": (pdf.get("url") if isinstance(pdf, dict) else None) or None,
         "fetched": fetched,
     }
+    # An ID or a link with a character pages cannot carry is not one to repair, as a venue is.
+    unusable = {n for n, v in fields.items() if isinstance(v, str) and forbidden_character(v)}
     try:
-        return SemanticScholarRecord.model_validate(fields)
+        record = SemanticScholarRecord.model_validate(fields)
     except ValidationError as error:
-        unusable = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+        unusable |= {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+    else:
+        if not unusable:
+            return record
     if unusable & {"paper_id", "fetched"}:
         return None
     usable = {name: None if name in unusable else value for name, value in fields.items()}
