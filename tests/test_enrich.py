@@ -33,6 +33,7 @@ from papersite.cli import main
 from papersite.errors import ContentError, PapersiteError
 from papersite.fetch import EnrichReport, enrich
 from papersite.model import ArxivSettings
+from papersite.progress import QuietReporter
 from papersite.sources import MAX_BACKOFF_SECONDS, FetchError, retry_after, with_retries
 from papersite.sources.arxiv import ArxivSource
 
@@ -194,6 +195,30 @@ def test_fields_arxiv_wraps_or_lists_become_one_line_and_the_articles_doi(
     cite = page.xpath("string(//pre[@class='bibtex'])")
     assert "  doi={10.1103/PhysRevD.76.013009},\n" in cite
     assert "  author={Qiying Yu and Zheng Zhang},\n" in cite
+
+
+def test_acm_and_msc_classes_arxiv_lists_as_categories_are_not_shown_as_arxiv_categories(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """arXiv's API lists a paper's ACM and MSC classes (``I.2.7``, ``68T50``) as ``<category>``
+    elements beside its arXiv categories; its abstract page shows them apart, as "ACM classes"
+    and "MSC classes". The record's categories, and the page's, are arXiv's only."""
+    classified = dataclasses.replace(
+        DAPO, categories=["cs.LG", "I.2.7; I.2.6", "cs.CL", "68T50", "physics.comp-ph"]
+    )
+    fake_arxiv.add(classified)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    assert enrich(site, environ={}).ok
+    build(site, tmp_path / "out")
+
+    assert arxiv_records(site)["2503.14476"]["categories"] == ["cs.LG", "cs.CL", "physics.comp-ph"]
+    page = lxml.html.parse(tmp_path / "out/papers/2503.14476/index.html").getroot()
+    assert page.xpath("//*[contains(@class, 'category')]/text()") == [
+        "cs.LG",
+        "cs.CL",
+        "physics.comp-ph",
+    ]
 
 
 def test_more_than_page_size_ids_are_split_into_requests_of_at_most_page_size(
@@ -869,6 +894,51 @@ def test_a_unique_close_title_match_is_stored_as_resolved_and_printed_for_pastin
     assert not page.warnings
 
 
+class InterruptAfterTitleSearch(QuietReporter):
+    """Ctrl-C as soon as one title has been searched (and what it found saved)."""
+
+    def advance(self, done: int) -> None:
+        if self.label == "arXiv title search":
+            raise KeyboardInterrupt
+
+    def start(self, label: str, total: int) -> None:
+        self.label = label
+
+
+def test_a_title_found_again_as_another_paper_leaves_a_lockfile_that_reads_at_every_step(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """A refresh searches the titles again: when the title now finds another paper (the first
+    was retitled, a new one took the title), the old record, saved as resolved from the same
+    title, made two such records, which the lockfile's reader refuses, until the end of the run
+    removed one: a Ctrl-C in between left a lockfile that stopped every build and ``enrich``."""
+    title = "Sparse Mixtures Are Enough"
+    first = dataclasses.replace(STRINGS, title=title)
+    fake_arxiv.add(first)
+    site = make_site(write_tree, fake_arxiv, digest((title, None), (KNOT.title, None)))
+    enrich(site, resolve_titles=True, environ={})
+    fake_arxiv.add(
+        dataclasses.replace(first, title="Sparse Mixtures Are Not Enough"),
+        dataclasses.replace(GATED, title=title),
+    )
+
+    with pytest.raises(KeyboardInterrupt):
+        enrich(
+            site,
+            refresh=[],
+            resolve_titles=True,
+            reporter=InterruptAfterTitleSearch(),
+            environ={},
+        )
+
+    assert not build(site).warnings
+    resolved = {k: r["resolved_from_title"] for k, r in arxiv_records(site).items()}
+    assert resolved["2505.06708"] == title
+    assert resolved["hep-th/9901001"] is None
+    assert enrich(site, environ={}).ok
+    assert list(arxiv_records(site)) == ["2505.06708", "math/0309136"]
+
+
 def test_ids_found_from_titles_are_printed_in_the_digests_order(
     write_tree: WriteTree, fake_arxiv: FakeArxiv, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1333,3 +1403,34 @@ def test_the_summary_counts_in_words_that_agree_with_the_number(count: int, word
     assert report.summary() == (
         f"Enrich: fetched {count} from arXiv; 0 already in arxiv.lock.json; {words}"
     )
+
+
+def test_texts_with_characters_pages_cannot_carry_are_stored_as_the_lockfile_reads_them(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """arXiv's metadata holds Windows-1252 punctuation read as Latin-1 (U+0092 for ’, U+0096 for
+    –): C1 controls, which XML carries and pages may not, as may they no non-character
+    (U+FDD0). A lockfile holding them is one its own reader refuses, stopping every build and
+    ``enrich`` itself: they are stored as the characters meant, or left out."""
+    garbled = dataclasses.replace(
+        DAPO,
+        title="DAPO: An Open\ufdd0-Source LLM RL System Don\u0092t Stop",
+        authors=["Qiying Yu \u0096 ByteDance", "Zheng\u0081 Zhang"],
+        summary="We don\u0092t stop.\u0085",
+        comment="12 pages\u009d",
+        journal_ref="Proc.\u0093 X\u0094",
+    )
+    fake_arxiv.add(garbled)
+    site = make_site(write_tree, fake_arxiv, digest((DAPO.title, DAPO.id)))
+
+    assert enrich(site, environ={}).ok
+    report = build(site, tmp_path / "out")
+
+    assert not report.warnings
+    record = arxiv_records(site)["2503.14476"]
+    assert record["title"] == "DAPO: An Open-Source LLM RL System Don\u2019t Stop"
+    assert record["authors"] == ["Qiying Yu \u2013 ByteDance", "Zheng Zhang"]
+    assert record["abstract"] == "We don\u2019t stop.\u2026"
+    assert (record["comment"], record["journal_ref"]) == ("12 pages", "Proc.\u201c X\u201d")
+    page = lxml.html.parse(tmp_path / "out/papers/2503.14476/index.html").getroot()
+    assert "Qiying Yu \u2013 ByteDance" in page.xpath("string(//main)")

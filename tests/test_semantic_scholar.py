@@ -218,6 +218,29 @@ def test_a_value_the_record_cannot_hold_is_left_out_and_the_rest_kept(
     assert scholar_records(scholar_site)[IDS[1]]["citation_count"] == 20
 
 
+def test_a_venue_with_characters_pages_cannot_carry_is_stored_as_the_lockfile_reads_it(
+    scholar_site: Path, fake_scholar: FakeSemanticScholar, tmp_path: Path
+) -> None:
+    """JSON carries any character, a venue's Windows-1252 quotes read as Latin-1 (U+0093,
+    U+0094) and a NUL too; stored as they come, they made a lockfile its own reader refuses,
+    and every build stopped. They are stored as the characters meant, or left out; a link or
+    an ID holding one is left out, as any value the record cannot hold."""
+    paper = S2_PAPERS[IDS[0]]
+    pdf = "https://example.org/paper\u0085.pdf"
+    fake_scholar.add(
+        dataclasses.replace(paper, venue="\u0093Findings\u0094 of ACL\x00", open_access_pdf=pdf),
+        FakeS2Paper(arxiv_id=UNKNOWN_TO_S2, paper_id="s2paper\x003", title="Sparse"),
+    )
+
+    assert run(scholar_site).ok
+    build(scholar_site, tmp_path / "out")
+
+    records = scholar_records(scholar_site)
+    assert records[IDS[0]]["venue"] == "\u201cFindings\u201d of ACL"
+    assert (records[IDS[0]]["paper_id"], records[IDS[0]]["open_access_pdf"]) == ("s2paper1", None)
+    assert records[UNKNOWN_TO_S2] is None
+
+
 def test_records_carry_the_time_they_were_fetched(scholar_site: Path) -> None:
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     run(scholar_site)

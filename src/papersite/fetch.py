@@ -397,6 +397,7 @@ class _Enrichment:
             return
         if len(accepted) == 1:
             record = accepted[0].model_copy(update={"resolved_from_title": title})
+            self._unresolve(paper, record.id)
             self._put("arxiv", record.id, record)
             self._save()
             place = _place(appearance.problem("", "arxiv"))
@@ -418,6 +419,16 @@ class _Enrichment:
         else:
             message = "arXiv's title search found nothing; add the ID by hand"
         self.report.warnings.append(appearance.problem(message, "title"))
+
+    def _unresolve(self, paper: SitePaper, arxiv_id: str) -> None:
+        """Unmark the record ``paper``'s title was resolved to before, now that it resolves to
+        ``arxiv_id`` (the other paper was retitled, or a new one took the title): two records
+        resolved from one title are a lockfile its reader refuses, and the file is saved before
+        the end of the run removes records no digest uses."""
+        old = lockfile_entry(paper, self.lockfile)
+        if old is not None and old.arxiv is not None and old.arxiv.id != arxiv_id:
+            unmarked = old.arxiv.model_copy(update={"resolved_from_title": None})
+            self._put("arxiv", old.arxiv.id, unmarked)
 
     def _taken(self, arxiv_id: str, paper: SitePaper) -> str | None:
         """Why ``paper``'s title, resolved to ``arxiv_id``, is not stored: another paper has the

@@ -29,6 +29,7 @@ from typing import Protocol, TypeVar
 from pydantic import BaseModel
 
 from papersite.errors import PapersiteError
+from papersite.load import forbidden_character
 
 MAX_BACKOFF_SECONDS = 120.0
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -181,3 +182,24 @@ def read_by(chunks: Iterable[bytes], deadline: float) -> bytes:
 def fetched_at(now: dt.datetime | None = None) -> dt.datetime:
     """The time to stamp on a record: ``now`` (tests fix it) or the current UTC second."""
     return (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+
+
+def carriable(text: str) -> str:
+    """A source's text as pages, feeds and the lockfile can carry it (``load.forbidden_character``).
+
+    A C1 control in metadata is nearly always Windows-1252 punctuation read as Latin-1 (U+0092
+    for ’, U+0096 for –), as ftfy's ``fix_c1_controls`` takes it: it becomes the character
+    meant. Any other character pages may not carry (a C0 control, a non-character, a C1 code
+    that Windows-1252 leaves undefined) is left out: stored, it would make a lockfile that
+    its own reader refuses, and stop every build."""
+    if forbidden_character(text) is None:  # nearly every text
+        return text
+    return "".join(map(_carriable_character, text))
+
+
+def _carriable_character(char: str) -> str:
+    if forbidden_character(char) is None:
+        return char
+    if "\x80" <= char <= "\x9f":
+        return bytes([ord(char)]).decode("cp1252", errors="ignore")
+    return ""

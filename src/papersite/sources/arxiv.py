@@ -30,6 +30,7 @@ from papersite.sources import (
     PermanentError,
     TransientError,
     Unreadable,
+    carriable,
     fetched_at,
     read_by,
     retry_after,
@@ -50,6 +51,12 @@ _WITHDRAWN = re.compile(
 )
 """How arXiv marks a withdrawn paper: a comment, or an abstract replaced, that says so in one
 of the ways authors and arXiv's administrators word it."""
+
+
+_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?")
+"""An arXiv category (``cs.LG``, ``hep-th``, ``astro-ph.CO``, ``physics.comp-ph``): the API also
+lists a paper's ACM and MSC classes (``I.2.7``, ``68T50``) as categories, which arXiv's abstract
+page shows apart from its categories, as "ACM classes" and "MSC classes"."""
 
 
 CHUNK_BYTES = 64 * 1024
@@ -273,7 +280,9 @@ def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
         authors=authors,
         abstract=abstract,
         primary_category=_one_line(result.primary_category),
-        categories=list(dict.fromkeys(c for c in map(_one_line, result.categories) if c)),
+        categories=list(
+            dict.fromkeys(filter(_ARXIV_CATEGORY.fullmatch, map(_one_line, result.categories)))
+        ),
         published=result.published.date(),
         updated=result.updated.date(),
         doi=_first_doi(result.doi),
@@ -285,7 +294,8 @@ def to_record(result: Any, fetched: dt.datetime) -> ArxivRecord:
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """``text`` on one line, as pages carry it (``sources.carriable``)."""
+    return " ".join(carriable(text or "").split())
 
 
 def _first_doi(text: str | None) -> str | None:
@@ -293,7 +303,7 @@ def _first_doi(text: str | None) -> str | None:
     first (https://info.arxiv.org/help/bib_feed.html); a page links to one DOI, and a citation's
     ``doi`` names one. Some are listed with a comma or semicolon after each, which a DOI may
     hold inside (``…3.0.CO;2-O``) but does not end with."""
-    dois = (doi.rstrip(",;") for doi in (text or "").split())
+    dois = (doi.rstrip(",;") for doi in _one_line(text).split(" "))
     return next((doi for doi in dois if doi), None)
 
 

@@ -19,12 +19,14 @@ from pydantic import ValidationError
 
 from papersite import __version__
 from papersite.arxiv_ids import canonical_arxiv_id
+from papersite.load import forbidden_character
 from papersite.model import SemanticScholarRecord, SemanticScholarSettings
 from papersite.sources import (
     RETRYABLE_STATUS,
     PermanentError,
     Spacer,
     TransientError,
+    carriable,
     fetched_at,
     read_by,
     retry_after,
@@ -111,7 +113,8 @@ class SemanticScholarSource:
 
 def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRecord | None:
     """One paper of the batch answer as the lockfile stores it. A value the record cannot hold
-    (a PDF link with a space or of another scheme, a negative count) is left out, as one
+    (a PDF link with a space or of another scheme, a negative count, a control character in a
+    link: ``sources.carriable``) is left out, as one
     Semantic Scholar does not know: its other values are still worth having. None when not even
     its ID can be kept."""
     pdf = paper.get("openAccessPdf")
@@ -119,16 +122,27 @@ def to_record(paper: dict[str, Any], fetched: dt.datetime) -> SemanticScholarRec
         "paper_id": paper["paperId"],
         "url": paper.get("url") or None,
         "citation_count": paper.get("citationCount"),
-        "venue": paper.get("venue") or None,
+        "venue": _text(paper.get("venue")),
         "year": paper.get("year"),
         "open_access_pdf": (pdf.get("url") if isinstance(pdf, dict) else None) or None,
         "fetched": fetched,
     }
+    # An ID or a link with a character pages cannot carry is not one to repair, as a venue is.
+    unusable = {n for n, v in fields.items() if isinstance(v, str) and forbidden_character(v)}
     try:
-        return SemanticScholarRecord.model_validate(fields)
+        record = SemanticScholarRecord.model_validate(fields)
     except ValidationError as error:
-        unusable = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+        unusable |= {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+    else:
+        if not unusable:
+            return record
     if unusable & {"paper_id", "fetched"}:
         return None
     usable = {name: None if name in unusable else value for name, value in fields.items()}
     return SemanticScholarRecord.model_validate(usable)
+
+
+def _text(value: object) -> object:
+    """A text of the answer as the lockfile can keep it (``sources.carriable``); None for an
+    empty one; any other value as it is, for the record to refuse."""
+    return (carriable(value) or None) if isinstance(value, str) else value or None
