@@ -448,7 +448,8 @@ def _language_links(out_path: str, path: str, editions: list[Edition]) -> list[t
 
 
 def theme_assets(folders: list[Path]) -> Iterator[Page]:
-    """Static files of the theme; a site's own file wins over the default theme's."""
+    """Static files of the theme; a site's own file wins over the default theme's (those that
+    cannot be copied are errors of ``theme.theme_dirs``)."""
     seen: set[str] = set()
     for folder in folders:
         assets = folder / ASSETS_DIR
