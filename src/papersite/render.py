@@ -167,6 +167,7 @@ def _environment(
         arxiv_meta_html=snippets.arxiv_meta_html,
         people_html=snippets.people_html,
         tag_list_html=snippets.tag_list_html,
+        machine_notice=snippets.machine_notice,
         search_labels=snippets.search_labels,
         search_filters=snippets.search_filters,
         search_words=snippets.search_words,
