@@ -638,8 +638,16 @@ SECOND_MACHINE = """\
             [("ko", "GPT-4o <mini>"), ("en", "GPT-4o <mini>")],
         ),
         (SECOND_MACHINE, [("ko", "GPT-4o <mini>"), ("en", "DeepL")]),
+        # Named as written: the page's notice named only the first (Jinja's ``unique`` ignores
+        # case), and the exports both.
+        (
+            SECOND_MACHINE.replace("{default: {ko: human, en: machine}", "{default: machine")
+            .replace("DeepL}", '"gpt-4o <MINI>"}')
+            .replace("An introduction DeepL wrote.", "Another machine's."),
+            [("ko", "GPT-4o <mini>, gpt-4o <MINI>"), ("en", "gpt-4o <MINI>")],
+        ),
     ],
-    ids=["korean-only", "reviewed", "both", "a-machine-each"],
+    ids=["korean-only", "reviewed", "both", "a-machine-each", "names-differing-in-case"],
 )
 def test_exports_of_machine_written_texts_carry_the_pages_notice_in_its_languages(
     write_tree: WriteTree, tmp_path: Path, more: str, expected: list[tuple[str, str]]

@@ -199,6 +199,31 @@ def test_every_page_links_to_the_site_feed_and_list_pages_to_their_own(
     assert targets == ["https://x.test/feed.xml", "https://x.test/weekly/feed.xml"]
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_a_pages_link_to_a_feed_is_titled_as_the_feed_is(built_site: Path) -> None:
+    """A feed reader offers the page's feeds by the links' titles, then shows each by its own:
+    "#llm · site" in the page was "site · #llm" in the feed, and the bilingual page's links
+    were in one language where its feeds are in both."""
+    titles: dict[Path, str] = {}
+    linked = 0
+    for page in sorted(built_site.rglob("*.html")):
+        if page.name == "404.html":
+            continue  # links from the site's base path, which a server maps to the root
+        head = lxml.html.parse(str(page)).getroot().head
+        for link in head.xpath('link[@rel="alternate"][@type="application/atom+xml"]'):
+            feed = (page.parent / link.get("href")).resolve()
+            if feed not in titles:
+                titles[feed] = lxml.etree.parse(str(feed)).getroot().findtext(f"{ATOM}title")
+            assert link.get("title") == titles[feed], f"{page}: {link.get('href')}"
+            linked += 1
+    assert {feed.relative_to(built_site).as_posix() for feed in titles} >= {
+        "feed.xml", "weekly/feed.xml", "en/feed.xml", "ko/tags/llm/feed.xml"
+    }  # fmt: skip
+    assert linked > len(titles)
+
+
 def test_a_feed_carries_only_the_newest_digests(
     write_tree: WriteTree, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -179,7 +179,7 @@ def test_a_tags_papers_are_in_pages_and_its_digests_on_the_first(
     assert listed == [f"papers/{s}/" for s in ["c", "d", "e", "a", "b"]]
     with_digests = [bool(soup_of(out, page).select(".digest-card")) for page in pages]
     assert with_digests == [True, False, False]
-    feed = soup_of(out, pages[1]).select_one("link[type='application/atom+xml'][title^='#llm']")
+    feed = soup_of(out, pages[1]).select_one("link[type='application/atom+xml'][title$='#llm']")
     assert target(pages[1], feed["href"]) == "tags/llm/feed.xml"
 
 

@@ -40,7 +40,7 @@ from papersite.arxiv_ids import arxiv_base_id
 from papersite.context import BiText, DigestView, EntryView, LinkView, SiteView
 from papersite.dataset import archive_json
 from papersite.errors import PapersiteError, Problem
-from papersite.i18n import english_or_first, link_label, table_language, ui, words_language
+from papersite.i18n import english_or_first, link_label, table_language, words_language
 from papersite.importers.forum_markdown import forum_markdown, names_line
 from papersite.importers.forum_words import FORUM_WORDS
 from papersite.importers.layout import NotAWeek, parse_post_title
@@ -50,7 +50,7 @@ from papersite.markup import MarkdownRenderer
 from papersite.names import DIGESTS_DIR, EXPORT_FORMATS, NOT_DIGESTS
 from papersite.pipeline import prepare_site
 from papersite.render import make_environment
-from papersite.snippets import lang_attributes
+from papersite.snippets import lang_attributes, machine_notice
 from papersite.theme import theme_dirs
 from papersite.urls import absolute_url
 from papersite.write import REFUSED_ADVICE
@@ -389,17 +389,15 @@ def forum_post(env: jinja2.Environment, view: SiteView, digest: DigestView, titl
 
 
 def machine_notices(view: SiteView, digest: DigestView) -> list[tuple[str, str]]:
-    """The notice of the digest's page (``macros.html``' provenance notice), by its rule: in
-    each of the site's languages whose texts (or those standing in for its missing ones) a
-    machine wrote and no one reviewed, naming the machines behind that language's texts only
-    (``digest.machines([lang])``). ``(lang, words)``, each wording once (a language without
+    """The notice of the digest's page (``macros.html``' provenance notice), in its words
+    (``snippets.machine_notice``): in each of the site's languages whose texts (or those
+    standing in for its missing ones) a machine wrote and no one reviewed, naming the machines
+    behind that language's texts only. ``(lang, words)``, each wording once (a language without
     words of its own has English ones); none when there are no such texts."""
     notices: dict[str, str] = {}
     for lang in view.languages:
-        if machines := digest.machines([lang]):
-            words = ui(lang)
-            by = ", ".join(dict.fromkeys(machine or words["a_machine"] for machine in machines))
-            notices.setdefault(words["machine_notice"].format(by=by), lang)
+        if notice := machine_notice(digest, lang):
+            notices.setdefault(notice, lang)
     return [(lang, text) for text, lang in notices.items()]
 
 

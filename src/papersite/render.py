@@ -167,6 +167,7 @@ def _environment(
         arxiv_meta_html=snippets.arxiv_meta_html,
         people_html=snippets.people_html,
         tag_list_html=snippets.tag_list_html,
+        machine_notice=snippets.machine_notice,
         search_labels=snippets.search_labels,
         search_filters=snippets.search_filters,
         search_words=snippets.search_words,
@@ -297,6 +298,9 @@ class SitePlan:
     editions: list[Edition]
     fragments: Fragments = field(default_factory=dict)
     """The pieces of templates rendered once for many pages (``fragments.py``)."""
+    feeds: dict[str, dict[str, Feed]] = field(default_factory=dict)
+    """Each edition's feeds (by the edition's prefix) by path (``weekly/feed.xml``): a page's
+    link to one is titled as the feed itself is (``macros.html``' ``feed_link``)."""
 
     def context(self, job: PageJob) -> dict[str, Any]:
         view, edition, path = self.view, job.edition, job.page_path
@@ -308,6 +312,7 @@ class SitePlan:
             edition=edition,
             page_base=view.base_url + edition.prefix,
             page_path=path,
+            edition_feeds=self.feeds.get(edition.prefix, {}),
             **{STORE: self.fragments},
             **(_served_anywhere(view) if path == NOT_FOUND else {
                 "root": relative_root(path),
@@ -385,7 +390,11 @@ def plan_site(
             html_pages.append((pager.path, "tag.html", {"tag": tag, "pager": pager}))
             subjects[pager.path] = tag
 
-    plan = SitePlan(view, editions)
+    feeds = site_feeds(view, editions) if feeds is None else feeds
+    by_edition: dict[str, dict[str, Feed]] = {}
+    for feed in feeds:
+        by_edition.setdefault(feed.edition.prefix, {})[feed.path] = feed
+    plan = SitePlan(view, editions, feeds=by_edition)
 
     def page(path: str, template: str, edition: Edition, subject: Any = None,
              values: dict[str, Any] | Callable[[], dict[str, Any]] = NO_VALUES,
@@ -404,7 +413,6 @@ def plan_site(
     # Old URLs exist only in the bilingual edition: nobody linked to /en/… before it existed.
     jobs += [page(r.path, "redirect.html", editions[0], r.digest, {"redirect": r})
              for r in redirects(view) if id(r.digest) not in skip]  # fmt: skip
-    feeds = site_feeds(view, editions) if feeds is None else feeds
     jobs += [page(feed.path, "feed.xml", feed.edition, feed, {"feed": feed})
              for feed in feeds if id(feed) not in skip]  # fmt: skip
     listed = PageList(tuple(path for path, _, _ in html_pages))
@@ -448,7 +456,8 @@ def _language_links(out_path: str, path: str, editions: list[Edition]) -> list[t
 
 
 def theme_assets(folders: list[Path]) -> Iterator[Page]:
-    """Static files of the theme; a site's own file wins over the default theme's."""
+    """Static files of the theme; a site's own file wins over the default theme's (those that
+    cannot be copied are errors of ``theme.theme_dirs``)."""
     seen: set[str] = set()
     for folder in folders:
         assets = folder / ASSETS_DIR

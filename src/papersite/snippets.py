@@ -25,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from papersite.context import BiText, stand_in
+from papersite.context import BiText, DigestView, stand_in
 from papersite.i18n import (
     direction,
     format_date,
@@ -229,6 +229,19 @@ def _badges(lang: str, lacking: list[str]) -> str:
     badges = [_badge(lang, class_="bi")]
     badges += [_badge(other, class_="bi stand-in") for other in lacking]
     return "".join(badges)
+
+
+def machine_notice(digest: DigestView, lang: str) -> str:
+    """The notice of the digest's texts shown in ``lang`` that a machine wrote and no one
+    reviewed, in ``lang``'s words: naming each machine behind them once, as written, one that
+    ``provenance.by`` does not name as "a machine"; "" when there are none. Plain text: what
+    ``macros.html``' notice shows (escaped, as Jinja does) and the exports end with."""
+    machines = digest.machines([lang])
+    if not machines:
+        return ""
+    words = ui(lang)
+    by = ", ".join(dict.fromkeys(machine or words["a_machine"] for machine in machines))
+    return words["machine_notice"].format(by=by)
 
 
 def _words(lang: str, key: str, **values: Any) -> str:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import papersite
 from papersite.errors import ContentError, Problem
-from papersite.names import TEMPLATES_DIR
+from papersite.fingerprint import linked_walk, read_file
+from papersite.names import ASSETS_DIR, TEMPLATES_DIR
 
 
 def default_theme() -> Path:
@@ -24,13 +25,19 @@ def default_theme() -> Path:
 
 def theme_dirs(source: Path) -> list[Path]:
     """Template folders in the order they are searched: the site's own first. Raises
-    ``ContentError`` when the site's ``templates`` is there but is no folder."""
+    ``ContentError`` when the site's ``templates`` is there but is no folder, or when a file of
+    its ``assets/`` cannot be copied into the output (``asset_problems``)."""
     own = source / TEMPLATES_DIR
     # Whatever it is (``os.path.lexists``, as ``load.is_there``, not imported: load brings YAML
     # to a build that may have nothing to do): a file or a broken link in its place was left out
     # without a word, and the site built with the default theme.
     if os.path.lexists(own) and not own.is_dir():
         raise ContentError([Problem(TEMPLATES_DIR, 0, 0, "", _not_a_folder(own))])
+    # Here, before the build fingerprints the theme's files, which leaves such files out: a
+    # build after one was added would otherwise find nothing to do.
+    problems = asset_problems(source)
+    if problems:
+        raise ContentError(problems)
     folders = [own, default_theme()]
     unique: list[Path] = []
     for folder in folders:
@@ -54,3 +61,42 @@ def _not_a_folder(path: Path) -> str:
 
 
 _OVERRIDES = " (a site's templates/ folder overrides the default theme: see README.md, Themes)"
+
+
+def asset_problems(source: Path) -> list[Problem]:
+    """Why files of the site's ``templates/assets/`` cannot be copied into the output, and what
+    to do: a broken symbolic link or a named pipe there was left out without a word, and a file
+    whose name is not UTF-8 copied under a name no page could link to, as digests would not be
+    (``load.unreadable``, ``load.NOT_UTF8_NAME``)."""
+    assets = source / TEMPLATES_DIR / ASSETS_DIR
+    listed = [assets] if os.path.lexists(assets) and not assets.is_dir() else []
+    listed += [Path(folder, name) for folder, names in linked_walk(assets) for name in names]
+    bad = [path for path in listed if not path.is_file() or _shown(source, path) is None]
+    if not bad:
+        return []
+    from papersite.load import NOT_UTF8_NAME, unreadable  # brings YAML: only when needed
+
+    problems = []
+    for path in bad:
+        shown = _shown(source, path)
+        if shown is None:
+            escaped = path.relative_to(source).as_posix().encode("utf-8", "surrogateescape")
+            problems.append(Problem(escaped.decode("utf-8", "backslashreplace"), 0, 0, "",
+                                    NOT_UTF8_NAME))  # fmt: skip
+            continue
+        try:
+            read_file(path)  # no regular file (``is_file``): raises, telling what it is
+        except OSError as error:
+            problems.append(Problem(shown, 0, 0, "", unreadable(path, error)))
+    return problems
+
+
+def _shown(source: Path, path: Path) -> str | None:
+    """``path`` relative to the site's folder, or None if its name is not UTF-8 text (bytes the
+    file system gave that are not UTF-8 come as surrogates)."""
+    relative = path.relative_to(source).as_posix()
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return relative
