@@ -35,7 +35,7 @@ from papersite.names import CACHE_ROOT
 CACHE_DIR = f"{CACHE_ROOT}/build"
 COMPILED_DIR = f"{CACHE_ROOT}/templates"
 """Where a site's compiled templates are kept (``render.CompiledTemplates``)."""
-FORMAT = 41
+FORMAT = 42
 
 
 def unusable_folder(folder: Path, within: Path) -> str | None:
