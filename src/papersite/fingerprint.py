@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from papersite.cache import content_hash
+from papersite.errors import Problem
 from papersite.names import (
     CONFIG_FILE,
     DIGEST_SUFFIXES,
@@ -232,3 +233,18 @@ def input_fingerprint(
     hashes = {relative: stamper.hash(relative) for relative in files}
     parts = (f"{path}={key}" for path, key in hashes.items())
     return content_hash(shared, *parts), hashes, stamper.fresh
+
+
+NOT_UTF8_NAME = "the file's name is not UTF-8 text; rename it"
+
+
+def not_utf8_name(relative: str) -> Problem | None:
+    """The error for a file of the site whose name is not UTF-8 text (bytes the file system gave
+    that are not UTF-8 come as surrogates), shown with those bytes escaped: its path could be in
+    no page, feed or data file."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return Problem(shown, 0, 0, "", NOT_UTF8_NAME)
+    return None

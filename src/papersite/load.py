@@ -24,7 +24,7 @@ import yaml
 
 from papersite.cache import BuildCache, content_hash
 from papersite.errors import Problem
-from papersite.fingerprint import NotAFileError, digest_files, read_file
+from papersite.fingerprint import NotAFileError, digest_files, not_utf8_name, read_file
 from papersite.names import (
     CONFIG_FILE,
     DIGEST_SUFFIXES,
@@ -694,17 +694,6 @@ EMPTY_DIGEST = (
 )
 
 
-NOT_UTF8_NAME = "the file's name is not UTF-8 text; rename it"
-
-
-def _utf8_name(path: str) -> bool:
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:  # bytes the file system gave that are not UTF-8 (surrogates)
-        return False
-    return True
-
-
 @dataclass
 class LoadedSite:
     """Every content file of a site, parsed, and the problems met while parsing."""
@@ -751,9 +740,9 @@ def load_site(
         if misnamed is not None:
             problems.append(misnamed)
             continue
-        if not _utf8_name(relative):  # its path could be in no page, feed or data file
-            shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problems.append(Problem(shown, 0, 0, "", NOT_UTF8_NAME))
+        misnamed = not_utf8_name(relative)
+        if misnamed is not None:
+            problems.append(misnamed)
             continue
         document, file_problems, hashes[relative] = read_hashed_source(
             root, relative, cache, known.get(relative, "")

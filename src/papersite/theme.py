@@ -11,7 +11,7 @@ from pathlib import Path
 
 import papersite
 from papersite.errors import ContentError, Problem
-from papersite.fingerprint import linked_walk, read_file
+from papersite.fingerprint import linked_walk, not_utf8_name, read_file
 from papersite.names import ASSETS_DIR, TEMPLATES_DIR
 
 
@@ -67,36 +67,23 @@ def asset_problems(source: Path) -> list[Problem]:
     """Why files of the site's ``templates/assets/`` cannot be copied into the output, and what
     to do: a broken symbolic link or a named pipe there was left out without a word, and a file
     whose name is not UTF-8 copied under a name no page could link to, as digests would not be
-    (``load.unreadable``, ``load.NOT_UTF8_NAME``)."""
+    (``load.unreadable``, ``fingerprint.not_utf8_name``)."""
     assets = source / TEMPLATES_DIR / ASSETS_DIR
     listed = [assets] if os.path.lexists(assets) and not assets.is_dir() else []
     listed += [Path(folder, name) for folder, names in linked_walk(assets) for name in names]
-    bad = [path for path in listed if not path.is_file() or _shown(source, path) is None]
-    if not bad:
-        return []
-    from papersite.load import NOT_UTF8_NAME, unreadable  # brings YAML: only when needed
-
     problems = []
-    for path in bad:
-        shown = _shown(source, path)
-        if shown is None:
-            escaped = path.relative_to(source).as_posix().encode("utf-8", "surrogateescape")
-            problems.append(Problem(escaped.decode("utf-8", "backslashreplace"), 0, 0, "",
-                                    NOT_UTF8_NAME))  # fmt: skip
+    for path in listed:
+        relative = path.relative_to(source).as_posix()
+        misnamed = not_utf8_name(relative)
+        if misnamed is not None:
+            problems.append(misnamed)
+            continue
+        if path.is_file():
             continue
         try:
-            read_file(path)  # no regular file (``is_file``): raises, telling what it is
+            read_file(path)  # no regular file: raises, telling what it is
         except OSError as error:
-            problems.append(Problem(shown, 0, 0, "", unreadable(path, error)))
+            from papersite.load import unreadable  # brings YAML: only when needed
+
+            problems.append(Problem(relative, 0, 0, "", unreadable(path, error)))
     return problems
-
-
-def _shown(source: Path, path: Path) -> str | None:
-    """``path`` relative to the site's folder, or None if its name is not UTF-8 text (bytes the
-    file system gave that are not UTF-8 come as surrogates)."""
-    relative = path.relative_to(source).as_posix()
-    try:
-        relative.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return relative
