@@ -113,9 +113,18 @@ class LiveSite:
     """The site as ``papersite serve`` serves it: its output folder, the base path it is served
     under, and the ``State`` the open pages follow."""
 
-    def __init__(self, source: Path, out: Path, *, search: bool = True) -> None:
+    def __init__(
+        self,
+        source: Path,
+        out: Path,
+        *,
+        search: bool = True,
+        waiting: Callable[[Path], None] | None = None,
+    ) -> None:
         self.source = source
         self.out = out
+        self.waiting = waiting
+        """Called when a rebuild waits for another build of ``out`` (``build``'s ``waiting``)."""
         self.origin = ""
         """Scheme, host and port the site is rendered for (``http://127.0.0.1:8000``): set once
         the server is bound, before the first rebuild."""
@@ -153,6 +162,7 @@ class LiveSite:
                 defer_search=not search_now,
                 cancelled=cancelled,
                 resident=self._resident,
+                waiting=self.waiting,
             )
         except SearchCancelled:  # nothing changed: the edit is built next
             return Rebuild(time.perf_counter() - started, cancelled=True)
