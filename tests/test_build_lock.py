@@ -17,6 +17,7 @@ import pytest
 from pagefind.service import get_executable
 
 from conftest import REPO
+from papersite import write
 from papersite.serve import Server
 
 DEADLINE = 120.0
@@ -156,3 +157,35 @@ def test_a_serve_rebuild_into_a_folder_a_build_holds_waits_and_says_so(
         build.wait()
     assert served == [out]
     assert (out / "index.html").is_file()
+
+
+def test_builds_waiting_for_one_hold_the_lock_one_at_a_time_and_leave_no_file(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """The holder deletes the lock file as it lets go: two builds that waited on the deleted
+    file must not both take it (one takes the new file, the other waits for it), and no lock
+    file is left once all are done. (``flock`` excludes separate opens in one process too.)"""
+    out, inside, most, said = tmp_path / "out", [0], [0], []
+    guard = threading.Lock()
+
+    def hold(seconds: float) -> None:
+        with write.output_lock(out, minimal_site, said.append):
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(seconds)
+            with guard:
+                inside[0] -= 1
+
+    first = threading.Thread(target=hold, args=(0.5,))
+    first.start()
+    time.sleep(0.1)
+    waiting = [threading.Thread(target=hold, args=(0.2,)) for _ in range(3)]
+    for thread in waiting:
+        thread.start()
+    for thread in [first, *waiting]:
+        thread.join(DEADLINE)
+
+    assert most == [1]
+    assert said == [out] * 3
+    assert not (minimal_site / ".papersite-cache").exists()

@@ -284,22 +284,37 @@ def output_lock(
     An exclusive ``flock`` (Linux, macOS) on a file in the site's cache, named after the
     resolved ``out``: never published with the output nor seen by git, beside the record of
     ``out`` it guards, and let go by the system however the process ends. Beside the output
-    (``.build.lock``) where the cache folder cannot be made. None taken for a site folder that
-    does not exist: that build fails before it writes."""
+    (``.build.lock``) where the cache folder cannot be made. The file is deleted as the lock is
+    let go, with the folders made for it if they are left empty, so that a build that fails
+    leaves nothing behind. None taken for a site folder that does not exist: that build fails
+    before it writes."""
     if not source.is_dir():
         yield
         return
-    lock = _open_lock(out.resolve(), source)
+    resolved = out.resolve()
+    said = partial(waiting, out) if waiting is not None else None
+    name = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]
+    path, made = source / LOCKS_DIR / f"{name}.lock", [source / LOCKS_DIR, source / CACHE_ROOT]
     try:
+        lock = _lock(path, said)
+    except OSError:  # a read-only site folder, a cache that is a file (``unusable_caches``)
+        path, made = resolved.parent / f".{resolved.name}.lock", []
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if waiting is not None:
-                waiting(out)
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            lock = _lock(path, said)
+        except OSError as error:
+            raise OutputError(
+                f"cannot make the output folder {out}: {error.strerror}; choose another --out"
+            ) from None
+    try:
         yield
     finally:
-        os.close(lock)  # and with it the lock
+        try:
+            path.unlink(missing_ok=True)  # while still held: see ``_lock``
+            for folder in made:
+                with contextlib.suppress(OSError):  # not empty: kept
+                    folder.rmdir()
+        finally:
+            os.close(lock)  # and with it the lock
 
 
 def waiting_line(out: Path) -> str:
@@ -307,22 +322,42 @@ def waiting_line(out: Path) -> str:
     return f"waiting for another build of {out} to finish"
 
 
-def _open_lock(out: Path, source: Path) -> int:
-    """The lock file of ``out`` (resolved), opened: see ``output_lock``."""
-    name = hashlib.sha256(os.fsencode(out)).hexdigest()[:16]
+def _lock(path: Path, waiting: Callable[[], None] | None) -> int:
+    """An exclusive ``flock`` on the file at ``path`` (made, with its folder, if need be), once
+    no other process holds it; ``waiting`` is called first if one does. The holder deletes the
+    file before it lets go (``output_lock``): a file locked once deleted is no longer the lock,
+    and the one at ``path`` now is locked instead."""
     flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC  # not left open in Pagefind
+    while True:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = os.open(path, flags, 0o644)
+        except FileNotFoundError:  # its folder removed by the holder as it let go
+            continue
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting()
+                    waiting = None  # said once
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            if _same_file(lock, path):
+                return lock
+        except BaseException:
+            os.close(lock)
+            raise
+        os.close(lock)
+
+
+def _same_file(opened: int, path: Path) -> bool:
+    """Whether the open file ``opened`` is the one at ``path``."""
     try:
-        (source / LOCKS_DIR).mkdir(parents=True, exist_ok=True)
-        return os.open(source / LOCKS_DIR / f"{name}.lock", flags, 0o644)
-    except OSError:  # a read-only site folder, a cache that is a file (``unusable_caches``)
-        pass
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(out.parent / f".{out.name}.lock", flags, 0o644)
-    except OSError as error:
-        raise OutputError(
-            f"cannot make the output folder {out}: {error.strerror}; choose another --out"
-        ) from None
+        there = path.stat()
+    except FileNotFoundError:
+        return False
+    here = os.fstat(opened)
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _read_by_builds(source: Path) -> list[Path]:
