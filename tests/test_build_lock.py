@@ -159,12 +159,12 @@ def test_a_serve_rebuild_into_a_folder_a_build_holds_waits_and_says_so(
     assert (out / "index.html").is_file()
 
 
-def test_builds_waiting_for_one_hold_the_lock_one_at_a_time_and_leave_no_file(
+def test_a_build_that_waited_and_one_that_comes_after_hold_the_lock_in_turn(
     minimal_site: Path, tmp_path: Path
 ) -> None:
-    """The holder deletes the lock file as it lets go: two builds that waited on the deleted
-    file must not both take it (one takes the new file, the other waits for it), and no lock
-    file is left once all are done. (``flock`` excludes separate opens in one process too.)"""
+    """The holder deletes the lock file as it lets go; a build that waited on that file must
+    not hold it while a later build locks a new file at its path: they too take turns. No lock
+    file is left once all are done. (``flock`` excludes two opens in one process too.)"""
     out, inside, most, said = tmp_path / "out", [0], [0], []
     guard = threading.Lock()
 
@@ -177,15 +177,17 @@ def test_builds_waiting_for_one_hold_the_lock_one_at_a_time_and_leave_no_file(
             with guard:
                 inside[0] -= 1
 
-    first = threading.Thread(target=hold, args=(0.5,))
-    first.start()
-    time.sleep(0.1)
-    waiting = [threading.Thread(target=hold, args=(0.2,)) for _ in range(3)]
-    for thread in waiting:
+    # The second waits for the first; the third comes once the first has let go, while the
+    # second holds the lock.
+    plan = [(0.0, 0.5), (0.1, 0.6), (0.8, 0.1)]  # (when it starts, how long it holds)
+    holders = [threading.Thread(target=hold, args=(seconds,)) for _, seconds in plan]
+    started = time.monotonic()
+    for (start, _), thread in zip(plan, holders, strict=True):
+        time.sleep(max(0.0, started + start - time.monotonic()))
         thread.start()
-    for thread in [first, *waiting]:
+    for thread in holders:
         thread.join(DEADLINE)
 
     assert most == [1]
-    assert said == [out] * 3
+    assert said == [out, out]
     assert not (minimal_site / ".papersite-cache").exists()
