@@ -602,6 +602,15 @@ def test_refuses_an_output_path_that_cannot_be_made(
     [
         (KeyboardInterrupt(), 130, "interrupted: the output is as it was before this build"),
         (OSError(28, "No space left on device", "x.html"), 1, "error: No space left on device"),
+        # Not a full disk, nor a read-only folder: a file gone (another program's doing).
+        (
+            FileNotFoundError(2, "No such file or directory", "x.html"),
+            1,
+            "error: No such file or directory (x.html); the output is as it was before this "
+            "build: another program changed the output folder while the build ran (two "
+            "papersite builds of one folder take turns): leave it alone while building, and "
+            "build again\n",
+        ),
     ],
 )
 def test_a_build_stopped_by_ctrl_c_or_a_full_disk_says_so_without_a_traceback(

@@ -219,7 +219,7 @@ _HELD: list[object] = []
 
 def _build(args: argparse.Namespace) -> int:
     from papersite.build import IN_PLACE, InterruptedInPlace, build
-    from papersite.write import REFUSED_ADVICE, refused_write
+    from papersite.write import refused_advice, refused_write
 
     # What the build made is held (``_HELD``) and the collector stays off until the report is out
     # (``heap.py``): the process ends right after (``run``), and freeing or scanning the build's
@@ -249,7 +249,7 @@ def _build(args: argparse.Namespace) -> int:
         except OSError as error:  # a full disk, a folder that became read-only
             print(
                 f"error: {refused_write(error)}; the output is as it was before this build: "
-                f"{REFUSED_ADVICE}, and build again",
+                f"{refused_advice(error)}, and build again",
                 file=sys.stderr,
             )
             return 1

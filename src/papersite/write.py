@@ -219,6 +219,18 @@ def refused_write(error: OSError) -> str:
     return f"{error.strerror or error}{where}"
 
 
+def refused_advice(error: OSError) -> str:
+    """What to do about ``error``, met while writing the output: ``REFUSED_ADVICE``, unless a
+    file or folder of the output went missing meanwhile, which is neither a full disk nor a
+    read-only folder."""
+    if isinstance(error, FileNotFoundError | NotADirectoryError):
+        return (
+            "another program changed the output folder while the build ran (two papersite "
+            "builds of one folder take turns): leave it alone while building"
+        )
+    return REFUSED_ADVICE
+
+
 MARKER = ".papersite-output"
 """A file in every output folder, so that a rebuild knows the folder is papersite's to replace."""
 

@@ -26,7 +26,7 @@ from papersite.model import normalise_base_url
 from papersite.resident import Resident
 from papersite.search import BUNDLE, SearchCancelled
 from papersite.serve.live import Broadcast, State
-from papersite.write import REFUSED_ADVICE, refused_write
+from papersite.write import refused_advice, refused_write
 
 
 @dataclass
@@ -195,7 +195,8 @@ def problem_lines(error: Exception, source: Path) -> tuple[str, ...]:
     if isinstance(error, ContentError | StrictModeError):
         return tuple(str(problem) for problem in error.problems)
     if isinstance(error, OSError):  # a full disk, a folder that became read-only
-        return (f"error: {refused_write(error)}; {REFUSED_ADVICE}, and save a file to build again",)
+        advice = refused_advice(error)
+        return (f"error: {refused_write(error)}; {advice}, and save a file to build again",)
     if isinstance(error, PapersiteError):
         return (f"error: {error}",)
     # A bug in papersite: the overlay says so, the terminal gets the traceback.
