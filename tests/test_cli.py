@@ -495,6 +495,28 @@ def test_refuses_a_parent_of_the_source_folder(
 
 
 @pytest.mark.usefixtures("guard_writes")
+@pytest.mark.parametrize("option", ["--out", "--source"])
+def test_an_empty_folder_option_is_said_to_be_empty_not_taken_for_the_current_folder(
+    minimal_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+) -> None:
+    """``--out ""`` (an unset variable in a script) was the current folder, refused as the one
+    that "holds the source folder"; ``--source ""`` built the current folder."""
+    monkeypatch.chdir(minimal_site)
+
+    with pytest.raises(SystemExit) as exit_:
+        run_build(option, "")
+
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"papersite build: error: argument {option}: it is empty: name a folder "
+        "('.' for the current one)"
+    )
+
+
+@pytest.mark.usefixtures("guard_writes")
 def test_refuses_a_relative_path_that_resolves_to_the_source(
     minimal_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -580,6 +602,15 @@ def test_refuses_an_output_path_that_cannot_be_made(
     [
         (KeyboardInterrupt(), 130, "interrupted: the output is as it was before this build"),
         (OSError(28, "No space left on device", "x.html"), 1, "error: No space left on device"),
+        # Not a full disk, nor a read-only folder: a file gone (another program's doing).
+        (
+            FileNotFoundError(2, "No such file or directory", "x.html"),
+            1,
+            "error: No such file or directory (x.html); the output is as it was before this "
+            "build: another program changed the output folder while the build ran (two "
+            "papersite builds of one folder take turns): leave it alone while building, and "
+            "build again\n",
+        ),
     ],
 )
 def test_a_build_stopped_by_ctrl_c_or_a_full_disk_says_so_without_a_traceback(
@@ -607,6 +638,56 @@ def test_a_build_stopped_by_ctrl_c_or_a_full_disk_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith(message) and "Traceback" not in err, err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    ("failing", "update", "raised", "status", "message"),
+    [
+        # After the swap of a whole new output, while the build records it.
+        ("papersite.build.manifest_columns", False, OSError(2, "No such file or directory", "x"),
+         1, "error: No such file or directory (x); "),
+        # After an update put the changed files in place, in ``commit`` itself.
+        ("papersite.write._write_marker", True, OSError(13, "Permission denied", "y"),
+         1, "error: Permission denied (y); "),
+        ("papersite.build.manifest_columns", True, KeyboardInterrupt(), 130, "interrupted: "),
+    ],
+)  # fmt: skip
+def test_a_build_that_fails_once_its_output_is_in_place_does_not_claim_the_old_one_is_back(
+    minimal_site: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    failing: str,
+    update: bool,
+    raised: BaseException,
+    status: int,
+    message: str,
+) -> None:
+    """Once ``commit`` has put the new output in place, an error (or Ctrl-C) said "the output
+    is as it was before this build", which was then false: the output is the new one."""
+    out = tmp_path / "out"
+    if update:
+        assert run_build("--source", str(minimal_site), "--out", str(out), "--no-search") == 0
+    digest = minimal_site / WEEKLY_PATH
+    digest.write_text(digest.read_text("utf-8").replace("Papers of the week", "Renamed"), "utf-8")
+    module, _, name = failing.rpartition(".")
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    capsys.readouterr()
+    monkeypatch.setattr(importlib.import_module(module), name, fails)
+
+    assert run_build("--source", str(minimal_site), "--out", str(out), "--no-search") == status
+    [line] = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"{message}the new output is in place, but the build could not record it, so the next "
+        "build will take longer"
+    )
+    assert "Renamed" in (out / "index.html").read_text("utf-8")
+    monkeypatch.undo()
+    assert run_build("--source", str(minimal_site), "--out", str(out), "--no-search") == 0
+    assert "Renamed" in (out / "index.html").read_text("utf-8")
 
 
 def test_a_build_the_disk_refuses_says_what_to_do(minimal_site: Path, tmp_path: Path) -> None:

@@ -907,6 +907,26 @@ def test_serve_on_a_taken_port_says_so_and_exits_1(minimal_site: Path) -> None:
     assert "--port 0" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("host", "what"),
+    [
+        ("256.1.1.1", "it is not an IP address, nor a name this machine can look up"),
+        ("192.0.2.1", "it is not an address this machine has"),  # TEST-NET-1: nobody's
+    ],
+)
+def test_serve_on_a_host_that_is_wrong_names_the_host_not_the_port(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str], host: str, what: str
+) -> None:
+    """Only the host is wrong: the port is not to blame."""
+    assert main(["serve", "--source", str(minimal_site), "--host", host, "--port", "0"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: cannot serve on {host}: {what} ("), line
+    assert "; choose another --host: 127.0.0.1" in line or line.endswith(
+        "; choose another --host, e.g. 127.0.0.1"
+    )
+    assert "--port" not in line
+
+
 def test_serve_outside_a_site_says_so_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,7 +41,9 @@ from papersite.write import (
     check_output_folder,
     delete_finished_updates,
     manifest_columns,
+    output_lock,
     pack_manifest,
+    refused_write,
     survey_output,
     unpack_manifest,
 )
@@ -99,6 +102,7 @@ def build(
     cancelled: Callable[[], bool] | None = None,
     hold: list[object] | None = None,
     resident: Resident | None = None,
+    waiting: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Build the site in ``source`` into ``out``.
 
@@ -118,6 +122,8 @@ def build(
     make it again (``BuildReport.search_pending``), for a later build without it to make;
     ``cancelled`` is asked while Pagefind runs, and stops the build with ``SearchCancelled``
     (both for ``papersite serve``, which shows an edit before indexing the site again).
+    Two builds into one folder take turns (``write.output_lock``): ``waiting`` is called with
+    ``out`` when this one must wait for another to finish.
     Raises ``ContentError`` (bad content), ``OutputError`` (unsafe output folder),
     ``StrictModeError`` (warnings with ``strict``) or ``SearchError`` (Pagefind failed).
     """
@@ -131,6 +137,39 @@ def build(
             f"give the folder that holds {CONFIG_FILE} (default: the current folder)"
         )
     check_output_folder(out, source)
+    with output_lock(out, source, waiting):
+        return _build(
+            source,
+            out,
+            started,
+            base_url=base_url,
+            origin=origin,
+            strict=strict,
+            strict_review=strict_review,
+            search=search,
+            defer_search=defer_search,
+            cancelled=cancelled,
+            hold=hold,
+            resident=resident,
+        )
+
+
+def _build(
+    source: Path,
+    out: Path,
+    started: float,
+    *,
+    base_url: str | None,
+    origin: str | None,
+    strict: bool,
+    strict_review: bool,
+    search: bool,
+    defer_search: bool,
+    cancelled: Callable[[], bool] | None,
+    hold: list[object] | None,
+    resident: Resident | None,
+) -> BuildReport:
+    """``build``, once it holds the lock of ``out``."""
     cache = BuildCache.for_site(source)
     record_key = str(out.resolve())
     last = resident.last.get(record_key) if resident is not None else None
@@ -187,80 +226,118 @@ def build(
     kept_keys = resident.keys if resident is not None else None
     if resident is not None:
         resident.keys = None  # taken over by this build's, which replace them once it succeeds
-    try:
-        page_inputs = PageInputs(
-            prepared.view,
-            prepared.site.digests,
-            prepared.hashes,
-            shared,
-            content,
-            last.listings if last is not None else None,
-            kept_keys,
-            keep=resident is not None,
+    # Whatever fails once the new output is in place says so, not that the output is as it was.
+    with _in_place_told(writer):
+        try:
+            page_inputs = PageInputs(
+                prepared.view,
+                prepared.site.digests,
+                prepared.hashes,
+                shared,
+                content,
+                last.listings if last is not None else None,
+                kept_keys,
+                keep=resident is not None,
+            )
+            spans = last.spans if last is not None and writer.previous else {}
+            copier = RecordCopier(spans, writer.out, content, prepared.hashes)
+            kept_feeds = resident.feeds if resident is not None else None
+            pipeline.write_pages(writer, prepared, page_inputs, folders, copier, kept_feeds)
+            pending = search and pipeline.write_search_index(
+                writer,
+                prepared.view.languages,
+                last,
+                cache,
+                defer=defer_search,
+                cancelled=cancelled,
+            )
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        spans = copier.keep(writer.manifest)
+        # Pickled first: the pickler's memo is let go before the manifest's columns and stamps are
+        # made, where a large site's memory peaks (3 MB lower at 50,000 papers).
+        packed_spans = pickle.dumps(spans, pickle.HIGHEST_PROTOCOL)
+        columns = manifest_columns(writer.manifest)
+        output = OutputStamps.of(writer.manifest, writer.folder_times(), columns)
+        indexed = _indexed(search, pending, last, writer.manifest, prepared.view.languages)
+        removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
+        if resident is not None:
+            # Done with the last build's record (its manifest and spans, the survey: 20 MB at
+            # 10,000 papers): let go of it before this build's is made and pickled, where a
+            # resident's memory peaks, rather than hold both.
+            resident.last, last, surveyed = {}, None, None
+            del copier
+            writer.forget_previous()
+        this = LastBuild(
+            fingerprint=fingerprint,
+            stamps=stamps,
+            output=output,
+            packed=pack_manifest(writer.manifest, columns),
+            pages=len(writer.manifest),
+            search=indexed,
+            search_pending=pending,
+            digests=len(prepared.site.digests),
+            papers=len(prepared.site.papers),
+            warnings=warnings,
+            base_url=prepared.site.config.base_url,
+            unreviewed=unreviewed,
+            listings=page_inputs.listings,
+            packed_spans=packed_spans,
         )
-        spans = last.spans if last is not None and writer.previous else {}
-        copier = RecordCopier(spans, writer.out, content, prepared.hashes)
-        kept_feeds = resident.feeds if resident is not None else None
-        pipeline.write_pages(writer, prepared, page_inputs, folders, copier, kept_feeds)
-        pending = search and pipeline.write_search_index(
-            writer,
-            prepared.view.languages,
-            last,
-            cache,
-            defer=defer_search,
-            cancelled=cancelled,
-        )
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    spans = copier.keep(writer.manifest)
-    # Pickled first: the pickler's memo is let go before the manifest's columns and stamps are
-    # made, where a large site's memory peaks (3 MB lower at 50,000 papers).
-    packed_spans = pickle.dumps(spans, pickle.HIGHEST_PROTOCOL)
-    columns = manifest_columns(writer.manifest)
-    output = OutputStamps.of(writer.manifest, writer.folder_times(), columns)
-    indexed = _indexed(search, pending, last, writer.manifest, prepared.view.languages)
-    removed = sorted(set(last.files) - set(writer.manifest)) if last is not None else []
-    if resident is not None:
-        # Done with the last build's record (its manifest and spans, the survey: 20 MB at
-        # 10,000 papers): let go of it before this build's is made and pickled, where a
-        # resident's memory peaks, rather than hold both.
-        resident.last, last, surveyed = {}, None, None
-        del copier
-        writer.forget_previous()
-    this = LastBuild(
-        fingerprint=fingerprint,
-        stamps=stamps,
-        output=output,
-        packed=pack_manifest(writer.manifest, columns),
-        pages=len(writer.manifest),
-        search=indexed,
-        search_pending=pending,
-        digests=len(prepared.site.digests),
-        papers=len(prepared.site.papers),
-        warnings=warnings,
-        base_url=prepared.site.config.base_url,
-        unreviewed=unreviewed,
-        listings=page_inputs.listings,
-        packed_spans=packed_spans,
-    )
-    this.remember(cache, record_key)
-    if resident is not None:
-        this.__dict__["files"] = writer.manifest  # as ``files`` would unpickle it
-        this.__dict__["spans"] = spans
-        resident.last = {record_key: this}
-        resident.keys = page_inputs.kept
-    else:
-        # Made into the record's columns: let go before the cache is saved, where a large
-        # site's memory peaked (1,915 -> 1,897 MiB at 50,000 papers, one cold build each).
-        writer.manifest, spans = {}, {}
-        del copier
-    cache.keep_recent("output", OUTPUT_RECORDS)
-    cache.save()
+        this.remember(cache, record_key)
+        if resident is not None:
+            this.__dict__["files"] = writer.manifest  # as ``files`` would unpickle it
+            this.__dict__["spans"] = spans
+            resident.last = {record_key: this}
+            resident.keys = page_inputs.kept
+        else:
+            # Made into the record's columns: let go before the cache is saved, where a large
+            # site's memory peaked (1,915 -> 1,897 MiB at 50,000 papers, one cold build each).
+            writer.manifest, spans = {}, {}
+            del copier
+        cache.keep_recent("output", OUTPUT_RECORDS)
+        cache.save()
     if hold is not None:
         hold += [prepared, page_inputs, writer, last, this, cache]
     return this.report(time.perf_counter() - started, writer.written, removed)
+
+
+IN_PLACE = (
+    "the new output is in place, but the build could not record it, so the next build will "
+    "take longer"
+)
+"""What is true of the output when a build fails after ``OutputWriter.commit`` put it in place."""
+
+
+class OutputInPlace(PapersiteError):
+    """A build failed on an ``OSError`` once its new output was in place (``OutputWriter``'s
+    ``in_place``): the output is this build's, but the record of it was not kept, so the next
+    build into the folder does more work (and records it)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"{refused_write(error)}; {IN_PLACE}")
+
+
+class InterruptedInPlace(KeyboardInterrupt):
+    """Ctrl-C once the build's new output was in place (see ``OutputInPlace``)."""
+
+
+@contextmanager
+def _in_place_told(writer: OutputWriter) -> Iterator[None]:
+    """Turns an ``OSError`` or a Ctrl-C into ``OutputInPlace`` or ``InterruptedInPlace`` once
+    ``writer`` has put the new output in place: the caller would say the output is as it was."""
+    try:
+        yield
+    except OSError as error:
+        if not writer.in_place:
+            raise
+        raise OutputInPlace(error) from error
+    except KeyboardInterrupt:
+        if not writer.in_place:
+            raise
+        raise InterruptedInPlace from None
 
 
 def survey_ahead(out: Path | str, resident: Resident) -> bool:

@@ -59,7 +59,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _add_source(build_parser)
     build_parser.add_argument(
-        "--out", type=Path, default=None, metavar="DIR",
+        "--out", type=_folder, default=None, metavar="DIR",
         help="the output folder, replaced as a whole (default: build/ in the site folder)",
     )  # fmt: skip
     build_parser.add_argument(
@@ -87,9 +87,17 @@ def make_parser() -> argparse.ArgumentParser:
 def _add_source(parser: argparse.ArgumentParser) -> None:
     """``--source DIR``, which every command takes."""
     parser.add_argument(
-        "--source", type=Path, default=Path("."), metavar="DIR",
+        "--source", type=_folder, default=Path("."), metavar="DIR",
         help="the site folder, holding papersite.yaml and digests/ (default: the current folder)",
     )  # fmt: skip
+
+
+def _folder(value: str) -> Path:
+    """A folder option: an empty one (``--out ""``, an unset shell variable) is a mistake, not
+    the current folder, which ``Path("")`` would make it."""
+    if not value:
+        raise argparse.ArgumentTypeError("it is empty: name a folder ('.' for the current one)")
+    return Path(value)
 
 
 def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -210,8 +218,8 @@ _HELD: list[object] = []
 
 
 def _build(args: argparse.Namespace) -> int:
-    from papersite.build import build
-    from papersite.write import REFUSED_ADVICE, refused_write
+    from papersite.build import IN_PLACE, InterruptedInPlace, build
+    from papersite.write import refused_advice, refused_write
 
     # What the build made is held (``_HELD``) and the collector stays off until the report is out
     # (``heap.py``): the process ends right after (``run``), and freeing or scanning the build's
@@ -227,17 +235,21 @@ def _build(args: argparse.Namespace) -> int:
                 strict_review=args.strict_review,
                 search=args.search,
                 hold=_HELD,
+                waiting=_say_waiting,
             )
         # The build has put the previous output back (its own guarantee): say so, without a
         # traceback, for the two ways a user's machine stops one. The report is printed after,
         # outside: once it is written, the output is this build's, whatever becomes of stdout.
+        except InterruptedInPlace:
+            print(f"interrupted: {IN_PLACE}", file=sys.stderr)
+            return INTERRUPTED
         except KeyboardInterrupt:
             print("interrupted: the output is as it was before this build", file=sys.stderr)
             return INTERRUPTED
         except OSError as error:  # a full disk, a folder that became read-only
             print(
                 f"error: {refused_write(error)}; the output is as it was before this build: "
-                f"{REFUSED_ADVICE}, and build again",
+                f"{refused_advice(error)}, and build again",
                 file=sys.stderr,
             )
             return 1
@@ -245,6 +257,13 @@ def _build(args: argparse.Namespace) -> int:
         _warn_if_uncached(args.source)
         print(report.summary())
     return 0
+
+
+def _say_waiting(out: Path) -> None:
+    """What a build says while another build of the same folder holds it (``output_lock``)."""
+    from papersite.write import waiting_line
+
+    print(waiting_line(out), file=sys.stderr, flush=True)
 
 
 def _warn_if_uncached(source: Path) -> None:

@@ -10,6 +10,7 @@ folder it did not write, nor the source, ``/`` or the home folder.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import hashlib
 import itertools
@@ -19,7 +20,7 @@ import os
 import shutil
 import tempfile
 from array import array
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -218,6 +219,18 @@ def refused_write(error: OSError) -> str:
     return f"{error.strerror or error}{where}"
 
 
+def refused_advice(error: OSError) -> str:
+    """What to do about ``error``, met while writing the output: ``REFUSED_ADVICE``, unless a
+    file or folder of the output went missing meanwhile, which is neither a full disk nor a
+    read-only folder."""
+    if isinstance(error, FileNotFoundError | NotADirectoryError):
+        return (
+            "another program changed the output folder while the build ran (two papersite "
+            "builds of one folder take turns): leave it alone while building"
+        )
+    return REFUSED_ADVICE
+
+
 MARKER = ".papersite-output"
 """A file in every output folder, so that a rebuild knows the folder is papersite's to replace."""
 
@@ -268,6 +281,97 @@ def _check_output_folder(out: Path, source: Path) -> None:
         )
 
 
+LOCKS_DIR = f"{CACHE_ROOT}/locks"
+"""Where a site keeps the locks of the output folders it is built into (``output_lock``)."""
+
+
+@contextlib.contextmanager
+def output_lock(
+    out: Path, source: Path, waiting: Callable[[Path], None] | None = None
+) -> Iterator[None]:
+    """Held while a build of ``source`` reads the record of ``out`` and writes it, so that two
+    builds of one folder (two terminals; ``serve`` and ``build``) take turns rather than delete
+    each other's files: the second calls ``waiting`` with ``out``, then waits for the first.
+
+    An exclusive ``flock`` (Linux, macOS) on a file in the site's cache, named after the
+    resolved ``out``: never published with the output nor seen by git, beside the record of
+    ``out`` it guards, and let go by the system however the process ends. Beside the output
+    (``.build.lock``) where the cache folder cannot be made. The file is deleted as the lock is
+    let go, with the folders made for it if they are left empty, so that a build that fails
+    leaves nothing behind. None taken for a site folder that does not exist: that build fails
+    before it writes."""
+    if not source.is_dir():
+        yield
+        return
+    resolved = out.resolve()
+    said = partial(waiting, out) if waiting is not None else None
+    name = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]
+    path, made = source / LOCKS_DIR / f"{name}.lock", [source / LOCKS_DIR, source / CACHE_ROOT]
+    try:
+        lock = _lock(path, said)
+    except OSError:  # a read-only site folder, a cache that is a file (``unusable_caches``)
+        path, made = resolved.parent / f".{resolved.name}.lock", []
+        try:
+            lock = _lock(path, said)
+        except OSError as error:
+            raise OutputError(
+                f"cannot make the output folder {out}: {error.strerror}; choose another --out"
+            ) from None
+    try:
+        yield
+    finally:
+        try:
+            path.unlink(missing_ok=True)  # while still held: see ``_lock``
+            for folder in made:
+                with contextlib.suppress(OSError):  # not empty: kept
+                    folder.rmdir()
+        finally:
+            os.close(lock)  # and with it the lock
+
+
+def waiting_line(out: Path) -> str:
+    """What a build says on standard error while it waits for the lock of ``out``."""
+    return f"waiting for another build of {out} to finish"
+
+
+def _lock(path: Path, waiting: Callable[[], None] | None) -> int:
+    """An exclusive ``flock`` on the file at ``path`` (made, with its folder, if need be), once
+    no other process holds it; ``waiting`` is called first if one does. The holder deletes the
+    file before it lets go (``output_lock``): a file locked once deleted is no longer the lock,
+    and the one at ``path`` now is locked instead."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC  # not left open in Pagefind
+    while True:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = os.open(path, flags, 0o644)
+        except FileNotFoundError:  # its folder removed by the holder as it let go
+            continue
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting()
+                    waiting = None  # said once
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            if _same_file(lock, path):
+                return lock
+        except BaseException:
+            os.close(lock)
+            raise
+        os.close(lock)
+
+
+def _same_file(opened: int, path: Path) -> bool:
+    """Whether the open file ``opened`` is the one at ``path``."""
+    try:
+        there = path.stat()
+    except FileNotFoundError:
+        return False
+    here = os.fstat(opened)
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
 def _read_by_builds(source: Path) -> list[Path]:
     """The folders of the resolved ``source`` that a build reads, themselves resolved (a site
     may link in a shared theme or folder of digests), with the folders linked in below them,
@@ -285,11 +389,12 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` at ``out``; the old output is removed only after the new one is in place."""
+def _swap(staging: Path, out: Path) -> Path | None:
+    """Put ``staging`` at ``out``, and return the old output, moved aside, for the caller to
+    remove once it has noted that the new one is in place."""
     if not out.exists():
         staging.rename(out)
-        return
+        return None
     # The process's id in the name, as the staging folder's: see ``recover_interrupted``.
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-{os.getpid()}-", dir=out.parent))
     retired.rmdir()
@@ -299,7 +404,7 @@ def _swap(staging: Path, out: Path) -> None:
     except BaseException:
         retired.rename(out)
         raise
-    shutil.rmtree(retired)
+    return retired
 
 
 MARKER_TEXT = b"This folder is written by papersite build; it is replaced on every build.\n"
@@ -480,6 +585,9 @@ class OutputWriter:
         self._moved, self._changed_folders = (
             surveyed if surveyed is not None and self.previous else self._survey()
         )
+        self.in_place = False
+        """Whether ``commit`` has put the new output in place: what fails after, fails with
+        the new output in ``out``, not the previous one."""
         self._touched: set[str] | None = None
         """After an update (``commit``): the folders it changed, with every folder above them."""
         self._copies = BackgroundCopies()
@@ -663,12 +771,18 @@ class OutputWriter:
         if not self.patching:
             _write_marker(self.staging)
             os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a web server must read it
-            _swap(self.staging, self.out)
+            retired = _swap(self.staging, self.out)
+            self.in_place = True
+            if retired is not None:
+                shutil.rmtree(retired)
             # Linked into the staging folder, then unlinked with the old output: a change time
             # (``file_stat``) later than recorded.
             self._stat_again(self._kept)
             return
-        _Update(self.out, self.staging, self.written, removed, self._leave_undo, strays).apply()
+        update = _Update(self.out, self.staging, self.written, removed, self._leave_undo, strays)
+        update.apply()
+        self.in_place = True
+        update.finish()
         self._stat_again(self.written)  # renamed into place: a later change time
         _write_marker(self.out)
         shutil.rmtree(self.staging)
@@ -796,6 +910,11 @@ class _Update:
         except BaseException:
             _rollback(self.out, self.undo)
             raise
+
+    def finish(self) -> None:
+        """Let go of the undo folder, once ``apply`` has put the new files in place."""
+        if self.undo is None:  # not applied
+            return
         # The journal goes first: an undo folder without one is only left to delete.
         (self.undo / JOURNAL).unlink()
         if not self.leave_finished:

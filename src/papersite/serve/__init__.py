@@ -16,6 +16,7 @@ absolute URL leads back to it.
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import os
 import shutil
@@ -38,7 +39,7 @@ from papersite.names import CONFIG_FILE, LOOPBACK
 from papersite.serve.rebuild import LiveSite, Rebuild
 from papersite.serve.server import SiteServer
 from papersite.serve.watch import SiteWatcher
-from papersite.write import delete_finished_updates
+from papersite.write import delete_finished_updates, waiting_line
 
 __all__ = ["LOOPBACK", "ServeError", "Server", "port_number", "serve", "stop_on_signals"]
 
@@ -94,15 +95,12 @@ class Server:
                 "Name the site folder with --source DIR"
             )
         out = self._given_out or Path(tempfile.mkdtemp(prefix="papersite-serve-"))
-        self.site = LiveSite(self.source, out, search=self.search)
+        self.site = LiveSite(self.source, out, search=self.search, waiting=self._say_waiting)
         try:
             self.http = SiteServer(self.host, self.port, self.site)
         except OSError as error:
             self._remove_output()
-            raise ServeError(
-                f"cannot serve on {self.host} port {self.port}: {error.strerror or error}; "
-                "choose another --port (--port 0 picks a free one) or --host"
-            ) from None
+            raise ServeError(bind_failure(self.host, self.port, error)) from None
         self.site.origin = _origin(self.host, self.http.server_address[1])
         self.watcher = SiteWatcher(self.source)
         self._thread = threading.Thread(
@@ -195,6 +193,9 @@ class Server:
 
     def _print(self, line: str, *, error: bool = False) -> None:
         print(line, file=self._stderr if error else self._stdout, flush=True)
+
+    def _say_waiting(self, out: Path) -> None:
+        self._print(waiting_line(out), error=True)
 
     def _say_first(self, rebuild: Rebuild) -> None:
         self._print_problems(rebuild)
@@ -334,6 +335,26 @@ def exposure_warning(host: str) -> str | None:
     return (
         f"warning: serving on {host}, which other machines can reach: anyone on the network can "
         f"read the site, drafts included. The default, {LOOPBACK}, serves this machine only"
+    )
+
+
+def bind_failure(host: str, port: int, error: OSError) -> str:
+    """Why the server cannot listen on ``host`` and ``port``, naming the option to change: the
+    host alone when it is not an address of this machine, or not an address at all."""
+    reason = error.strerror or str(error)
+    if isinstance(error, socket.gaierror):
+        return (
+            f"cannot serve on {host}: it is not an IP address, nor a name this machine can look "
+            f"up ({reason}); choose another --host, e.g. {LOOPBACK}"
+        )
+    if error.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"cannot serve on {host}: it is not an address this machine has ({reason}); "
+            f"choose another --host: {LOOPBACK} (this machine only) or 0.0.0.0 (every address)"
+        )
+    return (
+        f"cannot serve on {host} port {port}: {reason}; "
+        "choose another --port (--port 0 picks a free one) or --host"
     )
 
 

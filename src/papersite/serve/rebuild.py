@@ -26,7 +26,7 @@ from papersite.model import normalise_base_url
 from papersite.resident import Resident
 from papersite.search import BUNDLE, SearchCancelled
 from papersite.serve.live import Broadcast, State
-from papersite.write import REFUSED_ADVICE, refused_write
+from papersite.write import refused_advice, refused_write
 
 
 @dataclass
@@ -113,9 +113,18 @@ class LiveSite:
     """The site as ``papersite serve`` serves it: its output folder, the base path it is served
     under, and the ``State`` the open pages follow."""
 
-    def __init__(self, source: Path, out: Path, *, search: bool = True) -> None:
+    def __init__(
+        self,
+        source: Path,
+        out: Path,
+        *,
+        search: bool = True,
+        waiting: Callable[[Path], None] | None = None,
+    ) -> None:
         self.source = source
         self.out = out
+        self.waiting = waiting
+        """Called when a rebuild waits for another build of ``out`` (``build``'s ``waiting``)."""
         self.origin = ""
         """Scheme, host and port the site is rendered for (``http://127.0.0.1:8000``): set once
         the server is bound, before the first rebuild."""
@@ -153,6 +162,7 @@ class LiveSite:
                 defer_search=not search_now,
                 cancelled=cancelled,
                 resident=self._resident,
+                waiting=self.waiting,
             )
         except SearchCancelled:  # nothing changed: the edit is built next
             return Rebuild(time.perf_counter() - started, cancelled=True)
@@ -185,7 +195,8 @@ def problem_lines(error: Exception, source: Path) -> tuple[str, ...]:
     if isinstance(error, ContentError | StrictModeError):
         return tuple(str(problem) for problem in error.problems)
     if isinstance(error, OSError):  # a full disk, a folder that became read-only
-        return (f"error: {refused_write(error)}; {REFUSED_ADVICE}, and save a file to build again",)
+        advice = refused_advice(error)
+        return (f"error: {refused_write(error)}; {advice}, and save a file to build again",)
     if isinstance(error, PapersiteError):
         return (f"error: {error}",)
     # A bug in papersite: the overlay says so, the terminal gets the traceback.
