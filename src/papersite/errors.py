@@ -6,6 +6,9 @@
 - ``OutputError``: the output folder cannot be used (it is the source, contains it, is ``/``
   or the home folder, or is a folder papersite did not make).
 - ``StrictModeError``: warnings were raised and ``--strict`` turns them into errors.
+- ``build.OutputInPlace``: a build failed after its new output was put in place (and
+  ``build.InterruptedInPlace``, a ``KeyboardInterrupt``, for Ctrl-C then): the message says the
+  output is the new one.
 """
 
 from __future__ import annotations
