@@ -112,8 +112,8 @@ _ASSETS_NOT_A_FOLDER = (
 
 
 def _open(path: Path) -> None:
-    """Opens the file at ``path`` without reading it; no regular file is not opened: raises,
-    telling what it is (``read_file``)."""
+    """Opens the regular file at ``path``, and closes it unread. Anything else is not opened
+    (a named pipe would wait for a writer): ``read_file`` raises, telling what it is."""
     if not path.is_file():
         read_file(path)
     with path.open("rb"):
