@@ -868,6 +868,41 @@ def test_an_interrupted_run_leaves_a_valid_lockfile_with_everything_fetched_befo
         assert "interrupted: arxiv.lock.json keeps every record fetched before" in err
 
 
+def test_a_run_interrupted_in_title_search_prints_the_ids_it_found_before_the_interruption(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """The IDs found are saved in the lockfile, and later runs do not search their titles again:
+    the lines to paste them are printed by the run that found them, Ctrl-C or not."""
+    site = make_site(
+        write_tree, fake_arxiv, digest((GATED.title, None), (DAPO.title, None)), timeout_seconds=30
+    )
+    fake_arxiv.script = [Behaviour.ok()]
+    fake_arxiv.default = Behaviour.hang()
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site), "--resolve-titles"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while len(fake_arxiv.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(fake_arxiv.requests) == 2, "the second title search never arrived"
+
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+
+    assert process.returncode == 130
+    assert [line for line in out.splitlines() if "  # " in line] == [
+        'digests/weekly/2025-03-17.yaml:5: papers[0]: arxiv: "2505.06708"'
+        "  # Gated Attention for Large Language Models: Non-linearity, S…"
+    ]
+    assert "interrupted: arxiv.lock.json keeps every record fetched before" in err
+    assert list(arxiv_records(site)) == ["2505.06708"]
+
+
 # --- title search -----------------------------------------------------------------------------------
 
 

@@ -93,6 +93,16 @@ class EnrichReport:
         return "Enrich: " + "; ".join(parts)
 
 
+class EnrichInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``enrich``, carrying what the run found before it (``report``): the IDs it
+    resolved from titles are saved in the lockfile, and later runs do not search those titles
+    again, so this run's lines to paste are the only ones the editor gets."""
+
+    def __init__(self, report: EnrichReport) -> None:
+        super().__init__()
+        self.report = report
+
+
 def enrich(
     source: Path | str = ".",
     *,
@@ -108,7 +118,7 @@ def enrich(
     ``refresh``: None fetches only what is missing; an empty list refetches everything; IDs
     refetch those. ``offline`` only reports what is missing. Raises ``ContentError`` when the
     site or the lockfile is broken; fetch failures are in the report, after everything that
-    could be fetched has been saved.
+    could be fetched has been saved. Ctrl-C raises ``EnrichInterrupted``, with the report so far.
     """
     root = Path(source)
     environ = os.environ if environ is None else environ
@@ -128,6 +138,8 @@ def enrich(
                 run.extra(extras[name], refresh_ids)
         if not offline:
             run.prune()
+    except KeyboardInterrupt as interrupt:
+        raise EnrichInterrupted(run.report) from interrupt
     finally:
         run.reporter.finish()
     run.report.warnings += run.mismatches() + run.stray(refresh_ids or set())
