@@ -1222,6 +1222,46 @@ def test_a_title_search_that_finds_nothing_says_so(
     assert "arXiv's title search found nothing" in report.warnings[0].message
 
 
+GREEK_TITLES = [
+    (r"$\alpha$-Fold: Protein Structure at Scale", "α-Fold: Protein Structure at Scale",
+     'ti:"alpha Fold Protein Structure at Scale"'),
+    (r"Learning $\alpha$-Divergences with $\mu$P", "Learning α-Divergences with μP",
+     'ti:"Learning alpha Divergences with mu P"'),
+    (r"$\mu$P Transfer for Sparse Models", "\u00b5P Transfer for Sparse Models",  # MICRO SIGN
+     'ti:"mu P Transfer for Sparse Models"'),
+]  # fmt: skip
+"""arXiv's TeX title, the digest's Unicode one, and the second search (the first finds none)."""
+
+
+@pytest.mark.parametrize(("tex", "unicode", "query"), GREEK_TITLES)
+def test_a_title_with_greek_letters_arxiv_writes_in_tex_is_searched_again_spelled_as_tex(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tex: str, unicode: str, query: str
+) -> None:
+    """arXiv indexes ``$\\alpha$-Fold`` by the words ``alpha`` and ``fold``: the digest's ``α`` is
+    no word of it, so the search by the digest's title found nothing."""
+    fake_arxiv.add(FakePaper("2501.00042", tex, ["A"], "S.", ["2025-01-02"], "cs.LG", ["cs.LG"]))
+    site = make_site(write_tree, fake_arxiv, digest((unicode, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert [r.params["search_query"] for r in fake_arxiv.requests][1:] == [query]
+    assert [line.split("arxiv: ")[1].split("  # ")[0] for line in report.resolved] == [
+        '"2501.00042"'
+    ]
+    assert not report.warnings
+    assert arxiv_records(site)["2501.00042"]["resolved_from_title"] == unicode
+
+
+def test_a_title_without_greek_letters_that_finds_nothing_is_searched_once(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest(("Completely unheard of", None)))
+
+    enrich(site, resolve_titles=True, environ={})
+
+    assert len(fake_arxiv.requests) == 1
+
+
 # --- offline, configuration, broken lockfiles -------------------------------------------------------
 
 

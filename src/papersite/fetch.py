@@ -48,7 +48,7 @@ from papersite.sources import (
 )
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
-from papersite.titles import SAME_TITLE, same_numbers, title_similarity
+from papersite.titles import SAME_TITLE, same_numbers, tex_spelled, title_similarity
 from papersite.validate import validate_site
 from papersite.write import REFUSED_ADVICE
 
@@ -391,9 +391,7 @@ class _Enrichment:
             )
             return
         try:
-            candidates = with_retries(
-                source, [title], lambda: source.search_titles(title), on_retry=self._tell_retry
-            )
+            candidates = self._candidates(source, title)
         except FetchError as error:
             self.report.failures.append(error)
             return
@@ -431,6 +429,23 @@ class _Enrichment:
         else:
             message = "arXiv's title search found nothing; add the ID by hand"
         self.report.warnings.append(appearance.problem(message, "title"))
+
+    def _candidates(self, source: ArxivSource, title: str) -> list[ArxivRecord]:
+        """arXiv's candidates for ``title``; when none is close and the title holds Greek
+        letters, which arXiv's titles write in TeX (``$\\alpha$``), those of one more search with
+        the letters spelled as TeX does (``titles.tex_spelled``)."""
+        found = self._search(source, title, title)
+        spelled = tex_spelled(title)
+        if spelled is None or any(title_similarity(title, c.title) >= SAME_TITLE for c in found):
+            return found
+        known = {c.id for c in found}
+        return found + [c for c in self._search(source, title, spelled) if c.id not in known]
+
+    def _search(self, source: ArxivSource, title: str, words: str) -> list[ArxivRecord]:
+        """arXiv's title search for ``words``; a failure names the digest's ``title``."""
+        return with_retries(
+            source, [title], lambda: source.search_titles(words), on_retry=self._tell_retry
+        )
 
     def _unresolve(self, paper: SitePaper, arxiv_id: str) -> None:
         """Unmark the record ``paper``'s title was resolved to before, now that it resolves to
