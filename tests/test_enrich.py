@@ -868,6 +868,41 @@ def test_an_interrupted_run_leaves_a_valid_lockfile_with_everything_fetched_befo
         assert "interrupted: arxiv.lock.json keeps every record fetched before" in err
 
 
+def test_a_run_interrupted_in_title_search_prints_the_ids_it_found_before_the_interruption(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    """The IDs found are saved in the lockfile, and later runs do not search their titles again:
+    the lines to paste them are printed by the run that found them, Ctrl-C or not."""
+    site = make_site(
+        write_tree, fake_arxiv, digest((GATED.title, None), (DAPO.title, None)), timeout_seconds=30
+    )
+    fake_arxiv.script = [Behaviour.ok()]
+    fake_arxiv.default = Behaviour.hang()
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site), "--resolve-titles"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while len(fake_arxiv.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(fake_arxiv.requests) == 2, "the second title search never arrived"
+
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+
+    assert process.returncode == 130
+    assert [line for line in out.splitlines() if "  # " in line] == [
+        'digests/weekly/2025-03-17.yaml:5: papers[0]: arxiv: "2505.06708"'
+        "  # Gated Attention for Large Language Models: Non-linearity, S…"
+    ]
+    assert "interrupted: arxiv.lock.json keeps every record fetched before" in err
+    assert list(arxiv_records(site)) == ["2505.06708"]
+
+
 # --- title search -----------------------------------------------------------------------------------
 
 
@@ -1185,6 +1220,46 @@ def test_a_title_search_that_finds_nothing_says_so(
     report = enrich(site, resolve_titles=True, environ={})
 
     assert "arXiv's title search found nothing" in report.warnings[0].message
+
+
+GREEK_TITLES = [
+    (r"$\alpha$-Fold: Protein Structure at Scale", "α-Fold: Protein Structure at Scale",
+     'ti:"alpha Fold Protein Structure at Scale"'),
+    (r"Learning $\alpha$-Divergences with $\mu$P", "Learning α-Divergences with μP",
+     'ti:"Learning alpha Divergences with mu P"'),
+    (r"$\mu$P Transfer for Sparse Models", "\u00b5P Transfer for Sparse Models",  # MICRO SIGN
+     'ti:"mu P Transfer for Sparse Models"'),
+]  # fmt: skip
+"""arXiv's TeX title, the digest's Unicode one, and the second search (the first finds none)."""
+
+
+@pytest.mark.parametrize(("tex", "unicode", "query"), GREEK_TITLES)
+def test_a_title_with_greek_letters_arxiv_writes_in_tex_is_searched_again_spelled_as_tex(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv, tex: str, unicode: str, query: str
+) -> None:
+    """arXiv indexes ``$\\alpha$-Fold`` by the words ``alpha`` and ``fold``: the digest's ``α`` is
+    no word of it, so the search by the digest's title found nothing."""
+    fake_arxiv.add(FakePaper("2501.00042", tex, ["A"], "S.", ["2025-01-02"], "cs.LG", ["cs.LG"]))
+    site = make_site(write_tree, fake_arxiv, digest((unicode, None)))
+
+    report = enrich(site, resolve_titles=True, environ={})
+
+    assert [r.params["search_query"] for r in fake_arxiv.requests][1:] == [query]
+    assert [line.split("arxiv: ")[1].split("  # ")[0] for line in report.resolved] == [
+        '"2501.00042"'
+    ]
+    assert not report.warnings
+    assert arxiv_records(site)["2501.00042"]["resolved_from_title"] == unicode
+
+
+def test_a_title_without_greek_letters_that_finds_nothing_is_searched_once(
+    write_tree: WriteTree, fake_arxiv: FakeArxiv
+) -> None:
+    site = make_site(write_tree, fake_arxiv, digest(("Completely unheard of", None)))
+
+    enrich(site, resolve_titles=True, environ={})
+
+    assert len(fake_arxiv.requests) == 1
 
 
 # --- offline, configuration, broken lockfiles -------------------------------------------------------

@@ -286,7 +286,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _enrich(args: argparse.Namespace) -> int:
-    from papersite.fetch import enrich
+    from papersite.fetch import EnrichInterrupted, enrich
     from papersite.progress import reporter_for
 
     reporter = reporter_for(sys.stdout)
@@ -299,8 +299,10 @@ def _enrich(args: argparse.Namespace) -> int:
             extra_sources=args.extra_sources,
             reporter=reporter,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         reporter.finish()
+        if isinstance(interrupt, EnrichInterrupted):  # else before the run began
+            _print_resolved(interrupt.report.resolved)
         print(
             f"interrupted: {LOCKFILE} keeps every record fetched before the interruption",
             file=sys.stderr,
@@ -309,8 +311,7 @@ def _enrich(args: argparse.Namespace) -> int:
     _print_problems(report.errors)
     _print_problems(report.warnings, " (warning)")
     _print_problems(report.missing)
-    for line in report.resolved:
-        print(line)
+    _print_resolved(report.resolved)
     for failure in report.failures:
         print(f"error: {failure}; {LOCKFILE} keeps everything fetched before", file=sys.stderr)
     if report.missing:
@@ -321,6 +322,12 @@ def _enrich(args: argparse.Namespace) -> int:
         )
     print(report.summary())
     return 0 if report.ok else 1
+
+
+def _print_resolved(lines: Iterable[str]) -> None:
+    """The lines to paste, one per ID found from a title (``EnrichReport.resolved``)."""
+    for line in lines:
+        print(line)
 
 
 def _print_problems(problems: Iterable[Problem], suffix: str = "") -> None:

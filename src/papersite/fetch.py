@@ -48,7 +48,7 @@ from papersite.sources import (
 )
 from papersite.sources.arxiv import ArxivSource
 from papersite.sources.semantic_scholar import API_KEY_VARIABLE, SemanticScholarSource
-from papersite.titles import SAME_TITLE, same_numbers, title_similarity
+from papersite.titles import SAME_TITLE, same_numbers, tex_spelled, title_similarity
 from papersite.validate import validate_site
 from papersite.write import REFUSED_ADVICE
 
@@ -93,6 +93,16 @@ class EnrichReport:
         return "Enrich: " + "; ".join(parts)
 
 
+class EnrichInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``enrich``, carrying what the run found before it (``report``): the IDs it
+    resolved from titles are saved in the lockfile, and later runs do not search those titles
+    again, so this run's lines to paste are the only ones the editor gets."""
+
+    def __init__(self, report: EnrichReport) -> None:
+        super().__init__()
+        self.report = report
+
+
 def enrich(
     source: Path | str = ".",
     *,
@@ -108,7 +118,7 @@ def enrich(
     ``refresh``: None fetches only what is missing; an empty list refetches everything; IDs
     refetch those. ``offline`` only reports what is missing. Raises ``ContentError`` when the
     site or the lockfile is broken; fetch failures are in the report, after everything that
-    could be fetched has been saved.
+    could be fetched has been saved. Ctrl-C raises ``EnrichInterrupted``, with the report so far.
     """
     root = Path(source)
     environ = os.environ if environ is None else environ
@@ -128,6 +138,8 @@ def enrich(
                 run.extra(extras[name], refresh_ids)
         if not offline:
             run.prune()
+    except KeyboardInterrupt as interrupt:
+        raise EnrichInterrupted(run.report) from interrupt
     finally:
         run.reporter.finish()
     run.report.warnings += run.mismatches() + run.stray(refresh_ids or set())
@@ -379,9 +391,7 @@ class _Enrichment:
             )
             return
         try:
-            candidates = with_retries(
-                source, [title], lambda: source.search_titles(title), on_retry=self._tell_retry
-            )
+            candidates = self._candidates(source, title)
         except FetchError as error:
             self.report.failures.append(error)
             return
@@ -419,6 +429,23 @@ class _Enrichment:
         else:
             message = "arXiv's title search found nothing; add the ID by hand"
         self.report.warnings.append(appearance.problem(message, "title"))
+
+    def _candidates(self, source: ArxivSource, title: str) -> list[ArxivRecord]:
+        """arXiv's candidates for ``title``; when none is close and the title holds Greek
+        letters, which arXiv's titles write in TeX (``$\\alpha$``), those of one more search with
+        the letters spelled as TeX does (``titles.tex_spelled``)."""
+        found = self._search(source, title, title)
+        spelled = tex_spelled(title)
+        if spelled is None or any(title_similarity(title, c.title) >= SAME_TITLE for c in found):
+            return found
+        known = {c.id for c in found}
+        return found + [c for c in self._search(source, title, spelled) if c.id not in known]
+
+    def _search(self, source: ArxivSource, title: str, words: str) -> list[ArxivRecord]:
+        """arXiv's title search for ``words``; a failure names the digest's ``title``."""
+        return with_retries(
+            source, [title], lambda: source.search_titles(words), on_retry=self._tell_retry
+        )
 
     def _unresolve(self, paper: SitePaper, arxiv_id: str) -> None:
         """Unmark the record ``paper``'s title was resolved to before, now that it resolves to

@@ -41,6 +41,13 @@ Unicode writes them: a Greek letter is a letter of its word, as a digest writes 
 _TEX_LETTER = re.compile(
     r"\\(" + "|".join(sorted(_TEX_LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])\s*"
 )
+_GREEK_NAMES = {
+    letter: name
+    for name, letter in reversed(_TEX_LETTERS.items())  # the first name wins: φ is phi
+    if unicodedata.name(letter).startswith("GREEK")
+}
+"""The name of the TeX command arXiv writes each Greek letter with (``α``: ``alpha``)."""
+_GREEK_LETTER = re.compile("[" + "".join(_GREEK_NAMES) + "]")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
 _TEX_GROUP = re.compile(r"[{}$]")
 """TeX's braces group (``G\\"{o}del``, ``{BERT}``) and its dollars open and close math
@@ -58,6 +65,18 @@ def normalise_title(title: str) -> str:
     text = _TEX_GROUP.sub("", _TEX_COMMAND.sub(" ", text))
     text = without_accents(text).casefold()
     return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def tex_spelled(title: str) -> str | None:
+    """``title`` with its Greek letters spelled as the names of the TeX commands arXiv's titles
+    write them with, each a word (``α-Fold`` → ``alpha -Fold``, ``μP`` → ``mu P``); None when it
+    has none. arXiv's search knows ``$\\alpha$-Fold`` by the words ``alpha`` and ``fold``, so a
+    search with ``α`` finds nothing; dropping the letter instead would break the phrase
+    (``Learning α-Divergences`` is not ``Learning Divergences``)."""
+    text = unicodedata.normalize("NFKC", title)  # the micro sign µ is μ
+    if not _GREEK_LETTER.search(text):
+        return None
+    return _GREEK_LETTER.sub(lambda letter: f" {_GREEK_NAMES[letter[0]]} ", text)
 
 
 def without_accents(text: str) -> str:
