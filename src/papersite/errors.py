@@ -9,6 +9,8 @@
 - ``build.OutputInPlace``: a build failed after its new output was put in place (and
   ``build.InterruptedInPlace``, a ``KeyboardInterrupt``, for Ctrl-C then): the message says the
   output is the new one.
+- ``fetch.EnrichInterrupted``: a ``KeyboardInterrupt`` during ``enrich``, carrying its report so far
+  (the IDs found from titles, for the command line to print).
 """
 
 from __future__ import annotations
