@@ -138,6 +138,19 @@ def test_a_version_below_1_says_what_to_write(write_tree: WriteTree, tmp_path: P
     )
 
 
+@pytest.mark.parametrize("arxiv_id", ["2503.14476", "hep-th/9901001"])
+def test_a_record_is_named_by_its_quoted_key(
+    write_tree: WriteTree, tmp_path: Path, arxiv_id: str
+) -> None:
+    """An old-style ID was named unquoted (``papers.hep-th/9901001.arxiv.version``), unlike a
+    new-style one and README's "Messages name a record by its quoted key"."""
+    lockfile = lockfile_text(arxiv_record(arxiv_id, "A paper", version=0))
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f'papers["{arxiv_id}"].arxiv.version'
+
+
 def test_authors_given_as_one_name_say_to_write_a_json_list(
     write_tree: WriteTree, tmp_path: Path
 ) -> None:
