@@ -516,6 +516,36 @@ def test_an_empty_folder_option_is_said_to_be_empty_not_taken_for_the_current_fo
     )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", WEEKLY_PATH, "--format", "forum"],
+        ["import", "post.txt", "--from", "forum"],
+    ],
+    ids=["export", "import"],
+)
+def test_an_empty_out_file_is_said_to_be_empty_not_taken_for_the_current_folder(
+    minimal_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    """Export's ``--out ""`` was ``Path("")``, the current folder (a write refused as "a
+    folder's"); import's wrote the digest into digests/ as if --out were not given."""
+    monkeypatch.chdir(minimal_site)
+    before = snapshot(minimal_site)
+
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--out", ""])
+
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"papersite {command[0]}: error: argument --out: it is empty: name a file "
+        "('-' for standard output)"
+    )
+    assert snapshot(minimal_site) == before
+
+
 @pytest.mark.usefixtures("guard_writes")
 def test_refuses_a_relative_path_that_resolves_to_the_source(
     minimal_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

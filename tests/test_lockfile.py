@@ -3,8 +3,12 @@ alone accept, but a build would show wrongly or pick from silently."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,7 @@ from lxml import html
 from conftest import DAPO_RECORD, SITE_CONFIG, WriteTree, arxiv_record, lockfile_text
 from papersite import build
 from papersite.errors import ContentError, Problem
+from papersite.lockfile import Lockfile, read_lockfile, write_lockfile
 
 DIGEST_PATH = "digests/weekly/2025-03-17.yaml"
 GATED_TITLE = "Gated Attention for Large Language Models"
@@ -131,6 +136,19 @@ def test_a_version_below_1_says_what_to_write(write_tree: WriteTree, tmp_path: P
     assert problem.message.startswith(
         "0 is too small; write a whole number 1 or more; fix the file"
     )
+
+
+@pytest.mark.parametrize("arxiv_id", ["2503.14476", "hep-th/9901001"])
+def test_a_record_is_named_by_its_quoted_key(
+    write_tree: WriteTree, tmp_path: Path, arxiv_id: str
+) -> None:
+    """An old-style ID was named unquoted (``papers.hep-th/9901001.arxiv.version``), unlike a
+    new-style one and README's "Messages name a record by its quoted key"."""
+    lockfile = lockfile_text(arxiv_record(arxiv_id, "A paper", version=0))
+
+    [problem] = build_problems(write_tree, tmp_path, lockfile)
+
+    assert problem.field == f'papers["{arxiv_id}"].arxiv.version'
 
 
 def test_authors_given_as_one_name_say_to_write_a_json_list(
@@ -623,3 +641,51 @@ def json_position(lines: list[str], pair: str) -> tuple[int, int]:
     """1-based line and column of the value of the first ``"field": value`` ``pair``."""
     number, text = next((n, text) for n, text in enumerate(lines, 1) if pair in text)
     return number, text.index(pair) + pair.index(": ") + 3
+
+
+# --- writing the file ---------------------------------------------------------------------------
+
+KILLED_WRITE = """\
+import os, signal, sys
+from pathlib import Path
+from papersite.lockfile import Lockfile, write_lockfile
+os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # killed just before the rename
+write_lockfile(Path(sys.argv[1]), Lockfile())
+"""
+
+
+def test_the_temporary_file_of_a_killed_write_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A kill -9 left a hidden ``.arxiv.lock.json.*.tmp`` that ``git add -A`` would commit."""
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITE, str(tmp_path)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=False,
+    )
+    assert killed.returncode == -9
+    assert [p.name.endswith(".tmp") for p in tmp_path.iterdir()] == [True]
+
+    write_lockfile(tmp_path, Lockfile())
+
+    assert [p.name for p in tmp_path.iterdir()] == ["arxiv.lock.json"]
+    assert read_lockfile(tmp_path) == Lockfile()
+
+
+def test_a_temporary_file_a_running_write_holds_is_left_to_it(tmp_path: Path) -> None:
+    running = tmp_path / ".arxiv.lock.json.running.tmp"
+    with running.open("w") as stream:
+        fcntl.flock(stream, fcntl.LOCK_EX)  # as write_lockfile holds its own until the rename
+
+        write_lockfile(tmp_path, Lockfile())
+
+        assert sorted(p.name for p in tmp_path.iterdir()) == [running.name, "arxiv.lock.json"]
+
+
+def test_a_write_keeps_the_lockfile_s_mode(tmp_path: Path) -> None:
+    """Every write set 0644, undoing an editor's chmod."""
+    write_lockfile(tmp_path, Lockfile())
+    assert (tmp_path / "arxiv.lock.json").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "arxiv.lock.json").chmod(0o664)
+
+    write_lockfile(tmp_path, Lockfile())
+
+    assert (tmp_path / "arxiv.lock.json").stat().st_mode & 0o777 == 0o664

@@ -95,8 +95,17 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
 def _folder(value: str) -> Path:
     """A folder option: an empty one (``--out ""``, an unset shell variable) is a mistake, not
     the current folder, which ``Path("")`` would make it."""
+    return _named(value, "a folder ('.' for the current one)")
+
+
+def _out_file(value: str) -> Path:
+    """A file option (export's and import's ``--out``): empty, it is a mistake, as ``_folder``'s."""
+    return _named(value, "a file ('-' for standard output)")
+
+
+def _named(value: str, what: str) -> Path:
     if not value:
-        raise argparse.ArgumentTypeError("it is empty: name a folder ('.' for the current one)")
+        raise argparse.ArgumentTypeError(f"it is empty: name {what}")
     return Path(value)
 
 
@@ -498,7 +507,7 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="yaml (default) or md, the Markdown form",
     )  # fmt: skip
     parser.add_argument(
-        "--out", metavar="PATH",
+        "--out", type=_out_file, metavar="PATH",
         help="write here instead of digests/ in the site folder; - prints the digest",
     )  # fmt: skip
     parser.add_argument(
@@ -523,10 +532,10 @@ def _import(args: argparse.Namespace) -> int:
         start=args.start,
         week=args.week,
     )
-    if args.out == "-":
+    if str(args.out) == "-":
         _write_utf8(result.text.encode("utf-8"))
     else:
-        print(write_import(result, args.source, Path(args.out) if args.out else None))
+        print(write_import(result, args.source, args.out))
     _print_problems(result.warnings, " (warning)")
     return 0
 
@@ -554,7 +563,7 @@ def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )  # fmt: skip
     _add_source(parser)
     parser.add_argument(
-        "--out", type=Path, default=None, metavar="FILE",
+        "--out", type=_out_file, default=None, metavar="FILE",
         help="write to this file instead of standard output ('-': standard output)",
     )  # fmt: skip
     parser.add_argument(

@@ -155,8 +155,9 @@ def nearest_position(
 
 
 def format_location(location: Location) -> str:
-    """``("papers", 3, "url")`` → ``papers[3].url``; a key that a dot or bracket would make
-    ambiguous, quoted: ``("papers", "2503.14476", "arxiv")`` → ``papers["2503.14476"].arxiv``."""
+    """``("papers", 3, "url")`` → ``papers[3].url``; a key that a dot, bracket or slash would
+    make ambiguous, quoted: ``("papers", "2503.14476", "arxiv")`` → ``papers["2503.14476"].arxiv``,
+    and so an old-style arXiv ID: ``papers["hep-th/9901001"].arxiv``."""
     text = ""
     for part in location:
         if isinstance(part, int):
@@ -168,8 +169,9 @@ def format_location(location: Location) -> str:
     return text
 
 
-_AMBIGUOUS_IN_PATH = re.compile(r"[.\[\]\"'\s]")
-"""What a key may not hold to be written after a dot: an arXiv ID's dot would read as two keys."""
+_AMBIGUOUS_IN_PATH = re.compile(r"[./\[\]\"'\s]")
+"""What a key may not hold to be written after a dot: an arXiv ID's dot would read as two keys,
+an old-style ID's slash (``hep-th/9901001``) as a path's."""
 
 
 def as_read(value: object) -> str:

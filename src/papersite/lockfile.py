@@ -11,10 +11,13 @@ models is an error with its line and column: it is never silently ignored or ove
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import glob
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -426,16 +429,45 @@ def dump_lockfile(lockfile: Lockfile) -> str:
 
 
 def write_lockfile(root: Path, lockfile: Lockfile) -> None:
-    """Replace the lockfile atomically: a reader sees the old file or the new, never a mix."""
+    """Replace the lockfile atomically: a reader sees the old file or the new, never a mix. The
+    file keeps its mode (0644 for a new one); temporary files a killed write left are removed."""
     target = root / LOCKFILE
-    fd, temporary = tempfile.mkstemp(prefix=f".{LOCKFILE}.", suffix=".tmp", dir=root)
+    mode = _mode(target)
+    fd, temporary = tempfile.mkstemp(prefix=_TEMPORARY_PREFIX, suffix=".tmp", dir=root)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            # Held until the rename: a later write removes only the temporary files no live
+            # write holds (a kill releases it), so two runs never remove each other's.
+            fcntl.flock(stream, fcntl.LOCK_EX)
             stream.write(dump_lockfile(lockfile))
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the file is committed and shared
-        os.replace(temporary, target)
+            os.chmod(temporary, mode)  # mkstemp makes it private; the file is committed, shared
+            os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _remove_leftovers(root)
+
+
+_TEMPORARY_PREFIX = f".{LOCKFILE}."
+
+
+def _mode(target: Path) -> int:
+    """The lockfile's permission bits, kept as an editor keeps them; 0644 for a new file."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return 0o644
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Remove the temporary files of writes that were killed (``git add -A`` would commit
+    them); one a running write holds is left to it."""
+    for leftover in root.glob(f"{glob.escape(_TEMPORARY_PREFIX)}*.tmp"):
+        try:
+            with leftover.open("rb") as stream:
+                fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                leftover.unlink()
+        except OSError:  # held by a running write, or gone already: not a leftover
+            continue
