@@ -845,18 +845,7 @@ def test_an_interrupted_run_leaves_a_valid_lockfile_with_everything_fetched_befo
     site = make_site(write_tree, fake_arxiv, digest(*ids), page_size=1, timeout_seconds=30)
     fake_arxiv.script = [Behaviour.ok()]
     fake_arxiv.default = Behaviour.hang()
-    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "papersite", "enrich", "--source", str(site)],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 20
-    while len(fake_arxiv.requests) < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert len(fake_arxiv.requests) == 2, "the second request never arrived"
+    process = _enrich_until_its_second_request(site, fake_arxiv)
 
     process.send_signal(how)
     _, err = process.communicate(timeout=20)
@@ -866,6 +855,26 @@ def test_an_interrupted_run_leaves_a_valid_lockfile_with_everything_fetched_befo
     if how == signal.SIGINT:
         assert process.returncode == 130
         assert "interrupted: arxiv.lock.json keeps every record fetched before" in err
+
+
+def _enrich_until_its_second_request(
+    site: Path, fake_arxiv: FakeArxiv, *options: str
+) -> subprocess.Popen[str]:
+    """``papersite enrich`` in a process of its own, once the fake arXiv has its second request
+    (which the test's script leaves hanging), for the test to interrupt."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papersite", "enrich", "--source", str(site), *options],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while len(fake_arxiv.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(fake_arxiv.requests) == 2, "the second request never arrived"
+    return process
 
 
 def test_a_run_interrupted_in_title_search_prints_the_ids_it_found_before_the_interruption(
@@ -878,18 +887,7 @@ def test_a_run_interrupted_in_title_search_prints_the_ids_it_found_before_the_in
     )
     fake_arxiv.script = [Behaviour.ok()]
     fake_arxiv.default = Behaviour.hang()
-    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "papersite", "enrich", "--source", str(site), "--resolve-titles"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 20
-    while len(fake_arxiv.requests) < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert len(fake_arxiv.requests) == 2, "the second title search never arrived"
+    process = _enrich_until_its_second_request(site, fake_arxiv, "--resolve-titles")
 
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
